@@ -1,0 +1,64 @@
+// leakguard - in-process memory-leak tracker for C++ (header-only)
+// SPDX-License-Identifier: MIT
+// api.hpp: the functions a program can call: options, statistics, ignoring blocks, reports.
+// Everything here is defined once, in the translation unit that defines LEAKGUARD_MAIN.
+#ifndef LEAKGUARD_DETAIL_API_HPP_INCLUDED
+#define LEAKGUARD_DETAIL_API_HPP_INCLUDED
+
+#include <cstddef>  // std::size_t
+#include <cstdint>  // std::uint64_t
+
+#include "block_info.hpp"
+
+namespace leakguard {
+
+// Totals since start-up. `peak_bytes` is exact while one thread allocates; with more threads it
+// may lag the true peak by up to 64 KiB per thread (each thread batches its updates).
+struct statistics {
+    std::uint64_t allocations;  // tracked allocations made
+    std::uint64_t frees;        // tracked blocks released
+    std::uint64_t live_blocks;  // tracked blocks alive now (ignored ones included)
+    std::uint64_t live_bytes;
+    std::uint64_t peak_bytes;
+};
+statistics stats() noexcept;
+
+// Options, as in LEAKGUARD_OPTIONS ("key=value:key=value", ',' also separates). Returns false and
+// prints a one-line warning naming the key for an unknown key or a bad value.
+//   exitcode=N     status of a run with leaks, failed scopes or errors (default 23; 0 keeps the program's)
+//   log_path=PATH  text report to PATH instead of stderr ("%p" becomes the process id)
+//   json_path=PATH JSON report written at exit ("%p" becomes the process id)
+//   report=full|summary|off   how much of the text report to print at exit
+bool set_option(const char* key, const char* value) noexcept;
+bool set_options(const char* list) noexcept;
+
+// Intentional leaks: a block marked with ignore() is never reported (by scopes or at exit).
+// Returns false when p is not a live block that leakguard handed out.
+bool ignore(const void* p) noexcept;
+
+// Allocations this thread makes between begin_ignore() and end_ignore() (they nest) are never
+// reported. Prefer the RAII form, leakguard::ignore_region.
+void begin_ignore() noexcept;
+void end_ignore() noexcept;
+
+class ignore_region {
+public:
+    ignore_region() noexcept { begin_ignore(); }
+    ~ignore_region() { end_ignore(); }
+    ignore_region(const ignore_region&) = delete;
+    ignore_region& operator=(const ignore_region&) = delete;
+};
+
+// Copies up to `max` live, reportable blocks (oldest first) into `out`; returns how many there are.
+std::size_t live_blocks(block_info* out, std::size_t max) noexcept;
+
+// Writes the exit report for what is alive now (text to the report stream, JSON if json_path is
+// set). Returns the number of leaked blocks it listed. Does not change the exit status.
+std::size_t report_now() noexcept;
+
+// Whether the run so far would make leakguard change the exit status (failed scopes, errors).
+std::size_t scope_failures() noexcept;
+
+} // namespace leakguard
+
+#endif

@@ -1,0 +1,38 @@
+// leakguard - in-process memory-leak tracker for C++ (header-only)
+// SPDX-License-Identifier: MIT
+// config.hpp: compiler and platform detection, and the small internal macros the rest uses.
+#ifndef LEAKGUARD_DETAIL_CONFIG_HPP_INCLUDED
+#define LEAKGUARD_DETAIL_CONFIG_HPP_INCLUDED
+
+#include <cstddef>  // std::size_t
+
+#if !defined(__GNUC__) && !defined(__clang__)
+#error "leakguard needs GCC or Clang (it uses __builtin_return_address and GNU attributes)"
+#endif
+
+#if !defined(__unix__) && !defined(__APPLE__)
+#error "leakguard supports POSIX platforms (Linux with glibc is the tested one)"
+#endif
+
+#define LEAKGUARD_DETAIL_CAT2(a, b) a##b
+#define LEAKGUARD_DETAIL_CAT(a, b) LEAKGUARD_DETAIL_CAT2(a, b)
+#define LEAKGUARD_DETAIL_UNIQUE(prefix) LEAKGUARD_DETAIL_CAT(prefix, __LINE__)
+
+#define LEAKGUARD_DETAIL_NOINLINE __attribute__((noinline))
+#define LEAKGUARD_DETAIL_LIKELY(x) __builtin_expect(!!(x), 1)
+#define LEAKGUARD_DETAIL_UNLIKELY(x) __builtin_expect(!!(x), 0)
+
+// Aligned new (C++17) is replaced only when the compiler offers it.
+#if defined(__cpp_aligned_new) && __cpp_aligned_new >= 201606L
+#define LEAKGUARD_DETAIL_ALIGNED_NEW 1
+#else
+#define LEAKGUARD_DETAIL_ALIGNED_NEW 0
+#endif
+
+#if defined(__cpp_exceptions) || defined(__EXCEPTIONS)
+#define LEAKGUARD_DETAIL_EXCEPTIONS 1
+#else
+#define LEAKGUARD_DETAIL_EXCEPTIONS 0
+#endif
+
+#endif

@@ -1,0 +1,76 @@
+// leakguard - in-process memory-leak tracker for C++ (header-only)
+// SPDX-License-Identifier: MIT
+// impl/api_impl.hpp: the public functions of api.hpp.
+#ifndef LEAKGUARD_DETAIL_IMPL_API_IMPL_HPP_INCLUDED
+#define LEAKGUARD_DETAIL_IMPL_API_IMPL_HPP_INCLUDED
+
+#include "../api.hpp"
+#include "allocator.hpp"
+#include "collect.hpp"
+#include "failures.hpp"
+#include "options.hpp"
+#include "report.hpp"
+#include "stats_impl.hpp"
+
+namespace leakguard {
+
+const char* kind_name(block_kind kind) noexcept {
+    switch (kind) {
+    case block_kind::new_scalar: return "new";
+    case block_kind::new_array: return "new[]";
+    case block_kind::new_scalar_aligned: return "new(align)";
+    case block_kind::new_array_aligned: return "new[](align)";
+    }
+    return "unknown";
+}
+
+statistics stats() noexcept {
+    detail::ensure_initialised();
+    detail::busy_section busy;
+    return detail::current_stats();
+}
+
+bool set_option(const char* key, const char* value) noexcept {
+    detail::ensure_initialised();
+    return detail::apply_option(key, value, "leakguard::set_option");
+}
+
+bool set_options(const char* list) noexcept {
+    detail::ensure_initialised();
+    return detail::apply_option_list(list, "leakguard::set_options");
+}
+
+bool ignore(const void* p) noexcept {
+    if (!p) return false;
+    detail::block_header* h = detail::header_of(p);
+    if (h->cookie != detail::cookie_for(h)) return false;
+    if (!(h->flags & detail::flag_linked)) return true; // never reported anyway
+    detail::shard* s = detail::g_registry.shards[h->shard];
+    detail::lock_shard(s);
+    h->flags |= detail::flag_ignored;
+    detail::unlock_shard(s);
+    return true;
+}
+
+void begin_ignore() noexcept { ++detail::t_state.ignore_depth; }
+void end_ignore() noexcept {
+    if (detail::t_state.ignore_depth > 0) --detail::t_state.ignore_depth;
+}
+
+std::size_t live_blocks(block_info* out, std::size_t max) noexcept {
+    detail::busy_section busy;
+    detail::block_filter const all = {0, 0, false};
+    return detail::copy_live(all, out, max);
+}
+
+std::size_t report_now() noexcept {
+    detail::ensure_initialised();
+    detail::busy_section busy;
+    return detail::write_report("now").leaked_blocks;
+}
+
+std::size_t scope_failures() noexcept { return detail::failure_count(); }
+
+} // namespace leakguard
+
+#endif

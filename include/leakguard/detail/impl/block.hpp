@@ -1,0 +1,82 @@
+// leakguard - in-process memory-leak tracker for C++ (header-only)
+// SPDX-License-Identifier: MIT
+// impl/block.hpp: the record in front of every block leakguard hands out.
+//
+//   raw (from malloc / posix_memalign)
+//   |<- padding (aligned blocks only) ->|<------- block_header: 48 bytes ------->|<- user bytes ->
+//                                       prev next site size|kind|... seq|shard cookie thread
+//
+// The header is 48 bytes, a multiple of the 16-byte default new alignment, so `raw + 48` keeps
+// malloc's alignment. Its last 8 bytes, the only ones a "is this ours?" test reads, are the 8 bytes
+// just before the user pointer: glibc keeps a chunk's size word there for memory it hands out, so
+// reading them is safe for any pointer that malloc returned. The cookie is a hash of the block's
+// address with bit 3 set; glibc chunk sizes are multiples of 16, so their low word never has bit 3
+// set and a foreign block can never pass for one of ours.
+#ifndef LEAKGUARD_DETAIL_IMPL_BLOCK_HPP_INCLUDED
+#define LEAKGUARD_DETAIL_IMPL_BLOCK_HPP_INCLUDED
+
+#include <cstddef> // std::size_t
+#include <cstdint> // std::uint64_t, std::uintptr_t
+
+#include "../block_info.hpp"
+
+namespace leakguard {
+namespace detail {
+
+// Bits of block_header::flags.
+enum : unsigned {
+    flag_linked = 1u,       // in a shard list (tracking was on when it was allocated)
+    flag_ignored = 2u,      // never reported: leakguard::ignore() or an ignore region
+    flag_has_location = 4u, // `site` points to a source_location, not to a return address
+};
+
+struct block_header {
+    block_header* prev;   // older block of the same shard
+    block_header* next;   // newer block of the same shard
+    const void* site;     // return address into the caller, or a source_location*
+    std::uint64_t size : 48;
+    std::uint64_t kind : 4;
+    std::uint64_t flags : 4;
+    std::uint64_t align_shift : 8; // log2 of the requested alignment when above the default
+    std::uint64_t seq : 48;
+    std::uint64_t shard : 16;
+    std::uint32_t cookie;  // at user - 8: the ownership test reads only this
+    std::uint32_t thread;  // at user - 4
+};
+
+static_assert(sizeof(block_header) == 48, "the header must stay 48 bytes (a multiple of 16)");
+
+constexpr std::size_t header_size = sizeof(block_header);
+constexpr std::size_t default_alignment = 16;  // glibc malloc on 64-bit; checked below
+constexpr std::uint64_t max_block_size = (std::uint64_t(1) << 48) - 1;
+constexpr std::uint64_t max_seq = (std::uint64_t(1) << 48) - 1;
+
+#if defined(__STDCPP_DEFAULT_NEW_ALIGNMENT__)
+static_assert(__STDCPP_DEFAULT_NEW_ALIGNMENT__ <= default_alignment,
+              "leakguard assumes malloc aligns to the default new alignment");
+#endif
+
+inline std::uint32_t cookie_for(const block_header* h) noexcept {
+    std::uint64_t x = reinterpret_cast<std::uintptr_t>(h) >> 4;
+    x *= 0x9E3779B97F4A7C15ull;
+    return static_cast<std::uint32_t>(x >> 32) | 0x8u;
+}
+// A released block's cookie: a second release of the same pointer sees this instead.
+inline std::uint32_t freed_cookie_for(const block_header* h) noexcept { return cookie_for(h) ^ 0x5A5A0000u; }
+
+inline block_header* header_of(const void* user) noexcept {
+    return reinterpret_cast<block_header*>(const_cast<char*>(static_cast<const char*>(user)) - header_size);
+}
+inline void* user_of(block_header* h) noexcept { return reinterpret_cast<char*>(h) + header_size; }
+
+// Bytes from the raw allocation to the header: 0 unless the block is over-aligned.
+inline std::size_t padding_for(std::size_t align) noexcept {
+    return align <= default_alignment ? 0 : (align - header_size % align) % align;
+}
+
+inline block_kind kind_of(const block_header* h) noexcept { return static_cast<block_kind>(h->kind); }
+
+} // namespace detail
+} // namespace leakguard
+
+#endif

@@ -1,0 +1,112 @@
+// leakguard - in-process memory-leak tracker for C++ (header-only)
+// SPDX-License-Identifier: MIT
+// impl/collect.hpp: walking the shards for live blocks (for scopes, reports and queries), and
+// copying what is found into raw memory, never through the tracked allocator.
+#ifndef LEAKGUARD_DETAIL_IMPL_COLLECT_HPP_INCLUDED
+#define LEAKGUARD_DETAIL_IMPL_COLLECT_HPP_INCLUDED
+
+#include <algorithm> // std::sort (in place: it does not allocate)
+#include <cstdint>   // std::uint64_t
+
+#include "block.hpp"
+#include "registry.hpp"
+
+namespace leakguard {
+namespace detail {
+
+// Which live blocks to look at.
+struct block_filter {
+    std::uint64_t min_seq;     // only blocks with seq >= min_seq (0: all)
+    std::uint32_t thread;      // only this thread's blocks (0: any thread)
+    bool include_ignored;
+};
+
+inline block_info info_of(const block_header* h) noexcept {
+    block_info b;
+    b.address = reinterpret_cast<const char*>(h) + header_size;
+    b.size = static_cast<std::size_t>(h->size);
+    b.kind = kind_of(h);
+    b.seq = h->seq;
+    b.thread = h->thread;
+    bool const located = (h->flags & flag_has_location) != 0;
+    b.caller = located ? nullptr : h->site;
+    b.location = located ? static_cast<const source_location*>(h->site) : nullptr;
+    return b;
+}
+
+// Calls visit(const block_header&) for each matching block, newest first within each shard, under
+// that shard's lock: `visit` must not allocate, print or call user code. Each shard is walked back
+// from its newest block and left at the first block older than min_seq, so the cost is that of
+// the blocks allocated since min_seq (plus one step per shard).
+template <class Visit>
+void for_each_live(const block_filter& filter, Visit visit) noexcept {
+    shard* own = t_state.home;
+    std::uint32_t const n = g_registry.shard_count.load(std::memory_order_acquire);
+    for (std::uint32_t i = 0; i < n; ++i) {
+        shard* s = g_registry.shards[i];
+        // Blocks of one thread live in the shard it held when it allocated them: its current home.
+        if (filter.thread && s != own) continue;
+        lock_shard(s);
+        for (block_header* h = s->newest; h && h->seq >= filter.min_seq; h = h->prev) {
+            if (filter.thread && h->thread != filter.thread) continue;
+            if (!filter.include_ignored && (h->flags & flag_ignored)) continue;
+            visit(*h);
+        }
+        unlock_shard(s);
+    }
+}
+
+struct block_totals {
+    std::size_t blocks;
+    std::size_t bytes;
+};
+
+inline block_totals count_live(const block_filter& filter) noexcept {
+    block_totals t = {0, 0};
+    for_each_live(filter, [&t](const block_header& h) {
+        ++t.blocks;
+        t.bytes += static_cast<std::size_t>(h.size);
+    });
+    return t;
+}
+
+// Copies up to `max` matching blocks into `out`, sorted oldest first; returns how many match.
+inline std::size_t copy_live(const block_filter& filter, block_info* out, std::size_t max) noexcept {
+    std::size_t found = 0;
+    for_each_live(filter, [&](const block_header& h) {
+        if (found < max) out[found] = info_of(&h);
+        ++found;
+    });
+    std::size_t const kept = found < max ? found : max;
+    std::sort(out, out + kept, [](const block_info& a, const block_info& b) { return a.seq < b.seq; });
+    return found;
+}
+
+// A raw-memory array of every matching block (oldest first). Free with raw_free.
+struct block_list {
+    block_info* items;
+    std::size_t count;
+    std::size_t bytes;
+};
+
+inline block_list collect_live(const block_filter& filter) noexcept {
+    block_list list = {nullptr, 0, 0};
+    std::size_t capacity = count_live(filter).blocks + 64;
+    for (;;) {
+        list.items = static_cast<block_info*>(raw_alloc(capacity * sizeof(block_info)));
+        if (!list.items) return list;
+        std::size_t const found = copy_live(filter, list.items, capacity);
+        if (found <= capacity) {
+            list.count = found;
+            for (std::size_t i = 0; i < found; ++i) list.bytes += list.items[i].size;
+            return list;
+        }
+        raw_free(list.items); // other threads allocated meanwhile: try with room for them
+        capacity = found + found / 4 + 64;
+    }
+}
+
+} // namespace detail
+} // namespace leakguard
+
+#endif

@@ -1,0 +1,28 @@
+// leakguard - in-process memory-leak tracker for C++ (header-only)
+// SPDX-License-Identifier: MIT
+// impl/main.hpp: everything the LEAKGUARD_MAIN translation unit emits, in dependency order.
+#ifndef LEAKGUARD_DETAIL_IMPL_MAIN_HPP_INCLUDED
+#define LEAKGUARD_DETAIL_IMPL_MAIN_HPP_INCLUDED
+
+#include "platform.hpp"
+#include "block.hpp"
+#include "registry.hpp"
+#include "options.hpp"
+#include "errors.hpp"
+#include "allocator.hpp"
+#include "collect.hpp"
+#include "symbolize.hpp"
+#include "failures.hpp"
+#include "stats_impl.hpp"
+#include "report.hpp"
+#include "scope_impl.hpp"
+#include "api_impl.hpp"
+#include "exit_hook.hpp"
+#include "operators.hpp"
+
+// The symbol every unit that includes leakguard refers to (see link_check.hpp).
+extern "C" {
+int leakguard_error_define_LEAKGUARD_MAIN_in_exactly_one_translation_unit = 1;
+}
+
+#endif

@@ -1,0 +1,139 @@
+// leakguard - in-process memory-leak tracker for C++ (header-only)
+// SPDX-License-Identifier: MIT
+// impl/options.hpp: the options, read once from LEAKGUARD_OPTIONS at start-up and settable in code.
+#ifndef LEAKGUARD_DETAIL_IMPL_OPTIONS_HPP_INCLUDED
+#define LEAKGUARD_DETAIL_IMPL_OPTIONS_HPP_INCLUDED
+
+#include <climits> // INT_MAX
+#include <cstdlib> // std::getenv, std::strtol
+#include <cstring> // std::strcmp, std::strlen
+
+#include "platform.hpp"
+
+namespace leakguard {
+namespace detail {
+
+enum class report_mode { full, summary, off };
+
+constexpr int default_exitcode = 23; // as LeakSanitizer's, so scripts that know one know both
+
+struct options_state {
+    int exitcode_plus_one;     // 0 means "not set": the default; stored +1 to stay zero-initialised
+    report_mode report;        // full is 0: the zero-initialised default
+    char log_path[1024];       // empty: stderr
+    char json_path[1024];      // empty: no JSON
+};
+
+options_state g_options;
+
+inline int option_exitcode() noexcept {
+    return g_options.exitcode_plus_one ? g_options.exitcode_plus_one - 1 : default_exitcode;
+}
+
+// Makes the next report_fd() open log_path anew (after log_path changed).
+inline void reopen_report_stream() noexcept;
+
+inline bool copy_path(char* dest, std::size_t size, const char* value) noexcept {
+    std::size_t const n = std::strlen(value);
+    if (n >= size) return false;
+    std::memcpy(dest, value, n + 1);
+    return true;
+}
+
+inline bool apply_option(const char* key, const char* value, const char* origin) noexcept {
+    if (!key || !value) return false;
+    bool known = true, ok = false;
+    if (std::strcmp(key, "exitcode") == 0) {
+        char* end = nullptr;
+        long const v = std::strtol(value, &end, 10);
+        ok = *value && end && *end == '\0' && v >= 0 && v <= 255;
+        if (ok) g_options.exitcode_plus_one = static_cast<int>(v) + 1;
+    } else if (std::strcmp(key, "log_path") == 0) {
+        ok = copy_path(g_options.log_path, sizeof g_options.log_path, value);
+        if (ok) reopen_report_stream();
+    } else if (std::strcmp(key, "json_path") == 0) {
+        ok = copy_path(g_options.json_path, sizeof g_options.json_path, value);
+    } else if (std::strcmp(key, "report") == 0) {
+        ok = true;
+        if (std::strcmp(value, "full") == 0) g_options.report = report_mode::full;
+        else if (std::strcmp(value, "summary") == 0) g_options.report = report_mode::summary;
+        else if (std::strcmp(value, "off") == 0) g_options.report = report_mode::off;
+        else ok = false;
+    } else {
+        known = false;
+    }
+    if (!known) {
+        fd_writer out(2);
+        out.printf("leakguard: warning: unknown option '%s' in %s (ignored)\n", key, origin);
+    } else if (!ok) {
+        fd_writer out(2);
+        out.printf("leakguard: warning: bad value '%s' for option '%s' in %s (ignored)\n", value, key, origin);
+    }
+    return known && ok;
+}
+
+// Parses "key=value:key=value" (',' separates too). Returns false if any pair was rejected.
+inline bool apply_option_list(const char* list, const char* origin) noexcept {
+    if (!list) return true;
+    bool all_ok = true;
+    char pair[1100];
+    const char* p = list;
+    while (*p) {
+        std::size_t n = 0;
+        while (p[n] && p[n] != ':' && p[n] != ',') ++n;
+        if (n > 0) {
+            if (n >= sizeof pair) {
+                fd_writer out(2);
+                out.printf("leakguard: warning: option too long in %s (ignored)\n", origin);
+                all_ok = false;
+            } else {
+                std::memcpy(pair, p, n);
+                pair[n] = '\0';
+                char* eq = std::strchr(pair, '=');
+                if (!eq) {
+                    fd_writer out(2);
+                    out.printf("leakguard: warning: option '%s' in %s has no '=value' (ignored)\n", pair, origin);
+                    all_ok = false;
+                } else {
+                    *eq = '\0';
+                    all_ok = apply_option(pair, eq + 1, origin) && all_ok;
+                }
+            }
+        }
+        p += n;
+        if (*p) ++p;
+    }
+    return all_ok;
+}
+
+// The report stream: log_path when set (opened on first use, kept open), else stderr.
+spinlock g_report_fd_lock;
+int g_report_fd_plus_one; // 0: not opened yet
+
+inline void reopen_report_stream() noexcept {
+    lock_guard hold(g_report_fd_lock);
+    if (g_report_fd_plus_one > 3) ::close(g_report_fd_plus_one - 1);
+    g_report_fd_plus_one = 0;
+}
+
+inline int report_fd() noexcept {
+    lock_guard hold(g_report_fd_lock);
+    if (g_report_fd_plus_one == 0) {
+        int fd = 2;
+        if (g_options.log_path[0]) {
+            fd = open_for_writing(g_options.log_path);
+            if (fd < 0) {
+                fd_writer err(2);
+                err.printf("leakguard: warning: cannot open log_path '%s'; writing to stderr\n", g_options.log_path);
+                fd = 2;
+            }
+        }
+        g_report_fd_plus_one = fd + 1;
+    }
+    return g_report_fd_plus_one - 1;
+}
+
+} // namespace detail
+} // namespace leakguard
+
+#endif

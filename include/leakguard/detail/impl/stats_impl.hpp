@@ -1,0 +1,36 @@
+// leakguard - in-process memory-leak tracker for C++ (header-only)
+// SPDX-License-Identifier: MIT
+// impl/stats_impl.hpp: totals, summed over the shards.
+#ifndef LEAKGUARD_DETAIL_IMPL_STATS_IMPL_HPP_INCLUDED
+#define LEAKGUARD_DETAIL_IMPL_STATS_IMPL_HPP_INCLUDED
+
+#include "../api.hpp"
+#include "registry.hpp"
+
+namespace leakguard {
+namespace detail {
+
+inline statistics current_stats() noexcept {
+    statistics st = {0, 0, 0, 0, 0};
+    std::int64_t live_blocks = 0, live_bytes = 0;
+    std::uint32_t const n = g_registry.shard_count.load(std::memory_order_acquire);
+    for (std::uint32_t i = 0; i < n; ++i) {
+        shard* s = g_registry.shards[i];
+        lock_shard(s);
+        st.allocations += s->allocations;
+        st.frees += s->frees;
+        live_blocks += s->live_blocks;
+        live_bytes += s->live_bytes;
+        unlock_shard(s);
+    }
+    st.live_blocks = live_blocks > 0 ? static_cast<std::uint64_t>(live_blocks) : 0;
+    st.live_bytes = live_bytes > 0 ? static_cast<std::uint64_t>(live_bytes) : 0;
+    std::int64_t const peak = g_registry.peak_bytes.load(std::memory_order_relaxed);
+    st.peak_bytes = peak > live_bytes ? static_cast<std::uint64_t>(peak) : st.live_bytes;
+    return st;
+}
+
+} // namespace detail
+} // namespace leakguard
+
+#endif

@@ -1,0 +1,34 @@
+// leakguard - in-process memory-leak tracker for C++ (header-only)
+// SPDX-License-Identifier: MIT
+//
+// Do this:
+//     #define LEAKGUARD_MAIN
+//     #include <leakguard/leakguard.hpp>
+// in exactly ONE C++ file of the program (it emits the replacement operator new/delete and the
+// tracker's state; it does not define main). Every other file just includes the header.
+//
+//     void test_parser() {
+//         LEAKGUARD_SCOPE("parser");   // blocks allocated from here and alive at the end = failure
+//         Parser p; p.parse(text);
+//     }
+//
+// At exit the blocks still alive are reported (grouped by allocation site) and the exit status
+// becomes 23 (LEAKGUARD_OPTIONS=exitcode=N). See README.md for options and limits.
+#ifndef LEAKGUARD_LEAKGUARD_HPP_INCLUDED
+#define LEAKGUARD_LEAKGUARD_HPP_INCLUDED
+
+#include "detail/config.hpp"
+#include "detail/version.hpp"
+#include "detail/block_info.hpp"
+#include "detail/api.hpp"
+#include "detail/scope.hpp"
+#include "detail/link_check.hpp"
+
+#endif // LEAKGUARD_LEAKGUARD_HPP_INCLUDED
+
+// The implementation, once per program. Outside the include guard, so that a unit may include
+// leakguard first and define LEAKGUARD_MAIN before a later include (an adapter header, say).
+#if defined(LEAKGUARD_MAIN) && !defined(LEAKGUARD_DETAIL_IMPLEMENTED)
+#define LEAKGUARD_DETAIL_IMPLEMENTED
+#include "detail/impl/main.hpp"
+#endif

@@ -1,0 +1,1999 @@
+// leakguard - in-process memory-leak tracker for C++ (header-only) - SINGLE HEADER
+// SPDX-License-Identifier: MIT
+// DO NOT EDIT: generated from include/leakguard/ by tools/amalgamate.py.
+// leakguard - in-process memory-leak tracker for C++ (header-only)
+// SPDX-License-Identifier: MIT
+//
+// Do this:
+//     #define LEAKGUARD_MAIN
+//     #include <leakguard/leakguard.hpp>
+// in exactly ONE C++ file of the program (it emits the replacement operator new/delete and the
+// tracker's state; it does not define main). Every other file just includes the header.
+//
+//     void test_parser() {
+//         LEAKGUARD_SCOPE("parser");   // blocks allocated from here and alive at the end = failure
+//         Parser p; p.parse(text);
+//     }
+//
+// At exit the blocks still alive are reported (grouped by allocation site) and the exit status
+// becomes 23 (LEAKGUARD_OPTIONS=exitcode=N). See README.md for options and limits.
+#ifndef LEAKGUARD_LEAKGUARD_HPP_INCLUDED
+#define LEAKGUARD_LEAKGUARD_HPP_INCLUDED
+
+// #include "leakguard/detail/config.hpp" (inlined)
+// leakguard - in-process memory-leak tracker for C++ (header-only)
+// SPDX-License-Identifier: MIT
+// config.hpp: compiler and platform detection, and the small internal macros the rest uses.
+#ifndef LEAKGUARD_DETAIL_CONFIG_HPP_INCLUDED
+#define LEAKGUARD_DETAIL_CONFIG_HPP_INCLUDED
+
+#include <cstddef>  // std::size_t
+
+#if !defined(__GNUC__) && !defined(__clang__)
+#error "leakguard needs GCC or Clang (it uses __builtin_return_address and GNU attributes)"
+#endif
+
+#if !defined(__unix__) && !defined(__APPLE__)
+#error "leakguard supports POSIX platforms (Linux with glibc is the tested one)"
+#endif
+
+#define LEAKGUARD_DETAIL_CAT2(a, b) a##b
+#define LEAKGUARD_DETAIL_CAT(a, b) LEAKGUARD_DETAIL_CAT2(a, b)
+#define LEAKGUARD_DETAIL_UNIQUE(prefix) LEAKGUARD_DETAIL_CAT(prefix, __LINE__)
+
+#define LEAKGUARD_DETAIL_NOINLINE __attribute__((noinline))
+#define LEAKGUARD_DETAIL_LIKELY(x) __builtin_expect(!!(x), 1)
+#define LEAKGUARD_DETAIL_UNLIKELY(x) __builtin_expect(!!(x), 0)
+
+// Aligned new (C++17) is replaced only when the compiler offers it.
+#if defined(__cpp_aligned_new) && __cpp_aligned_new >= 201606L
+#define LEAKGUARD_DETAIL_ALIGNED_NEW 1
+#else
+#define LEAKGUARD_DETAIL_ALIGNED_NEW 0
+#endif
+
+#if defined(__cpp_exceptions) || defined(__EXCEPTIONS)
+#define LEAKGUARD_DETAIL_EXCEPTIONS 1
+#else
+#define LEAKGUARD_DETAIL_EXCEPTIONS 0
+#endif
+
+#endif
+// #include "leakguard/detail/version.hpp" (inlined)
+// leakguard - in-process memory-leak tracker for C++ (header-only)
+// SPDX-License-Identifier: MIT
+// version.hpp: the library's version, as numbers and as a string.
+#ifndef LEAKGUARD_DETAIL_VERSION_HPP_INCLUDED
+#define LEAKGUARD_DETAIL_VERSION_HPP_INCLUDED
+
+#define LEAKGUARD_VERSION_MAJOR 0
+#define LEAKGUARD_VERSION_MINOR 1
+#define LEAKGUARD_VERSION_PATCH 0
+#define LEAKGUARD_VERSION_STRING "0.1.0"
+
+#endif
+// #include "leakguard/detail/block_info.hpp" (inlined)
+// leakguard - in-process memory-leak tracker for C++ (header-only)
+// SPDX-License-Identifier: MIT
+// block_info.hpp: what a user may learn about one tracked block (a copy, never the live record).
+#ifndef LEAKGUARD_DETAIL_BLOCK_INFO_HPP_INCLUDED
+#define LEAKGUARD_DETAIL_BLOCK_INFO_HPP_INCLUDED
+
+#include <cstddef>  // std::size_t
+#include <cstdint>  // std::uint64_t, std::uint32_t
+
+namespace leakguard {
+
+// How a block was allocated. The values are stored in a 4-bit field of the block header.
+enum class block_kind : unsigned char {
+    new_scalar = 1,         // operator new
+    new_array = 2,          // operator new[]
+    new_scalar_aligned = 3, // operator new(std::align_val_t)
+    new_array_aligned = 4,  // operator new[](std::align_val_t)
+};
+
+// The name used in reports and JSON: "new", "new[]", "new(align)", "new[](align)".
+const char* kind_name(block_kind kind) noexcept;
+
+// A source position given by a macro (file:line, function); static storage only.
+struct source_location {
+    const char* file;
+    int line;
+    const char* function;
+};
+
+// A copy of one block's record, taken under the registry's lock.
+struct block_info {
+    const void* address;              // the pointer the program got
+    std::size_t size;                 // bytes requested
+    block_kind kind;
+    std::uint64_t seq;                // allocation number, like the CRT's {N}
+    std::uint32_t thread;             // leakguard's thread number (1 = first thread that allocated)
+    const void* caller;               // return address into the allocating code (null if unknown)
+    const source_location* location;  // file:line when a macro gave it, else null
+};
+
+} // namespace leakguard
+
+#endif
+// #include "leakguard/detail/api.hpp" (inlined)
+// leakguard - in-process memory-leak tracker for C++ (header-only)
+// SPDX-License-Identifier: MIT
+// api.hpp: the functions a program can call: options, statistics, ignoring blocks, reports.
+// Everything here is defined once, in the translation unit that defines LEAKGUARD_MAIN.
+#ifndef LEAKGUARD_DETAIL_API_HPP_INCLUDED
+#define LEAKGUARD_DETAIL_API_HPP_INCLUDED
+
+#include <cstddef>  // std::size_t
+#include <cstdint>  // std::uint64_t
+
+// #include "leakguard/detail/block_info.hpp" (inlined)
+
+namespace leakguard {
+
+// Totals since start-up. `peak_bytes` is exact while one thread allocates; with more threads it
+// may lag the true peak by up to 64 KiB per thread (each thread batches its updates).
+struct statistics {
+    std::uint64_t allocations;  // tracked allocations made
+    std::uint64_t frees;        // tracked blocks released
+    std::uint64_t live_blocks;  // tracked blocks alive now (ignored ones included)
+    std::uint64_t live_bytes;
+    std::uint64_t peak_bytes;
+};
+statistics stats() noexcept;
+
+// Options, as in LEAKGUARD_OPTIONS ("key=value:key=value", ',' also separates). Returns false and
+// prints a one-line warning naming the key for an unknown key or a bad value.
+//   exitcode=N     status of a run with leaks, failed scopes or errors (default 23; 0 keeps the program's)
+//   log_path=PATH  text report to PATH instead of stderr ("%p" becomes the process id)
+//   json_path=PATH JSON report written at exit ("%p" becomes the process id)
+//   report=full|summary|off   how much of the text report to print at exit
+bool set_option(const char* key, const char* value) noexcept;
+bool set_options(const char* list) noexcept;
+
+// Intentional leaks: a block marked with ignore() is never reported (by scopes or at exit).
+// Returns false when p is not a live block that leakguard handed out.
+bool ignore(const void* p) noexcept;
+
+// Allocations this thread makes between begin_ignore() and end_ignore() (they nest) are never
+// reported. Prefer the RAII form, leakguard::ignore_region.
+void begin_ignore() noexcept;
+void end_ignore() noexcept;
+
+class ignore_region {
+public:
+    ignore_region() noexcept { begin_ignore(); }
+    ~ignore_region() { end_ignore(); }
+    ignore_region(const ignore_region&) = delete;
+    ignore_region& operator=(const ignore_region&) = delete;
+};
+
+// Copies up to `max` live, reportable blocks (oldest first) into `out`; returns how many there are.
+std::size_t live_blocks(block_info* out, std::size_t max) noexcept;
+
+// Writes the exit report for what is alive now (text to the report stream, JSON if json_path is
+// set). Returns the number of leaked blocks it listed. Does not change the exit status.
+std::size_t report_now() noexcept;
+
+// Whether the run so far would make leakguard change the exit status (failed scopes, errors).
+std::size_t scope_failures() noexcept;
+
+} // namespace leakguard
+
+#endif
+// #include "leakguard/detail/scope.hpp" (inlined)
+// leakguard - in-process memory-leak tracker for C++ (header-only)
+// SPDX-License-Identifier: MIT
+// scope.hpp: leakguard::scope and LEAKGUARD_SCOPE - "nothing allocated in here may outlive it".
+#ifndef LEAKGUARD_DETAIL_SCOPE_HPP_INCLUDED
+#define LEAKGUARD_DETAIL_SCOPE_HPP_INCLUDED
+
+#include <cstddef>    // std::size_t
+#include <cstdint>    // std::uint64_t, std::uint32_t
+#include <exception>  // std::uncaught_exception(s)
+#include <vector>     // scope::leaks()
+
+// #include "leakguard/detail/api.hpp" (inlined)
+// #include "leakguard/detail/block_info.hpp" (inlined)
+
+namespace leakguard {
+
+// What a failed scope hands to the failure handler. `leaks` points to at most `leaks_shown`
+// copies (oldest first, capped at 256); valid only during the handler call.
+struct scope_failure {
+    const char* name;
+    const char* file;
+    int line;
+    std::size_t leaked_blocks;
+    std::size_t leaked_bytes;
+    const block_info* leaks;
+    std::size_t leaks_shown;
+};
+
+using scope_failure_handler = void (*)(const scope_failure&);
+
+// Installs a handler called when a scope ends with leaks (instead of printing); returns the old
+// one. nullptr restores the default. The failure is recorded (JSON report, exit status) either way.
+// The handler runs with tracking on; allocations it makes are not charged to the failed scope.
+scope_failure_handler set_scope_failure_handler(scope_failure_handler handler) noexcept;
+
+// The default handler: prints the scope's name, where it was declared, and the leaked blocks
+// grouped by allocation site, to the report stream.
+void print_scope_failure(const scope_failure& failure) noexcept;
+
+// A block is a leak of a scope when it was allocated after the scope began (by any thread, or by
+// the scope's own thread for a this_thread scope) and is still alive when the scope is checked.
+// Nested scopes each see the blocks allocated inside them: a leak in an inner scope fails the
+// outer one too.
+class scope {
+public:
+    enum threads { all_threads, this_thread };
+
+    scope(const char* file, int line, const char* name = "", threads which = all_threads) noexcept;
+    ~scope();
+    scope(const scope&) = delete;
+    scope& operator=(const scope&) = delete;
+
+    // Queries: may be called at any time; cost grows with the blocks allocated since the scope began.
+    std::size_t leaked_blocks() const noexcept;
+    std::size_t leaked_bytes() const noexcept;
+    // Copies up to `max` leaked blocks (oldest first) into `out`; returns the number of leaked blocks.
+    std::size_t leaks(block_info* out, std::size_t max) const noexcept;
+    // All leaked blocks; the vector's own memory is never counted as a leak.
+    std::vector<block_info> leaks() const {
+        ignore_region keep_out;
+        std::vector<block_info> all;
+        for (;;) {
+            all.resize(leaked_blocks() + 16);
+            std::size_t const n = leaks(all.data(), all.size());
+            if (n <= all.size()) {
+                all.resize(n);
+                return all;
+            }
+        }
+    }
+
+    // Checks now: on leaks calls the failure handler and records the failure; returns true when
+    // clean. The destructor does not check again after check() or dismiss().
+    bool check() noexcept;
+    void dismiss() noexcept { done_ = true; }
+
+    std::uint64_t start_seq() const noexcept { return start_; }
+    const char* name() const noexcept { return name_; }
+
+private:
+    bool leaving_by_exception() const noexcept;
+
+    const char* file_;
+    const char* name_;
+    int line_;
+    threads which_;
+    bool done_;
+    std::uint32_t thread_;
+    std::uint64_t start_;
+    int uncaught_;
+};
+
+namespace detail {
+inline const char* scope_name() noexcept { return ""; }
+inline const char* scope_name(const char* name) noexcept { return name ? name : ""; }
+} // namespace detail
+
+inline bool scope::leaving_by_exception() const noexcept {
+#if defined(__cpp_lib_uncaught_exceptions) && __cpp_lib_uncaught_exceptions >= 201411L
+    return std::uncaught_exceptions() > uncaught_;
+#else
+    return std::uncaught_exception();
+#endif
+}
+
+} // namespace leakguard
+
+// LEAKGUARD_SCOPE() or LEAKGUARD_SCOPE("name"): a scope for the rest of the enclosing block.
+#define LEAKGUARD_SCOPE(...)                                                                       \
+    ::leakguard::scope LEAKGUARD_DETAIL_UNIQUE(leakguard_scope_)(                                  \
+        __FILE__, __LINE__, ::leakguard::detail::scope_name(__VA_ARGS__))
+
+// The same, counting only blocks that the current thread allocates.
+#define LEAKGUARD_THREAD_SCOPE(...)                                                                \
+    ::leakguard::scope LEAKGUARD_DETAIL_UNIQUE(leakguard_scope_)(                                  \
+        __FILE__, __LINE__, ::leakguard::detail::scope_name(__VA_ARGS__),                          \
+        ::leakguard::scope::this_thread)
+
+// Allocations this thread makes for the rest of the enclosing block are never reported.
+#define LEAKGUARD_IGNORE_REGION()                                                                  \
+    ::leakguard::ignore_region LEAKGUARD_DETAIL_UNIQUE(leakguard_ignore_region_)
+
+#endif
+// #include "leakguard/detail/link_check.hpp" (inlined)
+// leakguard - in-process memory-leak tracker for C++ (header-only)
+// SPDX-License-Identifier: MIT
+// link_check.hpp: makes a program that never defines LEAKGUARD_MAIN fail to link, with a message
+// that names leakguard. Every translation unit that includes leakguard refers to a symbol that only
+// the LEAKGUARD_MAIN translation unit defines; two such units define it twice, which fails too.
+#ifndef LEAKGUARD_DETAIL_LINK_CHECK_HPP_INCLUDED
+#define LEAKGUARD_DETAIL_LINK_CHECK_HPP_INCLUDED
+
+extern "C" int leakguard_error_define_LEAKGUARD_MAIN_in_exactly_one_translation_unit;
+
+namespace leakguard {
+namespace detail {
+namespace {
+// `used` keeps the reference (and so the link error) even when nothing else in the unit calls
+// leakguard; it costs one pointer per translation unit.
+__attribute__((used)) int* const link_check =
+    &leakguard_error_define_LEAKGUARD_MAIN_in_exactly_one_translation_unit;
+} // namespace
+} // namespace detail
+} // namespace leakguard
+
+#endif
+
+#endif // LEAKGUARD_LEAKGUARD_HPP_INCLUDED
+
+// The implementation, once per program. Outside the include guard, so that a unit may include
+// leakguard first and define LEAKGUARD_MAIN before a later include (an adapter header, say).
+#if defined(LEAKGUARD_MAIN) && !defined(LEAKGUARD_DETAIL_IMPLEMENTED)
+#define LEAKGUARD_DETAIL_IMPLEMENTED
+// #include "leakguard/detail/impl/main.hpp" (inlined)
+// leakguard - in-process memory-leak tracker for C++ (header-only)
+// SPDX-License-Identifier: MIT
+// impl/main.hpp: everything the LEAKGUARD_MAIN translation unit emits, in dependency order.
+#ifndef LEAKGUARD_DETAIL_IMPL_MAIN_HPP_INCLUDED
+#define LEAKGUARD_DETAIL_IMPL_MAIN_HPP_INCLUDED
+
+// #include "leakguard/detail/impl/platform.hpp" (inlined)
+// leakguard - in-process memory-leak tracker for C++ (header-only)
+// SPDX-License-Identifier: MIT
+// impl/platform.hpp: what leakguard needs from the C library and the CPU: raw memory that never goes
+// through the tracked operators, a tiny lock, and a writer that prints without allocating.
+#ifndef LEAKGUARD_DETAIL_IMPL_PLATFORM_HPP_INCLUDED
+#define LEAKGUARD_DETAIL_IMPL_PLATFORM_HPP_INCLUDED
+
+#include <atomic>   // std::atomic
+#include <cerrno>   // errno
+#include <cstdarg>  // va_list
+#include <cstdio>   // std::vsnprintf
+#include <cstdlib>  // std::malloc, std::free, posix_memalign
+#include <cstring>  // std::memcpy, std::strlen
+#include <fcntl.h>  // open
+#include <sched.h>  // sched_yield
+#include <unistd.h> // write, getpid
+
+namespace leakguard {
+namespace detail {
+
+// Raw memory. The parentheses keep these calls away from any malloc/free macro.
+inline void* raw_alloc(std::size_t n) noexcept { return (std::malloc)(n); }
+inline void* raw_alloc_aligned(std::size_t n, std::size_t align) noexcept {
+    void* p = nullptr;
+    return (posix_memalign)(&p, align, n) == 0 ? p : nullptr;
+}
+inline void raw_free(void* p) noexcept { (std::free)(p); }
+
+inline void cpu_relax() noexcept {
+#if defined(__x86_64__) || defined(__i386__)
+    __builtin_ia32_pause();
+#endif
+}
+
+// A test-and-test-and-set lock: one atomic exchange when free, so an uncontended lock costs what
+// a mutex would without pthread's bookkeeping, and it is constant-initialised (usable from static
+// constructors in any order). Spins briefly, then yields: a lock holder never blocks or allocates.
+struct spinlock {
+    std::atomic<int> state;
+
+    void lock() noexcept {
+        while (state.exchange(1, std::memory_order_acquire) != 0) {
+            for (int spins = 0; state.load(std::memory_order_relaxed) != 0; ++spins) {
+                if (spins < 64)
+                    cpu_relax();
+                else
+                    sched_yield();
+            }
+        }
+    }
+    void unlock() noexcept { state.store(0, std::memory_order_release); }
+};
+
+class lock_guard {
+public:
+    explicit lock_guard(spinlock& l) noexcept : lock_(l) { lock_.lock(); }
+    ~lock_guard() { lock_.unlock(); }
+    lock_guard(const lock_guard&) = delete;
+    lock_guard& operator=(const lock_guard&) = delete;
+
+private:
+    spinlock& lock_;
+};
+
+// Writes formatted text to a file descriptor through a fixed buffer: no heap, no stdio locks.
+class fd_writer {
+public:
+    explicit fd_writer(int fd) noexcept : fd_(fd), used_(0) {}
+    ~fd_writer() { flush(); }
+    fd_writer(const fd_writer&) = delete;
+    fd_writer& operator=(const fd_writer&) = delete;
+
+    void put(const char* s, std::size_t n) noexcept {
+        while (n > 0) {
+            if (used_ == sizeof buf_) flush();
+            std::size_t const room = sizeof buf_ - used_;
+            std::size_t const k = n < room ? n : room;
+            std::memcpy(buf_ + used_, s, k);
+            used_ += k;
+            s += k;
+            n -= k;
+        }
+    }
+    void put(const char* s) noexcept { put(s, std::strlen(s)); }
+    __attribute__((format(printf, 2, 3))) void printf(const char* fmt, ...) noexcept {
+        char line[1024];
+        va_list args;
+        va_start(args, fmt);
+        int const n = std::vsnprintf(line, sizeof line, fmt, args);
+        va_end(args);
+        if (n > 0) put(line, static_cast<std::size_t>(n) < sizeof line ? static_cast<std::size_t>(n) : sizeof line - 1);
+    }
+    void flush() noexcept {
+        std::size_t done = 0;
+        while (done < used_ && fd_ >= 0) {
+            ssize_t const w = ::write(fd_, buf_ + done, used_ - done);
+            if (w < 0 && errno == EINTR) continue;
+            if (w <= 0) break;
+            done += static_cast<std::size_t>(w);
+        }
+        used_ = 0;
+    }
+
+private:
+    int fd_;
+    std::size_t used_;
+    char buf_[4096];
+};
+
+// Expands "%p" in a path to the process id (as LSan's log_path does), into `out`.
+inline void expand_path(const char* path, char* out, std::size_t size) noexcept {
+    std::size_t o = 0;
+    for (const char* p = path; *p && o + 1 < size; ++p) {
+        if (p[0] == '%' && p[1] == 'p') {
+            char pid[24];
+            int const n = std::snprintf(pid, sizeof pid, "%ld", static_cast<long>(::getpid()));
+            for (int i = 0; i < n && o + 1 < size; ++i) out[o++] = pid[i];
+            ++p;
+        } else {
+            out[o++] = *p;
+        }
+    }
+    out[o] = '\0';
+}
+
+inline int open_for_writing(const char* path) noexcept {
+    char full[4096];
+    expand_path(path, full, sizeof full);
+    return ::open(full, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644);
+}
+
+} // namespace detail
+} // namespace leakguard
+
+#endif
+// #include "leakguard/detail/impl/block.hpp" (inlined)
+// leakguard - in-process memory-leak tracker for C++ (header-only)
+// SPDX-License-Identifier: MIT
+// impl/block.hpp: the record in front of every block leakguard hands out.
+//
+//   raw (from malloc / posix_memalign)
+//   |<- padding (aligned blocks only) ->|<------- block_header: 48 bytes ------->|<- user bytes ->
+//                                       prev next site size|kind|... seq|shard cookie thread
+//
+// The header is 48 bytes, a multiple of the 16-byte default new alignment, so `raw + 48` keeps
+// malloc's alignment. Its last 8 bytes, the only ones a "is this ours?" test reads, are the 8 bytes
+// just before the user pointer: glibc keeps a chunk's size word there for memory it hands out, so
+// reading them is safe for any pointer that malloc returned. The cookie is a hash of the block's
+// address with bit 3 set; glibc chunk sizes are multiples of 16, so their low word never has bit 3
+// set and a foreign block can never pass for one of ours.
+#ifndef LEAKGUARD_DETAIL_IMPL_BLOCK_HPP_INCLUDED
+#define LEAKGUARD_DETAIL_IMPL_BLOCK_HPP_INCLUDED
+
+#include <cstddef> // std::size_t
+#include <cstdint> // std::uint64_t, std::uintptr_t
+
+// #include "leakguard/detail/block_info.hpp" (inlined)
+
+namespace leakguard {
+namespace detail {
+
+// Bits of block_header::flags.
+enum : unsigned {
+    flag_linked = 1u,       // in a shard list (tracking was on when it was allocated)
+    flag_ignored = 2u,      // never reported: leakguard::ignore() or an ignore region
+    flag_has_location = 4u, // `site` points to a source_location, not to a return address
+};
+
+struct block_header {
+    block_header* prev;   // older block of the same shard
+    block_header* next;   // newer block of the same shard
+    const void* site;     // return address into the caller, or a source_location*
+    std::uint64_t size : 48;
+    std::uint64_t kind : 4;
+    std::uint64_t flags : 4;
+    std::uint64_t align_shift : 8; // log2 of the requested alignment when above the default
+    std::uint64_t seq : 48;
+    std::uint64_t shard : 16;
+    std::uint32_t cookie;  // at user - 8: the ownership test reads only this
+    std::uint32_t thread;  // at user - 4
+};
+
+static_assert(sizeof(block_header) == 48, "the header must stay 48 bytes (a multiple of 16)");
+
+constexpr std::size_t header_size = sizeof(block_header);
+constexpr std::size_t default_alignment = 16;  // glibc malloc on 64-bit; checked below
+constexpr std::uint64_t max_block_size = (std::uint64_t(1) << 48) - 1;
+constexpr std::uint64_t max_seq = (std::uint64_t(1) << 48) - 1;
+
+#if defined(__STDCPP_DEFAULT_NEW_ALIGNMENT__)
+static_assert(__STDCPP_DEFAULT_NEW_ALIGNMENT__ <= default_alignment,
+              "leakguard assumes malloc aligns to the default new alignment");
+#endif
+
+inline std::uint32_t cookie_for(const block_header* h) noexcept {
+    std::uint64_t x = reinterpret_cast<std::uintptr_t>(h) >> 4;
+    x *= 0x9E3779B97F4A7C15ull;
+    return static_cast<std::uint32_t>(x >> 32) | 0x8u;
+}
+// A released block's cookie: a second release of the same pointer sees this instead.
+inline std::uint32_t freed_cookie_for(const block_header* h) noexcept { return cookie_for(h) ^ 0x5A5A0000u; }
+
+inline block_header* header_of(const void* user) noexcept {
+    return reinterpret_cast<block_header*>(const_cast<char*>(static_cast<const char*>(user)) - header_size);
+}
+inline void* user_of(block_header* h) noexcept { return reinterpret_cast<char*>(h) + header_size; }
+
+// Bytes from the raw allocation to the header: 0 unless the block is over-aligned.
+inline std::size_t padding_for(std::size_t align) noexcept {
+    return align <= default_alignment ? 0 : (align - header_size % align) % align;
+}
+
+inline block_kind kind_of(const block_header* h) noexcept { return static_cast<block_kind>(h->kind); }
+
+} // namespace detail
+} // namespace leakguard
+
+#endif
+// #include "leakguard/detail/impl/registry.hpp" (inlined)
+// leakguard - in-process memory-leak tracker for C++ (header-only)
+// SPDX-License-Identifier: MIT
+// impl/registry.hpp: where live blocks are kept - one shard per thread, each an intrusive doubly
+// linked list in allocation order under its own lock, plus the counters.
+//
+// Why per-thread shards: a thread allocates into its own shard, so allocation never contends;
+// a free from another thread locks only the owner's shard. Why the list is in sequence order: the
+// owning thread is the only one that appends, and it takes sequence numbers in increasing order,
+// so a scope can walk each shard back from its newest block and stop at the first block older than
+// the scope. Shards outlive their threads (their blocks may still be alive) and are handed to new
+// threads when their owner exits.
+#ifndef LEAKGUARD_DETAIL_IMPL_REGISTRY_HPP_INCLUDED
+#define LEAKGUARD_DETAIL_IMPL_REGISTRY_HPP_INCLUDED
+
+#include <atomic>     // std::atomic
+#include <cstdint>    // std::uint64_t
+#include <cstring>    // std::memset
+#include <pthread.h>  // pthread_key_create, pthread_setspecific
+
+// #include "leakguard/detail/impl/block.hpp" (inlined)
+// #include "leakguard/detail/impl/platform.hpp" (inlined)
+
+namespace leakguard {
+namespace detail {
+
+struct alignas(64) shard {
+    spinlock lock;
+    block_header* oldest;
+    block_header* newest;
+    std::uint64_t allocations; // counted in the allocating thread's shard
+    std::uint64_t frees;       // counted in the owner shard of the freed block
+    std::int64_t live_blocks;
+    std::int64_t live_bytes;
+    std::uint32_t index;
+    shard* next_free;          // free list of shards whose thread has exited
+};
+
+constexpr std::uint32_t max_shards = 1u << 16; // the header's shard field is 16 bits
+
+// Per-thread state. Plain data with constant initialisation: no TLS constructor or guard runs.
+struct thread_state {
+    shard* home;                 // this thread's shard, null until its first tracked allocation
+    std::uint32_t thread;        // leakguard's thread number, 0 until assigned
+    int ignore_depth;            // > 0: allocations are marked ignored
+    int busy;                    // > 0: leakguard itself is running here; allocations are not linked
+    bool fork_holder;            // this thread holds every shard lock (inside fork)
+    std::uint64_t seq_next;      // sequence numbers reserved for this thread: [seq_next, seq_end)
+    std::uint64_t seq_end;
+    std::uint64_t seq_epoch;     // the g_epoch value the reservation was made under
+    std::int64_t pending_bytes;  // live-byte change not yet added to g_live_bytes
+};
+
+// Sequence numbers: a thread reserves them in chunks, so there is no shared counter on the hot
+// path. A scope takes its start number and then bumps g_epoch; a thread that sees a new epoch drops
+// its reservation and takes a fresh one, so every block allocated after a scope began (in any
+// thread that could know it began) gets a number above the scope's start.
+constexpr std::uint64_t seq_chunk = 1024;
+
+struct registry_state {
+    spinlock shards_lock;               // guards creating shards and the free list
+    std::atomic<std::uint32_t> shard_count;
+    shard* shards[max_shards];
+    shard* free_shards;
+    std::atomic<std::uint64_t> next_seq;
+    std::atomic<std::uint64_t> epoch;
+    std::atomic<std::uint32_t> next_thread;
+    std::atomic<std::uint32_t> threads_seen;
+    std::atomic<std::int64_t> live_bytes; // batched; exact while one thread allocates
+    std::atomic<std::int64_t> peak_bytes;
+    pthread_key_t exit_key;
+};
+
+// The tracker's state: zero-initialised at load time, never constructed or destroyed, so it is
+// usable from the first static constructor to the last static destructor of any unit.
+registry_state g_registry;
+static thread_local thread_state t_state;
+
+// Locks every shard (and the shard table) for fork(): the child then starts with consistent lists
+// and free locks, whatever the other threads were doing. The forking thread may allocate between
+// prepare and parent/child (other atfork handlers); `fork_holder` makes it skip the locks it holds.
+inline void lock_all_for_fork() noexcept {
+    g_registry.shards_lock.lock();
+    std::uint32_t const n = g_registry.shard_count.load(std::memory_order_acquire);
+    for (std::uint32_t i = 0; i < n; ++i) g_registry.shards[i]->lock.lock();
+    t_state.fork_holder = true;
+}
+inline void unlock_all_after_fork() noexcept {
+    t_state.fork_holder = false;
+    std::uint32_t const n = g_registry.shard_count.load(std::memory_order_acquire);
+    for (std::uint32_t i = 0; i < n; ++i) g_registry.shards[i]->lock.unlock();
+    g_registry.shards_lock.unlock();
+}
+
+inline void lock_shard(shard* s) noexcept {
+    if (!t_state.fork_holder) s->lock.lock();
+}
+inline void unlock_shard(shard* s) noexcept {
+    if (!t_state.fork_holder) s->lock.unlock();
+}
+
+// Runs when a thread that allocated exits: its shard (and the blocks still in it) goes to the free
+// list for the next new thread. The blocks keep their thread number.
+inline void release_home_shard(void*) noexcept {
+    shard* s = t_state.home;
+    if (!s) return;
+    t_state.home = nullptr;
+    lock_guard hold(g_registry.shards_lock);
+    s->next_free = g_registry.free_shards;
+    g_registry.free_shards = s;
+}
+
+// Gives the calling thread a shard: a free one, or a new one from raw memory. Returns null only
+// when raw memory runs out or 65,536 shards exist; the caller then leaves the block unlinked.
+inline shard* acquire_home_shard() noexcept {
+    thread_state& t = t_state;
+    if (t.thread == 0) {
+        t.thread = g_registry.next_thread.fetch_add(1, std::memory_order_relaxed) + 1;
+        g_registry.threads_seen.fetch_add(1, std::memory_order_relaxed);
+    }
+    shard* s = nullptr;
+    {
+        lock_guard hold(g_registry.shards_lock);
+        if (g_registry.free_shards) {
+            s = g_registry.free_shards;
+            g_registry.free_shards = s->next_free;
+        } else {
+            std::uint32_t const n = g_registry.shard_count.load(std::memory_order_relaxed);
+            if (n < max_shards) {
+                void* mem = raw_alloc_aligned(sizeof(shard), alignof(shard));
+                if (mem) {
+                    std::memset(mem, 0, sizeof(shard));
+                    s = static_cast<shard*>(mem);
+                    s->index = n;
+                    g_registry.shards[n] = s;
+                    g_registry.shard_count.store(n + 1, std::memory_order_release);
+                }
+            }
+        }
+    }
+    if (s) {
+        t.home = s;
+        // A reused shard holds older blocks; fresh numbers for this thread keep its list ordered.
+        t.seq_next = t.seq_end = 0;
+        pthread_setspecific(g_registry.exit_key, s);
+    }
+    return s;
+}
+
+// The next sequence number for this thread (see seq_chunk).
+inline std::uint64_t take_seq(thread_state& t) noexcept {
+    std::uint64_t const epoch = g_registry.epoch.load(std::memory_order_acquire);
+    if (LEAKGUARD_DETAIL_UNLIKELY(t.seq_next == t.seq_end || epoch != t.seq_epoch)) {
+        t.seq_epoch = epoch;
+        t.seq_next = g_registry.next_seq.fetch_add(seq_chunk, std::memory_order_acq_rel) + 1;
+        t.seq_end = t.seq_next + seq_chunk;
+    }
+    return t.seq_next++;
+}
+
+// A scope's start: every block allocated after this call (as far as the caller's thread can tell)
+// has a larger sequence number.
+inline std::uint64_t begin_epoch() noexcept {
+    std::uint64_t const start = g_registry.next_seq.fetch_add(1, std::memory_order_acq_rel) + 1;
+    g_registry.epoch.fetch_add(1, std::memory_order_acq_rel);
+    return start;
+}
+
+// Byte accounting for peak_bytes. While only one thread has ever allocated every change goes
+// straight to the global counters (exact); after that each thread batches up to 64 KiB.
+inline void account_bytes(thread_state& t, std::int64_t delta) noexcept {
+    t.pending_bytes += delta;
+    if (g_registry.threads_seen.load(std::memory_order_relaxed) > 1 &&
+        t.pending_bytes < 65536 && t.pending_bytes > -65536)
+        return;
+    std::int64_t const live =
+        g_registry.live_bytes.fetch_add(t.pending_bytes, std::memory_order_relaxed) + t.pending_bytes;
+    t.pending_bytes = 0;
+    std::int64_t peak = g_registry.peak_bytes.load(std::memory_order_relaxed);
+    while (live > peak &&
+           !g_registry.peak_bytes.compare_exchange_weak(peak, live, std::memory_order_relaxed)) {
+    }
+}
+
+} // namespace detail
+} // namespace leakguard
+
+#endif
+// #include "leakguard/detail/impl/options.hpp" (inlined)
+// leakguard - in-process memory-leak tracker for C++ (header-only)
+// SPDX-License-Identifier: MIT
+// impl/options.hpp: the options, read once from LEAKGUARD_OPTIONS at start-up and settable in code.
+#ifndef LEAKGUARD_DETAIL_IMPL_OPTIONS_HPP_INCLUDED
+#define LEAKGUARD_DETAIL_IMPL_OPTIONS_HPP_INCLUDED
+
+#include <climits> // INT_MAX
+#include <cstdlib> // std::getenv, std::strtol
+#include <cstring> // std::strcmp, std::strlen
+
+// #include "leakguard/detail/impl/platform.hpp" (inlined)
+
+namespace leakguard {
+namespace detail {
+
+enum class report_mode { full, summary, off };
+
+constexpr int default_exitcode = 23; // as LeakSanitizer's, so scripts that know one know both
+
+struct options_state {
+    int exitcode_plus_one;     // 0 means "not set": the default; stored +1 to stay zero-initialised
+    report_mode report;        // full is 0: the zero-initialised default
+    char log_path[1024];       // empty: stderr
+    char json_path[1024];      // empty: no JSON
+};
+
+options_state g_options;
+
+inline int option_exitcode() noexcept {
+    return g_options.exitcode_plus_one ? g_options.exitcode_plus_one - 1 : default_exitcode;
+}
+
+// Makes the next report_fd() open log_path anew (after log_path changed).
+inline void reopen_report_stream() noexcept;
+
+inline bool copy_path(char* dest, std::size_t size, const char* value) noexcept {
+    std::size_t const n = std::strlen(value);
+    if (n >= size) return false;
+    std::memcpy(dest, value, n + 1);
+    return true;
+}
+
+inline bool apply_option(const char* key, const char* value, const char* origin) noexcept {
+    if (!key || !value) return false;
+    bool known = true, ok = false;
+    if (std::strcmp(key, "exitcode") == 0) {
+        char* end = nullptr;
+        long const v = std::strtol(value, &end, 10);
+        ok = *value && end && *end == '\0' && v >= 0 && v <= 255;
+        if (ok) g_options.exitcode_plus_one = static_cast<int>(v) + 1;
+    } else if (std::strcmp(key, "log_path") == 0) {
+        ok = copy_path(g_options.log_path, sizeof g_options.log_path, value);
+        if (ok) reopen_report_stream();
+    } else if (std::strcmp(key, "json_path") == 0) {
+        ok = copy_path(g_options.json_path, sizeof g_options.json_path, value);
+    } else if (std::strcmp(key, "report") == 0) {
+        ok = true;
+        if (std::strcmp(value, "full") == 0) g_options.report = report_mode::full;
+        else if (std::strcmp(value, "summary") == 0) g_options.report = report_mode::summary;
+        else if (std::strcmp(value, "off") == 0) g_options.report = report_mode::off;
+        else ok = false;
+    } else {
+        known = false;
+    }
+    if (!known) {
+        fd_writer out(2);
+        out.printf("leakguard: warning: unknown option '%s' in %s (ignored)\n", key, origin);
+    } else if (!ok) {
+        fd_writer out(2);
+        out.printf("leakguard: warning: bad value '%s' for option '%s' in %s (ignored)\n", value, key, origin);
+    }
+    return known && ok;
+}
+
+// Parses "key=value:key=value" (',' separates too). Returns false if any pair was rejected.
+inline bool apply_option_list(const char* list, const char* origin) noexcept {
+    if (!list) return true;
+    bool all_ok = true;
+    char pair[1100];
+    const char* p = list;
+    while (*p) {
+        std::size_t n = 0;
+        while (p[n] && p[n] != ':' && p[n] != ',') ++n;
+        if (n > 0) {
+            if (n >= sizeof pair) {
+                fd_writer out(2);
+                out.printf("leakguard: warning: option too long in %s (ignored)\n", origin);
+                all_ok = false;
+            } else {
+                std::memcpy(pair, p, n);
+                pair[n] = '\0';
+                char* eq = std::strchr(pair, '=');
+                if (!eq) {
+                    fd_writer out(2);
+                    out.printf("leakguard: warning: option '%s' in %s has no '=value' (ignored)\n", pair, origin);
+                    all_ok = false;
+                } else {
+                    *eq = '\0';
+                    all_ok = apply_option(pair, eq + 1, origin) && all_ok;
+                }
+            }
+        }
+        p += n;
+        if (*p) ++p;
+    }
+    return all_ok;
+}
+
+// The report stream: log_path when set (opened on first use, kept open), else stderr.
+spinlock g_report_fd_lock;
+int g_report_fd_plus_one; // 0: not opened yet
+
+inline void reopen_report_stream() noexcept {
+    lock_guard hold(g_report_fd_lock);
+    if (g_report_fd_plus_one > 3) ::close(g_report_fd_plus_one - 1);
+    g_report_fd_plus_one = 0;
+}
+
+inline int report_fd() noexcept {
+    lock_guard hold(g_report_fd_lock);
+    if (g_report_fd_plus_one == 0) {
+        int fd = 2;
+        if (g_options.log_path[0]) {
+            fd = open_for_writing(g_options.log_path);
+            if (fd < 0) {
+                fd_writer err(2);
+                err.printf("leakguard: warning: cannot open log_path '%s'; writing to stderr\n", g_options.log_path);
+                fd = 2;
+            }
+        }
+        g_report_fd_plus_one = fd + 1;
+    }
+    return g_report_fd_plus_one - 1;
+}
+
+} // namespace detail
+} // namespace leakguard
+
+#endif
+// #include "leakguard/detail/impl/errors.hpp" (inlined)
+// leakguard - in-process memory-leak tracker for C++ (header-only)
+// SPDX-License-Identifier: MIT
+// impl/errors.hpp: heap errors found on the way (bad frees): reported at once, kept for the JSON
+// report and the exit status.
+#ifndef LEAKGUARD_DETAIL_IMPL_ERRORS_HPP_INCLUDED
+#define LEAKGUARD_DETAIL_IMPL_ERRORS_HPP_INCLUDED
+
+#include <atomic>  // std::atomic
+#include <cstdint> // std::uint64_t
+
+// #include "leakguard/detail/impl/options.hpp" (inlined)
+// #include "leakguard/detail/impl/platform.hpp" (inlined)
+
+namespace leakguard {
+namespace detail {
+
+struct error_record {
+    const char* type;    // "double_free", "invalid_free"
+    const void* address;
+    const void* caller;  // return address into the code that freed
+};
+
+constexpr std::size_t max_error_records = 256; // more are counted, not kept
+
+struct error_log {
+    spinlock lock;
+    std::atomic<std::uint64_t> count;
+    error_record records[max_error_records];
+};
+
+error_log g_errors;
+
+LEAKGUARD_DETAIL_NOINLINE inline void report_error(const char* type, const void* address,
+                                                   const void* caller) noexcept {
+    std::uint64_t const n = g_errors.count.fetch_add(1, std::memory_order_relaxed);
+    if (n < max_error_records) {
+        lock_guard hold(g_errors.lock);
+        g_errors.records[n] = error_record{type, address, caller};
+    }
+    fd_writer out(report_fd());
+    out.printf("leakguard: error: %s of %p (freed from %p); the pointer was left alone and the "
+               "program goes on\n", type, address, caller);
+}
+
+} // namespace detail
+} // namespace leakguard
+
+#endif
+// #include "leakguard/detail/impl/allocator.hpp" (inlined)
+// leakguard - in-process memory-leak tracker for C++ (header-only)
+// SPDX-License-Identifier: MIT
+// impl/allocator.hpp: the hot path. allocate() puts a header in front of raw memory and links it
+// into the calling thread's shard; release() unlinks it and gives the memory back.
+#ifndef LEAKGUARD_DETAIL_IMPL_ALLOCATOR_HPP_INCLUDED
+#define LEAKGUARD_DETAIL_IMPL_ALLOCATOR_HPP_INCLUDED
+
+#include <atomic>    // std::atomic
+#include <cstdint>   // std::uint64_t
+#include <cstdlib>   // std::getenv
+#include <pthread.h> // pthread_key_create, pthread_atfork
+
+// #include "leakguard/detail/impl/block.hpp" (inlined)
+// #include "leakguard/detail/impl/errors.hpp" (inlined)
+// #include "leakguard/detail/impl/options.hpp" (inlined)
+// #include "leakguard/detail/impl/platform.hpp" (inlined)
+// #include "leakguard/detail/impl/registry.hpp" (inlined)
+
+namespace leakguard {
+namespace detail {
+
+// While leakguard itself runs in a thread (start-up, reporting, scope checks), its allocations
+// are given headers but not linked, so they never show up as leaks and never recurse.
+class busy_section {
+public:
+    busy_section() noexcept { ++t_state.busy; }
+    ~busy_section() { --t_state.busy; }
+    busy_section(const busy_section&) = delete;
+    busy_section& operator=(const busy_section&) = delete;
+};
+
+// true once start-up has run.
+std::atomic<bool> g_initialised;
+spinlock g_init_lock;
+
+// Runs once, on the first allocation or API call, which may be inside any static constructor. It
+// calls only C-library functions; should one of them come back to operator new, the busy section
+// keeps that allocation from re-entering start-up.
+LEAKGUARD_DETAIL_NOINLINE inline void initialise() noexcept {
+    if (t_state.busy) return;
+    busy_section busy;
+    lock_guard hold(g_init_lock);
+    if (g_initialised.load(std::memory_order_acquire)) return;
+    pthread_key_create(&g_registry.exit_key, release_home_shard);
+    pthread_atfork(lock_all_for_fork, unlock_all_after_fork, unlock_all_after_fork);
+    apply_option_list(std::getenv("LEAKGUARD_OPTIONS"), "LEAKGUARD_OPTIONS");
+    g_initialised.store(true, std::memory_order_release);
+}
+
+inline void ensure_initialised() noexcept {
+    if (LEAKGUARD_DETAIL_UNLIKELY(!g_initialised.load(std::memory_order_acquire))) initialise();
+}
+
+// Returns user memory of `size` bytes aligned to `align` (a power of two), or null.
+inline void* allocate(std::size_t size, std::size_t align, block_kind kind, const void* site,
+                      unsigned site_flags) noexcept {
+    ensure_initialised();
+    std::size_t const pad = padding_for(align);
+    if (LEAKGUARD_DETAIL_UNLIKELY(size > max_block_size - pad - header_size)) return nullptr;
+    std::size_t const total = pad + header_size + size;
+    void* raw = align <= default_alignment ? raw_alloc(total) : raw_alloc_aligned(total, align);
+    if (LEAKGUARD_DETAIL_UNLIKELY(!raw)) return nullptr;
+
+    block_header* h = reinterpret_cast<block_header*>(static_cast<char*>(raw) + pad);
+    thread_state& t = t_state;
+    h->site = site;
+    h->size = size;
+    h->kind = static_cast<unsigned>(kind);
+    h->align_shift = align <= default_alignment ? 0 : static_cast<unsigned>(__builtin_ctzll(align));
+    h->cookie = cookie_for(h);
+    h->next = nullptr;
+
+    shard* s = t.home;
+    if (LEAKGUARD_DETAIL_UNLIKELY(!s) && !t.busy) s = acquire_home_shard();
+    if (LEAKGUARD_DETAIL_UNLIKELY(t.busy || !s)) {
+        h->flags = site_flags;
+        h->prev = nullptr;
+        h->seq = 0;
+        h->shard = 0;
+        h->thread = t.thread;
+        return user_of(h);
+    }
+    h->flags = site_flags | flag_linked | (t.ignore_depth > 0 ? flag_ignored : 0u);
+    h->shard = s->index;
+    h->thread = t.thread;
+    h->seq = take_seq(t) & max_seq;
+
+    lock_shard(s);
+    h->prev = s->newest;
+    if (s->newest) s->newest->next = h;
+    else s->oldest = h;
+    s->newest = h;
+    ++s->allocations;
+    ++s->live_blocks;
+    s->live_bytes += static_cast<std::int64_t>(size);
+    unlock_shard(s);
+
+    account_bytes(t, static_cast<std::int64_t>(size));
+    return user_of(h);
+}
+
+// Gives a block back. Pointers that are not live leakguard blocks are reported and left alone:
+// passing them on could corrupt the heap.
+inline void release(void* p, const void* caller) noexcept {
+    if (!p) return;
+    block_header* h = header_of(p);
+    if (LEAKGUARD_DETAIL_UNLIKELY(h->cookie != cookie_for(h))) {
+        report_error(h->cookie == freed_cookie_for(h) ? "double_free" : "invalid_free", p, caller);
+        return;
+    }
+    if (h->flags & flag_linked) {
+        shard* s = g_registry.shards[h->shard];
+        lock_shard(s);
+        if (h->prev) h->prev->next = h->next;
+        else s->oldest = h->next;
+        if (h->next) h->next->prev = h->prev;
+        else s->newest = h->prev;
+        ++s->frees;
+        --s->live_blocks;
+        s->live_bytes -= static_cast<std::int64_t>(h->size);
+        unlock_shard(s);
+        account_bytes(t_state, -static_cast<std::int64_t>(h->size));
+    }
+    h->cookie = freed_cookie_for(h);
+    std::size_t const align = h->align_shift ? std::size_t(1) << h->align_shift : 0;
+    raw_free(reinterpret_cast<char*>(h) - padding_for(align));
+}
+
+} // namespace detail
+} // namespace leakguard
+
+#endif
+// #include "leakguard/detail/impl/collect.hpp" (inlined)
+// leakguard - in-process memory-leak tracker for C++ (header-only)
+// SPDX-License-Identifier: MIT
+// impl/collect.hpp: walking the shards for live blocks (for scopes, reports and queries), and
+// copying what is found into raw memory, never through the tracked allocator.
+#ifndef LEAKGUARD_DETAIL_IMPL_COLLECT_HPP_INCLUDED
+#define LEAKGUARD_DETAIL_IMPL_COLLECT_HPP_INCLUDED
+
+#include <algorithm> // std::sort (in place: it does not allocate)
+#include <cstdint>   // std::uint64_t
+
+// #include "leakguard/detail/impl/block.hpp" (inlined)
+// #include "leakguard/detail/impl/registry.hpp" (inlined)
+
+namespace leakguard {
+namespace detail {
+
+// Which live blocks to look at.
+struct block_filter {
+    std::uint64_t min_seq;     // only blocks with seq >= min_seq (0: all)
+    std::uint32_t thread;      // only this thread's blocks (0: any thread)
+    bool include_ignored;
+};
+
+inline block_info info_of(const block_header* h) noexcept {
+    block_info b;
+    b.address = reinterpret_cast<const char*>(h) + header_size;
+    b.size = static_cast<std::size_t>(h->size);
+    b.kind = kind_of(h);
+    b.seq = h->seq;
+    b.thread = h->thread;
+    bool const located = (h->flags & flag_has_location) != 0;
+    b.caller = located ? nullptr : h->site;
+    b.location = located ? static_cast<const source_location*>(h->site) : nullptr;
+    return b;
+}
+
+// Calls visit(const block_header&) for each matching block, newest first within each shard, under
+// that shard's lock: `visit` must not allocate, print or call user code. Each shard is walked back
+// from its newest block and left at the first block older than min_seq, so the cost is that of
+// the blocks allocated since min_seq (plus one step per shard).
+template <class Visit>
+void for_each_live(const block_filter& filter, Visit visit) noexcept {
+    shard* own = t_state.home;
+    std::uint32_t const n = g_registry.shard_count.load(std::memory_order_acquire);
+    for (std::uint32_t i = 0; i < n; ++i) {
+        shard* s = g_registry.shards[i];
+        // Blocks of one thread live in the shard it held when it allocated them: its current home.
+        if (filter.thread && s != own) continue;
+        lock_shard(s);
+        for (block_header* h = s->newest; h && h->seq >= filter.min_seq; h = h->prev) {
+            if (filter.thread && h->thread != filter.thread) continue;
+            if (!filter.include_ignored && (h->flags & flag_ignored)) continue;
+            visit(*h);
+        }
+        unlock_shard(s);
+    }
+}
+
+struct block_totals {
+    std::size_t blocks;
+    std::size_t bytes;
+};
+
+inline block_totals count_live(const block_filter& filter) noexcept {
+    block_totals t = {0, 0};
+    for_each_live(filter, [&t](const block_header& h) {
+        ++t.blocks;
+        t.bytes += static_cast<std::size_t>(h.size);
+    });
+    return t;
+}
+
+// Copies up to `max` matching blocks into `out`, sorted oldest first; returns how many match.
+inline std::size_t copy_live(const block_filter& filter, block_info* out, std::size_t max) noexcept {
+    std::size_t found = 0;
+    for_each_live(filter, [&](const block_header& h) {
+        if (found < max) out[found] = info_of(&h);
+        ++found;
+    });
+    std::size_t const kept = found < max ? found : max;
+    std::sort(out, out + kept, [](const block_info& a, const block_info& b) { return a.seq < b.seq; });
+    return found;
+}
+
+// A raw-memory array of every matching block (oldest first). Free with raw_free.
+struct block_list {
+    block_info* items;
+    std::size_t count;
+    std::size_t bytes;
+};
+
+inline block_list collect_live(const block_filter& filter) noexcept {
+    block_list list = {nullptr, 0, 0};
+    std::size_t capacity = count_live(filter).blocks + 64;
+    for (;;) {
+        list.items = static_cast<block_info*>(raw_alloc(capacity * sizeof(block_info)));
+        if (!list.items) return list;
+        std::size_t const found = copy_live(filter, list.items, capacity);
+        if (found <= capacity) {
+            list.count = found;
+            for (std::size_t i = 0; i < found; ++i) list.bytes += list.items[i].size;
+            return list;
+        }
+        raw_free(list.items); // other threads allocated meanwhile: try with room for them
+        capacity = found + found / 4 + 64;
+    }
+}
+
+} // namespace detail
+} // namespace leakguard
+
+#endif
+// #include "leakguard/detail/impl/symbolize.hpp" (inlined)
+// leakguard - in-process memory-leak tracker for C++ (header-only)
+// SPDX-License-Identifier: MIT
+// impl/symbolize.hpp: naming a return address at report time - module and offset from the dynamic
+// loader, and the function when the module exports a symbol that contains the address.
+// (Programs linked without -rdynamic export few symbols: then only module+offset is known, which
+// `addr2line -f -C -e MODULE OFFSET` turns into function and file:line.)
+#ifndef LEAKGUARD_DETAIL_IMPL_SYMBOLIZE_HPP_INCLUDED
+#define LEAKGUARD_DETAIL_IMPL_SYMBOLIZE_HPP_INCLUDED
+
+#ifndef _GNU_SOURCE
+#define _GNU_SOURCE 1 // dladdr1
+#endif
+#include <cstdint>  // std::uintptr_t
+#include <cstring>  // std::strrchr
+#include <cxxabi.h> // abi::__cxa_demangle (uses malloc, not operator new)
+#include <dlfcn.h>  // dladdr1
+#include <link.h>   // ElfW(Sym)
+
+// #include "leakguard/detail/impl/platform.hpp" (inlined)
+
+namespace leakguard {
+namespace detail {
+
+struct symbol_info {
+    char function[512]; // demangled, empty when unknown
+    char module[512];   // path of the module (executable or shared library), empty when unknown
+    std::uintptr_t offset; // address - module base (what addr2line takes)
+};
+
+inline void copy_text(char* dest, std::size_t size, const char* src) noexcept {
+    std::size_t n = 0;
+    if (src)
+        for (; src[n] && n + 1 < size; ++n) dest[n] = src[n];
+    dest[n] = '\0';
+}
+
+// `caller` is a return address: the call instruction is just before it, so look up caller - 1.
+inline void symbolize(const void* caller, symbol_info& out) noexcept {
+    out.function[0] = out.module[0] = '\0';
+    out.offset = 0;
+    if (!caller) return;
+    std::uintptr_t const pc = reinterpret_cast<std::uintptr_t>(caller) - 1;
+    Dl_info info;
+    void* extra = nullptr;
+    if (!dladdr1(reinterpret_cast<void*>(pc), &info, &extra, RTLD_DL_SYMENT)) return;
+    copy_text(out.module, sizeof out.module, info.dli_fname);
+    out.offset = reinterpret_cast<std::uintptr_t>(caller) - reinterpret_cast<std::uintptr_t>(info.dli_fbase);
+    const ElfW(Sym)* sym = static_cast<const ElfW(Sym)*>(extra);
+    if (!info.dli_sname || !info.dli_saddr || !sym) return;
+    std::uintptr_t const start = reinterpret_cast<std::uintptr_t>(info.dli_saddr);
+    if (sym->st_size != 0 && pc >= start + sym->st_size) return; // nearest export, not the function
+    int status = -1;
+    char* demangled = abi::__cxa_demangle(info.dli_sname, nullptr, nullptr, &status);
+    copy_text(out.function, sizeof out.function, status == 0 && demangled ? demangled : info.dli_sname);
+    (std::free)(demangled);
+}
+
+inline const char* base_name(const char* path) noexcept {
+    const char* slash = std::strrchr(path, '/');
+    return slash ? slash + 1 : path;
+}
+
+} // namespace detail
+} // namespace leakguard
+
+#endif
+// #include "leakguard/detail/impl/failures.hpp" (inlined)
+// leakguard - in-process memory-leak tracker for C++ (header-only)
+// SPDX-License-Identifier: MIT
+// impl/failures.hpp: the scopes that ended with leaks, kept for the JSON report and the exit status.
+#ifndef LEAKGUARD_DETAIL_IMPL_FAILURES_HPP_INCLUDED
+#define LEAKGUARD_DETAIL_IMPL_FAILURES_HPP_INCLUDED
+
+#include <cstring> // std::memcpy
+
+// #include "leakguard/detail/impl/platform.hpp" (inlined)
+// #include "leakguard/detail/impl/symbolize.hpp" (inlined)
+
+namespace leakguard {
+namespace detail {
+
+struct failure_record {
+    char name[128];
+    const char* file;
+    int line;
+    std::size_t leaked_blocks;
+    std::size_t leaked_bytes;
+};
+
+struct failure_log {
+    spinlock lock;
+    failure_record* records; // raw memory, grown by doubling
+    std::size_t count;
+    std::size_t capacity;
+};
+
+failure_log g_failures;
+
+inline void record_failure(const char* name, const char* file, int line, std::size_t blocks,
+                           std::size_t bytes) noexcept {
+    lock_guard hold(g_failures.lock);
+    if (g_failures.count == g_failures.capacity) {
+        std::size_t const grown = g_failures.capacity ? g_failures.capacity * 2 : 16;
+        void* mem = raw_alloc(grown * sizeof(failure_record));
+        if (!mem) return;
+        if (g_failures.count) std::memcpy(mem, g_failures.records, g_failures.count * sizeof(failure_record));
+        raw_free(g_failures.records);
+        g_failures.records = static_cast<failure_record*>(mem);
+        g_failures.capacity = grown;
+    }
+    failure_record& r = g_failures.records[g_failures.count++];
+    copy_text(r.name, sizeof r.name, name);
+    r.file = file;
+    r.line = line;
+    r.leaked_blocks = blocks;
+    r.leaked_bytes = bytes;
+}
+
+inline std::size_t failure_count() noexcept {
+    lock_guard hold(g_failures.lock);
+    return g_failures.count;
+}
+
+} // namespace detail
+} // namespace leakguard
+
+#endif
+// #include "leakguard/detail/impl/stats_impl.hpp" (inlined)
+// leakguard - in-process memory-leak tracker for C++ (header-only)
+// SPDX-License-Identifier: MIT
+// impl/stats_impl.hpp: totals, summed over the shards.
+#ifndef LEAKGUARD_DETAIL_IMPL_STATS_IMPL_HPP_INCLUDED
+#define LEAKGUARD_DETAIL_IMPL_STATS_IMPL_HPP_INCLUDED
+
+// #include "leakguard/detail/api.hpp" (inlined)
+// #include "leakguard/detail/impl/registry.hpp" (inlined)
+
+namespace leakguard {
+namespace detail {
+
+inline statistics current_stats() noexcept {
+    statistics st = {0, 0, 0, 0, 0};
+    std::int64_t live_blocks = 0, live_bytes = 0;
+    std::uint32_t const n = g_registry.shard_count.load(std::memory_order_acquire);
+    for (std::uint32_t i = 0; i < n; ++i) {
+        shard* s = g_registry.shards[i];
+        lock_shard(s);
+        st.allocations += s->allocations;
+        st.frees += s->frees;
+        live_blocks += s->live_blocks;
+        live_bytes += s->live_bytes;
+        unlock_shard(s);
+    }
+    st.live_blocks = live_blocks > 0 ? static_cast<std::uint64_t>(live_blocks) : 0;
+    st.live_bytes = live_bytes > 0 ? static_cast<std::uint64_t>(live_bytes) : 0;
+    std::int64_t const peak = g_registry.peak_bytes.load(std::memory_order_relaxed);
+    st.peak_bytes = peak > live_bytes ? static_cast<std::uint64_t>(peak) : st.live_bytes;
+    return st;
+}
+
+} // namespace detail
+} // namespace leakguard
+
+#endif
+// #include "leakguard/detail/impl/report.hpp" (inlined)
+// leakguard - in-process memory-leak tracker for C++ (header-only)
+// SPDX-License-Identifier: MIT
+// impl/report.hpp: the leak report - live blocks grouped by allocation site, largest first - as
+// text for people and as JSON for tools. Runs with tracking suspended and allocates only raw memory.
+#ifndef LEAKGUARD_DETAIL_IMPL_REPORT_HPP_INCLUDED
+#define LEAKGUARD_DETAIL_IMPL_REPORT_HPP_INCLUDED
+
+#include <algorithm> // std::sort
+#include <cstdio>    // std::snprintf
+
+// #include "leakguard/detail/impl/collect.hpp" (inlined)
+// #include "leakguard/detail/impl/errors.hpp" (inlined)
+// #include "leakguard/detail/impl/failures.hpp" (inlined)
+// #include "leakguard/detail/impl/options.hpp" (inlined)
+// #include "leakguard/detail/impl/stats_impl.hpp" (inlined)
+// #include "leakguard/detail/impl/symbolize.hpp" (inlined)
+
+namespace leakguard {
+namespace detail {
+
+// Blocks from the same site and of the same kind form one group.
+struct leak_group {
+    std::size_t first; // index into the sorted block list
+    std::size_t count;
+    std::size_t bytes;
+    std::size_t min_size;
+    std::size_t max_size;
+};
+
+inline const void* site_key(const block_info& b) noexcept {
+    return b.location ? static_cast<const void*>(b.location) : b.caller;
+}
+
+// Sorts `list` by site, kind and sequence, and returns its groups, largest first (raw memory).
+inline leak_group* group_by_site(block_list& list, std::size_t& group_count) noexcept {
+    group_count = 0;
+    std::sort(list.items, list.items + list.count, [](const block_info& a, const block_info& b) {
+        if (site_key(a) != site_key(b)) return site_key(a) < site_key(b);
+        if (a.kind != b.kind) return a.kind < b.kind;
+        return a.seq < b.seq;
+    });
+    leak_group* groups = static_cast<leak_group*>(raw_alloc((list.count + 1) * sizeof(leak_group)));
+    if (!groups) return nullptr;
+    for (std::size_t i = 0; i < list.count; ++i) {
+        const block_info& b = list.items[i];
+        bool const same = group_count > 0 && site_key(list.items[groups[group_count - 1].first]) == site_key(b) &&
+                          list.items[groups[group_count - 1].first].kind == b.kind;
+        if (!same) groups[group_count++] = leak_group{i, 0, 0, b.size, b.size};
+        leak_group& g = groups[group_count - 1];
+        ++g.count;
+        g.bytes += b.size;
+        if (b.size < g.min_size) g.min_size = b.size;
+        if (b.size > g.max_size) g.max_size = b.size;
+    }
+    std::sort(groups, groups + group_count, [&list](const leak_group& a, const leak_group& b) {
+        if (a.bytes != b.bytes) return a.bytes > b.bytes;
+        if (a.count != b.count) return a.count > b.count;
+        return list.items[a.first].seq < list.items[b.first].seq;
+    });
+    return groups;
+}
+
+// One line naming where a block was allocated: file:line when a macro said so, otherwise the
+// function (when exported) and module+offset of the return address.
+inline void describe_site(const block_info& b, char* out, std::size_t size) noexcept {
+    if (b.location) {
+        if (b.location->function && b.location->function[0])
+            std::snprintf(out, size, "%s:%d in %s", b.location->file, b.location->line, b.location->function);
+        else
+            std::snprintf(out, size, "%s:%d", b.location->file, b.location->line);
+        return;
+    }
+    symbol_info sym;
+    symbolize(b.caller, sym);
+    if (sym.module[0] && sym.function[0])
+        std::snprintf(out, size, "%s (%s+0x%lx)", sym.function, base_name(sym.module), static_cast<unsigned long>(sym.offset));
+    else if (sym.module[0])
+        std::snprintf(out, size, "%s+0x%lx", base_name(sym.module), static_cast<unsigned long>(sym.offset));
+    else
+        std::snprintf(out, size, "%p", b.caller);
+}
+
+inline const char* plural(std::size_t n, const char* one, const char* many) noexcept { return n == 1 ? one : many; }
+
+// Prints the groups of `list` (already grouped) to `out`, each as one line with up to 5 sequence numbers.
+inline void print_groups(fd_writer& out, const block_list& list, const leak_group* groups,
+                         std::size_t group_count, const char* indent) noexcept {
+    for (std::size_t g = 0; g < group_count; ++g) {
+        const leak_group& grp = groups[g];
+        const block_info& first = list.items[grp.first];
+        char site[1200];
+        describe_site(first, site, sizeof site);
+        char sizes[64];
+        if (grp.min_size == grp.max_size)
+            std::snprintf(sizes, sizeof sizes, "%zu bytes each", grp.min_size);
+        else
+            std::snprintf(sizes, sizeof sizes, "%zu to %zu bytes", grp.min_size, grp.max_size);
+        out.printf("leakguard: %s%zu %s in %zu %s (%s%s%s) allocated at %s, thread %u, #", indent,
+                   grp.bytes, plural(grp.bytes, "byte", "bytes"), grp.count, plural(grp.count, "block", "blocks"), kind_name(first.kind),
+                   grp.count == 1 ? "" : ", ", grp.count == 1 ? "" : sizes, site, first.thread);
+        std::size_t const shown = grp.count < 5 ? grp.count : 5;
+        for (std::size_t i = 0; i < shown; ++i)
+            out.printf("%s%llu", i ? " #" : "", static_cast<unsigned long long>(list.items[grp.first + i].seq));
+        if (grp.count > shown) out.printf(" and %zu more", grp.count - shown);
+        out.put("\n");
+    }
+}
+
+// JSON helpers.
+inline void json_string(fd_writer& out, const char* s) noexcept {
+    if (!s) {
+        out.put("null");
+        return;
+    }
+    out.put("\"");
+    for (; *s; ++s) {
+        unsigned char const c = static_cast<unsigned char>(*s);
+        if (c == '"' || c == '\\') {
+            char esc[2] = {'\\', static_cast<char>(c)};
+            out.put(esc, 2);
+        } else if (c < 0x20) {
+            out.printf("\\u%04x", c);
+        } else {
+            out.put(s, 1);
+        }
+    }
+    out.put("\"");
+}
+
+inline void json_address(fd_writer& out, const void* p) noexcept {
+    out.printf("\"0x%lx\"", static_cast<unsigned long>(reinterpret_cast<std::uintptr_t>(p)));
+}
+
+inline void write_json(fd_writer& out, const block_list& list, const leak_group* groups,
+                       std::size_t group_count, const statistics& st) noexcept {
+    out.printf("{\"version\":1,\"tool\":\"leakguard\",\"tool_version\":\"%s\",\n", LEAKGUARD_VERSION_STRING);
+    out.printf("\"summary\":{\"leaked_blocks\":%zu,\"leaked_bytes\":%zu,\"allocations\":%llu,\"frees\":%llu,"
+               "\"peak_bytes\":%llu,\"live_blocks\":%llu,\"live_bytes\":%llu},\n",
+               list.count, list.bytes, static_cast<unsigned long long>(st.allocations),
+               static_cast<unsigned long long>(st.frees), static_cast<unsigned long long>(st.peak_bytes),
+               static_cast<unsigned long long>(st.live_blocks), static_cast<unsigned long long>(st.live_bytes));
+    out.put("\"leaks\":[");
+    bool first_leak = true;
+    for (std::size_t g = 0; g < group_count; ++g) {
+        const leak_group& grp = groups[g];
+        const block_info& lead = list.items[grp.first];
+        symbol_info sym;
+        symbolize(lead.location ? nullptr : lead.caller, sym);
+        for (std::size_t i = grp.first; i < grp.first + grp.count; ++i) {
+            const block_info& b = list.items[i];
+            out.put(first_leak ? "\n" : ",\n");
+            first_leak = false;
+            out.put("{\"address\":");
+            json_address(out, b.address);
+            out.printf(",\"size\":%zu,\"kind\":\"%s\",\"seq\":%llu,\"thread\":%u,\"file\":", b.size,
+                       kind_name(b.kind), static_cast<unsigned long long>(b.seq), b.thread);
+            json_string(out, b.location ? b.location->file : nullptr);
+            if (b.location) out.printf(",\"line\":%d", b.location->line);
+            else out.put(",\"line\":null");
+            out.put(",\"function\":");
+            if (b.location && b.location->function) json_string(out, b.location->function);
+            else json_string(out, sym.function[0] ? sym.function : nullptr);
+            out.put(",\"caller\":");
+            if (b.caller) json_address(out, b.caller);
+            else out.put("null");
+            out.put(",\"module\":");
+            json_string(out, sym.module[0] ? sym.module : nullptr);
+            out.put(",\"offset\":");
+            if (sym.module[0]) out.printf("\"0x%lx\"", static_cast<unsigned long>(sym.offset));
+            else out.put("null");
+            out.put("}");
+        }
+    }
+    out.put("],\n\"scope_failures\":[");
+    {
+        lock_guard hold(g_failures.lock);
+        for (std::size_t i = 0; i < g_failures.count; ++i) {
+            const failure_record& r = g_failures.records[i];
+            out.put(i ? ",\n{\"name\":" : "\n{\"name\":");
+            json_string(out, r.name);
+            out.put(",\"file\":");
+            json_string(out, r.file);
+            out.printf(",\"line\":%d,\"leaked_blocks\":%zu,\"leaked_bytes\":%zu}", r.line, r.leaked_blocks, r.leaked_bytes);
+        }
+    }
+    out.put("],\n\"errors\":[");
+    {
+        lock_guard hold(g_errors.lock);
+        std::uint64_t const total = g_errors.count.load(std::memory_order_relaxed);
+        std::size_t const kept = total < max_error_records ? static_cast<std::size_t>(total) : max_error_records;
+        for (std::size_t i = 0; i < kept; ++i) {
+            const error_record& e = g_errors.records[i];
+            out.put(i ? ",\n{\"type\":" : "\n{\"type\":");
+            json_string(out, e.type);
+            out.put(",\"address\":");
+            json_address(out, e.address);
+            out.put(",\"free_caller\":");
+            json_address(out, e.caller);
+            out.put("}");
+        }
+    }
+    out.put("]}\n");
+}
+
+// What a report found; decides the exit status.
+struct report_outcome {
+    std::size_t leaked_blocks;
+    std::size_t failed_scopes;
+    std::uint64_t errors;
+};
+
+// The whole report: text to the report stream (as `report` says) and JSON to json_path.
+// `when` is "at exit" or "now".
+inline report_outcome write_report(const char* when) noexcept {
+    block_filter const all = {0, 0, false};
+    block_list list = collect_live(all);
+    std::size_t group_count = 0;
+    leak_group* groups = list.items ? group_by_site(list, group_count) : nullptr;
+    statistics const st = current_stats();
+    report_outcome outcome = {list.count, failure_count(), g_errors.count.load(std::memory_order_relaxed)};
+
+    if (g_options.report != report_mode::off) {
+        fd_writer out(report_fd());
+        if (list.count == 0)
+            out.printf("leakguard: no leaks %s (%llu allocations, %llu frees, peak %llu bytes)\n", when,
+                       static_cast<unsigned long long>(st.allocations), static_cast<unsigned long long>(st.frees),
+                       static_cast<unsigned long long>(st.peak_bytes));
+        else
+            out.printf("leakguard: %zu %s in %zu %s still alive %s, from %zu allocation %s "
+                       "(%llu allocations, %llu frees, peak %llu bytes)\n",
+                       list.bytes, plural(list.bytes, "byte", "bytes"), list.count, plural(list.count, "block", "blocks"), when, group_count,
+                       plural(group_count, "site", "sites"), static_cast<unsigned long long>(st.allocations),
+                       static_cast<unsigned long long>(st.frees), static_cast<unsigned long long>(st.peak_bytes));
+        if (g_options.report == report_mode::full && groups) print_groups(out, list, groups, group_count, "  ");
+        if (outcome.failed_scopes)
+            out.printf("leakguard: %zu %s failed (see above)\n", outcome.failed_scopes, plural(outcome.failed_scopes, "scope", "scopes"));
+        if (outcome.errors)
+            out.printf("leakguard: %llu heap %s (see above)\n", static_cast<unsigned long long>(outcome.errors),
+                       plural(static_cast<std::size_t>(outcome.errors), "error", "errors"));
+    }
+    if (g_options.json_path[0]) {
+        int const fd = open_for_writing(g_options.json_path);
+        if (fd < 0) {
+            fd_writer err(report_fd());
+            err.printf("leakguard: warning: cannot write json_path '%s'\n", g_options.json_path);
+        } else {
+            {
+                fd_writer out(fd);
+                write_json(out, list, groups, group_count, st);
+            }
+            ::close(fd);
+        }
+    }
+    raw_free(groups);
+    raw_free(list.items);
+    return outcome;
+}
+
+} // namespace detail
+} // namespace leakguard
+
+#endif
+// #include "leakguard/detail/impl/scope_impl.hpp" (inlined)
+// leakguard - in-process memory-leak tracker for C++ (header-only)
+// SPDX-License-Identifier: MIT
+// impl/scope_impl.hpp: leakguard::scope - its start number, its checks, and the failure handler.
+#ifndef LEAKGUARD_DETAIL_IMPL_SCOPE_IMPL_HPP_INCLUDED
+#define LEAKGUARD_DETAIL_IMPL_SCOPE_IMPL_HPP_INCLUDED
+
+#include <atomic> // std::atomic
+
+// #include "leakguard/detail/scope.hpp" (inlined)
+// #include "leakguard/detail/impl/allocator.hpp" (inlined)
+// #include "leakguard/detail/impl/collect.hpp" (inlined)
+// #include "leakguard/detail/impl/failures.hpp" (inlined)
+// #include "leakguard/detail/impl/report.hpp" (inlined)
+
+namespace leakguard {
+namespace detail {
+
+std::atomic<scope_failure_handler> g_scope_failure_handler;
+
+constexpr std::size_t max_leaks_shown = 256;
+
+inline block_filter filter_for(std::uint64_t start, std::uint32_t thread) noexcept {
+    return block_filter{start, thread, false};
+}
+
+} // namespace detail
+
+scope::scope(const char* file, int line, const char* name, threads which) noexcept
+    : file_(file), name_(name ? name : ""), line_(line), which_(which), done_(false), thread_(0), start_(0),
+      uncaught_(0) {
+    detail::ensure_initialised();
+#if defined(__cpp_lib_uncaught_exceptions) && __cpp_lib_uncaught_exceptions >= 201411L
+    uncaught_ = std::uncaught_exceptions();
+#endif
+    if (which_ == this_thread) {
+        // The thread needs its number (and shard) now, to tell its blocks from the others'.
+        if (!detail::t_state.home) detail::acquire_home_shard();
+        thread_ = detail::t_state.thread;
+    }
+    start_ = detail::begin_epoch();
+}
+
+scope::~scope() {
+    if (!done_ && !leaving_by_exception()) check();
+}
+
+std::size_t scope::leaked_blocks() const noexcept {
+    detail::busy_section busy;
+    return detail::count_live(detail::filter_for(start_, thread_)).blocks;
+}
+
+std::size_t scope::leaked_bytes() const noexcept {
+    detail::busy_section busy;
+    return detail::count_live(detail::filter_for(start_, thread_)).bytes;
+}
+
+std::size_t scope::leaks(block_info* out, std::size_t max) const noexcept {
+    detail::busy_section busy;
+    return detail::copy_live(detail::filter_for(start_, thread_), out, max);
+}
+
+bool scope::check() noexcept {
+    done_ = true;
+    detail::block_list list;
+    {
+        detail::busy_section busy;
+        list = detail::collect_live(detail::filter_for(start_, thread_));
+    }
+    if (list.count == 0) {
+        detail::raw_free(list.items);
+        return true;
+    }
+    detail::record_failure(name_, file_, line_, list.count, list.bytes);
+    scope_failure f;
+    f.name = name_;
+    f.file = file_;
+    f.line = line_;
+    f.leaked_blocks = list.count;
+    f.leaked_bytes = list.bytes;
+    f.leaks = list.items;
+    f.leaks_shown = list.count < detail::max_leaks_shown ? list.count : detail::max_leaks_shown;
+    scope_failure_handler handler = detail::g_scope_failure_handler.load(std::memory_order_acquire);
+    if (handler) {
+        handler(f); // user code: tracking stays on, its allocations are its own
+    } else {
+        print_scope_failure(f);
+    }
+    detail::raw_free(list.items);
+    return false;
+}
+
+scope_failure_handler set_scope_failure_handler(scope_failure_handler handler) noexcept {
+    return detail::g_scope_failure_handler.exchange(handler, std::memory_order_acq_rel);
+}
+
+void print_scope_failure(const scope_failure& f) noexcept {
+    detail::busy_section busy;
+    detail::block_list list = {nullptr, 0, 0};
+    list.items = static_cast<block_info*>(detail::raw_alloc((f.leaks_shown + 1) * sizeof(block_info)));
+    if (list.items) {
+        for (std::size_t i = 0; i < f.leaks_shown; ++i) list.items[i] = f.leaks[i];
+        list.count = f.leaks_shown;
+    }
+    std::size_t group_count = 0;
+    detail::leak_group* groups = list.items ? detail::group_by_site(list, group_count) : nullptr;
+    detail::fd_writer out(detail::report_fd());
+    out.printf("leakguard: scope \"%s\" (%s:%d) ended with %zu %s (%zu bytes) allocated inside it still alive\n",
+               f.name, f.file, f.line, f.leaked_blocks, detail::plural(f.leaked_blocks, "block", "blocks"),
+               f.leaked_bytes);
+    if (groups) detail::print_groups(out, list, groups, group_count, "  ");
+    if (f.leaked_blocks > f.leaks_shown) out.printf("leakguard:   ... and %zu more blocks\n", f.leaked_blocks - f.leaks_shown);
+    detail::raw_free(groups);
+    detail::raw_free(list.items);
+}
+
+} // namespace leakguard
+
+#endif
+// #include "leakguard/detail/impl/api_impl.hpp" (inlined)
+// leakguard - in-process memory-leak tracker for C++ (header-only)
+// SPDX-License-Identifier: MIT
+// impl/api_impl.hpp: the public functions of api.hpp.
+#ifndef LEAKGUARD_DETAIL_IMPL_API_IMPL_HPP_INCLUDED
+#define LEAKGUARD_DETAIL_IMPL_API_IMPL_HPP_INCLUDED
+
+// #include "leakguard/detail/api.hpp" (inlined)
+// #include "leakguard/detail/impl/allocator.hpp" (inlined)
+// #include "leakguard/detail/impl/collect.hpp" (inlined)
+// #include "leakguard/detail/impl/failures.hpp" (inlined)
+// #include "leakguard/detail/impl/options.hpp" (inlined)
+// #include "leakguard/detail/impl/report.hpp" (inlined)
+// #include "leakguard/detail/impl/stats_impl.hpp" (inlined)
+
+namespace leakguard {
+
+const char* kind_name(block_kind kind) noexcept {
+    switch (kind) {
+    case block_kind::new_scalar: return "new";
+    case block_kind::new_array: return "new[]";
+    case block_kind::new_scalar_aligned: return "new(align)";
+    case block_kind::new_array_aligned: return "new[](align)";
+    }
+    return "unknown";
+}
+
+statistics stats() noexcept {
+    detail::ensure_initialised();
+    detail::busy_section busy;
+    return detail::current_stats();
+}
+
+bool set_option(const char* key, const char* value) noexcept {
+    detail::ensure_initialised();
+    return detail::apply_option(key, value, "leakguard::set_option");
+}
+
+bool set_options(const char* list) noexcept {
+    detail::ensure_initialised();
+    return detail::apply_option_list(list, "leakguard::set_options");
+}
+
+bool ignore(const void* p) noexcept {
+    if (!p) return false;
+    detail::block_header* h = detail::header_of(p);
+    if (h->cookie != detail::cookie_for(h)) return false;
+    if (!(h->flags & detail::flag_linked)) return true; // never reported anyway
+    detail::shard* s = detail::g_registry.shards[h->shard];
+    detail::lock_shard(s);
+    h->flags |= detail::flag_ignored;
+    detail::unlock_shard(s);
+    return true;
+}
+
+void begin_ignore() noexcept { ++detail::t_state.ignore_depth; }
+void end_ignore() noexcept {
+    if (detail::t_state.ignore_depth > 0) --detail::t_state.ignore_depth;
+}
+
+std::size_t live_blocks(block_info* out, std::size_t max) noexcept {
+    detail::busy_section busy;
+    detail::block_filter const all = {0, 0, false};
+    return detail::copy_live(all, out, max);
+}
+
+std::size_t report_now() noexcept {
+    detail::ensure_initialised();
+    detail::busy_section busy;
+    return detail::write_report("now").leaked_blocks;
+}
+
+std::size_t scope_failures() noexcept { return detail::failure_count(); }
+
+} // namespace leakguard
+
+#endif
+// #include "leakguard/detail/impl/exit_hook.hpp" (inlined)
+// leakguard - in-process memory-leak tracker for C++ (header-only)
+// SPDX-License-Identifier: MIT
+// impl/exit_hook.hpp: the report at process exit, and the exit status.
+//
+// When: from the executable's destructor list (.fini_array), which glibc's loader runs after
+// exit() has run every atexit handler and every static destructor registered by the program - the
+// loader registers its own exit handler before any of those. So globals that free their memory in
+// destructors are not reported. (Static objects of shared libraries that were constructed before
+// the program started are destroyed after the report; see the README's limits.) The tracker keeps
+// working after the report: its state is plain data that is never destroyed.
+#ifndef LEAKGUARD_DETAIL_IMPL_EXIT_HOOK_HPP_INCLUDED
+#define LEAKGUARD_DETAIL_IMPL_EXIT_HOOK_HPP_INCLUDED
+
+#include <cstdio>   // std::fflush
+#include <iostream> // std::cout, std::cerr, std::clog (flushed before _exit)
+#include <unistd.h> // _exit
+
+// #include "leakguard/detail/impl/allocator.hpp" (inlined)
+// #include "leakguard/detail/impl/report.hpp" (inlined)
+
+namespace leakguard {
+namespace detail {
+
+__attribute__((destructor)) static void report_at_exit() {
+    ensure_initialised();
+    report_outcome outcome;
+    {
+        busy_section busy;
+        outcome = write_report("at exit");
+    }
+    int const code = option_exitcode();
+    if (code == 0 || (outcome.leaked_blocks == 0 && outcome.failed_scopes == 0 && outcome.errors == 0)) return;
+    // exit() is already under way and its status cannot be changed: end the process here, after
+    // flushing what the program wrote (the C++ streams may be unsynchronised from stdio).
+#if LEAKGUARD_DETAIL_EXCEPTIONS
+    try {
+#endif
+        std::cout.flush();
+        std::clog.flush();
+        std::cerr.flush();
+#if LEAKGUARD_DETAIL_EXCEPTIONS
+    } catch (...) {
+    }
+#endif
+    std::fflush(nullptr);
+    ::_exit(code);
+}
+
+} // namespace detail
+} // namespace leakguard
+
+#endif
+// #include "leakguard/detail/impl/operators.hpp" (inlined)
+// leakguard - in-process memory-leak tracker for C++ (header-only)
+// SPDX-License-Identifier: MIT
+// impl/operators.hpp: the replacement global operator new and delete, every standard form.
+//
+// Each is noinline so that __builtin_return_address(0) is the code that called it, even when the
+// program's own code sits in the LEAKGUARD_MAIN translation unit.
+#ifndef LEAKGUARD_DETAIL_IMPL_OPERATORS_HPP_INCLUDED
+#define LEAKGUARD_DETAIL_IMPL_OPERATORS_HPP_INCLUDED
+
+#include <new> // std::bad_alloc, std::nothrow_t, std::get_new_handler, std::align_val_t
+
+// #include "leakguard/detail/impl/allocator.hpp" (inlined)
+
+namespace leakguard {
+namespace detail {
+
+// The standard's contract for the throwing forms: on failure call the new_handler and try again;
+// with no handler, throw std::bad_alloc. Size 0 gets a unique block (its header makes it non-empty).
+inline void* new_or_throw(std::size_t size, std::size_t align, block_kind kind, const void* caller) {
+    for (;;) {
+        if (void* p = allocate(size, align, kind, caller, 0)) return p;
+        std::new_handler handler = std::get_new_handler();
+#if LEAKGUARD_DETAIL_EXCEPTIONS
+        if (!handler) throw std::bad_alloc();
+#else
+        if (!handler) __builtin_abort();
+#endif
+        handler();
+    }
+}
+
+// The nothrow forms: the same loop, and nullptr where the throwing form would throw.
+inline void* new_or_null(std::size_t size, std::size_t align, block_kind kind, const void* caller) noexcept {
+#if LEAKGUARD_DETAIL_EXCEPTIONS
+    try {
+        return new_or_throw(size, align, kind, caller);
+    } catch (...) {
+        return nullptr;
+    }
+#else
+    for (;;) {
+        if (void* p = allocate(size, align, kind, caller, 0)) return p;
+        std::new_handler handler = std::get_new_handler();
+        if (!handler) return nullptr;
+        handler();
+    }
+#endif
+}
+
+} // namespace detail
+} // namespace leakguard
+
+#define LEAKGUARD_DETAIL_CALLER __builtin_return_address(0)
+#define LEAKGUARD_DETAIL_OP LEAKGUARD_DETAIL_NOINLINE __attribute__((used))
+
+LEAKGUARD_DETAIL_OP void* operator new(std::size_t size) {
+    return leakguard::detail::new_or_throw(size, 0, leakguard::block_kind::new_scalar, LEAKGUARD_DETAIL_CALLER);
+}
+LEAKGUARD_DETAIL_OP void* operator new[](std::size_t size) {
+    return leakguard::detail::new_or_throw(size, 0, leakguard::block_kind::new_array, LEAKGUARD_DETAIL_CALLER);
+}
+LEAKGUARD_DETAIL_OP void* operator new(std::size_t size, const std::nothrow_t&) noexcept {
+    return leakguard::detail::new_or_null(size, 0, leakguard::block_kind::new_scalar, LEAKGUARD_DETAIL_CALLER);
+}
+LEAKGUARD_DETAIL_OP void* operator new[](std::size_t size, const std::nothrow_t&) noexcept {
+    return leakguard::detail::new_or_null(size, 0, leakguard::block_kind::new_array, LEAKGUARD_DETAIL_CALLER);
+}
+LEAKGUARD_DETAIL_OP void operator delete(void* p) noexcept {
+    leakguard::detail::release(p, LEAKGUARD_DETAIL_CALLER);
+}
+LEAKGUARD_DETAIL_OP void operator delete[](void* p) noexcept {
+    leakguard::detail::release(p, LEAKGUARD_DETAIL_CALLER);
+}
+LEAKGUARD_DETAIL_OP void operator delete(void* p, const std::nothrow_t&) noexcept {
+    leakguard::detail::release(p, LEAKGUARD_DETAIL_CALLER);
+}
+LEAKGUARD_DETAIL_OP void operator delete[](void* p, const std::nothrow_t&) noexcept {
+    leakguard::detail::release(p, LEAKGUARD_DETAIL_CALLER);
+}
+LEAKGUARD_DETAIL_OP void operator delete(void* p, std::size_t) noexcept {
+    leakguard::detail::release(p, LEAKGUARD_DETAIL_CALLER);
+}
+LEAKGUARD_DETAIL_OP void operator delete[](void* p, std::size_t) noexcept {
+    leakguard::detail::release(p, LEAKGUARD_DETAIL_CALLER);
+}
+
+#if LEAKGUARD_DETAIL_ALIGNED_NEW
+LEAKGUARD_DETAIL_OP void* operator new(std::size_t size, std::align_val_t align) {
+    return leakguard::detail::new_or_throw(size, static_cast<std::size_t>(align),
+                                           leakguard::block_kind::new_scalar_aligned, LEAKGUARD_DETAIL_CALLER);
+}
+LEAKGUARD_DETAIL_OP void* operator new[](std::size_t size, std::align_val_t align) {
+    return leakguard::detail::new_or_throw(size, static_cast<std::size_t>(align),
+                                           leakguard::block_kind::new_array_aligned, LEAKGUARD_DETAIL_CALLER);
+}
+LEAKGUARD_DETAIL_OP void* operator new(std::size_t size, std::align_val_t align, const std::nothrow_t&) noexcept {
+    return leakguard::detail::new_or_null(size, static_cast<std::size_t>(align),
+                                          leakguard::block_kind::new_scalar_aligned, LEAKGUARD_DETAIL_CALLER);
+}
+LEAKGUARD_DETAIL_OP void* operator new[](std::size_t size, std::align_val_t align, const std::nothrow_t&) noexcept {
+    return leakguard::detail::new_or_null(size, static_cast<std::size_t>(align),
+                                          leakguard::block_kind::new_array_aligned, LEAKGUARD_DETAIL_CALLER);
+}
+LEAKGUARD_DETAIL_OP void operator delete(void* p, std::align_val_t) noexcept {
+    leakguard::detail::release(p, LEAKGUARD_DETAIL_CALLER);
+}
+LEAKGUARD_DETAIL_OP void operator delete[](void* p, std::align_val_t) noexcept {
+    leakguard::detail::release(p, LEAKGUARD_DETAIL_CALLER);
+}
+LEAKGUARD_DETAIL_OP void operator delete(void* p, std::align_val_t, const std::nothrow_t&) noexcept {
+    leakguard::detail::release(p, LEAKGUARD_DETAIL_CALLER);
+}
+LEAKGUARD_DETAIL_OP void operator delete[](void* p, std::align_val_t, const std::nothrow_t&) noexcept {
+    leakguard::detail::release(p, LEAKGUARD_DETAIL_CALLER);
+}
+LEAKGUARD_DETAIL_OP void operator delete(void* p, std::size_t, std::align_val_t) noexcept {
+    leakguard::detail::release(p, LEAKGUARD_DETAIL_CALLER);
+}
+LEAKGUARD_DETAIL_OP void operator delete[](void* p, std::size_t, std::align_val_t) noexcept {
+    leakguard::detail::release(p, LEAKGUARD_DETAIL_CALLER);
+}
+#endif
+
+#undef LEAKGUARD_DETAIL_OP
+#undef LEAKGUARD_DETAIL_CALLER
+
+#endif
+
+// The symbol every unit that includes leakguard refers to (see link_check.hpp).
+extern "C" {
+int leakguard_error_define_LEAKGUARD_MAIN_in_exactly_one_translation_unit = 1;
+}
+
+#endif
+#endif
