@@ -56,8 +56,10 @@ std::size_t live_blocks(block_info* out, std::size_t max) noexcept;
 // set). Returns the number of leaked blocks it listed. Does not change the exit status.
 std::size_t report_now() noexcept;
 
-// Whether the run so far would make leakguard change the exit status (failed scopes, errors).
+// The number of scopes that have failed so far (each makes the exit status non-zero).
 std::size_t scope_failures() noexcept;
+// Forgets the recorded scope failures (for tests of leakguard that make scopes fail on purpose).
+void reset_scope_failures() noexcept;
 
 } // namespace leakguard
 

@@ -71,6 +71,11 @@ std::size_t report_now() noexcept {
 
 std::size_t scope_failures() noexcept { return detail::failure_count(); }
 
+void reset_scope_failures() noexcept {
+    detail::lock_guard hold(detail::g_failures.lock);
+    detail::g_failures.count = 0;
+}
+
 } // namespace leakguard
 
 #endif
