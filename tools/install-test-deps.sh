@@ -1,0 +1,20 @@
+#!/usr/bin/env bash
+# Installs what leakguard's tests need and a fresh Debian 12 machine may lack (doctest and
+# nlohmann-json for the test drivers, valgrind for the cross-checks). Does nothing when all is there.
+set -euo pipefail
+
+needed=(doctest-dev nlohmann-json3-dev valgrind)
+missing=()
+for pkg in "${needed[@]}"; do
+  if ! dpkg-query -W -f='${Status}' "$pkg" 2>/dev/null | grep -q "install ok installed"; then
+    missing+=("$pkg")
+  fi
+done
+[ ${#missing[@]} -eq 0 ] && exit 0
+
+echo "install-test-deps: installing ${missing[*]}"
+sudo=""
+[ "$(id -u)" -ne 0 ] && sudo="sudo"
+export DEBIAN_FRONTEND=noninteractive
+$sudo apt-get update -qq
+$sudo apt-get install -y -qq "${missing[@]}"
