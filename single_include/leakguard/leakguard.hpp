@@ -1186,13 +1186,100 @@ inline block_list collect_live(const block_filter& filter) noexcept {
 } // namespace leakguard
 
 #endif
+// #include "leakguard/detail/impl/elf_symbols.hpp" (inlined)
+// leakguard - in-process memory-leak tracker for C++ (header-only)
+// SPDX-License-Identifier: MIT
+// impl/elf_symbols.hpp: the function containing an address, from the module's own ELF symbol
+// table (.symtab, else .dynsym), read from its file at report time. This names functions that the
+// dynamic loader cannot (an executable exports almost nothing without -rdynamic). Reads the file
+// through a read-only mapping; no allocation through the tracked operators.
+#ifndef LEAKGUARD_DETAIL_IMPL_ELF_SYMBOLS_HPP_INCLUDED
+#define LEAKGUARD_DETAIL_IMPL_ELF_SYMBOLS_HPP_INCLUDED
+
+#include <cstdint>     // std::uintptr_t
+#include <cstring>     // std::memcmp
+#include <elf.h>       // ElfW types
+#include <fcntl.h>     // open
+#include <link.h>      // ElfW
+#include <sys/mman.h>  // mmap
+#include <sys/stat.h>  // fstat
+#include <unistd.h>    // close
+
+namespace leakguard {
+namespace detail {
+
+// One module's file, mapped for the length of a report.
+struct elf_image {
+    const unsigned char* data;
+    std::size_t size;
+};
+
+inline bool map_elf(const char* path, elf_image& image) noexcept {
+    image.data = nullptr;
+    image.size = 0;
+    int const fd = ::open(path, O_RDONLY | O_CLOEXEC);
+    if (fd < 0) return false;
+    struct stat st;
+    void* map = MAP_FAILED;
+    if (::fstat(fd, &st) == 0 && st.st_size > static_cast<off_t>(sizeof(ElfW(Ehdr))))
+        map = ::mmap(nullptr, static_cast<std::size_t>(st.st_size), PROT_READ, MAP_PRIVATE, fd, 0);
+    ::close(fd);
+    if (map == MAP_FAILED) return false;
+    image.data = static_cast<const unsigned char*>(map);
+    image.size = static_cast<std::size_t>(st.st_size);
+    const ElfW(Ehdr)* eh = reinterpret_cast<const ElfW(Ehdr)*>(image.data);
+    bool const valid = std::memcmp(eh->e_ident, ELFMAG, SELFMAG) == 0 && eh->e_shoff != 0 &&
+                       eh->e_shentsize == sizeof(ElfW(Shdr)) &&
+                       eh->e_shoff + std::size_t(eh->e_shnum) * sizeof(ElfW(Shdr)) <= image.size;
+    if (!valid) {
+        ::munmap(map, image.size);
+        image.data = nullptr;
+        return false;
+    }
+    return true;
+}
+
+inline void unmap_elf(elf_image& image) noexcept {
+    if (image.data) ::munmap(const_cast<unsigned char*>(image.data), image.size);
+    image.data = nullptr;
+}
+
+// The name of the function symbol that contains `vaddr` (an address as the file's symbol table
+// counts it: the run-time address less the module's load bias), or null.
+inline const char* elf_function_at(const elf_image& image, std::uintptr_t vaddr) noexcept {
+    const ElfW(Ehdr)* eh = reinterpret_cast<const ElfW(Ehdr)*>(image.data);
+    const ElfW(Shdr)* sections = reinterpret_cast<const ElfW(Shdr)*>(image.data + eh->e_shoff);
+    for (unsigned pass = 0; pass < 2; ++pass) {
+        unsigned const wanted = pass == 0 ? SHT_SYMTAB : SHT_DYNSYM;
+        for (unsigned i = 0; i < eh->e_shnum; ++i) {
+            const ElfW(Shdr)& symtab = sections[i];
+            if (symtab.sh_type != wanted || symtab.sh_link >= eh->e_shnum) continue;
+            const ElfW(Shdr)& strtab = sections[symtab.sh_link];
+            if (symtab.sh_offset + symtab.sh_size > image.size || strtab.sh_offset + strtab.sh_size > image.size)
+                continue;
+            const ElfW(Sym)* syms = reinterpret_cast<const ElfW(Sym)*>(image.data + symtab.sh_offset);
+            std::size_t const count = symtab.sh_size / sizeof(ElfW(Sym));
+            const char* names = reinterpret_cast<const char*>(image.data + strtab.sh_offset);
+            for (std::size_t k = 0; k < count; ++k) {
+                const ElfW(Sym)& s = syms[k];
+                if (ELF64_ST_TYPE(s.st_info) != STT_FUNC || s.st_value == 0 || s.st_name >= strtab.sh_size) continue;
+                if (vaddr >= s.st_value && vaddr < s.st_value + (s.st_size ? s.st_size : 1)) return names + s.st_name;
+            }
+        }
+    }
+    return nullptr;
+}
+
+} // namespace detail
+} // namespace leakguard
+
+#endif
 // #include "leakguard/detail/impl/symbolize.hpp" (inlined)
 // leakguard - in-process memory-leak tracker for C++ (header-only)
 // SPDX-License-Identifier: MIT
 // impl/symbolize.hpp: naming a return address at report time - module and offset from the dynamic
-// loader, and the function when the module exports a symbol that contains the address.
-// (Programs linked without -rdynamic export few symbols: then only module+offset is known, which
-// `addr2line -f -C -e MODULE OFFSET` turns into function and file:line.)
+// loader, the function from the module's ELF symbol table (or its exports when stripped).
+// File:line needs the DWARF line table: `addr2line -f -C -e MODULE OFFSET-1` gives it today.
 #ifndef LEAKGUARD_DETAIL_IMPL_SYMBOLIZE_HPP_INCLUDED
 #define LEAKGUARD_DETAIL_IMPL_SYMBOLIZE_HPP_INCLUDED
 
@@ -1205,6 +1292,7 @@ inline block_list collect_live(const block_filter& filter) noexcept {
 #include <dlfcn.h>  // dladdr1
 #include <link.h>   // ElfW(Sym)
 
+// #include "leakguard/detail/impl/elf_symbols.hpp" (inlined)
 // #include "leakguard/detail/impl/platform.hpp" (inlined)
 
 namespace leakguard {
@@ -1223,6 +1311,38 @@ inline void copy_text(char* dest, std::size_t size, const char* src) noexcept {
     dest[n] = '\0';
 }
 
+// Modules whose files are mapped for symbol lookups, kept for the rest of the process (a report
+// may name thousands of sites in the same few modules).
+struct module_cache {
+    spinlock lock;
+    struct entry {
+        const void* base;
+        elf_image image;
+    } entries[16];
+    unsigned count;
+};
+
+module_cache g_modules;
+
+inline const elf_image* module_image(const struct link_map* lm) noexcept {
+    for (unsigned i = 0; i < g_modules.count; ++i)
+        if (g_modules.entries[i].base == reinterpret_cast<const void*>(lm->l_addr) && g_modules.entries[i].image.data)
+            return &g_modules.entries[i].image;
+    if (g_modules.count == sizeof g_modules.entries / sizeof g_modules.entries[0]) return nullptr;
+    module_cache::entry& e = g_modules.entries[g_modules.count++];
+    e.base = reinterpret_cast<const void*>(lm->l_addr);
+    // The main program's link map has an empty name: read it through /proc/self/exe.
+    map_elf(lm->l_name && lm->l_name[0] ? lm->l_name : "/proc/self/exe", e.image);
+    return e.image.data ? &e.image : nullptr;
+}
+
+inline void set_function(symbol_info& out, const char* mangled) noexcept {
+    int status = -1;
+    char* demangled = abi::__cxa_demangle(mangled, nullptr, nullptr, &status);
+    copy_text(out.function, sizeof out.function, status == 0 && demangled ? demangled : mangled);
+    (std::free)(demangled);
+}
+
 // `caller` is a return address: the call instruction is just before it, so look up caller - 1.
 inline void symbolize(const void* caller, symbol_info& out) noexcept {
     out.function[0] = out.module[0] = '\0';
@@ -1230,18 +1350,26 @@ inline void symbolize(const void* caller, symbol_info& out) noexcept {
     if (!caller) return;
     std::uintptr_t const pc = reinterpret_cast<std::uintptr_t>(caller) - 1;
     Dl_info info;
-    void* extra = nullptr;
-    if (!dladdr1(reinterpret_cast<void*>(pc), &info, &extra, RTLD_DL_SYMENT)) return;
+    struct link_map* lm = nullptr;
+    if (!dladdr1(reinterpret_cast<void*>(pc), &info, reinterpret_cast<void**>(&lm), RTLD_DL_LINKMAP)) return;
     copy_text(out.module, sizeof out.module, info.dli_fname);
     out.offset = reinterpret_cast<std::uintptr_t>(caller) - reinterpret_cast<std::uintptr_t>(info.dli_fbase);
+    if (lm) {
+        lock_guard hold(g_modules.lock);
+        if (const elf_image* image = module_image(lm))
+            if (const char* name = elf_function_at(*image, pc - lm->l_addr)) {
+                set_function(out, name);
+                return;
+            }
+    }
+    // No symbol table in the file (stripped): an exported symbol that contains the address.
+    void* extra = nullptr;
+    if (!dladdr1(reinterpret_cast<void*>(pc), &info, &extra, RTLD_DL_SYMENT)) return;
     const ElfW(Sym)* sym = static_cast<const ElfW(Sym)*>(extra);
     if (!info.dli_sname || !info.dli_saddr || !sym) return;
     std::uintptr_t const start = reinterpret_cast<std::uintptr_t>(info.dli_saddr);
     if (sym->st_size != 0 && pc >= start + sym->st_size) return; // nearest export, not the function
-    int status = -1;
-    char* demangled = abi::__cxa_demangle(info.dli_sname, nullptr, nullptr, &status);
-    copy_text(out.function, sizeof out.function, status == 0 && demangled ? demangled : info.dli_sname);
-    (std::free)(demangled);
+    set_function(out, info.dli_sname);
 }
 
 inline const char* base_name(const char* path) noexcept {

@@ -11,6 +11,7 @@
 #include "errors.hpp"
 #include "allocator.hpp"
 #include "collect.hpp"
+#include "elf_symbols.hpp"
 #include "symbolize.hpp"
 #include "failures.hpp"
 #include "stats_impl.hpp"

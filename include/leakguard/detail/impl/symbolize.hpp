@@ -1,9 +1,8 @@
 // leakguard - in-process memory-leak tracker for C++ (header-only)
 // SPDX-License-Identifier: MIT
 // impl/symbolize.hpp: naming a return address at report time - module and offset from the dynamic
-// loader, and the function when the module exports a symbol that contains the address.
-// (Programs linked without -rdynamic export few symbols: then only module+offset is known, which
-// `addr2line -f -C -e MODULE OFFSET` turns into function and file:line.)
+// loader, the function from the module's ELF symbol table (or its exports when stripped).
+// File:line needs the DWARF line table: `addr2line -f -C -e MODULE OFFSET-1` gives it today.
 #ifndef LEAKGUARD_DETAIL_IMPL_SYMBOLIZE_HPP_INCLUDED
 #define LEAKGUARD_DETAIL_IMPL_SYMBOLIZE_HPP_INCLUDED
 
@@ -16,6 +15,7 @@
 #include <dlfcn.h>  // dladdr1
 #include <link.h>   // ElfW(Sym)
 
+#include "elf_symbols.hpp"
 #include "platform.hpp"
 
 namespace leakguard {
@@ -34,6 +34,38 @@ inline void copy_text(char* dest, std::size_t size, const char* src) noexcept {
     dest[n] = '\0';
 }
 
+// Modules whose files are mapped for symbol lookups, kept for the rest of the process (a report
+// may name thousands of sites in the same few modules).
+struct module_cache {
+    spinlock lock;
+    struct entry {
+        const void* base;
+        elf_image image;
+    } entries[16];
+    unsigned count;
+};
+
+module_cache g_modules;
+
+inline const elf_image* module_image(const struct link_map* lm) noexcept {
+    for (unsigned i = 0; i < g_modules.count; ++i)
+        if (g_modules.entries[i].base == reinterpret_cast<const void*>(lm->l_addr) && g_modules.entries[i].image.data)
+            return &g_modules.entries[i].image;
+    if (g_modules.count == sizeof g_modules.entries / sizeof g_modules.entries[0]) return nullptr;
+    module_cache::entry& e = g_modules.entries[g_modules.count++];
+    e.base = reinterpret_cast<const void*>(lm->l_addr);
+    // The main program's link map has an empty name: read it through /proc/self/exe.
+    map_elf(lm->l_name && lm->l_name[0] ? lm->l_name : "/proc/self/exe", e.image);
+    return e.image.data ? &e.image : nullptr;
+}
+
+inline void set_function(symbol_info& out, const char* mangled) noexcept {
+    int status = -1;
+    char* demangled = abi::__cxa_demangle(mangled, nullptr, nullptr, &status);
+    copy_text(out.function, sizeof out.function, status == 0 && demangled ? demangled : mangled);
+    (std::free)(demangled);
+}
+
 // `caller` is a return address: the call instruction is just before it, so look up caller - 1.
 inline void symbolize(const void* caller, symbol_info& out) noexcept {
     out.function[0] = out.module[0] = '\0';
@@ -41,18 +73,26 @@ inline void symbolize(const void* caller, symbol_info& out) noexcept {
     if (!caller) return;
     std::uintptr_t const pc = reinterpret_cast<std::uintptr_t>(caller) - 1;
     Dl_info info;
-    void* extra = nullptr;
-    if (!dladdr1(reinterpret_cast<void*>(pc), &info, &extra, RTLD_DL_SYMENT)) return;
+    struct link_map* lm = nullptr;
+    if (!dladdr1(reinterpret_cast<void*>(pc), &info, reinterpret_cast<void**>(&lm), RTLD_DL_LINKMAP)) return;
     copy_text(out.module, sizeof out.module, info.dli_fname);
     out.offset = reinterpret_cast<std::uintptr_t>(caller) - reinterpret_cast<std::uintptr_t>(info.dli_fbase);
+    if (lm) {
+        lock_guard hold(g_modules.lock);
+        if (const elf_image* image = module_image(lm))
+            if (const char* name = elf_function_at(*image, pc - lm->l_addr)) {
+                set_function(out, name);
+                return;
+            }
+    }
+    // No symbol table in the file (stripped): an exported symbol that contains the address.
+    void* extra = nullptr;
+    if (!dladdr1(reinterpret_cast<void*>(pc), &info, &extra, RTLD_DL_SYMENT)) return;
     const ElfW(Sym)* sym = static_cast<const ElfW(Sym)*>(extra);
     if (!info.dli_sname || !info.dli_saddr || !sym) return;
     std::uintptr_t const start = reinterpret_cast<std::uintptr_t>(info.dli_saddr);
     if (sym->st_size != 0 && pc >= start + sym->st_size) return; // nearest export, not the function
-    int status = -1;
-    char* demangled = abi::__cxa_demangle(info.dli_sname, nullptr, nullptr, &status);
-    copy_text(out.function, sizeof out.function, status == 0 && demangled ? demangled : info.dli_sname);
-    (std::free)(demangled);
+    set_function(out, info.dli_sname);
 }
 
 inline const char* base_name(const char* path) noexcept {
