@@ -285,6 +285,7 @@ inline bool scope::leaving_by_exception() const noexcept {
 #if defined(__cpp_lib_uncaught_exceptions) && __cpp_lib_uncaught_exceptions >= 201411L
     return std::uncaught_exceptions() > uncaught_;
 #else
+    (void)uncaught_; // counted only where std::uncaught_exceptions exists
     return std::uncaught_exception();
 #endif
 }
@@ -435,7 +436,14 @@ public:
         va_start(args, fmt);
         int const n = std::vsnprintf(line, sizeof line, fmt, args);
         va_end(args);
-        if (n > 0) put(line, static_cast<std::size_t>(n) < sizeof line ? static_cast<std::size_t>(n) : sizeof line - 1);
+        if (n <= 0) return;
+        std::size_t len = static_cast<std::size_t>(n);
+        if (len >= sizeof line) { // cut: keep the line break the message ends with
+            len = sizeof line - 1;
+            std::size_t const f = std::strlen(fmt);
+            if (f > 0 && fmt[f - 1] == '\n') line[len - 1] = '\n';
+        }
+        put(line, len);
     }
     void flush() noexcept {
         std::size_t done = 0;
@@ -670,6 +678,10 @@ inline void release_home_shard(void*) noexcept {
     shard* s = t_state.home;
     if (!s) return;
     t_state.home = nullptr;
+    if (t_state.pending_bytes != 0) { // hand over this thread's batched byte count
+        g_registry.live_bytes.fetch_add(t_state.pending_bytes, std::memory_order_relaxed);
+        t_state.pending_bytes = 0;
+    }
     lock_guard hold(g_registry.shards_lock);
     s->next_free = g_registry.free_shards;
     g_registry.free_shards = s;
@@ -1146,15 +1158,26 @@ inline block_totals count_live(const block_filter& filter) noexcept {
     return t;
 }
 
-// Copies up to `max` matching blocks into `out`, sorted oldest first; returns how many match.
+// Copies the `max` oldest matching blocks into `out`, sorted oldest first; returns how many match.
+// The shards are walked newest first, so `out` is kept as a max-heap on sequence numbers: a block
+// older than the newest kept one replaces it (in place: std heap functions do not allocate).
 inline std::size_t copy_live(const block_filter& filter, block_info* out, std::size_t max) noexcept {
+    auto newer = [](const block_info& a, const block_info& b) { return a.seq < b.seq; };
     std::size_t found = 0;
     for_each_live(filter, [&](const block_header& h) {
-        if (found < max) out[found] = info_of(&h);
         ++found;
+        if (max == 0) return;
+        if (found <= max) {
+            out[found - 1] = info_of(&h);
+            std::push_heap(out, out + found, newer);
+        } else if (h.seq < out[0].seq) {
+            std::pop_heap(out, out + max, newer);
+            out[max - 1] = info_of(&h);
+            std::push_heap(out, out + max, newer);
+        }
     });
     std::size_t const kept = found < max ? found : max;
-    std::sort(out, out + kept, [](const block_info& a, const block_info& b) { return a.seq < b.seq; });
+    std::sort_heap(out, out + kept, newer);
     return found;
 }
 

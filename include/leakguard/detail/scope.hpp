@@ -99,6 +99,7 @@ inline bool scope::leaving_by_exception() const noexcept {
 #if defined(__cpp_lib_uncaught_exceptions) && __cpp_lib_uncaught_exceptions >= 201411L
     return std::uncaught_exceptions() > uncaught_;
 #else
+    (void)uncaught_; // counted only where std::uncaught_exceptions exists
     return std::uncaught_exception();
 #endif
 }

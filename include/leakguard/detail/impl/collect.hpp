@@ -70,15 +70,26 @@ inline block_totals count_live(const block_filter& filter) noexcept {
     return t;
 }
 
-// Copies up to `max` matching blocks into `out`, sorted oldest first; returns how many match.
+// Copies the `max` oldest matching blocks into `out`, sorted oldest first; returns how many match.
+// The shards are walked newest first, so `out` is kept as a max-heap on sequence numbers: a block
+// older than the newest kept one replaces it (in place: std heap functions do not allocate).
 inline std::size_t copy_live(const block_filter& filter, block_info* out, std::size_t max) noexcept {
+    auto newer = [](const block_info& a, const block_info& b) { return a.seq < b.seq; };
     std::size_t found = 0;
     for_each_live(filter, [&](const block_header& h) {
-        if (found < max) out[found] = info_of(&h);
         ++found;
+        if (max == 0) return;
+        if (found <= max) {
+            out[found - 1] = info_of(&h);
+            std::push_heap(out, out + found, newer);
+        } else if (h.seq < out[0].seq) {
+            std::pop_heap(out, out + max, newer);
+            out[max - 1] = info_of(&h);
+            std::push_heap(out, out + max, newer);
+        }
     });
     std::size_t const kept = found < max ? found : max;
-    std::sort(out, out + kept, [](const block_info& a, const block_info& b) { return a.seq < b.seq; });
+    std::sort_heap(out, out + kept, newer);
     return found;
 }
 

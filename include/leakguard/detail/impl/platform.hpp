@@ -88,7 +88,14 @@ public:
         va_start(args, fmt);
         int const n = std::vsnprintf(line, sizeof line, fmt, args);
         va_end(args);
-        if (n > 0) put(line, static_cast<std::size_t>(n) < sizeof line ? static_cast<std::size_t>(n) : sizeof line - 1);
+        if (n <= 0) return;
+        std::size_t len = static_cast<std::size_t>(n);
+        if (len >= sizeof line) { // cut: keep the line break the message ends with
+            len = sizeof line - 1;
+            std::size_t const f = std::strlen(fmt);
+            if (f > 0 && fmt[f - 1] == '\n') line[len - 1] = '\n';
+        }
+        put(line, len);
     }
     void flush() noexcept {
         std::size_t done = 0;

@@ -104,6 +104,10 @@ inline void release_home_shard(void*) noexcept {
     shard* s = t_state.home;
     if (!s) return;
     t_state.home = nullptr;
+    if (t_state.pending_bytes != 0) { // hand over this thread's batched byte count
+        g_registry.live_bytes.fetch_add(t_state.pending_bytes, std::memory_order_relaxed);
+        t_state.pending_bytes = 0;
+    }
     lock_guard hold(g_registry.shards_lock);
     s->next_free = g_registry.free_shards;
     g_registry.free_shards = s;
