@@ -45,6 +45,20 @@
 #define LEAKGUARD_DETAIL_LIKELY(x) __builtin_expect(!!(x), 1)
 #define LEAKGUARD_DETAIL_UNLIKELY(x) __builtin_expect(!!(x), 0)
 
+// The ownership test reads the 8 bytes in front of a pointer that may not be leakguard's (or may
+// be freed, for a double free). glibc keeps those bytes readable; AddressSanitizer's allocator does
+// too (its chunk header), but poisons them, so that one read is exempt from its checks.
+#if defined(__SANITIZE_ADDRESS__)
+#define LEAKGUARD_DETAIL_NO_SANITIZE_ADDRESS __attribute__((no_sanitize_address))
+#elif defined(__has_feature)
+#if __has_feature(address_sanitizer)
+#define LEAKGUARD_DETAIL_NO_SANITIZE_ADDRESS __attribute__((no_sanitize_address))
+#endif
+#endif
+#ifndef LEAKGUARD_DETAIL_NO_SANITIZE_ADDRESS
+#define LEAKGUARD_DETAIL_NO_SANITIZE_ADDRESS
+#endif
+
 // Aligned new (C++17) is replaced only when the compiler offers it.
 #if defined(__cpp_aligned_new) && __cpp_aligned_new >= 201606L
 #define LEAKGUARD_DETAIL_ALIGNED_NEW 1
@@ -510,6 +524,7 @@ inline int open_for_writing(const char* path) noexcept {
 #include <cstdint> // std::uint64_t, std::uintptr_t
 
 // #include "leakguard/detail/block_info.hpp" (inlined)
+// #include "leakguard/detail/config.hpp" (inlined)
 
 namespace leakguard {
 namespace detail {
@@ -563,6 +578,16 @@ inline void* user_of(block_header* h) noexcept { return reinterpret_cast<char*>(
 // Bytes from the raw allocation to the header: 0 unless the block is over-aligned.
 inline std::size_t padding_for(std::size_t align) noexcept {
     return align <= default_alignment ? 0 : (align - header_size % align) % align;
+}
+
+// The cookie in front of `user`, read without any sanitizer check (see config.hpp).
+LEAKGUARD_DETAIL_NO_SANITIZE_ADDRESS inline std::uint32_t cookie_in_front_of(const void* user) noexcept {
+    return header_of(user)->cookie;
+}
+
+// Whether `user` is a live block that leakguard handed out. Reads only the 8 bytes before it.
+inline bool is_live_block(const void* user) noexcept {
+    return cookie_in_front_of(user) == cookie_for(header_of(user));
 }
 
 inline block_kind kind_of(const block_header* h) noexcept { return static_cast<block_kind>(h->kind); }
@@ -1059,8 +1084,8 @@ inline void* allocate(std::size_t size, std::size_t align, block_kind kind, cons
 inline void release(void* p, const void* caller) noexcept {
     if (!p) return;
     block_header* h = header_of(p);
-    if (LEAKGUARD_DETAIL_UNLIKELY(h->cookie != cookie_for(h))) {
-        report_error(h->cookie == freed_cookie_for(h) ? "double_free" : "invalid_free", p, caller);
+    if (LEAKGUARD_DETAIL_UNLIKELY(!is_live_block(p))) {
+        report_error(cookie_in_front_of(p) == freed_cookie_for(h) ? "double_free" : "invalid_free", p, caller);
         return;
     }
     if (h->flags & flag_linked) {
@@ -1929,8 +1954,8 @@ bool set_options(const char* list) noexcept {
 
 bool ignore(const void* p) noexcept {
     if (!p) return false;
+    if (!detail::is_live_block(p)) return false;
     detail::block_header* h = detail::header_of(p);
-    if (h->cookie != detail::cookie_for(h)) return false;
     if (!(h->flags & detail::flag_linked)) return true; // never reported anyway
     detail::shard* s = detail::g_registry.shards[h->shard];
     detail::lock_shard(s);

@@ -22,6 +22,20 @@
 #define LEAKGUARD_DETAIL_LIKELY(x) __builtin_expect(!!(x), 1)
 #define LEAKGUARD_DETAIL_UNLIKELY(x) __builtin_expect(!!(x), 0)
 
+// The ownership test reads the 8 bytes in front of a pointer that may not be leakguard's (or may
+// be freed, for a double free). glibc keeps those bytes readable; AddressSanitizer's allocator does
+// too (its chunk header), but poisons them, so that one read is exempt from its checks.
+#if defined(__SANITIZE_ADDRESS__)
+#define LEAKGUARD_DETAIL_NO_SANITIZE_ADDRESS __attribute__((no_sanitize_address))
+#elif defined(__has_feature)
+#if __has_feature(address_sanitizer)
+#define LEAKGUARD_DETAIL_NO_SANITIZE_ADDRESS __attribute__((no_sanitize_address))
+#endif
+#endif
+#ifndef LEAKGUARD_DETAIL_NO_SANITIZE_ADDRESS
+#define LEAKGUARD_DETAIL_NO_SANITIZE_ADDRESS
+#endif
+
 // Aligned new (C++17) is replaced only when the compiler offers it.
 #if defined(__cpp_aligned_new) && __cpp_aligned_new >= 201606L
 #define LEAKGUARD_DETAIL_ALIGNED_NEW 1

@@ -104,8 +104,8 @@ inline void* allocate(std::size_t size, std::size_t align, block_kind kind, cons
 inline void release(void* p, const void* caller) noexcept {
     if (!p) return;
     block_header* h = header_of(p);
-    if (LEAKGUARD_DETAIL_UNLIKELY(h->cookie != cookie_for(h))) {
-        report_error(h->cookie == freed_cookie_for(h) ? "double_free" : "invalid_free", p, caller);
+    if (LEAKGUARD_DETAIL_UNLIKELY(!is_live_block(p))) {
+        report_error(cookie_in_front_of(p) == freed_cookie_for(h) ? "double_free" : "invalid_free", p, caller);
         return;
     }
     if (h->flags & flag_linked) {

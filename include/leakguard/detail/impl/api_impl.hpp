@@ -42,8 +42,8 @@ bool set_options(const char* list) noexcept {
 
 bool ignore(const void* p) noexcept {
     if (!p) return false;
+    if (!detail::is_live_block(p)) return false;
     detail::block_header* h = detail::header_of(p);
-    if (h->cookie != detail::cookie_for(h)) return false;
     if (!(h->flags & detail::flag_linked)) return true; // never reported anyway
     detail::shard* s = detail::g_registry.shards[h->shard];
     detail::lock_shard(s);

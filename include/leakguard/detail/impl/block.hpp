@@ -19,6 +19,7 @@
 #include <cstdint> // std::uint64_t, std::uintptr_t
 
 #include "../block_info.hpp"
+#include "../config.hpp"
 
 namespace leakguard {
 namespace detail {
@@ -72,6 +73,16 @@ inline void* user_of(block_header* h) noexcept { return reinterpret_cast<char*>(
 // Bytes from the raw allocation to the header: 0 unless the block is over-aligned.
 inline std::size_t padding_for(std::size_t align) noexcept {
     return align <= default_alignment ? 0 : (align - header_size % align) % align;
+}
+
+// The cookie in front of `user`, read without any sanitizer check (see config.hpp).
+LEAKGUARD_DETAIL_NO_SANITIZE_ADDRESS inline std::uint32_t cookie_in_front_of(const void* user) noexcept {
+    return header_of(user)->cookie;
+}
+
+// Whether `user` is a live block that leakguard handed out. Reads only the 8 bytes before it.
+inline bool is_live_block(const void* user) noexcept {
+    return cookie_in_front_of(user) == cookie_for(header_of(user));
 }
 
 inline block_kind kind_of(const block_header* h) noexcept { return static_cast<block_kind>(h->kind); }
