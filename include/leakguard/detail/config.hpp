@@ -22,19 +22,11 @@
 #define LEAKGUARD_DETAIL_LIKELY(x) __builtin_expect(!!(x), 1)
 #define LEAKGUARD_DETAIL_UNLIKELY(x) __builtin_expect(!!(x), 0)
 
-// The ownership test reads the 8 bytes in front of a pointer that may not be leakguard's (or may
-// be freed, for a double free). glibc keeps those bytes readable; AddressSanitizer's allocator does
-// too (its chunk header), but poisons them, so that one read is exempt from its checks.
-#if defined(__SANITIZE_ADDRESS__)
-#define LEAKGUARD_DETAIL_NO_SANITIZE_ADDRESS __attribute__((no_sanitize_address))
-#elif defined(__has_feature)
-#if __has_feature(address_sanitizer)
-#define LEAKGUARD_DETAIL_NO_SANITIZE_ADDRESS __attribute__((no_sanitize_address))
-#endif
-#endif
-#ifndef LEAKGUARD_DETAIL_NO_SANITIZE_ADDRESS
-#define LEAKGUARD_DETAIL_NO_SANITIZE_ADDRESS
-#endif
+// The ownership test reads the 8 bytes in front of a pointer that may not be leakguard's, or that
+// was freed (a double free). glibc keeps those bytes readable; AddressSanitizer's and
+// ThreadSanitizer's allocators do too (a chunk header), but flag the read, so that one read is
+// exempt from their checks.
+#define LEAKGUARD_DETAIL_NO_SANITIZE_MEMORY __attribute__((no_sanitize("address", "thread")))
 
 // Aligned new (C++17) is replaced only when the compiler offers it.
 #if defined(__cpp_aligned_new) && __cpp_aligned_new >= 201606L

@@ -76,7 +76,7 @@ inline std::size_t padding_for(std::size_t align) noexcept {
 }
 
 // The cookie in front of `user`, read without any sanitizer check (see config.hpp).
-LEAKGUARD_DETAIL_NO_SANITIZE_ADDRESS inline std::uint32_t cookie_in_front_of(const void* user) noexcept {
+LEAKGUARD_DETAIL_NO_SANITIZE_MEMORY inline std::uint32_t cookie_in_front_of(const void* user) noexcept {
     return header_of(user)->cookie;
 }
 
