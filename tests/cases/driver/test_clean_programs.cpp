@@ -1,0 +1,52 @@
+// Programs that free everything, including through static objects in two translation units, must
+// get a clean report; the variant with one deliberately leaking global reports exactly that block.
+#include <doctest/doctest.h>
+
+#include "case_run.hpp"
+
+using cases::run_case;
+using cases::summary;
+
+namespace {
+void check_clean(const cases::case_result& r, long long min_allocations) {
+    CHECK(r.status() == 0);
+    auto lines = r.leakguard_lines();
+    REQUIRE(lines.size() == 1);
+    CHECK(lines[0].rfind("leakguard: no leaks at exit", 0) == 0);
+    REQUIRE(r.has_report);
+    CHECK(summary(r.report, "leaked_blocks") == 0);
+    CHECK(summary(r.report, "leaked_bytes") == 0);
+    CHECK(summary(r.report, "live_blocks") == 0);
+    CHECK(summary(r.report, "allocations") == summary(r.report, "frees"));
+    // The allocations really went through leakguard (the test is not vacuous).
+    CHECK(summary(r.report, "allocations") >= min_allocations);
+    CHECK(r.report["leaks"].empty());
+    CHECK(r.report["scope_failures"].empty());
+    CHECK(r.report["errors"].empty());
+}
+} // namespace
+
+TEST_CASE("clean_program_with_library_allocations") {
+    auto r = run_case("clean");
+    INFO(r.describe());
+    check_clean(r, 200);
+    CHECK(r.proc.out.rfind("clean: 50 names, 4 caught,", 0) == 0);
+}
+
+TEST_CASE("statics_in_two_units_are_not_leaks") {
+    auto r = run_case("statics");
+    INFO(r.describe());
+    check_clean(r, 50);
+}
+
+TEST_CASE("statics_one_leaking_global_is_reported") {
+    auto r = run_case("statics_leak");
+    INFO(r.describe());
+    CHECK(r.status() == cases::kLeakExit);
+    REQUIRE(r.has_report);
+    CHECK(summary(r.report, "leaked_blocks") == 1);
+    CHECK(summary(r.report, "leaked_bytes") == 16);
+    REQUIRE(r.report["leaks"].size() == 1);
+    CHECK(r.report["leaks"][0]["size"] == 16);
+    CHECK(r.report["leaks"][0]["kind"] == "new[]");
+}

@@ -1,0 +1,58 @@
+// The allocation operators themselves: alignment, every form paired with its deallocation, and
+// the failure paths (new_handler, bad_alloc, nothrow, sizes near SIZE_MAX, size 0, delete null).
+#include <doctest/doctest.h>
+
+#include <cstdlib>
+
+#include "case_run.hpp"
+
+using cases::run_case;
+using cases::summary;
+
+TEST_CASE("aligned_blocks_are_aligned_and_tracked") {
+    // exitcode=0: the program's own status says whether every pointer was aligned.
+    auto r = run_case("aligned", "exitcode=0");
+    INFO(r.describe());
+    CHECK(r.status() == 0);
+    CHECK(r.proc.out == "aligned: 0 misaligned\n");
+    REQUIRE(r.has_report);
+    CHECK(summary(r.report, "leaked_blocks") == 1);
+    CHECK(summary(r.report, "leaked_bytes") == 64);
+    CHECK(summary(r.report, "allocations") - summary(r.report, "frees") == 1);
+    REQUIRE(r.report["leaks"].size() == 1);
+    const auto& leak = r.report["leaks"][0];
+    CHECK(leak["kind"] == "new(align)");
+    CHECK(leak["size"] == 64);
+    unsigned long long const address = std::strtoull(leak["address"].get<std::string>().c_str(), nullptr, 16);
+    CHECK(address % 64 == 0);
+
+    auto dflt = run_case("aligned");
+    CHECK_MESSAGE(dflt.status() == cases::kLeakExit, dflt.describe());
+}
+
+TEST_CASE("every_operator_form_paired") {
+    auto r = run_case("operators");
+    INFO(r.describe());
+    CHECK(r.status() == 0);
+    CHECK(cases::lines_containing(r.proc.out, "FAILED").empty());
+    int calls = -1, failures = -1;
+    REQUIRE(std::sscanf(r.proc.out.substr(r.proc.out.find("calls=")).c_str(), "calls=%d failures=%d", &calls, &failures) == 2);
+    CHECK(calls == 18);
+    CHECK(failures == 0);
+    REQUIRE(r.has_report);
+    CHECK(summary(r.report, "allocations") == calls);
+    CHECK(summary(r.report, "frees") == calls);
+    CHECK(summary(r.report, "leaked_blocks") == 0);
+    CHECK(r.report["errors"].empty());
+}
+
+TEST_CASE("new_handler_bad_alloc_and_edge_sizes") {
+    auto r = run_case("new_handler");
+    INFO(r.describe());
+    CHECK(r.status() == 0);
+    CHECK(cases::lines_containing(r.proc.out, "FAILED").empty());
+    CHECK(cases::lines_containing(r.proc.out, "new_handler: failures=0").size() == 1);
+    REQUIRE(r.has_report);
+    CHECK(summary(r.report, "leaked_blocks") == 0);
+    CHECK(r.report["errors"].empty()); // deleting null is no invalid_free
+}

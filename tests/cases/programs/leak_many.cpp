@@ -1,0 +1,17 @@
+// Twenty identical leaks from one allocation site: a helper called in a loop. They share one
+// caller address, so the JSON lists 20 leaks with the same caller and the text report one group.
+#ifdef LEAKGUARD_CASE_TRACKED
+#define LEAKGUARD_MAIN
+#include <leakguard/leakguard.hpp>
+#endif
+
+#include <cstdio>
+
+// noinline: one call site of operator new[] however the loop is unrolled.
+__attribute__((noinline)) static char* make_buffer() { return new char[10]; }
+
+int main() {
+    for (int i = 0; i < 20; ++i) make_buffer();
+    std::printf("leak_many: done\n");
+    return 0;
+}
