@@ -33,6 +33,13 @@ TEST_CASE("clean_program_with_library_allocations") {
     CHECK(r.proc.out.rfind("clean: 50 names, 4 caught,", 0) == 0);
 }
 
+TEST_CASE("clean_program_keeps_its_own_exit_status") {
+    auto r = run_case("clean", "", {"7"});
+    INFO(r.describe());
+    CHECK(r.status() == 7); // leakguard changes the status only when it found something
+    CHECK(summary(r.report, "leaked_blocks") == 0);
+}
+
 TEST_CASE("statics_in_two_units_are_not_leaks") {
     auto r = run_case("statics");
     INFO(r.describe());

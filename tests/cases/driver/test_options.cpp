@@ -67,3 +67,20 @@ TEST_CASE("options_set_in_code") {
     CHECK(r.status() == 5); // set_option("exitcode", "5") took effect
     CHECK(summary(r.report, "leaked_blocks") == 1);
 }
+
+TEST_CASE("options_unwritable_paths_warn_and_fall_back") {
+    // log_path cannot be opened: a warning, and the text report goes to stderr after all.
+    auto r = run_case("leak_one", "log_path=/nonexistent-dir/log.txt");
+    INFO(r.describe());
+    CHECK(mentioning(r, "warning").size() == 1);
+    CHECK(mentioning(r, "/nonexistent-dir/log.txt").size() == 1);
+    CHECK(mentioning(r, "1 byte in 1 block still alive at exit").size() == 1);
+    CHECK(r.status() == cases::kLeakExit);
+    // json_path cannot be written: a warning; the text report and the status are unaffected.
+    auto j = run_case("leak_one", "json_path=/nonexistent-dir/report.json");
+    INFO(j.describe());
+    CHECK(mentioning(j, "warning").size() == 1);
+    CHECK(mentioning(j, "/nonexistent-dir/report.json").size() == 1);
+    CHECK(mentioning(j, "1 byte in 1 block still alive at exit").size() == 1);
+    CHECK(j.status() == cases::kLeakExit);
+}

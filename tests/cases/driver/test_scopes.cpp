@@ -61,6 +61,17 @@ TEST_CASE("scope_counts_blocks_not_net_balance") {
     CHECK(cases::lines_containing(r.proc.err, "scope \"swap\"").size() == 1);
 }
 
+TEST_CASE("scope_name_is_escaped_in_json") {
+    static const char kName[] = "say \"hi\" \\ tab\there\nnext line, caf\xC3\xA9"; // as in scope_name.cpp
+    auto r = run_case("scope_name");
+    INFO(r.describe());
+    CHECK(r.status() == cases::kLeakExit);
+    CHECK(r.proc.out == "scope_failures=1\n");
+    REQUIRE(r.has_report); // it parsed
+    REQUIRE(r.report["scope_failures"].size() == 1);
+    CHECK(r.report["scope_failures"][0]["name"] == kName);
+}
+
 TEST_CASE("thread_scope_counts_only_its_thread") {
     auto r = run_case("thread_scope");
     INFO(r.describe());
