@@ -2,6 +2,7 @@
 // the failure paths (new_handler, bad_alloc, nothrow, sizes near SIZE_MAX, size 0, delete null).
 #include <doctest/doctest.h>
 
+#include <cstdio>
 #include <cstdlib>
 
 #include "case_run.hpp"
