@@ -77,6 +77,9 @@ inline std::size_t padding_for(std::size_t align) noexcept {
 
 // The cookie in front of `user`, read without any sanitizer check (see config.hpp).
 LEAKGUARD_DETAIL_NO_SANITIZE_MEMORY inline std::uint32_t cookie_in_front_of(const void* user) noexcept {
+    // Hide where the pointer came from: inlined next to a malloc() of a foreign block, GCC would
+    // otherwise warn that the (C library's) bytes in front of it are uninitialised.
+    __asm__("" : "+r"(user));
     return header_of(user)->cookie;
 }
 
