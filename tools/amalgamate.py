@@ -43,27 +43,47 @@ def inline(path, seen, out):
 
 
 def generate():
+    """Returns {target path: text}: the single header, and each other top-level header of
+    include/leakguard/ (the test-framework adapters) copied as it is - they include only
+    "leakguard.hpp", which next to them in single_include/ is the single header."""
     out = [BANNER]
     inline(SOURCE, set(), out)
-    return "".join(out)
+    files = {TARGET: "".join(out)}
+    top = os.path.dirname(SOURCE)
+    for name in sorted(os.listdir(top)):
+        path = os.path.join(top, name)
+        if name.endswith(".hpp") and path != SOURCE and os.path.isfile(path):
+            with open(path, encoding="utf-8") as f:
+                files[os.path.join(os.path.dirname(TARGET), name)] = f.read()
+    return files
 
 
 def main():
-    text = generate()
+    files = generate()
     if "--check" in sys.argv[1:]:
-        try:
-            with open(TARGET, encoding="utf-8") as f:
-                current = f.read()
-        except OSError:
-            current = None
-        if current != text:
-            print("single_include/leakguard/leakguard.hpp is stale: run python3 tools/amalgamate.py")
+        stale = []
+        for target, text in files.items():
+            try:
+                with open(target, encoding="utf-8") as f:
+                    current = f.read()
+            except OSError:
+                current = None
+            if current != text:
+                stale.append(os.path.relpath(target, ROOT))
+        expected = set(files)
+        for name in os.listdir(os.path.dirname(TARGET)):
+            path = os.path.join(os.path.dirname(TARGET), name)
+            if path not in expected:
+                stale.append(os.path.relpath(path, ROOT) + " (not generated from include/)")
+        if stale:
+            print("stale: %s - run python3 tools/amalgamate.py" % ", ".join(stale))
             return 1
-        print("single_include/leakguard/leakguard.hpp is up to date")
+        print("single_include/ is up to date")
         return 0
     os.makedirs(os.path.dirname(TARGET), exist_ok=True)
-    with open(TARGET, "w", encoding="utf-8") as f:
-        f.write(text)
+    for target, text in files.items():
+        with open(target, "w", encoding="utf-8") as f:
+            f.write(text)
     return 0
 
 
