@@ -3,7 +3,7 @@
 # nlohmann-json for the test drivers, valgrind for the cross-checks). Does nothing when all is there.
 set -euo pipefail
 
-needed=(doctest-dev nlohmann-json3-dev valgrind)
+needed=(doctest-dev nlohmann-json3-dev valgrind libgtest-dev catch2)
 missing=()
 for pkg in "${needed[@]}"; do
   if ! dpkg-query -W -f='${Status}' "$pkg" 2>/dev/null | grep -q "install ok installed"; then

@@ -1,0 +1,305 @@
+// leakguard - in-process memory-leak tracker for C++ (header-only)
+// SPDX-License-Identifier: MIT
+// doctest.hpp: the doctest adapter - a scope that ends with leaks fails the running test case.
+//
+//     #define DOCTEST_CONFIG_IMPLEMENT_WITH_MAIN
+//     #include <doctest/doctest.h>
+//     #define LEAKGUARD_MAIN                   // in exactly one file of the test program
+//     #include <leakguard/doctest.hpp>         // every other test file: without LEAKGUARD_MAIN
+//
+//     TEST_CASE("parser") {
+//         LEAKGUARD_SCOPE();                   // a leak here fails "parser", reported at this
+//         ...                                  // file:line with each leaked block's site
+//     }
+//
+// The failure is a failed CHECK (doctest::detail::decomp_assert, what CHECK itself calls), so the
+// console, XML and JUnit reporters of doctest 2.4 all show it; it never throws from the scope's
+// destructor.
+//
+// Whole-suite mode: define LEAKGUARD_CHECK_ALL_TESTS in every test file before this header (e.g.
+// target_compile_definitions). TEST_CASE then registers its body with a fixture that holds a
+// scope, so each test case (each pass through its subcases) is checked as a whole: a doctest
+// listener cannot fail a test (its test_case_end comes after the verdict), code inside the test
+// function can. LEAKGUARD_EXEMPT_TEST() in a test turns that check off for the test; a test that
+// has already failed is not checked again. TEST_CASE_FIXTURE, TEST_CASE_TEMPLATE and SCENARIO
+// keep their own registration: put a LEAKGUARD_SCOPE() in those.
+//
+// doctest's own blocks are not blamed on the test: SUBCASE is redefined to build doctest's
+// subcase (and run the reporters' subcase events) in an ignore region, the INFO/CAPTURE stack
+// and doctest's string stream are grown before the first test (by a listener), and the adapter's
+// own reporting runs in an ignore region. Define LEAKGUARD_DOCTEST_KEEP_SUBCASE to keep doctest's
+// SUBCASE as it is.
+#ifndef LEAKGUARD_DOCTEST_HPP_INCLUDED
+#define LEAKGUARD_DOCTEST_HPP_INCLUDED
+
+#include <doctest/doctest.h> // doctest::detail::Subcase, decomp_assert, IReporter
+
+#include <atomic> // std::atomic
+
+#include "leakguard.hpp"
+
+namespace leakguard {
+namespace doctest_adapter {
+
+// Shared by every unit (function-local statics of inline functions are one per program).
+struct state {
+    std::atomic<bool> exempt;           // LEAKGUARD_EXEMPT_TEST() was called in this test pass
+    std::atomic<bool> failed;           // an assertion failed in this test pass (the listener says)
+    std::atomic<unsigned long> reported; // scope failures reported to doctest so far
+};
+inline state& shared() noexcept {
+    static state s; // zero-initialised
+    return s;
+}
+
+inline void exempt_current_test() noexcept { shared().exempt.store(true, std::memory_order_relaxed); }
+
+#ifndef DOCTEST_CONFIG_DISABLE
+
+// SUBCASE's object: doctest's Subcase, built and destroyed in an ignore region (it records the
+// subcase path in containers that live until the test case ends), the body outside it.
+class subcase {
+    struct enter {
+        enter() noexcept { begin_ignore(); }
+        ~enter() { end_ignore(); }
+    } enter_;
+    ::doctest::detail::Subcase subcase_;
+    struct leave {
+        leave() noexcept { end_ignore(); }
+        ~leave() { begin_ignore(); }
+    } leave_;
+
+public:
+    subcase(const ::doctest::String& name, const char* file, int line) : subcase_(name, file, line) {}
+    operator bool() const { return static_cast<bool>(subcase_); }
+};
+
+// The fixture of whole-suite mode: a scope over the test function (one pass through its subcases).
+class whole_test {
+public:
+    whole_test()
+        : reported_at_start_(start_pass()),
+          scope_(current()->m_file.c_str(), static_cast<int>(current()->m_line), current()->m_name) {}
+    ~whole_test() {
+        state& s = shared();
+        // Not checked: exempted tests, tests that failed already (their cleanup may not have run,
+        // or a scope in them has reported these very blocks). Left by an exception: the scope
+        // does not check either.
+        if (s.exempt.load(std::memory_order_relaxed) || s.failed.load(std::memory_order_relaxed) ||
+            s.reported.load(std::memory_order_relaxed) != reported_at_start_)
+            scope_.dismiss();
+    }
+    whole_test(const whole_test&) = delete;
+    whole_test& operator=(const whole_test&) = delete;
+
+private:
+    static const ::doctest::TestCaseData* current() noexcept { return ::doctest::getContextOptions()->currentTest; }
+    static unsigned long start_pass() noexcept {
+        shared().exempt.store(false, std::memory_order_relaxed);
+        return shared().reported.load(std::memory_order_relaxed);
+    }
+    unsigned long reported_at_start_;
+    scope scope_;
+};
+
+#endif // DOCTEST_CONFIG_DISABLE
+
+} // namespace doctest_adapter
+} // namespace leakguard
+
+// In whole-suite mode (LEAKGUARD_CHECK_ALL_TESTS): the running test is not checked as a whole.
+// Scopes written in it still are.
+#define LEAKGUARD_EXEMPT_TEST() ::leakguard::doctest_adapter::exempt_current_test()
+
+#ifndef DOCTEST_CONFIG_DISABLE
+#ifndef LEAKGUARD_DOCTEST_KEEP_SUBCASE
+#undef DOCTEST_SUBCASE
+#define DOCTEST_SUBCASE(name)                                                                      \
+    if (const ::leakguard::doctest_adapter::subcase& DOCTEST_ANONYMOUS(LEAKGUARD_SUBCASE_)        \
+            DOCTEST_UNUSED = ::leakguard::doctest_adapter::subcase(name, __FILE__, __LINE__))
+#ifndef DOCTEST_CONFIG_NO_SHORT_MACRO_NAMES
+#undef SUBCASE
+#define SUBCASE(name) DOCTEST_SUBCASE(name)
+#endif
+#endif // LEAKGUARD_DOCTEST_KEEP_SUBCASE
+
+#if defined(LEAKGUARD_CHECK_ALL_TESTS)
+#undef DOCTEST_TEST_CASE
+#define DOCTEST_TEST_CASE(decorators)                                                              \
+    DOCTEST_TEST_CASE_FIXTURE(::leakguard::doctest_adapter::whole_test, decorators)
+#ifndef DOCTEST_CONFIG_NO_SHORT_MACRO_NAMES
+#undef TEST_CASE
+#define TEST_CASE(name) DOCTEST_TEST_CASE(name)
+#endif
+#endif // LEAKGUARD_CHECK_ALL_TESTS
+#endif // DOCTEST_CONFIG_DISABLE
+
+#endif // LEAKGUARD_DOCTEST_HPP_INCLUDED
+
+// The handler and the listener, once per program (in the LEAKGUARD_MAIN translation unit).
+#if defined(LEAKGUARD_MAIN) && !defined(LEAKGUARD_DOCTEST_IMPLEMENTED)
+#define LEAKGUARD_DOCTEST_IMPLEMENTED
+#include "leakguard.hpp"
+
+#include <cstdio> // std::snprintf
+#include <string> // std::string
+#include <vector> // std::vector
+
+#ifndef LEAKGUARD_DETAIL_ADAPTER_MESSAGE_DEFINED
+#define LEAKGUARD_DETAIL_ADAPTER_MESSAGE_DEFINED
+namespace leakguard {
+namespace detail {
+
+// A failed scope as the text of a test failure: a summary line, then one line per allocation site
+// and kind (largest first, at most 20 lines), in the words of leakguard's own report.
+inline std::string adapter_message(const scope_failure& f) {
+    ignore_region quiet;
+    char buf[1600];
+    std::string out;
+    if (f.name && f.name[0])
+        std::snprintf(buf, sizeof buf, "leakguard: scope \"%s\" (%s:%d) ended with %zu %s (%zu bytes) allocated inside it still alive",
+                      f.name, f.file, f.line, f.leaked_blocks, f.leaked_blocks == 1 ? "block" : "blocks", f.leaked_bytes);
+    else
+        std::snprintf(buf, sizeof buf, "leakguard: scope (%s:%d) ended with %zu %s (%zu bytes) allocated inside it still alive",
+                      f.file, f.line, f.leaked_blocks, f.leaked_blocks == 1 ? "block" : "blocks", f.leaked_bytes);
+    out += buf;
+    struct group {
+        std::size_t first, count, bytes;
+    };
+    std::vector<group> groups;
+    std::vector<std::vector<std::size_t> > members;
+    for (std::size_t i = 0; i < f.leaks_shown; ++i) {
+        const block_info& b = f.leaks[i];
+        std::size_t g = 0;
+        for (; g < groups.size(); ++g) {
+            const block_info& lead = f.leaks[groups[g].first];
+            if (site_key(lead) == site_key(b) && lead.kind == b.kind) break;
+        }
+        if (g == groups.size()) {
+            groups.push_back(group{i, 0, 0});
+            members.push_back(std::vector<std::size_t>());
+        }
+        ++groups[g].count;
+        groups[g].bytes += b.size;
+        members[g].push_back(i);
+    }
+    std::vector<std::size_t> order;
+    for (std::size_t g = 0; g < groups.size(); ++g) order.push_back(g);
+    for (std::size_t a = 1; a < order.size(); ++a) // insertion sort: largest first, stable
+        for (std::size_t b = a; b > 0 && groups[order[b]].bytes > groups[order[b - 1]].bytes; --b) {
+            std::size_t const t = order[b];
+            order[b] = order[b - 1];
+            order[b - 1] = t;
+        }
+    std::size_t const max_lines = 20;
+    for (std::size_t k = 0; k < order.size() && k < max_lines; ++k) {
+        const group& g = groups[order[k]];
+        const block_info& lead = f.leaks[g.first];
+        char site[1200];
+        describe_site(lead, site, sizeof site);
+        std::snprintf(buf, sizeof buf, "\n  %zu %s in %zu %s (%s) allocated at %s, thread %u, #", g.bytes,
+                      g.bytes == 1 ? "byte" : "bytes", g.count, g.count == 1 ? "block" : "blocks", kind_name(lead.kind),
+                      site, lead.thread);
+        out += buf;
+        std::size_t const shown = g.count < 5 ? g.count : 5;
+        for (std::size_t i = 0; i < shown; ++i) {
+            std::snprintf(buf, sizeof buf, "%s%llu", i ? " #" : "", static_cast<unsigned long long>(f.leaks[members[order[k]][i]].seq));
+            out += buf;
+        }
+        if (g.count > shown) {
+            std::snprintf(buf, sizeof buf, " and %zu more", g.count - shown);
+            out += buf;
+        }
+    }
+    if (order.size() > max_lines) {
+        std::snprintf(buf, sizeof buf, "\n  ... and %zu more allocation sites", order.size() - max_lines);
+        out += buf;
+    }
+    if (f.leaked_blocks > f.leaks_shown) {
+        std::snprintf(buf, sizeof buf, "\n  ... and %zu more blocks", f.leaked_blocks - f.leaks_shown);
+        out += buf;
+    }
+    return out;
+}
+
+} // namespace detail
+} // namespace leakguard
+#endif // LEAKGUARD_DETAIL_ADAPTER_MESSAGE_DEFINED
+
+namespace leakguard {
+namespace doctest_adapter {
+
+// The scope-failure handler: a failed CHECK of the running test at the scope's file:line. Outside
+// a test (doctest would abort on a failed assertion there) the failure is printed as usual.
+inline void report_failure(const scope_failure& f) noexcept {
+    ignore_region quiet; // what doctest and its reporters keep of the failure is their own
+#ifndef DOCTEST_CONFIG_DISABLE
+    if (::doctest::is_running_in_test) {
+        shared().reported.fetch_add(1, std::memory_order_relaxed);
+#if LEAKGUARD_DETAIL_EXCEPTIONS
+        try { // a CHECK throws only under --abort-after; the failure is recorded by then
+#endif
+            std::string const message = detail::adapter_message(f);
+            ::doctest::detail::decomp_assert(::doctest::assertType::DT_CHECK, f.file, f.line, "no leaks",
+                                             ::doctest::detail::Result(false, ::doctest::String(message.c_str())));
+#if LEAKGUARD_DETAIL_EXCEPTIONS
+        } catch (...) {
+        }
+#endif
+        return;
+    }
+#endif
+    print_scope_failure(f);
+}
+
+#ifndef DOCTEST_CONFIG_DISABLE
+
+// Grows doctest's per-thread INFO stack and string stream before the first test (neither
+// shrinks), so that a test's first INFO or failure message does not leave a block behind.
+inline void grow_info_stack(int depth) {
+    if (depth == 0) return;
+    DOCTEST_INFO("leakguard: warm-up");
+    grow_info_stack(depth - 1);
+}
+
+// Cannot fail a test (doctest decides the verdict before test_case_end); it prepares the run and
+// tells the whole-suite fixture whether the running test has failed.
+class listener : public ::doctest::IReporter {
+public:
+    explicit listener(const ::doctest::ContextOptions&) {}
+    void report_query(const ::doctest::QueryData&) override {}
+    void test_run_start() override {
+        ignore_region quiet;
+        grow_info_stack(32);
+        *::doctest::detail::tlssPush() << std::string(4096, ' ');
+        ::doctest::detail::tlssPop();
+    }
+    void test_run_end(const ::doctest::TestRunStats&) override {}
+    void test_case_start(const ::doctest::TestCaseData&) override { shared().failed.store(false); }
+    void test_case_reenter(const ::doctest::TestCaseData&) override { shared().failed.store(false); }
+    void test_case_end(const ::doctest::CurrentTestCaseStats&) override {}
+    void test_case_exception(const ::doctest::TestCaseException&) override { shared().failed.store(true); }
+    void subcase_start(const ::doctest::SubcaseSignature&) override {}
+    void subcase_end() override {}
+    void log_assert(const ::doctest::AssertData& a) override {
+        if (a.m_failed) shared().failed.store(true);
+    }
+    void log_message(const ::doctest::MessageData& m) override {
+        if (!(m.m_severity & ::doctest::assertType::is_warn)) shared().failed.store(true);
+    }
+    void test_case_skipped(const ::doctest::TestCaseData&) override {}
+};
+
+DOCTEST_REGISTER_LISTENER("leakguard", 0, listener);
+
+#endif // DOCTEST_CONFIG_DISABLE
+
+struct installer {
+    installer() noexcept { set_scope_failure_handler(&report_failure); }
+};
+static installer const install_at_start_up;
+
+} // namespace doctest_adapter
+} // namespace leakguard
+
+#endif // LEAKGUARD_MAIN
