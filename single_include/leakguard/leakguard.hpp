@@ -137,8 +137,9 @@ struct block_info {
 
 namespace leakguard {
 
-// Totals since start-up. `peak_bytes` is exact while one thread allocates; with more threads it
-// may lag the true peak by up to 64 KiB per thread (each thread batches its updates).
+// Totals since start-up. `peak_bytes` is exact while one thread has allocated; with more threads
+// it may lag the true peak by up to 64 KiB per thread (threads batch their byte counts so that no
+// atomic operation runs per allocation).
 struct statistics {
     std::uint64_t allocations;  // tracked allocations made
     std::uint64_t frees;        // tracked blocks released
@@ -528,16 +529,14 @@ enum : unsigned {
     flag_has_location = 4u, // `site` points to a source_location, not to a return address
 };
 
+// Bit-packed words are written whole (one store each): separate bit-field stores followed by a
+// wide load of the same word stall store forwarding on the hot path.
 struct block_header {
-    block_header* prev;   // older block of the same shard
-    block_header* next;   // newer block of the same shard
-    const void* site;     // return address into the caller, or a source_location*
-    std::uint64_t size : 48;
-    std::uint64_t kind : 4;
-    std::uint64_t flags : 4;
-    std::uint64_t align_shift : 8; // log2 of the requested alignment when above the default
-    std::uint64_t seq : 48;
-    std::uint64_t shard : 16;
+    block_header* prev;    // older block of the same shard
+    block_header* next;    // newer block of the same shard
+    const void* site;      // return address into the caller, or a source_location*
+    std::uint64_t shape;   // size (48 bits) | kind (4) | flags (4) | log2 of alignment above default (8)
+    std::uint64_t order;   // sequence number (48 bits) | shard index (16)
     std::uint32_t cookie;  // at user - 8: the ownership test reads only this
     std::uint32_t thread;  // at user - 4
 };
@@ -585,7 +584,20 @@ inline bool is_live_block(const void* user) noexcept {
     return cookie_in_front_of(user) == cookie_for(header_of(user));
 }
 
-inline block_kind kind_of(const block_header* h) noexcept { return static_cast<block_kind>(h->kind); }
+inline std::uint64_t make_shape(std::uint64_t size, block_kind kind, unsigned flags, unsigned align_shift) noexcept {
+    return size | std::uint64_t(static_cast<unsigned>(kind)) << 48 | std::uint64_t(flags & 0xFu) << 52 |
+           std::uint64_t(align_shift) << 56;
+}
+inline std::uint64_t make_order(std::uint64_t seq, std::uint32_t shard) noexcept {
+    return (seq & max_seq) | std::uint64_t(shard) << 48;
+}
+inline std::size_t size_of(const block_header* h) noexcept { return static_cast<std::size_t>(h->shape & max_block_size); }
+inline block_kind kind_of(const block_header* h) noexcept { return static_cast<block_kind>((h->shape >> 48) & 0xFu); }
+inline unsigned flags_of(const block_header* h) noexcept { return static_cast<unsigned>((h->shape >> 52) & 0xFu); }
+inline void add_flags(block_header* h, unsigned flags) noexcept { h->shape |= std::uint64_t(flags & 0xFu) << 52; }
+inline unsigned align_shift_of(const block_header* h) noexcept { return static_cast<unsigned>(h->shape >> 56); }
+inline std::uint64_t seq_of(const block_header* h) noexcept { return h->order & max_seq; }
+inline std::uint32_t shard_of(const block_header* h) noexcept { return static_cast<std::uint32_t>(h->order >> 48); }
 
 } // namespace detail
 } // namespace leakguard
@@ -625,6 +637,7 @@ struct alignas(64) shard {
     std::uint64_t frees;       // counted in the owner shard of the freed block
     std::int64_t live_blocks;
     std::int64_t live_bytes;
+    std::int64_t peak_bytes;   // the most live_bytes has been (exact peak while one thread allocates)
     std::uint32_t index;
     shard* next_free;          // free list of shards whose thread has exited
 };
@@ -658,8 +671,7 @@ struct registry_state {
     std::atomic<std::uint64_t> next_seq;
     std::atomic<std::uint64_t> epoch;
     std::atomic<std::uint32_t> next_thread;
-    std::atomic<std::uint32_t> threads_seen;
-    std::atomic<std::int64_t> live_bytes; // batched; exact while one thread allocates
+    std::atomic<std::int64_t> live_bytes; // batched per thread (see account_bytes)
     std::atomic<std::int64_t> peak_bytes;
     pthread_key_t exit_key;
 };
@@ -713,7 +725,6 @@ inline shard* acquire_home_shard() noexcept {
     thread_state& t = t_state;
     if (t.thread == 0) {
         t.thread = g_registry.next_thread.fetch_add(1, std::memory_order_relaxed) + 1;
-        g_registry.threads_seen.fetch_add(1, std::memory_order_relaxed);
     }
     shard* s = nullptr;
     {
@@ -763,13 +774,13 @@ inline std::uint64_t begin_epoch() noexcept {
     return start;
 }
 
-// Byte accounting for peak_bytes. While only one thread has ever allocated every change goes
-// straight to the global counters (exact); after that each thread batches up to 64 KiB.
+// Byte accounting for peak_bytes across threads. Each shard knows its own peak exactly (kept under
+// its lock), which is the process's peak while one thread allocates. Across threads, each thread
+// adds its net change to the global count in batches of 64 KiB, so no atomic operation runs per
+// allocation; the global peak then lags the true one by at most 64 KiB per thread.
 inline void account_bytes(thread_state& t, std::int64_t delta) noexcept {
     t.pending_bytes += delta;
-    if (g_registry.threads_seen.load(std::memory_order_relaxed) > 1 &&
-        t.pending_bytes < 65536 && t.pending_bytes > -65536)
-        return;
+    if (t.pending_bytes < 65536 && t.pending_bytes > -65536) return;
     std::int64_t const live =
         g_registry.live_bytes.fetch_add(t.pending_bytes, std::memory_order_relaxed) + t.pending_bytes;
     t.pending_bytes = 0;
@@ -1039,26 +1050,22 @@ inline void* allocate(std::size_t size, std::size_t align, block_kind kind, cons
     block_header* h = reinterpret_cast<block_header*>(static_cast<char*>(raw) + pad);
     thread_state& t = t_state;
     h->site = site;
-    h->size = size;
-    h->kind = static_cast<unsigned>(kind);
-    h->align_shift = align <= default_alignment ? 0 : static_cast<unsigned>(__builtin_ctzll(align));
     h->cookie = cookie_for(h);
     h->next = nullptr;
+    unsigned const shift = align <= default_alignment ? 0u : static_cast<unsigned>(__builtin_ctzll(align));
 
     shard* s = t.home;
     if (LEAKGUARD_DETAIL_UNLIKELY(!s) && !t.busy) s = acquire_home_shard();
     if (LEAKGUARD_DETAIL_UNLIKELY(t.busy || !s)) {
-        h->flags = site_flags;
+        h->shape = make_shape(size, kind, site_flags, shift);
+        h->order = 0;
         h->prev = nullptr;
-        h->seq = 0;
-        h->shard = 0;
         h->thread = t.thread;
         return user_of(h);
     }
-    h->flags = site_flags | flag_linked | (t.ignore_depth > 0 ? flag_ignored : 0u);
-    h->shard = s->index;
+    h->shape = make_shape(size, kind, site_flags | flag_linked | (t.ignore_depth > 0 ? flag_ignored : 0u), shift);
+    h->order = make_order(take_seq(t), s->index);
     h->thread = t.thread;
-    h->seq = take_seq(t) & max_seq;
 
     lock_shard(s);
     h->prev = s->newest;
@@ -1068,6 +1075,7 @@ inline void* allocate(std::size_t size, std::size_t align, block_kind kind, cons
     ++s->allocations;
     ++s->live_blocks;
     s->live_bytes += static_cast<std::int64_t>(size);
+    if (s->live_bytes > s->peak_bytes) s->peak_bytes = s->live_bytes;
     unlock_shard(s);
 
     account_bytes(t, static_cast<std::int64_t>(size));
@@ -1083,8 +1091,9 @@ inline void release(void* p, const void* caller) noexcept {
         report_error(cookie_in_front_of(p) == freed_cookie_for(h) ? "double_free" : "invalid_free", p, caller);
         return;
     }
-    if (h->flags & flag_linked) {
-        shard* s = g_registry.shards[h->shard];
+    if (flags_of(h) & flag_linked) {
+        shard* s = g_registry.shards[shard_of(h)];
+        std::int64_t const size = static_cast<std::int64_t>(size_of(h));
         lock_shard(s);
         if (h->prev) h->prev->next = h->next;
         else s->oldest = h->next;
@@ -1092,12 +1101,12 @@ inline void release(void* p, const void* caller) noexcept {
         else s->newest = h->prev;
         ++s->frees;
         --s->live_blocks;
-        s->live_bytes -= static_cast<std::int64_t>(h->size);
+        s->live_bytes -= size;
         unlock_shard(s);
-        account_bytes(t_state, -static_cast<std::int64_t>(h->size));
+        account_bytes(t_state, -size);
     }
     h->cookie = freed_cookie_for(h);
-    std::size_t const align = h->align_shift ? std::size_t(1) << h->align_shift : 0;
+    std::size_t const align = align_shift_of(h) ? std::size_t(1) << align_shift_of(h) : 0;
     raw_free(reinterpret_cast<char*>(h) - padding_for(align));
 }
 
@@ -1132,11 +1141,11 @@ struct block_filter {
 inline block_info info_of(const block_header* h) noexcept {
     block_info b;
     b.address = reinterpret_cast<const char*>(h) + header_size;
-    b.size = static_cast<std::size_t>(h->size);
+    b.size = size_of(h);
     b.kind = kind_of(h);
-    b.seq = h->seq;
+    b.seq = seq_of(h);
     b.thread = h->thread;
-    bool const located = (h->flags & flag_has_location) != 0;
+    bool const located = (flags_of(h) & flag_has_location) != 0;
     b.caller = located ? nullptr : h->site;
     b.location = located ? static_cast<const source_location*>(h->site) : nullptr;
     return b;
@@ -1155,9 +1164,9 @@ void for_each_live(const block_filter& filter, Visit visit) noexcept {
         // Blocks of one thread live in the shard it held when it allocated them: its current home.
         if (filter.thread && s != own) continue;
         lock_shard(s);
-        for (block_header* h = s->newest; h && h->seq >= filter.min_seq; h = h->prev) {
+        for (block_header* h = s->newest; h && seq_of(h) >= filter.min_seq; h = h->prev) {
             if (filter.thread && h->thread != filter.thread) continue;
-            if (!filter.include_ignored && (h->flags & flag_ignored)) continue;
+            if (!filter.include_ignored && (flags_of(h) & flag_ignored)) continue;
             visit(*h);
         }
         unlock_shard(s);
@@ -1173,7 +1182,7 @@ inline block_totals count_live(const block_filter& filter) noexcept {
     block_totals t = {0, 0};
     for_each_live(filter, [&t](const block_header& h) {
         ++t.blocks;
-        t.bytes += static_cast<std::size_t>(h.size);
+        t.bytes += size_of(&h);
     });
     return t;
 }
@@ -1190,7 +1199,7 @@ inline std::size_t copy_live(const block_filter& filter, block_info* out, std::s
         if (found <= max) {
             out[found - 1] = info_of(&h);
             std::push_heap(out, out + found, newer);
-        } else if (h.seq < out[0].seq) {
+        } else if (seq_of(&h) < out[0].seq) {
             std::pop_heap(out, out + max, newer);
             out[max - 1] = info_of(&h);
             std::push_heap(out, out + max, newer);
@@ -1500,7 +1509,7 @@ namespace detail {
 
 inline statistics current_stats() noexcept {
     statistics st = {0, 0, 0, 0, 0};
-    std::int64_t live_blocks = 0, live_bytes = 0;
+    std::int64_t live_blocks = 0, live_bytes = 0, shard_peak = 0;
     std::uint32_t const n = g_registry.shard_count.load(std::memory_order_acquire);
     for (std::uint32_t i = 0; i < n; ++i) {
         shard* s = g_registry.shards[i];
@@ -1509,12 +1518,16 @@ inline statistics current_stats() noexcept {
         st.frees += s->frees;
         live_blocks += s->live_blocks;
         live_bytes += s->live_bytes;
+        if (s->peak_bytes > shard_peak) shard_peak = s->peak_bytes;
         unlock_shard(s);
     }
     st.live_blocks = live_blocks > 0 ? static_cast<std::uint64_t>(live_blocks) : 0;
     st.live_bytes = live_bytes > 0 ? static_cast<std::uint64_t>(live_bytes) : 0;
-    std::int64_t const peak = g_registry.peak_bytes.load(std::memory_order_relaxed);
-    st.peak_bytes = peak > live_bytes ? static_cast<std::uint64_t>(peak) : st.live_bytes;
+    // The best lower bound at hand: exact while one thread has allocated (see account_bytes).
+    std::int64_t peak = g_registry.peak_bytes.load(std::memory_order_relaxed);
+    if (shard_peak > peak) peak = shard_peak;
+    if (live_bytes > peak) peak = live_bytes;
+    st.peak_bytes = static_cast<std::uint64_t>(peak);
     return st;
 }
 
@@ -1951,10 +1964,10 @@ bool ignore(const void* p) noexcept {
     if (!p) return false;
     if (!detail::is_live_block(p)) return false;
     detail::block_header* h = detail::header_of(p);
-    if (!(h->flags & detail::flag_linked)) return true; // never reported anyway
-    detail::shard* s = detail::g_registry.shards[h->shard];
+    if (!(detail::flags_of(h) & detail::flag_linked)) return true; // never reported anyway
+    detail::shard* s = detail::g_registry.shards[detail::shard_of(h)];
     detail::lock_shard(s);
-    h->flags |= detail::flag_ignored;
+    detail::add_flags(h, detail::flag_ignored);
     detail::unlock_shard(s);
     return true;
 }

@@ -12,8 +12,9 @@
 
 namespace leakguard {
 
-// Totals since start-up. `peak_bytes` is exact while one thread allocates; with more threads it
-// may lag the true peak by up to 64 KiB per thread (each thread batches its updates).
+// Totals since start-up. `peak_bytes` is exact while one thread has allocated; with more threads
+// it may lag the true peak by up to 64 KiB per thread (threads batch their byte counts so that no
+// atomic operation runs per allocation).
 struct statistics {
     std::uint64_t allocations;  // tracked allocations made
     std::uint64_t frees;        // tracked blocks released

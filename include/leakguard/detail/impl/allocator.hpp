@@ -64,26 +64,22 @@ inline void* allocate(std::size_t size, std::size_t align, block_kind kind, cons
     block_header* h = reinterpret_cast<block_header*>(static_cast<char*>(raw) + pad);
     thread_state& t = t_state;
     h->site = site;
-    h->size = size;
-    h->kind = static_cast<unsigned>(kind);
-    h->align_shift = align <= default_alignment ? 0 : static_cast<unsigned>(__builtin_ctzll(align));
     h->cookie = cookie_for(h);
     h->next = nullptr;
+    unsigned const shift = align <= default_alignment ? 0u : static_cast<unsigned>(__builtin_ctzll(align));
 
     shard* s = t.home;
     if (LEAKGUARD_DETAIL_UNLIKELY(!s) && !t.busy) s = acquire_home_shard();
     if (LEAKGUARD_DETAIL_UNLIKELY(t.busy || !s)) {
-        h->flags = site_flags;
+        h->shape = make_shape(size, kind, site_flags, shift);
+        h->order = 0;
         h->prev = nullptr;
-        h->seq = 0;
-        h->shard = 0;
         h->thread = t.thread;
         return user_of(h);
     }
-    h->flags = site_flags | flag_linked | (t.ignore_depth > 0 ? flag_ignored : 0u);
-    h->shard = s->index;
+    h->shape = make_shape(size, kind, site_flags | flag_linked | (t.ignore_depth > 0 ? flag_ignored : 0u), shift);
+    h->order = make_order(take_seq(t), s->index);
     h->thread = t.thread;
-    h->seq = take_seq(t) & max_seq;
 
     lock_shard(s);
     h->prev = s->newest;
@@ -93,6 +89,7 @@ inline void* allocate(std::size_t size, std::size_t align, block_kind kind, cons
     ++s->allocations;
     ++s->live_blocks;
     s->live_bytes += static_cast<std::int64_t>(size);
+    if (s->live_bytes > s->peak_bytes) s->peak_bytes = s->live_bytes;
     unlock_shard(s);
 
     account_bytes(t, static_cast<std::int64_t>(size));
@@ -108,8 +105,9 @@ inline void release(void* p, const void* caller) noexcept {
         report_error(cookie_in_front_of(p) == freed_cookie_for(h) ? "double_free" : "invalid_free", p, caller);
         return;
     }
-    if (h->flags & flag_linked) {
-        shard* s = g_registry.shards[h->shard];
+    if (flags_of(h) & flag_linked) {
+        shard* s = g_registry.shards[shard_of(h)];
+        std::int64_t const size = static_cast<std::int64_t>(size_of(h));
         lock_shard(s);
         if (h->prev) h->prev->next = h->next;
         else s->oldest = h->next;
@@ -117,12 +115,12 @@ inline void release(void* p, const void* caller) noexcept {
         else s->newest = h->prev;
         ++s->frees;
         --s->live_blocks;
-        s->live_bytes -= static_cast<std::int64_t>(h->size);
+        s->live_bytes -= size;
         unlock_shard(s);
-        account_bytes(t_state, -static_cast<std::int64_t>(h->size));
+        account_bytes(t_state, -size);
     }
     h->cookie = freed_cookie_for(h);
-    std::size_t const align = h->align_shift ? std::size_t(1) << h->align_shift : 0;
+    std::size_t const align = align_shift_of(h) ? std::size_t(1) << align_shift_of(h) : 0;
     raw_free(reinterpret_cast<char*>(h) - padding_for(align));
 }
 

@@ -44,10 +44,10 @@ bool ignore(const void* p) noexcept {
     if (!p) return false;
     if (!detail::is_live_block(p)) return false;
     detail::block_header* h = detail::header_of(p);
-    if (!(h->flags & detail::flag_linked)) return true; // never reported anyway
-    detail::shard* s = detail::g_registry.shards[h->shard];
+    if (!(detail::flags_of(h) & detail::flag_linked)) return true; // never reported anyway
+    detail::shard* s = detail::g_registry.shards[detail::shard_of(h)];
     detail::lock_shard(s);
-    h->flags |= detail::flag_ignored;
+    detail::add_flags(h, detail::flag_ignored);
     detail::unlock_shard(s);
     return true;
 }

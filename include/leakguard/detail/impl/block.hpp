@@ -31,16 +31,14 @@ enum : unsigned {
     flag_has_location = 4u, // `site` points to a source_location, not to a return address
 };
 
+// Bit-packed words are written whole (one store each): separate bit-field stores followed by a
+// wide load of the same word stall store forwarding on the hot path.
 struct block_header {
-    block_header* prev;   // older block of the same shard
-    block_header* next;   // newer block of the same shard
-    const void* site;     // return address into the caller, or a source_location*
-    std::uint64_t size : 48;
-    std::uint64_t kind : 4;
-    std::uint64_t flags : 4;
-    std::uint64_t align_shift : 8; // log2 of the requested alignment when above the default
-    std::uint64_t seq : 48;
-    std::uint64_t shard : 16;
+    block_header* prev;    // older block of the same shard
+    block_header* next;    // newer block of the same shard
+    const void* site;      // return address into the caller, or a source_location*
+    std::uint64_t shape;   // size (48 bits) | kind (4) | flags (4) | log2 of alignment above default (8)
+    std::uint64_t order;   // sequence number (48 bits) | shard index (16)
     std::uint32_t cookie;  // at user - 8: the ownership test reads only this
     std::uint32_t thread;  // at user - 4
 };
@@ -88,7 +86,20 @@ inline bool is_live_block(const void* user) noexcept {
     return cookie_in_front_of(user) == cookie_for(header_of(user));
 }
 
-inline block_kind kind_of(const block_header* h) noexcept { return static_cast<block_kind>(h->kind); }
+inline std::uint64_t make_shape(std::uint64_t size, block_kind kind, unsigned flags, unsigned align_shift) noexcept {
+    return size | std::uint64_t(static_cast<unsigned>(kind)) << 48 | std::uint64_t(flags & 0xFu) << 52 |
+           std::uint64_t(align_shift) << 56;
+}
+inline std::uint64_t make_order(std::uint64_t seq, std::uint32_t shard) noexcept {
+    return (seq & max_seq) | std::uint64_t(shard) << 48;
+}
+inline std::size_t size_of(const block_header* h) noexcept { return static_cast<std::size_t>(h->shape & max_block_size); }
+inline block_kind kind_of(const block_header* h) noexcept { return static_cast<block_kind>((h->shape >> 48) & 0xFu); }
+inline unsigned flags_of(const block_header* h) noexcept { return static_cast<unsigned>((h->shape >> 52) & 0xFu); }
+inline void add_flags(block_header* h, unsigned flags) noexcept { h->shape |= std::uint64_t(flags & 0xFu) << 52; }
+inline unsigned align_shift_of(const block_header* h) noexcept { return static_cast<unsigned>(h->shape >> 56); }
+inline std::uint64_t seq_of(const block_header* h) noexcept { return h->order & max_seq; }
+inline std::uint32_t shard_of(const block_header* h) noexcept { return static_cast<std::uint32_t>(h->order >> 48); }
 
 } // namespace detail
 } // namespace leakguard

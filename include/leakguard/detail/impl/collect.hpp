@@ -24,11 +24,11 @@ struct block_filter {
 inline block_info info_of(const block_header* h) noexcept {
     block_info b;
     b.address = reinterpret_cast<const char*>(h) + header_size;
-    b.size = static_cast<std::size_t>(h->size);
+    b.size = size_of(h);
     b.kind = kind_of(h);
-    b.seq = h->seq;
+    b.seq = seq_of(h);
     b.thread = h->thread;
-    bool const located = (h->flags & flag_has_location) != 0;
+    bool const located = (flags_of(h) & flag_has_location) != 0;
     b.caller = located ? nullptr : h->site;
     b.location = located ? static_cast<const source_location*>(h->site) : nullptr;
     return b;
@@ -47,9 +47,9 @@ void for_each_live(const block_filter& filter, Visit visit) noexcept {
         // Blocks of one thread live in the shard it held when it allocated them: its current home.
         if (filter.thread && s != own) continue;
         lock_shard(s);
-        for (block_header* h = s->newest; h && h->seq >= filter.min_seq; h = h->prev) {
+        for (block_header* h = s->newest; h && seq_of(h) >= filter.min_seq; h = h->prev) {
             if (filter.thread && h->thread != filter.thread) continue;
-            if (!filter.include_ignored && (h->flags & flag_ignored)) continue;
+            if (!filter.include_ignored && (flags_of(h) & flag_ignored)) continue;
             visit(*h);
         }
         unlock_shard(s);
@@ -65,7 +65,7 @@ inline block_totals count_live(const block_filter& filter) noexcept {
     block_totals t = {0, 0};
     for_each_live(filter, [&t](const block_header& h) {
         ++t.blocks;
-        t.bytes += static_cast<std::size_t>(h.size);
+        t.bytes += size_of(&h);
     });
     return t;
 }
@@ -82,7 +82,7 @@ inline std::size_t copy_live(const block_filter& filter, block_info* out, std::s
         if (found <= max) {
             out[found - 1] = info_of(&h);
             std::push_heap(out, out + found, newer);
-        } else if (h.seq < out[0].seq) {
+        } else if (seq_of(&h) < out[0].seq) {
             std::pop_heap(out, out + max, newer);
             out[max - 1] = info_of(&h);
             std::push_heap(out, out + max, newer);

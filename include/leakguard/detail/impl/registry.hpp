@@ -31,6 +31,7 @@ struct alignas(64) shard {
     std::uint64_t frees;       // counted in the owner shard of the freed block
     std::int64_t live_blocks;
     std::int64_t live_bytes;
+    std::int64_t peak_bytes;   // the most live_bytes has been (exact peak while one thread allocates)
     std::uint32_t index;
     shard* next_free;          // free list of shards whose thread has exited
 };
@@ -64,8 +65,7 @@ struct registry_state {
     std::atomic<std::uint64_t> next_seq;
     std::atomic<std::uint64_t> epoch;
     std::atomic<std::uint32_t> next_thread;
-    std::atomic<std::uint32_t> threads_seen;
-    std::atomic<std::int64_t> live_bytes; // batched; exact while one thread allocates
+    std::atomic<std::int64_t> live_bytes; // batched per thread (see account_bytes)
     std::atomic<std::int64_t> peak_bytes;
     pthread_key_t exit_key;
 };
@@ -119,7 +119,6 @@ inline shard* acquire_home_shard() noexcept {
     thread_state& t = t_state;
     if (t.thread == 0) {
         t.thread = g_registry.next_thread.fetch_add(1, std::memory_order_relaxed) + 1;
-        g_registry.threads_seen.fetch_add(1, std::memory_order_relaxed);
     }
     shard* s = nullptr;
     {
@@ -169,13 +168,13 @@ inline std::uint64_t begin_epoch() noexcept {
     return start;
 }
 
-// Byte accounting for peak_bytes. While only one thread has ever allocated every change goes
-// straight to the global counters (exact); after that each thread batches up to 64 KiB.
+// Byte accounting for peak_bytes across threads. Each shard knows its own peak exactly (kept under
+// its lock), which is the process's peak while one thread allocates. Across threads, each thread
+// adds its net change to the global count in batches of 64 KiB, so no atomic operation runs per
+// allocation; the global peak then lags the true one by at most 64 KiB per thread.
 inline void account_bytes(thread_state& t, std::int64_t delta) noexcept {
     t.pending_bytes += delta;
-    if (g_registry.threads_seen.load(std::memory_order_relaxed) > 1 &&
-        t.pending_bytes < 65536 && t.pending_bytes > -65536)
-        return;
+    if (t.pending_bytes < 65536 && t.pending_bytes > -65536) return;
     std::int64_t const live =
         g_registry.live_bytes.fetch_add(t.pending_bytes, std::memory_order_relaxed) + t.pending_bytes;
     t.pending_bytes = 0;

@@ -1,0 +1,335 @@
+// leakguard - in-process memory-leak tracker for C++ (header-only)
+// SPDX-License-Identifier: MIT
+// catch2.hpp: the Catch2 (v2, single header <catch2/catch.hpp>) adapter - a scope that ends with
+// leaks fails the running test case.
+//
+//     #define CATCH_CONFIG_MAIN
+//     #include <catch2/catch.hpp>
+//     #define LEAKGUARD_MAIN                   // in exactly one file of the test program
+//     #include <leakguard/catch2.hpp>          // every other test file: without LEAKGUARD_MAIN
+//
+//     TEST_CASE("parser") {
+//         LEAKGUARD_SCOPE();                   // a leak here fails "parser", reported at this
+//         ...                                  // file:line with each leaked block's site
+//     }
+//
+// The failure is a non-fatal explicit failure (an AssertionHandler with ContinueOnFailure, what
+// FAIL_CHECK uses, at the scope's file:line); it never throws from the scope's destructor. A
+// Catch2 listener cannot fail a test (asserting there aborts the reporters), so every check runs
+// inside the test function.
+//
+// Whole-suite mode: define LEAKGUARD_CHECK_ALL_TESTS in every test file before this header (e.g.
+// target_compile_definitions). TEST_CASE (and SCENARIO) then register their body as a method of a
+// fixture that holds a scope, so each run of a test case (one per leaf SECTION) is checked as a
+// whole. LEAKGUARD_EXEMPT_TEST() in a test turns that check off for the test; a test that has
+// already failed (a failed assertion, as a listener sees it, or a failed scope) is not checked
+// again. TEST_CASE_METHOD and the template test cases keep their own registration: put a
+// LEAKGUARD_SCOPE() in those.
+//
+// Catch2's own blocks are not blamed on the test: SECTION (and GIVEN/WHEN/THEN, DYNAMIC_SECTION)
+// are redefined to build Catch2's section (its tracker, the reporters' section stacks) in an
+// ignore region, Catch2's INFO stack and string-stream pool are grown before they are first used
+// in a test, and the adapter's own reporting runs in an ignore region. Define
+// LEAKGUARD_CATCH2_KEEP_SECTION to keep Catch2's SECTION as it is.
+//
+// The listener (warm-up before the first test, failed-assertion tracking for whole-suite mode) is
+// registered in the LEAKGUARD_MAIN file when Catch2's reporter interfaces are visible there: when
+// that file is the one with CATCH_CONFIG_MAIN / CATCH_CONFIG_RUNNER, or defines
+// CATCH_CONFIG_EXTERNAL_INTERFACES before <catch2/catch.hpp>.
+#ifndef LEAKGUARD_CATCH2_HPP_INCLUDED
+#define LEAKGUARD_CATCH2_HPP_INCLUDED
+
+#include <catch2/catch.hpp> // Catch::AssertionHandler, Catch::Section
+
+#include <atomic> // std::atomic
+#include <string> // std::string
+
+#include "leakguard.hpp"
+
+#if !defined(CATCH_VERSION_MAJOR) || CATCH_VERSION_MAJOR != 2
+#error "leakguard/catch2.hpp supports Catch2 v2 (the single header <catch2/catch.hpp>)"
+#endif
+
+namespace leakguard {
+namespace catch2_adapter {
+
+// Shared by every unit (function-local statics of inline functions are one per program).
+struct state {
+    std::atomic<bool> exempt;            // LEAKGUARD_EXEMPT_TEST() was called in this test run
+    std::atomic<bool> failed;            // an assertion failed in this test run (the listener says)
+    std::atomic<bool> warmed_up;         // Catch2's lazily grown containers have been grown
+    std::atomic<unsigned long> reported; // scope failures reported to Catch2 so far
+};
+inline state& shared() noexcept {
+    static state s; // zero-initialised
+    return s;
+}
+
+inline void exempt_current_test() noexcept { shared().exempt.store(true, std::memory_order_relaxed); }
+
+#ifndef CATCH_CONFIG_DISABLE
+
+inline void grow_message_stack(int depth) {
+    if (depth == 0) return;
+    INTERNAL_CATCH_INFO("INFO", "leakguard: warm-up")
+    grow_message_stack(depth - 1);
+}
+
+inline void grow_string_streams(int depth) {
+    if (depth == 0) return;
+    ::Catch::ReusableStringStream stream;
+    stream << std::string(1024, ' ');
+    grow_string_streams(depth - 1);
+}
+
+// Grows Catch2's INFO stack and its pool of string streams (neither shrinks) once, so that a
+// test's first INFO or failure message does not leave a block behind. Needs a running session.
+inline void warm_up() {
+    if (shared().warmed_up.exchange(true)) return;
+    ignore_region quiet;
+    grow_message_stack(32);
+    grow_string_streams(8);
+}
+
+// SECTION's object: Catch2's Section, built and destroyed in an ignore region (its tracker lives
+// until the test case ends), the body outside it.
+class section {
+    struct enter {
+        enter() { begin_ignore(); warm_up(); }
+        ~enter() { end_ignore(); }
+    } enter_;
+    ::Catch::Section section_;
+    struct leave {
+        leave() noexcept { end_ignore(); }
+        ~leave() { begin_ignore(); }
+    } leave_;
+
+public:
+    section(::Catch::SectionInfo const& info) : section_(info) {}
+    explicit operator bool() const { return static_cast<bool>(section_); }
+};
+
+// The base of whole-suite mode's test classes: a scope over one run of the test case.
+class whole_test {
+public:
+    whole_test(const char* file, int line)
+        : name_(start_run()), reported_at_start_(shared().reported.load(std::memory_order_relaxed)),
+          scope_(file, line, name_.c_str()) {}
+    ~whole_test() {
+        state& s = shared();
+        // Not checked: exempted tests, tests that failed already (their cleanup may not have run,
+        // or a scope in them has reported these very blocks). Left by an exception (a failed
+        // REQUIRE): the scope does not check either.
+        if (s.exempt.load(std::memory_order_relaxed) || s.failed.load(std::memory_order_relaxed) ||
+            s.reported.load(std::memory_order_relaxed) != reported_at_start_)
+            scope_.dismiss();
+    }
+    whole_test(const whole_test&) = delete;
+    whole_test& operator=(const whole_test&) = delete;
+
+private:
+    static std::string start_run() {
+        warm_up();
+        shared().exempt.store(false, std::memory_order_relaxed);
+        ignore_region quiet;
+        return ::Catch::getResultCapture().getCurrentTestName();
+    }
+    std::string name_;
+    unsigned long reported_at_start_;
+    scope scope_;
+};
+
+#endif // CATCH_CONFIG_DISABLE
+
+} // namespace catch2_adapter
+} // namespace leakguard
+
+// In whole-suite mode (LEAKGUARD_CHECK_ALL_TESTS): the running test is not checked as a whole.
+// Scopes written in it still are.
+#define LEAKGUARD_EXEMPT_TEST() ::leakguard::catch2_adapter::exempt_current_test()
+
+#ifndef CATCH_CONFIG_DISABLE
+#ifndef LEAKGUARD_CATCH2_KEEP_SECTION
+#undef INTERNAL_CATCH_SECTION
+#define INTERNAL_CATCH_SECTION(...)                                                                \
+    if (::leakguard::catch2_adapter::section const& INTERNAL_CATCH_UNIQUE_NAME(leakguard_section_) \
+            __attribute__((unused)) = ::Catch::SectionInfo(CATCH_INTERNAL_LINEINFO, __VA_ARGS__))
+#undef INTERNAL_CATCH_DYNAMIC_SECTION
+#define INTERNAL_CATCH_DYNAMIC_SECTION(...)                                                        \
+    if (::leakguard::catch2_adapter::section const& INTERNAL_CATCH_UNIQUE_NAME(leakguard_section_) \
+            __attribute__((unused)) = ::Catch::SectionInfo(                                        \
+                CATCH_INTERNAL_LINEINFO, (::Catch::ReusableStringStream() << __VA_ARGS__).str()))
+#endif // LEAKGUARD_CATCH2_KEEP_SECTION
+
+#if defined(LEAKGUARD_CHECK_ALL_TESTS)
+// TEST_CASE's registration with the test body as a method of a class derived from whole_test.
+#define LEAKGUARD_DETAIL_CATCH_TESTCASE2(TestName, ...)                                            \
+    namespace {                                                                                    \
+    struct TestName : ::leakguard::catch2_adapter::whole_test {                                    \
+        TestName() : ::leakguard::catch2_adapter::whole_test(__FILE__, __LINE__) {}                \
+        void test();                                                                               \
+    };                                                                                             \
+    ::Catch::AutoReg INTERNAL_CATCH_UNIQUE_NAME(autoRegistrar)(                                    \
+        ::Catch::makeTestInvoker(&TestName::test), CATCH_INTERNAL_LINEINFO, ::Catch::StringRef(),  \
+        ::Catch::NameAndTags{__VA_ARGS__});                                                        \
+    }                                                                                              \
+    void TestName::test()
+#undef INTERNAL_CATCH_TESTCASE
+#define INTERNAL_CATCH_TESTCASE(...)                                                               \
+    LEAKGUARD_DETAIL_CATCH_TESTCASE2(INTERNAL_CATCH_UNIQUE_NAME(LEAKGUARD_TEST_), __VA_ARGS__)
+#endif // LEAKGUARD_CHECK_ALL_TESTS
+#endif // CATCH_CONFIG_DISABLE
+
+#endif // LEAKGUARD_CATCH2_HPP_INCLUDED
+
+// The handler and the listener, once per program (in the LEAKGUARD_MAIN translation unit).
+#if defined(LEAKGUARD_MAIN) && !defined(LEAKGUARD_CATCH2_IMPLEMENTED)
+#define LEAKGUARD_CATCH2_IMPLEMENTED
+#include "leakguard.hpp"
+
+#include <cstdio> // std::snprintf
+#include <string> // std::string
+#include <vector> // std::vector
+
+#ifndef LEAKGUARD_DETAIL_ADAPTER_MESSAGE_DEFINED
+#define LEAKGUARD_DETAIL_ADAPTER_MESSAGE_DEFINED
+namespace leakguard {
+namespace detail {
+
+// A failed scope as the text of a test failure: a summary line, then one line per allocation site
+// and kind (largest first, at most 20 lines), in the words of leakguard's own report.
+inline std::string adapter_message(const scope_failure& f) {
+    ignore_region quiet;
+    char buf[1600];
+    std::string out;
+    if (f.name && f.name[0])
+        std::snprintf(buf, sizeof buf, "leakguard: scope \"%s\" (%s:%d) ended with %zu %s (%zu bytes) allocated inside it still alive",
+                      f.name, f.file, f.line, f.leaked_blocks, f.leaked_blocks == 1 ? "block" : "blocks", f.leaked_bytes);
+    else
+        std::snprintf(buf, sizeof buf, "leakguard: scope (%s:%d) ended with %zu %s (%zu bytes) allocated inside it still alive",
+                      f.file, f.line, f.leaked_blocks, f.leaked_blocks == 1 ? "block" : "blocks", f.leaked_bytes);
+    out += buf;
+    struct group {
+        std::size_t first, count, bytes;
+    };
+    std::vector<group> groups;
+    std::vector<std::vector<std::size_t> > members;
+    for (std::size_t i = 0; i < f.leaks_shown; ++i) {
+        const block_info& b = f.leaks[i];
+        std::size_t g = 0;
+        for (; g < groups.size(); ++g) {
+            const block_info& lead = f.leaks[groups[g].first];
+            if (site_key(lead) == site_key(b) && lead.kind == b.kind) break;
+        }
+        if (g == groups.size()) {
+            groups.push_back(group{i, 0, 0});
+            members.push_back(std::vector<std::size_t>());
+        }
+        ++groups[g].count;
+        groups[g].bytes += b.size;
+        members[g].push_back(i);
+    }
+    std::vector<std::size_t> order;
+    for (std::size_t g = 0; g < groups.size(); ++g) order.push_back(g);
+    for (std::size_t a = 1; a < order.size(); ++a) // insertion sort: largest first, stable
+        for (std::size_t b = a; b > 0 && groups[order[b]].bytes > groups[order[b - 1]].bytes; --b) {
+            std::size_t const t = order[b];
+            order[b] = order[b - 1];
+            order[b - 1] = t;
+        }
+    std::size_t const max_lines = 20;
+    for (std::size_t k = 0; k < order.size() && k < max_lines; ++k) {
+        const group& g = groups[order[k]];
+        const block_info& lead = f.leaks[g.first];
+        char site[1200];
+        describe_site(lead, site, sizeof site);
+        std::snprintf(buf, sizeof buf, "\n  %zu %s in %zu %s (%s) allocated at %s, thread %u, #", g.bytes,
+                      g.bytes == 1 ? "byte" : "bytes", g.count, g.count == 1 ? "block" : "blocks", kind_name(lead.kind),
+                      site, lead.thread);
+        out += buf;
+        std::size_t const shown = g.count < 5 ? g.count : 5;
+        for (std::size_t i = 0; i < shown; ++i) {
+            std::snprintf(buf, sizeof buf, "%s%llu", i ? " #" : "", static_cast<unsigned long long>(f.leaks[members[order[k]][i]].seq));
+            out += buf;
+        }
+        if (g.count > shown) {
+            std::snprintf(buf, sizeof buf, " and %zu more", g.count - shown);
+            out += buf;
+        }
+    }
+    if (order.size() > max_lines) {
+        std::snprintf(buf, sizeof buf, "\n  ... and %zu more allocation sites", order.size() - max_lines);
+        out += buf;
+    }
+    if (f.leaked_blocks > f.leaks_shown) {
+        std::snprintf(buf, sizeof buf, "\n  ... and %zu more blocks", f.leaked_blocks - f.leaks_shown);
+        out += buf;
+    }
+    return out;
+}
+
+} // namespace detail
+} // namespace leakguard
+#endif // LEAKGUARD_DETAIL_ADAPTER_MESSAGE_DEFINED
+
+namespace leakguard {
+namespace catch2_adapter {
+
+// The scope-failure handler: a non-fatal explicit failure of the running test at the scope's
+// file:line. Outside a test the failure is printed as usual.
+inline void report_failure(const scope_failure& f) noexcept {
+    ignore_region quiet; // what Catch2 and its reporters keep of the failure is their own
+#ifndef CATCH_CONFIG_DISABLE
+#if LEAKGUARD_DETAIL_EXCEPTIONS
+    try { // Catch2 throws only when aborting (--abort); the failure is recorded by then
+#endif
+        ::Catch::IResultCapture* capture = ::Catch::getCurrentContext().getResultCapture();
+        if (capture && !capture->getCurrentTestName().empty()) {
+            shared().reported.fetch_add(1, std::memory_order_relaxed);
+            std::string const message = detail::adapter_message(f);
+            ::Catch::AssertionHandler handler(::Catch::StringRef("LEAKGUARD_SCOPE"),
+                                              ::Catch::SourceLineInfo(f.file, static_cast<std::size_t>(f.line)),
+                                              ::Catch::StringRef(), ::Catch::ResultDisposition::ContinueOnFailure);
+            handler.handleMessage(::Catch::ResultWas::ExplicitFailure, ::Catch::StringRef(message));
+            handler.complete();
+            return;
+        }
+#if LEAKGUARD_DETAIL_EXCEPTIONS
+    } catch (...) {
+        return;
+    }
+#endif
+#endif
+    print_scope_failure(f);
+}
+
+#if !defined(CATCH_CONFIG_DISABLE) && defined(CATCH_CONFIG_EXTERNAL_INTERFACES)
+// Cannot fail a test (Catch2 forbids assertions in listeners); it grows Catch2's containers before
+// the first test and tells the whole-suite fixture whether the running test has failed.
+struct listener : ::Catch::TestEventListenerBase {
+    using TestEventListenerBase::TestEventListenerBase;
+    void testRunStarting(::Catch::TestRunInfo const& info) override {
+        TestEventListenerBase::testRunStarting(info);
+        warm_up();
+    }
+    void testCaseStarting(::Catch::TestCaseInfo const& info) override {
+        TestEventListenerBase::testCaseStarting(info);
+        shared().failed.store(false);
+    }
+    bool assertionEnded(::Catch::AssertionStats const& stats) override {
+        if (!stats.assertionResult.isOk()) shared().failed.store(true);
+        return TestEventListenerBase::assertionEnded(stats);
+    }
+};
+CATCH_REGISTER_LISTENER(listener)
+#endif
+
+struct installer {
+    installer() noexcept { set_scope_failure_handler(&report_failure); }
+};
+static installer const install_at_start_up;
+
+} // namespace catch2_adapter
+} // namespace leakguard
+
+#endif // LEAKGUARD_MAIN
