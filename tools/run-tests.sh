@@ -1,11 +1,22 @@
 #!/usr/bin/env bash
 # The test command (README, .ci/run): installs missing test dependencies, then builds and runs
-# every test with g++ and clang++, and again under AddressSanitizer+UBSan (clang++) and
-# ThreadSanitizer (g++). Build trees go to build/test-<name>.
+# every test with g++ and clang++ (each build also runs the packaging consumers, the C++14/20/23
+# and -fno-exceptions builds, clang-tidy and clang-format: tests/packaging), the case programs
+# under valgrind (the `valgrind` preset), and the suite again under AddressSanitizer+UBSan
+# (clang++) and ThreadSanitizer (g++). Build trees go to build/test-<name> and build/valgrind.
 set -euo pipefail
 cd "$(dirname "$0")/.."
+started=$(date +%s)
 
 bash tools/install-test-deps.sh
+# pkg-config, for the pkg-config consumer (tests/packaging); Debian's is pkgconf.
+if ! command -v pkg-config >/dev/null 2>&1; then
+  echo "run-tests: installing pkgconf"
+  sudo=""
+  [ "$(id -u)" -ne 0 ] && sudo="sudo"
+  DEBIAN_FRONTEND=noninteractive $sudo apt-get install -y -qq pkgconf ||
+    { $sudo apt-get update -qq && DEBIAN_FRONTEND=noninteractive $sudo apt-get install -y -qq pkgconf; }
+fi
 
 jobs=$(nproc 2>/dev/null || echo 2)
 have_clang=0
@@ -26,6 +37,11 @@ run() {
 run gcc g++ ""
 [ $have_clang = 1 ] && run clang clang++ ""
 
+# The tracked case programs under valgrind memcheck with leakguard's operators in charge
+# (Debug g++ build, tests/valgrind.supp): configure, build just those programs, run them.
+echo "=== valgrind: cmake --workflow --preset valgrind"
+cmake --workflow --preset valgrind
+
 # Sanitizers. Huge requests must fail as null/bad_alloc rather than abort (allocator_may_return_null);
 # the case programs leak on purpose (detect_leaks=0); valgrind cannot run sanitized programs.
 export ASAN_OPTIONS=detect_leaks=0:allocator_may_return_null=1
@@ -36,4 +52,4 @@ export TSAN_OPTIONS=halt_on_error=1:allocator_may_return_null=1
 # TSan runtime defines operator new/delete in a whole archive and cannot be combined with them.
 run tsan g++ "-fsanitize=thread" -E valgrind
 
-echo "=== all test builds passed"
+echo "=== all test builds passed ($(( ($(date +%s) - started) / 60 )) min $(( ($(date +%s) - started) % 60 )) s)"
