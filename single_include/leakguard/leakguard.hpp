@@ -1326,12 +1326,370 @@ inline const char* elf_function_at(const elf_image& image, std::uintptr_t vaddr)
 } // namespace leakguard
 
 #endif
+// #include "leakguard/detail/impl/dwarf_lines.hpp" (inlined)
+// leakguard - in-process memory-leak tracker for C++ (header-only)
+// SPDX-License-Identifier: MIT
+// impl/dwarf_lines.hpp: file:line for an address, from the DWARF line table (.debug_line, versions
+// 2 to 5) of a module's file, decoded at report time into a sorted table of rows. Built only when
+// a report needs it, in raw memory; anything it does not understand (compressed sections, unknown
+// forms) means "no file:line", never a crash.
+#ifndef LEAKGUARD_DETAIL_IMPL_DWARF_LINES_HPP_INCLUDED
+#define LEAKGUARD_DETAIL_IMPL_DWARF_LINES_HPP_INCLUDED
+
+#include <algorithm> // std::sort, std::upper_bound
+#include <cstdint>   // std::uint64_t
+#include <cstdlib>   // std::realloc
+#include <cstring>   // std::strcmp
+
+// #include "leakguard/detail/impl/elf_symbols.hpp" (inlined)
+// #include "leakguard/detail/impl/platform.hpp" (inlined)
+
+namespace leakguard {
+namespace detail {
+
+// One row of the line table: from `address` up to the next row's, code comes from `line` of file
+// `file` of the line-table unit at `unit` (an offset into .debug_line). End rows close a sequence.
+struct line_row {
+    std::uint64_t address;
+    std::uint32_t unit;
+    std::uint32_t file;
+    std::uint32_t line;
+    std::uint32_t end;
+};
+
+struct line_table {
+    line_row* rows; // raw memory, sorted by address
+    std::size_t count;
+    const unsigned char* line_data; // .debug_line
+    std::size_t line_size;
+    const char* line_str;           // .debug_line_str (DWARF 5)
+    std::size_t line_str_size;
+    const char* str;                // .debug_str
+    std::size_t str_size;
+};
+
+// A bounds-checked reader over one section.
+struct dwarf_cursor {
+    const unsigned char* p;
+    const unsigned char* end;
+    bool ok;
+
+    bool need(std::size_t n) noexcept {
+        if (!ok || static_cast<std::size_t>(end - p) < n) ok = false;
+        return ok;
+    }
+    std::uint64_t fixed(unsigned n) noexcept {
+        if (!need(n)) return 0;
+        std::uint64_t v = 0;
+        for (unsigned i = 0; i < n; ++i) v |= std::uint64_t(p[i]) << (8 * i); // little-endian targets
+        p += n;
+        return v;
+    }
+    std::uint64_t uleb() noexcept {
+        std::uint64_t v = 0;
+        for (unsigned shift = 0; need(1); shift += 7) {
+            unsigned char const b = *p++;
+            if (shift < 64) v |= std::uint64_t(b & 0x7f) << shift;
+            if (!(b & 0x80)) break;
+        }
+        return v;
+    }
+    std::int64_t sleb() noexcept {
+        std::int64_t v = 0;
+        unsigned shift = 0;
+        unsigned char b = 0;
+        do {
+            if (!need(1)) return 0;
+            b = *p++;
+            if (shift < 64) v |= static_cast<std::int64_t>(std::uint64_t(b & 0x7f) << shift);
+            shift += 7;
+        } while (b & 0x80);
+        if (shift < 64 && (b & 0x40)) v |= -(std::int64_t(1) << shift);
+        return v;
+    }
+    const char* cstr() noexcept {
+        const char* s = reinterpret_cast<const char*>(p);
+        while (need(1) && *p) ++p;
+        if (need(1)) ++p;
+        return ok ? s : nullptr;
+    }
+    void skip(std::uint64_t n) noexcept {
+        if (need(static_cast<std::size_t>(n))) p += n;
+    }
+};
+
+inline const ElfW(Shdr)* find_section(const elf_image& image, const char* name) noexcept {
+    const ElfW(Ehdr)* eh = reinterpret_cast<const ElfW(Ehdr)*>(image.data);
+    const ElfW(Shdr)* sections = reinterpret_cast<const ElfW(Shdr)*>(image.data + eh->e_shoff);
+    if (eh->e_shstrndx >= eh->e_shnum) return nullptr;
+    const ElfW(Shdr)& names = sections[eh->e_shstrndx];
+    if (names.sh_offset + names.sh_size > image.size) return nullptr;
+    for (unsigned i = 0; i < eh->e_shnum; ++i) {
+        const ElfW(Shdr)& s = sections[i];
+        if (s.sh_name >= names.sh_size || s.sh_type == SHT_NOBITS || (s.sh_flags & SHF_COMPRESSED)) continue;
+        if (s.sh_offset + s.sh_size > image.size) continue;
+        if (std::strcmp(reinterpret_cast<const char*>(image.data + names.sh_offset + s.sh_name), name) == 0) return &s;
+    }
+    return nullptr;
+}
+
+// The header of one line-table unit: what decoding its program and naming its files needs.
+struct line_header {
+    unsigned version;
+    unsigned offset_size; // 4 or 8 (64-bit DWARF)
+    unsigned address_size;
+    unsigned min_inst;
+    int line_base;
+    unsigned line_range;
+    unsigned opcode_base;
+    const unsigned char* opcode_lengths;
+    const unsigned char* tables;  // directory and file tables start here
+    const unsigned char* program; // line-number program
+    const unsigned char* end;     // end of the unit
+};
+
+inline bool read_line_header(const unsigned char* unit, const unsigned char* section_end, line_header& h) noexcept {
+    dwarf_cursor c = {unit, section_end, true};
+    std::uint64_t length = c.fixed(4);
+    h.offset_size = 4;
+    if (length == 0xffffffffu) {
+        length = c.fixed(8);
+        h.offset_size = 8;
+    }
+    if (!c.need(static_cast<std::size_t>(length))) return false;
+    h.end = c.p + length;
+    c.end = h.end;
+    h.version = static_cast<unsigned>(c.fixed(2));
+    if (h.version < 2 || h.version > 5) return false;
+    h.address_size = 8;
+    if (h.version >= 5) {
+        h.address_size = static_cast<unsigned>(c.fixed(1));
+        c.fixed(1); // segment selector size
+    }
+    std::uint64_t const header_length = c.fixed(h.offset_size);
+    if (!c.need(static_cast<std::size_t>(header_length))) return false;
+    h.program = c.p + header_length;
+    h.min_inst = static_cast<unsigned>(c.fixed(1));
+    if (h.version >= 4) c.fixed(1); // maximum operations per instruction (VLIW only)
+    c.fixed(1);                     // default is_stmt
+    int const line_base = static_cast<int>(c.fixed(1)); // a signed byte
+    h.line_base = line_base >= 128 ? line_base - 256 : line_base;
+    h.line_range = static_cast<unsigned>(c.fixed(1));
+    h.opcode_base = static_cast<unsigned>(c.fixed(1));
+    h.opcode_lengths = c.p;
+    c.skip(h.opcode_base ? h.opcode_base - 1 : 0);
+    h.tables = c.p;
+    return c.ok && h.line_range != 0 && h.program <= h.end && (h.address_size == 4 || h.address_size == 8);
+}
+
+// Reads one attribute of a DWARF 5 directory or file entry; strings come back in `text`.
+inline bool read_form(dwarf_cursor& c, std::uint64_t form, const line_table& t, unsigned offset_size,
+                      const char*& text, std::uint64_t& number) noexcept {
+    text = nullptr;
+    number = 0;
+    switch (form) {
+    case 0x08: text = c.cstr(); break;                      // DW_FORM_string
+    case 0x1f: {                                            // DW_FORM_line_strp
+        std::uint64_t const off = c.fixed(offset_size);
+        if (t.line_str && off < t.line_str_size) text = t.line_str + off;
+        break;
+    }
+    case 0x0e: {                                            // DW_FORM_strp
+        std::uint64_t const off = c.fixed(offset_size);
+        if (t.str && off < t.str_size) text = t.str + off;
+        break;
+    }
+    case 0x0b: number = c.fixed(1); break;                  // DW_FORM_data1
+    case 0x05: number = c.fixed(2); break;                  // DW_FORM_data2
+    case 0x06: number = c.fixed(4); break;                  // DW_FORM_data4
+    case 0x07: number = c.fixed(8); break;                  // DW_FORM_data8
+    case 0x1e: c.skip(16); break;                           // DW_FORM_data16 (MD5)
+    case 0x0f: number = c.uleb(); break;                    // DW_FORM_udata
+    case 0x09: c.skip(c.uleb()); break;                     // DW_FORM_block
+    default: return false;
+    }
+    return c.ok;
+}
+
+// Finds directory `dir_index` or file `file_index` (pass the other as ~0u) in a unit's tables.
+// Returns the path and, for a file, its directory index.
+inline const char* unit_entry(const line_table& t, const line_header& h, unsigned want_dir, unsigned want_file,
+                              std::uint64_t& dir_of_file) noexcept {
+    dwarf_cursor c = {h.tables, h.program, true};
+    dir_of_file = 0;
+    if (h.version < 5) {
+        // Directories: strings ending with an empty one (index 1 upwards; 0 is the unit's own).
+        for (unsigned i = 1;; ++i) {
+            const char* d = c.cstr();
+            if (!d || !*d) break;
+            if (i == want_dir) return d;
+        }
+        for (unsigned i = 1;; ++i) {
+            const char* f = c.cstr();
+            if (!f || !*f) break;
+            std::uint64_t const dir = c.uleb();
+            c.uleb(); // modification time
+            c.uleb(); // length
+            if (i == want_file) {
+                dir_of_file = dir;
+                return f;
+            }
+        }
+        return nullptr;
+    }
+    for (unsigned table = 0; table < 2; ++table) {
+        unsigned const format_count = static_cast<unsigned>(c.fixed(1));
+        std::uint64_t formats[16][2];
+        if (format_count > 16) return nullptr;
+        for (unsigned i = 0; i < format_count; ++i) {
+            formats[i][0] = c.uleb();
+            formats[i][1] = c.uleb();
+        }
+        std::uint64_t const count = c.uleb();
+        unsigned const want = table == 0 ? want_dir : want_file;
+        for (std::uint64_t i = 0; i < count && c.ok; ++i) {
+            const char* path = nullptr;
+            std::uint64_t dir = 0;
+            for (unsigned k = 0; k < format_count; ++k) {
+                const char* text = nullptr;
+                std::uint64_t number = 0;
+                if (!read_form(c, formats[k][1], t, h.offset_size, text, number)) return nullptr;
+                if (formats[k][0] == 1) path = text;   // DW_LNCT_path
+                if (formats[k][0] == 2) dir = number;  // DW_LNCT_directory_index
+            }
+            if (i == want) {
+                dir_of_file = dir;
+                return path;
+            }
+        }
+    }
+    return nullptr;
+}
+
+inline bool push_row(line_table& t, std::size_t& capacity, const line_row& row) noexcept {
+    if (t.count == capacity) {
+        std::size_t const grown = capacity ? capacity * 2 : 4096;
+        void* mem = (std::realloc)(t.rows, grown * sizeof(line_row));
+        if (!mem) return false;
+        t.rows = static_cast<line_row*>(mem);
+        capacity = grown;
+    }
+    t.rows[t.count++] = row;
+    return true;
+}
+
+// Runs one unit's line-number program, appending its rows.
+inline void decode_unit(line_table& t, std::size_t& capacity, const line_header& h, std::uint32_t unit) noexcept {
+    dwarf_cursor c = {h.program, h.end, true};
+    std::uint64_t address = 0;
+    std::int64_t line = 1;
+    std::uint64_t file = 1;
+    while (c.ok && c.p < c.end) {
+        unsigned const op = *c.p++;
+        if (op >= h.opcode_base) { // special opcode: advance address and line, emit a row
+            unsigned const adjusted = op - h.opcode_base;
+            address += std::uint64_t(adjusted / h.line_range) * h.min_inst;
+            line += h.line_base + static_cast<int>(adjusted % h.line_range);
+            if (!push_row(t, capacity, line_row{address, unit, static_cast<std::uint32_t>(file), static_cast<std::uint32_t>(line), 0})) return;
+            continue;
+        }
+        switch (op) {
+        case 0: { // extended opcode
+            std::uint64_t const len = c.uleb();
+            if (len == 0 || !c.need(static_cast<std::size_t>(len))) return;
+            const unsigned char* next = c.p + len;
+            unsigned const sub = *c.p++;
+            if (sub == 1) { // end_sequence
+                if (!push_row(t, capacity, line_row{address, unit, 0, 0, 1})) return;
+                address = 0;
+                line = 1;
+                file = 1;
+            } else if (sub == 2) { // set_address
+                address = c.fixed(static_cast<unsigned>(len - 1 <= 8 ? len - 1 : 8));
+            }
+            c.p = next;
+            break;
+        }
+        case 1: // copy
+            if (!push_row(t, capacity, line_row{address, unit, static_cast<std::uint32_t>(file), static_cast<std::uint32_t>(line), 0})) return;
+            break;
+        case 2: address += c.uleb() * h.min_inst; break;   // advance_pc
+        case 3: line += c.sleb(); break;                   // advance_line
+        case 4: file = c.uleb(); break;                    // set_file
+        case 8: address += std::uint64_t((255 - h.opcode_base) / h.line_range) * h.min_inst; break; // const_add_pc
+        case 9: address += c.fixed(2); break;              // fixed_advance_pc
+        default: // other standard opcodes: skip their ULEB operands
+            for (unsigned i = 0; i < h.opcode_lengths[op - 1]; ++i) c.uleb();
+            break;
+        }
+    }
+}
+
+// Decodes every unit of the module's .debug_line; false when there is none.
+inline bool build_line_table(const elf_image& image, line_table& t) noexcept {
+    t = line_table{nullptr, 0, nullptr, 0, nullptr, 0, nullptr, 0};
+    const ElfW(Shdr)* lines = find_section(image, ".debug_line");
+    if (!lines) return false;
+    t.line_data = image.data + lines->sh_offset;
+    t.line_size = lines->sh_size;
+    if (const ElfW(Shdr)* s = find_section(image, ".debug_line_str")) {
+        t.line_str = reinterpret_cast<const char*>(image.data + s->sh_offset);
+        t.line_str_size = s->sh_size;
+    }
+    if (const ElfW(Shdr)* s = find_section(image, ".debug_str")) {
+        t.str = reinterpret_cast<const char*>(image.data + s->sh_offset);
+        t.str_size = s->sh_size;
+    }
+    std::size_t capacity = 0;
+    const unsigned char* end = t.line_data + t.line_size;
+    for (const unsigned char* unit = t.line_data; unit < end;) {
+        line_header h;
+        if (!read_line_header(unit, end, h)) break;
+        decode_unit(t, capacity, h, static_cast<std::uint32_t>(unit - t.line_data));
+        unit = h.end;
+    }
+    // By address; at one address an end row (closing the previous sequence) sorts first.
+    std::sort(t.rows, t.rows + t.count, [](const line_row& a, const line_row& b) {
+        if (a.address != b.address) return a.address < b.address;
+        return a.end > b.end;
+    });
+    return t.count > 0;
+}
+
+// Writes "dir/file" and the line for `vaddr` (in the file's address space); false when unknown.
+inline bool lookup_line(const line_table& t, std::uint64_t vaddr, char* file, std::size_t file_size,
+                        unsigned& line) noexcept {
+    if (!t.count) return false;
+    const line_row* it = std::upper_bound(t.rows, t.rows + t.count, vaddr,
+                                          [](std::uint64_t a, const line_row& r) { return a < r.address; });
+    if (it == t.rows) return false;
+    const line_row& row = *(it - 1);
+    if (row.end || row.line == 0) return false;
+    line_header h;
+    if (!read_line_header(t.line_data + row.unit, t.line_data + t.line_size, h)) return false;
+    std::uint64_t dir = 0;
+    const char* name = unit_entry(t, h, ~0u, row.file, dir);
+    if (!name) return false;
+    std::uint64_t unused = 0;
+    const char* dir_name = name[0] == '/' ? nullptr : unit_entry(t, h, static_cast<unsigned>(dir), ~0u, unused);
+    if (dir_name && dir_name[0])
+        std::snprintf(file, file_size, "%s/%s", dir_name, name);
+    else
+        std::snprintf(file, file_size, "%s", name);
+    line = row.line;
+    return true;
+}
+
+} // namespace detail
+} // namespace leakguard
+
+#endif
 // #include "leakguard/detail/impl/symbolize.hpp" (inlined)
 // leakguard - in-process memory-leak tracker for C++ (header-only)
 // SPDX-License-Identifier: MIT
 // impl/symbolize.hpp: naming a return address at report time - module and offset from the dynamic
-// loader, the function from the module's ELF symbol table (or its exports when stripped).
-// File:line needs the DWARF line table: `addr2line -f -C -e MODULE OFFSET-1` gives it today.
+// loader, the function from the module's ELF symbol table (or its exports when stripped), and the
+// source file:line of the call from the module's DWARF line table (built with -g).
 #ifndef LEAKGUARD_DETAIL_IMPL_SYMBOLIZE_HPP_INCLUDED
 #define LEAKGUARD_DETAIL_IMPL_SYMBOLIZE_HPP_INCLUDED
 
@@ -1344,6 +1702,7 @@ inline const char* elf_function_at(const elf_image& image, std::uintptr_t vaddr)
 #include <dlfcn.h>  // dladdr1
 #include <link.h>   // ElfW(Sym)
 
+// #include "leakguard/detail/impl/dwarf_lines.hpp" (inlined)
 // #include "leakguard/detail/impl/elf_symbols.hpp" (inlined)
 // #include "leakguard/detail/impl/platform.hpp" (inlined)
 
@@ -1352,6 +1711,8 @@ namespace detail {
 
 struct symbol_info {
     char function[512]; // demangled, empty when unknown
+    char file[512];     // source file from the DWARF line table, empty when unknown
+    unsigned line;
     char module[512];   // path of the module (executable or shared library), empty when unknown
     std::uintptr_t offset; // address - module base (what addr2line takes)
 };
@@ -1370,22 +1731,25 @@ struct module_cache {
     struct entry {
         const void* base;
         elf_image image;
+        line_table lines;
+        bool lines_built;
     } entries[16];
     unsigned count;
 };
 
 module_cache g_modules;
 
-inline const elf_image* module_image(const struct link_map* lm) noexcept {
+inline module_cache::entry* module_entry(const struct link_map* lm) noexcept {
     for (unsigned i = 0; i < g_modules.count; ++i)
-        if (g_modules.entries[i].base == reinterpret_cast<const void*>(lm->l_addr) && g_modules.entries[i].image.data)
-            return &g_modules.entries[i].image;
+        if (g_modules.entries[i].base == reinterpret_cast<const void*>(lm->l_addr))
+            return g_modules.entries[i].image.data ? &g_modules.entries[i] : nullptr;
     if (g_modules.count == sizeof g_modules.entries / sizeof g_modules.entries[0]) return nullptr;
     module_cache::entry& e = g_modules.entries[g_modules.count++];
     e.base = reinterpret_cast<const void*>(lm->l_addr);
+    e.lines_built = false;
     // The main program's link map has an empty name: read it through /proc/self/exe.
     map_elf(lm->l_name && lm->l_name[0] ? lm->l_name : "/proc/self/exe", e.image);
-    return e.image.data ? &e.image : nullptr;
+    return e.image.data ? &e : nullptr;
 }
 
 inline void set_function(symbol_info& out, const char* mangled) noexcept {
@@ -1397,7 +1761,8 @@ inline void set_function(symbol_info& out, const char* mangled) noexcept {
 
 // `caller` is a return address: the call instruction is just before it, so look up caller - 1.
 inline void symbolize(const void* caller, symbol_info& out) noexcept {
-    out.function[0] = out.module[0] = '\0';
+    out.function[0] = out.module[0] = out.file[0] = '\0';
+    out.line = 0;
     out.offset = 0;
     if (!caller) return;
     std::uintptr_t const pc = reinterpret_cast<std::uintptr_t>(caller) - 1;
@@ -1408,11 +1773,17 @@ inline void symbolize(const void* caller, symbol_info& out) noexcept {
     out.offset = reinterpret_cast<std::uintptr_t>(caller) - reinterpret_cast<std::uintptr_t>(info.dli_fbase);
     if (lm) {
         lock_guard hold(g_modules.lock);
-        if (const elf_image* image = module_image(lm))
-            if (const char* name = elf_function_at(*image, pc - lm->l_addr)) {
+        if (module_cache::entry* e = module_entry(lm)) {
+            if (!e->lines_built) {
+                build_line_table(e->image, e->lines);
+                e->lines_built = true;
+            }
+            lookup_line(e->lines, pc - lm->l_addr, out.file, sizeof out.file, out.line);
+            if (const char* name = elf_function_at(e->image, pc - lm->l_addr)) {
                 set_function(out, name);
                 return;
             }
+        }
     }
     // No symbol table in the file (stripped): an exported symbol that contains the address.
     void* extra = nullptr;
@@ -1610,8 +1981,12 @@ inline void describe_site(const block_info& b, char* out, std::size_t size) noex
     }
     symbol_info sym;
     symbolize(b.caller, sym);
+    char where[600] = "";
+    if (sym.file[0]) std::snprintf(where, sizeof where, " %s:%u", sym.file, sym.line);
     if (sym.module[0] && sym.function[0])
-        std::snprintf(out, size, "%s (%s+0x%lx)", sym.function, base_name(sym.module), static_cast<unsigned long>(sym.offset));
+        std::snprintf(out, size, "%s%s (%s+0x%lx)", sym.function, where, base_name(sym.module), static_cast<unsigned long>(sym.offset));
+    else if (sym.module[0] && sym.file[0])
+        std::snprintf(out, size, "%s (%s+0x%lx)", where + 1, base_name(sym.module), static_cast<unsigned long>(sym.offset));
     else if (sym.module[0])
         std::snprintf(out, size, "%s+0x%lx", base_name(sym.module), static_cast<unsigned long>(sym.offset));
     else
@@ -1692,8 +2067,9 @@ inline void write_json(fd_writer& out, const block_list& list, const leak_group*
             json_address(out, b.address);
             out.printf(",\"size\":%zu,\"kind\":\"%s\",\"seq\":%llu,\"thread\":%u,\"file\":", b.size,
                        kind_name(b.kind), static_cast<unsigned long long>(b.seq), b.thread);
-            json_string(out, b.location ? b.location->file : nullptr);
+            json_string(out, b.location ? b.location->file : (sym.file[0] ? sym.file : nullptr));
             if (b.location) out.printf(",\"line\":%d", b.location->line);
+            else if (sym.file[0]) out.printf(",\"line\":%u", sym.line);
             else out.put(",\"line\":null");
             out.put(",\"function\":");
             if (b.location && b.location->function) json_string(out, b.location->function);

@@ -27,16 +27,22 @@ TEST_CASE("leak_one_reports_one_byte") {
     CHECK(leak["size"] == 1);
     CHECK(leak["kind"] == "new");
     CHECK(leak["thread"] == 1);
-    // The caller is main() of the executable itself.
+    // The caller is main() of the executable itself, at the line of the new-expression, found
+    // without any macro: function from the ELF symbol table, file:line from the DWARF line table.
     REQUIRE(leak["module"].is_string());
     CHECK(base_name(leak["module"].get<std::string>()) == "leak_one");
+    CHECK(leak["function"] == "main");
+    REQUIRE(leak["file"].is_string());
+    CHECK(base_name(leak["file"].get<std::string>()) == "leak_one.cpp");
+    CHECK(leak["line"] == 13); // programs/leak_one.cpp: `new char(10);`
     CHECK(r.report["scope_failures"].empty());
     CHECK(r.report["errors"].empty());
     // Full text report: the summary line and one group line.
     auto lines = r.leakguard_lines();
     REQUIRE(lines.size() == 2);
     CHECK(lines[0].find("1 byte in 1 block still alive at exit") != std::string::npos);
-    CHECK(lines[1].find("1 byte in 1 block (new) allocated at") != std::string::npos);
+    CHECK(lines[1].find("1 byte in 1 block (new) allocated at main ") != std::string::npos);
+    CHECK(lines[1].find("leak_one.cpp:13 (leak_one+0x") != std::string::npos);
 }
 
 TEST_CASE("leak_one_exitcode_zero_keeps_program_status") {

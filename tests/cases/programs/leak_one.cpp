@@ -10,7 +10,7 @@
 #include <cstdlib>
 
 int main(int argc, char** argv) {
-    new char(10); // the leak: the result is dropped on purpose
+    new char(10); // the leak (line 13: the driver checks it); the result is dropped on purpose
     std::printf("leak_one: done\n");
     return argc > 1 ? std::atoi(argv[1]) : 0;
 }

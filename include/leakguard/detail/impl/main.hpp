@@ -12,6 +12,7 @@
 #include "allocator.hpp"
 #include "collect.hpp"
 #include "elf_symbols.hpp"
+#include "dwarf_lines.hpp"
 #include "symbolize.hpp"
 #include "failures.hpp"
 #include "stats_impl.hpp"

@@ -72,8 +72,12 @@ inline void describe_site(const block_info& b, char* out, std::size_t size) noex
     }
     symbol_info sym;
     symbolize(b.caller, sym);
+    char where[600] = "";
+    if (sym.file[0]) std::snprintf(where, sizeof where, " %s:%u", sym.file, sym.line);
     if (sym.module[0] && sym.function[0])
-        std::snprintf(out, size, "%s (%s+0x%lx)", sym.function, base_name(sym.module), static_cast<unsigned long>(sym.offset));
+        std::snprintf(out, size, "%s%s (%s+0x%lx)", sym.function, where, base_name(sym.module), static_cast<unsigned long>(sym.offset));
+    else if (sym.module[0] && sym.file[0])
+        std::snprintf(out, size, "%s (%s+0x%lx)", where + 1, base_name(sym.module), static_cast<unsigned long>(sym.offset));
     else if (sym.module[0])
         std::snprintf(out, size, "%s+0x%lx", base_name(sym.module), static_cast<unsigned long>(sym.offset));
     else
@@ -154,8 +158,9 @@ inline void write_json(fd_writer& out, const block_list& list, const leak_group*
             json_address(out, b.address);
             out.printf(",\"size\":%zu,\"kind\":\"%s\",\"seq\":%llu,\"thread\":%u,\"file\":", b.size,
                        kind_name(b.kind), static_cast<unsigned long long>(b.seq), b.thread);
-            json_string(out, b.location ? b.location->file : nullptr);
+            json_string(out, b.location ? b.location->file : (sym.file[0] ? sym.file : nullptr));
             if (b.location) out.printf(",\"line\":%d", b.location->line);
+            else if (sym.file[0]) out.printf(",\"line\":%u", sym.line);
             else out.put(",\"line\":null");
             out.put(",\"function\":");
             if (b.location && b.location->function) json_string(out, b.location->function);

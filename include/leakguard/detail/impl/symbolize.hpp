@@ -1,8 +1,8 @@
 // leakguard - in-process memory-leak tracker for C++ (header-only)
 // SPDX-License-Identifier: MIT
 // impl/symbolize.hpp: naming a return address at report time - module and offset from the dynamic
-// loader, the function from the module's ELF symbol table (or its exports when stripped).
-// File:line needs the DWARF line table: `addr2line -f -C -e MODULE OFFSET-1` gives it today.
+// loader, the function from the module's ELF symbol table (or its exports when stripped), and the
+// source file:line of the call from the module's DWARF line table (built with -g).
 #ifndef LEAKGUARD_DETAIL_IMPL_SYMBOLIZE_HPP_INCLUDED
 #define LEAKGUARD_DETAIL_IMPL_SYMBOLIZE_HPP_INCLUDED
 
@@ -15,6 +15,7 @@
 #include <dlfcn.h>  // dladdr1
 #include <link.h>   // ElfW(Sym)
 
+#include "dwarf_lines.hpp"
 #include "elf_symbols.hpp"
 #include "platform.hpp"
 
@@ -23,6 +24,8 @@ namespace detail {
 
 struct symbol_info {
     char function[512]; // demangled, empty when unknown
+    char file[512];     // source file from the DWARF line table, empty when unknown
+    unsigned line;
     char module[512];   // path of the module (executable or shared library), empty when unknown
     std::uintptr_t offset; // address - module base (what addr2line takes)
 };
@@ -41,22 +44,25 @@ struct module_cache {
     struct entry {
         const void* base;
         elf_image image;
+        line_table lines;
+        bool lines_built;
     } entries[16];
     unsigned count;
 };
 
 module_cache g_modules;
 
-inline const elf_image* module_image(const struct link_map* lm) noexcept {
+inline module_cache::entry* module_entry(const struct link_map* lm) noexcept {
     for (unsigned i = 0; i < g_modules.count; ++i)
-        if (g_modules.entries[i].base == reinterpret_cast<const void*>(lm->l_addr) && g_modules.entries[i].image.data)
-            return &g_modules.entries[i].image;
+        if (g_modules.entries[i].base == reinterpret_cast<const void*>(lm->l_addr))
+            return g_modules.entries[i].image.data ? &g_modules.entries[i] : nullptr;
     if (g_modules.count == sizeof g_modules.entries / sizeof g_modules.entries[0]) return nullptr;
     module_cache::entry& e = g_modules.entries[g_modules.count++];
     e.base = reinterpret_cast<const void*>(lm->l_addr);
+    e.lines_built = false;
     // The main program's link map has an empty name: read it through /proc/self/exe.
     map_elf(lm->l_name && lm->l_name[0] ? lm->l_name : "/proc/self/exe", e.image);
-    return e.image.data ? &e.image : nullptr;
+    return e.image.data ? &e : nullptr;
 }
 
 inline void set_function(symbol_info& out, const char* mangled) noexcept {
@@ -68,7 +74,8 @@ inline void set_function(symbol_info& out, const char* mangled) noexcept {
 
 // `caller` is a return address: the call instruction is just before it, so look up caller - 1.
 inline void symbolize(const void* caller, symbol_info& out) noexcept {
-    out.function[0] = out.module[0] = '\0';
+    out.function[0] = out.module[0] = out.file[0] = '\0';
+    out.line = 0;
     out.offset = 0;
     if (!caller) return;
     std::uintptr_t const pc = reinterpret_cast<std::uintptr_t>(caller) - 1;
@@ -79,11 +86,17 @@ inline void symbolize(const void* caller, symbol_info& out) noexcept {
     out.offset = reinterpret_cast<std::uintptr_t>(caller) - reinterpret_cast<std::uintptr_t>(info.dli_fbase);
     if (lm) {
         lock_guard hold(g_modules.lock);
-        if (const elf_image* image = module_image(lm))
-            if (const char* name = elf_function_at(*image, pc - lm->l_addr)) {
+        if (module_cache::entry* e = module_entry(lm)) {
+            if (!e->lines_built) {
+                build_line_table(e->image, e->lines);
+                e->lines_built = true;
+            }
+            lookup_line(e->lines, pc - lm->l_addr, out.file, sizeof out.file, out.line);
+            if (const char* name = elf_function_at(e->image, pc - lm->l_addr)) {
                 set_function(out, name);
                 return;
             }
+        }
     }
     // No symbol table in the file (stripped): an exported symbol that contains the address.
     void* extra = nullptr;
