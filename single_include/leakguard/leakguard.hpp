@@ -681,22 +681,6 @@ struct registry_state {
 registry_state g_registry;
 static thread_local thread_state t_state;
 
-// Locks every shard (and the shard table) for fork(): the child then starts with consistent lists
-// and free locks, whatever the other threads were doing. The forking thread may allocate between
-// prepare and parent/child (other atfork handlers); `fork_holder` makes it skip the locks it holds.
-inline void lock_all_for_fork() noexcept {
-    g_registry.shards_lock.lock();
-    std::uint32_t const n = g_registry.shard_count.load(std::memory_order_acquire);
-    for (std::uint32_t i = 0; i < n; ++i) g_registry.shards[i]->lock.lock();
-    t_state.fork_holder = true;
-}
-inline void unlock_all_after_fork() noexcept {
-    t_state.fork_holder = false;
-    std::uint32_t const n = g_registry.shard_count.load(std::memory_order_acquire);
-    for (std::uint32_t i = 0; i < n; ++i) g_registry.shards[i]->lock.unlock();
-    g_registry.shards_lock.unlock();
-}
-
 inline void lock_shard(shard* s) noexcept {
     if (!t_state.fork_holder) s->lock.lock();
 }
@@ -1015,6 +999,8 @@ public:
     busy_section& operator=(const busy_section&) = delete;
 };
 
+inline void install_fork_handlers() noexcept; // impl/fork.hpp
+
 // true once start-up has run.
 std::atomic<bool> g_initialised;
 spinlock g_init_lock;
@@ -1028,7 +1014,7 @@ LEAKGUARD_DETAIL_NOINLINE inline void initialise() noexcept {
     lock_guard hold(g_init_lock);
     if (g_initialised.load(std::memory_order_acquire)) return;
     pthread_key_create(&g_registry.exit_key, release_home_shard);
-    pthread_atfork(lock_all_for_fork, unlock_all_after_fork, unlock_all_after_fork);
+    install_fork_handlers();
     apply_option_list(std::getenv("LEAKGUARD_OPTIONS"), "LEAKGUARD_OPTIONS");
     g_initialised.store(true, std::memory_order_release);
 }
@@ -2168,6 +2154,60 @@ inline report_outcome write_report(const char* when) noexcept {
     raw_free(groups);
     raw_free(list.items);
     return outcome;
+}
+
+} // namespace detail
+} // namespace leakguard
+
+#endif
+// #include "leakguard/detail/impl/fork.hpp" (inlined)
+// leakguard - in-process memory-leak tracker for C++ (header-only)
+// SPDX-License-Identifier: MIT
+// impl/fork.hpp: fork() safety. Before the fork, the forking thread takes every lock leakguard has
+// (each shard, the shard table, and the locks of the report path: log stream, failure and error
+// logs, module cache); after it, both processes release them. The child so starts with consistent
+// lists and free locks, whatever the other threads were doing. None of these locks is ever taken
+// while another is held (the report path takes them one at a time), so the order here is free.
+// The forking thread may allocate between prepare and parent/child (in other atfork handlers):
+// `fork_holder` makes it skip the shard locks it already holds.
+#ifndef LEAKGUARD_DETAIL_IMPL_FORK_HPP_INCLUDED
+#define LEAKGUARD_DETAIL_IMPL_FORK_HPP_INCLUDED
+
+#include <pthread.h> // pthread_atfork
+
+// #include "leakguard/detail/impl/errors.hpp" (inlined)
+// #include "leakguard/detail/impl/failures.hpp" (inlined)
+// #include "leakguard/detail/impl/options.hpp" (inlined)
+// #include "leakguard/detail/impl/registry.hpp" (inlined)
+// #include "leakguard/detail/impl/symbolize.hpp" (inlined)
+
+namespace leakguard {
+namespace detail {
+
+inline void lock_all_for_fork() noexcept {
+    g_report_fd_lock.lock();
+    g_failures.lock.lock();
+    g_errors.lock.lock();
+    g_modules.lock.lock();
+    g_registry.shards_lock.lock();
+    std::uint32_t const n = g_registry.shard_count.load(std::memory_order_acquire);
+    for (std::uint32_t i = 0; i < n; ++i) g_registry.shards[i]->lock.lock();
+    t_state.fork_holder = true;
+}
+
+inline void unlock_all_after_fork() noexcept {
+    t_state.fork_holder = false;
+    std::uint32_t const n = g_registry.shard_count.load(std::memory_order_acquire);
+    for (std::uint32_t i = 0; i < n; ++i) g_registry.shards[i]->lock.unlock();
+    g_registry.shards_lock.unlock();
+    g_modules.lock.unlock();
+    g_errors.lock.unlock();
+    g_failures.lock.unlock();
+    g_report_fd_lock.unlock();
+}
+
+inline void install_fork_handlers() noexcept {
+    pthread_atfork(lock_all_for_fork, unlock_all_after_fork, unlock_all_after_fork);
 }
 
 } // namespace detail

@@ -29,6 +29,8 @@ public:
     busy_section& operator=(const busy_section&) = delete;
 };
 
+inline void install_fork_handlers() noexcept; // impl/fork.hpp
+
 // true once start-up has run.
 std::atomic<bool> g_initialised;
 spinlock g_init_lock;
@@ -42,7 +44,7 @@ LEAKGUARD_DETAIL_NOINLINE inline void initialise() noexcept {
     lock_guard hold(g_init_lock);
     if (g_initialised.load(std::memory_order_acquire)) return;
     pthread_key_create(&g_registry.exit_key, release_home_shard);
-    pthread_atfork(lock_all_for_fork, unlock_all_after_fork, unlock_all_after_fork);
+    install_fork_handlers();
     apply_option_list(std::getenv("LEAKGUARD_OPTIONS"), "LEAKGUARD_OPTIONS");
     g_initialised.store(true, std::memory_order_release);
 }

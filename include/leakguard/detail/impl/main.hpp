@@ -17,6 +17,7 @@
 #include "failures.hpp"
 #include "stats_impl.hpp"
 #include "report.hpp"
+#include "fork.hpp"
 #include "scope_impl.hpp"
 #include "api_impl.hpp"
 #include "exit_hook.hpp"

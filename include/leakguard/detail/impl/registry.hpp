@@ -75,22 +75,6 @@ struct registry_state {
 registry_state g_registry;
 static thread_local thread_state t_state;
 
-// Locks every shard (and the shard table) for fork(): the child then starts with consistent lists
-// and free locks, whatever the other threads were doing. The forking thread may allocate between
-// prepare and parent/child (other atfork handlers); `fork_holder` makes it skip the locks it holds.
-inline void lock_all_for_fork() noexcept {
-    g_registry.shards_lock.lock();
-    std::uint32_t const n = g_registry.shard_count.load(std::memory_order_acquire);
-    for (std::uint32_t i = 0; i < n; ++i) g_registry.shards[i]->lock.lock();
-    t_state.fork_holder = true;
-}
-inline void unlock_all_after_fork() noexcept {
-    t_state.fork_holder = false;
-    std::uint32_t const n = g_registry.shard_count.load(std::memory_order_acquire);
-    for (std::uint32_t i = 0; i < n; ++i) g_registry.shards[i]->lock.unlock();
-    g_registry.shards_lock.unlock();
-}
-
 inline void lock_shard(shard* s) noexcept {
     if (!t_state.fork_holder) s->lock.lock();
 }
