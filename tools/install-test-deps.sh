@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # Installs what leakguard's tests need and a fresh Debian 12 machine may lack (doctest and
-# nlohmann-json for the test drivers, valgrind for the cross-checks). Does nothing when all is there.
+# nlohmann-json for the test drivers, valgrind for the cross-checks, GoogleTest and Catch2 v2 for
+# the adapter tests). Does nothing when all is there.
 set -euo pipefail
 
 needed=(doctest-dev nlohmann-json3-dev valgrind libgtest-dev catch2)
