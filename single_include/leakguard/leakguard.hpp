@@ -677,8 +677,12 @@ struct registry_state {
 };
 
 // The tracker's state: zero-initialised at load time, never constructed or destroyed, so it is
-// usable from the first static constructor to the last static destructor of any unit.
-registry_state g_registry;
+// usable from the first static constructor to the last static destructor of any unit. Every
+// global of the implementation is defined with `{}`: from C++20 std::atomic has a constexpr
+// constructor, and an object that mixes it with members left uninitialised would otherwise get
+// a dynamic initialiser - one that zeroes the state again after earlier static constructors
+// allocated.
+registry_state g_registry{};
 static thread_local thread_state t_state;
 
 inline void lock_shard(shard* s) noexcept {
@@ -805,7 +809,7 @@ struct options_state {
     char json_path[1024];      // empty: no JSON
 };
 
-options_state g_options;
+options_state g_options{};
 
 inline int option_exitcode() noexcept {
     return g_options.exitcode_plus_one ? g_options.exitcode_plus_one - 1 : default_exitcode;
@@ -888,7 +892,7 @@ inline bool apply_option_list(const char* list, const char* origin) noexcept {
 }
 
 // The report stream: log_path when set (opened on first use, kept open), else stderr.
-spinlock g_report_fd_lock;
+spinlock g_report_fd_lock{};
 int g_report_fd_plus_one; // 0: not opened yet
 
 inline void reopen_report_stream() noexcept {
@@ -949,7 +953,7 @@ struct error_log {
     error_record records[max_error_records];
 };
 
-error_log g_errors;
+error_log g_errors{};
 
 LEAKGUARD_DETAIL_NOINLINE inline void report_error(const char* type, const void* address,
                                                    const void* caller) noexcept {
@@ -1002,8 +1006,8 @@ public:
 inline void install_fork_handlers() noexcept; // impl/fork.hpp
 
 // true once start-up has run.
-std::atomic<bool> g_initialised;
-spinlock g_init_lock;
+std::atomic<bool> g_initialised{};
+spinlock g_init_lock{};
 
 // Runs once, on the first allocation or API call, which may be inside any static constructor. It
 // calls only C-library functions; should one of them come back to operator new, the busy section
@@ -1723,7 +1727,7 @@ struct module_cache {
     unsigned count;
 };
 
-module_cache g_modules;
+module_cache g_modules{};
 
 inline module_cache::entry* module_entry(const struct link_map* lm) noexcept {
     for (unsigned i = 0; i < g_modules.count; ++i)
@@ -1820,7 +1824,7 @@ struct failure_log {
     std::size_t capacity;
 };
 
-failure_log g_failures;
+failure_log g_failures{};
 
 inline void record_failure(const char* name, const char* file, int line, std::size_t blocks,
                            std::size_t bytes) noexcept {
@@ -2232,7 +2236,7 @@ inline void install_fork_handlers() noexcept {
 namespace leakguard {
 namespace detail {
 
-std::atomic<scope_failure_handler> g_scope_failure_handler;
+std::atomic<scope_failure_handler> g_scope_failure_handler{};
 
 constexpr std::size_t max_leaks_shown = 256;
 

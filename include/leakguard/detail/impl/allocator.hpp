@@ -32,8 +32,8 @@ public:
 inline void install_fork_handlers() noexcept; // impl/fork.hpp
 
 // true once start-up has run.
-std::atomic<bool> g_initialised;
-spinlock g_init_lock;
+std::atomic<bool> g_initialised{};
+spinlock g_init_lock{};
 
 // Runs once, on the first allocation or API call, which may be inside any static constructor. It
 // calls only C-library functions; should one of them come back to operator new, the busy section

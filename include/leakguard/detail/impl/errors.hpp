@@ -28,7 +28,7 @@ struct error_log {
     error_record records[max_error_records];
 };
 
-error_log g_errors;
+error_log g_errors{};
 
 LEAKGUARD_DETAIL_NOINLINE inline void report_error(const char* type, const void* address,
                                                    const void* caller) noexcept {

@@ -27,7 +27,7 @@ struct failure_log {
     std::size_t capacity;
 };
 
-failure_log g_failures;
+failure_log g_failures{};
 
 inline void record_failure(const char* name, const char* file, int line, std::size_t blocks,
                            std::size_t bytes) noexcept {

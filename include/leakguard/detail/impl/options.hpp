@@ -24,7 +24,7 @@ struct options_state {
     char json_path[1024];      // empty: no JSON
 };
 
-options_state g_options;
+options_state g_options{};
 
 inline int option_exitcode() noexcept {
     return g_options.exitcode_plus_one ? g_options.exitcode_plus_one - 1 : default_exitcode;
@@ -107,7 +107,7 @@ inline bool apply_option_list(const char* list, const char* origin) noexcept {
 }
 
 // The report stream: log_path when set (opened on first use, kept open), else stderr.
-spinlock g_report_fd_lock;
+spinlock g_report_fd_lock{};
 int g_report_fd_plus_one; // 0: not opened yet
 
 inline void reopen_report_stream() noexcept {

@@ -71,8 +71,12 @@ struct registry_state {
 };
 
 // The tracker's state: zero-initialised at load time, never constructed or destroyed, so it is
-// usable from the first static constructor to the last static destructor of any unit.
-registry_state g_registry;
+// usable from the first static constructor to the last static destructor of any unit. Every
+// global of the implementation is defined with `{}`: from C++20 std::atomic has a constexpr
+// constructor, and an object that mixes it with members left uninitialised would otherwise get
+// a dynamic initialiser - one that zeroes the state again after earlier static constructors
+// allocated.
+registry_state g_registry{};
 static thread_local thread_state t_state;
 
 inline void lock_shard(shard* s) noexcept {

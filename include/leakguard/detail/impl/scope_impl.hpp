@@ -15,7 +15,7 @@
 namespace leakguard {
 namespace detail {
 
-std::atomic<scope_failure_handler> g_scope_failure_handler;
+std::atomic<scope_failure_handler> g_scope_failure_handler{};
 
 constexpr std::size_t max_leaks_shown = 256;
 

@@ -50,7 +50,7 @@ struct module_cache {
     unsigned count;
 };
 
-module_cache g_modules;
+module_cache g_modules{};
 
 inline module_cache::entry* module_entry(const struct link_map* lm) noexcept {
     for (unsigned i = 0; i < g_modules.count; ++i)
