@@ -1,6 +1,9 @@
 // Allocation microbenchmarks, built as bench_alloc_plain and bench_alloc_tracked (see CMakeLists.txt).
 //
 //   BM_new_delete<N>   one `new T` / `delete p` pair per iteration, sizeof(T) == N
+//   BM_new_delete_deep/D  the 64-byte pair made D nested (non-inlined) calls below the
+//                      benchmark: what call-stack capture costs (run.sh sets stack_depth=0/1/8/16
+//                      through LEAKGUARD_OPTIONS) has frames to walk
 //   BM_churn           each thread keeps a ring of 1024 live blocks (16-512 bytes, random) and
 //                      replaces the oldest one per iteration; run on 1 and 2 threads
 //   BM_cross_thread    thread 0 allocates blocks (16-512 bytes) and hands them through a
@@ -51,6 +54,26 @@ BENCHMARK_TEMPLATE(BM_new_delete, 16);
 BENCHMARK_TEMPLATE(BM_new_delete, 64);
 BENCHMARK_TEMPLATE(BM_new_delete, 1024);
 BENCHMARK_TEMPLATE(BM_new_delete, 65536);
+
+// 1b. The same 64-byte pair, `depth` calls deeper than the benchmark function.
+__attribute__((noinline)) void pairs_at_depth(benchmark::State& state, int depth) {
+    if (depth > 0) {
+        pairs_at_depth(state, depth - 1);
+        benchmark::ClobberMemory(); // work after the call: no tail call, the frame stays
+        return;
+    }
+    for (auto _ : state) {
+        blob<64>* p = new blob<64>;
+        benchmark::DoNotOptimize(p);
+        benchmark::ClobberMemory();
+        delete p;
+    }
+}
+void BM_new_delete_deep(benchmark::State& state) {
+    pairs_at_depth(state, static_cast<int>(state.range(0)));
+    state.SetItemsProcessed(state.iterations());
+}
+BENCHMARK(BM_new_delete_deep)->Arg(20);
 
 // 2a. Churn: a ring of live blocks per thread, the oldest replaced each iteration.
 constexpr std::size_t ring_size = 1024;
