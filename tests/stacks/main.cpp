@@ -14,6 +14,7 @@
 
 #include <atomic>
 #include <csignal>
+#include <link.h>
 #include <cstdlib>
 #include <cstring>
 #include <string>
@@ -29,8 +30,12 @@ namespace lgd = leakguard::detail;
 namespace stacks_test {
 
 lgd::unwinder to_unwinder(int how) {
-    return how == by_frame_pointer ? lgd::unwinder::frame_pointer
-                                   : how == by_libgcc ? lgd::unwinder::libgcc : lgd::unwinder::none;
+    switch (how) {
+    case by_frame_pointer: return lgd::unwinder::frame_pointer;
+    case by_libgcc: return lgd::unwinder::libgcc;
+    case by_automatic: return lgd::unwinder::automatic;
+    default: return lgd::unwinder::none;
+    }
 }
 
 void capture_at(const void* first, const void* frame, captured& out, int how, std::size_t max) {
@@ -632,7 +637,87 @@ TEST_CASE("site: a stack that is all library frames falls back to its first fram
     CHECK(lgd::find_site(frames, 0, one) == 0);
 }
 
-TEST_CASE("warm-up runs the unwinder once without harm") {
+TEST_CASE("automatic: the start-up probe finds this unit built without frame pointers") {
     lgd::warm_up_stack_capture();
-    CHECK(lgd::default_unwinder() == lgd::unwinder::libgcc);
+    CHECK(lgd::default_unwinder() == lgd::unwinder::automatic);
+    // main.cpp is built -O2 without -fno-omit-frame-pointer (see CMakeLists.txt).
+    CHECK_FALSE(lgd::frame_pointers_in_use());
+    // Automatic is libgcc here: the whole chain, also through code without frame pointers.
+    captured c = fresh();
+    chain_nofp_a(c, by_automatic, 16);
+    check_chain(c, "chain_nofp_");
+}
+
+namespace {
+
+int find_own_code(struct dl_phdr_info* info, std::size_t, void* arg) {
+    std::uintptr_t* range = static_cast<std::uintptr_t*>(arg);
+    for (int i = 0; i < info->dlpi_phnum; ++i) {
+        const ElfW(Phdr)& ph = info->dlpi_phdr[i];
+        std::uintptr_t const lo = info->dlpi_addr + ph.p_vaddr;
+        if (ph.p_type == PT_LOAD && (ph.p_flags & PF_X) && range[0] >= lo && range[0] < lo + ph.p_memsz) {
+            range[0] = lo;
+            range[1] = lo + ph.p_memsz;
+            return 1;
+        }
+    }
+    return 0;
+}
+
+} // namespace
+
+TEST_CASE("automatic: frame pointers inside the probed module, libgcc for callers outside it") {
+    lgd::frame_pointer_module& m = lgd::g_frame_pointer_module;
+    int const saved_state = m.state.load();
+    std::uintptr_t const saved_lo = m.code_lo, saved_hi = m.code_hi;
+    std::uintptr_t range[2] = {reinterpret_cast<std::uintptr_t>(&chain_fp_a), 0};
+    REQUIRE(dl_iterate_phdr(find_own_code, range) == 1);
+
+    // As if the probe had found frame pointers in this executable: the automatic method walks
+    // them - through the chain built without them it finds what the walk finds, not libgcc's
+    // whole chain.
+    m.code_lo = range[0];
+    m.code_hi = range[1];
+    m.state.store(1);
+    captured automatic = fresh(), walked = fresh(), unwound = fresh();
+    chain_fp_a(automatic, by_automatic, 3);
+    chain_fp_a(unwound, by_libgcc, 3);
+    REQUIRE(automatic.depth == 3);
+    for (int i = 0; i < 3; ++i) CHECK(automatic.frames[i] == unwound.frames[i]);
+    automatic = fresh();
+    chain_nofp_a(automatic, by_automatic, 16);
+    chain_nofp_a(walked, by_frame_pointer, 16);
+    CHECK(automatic.depth == walked.depth);
+
+    // The operator's caller outside the probed code: libgcc, the whole chain.
+    m.code_lo = m.code_hi = 1;
+    automatic = fresh();
+    chain_nofp_a(automatic, by_automatic, 16);
+    check_chain(automatic, "chain_nofp_");
+
+    m.code_lo = saved_lo;
+    m.code_hi = saved_hi;
+    m.state.store(saved_state);
+}
+
+TEST_CASE("frame pointers: the walk stops after the first return address outside the code range") {
+    alignas(16) void* chain[16];
+    for (int i = 0; i < 7; ++i) {
+        chain[2 * i] = &chain[2 * i + 2];
+        chain[2 * i + 1] = fake_ra(static_cast<std::uintptr_t>(i));
+    }
+    chain[14] = nullptr;
+    chain[15] = nullptr;
+    void* out[16];
+    std::uintptr_t const lo = reinterpret_cast<std::uintptr_t>(fake_ra(0));
+    std::uintptr_t const hi = reinterpret_cast<std::uintptr_t>(fake_ra(3)); // 0, 1, 2 inside
+    struct walk {
+        static LEAKGUARD_STACKS_NOINLINE std::size_t run(void* const* record, void** out, std::uintptr_t lo,
+                                                         std::uintptr_t hi) {
+            return lgd::walk_frame_pointers(record[1], record, out, 16, lo, hi);
+        }
+    };
+    CHECK(walk::run(chain, out, lo, hi) == 4); // 0, 1, 2, then 3 (outside) ends it
+    CHECK(out[3] == fake_ra(3));
+    CHECK(walk::run(chain, out, 0, ~std::uintptr_t(0)) == 7);
 }

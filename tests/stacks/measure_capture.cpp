@@ -57,7 +57,12 @@ MEASURE_NOINLINE __attribute__((used)) void operator delete(void* p, std::size_t
 namespace {
 
 const char* method_name(lgd::unwinder how) {
-    return how == lgd::unwinder::frame_pointer ? "frame_pointer" : how == lgd::unwinder::libgcc ? "libgcc" : "none";
+    switch (how) {
+    case lgd::unwinder::frame_pointer: return "frame_pointer";
+    case lgd::unwinder::libgcc: return "libgcc";
+    case lgd::unwinder::automatic: return "automatic";
+    default: return "none";
+    }
 }
 
 // --- timing -------------------------------------------------------------------------------------
@@ -180,9 +185,12 @@ int main(int argc, char** argv) {
     g_iterations = argc > 1 ? std::atol(argv[1]) : 200000;
     lgd::warm_up_stack_capture();
 
+    std::printf("start-up probe: this program's code %s frame pointers\n\n",
+                lgd::frame_pointers_in_use() ? "keeps" : "does not keep");
     std::printf("capture alone, 24 frames below the loop (ns per capture; frames found):\n");
     std::printf("  %-14s %18s %18s %18s\n", "method", "depth 1", "depth 8", "depth 16");
-    lgd::unwinder const methods[] = {lgd::unwinder::none, lgd::unwinder::frame_pointer, lgd::unwinder::libgcc};
+    lgd::unwinder const methods[] = {lgd::unwinder::none, lgd::unwinder::frame_pointer, lgd::unwinder::libgcc,
+                                     lgd::unwinder::automatic};
     std::size_t const depths[] = {1, 8, 16};
     for (lgd::unwinder how : methods) {
         std::printf("  %-14s", method_name(how));
@@ -221,7 +229,7 @@ int main(int argc, char** argv) {
     }
 
     std::printf("\nwhat each method finds (first 8 of up to 16 frames; > marks the site):\n");
-    for (lgd::unwinder how : {lgd::unwinder::frame_pointer, lgd::unwinder::libgcc}) {
+    for (lgd::unwinder how : {lgd::unwinder::frame_pointer, lgd::unwinder::libgcc, lgd::unwinder::automatic}) {
         show("user_a -> user_b -> user_c -> new", show_user_chain, how);
         show("std::vector<int>::push_back in grow_vector", grow_vector, how);
         show("std::make_shared<int> in make_shared_int", make_shared_int, how);

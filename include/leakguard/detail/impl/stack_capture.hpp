@@ -34,8 +34,10 @@
 #ifndef _GNU_SOURCE
 #define _GNU_SOURCE 1 // pthread_getattr_np
 #endif
+#include <atomic>    // std::atomic
 #include <cstddef>   // std::size_t
 #include <cstdint>   // std::uintptr_t
+#include <link.h>    // dl_iterate_phdr, ElfW
 #include <pthread.h> // pthread_getattr_np, pthread_attr_getstack
 #include <unwind.h>  // _Unwind_Backtrace (libgcc_s, linked into every C++ program by g++/clang++)
 
@@ -56,14 +58,18 @@ enum class unwinder : unsigned char {
     none,          // only the operator's own return address
     frame_pointer, // saved frame-pointer chain (cheap; needs -fno-omit-frame-pointer code)
     libgcc,        // _Unwind_Backtrace over .eh_frame (correct everywhere; costlier)
+    automatic,     // frame pointers within the module built like leakguard's unit, if it has
+                   // them (see probe_frame_pointers); libgcc otherwise
 };
 
-// The default on this platform. The frame-pointer walk is 5-10x cheaper but finds nothing
-// beyond the first frame in code built with the compilers' default flags, and skips the caller
-// of every library function without frame pointers even when the program has them, so it is
-// the right choice only for a program built with -fno-omit-frame-pointer whose allocations do
-// not go through libstdc++'s compiled code. See tests/stacks/measure_capture.cpp for numbers.
-inline unwinder default_unwinder() noexcept { return unwinder::libgcc; }
+// The default: automatic. Measured on x86-64 (tests/stacks/measure_capture.cpp), the
+// frame-pointer walk costs some 5 ns a frame and libgcc 200-300 ns a frame, but the walk finds
+// nothing beyond the first frame in code built with the compilers' default flags, and loses
+// the caller of any function built without frame pointers (Debian's libstdc++ and libc), so it
+// is used only where it is known to be right: in the module that holds leakguard's
+// implementation unit, when a probe at start-up found that unit built with frame pointers, and
+// for allocations whose caller is in that module.
+inline unwinder default_unwinder() noexcept { return unwinder::automatic; }
 
 // The current thread's stack, [lo, hi). state: 0 not asked yet, 1 known, 2 being asked (a
 // re-entrant capture from inside pthread_getattr_np must not ask again), 3 unavailable.
@@ -113,14 +119,16 @@ inline bool plausible_frame(std::uintptr_t fp, std::uintptr_t above, std::uintpt
     return (fp & 7u) == 0 && fp > above && fp <= hi - 2 * sizeof(void*);
 }
 
-// Returns the return addresses from `first` outwards. `frame`, when not null, is the frame
+// Returns the return addresses from `first` outwards; with a code range, stops after the first
+// address outside it (see the loop). `frame`, when not null, is the frame
 // address of the function that got `first` from __builtin_return_address(0) (its
 // __builtin_frame_address(0), which also makes the compiler give it a frame record); without it,
 // the walk starts from its own frame and looks for `first` among the next few return addresses,
 // which finds it only when leakguard's own frames have frame pointers.
 // Exempt from AddressSanitizer: the walk reads other functions' frames, where redzones may lie.
 LEAKGUARD_DETAIL_NO_SANITIZE_MEMORY LEAKGUARD_DETAIL_NOINLINE inline std::size_t
-walk_frame_pointers(const void* first, const void* frame, void** out, std::size_t max) noexcept {
+walk_frame_pointers(const void* first, const void* frame, void** out, std::size_t max,
+                    std::uintptr_t code_lo = 0, std::uintptr_t code_hi = ~std::uintptr_t(0)) noexcept {
     out[0] = const_cast<void*>(first);
     if (max < 2) return 1;
     const stack_bounds* b = thread_stack_bounds();
@@ -157,6 +165,10 @@ walk_frame_pointers(const void* first, const void* frame, void** out, std::size_
         // clone() leave as the outermost return address).
         if (reinterpret_cast<std::uintptr_t>(ra) < 4096) break;
         out[n++] = ra;
+        // A return address outside the code known to keep frame pointers is right (its
+        // callee's record holds it), but the link beyond it is whatever that code left.
+        std::uintptr_t const r = reinterpret_cast<std::uintptr_t>(ra);
+        if (r < code_lo || r >= code_hi) break;
         prev = fp;
         fp = reinterpret_cast<const std::uintptr_t*>(fp)[0];
     }
@@ -202,6 +214,15 @@ LEAKGUARD_DETAIL_NOINLINE inline std::size_t unwind_with_libgcc(const void* firs
     return w.n;
 }
 
+// What the start-up probe found about the module holding leakguard's implementation unit.
+struct frame_pointer_module {
+    std::atomic<int> state;  // 0 not probed, 1 built with frame pointers, 2 without
+    std::uintptr_t code_lo;  // its executable segment, [code_lo, code_hi)
+    std::uintptr_t code_hi;
+};
+
+frame_pointer_module g_frame_pointer_module{};
+
 // Writes up to `max` return addresses of the current call stack into `out`, innermost first,
 // starting with `first` (the operator's __builtin_return_address(0)); frames above it (leakguard's
 // own) are dropped. `frame` is the operator's __builtin_frame_address(0), or null (see
@@ -217,19 +238,100 @@ inline std::size_t capture_stack(const void* first, const void* frame, void** ou
     }
 #if LEAKGUARD_DETAIL_HAVE_FRAME_POINTER_WALK
     if (how == unwinder::frame_pointer) return walk_frame_pointers(first, frame, out, max);
+    if (how == unwinder::automatic) {
+        frame_pointer_module const& m = g_frame_pointer_module;
+        std::uintptr_t const f = reinterpret_cast<std::uintptr_t>(first);
+        if (m.state.load(std::memory_order_acquire) == 1 && f >= m.code_lo && f < m.code_hi)
+            return walk_frame_pointers(first, frame, out, max, m.code_lo, m.code_hi);
+    }
 #else
     (void)frame;
 #endif
     return unwind_with_libgcc(first, out, max);
 }
 
-// Runs the unwinder once, so its one-time set-up (lazy binding of its symbols, the register
-// table it initialises under pthread_once) happens at a quiet moment - leakguard's start-up -
-// rather than inside the first allocation of a thread that may be about to fork.
-LEAKGUARD_DETAIL_NOINLINE inline void warm_up_stack_capture() noexcept {
-    void* frames[4];
-    capture_stack(__builtin_return_address(0), __builtin_frame_address(0), frames, 4, unwinder::libgcc);
+// The start-up probe: a chain of three functions of this unit, built with the user's flags.
+// The last captures its stack both ways; if the frame-pointer walk agrees with libgcc on the
+// first three frames, this unit keeps frame pointers. Each call is followed by an empty asm so
+// that it is not a tail call (the caller's frame must stay).
+LEAKGUARD_DETAIL_NOINLINE inline bool frame_pointer_probe_c(void** walked, void** unwound) noexcept {
+    bool same = false;
+#if LEAKGUARD_DETAIL_HAVE_FRAME_POINTER_WALK
+    const void* const first = __builtin_return_address(0);
+    std::size_t const w = walk_frame_pointers(first, __builtin_frame_address(0), walked, 3);
+    std::size_t const u = unwind_with_libgcc(first, unwound, 3);
+    same = w == 3 && u == 3;
+    for (std::size_t i = 0; same && i < 3; ++i) same = walked[i] == unwound[i];
+#else
+    (void)walked;
+    (void)unwound;
+#endif
+    __asm__ volatile("" : "+r"(same));
+    return same;
+}
+LEAKGUARD_DETAIL_NOINLINE inline bool frame_pointer_probe_b(void** walked, void** unwound) noexcept {
+    bool same = frame_pointer_probe_c(walked, unwound);
+    __asm__ volatile("" : "+r"(same));
+    return same;
+}
+LEAKGUARD_DETAIL_NOINLINE inline bool frame_pointer_probe_a(void** walked, void** unwound) noexcept {
+    bool same = frame_pointer_probe_b(walked, unwound);
+    __asm__ volatile("" : "+r"(same));
+    return same;
+}
+
+struct code_range_search {
+    std::uintptr_t address;
+    std::uintptr_t lo;
+    std::uintptr_t hi;
+};
+
+inline int find_code_range(struct dl_phdr_info* info, std::size_t, void* arg) noexcept {
+    code_range_search& s = *static_cast<code_range_search*>(arg);
+    for (ElfW(Half) i = 0; i < info->dlpi_phnum; ++i) {
+        const ElfW(Phdr)& ph = info->dlpi_phdr[i];
+        if (ph.p_type != PT_LOAD || !(ph.p_flags & PF_X)) continue;
+        std::uintptr_t const lo = info->dlpi_addr + ph.p_vaddr;
+        if (s.address >= lo && s.address < lo + ph.p_memsz) {
+            s.lo = lo;
+            s.hi = lo + ph.p_memsz;
+            return 1;
+        }
+    }
+    return 0;
+}
+
+// Runs the probe and finds the executable segment of the module it is in. Also runs the
+// unwinder once, so its one-time set-up (lazy binding of its symbols, the register table it
+// fills under pthread_once) happens here, at leakguard's start-up, rather than inside the first
+// allocation of a thread that may be about to fork. dl_iterate_phdr takes the loader's lock:
+// call this from start-up, not from inside an allocation.
+LEAKGUARD_DETAIL_NOINLINE inline void probe_frame_pointers() noexcept {
+    void* walked[3];
+    void* unwound[3];
+    bool const has = frame_pointer_probe_a(walked, unwound);
+    __asm__ volatile("" ::: "memory");
+    code_range_search s = {reinterpret_cast<std::uintptr_t>(&frame_pointer_probe_c), 0, 0};
+    frame_pointer_module& m = g_frame_pointer_module;
+    if (has && dl_iterate_phdr(find_code_range, &s) == 1) {
+        m.code_lo = s.lo;
+        m.code_hi = s.hi;
+        m.state.store(1, std::memory_order_release);
+    } else {
+        m.state.store(2, std::memory_order_release);
+    }
+}
+
+// For start-up (leakguard's initialise()): the probe, the unwinder's set-up, this thread's
+// stack bounds.
+inline void warm_up_stack_capture() noexcept {
+    if (g_frame_pointer_module.state.load(std::memory_order_acquire) == 0) probe_frame_pointers();
     (void)thread_stack_bounds();
+}
+
+// Whether the automatic method walks frame pointers (for reports and tests).
+inline bool frame_pointers_in_use() noexcept {
+    return g_frame_pointer_module.state.load(std::memory_order_acquire) == 1;
 }
 
 } // namespace detail

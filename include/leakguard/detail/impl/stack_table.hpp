@@ -24,6 +24,7 @@
 #include <atomic>     // std::atomic
 #include <cstddef>    // std::size_t
 #include <cstdint>    // std::uint64_t, std::uintptr_t
+#include <cstring>    // std::memcmp
 #include <new>        // placement new (not a replaceable operator)
 #include <sys/mman.h> // mmap, munmap
 
@@ -56,7 +57,8 @@ struct stack_chunk {
 
 // The bucket heads, in one mapping behind this header.
 struct stack_buckets {
-    std::size_t mask; // bucket count - 1
+    std::size_t count; // a power of two
+    unsigned shift;    // 64 - log2(count): a hash's top bits pick its bucket
     std::size_t bytes; // of the mapping
     std::atomic<const stack_record*>* heads() noexcept {
         return reinterpret_cast<std::atomic<const stack_record*>*>(this + 1);
@@ -79,7 +81,7 @@ public:
         stack_buckets* buckets = bucket_array();
         if (LEAKGUARD_DETAIL_UNLIKELY(!buckets)) return nullptr;
         std::uint64_t const h = hash_frames(frames, depth);
-        std::atomic<const stack_record*>& bucket = buckets->heads()[h & buckets->mask];
+        std::atomic<const stack_record*>& bucket = buckets->heads()[h >> buckets->shift];
 
         const stack_record* head = bucket.load(std::memory_order_acquire);
         if (const stack_record* r = find(head, nullptr, h, frames, depth)) return r;
@@ -120,7 +122,7 @@ public:
         stack_buckets* buckets = buckets_.load(std::memory_order_acquire);
         if (!buckets) return;
         std::atomic<const stack_record*>* heads = buckets->heads();
-        for (std::size_t i = 0; i <= buckets->mask; ++i)
+        for (std::size_t i = 0; i < buckets->count; ++i)
             for (const stack_record* r = heads[i].load(std::memory_order_acquire); r; r = r->next) f(*r);
     }
 
@@ -156,26 +158,19 @@ public:
     std::atomic<bool> exhausted_;
 
 private:
-    static std::uint64_t mix(std::uint64_t x) noexcept {
-        x ^= x >> 31;
-        x *= 0x7FB5D329728EA185ull;
-        x ^= x >> 27;
-        x *= 0x81DADEF4BC2DD44Dull;
-        x ^= x >> 33;
-        return x;
-    }
+    // Each frame is multiplied on its own (the products do not wait on each other, unlike a
+    // running hash) after an xor with its position, so a reordered stack hashes differently;
+    // the sum is mixed once. The bucket is taken from the top bits, the best mixed by a multiply.
     static std::uint64_t hash_frames(void* const* frames, std::size_t depth) noexcept {
-        std::uint64_t h = depth * 0x9E3779B97F4A7C15ull;
+        std::uint64_t sum = depth;
         for (std::size_t i = 0; i < depth; ++i)
-            h = (h ^ reinterpret_cast<std::uintptr_t>(frames[i])) * 0x9E3779B97F4A7C15ull;
-        return mix(h);
+            sum += (reinterpret_cast<std::uintptr_t>(frames[i]) ^ (i * 0xD6E8FEB86659FD93ull)) * 0x9E3779B97F4A7C15ull;
+        sum ^= sum >> 32;
+        return sum * 0xD6E8FEB86659FD93ull;
     }
     static bool same(const stack_record* r, std::uint64_t h, void* const* frames, std::size_t depth) noexcept {
-        if (r->hash != h || r->depth != depth) return false;
-        void* const* f = r->frames();
-        for (std::size_t i = 0; i < depth; ++i)
-            if (f[i] != frames[i]) return false;
-        return true;
+        // memcmp: the C library's is vectorised, and a hit compares every frame.
+        return r->hash == h && r->depth == depth && std::memcmp(r->frames(), frames, depth * sizeof(void*)) == 0;
     }
     static const stack_record* find(const stack_record* from, const stack_record* until, std::uint64_t h,
                                     void* const* frames, std::size_t depth) noexcept {
@@ -198,7 +193,8 @@ private:
         if (mem == MAP_FAILED) return nullptr;
         // Zeroed pages are null heads: std::atomic<T*> has the representation of T*.
         stack_buckets* fresh = ::new (mem) stack_buckets;
-        fresh->mask = count - 1;
+        fresh->count = count;
+        fresh->shift = 64 - log2;
         fresh->bytes = bytes;
         stack_buckets* expected = nullptr;
         if (buckets_.compare_exchange_strong(expected, fresh, std::memory_order_acq_rel)) {
