@@ -14,6 +14,10 @@
 //
 // At exit the blocks still alive are reported (grouped by allocation site) and the exit status
 // becomes 23 (LEAKGUARD_OPTIONS=exitcode=N). See README.md for options and limits.
+//
+// Optionally, before the include, in any file:
+//     #define LEAKGUARD_MAP_MALLOC   // malloc/calloc/realloc/free/strdup/strndup record file:line
+//     #define LEAKGUARD_MAP_NEW      // new-expressions record file:line
 #ifndef LEAKGUARD_LEAKGUARD_HPP_INCLUDED
 #define LEAKGUARD_LEAKGUARD_HPP_INCLUDED
 
@@ -23,6 +27,7 @@
 #include "detail/api.hpp"
 #include "detail/scope.hpp"
 #include "detail/link_check.hpp"
+#include "detail/mapping.hpp"
 
 #endif // LEAKGUARD_LEAKGUARD_HPP_INCLUDED
 
@@ -30,5 +35,15 @@
 // leakguard first and define LEAKGUARD_MAIN before a later include (an adapter header, say).
 #if defined(LEAKGUARD_MAIN) && !defined(LEAKGUARD_DETAIL_IMPLEMENTED)
 #define LEAKGUARD_DETAIL_IMPLEMENTED
+#include "map_pause.hpp" // the implementation is compiled without the mapping macros
 #include "detail/impl/main.hpp"
+#include "map_resume.hpp"
+#endif
+
+// The mapping macros, where asked for (re-included each time: see map_pause.hpp).
+#if defined(LEAKGUARD_MAP_MALLOC)
+#include "detail/map_malloc.hpp"
+#endif
+#if defined(LEAKGUARD_MAP_NEW)
+#include "detail/map_new.hpp"
 #endif

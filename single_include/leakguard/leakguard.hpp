@@ -17,6 +17,10 @@
 //
 // At exit the blocks still alive are reported (grouped by allocation site) and the exit status
 // becomes 23 (LEAKGUARD_OPTIONS=exitcode=N). See README.md for options and limits.
+//
+// Optionally, before the include, in any file:
+//     #define LEAKGUARD_MAP_MALLOC   // malloc/calloc/realloc/free/strdup/strndup record file:line
+//     #define LEAKGUARD_MAP_NEW      // new-expressions record file:line
 #ifndef LEAKGUARD_LEAKGUARD_HPP_INCLUDED
 #define LEAKGUARD_LEAKGUARD_HPP_INCLUDED
 
@@ -58,6 +62,30 @@
 #define LEAKGUARD_DETAIL_ALIGNED_NEW 0
 #endif
 
+// Sanitizers that bring their own allocator, as far as the compiler tells (LeakSanitizer alone
+// does not say: see LEAKGUARD_NO_INTERPOSE below).
+#if defined(__SANITIZE_ADDRESS__) || defined(__SANITIZE_THREAD__)
+#define LEAKGUARD_DETAIL_SANITIZER_ALLOCATOR 1
+#elif defined(__has_feature)
+#if __has_feature(address_sanitizer) || __has_feature(thread_sanitizer) || __has_feature(memory_sanitizer) || \
+    __has_feature(hwaddress_sanitizer)
+#define LEAKGUARD_DETAIL_SANITIZER_ALLOCATOR 1
+#endif
+#endif
+#ifndef LEAKGUARD_DETAIL_SANITIZER_ALLOCATOR
+#define LEAKGUARD_DETAIL_SANITIZER_ALLOCATOR 0
+#endif
+
+// On glibc the LEAKGUARD_MAIN unit defines free/realloc/reallocarray/malloc_usable_size so that
+// tracked C blocks can be released by code that does not see the malloc mapping (see
+// impl/interpose.hpp). Not under a sanitizer, whose runtime frees through `free` before it is set
+// up. -DLEAKGUARD_NO_INTERPOSE turns it off (static linking and -fsanitize=leak need that).
+#if defined(__linux__) && defined(__GLIBC__) && !defined(LEAKGUARD_NO_INTERPOSE) && !LEAKGUARD_DETAIL_SANITIZER_ALLOCATOR
+#define LEAKGUARD_DETAIL_INTERPOSE 1
+#else
+#define LEAKGUARD_DETAIL_INTERPOSE 0
+#endif
+
 #if defined(__cpp_exceptions) || defined(__EXCEPTIONS)
 #define LEAKGUARD_DETAIL_EXCEPTIONS 1
 #else
@@ -96,9 +124,15 @@ enum class block_kind : unsigned char {
     new_array = 2,          // operator new[]
     new_scalar_aligned = 3, // operator new(std::align_val_t)
     new_array_aligned = 4,  // operator new[](std::align_val_t)
+    malloc = 5,             // the C functions, through LEAKGUARD_MAP_MALLOC (see mapping.hpp) ...
+    calloc = 6,
+    realloc = 7,            // ... or a realloc of a tracked block anywhere in the program
+    strdup = 8,
+    strndup = 9,
 };
 
-// The name used in reports and JSON: "new", "new[]", "new(align)", "new[](align)".
+// The name used in reports and JSON: "new", "new[]", "new(align)", "new[](align)", "malloc",
+// "calloc", "realloc", "strdup", "strndup".
 const char* kind_name(block_kind kind) noexcept;
 
 // A source position given by a macro (file:line, function); static storage only.
@@ -338,6 +372,82 @@ __attribute__((used)) int* const link_check =
 } // namespace leakguard
 
 #endif
+// #include "leakguard/detail/mapping.hpp" (inlined)
+// leakguard - in-process memory-leak tracker for C++ (header-only)
+// SPDX-License-Identifier: MIT
+// mapping.hpp: the functions the mapping macros call (LEAKGUARD_MAP_MALLOC, LEAKGUARD_MAP_NEW),
+// declared in every unit so that a unit may turn a mapping on after leakguard was included.
+//
+// The C functions' stand-ins live in the global namespace and are also declared in std, so that
+// `malloc(n)`, `::malloc(n)` and `std::malloc(n)` all work once `malloc` is a macro.
+#ifndef LEAKGUARD_DETAIL_MAPPING_HPP_INCLUDED
+#define LEAKGUARD_DETAIL_MAPPING_HPP_INCLUDED
+
+#include <cstddef> // std::size_t
+
+// Tracked C allocation with the caller's file and line (static storage: __FILE__).
+void* leakguard_map_malloc(std::size_t size, const char* file, int line) noexcept;
+void* leakguard_map_calloc(std::size_t count, std::size_t size, const char* file, int line) noexcept;
+void* leakguard_map_realloc(void* p, std::size_t size, const char* file, int line) noexcept;
+void leakguard_map_free(void* p, const char* file, int line) noexcept;
+char* leakguard_map_strdup(const char* s, const char* file, int line) noexcept;
+char* leakguard_map_strndup(const char* s, std::size_t n, const char* file, int line) noexcept;
+
+namespace std {
+using ::leakguard_map_calloc;
+using ::leakguard_map_free;
+using ::leakguard_map_malloc;
+using ::leakguard_map_realloc;
+using ::leakguard_map_strdup;
+using ::leakguard_map_strndup;
+} // namespace std
+
+namespace leakguard {
+namespace detail {
+
+// Gives the block that `p` (the value of a new-expression) lives in the site file:line, if this
+// thread's operator new handed it out recently; `max_offset` covers the array cookie that a
+// new[] of a type with a destructor puts in front of the elements.
+void locate_new(const void* p, std::size_t max_offset, const char* file, int line) noexcept;
+// Called once by each unit that maps `new`: from then on operator new remembers each thread's
+// last few blocks for locate_new.
+bool enable_new_sites() noexcept;
+
+// `new_site{__FILE__, __LINE__} ->* new T(...)`: applied to the pointer the real new-expression
+// returns, so placement new, nothrow new, array new and class-specific operator new all keep
+// their meaning (the site is recorded only for blocks leakguard handed out).
+struct new_site {
+    const char* file;
+    int line;
+};
+// `*new T` parses as `(*new_site{...}) ->* new T`: this keeps its meaning too.
+struct new_site_deref {
+    const char* file;
+    int line;
+};
+inline new_site_deref operator*(const new_site& s) noexcept { return new_site_deref{s.file, s.line}; }
+
+template <class T>
+T* operator->*(const new_site& s, T* p) noexcept {
+    locate_new(p, alignof(T) > 16 ? alignof(T) : 16, s.file, s.line);
+    return p;
+}
+template <class T>
+T& operator->*(const new_site_deref& s, T* p) noexcept {
+    locate_new(p, alignof(T) > 16 ? alignof(T) : 16, s.file, s.line);
+    return *p;
+}
+
+} // namespace detail
+} // namespace leakguard
+
+// What `new` expands to under LEAKGUARD_MAP_NEW. An unqualified global name, so that `::new`
+// still parses (as `::leakguard_new_site(...) ->* new`).
+inline leakguard::detail::new_site leakguard_new_site(const char* file, int line) noexcept {
+    return leakguard::detail::new_site{file, line};
+}
+
+#endif
 
 #endif // LEAKGUARD_LEAKGUARD_HPP_INCLUDED
 
@@ -345,6 +455,29 @@ __attribute__((used)) int* const link_check =
 // leakguard first and define LEAKGUARD_MAIN before a later include (an adapter header, say).
 #if defined(LEAKGUARD_MAIN) && !defined(LEAKGUARD_DETAIL_IMPLEMENTED)
 #define LEAKGUARD_DETAIL_IMPLEMENTED
+// #include "leakguard/map_pause.hpp" (inlined)
+// leakguard - in-process memory-leak tracker for C++ (header-only)
+// SPDX-License-Identifier: MIT
+// map_pause.hpp: switches the mapping macros (LEAKGUARD_MAP_MALLOC, LEAKGUARD_MAP_NEW) off until
+// <leakguard/map_resume.hpp>. Pairs nest: each saves the macros' current definitions.
+//
+//     #include <leakguard/map_pause.hpp>
+//     #include <third_party/pool.h>       // declares its own operator new and a free() method
+//     #include <leakguard/map_resume.hpp>
+#pragma push_macro("new")
+#pragma push_macro("malloc")
+#pragma push_macro("calloc")
+#pragma push_macro("realloc")
+#pragma push_macro("free")
+#pragma push_macro("strdup")
+#pragma push_macro("strndup")
+#undef new
+#undef malloc
+#undef calloc
+#undef realloc
+#undef free
+#undef strdup
+#undef strndup
 // #include "leakguard/detail/impl/main.hpp" (inlined)
 // leakguard - in-process memory-leak tracker for C++ (header-only)
 // SPDX-License-Identifier: MIT
@@ -370,16 +503,166 @@ __attribute__((used)) int* const link_check =
 #include <sched.h>  // sched_yield
 #include <unistd.h> // write, getpid
 
+// #include "leakguard/detail/impl/libc_functions.hpp" (inlined)
+// leakguard - in-process memory-leak tracker for C++ (header-only)
+// SPDX-License-Identifier: MIT
+// impl/libc_functions.hpp: the C library's own free/realloc/reallocarray/malloc_usable_size.
+//
+// On glibc the LEAKGUARD_MAIN unit defines the program's `free`, `realloc`, `reallocarray` and
+// `malloc_usable_size` (impl/interpose.hpp) so that a tracked block reaching them from code that
+// does not see the malloc mapping (the C library, another unit, a shared library) is released
+// correctly. Everything else goes on to the definition that ours hides, found here:
+//   1. a sanitizer runtime's interceptor (__interceptor_free, ___interceptor_free from LLVM 17):
+//      its `free` is a weak alias that ours replaces, and when the runtime is linked statically
+//      the "next" free would be glibc's, which must never see the sanitizer's memory (interposition
+//      is off under the sanitizers the compiler announces; this is for -fsanitize=leak);
+//   2. otherwise the next definition in lookup order, dlsym(RTLD_NEXT): glibc's, or that of an
+//      allocator loaded with LD_PRELOAD (jemalloc, tcmalloc), or gcc's shared sanitizer runtime;
+//   3. while that lookup runs (dlsym may itself free), glibc's __libc_free / __libc_realloc.
+#ifndef LEAKGUARD_DETAIL_IMPL_LIBC_FUNCTIONS_HPP_INCLUDED
+#define LEAKGUARD_DETAIL_IMPL_LIBC_FUNCTIONS_HPP_INCLUDED
+
+#include <atomic>   // std::atomic
+#include <cstddef>  // std::size_t
+#include <cstdlib>  // std::free, std::realloc
+
+// #include "leakguard/detail/config.hpp" (inlined)
+
+#if LEAKGUARD_DETAIL_INTERPOSE
+#ifndef _GNU_SOURCE
+#define _GNU_SOURCE 1 // RTLD_NEXT
+#endif
+#include <dlfcn.h> // dlsym
+
+extern "C" {
+void __libc_free(void*) noexcept;              // glibc exports these (GLIBC_2.2.5)
+void* __libc_realloc(void*, std::size_t) noexcept;
+// A sanitizer runtime's own functions, when one is linked or preloaded (weak: null otherwise).
+// Found by the dynamic linker at load time: looking them up with dlsym would itself free memory,
+// before the runtime is set up.
+__attribute__((weak)) void __interceptor_free(void*);
+__attribute__((weak)) void* __interceptor_realloc(void*, std::size_t);
+__attribute__((weak)) void ___interceptor_free(void*);
+__attribute__((weak)) void* ___interceptor_realloc(void*, std::size_t);
+}
+#endif
+
+extern "C" {
+// Any sanitizer runtime (ASan, TSan, MSan, LSan) answers whether it handed out a pointer.
+__attribute__((weak)) int __sanitizer_get_ownership(const volatile void* p);
+}
+
 namespace leakguard {
 namespace detail {
 
-// Raw memory. The parentheses keep these calls away from any malloc/free macro.
+using free_function = void (*)(void*);
+using realloc_function = void* (*)(void*, std::size_t);
+using reallocarray_function = void* (*)(void*, std::size_t, std::size_t);
+using usable_size_function = std::size_t (*)(void*);
+
+struct libc_function_table {
+    std::atomic<free_function> free;
+    std::atomic<realloc_function> realloc;
+    std::atomic<reallocarray_function> reallocarray;
+    std::atomic<usable_size_function> usable_size;
+    std::atomic<bool> resolved;
+};
+
+libc_function_table g_libc{};
+
+#if LEAKGUARD_DETAIL_INTERPOSE
+
+// True on a thread that is inside resolve_libc_functions(): a free it causes goes to glibc.
+static thread_local bool t_resolving_libc;
+
+template <class F>
+F function_cast(void* p) noexcept {
+    F f;
+    static_assert(sizeof f == sizeof p, "function and data pointers differ in size");
+    __builtin_memcpy(&f, &p, sizeof f);
+    return f;
+}
+
+template <class F>
+F next_function(F interceptor, F interceptor_llvm17, const char* name) noexcept {
+    if (interceptor) return interceptor;
+    if (interceptor_llvm17) return interceptor_llvm17;
+    return function_cast<F>(dlsym(RTLD_NEXT, name));
+}
+
+LEAKGUARD_DETAIL_NOINLINE inline void resolve_libc_functions() noexcept {
+    t_resolving_libc = true;
+    free_function const f = next_function<free_function>(&__interceptor_free, &___interceptor_free, "free");
+    realloc_function const r = next_function<realloc_function>(&__interceptor_realloc, &___interceptor_realloc, "realloc");
+    reallocarray_function const ra = function_cast<reallocarray_function>(dlsym(RTLD_NEXT, "reallocarray"));
+    usable_size_function const u = function_cast<usable_size_function>(dlsym(RTLD_NEXT, "malloc_usable_size"));
+    g_libc.free.store(f ? f : &__libc_free, std::memory_order_relaxed);
+    g_libc.realloc.store(r ? r : &__libc_realloc, std::memory_order_relaxed);
+    g_libc.reallocarray.store(ra, std::memory_order_relaxed);
+    g_libc.usable_size.store(u, std::memory_order_relaxed);
+    g_libc.resolved.store(true, std::memory_order_release);
+    t_resolving_libc = false;
+}
+
+inline bool libc_functions_ready() noexcept {
+    if (LEAKGUARD_DETAIL_LIKELY(g_libc.resolved.load(std::memory_order_acquire))) return true;
+    if (t_resolving_libc) return false;
+    resolve_libc_functions();
+    return true;
+}
+
+// While the lookup runs: a sanitizer runtime's functions if there is one, else glibc's.
+inline void fallback_free(void* p) noexcept {
+    if (&__interceptor_free) return __interceptor_free(p);
+    if (&___interceptor_free) return ___interceptor_free(p);
+    __libc_free(p);
+}
+inline void* fallback_realloc(void* p, std::size_t n) noexcept {
+    if (&__interceptor_realloc) return __interceptor_realloc(p, n);
+    if (&___interceptor_realloc) return ___interceptor_realloc(p, n);
+    return __libc_realloc(p, n);
+}
+
+inline void libc_free(void* p) noexcept {
+    if (!libc_functions_ready()) return fallback_free(p);
+    g_libc.free.load(std::memory_order_relaxed)(p);
+}
+inline void* libc_realloc(void* p, std::size_t n) noexcept {
+    if (!libc_functions_ready()) return fallback_realloc(p, n);
+    return g_libc.realloc.load(std::memory_order_relaxed)(p, n);
+}
+
+#else // no interposition: the C library's functions are simply the ones in scope
+
+inline void libc_free(void* p) noexcept { (std::free)(p); }
+inline void* libc_realloc(void* p, std::size_t n) noexcept { return (std::realloc)(p, n); }
+
+#endif
+
+// Whether a sanitizer's allocator handed `p` out: then it is not leakguard's block, and the bytes
+// in front of it - which the ownership test reads - may not even be mapped (ThreadSanitizer puts
+// blocks at the start of its regions).
+inline bool sanitizer_owns(const void* p) noexcept {
+    int (*const owns)(const volatile void*) = &__sanitizer_get_ownership;
+    return owns && owns(p) != 0;
+}
+
+} // namespace detail
+} // namespace leakguard
+
+#endif
+
+namespace leakguard {
+namespace detail {
+
+// Raw memory. The parentheses keep these calls away from any malloc/free macro; the free goes
+// straight to the C library's, past leakguard's own definition of `free` (libc_functions.hpp).
 inline void* raw_alloc(std::size_t n) noexcept { return (std::malloc)(n); }
 inline void* raw_alloc_aligned(std::size_t n, std::size_t align) noexcept {
     void* p = nullptr;
     return (posix_memalign)(&p, align, n) == 0 ? p : nullptr;
 }
-inline void raw_free(void* p) noexcept { (std::free)(p); }
+inline void raw_free(void* p) noexcept { libc_free(p); }
 
 inline void cpu_relax() noexcept {
 #if defined(__x86_64__) || defined(__i386__)
@@ -489,6 +772,88 @@ inline int open_for_writing(const char* path) noexcept {
     char full[4096];
     expand_path(path, full, sizeof full);
     return ::open(full, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644);
+}
+
+} // namespace detail
+} // namespace leakguard
+
+#endif
+// #include "leakguard/detail/impl/locations.hpp" (inlined)
+// leakguard - in-process memory-leak tracker for C++ (header-only)
+// SPDX-License-Identifier: MIT
+// impl/locations.hpp: the source positions the mapping macros pass (__FILE__, __LINE__), interned
+// so that a block's 8-byte `site` can point at one shared record per call site.
+//
+// A macro cannot make a static object per call site inside an expression (`malloc(n)` must stay an
+// expression, even at namespace scope), so the position arrives at run time and is looked up here:
+// a fixed hash table of singly linked chains, read without locks, extended with a compare-and-swap
+// on the chain head. Records are never freed (call sites are few and live as long as the program);
+// nothing here takes a lock, so fork() cannot leave one held.
+#ifndef LEAKGUARD_DETAIL_IMPL_LOCATIONS_HPP_INCLUDED
+#define LEAKGUARD_DETAIL_IMPL_LOCATIONS_HPP_INCLUDED
+
+#include <atomic>  // std::atomic
+#include <cstdint> // std::uintptr_t
+
+// #include "leakguard/detail/block_info.hpp" (inlined)
+// #include "leakguard/detail/impl/platform.hpp" (inlined)
+
+namespace leakguard {
+namespace detail {
+
+// source_location comes first so that a record's address is also its source_location's.
+struct location_record {
+    source_location where;       // file and line from the macro; function stays null (see caller)
+    const void* caller;          // a return address into the call site: names its function at report time
+    location_record* next;       // chain of the same hash bucket
+};
+
+constexpr std::size_t location_buckets = 4096;
+
+struct location_table {
+    std::atomic<location_record*> buckets[location_buckets];
+};
+
+location_table g_locations{};
+
+// Set before main() by each unit that maps `new` (impl/map_impl.hpp): operator new then keeps
+// each thread's last blocks in thread_state::recent_new, for locate_new.
+std::atomic<bool> g_new_sites_enabled{};
+
+inline std::size_t location_hash(const char* file, int line) noexcept {
+    std::uint64_t x = reinterpret_cast<std::uintptr_t>(file) ^ (static_cast<std::uint64_t>(static_cast<unsigned>(line)) << 40);
+    x *= 0x9E3779B97F4A7C15ull;
+    return static_cast<std::size_t>(x >> 52) & (location_buckets - 1);
+}
+
+inline location_record* find_location(location_record* r, const char* file, int line) noexcept {
+    for (; r; r = r->next)
+        if (r->where.file == file && r->where.line == line) return r;
+    return nullptr;
+}
+
+// The record for (file, line), created on first use; null only when raw memory runs out. `file`
+// must have static storage (a string literal: __FILE__).
+inline const location_record* intern_location(const char* file, int line, const void* caller) noexcept {
+    std::atomic<location_record*>& head = g_locations.buckets[location_hash(file, line)];
+    location_record* first = head.load(std::memory_order_acquire);
+    if (location_record* r = find_location(first, file, line)) return r;
+    location_record* fresh = static_cast<location_record*>(raw_alloc(sizeof(location_record)));
+    if (!fresh) return nullptr;
+    fresh->where.file = file;
+    fresh->where.line = line;
+    fresh->where.function = nullptr;
+    fresh->caller = caller;
+    for (;;) {
+        fresh->next = first;
+        if (head.compare_exchange_weak(first, fresh, std::memory_order_release, std::memory_order_acquire))
+            return fresh;
+        // Another thread added to this chain meanwhile: it may have added the same position.
+        if (location_record* r = find_location(first, file, line)) {
+            raw_free(fresh);
+            return r;
+        }
+    }
 }
 
 } // namespace detail
@@ -655,6 +1020,8 @@ struct thread_state {
     std::uint64_t seq_end;
     std::uint64_t seq_epoch;     // the g_epoch value the reservation was made under
     std::int64_t pending_bytes;  // live-byte change not yet added to g_live_bytes
+    const void* recent_new[8];   // the last blocks operator new returned (only while new is mapped)
+    unsigned recent_next;        // where the next one goes in recent_new (a ring)
 };
 
 // Sequence numbers: a thread reserves them in chunks, so there is no shared counter on the hot
@@ -925,24 +1292,68 @@ inline int report_fd() noexcept {
 // #include "leakguard/detail/impl/errors.hpp" (inlined)
 // leakguard - in-process memory-leak tracker for C++ (header-only)
 // SPDX-License-Identifier: MIT
-// impl/errors.hpp: heap errors found on the way (bad frees): reported at once, kept for the JSON
-// report and the exit status.
+// impl/errors.hpp: heap errors found on the way (bad frees, mismatched deallocation): kept for the
+// JSON report and the exit status, and printed at once (impl/error_report.hpp).
 #ifndef LEAKGUARD_DETAIL_IMPL_ERRORS_HPP_INCLUDED
 #define LEAKGUARD_DETAIL_IMPL_ERRORS_HPP_INCLUDED
 
 #include <atomic>  // std::atomic
 #include <cstdint> // std::uint64_t
 
+// #include "leakguard/detail/block_info.hpp" (inlined)
 // #include "leakguard/detail/impl/options.hpp" (inlined)
 // #include "leakguard/detail/impl/platform.hpp" (inlined)
 
 namespace leakguard {
 namespace detail {
 
+// How a block is being given back; each form accepts only the block kinds it pairs with.
+enum class dealloc_form : unsigned char {
+    delete_scalar,
+    delete_array,
+    delete_scalar_aligned,
+    delete_array_aligned,
+    c_free,    // free() and realloc(p, 0)
+    c_realloc, // realloc() of a block
+};
+
+inline const char* dealloc_name(dealloc_form form) noexcept {
+    switch (form) {
+    case dealloc_form::delete_scalar: return "delete";
+    case dealloc_form::delete_array: return "delete[]";
+    case dealloc_form::delete_scalar_aligned: return "delete(align)";
+    case dealloc_form::delete_array_aligned: return "delete[](align)";
+    case dealloc_form::c_free: return "free";
+    case dealloc_form::c_realloc: return "realloc";
+    }
+    return "unknown";
+}
+
+inline bool form_matches(block_kind kind, dealloc_form form) noexcept {
+    switch (form) {
+    case dealloc_form::delete_scalar: return kind == block_kind::new_scalar;
+    case dealloc_form::delete_array: return kind == block_kind::new_array;
+    case dealloc_form::delete_scalar_aligned: return kind == block_kind::new_scalar_aligned;
+    case dealloc_form::delete_array_aligned: return kind == block_kind::new_array_aligned;
+    case dealloc_form::c_free:
+    case dealloc_form::c_realloc: return kind >= block_kind::malloc;
+    }
+    return false;
+}
+
 struct error_record {
-    const char* type;    // "double_free", "invalid_free"
+    const char* type;                     // "double_free", "invalid_free", "alloc_dealloc_mismatch"
     const void* address;
-    const void* caller;  // return address into the code that freed
+    dealloc_form form;                    // how the program tried to give it back
+    const void* free_caller;              // return address into the code that freed
+    const source_location* free_location; // file:line when a mapping macro gave it
+    // What is known about the block (only while it is still a live block: mismatch).
+    bool block_known;
+    std::size_t size;
+    block_kind kind;
+    std::uint64_t seq;
+    const void* alloc_caller;
+    const source_location* alloc_location;
 };
 
 constexpr std::size_t max_error_records = 256; // more are counted, not kept
@@ -955,16 +1366,15 @@ struct error_log {
 
 error_log g_errors{};
 
-LEAKGUARD_DETAIL_NOINLINE inline void report_error(const char* type, const void* address,
-                                                   const void* caller) noexcept {
+void print_error(const error_record& e) noexcept; // impl/error_report.hpp
+
+LEAKGUARD_DETAIL_NOINLINE inline void report_error(const error_record& e) noexcept {
     std::uint64_t const n = g_errors.count.fetch_add(1, std::memory_order_relaxed);
     if (n < max_error_records) {
         lock_guard hold(g_errors.lock);
-        g_errors.records[n] = error_record{type, address, caller};
+        g_errors.records[n] = e;
     }
-    fd_writer out(report_fd());
-    out.printf("leakguard: error: %s of %p (freed from %p); the pointer was left alone and the "
-               "program goes on\n", type, address, caller);
+    print_error(e);
 }
 
 } // namespace detail
@@ -986,6 +1396,7 @@ LEAKGUARD_DETAIL_NOINLINE inline void report_error(const char* type, const void*
 
 // #include "leakguard/detail/impl/block.hpp" (inlined)
 // #include "leakguard/detail/impl/errors.hpp" (inlined)
+// #include "leakguard/detail/impl/locations.hpp" (inlined)
 // #include "leakguard/detail/impl/options.hpp" (inlined)
 // #include "leakguard/detail/impl/platform.hpp" (inlined)
 // #include "leakguard/detail/impl/registry.hpp" (inlined)
@@ -1072,15 +1483,65 @@ inline void* allocate(std::size_t size, std::size_t align, block_kind kind, cons
     return user_of(h);
 }
 
-// Gives a block back. Pointers that are not live leakguard blocks are reported and left alone:
-// passing them on could corrupt the heap.
-inline void release(void* p, const void* caller) noexcept {
-    if (!p) return;
-    block_header* h = header_of(p);
-    if (LEAKGUARD_DETAIL_UNLIKELY(!is_live_block(p))) {
-        report_error(cookie_in_front_of(p) == freed_cookie_for(h) ? "double_free" : "invalid_free", p, caller);
-        return;
+// A block's allocation site for an error report: its location record's, or its return address.
+inline void site_of(const block_header* h, const void*& caller, const source_location*& location) noexcept {
+    if (flags_of(h) & flag_has_location) {
+        const location_record* r = static_cast<const location_record*>(h->site);
+        caller = r->caller;
+        location = &r->where;
+    } else {
+        caller = h->site;
+        location = nullptr;
     }
+}
+
+// `file` and `line` come from a mapping macro (null when the free was not mapped).
+inline error_record free_error(const char* type, const void* p, const void* caller, dealloc_form form,
+                               const char* file, int line) noexcept {
+    error_record e = error_record();
+    e.type = type;
+    e.address = p;
+    e.form = form;
+    e.free_caller = caller;
+    const location_record* where = file ? intern_location(file, line, caller) : nullptr;
+    e.free_location = where ? &where->where : nullptr;
+    return e;
+}
+
+// A pointer that is not a live leakguard block reached delete or free: a double free when its
+// cookie says leakguard released it, an invalid free otherwise. Reported, and left alone.
+LEAKGUARD_DETAIL_NOINLINE inline void report_bad_free(const void* p, const void* caller, dealloc_form form,
+                                                      const char* file = nullptr, int line = 0) noexcept {
+    bool const freed = cookie_in_front_of(p) == freed_cookie_for(header_of(p));
+    report_error(free_error(freed ? "double_free" : "invalid_free", p, caller, form, file, line));
+}
+
+LEAKGUARD_DETAIL_NOINLINE inline void report_mismatch(const block_header* h, const void* caller, dealloc_form form,
+                                                      const char* file = nullptr, int line = 0) noexcept {
+    error_record e = free_error("alloc_dealloc_mismatch", reinterpret_cast<const char*>(h) + header_size, caller,
+                                form, file, line);
+    e.block_known = true;
+    e.size = size_of(h);
+    e.kind = kind_of(h);
+    e.seq = seq_of(h);
+    site_of(h, e.alloc_caller, e.alloc_location);
+    report_error(e);
+}
+
+// The ring of this thread's last operator new blocks (see locate_new in impl/map_impl.hpp).
+inline void remember_new(void* user) noexcept {
+    thread_state& t = t_state;
+    t.recent_new[t.recent_next++ % 8] = user;
+}
+inline void forget_new(const void* user) noexcept {
+    thread_state& t = t_state;
+    for (const void*& r : t.recent_new)
+        if (r == user) r = nullptr;
+}
+
+// Gives a live block back: unlinks it and returns its memory to the C library.
+inline void release_live(block_header* h) noexcept {
+    if (LEAKGUARD_DETAIL_UNLIKELY(g_new_sites_enabled.load(std::memory_order_relaxed))) forget_new(user_of(h));
     if (flags_of(h) & flag_linked) {
         shard* s = g_registry.shards[shard_of(h)];
         std::int64_t const size = static_cast<std::int64_t>(size_of(h));
@@ -1100,6 +1561,34 @@ inline void release(void* p, const void* caller) noexcept {
     raw_free(reinterpret_cast<char*>(h) - padding_for(align));
 }
 
+// Gives a block back through `form` (delete, delete[], free ...). Pointers that are not live
+// leakguard blocks are reported and left alone: passing them on could corrupt the heap. A block
+// given back through the wrong form is reported and then released all the same (leakguard knows
+// how it was allocated, so that is safe).
+inline void release(void* p, const void* caller, dealloc_form form, const char* file = nullptr, int line = 0) noexcept {
+    if (!p) return;
+#if LEAKGUARD_DETAIL_SANITIZER_ALLOCATOR
+    if (sanitizer_owns(p)) return report_error(free_error("invalid_free", p, caller, form, file, line));
+#endif
+    block_header* h = header_of(p);
+    if (LEAKGUARD_DETAIL_UNLIKELY(!is_live_block(p))) return report_bad_free(p, caller, form, file, line);
+    if (LEAKGUARD_DETAIL_UNLIKELY(!form_matches(kind_of(h), form))) report_mismatch(h, caller, form, file, line);
+    release_live(h);
+}
+
+// free() of any pointer: leakguard's blocks are released; a pointer leakguard released before is
+// a double free; anything else belongs to the C library (or another allocator) and goes there.
+inline void release_c(void* p, const void* caller, const char* file, int line) noexcept {
+    if (!p) return;
+    if (LEAKGUARD_DETAIL_UNLIKELY(sanitizer_owns(p))) return libc_free(p);
+    block_header* h = header_of(p);
+    std::uint32_t const cookie = cookie_in_front_of(p);
+    if (cookie == cookie_for(h)) return release(p, caller, dealloc_form::c_free, file, line);
+    if (LEAKGUARD_DETAIL_UNLIKELY(cookie == freed_cookie_for(h)))
+        return report_bad_free(p, caller, dealloc_form::c_free, file, line);
+    libc_free(p);
+}
+
 } // namespace detail
 } // namespace leakguard
 
@@ -1116,6 +1605,7 @@ inline void release(void* p, const void* caller) noexcept {
 #include <cstdint>   // std::uint64_t
 
 // #include "leakguard/detail/impl/block.hpp" (inlined)
+// #include "leakguard/detail/impl/locations.hpp" (inlined)
 // #include "leakguard/detail/impl/registry.hpp" (inlined)
 
 namespace leakguard {
@@ -1135,9 +1625,12 @@ inline block_info info_of(const block_header* h) noexcept {
     b.kind = kind_of(h);
     b.seq = seq_of(h);
     b.thread = h->thread;
+    // A located block's site is its call site's location_record, which keeps a return address
+    // into that call site too (for the function's name).
     bool const located = (flags_of(h) & flag_has_location) != 0;
-    b.caller = located ? nullptr : h->site;
-    b.location = located ? static_cast<const source_location*>(h->site) : nullptr;
+    const location_record* record = located ? static_cast<const location_record*>(h->site) : nullptr;
+    b.caller = record ? record->caller : h->site;
+    b.location = record ? &record->where : nullptr;
     return b;
 }
 
@@ -1959,18 +2452,20 @@ inline leak_group* group_by_site(block_list& list, std::size_t& group_count) noe
     return groups;
 }
 
-// One line naming where a block was allocated: file:line when a macro said so, otherwise the
-// function (when exported) and module+offset of the return address.
+// One line naming where a block was allocated: file:line when a macro said so (and the function
+// its return address lies in), otherwise the function, file:line and module+offset of the return
+// address.
 inline void describe_site(const block_info& b, char* out, std::size_t size) noexcept {
+    symbol_info sym;
+    symbolize(b.caller, sym);
     if (b.location) {
-        if (b.location->function && b.location->function[0])
-            std::snprintf(out, size, "%s:%d in %s", b.location->file, b.location->line, b.location->function);
+        const char* function = b.location->function && b.location->function[0] ? b.location->function : sym.function;
+        if (function[0])
+            std::snprintf(out, size, "%s:%d in %s", b.location->file, b.location->line, function);
         else
             std::snprintf(out, size, "%s:%d", b.location->file, b.location->line);
         return;
     }
-    symbol_info sym;
-    symbolize(b.caller, sym);
     char where[600] = "";
     if (sym.file[0]) std::snprintf(where, sizeof where, " %s:%u", sym.file, sym.line);
     if (sym.module[0] && sym.function[0])
@@ -2034,6 +2529,8 @@ inline void json_address(fd_writer& out, const void* p) noexcept {
     out.printf("\"0x%lx\"", static_cast<unsigned long>(reinterpret_cast<std::uintptr_t>(p)));
 }
 
+void write_json_errors(fd_writer& out) noexcept; // impl/error_report.hpp
+
 inline void write_json(fd_writer& out, const block_list& list, const leak_group* groups,
                        std::size_t group_count, const statistics& st) noexcept {
     out.printf("{\"version\":1,\"tool\":\"leakguard\",\"tool_version\":\"%s\",\n", LEAKGUARD_VERSION_STRING);
@@ -2048,7 +2545,7 @@ inline void write_json(fd_writer& out, const block_list& list, const leak_group*
         const leak_group& grp = groups[g];
         const block_info& lead = list.items[grp.first];
         symbol_info sym;
-        symbolize(lead.location ? nullptr : lead.caller, sym);
+        symbolize(lead.caller, sym);
         for (std::size_t i = grp.first; i < grp.first + grp.count; ++i) {
             const block_info& b = list.items[i];
             out.put(first_leak ? "\n" : ",\n");
@@ -2062,7 +2559,7 @@ inline void write_json(fd_writer& out, const block_list& list, const leak_group*
             else if (sym.file[0]) out.printf(",\"line\":%u", sym.line);
             else out.put(",\"line\":null");
             out.put(",\"function\":");
-            if (b.location && b.location->function) json_string(out, b.location->function);
+            if (b.location && b.location->function && b.location->function[0]) json_string(out, b.location->function);
             else json_string(out, sym.function[0] ? sym.function : nullptr);
             out.put(",\"caller\":");
             if (b.caller) json_address(out, b.caller);
@@ -2088,21 +2585,7 @@ inline void write_json(fd_writer& out, const block_list& list, const leak_group*
         }
     }
     out.put("],\n\"errors\":[");
-    {
-        lock_guard hold(g_errors.lock);
-        std::uint64_t const total = g_errors.count.load(std::memory_order_relaxed);
-        std::size_t const kept = total < max_error_records ? static_cast<std::size_t>(total) : max_error_records;
-        for (std::size_t i = 0; i < kept; ++i) {
-            const error_record& e = g_errors.records[i];
-            out.put(i ? ",\n{\"type\":" : "\n{\"type\":");
-            json_string(out, e.type);
-            out.put(",\"address\":");
-            json_address(out, e.address);
-            out.put(",\"free_caller\":");
-            json_address(out, e.caller);
-            out.put("}");
-        }
-    }
+    write_json_errors(out);
     out.put("]}\n");
 }
 
@@ -2158,6 +2641,90 @@ inline report_outcome write_report(const char* when) noexcept {
     raw_free(groups);
     raw_free(list.items);
     return outcome;
+}
+
+} // namespace detail
+} // namespace leakguard
+
+#endif
+// #include "leakguard/detail/impl/error_report.hpp" (inlined)
+// leakguard - in-process memory-leak tracker for C++ (header-only)
+// SPDX-License-Identifier: MIT
+// impl/error_report.hpp: how a heap error reads - printed at once, from inside the delete or free
+// that found it (so with tracking suspended), and as an entry of the JSON report's "errors".
+#ifndef LEAKGUARD_DETAIL_IMPL_ERROR_REPORT_HPP_INCLUDED
+#define LEAKGUARD_DETAIL_IMPL_ERROR_REPORT_HPP_INCLUDED
+
+#include <cstdio> // std::snprintf
+
+// #include "leakguard/detail/impl/allocator.hpp" (inlined)
+// #include "leakguard/detail/impl/errors.hpp" (inlined)
+// #include "leakguard/detail/impl/report.hpp" (inlined)
+// #include "leakguard/detail/impl/symbolize.hpp" (inlined)
+
+namespace leakguard {
+namespace detail {
+
+// describe_site() for a (return address, location) pair.
+inline void describe_code(const void* caller, const source_location* location, char* out, std::size_t size) noexcept {
+    block_info b = block_info();
+    b.caller = caller;
+    b.location = location;
+    describe_site(b, out, size);
+}
+
+void print_error(const error_record& e) noexcept {
+    busy_section busy;
+    char freed_at[1200];
+    describe_code(e.free_caller, e.free_location, freed_at, sizeof freed_at);
+    fd_writer out(report_fd());
+    if (e.block_known) {
+        char allocated_at[1200];
+        describe_code(e.alloc_caller, e.alloc_location, allocated_at, sizeof allocated_at);
+        out.printf("leakguard: error: %s: %zu bytes at %p (#%llu) allocated by %s at %s, given back by %s at %s; "
+                   "released all the same and the program goes on\n",
+                   e.type, e.size, e.address, static_cast<unsigned long long>(e.seq), kind_name(e.kind), allocated_at,
+                   dealloc_name(e.form), freed_at);
+    } else {
+        out.printf("leakguard: error: %s of %p by %s at %s; the pointer was left alone and the program goes on\n",
+                   e.type, e.address, dealloc_name(e.form), freed_at);
+    }
+}
+
+// "<prefix>file", "<prefix>line" and "<prefix>function" of a site, as JSON members.
+inline void json_site(fd_writer& out, const char* prefix, const void* caller, const source_location* location) noexcept {
+    symbol_info sym;
+    symbolize(caller, sym);
+    out.printf(",\"%sfile\":", prefix);
+    json_string(out, location ? location->file : (sym.file[0] ? sym.file : nullptr));
+    if (location) out.printf(",\"%sline\":%d", prefix, location->line);
+    else if (sym.file[0]) out.printf(",\"%sline\":%u", prefix, sym.line);
+    else out.printf(",\"%sline\":null", prefix);
+    out.printf(",\"%sfunction\":", prefix);
+    json_string(out, sym.function[0] ? sym.function : nullptr);
+}
+
+void write_json_errors(fd_writer& out) noexcept {
+    lock_guard hold(g_errors.lock);
+    std::uint64_t const total = g_errors.count.load(std::memory_order_relaxed);
+    std::size_t const kept = total < max_error_records ? static_cast<std::size_t>(total) : max_error_records;
+    for (std::size_t i = 0; i < kept; ++i) {
+        const error_record& e = g_errors.records[i];
+        out.put(i ? ",\n{\"type\":" : "\n{\"type\":");
+        json_string(out, e.type);
+        out.put(",\"address\":");
+        json_address(out, e.address);
+        if (e.block_known) {
+            out.printf(",\"size\":%zu,\"kind\":\"%s\",\"seq\":%llu", e.size, kind_name(e.kind),
+                       static_cast<unsigned long long>(e.seq));
+            json_site(out, "alloc_", e.alloc_caller, e.alloc_location);
+        }
+        out.printf(",\"free_form\":\"%s\"", dealloc_name(e.form));
+        json_site(out, "free_", e.free_caller, e.free_location);
+        out.put(",\"free_caller\":");
+        json_address(out, e.free_caller);
+        out.put("}");
+    }
 }
 
 } // namespace detail
@@ -2360,6 +2927,11 @@ const char* kind_name(block_kind kind) noexcept {
     case block_kind::new_array: return "new[]";
     case block_kind::new_scalar_aligned: return "new(align)";
     case block_kind::new_array_aligned: return "new[](align)";
+    case block_kind::malloc: return "malloc";
+    case block_kind::calloc: return "calloc";
+    case block_kind::realloc: return "realloc";
+    case block_kind::strdup: return "strdup";
+    case block_kind::strndup: return "strndup";
     }
     return "unknown";
 }
@@ -2382,7 +2954,7 @@ bool set_options(const char* list) noexcept {
 
 bool ignore(const void* p) noexcept {
     if (!p) return false;
-    if (!detail::is_live_block(p)) return false;
+    if (detail::sanitizer_owns(p) || !detail::is_live_block(p)) return false;
     detail::block_header* h = detail::header_of(p);
     if (!(detail::flags_of(h) & detail::flag_linked)) return true; // never reported anyway
     detail::shard* s = detail::g_registry.shards[detail::shard_of(h)];
@@ -2493,7 +3065,10 @@ namespace detail {
 // with no handler, throw std::bad_alloc. Size 0 gets a unique block (its header makes it non-empty).
 inline void* new_or_throw(std::size_t size, std::size_t align, block_kind kind, const void* caller) {
     for (;;) {
-        if (void* p = allocate(size, align, kind, caller, 0)) return p;
+        if (void* p = allocate(size, align, kind, caller, 0)) {
+            if (LEAKGUARD_DETAIL_UNLIKELY(g_new_sites_enabled.load(std::memory_order_relaxed))) remember_new(p);
+            return p;
+        }
         std::new_handler handler = std::get_new_handler();
 #if LEAKGUARD_DETAIL_EXCEPTIONS
         if (!handler) throw std::bad_alloc();
@@ -2514,7 +3089,10 @@ inline void* new_or_null(std::size_t size, std::size_t align, block_kind kind, c
     }
 #else
     for (;;) {
-        if (void* p = allocate(size, align, kind, caller, 0)) return p;
+        if (void* p = allocate(size, align, kind, caller, 0)) {
+            if (LEAKGUARD_DETAIL_UNLIKELY(g_new_sites_enabled.load(std::memory_order_relaxed))) remember_new(p);
+            return p;
+        }
         std::new_handler handler = std::get_new_handler();
         if (!handler) return nullptr;
         handler();
@@ -2541,22 +3119,22 @@ LEAKGUARD_DETAIL_OP void* operator new[](std::size_t size, const std::nothrow_t&
     return leakguard::detail::new_or_null(size, 0, leakguard::block_kind::new_array, LEAKGUARD_DETAIL_CALLER);
 }
 LEAKGUARD_DETAIL_OP void operator delete(void* p) noexcept {
-    leakguard::detail::release(p, LEAKGUARD_DETAIL_CALLER);
+    leakguard::detail::release(p, LEAKGUARD_DETAIL_CALLER, leakguard::detail::dealloc_form::delete_scalar);
 }
 LEAKGUARD_DETAIL_OP void operator delete[](void* p) noexcept {
-    leakguard::detail::release(p, LEAKGUARD_DETAIL_CALLER);
+    leakguard::detail::release(p, LEAKGUARD_DETAIL_CALLER, leakguard::detail::dealloc_form::delete_array);
 }
 LEAKGUARD_DETAIL_OP void operator delete(void* p, const std::nothrow_t&) noexcept {
-    leakguard::detail::release(p, LEAKGUARD_DETAIL_CALLER);
+    leakguard::detail::release(p, LEAKGUARD_DETAIL_CALLER, leakguard::detail::dealloc_form::delete_scalar);
 }
 LEAKGUARD_DETAIL_OP void operator delete[](void* p, const std::nothrow_t&) noexcept {
-    leakguard::detail::release(p, LEAKGUARD_DETAIL_CALLER);
+    leakguard::detail::release(p, LEAKGUARD_DETAIL_CALLER, leakguard::detail::dealloc_form::delete_array);
 }
 LEAKGUARD_DETAIL_OP void operator delete(void* p, std::size_t) noexcept {
-    leakguard::detail::release(p, LEAKGUARD_DETAIL_CALLER);
+    leakguard::detail::release(p, LEAKGUARD_DETAIL_CALLER, leakguard::detail::dealloc_form::delete_scalar);
 }
 LEAKGUARD_DETAIL_OP void operator delete[](void* p, std::size_t) noexcept {
-    leakguard::detail::release(p, LEAKGUARD_DETAIL_CALLER);
+    leakguard::detail::release(p, LEAKGUARD_DETAIL_CALLER, leakguard::detail::dealloc_form::delete_array);
 }
 
 #if LEAKGUARD_DETAIL_ALIGNED_NEW
@@ -2577,27 +3155,268 @@ LEAKGUARD_DETAIL_OP void* operator new[](std::size_t size, std::align_val_t alig
                                           leakguard::block_kind::new_array_aligned, LEAKGUARD_DETAIL_CALLER);
 }
 LEAKGUARD_DETAIL_OP void operator delete(void* p, std::align_val_t) noexcept {
-    leakguard::detail::release(p, LEAKGUARD_DETAIL_CALLER);
+    leakguard::detail::release(p, LEAKGUARD_DETAIL_CALLER, leakguard::detail::dealloc_form::delete_scalar_aligned);
 }
 LEAKGUARD_DETAIL_OP void operator delete[](void* p, std::align_val_t) noexcept {
-    leakguard::detail::release(p, LEAKGUARD_DETAIL_CALLER);
+    leakguard::detail::release(p, LEAKGUARD_DETAIL_CALLER, leakguard::detail::dealloc_form::delete_array_aligned);
 }
 LEAKGUARD_DETAIL_OP void operator delete(void* p, std::align_val_t, const std::nothrow_t&) noexcept {
-    leakguard::detail::release(p, LEAKGUARD_DETAIL_CALLER);
+    leakguard::detail::release(p, LEAKGUARD_DETAIL_CALLER, leakguard::detail::dealloc_form::delete_scalar_aligned);
 }
 LEAKGUARD_DETAIL_OP void operator delete[](void* p, std::align_val_t, const std::nothrow_t&) noexcept {
-    leakguard::detail::release(p, LEAKGUARD_DETAIL_CALLER);
+    leakguard::detail::release(p, LEAKGUARD_DETAIL_CALLER, leakguard::detail::dealloc_form::delete_array_aligned);
 }
 LEAKGUARD_DETAIL_OP void operator delete(void* p, std::size_t, std::align_val_t) noexcept {
-    leakguard::detail::release(p, LEAKGUARD_DETAIL_CALLER);
+    leakguard::detail::release(p, LEAKGUARD_DETAIL_CALLER, leakguard::detail::dealloc_form::delete_scalar_aligned);
 }
 LEAKGUARD_DETAIL_OP void operator delete[](void* p, std::size_t, std::align_val_t) noexcept {
-    leakguard::detail::release(p, LEAKGUARD_DETAIL_CALLER);
+    leakguard::detail::release(p, LEAKGUARD_DETAIL_CALLER, leakguard::detail::dealloc_form::delete_array_aligned);
 }
 #endif
 
 #undef LEAKGUARD_DETAIL_OP
 #undef LEAKGUARD_DETAIL_CALLER
+
+#endif
+// #include "leakguard/detail/impl/c_alloc.hpp" (inlined)
+// leakguard - in-process memory-leak tracker for C++ (header-only)
+// SPDX-License-Identifier: MIT
+// impl/c_alloc.hpp: tracked malloc-family blocks with the C semantics - errno ENOMEM on failure,
+// calloc's overflow check and zeroing, realloc's copy, glibc's realloc(p, 0) (frees p, returns
+// NULL) - shared by the mapping macros (impl/map_impl.hpp) and the program's own free/realloc
+// (impl/interpose.hpp).
+#ifndef LEAKGUARD_DETAIL_IMPL_C_ALLOC_HPP_INCLUDED
+#define LEAKGUARD_DETAIL_IMPL_C_ALLOC_HPP_INCLUDED
+
+#include <cerrno>  // errno, ENOMEM
+#include <cstring> // std::memcpy
+
+// #include "leakguard/detail/impl/allocator.hpp" (inlined)
+// #include "leakguard/detail/impl/locations.hpp" (inlined)
+
+namespace leakguard {
+namespace detail {
+
+// A tracked C block whose site is file:line when a macro gave them, else the return address.
+inline void* c_allocate(std::size_t size, block_kind kind, const void* caller, const char* file, int line) noexcept {
+    const location_record* where = file ? intern_location(file, line, caller) : nullptr;
+    void* p = where ? allocate(size, 0, kind, where, flag_has_location) : allocate(size, 0, kind, caller, 0);
+    if (LEAKGUARD_DETAIL_UNLIKELY(!p)) errno = ENOMEM;
+    return p;
+}
+
+// realloc() of a live tracked block: a new block (kind realloc, this call's site) with the old
+// contents, then the old block released. On failure the old block is left as it was. A realloc of
+// a block from new is reported as a mismatch, and done all the same.
+inline void* realloc_tracked(void* p, std::size_t size, const void* caller, const char* file, int line) noexcept {
+    block_header* h = header_of(p);
+    if (LEAKGUARD_DETAIL_UNLIKELY(!form_matches(kind_of(h), dealloc_form::c_realloc)))
+        report_mismatch(h, caller, dealloc_form::c_realloc, file, line);
+    if (size == 0) { // glibc: realloc(p, 0) frees p and returns NULL
+        release_live(h);
+        return nullptr;
+    }
+    void* q = c_allocate(size, block_kind::realloc, caller, file, line);
+    if (!q) return nullptr;
+    std::size_t const old = size_of(h);
+    std::memcpy(q, p, old < size ? old : size);
+    release_live(h);
+    return q;
+}
+
+// realloc() of any pointer: null is a new block; leakguard's blocks are reallocated as above; a
+// pointer leakguard released before is a double free (reported; NULL and errno EINVAL); any other
+// pointer belongs to the C library and goes there, untracked.
+inline void* realloc_any(void* p, std::size_t size, const void* caller, const char* file, int line) noexcept {
+    if (!p) return c_allocate(size, block_kind::realloc, caller, file, line);
+    if (LEAKGUARD_DETAIL_UNLIKELY(sanitizer_owns(p))) return libc_realloc(p, size);
+    block_header* h = header_of(p);
+    std::uint32_t const cookie = cookie_in_front_of(p);
+    if (cookie == cookie_for(h)) return realloc_tracked(p, size, caller, file, line);
+    if (LEAKGUARD_DETAIL_UNLIKELY(cookie == freed_cookie_for(h))) {
+        report_bad_free(p, caller, dealloc_form::c_realloc, file, line);
+        errno = EINVAL;
+        return nullptr;
+    }
+    return libc_realloc(p, size);
+}
+
+} // namespace detail
+} // namespace leakguard
+
+#endif
+// #include "leakguard/detail/impl/map_impl.hpp" (inlined)
+// leakguard - in-process memory-leak tracker for C++ (header-only)
+// SPDX-License-Identifier: MIT
+// impl/map_impl.hpp: what the mapping macros call (declared in detail/mapping.hpp).
+//
+// Each entry point is noinline so that __builtin_return_address(0) lies in the calling function:
+// the report names that function next to the macro's file:line.
+#ifndef LEAKGUARD_DETAIL_IMPL_MAP_IMPL_HPP_INCLUDED
+#define LEAKGUARD_DETAIL_IMPL_MAP_IMPL_HPP_INCLUDED
+
+#include <cstdint> // SIZE_MAX, std::uintptr_t
+#include <cstring> // std::memcpy, std::memset, std::strlen
+
+// #include "leakguard/detail/mapping.hpp" (inlined)
+// #include "leakguard/detail/impl/allocator.hpp" (inlined)
+// #include "leakguard/detail/impl/c_alloc.hpp" (inlined)
+// #include "leakguard/detail/impl/locations.hpp" (inlined)
+
+#define LEAKGUARD_DETAIL_MAPPED LEAKGUARD_DETAIL_NOINLINE __attribute__((used))
+#define LEAKGUARD_DETAIL_CALLER __builtin_return_address(0)
+
+LEAKGUARD_DETAIL_MAPPED void* leakguard_map_malloc(std::size_t size, const char* file, int line) noexcept {
+    return leakguard::detail::c_allocate(size, leakguard::block_kind::malloc, LEAKGUARD_DETAIL_CALLER, file, line);
+}
+
+LEAKGUARD_DETAIL_MAPPED void* leakguard_map_calloc(std::size_t count, std::size_t size, const char* file,
+                                                   int line) noexcept {
+    if (size != 0 && count > SIZE_MAX / size) { // count * size would wrap
+        errno = ENOMEM;
+        return nullptr;
+    }
+    void* p = leakguard::detail::c_allocate(count * size, leakguard::block_kind::calloc, LEAKGUARD_DETAIL_CALLER, file, line);
+    if (p) std::memset(p, 0, count * size);
+    return p;
+}
+
+LEAKGUARD_DETAIL_MAPPED void* leakguard_map_realloc(void* p, std::size_t size, const char* file, int line) noexcept {
+    return leakguard::detail::realloc_any(p, size, LEAKGUARD_DETAIL_CALLER, file, line);
+}
+
+LEAKGUARD_DETAIL_MAPPED void leakguard_map_free(void* p, const char* file, int line) noexcept {
+    leakguard::detail::release_c(p, LEAKGUARD_DETAIL_CALLER, file, line);
+}
+
+LEAKGUARD_DETAIL_MAPPED char* leakguard_map_strdup(const char* s, const char* file, int line) noexcept {
+    std::size_t const n = std::strlen(s) + 1;
+    char* p = static_cast<char*>(leakguard::detail::c_allocate(n, leakguard::block_kind::strdup, LEAKGUARD_DETAIL_CALLER, file, line));
+    if (p) std::memcpy(p, s, n);
+    return p;
+}
+
+LEAKGUARD_DETAIL_MAPPED char* leakguard_map_strndup(const char* s, std::size_t n, const char* file, int line) noexcept {
+    std::size_t len = 0;
+    while (len < n && s[len]) ++len; // strnlen: reads no further than n bytes
+    char* p = static_cast<char*>(leakguard::detail::c_allocate(len + 1, leakguard::block_kind::strndup, LEAKGUARD_DETAIL_CALLER, file, line));
+    if (p) {
+        std::memcpy(p, s, len);
+        p[len] = '\0';
+    }
+    return p;
+}
+
+namespace leakguard {
+namespace detail {
+
+bool enable_new_sites() noexcept {
+    g_new_sites_enabled.store(true, std::memory_order_relaxed);
+    return true;
+}
+
+// Looks for the block behind `p` among this thread's last operator new blocks, comparing addresses
+// only: `p` may be anything a new-expression returns (placement new into a buffer on the stack, a
+// class's own pool), so nothing around it is read unless it is one of those blocks.
+void locate_new(const void* p, std::size_t max_offset, const char* file, int line) noexcept {
+    if (!p) return;
+    thread_state& t = t_state;
+    std::uintptr_t const value = reinterpret_cast<std::uintptr_t>(p);
+    for (unsigned k = 1; k <= 8; ++k) {
+        const void*& slot = t.recent_new[(t.recent_next - k) % 8];
+        std::uintptr_t const block = reinterpret_cast<std::uintptr_t>(slot);
+        if (!slot || value < block || value - block > max_offset) continue;
+        block_header* h = header_of(slot);
+        slot = nullptr;
+        unsigned const flags = flags_of(h);
+        if (flags & flag_has_location) return;
+        const location_record* where = intern_location(file, line, h->site);
+        if (!where) return;
+        // A scope or report on another thread may be reading this header: change it under the lock.
+        shard* s = (flags & flag_linked) ? g_registry.shards[shard_of(h)] : nullptr;
+        if (s) lock_shard(s);
+        h->site = where;
+        add_flags(h, flag_has_location);
+        if (s) unlock_shard(s);
+        return;
+    }
+}
+
+} // namespace detail
+} // namespace leakguard
+
+#undef LEAKGUARD_DETAIL_CALLER
+#undef LEAKGUARD_DETAIL_MAPPED
+
+#endif
+// #include "leakguard/detail/impl/interpose.hpp" (inlined)
+// leakguard - in-process memory-leak tracker for C++ (header-only)
+// SPDX-License-Identifier: MIT
+// impl/interpose.hpp: the program's own free, realloc, reallocarray and malloc_usable_size.
+//
+// A block from a mapped malloc can end up in code that never saw the mapping: getline() growing
+// it, a C library taking ownership, another unit's plain free(). On glibc an executable's
+// definition of these functions takes precedence over the C library's for every caller in the
+// process, the C library included (glibc supports replacing its allocator this way), so they are
+// defined here: leakguard's blocks (told apart by the cookie in the 8 bytes before the pointer,
+// which for any pointer malloc returned holds glibc's chunk size, always readable, never with bit
+// 3 set - see impl/block.hpp) are released or reallocated with their records; every other pointer
+// goes on to the C library (impl/libc_functions.hpp). malloc, calloc and the other allocating
+// functions are not replaced: only functions that take a pointer need to know leakguard's blocks.
+//
+// Off with -DLEAKGUARD_NO_INTERPOSE (then a mapped block must be freed by mapped code) and on
+// platforms other than glibc.
+#ifndef LEAKGUARD_DETAIL_IMPL_INTERPOSE_HPP_INCLUDED
+#define LEAKGUARD_DETAIL_IMPL_INTERPOSE_HPP_INCLUDED
+
+// #include "leakguard/detail/config.hpp" (inlined)
+
+#if LEAKGUARD_DETAIL_INTERPOSE
+
+#include <cerrno>  // errno, ENOMEM
+#include <cstdint> // SIZE_MAX
+#include <cstdlib> // the C library's declarations, which these definitions must match
+
+// #include "leakguard/detail/impl/allocator.hpp" (inlined)
+// #include "leakguard/detail/impl/c_alloc.hpp" (inlined)
+// #include "leakguard/detail/impl/libc_functions.hpp" (inlined)
+
+#define LEAKGUARD_DETAIL_INTERPOSED LEAKGUARD_DETAIL_NOINLINE __attribute__((used, visibility("default")))
+
+extern "C" {
+
+LEAKGUARD_DETAIL_INTERPOSED void free(void* p) noexcept {
+    leakguard::detail::release_c(p, __builtin_return_address(0), nullptr, 0);
+}
+
+LEAKGUARD_DETAIL_INTERPOSED void* realloc(void* p, std::size_t size) noexcept {
+    // realloc(NULL, n) from code that does not map malloc is that code's malloc: the C library's.
+    if (!p) return leakguard::detail::libc_realloc(p, size);
+    return leakguard::detail::realloc_any(p, size, __builtin_return_address(0), nullptr, 0);
+}
+
+LEAKGUARD_DETAIL_INTERPOSED void* reallocarray(void* p, std::size_t count, std::size_t size) noexcept {
+    if (size != 0 && count > SIZE_MAX / size) {
+        errno = ENOMEM;
+        return nullptr;
+    }
+    if (!p) return leakguard::detail::libc_realloc(p, count * size);
+    return leakguard::detail::realloc_any(p, count * size, __builtin_return_address(0), nullptr, 0);
+}
+
+LEAKGUARD_DETAIL_INTERPOSED std::size_t malloc_usable_size(void* p) noexcept {
+    if (!p) return 0;
+    if (!leakguard::detail::sanitizer_owns(p) && leakguard::detail::is_live_block(p)) return leakguard::detail::size_of(leakguard::detail::header_of(p));
+    leakguard::detail::libc_functions_ready();
+    leakguard::detail::usable_size_function f = leakguard::detail::g_libc.usable_size.load(std::memory_order_relaxed);
+    return f ? f(p) : 0;
+}
+
+} // extern "C"
+
+#undef LEAKGUARD_DETAIL_INTERPOSED
+
+#endif // LEAKGUARD_DETAIL_INTERPOSE
 
 #endif
 
@@ -2606,5 +3425,122 @@ extern "C" {
 int leakguard_error_define_LEAKGUARD_MAIN_in_exactly_one_translation_unit = 1;
 }
 
+#endif
+// #include "leakguard/map_resume.hpp" (inlined)
+// leakguard - in-process memory-leak tracker for C++ (header-only)
+// SPDX-License-Identifier: MIT
+// map_resume.hpp: restores the mapping macros that the matching <leakguard/map_pause.hpp> saved.
+#pragma pop_macro("strndup")
+#pragma pop_macro("strdup")
+#pragma pop_macro("free")
+#pragma pop_macro("realloc")
+#pragma pop_macro("calloc")
+#pragma pop_macro("malloc")
+#pragma pop_macro("new")
+#endif
+
+// The mapping macros, where asked for (re-included each time: see map_pause.hpp).
+#if defined(LEAKGUARD_MAP_MALLOC)
+// #include "leakguard/detail/map_malloc.hpp" (inlined)
+// leakguard - in-process memory-leak tracker for C++ (header-only)
+// SPDX-License-Identifier: MIT
+// map_malloc.hpp: with LEAKGUARD_MAP_MALLOC defined, malloc, calloc, realloc, free, strdup and
+// strndup in the rest of the unit become tracked calls that record __FILE__ and __LINE__ (as
+// _CRTDBG_MAP_ALLOC and memwatch do). Function-like macros: `free` used as a value (`&free`, a
+// deleter) is not renamed and still reaches the C library's free, which leakguard's MAIN unit
+// makes recognise tracked blocks (impl/interpose.hpp).
+//
+// The C headers that declare these functions are included first, so that their declarations are
+// read before the names become macros. No include guard: <leakguard/map_pause.hpp> and
+// <leakguard/map_resume.hpp> switch the macros off and on again around code that breaks with them.
+#include <cstdlib>
+#include <cstring>
+#include <stdlib.h>
+#include <string.h>
+#if defined(__has_include)
+#if __has_include(<malloc.h>)
+#include <malloc.h>
+#endif
+#endif
+
+// #include "leakguard/detail/mapping.hpp" (inlined)
+
+#undef malloc
+#undef calloc
+#undef realloc
+#undef free
+#undef strdup
+#undef strndup
+#define malloc(size) leakguard_map_malloc((size), __FILE__, __LINE__)
+#define calloc(count, size) leakguard_map_calloc((count), (size), __FILE__, __LINE__)
+#define realloc(p, size) leakguard_map_realloc((p), (size), __FILE__, __LINE__)
+#define free(p) leakguard_map_free((p), __FILE__, __LINE__)
+#define strdup(s) leakguard_map_strdup((s), __FILE__, __LINE__)
+#define strndup(s, n) leakguard_map_strndup((s), (n), __FILE__, __LINE__)
+#endif
+#if defined(LEAKGUARD_MAP_NEW)
+// #include "leakguard/detail/map_new.hpp" (inlined)
+// leakguard - in-process memory-leak tracker for C++ (header-only)
+// SPDX-License-Identifier: MIT
+// map_new.hpp: with LEAKGUARD_MAP_NEW defined, every new-expression in the rest of the unit
+// records its __FILE__ and __LINE__:
+//
+//     new T(args)   becomes   leakguard_new_site(__FILE__, __LINE__) ->* new T(args)
+//
+// The site is applied to the pointer the unchanged new-expression returns, and only if that
+// pointer is a block leakguard's operator new just handed out on this thread - so placement new,
+// new (std::nothrow), new[], class-specific operator new and over-aligned types behave as without
+// the macro (the classic `#define new new(__FILE__, __LINE__)` breaks all of them).
+//
+// What a `new` macro cannot survive: the token pair `operator new` (declaring or calling an
+// operator new by name) after it, which no longer parses; and `::new`, which becomes a plain
+// `new` (the same call unless the type has its own operator new). The standard headers that use
+// either are included here first; wrap other code that does (a class with its own operator new)
+// in <leakguard/map_pause.hpp> and <leakguard/map_resume.hpp>. No include guard, for the same
+// reason as map_malloc.hpp.
+#include <algorithm>
+#include <deque>
+#include <functional>
+#include <list>
+#include <map>
+#include <memory>
+#include <new>
+#include <set>
+#include <string>
+#include <unordered_map>
+#include <unordered_set>
+#include <valarray>
+#include <vector>
+#if defined(__has_include)
+#if __cplusplus >= 201703L && __has_include(<memory_resource>)
+#include <any>
+#include <memory_resource>
+#include <optional>
+#include <variant>
+#endif
+#endif
+
+// #include "leakguard/detail/mapping.hpp" (inlined)
+
+#ifndef LEAKGUARD_DETAIL_MAP_NEW_ENABLED
+#define LEAKGUARD_DETAIL_MAP_NEW_ENABLED
+namespace leakguard {
+namespace detail {
+namespace {
+// Turns on the bookkeeping locate_new needs, before main() (once per unit that maps new).
+__attribute__((used)) const bool new_sites_enabled = enable_new_sites();
+} // namespace
+} // namespace detail
+} // namespace leakguard
+#endif
+
+#undef new
+#if defined(__clang__) // a macro named like a keyword is the point here
+#pragma clang diagnostic push
+#pragma clang diagnostic ignored "-Wkeyword-macro"
+#endif
+#define new leakguard_new_site(__FILE__, __LINE__)->*new
+#if defined(__clang__)
+#pragma clang diagnostic pop
 #endif
 #endif

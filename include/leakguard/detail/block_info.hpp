@@ -15,9 +15,15 @@ enum class block_kind : unsigned char {
     new_array = 2,          // operator new[]
     new_scalar_aligned = 3, // operator new(std::align_val_t)
     new_array_aligned = 4,  // operator new[](std::align_val_t)
+    malloc = 5,             // the C functions, through LEAKGUARD_MAP_MALLOC (see mapping.hpp) ...
+    calloc = 6,
+    realloc = 7,            // ... or a realloc of a tracked block anywhere in the program
+    strdup = 8,
+    strndup = 9,
 };
 
-// The name used in reports and JSON: "new", "new[]", "new(align)", "new[](align)".
+// The name used in reports and JSON: "new", "new[]", "new(align)", "new[](align)", "malloc",
+// "calloc", "realloc", "strdup", "strndup".
 const char* kind_name(block_kind kind) noexcept;
 
 // A source position given by a macro (file:line, function); static storage only.

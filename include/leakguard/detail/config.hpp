@@ -35,6 +35,30 @@
 #define LEAKGUARD_DETAIL_ALIGNED_NEW 0
 #endif
 
+// Sanitizers that bring their own allocator, as far as the compiler tells (LeakSanitizer alone
+// does not say: see LEAKGUARD_NO_INTERPOSE below).
+#if defined(__SANITIZE_ADDRESS__) || defined(__SANITIZE_THREAD__)
+#define LEAKGUARD_DETAIL_SANITIZER_ALLOCATOR 1
+#elif defined(__has_feature)
+#if __has_feature(address_sanitizer) || __has_feature(thread_sanitizer) || __has_feature(memory_sanitizer) || \
+    __has_feature(hwaddress_sanitizer)
+#define LEAKGUARD_DETAIL_SANITIZER_ALLOCATOR 1
+#endif
+#endif
+#ifndef LEAKGUARD_DETAIL_SANITIZER_ALLOCATOR
+#define LEAKGUARD_DETAIL_SANITIZER_ALLOCATOR 0
+#endif
+
+// On glibc the LEAKGUARD_MAIN unit defines free/realloc/reallocarray/malloc_usable_size so that
+// tracked C blocks can be released by code that does not see the malloc mapping (see
+// impl/interpose.hpp). Not under a sanitizer, whose runtime frees through `free` before it is set
+// up. -DLEAKGUARD_NO_INTERPOSE turns it off (static linking and -fsanitize=leak need that).
+#if defined(__linux__) && defined(__GLIBC__) && !defined(LEAKGUARD_NO_INTERPOSE) && !LEAKGUARD_DETAIL_SANITIZER_ALLOCATOR
+#define LEAKGUARD_DETAIL_INTERPOSE 1
+#else
+#define LEAKGUARD_DETAIL_INTERPOSE 0
+#endif
+
 #if defined(__cpp_exceptions) || defined(__EXCEPTIONS)
 #define LEAKGUARD_DETAIL_EXCEPTIONS 1
 #else

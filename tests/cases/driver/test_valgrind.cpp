@@ -78,3 +78,8 @@ TEST_CASE("valgrind_agrees_clean") { compare_with_valgrind("clean"); }
 TEST_CASE("valgrind_agrees_threads") { compare_with_valgrind("threads"); }
 TEST_CASE("valgrind_agrees_statics") { compare_with_valgrind("statics"); }
 TEST_CASE("valgrind_agrees_statics_leak") { compare_with_valgrind("statics_leak"); }
+// The malloc mapping: the plain builds call the C library directly.
+TEST_CASE("valgrind_agrees_malloc_twenty") { compare_with_valgrind("malloc_twenty"); }
+TEST_CASE("valgrind_agrees_memwatch_sample") { compare_with_valgrind("memwatch_sample"); }
+TEST_CASE("valgrind_agrees_getline_mapped") { compare_with_valgrind("getline_mapped"); }
+TEST_CASE("valgrind_agrees_libc_owned") { compare_with_valgrind("libc_owned"); }

@@ -12,6 +12,7 @@
 
 #include "block.hpp"
 #include "errors.hpp"
+#include "locations.hpp"
 #include "options.hpp"
 #include "platform.hpp"
 #include "registry.hpp"
@@ -98,15 +99,65 @@ inline void* allocate(std::size_t size, std::size_t align, block_kind kind, cons
     return user_of(h);
 }
 
-// Gives a block back. Pointers that are not live leakguard blocks are reported and left alone:
-// passing them on could corrupt the heap.
-inline void release(void* p, const void* caller) noexcept {
-    if (!p) return;
-    block_header* h = header_of(p);
-    if (LEAKGUARD_DETAIL_UNLIKELY(!is_live_block(p))) {
-        report_error(cookie_in_front_of(p) == freed_cookie_for(h) ? "double_free" : "invalid_free", p, caller);
-        return;
+// A block's allocation site for an error report: its location record's, or its return address.
+inline void site_of(const block_header* h, const void*& caller, const source_location*& location) noexcept {
+    if (flags_of(h) & flag_has_location) {
+        const location_record* r = static_cast<const location_record*>(h->site);
+        caller = r->caller;
+        location = &r->where;
+    } else {
+        caller = h->site;
+        location = nullptr;
     }
+}
+
+// `file` and `line` come from a mapping macro (null when the free was not mapped).
+inline error_record free_error(const char* type, const void* p, const void* caller, dealloc_form form,
+                               const char* file, int line) noexcept {
+    error_record e = error_record();
+    e.type = type;
+    e.address = p;
+    e.form = form;
+    e.free_caller = caller;
+    const location_record* where = file ? intern_location(file, line, caller) : nullptr;
+    e.free_location = where ? &where->where : nullptr;
+    return e;
+}
+
+// A pointer that is not a live leakguard block reached delete or free: a double free when its
+// cookie says leakguard released it, an invalid free otherwise. Reported, and left alone.
+LEAKGUARD_DETAIL_NOINLINE inline void report_bad_free(const void* p, const void* caller, dealloc_form form,
+                                                      const char* file = nullptr, int line = 0) noexcept {
+    bool const freed = cookie_in_front_of(p) == freed_cookie_for(header_of(p));
+    report_error(free_error(freed ? "double_free" : "invalid_free", p, caller, form, file, line));
+}
+
+LEAKGUARD_DETAIL_NOINLINE inline void report_mismatch(const block_header* h, const void* caller, dealloc_form form,
+                                                      const char* file = nullptr, int line = 0) noexcept {
+    error_record e = free_error("alloc_dealloc_mismatch", reinterpret_cast<const char*>(h) + header_size, caller,
+                                form, file, line);
+    e.block_known = true;
+    e.size = size_of(h);
+    e.kind = kind_of(h);
+    e.seq = seq_of(h);
+    site_of(h, e.alloc_caller, e.alloc_location);
+    report_error(e);
+}
+
+// The ring of this thread's last operator new blocks (see locate_new in impl/map_impl.hpp).
+inline void remember_new(void* user) noexcept {
+    thread_state& t = t_state;
+    t.recent_new[t.recent_next++ % 8] = user;
+}
+inline void forget_new(const void* user) noexcept {
+    thread_state& t = t_state;
+    for (const void*& r : t.recent_new)
+        if (r == user) r = nullptr;
+}
+
+// Gives a live block back: unlinks it and returns its memory to the C library.
+inline void release_live(block_header* h) noexcept {
+    if (LEAKGUARD_DETAIL_UNLIKELY(g_new_sites_enabled.load(std::memory_order_relaxed))) forget_new(user_of(h));
     if (flags_of(h) & flag_linked) {
         shard* s = g_registry.shards[shard_of(h)];
         std::int64_t const size = static_cast<std::int64_t>(size_of(h));
@@ -124,6 +175,34 @@ inline void release(void* p, const void* caller) noexcept {
     h->cookie = freed_cookie_for(h);
     std::size_t const align = align_shift_of(h) ? std::size_t(1) << align_shift_of(h) : 0;
     raw_free(reinterpret_cast<char*>(h) - padding_for(align));
+}
+
+// Gives a block back through `form` (delete, delete[], free ...). Pointers that are not live
+// leakguard blocks are reported and left alone: passing them on could corrupt the heap. A block
+// given back through the wrong form is reported and then released all the same (leakguard knows
+// how it was allocated, so that is safe).
+inline void release(void* p, const void* caller, dealloc_form form, const char* file = nullptr, int line = 0) noexcept {
+    if (!p) return;
+#if LEAKGUARD_DETAIL_SANITIZER_ALLOCATOR
+    if (sanitizer_owns(p)) return report_error(free_error("invalid_free", p, caller, form, file, line));
+#endif
+    block_header* h = header_of(p);
+    if (LEAKGUARD_DETAIL_UNLIKELY(!is_live_block(p))) return report_bad_free(p, caller, form, file, line);
+    if (LEAKGUARD_DETAIL_UNLIKELY(!form_matches(kind_of(h), form))) report_mismatch(h, caller, form, file, line);
+    release_live(h);
+}
+
+// free() of any pointer: leakguard's blocks are released; a pointer leakguard released before is
+// a double free; anything else belongs to the C library (or another allocator) and goes there.
+inline void release_c(void* p, const void* caller, const char* file, int line) noexcept {
+    if (!p) return;
+    if (LEAKGUARD_DETAIL_UNLIKELY(sanitizer_owns(p))) return libc_free(p);
+    block_header* h = header_of(p);
+    std::uint32_t const cookie = cookie_in_front_of(p);
+    if (cookie == cookie_for(h)) return release(p, caller, dealloc_form::c_free, file, line);
+    if (LEAKGUARD_DETAIL_UNLIKELY(cookie == freed_cookie_for(h)))
+        return report_bad_free(p, caller, dealloc_form::c_free, file, line);
+    libc_free(p);
 }
 
 } // namespace detail

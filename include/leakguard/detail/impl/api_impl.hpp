@@ -20,6 +20,11 @@ const char* kind_name(block_kind kind) noexcept {
     case block_kind::new_array: return "new[]";
     case block_kind::new_scalar_aligned: return "new(align)";
     case block_kind::new_array_aligned: return "new[](align)";
+    case block_kind::malloc: return "malloc";
+    case block_kind::calloc: return "calloc";
+    case block_kind::realloc: return "realloc";
+    case block_kind::strdup: return "strdup";
+    case block_kind::strndup: return "strndup";
     }
     return "unknown";
 }
@@ -42,7 +47,7 @@ bool set_options(const char* list) noexcept {
 
 bool ignore(const void* p) noexcept {
     if (!p) return false;
-    if (!detail::is_live_block(p)) return false;
+    if (detail::sanitizer_owns(p) || !detail::is_live_block(p)) return false;
     detail::block_header* h = detail::header_of(p);
     if (!(detail::flags_of(h) & detail::flag_linked)) return true; // never reported anyway
     detail::shard* s = detail::g_registry.shards[detail::shard_of(h)];

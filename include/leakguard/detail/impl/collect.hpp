@@ -9,6 +9,7 @@
 #include <cstdint>   // std::uint64_t
 
 #include "block.hpp"
+#include "locations.hpp"
 #include "registry.hpp"
 
 namespace leakguard {
@@ -28,9 +29,12 @@ inline block_info info_of(const block_header* h) noexcept {
     b.kind = kind_of(h);
     b.seq = seq_of(h);
     b.thread = h->thread;
+    // A located block's site is its call site's location_record, which keeps a return address
+    // into that call site too (for the function's name).
     bool const located = (flags_of(h) & flag_has_location) != 0;
-    b.caller = located ? nullptr : h->site;
-    b.location = located ? static_cast<const source_location*>(h->site) : nullptr;
+    const location_record* record = located ? static_cast<const location_record*>(h->site) : nullptr;
+    b.caller = record ? record->caller : h->site;
+    b.location = record ? &record->where : nullptr;
     return b;
 }
 

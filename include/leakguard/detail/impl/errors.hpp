@@ -1,23 +1,67 @@
 // leakguard - in-process memory-leak tracker for C++ (header-only)
 // SPDX-License-Identifier: MIT
-// impl/errors.hpp: heap errors found on the way (bad frees): reported at once, kept for the JSON
-// report and the exit status.
+// impl/errors.hpp: heap errors found on the way (bad frees, mismatched deallocation): kept for the
+// JSON report and the exit status, and printed at once (impl/error_report.hpp).
 #ifndef LEAKGUARD_DETAIL_IMPL_ERRORS_HPP_INCLUDED
 #define LEAKGUARD_DETAIL_IMPL_ERRORS_HPP_INCLUDED
 
 #include <atomic>  // std::atomic
 #include <cstdint> // std::uint64_t
 
+#include "../block_info.hpp"
 #include "options.hpp"
 #include "platform.hpp"
 
 namespace leakguard {
 namespace detail {
 
+// How a block is being given back; each form accepts only the block kinds it pairs with.
+enum class dealloc_form : unsigned char {
+    delete_scalar,
+    delete_array,
+    delete_scalar_aligned,
+    delete_array_aligned,
+    c_free,    // free() and realloc(p, 0)
+    c_realloc, // realloc() of a block
+};
+
+inline const char* dealloc_name(dealloc_form form) noexcept {
+    switch (form) {
+    case dealloc_form::delete_scalar: return "delete";
+    case dealloc_form::delete_array: return "delete[]";
+    case dealloc_form::delete_scalar_aligned: return "delete(align)";
+    case dealloc_form::delete_array_aligned: return "delete[](align)";
+    case dealloc_form::c_free: return "free";
+    case dealloc_form::c_realloc: return "realloc";
+    }
+    return "unknown";
+}
+
+inline bool form_matches(block_kind kind, dealloc_form form) noexcept {
+    switch (form) {
+    case dealloc_form::delete_scalar: return kind == block_kind::new_scalar;
+    case dealloc_form::delete_array: return kind == block_kind::new_array;
+    case dealloc_form::delete_scalar_aligned: return kind == block_kind::new_scalar_aligned;
+    case dealloc_form::delete_array_aligned: return kind == block_kind::new_array_aligned;
+    case dealloc_form::c_free:
+    case dealloc_form::c_realloc: return kind >= block_kind::malloc;
+    }
+    return false;
+}
+
 struct error_record {
-    const char* type;    // "double_free", "invalid_free"
+    const char* type;                     // "double_free", "invalid_free", "alloc_dealloc_mismatch"
     const void* address;
-    const void* caller;  // return address into the code that freed
+    dealloc_form form;                    // how the program tried to give it back
+    const void* free_caller;              // return address into the code that freed
+    const source_location* free_location; // file:line when a mapping macro gave it
+    // What is known about the block (only while it is still a live block: mismatch).
+    bool block_known;
+    std::size_t size;
+    block_kind kind;
+    std::uint64_t seq;
+    const void* alloc_caller;
+    const source_location* alloc_location;
 };
 
 constexpr std::size_t max_error_records = 256; // more are counted, not kept
@@ -30,16 +74,15 @@ struct error_log {
 
 error_log g_errors{};
 
-LEAKGUARD_DETAIL_NOINLINE inline void report_error(const char* type, const void* address,
-                                                   const void* caller) noexcept {
+void print_error(const error_record& e) noexcept; // impl/error_report.hpp
+
+LEAKGUARD_DETAIL_NOINLINE inline void report_error(const error_record& e) noexcept {
     std::uint64_t const n = g_errors.count.fetch_add(1, std::memory_order_relaxed);
     if (n < max_error_records) {
         lock_guard hold(g_errors.lock);
-        g_errors.records[n] = error_record{type, address, caller};
+        g_errors.records[n] = e;
     }
-    fd_writer out(report_fd());
-    out.printf("leakguard: error: %s of %p (freed from %p); the pointer was left alone and the "
-               "program goes on\n", type, address, caller);
+    print_error(e);
 }
 
 } // namespace detail

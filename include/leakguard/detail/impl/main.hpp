@@ -5,6 +5,7 @@
 #define LEAKGUARD_DETAIL_IMPL_MAIN_HPP_INCLUDED
 
 #include "platform.hpp"
+#include "locations.hpp"
 #include "block.hpp"
 #include "registry.hpp"
 #include "options.hpp"
@@ -17,11 +18,15 @@
 #include "failures.hpp"
 #include "stats_impl.hpp"
 #include "report.hpp"
+#include "error_report.hpp"
 #include "fork.hpp"
 #include "scope_impl.hpp"
 #include "api_impl.hpp"
 #include "exit_hook.hpp"
 #include "operators.hpp"
+#include "c_alloc.hpp"
+#include "map_impl.hpp"
+#include "interpose.hpp"
 
 // The symbol every unit that includes leakguard refers to (see link_check.hpp).
 extern "C" {

@@ -18,7 +18,10 @@ namespace detail {
 // with no handler, throw std::bad_alloc. Size 0 gets a unique block (its header makes it non-empty).
 inline void* new_or_throw(std::size_t size, std::size_t align, block_kind kind, const void* caller) {
     for (;;) {
-        if (void* p = allocate(size, align, kind, caller, 0)) return p;
+        if (void* p = allocate(size, align, kind, caller, 0)) {
+            if (LEAKGUARD_DETAIL_UNLIKELY(g_new_sites_enabled.load(std::memory_order_relaxed))) remember_new(p);
+            return p;
+        }
         std::new_handler handler = std::get_new_handler();
 #if LEAKGUARD_DETAIL_EXCEPTIONS
         if (!handler) throw std::bad_alloc();
@@ -39,7 +42,10 @@ inline void* new_or_null(std::size_t size, std::size_t align, block_kind kind, c
     }
 #else
     for (;;) {
-        if (void* p = allocate(size, align, kind, caller, 0)) return p;
+        if (void* p = allocate(size, align, kind, caller, 0)) {
+            if (LEAKGUARD_DETAIL_UNLIKELY(g_new_sites_enabled.load(std::memory_order_relaxed))) remember_new(p);
+            return p;
+        }
         std::new_handler handler = std::get_new_handler();
         if (!handler) return nullptr;
         handler();
@@ -66,22 +72,22 @@ LEAKGUARD_DETAIL_OP void* operator new[](std::size_t size, const std::nothrow_t&
     return leakguard::detail::new_or_null(size, 0, leakguard::block_kind::new_array, LEAKGUARD_DETAIL_CALLER);
 }
 LEAKGUARD_DETAIL_OP void operator delete(void* p) noexcept {
-    leakguard::detail::release(p, LEAKGUARD_DETAIL_CALLER);
+    leakguard::detail::release(p, LEAKGUARD_DETAIL_CALLER, leakguard::detail::dealloc_form::delete_scalar);
 }
 LEAKGUARD_DETAIL_OP void operator delete[](void* p) noexcept {
-    leakguard::detail::release(p, LEAKGUARD_DETAIL_CALLER);
+    leakguard::detail::release(p, LEAKGUARD_DETAIL_CALLER, leakguard::detail::dealloc_form::delete_array);
 }
 LEAKGUARD_DETAIL_OP void operator delete(void* p, const std::nothrow_t&) noexcept {
-    leakguard::detail::release(p, LEAKGUARD_DETAIL_CALLER);
+    leakguard::detail::release(p, LEAKGUARD_DETAIL_CALLER, leakguard::detail::dealloc_form::delete_scalar);
 }
 LEAKGUARD_DETAIL_OP void operator delete[](void* p, const std::nothrow_t&) noexcept {
-    leakguard::detail::release(p, LEAKGUARD_DETAIL_CALLER);
+    leakguard::detail::release(p, LEAKGUARD_DETAIL_CALLER, leakguard::detail::dealloc_form::delete_array);
 }
 LEAKGUARD_DETAIL_OP void operator delete(void* p, std::size_t) noexcept {
-    leakguard::detail::release(p, LEAKGUARD_DETAIL_CALLER);
+    leakguard::detail::release(p, LEAKGUARD_DETAIL_CALLER, leakguard::detail::dealloc_form::delete_scalar);
 }
 LEAKGUARD_DETAIL_OP void operator delete[](void* p, std::size_t) noexcept {
-    leakguard::detail::release(p, LEAKGUARD_DETAIL_CALLER);
+    leakguard::detail::release(p, LEAKGUARD_DETAIL_CALLER, leakguard::detail::dealloc_form::delete_array);
 }
 
 #if LEAKGUARD_DETAIL_ALIGNED_NEW
@@ -102,22 +108,22 @@ LEAKGUARD_DETAIL_OP void* operator new[](std::size_t size, std::align_val_t alig
                                           leakguard::block_kind::new_array_aligned, LEAKGUARD_DETAIL_CALLER);
 }
 LEAKGUARD_DETAIL_OP void operator delete(void* p, std::align_val_t) noexcept {
-    leakguard::detail::release(p, LEAKGUARD_DETAIL_CALLER);
+    leakguard::detail::release(p, LEAKGUARD_DETAIL_CALLER, leakguard::detail::dealloc_form::delete_scalar_aligned);
 }
 LEAKGUARD_DETAIL_OP void operator delete[](void* p, std::align_val_t) noexcept {
-    leakguard::detail::release(p, LEAKGUARD_DETAIL_CALLER);
+    leakguard::detail::release(p, LEAKGUARD_DETAIL_CALLER, leakguard::detail::dealloc_form::delete_array_aligned);
 }
 LEAKGUARD_DETAIL_OP void operator delete(void* p, std::align_val_t, const std::nothrow_t&) noexcept {
-    leakguard::detail::release(p, LEAKGUARD_DETAIL_CALLER);
+    leakguard::detail::release(p, LEAKGUARD_DETAIL_CALLER, leakguard::detail::dealloc_form::delete_scalar_aligned);
 }
 LEAKGUARD_DETAIL_OP void operator delete[](void* p, std::align_val_t, const std::nothrow_t&) noexcept {
-    leakguard::detail::release(p, LEAKGUARD_DETAIL_CALLER);
+    leakguard::detail::release(p, LEAKGUARD_DETAIL_CALLER, leakguard::detail::dealloc_form::delete_array_aligned);
 }
 LEAKGUARD_DETAIL_OP void operator delete(void* p, std::size_t, std::align_val_t) noexcept {
-    leakguard::detail::release(p, LEAKGUARD_DETAIL_CALLER);
+    leakguard::detail::release(p, LEAKGUARD_DETAIL_CALLER, leakguard::detail::dealloc_form::delete_scalar_aligned);
 }
 LEAKGUARD_DETAIL_OP void operator delete[](void* p, std::size_t, std::align_val_t) noexcept {
-    leakguard::detail::release(p, LEAKGUARD_DETAIL_CALLER);
+    leakguard::detail::release(p, LEAKGUARD_DETAIL_CALLER, leakguard::detail::dealloc_form::delete_array_aligned);
 }
 #endif
 

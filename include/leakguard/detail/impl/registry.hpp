@@ -49,6 +49,8 @@ struct thread_state {
     std::uint64_t seq_end;
     std::uint64_t seq_epoch;     // the g_epoch value the reservation was made under
     std::int64_t pending_bytes;  // live-byte change not yet added to g_live_bytes
+    const void* recent_new[8];   // the last blocks operator new returned (only while new is mapped)
+    unsigned recent_next;        // where the next one goes in recent_new (a ring)
 };
 
 // Sequence numbers: a thread reserves them in chunks, so there is no shared counter on the hot

@@ -60,18 +60,20 @@ inline leak_group* group_by_site(block_list& list, std::size_t& group_count) noe
     return groups;
 }
 
-// One line naming where a block was allocated: file:line when a macro said so, otherwise the
-// function (when exported) and module+offset of the return address.
+// One line naming where a block was allocated: file:line when a macro said so (and the function
+// its return address lies in), otherwise the function, file:line and module+offset of the return
+// address.
 inline void describe_site(const block_info& b, char* out, std::size_t size) noexcept {
+    symbol_info sym;
+    symbolize(b.caller, sym);
     if (b.location) {
-        if (b.location->function && b.location->function[0])
-            std::snprintf(out, size, "%s:%d in %s", b.location->file, b.location->line, b.location->function);
+        const char* function = b.location->function && b.location->function[0] ? b.location->function : sym.function;
+        if (function[0])
+            std::snprintf(out, size, "%s:%d in %s", b.location->file, b.location->line, function);
         else
             std::snprintf(out, size, "%s:%d", b.location->file, b.location->line);
         return;
     }
-    symbol_info sym;
-    symbolize(b.caller, sym);
     char where[600] = "";
     if (sym.file[0]) std::snprintf(where, sizeof where, " %s:%u", sym.file, sym.line);
     if (sym.module[0] && sym.function[0])
@@ -135,6 +137,8 @@ inline void json_address(fd_writer& out, const void* p) noexcept {
     out.printf("\"0x%lx\"", static_cast<unsigned long>(reinterpret_cast<std::uintptr_t>(p)));
 }
 
+void write_json_errors(fd_writer& out) noexcept; // impl/error_report.hpp
+
 inline void write_json(fd_writer& out, const block_list& list, const leak_group* groups,
                        std::size_t group_count, const statistics& st) noexcept {
     out.printf("{\"version\":1,\"tool\":\"leakguard\",\"tool_version\":\"%s\",\n", LEAKGUARD_VERSION_STRING);
@@ -149,7 +153,7 @@ inline void write_json(fd_writer& out, const block_list& list, const leak_group*
         const leak_group& grp = groups[g];
         const block_info& lead = list.items[grp.first];
         symbol_info sym;
-        symbolize(lead.location ? nullptr : lead.caller, sym);
+        symbolize(lead.caller, sym);
         for (std::size_t i = grp.first; i < grp.first + grp.count; ++i) {
             const block_info& b = list.items[i];
             out.put(first_leak ? "\n" : ",\n");
@@ -163,7 +167,7 @@ inline void write_json(fd_writer& out, const block_list& list, const leak_group*
             else if (sym.file[0]) out.printf(",\"line\":%u", sym.line);
             else out.put(",\"line\":null");
             out.put(",\"function\":");
-            if (b.location && b.location->function) json_string(out, b.location->function);
+            if (b.location && b.location->function && b.location->function[0]) json_string(out, b.location->function);
             else json_string(out, sym.function[0] ? sym.function : nullptr);
             out.put(",\"caller\":");
             if (b.caller) json_address(out, b.caller);
@@ -189,21 +193,7 @@ inline void write_json(fd_writer& out, const block_list& list, const leak_group*
         }
     }
     out.put("],\n\"errors\":[");
-    {
-        lock_guard hold(g_errors.lock);
-        std::uint64_t const total = g_errors.count.load(std::memory_order_relaxed);
-        std::size_t const kept = total < max_error_records ? static_cast<std::size_t>(total) : max_error_records;
-        for (std::size_t i = 0; i < kept; ++i) {
-            const error_record& e = g_errors.records[i];
-            out.put(i ? ",\n{\"type\":" : "\n{\"type\":");
-            json_string(out, e.type);
-            out.put(",\"address\":");
-            json_address(out, e.address);
-            out.put(",\"free_caller\":");
-            json_address(out, e.caller);
-            out.put("}");
-        }
-    }
+    write_json_errors(out);
     out.put("]}\n");
 }
 

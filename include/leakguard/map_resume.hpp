@@ -1,0 +1,10 @@
+// leakguard - in-process memory-leak tracker for C++ (header-only)
+// SPDX-License-Identifier: MIT
+// map_resume.hpp: restores the mapping macros that the matching <leakguard/map_pause.hpp> saved.
+#pragma pop_macro("strndup")
+#pragma pop_macro("strdup")
+#pragma pop_macro("free")
+#pragma pop_macro("realloc")
+#pragma pop_macro("calloc")
+#pragma pop_macro("malloc")
+#pragma pop_macro("new")

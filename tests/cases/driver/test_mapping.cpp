@@ -1,0 +1,162 @@
+// The malloc and new mappings (LEAKGUARD_MAP_MALLOC, LEAKGUARD_MAP_NEW): mapped blocks at their
+// file:line, the C semantics, and memory crossing between leakguard and the C library both ways.
+// Each case program prints the lines it expects in the report; the JSON must name exactly those.
+#include <doctest/doctest.h>
+
+#include <sstream>
+#include <string>
+#include <vector>
+
+#include "case_run.hpp"
+
+using cases::run_case;
+using cases::summary;
+
+namespace {
+
+std::string base_name(const std::string& path) { return path.substr(path.rfind('/') + 1); }
+
+// The integers printed after `key` on stdout ("lines 12 14 17" -> {12, 14, 17}).
+std::vector<int> numbers_after(const std::string& out, const std::string& key) {
+    std::vector<int> found;
+    std::size_t const at = out.find(key);
+    if (at == std::string::npos) return found;
+    std::istringstream in(out.substr(at + key.size()));
+    int n = 0;
+    while (in >> n) found.push_back(n);
+    return found;
+}
+
+// Every leak in the report is at file `source` and its line is one of `lines`; returns how many
+// leaks each line has, in the order of `lines`.
+std::vector<int> leaks_per_line(const nlohmann::json& report, const std::string& source, const std::vector<int>& lines) {
+    std::vector<int> counts(lines.size(), 0);
+    for (const auto& leak : report["leaks"]) {
+        INFO(leak.dump());
+        REQUIRE(leak["file"].is_string());
+        CHECK(base_name(leak["file"].get<std::string>()) == source);
+        bool matched = false;
+        for (std::size_t i = 0; i < lines.size(); ++i)
+            if (leak["line"] == lines[i]) {
+                ++counts[i];
+                matched = true;
+            }
+        CHECK(matched);
+    }
+    return counts;
+}
+
+// Whether the case programs define free/realloc (not under ASan/TSan/MSan: see CMakeLists.txt).
+bool interposed() {
+    if (LEAKGUARD_CASES_INTERPOSE) return true;
+    MESSAGE("built under a sanitizer: leakguard leaves free/realloc to its runtime; case skipped");
+    return false;
+}
+
+} // namespace
+
+TEST_CASE("map_malloc_twenty_blocks_at_one_line") {
+    auto r = run_case("malloc_twenty");
+    INFO(r.describe());
+    CHECK(r.status() == cases::kLeakExit);
+    std::vector<int> const line = numbers_after(r.proc.out, "line");
+    REQUIRE(line.size() == 1);
+    REQUIRE(r.has_report);
+    CHECK(summary(r.report, "leaked_blocks") == 20);
+    CHECK(summary(r.report, "leaked_bytes") == 20 * (1 << 20));
+    CHECK(leaks_per_line(r.report, "malloc_twenty.cpp", line) == std::vector<int>{20});
+    for (const auto& leak : r.report["leaks"]) {
+        CHECK(leak["kind"] == "malloc");
+        CHECK(leak["size"] == 1 << 20);
+        CHECK(leak["function"] == "main"); // from the return address, next to the macro's file:line
+    }
+    // The text report shows one group at that line.
+    auto const groups = cases::lines_containing(r.proc.err, "in 20 blocks (malloc, 1048576 bytes each) allocated at ");
+    REQUIRE(groups.size() == 1);
+    CHECK(groups[0].find("malloc_twenty.cpp:" + std::to_string(line[0]) + " in main") != std::string::npos);
+}
+
+TEST_CASE("map_malloc_memwatch_sample") {
+    auto r = run_case("memwatch_sample");
+    INFO(r.describe());
+    CHECK(r.status() == cases::kLeakExit);
+    std::vector<int> const lines = numbers_after(r.proc.out, "lines");
+    REQUIRE(lines.size() == 3);
+    REQUIRE(r.has_report);
+    CHECK(summary(r.report, "leaked_blocks") == 3);
+    CHECK(summary(r.report, "leaked_bytes") == 200);
+    CHECK(leaks_per_line(r.report, "memwatch_sample.cpp", lines) == std::vector<int>{1, 1, 1});
+    for (const auto& leak : r.report["leaks"]) CHECK(leak["size"] == (leak["line"] == lines[0] ? 100 : 50));
+}
+
+TEST_CASE("map_malloc_c_semantics") {
+    auto r = run_case("c_semantics");
+    INFO(r.describe());
+    CHECK(r.proc.out.find("c_semantics: 0 failures") == 0);
+    CHECK(r.status() == cases::kLeakExit); // the realloc'd block left alive on purpose
+    std::vector<int> const line = numbers_after(r.proc.out, "realloc line");
+    REQUIRE(line.size() == 1);
+    REQUIRE(r.has_report);
+    CHECK(r.report["errors"].empty());
+    REQUIRE(r.report["leaks"].size() == 1);
+    const auto& leak = r.report["leaks"][0];
+    CHECK(leak["kind"] == "realloc");
+    CHECK(leak["size"] == 1000);
+    CHECK(leak["line"] == line[0]);
+}
+
+TEST_CASE("map_malloc_getline_grows_a_mapped_buffer") {
+    if (!interposed()) return;
+    auto r = run_case("getline_mapped");
+    INFO(r.describe());
+    CHECK(r.status() == cases::kLeakExit);
+    std::vector<int> const capacity = numbers_after(r.proc.out, "capacity");
+    REQUIRE(capacity.size() == 1);
+    CHECK(r.proc.out.find("getline_mapped: ok") == 0);
+    REQUIRE(r.has_report);
+    CHECK(r.report["errors"].empty());
+    REQUIRE(r.report["leaks"].size() == 1);
+    const auto& leak = r.report["leaks"][0];
+    CHECK(leak["kind"] == "realloc"); // reallocated by the C library's getline, through leakguard's realloc
+    CHECK(leak["size"] == capacity[0]);
+    CHECK(summary(r.report, "allocations") >= 2); // the malloc and at least one realloc
+}
+
+TEST_CASE("map_malloc_libc_owned_memory_goes_back_to_libc") {
+    if (!interposed()) return;
+    auto r = run_case("libc_owned");
+    INFO(r.describe());
+    CHECK(r.proc.signal == 0);
+    CHECK(r.status() == 0);
+    CHECK(r.proc.out == "libc_owned: ok\n");
+    CHECK(cases::lines_containing(r.proc.err, "error").empty());
+    REQUIRE(r.has_report);
+    CHECK(r.report["errors"].empty());
+    CHECK(summary(r.report, "leaked_blocks") == 0);
+    CHECK(summary(r.report, "allocations") == summary(r.report, "frees"));
+}
+
+TEST_CASE("map_malloc_blocks_freed_inside_a_shared_library") {
+    if (!interposed()) return;
+    auto r = run_case("shared_free");
+    INFO(r.describe());
+    CHECK(r.proc.signal == 0);
+    CHECK(r.status() == 0);
+    CHECK(r.proc.out == "shared_free: ok, live while grown 1\n");
+    REQUIRE(r.has_report);
+    CHECK(r.report["errors"].empty());
+    CHECK(summary(r.report, "leaked_blocks") == 0);
+}
+
+TEST_CASE("map_new_keeps_every_form_of_new_working") {
+    auto r = run_case("map_new");
+    INFO(r.describe());
+    CHECK(r.proc.out.find("map_new: 0 failures") == 0);
+    CHECK(r.status() == cases::kLeakExit);
+    std::vector<int> const lines = numbers_after(r.proc.out, "lines");
+    REQUIRE(lines.size() == 5);
+    REQUIRE(r.has_report);
+    CHECK(r.report["errors"].empty());
+    CHECK(summary(r.report, "leaked_blocks") == 5);
+    CHECK(leaks_per_line(r.report, "map_new.cpp", lines) == std::vector<int>{1, 1, 1, 1, 1});
+}

@@ -1,0 +1,26 @@
+// The memwatch sample: a 100-byte block whose only pointer is overwritten, and two 50-byte blocks
+// kept to the end - 3 blocks, 200 bytes, each reported at its own line. Prints the three lines.
+#ifdef LEAKGUARD_CASE_TRACKED
+#define LEAKGUARD_MAIN
+#define LEAKGUARD_MAP_MALLOC
+#include <leakguard/leakguard.hpp>
+#endif
+
+#include <cstdio>
+#include <cstdlib>
+#include <cstring>
+
+char* volatile g_kept;
+
+int main() {
+    int const first = __LINE__ + 1;
+    char* p = static_cast<char*>(malloc(100));
+    std::memset(p, 'a', 100);
+    int const second = __LINE__ + 1;
+    p = static_cast<char*>(malloc(50)); // the 100-byte block is lost here
+    std::memset(p, 'b', 50);
+    int const third = __LINE__ + 1;
+    g_kept = static_cast<char*>(malloc(50));
+    std::printf("memwatch_sample: lines %d %d %d\n", first, second, third);
+    return 0;
+}
