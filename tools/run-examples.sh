@@ -8,7 +8,7 @@ cmake -S . -B build/examples -DCMAKE_BUILD_TYPE=RelWithDebInfo \
       -DLEAKGUARD_BUILD_TESTS=OFF -DLEAKGUARD_BUILD_EXAMPLES=ON >/dev/null
 cmake --build build/examples -j "$(nproc 2>/dev/null || echo 2)"
 
-for example in leaky_cache clean_scope; do
+for example in leaky_cache clean_scope c_strings; do
   echo
   echo "=== ./build/examples/examples/${example}"
   status=0
