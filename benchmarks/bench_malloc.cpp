@@ -15,7 +15,7 @@
 
 #include <cstddef>
 #include <cstdint>
-#include <cstdlib>
+#include <stdlib.h> // malloc, realloc, free: unqualified, so that LEAKGUARD_MAP_MALLOC's macros apply
 
 #if LEAKGUARD_BENCH_TRACKED
 #define LEAKGUARD_MAP_MALLOC
@@ -28,9 +28,9 @@ namespace {
 double malloc_is_tracked() {
 #if LEAKGUARD_BENCH_TRACKED
     std::uint64_t const before = leakguard::stats().allocations;
-    void* p = std::malloc(24);
+    void* p = malloc(24);
     benchmark::DoNotOptimize(p);
-    std::free(p);
+    free(p);
     return leakguard::stats().allocations != before ? 1.0 : 0.0;
 #else
     return 0.0;
@@ -40,10 +40,10 @@ double malloc_is_tracked() {
 template <std::size_t N>
 void BM_malloc_free(benchmark::State& state) {
     for (auto _ : state) {
-        void* p = std::malloc(N);
+        void* p = malloc(N);
         benchmark::DoNotOptimize(p);
         benchmark::ClobberMemory();
-        std::free(p);
+        free(p);
     }
     state.SetItemsProcessed(state.iterations());
     state.counters["tracked"] = malloc_is_tracked();
@@ -58,12 +58,12 @@ void grow(benchmark::State& state, std::size_t limit, bool geometric) {
     std::int64_t reallocs = 0;
     for (auto _ : state) {
         std::size_t size = 16;
-        char* p = static_cast<char*>(std::malloc(size));
+        char* p = static_cast<char*>(malloc(size));
         p[0] = 1;
         while (size < limit) {
             size = geometric ? size + size / 2 : size + 16;
             if (size > limit) size = limit;
-            char* q = static_cast<char*>(std::realloc(p, size));
+            char* q = static_cast<char*>(realloc(p, size));
             if (!q) {
                 state.SkipWithError("realloc failed");
                 break;
@@ -73,7 +73,7 @@ void grow(benchmark::State& state, std::size_t limit, bool geometric) {
             benchmark::DoNotOptimize(p);
             ++reallocs;
         }
-        std::free(p);
+        free(p);
     }
     state.SetItemsProcessed(reallocs);
     state.counters["tracked"] = malloc_is_tracked();

@@ -205,6 +205,15 @@ if lines:
     p("")
 
 # Noise -----------------------------------------------------------------------------------------
+same = [l for l in machine if l.startswith("leak-only options:") and "not known to this leakguard yet" in l]
+if same and "leakguard" in configs and "leakguard-leak-only" in configs:
+    diffs = [(abs(ratio("leakguard", w, "user_s") - ratio("leakguard-leak-only", w, "user_s")), w) for w in workloads
+             if ratio("leakguard", w, "user_s") is not None and ratio("leakguard-leak-only", w, "user_s") is not None]
+    if diffs:
+        d, w = max(diffs)
+        p("The leakguard measured does not know the leak-only options yet, so its two rows ran the same")
+        p("program: their difference (up to %.2f in the user-CPU ratio, on `%s`) is this run's noise." % (d, w))
+        p("")
 others = [r["others_cpu"] for r in rows if not math.isnan(r["others_cpu"])]
 loads = [r["load1"] for r in rows if not math.isnan(r["load1"])]
 if others:
