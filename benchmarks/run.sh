@@ -17,7 +17,7 @@
 #
 # Noise: on a 2-core machine anything else running (a compiler) skews the numbers, the 2-thread
 # ones most. So before each measurement the script waits (up to IDLE_TIMEOUT seconds, default
-# 20) until the machine is idle, and during it counts the CPU time that other processes used
+# 5) until the machine is idle, and during it counts the CPU time that other processes used
 # (busy time in /proc/stat minus the measured command's own user+system time). When others used
 # more than 10% of one CPU, the measurement is repeated (up to ATTEMPTS times, default 2; the last
 # attempt is kept either way). Every attempt is logged in micro/noise.txt, with a speed probe
@@ -33,7 +33,7 @@ rounds=${1:-${ROUNDS:-5}}
 export reps=${REPETITIONS:-5}
 export min_time=${MIN_TIME:-0.1}
 report_runs=${REPORT_RUNS:-20}
-idle_timeout=${IDLE_TIMEOUT:-20}
+idle_timeout=${IDLE_TIMEOUT:-5}
 attempts=${ATTEMPTS:-2}
 raw=$results/micro
 bin=$build/benchmarks
@@ -80,6 +80,7 @@ mkdir -p "$raw"
   unknown=$(env LEAKGUARD_OPTIONS="$LG_LEAK_ONLY:$LG_GUARDS_OFF:${LG_STACK_VARIANTS// /:}" "$bin/workloads_tracked" pairs 1 2>&1 >/dev/null \
     | sed -n "s/.*unknown option '\([^']*\)'.*/\1/p" | sort -u | tr '\n' ' ')
   echo "options not known to this leakguard yet (ignored, so those variants measure the defaults): ${unknown:-none}"
+  echo "rounds: $rounds, $reps repetitions of $min_time s each; noise control: IDLE_TIMEOUT=$idle_timeout ATTEMPTS=$attempts"
   echo "load at start: $(cut -d' ' -f1-3 /proc/loadavg)"
 } > "$raw/machine.txt"
 cat "$raw/machine.txt"

@@ -264,6 +264,9 @@ for kind, label in (("leak-only", "leak tracking only"), ("tracked", "defaults")
             label, scaling[kind][0], verdict(scaling[kind][0] >= 1.7)))
 if scaling.get("plain"):
     p("- Plain glibc malloc on the same machine: %.2fx." % scaling["plain"][0])
+    if scaling["plain"][0] < 1.5:
+        p("- So the second core was not free for this benchmark (other work was running, see Noise): this run"
+          " cannot judge the 2-thread target.")
 p("")
 
 # 3. scope cost ---------------------------------------------------------------------------------
@@ -381,18 +384,23 @@ if os.path.exists(path):
     p("### Noise")
     p("")
     p("While each measurement ran, run.sh counted the CPU time other processes used; a measurement")
-    p("with more than 10% of one CPU used by others is repeated (ATTEMPTS, default 2; the last kept).")
-    p("%d measurements, %d repeated; the kept ones: others used at most %.1f%% of one CPU%s." % (
-        len(last), sum(1 for t in tries.values() if t > 1), max(share(v) for v in last.values()),
-        "" if not noisy else " (over 10%%: %s)" % ", ".join(noisy)))
+    p("with more than 10% of one CPU used by others is repeated up to ATTEMPTS times (on top; the last is kept).")
+    shares = [share(v) for v in last.values()]
+    p("%d measurements, %d repeated; in the kept ones others used a median of %.0f%% and at most %.0f%% of" % (
+        len(last), sum(1 for t in tries.values() if t > 1), median(shares), max(shares)))
+    p("one CPU; %d of them had more than 10%%%s." % (
+        len(noisy), "" if not noisy or len(noisy) > 10 else " (%s)" % ", ".join(noisy)))
     probes = [float(m.group(1)) for v in last.values() for m in [re.search(r"speed probe before: ([0-9.]+) s", v)] if m]
     if probes:
         p("Speed probe before each kept measurement (user s of 2M plain 64-byte new/delete pairs):")
         p("median %.3f, fastest %.3f, slowest %.3f - the machine's own speed varied by %.1fx." % (
             median(probes), min(probes), max(probes), max(probes) / min(probes)))
     p("Every attempt: micro/noise.txt.")
-    for w in waits:
-        p("- " + w)
+    busy = [int(m.group(1)) for w in waits for m in [re.search(r"still (\d+)% busy", w)] if m]
+    if busy:
+        p("Before %d of them the machine was still busy after the idle wait (median %d%% of both CPUs):" % (
+            len(busy), median(busy)))
+        p("other work was running on it.")
     p("")
 
 print("\n".join(out))
