@@ -38,7 +38,7 @@ install(FILES "${PROJECT_BINARY_DIR}/leakguardConfig.cmake"
 # pkg-config. The prefix is written relative to the .pc file's own directory, so the installed
 # tree works wherever it ends up (cmake --install --prefix, DESTDIR, a copied directory).
 # The flags mirror the CMake target's: threads, -ldl where dladdr1 is not in libc itself,
-# -fno-optimize-sibling-calls (for both compilers) and, as variables, the compiler-specific
+# -fno-optimize-sibling-calls and -fno-omit-frame-pointer (for both compilers) and, as variables, the compiler-specific
 # flags that keep new-expressions from being removed.
 file(RELATIVE_PATH LEAKGUARD_PC_RELATIVE_PREFIX
      "/prefix/${LEAKGUARD_INSTALL_PKGCONFIGDIR}" "/prefix")
@@ -46,6 +46,9 @@ string(REGEX REPLACE "/$" "" LEAKGUARD_PC_RELATIVE_PREFIX "${LEAKGUARD_PC_RELATI
 set(LEAKGUARD_PC_CFLAGS "")
 if(NOT LEAKGUARD_KEEP_SIBLING_CALLS)
   string(APPEND LEAKGUARD_PC_CFLAGS " -fno-optimize-sibling-calls")
+endif()
+if(NOT LEAKGUARD_KEEP_FRAME_POINTER_OMISSION)
+  string(APPEND LEAKGUARD_PC_CFLAGS " -fno-omit-frame-pointer")
 endif()
 set(LEAKGUARD_PC_LIBS "")
 foreach(_lib IN LISTS CMAKE_DL_LIBS)

@@ -151,6 +151,8 @@ struct block_info {
     std::uint32_t thread;             // leakguard's thread number (1 = first thread that allocated)
     const void* caller;               // return address into the allocating code (null if unknown)
     const source_location* location;  // file:line when a macro gave it, else null
+    void* const* stack;               // return addresses, innermost first (stack[0] == caller), or null
+    std::size_t stack_depth;          // how many (0 when no stack was taken: stack_depth=1, a macro's site)
 };
 
 } // namespace leakguard
@@ -189,6 +191,10 @@ statistics stats() noexcept;
 //   log_path=PATH  text report to PATH instead of stderr ("%p" becomes the process id)
 //   json_path=PATH JSON report written at exit ("%p" becomes the process id)
 //   report=full|summary|off   how much of the text report to print at exit
+//   stack_depth=N  call-stack frames kept per block, 0-64 (default 12; 0 or 1: only the caller)
+//   stack_unwinder=auto|fp|libgcc  how stacks are taken (auto: walk frame pointers from code of
+//                  the LEAKGUARD_MAIN module when it has them, else keep only the caller;
+//                  libgcc: the C++ runtime's unwinder everywhere - complete, microseconds each)
 bool set_option(const char* key, const char* value) noexcept;
 bool set_options(const char* list) noexcept;
 
@@ -891,7 +897,8 @@ namespace detail {
 enum : unsigned {
     flag_linked = 1u,       // in a shard list (tracking was on when it was allocated)
     flag_ignored = 2u,      // never reported: leakguard::ignore() or an ignore region
-    flag_has_location = 4u, // `site` points to a source_location, not to a return address
+    flag_has_location = 4u, // `site` points to a location_record (a mapping macro's file:line)
+    flag_has_stack = 8u,    // `site` points to a stack_record (an interned call stack)
 };
 
 // Bit-packed words are written whole (one store each): separate bit-field stores followed by a
@@ -899,7 +906,7 @@ enum : unsigned {
 struct block_header {
     block_header* prev;    // older block of the same shard
     block_header* next;    // newer block of the same shard
-    const void* site;      // return address into the caller, or a source_location*
+    const void* site;      // return address into the caller, a location_record* or a stack_record*
     std::uint64_t shape;   // size (48 bits) | kind (4) | flags (4) | log2 of alignment above default (8)
     std::uint64_t order;   // sequence number (48 bits) | shard index (16)
     std::uint32_t cookie;  // at user - 8: the ownership test reads only this
@@ -1149,6 +1156,611 @@ inline void account_bytes(thread_state& t, std::int64_t delta) noexcept {
 } // namespace leakguard
 
 #endif
+// #include "leakguard/detail/impl/stack_capture.hpp" (inlined)
+// leakguard - in-process memory-leak tracker for C++ (header-only)
+// SPDX-License-Identifier: MIT
+// impl/stack_capture.hpp: the return addresses of the current call stack, taken from inside
+// operator new. Two ways:
+//
+//   frame_pointer  follows the chain of saved frame pointers (x86-64 and AArch64: each frame
+//                  record is {caller's frame pointer, return address}). A handful of loads per
+//                  frame, but only as good as the code it walks: a function built without frame
+//                  pointers (GCC and Clang at -O1 and above unless -fno-omit-frame-pointer;
+//                  Debian's libc and libstdc++) either leaves the register alone, so its caller
+//                  is silently skipped, or uses it as a general register, so the chain ends on a
+//                  junk value. Every link is therefore checked before it is read: inside the
+//                  current thread's stack, above the previous link, 8-byte aligned, and the walk
+//                  never takes more than `max` links. A junk value can end the walk or add a
+//                  junk address to the stack, never make it read outside the stack.
+//   libgcc         _Unwind_Backtrace, which reads the .eh_frame unwind tables every x86-64 and
+//                  AArch64 object has by default: correct through code without frame pointers,
+//                  at a higher cost per frame. With GCC 12 on glibc 2.35+ (this platform) it
+//                  finds a module's tables through _dl_find_object, which takes no lock and does
+//                  not allocate; it locks (and mallocs) only for tables registered at run time
+//                  with __register_frame_info (JIT compilers). It never calls operator new.
+//
+// Nothing here allocates through operator new. The frame-pointer walk needs the bounds of the
+// thread's stack, taken once per thread from pthread_getattr_np: for a thread made by
+// pthread_create that copies fields of its descriptor; for the initial thread glibc reads
+// /proc/self/maps through stdio, which mallocs - raw malloc, never operator new, so it cannot
+// recurse into leakguard. The alternative, __libc_stack_end or a local's address as the top, is
+// no cheaper after the first call and is wrong for the initial thread's child after fork()
+// from another thread (that child runs on the forking thread's stack) and for threads whose
+// stack is far from the initial one.
+#ifndef LEAKGUARD_DETAIL_IMPL_STACK_CAPTURE_HPP_INCLUDED
+#define LEAKGUARD_DETAIL_IMPL_STACK_CAPTURE_HPP_INCLUDED
+
+#ifndef _GNU_SOURCE
+#define _GNU_SOURCE 1 // pthread_getattr_np
+#endif
+#include <atomic>    // std::atomic
+#include <cstddef>   // std::size_t
+#include <cstdint>   // std::uintptr_t
+#include <link.h>    // dl_iterate_phdr, ElfW
+#include <pthread.h> // pthread_getattr_np, pthread_attr_getstack
+#include <unwind.h>  // _Unwind_Backtrace (libgcc_s, linked into every C++ program by g++/clang++)
+
+// #include "leakguard/detail/config.hpp" (inlined)
+
+// The architectures whose frame records are {saved frame pointer, return address} at the frame
+// pointer, with the stack growing down.
+#if defined(__x86_64__) || defined(__aarch64__)
+#define LEAKGUARD_DETAIL_HAVE_FRAME_POINTER_WALK 1
+#else
+#define LEAKGUARD_DETAIL_HAVE_FRAME_POINTER_WALK 0
+#endif
+
+namespace leakguard {
+namespace detail {
+
+enum class unwinder : unsigned char {
+    none,          // only the operator's own return address
+    frame_pointer, // saved frame-pointer chain (cheap; needs -fno-omit-frame-pointer code)
+    libgcc,        // _Unwind_Backtrace over .eh_frame (correct everywhere; costlier)
+    automatic,     // frame pointers within the module built like leakguard's unit, if it has
+                   // them (see probe_frame_pointers); libgcc otherwise
+};
+
+// The default: automatic. Measured on x86-64 (tests/stacks/measure_capture.cpp), the
+// frame-pointer walk costs some 5 ns a frame and libgcc 200-300 ns a frame, but the walk finds
+// nothing beyond the first frame in code built with the compilers' default flags, and loses
+// the caller of any function built without frame pointers (Debian's libstdc++ and libc), so it
+// is used only where it is known to be right: in the module that holds leakguard's
+// implementation unit, when a probe at start-up found that unit built with frame pointers, and
+// for allocations whose caller is in that module.
+inline unwinder default_unwinder() noexcept { return unwinder::automatic; }
+
+// The current thread's stack, [lo, hi). state: 0 not asked yet, 1 known, 2 being asked (a
+// re-entrant capture from inside pthread_getattr_np must not ask again), 3 unavailable.
+struct stack_bounds {
+    std::uintptr_t lo;
+    std::uintptr_t hi;
+    int state;
+};
+
+// Plain data in TLS: no constructor or guard runs, and fork() copies it into the child, where
+// the forking thread keeps its stack at the same addresses.
+static thread_local stack_bounds t_stack_bounds;
+
+LEAKGUARD_DETAIL_NOINLINE inline void find_stack_bounds(stack_bounds& b) noexcept {
+    b.state = 2;
+    pthread_attr_t attr;
+    if (pthread_getattr_np(pthread_self(), &attr) != 0) {
+        b.state = 3;
+        return;
+    }
+    void* addr = nullptr;
+    std::size_t size = 0;
+    int const rc = pthread_attr_getstack(&attr, &addr, &size);
+    pthread_attr_destroy(&attr);
+    if (rc != 0 || !addr || size == 0) {
+        b.state = 3;
+        return;
+    }
+    b.lo = reinterpret_cast<std::uintptr_t>(addr);
+    b.hi = b.lo + size;
+    b.state = 1;
+}
+
+inline const stack_bounds* thread_stack_bounds() noexcept {
+    stack_bounds& b = t_stack_bounds;
+    if (LEAKGUARD_DETAIL_UNLIKELY(b.state == 0)) find_stack_bounds(b);
+    return b.state == 1 ? &b : nullptr;
+}
+
+#if LEAKGUARD_DETAIL_HAVE_FRAME_POINTER_WALK
+
+// Whether `fp` may be read as a frame record {next, return address}: 8-byte aligned, above the
+// previous record (a chain only goes up the stack; this also ends cycles), and the whole record
+// below the top of the stack. Everything between the walker's own frame and the top is mapped
+// stack, so a pointer that passes is safe to read whatever it holds.
+inline bool plausible_frame(std::uintptr_t fp, std::uintptr_t above, std::uintptr_t hi) noexcept {
+    return (fp & 7u) == 0 && fp > above && fp <= hi - 2 * sizeof(void*);
+}
+
+// Returns the return addresses from `first` outwards; with a code range, stops after the first
+// address outside it (see the loop). `frame`, when not null, is the frame
+// address of the function that got `first` from __builtin_return_address(0) (its
+// __builtin_frame_address(0), which also makes the compiler give it a frame record); without it,
+// the walk starts from its own frame and looks for `first` among the next few return addresses,
+// which finds it only when leakguard's own frames have frame pointers.
+// Exempt from AddressSanitizer: the walk reads other functions' frames, where redzones may lie.
+LEAKGUARD_DETAIL_NO_SANITIZE_MEMORY LEAKGUARD_DETAIL_NOINLINE inline std::size_t
+walk_frame_pointers(const void* first, const void* frame, void** out, std::size_t max,
+                    std::uintptr_t code_lo = 0, std::uintptr_t code_hi = ~std::uintptr_t(0)) noexcept {
+    out[0] = const_cast<void*>(first);
+    if (max < 2) return 1;
+    const stack_bounds* b = thread_stack_bounds();
+    std::uintptr_t const here = reinterpret_cast<std::uintptr_t>(__builtin_frame_address(0));
+    // Not on the thread's own stack (a sigaltstack handler, a coroutine or fiber stack): the
+    // bounds say nothing about what is mapped around here, so read nothing.
+    if (!b || here < b->lo || here >= b->hi) return 1;
+    std::uintptr_t const hi = b->hi;
+
+    std::uintptr_t fp = reinterpret_cast<std::uintptr_t>(frame);
+    if (!(frame && plausible_frame(fp, here - 1, hi) && reinterpret_cast<void* const*>(fp)[1] == first)) {
+        // Find the record whose return address is `first`: the operator's own. A few links at
+        // most lie between (this function, the allocator, the operator).
+        fp = here;
+        std::uintptr_t below = here - 1;
+        bool found = false;
+        for (int i = 0; i < 16 && plausible_frame(fp, below, hi); ++i) {
+            if (reinterpret_cast<void* const*>(fp)[1] == first) {
+                found = true;
+                break;
+            }
+            below = fp;
+            fp = reinterpret_cast<const std::uintptr_t*>(fp)[0];
+        }
+        if (!found) return 1;
+    }
+    // fp is the operator's record; the chain goes on from the frame pointer it saved.
+    std::size_t n = 1;
+    std::uintptr_t prev = fp;
+    fp = reinterpret_cast<const std::uintptr_t*>(fp)[0];
+    while (n < max && plausible_frame(fp, prev, hi)) {
+        void* const ra = reinterpret_cast<void* const*>(fp)[1];
+        // Below the first page no code lives: a junk record (or the null that _start and
+        // clone() leave as the outermost return address).
+        if (reinterpret_cast<std::uintptr_t>(ra) < 4096) break;
+        out[n++] = ra;
+        // A return address outside the code known to keep frame pointers is right (its
+        // callee's record holds it), but the link beyond it is whatever that code left.
+        std::uintptr_t const r = reinterpret_cast<std::uintptr_t>(ra);
+        if (r < code_lo || r >= code_hi) break;
+        prev = fp;
+        fp = reinterpret_cast<const std::uintptr_t*>(fp)[0];
+    }
+    return n;
+}
+
+#endif
+
+struct unwind_walk {
+    const void* first;
+    void** out;
+    std::size_t max;
+    std::size_t n;
+    unsigned skipped;
+};
+
+// libgcc calls this for each frame, innermost first: first the caller of _Unwind_Backtrace
+// (leakguard's own frames), then the operator's caller, whose address is `first`.
+inline _Unwind_Reason_Code unwind_step(struct _Unwind_Context* context, void* arg) noexcept {
+    unwind_walk& w = *static_cast<unwind_walk*>(arg);
+    void* const ip = reinterpret_cast<void*>(_Unwind_GetIP(context));
+    if (w.n == 0) {
+        if (ip != w.first) {
+            // Leakguard's own frames are a few; if `first` does not show up, it never will
+            // (a caller without unwind tables): stop rather than unwind the whole stack.
+            return ++w.skipped < 32 ? _URC_NO_REASON : _URC_END_OF_STACK;
+        }
+    } else if (!ip) {
+        return _URC_END_OF_STACK;
+    }
+    w.out[w.n++] = ip;
+    return w.n < w.max ? _URC_NO_REASON : _URC_END_OF_STACK;
+}
+
+LEAKGUARD_DETAIL_NOINLINE inline std::size_t unwind_with_libgcc(const void* first, void** out,
+                                                                std::size_t max) noexcept {
+    unwind_walk w = {first, out, max, 0, 0};
+    _Unwind_Backtrace(unwind_step, &w);
+    if (w.n == 0) { // `first` was not found: keep at least what the operator knows
+        out[0] = const_cast<void*>(first);
+        return 1;
+    }
+    return w.n;
+}
+
+// What the start-up probe found about the module holding leakguard's implementation unit.
+struct frame_pointer_module {
+    std::atomic<int> state;  // 0 not probed, 1 built with frame pointers, 2 without
+    std::uintptr_t code_lo;  // its executable segment, [code_lo, code_hi)
+    std::uintptr_t code_hi;
+};
+
+frame_pointer_module g_frame_pointer_module{};
+
+// Writes up to `max` return addresses of the current call stack into `out`, innermost first,
+// starting with `first` (the operator's __builtin_return_address(0)); frames above it (leakguard's
+// own) are dropped. `frame` is the operator's __builtin_frame_address(0), or null (see
+// walk_frame_pointers; only the frame-pointer walk uses it). Returns how many were written:
+// 0 only when max is 0 or first is null; 1 when the method found nothing beyond `first`.
+// Never allocates, never takes a lock (see the top of this file for libgcc's).
+inline std::size_t capture_stack(const void* first, const void* frame, void** out, std::size_t max,
+                                 unwinder how) noexcept {
+    if (max == 0 || !first) return 0;
+    if (max == 1 || how == unwinder::none) {
+        out[0] = const_cast<void*>(first);
+        return 1;
+    }
+#if LEAKGUARD_DETAIL_HAVE_FRAME_POINTER_WALK
+    if (how == unwinder::frame_pointer) return walk_frame_pointers(first, frame, out, max);
+    if (how == unwinder::automatic) {
+        frame_pointer_module const& m = g_frame_pointer_module;
+        std::uintptr_t const f = reinterpret_cast<std::uintptr_t>(first);
+        if (m.state.load(std::memory_order_acquire) == 1 && f >= m.code_lo && f < m.code_hi)
+            return walk_frame_pointers(first, frame, out, max, m.code_lo, m.code_hi);
+    }
+#else
+    (void)frame;
+#endif
+    return unwind_with_libgcc(first, out, max);
+}
+
+// The start-up probe: a chain of three functions of this unit, built with the user's flags.
+// The last captures its stack both ways; if the frame-pointer walk agrees with libgcc on the
+// first three frames, this unit keeps frame pointers. Each call is followed by an empty asm so
+// that it is not a tail call (the caller's frame must stay).
+LEAKGUARD_DETAIL_NOINLINE inline bool frame_pointer_probe_c(void** walked, void** unwound) noexcept {
+    bool same = false;
+#if LEAKGUARD_DETAIL_HAVE_FRAME_POINTER_WALK
+    const void* const first = __builtin_return_address(0);
+    std::size_t const w = walk_frame_pointers(first, __builtin_frame_address(0), walked, 3);
+    std::size_t const u = unwind_with_libgcc(first, unwound, 3);
+    same = w == 3 && u == 3;
+    for (std::size_t i = 0; same && i < 3; ++i) same = walked[i] == unwound[i];
+#else
+    (void)walked;
+    (void)unwound;
+#endif
+    __asm__ volatile("" : "+r"(same));
+    return same;
+}
+LEAKGUARD_DETAIL_NOINLINE inline bool frame_pointer_probe_b(void** walked, void** unwound) noexcept {
+    bool same = frame_pointer_probe_c(walked, unwound);
+    __asm__ volatile("" : "+r"(same));
+    return same;
+}
+LEAKGUARD_DETAIL_NOINLINE inline bool frame_pointer_probe_a(void** walked, void** unwound) noexcept {
+    bool same = frame_pointer_probe_b(walked, unwound);
+    __asm__ volatile("" : "+r"(same));
+    return same;
+}
+
+struct code_range_search {
+    std::uintptr_t address;
+    std::uintptr_t lo;
+    std::uintptr_t hi;
+};
+
+inline int find_code_range(struct dl_phdr_info* info, std::size_t, void* arg) noexcept {
+    code_range_search& s = *static_cast<code_range_search*>(arg);
+    for (ElfW(Half) i = 0; i < info->dlpi_phnum; ++i) {
+        const ElfW(Phdr)& ph = info->dlpi_phdr[i];
+        if (ph.p_type != PT_LOAD || !(ph.p_flags & PF_X)) continue;
+        std::uintptr_t const lo = info->dlpi_addr + ph.p_vaddr;
+        if (s.address >= lo && s.address < lo + ph.p_memsz) {
+            s.lo = lo;
+            s.hi = lo + ph.p_memsz;
+            return 1;
+        }
+    }
+    return 0;
+}
+
+// Runs the probe and finds the executable segment of the module it is in. Also runs the
+// unwinder once, so its one-time set-up (lazy binding of its symbols, the register table it
+// fills under pthread_once) happens here, at leakguard's start-up, rather than inside the first
+// allocation of a thread that may be about to fork. dl_iterate_phdr takes the loader's lock:
+// call this from start-up, not from inside an allocation.
+LEAKGUARD_DETAIL_NOINLINE inline void probe_frame_pointers() noexcept {
+    void* walked[3];
+    void* unwound[3];
+    bool const has = frame_pointer_probe_a(walked, unwound);
+    __asm__ volatile("" ::: "memory");
+    code_range_search s = {reinterpret_cast<std::uintptr_t>(&frame_pointer_probe_c), 0, 0};
+    frame_pointer_module& m = g_frame_pointer_module;
+    if (has && dl_iterate_phdr(find_code_range, &s) == 1) {
+        m.code_lo = s.lo;
+        m.code_hi = s.hi;
+        m.state.store(1, std::memory_order_release);
+    } else {
+        m.state.store(2, std::memory_order_release);
+    }
+}
+
+// For start-up (leakguard's initialise()): the probe, the unwinder's set-up, this thread's
+// stack bounds.
+inline void warm_up_stack_capture() noexcept {
+    if (g_frame_pointer_module.state.load(std::memory_order_acquire) == 0) probe_frame_pointers();
+    (void)thread_stack_bounds();
+}
+
+// Whether `address` lies in the code of the module the probe found built with frame pointers
+// (never true before the probe, or when it found none).
+inline bool in_frame_pointer_module(const void* address) noexcept {
+    frame_pointer_module const& m = g_frame_pointer_module;
+    std::uintptr_t const a = reinterpret_cast<std::uintptr_t>(address);
+    return m.state.load(std::memory_order_acquire) == 1 && a >= m.code_lo && a < m.code_hi;
+}
+
+// Whether the automatic method walks frame pointers (for reports and tests).
+inline bool frame_pointers_in_use() noexcept {
+    return g_frame_pointer_module.state.load(std::memory_order_acquire) == 1;
+}
+
+} // namespace detail
+} // namespace leakguard
+
+#endif
+// #include "leakguard/detail/impl/stack_table.hpp" (inlined)
+// leakguard - in-process memory-leak tracker for C++ (header-only)
+// SPDX-License-Identifier: MIT
+// impl/stack_table.hpp: interned call stacks. Every block allocated from the same call stack
+// shares one stack_record, so a block carries one pointer however deep its stack is, and a
+// report groups blocks by comparing pointers.
+//
+// Design:
+// - A chained hash table. A bucket head is an atomic pointer; records are only ever pushed on
+//   a head (compare-and-swap) and never changed or freed after that, so a lookup is a few plain
+//   loads with no lock and no write: the hit path, which is nearly every allocation of a
+//   program that allocates from a settled set of places.
+// - Records and the bucket array live in memory from mmap, never from operator new (which is
+//   what is being tracked) nor from malloc (whose own accounting would then show leakguard's
+//   tables as the program's; valgrind also ignores mmap for its leak report).
+// - Lock-free throughout, so fork() needs nothing: a child sees each bucket before or after a
+//   push, never in between, and cannot inherit a held lock. A record a parent thread was still
+//   filling is unreachable in the child (its memory is wasted, nothing else).
+// - Bounded: records come from 1 MiB chunks up to a budget (64 MiB unless set). When it is
+//   spent intern_stack returns null for new stacks (known stacks are still found) and the
+//   caller keeps the single return address it already has.
+#ifndef LEAKGUARD_DETAIL_IMPL_STACK_TABLE_HPP_INCLUDED
+#define LEAKGUARD_DETAIL_IMPL_STACK_TABLE_HPP_INCLUDED
+
+#include <atomic>     // std::atomic
+#include <cstddef>    // std::size_t
+#include <cstdint>    // std::uint64_t, std::uintptr_t
+#include <cstring>    // std::memcmp
+#include <new>        // placement new (not a replaceable operator)
+#include <sys/mman.h> // mmap, munmap
+
+// #include "leakguard/detail/config.hpp" (inlined)
+
+namespace leakguard {
+namespace detail {
+
+// One interned stack. The frames follow the record in memory (see frames()).
+struct stack_record {
+    const stack_record* next; // older record of the same bucket; immutable once published
+    std::uint64_t hash;
+    std::uint32_t depth;      // number of frames, 1 or more
+    std::uint32_t id;         // 1, 2, 3 ... in order of creation (gaps where a race lost)
+
+    void* const* frames() const noexcept { return reinterpret_cast<void* const*>(this + 1); }
+};
+
+static_assert(sizeof(stack_record) % sizeof(void*) == 0, "frames must follow the record aligned");
+
+constexpr std::size_t max_interned_depth = 256;        // deeper stacks are cut to this
+constexpr std::size_t stack_chunk_bytes = 1u << 20;     // records are carved from chunks this big
+constexpr std::size_t default_stack_budget = 64u << 20; // bytes of chunks, bucket array included
+
+struct stack_chunk {
+    const stack_chunk* prev;       // the chunk that was current before this one
+    std::atomic<std::size_t> used; // bytes handed out, this header included (may overshoot size)
+    std::size_t size;
+};
+
+// The bucket heads, in one mapping behind this header.
+struct stack_buckets {
+    std::size_t count; // a power of two
+    unsigned shift;    // 64 - log2(count): a hash's top bits pick its bucket
+    std::size_t bytes; // of the mapping
+    std::atomic<const stack_record*>* heads() noexcept {
+        return reinterpret_cast<std::atomic<const stack_record*>*>(this + 1);
+    }
+};
+
+class stack_table {
+public:
+    // Plain data: a stack_table at namespace scope is constant-initialised (all zero), so it
+    // works from the first static constructor. budget_bytes and log2_buckets may be set before
+    // the first intern; 0 means the defaults (64 MiB, 2^16 buckets).
+    std::size_t budget_bytes;
+    unsigned log2_buckets;
+
+    // The record for this stack, made on first sight; null when depth is 0 or the budget is
+    // spent. Deeper stacks than max_interned_depth are cut.
+    const stack_record* intern(void* const* frames, std::size_t depth) noexcept {
+        if (depth == 0) return nullptr;
+        if (depth > max_interned_depth) depth = max_interned_depth;
+        stack_buckets* buckets = bucket_array();
+        if (LEAKGUARD_DETAIL_UNLIKELY(!buckets)) return nullptr;
+        std::uint64_t const h = hash_frames(frames, depth);
+        std::atomic<const stack_record*>& bucket = buckets->heads()[h >> buckets->shift];
+
+        const stack_record* head = bucket.load(std::memory_order_acquire);
+        if (const stack_record* r = find(head, nullptr, h, frames, depth)) return r;
+        if (exhausted_.load(std::memory_order_relaxed)) {
+            dropped_.fetch_add(1, std::memory_order_relaxed);
+            return nullptr;
+        }
+        void* mem = take(sizeof(stack_record) + depth * sizeof(void*));
+        if (!mem) {
+            dropped_.fetch_add(1, std::memory_order_relaxed);
+            return nullptr;
+        }
+        stack_record* rec = static_cast<stack_record*>(mem);
+        rec->hash = h;
+        rec->depth = static_cast<std::uint32_t>(depth);
+        rec->id = next_id_.fetch_add(1, std::memory_order_relaxed) + 1;
+        void** dest = reinterpret_cast<void**>(rec + 1);
+        for (std::size_t i = 0; i < depth; ++i) dest[i] = frames[i];
+
+        const stack_record* seen = head; // every record from `seen` down has been compared
+        for (;;) {
+            rec->next = head;
+            if (bucket.compare_exchange_weak(head, rec, std::memory_order_release, std::memory_order_acquire)) {
+                count_.fetch_add(1, std::memory_order_relaxed);
+                return rec;
+            }
+            // Others pushed meanwhile: only what lies above `seen` is new. If one of them is
+            // this stack, ours is left unpublished (its bytes are lost; a race that rare).
+            if (const stack_record* r = find(head, seen, h, frames, depth)) return r;
+            seen = head;
+        }
+    }
+
+    // Calls f(const stack_record&) for every record (in no particular order). Safe while other
+    // threads intern: it sees at least every record published before it started.
+    template <class F>
+    void for_each(F&& f) const noexcept {
+        stack_buckets* buckets = buckets_.load(std::memory_order_acquire);
+        if (!buckets) return;
+        std::atomic<const stack_record*>* heads = buckets->heads();
+        for (std::size_t i = 0; i < buckets->count; ++i)
+            for (const stack_record* r = heads[i].load(std::memory_order_acquire); r; r = r->next) f(*r);
+    }
+
+    std::size_t size() const noexcept { return count_.load(std::memory_order_relaxed); }
+    // Bytes of memory mapped for the table (the bucket array and the chunks).
+    std::size_t mapped_bytes() const noexcept { return mapped_.load(std::memory_order_relaxed); }
+    // How many times a new stack was refused for lack of budget.
+    std::uint64_t dropped() const noexcept { return dropped_.load(std::memory_order_relaxed); }
+
+    // Unmaps everything. Only for tables nobody uses any more (tests); the process-wide table
+    // is never released, since blocks point into it until the process ends.
+    void release() noexcept {
+        const stack_chunk* c = chunk_.exchange(nullptr, std::memory_order_acq_rel);
+        while (c) {
+            const stack_chunk* prev = c->prev;
+            ::munmap(const_cast<stack_chunk*>(c), c->size);
+            c = prev;
+        }
+        stack_buckets* b = buckets_.exchange(nullptr, std::memory_order_acq_rel);
+        if (b) ::munmap(static_cast<void*>(b), b->bytes);
+        mapped_.store(0, std::memory_order_relaxed);
+        count_.store(0, std::memory_order_relaxed);
+        exhausted_.store(false, std::memory_order_relaxed);
+    }
+
+    // Public only so that the table stays an aggregate (constant-initialised with {}).
+    std::atomic<stack_buckets*> buckets_;
+    std::atomic<const stack_chunk*> chunk_;
+    std::atomic<std::size_t> mapped_;
+    std::atomic<std::size_t> count_;
+    std::atomic<std::uint32_t> next_id_;
+    std::atomic<std::uint64_t> dropped_;
+    std::atomic<bool> exhausted_;
+
+private:
+    // Each frame is multiplied on its own (the products do not wait on each other, unlike a
+    // running hash) after an xor with its position, so a reordered stack hashes differently;
+    // the sum is mixed once. The bucket is taken from the top bits, the best mixed by a multiply.
+    static std::uint64_t hash_frames(void* const* frames, std::size_t depth) noexcept {
+        std::uint64_t sum = depth;
+        for (std::size_t i = 0; i < depth; ++i)
+            sum += (reinterpret_cast<std::uintptr_t>(frames[i]) ^ (i * 0xD6E8FEB86659FD93ull)) * 0x9E3779B97F4A7C15ull;
+        sum ^= sum >> 32;
+        return sum * 0xD6E8FEB86659FD93ull;
+    }
+    static bool same(const stack_record* r, std::uint64_t h, void* const* frames, std::size_t depth) noexcept {
+        // memcmp: the C library's is vectorised, and a hit compares every frame.
+        return r->hash == h && r->depth == depth && std::memcmp(r->frames(), frames, depth * sizeof(void*)) == 0;
+    }
+    static const stack_record* find(const stack_record* from, const stack_record* until, std::uint64_t h,
+                                    void* const* frames, std::size_t depth) noexcept {
+        for (const stack_record* r = from; r != until; r = r->next)
+            if (same(r, h, frames, depth)) return r;
+        return nullptr;
+    }
+
+    std::size_t budget() const noexcept { return budget_bytes ? budget_bytes : default_stack_budget; }
+
+    // The bucket array, mapped on first use. Two threads may map one each; the loser unmaps its
+    // own, which nobody else has seen.
+    stack_buckets* bucket_array() noexcept {
+        stack_buckets* b = buckets_.load(std::memory_order_acquire);
+        if (LEAKGUARD_DETAIL_LIKELY(b != nullptr)) return b;
+        unsigned const log2 = log2_buckets ? (log2_buckets > 24 ? 24 : log2_buckets) : 16;
+        std::size_t const count = std::size_t(1) << log2;
+        std::size_t const bytes = sizeof(stack_buckets) + count * sizeof(void*);
+        void* mem = ::mmap(nullptr, bytes, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+        if (mem == MAP_FAILED) return nullptr;
+        // Zeroed pages are null heads: std::atomic<T*> has the representation of T*.
+        stack_buckets* fresh = ::new (mem) stack_buckets;
+        fresh->count = count;
+        fresh->shift = 64 - log2;
+        fresh->bytes = bytes;
+        stack_buckets* expected = nullptr;
+        if (buckets_.compare_exchange_strong(expected, fresh, std::memory_order_acq_rel)) {
+            mapped_.fetch_add(bytes, std::memory_order_relaxed);
+            return fresh;
+        }
+        ::munmap(mem, bytes);
+        return expected;
+    }
+
+    // `n` bytes (a multiple of 8) from the current chunk, or from a new one.
+    void* take(std::size_t n) noexcept {
+        for (;;) {
+            const stack_chunk* c = chunk_.load(std::memory_order_acquire);
+            if (c) {
+                std::size_t const at =
+                    const_cast<stack_chunk*>(c)->used.fetch_add(n, std::memory_order_relaxed);
+                if (at + n <= c->size) return reinterpret_cast<char*>(const_cast<stack_chunk*>(c)) + at;
+            }
+            // Full (or none yet): map a new chunk if the budget allows, and make it current
+            // unless someone else already did.
+            std::size_t const before = mapped_.fetch_add(stack_chunk_bytes, std::memory_order_relaxed);
+            if (before + stack_chunk_bytes > budget()) {
+                mapped_.fetch_sub(stack_chunk_bytes, std::memory_order_relaxed);
+                exhausted_.store(true, std::memory_order_relaxed);
+                return nullptr;
+            }
+            void* mem = ::mmap(nullptr, stack_chunk_bytes, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+            if (mem == MAP_FAILED) {
+                mapped_.fetch_sub(stack_chunk_bytes, std::memory_order_relaxed);
+                exhausted_.store(true, std::memory_order_relaxed);
+                return nullptr;
+            }
+            stack_chunk* fresh = ::new (mem) stack_chunk;
+            fresh->prev = c;
+            fresh->size = stack_chunk_bytes;
+            fresh->used.store((sizeof(stack_chunk) + 15) & ~std::size_t(15), std::memory_order_relaxed);
+            if (!chunk_.compare_exchange_strong(c, fresh, std::memory_order_acq_rel)) {
+                ::munmap(mem, stack_chunk_bytes);
+                mapped_.fetch_sub(stack_chunk_bytes, std::memory_order_relaxed);
+            }
+        }
+    }
+};
+
+// The process-wide table. Defined (not declared) here: this header is included only by the
+// LEAKGUARD_MAIN unit, like every impl header with state; `{}` makes it constant-initialised.
+stack_table g_stacks{};
+
+// Interns a stack in the process-wide table (see stack_table::intern).
+inline const stack_record* intern_stack(void* const* frames, std::size_t depth) noexcept {
+    return g_stacks.intern(frames, depth);
+}
+
+} // namespace detail
+} // namespace leakguard
+
+#endif
 // #include "leakguard/detail/impl/options.hpp" (inlined)
 // leakguard - in-process memory-leak tracker for C++ (header-only)
 // SPDX-License-Identifier: MIT
@@ -1156,6 +1768,7 @@ inline void account_bytes(thread_state& t, std::int64_t delta) noexcept {
 #ifndef LEAKGUARD_DETAIL_IMPL_OPTIONS_HPP_INCLUDED
 #define LEAKGUARD_DETAIL_IMPL_OPTIONS_HPP_INCLUDED
 
+#include <atomic>  // std::atomic
 #include <climits> // INT_MAX
 #include <cstdlib> // std::getenv, std::strtol
 #include <cstring> // std::strcmp, std::strlen
@@ -1169,14 +1782,26 @@ enum class report_mode { full, summary, off };
 
 constexpr int default_exitcode = 23; // as LeakSanitizer's, so scripts that know one know both
 
+// Frames kept per block (1: only the return address into the code that called the allocator).
+constexpr int default_stack_depth = 12; // valgrind's --num-callers
+constexpr int max_stack_depth = 64;
+
 struct options_state {
     int exitcode_plus_one;     // 0 means "not set": the default; stored +1 to stay zero-initialised
     report_mode report;        // full is 0: the zero-initialised default
     char log_path[1024];       // empty: stderr
     char json_path[1024];      // empty: no JSON
+    // Read by every allocation, possibly while another thread sets them: atomics, relaxed.
+    std::atomic<int> stack_depth_plus_one;  // 0: default_stack_depth
+    std::atomic<int> stack_unwinder;        // 0 auto, 1 frame pointers only, 2 libgcc only
 };
 
 options_state g_options{};
+
+inline int option_stack_depth() noexcept {
+    int const v = g_options.stack_depth_plus_one.load(std::memory_order_relaxed);
+    return v ? v - 1 : default_stack_depth;
+}
 
 inline int option_exitcode() noexcept {
     return g_options.exitcode_plus_one ? g_options.exitcode_plus_one - 1 : default_exitcode;
@@ -1205,6 +1830,17 @@ inline bool apply_option(const char* key, const char* value, const char* origin)
         if (ok) reopen_report_stream();
     } else if (std::strcmp(key, "json_path") == 0) {
         ok = copy_path(g_options.json_path, sizeof g_options.json_path, value);
+    } else if (std::strcmp(key, "stack_depth") == 0) {
+        char* end = nullptr;
+        long const v = std::strtol(value, &end, 10);
+        ok = *value && end && *end == '\0' && v >= 0 && v <= max_stack_depth;
+        if (ok) g_options.stack_depth_plus_one.store(static_cast<int>(v) + 1, std::memory_order_relaxed);
+    } else if (std::strcmp(key, "stack_unwinder") == 0) {
+        ok = true;
+        if (std::strcmp(value, "auto") == 0) g_options.stack_unwinder.store(0, std::memory_order_relaxed);
+        else if (std::strcmp(value, "fp") == 0) g_options.stack_unwinder.store(1, std::memory_order_relaxed);
+        else if (std::strcmp(value, "libgcc") == 0) g_options.stack_unwinder.store(2, std::memory_order_relaxed);
+        else ok = false;
     } else if (std::strcmp(key, "report") == 0) {
         ok = true;
         if (std::strcmp(value, "full") == 0) g_options.report = report_mode::full;
@@ -1400,6 +2036,8 @@ LEAKGUARD_DETAIL_NOINLINE inline void report_error(const error_record& e) noexce
 // #include "leakguard/detail/impl/options.hpp" (inlined)
 // #include "leakguard/detail/impl/platform.hpp" (inlined)
 // #include "leakguard/detail/impl/registry.hpp" (inlined)
+// #include "leakguard/detail/impl/stack_capture.hpp" (inlined)
+// #include "leakguard/detail/impl/stack_table.hpp" (inlined)
 
 namespace leakguard {
 namespace detail {
@@ -1431,6 +2069,9 @@ LEAKGUARD_DETAIL_NOINLINE inline void initialise() noexcept {
     pthread_key_create(&g_registry.exit_key, release_home_shard);
     install_fork_handlers();
     apply_option_list(std::getenv("LEAKGUARD_OPTIONS"), "LEAKGUARD_OPTIONS");
+    // Sets libgcc's unwinder up and finds whether this module keeps frame pointers, here rather
+    // than inside an allocation (it walks the loaded modules).
+    warm_up_stack_capture();
     g_initialised.store(true, std::memory_order_release);
 }
 
@@ -1438,9 +2079,29 @@ inline void ensure_initialised() noexcept {
     if (LEAKGUARD_DETAIL_UNLIKELY(!g_initialised.load(std::memory_order_acquire))) initialise();
 }
 
-// Returns user memory of `size` bytes aligned to `align` (a power of two), or null.
+// The block's site when stacks are on: the interned call stack from `caller` (the return address
+// into the allocating code) outwards, or null (stacks off, depth 1, the table full).
+//
+// stack_unwinder=auto (the default) walks frame pointers, which costs tens of nanoseconds, and only
+// from code of the module it found built with them (the CMake target passes
+// -fno-omit-frame-pointer): an allocation made from other code (libstdc++'s std::string members,
+// a library without frame pointers) keeps just its return address, because the only correct way
+// through such frames, the C++ runtime's unwinder (stack_unwinder=libgcc), costs microseconds.
+LEAKGUARD_DETAIL_NOINLINE inline const stack_record* capture_site(const void* caller, const void* frame, int depth) noexcept {
+    void* frames[max_stack_depth];
+    int const mode = g_options.stack_unwinder.load(std::memory_order_relaxed);
+    unwinder how = unwinder::automatic;
+    if (mode == 1) how = unwinder::frame_pointer;
+    else if (mode == 2) how = unwinder::libgcc;
+    else if (!in_frame_pointer_module(caller)) return nullptr;
+    std::size_t const n = capture_stack(caller, frame, frames, static_cast<std::size_t>(depth), how);
+    return n > 1 ? intern_stack(frames, n) : nullptr;
+}
+
+// Returns user memory of `size` bytes aligned to `align` (a power of two), or null. `frame` is the
+// calling operator's frame address (for the frame-pointer walk) or null.
 inline void* allocate(std::size_t size, std::size_t align, block_kind kind, const void* site,
-                      unsigned site_flags) noexcept {
+                      unsigned site_flags, const void* frame = nullptr) noexcept {
     ensure_initialised();
     std::size_t const pad = padding_for(align);
     if (LEAKGUARD_DETAIL_UNLIKELY(size > max_block_size - pad - header_size)) return nullptr;
@@ -1463,6 +2124,17 @@ inline void* allocate(std::size_t size, std::size_t align, block_kind kind, cons
         h->prev = nullptr;
         h->thread = t.thread;
         return user_of(h);
+    }
+    if (!(site_flags & flag_has_location)) {
+        int const depth = option_stack_depth();
+        if (depth > 1) {
+            ++t.busy; // an unwinder that allocates must not come back here
+            if (const stack_record* stack = capture_site(site, frame, depth)) {
+                h->site = stack;
+                site_flags |= flag_has_stack;
+            }
+            --t.busy;
+        }
     }
     h->shape = make_shape(size, kind, site_flags | flag_linked | (t.ignore_depth > 0 ? flag_ignored : 0u), shift);
     h->order = make_order(take_seq(t), s->index);
@@ -1489,6 +2161,9 @@ inline void site_of(const block_header* h, const void*& caller, const source_loc
         const location_record* r = static_cast<const location_record*>(h->site);
         caller = r->caller;
         location = &r->where;
+    } else if (flags_of(h) & flag_has_stack) {
+        caller = static_cast<const stack_record*>(h->site)->frames()[0];
+        location = nullptr;
     } else {
         caller = h->site;
         location = nullptr;
@@ -1607,6 +2282,7 @@ inline void release_c(void* p, const void* caller, const char* file, int line) n
 // #include "leakguard/detail/impl/block.hpp" (inlined)
 // #include "leakguard/detail/impl/locations.hpp" (inlined)
 // #include "leakguard/detail/impl/registry.hpp" (inlined)
+// #include "leakguard/detail/impl/stack_table.hpp" (inlined)
 
 namespace leakguard {
 namespace detail {
@@ -1627,10 +2303,13 @@ inline block_info info_of(const block_header* h) noexcept {
     b.thread = h->thread;
     // A located block's site is its call site's location_record, which keeps a return address
     // into that call site too (for the function's name).
-    bool const located = (flags_of(h) & flag_has_location) != 0;
-    const location_record* record = located ? static_cast<const location_record*>(h->site) : nullptr;
-    b.caller = record ? record->caller : h->site;
+    unsigned const flags = flags_of(h);
+    const location_record* record = (flags & flag_has_location) ? static_cast<const location_record*>(h->site) : nullptr;
+    const stack_record* stack = (flags & flag_has_stack) ? static_cast<const stack_record*>(h->site) : nullptr;
+    b.caller = record ? record->caller : stack ? stack->frames()[0] : h->site;
     b.location = record ? &record->where : nullptr;
+    b.stack = stack ? stack->frames() : nullptr;
+    b.stack_depth = stack ? stack->depth : 0;
     return b;
 }
 
@@ -2287,6 +2966,156 @@ inline const char* base_name(const char* path) noexcept {
 } // namespace leakguard
 
 #endif
+// #include "leakguard/detail/impl/stack_site.hpp" (inlined)
+// leakguard - in-process memory-leak tracker for C++ (header-only)
+// SPDX-License-Identifier: MIT
+// impl/stack_site.hpp: report-time use of a captured stack - naming every frame, and choosing the
+// block's "site": the first frame (from the allocation outwards) that is the program's own code
+// rather than leakguard's or the standard library's. A leak made by std::vector growth or by
+// std::make_shared is then attributed to the function that used the container or made the
+// pointer, which is what a user can act on.
+//
+// Frames are judged by their demangled function name (what symbolize() gives): the qualified
+// name, after any return type, is matched on its prefix. Everything here allocates only through
+// symbolize() (the demangler's malloc), never through operator new.
+#ifndef LEAKGUARD_DETAIL_IMPL_STACK_SITE_HPP_INCLUDED
+#define LEAKGUARD_DETAIL_IMPL_STACK_SITE_HPP_INCLUDED
+
+#include <cstddef> // std::size_t
+#include <cstring> // std::strncmp, std::strlen
+
+// #include "leakguard/detail/impl/symbolize.hpp" (inlined)
+
+namespace leakguard {
+namespace detail {
+
+enum class site_rule : unsigned char {
+    // Skip every frame of the standard library (std::, __gnu_cxx::, the C++ runtime), as well as
+    // leakguard's and the global operator new. The default: at -O0 a vector's growth passes
+    // through push_back and _M_realloc_insert, a string's through _M_construct and _M_create,
+    // none of which is an "allocator" but none of which is where the user can fix a leak.
+    standard_library,
+    // Skip only the allocation machinery proper (allocators, allocator_traits, the containers'
+    // node and buffer getters, shared_ptr's control block, make_shared/make_unique): the site is
+    // then the standard function that asked for memory when there is one (vector::push_back).
+    allocation_wrappers,
+};
+
+inline bool starts_with(const char* s, const char* prefix) noexcept {
+    return std::strncmp(s, prefix, std::strlen(prefix)) == 0;
+}
+
+// The qualified name inside a demangled function name: past a template function's return type
+// ("std::shared_ptr<T> std::make_shared<T>()" -> "std::make_shared<T>()"), up to its end. Scans
+// at bracket depth 0 for the last space before the parameter list; "operator" (whose symbol may
+// contain brackets or spaces), "decltype (...)" and "(anonymous namespace)" are taken whole.
+inline const char* qualified_name(const char* f) noexcept {
+    const char* start = f;
+    int depth = 0;
+    for (const char* p = f; *p;) {
+        if (depth == 0) {
+            if (starts_with(p, "(anonymous namespace)")) {
+                p += sizeof "(anonymous namespace)" - 1;
+                continue;
+            }
+            if (starts_with(p, "decltype (")) { // a return type; its parentheses are not parameters
+                p += sizeof "decltype (" - 1;
+                ++depth;
+                continue;
+            }
+            if (starts_with(p, "operator") && (p == start || p[-1] == ':')) return start;
+            if (*p == '(') return start; // the parameter list
+            if (*p == ' ') {
+                start = p + 1;
+                ++p;
+                continue;
+            }
+        }
+        if (*p == '<' || *p == '(' || *p == '[' || *p == '{') ++depth;
+        else if ((*p == '>' || *p == ')' || *p == ']' || *p == '}') && depth > 0) --depth;
+        ++p;
+    }
+    return start;
+}
+
+inline bool matches_any(const char* name, const char* const* prefixes, std::size_t n) noexcept {
+    for (std::size_t i = 0; i < n; ++i)
+        if (starts_with(name, prefixes[i])) return true;
+    return false;
+}
+
+// Whether a frame is leakguard's or the standard library's, by the rule. `function` is a
+// demangled name (may be empty), `module` the path of the module holding the frame (may be
+// empty: an address in no loaded module is no code at all, e.g. a junk frame-pointer link).
+inline bool is_library_frame(const char* function, const char* module, site_rule rule) noexcept {
+    if (!module || !module[0]) return true;
+    if (!function || !function[0]) {
+        // Unnamed code in the C++ runtime itself (a stripped libstdc++ names only its exports).
+        const char* base = base_name(module);
+        return starts_with(base, "libstdc++.so") || starts_with(base, "libc++.so") ||
+               starts_with(base, "libc++abi.so");
+    }
+    const char* name = qualified_name(function);
+    static const char* const always[] = {
+        "leakguard::",
+        "operator new", // the global one only: a class's own is "T::operator new"
+    };
+    if (matches_any(name, always, sizeof always / sizeof always[0])) return true;
+    if (rule == site_rule::standard_library) {
+        static const char* const standard[] = {
+            "std::", "__gnu_cxx::", "__gnu_debug::", "__cxxabiv1::", "__cxa_",
+        };
+        return matches_any(name, standard, sizeof standard / sizeof standard[0]);
+    }
+    static const char* const wrappers[] = {
+        "std::allocator<", "std::allocator_traits<", "std::__new_allocator<", "__gnu_cxx::new_allocator<",
+        "__gnu_cxx::__alloc_traits<", "std::__allocated_ptr<", "std::__allocate_guarded<",
+        // containers' buffer and node getters
+        "std::_Vector_base<", "std::_Deque_base<", "std::_List_base<", "std::__cxx11::_List_base<",
+        "std::_Fwd_list_base<", "std::_Rb_tree<", "std::__detail::_Hashtable_alloc<",
+        "std::__detail::_AllocNode<", "std::__detail::_ReuseOrAllocNode<",
+        // shared_ptr's control block and the functions that make one
+        "std::_Sp_counted_", "std::_Sp_alloc_shared_tag", "std::__shared_count<", "std::__shared_ptr<",
+        "std::shared_ptr<", "std::__allocate_shared<", "std::allocate_shared<", "std::__make_shared<",
+        "std::make_shared<", "std::make_unique<",
+        // std::function's heap-stored target
+        "std::_Function_base::_Base_manager<",
+    };
+    return matches_any(name, wrappers, sizeof wrappers / sizeof wrappers[0]);
+}
+
+// Names every frame: out[i] for frames[i] (return addresses; symbolize looks up address - 1).
+// The caller provides `out` (1.5 KiB a frame: from raw memory or a stack array, not operator new).
+inline void symbolize_stack(void* const* frames, std::size_t depth, symbol_info* out) noexcept {
+    for (std::size_t i = 0; i < depth; ++i) symbolize(frames[i], out[i]);
+}
+
+// The index of the site among already named frames: the first that is not a library frame; 0
+// when every frame is one (an allocation the standard library made on its own behalf).
+inline std::size_t find_site(const symbol_info* frames, std::size_t depth,
+                             site_rule rule = site_rule::standard_library) noexcept {
+    for (std::size_t i = 0; i < depth; ++i)
+        if (!is_library_frame(frames[i].function, frames[i].module, rule)) return i;
+    return 0;
+}
+
+// The same from the raw frames, naming only as many as it takes: `site` gets the site's names.
+// For grouping a report by site without naming whole stacks.
+inline std::size_t find_site(void* const* frames, std::size_t depth, symbol_info& site,
+                             site_rule rule = site_rule::standard_library) noexcept {
+    for (std::size_t i = 0; i < depth; ++i) {
+        symbolize(frames[i], site);
+        if (!is_library_frame(site.function, site.module, rule)) return i;
+    }
+    if (depth > 1) symbolize(frames[0], site);
+    else if (depth == 0) symbolize(nullptr, site);
+    return 0;
+}
+
+} // namespace detail
+} // namespace leakguard
+
+#endif
 // #include "leakguard/detail/impl/failures.hpp" (inlined)
 // leakguard - in-process memory-leak tracker for C++ (header-only)
 // SPDX-License-Identifier: MIT
@@ -2399,12 +3228,14 @@ inline statistics current_stats() noexcept {
 
 #include <algorithm> // std::sort
 #include <cstdio>    // std::snprintf
+#include <cstring>   // std::strcmp
 
 // #include "leakguard/detail/impl/collect.hpp" (inlined)
 // #include "leakguard/detail/impl/errors.hpp" (inlined)
 // #include "leakguard/detail/impl/failures.hpp" (inlined)
 // #include "leakguard/detail/impl/options.hpp" (inlined)
 // #include "leakguard/detail/impl/stats_impl.hpp" (inlined)
+// #include "leakguard/detail/impl/stack_site.hpp" (inlined)
 // #include "leakguard/detail/impl/symbolize.hpp" (inlined)
 
 namespace leakguard {
@@ -2419,8 +3250,21 @@ struct leak_group {
     std::size_t max_size;
 };
 
+// Blocks with the same key were allocated at the same place: the same macro call site, the same
+// interned call stack, or the same return address.
 inline const void* site_key(const block_info& b) noexcept {
-    return b.location ? static_cast<const void*>(b.location) : b.caller;
+    if (b.location) return b.location;
+    if (b.stack) return b.stack;
+    return b.caller;
+}
+
+// Names the site of a block: for a block with a call stack, its first frame outside leakguard and
+// the standard library (what the user's code called); otherwise its return address. Returns the
+// index of that frame in b.stack (0 without a stack).
+inline std::size_t symbolize_site(const block_info& b, symbol_info& sym) noexcept {
+    if (b.stack && b.stack_depth > 0) return find_site(b.stack, b.stack_depth, sym);
+    symbolize(b.caller, sym);
+    return 0;
 }
 
 // Sorts `list` by site, kind and sequence, and returns its groups, largest first (raw memory).
@@ -2452,20 +3296,8 @@ inline leak_group* group_by_site(block_list& list, std::size_t& group_count) noe
     return groups;
 }
 
-// One line naming where a block was allocated: file:line when a macro said so (and the function
-// its return address lies in), otherwise the function, file:line and module+offset of the return
-// address.
-inline void describe_site(const block_info& b, char* out, std::size_t size) noexcept {
-    symbol_info sym;
-    symbolize(b.caller, sym);
-    if (b.location) {
-        const char* function = b.location->function && b.location->function[0] ? b.location->function : sym.function;
-        if (function[0])
-            std::snprintf(out, size, "%s:%d in %s", b.location->file, b.location->line, function);
-        else
-            std::snprintf(out, size, "%s:%d", b.location->file, b.location->line);
-        return;
-    }
+// "function file:line (module+offset)", with what is known of a symbolized return address.
+inline void describe_symbol(const symbol_info& sym, const void* address, char* out, std::size_t size) noexcept {
     char where[600] = "";
     if (sym.file[0]) std::snprintf(where, sizeof where, " %s:%u", sym.file, sym.line);
     if (sym.module[0] && sym.function[0])
@@ -2475,10 +3307,41 @@ inline void describe_site(const block_info& b, char* out, std::size_t size) noex
     else if (sym.module[0])
         std::snprintf(out, size, "%s+0x%lx", base_name(sym.module), static_cast<unsigned long>(sym.offset));
     else
-        std::snprintf(out, size, "%p", b.caller);
+        std::snprintf(out, size, "%p", address);
+}
+
+// One line naming where a block was allocated: file:line when a macro said so (and the function
+// its return address lies in), otherwise the function, file:line and module+offset of the return
+// address.
+inline void describe_site(const block_info& b, char* out, std::size_t size) noexcept {
+    symbol_info sym;
+    symbolize_site(b, sym);
+    if (b.location) {
+        const char* function = b.location->function && b.location->function[0] ? b.location->function : sym.function;
+        if (function[0])
+            std::snprintf(out, size, "%s:%d in %s", b.location->file, b.location->line, function);
+        else
+            std::snprintf(out, size, "%s:%d", b.location->file, b.location->line);
+        return;
+    }
+    describe_symbol(sym, b.caller, out, size);
 }
 
 inline const char* plural(std::size_t n, const char* one, const char* many) noexcept { return n == 1 ? one : many; }
+
+// The call stack of a block, one frame a line, valgrind-style ("at" the innermost, "by" the rest),
+// down to main.
+inline void print_stack(fd_writer& out, const block_info& b, const char* indent) noexcept {
+    if (!b.stack || b.stack_depth < 2) return;
+    for (std::size_t i = 0; i < b.stack_depth; ++i) {
+        symbol_info sym;
+        symbolize(b.stack[i], sym);
+        char frame[1200];
+        describe_symbol(sym, b.stack[i], frame, sizeof frame);
+        out.printf("leakguard: %s    %s %s\n", indent, i == 0 ? "at" : "by", frame);
+        if (std::strcmp(sym.function, "main") == 0) break; // what starts main is noise (JSON has it)
+    }
+}
 
 // Prints the groups of `list` (already grouped) to `out`, each as one line with up to 5 sequence numbers.
 inline void print_groups(fd_writer& out, const block_list& list, const leak_group* groups,
@@ -2501,6 +3364,7 @@ inline void print_groups(fd_writer& out, const block_list& list, const leak_grou
             out.printf("%s%llu", i ? " #" : "", static_cast<unsigned long long>(list.items[grp.first + i].seq));
         if (grp.count > shown) out.printf(" and %zu more", grp.count - shown);
         out.put("\n");
+        print_stack(out, first, indent);
     }
 }
 
@@ -2529,6 +3393,24 @@ inline void json_address(fd_writer& out, const void* p) noexcept {
     out.printf("\"0x%lx\"", static_cast<unsigned long>(reinterpret_cast<std::uintptr_t>(p)));
 }
 
+// One frame of a "stack" array: {"function", "file", "line", "module", "offset", "address"}.
+inline void json_frame(fd_writer& out, const symbol_info& sym, const void* address, bool first) noexcept {
+    out.put(first ? "{\"function\":" : ",{\"function\":");
+    json_string(out, sym.function[0] ? sym.function : nullptr);
+    out.put(",\"file\":");
+    json_string(out, sym.file[0] ? sym.file : nullptr);
+    if (sym.file[0]) out.printf(",\"line\":%u", sym.line);
+    else out.put(",\"line\":null");
+    out.put(",\"module\":");
+    json_string(out, sym.module[0] ? sym.module : nullptr);
+    out.put(",\"offset\":");
+    if (sym.module[0]) out.printf("\"0x%lx\"", static_cast<unsigned long>(sym.offset));
+    else out.put("null");
+    out.put(",\"address\":");
+    json_address(out, address);
+    out.put("}");
+}
+
 void write_json_errors(fd_writer& out) noexcept; // impl/error_report.hpp
 
 inline void write_json(fd_writer& out, const block_list& list, const leak_group* groups,
@@ -2545,7 +3427,13 @@ inline void write_json(fd_writer& out, const block_list& list, const leak_group*
         const leak_group& grp = groups[g];
         const block_info& lead = list.items[grp.first];
         symbol_info sym;
-        symbolize(lead.caller, sym);
+        symbolize_site(lead, sym);
+        // The group's stack, named once: every block of the group has the same one.
+        symbol_info* frames = nullptr;
+        if (lead.stack && lead.stack_depth > 1) {
+            frames = static_cast<symbol_info*>(raw_alloc(lead.stack_depth * sizeof(symbol_info)));
+            if (frames) symbolize_stack(lead.stack, lead.stack_depth, frames);
+        }
         for (std::size_t i = grp.first; i < grp.first + grp.count; ++i) {
             const block_info& b = list.items[i];
             out.put(first_leak ? "\n" : ",\n");
@@ -2569,8 +3457,14 @@ inline void write_json(fd_writer& out, const block_list& list, const leak_group*
             out.put(",\"offset\":");
             if (sym.module[0]) out.printf("\"0x%lx\"", static_cast<unsigned long>(sym.offset));
             else out.put("null");
+            if (frames) {
+                out.put(",\"stack\":[");
+                for (std::size_t f = 0; f < lead.stack_depth; ++f) json_frame(out, frames[f], lead.stack[f], f == 0);
+                out.put("]");
+            }
             out.put("}");
         }
+        raw_free(frames);
     }
     out.put("],\n\"scope_failures\":[");
     {
@@ -3063,9 +3957,10 @@ namespace detail {
 
 // The standard's contract for the throwing forms: on failure call the new_handler and try again;
 // with no handler, throw std::bad_alloc. Size 0 gets a unique block (its header makes it non-empty).
-inline void* new_or_throw(std::size_t size, std::size_t align, block_kind kind, const void* caller) {
+inline void* new_or_throw(std::size_t size, std::size_t align, block_kind kind, const void* caller,
+                          const void* frame) {
     for (;;) {
-        if (void* p = allocate(size, align, kind, caller, 0)) {
+        if (void* p = allocate(size, align, kind, caller, 0, frame)) {
             if (LEAKGUARD_DETAIL_UNLIKELY(g_new_sites_enabled.load(std::memory_order_relaxed))) remember_new(p);
             return p;
         }
@@ -3080,16 +3975,17 @@ inline void* new_or_throw(std::size_t size, std::size_t align, block_kind kind, 
 }
 
 // The nothrow forms: the same loop, and nullptr where the throwing form would throw.
-inline void* new_or_null(std::size_t size, std::size_t align, block_kind kind, const void* caller) noexcept {
+inline void* new_or_null(std::size_t size, std::size_t align, block_kind kind, const void* caller,
+                         const void* frame) noexcept {
 #if LEAKGUARD_DETAIL_EXCEPTIONS
     try {
-        return new_or_throw(size, align, kind, caller);
+        return new_or_throw(size, align, kind, caller, frame);
     } catch (...) {
         return nullptr;
     }
 #else
     for (;;) {
-        if (void* p = allocate(size, align, kind, caller, 0)) {
+        if (void* p = allocate(size, align, kind, caller, 0, frame)) {
             if (LEAKGUARD_DETAIL_UNLIKELY(g_new_sites_enabled.load(std::memory_order_relaxed))) remember_new(p);
             return p;
         }
@@ -3104,19 +4000,22 @@ inline void* new_or_null(std::size_t size, std::size_t align, block_kind kind, c
 } // namespace leakguard
 
 #define LEAKGUARD_DETAIL_CALLER __builtin_return_address(0)
+// The operator's own frame: where a frame-pointer walk of the caller's stack starts (it also makes
+// the compiler give the operator a frame record, whatever the build flags).
+#define LEAKGUARD_DETAIL_FRAME __builtin_frame_address(0)
 #define LEAKGUARD_DETAIL_OP LEAKGUARD_DETAIL_NOINLINE __attribute__((used))
 
 LEAKGUARD_DETAIL_OP void* operator new(std::size_t size) {
-    return leakguard::detail::new_or_throw(size, 0, leakguard::block_kind::new_scalar, LEAKGUARD_DETAIL_CALLER);
+    return leakguard::detail::new_or_throw(size, 0, leakguard::block_kind::new_scalar, LEAKGUARD_DETAIL_CALLER, LEAKGUARD_DETAIL_FRAME);
 }
 LEAKGUARD_DETAIL_OP void* operator new[](std::size_t size) {
-    return leakguard::detail::new_or_throw(size, 0, leakguard::block_kind::new_array, LEAKGUARD_DETAIL_CALLER);
+    return leakguard::detail::new_or_throw(size, 0, leakguard::block_kind::new_array, LEAKGUARD_DETAIL_CALLER, LEAKGUARD_DETAIL_FRAME);
 }
 LEAKGUARD_DETAIL_OP void* operator new(std::size_t size, const std::nothrow_t&) noexcept {
-    return leakguard::detail::new_or_null(size, 0, leakguard::block_kind::new_scalar, LEAKGUARD_DETAIL_CALLER);
+    return leakguard::detail::new_or_null(size, 0, leakguard::block_kind::new_scalar, LEAKGUARD_DETAIL_CALLER, LEAKGUARD_DETAIL_FRAME);
 }
 LEAKGUARD_DETAIL_OP void* operator new[](std::size_t size, const std::nothrow_t&) noexcept {
-    return leakguard::detail::new_or_null(size, 0, leakguard::block_kind::new_array, LEAKGUARD_DETAIL_CALLER);
+    return leakguard::detail::new_or_null(size, 0, leakguard::block_kind::new_array, LEAKGUARD_DETAIL_CALLER, LEAKGUARD_DETAIL_FRAME);
 }
 LEAKGUARD_DETAIL_OP void operator delete(void* p) noexcept {
     leakguard::detail::release(p, LEAKGUARD_DETAIL_CALLER, leakguard::detail::dealloc_form::delete_scalar);
@@ -3140,19 +4039,19 @@ LEAKGUARD_DETAIL_OP void operator delete[](void* p, std::size_t) noexcept {
 #if LEAKGUARD_DETAIL_ALIGNED_NEW
 LEAKGUARD_DETAIL_OP void* operator new(std::size_t size, std::align_val_t align) {
     return leakguard::detail::new_or_throw(size, static_cast<std::size_t>(align),
-                                           leakguard::block_kind::new_scalar_aligned, LEAKGUARD_DETAIL_CALLER);
+                                           leakguard::block_kind::new_scalar_aligned, LEAKGUARD_DETAIL_CALLER, LEAKGUARD_DETAIL_FRAME);
 }
 LEAKGUARD_DETAIL_OP void* operator new[](std::size_t size, std::align_val_t align) {
     return leakguard::detail::new_or_throw(size, static_cast<std::size_t>(align),
-                                           leakguard::block_kind::new_array_aligned, LEAKGUARD_DETAIL_CALLER);
+                                           leakguard::block_kind::new_array_aligned, LEAKGUARD_DETAIL_CALLER, LEAKGUARD_DETAIL_FRAME);
 }
 LEAKGUARD_DETAIL_OP void* operator new(std::size_t size, std::align_val_t align, const std::nothrow_t&) noexcept {
     return leakguard::detail::new_or_null(size, static_cast<std::size_t>(align),
-                                          leakguard::block_kind::new_scalar_aligned, LEAKGUARD_DETAIL_CALLER);
+                                          leakguard::block_kind::new_scalar_aligned, LEAKGUARD_DETAIL_CALLER, LEAKGUARD_DETAIL_FRAME);
 }
 LEAKGUARD_DETAIL_OP void* operator new[](std::size_t size, std::align_val_t align, const std::nothrow_t&) noexcept {
     return leakguard::detail::new_or_null(size, static_cast<std::size_t>(align),
-                                          leakguard::block_kind::new_array_aligned, LEAKGUARD_DETAIL_CALLER);
+                                          leakguard::block_kind::new_array_aligned, LEAKGUARD_DETAIL_CALLER, LEAKGUARD_DETAIL_FRAME);
 }
 LEAKGUARD_DETAIL_OP void operator delete(void* p, std::align_val_t) noexcept {
     leakguard::detail::release(p, LEAKGUARD_DETAIL_CALLER, leakguard::detail::dealloc_form::delete_scalar_aligned);
@@ -3175,6 +4074,7 @@ LEAKGUARD_DETAIL_OP void operator delete[](void* p, std::size_t, std::align_val_
 #endif
 
 #undef LEAKGUARD_DETAIL_OP
+#undef LEAKGUARD_DETAIL_FRAME
 #undef LEAKGUARD_DETAIL_CALLER
 
 #endif

@@ -130,7 +130,7 @@ if(LEAKGUARD_TEST_VALGRIND)
   endif()
   get_property(_lg_case_targets DIRECTORY "${PROJECT_SOURCE_DIR}/tests/cases" PROPERTY BUILDSYSTEM_TARGETS)
   list(FILTER _lg_case_targets INCLUDE REGEX "^leakguard_case_")
-  list(FILTER _lg_case_targets EXCLUDE REGEX "_plain$")
+  list(FILTER _lg_case_targets EXCLUDE REGEX "_plain$|_lib$") # plain builds; shared libraries of cases
   add_custom_target(leakguard_valgrind_programs)
   foreach(target IN LISTS _lg_case_targets)
     string(REGEX REPLACE "^leakguard_case_" "" case "${target}")

@@ -30,6 +30,10 @@ statistics stats() noexcept;
 //   log_path=PATH  text report to PATH instead of stderr ("%p" becomes the process id)
 //   json_path=PATH JSON report written at exit ("%p" becomes the process id)
 //   report=full|summary|off   how much of the text report to print at exit
+//   stack_depth=N  call-stack frames kept per block, 0-64 (default 12; 0 or 1: only the caller)
+//   stack_unwinder=auto|fp|libgcc  how stacks are taken (auto: walk frame pointers from code of
+//                  the LEAKGUARD_MAIN module when it has them, else keep only the caller;
+//                  libgcc: the C++ runtime's unwinder everywhere - complete, microseconds each)
 bool set_option(const char* key, const char* value) noexcept;
 bool set_options(const char* list) noexcept;
 

@@ -42,6 +42,8 @@ struct block_info {
     std::uint32_t thread;             // leakguard's thread number (1 = first thread that allocated)
     const void* caller;               // return address into the allocating code (null if unknown)
     const source_location* location;  // file:line when a macro gave it, else null
+    void* const* stack;               // return addresses, innermost first (stack[0] == caller), or null
+    std::size_t stack_depth;          // how many (0 when no stack was taken: stack_depth=1, a macro's site)
 };
 
 } // namespace leakguard

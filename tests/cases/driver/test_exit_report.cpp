@@ -37,12 +37,20 @@ TEST_CASE("leak_one_reports_one_byte") {
     CHECK(leak["line"] == 13); // programs/leak_one.cpp: `new char(10);`
     CHECK(r.report["scope_failures"].empty());
     CHECK(r.report["errors"].empty());
-    // Full text report: the summary line and one group line.
+    // Full text report: the summary line, one group line and its call stack, which ends at main.
     auto lines = r.leakguard_lines();
-    REQUIRE(lines.size() == 2);
+    REQUIRE(lines.size() == 3);
     CHECK(lines[0].find("1 byte in 1 block still alive at exit") != std::string::npos);
     CHECK(lines[1].find("1 byte in 1 block (new) allocated at main ") != std::string::npos);
     CHECK(lines[1].find("leak_one.cpp:13 (leak_one+0x") != std::string::npos);
+    CHECK(lines[2].find("    at main ") != std::string::npos);
+    CHECK(lines[2].find("leak_one.cpp:13 (leak_one+0x") != std::string::npos);
+    // The JSON has the whole stack: main first, then what called main (in the C library).
+    REQUIRE(leak["stack"].is_array());
+    REQUIRE(leak["stack"].size() >= 2);
+    CHECK(leak["stack"][0]["function"] == "main");
+    CHECK(leak["stack"][0]["line"] == 13);
+    CHECK(leak["stack"][0]["address"] == leak["caller"]);
 }
 
 TEST_CASE("leak_one_exitcode_zero_keeps_program_status") {
@@ -55,7 +63,7 @@ TEST_CASE("leak_one_exitcode_zero_keeps_program_status") {
         INFO(r.describe());
         CHECK(r.status() == wanted);
         CHECK(summary(r.report, "leaked_blocks") == 1);
-        CHECK(r.leakguard_lines().size() == 2);
+        CHECK(r.leakguard_lines().size() == 3);
     }
     // Any other exitcode replaces it.
     auto custom = run_case("leak_one", "exitcode=42", {"7"});

@@ -11,14 +11,17 @@
 #include <cstring>
 
 char* volatile g_kept;
+char* volatile g_seen; // each block's pointer passes through here, so the compiler keeps the blocks
 
 int main() {
     int const first = __LINE__ + 1;
     char* p = static_cast<char*>(malloc(100));
     std::memset(p, 'a', 100);
+    g_seen = p;
     int const second = __LINE__ + 1;
     p = static_cast<char*>(malloc(50)); // the 100-byte block is lost here
     std::memset(p, 'b', 50);
+    g_seen = p;
     int const third = __LINE__ + 1;
     g_kept = static_cast<char*>(malloc(50));
     std::printf("memwatch_sample: lines %d %d %d\n", first, second, third);

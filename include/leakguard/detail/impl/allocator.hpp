@@ -16,6 +16,8 @@
 #include "options.hpp"
 #include "platform.hpp"
 #include "registry.hpp"
+#include "stack_capture.hpp"
+#include "stack_table.hpp"
 
 namespace leakguard {
 namespace detail {
@@ -47,6 +49,9 @@ LEAKGUARD_DETAIL_NOINLINE inline void initialise() noexcept {
     pthread_key_create(&g_registry.exit_key, release_home_shard);
     install_fork_handlers();
     apply_option_list(std::getenv("LEAKGUARD_OPTIONS"), "LEAKGUARD_OPTIONS");
+    // Sets libgcc's unwinder up and finds whether this module keeps frame pointers, here rather
+    // than inside an allocation (it walks the loaded modules).
+    warm_up_stack_capture();
     g_initialised.store(true, std::memory_order_release);
 }
 
@@ -54,9 +59,29 @@ inline void ensure_initialised() noexcept {
     if (LEAKGUARD_DETAIL_UNLIKELY(!g_initialised.load(std::memory_order_acquire))) initialise();
 }
 
-// Returns user memory of `size` bytes aligned to `align` (a power of two), or null.
+// The block's site when stacks are on: the interned call stack from `caller` (the return address
+// into the allocating code) outwards, or null (stacks off, depth 1, the table full).
+//
+// stack_unwinder=auto (the default) walks frame pointers, which costs tens of nanoseconds, and only
+// from code of the module it found built with them (the CMake target passes
+// -fno-omit-frame-pointer): an allocation made from other code (libstdc++'s std::string members,
+// a library without frame pointers) keeps just its return address, because the only correct way
+// through such frames, the C++ runtime's unwinder (stack_unwinder=libgcc), costs microseconds.
+LEAKGUARD_DETAIL_NOINLINE inline const stack_record* capture_site(const void* caller, const void* frame, int depth) noexcept {
+    void* frames[max_stack_depth];
+    int const mode = g_options.stack_unwinder.load(std::memory_order_relaxed);
+    unwinder how = unwinder::automatic;
+    if (mode == 1) how = unwinder::frame_pointer;
+    else if (mode == 2) how = unwinder::libgcc;
+    else if (!in_frame_pointer_module(caller)) return nullptr;
+    std::size_t const n = capture_stack(caller, frame, frames, static_cast<std::size_t>(depth), how);
+    return n > 1 ? intern_stack(frames, n) : nullptr;
+}
+
+// Returns user memory of `size` bytes aligned to `align` (a power of two), or null. `frame` is the
+// calling operator's frame address (for the frame-pointer walk) or null.
 inline void* allocate(std::size_t size, std::size_t align, block_kind kind, const void* site,
-                      unsigned site_flags) noexcept {
+                      unsigned site_flags, const void* frame = nullptr) noexcept {
     ensure_initialised();
     std::size_t const pad = padding_for(align);
     if (LEAKGUARD_DETAIL_UNLIKELY(size > max_block_size - pad - header_size)) return nullptr;
@@ -79,6 +104,17 @@ inline void* allocate(std::size_t size, std::size_t align, block_kind kind, cons
         h->prev = nullptr;
         h->thread = t.thread;
         return user_of(h);
+    }
+    if (!(site_flags & flag_has_location)) {
+        int const depth = option_stack_depth();
+        if (depth > 1) {
+            ++t.busy; // an unwinder that allocates must not come back here
+            if (const stack_record* stack = capture_site(site, frame, depth)) {
+                h->site = stack;
+                site_flags |= flag_has_stack;
+            }
+            --t.busy;
+        }
     }
     h->shape = make_shape(size, kind, site_flags | flag_linked | (t.ignore_depth > 0 ? flag_ignored : 0u), shift);
     h->order = make_order(take_seq(t), s->index);
@@ -105,6 +141,9 @@ inline void site_of(const block_header* h, const void*& caller, const source_loc
         const location_record* r = static_cast<const location_record*>(h->site);
         caller = r->caller;
         location = &r->where;
+    } else if (flags_of(h) & flag_has_stack) {
+        caller = static_cast<const stack_record*>(h->site)->frames()[0];
+        location = nullptr;
     } else {
         caller = h->site;
         location = nullptr;

@@ -28,7 +28,8 @@ namespace detail {
 enum : unsigned {
     flag_linked = 1u,       // in a shard list (tracking was on when it was allocated)
     flag_ignored = 2u,      // never reported: leakguard::ignore() or an ignore region
-    flag_has_location = 4u, // `site` points to a source_location, not to a return address
+    flag_has_location = 4u, // `site` points to a location_record (a mapping macro's file:line)
+    flag_has_stack = 8u,    // `site` points to a stack_record (an interned call stack)
 };
 
 // Bit-packed words are written whole (one store each): separate bit-field stores followed by a
@@ -36,7 +37,7 @@ enum : unsigned {
 struct block_header {
     block_header* prev;    // older block of the same shard
     block_header* next;    // newer block of the same shard
-    const void* site;      // return address into the caller, or a source_location*
+    const void* site;      // return address into the caller, a location_record* or a stack_record*
     std::uint64_t shape;   // size (48 bits) | kind (4) | flags (4) | log2 of alignment above default (8)
     std::uint64_t order;   // sequence number (48 bits) | shard index (16)
     std::uint32_t cookie;  // at user - 8: the ownership test reads only this

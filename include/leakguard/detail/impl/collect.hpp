@@ -11,6 +11,7 @@
 #include "block.hpp"
 #include "locations.hpp"
 #include "registry.hpp"
+#include "stack_table.hpp"
 
 namespace leakguard {
 namespace detail {
@@ -31,10 +32,13 @@ inline block_info info_of(const block_header* h) noexcept {
     b.thread = h->thread;
     // A located block's site is its call site's location_record, which keeps a return address
     // into that call site too (for the function's name).
-    bool const located = (flags_of(h) & flag_has_location) != 0;
-    const location_record* record = located ? static_cast<const location_record*>(h->site) : nullptr;
-    b.caller = record ? record->caller : h->site;
+    unsigned const flags = flags_of(h);
+    const location_record* record = (flags & flag_has_location) ? static_cast<const location_record*>(h->site) : nullptr;
+    const stack_record* stack = (flags & flag_has_stack) ? static_cast<const stack_record*>(h->site) : nullptr;
+    b.caller = record ? record->caller : stack ? stack->frames()[0] : h->site;
     b.location = record ? &record->where : nullptr;
+    b.stack = stack ? stack->frames() : nullptr;
+    b.stack_depth = stack ? stack->depth : 0;
     return b;
 }
 

@@ -16,9 +16,10 @@ namespace detail {
 
 // The standard's contract for the throwing forms: on failure call the new_handler and try again;
 // with no handler, throw std::bad_alloc. Size 0 gets a unique block (its header makes it non-empty).
-inline void* new_or_throw(std::size_t size, std::size_t align, block_kind kind, const void* caller) {
+inline void* new_or_throw(std::size_t size, std::size_t align, block_kind kind, const void* caller,
+                          const void* frame) {
     for (;;) {
-        if (void* p = allocate(size, align, kind, caller, 0)) {
+        if (void* p = allocate(size, align, kind, caller, 0, frame)) {
             if (LEAKGUARD_DETAIL_UNLIKELY(g_new_sites_enabled.load(std::memory_order_relaxed))) remember_new(p);
             return p;
         }
@@ -33,16 +34,17 @@ inline void* new_or_throw(std::size_t size, std::size_t align, block_kind kind, 
 }
 
 // The nothrow forms: the same loop, and nullptr where the throwing form would throw.
-inline void* new_or_null(std::size_t size, std::size_t align, block_kind kind, const void* caller) noexcept {
+inline void* new_or_null(std::size_t size, std::size_t align, block_kind kind, const void* caller,
+                         const void* frame) noexcept {
 #if LEAKGUARD_DETAIL_EXCEPTIONS
     try {
-        return new_or_throw(size, align, kind, caller);
+        return new_or_throw(size, align, kind, caller, frame);
     } catch (...) {
         return nullptr;
     }
 #else
     for (;;) {
-        if (void* p = allocate(size, align, kind, caller, 0)) {
+        if (void* p = allocate(size, align, kind, caller, 0, frame)) {
             if (LEAKGUARD_DETAIL_UNLIKELY(g_new_sites_enabled.load(std::memory_order_relaxed))) remember_new(p);
             return p;
         }
@@ -57,19 +59,22 @@ inline void* new_or_null(std::size_t size, std::size_t align, block_kind kind, c
 } // namespace leakguard
 
 #define LEAKGUARD_DETAIL_CALLER __builtin_return_address(0)
+// The operator's own frame: where a frame-pointer walk of the caller's stack starts (it also makes
+// the compiler give the operator a frame record, whatever the build flags).
+#define LEAKGUARD_DETAIL_FRAME __builtin_frame_address(0)
 #define LEAKGUARD_DETAIL_OP LEAKGUARD_DETAIL_NOINLINE __attribute__((used))
 
 LEAKGUARD_DETAIL_OP void* operator new(std::size_t size) {
-    return leakguard::detail::new_or_throw(size, 0, leakguard::block_kind::new_scalar, LEAKGUARD_DETAIL_CALLER);
+    return leakguard::detail::new_or_throw(size, 0, leakguard::block_kind::new_scalar, LEAKGUARD_DETAIL_CALLER, LEAKGUARD_DETAIL_FRAME);
 }
 LEAKGUARD_DETAIL_OP void* operator new[](std::size_t size) {
-    return leakguard::detail::new_or_throw(size, 0, leakguard::block_kind::new_array, LEAKGUARD_DETAIL_CALLER);
+    return leakguard::detail::new_or_throw(size, 0, leakguard::block_kind::new_array, LEAKGUARD_DETAIL_CALLER, LEAKGUARD_DETAIL_FRAME);
 }
 LEAKGUARD_DETAIL_OP void* operator new(std::size_t size, const std::nothrow_t&) noexcept {
-    return leakguard::detail::new_or_null(size, 0, leakguard::block_kind::new_scalar, LEAKGUARD_DETAIL_CALLER);
+    return leakguard::detail::new_or_null(size, 0, leakguard::block_kind::new_scalar, LEAKGUARD_DETAIL_CALLER, LEAKGUARD_DETAIL_FRAME);
 }
 LEAKGUARD_DETAIL_OP void* operator new[](std::size_t size, const std::nothrow_t&) noexcept {
-    return leakguard::detail::new_or_null(size, 0, leakguard::block_kind::new_array, LEAKGUARD_DETAIL_CALLER);
+    return leakguard::detail::new_or_null(size, 0, leakguard::block_kind::new_array, LEAKGUARD_DETAIL_CALLER, LEAKGUARD_DETAIL_FRAME);
 }
 LEAKGUARD_DETAIL_OP void operator delete(void* p) noexcept {
     leakguard::detail::release(p, LEAKGUARD_DETAIL_CALLER, leakguard::detail::dealloc_form::delete_scalar);
@@ -93,19 +98,19 @@ LEAKGUARD_DETAIL_OP void operator delete[](void* p, std::size_t) noexcept {
 #if LEAKGUARD_DETAIL_ALIGNED_NEW
 LEAKGUARD_DETAIL_OP void* operator new(std::size_t size, std::align_val_t align) {
     return leakguard::detail::new_or_throw(size, static_cast<std::size_t>(align),
-                                           leakguard::block_kind::new_scalar_aligned, LEAKGUARD_DETAIL_CALLER);
+                                           leakguard::block_kind::new_scalar_aligned, LEAKGUARD_DETAIL_CALLER, LEAKGUARD_DETAIL_FRAME);
 }
 LEAKGUARD_DETAIL_OP void* operator new[](std::size_t size, std::align_val_t align) {
     return leakguard::detail::new_or_throw(size, static_cast<std::size_t>(align),
-                                           leakguard::block_kind::new_array_aligned, LEAKGUARD_DETAIL_CALLER);
+                                           leakguard::block_kind::new_array_aligned, LEAKGUARD_DETAIL_CALLER, LEAKGUARD_DETAIL_FRAME);
 }
 LEAKGUARD_DETAIL_OP void* operator new(std::size_t size, std::align_val_t align, const std::nothrow_t&) noexcept {
     return leakguard::detail::new_or_null(size, static_cast<std::size_t>(align),
-                                          leakguard::block_kind::new_scalar_aligned, LEAKGUARD_DETAIL_CALLER);
+                                          leakguard::block_kind::new_scalar_aligned, LEAKGUARD_DETAIL_CALLER, LEAKGUARD_DETAIL_FRAME);
 }
 LEAKGUARD_DETAIL_OP void* operator new[](std::size_t size, std::align_val_t align, const std::nothrow_t&) noexcept {
     return leakguard::detail::new_or_null(size, static_cast<std::size_t>(align),
-                                          leakguard::block_kind::new_array_aligned, LEAKGUARD_DETAIL_CALLER);
+                                          leakguard::block_kind::new_array_aligned, LEAKGUARD_DETAIL_CALLER, LEAKGUARD_DETAIL_FRAME);
 }
 LEAKGUARD_DETAIL_OP void operator delete(void* p, std::align_val_t) noexcept {
     leakguard::detail::release(p, LEAKGUARD_DETAIL_CALLER, leakguard::detail::dealloc_form::delete_scalar_aligned);
@@ -128,6 +133,7 @@ LEAKGUARD_DETAIL_OP void operator delete[](void* p, std::size_t, std::align_val_
 #endif
 
 #undef LEAKGUARD_DETAIL_OP
+#undef LEAKGUARD_DETAIL_FRAME
 #undef LEAKGUARD_DETAIL_CALLER
 
 #endif

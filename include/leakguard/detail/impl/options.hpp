@@ -4,6 +4,7 @@
 #ifndef LEAKGUARD_DETAIL_IMPL_OPTIONS_HPP_INCLUDED
 #define LEAKGUARD_DETAIL_IMPL_OPTIONS_HPP_INCLUDED
 
+#include <atomic>  // std::atomic
 #include <climits> // INT_MAX
 #include <cstdlib> // std::getenv, std::strtol
 #include <cstring> // std::strcmp, std::strlen
@@ -17,14 +18,26 @@ enum class report_mode { full, summary, off };
 
 constexpr int default_exitcode = 23; // as LeakSanitizer's, so scripts that know one know both
 
+// Frames kept per block (1: only the return address into the code that called the allocator).
+constexpr int default_stack_depth = 12; // valgrind's --num-callers
+constexpr int max_stack_depth = 64;
+
 struct options_state {
     int exitcode_plus_one;     // 0 means "not set": the default; stored +1 to stay zero-initialised
     report_mode report;        // full is 0: the zero-initialised default
     char log_path[1024];       // empty: stderr
     char json_path[1024];      // empty: no JSON
+    // Read by every allocation, possibly while another thread sets them: atomics, relaxed.
+    std::atomic<int> stack_depth_plus_one;  // 0: default_stack_depth
+    std::atomic<int> stack_unwinder;        // 0 auto, 1 frame pointers only, 2 libgcc only
 };
 
 options_state g_options{};
+
+inline int option_stack_depth() noexcept {
+    int const v = g_options.stack_depth_plus_one.load(std::memory_order_relaxed);
+    return v ? v - 1 : default_stack_depth;
+}
 
 inline int option_exitcode() noexcept {
     return g_options.exitcode_plus_one ? g_options.exitcode_plus_one - 1 : default_exitcode;
@@ -53,6 +66,17 @@ inline bool apply_option(const char* key, const char* value, const char* origin)
         if (ok) reopen_report_stream();
     } else if (std::strcmp(key, "json_path") == 0) {
         ok = copy_path(g_options.json_path, sizeof g_options.json_path, value);
+    } else if (std::strcmp(key, "stack_depth") == 0) {
+        char* end = nullptr;
+        long const v = std::strtol(value, &end, 10);
+        ok = *value && end && *end == '\0' && v >= 0 && v <= max_stack_depth;
+        if (ok) g_options.stack_depth_plus_one.store(static_cast<int>(v) + 1, std::memory_order_relaxed);
+    } else if (std::strcmp(key, "stack_unwinder") == 0) {
+        ok = true;
+        if (std::strcmp(value, "auto") == 0) g_options.stack_unwinder.store(0, std::memory_order_relaxed);
+        else if (std::strcmp(value, "fp") == 0) g_options.stack_unwinder.store(1, std::memory_order_relaxed);
+        else if (std::strcmp(value, "libgcc") == 0) g_options.stack_unwinder.store(2, std::memory_order_relaxed);
+        else ok = false;
     } else if (std::strcmp(key, "report") == 0) {
         ok = true;
         if (std::strcmp(value, "full") == 0) g_options.report = report_mode::full;

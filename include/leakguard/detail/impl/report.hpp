@@ -7,12 +7,14 @@
 
 #include <algorithm> // std::sort
 #include <cstdio>    // std::snprintf
+#include <cstring>   // std::strcmp
 
 #include "collect.hpp"
 #include "errors.hpp"
 #include "failures.hpp"
 #include "options.hpp"
 #include "stats_impl.hpp"
+#include "stack_site.hpp"
 #include "symbolize.hpp"
 
 namespace leakguard {
@@ -27,8 +29,21 @@ struct leak_group {
     std::size_t max_size;
 };
 
+// Blocks with the same key were allocated at the same place: the same macro call site, the same
+// interned call stack, or the same return address.
 inline const void* site_key(const block_info& b) noexcept {
-    return b.location ? static_cast<const void*>(b.location) : b.caller;
+    if (b.location) return b.location;
+    if (b.stack) return b.stack;
+    return b.caller;
+}
+
+// Names the site of a block: for a block with a call stack, its first frame outside leakguard and
+// the standard library (what the user's code called); otherwise its return address. Returns the
+// index of that frame in b.stack (0 without a stack).
+inline std::size_t symbolize_site(const block_info& b, symbol_info& sym) noexcept {
+    if (b.stack && b.stack_depth > 0) return find_site(b.stack, b.stack_depth, sym);
+    symbolize(b.caller, sym);
+    return 0;
 }
 
 // Sorts `list` by site, kind and sequence, and returns its groups, largest first (raw memory).
@@ -60,20 +75,8 @@ inline leak_group* group_by_site(block_list& list, std::size_t& group_count) noe
     return groups;
 }
 
-// One line naming where a block was allocated: file:line when a macro said so (and the function
-// its return address lies in), otherwise the function, file:line and module+offset of the return
-// address.
-inline void describe_site(const block_info& b, char* out, std::size_t size) noexcept {
-    symbol_info sym;
-    symbolize(b.caller, sym);
-    if (b.location) {
-        const char* function = b.location->function && b.location->function[0] ? b.location->function : sym.function;
-        if (function[0])
-            std::snprintf(out, size, "%s:%d in %s", b.location->file, b.location->line, function);
-        else
-            std::snprintf(out, size, "%s:%d", b.location->file, b.location->line);
-        return;
-    }
+// "function file:line (module+offset)", with what is known of a symbolized return address.
+inline void describe_symbol(const symbol_info& sym, const void* address, char* out, std::size_t size) noexcept {
     char where[600] = "";
     if (sym.file[0]) std::snprintf(where, sizeof where, " %s:%u", sym.file, sym.line);
     if (sym.module[0] && sym.function[0])
@@ -83,10 +86,41 @@ inline void describe_site(const block_info& b, char* out, std::size_t size) noex
     else if (sym.module[0])
         std::snprintf(out, size, "%s+0x%lx", base_name(sym.module), static_cast<unsigned long>(sym.offset));
     else
-        std::snprintf(out, size, "%p", b.caller);
+        std::snprintf(out, size, "%p", address);
+}
+
+// One line naming where a block was allocated: file:line when a macro said so (and the function
+// its return address lies in), otherwise the function, file:line and module+offset of the return
+// address.
+inline void describe_site(const block_info& b, char* out, std::size_t size) noexcept {
+    symbol_info sym;
+    symbolize_site(b, sym);
+    if (b.location) {
+        const char* function = b.location->function && b.location->function[0] ? b.location->function : sym.function;
+        if (function[0])
+            std::snprintf(out, size, "%s:%d in %s", b.location->file, b.location->line, function);
+        else
+            std::snprintf(out, size, "%s:%d", b.location->file, b.location->line);
+        return;
+    }
+    describe_symbol(sym, b.caller, out, size);
 }
 
 inline const char* plural(std::size_t n, const char* one, const char* many) noexcept { return n == 1 ? one : many; }
+
+// The call stack of a block, one frame a line, valgrind-style ("at" the innermost, "by" the rest),
+// down to main.
+inline void print_stack(fd_writer& out, const block_info& b, const char* indent) noexcept {
+    if (!b.stack || b.stack_depth < 2) return;
+    for (std::size_t i = 0; i < b.stack_depth; ++i) {
+        symbol_info sym;
+        symbolize(b.stack[i], sym);
+        char frame[1200];
+        describe_symbol(sym, b.stack[i], frame, sizeof frame);
+        out.printf("leakguard: %s    %s %s\n", indent, i == 0 ? "at" : "by", frame);
+        if (std::strcmp(sym.function, "main") == 0) break; // what starts main is noise (JSON has it)
+    }
+}
 
 // Prints the groups of `list` (already grouped) to `out`, each as one line with up to 5 sequence numbers.
 inline void print_groups(fd_writer& out, const block_list& list, const leak_group* groups,
@@ -109,6 +143,7 @@ inline void print_groups(fd_writer& out, const block_list& list, const leak_grou
             out.printf("%s%llu", i ? " #" : "", static_cast<unsigned long long>(list.items[grp.first + i].seq));
         if (grp.count > shown) out.printf(" and %zu more", grp.count - shown);
         out.put("\n");
+        print_stack(out, first, indent);
     }
 }
 
@@ -137,6 +172,24 @@ inline void json_address(fd_writer& out, const void* p) noexcept {
     out.printf("\"0x%lx\"", static_cast<unsigned long>(reinterpret_cast<std::uintptr_t>(p)));
 }
 
+// One frame of a "stack" array: {"function", "file", "line", "module", "offset", "address"}.
+inline void json_frame(fd_writer& out, const symbol_info& sym, const void* address, bool first) noexcept {
+    out.put(first ? "{\"function\":" : ",{\"function\":");
+    json_string(out, sym.function[0] ? sym.function : nullptr);
+    out.put(",\"file\":");
+    json_string(out, sym.file[0] ? sym.file : nullptr);
+    if (sym.file[0]) out.printf(",\"line\":%u", sym.line);
+    else out.put(",\"line\":null");
+    out.put(",\"module\":");
+    json_string(out, sym.module[0] ? sym.module : nullptr);
+    out.put(",\"offset\":");
+    if (sym.module[0]) out.printf("\"0x%lx\"", static_cast<unsigned long>(sym.offset));
+    else out.put("null");
+    out.put(",\"address\":");
+    json_address(out, address);
+    out.put("}");
+}
+
 void write_json_errors(fd_writer& out) noexcept; // impl/error_report.hpp
 
 inline void write_json(fd_writer& out, const block_list& list, const leak_group* groups,
@@ -153,7 +206,13 @@ inline void write_json(fd_writer& out, const block_list& list, const leak_group*
         const leak_group& grp = groups[g];
         const block_info& lead = list.items[grp.first];
         symbol_info sym;
-        symbolize(lead.caller, sym);
+        symbolize_site(lead, sym);
+        // The group's stack, named once: every block of the group has the same one.
+        symbol_info* frames = nullptr;
+        if (lead.stack && lead.stack_depth > 1) {
+            frames = static_cast<symbol_info*>(raw_alloc(lead.stack_depth * sizeof(symbol_info)));
+            if (frames) symbolize_stack(lead.stack, lead.stack_depth, frames);
+        }
         for (std::size_t i = grp.first; i < grp.first + grp.count; ++i) {
             const block_info& b = list.items[i];
             out.put(first_leak ? "\n" : ",\n");
@@ -177,8 +236,14 @@ inline void write_json(fd_writer& out, const block_list& list, const leak_group*
             out.put(",\"offset\":");
             if (sym.module[0]) out.printf("\"0x%lx\"", static_cast<unsigned long>(sym.offset));
             else out.put("null");
+            if (frames) {
+                out.put(",\"stack\":[");
+                for (std::size_t f = 0; f < lead.stack_depth; ++f) json_frame(out, frames[f], lead.stack[f], f == 0);
+                out.put("]");
+            }
             out.put("}");
         }
+        raw_free(frames);
     }
     out.put("],\n\"scope_failures\":[");
     {

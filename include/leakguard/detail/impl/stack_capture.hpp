@@ -329,6 +329,14 @@ inline void warm_up_stack_capture() noexcept {
     (void)thread_stack_bounds();
 }
 
+// Whether `address` lies in the code of the module the probe found built with frame pointers
+// (never true before the probe, or when it found none).
+inline bool in_frame_pointer_module(const void* address) noexcept {
+    frame_pointer_module const& m = g_frame_pointer_module;
+    std::uintptr_t const a = reinterpret_cast<std::uintptr_t>(address);
+    return m.state.load(std::memory_order_acquire) == 1 && a >= m.code_lo && a < m.code_hi;
+}
+
 // Whether the automatic method walks frame pointers (for reports and tests).
 inline bool frame_pointers_in_use() noexcept {
     return g_frame_pointer_module.state.load(std::memory_order_acquire) == 1;
