@@ -1,7 +1,8 @@
 #!/usr/bin/env python3
 """assemble.py BENCHMARKS_DIR RESULTS_DIR: writes RESULTS_DIR/results.md from the tables that
 compare.sh (RESULTS_DIR/compare/table.md) and run.sh (RESULTS_DIR/micro/micro.md) generated, and
-puts the comparison table into BENCHMARKS_DIR/README.md between its two marker lines."""
+puts the comparison table into the README.md next to RESULTS_DIR (else BENCHMARKS_DIR/README.md)
+between its two marker lines."""
 import os
 import sys
 
@@ -33,7 +34,10 @@ if micro:
 with open(os.path.join(results, "results.md"), "w") as f:
     f.write("\n".join(parts).rstrip() + "\n")
 
-readme = os.path.join(bench_dir, "README.md")
+# The README next to the results directory (RESULTS_DIR may be another checkout's), else ours.
+readme = os.path.join(os.path.dirname(os.path.abspath(results)), "README.md")
+if not os.path.exists(readme):
+    readme = os.path.join(bench_dir, "README.md")
 text = read(readme)
 if compare and text and BEGIN in text and END in text:
     head, rest = text.split(BEGIN, 1)
