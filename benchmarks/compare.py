@@ -150,7 +150,8 @@ for c in configs:
             notes_fail.append("%s on `%s` (%d of %d runs)" % (LABELS[c], w, len(failed), len(runs)))
         plain_runs = len(ok("plain", w))
         if len(good) < plain_runs:
-            notes_fewer.append("%s on `%s`: %d" % (LABELS[c], w, len(good)))
+            notes_fewer.append("%s on `%s`: %d%s" % (LABELS[c], w, len(good),
+                                                    " (then a run timed out)" if timeouts else ""))
         sys_share = median(r["sys_s"] / cpu(r) for r in good if cpu(r) > 0) if any(cpu(r) > 0 for r in good) else 0
         if sys_share > 0.2:
             cell += " ¹"
@@ -165,7 +166,8 @@ if notes_sys:
     p("¹ Much system time, not in the user-CPU ratio: " + "; ".join(notes_sys) + ".")
     p("")
 if notes_fewer:
-    p("Fewer runs (slow configurations are run fewer times, see compare.sh): " + "; ".join(notes_fewer) + ".")
+    p("Fewer runs (slow configurations are run fewer times, and not again after a timeout; see compare.sh): " +
+      "; ".join(notes_fewer) + ".")
     p("")
 if notes_fail:
     p("**Failed runs** (exit status or checksum; details in compare/failures.txt): " + "; ".join(notes_fail) + ".")
