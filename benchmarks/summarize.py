@@ -145,7 +145,7 @@ p("with `--after_thread` (another thread allocated first, so leakguard batches i
 p("per thread instead of one atomic add per allocation and per free).")
 p("")
 p("*leak tracking only*: the tracked binary with `LEAKGUARD_OPTIONS=%s`%s. The target" % (
-    LEAK_ONLY_OPTIONS, " (options this leakguard does not know yet: %s; until they exist this equals the defaults)" % unknown_options if unknown_options else ""))
+    LEAK_ONLY_OPTIONS, " (options this leakguard does not know yet, and ignores: %s)" % unknown_options if unknown_options else ""))
 p("(<= 1.6x on the bare new/delete loop) is for leak tracking only.")
 p("")
 p("| block size | plain ns | tracked ns (defaults) | tracked / plain | after a thread / plain | leak tracking only, ns | leak only / plain | target <= 1.6x |")
@@ -195,7 +195,7 @@ variant_table("new_delete_guards",
                (GUARDS_OFF_KIND, "tracked, `%s`" % GUARDS_OFF_OPTIONS)])
 if unknown_options:
     p("(`%s` were not known to the leakguard measured, which warns about them and ignores them: those"
-      " rows measure the defaults, and the differences between them are noise.)" % unknown_options)
+      " rows measure the defaults where they differ only in those options, and those differences are noise.)" % unknown_options)
     p("")
 
 # 1c. malloc ------------------------------------------------------------------------------------
