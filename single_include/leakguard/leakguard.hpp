@@ -399,7 +399,7 @@ void leakguard_map_free(void* p, const char* file, int line) noexcept;
 char* leakguard_map_strdup(const char* s, const char* file, int line) noexcept;
 char* leakguard_map_strndup(const char* s, std::size_t n, const char* file, int line) noexcept;
 
-namespace std {
+namespace std { // NOLINT(cert-dcl58-cpp): `std::malloc(n)` must still compile once malloc is a macro
 using ::leakguard_map_calloc;
 using ::leakguard_map_free;
 using ::leakguard_map_malloc;
@@ -540,22 +540,23 @@ inline leakguard::detail::new_site leakguard_new_site(const char* file, int line
 #endif
 #include <dlfcn.h> // dlsym
 
+// glibc's own names for its functions (exported, GLIBC_2.2.5).
 extern "C" {
-void __libc_free(void*) noexcept;              // glibc exports these (GLIBC_2.2.5)
-void* __libc_realloc(void*, std::size_t) noexcept;
+void __libc_free(void*) noexcept; // NOLINT(bugprone-reserved-identifier,cert-dcl37-c,cert-dcl51-cpp)
+void* __libc_realloc(void*, std::size_t) noexcept; // NOLINT(bugprone-reserved-identifier,cert-dcl37-c,cert-dcl51-cpp)
 // A sanitizer runtime's own functions, when one is linked or preloaded (weak: null otherwise).
 // Found by the dynamic linker at load time: looking them up with dlsym would itself free memory,
 // before the runtime is set up.
-__attribute__((weak)) void __interceptor_free(void*);
-__attribute__((weak)) void* __interceptor_realloc(void*, std::size_t);
-__attribute__((weak)) void ___interceptor_free(void*);
-__attribute__((weak)) void* ___interceptor_realloc(void*, std::size_t);
+__attribute__((weak)) void __interceptor_free(void*); // NOLINT(bugprone-reserved-identifier,cert-dcl37-c,cert-dcl51-cpp)
+__attribute__((weak)) void* __interceptor_realloc(void*, std::size_t); // NOLINT(bugprone-reserved-identifier,cert-dcl37-c,cert-dcl51-cpp)
+__attribute__((weak)) void ___interceptor_free(void*); // NOLINT(bugprone-reserved-identifier,cert-dcl37-c,cert-dcl51-cpp)
+__attribute__((weak)) void* ___interceptor_realloc(void*, std::size_t); // NOLINT(bugprone-reserved-identifier,cert-dcl37-c,cert-dcl51-cpp)
 }
 #endif
 
 extern "C" {
 // Any sanitizer runtime (ASan, TSan, MSan, LSan) answers whether it handed out a pointer.
-__attribute__((weak)) int __sanitizer_get_ownership(const volatile void* p);
+__attribute__((weak)) int __sanitizer_get_ownership(const volatile void* p); // NOLINT(bugprone-reserved-identifier,cert-dcl37-c,cert-dcl51-cpp)
 }
 
 namespace leakguard {
@@ -3250,12 +3251,10 @@ struct leak_group {
     std::size_t max_size;
 };
 
-// Blocks with the same key were allocated at the same place: the same macro call site, the same
-// interned call stack, or the same return address.
+// Blocks with the same key were allocated at the same place: the same macro call site, or the same
+// return address (in a report's own copies, after resolve_sites: the same site frame).
 inline const void* site_key(const block_info& b) noexcept {
-    if (b.location) return b.location;
-    if (b.stack) return b.stack;
-    return b.caller;
+    return b.location ? static_cast<const void*>(b.location) : b.caller;
 }
 
 // Names the site of a block: for a block with a call stack, its first frame outside leakguard and
@@ -3267,9 +3266,29 @@ inline std::size_t symbolize_site(const block_info& b, symbol_info& sym) noexcep
     return 0;
 }
 
+// In a report's copies of the blocks, sets each block's `caller` to its site frame (the first
+// frame outside leakguard and the standard library), naming each distinct stack once. Blocks then
+// group by site, as the report promises: twenty leaks from one helper are one group even when the
+// compiler unrolled the loop that calls it into twenty call sites.
+inline void resolve_sites(block_list& list) noexcept {
+    std::sort(list.items, list.items + list.count,
+              [](const block_info& a, const block_info& b) { return a.stack < b.stack; });
+    for (std::size_t i = 0; i < list.count;) {
+        std::size_t j = i;
+        while (j < list.count && list.items[j].stack == list.items[i].stack) ++j;
+        if (list.items[i].stack && list.items[i].stack_depth > 0) {
+            symbol_info sym;
+            const void* const site = list.items[i].stack[find_site(list.items[i].stack, list.items[i].stack_depth, sym)];
+            for (std::size_t k = i; k < j; ++k) list.items[k].caller = site;
+        }
+        i = j;
+    }
+}
+
 // Sorts `list` by site, kind and sequence, and returns its groups, largest first (raw memory).
 inline leak_group* group_by_site(block_list& list, std::size_t& group_count) noexcept {
     group_count = 0;
+    resolve_sites(list);
     std::sort(list.items, list.items + list.count, [](const block_info& a, const block_info& b) {
         if (site_key(a) != site_key(b)) return site_key(a) < site_key(b);
         if (a.kind != b.kind) return a.kind < b.kind;
@@ -3428,14 +3447,15 @@ inline void write_json(fd_writer& out, const block_list& list, const leak_group*
         const block_info& lead = list.items[grp.first];
         symbol_info sym;
         symbolize_site(lead, sym);
-        // The group's stack, named once: every block of the group has the same one.
-        symbol_info* frames = nullptr;
-        if (lead.stack && lead.stack_depth > 1) {
-            frames = static_cast<symbol_info*>(raw_alloc(lead.stack_depth * sizeof(symbol_info)));
-            if (frames) symbolize_stack(lead.stack, lead.stack_depth, frames);
-        }
+        // Stacks, each named once: the blocks of a group share a site, and mostly a stack.
+        symbol_info* frames = static_cast<symbol_info*>(raw_alloc(max_stack_depth * sizeof(symbol_info)));
+        void* const* named = nullptr;
         for (std::size_t i = grp.first; i < grp.first + grp.count; ++i) {
             const block_info& b = list.items[i];
+            if (frames && b.stack && b.stack != named) {
+                symbolize_stack(b.stack, b.stack_depth < max_stack_depth ? b.stack_depth : max_stack_depth, frames);
+                named = b.stack;
+            }
             out.put(first_leak ? "\n" : ",\n");
             first_leak = false;
             out.put("{\"address\":");
@@ -3450,16 +3470,18 @@ inline void write_json(fd_writer& out, const block_list& list, const leak_group*
             if (b.location && b.location->function && b.location->function[0]) json_string(out, b.location->function);
             else json_string(out, sym.function[0] ? sym.function : nullptr);
             out.put(",\"caller\":");
-            if (b.caller) json_address(out, b.caller);
+            if (b.stack && b.stack_depth > 0) json_address(out, b.stack[0]);
+            else if (b.caller) json_address(out, b.caller);
             else out.put("null");
             out.put(",\"module\":");
             json_string(out, sym.module[0] ? sym.module : nullptr);
             out.put(",\"offset\":");
             if (sym.module[0]) out.printf("\"0x%lx\"", static_cast<unsigned long>(sym.offset));
             else out.put("null");
-            if (frames) {
+            if (frames && b.stack && b.stack_depth > 1) {
+                std::size_t const depth = b.stack_depth < max_stack_depth ? b.stack_depth : max_stack_depth;
                 out.put(",\"stack\":[");
-                for (std::size_t f = 0; f < lead.stack_depth; ++f) json_frame(out, frames[f], lead.stack[f], f == 0);
+                for (std::size_t f = 0; f < depth; ++f) json_frame(out, frames[f], b.stack[f], f == 0);
                 out.put("]");
             }
             out.put("}");

@@ -18,7 +18,7 @@ void leakguard_map_free(void* p, const char* file, int line) noexcept;
 char* leakguard_map_strdup(const char* s, const char* file, int line) noexcept;
 char* leakguard_map_strndup(const char* s, std::size_t n, const char* file, int line) noexcept;
 
-namespace std {
+namespace std { // NOLINT(cert-dcl58-cpp): `std::malloc(n)` must still compile once malloc is a macro
 using ::leakguard_map_calloc;
 using ::leakguard_map_free;
 using ::leakguard_map_malloc;

@@ -28,22 +28,23 @@
 #endif
 #include <dlfcn.h> // dlsym
 
+// glibc's own names for its functions (exported, GLIBC_2.2.5).
 extern "C" {
-void __libc_free(void*) noexcept;              // glibc exports these (GLIBC_2.2.5)
-void* __libc_realloc(void*, std::size_t) noexcept;
+void __libc_free(void*) noexcept; // NOLINT(bugprone-reserved-identifier,cert-dcl37-c,cert-dcl51-cpp)
+void* __libc_realloc(void*, std::size_t) noexcept; // NOLINT(bugprone-reserved-identifier,cert-dcl37-c,cert-dcl51-cpp)
 // A sanitizer runtime's own functions, when one is linked or preloaded (weak: null otherwise).
 // Found by the dynamic linker at load time: looking them up with dlsym would itself free memory,
 // before the runtime is set up.
-__attribute__((weak)) void __interceptor_free(void*);
-__attribute__((weak)) void* __interceptor_realloc(void*, std::size_t);
-__attribute__((weak)) void ___interceptor_free(void*);
-__attribute__((weak)) void* ___interceptor_realloc(void*, std::size_t);
+__attribute__((weak)) void __interceptor_free(void*); // NOLINT(bugprone-reserved-identifier,cert-dcl37-c,cert-dcl51-cpp)
+__attribute__((weak)) void* __interceptor_realloc(void*, std::size_t); // NOLINT(bugprone-reserved-identifier,cert-dcl37-c,cert-dcl51-cpp)
+__attribute__((weak)) void ___interceptor_free(void*); // NOLINT(bugprone-reserved-identifier,cert-dcl37-c,cert-dcl51-cpp)
+__attribute__((weak)) void* ___interceptor_realloc(void*, std::size_t); // NOLINT(bugprone-reserved-identifier,cert-dcl37-c,cert-dcl51-cpp)
 }
 #endif
 
 extern "C" {
 // Any sanitizer runtime (ASan, TSan, MSan, LSan) answers whether it handed out a pointer.
-__attribute__((weak)) int __sanitizer_get_ownership(const volatile void* p);
+__attribute__((weak)) int __sanitizer_get_ownership(const volatile void* p); // NOLINT(bugprone-reserved-identifier,cert-dcl37-c,cert-dcl51-cpp)
 }
 
 namespace leakguard {

@@ -29,12 +29,10 @@ struct leak_group {
     std::size_t max_size;
 };
 
-// Blocks with the same key were allocated at the same place: the same macro call site, the same
-// interned call stack, or the same return address.
+// Blocks with the same key were allocated at the same place: the same macro call site, or the same
+// return address (in a report's own copies, after resolve_sites: the same site frame).
 inline const void* site_key(const block_info& b) noexcept {
-    if (b.location) return b.location;
-    if (b.stack) return b.stack;
-    return b.caller;
+    return b.location ? static_cast<const void*>(b.location) : b.caller;
 }
 
 // Names the site of a block: for a block with a call stack, its first frame outside leakguard and
@@ -46,9 +44,29 @@ inline std::size_t symbolize_site(const block_info& b, symbol_info& sym) noexcep
     return 0;
 }
 
+// In a report's copies of the blocks, sets each block's `caller` to its site frame (the first
+// frame outside leakguard and the standard library), naming each distinct stack once. Blocks then
+// group by site, as the report promises: twenty leaks from one helper are one group even when the
+// compiler unrolled the loop that calls it into twenty call sites.
+inline void resolve_sites(block_list& list) noexcept {
+    std::sort(list.items, list.items + list.count,
+              [](const block_info& a, const block_info& b) { return a.stack < b.stack; });
+    for (std::size_t i = 0; i < list.count;) {
+        std::size_t j = i;
+        while (j < list.count && list.items[j].stack == list.items[i].stack) ++j;
+        if (list.items[i].stack && list.items[i].stack_depth > 0) {
+            symbol_info sym;
+            const void* const site = list.items[i].stack[find_site(list.items[i].stack, list.items[i].stack_depth, sym)];
+            for (std::size_t k = i; k < j; ++k) list.items[k].caller = site;
+        }
+        i = j;
+    }
+}
+
 // Sorts `list` by site, kind and sequence, and returns its groups, largest first (raw memory).
 inline leak_group* group_by_site(block_list& list, std::size_t& group_count) noexcept {
     group_count = 0;
+    resolve_sites(list);
     std::sort(list.items, list.items + list.count, [](const block_info& a, const block_info& b) {
         if (site_key(a) != site_key(b)) return site_key(a) < site_key(b);
         if (a.kind != b.kind) return a.kind < b.kind;
@@ -207,14 +225,15 @@ inline void write_json(fd_writer& out, const block_list& list, const leak_group*
         const block_info& lead = list.items[grp.first];
         symbol_info sym;
         symbolize_site(lead, sym);
-        // The group's stack, named once: every block of the group has the same one.
-        symbol_info* frames = nullptr;
-        if (lead.stack && lead.stack_depth > 1) {
-            frames = static_cast<symbol_info*>(raw_alloc(lead.stack_depth * sizeof(symbol_info)));
-            if (frames) symbolize_stack(lead.stack, lead.stack_depth, frames);
-        }
+        // Stacks, each named once: the blocks of a group share a site, and mostly a stack.
+        symbol_info* frames = static_cast<symbol_info*>(raw_alloc(max_stack_depth * sizeof(symbol_info)));
+        void* const* named = nullptr;
         for (std::size_t i = grp.first; i < grp.first + grp.count; ++i) {
             const block_info& b = list.items[i];
+            if (frames && b.stack && b.stack != named) {
+                symbolize_stack(b.stack, b.stack_depth < max_stack_depth ? b.stack_depth : max_stack_depth, frames);
+                named = b.stack;
+            }
             out.put(first_leak ? "\n" : ",\n");
             first_leak = false;
             out.put("{\"address\":");
@@ -229,16 +248,18 @@ inline void write_json(fd_writer& out, const block_list& list, const leak_group*
             if (b.location && b.location->function && b.location->function[0]) json_string(out, b.location->function);
             else json_string(out, sym.function[0] ? sym.function : nullptr);
             out.put(",\"caller\":");
-            if (b.caller) json_address(out, b.caller);
+            if (b.stack && b.stack_depth > 0) json_address(out, b.stack[0]);
+            else if (b.caller) json_address(out, b.caller);
             else out.put("null");
             out.put(",\"module\":");
             json_string(out, sym.module[0] ? sym.module : nullptr);
             out.put(",\"offset\":");
             if (sym.module[0]) out.printf("\"0x%lx\"", static_cast<unsigned long>(sym.offset));
             else out.put("null");
-            if (frames) {
+            if (frames && b.stack && b.stack_depth > 1) {
+                std::size_t const depth = b.stack_depth < max_stack_depth ? b.stack_depth : max_stack_depth;
                 out.put(",\"stack\":[");
-                for (std::size_t f = 0; f < lead.stack_depth; ++f) json_frame(out, frames[f], lead.stack[f], f == 0);
+                for (std::size_t f = 0; f < depth; ++f) json_frame(out, frames[f], b.stack[f], f == 0);
                 out.put("]");
             }
             out.put("}");
