@@ -530,6 +530,7 @@ inline leakguard::detail::new_site leakguard_new_site(const char* file, int line
 
 #include <atomic>   // std::atomic
 #include <cstddef>  // std::size_t
+#include <cstdint>  // std::uintptr_t
 #include <cstdlib>  // std::free, std::realloc
 
 // #include "leakguard/detail/config.hpp" (inlined)
@@ -649,7 +650,12 @@ inline void* libc_realloc(void* p, std::size_t n) noexcept { return (std::reallo
 // Whether a sanitizer's allocator handed `p` out: then it is not leakguard's block, and the bytes
 // in front of it - which the ownership test reads - may not even be mapped (ThreadSanitizer puts
 // blocks at the start of its regions).
+//
+// Only a pointer at the start of a page needs asking: any other pointer shares its page with the
+// 8 bytes in front of it, so they are mapped. (Asking for every pointer would also be wrong:
+// ThreadSanitizer answers yes for pointers inside its blocks, and leakguard's blocks are inside.)
 inline bool sanitizer_owns(const void* p) noexcept {
+    if ((reinterpret_cast<std::uintptr_t>(p) & 4095u) != 0) return false;
     int (*const owns)(const volatile void*) = &__sanitizer_get_ownership;
     return owns && owns(p) != 0;
 }
@@ -2243,9 +2249,6 @@ inline void release_live(block_header* h) noexcept {
 // how it was allocated, so that is safe).
 inline void release(void* p, const void* caller, dealloc_form form, const char* file = nullptr, int line = 0) noexcept {
     if (!p) return;
-#if LEAKGUARD_DETAIL_SANITIZER_ALLOCATOR
-    if (sanitizer_owns(p)) return report_error(free_error("invalid_free", p, caller, form, file, line));
-#endif
     block_header* h = header_of(p);
     if (LEAKGUARD_DETAIL_UNLIKELY(!is_live_block(p))) return report_bad_free(p, caller, form, file, line);
     if (LEAKGUARD_DETAIL_UNLIKELY(!form_matches(kind_of(h), form))) report_mismatch(h, caller, form, file, line);

@@ -222,9 +222,6 @@ inline void release_live(block_header* h) noexcept {
 // how it was allocated, so that is safe).
 inline void release(void* p, const void* caller, dealloc_form form, const char* file = nullptr, int line = 0) noexcept {
     if (!p) return;
-#if LEAKGUARD_DETAIL_SANITIZER_ALLOCATOR
-    if (sanitizer_owns(p)) return report_error(free_error("invalid_free", p, caller, form, file, line));
-#endif
     block_header* h = header_of(p);
     if (LEAKGUARD_DETAIL_UNLIKELY(!is_live_block(p))) return report_bad_free(p, caller, form, file, line);
     if (LEAKGUARD_DETAIL_UNLIKELY(!form_matches(kind_of(h), form))) report_mismatch(h, caller, form, file, line);

@@ -18,6 +18,7 @@
 
 #include <atomic>   // std::atomic
 #include <cstddef>  // std::size_t
+#include <cstdint>  // std::uintptr_t
 #include <cstdlib>  // std::free, std::realloc
 
 #include "../config.hpp"
@@ -137,7 +138,12 @@ inline void* libc_realloc(void* p, std::size_t n) noexcept { return (std::reallo
 // Whether a sanitizer's allocator handed `p` out: then it is not leakguard's block, and the bytes
 // in front of it - which the ownership test reads - may not even be mapped (ThreadSanitizer puts
 // blocks at the start of its regions).
+//
+// Only a pointer at the start of a page needs asking: any other pointer shares its page with the
+// 8 bytes in front of it, so they are mapped. (Asking for every pointer would also be wrong:
+// ThreadSanitizer answers yes for pointers inside its blocks, and leakguard's blocks are inside.)
 inline bool sanitizer_owns(const void* p) noexcept {
+    if ((reinterpret_cast<std::uintptr_t>(p) & 4095u) != 0) return false;
     int (*const owns)(const volatile void*) = &__sanitizer_get_ownership;
     return owns && owns(p) != 0;
 }
