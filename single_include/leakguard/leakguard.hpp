@@ -2255,17 +2255,29 @@ inline void release(void* p, const void* caller, dealloc_form form, const char* 
     release_live(h);
 }
 
+// Whose is a non-null pointer that may not be leakguard's (free, realloc, ignore ...): a live
+// block of leakguard's, one leakguard released, or anybody else's. A sanitizer is asked first
+// where reading in front of the pointer might not be safe (see sanitizer_owns).
+enum class ownership { live, released, foreign };
+
+inline ownership owner_of(const void* p) noexcept {
+    if (LEAKGUARD_DETAIL_UNLIKELY(sanitizer_owns(p))) return ownership::foreign;
+    const block_header* h = header_of(p);
+    std::uint32_t const cookie = cookie_in_front_of(p);
+    if (cookie == cookie_for(h)) return ownership::live;
+    if (LEAKGUARD_DETAIL_UNLIKELY(cookie == freed_cookie_for(h))) return ownership::released;
+    return ownership::foreign;
+}
+
 // free() of any pointer: leakguard's blocks are released; a pointer leakguard released before is
 // a double free; anything else belongs to the C library (or another allocator) and goes there.
 inline void release_c(void* p, const void* caller, const char* file, int line) noexcept {
     if (!p) return;
-    if (LEAKGUARD_DETAIL_UNLIKELY(sanitizer_owns(p))) return libc_free(p);
-    block_header* h = header_of(p);
-    std::uint32_t const cookie = cookie_in_front_of(p);
-    if (cookie == cookie_for(h)) return release(p, caller, dealloc_form::c_free, file, line);
-    if (LEAKGUARD_DETAIL_UNLIKELY(cookie == freed_cookie_for(h)))
-        return report_bad_free(p, caller, dealloc_form::c_free, file, line);
-    libc_free(p);
+    switch (owner_of(p)) {
+    case ownership::live: return release(p, caller, dealloc_form::c_free, file, line);
+    case ownership::released: return report_bad_free(p, caller, dealloc_form::c_free, file, line);
+    case ownership::foreign: return libc_free(p);
+    }
 }
 
 } // namespace detail
@@ -3445,13 +3457,13 @@ inline void write_json(fd_writer& out, const block_list& list, const leak_group*
                static_cast<unsigned long long>(st.live_blocks), static_cast<unsigned long long>(st.live_bytes));
     out.put("\"leaks\":[");
     bool first_leak = true;
+    symbol_info* frames = static_cast<symbol_info*>(raw_alloc(max_stack_depth * sizeof(symbol_info)));
     for (std::size_t g = 0; g < group_count; ++g) {
         const leak_group& grp = groups[g];
         const block_info& lead = list.items[grp.first];
         symbol_info sym;
         symbolize_site(lead, sym);
         // Stacks, each named once: the blocks of a group share a site, and mostly a stack.
-        symbol_info* frames = static_cast<symbol_info*>(raw_alloc(max_stack_depth * sizeof(symbol_info)));
         void* const* named = nullptr;
         for (std::size_t i = grp.first; i < grp.first + grp.count; ++i) {
             const block_info& b = list.items[i];
@@ -3489,8 +3501,8 @@ inline void write_json(fd_writer& out, const block_list& list, const leak_group*
             }
             out.put("}");
         }
-        raw_free(frames);
     }
+    raw_free(frames);
     out.put("],\n\"scope_failures\":[");
     {
         lock_guard hold(g_failures.lock);
@@ -3873,7 +3885,7 @@ bool set_options(const char* list) noexcept {
 
 bool ignore(const void* p) noexcept {
     if (!p) return false;
-    if (detail::sanitizer_owns(p) || !detail::is_live_block(p)) return false;
+    if (detail::owner_of(p) != detail::ownership::live) return false;
     detail::block_header* h = detail::header_of(p);
     if (!(detail::flags_of(h) & detail::flag_linked)) return true; // never reported anyway
     detail::shard* s = detail::g_registry.shards[detail::shard_of(h)];
@@ -4154,14 +4166,13 @@ inline void* realloc_tracked(void* p, std::size_t size, const void* caller, cons
 // pointer belongs to the C library and goes there, untracked.
 inline void* realloc_any(void* p, std::size_t size, const void* caller, const char* file, int line) noexcept {
     if (!p) return c_allocate(size, block_kind::realloc, caller, file, line);
-    if (LEAKGUARD_DETAIL_UNLIKELY(sanitizer_owns(p))) return libc_realloc(p, size);
-    block_header* h = header_of(p);
-    std::uint32_t const cookie = cookie_in_front_of(p);
-    if (cookie == cookie_for(h)) return realloc_tracked(p, size, caller, file, line);
-    if (LEAKGUARD_DETAIL_UNLIKELY(cookie == freed_cookie_for(h))) {
+    switch (owner_of(p)) {
+    case ownership::live: return realloc_tracked(p, size, caller, file, line);
+    case ownership::released:
         report_bad_free(p, caller, dealloc_form::c_realloc, file, line);
         errno = EINVAL;
         return nullptr;
+    case ownership::foreign: break;
     }
     return libc_realloc(p, size);
 }
@@ -4331,7 +4342,8 @@ LEAKGUARD_DETAIL_INTERPOSED void* reallocarray(void* p, std::size_t count, std::
 
 LEAKGUARD_DETAIL_INTERPOSED std::size_t malloc_usable_size(void* p) noexcept {
     if (!p) return 0;
-    if (!leakguard::detail::sanitizer_owns(p) && leakguard::detail::is_live_block(p)) return leakguard::detail::size_of(leakguard::detail::header_of(p));
+    if (leakguard::detail::owner_of(p) == leakguard::detail::ownership::live)
+        return leakguard::detail::size_of(leakguard::detail::header_of(p));
     leakguard::detail::libc_functions_ready();
     leakguard::detail::usable_size_function f = leakguard::detail::g_libc.usable_size.load(std::memory_order_relaxed);
     return f ? f(p) : 0;

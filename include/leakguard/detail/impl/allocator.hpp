@@ -228,17 +228,29 @@ inline void release(void* p, const void* caller, dealloc_form form, const char* 
     release_live(h);
 }
 
+// Whose is a non-null pointer that may not be leakguard's (free, realloc, ignore ...): a live
+// block of leakguard's, one leakguard released, or anybody else's. A sanitizer is asked first
+// where reading in front of the pointer might not be safe (see sanitizer_owns).
+enum class ownership { live, released, foreign };
+
+inline ownership owner_of(const void* p) noexcept {
+    if (LEAKGUARD_DETAIL_UNLIKELY(sanitizer_owns(p))) return ownership::foreign;
+    const block_header* h = header_of(p);
+    std::uint32_t const cookie = cookie_in_front_of(p);
+    if (cookie == cookie_for(h)) return ownership::live;
+    if (LEAKGUARD_DETAIL_UNLIKELY(cookie == freed_cookie_for(h))) return ownership::released;
+    return ownership::foreign;
+}
+
 // free() of any pointer: leakguard's blocks are released; a pointer leakguard released before is
 // a double free; anything else belongs to the C library (or another allocator) and goes there.
 inline void release_c(void* p, const void* caller, const char* file, int line) noexcept {
     if (!p) return;
-    if (LEAKGUARD_DETAIL_UNLIKELY(sanitizer_owns(p))) return libc_free(p);
-    block_header* h = header_of(p);
-    std::uint32_t const cookie = cookie_in_front_of(p);
-    if (cookie == cookie_for(h)) return release(p, caller, dealloc_form::c_free, file, line);
-    if (LEAKGUARD_DETAIL_UNLIKELY(cookie == freed_cookie_for(h)))
-        return report_bad_free(p, caller, dealloc_form::c_free, file, line);
-    libc_free(p);
+    switch (owner_of(p)) {
+    case ownership::live: return release(p, caller, dealloc_form::c_free, file, line);
+    case ownership::released: return report_bad_free(p, caller, dealloc_form::c_free, file, line);
+    case ownership::foreign: return libc_free(p);
+    }
 }
 
 } // namespace detail

@@ -47,7 +47,7 @@ bool set_options(const char* list) noexcept {
 
 bool ignore(const void* p) noexcept {
     if (!p) return false;
-    if (detail::sanitizer_owns(p) || !detail::is_live_block(p)) return false;
+    if (detail::owner_of(p) != detail::ownership::live) return false;
     detail::block_header* h = detail::header_of(p);
     if (!(detail::flags_of(h) & detail::flag_linked)) return true; // never reported anyway
     detail::shard* s = detail::g_registry.shards[detail::shard_of(h)];

@@ -48,14 +48,13 @@ inline void* realloc_tracked(void* p, std::size_t size, const void* caller, cons
 // pointer belongs to the C library and goes there, untracked.
 inline void* realloc_any(void* p, std::size_t size, const void* caller, const char* file, int line) noexcept {
     if (!p) return c_allocate(size, block_kind::realloc, caller, file, line);
-    if (LEAKGUARD_DETAIL_UNLIKELY(sanitizer_owns(p))) return libc_realloc(p, size);
-    block_header* h = header_of(p);
-    std::uint32_t const cookie = cookie_in_front_of(p);
-    if (cookie == cookie_for(h)) return realloc_tracked(p, size, caller, file, line);
-    if (LEAKGUARD_DETAIL_UNLIKELY(cookie == freed_cookie_for(h))) {
+    switch (owner_of(p)) {
+    case ownership::live: return realloc_tracked(p, size, caller, file, line);
+    case ownership::released:
         report_bad_free(p, caller, dealloc_form::c_realloc, file, line);
         errno = EINVAL;
         return nullptr;
+    case ownership::foreign: break;
     }
     return libc_realloc(p, size);
 }

@@ -54,7 +54,8 @@ LEAKGUARD_DETAIL_INTERPOSED void* reallocarray(void* p, std::size_t count, std::
 
 LEAKGUARD_DETAIL_INTERPOSED std::size_t malloc_usable_size(void* p) noexcept {
     if (!p) return 0;
-    if (!leakguard::detail::sanitizer_owns(p) && leakguard::detail::is_live_block(p)) return leakguard::detail::size_of(leakguard::detail::header_of(p));
+    if (leakguard::detail::owner_of(p) == leakguard::detail::ownership::live)
+        return leakguard::detail::size_of(leakguard::detail::header_of(p));
     leakguard::detail::libc_functions_ready();
     leakguard::detail::usable_size_function f = leakguard::detail::g_libc.usable_size.load(std::memory_order_relaxed);
     return f ? f(p) : 0;

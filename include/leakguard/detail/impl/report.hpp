@@ -220,13 +220,13 @@ inline void write_json(fd_writer& out, const block_list& list, const leak_group*
                static_cast<unsigned long long>(st.live_blocks), static_cast<unsigned long long>(st.live_bytes));
     out.put("\"leaks\":[");
     bool first_leak = true;
+    symbol_info* frames = static_cast<symbol_info*>(raw_alloc(max_stack_depth * sizeof(symbol_info)));
     for (std::size_t g = 0; g < group_count; ++g) {
         const leak_group& grp = groups[g];
         const block_info& lead = list.items[grp.first];
         symbol_info sym;
         symbolize_site(lead, sym);
         // Stacks, each named once: the blocks of a group share a site, and mostly a stack.
-        symbol_info* frames = static_cast<symbol_info*>(raw_alloc(max_stack_depth * sizeof(symbol_info)));
         void* const* named = nullptr;
         for (std::size_t i = grp.first; i < grp.first + grp.count; ++i) {
             const block_info& b = list.items[i];
@@ -264,8 +264,8 @@ inline void write_json(fd_writer& out, const block_list& list, const leak_group*
             }
             out.put("}");
         }
-        raw_free(frames);
     }
+    raw_free(frames);
     out.put("],\n\"scope_failures\":[");
     {
         lock_guard hold(g_failures.lock);
