@@ -32,14 +32,14 @@ inline void* realloc_tracked(void* p, std::size_t size, const void* caller, cons
     if (LEAKGUARD_DETAIL_UNLIKELY(!form_matches(kind_of(h), dealloc_form::c_realloc)))
         report_mismatch(h, caller, dealloc_form::c_realloc, file, line);
     if (size == 0) { // glibc: realloc(p, 0) frees p and returns NULL
-        release_live(h);
+        release_live(h, caller, dealloc_form::c_free, file, line);
         return nullptr;
     }
     void* q = c_allocate(size, block_kind::realloc, caller, file, line);
     if (!q) return nullptr;
     std::size_t const old = size_of(h);
     std::memcpy(q, p, old < size ? old : size);
-    release_live(h);
+    release_live(h, caller, dealloc_form::c_realloc, file, line);
     return q;
 }
 
@@ -55,6 +55,10 @@ inline void* realloc_any(void* p, std::size_t size, const void* caller, const ch
     if (LEAKGUARD_DETAIL_UNLIKELY(cookie == freed_cookie_for(h))) {
         report_bad_free(p, caller, dealloc_form::c_realloc, file, line);
         errno = EINVAL;
+        return nullptr;
+    }
+    if (LEAKGUARD_DETAIL_UNLIKELY(looks_damaged(p, cookie)) && detach_damaged(h, caller, dealloc_form::c_realloc, file, line)) {
+        errno = EINVAL; // a damaged block is left alone (see detach_damaged)
         return nullptr;
     }
     return libc_realloc(p, size);
