@@ -2149,8 +2149,31 @@ LEAKGUARD_DETAIL_NOINLINE inline void report_error(const error_record& e) noexce
 
 // #include "leakguard/detail/impl/block.hpp" (inlined)
 
+#if defined(__has_feature)
+#if __has_feature(address_sanitizer)
+#define LEAKGUARD_DETAIL_ASAN 1
+#endif
+#endif
+#if defined(__SANITIZE_ADDRESS__) && !defined(LEAKGUARD_DETAIL_ASAN)
+#define LEAKGUARD_DETAIL_ASAN 1
+#endif
+#if defined(LEAKGUARD_DETAIL_ASAN)
+#include <sanitizer/asan_interface.h> // __asan_unpoison_memory_region
+#endif
+
 namespace leakguard {
 namespace detail {
+
+// Under AddressSanitizer the compiler poisons the array cookie in front of a new[] array of
+// objects with destructors; once the block is being released its bytes are leakguard's again.
+inline void unpoison_block_bytes(void* p, std::size_t n) noexcept {
+#if defined(LEAKGUARD_DETAIL_ASAN)
+    __asan_unpoison_memory_region(p, n);
+#else
+    (void)p;
+    (void)n;
+#endif
+}
 
 constexpr unsigned char guard_fill = 0xFD; // tail guard
 constexpr unsigned char new_fill = 0xCD;   // new blocks (fill=1)
@@ -2366,6 +2389,7 @@ inline void leave_quarantine(block_header* h) noexcept {
 // blocks pushed out (linked through `next`), for the caller to pass to leave_quarantine outside
 // the lock.
 inline block_header* enter_quarantine(shard* s, block_header* h, std::uint64_t limit) noexcept {
+    unpoison_block_bytes(user_of(h), size_of(h));
     std::memset(user_of(h), freed_fill, size_of(h));
     h->next = nullptr;
     block_header* out = nullptr;

@@ -69,6 +69,7 @@ inline void leave_quarantine(block_header* h) noexcept {
 // blocks pushed out (linked through `next`), for the caller to pass to leave_quarantine outside
 // the lock.
 inline block_header* enter_quarantine(shard* s, block_header* h, std::uint64_t limit) noexcept {
+    unpoison_block_bytes(user_of(h), size_of(h));
     std::memset(user_of(h), freed_fill, size_of(h));
     h->next = nullptr;
     block_header* out = nullptr;
