@@ -195,6 +195,14 @@ statistics stats() noexcept;
 //   stack_unwinder=auto|fp|libgcc  how stacks are taken (auto: walk frame pointers from code of
 //                  the LEAKGUARD_MAIN module when it has them, else keep only the caller;
 //                  libgcc: the C++ runtime's unwinder everywhere - complete, microseconds each)
+//   guard_bytes=N  bytes of 0xFD after every new block, 0-252 (rounded up to a multiple of 4;
+//                  default 16; 0: no guards, front or back). Checked when the block is released,
+//                  by check_heap() and at exit: heap_overflow / heap_underflow.
+//   quarantine_bytes=N  released blocks are filled with 0xDD and held back, up to N bytes per
+//                  thread (default 1048576; 0: off), then checked (use_after_free) and freed
+//   fill=0|1       fill new blocks with 0xCD (their first 64 KiB; not calloc's; default 1)
+//   abort_on_error=0|1  abort() right after printing a heap error (default 0)
+//   break_on_alloc=N  raise SIGTRAP inside the allocation with sequence number N (0: off)
 bool set_option(const char* key, const char* value) noexcept;
 bool set_options(const char* list) noexcept;
 
@@ -221,6 +229,10 @@ std::size_t live_blocks(block_info* out, std::size_t max) noexcept;
 // Writes the exit report for what is alive now (text to the report stream, JSON if json_path is
 // set). Returns the number of leaked blocks it listed. Does not change the exit status.
 std::size_t report_now() noexcept;
+
+// Checks the guards of every live block and the bytes of every quarantined one now; reports each
+// damage found (once) as a heap error. Returns true when the heap is clean.
+bool check_heap() noexcept;
 
 // The number of scopes that have failed so far (each makes the exit status non-zero).
 std::size_t scope_failures() noexcept;
@@ -880,7 +892,8 @@ inline const location_record* intern_location(const char* file, int line, const 
 //
 //   raw (from malloc / posix_memalign)
 //   |<- padding (aligned blocks only) ->|<------- block_header: 48 bytes ------->|<- user bytes ->
-//                                       prev next site size|kind|... seq|shard cookie thread
+//                                       prev next site shape order cookie thread front
+//                                                          user bytes ->|<- tail guard (0xFD) ->|
 //
 // The header is 48 bytes, a multiple of the 16-byte default new alignment, so `raw + 48` keeps
 // malloc's alignment. Its last 8 bytes, the only ones a "is this ours?" test reads, are the 8 bytes
@@ -888,6 +901,15 @@ inline const location_record* intern_location(const char* file, int line, const 
 // reading them is safe for any pointer that malloc returned. The cookie is a hash of the block's
 // address with bit 3 set; glibc chunk sizes are multiples of 16, so their low word never has bit 3
 // set and a foreign block can never pass for one of ours.
+//
+// Guards (impl/guards.hpp): `front`, the 2 bytes just before the user pointer, holds the thread
+// number xor 0xFDFD, so a write just before the block (the bytes an underflow hits first) breaks
+// the pair and shows; the 4 cookie bytes below it are the rest of the front guard (their value is
+// known from the address). The tail guard is `guard_bytes` of 0xFD after the user bytes. Its
+// length is kept per block (the option may change while blocks live), in 6 bits of `shape` in
+// units of 4 bytes: the size field gave up 4 bits for it (16 TiB is still far above any real
+// block) and the alignment shift 2 (log2 of an alignment never exceeds 63). The thread number
+// gave up its upper 16 bits to `front`: reports show it modulo 65536.
 #ifndef LEAKGUARD_DETAIL_IMPL_BLOCK_HPP_INCLUDED
 #define LEAKGUARD_DETAIL_IMPL_BLOCK_HPP_INCLUDED
 
@@ -914,17 +936,21 @@ struct block_header {
     block_header* prev;    // older block of the same shard
     block_header* next;    // newer block of the same shard
     const void* site;      // return address into the caller, a location_record* or a stack_record*
-    std::uint64_t shape;   // size (48 bits) | kind (4) | flags (4) | log2 of alignment above default (8)
+    std::uint64_t shape;   // size (44 bits) | kind (4) | flags (4) | log2 of alignment above default (6)
+                           // | tail guard length in units of 4 bytes (6)
     std::uint64_t order;   // sequence number (48 bits) | shard index (16)
     std::uint32_t cookie;  // at user - 8: the ownership test reads only this
-    std::uint32_t thread;  // at user - 4
+    std::uint16_t thread;  // at user - 4: thread number modulo 65536
+    std::uint16_t front;   // at user - 2: thread ^ 0xFDFD, the front guard (impl/guards.hpp)
 };
 
 static_assert(sizeof(block_header) == 48, "the header must stay 48 bytes (a multiple of 16)");
 
 constexpr std::size_t header_size = sizeof(block_header);
 constexpr std::size_t default_alignment = 16;  // glibc malloc on 64-bit; checked below
-constexpr std::uint64_t max_block_size = (std::uint64_t(1) << 48) - 1;
+constexpr std::uint64_t max_block_size = (std::uint64_t(1) << 44) - 1;
+constexpr std::size_t guard_unit = 4;       // the tail guard's length is kept in these units
+constexpr std::size_t max_guard_bytes = 63 * guard_unit;
 constexpr std::uint64_t max_seq = (std::uint64_t(1) << 48) - 1;
 
 #if defined(__STDCPP_DEFAULT_NEW_ALIGNMENT__)
@@ -959,22 +985,36 @@ LEAKGUARD_DETAIL_NO_SANITIZE_MEMORY inline std::uint32_t cookie_in_front_of(cons
 }
 
 // Whether `user` is a live block that leakguard handed out. Reads only the 8 bytes before it.
+// The 2 bytes at user - 2 (the front guard word), read as the cookie is: only for a pointer whose
+// 8 bytes in front are readable (see above), when the cookie test failed.
+LEAKGUARD_DETAIL_NO_SANITIZE_MEMORY inline std::uint16_t front_in_front_of(const void* user) noexcept {
+    __asm__("" : "+r"(user));
+    return header_of(user)->front;
+}
+
 inline bool is_live_block(const void* user) noexcept {
     return cookie_in_front_of(user) == cookie_for(header_of(user));
 }
 
-inline std::uint64_t make_shape(std::uint64_t size, block_kind kind, unsigned flags, unsigned align_shift) noexcept {
-    return size | std::uint64_t(static_cast<unsigned>(kind)) << 48 | std::uint64_t(flags & 0xFu) << 52 |
-           std::uint64_t(align_shift) << 56;
+inline std::uint64_t make_shape(std::uint64_t size, block_kind kind, unsigned flags, unsigned align_shift,
+                                unsigned guard_units = 0) noexcept {
+    return size | std::uint64_t(static_cast<unsigned>(kind)) << 44 | std::uint64_t(flags & 0xFu) << 48 |
+           std::uint64_t(align_shift & 0x3Fu) << 52 | std::uint64_t(guard_units & 0x3Fu) << 58;
 }
 inline std::uint64_t make_order(std::uint64_t seq, std::uint32_t shard) noexcept {
     return (seq & max_seq) | std::uint64_t(shard) << 48;
 }
 inline std::size_t size_of(const block_header* h) noexcept { return static_cast<std::size_t>(h->shape & max_block_size); }
-inline block_kind kind_of(const block_header* h) noexcept { return static_cast<block_kind>((h->shape >> 48) & 0xFu); }
-inline unsigned flags_of(const block_header* h) noexcept { return static_cast<unsigned>((h->shape >> 52) & 0xFu); }
-inline void add_flags(block_header* h, unsigned flags) noexcept { h->shape |= std::uint64_t(flags & 0xFu) << 52; }
-inline unsigned align_shift_of(const block_header* h) noexcept { return static_cast<unsigned>(h->shape >> 56); }
+inline block_kind kind_of(const block_header* h) noexcept { return static_cast<block_kind>((h->shape >> 44) & 0xFu); }
+inline unsigned flags_of(const block_header* h) noexcept { return static_cast<unsigned>((h->shape >> 48) & 0xFu); }
+inline void add_flags(block_header* h, unsigned flags) noexcept { h->shape |= std::uint64_t(flags & 0xFu) << 48; }
+inline unsigned align_shift_of(const block_header* h) noexcept { return static_cast<unsigned>((h->shape >> 52) & 0x3Fu); }
+inline std::size_t guard_bytes_of(const block_header* h) noexcept { return static_cast<std::size_t>(h->shape >> 58) * guard_unit; }
+// The raw allocation a header lives in (what goes back to the C library).
+inline void* raw_of(block_header* h) noexcept {
+    unsigned const shift = align_shift_of(h);
+    return reinterpret_cast<char*>(h) - padding_for(shift ? std::size_t(1) << shift : 0);
+}
 inline std::uint64_t seq_of(const block_header* h) noexcept { return h->order & max_seq; }
 inline std::uint32_t shard_of(const block_header* h) noexcept { return static_cast<std::uint32_t>(h->order >> 48); }
 
@@ -1019,6 +1059,12 @@ struct alignas(64) shard {
     std::int64_t peak_bytes;   // the most live_bytes has been (exact peak while one thread allocates)
     std::uint32_t index;
     shard* next_free;          // free list of shards whose thread has exited
+    // The quarantine of the blocks this shard's thread released (impl/quarantine.hpp): oldest
+    // first, linked through `next`. In the shard so that it needs no lock of its own (fork takes
+    // the shard locks) and passes to the next thread with the shard.
+    block_header* quarantine_oldest;
+    block_header* quarantine_newest;
+    std::uint64_t quarantine_bytes;
 };
 
 constexpr std::uint32_t max_shards = 1u << 16; // the header's shard field is 16 bits
@@ -1777,6 +1823,7 @@ inline const stack_record* intern_stack(void* const* frames, std::size_t depth) 
 
 #include <atomic>  // std::atomic
 #include <climits> // INT_MAX
+#include <cstdint> // std::uint64_t
 #include <cstdlib> // std::getenv, std::strtol
 #include <cstring> // std::strcmp, std::strlen
 
@@ -1793,6 +1840,11 @@ constexpr int default_exitcode = 23; // as LeakSanitizer's, so scripts that know
 constexpr int default_stack_depth = 12; // valgrind's --num-callers
 constexpr int max_stack_depth = 64;
 
+// Heap checking (impl/guards.hpp, impl/quarantine.hpp); see README "Options" for what they cost.
+constexpr int default_guard_bytes = 16;                        // tail guard after every block
+constexpr std::uint64_t default_quarantine_bytes = 1u << 20;   // per thread
+constexpr int default_fill = 1;                                // 0xCD into new blocks
+
 struct options_state {
     int exitcode_plus_one;     // 0 means "not set": the default; stored +1 to stay zero-initialised
     report_mode report;        // full is 0: the zero-initialised default
@@ -1801,6 +1853,11 @@ struct options_state {
     // Read by every allocation, possibly while another thread sets them: atomics, relaxed.
     std::atomic<int> stack_depth_plus_one;  // 0: default_stack_depth
     std::atomic<int> stack_unwinder;        // 0 auto, 1 frame pointers only, 2 libgcc only
+    std::atomic<int> guard_bytes_plus_one;  // 0: default_guard_bytes
+    std::atomic<std::uint64_t> quarantine_bytes_plus_one; // 0: default_quarantine_bytes
+    std::atomic<int> fill_plus_one;         // 0: default_fill
+    std::atomic<bool> abort_on_error;       // false (the default)
+    std::atomic<std::uint64_t> break_on_alloc; // 0: off
 };
 
 options_state g_options{};
@@ -1808,6 +1865,19 @@ options_state g_options{};
 inline int option_stack_depth() noexcept {
     int const v = g_options.stack_depth_plus_one.load(std::memory_order_relaxed);
     return v ? v - 1 : default_stack_depth;
+}
+
+inline int option_guard_bytes() noexcept {
+    int const v = g_options.guard_bytes_plus_one.load(std::memory_order_relaxed);
+    return v ? v - 1 : default_guard_bytes;
+}
+inline std::uint64_t option_quarantine_bytes() noexcept {
+    std::uint64_t const v = g_options.quarantine_bytes_plus_one.load(std::memory_order_relaxed);
+    return v ? v - 1 : default_quarantine_bytes;
+}
+inline bool option_fill() noexcept {
+    int const v = g_options.fill_plus_one.load(std::memory_order_relaxed);
+    return (v ? v - 1 : default_fill) != 0;
 }
 
 inline int option_exitcode() noexcept {
@@ -1822,6 +1892,14 @@ inline bool copy_path(char* dest, std::size_t size, const char* value) noexcept 
     if (n >= size) return false;
     std::memcpy(dest, value, n + 1);
     return true;
+}
+
+// A whole decimal number (no sign, no trailing text).
+inline bool parse_number(const char* value, long long& out) noexcept {
+    if (!*value || *value < '0' || *value > '9') return false;
+    char* end = nullptr;
+    out = std::strtoll(value, &end, 10);
+    return end && *end == '\0';
 }
 
 inline bool apply_option(const char* key, const char* value, const char* origin) noexcept {
@@ -1848,6 +1926,26 @@ inline bool apply_option(const char* key, const char* value, const char* origin)
         else if (std::strcmp(value, "fp") == 0) g_options.stack_unwinder.store(1, std::memory_order_relaxed);
         else if (std::strcmp(value, "libgcc") == 0) g_options.stack_unwinder.store(2, std::memory_order_relaxed);
         else ok = false;
+    } else if (std::strcmp(key, "guard_bytes") == 0) {
+        long long v = 0;
+        ok = parse_number(value, v) && v >= 0 && v <= static_cast<long long>(max_guard_bytes);
+        if (ok) g_options.guard_bytes_plus_one.store(static_cast<int>(v) + 1, std::memory_order_relaxed);
+    } else if (std::strcmp(key, "quarantine_bytes") == 0) {
+        long long v = 0;
+        ok = parse_number(value, v) && v >= 0 && v < (1ll << 48);
+        if (ok) g_options.quarantine_bytes_plus_one.store(static_cast<std::uint64_t>(v) + 1, std::memory_order_relaxed);
+    } else if (std::strcmp(key, "fill") == 0) {
+        long long v = 0;
+        ok = parse_number(value, v) && (v == 0 || v == 1);
+        if (ok) g_options.fill_plus_one.store(static_cast<int>(v) + 1, std::memory_order_relaxed);
+    } else if (std::strcmp(key, "abort_on_error") == 0) {
+        long long v = 0;
+        ok = parse_number(value, v) && (v == 0 || v == 1);
+        if (ok) g_options.abort_on_error.store(v == 1, std::memory_order_relaxed);
+    } else if (std::strcmp(key, "break_on_alloc") == 0) {
+        long long v = 0;
+        ok = parse_number(value, v) && v >= 0;
+        if (ok) g_options.break_on_alloc.store(static_cast<std::uint64_t>(v), std::memory_order_relaxed);
     } else if (std::strcmp(key, "report") == 0) {
         ok = true;
         if (std::strcmp(value, "full") == 0) g_options.report = report_mode::full;
@@ -1942,6 +2040,7 @@ inline int report_fd() noexcept {
 
 #include <atomic>  // std::atomic
 #include <cstdint> // std::uint64_t
+#include <cstdlib> // std::abort
 
 // #include "leakguard/detail/block_info.hpp" (inlined)
 // #include "leakguard/detail/impl/options.hpp" (inlined)
@@ -1985,12 +2084,22 @@ inline bool form_matches(block_kind kind, dealloc_form form) noexcept {
 }
 
 struct error_record {
-    const char* type;                     // "double_free", "invalid_free", "alloc_dealloc_mismatch"
+    const char* type;                     // "double_free", "invalid_free", "alloc_dealloc_mismatch",
+                                          // "heap_overflow", "heap_underflow", "use_after_free"
     const void* address;
+    bool has_form;                        // found by a release: `form` and the free site are known
     dealloc_form form;                    // how the program tried to give it back
+    bool has_free;                        // free_caller/free_location name a site
     const void* free_caller;              // return address into the code that freed
     const source_location* free_location; // file:line when a mapping macro gave it
-    // What is known about the block (only while it is still a live block: mismatch).
+    bool has_first_free;                  // a double free of a quarantined block: where it was freed first
+    const void* first_free_caller;
+    const source_location* first_free_location;
+    bool has_offset;                      // guard and use-after-free errors: the first bad byte,
+    long offset;                          // heap_overflow: from the end of the block; the others:
+                                          // from its start (negative: before it)
+    bool left_alone;                      // a damaged block kept from the C library
+    // What is known about the block (when leakguard could tell it is one of its own).
     bool block_known;
     std::size_t size;
     block_kind kind;
@@ -2018,6 +2127,331 @@ LEAKGUARD_DETAIL_NOINLINE inline void report_error(const error_record& e) noexce
         g_errors.records[n] = e;
     }
     print_error(e);
+    // For use under a debugger: stop right where the error was found.
+    if (g_options.abort_on_error.load(std::memory_order_relaxed)) std::abort();
+}
+
+} // namespace detail
+} // namespace leakguard
+
+#endif
+// #include "leakguard/detail/impl/guards.hpp" (inlined)
+// leakguard - in-process memory-leak tracker for C++ (header-only)
+// SPDX-License-Identifier: MIT
+// impl/guards.hpp: the bytes around a block that tell a write past either end (heap_overflow,
+// heap_underflow), and the fill patterns (as the CRT's debug heap: 0xCD new, 0xDD freed, 0xFD
+// "no man's land").
+//
+// Front: the cookie (4 bytes, known from the address) and the pair thread/front (front = thread
+// ^ 0xFDFD) are the 8 bytes just before the user pointer; the cookie must stay at user - 8 (the
+// ownership test, impl/block.hpp), so the guard is made of header words whose right value is
+// known rather than of extra bytes. Back: `guard_bytes_of(h)` bytes of 0xFD right after the user
+// bytes (the raw allocation is that much longer), so even a one-byte overflow of an odd-sized
+// block shows. Everything read here is the block's own memory.
+#ifndef LEAKGUARD_DETAIL_IMPL_GUARDS_HPP_INCLUDED
+#define LEAKGUARD_DETAIL_IMPL_GUARDS_HPP_INCLUDED
+
+#include <cstdint> // std::uint16_t
+#include <cstring> // std::memset, std::memcpy
+
+// #include "leakguard/detail/impl/block.hpp" (inlined)
+
+#if defined(__has_feature)
+#if __has_feature(address_sanitizer)
+#define LEAKGUARD_DETAIL_ASAN 1
+#endif
+#endif
+#if defined(__SANITIZE_ADDRESS__) && !defined(LEAKGUARD_DETAIL_ASAN)
+#define LEAKGUARD_DETAIL_ASAN 1
+#endif
+#if defined(LEAKGUARD_DETAIL_ASAN)
+#include <sanitizer/asan_interface.h> // __asan_unpoison_memory_region
+#endif
+
+namespace leakguard {
+namespace detail {
+
+// Under AddressSanitizer the compiler poisons the array cookie in front of a new[] array of
+// objects with destructors; once the block is being released its bytes are leakguard's again.
+inline void unpoison_block_bytes(void* p, std::size_t n) noexcept {
+#if defined(LEAKGUARD_DETAIL_ASAN)
+    __asan_unpoison_memory_region(p, n);
+#else
+    (void)p;
+    (void)n;
+#endif
+}
+
+constexpr unsigned char guard_fill = 0xFD; // tail guard
+constexpr unsigned char new_fill = 0xCD;   // new blocks (fill=1)
+constexpr unsigned char freed_fill = 0xDD; // quarantined blocks
+constexpr std::uint16_t front_mark = 0xFDFD;
+// New blocks are filled up to this many bytes: further pages of a large block come zeroed from the
+// kernel, and writing them would commit memory the program may never touch.
+constexpr std::size_t max_new_fill = 64 * 1024;
+
+inline std::uint16_t front_word_for(std::uint16_t thread) noexcept { return static_cast<std::uint16_t>(thread ^ front_mark); }
+
+inline unsigned guard_units_for(int guard_bytes) noexcept {
+    return static_cast<unsigned>((guard_bytes + static_cast<int>(guard_unit) - 1) / static_cast<int>(guard_unit));
+}
+
+inline void write_tail_guard(block_header* h) noexcept {
+    std::size_t const n = guard_bytes_of(h);
+    if (n) std::memset(static_cast<char*>(user_of(h)) + size_of(h), guard_fill, n);
+}
+
+// The first byte of the tail guard that is not 0xFD, as an offset from the end of the user bytes;
+// -1 when the guard is intact.
+inline long tail_damage(const block_header* h) noexcept {
+    const unsigned char* g = reinterpret_cast<const unsigned char*>(h) + header_size + size_of(h);
+    std::size_t const n = guard_bytes_of(h);
+    for (std::size_t i = 0; i < n; ++i)
+        if (g[i] != guard_fill) return static_cast<long>(i);
+    return -1;
+}
+
+// The nearest damaged byte before the block (-1 ... -8), or 0 when the 8 bytes in front are as
+// they should be with `cookie` as the expected cookie. A broken thread/front pair cannot say which
+// of its two bytes changed: the one nearer the block is named.
+inline long front_damage(const block_header* h, std::uint32_t cookie) noexcept {
+    std::uint16_t const x = static_cast<std::uint16_t>(h->front ^ front_word_for(h->thread));
+    if (x & 0xFF00u) return -1;
+    if (x & 0x00FFu) return -2;
+    std::uint32_t const c = h->cookie ^ cookie;
+    for (int i = 3; i >= 0; --i) // little endian: byte i of the cookie sits at user - 8 + i
+        if ((c >> (8 * i)) & 0xFFu) return -8 + i;
+    return 0;
+}
+
+// Puts the guards back after a damage was reported, so that one damage is reported once.
+inline void repair_guards(block_header* h) noexcept {
+    h->front = front_word_for(h->thread);
+    write_tail_guard(h);
+}
+
+// The first byte of a quarantined block's user bytes that is not 0xDD, or -1.
+inline long fill_damage(const block_header* h) noexcept {
+    const unsigned char* u = reinterpret_cast<const unsigned char*>(h) + header_size;
+    std::size_t const n = size_of(h);
+    std::size_t i = 0;
+    std::uint64_t const pattern = 0xDDDDDDDDDDDDDDDDull;
+    for (; i + 8 <= n; i += 8) {
+        std::uint64_t w;
+        std::memcpy(&w, u + i, 8);
+        if (w != pattern) break;
+    }
+    for (; i < n; ++i)
+        if (u[i] != freed_fill) return static_cast<long>(i);
+    return -1;
+}
+
+} // namespace detail
+} // namespace leakguard
+
+#endif
+// #include "leakguard/detail/impl/block_errors.hpp" (inlined)
+// leakguard - in-process memory-leak tracker for C++ (header-only)
+// SPDX-License-Identifier: MIT
+// impl/block_errors.hpp: an error_record for a block leakguard knows is its own (its size, kind,
+// sequence number and allocation site, read from the header), and where a block was freed (kept
+// in the header of a quarantined block).
+#ifndef LEAKGUARD_DETAIL_IMPL_BLOCK_ERRORS_HPP_INCLUDED
+#define LEAKGUARD_DETAIL_IMPL_BLOCK_ERRORS_HPP_INCLUDED
+
+#include <cstdint> // std::uintptr_t
+
+// #include "leakguard/detail/impl/block.hpp" (inlined)
+// #include "leakguard/detail/impl/errors.hpp" (inlined)
+// #include "leakguard/detail/impl/locations.hpp" (inlined)
+// #include "leakguard/detail/impl/stack_table.hpp" (inlined)
+
+namespace leakguard {
+namespace detail {
+
+// A block's allocation site for an error report: its location record's, or its return address.
+inline void site_of(const block_header* h, const void*& caller, const source_location*& location) noexcept {
+    if (flags_of(h) & flag_has_location) {
+        const location_record* r = static_cast<const location_record*>(h->site);
+        caller = r->caller;
+        location = &r->where;
+    } else if (flags_of(h) & flag_has_stack) {
+        caller = static_cast<const stack_record*>(h->site)->frames()[0];
+        location = nullptr;
+    } else {
+        caller = h->site;
+        location = nullptr;
+    }
+}
+
+// `type` about block `h` (which must be leakguard's: its header is read).
+inline error_record block_error(const char* type, const block_header* h) noexcept {
+    error_record e = error_record();
+    e.type = type;
+    e.address = reinterpret_cast<const char*>(h) + header_size;
+    e.block_known = true;
+    e.size = size_of(h);
+    e.kind = kind_of(h);
+    e.seq = seq_of(h);
+    site_of(h, e.alloc_caller, e.alloc_location);
+    return e;
+}
+
+// A quarantined block keeps where it was freed in `prev` (it is out of its shard list): a
+// location_record tagged with the top bit (never set in a user-space address), or the return
+// address into the code that freed it.
+constexpr std::uintptr_t located_free_tag = std::uintptr_t(1) << 63;
+
+inline void set_free_site(block_header* h, const void* caller, const location_record* where) noexcept {
+    std::uintptr_t const v = where ? reinterpret_cast<std::uintptr_t>(where) | located_free_tag
+                                   : reinterpret_cast<std::uintptr_t>(caller);
+    h->prev = reinterpret_cast<block_header*>(v);
+}
+
+inline void free_site_of(const block_header* h, const void*& caller, const source_location*& location) noexcept {
+    std::uintptr_t const v = reinterpret_cast<std::uintptr_t>(h->prev);
+    if (v & located_free_tag) {
+        const location_record* r = reinterpret_cast<const location_record*>(v & ~located_free_tag);
+        caller = r->caller;
+        location = &r->where;
+    } else {
+        caller = reinterpret_cast<const void*>(v);
+        location = nullptr;
+    }
+}
+
+} // namespace detail
+} // namespace leakguard
+
+#endif
+// #include "leakguard/detail/impl/quarantine.hpp" (inlined)
+// leakguard - in-process memory-leak tracker for C++ (header-only)
+// SPDX-License-Identifier: MIT
+// impl/quarantine.hpp: released blocks held back before they go to the C library, so that writes
+// into them after the free (use_after_free) show and a second free can name the first.
+//
+// A released block is filled with 0xDD, keeps its header (cookie = freed cookie, free site in
+// `prev`) and joins the FIFO of the releasing thread's shard, under that shard's lock (uncontended:
+// only check_heap and double-free lookups take another thread's). While the FIFO holds more than
+// quarantine_bytes (header and guard included), its oldest blocks leave: outside the lock each is
+// checked (every byte still 0xDD, guards intact) and then really freed. Quarantined blocks are out
+// of the live lists: they are neither live nor leaked.
+#ifndef LEAKGUARD_DETAIL_IMPL_QUARANTINE_HPP_INCLUDED
+#define LEAKGUARD_DETAIL_IMPL_QUARANTINE_HPP_INCLUDED
+
+#include <cstdint> // std::uint64_t
+#include <cstring> // std::memset
+
+// #include "leakguard/detail/impl/block.hpp" (inlined)
+// #include "leakguard/detail/impl/block_errors.hpp" (inlined)
+// #include "leakguard/detail/impl/errors.hpp" (inlined)
+// #include "leakguard/detail/impl/guards.hpp" (inlined)
+// #include "leakguard/detail/impl/platform.hpp" (inlined)
+// #include "leakguard/detail/impl/registry.hpp" (inlined)
+
+namespace leakguard {
+namespace detail {
+
+inline std::uint64_t quarantine_cost(const block_header* h) noexcept {
+    return header_size + size_of(h) + guard_bytes_of(h);
+}
+
+// What is wrong with a quarantined block, as a use_after_free naming both sites; false when it is
+// as it was left. `cookie_ok` says whether the header can still be trusted to free it.
+inline bool quarantined_damage(const block_header* h, error_record& e, bool& cookie_ok) noexcept {
+    cookie_ok = h->cookie == freed_cookie_for(h);
+    long offset = 0;
+    bool bad = false;
+    long const front = guard_bytes_of(h) || !cookie_ok ? front_damage(h, freed_cookie_for(h)) : 0;
+    if (front != 0) {
+        offset = front;
+        bad = true;
+    } else {
+        long const fill = fill_damage(h);
+        long const tail = fill < 0 ? tail_damage(h) : -1;
+        if (fill >= 0 || tail >= 0) {
+            offset = fill >= 0 ? fill : static_cast<long>(size_of(h)) + tail;
+            bad = true;
+        }
+    }
+    if (!bad) return false;
+    e = block_error("use_after_free", h);
+    free_site_of(h, e.free_caller, e.free_location);
+    e.has_free = true;
+    e.has_offset = true;
+    e.offset = offset;
+    return true;
+}
+
+// Checks a block that leaves the quarantine, reports a write into it, and frees it - unless its
+// cookie was overwritten too: then its header cannot be trusted and it is left alone.
+inline void leave_quarantine(block_header* h) noexcept {
+    error_record e;
+    bool cookie_ok = true;
+    if (quarantined_damage(h, e, cookie_ok)) report_error(e);
+    if (cookie_ok) raw_free(raw_of(h));
+}
+
+// Fills `h` (released, out of its shard list) and puts it into shard `s`'s quarantine; returns the
+// blocks pushed out (linked through `next`), for the caller to pass to leave_quarantine outside
+// the lock.
+inline block_header* enter_quarantine(shard* s, block_header* h, std::uint64_t limit) noexcept {
+    unpoison_block_bytes(user_of(h), size_of(h));
+    std::memset(user_of(h), freed_fill, size_of(h));
+    h->next = nullptr;
+    block_header* out = nullptr;
+    block_header** out_tail = &out;
+    lock_shard(s);
+    if (s->quarantine_newest) s->quarantine_newest->next = h;
+    else s->quarantine_oldest = h;
+    s->quarantine_newest = h;
+    s->quarantine_bytes += quarantine_cost(h);
+    while (s->quarantine_bytes > limit && s->quarantine_oldest) {
+        block_header* old = s->quarantine_oldest;
+        s->quarantine_oldest = old->next;
+        if (!s->quarantine_oldest) s->quarantine_newest = nullptr;
+        s->quarantine_bytes -= quarantine_cost(old);
+        old->next = nullptr;
+        *out_tail = old;
+        out_tail = &old->next;
+    }
+    unlock_shard(s);
+    return out;
+}
+
+inline void leave_quarantine_all(block_header* chain) noexcept {
+    while (chain) {
+        block_header* next = chain->next;
+        leave_quarantine(chain);
+        chain = next;
+    }
+}
+
+// Whether `h` (whose cookie says leakguard released it) is in a quarantine; if so, completes `e`
+// (a double free being reported) with the block and where it was first freed. Reads the header
+// only once the block is found in a quarantine list, so only memory that is still leakguard's.
+inline bool describe_quarantined(const block_header* h, error_record& e) noexcept {
+    std::uint32_t const n = g_registry.shard_count.load(std::memory_order_acquire);
+    for (std::uint32_t i = 0; i < n; ++i) {
+        shard* s = g_registry.shards[i];
+        lock_shard(s);
+        for (const block_header* q = s->quarantine_oldest; q; q = q->next) {
+            if (q != h) continue;
+            error_record const b = block_error(e.type, h);
+            e.block_known = true;
+            e.size = b.size;
+            e.kind = b.kind;
+            e.seq = b.seq;
+            e.alloc_caller = b.alloc_caller;
+            e.alloc_location = b.alloc_location;
+            e.has_first_free = true;
+            free_site_of(h, e.first_free_caller, e.first_free_location);
+            unlock_shard(s);
+            return true;
+        }
+        unlock_shard(s);
+    }
+    return false;
 }
 
 } // namespace detail
@@ -2035,13 +2469,18 @@ LEAKGUARD_DETAIL_NOINLINE inline void report_error(const error_record& e) noexce
 #include <atomic>    // std::atomic
 #include <cstdint>   // std::uint64_t
 #include <cstdlib>   // std::getenv
+#include <csignal>   // raise, SIGTRAP
+#include <cstring>   // std::memset
 #include <pthread.h> // pthread_key_create, pthread_atfork
 
 // #include "leakguard/detail/impl/block.hpp" (inlined)
+// #include "leakguard/detail/impl/block_errors.hpp" (inlined)
 // #include "leakguard/detail/impl/errors.hpp" (inlined)
+// #include "leakguard/detail/impl/guards.hpp" (inlined)
 // #include "leakguard/detail/impl/locations.hpp" (inlined)
 // #include "leakguard/detail/impl/options.hpp" (inlined)
 // #include "leakguard/detail/impl/platform.hpp" (inlined)
+// #include "leakguard/detail/impl/quarantine.hpp" (inlined)
 // #include "leakguard/detail/impl/registry.hpp" (inlined)
 // #include "leakguard/detail/impl/stack_capture.hpp" (inlined)
 // #include "leakguard/detail/impl/stack_table.hpp" (inlined)
@@ -2111,8 +2550,10 @@ inline void* allocate(std::size_t size, std::size_t align, block_kind kind, cons
                       unsigned site_flags, const void* frame = nullptr) noexcept {
     ensure_initialised();
     std::size_t const pad = padding_for(align);
-    if (LEAKGUARD_DETAIL_UNLIKELY(size > max_block_size - pad - header_size)) return nullptr;
-    std::size_t const total = pad + header_size + size;
+    unsigned const guard_units = guard_units_for(option_guard_bytes());
+    std::size_t const guard = guard_units * guard_unit;
+    if (LEAKGUARD_DETAIL_UNLIKELY(size > max_block_size - pad - header_size - guard)) return nullptr;
+    std::size_t const total = pad + header_size + size + guard;
     void* raw = align <= default_alignment ? raw_alloc(total) : raw_alloc_aligned(total, align);
     if (LEAKGUARD_DETAIL_UNLIKELY(!raw)) return nullptr;
 
@@ -2122,14 +2563,19 @@ inline void* allocate(std::size_t size, std::size_t align, block_kind kind, cons
     h->cookie = cookie_for(h);
     h->next = nullptr;
     unsigned const shift = align <= default_alignment ? 0u : static_cast<unsigned>(__builtin_ctzll(align));
+    if (guard) std::memset(static_cast<char*>(user_of(h)) + size, guard_fill, guard);
+    // calloc zeroes its block anyway; realloc's copy overwrites the part it keeps.
+    if (option_fill() && kind != block_kind::calloc)
+        std::memset(user_of(h), new_fill, size < max_new_fill ? size : max_new_fill);
 
     shard* s = t.home;
     if (LEAKGUARD_DETAIL_UNLIKELY(!s) && !t.busy) s = acquire_home_shard();
+    h->thread = static_cast<std::uint16_t>(t.thread); // assigned with the thread's first shard
+    h->front = front_word_for(h->thread);
     if (LEAKGUARD_DETAIL_UNLIKELY(t.busy || !s)) {
-        h->shape = make_shape(size, kind, site_flags, shift);
+        h->shape = make_shape(size, kind, site_flags, shift, guard_units);
         h->order = 0;
         h->prev = nullptr;
-        h->thread = t.thread;
         return user_of(h);
     }
     if (!(site_flags & flag_has_location)) {
@@ -2143,9 +2589,13 @@ inline void* allocate(std::size_t size, std::size_t align, block_kind kind, cons
             --t.busy;
         }
     }
-    h->shape = make_shape(size, kind, site_flags | flag_linked | (t.ignore_depth > 0 ? flag_ignored : 0u), shift);
-    h->order = make_order(take_seq(t), s->index);
-    h->thread = t.thread;
+    h->shape = make_shape(size, kind, site_flags | flag_linked | (t.ignore_depth > 0 ? flag_ignored : 0u), shift,
+                          guard_units);
+    std::uint64_t const seq = take_seq(t);
+    h->order = make_order(seq, s->index);
+    // break_on_alloc=N (the CRT's _CrtSetBreakAlloc): a debugger stops at the allocation itself.
+    std::uint64_t const break_seq = g_options.break_on_alloc.load(std::memory_order_relaxed);
+    if (LEAKGUARD_DETAIL_UNLIKELY(break_seq != 0 && break_seq == seq)) std::raise(SIGTRAP);
 
     lock_shard(s);
     h->prev = s->newest;
@@ -2162,28 +2612,15 @@ inline void* allocate(std::size_t size, std::size_t align, block_kind kind, cons
     return user_of(h);
 }
 
-// A block's allocation site for an error report: its location record's, or its return address.
-inline void site_of(const block_header* h, const void*& caller, const source_location*& location) noexcept {
-    if (flags_of(h) & flag_has_location) {
-        const location_record* r = static_cast<const location_record*>(h->site);
-        caller = r->caller;
-        location = &r->where;
-    } else if (flags_of(h) & flag_has_stack) {
-        caller = static_cast<const stack_record*>(h->site)->frames()[0];
-        location = nullptr;
-    } else {
-        caller = h->site;
-        location = nullptr;
-    }
-}
-
 // `file` and `line` come from a mapping macro (null when the free was not mapped).
 inline error_record free_error(const char* type, const void* p, const void* caller, dealloc_form form,
                                const char* file, int line) noexcept {
     error_record e = error_record();
     e.type = type;
     e.address = p;
+    e.has_form = true;
     e.form = form;
+    e.has_free = true;
     e.free_caller = caller;
     const location_record* where = file ? intern_location(file, line, caller) : nullptr;
     e.free_location = where ? &where->where : nullptr;
@@ -2192,22 +2629,31 @@ inline error_record free_error(const char* type, const void* p, const void* call
 
 // A pointer that is not a live leakguard block reached delete or free: a double free when its
 // cookie says leakguard released it, an invalid free otherwise. Reported, and left alone.
+// A double free of a block still in a quarantine also names the block and where it was first freed.
 LEAKGUARD_DETAIL_NOINLINE inline void report_bad_free(const void* p, const void* caller, dealloc_form form,
                                                       const char* file = nullptr, int line = 0) noexcept {
     bool const freed = cookie_in_front_of(p) == freed_cookie_for(header_of(p));
-    report_error(free_error(freed ? "double_free" : "invalid_free", p, caller, form, file, line));
+    error_record e = free_error(freed ? "double_free" : "invalid_free", p, caller, form, file, line);
+    if (freed) describe_quarantined(header_of(p), e);
+    report_error(e);
+}
+
+// An error about live block `h` found where it was given back.
+inline error_record block_free_error(const char* type, const block_header* h, const void* caller, dealloc_form form,
+                                     const char* file, int line) noexcept {
+    error_record e = block_error(type, h);
+    error_record const f = free_error(type, e.address, caller, form, file, line);
+    e.has_form = true;
+    e.form = form;
+    e.has_free = true;
+    e.free_caller = f.free_caller;
+    e.free_location = f.free_location;
+    return e;
 }
 
 LEAKGUARD_DETAIL_NOINLINE inline void report_mismatch(const block_header* h, const void* caller, dealloc_form form,
                                                       const char* file = nullptr, int line = 0) noexcept {
-    error_record e = free_error("alloc_dealloc_mismatch", reinterpret_cast<const char*>(h) + header_size, caller,
-                                form, file, line);
-    e.block_known = true;
-    e.size = size_of(h);
-    e.kind = kind_of(h);
-    e.seq = seq_of(h);
-    site_of(h, e.alloc_caller, e.alloc_location);
-    report_error(e);
+    report_error(block_free_error("alloc_dealloc_mismatch", h, caller, form, file, line));
 }
 
 // The ring of this thread's last operator new blocks (see locate_new in impl/map_impl.hpp).
@@ -2221,9 +2667,27 @@ inline void forget_new(const void* user) noexcept {
         if (r == user) r = nullptr;
 }
 
-// Gives a live block back: unlinks it and returns its memory to the C library.
-inline void release_live(block_header* h) noexcept {
+// Reports a write past either end of live block `h`, being given back. Its cookie is intact (it
+// passed the ownership test), so the rest of its header is too: it is released all the same.
+LEAKGUARD_DETAIL_NOINLINE inline void report_guard_damage(block_header* h, long front, long tail, const void* caller,
+                                                          dealloc_form form, const char* file, int line) noexcept {
+    error_record e = block_free_error(front ? "heap_underflow" : "heap_overflow", h, caller, form, file, line);
+    e.has_offset = true;
+    e.offset = front ? front : tail;
+    report_error(e);
+    repair_guards(h); // reported once: not again when it leaves the quarantine
+}
+
+// Gives a live block back: checks its guards, unlinks it, and puts it into the quarantine or
+// returns its memory to the C library.
+inline void release_live(block_header* h, const void* caller, dealloc_form form, const char* file = nullptr,
+                         int line = 0) noexcept {
     if (LEAKGUARD_DETAIL_UNLIKELY(g_new_sites_enabled.load(std::memory_order_relaxed))) forget_new(user_of(h));
+    if (guard_bytes_of(h)) {
+        long const front = front_damage(h, h->cookie);
+        long const tail = front ? -1 : tail_damage(h);
+        if (LEAKGUARD_DETAIL_UNLIKELY(front || tail >= 0)) report_guard_damage(h, front, tail, caller, form, file, line);
+    }
     if (flags_of(h) & flag_linked) {
         shard* s = g_registry.shards[shard_of(h)];
         std::int64_t const size = static_cast<std::int64_t>(size_of(h));
@@ -2239,8 +2703,56 @@ inline void release_live(block_header* h) noexcept {
         account_bytes(t_state, -size);
     }
     h->cookie = freed_cookie_for(h);
-    std::size_t const align = align_shift_of(h) ? std::size_t(1) << align_shift_of(h) : 0;
-    raw_free(reinterpret_cast<char*>(h) - padding_for(align));
+    thread_state& t = t_state;
+    std::uint64_t const limit = option_quarantine_bytes();
+    if (limit && t.home && !t.busy && quarantine_cost(h) <= limit) {
+        set_free_site(h, caller, file ? intern_location(file, line, caller) : nullptr);
+        if (block_header* out = enter_quarantine(t.home, h, limit)) leave_quarantine_all(out);
+        return;
+    }
+    raw_free(raw_of(h));
+}
+
+// A pointer whose cookie is broken but whose header is linked in a shard list is leakguard's:
+// something wrote over the bytes just before it. Finds it (comparing addresses only, reading a
+// header only once it is found in a list), takes it out of its list, and reports heap_underflow.
+// The block is not freed: its header cannot be trusted to give the C library the right pointer.
+// Returns false when `h` is in no list (the pointer is not a live block of leakguard's).
+LEAKGUARD_DETAIL_NOINLINE inline bool detach_damaged(block_header* h, const void* caller, dealloc_form form,
+                                                     const char* file, int line) noexcept {
+    bool found = false;
+    error_record e = error_record();
+    std::uint32_t const n = g_registry.shard_count.load(std::memory_order_acquire);
+    for (std::uint32_t i = 0; i < n && !found; ++i) {
+        shard* s = g_registry.shards[i];
+        lock_shard(s);
+        for (block_header* b = s->newest; b; b = b->prev) {
+            if (b != h) continue;
+            found = true;
+            e = block_error("heap_underflow", h);
+            e.has_offset = true;
+            e.offset = front_damage(h, cookie_for(h));
+            e.left_alone = true;
+            if (h->prev) h->prev->next = h->next;
+            else s->oldest = h->next;
+            if (h->next) h->next->prev = h->prev;
+            else s->newest = h->prev;
+            ++s->frees;
+            --s->live_blocks;
+            s->live_bytes -= static_cast<std::int64_t>(e.size);
+            break;
+        }
+        unlock_shard(s);
+    }
+    if (!found) return false;
+    error_record const f = free_error(e.type, e.address, caller, form, file, line);
+    e.has_form = true;
+    e.form = form;
+    e.has_free = true;
+    e.free_caller = f.free_caller;
+    e.free_location = f.free_location;
+    report_error(e);
+    return true;
 }
 
 // Gives a block back through `form` (delete, delete[], free ...). Pointers that are not live
@@ -2250,15 +2762,27 @@ inline void release_live(block_header* h) noexcept {
 inline void release(void* p, const void* caller, dealloc_form form, const char* file = nullptr, int line = 0) noexcept {
     if (!p) return;
     block_header* h = header_of(p);
-    if (LEAKGUARD_DETAIL_UNLIKELY(!is_live_block(p))) return report_bad_free(p, caller, form, file, line);
+    if (LEAKGUARD_DETAIL_UNLIKELY(!is_live_block(p))) {
+        if (cookie_in_front_of(p) != freed_cookie_for(h) && detach_damaged(h, caller, form, file, line)) return;
+        return report_bad_free(p, caller, form, file, line);
+    }
     if (LEAKGUARD_DETAIL_UNLIKELY(!form_matches(kind_of(h), form))) report_mismatch(h, caller, form, file, line);
-    release_live(h);
+    release_live(h, caller, form, file, line);
+}
+
+// Whether the 8 bytes in front of a pointer that failed the cookie test could be a damaged header of
+// ours rather than glibc's chunk size: glibc's never has bit 3 set, and its upper half is zero
+// below 4 GiB, where ours holds the thread/front pair (front = thread ^ 0xFDFD, never both zero).
+// Only then are the shard lists searched: a plain free() of the C library's memory stays cheap.
+inline bool looks_damaged(const void* p, std::uint32_t cookie) noexcept {
+    return (cookie & 0x8u) || front_in_front_of(p) != 0;
 }
 
 // Whose is a non-null pointer that may not be leakguard's (free, realloc, ignore ...): a live
-// block of leakguard's, one leakguard released, or anybody else's. A sanitizer is asked first
-// where reading in front of the pointer might not be safe (see sanitizer_owns).
-enum class ownership { live, released, foreign };
+// block of leakguard's, one leakguard released, possibly one of leakguard's whose header a buffer
+// underflow overwrote (see looks_damaged), or anybody else's. A sanitizer is asked first where
+// reading in front of the pointer might not be safe (see sanitizer_owns).
+enum class ownership { live, released, damaged, foreign };
 
 inline ownership owner_of(const void* p) noexcept {
     if (LEAKGUARD_DETAIL_UNLIKELY(sanitizer_owns(p))) return ownership::foreign;
@@ -2266,6 +2790,7 @@ inline ownership owner_of(const void* p) noexcept {
     std::uint32_t const cookie = cookie_in_front_of(p);
     if (cookie == cookie_for(h)) return ownership::live;
     if (LEAKGUARD_DETAIL_UNLIKELY(cookie == freed_cookie_for(h))) return ownership::released;
+    if (LEAKGUARD_DETAIL_UNLIKELY(looks_damaged(p, cookie))) return ownership::damaged;
     return ownership::foreign;
 }
 
@@ -2276,6 +2801,11 @@ inline void release_c(void* p, const void* caller, const char* file, int line) n
     switch (owner_of(p)) {
     case ownership::live: return release(p, caller, dealloc_form::c_free, file, line);
     case ownership::released: return report_bad_free(p, caller, dealloc_form::c_free, file, line);
+    case ownership::damaged:
+        if (detach_damaged(header_of(p), caller, dealloc_form::c_free, file, line)) return;
+        // Bit 3 set: no glibc chunk size; the C library would abort on it.
+        if (cookie_in_front_of(p) & 0x8u) return report_bad_free(p, caller, dealloc_form::c_free, file, line);
+        return libc_free(p);
     case ownership::foreign: return libc_free(p);
     }
 }
@@ -2343,7 +2873,7 @@ void for_each_live(const block_filter& filter, Visit visit) noexcept {
         if (filter.thread && s != own) continue;
         lock_shard(s);
         for (block_header* h = s->newest; h && seq_of(h) >= filter.min_seq; h = h->prev) {
-            if (filter.thread && h->thread != filter.thread) continue;
+            if (filter.thread && h->thread != static_cast<std::uint16_t>(filter.thread)) continue; // kept modulo 65536
             if (!filter.include_ignored && (flags_of(h) & flag_ignored)) continue;
             visit(*h);
         }
@@ -3586,7 +4116,8 @@ inline report_outcome write_report(const char* when) noexcept {
 #ifndef LEAKGUARD_DETAIL_IMPL_ERROR_REPORT_HPP_INCLUDED
 #define LEAKGUARD_DETAIL_IMPL_ERROR_REPORT_HPP_INCLUDED
 
-#include <cstdio> // std::snprintf
+#include <cstdio>  // std::snprintf
+#include <cstring> // std::strcmp
 
 // #include "leakguard/detail/impl/allocator.hpp" (inlined)
 // #include "leakguard/detail/impl/errors.hpp" (inlined)
@@ -3606,20 +4137,41 @@ inline void describe_code(const void* caller, const source_location* location, c
 
 void print_error(const error_record& e) noexcept {
     busy_section busy;
-    char freed_at[1200];
-    describe_code(e.free_caller, e.free_location, freed_at, sizeof freed_at);
+    char freed_at[1200] = "";
+    if (e.has_free) describe_code(e.free_caller, e.free_location, freed_at, sizeof freed_at);
     fd_writer out(report_fd());
+    out.printf("leakguard: error: %s: ", e.type);
     if (e.block_known) {
         char allocated_at[1200];
         describe_code(e.alloc_caller, e.alloc_location, allocated_at, sizeof allocated_at);
-        out.printf("leakguard: error: %s: %zu bytes at %p (#%llu) allocated by %s at %s, given back by %s at %s; "
-                   "released all the same and the program goes on\n",
-                   e.type, e.size, e.address, static_cast<unsigned long long>(e.seq), kind_name(e.kind), allocated_at,
-                   dealloc_name(e.form), freed_at);
+        out.printf("%zu bytes at %p (#%llu) allocated by %s at %s", e.size, e.address,
+                   static_cast<unsigned long long>(e.seq), kind_name(e.kind), allocated_at);
     } else {
-        out.printf("leakguard: error: %s of %p by %s at %s; the pointer was left alone and the program goes on\n",
-                   e.type, e.address, dealloc_name(e.form), freed_at);
+        out.printf("%p", e.address);
     }
+    // heap_overflow counts from the end of the block; the others from its start.
+    if (e.has_offset) {
+        if (std::strcmp(e.type, "heap_overflow") == 0)
+            out.printf(", byte %ld past its end overwritten", e.offset);
+        else if (e.offset < 0)
+            out.printf(", byte %ld before its start overwritten", e.offset);
+        else if (static_cast<std::size_t>(e.offset) >= e.size)
+            out.printf(", byte %zu past its end overwritten", static_cast<std::size_t>(e.offset) - e.size);
+        else
+            out.printf(", byte %ld overwritten", e.offset);
+    }
+    if (e.has_first_free) {
+        char first[1200];
+        describe_code(e.first_free_caller, e.first_free_location, first, sizeof first);
+        out.printf(", first freed at %s", first);
+    }
+    if (e.has_form) out.printf(", given back by %s at %s", dealloc_name(e.form), freed_at);
+    else if (e.has_free) out.printf(", after it was freed at %s", freed_at);
+    else out.put(", found by a heap check");
+    if (!e.block_known || !e.has_form) out.put("; the program goes on\n");
+    else if (e.left_alone) out.put("; its header is damaged: left alone and the program goes on\n");
+    else if (std::strcmp(e.type, "double_free") == 0) out.put("; the pointer was left alone and the program goes on\n");
+    else out.put("; released all the same and the program goes on\n");
 }
 
 // "<prefix>file", "<prefix>line" and "<prefix>function" of a site, as JSON members.
@@ -3650,10 +4202,18 @@ void write_json_errors(fd_writer& out) noexcept {
                        static_cast<unsigned long long>(e.seq));
             json_site(out, "alloc_", e.alloc_caller, e.alloc_location);
         }
-        out.printf(",\"free_form\":\"%s\"", dealloc_name(e.form));
-        json_site(out, "free_", e.free_caller, e.free_location);
-        out.put(",\"free_caller\":");
-        json_address(out, e.free_caller);
+        if (e.has_offset) out.printf(",\"offset\":%ld", e.offset);
+        if (e.has_form) out.printf(",\"free_form\":\"%s\"", dealloc_name(e.form));
+        if (e.has_free) {
+            json_site(out, "free_", e.free_caller, e.free_location);
+            out.put(",\"free_caller\":");
+            json_address(out, e.free_caller);
+        }
+        if (e.has_first_free) {
+            json_site(out, "first_free_", e.first_free_caller, e.first_free_location);
+            out.put(",\"first_free_caller\":");
+            json_address(out, e.first_free_caller);
+        }
         out.put("}");
     }
 }
@@ -3710,6 +4270,83 @@ inline void unlock_all_after_fork() noexcept {
 
 inline void install_fork_handlers() noexcept {
     pthread_atfork(lock_all_for_fork, unlock_all_after_fork, unlock_all_after_fork);
+}
+
+} // namespace detail
+} // namespace leakguard
+
+#endif
+// #include "leakguard/detail/impl/check_heap.hpp" (inlined)
+// leakguard - in-process memory-leak tracker for C++ (header-only)
+// SPDX-License-Identifier: MIT
+// impl/check_heap.hpp: leakguard::check_heap() - every live block's guards and every quarantined
+// block's bytes, checked now (also at exit, before the leak report).
+//
+// Each shard is checked under its lock, which forbids printing there: what is found is copied
+// into a small array on the stack (the records point only to immortal site records), the damage is
+// repaired so that it is reported once, and the reports follow once the lock is released. A shard
+// with more damaged blocks than the array holds keeps the rest for the next check.
+#ifndef LEAKGUARD_DETAIL_IMPL_CHECK_HEAP_HPP_INCLUDED
+#define LEAKGUARD_DETAIL_IMPL_CHECK_HEAP_HPP_INCLUDED
+
+#include <cstring> // std::memset
+
+// #include "leakguard/detail/impl/allocator.hpp" (inlined)
+// #include "leakguard/detail/impl/block_errors.hpp" (inlined)
+// #include "leakguard/detail/impl/guards.hpp" (inlined)
+// #include "leakguard/detail/impl/quarantine.hpp" (inlined)
+// #include "leakguard/detail/impl/registry.hpp" (inlined)
+
+namespace leakguard {
+namespace detail {
+
+constexpr std::size_t max_findings_per_shard = 32;
+
+struct heap_findings {
+    error_record records[max_findings_per_shard];
+    std::size_t count;
+};
+
+// A live block: its front (cookie and thread/front pair) and its tail guard.
+inline void check_live(block_header* h, heap_findings& f) noexcept {
+    if (!guard_bytes_of(h) && h->cookie == cookie_for(h)) return;
+    long const front = front_damage(h, cookie_for(h));
+    long const tail = front ? -1 : tail_damage(h);
+    if (!front && tail < 0) return;
+    error_record& e = f.records[f.count++];
+    e = block_error(front ? "heap_underflow" : "heap_overflow", h);
+    e.has_offset = true;
+    e.offset = front ? front : tail;
+    // The cookie is left as it is: the release will then not trust this header either.
+    if (h->cookie == cookie_for(h)) repair_guards(h);
+}
+
+inline void check_quarantined(block_header* h, heap_findings& f) noexcept {
+    bool cookie_ok = true;
+    if (!quarantined_damage(h, f.records[f.count], cookie_ok)) return;
+    ++f.count;
+    if (!cookie_ok) return;
+    std::memset(user_of(h), freed_fill, size_of(h));
+    repair_guards(h);
+}
+
+// Returns the number of errors found (and reported).
+inline std::size_t check_heap_now() noexcept {
+    std::size_t total = 0;
+    std::uint32_t const n = g_registry.shard_count.load(std::memory_order_acquire);
+    for (std::uint32_t i = 0; i < n; ++i) {
+        shard* s = g_registry.shards[i];
+        heap_findings found;
+        found.count = 0;
+        lock_shard(s);
+        for (block_header* h = s->newest; h && found.count < max_findings_per_shard; h = h->prev) check_live(h, found);
+        for (block_header* h = s->quarantine_oldest; h && found.count < max_findings_per_shard; h = h->next)
+            check_quarantined(h, found);
+        unlock_shard(s);
+        for (std::size_t k = 0; k < found.count; ++k) report_error(found.records[k]);
+        total += found.count;
+    }
+    return total;
 }
 
 } // namespace detail
@@ -3844,6 +4481,7 @@ void print_scope_failure(const scope_failure& f) noexcept {
 
 // #include "leakguard/detail/api.hpp" (inlined)
 // #include "leakguard/detail/impl/allocator.hpp" (inlined)
+// #include "leakguard/detail/impl/check_heap.hpp" (inlined)
 // #include "leakguard/detail/impl/collect.hpp" (inlined)
 // #include "leakguard/detail/impl/failures.hpp" (inlined)
 // #include "leakguard/detail/impl/options.hpp" (inlined)
@@ -3912,6 +4550,11 @@ std::size_t report_now() noexcept {
     return detail::write_report("now").leaked_blocks;
 }
 
+bool check_heap() noexcept {
+    detail::ensure_initialised();
+    return detail::check_heap_now() == 0;
+}
+
 std::size_t scope_failures() noexcept { return detail::failure_count(); }
 
 void reset_scope_failures() noexcept {
@@ -3941,6 +4584,7 @@ void reset_scope_failures() noexcept {
 #include <unistd.h> // _exit
 
 // #include "leakguard/detail/impl/allocator.hpp" (inlined)
+// #include "leakguard/detail/impl/check_heap.hpp" (inlined)
 // #include "leakguard/detail/impl/report.hpp" (inlined)
 
 namespace leakguard {
@@ -3948,6 +4592,7 @@ namespace detail {
 
 __attribute__((destructor)) static void report_at_exit() {
     ensure_initialised();
+    check_heap_now(); // its errors are part of the report
     report_outcome outcome;
     {
         busy_section busy;
@@ -4150,14 +4795,14 @@ inline void* realloc_tracked(void* p, std::size_t size, const void* caller, cons
     if (LEAKGUARD_DETAIL_UNLIKELY(!form_matches(kind_of(h), dealloc_form::c_realloc)))
         report_mismatch(h, caller, dealloc_form::c_realloc, file, line);
     if (size == 0) { // glibc: realloc(p, 0) frees p and returns NULL
-        release_live(h);
+        release_live(h, caller, dealloc_form::c_free, file, line);
         return nullptr;
     }
     void* q = c_allocate(size, block_kind::realloc, caller, file, line);
     if (!q) return nullptr;
     std::size_t const old = size_of(h);
     std::memcpy(q, p, old < size ? old : size);
-    release_live(h);
+    release_live(h, caller, dealloc_form::c_realloc, file, line);
     return q;
 }
 
@@ -4172,6 +4817,12 @@ inline void* realloc_any(void* p, std::size_t size, const void* caller, const ch
         report_bad_free(p, caller, dealloc_form::c_realloc, file, line);
         errno = EINVAL;
         return nullptr;
+    case ownership::damaged:
+        if (detach_damaged(header_of(p), caller, dealloc_form::c_realloc, file, line)) {
+            errno = EINVAL; // a damaged block is left alone (see detach_damaged)
+            return nullptr;
+        }
+        break;
     case ownership::foreign: break;
     }
     return libc_realloc(p, size);

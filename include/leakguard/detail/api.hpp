@@ -34,6 +34,14 @@ statistics stats() noexcept;
 //   stack_unwinder=auto|fp|libgcc  how stacks are taken (auto: walk frame pointers from code of
 //                  the LEAKGUARD_MAIN module when it has them, else keep only the caller;
 //                  libgcc: the C++ runtime's unwinder everywhere - complete, microseconds each)
+//   guard_bytes=N  bytes of 0xFD after every new block, 0-252 (rounded up to a multiple of 4;
+//                  default 16; 0: no guards, front or back). Checked when the block is released,
+//                  by check_heap() and at exit: heap_overflow / heap_underflow.
+//   quarantine_bytes=N  released blocks are filled with 0xDD and held back, up to N bytes per
+//                  thread (default 1048576; 0: off), then checked (use_after_free) and freed
+//   fill=0|1       fill new blocks with 0xCD (their first 64 KiB; not calloc's; default 1)
+//   abort_on_error=0|1  abort() right after printing a heap error (default 0)
+//   break_on_alloc=N  raise SIGTRAP inside the allocation with sequence number N (0: off)
 bool set_option(const char* key, const char* value) noexcept;
 bool set_options(const char* list) noexcept;
 
@@ -60,6 +68,10 @@ std::size_t live_blocks(block_info* out, std::size_t max) noexcept;
 // Writes the exit report for what is alive now (text to the report stream, JSON if json_path is
 // set). Returns the number of leaked blocks it listed. Does not change the exit status.
 std::size_t report_now() noexcept;
+
+// Checks the guards of every live block and the bytes of every quarantined one now; reports each
+// damage found (once) as a heap error. Returns true when the heap is clean.
+bool check_heap() noexcept;
 
 // The number of scopes that have failed so far (each makes the exit status non-zero).
 std::size_t scope_failures() noexcept;

@@ -6,6 +6,7 @@
 
 #include "../api.hpp"
 #include "allocator.hpp"
+#include "check_heap.hpp"
 #include "collect.hpp"
 #include "failures.hpp"
 #include "options.hpp"
@@ -72,6 +73,11 @@ std::size_t report_now() noexcept {
     detail::ensure_initialised();
     detail::busy_section busy;
     return detail::write_report("now").leaked_blocks;
+}
+
+bool check_heap() noexcept {
+    detail::ensure_initialised();
+    return detail::check_heap_now() == 0;
 }
 
 std::size_t scope_failures() noexcept { return detail::failure_count(); }

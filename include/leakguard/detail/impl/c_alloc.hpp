@@ -32,14 +32,14 @@ inline void* realloc_tracked(void* p, std::size_t size, const void* caller, cons
     if (LEAKGUARD_DETAIL_UNLIKELY(!form_matches(kind_of(h), dealloc_form::c_realloc)))
         report_mismatch(h, caller, dealloc_form::c_realloc, file, line);
     if (size == 0) { // glibc: realloc(p, 0) frees p and returns NULL
-        release_live(h);
+        release_live(h, caller, dealloc_form::c_free, file, line);
         return nullptr;
     }
     void* q = c_allocate(size, block_kind::realloc, caller, file, line);
     if (!q) return nullptr;
     std::size_t const old = size_of(h);
     std::memcpy(q, p, old < size ? old : size);
-    release_live(h);
+    release_live(h, caller, dealloc_form::c_realloc, file, line);
     return q;
 }
 
@@ -54,6 +54,12 @@ inline void* realloc_any(void* p, std::size_t size, const void* caller, const ch
         report_bad_free(p, caller, dealloc_form::c_realloc, file, line);
         errno = EINVAL;
         return nullptr;
+    case ownership::damaged:
+        if (detach_damaged(header_of(p), caller, dealloc_form::c_realloc, file, line)) {
+            errno = EINVAL; // a damaged block is left alone (see detach_damaged)
+            return nullptr;
+        }
+        break;
     case ownership::foreign: break;
     }
     return libc_realloc(p, size);

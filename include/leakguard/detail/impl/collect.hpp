@@ -56,7 +56,7 @@ void for_each_live(const block_filter& filter, Visit visit) noexcept {
         if (filter.thread && s != own) continue;
         lock_shard(s);
         for (block_header* h = s->newest; h && seq_of(h) >= filter.min_seq; h = h->prev) {
-            if (filter.thread && h->thread != filter.thread) continue;
+            if (filter.thread && h->thread != static_cast<std::uint16_t>(filter.thread)) continue; // kept modulo 65536
             if (!filter.include_ignored && (flags_of(h) & flag_ignored)) continue;
             visit(*h);
         }

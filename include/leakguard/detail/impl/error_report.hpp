@@ -5,7 +5,8 @@
 #ifndef LEAKGUARD_DETAIL_IMPL_ERROR_REPORT_HPP_INCLUDED
 #define LEAKGUARD_DETAIL_IMPL_ERROR_REPORT_HPP_INCLUDED
 
-#include <cstdio> // std::snprintf
+#include <cstdio>  // std::snprintf
+#include <cstring> // std::strcmp
 
 #include "allocator.hpp"
 #include "errors.hpp"
@@ -25,20 +26,41 @@ inline void describe_code(const void* caller, const source_location* location, c
 
 void print_error(const error_record& e) noexcept {
     busy_section busy;
-    char freed_at[1200];
-    describe_code(e.free_caller, e.free_location, freed_at, sizeof freed_at);
+    char freed_at[1200] = "";
+    if (e.has_free) describe_code(e.free_caller, e.free_location, freed_at, sizeof freed_at);
     fd_writer out(report_fd());
+    out.printf("leakguard: error: %s: ", e.type);
     if (e.block_known) {
         char allocated_at[1200];
         describe_code(e.alloc_caller, e.alloc_location, allocated_at, sizeof allocated_at);
-        out.printf("leakguard: error: %s: %zu bytes at %p (#%llu) allocated by %s at %s, given back by %s at %s; "
-                   "released all the same and the program goes on\n",
-                   e.type, e.size, e.address, static_cast<unsigned long long>(e.seq), kind_name(e.kind), allocated_at,
-                   dealloc_name(e.form), freed_at);
+        out.printf("%zu bytes at %p (#%llu) allocated by %s at %s", e.size, e.address,
+                   static_cast<unsigned long long>(e.seq), kind_name(e.kind), allocated_at);
     } else {
-        out.printf("leakguard: error: %s of %p by %s at %s; the pointer was left alone and the program goes on\n",
-                   e.type, e.address, dealloc_name(e.form), freed_at);
+        out.printf("%p", e.address);
     }
+    // heap_overflow counts from the end of the block; the others from its start.
+    if (e.has_offset) {
+        if (std::strcmp(e.type, "heap_overflow") == 0)
+            out.printf(", byte %ld past its end overwritten", e.offset);
+        else if (e.offset < 0)
+            out.printf(", byte %ld before its start overwritten", e.offset);
+        else if (static_cast<std::size_t>(e.offset) >= e.size)
+            out.printf(", byte %zu past its end overwritten", static_cast<std::size_t>(e.offset) - e.size);
+        else
+            out.printf(", byte %ld overwritten", e.offset);
+    }
+    if (e.has_first_free) {
+        char first[1200];
+        describe_code(e.first_free_caller, e.first_free_location, first, sizeof first);
+        out.printf(", first freed at %s", first);
+    }
+    if (e.has_form) out.printf(", given back by %s at %s", dealloc_name(e.form), freed_at);
+    else if (e.has_free) out.printf(", after it was freed at %s", freed_at);
+    else out.put(", found by a heap check");
+    if (!e.block_known || !e.has_form) out.put("; the program goes on\n");
+    else if (e.left_alone) out.put("; its header is damaged: left alone and the program goes on\n");
+    else if (std::strcmp(e.type, "double_free") == 0) out.put("; the pointer was left alone and the program goes on\n");
+    else out.put("; released all the same and the program goes on\n");
 }
 
 // "<prefix>file", "<prefix>line" and "<prefix>function" of a site, as JSON members.
@@ -69,10 +91,18 @@ void write_json_errors(fd_writer& out) noexcept {
                        static_cast<unsigned long long>(e.seq));
             json_site(out, "alloc_", e.alloc_caller, e.alloc_location);
         }
-        out.printf(",\"free_form\":\"%s\"", dealloc_name(e.form));
-        json_site(out, "free_", e.free_caller, e.free_location);
-        out.put(",\"free_caller\":");
-        json_address(out, e.free_caller);
+        if (e.has_offset) out.printf(",\"offset\":%ld", e.offset);
+        if (e.has_form) out.printf(",\"free_form\":\"%s\"", dealloc_name(e.form));
+        if (e.has_free) {
+            json_site(out, "free_", e.free_caller, e.free_location);
+            out.put(",\"free_caller\":");
+            json_address(out, e.free_caller);
+        }
+        if (e.has_first_free) {
+            json_site(out, "first_free_", e.first_free_caller, e.first_free_location);
+            out.put(",\"first_free_caller\":");
+            json_address(out, e.first_free_caller);
+        }
         out.put("}");
     }
 }

@@ -7,6 +7,7 @@
 
 #include <atomic>  // std::atomic
 #include <cstdint> // std::uint64_t
+#include <cstdlib> // std::abort
 
 #include "../block_info.hpp"
 #include "options.hpp"
@@ -50,12 +51,22 @@ inline bool form_matches(block_kind kind, dealloc_form form) noexcept {
 }
 
 struct error_record {
-    const char* type;                     // "double_free", "invalid_free", "alloc_dealloc_mismatch"
+    const char* type;                     // "double_free", "invalid_free", "alloc_dealloc_mismatch",
+                                          // "heap_overflow", "heap_underflow", "use_after_free"
     const void* address;
+    bool has_form;                        // found by a release: `form` and the free site are known
     dealloc_form form;                    // how the program tried to give it back
+    bool has_free;                        // free_caller/free_location name a site
     const void* free_caller;              // return address into the code that freed
     const source_location* free_location; // file:line when a mapping macro gave it
-    // What is known about the block (only while it is still a live block: mismatch).
+    bool has_first_free;                  // a double free of a quarantined block: where it was freed first
+    const void* first_free_caller;
+    const source_location* first_free_location;
+    bool has_offset;                      // guard and use-after-free errors: the first bad byte,
+    long offset;                          // heap_overflow: from the end of the block; the others:
+                                          // from its start (negative: before it)
+    bool left_alone;                      // a damaged block kept from the C library
+    // What is known about the block (when leakguard could tell it is one of its own).
     bool block_known;
     std::size_t size;
     block_kind kind;
@@ -83,6 +94,8 @@ LEAKGUARD_DETAIL_NOINLINE inline void report_error(const error_record& e) noexce
         g_errors.records[n] = e;
     }
     print_error(e);
+    // For use under a debugger: stop right where the error was found.
+    if (g_options.abort_on_error.load(std::memory_order_relaxed)) std::abort();
 }
 
 } // namespace detail

@@ -16,6 +16,7 @@
 #include <unistd.h> // _exit
 
 #include "allocator.hpp"
+#include "check_heap.hpp"
 #include "report.hpp"
 
 namespace leakguard {
@@ -23,6 +24,7 @@ namespace detail {
 
 __attribute__((destructor)) static void report_at_exit() {
     ensure_initialised();
+    check_heap_now(); // its errors are part of the report
     report_outcome outcome;
     {
         busy_section busy;

@@ -6,6 +6,7 @@
 
 #include <atomic>  // std::atomic
 #include <climits> // INT_MAX
+#include <cstdint> // std::uint64_t
 #include <cstdlib> // std::getenv, std::strtol
 #include <cstring> // std::strcmp, std::strlen
 
@@ -22,6 +23,11 @@ constexpr int default_exitcode = 23; // as LeakSanitizer's, so scripts that know
 constexpr int default_stack_depth = 12; // valgrind's --num-callers
 constexpr int max_stack_depth = 64;
 
+// Heap checking (impl/guards.hpp, impl/quarantine.hpp); see README "Options" for what they cost.
+constexpr int default_guard_bytes = 16;                        // tail guard after every block
+constexpr std::uint64_t default_quarantine_bytes = 1u << 20;   // per thread
+constexpr int default_fill = 1;                                // 0xCD into new blocks
+
 struct options_state {
     int exitcode_plus_one;     // 0 means "not set": the default; stored +1 to stay zero-initialised
     report_mode report;        // full is 0: the zero-initialised default
@@ -30,6 +36,11 @@ struct options_state {
     // Read by every allocation, possibly while another thread sets them: atomics, relaxed.
     std::atomic<int> stack_depth_plus_one;  // 0: default_stack_depth
     std::atomic<int> stack_unwinder;        // 0 auto, 1 frame pointers only, 2 libgcc only
+    std::atomic<int> guard_bytes_plus_one;  // 0: default_guard_bytes
+    std::atomic<std::uint64_t> quarantine_bytes_plus_one; // 0: default_quarantine_bytes
+    std::atomic<int> fill_plus_one;         // 0: default_fill
+    std::atomic<bool> abort_on_error;       // false (the default)
+    std::atomic<std::uint64_t> break_on_alloc; // 0: off
 };
 
 options_state g_options{};
@@ -37,6 +48,19 @@ options_state g_options{};
 inline int option_stack_depth() noexcept {
     int const v = g_options.stack_depth_plus_one.load(std::memory_order_relaxed);
     return v ? v - 1 : default_stack_depth;
+}
+
+inline int option_guard_bytes() noexcept {
+    int const v = g_options.guard_bytes_plus_one.load(std::memory_order_relaxed);
+    return v ? v - 1 : default_guard_bytes;
+}
+inline std::uint64_t option_quarantine_bytes() noexcept {
+    std::uint64_t const v = g_options.quarantine_bytes_plus_one.load(std::memory_order_relaxed);
+    return v ? v - 1 : default_quarantine_bytes;
+}
+inline bool option_fill() noexcept {
+    int const v = g_options.fill_plus_one.load(std::memory_order_relaxed);
+    return (v ? v - 1 : default_fill) != 0;
 }
 
 inline int option_exitcode() noexcept {
@@ -51,6 +75,14 @@ inline bool copy_path(char* dest, std::size_t size, const char* value) noexcept 
     if (n >= size) return false;
     std::memcpy(dest, value, n + 1);
     return true;
+}
+
+// A whole decimal number (no sign, no trailing text).
+inline bool parse_number(const char* value, long long& out) noexcept {
+    if (!*value || *value < '0' || *value > '9') return false;
+    char* end = nullptr;
+    out = std::strtoll(value, &end, 10);
+    return end && *end == '\0';
 }
 
 inline bool apply_option(const char* key, const char* value, const char* origin) noexcept {
@@ -77,6 +109,26 @@ inline bool apply_option(const char* key, const char* value, const char* origin)
         else if (std::strcmp(value, "fp") == 0) g_options.stack_unwinder.store(1, std::memory_order_relaxed);
         else if (std::strcmp(value, "libgcc") == 0) g_options.stack_unwinder.store(2, std::memory_order_relaxed);
         else ok = false;
+    } else if (std::strcmp(key, "guard_bytes") == 0) {
+        long long v = 0;
+        ok = parse_number(value, v) && v >= 0 && v <= static_cast<long long>(max_guard_bytes);
+        if (ok) g_options.guard_bytes_plus_one.store(static_cast<int>(v) + 1, std::memory_order_relaxed);
+    } else if (std::strcmp(key, "quarantine_bytes") == 0) {
+        long long v = 0;
+        ok = parse_number(value, v) && v >= 0 && v < (1ll << 48);
+        if (ok) g_options.quarantine_bytes_plus_one.store(static_cast<std::uint64_t>(v) + 1, std::memory_order_relaxed);
+    } else if (std::strcmp(key, "fill") == 0) {
+        long long v = 0;
+        ok = parse_number(value, v) && (v == 0 || v == 1);
+        if (ok) g_options.fill_plus_one.store(static_cast<int>(v) + 1, std::memory_order_relaxed);
+    } else if (std::strcmp(key, "abort_on_error") == 0) {
+        long long v = 0;
+        ok = parse_number(value, v) && (v == 0 || v == 1);
+        if (ok) g_options.abort_on_error.store(v == 1, std::memory_order_relaxed);
+    } else if (std::strcmp(key, "break_on_alloc") == 0) {
+        long long v = 0;
+        ok = parse_number(value, v) && v >= 0;
+        if (ok) g_options.break_on_alloc.store(static_cast<std::uint64_t>(v), std::memory_order_relaxed);
     } else if (std::strcmp(key, "report") == 0) {
         ok = true;
         if (std::strcmp(value, "full") == 0) g_options.report = report_mode::full;

@@ -34,6 +34,12 @@ struct alignas(64) shard {
     std::int64_t peak_bytes;   // the most live_bytes has been (exact peak while one thread allocates)
     std::uint32_t index;
     shard* next_free;          // free list of shards whose thread has exited
+    // The quarantine of the blocks this shard's thread released (impl/quarantine.hpp): oldest
+    // first, linked through `next`. In the shard so that it needs no lock of its own (fork takes
+    // the shard locks) and passes to the next thread with the shard.
+    block_header* quarantine_oldest;
+    block_header* quarantine_newest;
+    std::uint64_t quarantine_bytes;
 };
 
 constexpr std::uint32_t max_shards = 1u << 16; // the header's shard field is 16 bits
