@@ -8,6 +8,15 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 started=$(date +%s)
 
+# elapsed NAME: prints how long the run has taken so far (CI must stay well under 30 minutes).
+stage_start=$started
+elapsed() {
+  local now
+  now=$(date +%s)
+  echo "=== $1 took $(( now - stage_start )) s ($(( now - started )) s so far)"
+  stage_start=$now
+}
+
 bash tools/install-test-deps.sh
 # pkg-config, for the pkg-config consumer (tests/packaging); Debian's is pkgconf.
 if ! command -v pkg-config >/dev/null 2>&1; then
@@ -17,6 +26,7 @@ if ! command -v pkg-config >/dev/null 2>&1; then
   DEBIAN_FRONTEND=noninteractive $sudo apt-get install -y -qq pkgconf ||
     { $sudo apt-get update -qq && DEBIAN_FRONTEND=noninteractive $sudo apt-get install -y -qq pkgconf; }
 fi
+elapsed dependencies
 
 jobs=$(nproc 2>/dev/null || echo 2)
 have_clang=0
@@ -32,6 +42,7 @@ run() {
         -DCMAKE_CXX_FLAGS="$flags" -DLEAKGUARD_BUILD_TESTS=ON -DLEAKGUARD_BUILD_EXAMPLES=ON >/dev/null
   cmake --build "$dir" -j "$jobs"
   ctest --test-dir "$dir" --output-on-failure --no-tests=error -j "$jobs" "$@"
+  elapsed "$name"
 }
 
 run gcc g++ ""
@@ -41,6 +52,7 @@ run gcc g++ ""
 # (Debug g++ build, tests/valgrind.supp): configure, build just those programs, run them.
 echo "=== valgrind: cmake --workflow --preset valgrind"
 cmake --workflow --preset valgrind
+elapsed valgrind
 
 # Sanitizers. Huge requests must fail as null/bad_alloc rather than abort (allocator_may_return_null);
 # the case programs leak on purpose (detect_leaks=0); valgrind cannot run sanitized programs.
