@@ -23,7 +23,9 @@ BANNER = """// leakguard - in-process memory-leak tracker for C++ (header-only) 
 """
 
 
-def inline(path, seen, out):
+def inline(path, seen, out, keep=()):
+    """Appends `path` to `out` with its project includes inlined, except those of files in `keep`,
+    which stay #include lines."""
     path = os.path.normpath(path)
     if path in seen:
         return
@@ -35,6 +37,9 @@ def inline(path, seen, out):
                 target = os.path.join(os.path.dirname(path), m.group(1))
                 if not os.path.isfile(target):
                     sys.exit("amalgamate: %s includes missing file %s" % (path, m.group(1)))
+                if os.path.normpath(target) in keep:
+                    out.append(line)
+                    continue
                 rel = os.path.relpath(os.path.normpath(target), os.path.join(ROOT, "include"))
                 out.append('// #include "%s" (inlined)\n' % rel)
                 inline(target, seen, out)
@@ -44,17 +49,21 @@ def inline(path, seen, out):
 
 def generate():
     """Returns {target path: text}: the single header, and each other top-level header of
-    include/leakguard/ (the test-framework adapters) copied as it is - they include only
-    "leakguard.hpp", which next to them in single_include/ is the single header."""
+    include/leakguard/ (the test-framework adapters, map_pause/map_resume). Those keep their
+    includes of top-level headers ("leakguard.hpp" is the single header next to them in
+    single_include/) and get their detail/ includes inlined (detail/ is not shipped there)."""
     out = [BANNER]
     inline(SOURCE, set(), out)
     files = {TARGET: "".join(out)}
     top = os.path.dirname(SOURCE)
-    for name in sorted(os.listdir(top)):
-        path = os.path.join(top, name)
-        if name.endswith(".hpp") and path != SOURCE and os.path.isfile(path):
-            with open(path, encoding="utf-8") as f:
-                files[os.path.join(os.path.dirname(TARGET), name)] = f.read()
+    tops = [os.path.join(top, n) for n in sorted(os.listdir(top)) if n.endswith(".hpp")]
+    tops = [os.path.normpath(p) for p in tops if os.path.isfile(p)]
+    for path in tops:
+        if path == os.path.normpath(SOURCE):
+            continue
+        text = []
+        inline(path, set(), text, keep=set(tops))
+        files[os.path.join(os.path.dirname(TARGET), os.path.basename(path))] = "".join(text)
     return files
 
 

@@ -60,8 +60,20 @@ inline void exempt_current_test() noexcept { exempt_flag().store(true, std::memo
 #include <string> // std::string
 #include <vector> // std::vector
 
-#ifndef LEAKGUARD_DETAIL_ADAPTER_MESSAGE_DEFINED
-#define LEAKGUARD_DETAIL_ADAPTER_MESSAGE_DEFINED
+// #include "leakguard/detail/adapter_message.hpp" (inlined)
+// leakguard - in-process memory-leak tracker for C++ (header-only)
+// SPDX-License-Identifier: MIT
+// detail/adapter_message.hpp: a failed scope as the text of a test failure, shared by the doctest,
+// GoogleTest and Catch2 adapters. Included by them after leakguard.hpp, in the LEAKGUARD_MAIN unit
+// only; tools/amalgamate.py inlines it into each adapter's copy in single_include/ (the guard
+// keeps one definition when a program uses two adapters).
+#ifndef LEAKGUARD_DETAIL_ADAPTER_MESSAGE_HPP_INCLUDED
+#define LEAKGUARD_DETAIL_ADAPTER_MESSAGE_HPP_INCLUDED
+
+#include <cstdio> // std::snprintf
+#include <string> // std::string
+#include <vector> // std::vector
+
 namespace leakguard {
 namespace detail {
 
@@ -139,7 +151,8 @@ inline std::string adapter_message(const scope_failure& f) {
 
 } // namespace detail
 } // namespace leakguard
-#endif // LEAKGUARD_DETAIL_ADAPTER_MESSAGE_DEFINED
+
+#endif // LEAKGUARD_DETAIL_ADAPTER_MESSAGE_HPP_INCLUDED
 
 namespace leakguard {
 namespace gtest_adapter {
