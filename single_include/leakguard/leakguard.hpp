@@ -1896,7 +1896,7 @@ inline bool copy_path(char* dest, std::size_t size, const char* value) noexcept 
 
 // A whole decimal number (no sign, no trailing text).
 inline bool parse_number(const char* value, long long& out) noexcept {
-    if (!*value || *value < '0' || *value > '9') return false;
+    if (*value < '0' || *value > '9') return false;
     char* end = nullptr;
     out = std::strtoll(value, &end, 10);
     return end && *end == '\0';
@@ -1932,7 +1932,7 @@ inline bool apply_option(const char* key, const char* value, const char* origin)
         if (ok) g_options.guard_bytes_plus_one.store(static_cast<int>(v) + 1, std::memory_order_relaxed);
     } else if (std::strcmp(key, "quarantine_bytes") == 0) {
         long long v = 0;
-        ok = parse_number(value, v) && v >= 0 && v < (1ll << 48);
+        ok = parse_number(value, v) && v >= 0 && v < (1LL << 48);
         if (ok) g_options.quarantine_bytes_plus_one.store(static_cast<std::uint64_t>(v) + 1, std::memory_order_relaxed);
     } else if (std::strcmp(key, "fill") == 0) {
         long long v = 0;
@@ -2188,7 +2188,7 @@ constexpr unsigned char freed_fill = 0xDD; // quarantined blocks
 constexpr std::uint16_t front_mark = 0xFDFD;
 // New blocks are filled up to this many bytes: further pages of a large block come zeroed from the
 // kernel, and writing them would commit memory the program may never touch.
-constexpr std::size_t max_new_fill = 64 * 1024;
+constexpr std::size_t max_new_fill = std::size_t(64) * 1024;
 
 inline std::uint16_t front_word_for(std::uint16_t thread) noexcept { return static_cast<std::uint16_t>(thread ^ front_mark); }
 

@@ -50,7 +50,7 @@ constexpr unsigned char freed_fill = 0xDD; // quarantined blocks
 constexpr std::uint16_t front_mark = 0xFDFD;
 // New blocks are filled up to this many bytes: further pages of a large block come zeroed from the
 // kernel, and writing them would commit memory the program may never touch.
-constexpr std::size_t max_new_fill = 64 * 1024;
+constexpr std::size_t max_new_fill = std::size_t(64) * 1024;
 
 inline std::uint16_t front_word_for(std::uint16_t thread) noexcept { return static_cast<std::uint16_t>(thread ^ front_mark); }
 

@@ -79,7 +79,7 @@ inline bool copy_path(char* dest, std::size_t size, const char* value) noexcept 
 
 // A whole decimal number (no sign, no trailing text).
 inline bool parse_number(const char* value, long long& out) noexcept {
-    if (!*value || *value < '0' || *value > '9') return false;
+    if (*value < '0' || *value > '9') return false;
     char* end = nullptr;
     out = std::strtoll(value, &end, 10);
     return end && *end == '\0';
@@ -115,7 +115,7 @@ inline bool apply_option(const char* key, const char* value, const char* origin)
         if (ok) g_options.guard_bytes_plus_one.store(static_cast<int>(v) + 1, std::memory_order_relaxed);
     } else if (std::strcmp(key, "quarantine_bytes") == 0) {
         long long v = 0;
-        ok = parse_number(value, v) && v >= 0 && v < (1ll << 48);
+        ok = parse_number(value, v) && v >= 0 && v < (1LL << 48);
         if (ok) g_options.quarantine_bytes_plus_one.store(static_cast<std::uint64_t>(v) + 1, std::memory_order_relaxed);
     } else if (std::strcmp(key, "fill") == 0) {
         long long v = 0;
