@@ -79,9 +79,16 @@ void check_container_leak(const nlohmann::json& report, const std::string& funct
         CHECK(stack[site]["line"] == line);
         CHECK(stack[site]["inlined"] == false);
         // At -O2 the standard library's frame next to the site was inlined into it: a frame of
-        // its own at the same address (at -O0 a real call, another address).
-        CHECK(stack[site - 1]["inlined"] == optimised);
-        CHECK((stack[site - 1]["address"] == stack[site]["address"]) == optimised);
+        // its own at the same address (at -O0 a real call, another address). Sanitizer builds
+        // inline less (clang's AddressSanitizer keeps make_shared's constructor out of line):
+        // there only the -O0 half is certain.
+        if (!optimised) {
+            CHECK(stack[site - 1]["inlined"] == false);
+            CHECK(stack[site - 1]["address"] != stack[site]["address"]);
+        } else if (LEAKGUARD_CASES_INTERPOSE) {
+            CHECK(stack[site - 1]["inlined"] == true);
+            CHECK(stack[site - 1]["address"] == stack[site]["address"]);
+        }
     }
 }
 
