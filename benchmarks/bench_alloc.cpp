@@ -4,6 +4,9 @@
 //   BM_new_delete_deep/D  the 64-byte pair made D nested (non-inlined) calls below the
 //                      benchmark: what call-stack capture costs (run.sh sets stack_depth=0/1/8/16
 //                      through LEAKGUARD_OPTIONS) has frames to walk
+//   BM_new_delete_stack_depth/D  the same pair 20 calls deep, with stack_depth=D set through
+//                      leakguard::set_option in the tracked build (D = 0, 1, 8, 16; other
+//                      options at their defaults); the plain build runs the same loop untracked
 //   BM_churn           each thread keeps a ring of 1024 live blocks (16-512 bytes, random) and
 //                      replaces the oldest one per iteration; run on 1 and 2 threads
 //   BM_cross_thread    thread 0 allocates blocks (16-512 bytes) and hands them through a
@@ -22,12 +25,17 @@
 #include <atomic>
 #include <cstddef>
 #include <cstdint>
+#include <cstdio>
 #include <cstring>
 #include <sched.h>
 #include <thread>
 #include <vector>
 
 #include "bench_common.hpp"
+
+#if LEAKGUARD_BENCH_TRACKED
+#include <leakguard/leakguard.hpp>
+#endif
 
 namespace {
 
@@ -74,6 +82,22 @@ void BM_new_delete_deep(benchmark::State& state) {
     state.SetItemsProcessed(state.iterations());
 }
 BENCHMARK(BM_new_delete_deep)->Arg(20);
+
+// 1c. The pair 20 calls deep at each stack depth, the option set by the program itself (one
+// binary, one run: no LEAKGUARD_OPTIONS needed). The plain build ignores the argument.
+void BM_new_delete_stack_depth(benchmark::State& state) {
+#if LEAKGUARD_BENCH_TRACKED
+    char depth[8];
+    std::snprintf(depth, sizeof depth, "%d", static_cast<int>(state.range(0)));
+    if (!leakguard::set_option("stack_depth", depth)) state.SkipWithError("stack_depth refused");
+#endif
+    pairs_at_depth(state, 20);
+    state.SetItemsProcessed(state.iterations());
+#if LEAKGUARD_BENCH_TRACKED
+    leakguard::set_option("stack_depth", "12"); // the default again
+#endif
+}
+BENCHMARK(BM_new_delete_stack_depth)->Arg(0)->Arg(1)->Arg(8)->Arg(16);
 
 // 2a. Churn: a ring of live blocks per thread, the oldest replaced each iteration.
 constexpr std::size_t ring_size = 1024;

@@ -9,6 +9,7 @@
 
 #include <algorithm> // std::sort, std::upper_bound
 #include <cstdint>   // std::uint64_t
+#include <cstdio>    // std::snprintf
 #include <cstdlib>   // std::realloc
 #include <cstring>   // std::strcmp
 
@@ -327,6 +328,25 @@ inline bool build_line_table(const elf_image& image, line_table& t) noexcept {
     return t.count > 0;
 }
 
+// Writes "dir/file" for file `file_index` of the line-table unit at `unit` (an offset into
+// .debug_line; DW_AT_stmt_list of a compilation unit); false when unknown.
+inline bool unit_file_name(const line_table& t, std::uint64_t unit, unsigned file_index, char* file,
+                           std::size_t file_size) noexcept {
+    if (!t.line_data || unit >= t.line_size) return false;
+    line_header h;
+    if (!read_line_header(t.line_data + unit, t.line_data + t.line_size, h)) return false;
+    std::uint64_t dir = 0;
+    const char* name = unit_entry(t, h, ~0u, file_index, dir);
+    if (!name) return false;
+    std::uint64_t unused = 0;
+    const char* dir_name = name[0] == '/' ? nullptr : unit_entry(t, h, static_cast<unsigned>(dir), ~0u, unused);
+    if (dir_name && dir_name[0])
+        std::snprintf(file, file_size, "%s/%s", dir_name, name);
+    else
+        std::snprintf(file, file_size, "%s", name);
+    return true;
+}
+
 // Writes "dir/file" and the line for `vaddr` (in the file's address space); false when unknown.
 inline bool lookup_line(const line_table& t, std::uint64_t vaddr, char* file, std::size_t file_size,
                         unsigned& line) noexcept {
@@ -336,17 +356,7 @@ inline bool lookup_line(const line_table& t, std::uint64_t vaddr, char* file, st
     if (it == t.rows) return false;
     const line_row& row = *(it - 1);
     if (row.end || row.line == 0) return false;
-    line_header h;
-    if (!read_line_header(t.line_data + row.unit, t.line_data + t.line_size, h)) return false;
-    std::uint64_t dir = 0;
-    const char* name = unit_entry(t, h, ~0u, row.file, dir);
-    if (!name) return false;
-    std::uint64_t unused = 0;
-    const char* dir_name = name[0] == '/' ? nullptr : unit_entry(t, h, static_cast<unsigned>(dir), ~0u, unused);
-    if (dir_name && dir_name[0])
-        std::snprintf(file, file_size, "%s/%s", dir_name, name);
-    else
-        std::snprintf(file, file_size, "%s", name);
+    if (!unit_file_name(t, row.unit, row.file, file, file_size)) return false;
     line = row.line;
     return true;
 }

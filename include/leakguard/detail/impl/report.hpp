@@ -130,14 +130,23 @@ inline const char* plural(std::size_t n, const char* one, const char* many) noex
 // down to main.
 inline void print_stack(fd_writer& out, const block_info& b, const char* indent) noexcept {
     if (!b.stack || b.stack_depth < 2) return;
+    symbol_info* named = static_cast<symbol_info*>(raw_alloc(max_inline_frames * sizeof(symbol_info)));
+    if (!named) return;
+    // One frame a line, calls inlined at a return address included.
+    bool first = true;
     for (std::size_t i = 0; i < b.stack_depth; ++i) {
-        symbol_info sym;
-        symbolize(b.stack[i], sym);
-        char frame[1200];
-        describe_symbol(sym, b.stack[i], frame, sizeof frame);
-        out.printf("leakguard: %s    %s %s\n", indent, i == 0 ? "at" : "by", frame);
-        if (std::strcmp(sym.function, "main") == 0) break; // what starts main is noise (JSON has it)
+        std::size_t const n = symbolize_frames(b.stack[i], named, max_inline_frames);
+        bool at_main = false;
+        for (std::size_t j = 0; j < n; ++j) {
+            char frame[1200];
+            describe_symbol(named[j], b.stack[i], frame, sizeof frame);
+            out.printf("leakguard: %s    %s %s\n", indent, first ? "at" : "by", frame);
+            first = false;
+            at_main = at_main || std::strcmp(named[j].function, "main") == 0;
+        }
+        if (at_main) break; // what starts main is noise (JSON has it)
     }
+    raw_free(named);
 }
 
 // Prints the groups of `list` (already grouped) to `out`, each as one line with up to 5 sequence numbers.
@@ -205,7 +214,7 @@ inline void json_frame(fd_writer& out, const symbol_info& sym, const void* addre
     else out.put("null");
     out.put(",\"address\":");
     json_address(out, address);
-    out.put("}");
+    out.put(sym.inlined ? ",\"inlined\":true}" : ",\"inlined\":false}");
 }
 
 void write_json_errors(fd_writer& out) noexcept; // impl/error_report.hpp
@@ -220,7 +229,10 @@ inline void write_json(fd_writer& out, const block_list& list, const leak_group*
                static_cast<unsigned long long>(st.live_blocks), static_cast<unsigned long long>(st.live_bytes));
     out.put("\"leaks\":[");
     bool first_leak = true;
-    symbol_info* frames = static_cast<symbol_info*>(raw_alloc(max_stack_depth * sizeof(symbol_info)));
+    // Room for every return address and some calls inlined at each (1.5 KiB a frame).
+    std::size_t const frame_room = std::size_t(4) * max_stack_depth;
+    symbol_info* frames = static_cast<symbol_info*>(raw_alloc(frame_room * sizeof(symbol_info)));
+    std::size_t named_count = 0;
     for (std::size_t g = 0; g < group_count; ++g) {
         const leak_group& grp = groups[g];
         const block_info& lead = list.items[grp.first];
@@ -231,7 +243,7 @@ inline void write_json(fd_writer& out, const block_list& list, const leak_group*
         for (std::size_t i = grp.first; i < grp.first + grp.count; ++i) {
             const block_info& b = list.items[i];
             if (frames && b.stack && b.stack != named) {
-                symbolize_stack(b.stack, b.stack_depth < max_stack_depth ? b.stack_depth : max_stack_depth, frames);
+                named_count = symbolize_stack_inlined(b.stack, b.stack_depth, frames, frame_room);
                 named = b.stack;
             }
             out.put(first_leak ? "\n" : ",\n");
@@ -257,9 +269,8 @@ inline void write_json(fd_writer& out, const block_list& list, const leak_group*
             if (sym.module[0]) out.printf("\"0x%lx\"", static_cast<unsigned long>(sym.offset));
             else out.put("null");
             if (frames && b.stack && b.stack_depth > 1) {
-                std::size_t const depth = b.stack_depth < max_stack_depth ? b.stack_depth : max_stack_depth;
                 out.put(",\"stack\":[");
-                for (std::size_t f = 0; f < depth; ++f) json_frame(out, frames[f], b.stack[f], f == 0);
+                for (std::size_t f = 0; f < named_count; ++f) json_frame(out, frames[f], frames[f].address, f == 0);
                 out.put("]");
             }
             out.put("}");

@@ -121,6 +121,21 @@ inline void symbolize_stack(void* const* frames, std::size_t depth, symbol_info*
     for (std::size_t i = 0; i < depth; ++i) symbolize(frames[i], out[i]);
 }
 
+// Frames named per return address at most: calls inlined there, and the function.
+constexpr std::size_t max_inline_frames = 16;
+
+// Names every frame with the calls inlined at it as frames of their own (symbolize_frames),
+// into out[0..max_out); returns how many were written (the stack is cut when out is full).
+inline std::size_t symbolize_stack_inlined(void* const* frames, std::size_t depth, symbol_info* out,
+                                           std::size_t max_out) noexcept {
+    std::size_t n = 0;
+    for (std::size_t i = 0; i < depth && n < max_out; ++i) {
+        std::size_t const room = max_out - n < max_inline_frames ? max_out - n : max_inline_frames;
+        n += symbolize_frames(frames[i], out + n, room);
+    }
+    return n;
+}
+
 // The index of the site among already named frames: the first that is not a library frame; 0
 // when every frame is one (an allocation the standard library made on its own behalf).
 inline std::size_t find_site(const symbol_info* frames, std::size_t depth,
@@ -130,16 +145,39 @@ inline std::size_t find_site(const symbol_info* frames, std::size_t depth,
     return 0;
 }
 
-// The same from the raw frames, naming only as many as it takes: `site` gets the site's names.
-// For grouping a report by site without naming whole stacks.
+// The same from the raw frames, naming only as many as it takes, inlined calls included: `site`
+// gets the site's names (at -O2 a std::vector's growth inlined into the user's function is a
+// frame of the return address in that function; the site is then that function, at the line of
+// the push_back, not the line of <bits/stl_vector.h> the address maps to). Returns the index of
+// the return address the site is at. For grouping a report by site without naming whole stacks.
 inline std::size_t find_site(void* const* frames, std::size_t depth, symbol_info& site,
                              site_rule rule = site_rule::standard_library) noexcept {
-    for (std::size_t i = 0; i < depth; ++i) {
-        symbolize(frames[i], site);
-        if (!is_library_frame(site.function, site.module, rule)) return i;
+    symbol_info* named = static_cast<symbol_info*>(raw_alloc(max_inline_frames * sizeof(symbol_info)));
+    if (!named) { // no memory for inlined frames: the functions the addresses are in
+        for (std::size_t i = 0; i < depth; ++i) {
+            symbolize(frames[i], site);
+            if (!is_library_frame(site.function, site.module, rule)) return i;
+        }
+        symbolize(depth ? frames[0] : nullptr, site);
+        return 0;
     }
-    if (depth > 1) symbolize(frames[0], site);
-    else if (depth == 0) symbolize(nullptr, site);
+    for (std::size_t i = 0; i < depth; ++i) {
+        std::size_t const n = symbolize_frames(frames[i], named, max_inline_frames);
+        for (std::size_t j = 0; j < n; ++j) {
+            if (!is_library_frame(named[j].function, named[j].module, rule)) {
+                site = named[j];
+                raw_free(named);
+                return i;
+            }
+        }
+    }
+    if (depth > 0) {
+        symbolize_frames(frames[0], named, max_inline_frames);
+        site = named[0];
+    } else {
+        symbolize(nullptr, site);
+    }
+    raw_free(named);
     return 0;
 }
 
