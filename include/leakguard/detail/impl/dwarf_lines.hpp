@@ -21,12 +21,16 @@ namespace detail {
 
 // One row of the line table: from `address` up to the next row's, code comes from `line` of file
 // `file` of the line-table unit at `unit` (an offset into .debug_line). End rows close a sequence.
+// `index` is the row's place in the order the line programs emitted them: several rows can share
+// an address (a function's first line, then the line of its first call), and the last one emitted
+// is the one that holds for the code there, as for addr2line.
 struct line_row {
     std::uint64_t address;
     std::uint32_t unit;
     std::uint32_t file;
     std::uint32_t line;
-    std::uint32_t end;
+    std::uint32_t end : 1;
+    std::uint32_t index : 31;
 };
 
 struct line_table {
@@ -239,6 +243,7 @@ inline const char* unit_entry(const line_table& t, const line_header& h, unsigne
 }
 
 inline bool push_row(line_table& t, std::size_t& capacity, const line_row& row) noexcept {
+    if (t.count >= 0x7FFFFFFFu) return false; // `index` has 31 bits
     if (t.count == capacity) {
         std::size_t const grown = capacity ? capacity * 2 : 4096;
         void* mem = (std::realloc)(t.rows, grown * sizeof(line_row));
@@ -246,7 +251,9 @@ inline bool push_row(line_table& t, std::size_t& capacity, const line_row& row) 
         t.rows = static_cast<line_row*>(mem);
         capacity = grown;
     }
-    t.rows[t.count++] = row;
+    t.rows[t.count] = row;
+    t.rows[t.count].index = static_cast<std::uint32_t>(t.count) & 0x7FFFFFFFu;
+    ++t.count;
     return true;
 }
 
@@ -262,7 +269,7 @@ inline void decode_unit(line_table& t, std::size_t& capacity, const line_header&
             unsigned const adjusted = op - h.opcode_base;
             address += std::uint64_t(adjusted / h.line_range) * h.min_inst;
             line += h.line_base + static_cast<int>(adjusted % h.line_range);
-            if (!push_row(t, capacity, line_row{address, unit, static_cast<std::uint32_t>(file), static_cast<std::uint32_t>(line), 0})) return;
+            if (!push_row(t, capacity, line_row{address, unit, static_cast<std::uint32_t>(file), static_cast<std::uint32_t>(line), 0, 0})) return;
             continue;
         }
         switch (op) {
@@ -272,7 +279,7 @@ inline void decode_unit(line_table& t, std::size_t& capacity, const line_header&
             const unsigned char* next = c.p + len;
             unsigned const sub = *c.p++;
             if (sub == 1) { // end_sequence
-                if (!push_row(t, capacity, line_row{address, unit, 0, 0, 1})) return;
+                if (!push_row(t, capacity, line_row{address, unit, 0, 0, 1, 0})) return;
                 address = 0;
                 line = 1;
                 file = 1;
@@ -283,7 +290,7 @@ inline void decode_unit(line_table& t, std::size_t& capacity, const line_header&
             break;
         }
         case 1: // copy
-            if (!push_row(t, capacity, line_row{address, unit, static_cast<std::uint32_t>(file), static_cast<std::uint32_t>(line), 0})) return;
+            if (!push_row(t, capacity, line_row{address, unit, static_cast<std::uint32_t>(file), static_cast<std::uint32_t>(line), 0, 0})) return;
             break;
         case 2: address += c.uleb() * h.min_inst; break;   // advance_pc
         case 3: line += c.sleb(); break;                   // advance_line
@@ -320,10 +327,12 @@ inline bool build_line_table(const elf_image& image, line_table& t) noexcept {
         decode_unit(t, capacity, h, static_cast<std::uint32_t>(unit - t.line_data));
         unit = h.end;
     }
-    // By address; at one address an end row (closing the previous sequence) sorts first.
+    // By address; at one address an end row (closing the previous sequence) sorts first, then the
+    // rows in the order they were emitted (the lookup takes the last).
     std::sort(t.rows, t.rows + t.count, [](const line_row& a, const line_row& b) {
         if (a.address != b.address) return a.address < b.address;
-        return a.end > b.end;
+        if (a.end != b.end) return a.end > b.end;
+        return a.index < b.index;
     });
     return t.count > 0;
 }

@@ -140,12 +140,17 @@ inline void* libc_realloc(void* p, std::size_t n) noexcept { return (std::reallo
 // blocks at the start of its regions).
 //
 // Only a pointer at the start of a page needs asking: any other pointer shares its page with the
-// 8 bytes in front of it, so they are mapped. (Asking for every pointer would also be wrong:
-// ThreadSanitizer answers yes for pointers inside its blocks, and leakguard's blocks are inside.)
+// 8 bytes in front of it, so they are mapped. The sanitizers answer __sanitizer_get_ownership in
+// two ways: AddressSanitizer and MemorySanitizer say yes only for the start of a block,
+// ThreadSanitizer for any byte inside one - and leakguard's blocks are inside the sanitizer's
+// (header first). So `p` is the sanitizer's when it says yes for `p` but not for the 8 bytes in
+// front: for a leakguard block those are its header, inside the same sanitizer block. When the
+// sanitizer says yes for both (ThreadSanitizer, another block just before), the 8 bytes are
+// mapped and the cookie test decides.
 inline bool sanitizer_owns(const void* p) noexcept {
     if ((reinterpret_cast<std::uintptr_t>(p) & 4095u) != 0) return false;
     int (*const owns)(const volatile void*) = &__sanitizer_get_ownership;
-    return owns && owns(p) != 0;
+    return owns && owns(p) != 0 && owns(static_cast<const char*>(p) - 8) == 0;
 }
 
 } // namespace detail
