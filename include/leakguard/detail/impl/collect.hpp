@@ -58,6 +58,7 @@ void for_each_live(const block_filter& filter, Visit visit) noexcept {
         for (block_header* h = s->newest; h && seq_of(h) >= filter.min_seq; h = h->prev) {
             if (filter.thread && h->thread != static_cast<std::uint16_t>(filter.thread)) continue; // kept modulo 65536
             if (!filter.include_ignored && (flags_of(h) & flag_ignored)) continue;
+            if (load_cookie(h) != cookie_for(h)) continue; // freed by another thread just now (push_remote)
             visit(*h);
         }
         unlock_shard(s);
