@@ -3315,7 +3315,11 @@ struct block_list {
 
 inline block_list collect_live(const block_filter& filter) noexcept {
     block_list list = {nullptr, 0, 0};
-    std::size_t capacity = count_live(filter).blocks + 64;
+    // Each walk costs a heavy barrier per shard (lock_shard): a check that finds nothing - a scope
+    // without leaks, the common case - ends after the first walk.
+    std::size_t const counted = count_live(filter).blocks;
+    if (counted == 0) return list;
+    std::size_t capacity = counted + 64;
     for (;;) {
         list.items = static_cast<block_info*>(raw_alloc(capacity * sizeof(block_info)));
         if (!list.items) return list;
