@@ -46,6 +46,7 @@
 #define LEAKGUARD_DETAIL_UNIQUE(prefix) LEAKGUARD_DETAIL_CAT(prefix, __LINE__)
 
 #define LEAKGUARD_DETAIL_NOINLINE __attribute__((noinline))
+#define LEAKGUARD_DETAIL_ALWAYS_INLINE inline __attribute__((always_inline))
 #define LEAKGUARD_DETAIL_LIKELY(x) __builtin_expect(!!(x), 1)
 #define LEAKGUARD_DETAIL_UNLIKELY(x) __builtin_expect(!!(x), 0)
 
@@ -624,11 +625,15 @@ LEAKGUARD_DETAIL_NOINLINE inline void resolve_libc_functions() noexcept {
     t_resolving_libc = false;
 }
 
-inline bool libc_functions_ready() noexcept {
-    if (LEAKGUARD_DETAIL_LIKELY(g_libc.resolved.load(std::memory_order_acquire))) return true;
+LEAKGUARD_DETAIL_NOINLINE inline bool resolve_libc_functions_once() noexcept {
     if (t_resolving_libc) return false;
     resolve_libc_functions();
     return true;
+}
+
+LEAKGUARD_DETAIL_ALWAYS_INLINE bool libc_functions_ready() noexcept {
+    if (LEAKGUARD_DETAIL_LIKELY(g_libc.resolved.load(std::memory_order_acquire))) return true;
+    return resolve_libc_functions_once();
 }
 
 // While the lookup runs: a sanitizer runtime's functions if there is one, else glibc's.
@@ -643,8 +648,8 @@ inline void* fallback_realloc(void* p, std::size_t n) noexcept {
     return __libc_realloc(p, n);
 }
 
-inline void libc_free(void* p) noexcept {
-    if (!libc_functions_ready()) return fallback_free(p);
+LEAKGUARD_DETAIL_ALWAYS_INLINE void libc_free(void* p) noexcept {
+    if (LEAKGUARD_DETAIL_UNLIKELY(!libc_functions_ready())) return fallback_free(p);
     g_libc.free.load(std::memory_order_relaxed)(p);
 }
 inline void* libc_realloc(void* p, std::size_t n) noexcept {
@@ -687,12 +692,12 @@ namespace detail {
 
 // Raw memory. The parentheses keep these calls away from any malloc/free macro; the free goes
 // straight to the C library's, past leakguard's own definition of `free` (libc_functions.hpp).
-inline void* raw_alloc(std::size_t n) noexcept { return (std::malloc)(n); }
+LEAKGUARD_DETAIL_ALWAYS_INLINE void* raw_alloc(std::size_t n) noexcept { return (std::malloc)(n); }
 inline void* raw_alloc_aligned(std::size_t n, std::size_t align) noexcept {
     void* p = nullptr;
     return (posix_memalign)(&p, align, n) == 0 ? p : nullptr;
 }
-inline void raw_free(void* p) noexcept { libc_free(p); }
+LEAKGUARD_DETAIL_ALWAYS_INLINE void raw_free(void* p) noexcept { libc_free(p); }
 
 inline void cpu_relax() noexcept {
 #if defined(__x86_64__) || defined(__i386__)
@@ -826,70 +831,19 @@ inline int open_for_writing(const char* path) noexcept {
 #include <cstdint> // std::uintptr_t
 
 // #include "leakguard/detail/block_info.hpp" (inlined)
-// #include "leakguard/detail/impl/platform.hpp" (inlined)
+// #include "leakguard/detail/impl/options.hpp" (inlined)
+// leakguard - in-process memory-leak tracker for C++ (header-only)
+// SPDX-License-Identifier: MIT
+// impl/options.hpp: the options, read once from LEAKGUARD_OPTIONS at start-up and settable in code.
+#ifndef LEAKGUARD_DETAIL_IMPL_OPTIONS_HPP_INCLUDED
+#define LEAKGUARD_DETAIL_IMPL_OPTIONS_HPP_INCLUDED
 
-namespace leakguard {
-namespace detail {
+#include <atomic>  // std::atomic
+#include <climits> // INT_MAX
+#include <cstdint> // std::uint64_t
+#include <cstdlib> // std::getenv, std::strtol
+#include <cstring> // std::strcmp, std::strlen
 
-// source_location comes first so that a record's address is also its source_location's.
-struct location_record {
-    source_location where;       // file and line from the macro; function stays null (see caller)
-    const void* caller;          // a return address into the call site: names its function at report time
-    location_record* next;       // chain of the same hash bucket
-};
-
-constexpr std::size_t location_buckets = 4096;
-
-struct location_table {
-    std::atomic<location_record*> buckets[location_buckets];
-};
-
-location_table g_locations{};
-
-// Set before main() by each unit that maps `new` (impl/map_impl.hpp): operator new then keeps
-// each thread's last blocks in thread_state::recent_new, for locate_new.
-std::atomic<bool> g_new_sites_enabled{};
-
-inline std::size_t location_hash(const char* file, int line) noexcept {
-    std::uint64_t x = reinterpret_cast<std::uintptr_t>(file) ^ (static_cast<std::uint64_t>(static_cast<unsigned>(line)) << 40);
-    x *= 0x9E3779B97F4A7C15ull;
-    return static_cast<std::size_t>(x >> 52) & (location_buckets - 1);
-}
-
-inline location_record* find_location(location_record* r, const char* file, int line) noexcept {
-    for (; r; r = r->next)
-        if (r->where.file == file && r->where.line == line) return r;
-    return nullptr;
-}
-
-// The record for (file, line), created on first use; null only when raw memory runs out. `file`
-// must have static storage (a string literal: __FILE__).
-inline const location_record* intern_location(const char* file, int line, const void* caller) noexcept {
-    std::atomic<location_record*>& head = g_locations.buckets[location_hash(file, line)];
-    location_record* first = head.load(std::memory_order_acquire);
-    if (location_record* r = find_location(first, file, line)) return r;
-    location_record* fresh = static_cast<location_record*>(raw_alloc(sizeof(location_record)));
-    if (!fresh) return nullptr;
-    fresh->where.file = file;
-    fresh->where.line = line;
-    fresh->where.function = nullptr;
-    fresh->caller = caller;
-    for (;;) {
-        fresh->next = first;
-        if (head.compare_exchange_weak(first, fresh, std::memory_order_release, std::memory_order_acquire))
-            return fresh;
-        // Another thread added to this chain meanwhile: it may have added the same position.
-        if (location_record* r = find_location(first, file, line)) {
-            raw_free(fresh);
-            return r;
-        }
-    }
-}
-
-} // namespace detail
-} // namespace leakguard
-
-#endif
 // #include "leakguard/detail/impl/block.hpp" (inlined)
 // leakguard - in-process memory-leak tracker for C++ (header-only)
 // SPDX-License-Identifier: MIT
@@ -1020,13 +974,334 @@ inline void* raw_of(block_header* h) noexcept {
     unsigned const shift = align_shift_of(h);
     return reinterpret_cast<char*>(h) - padding_for(shift ? std::size_t(1) << shift : 0);
 }
+// A block freed by a thread other than its shard's owner waits on the shard's `remote` stack
+// (impl/registry.hpp), still linked, until the owner unlinks it. The stack's link lives in the
+// block's own (now freed) user bytes: at the start, or after the tail guard when the block is too
+// small to hold it there without covering the guard (check_heap reads the guards of listed blocks).
+// allocate() makes every raw allocation long enough: raw_user_bytes() after the header.
+inline std::size_t remote_link_offset(std::size_t size, std::size_t guard) noexcept {
+    return size >= sizeof(void*) || guard == 0 ? 0 : (size + guard + sizeof(void*) - 1) & ~(sizeof(void*) - 1);
+}
+inline std::size_t raw_user_bytes(std::size_t size, std::size_t guard) noexcept {
+    std::size_t const need = remote_link_offset(size, guard) + sizeof(void*);
+    return size + guard > need ? size + guard : need;
+}
+inline block_header** remote_link_of(block_header* h) noexcept;
+
+// The cookie read or written where another thread may be at the same header: a block freed by
+// another thread is marked released while it is still in its shard's list (see above), where
+// scopes and check_heap read it. Relaxed atomics: plain moves on x86, and no data race.
+inline std::uint32_t load_cookie(const block_header* h) noexcept {
+    return __atomic_load_n(&h->cookie, __ATOMIC_RELAXED);
+}
+inline void store_cookie(block_header* h, std::uint32_t v) noexcept { __atomic_store_n(&h->cookie, v, __ATOMIC_RELAXED); }
+
 inline std::uint64_t seq_of(const block_header* h) noexcept { return h->order & max_seq; }
 inline std::uint32_t shard_of(const block_header* h) noexcept { return static_cast<std::uint32_t>(h->order >> 48); }
+inline block_header** remote_link_of(block_header* h) noexcept {
+    return reinterpret_cast<block_header**>(static_cast<char*>(user_of(h)) + remote_link_offset(size_of(h), guard_bytes_of(h)));
+}
 
 } // namespace detail
 } // namespace leakguard
 
 #endif
+// #include "leakguard/detail/impl/platform.hpp" (inlined)
+
+namespace leakguard {
+namespace detail {
+
+enum class report_mode { full, summary, off };
+
+constexpr int default_exitcode = 23; // as LeakSanitizer's, so scripts that know one know both
+
+// Frames kept per block (1: only the return address into the code that called the allocator).
+constexpr int default_stack_depth = 12; // valgrind's --num-callers
+constexpr int max_stack_depth = 64;
+
+// Heap checking (impl/guards.hpp, impl/quarantine.hpp); see README "Options" for what they cost.
+constexpr int default_guard_bytes = 16;                        // tail guard after every block
+constexpr std::uint64_t default_quarantine_bytes = 1u << 20;   // per thread
+constexpr int default_fill = 1;                                // 0xCD into new blocks
+
+struct options_state {
+    int exitcode_plus_one;     // 0 means "not set": the default; stored +1 to stay zero-initialised
+    report_mode report;        // full is 0: the zero-initialised default
+    char log_path[1024];       // empty: stderr
+    char json_path[1024];      // empty: no JSON
+    // Read by every allocation, possibly while another thread sets them: atomics, relaxed.
+    std::atomic<int> stack_depth_plus_one;  // 0: default_stack_depth
+    std::atomic<int> stack_unwinder;        // 0 auto, 1 frame pointers only, 2 libgcc only
+    std::atomic<int> guard_bytes_plus_one;  // 0: default_guard_bytes
+    std::atomic<std::uint64_t> quarantine_bytes_plus_one; // 0: default_quarantine_bytes
+    std::atomic<int> fill_plus_one;         // 0: default_fill
+    std::atomic<bool> abort_on_error;       // false (the default)
+    std::atomic<std::uint64_t> break_on_alloc; // 0: off
+};
+
+options_state g_options{};
+
+// What the hot path needs to know about the options, in one word read once per operation: zero
+// bits in `hot_extras_alloc`/`hot_extras_free` mean none of the per-block extras is on, and the
+// allocation or free takes its short path. Recomputed (refresh_hot) whenever an option changes.
+enum : unsigned {
+    hot_ready = 1u,          // start-up has run
+    hot_extras_alloc = 2u,   // guard bytes, fill, stacks deeper than 1, break_on_alloc or new sites
+    hot_extras_free = 4u,    // a quarantine or new sites
+    hot_elide = 8u,          // owners take no lock (impl/registry.hpp, "Lock elision"); fixed at start-up
+};
+std::atomic<unsigned> g_hot{};
+spinlock g_hot_lock{};
+std::atomic<bool> g_new_sites_enabled{}; // operator new's blocks are remembered (impl/map_impl.hpp)
+
+inline int option_stack_depth() noexcept {
+    int const v = g_options.stack_depth_plus_one.load(std::memory_order_relaxed);
+    return v ? v - 1 : default_stack_depth;
+}
+
+inline int option_guard_bytes() noexcept {
+    int const v = g_options.guard_bytes_plus_one.load(std::memory_order_relaxed);
+    return v ? v - 1 : default_guard_bytes;
+}
+inline std::uint64_t option_quarantine_bytes() noexcept {
+    std::uint64_t const v = g_options.quarantine_bytes_plus_one.load(std::memory_order_relaxed);
+    return v ? v - 1 : default_quarantine_bytes;
+}
+inline bool option_fill() noexcept {
+    int const v = g_options.fill_plus_one.load(std::memory_order_relaxed);
+    return (v ? v - 1 : default_fill) != 0;
+}
+
+// Under a lock: two threads setting options at once both end with the word of both changes.
+inline void refresh_hot(bool ready, bool elide = false) noexcept {
+    lock_guard hold(g_hot_lock);
+    bool const sites = g_new_sites_enabled.load(std::memory_order_relaxed);
+    unsigned w = g_hot.load(std::memory_order_relaxed) & (hot_ready | hot_elide);
+    if (ready) w |= hot_ready;
+    if (elide) w |= hot_elide;
+    if (option_guard_bytes() > 0 || option_fill() || option_stack_depth() > 1 ||
+        g_options.break_on_alloc.load(std::memory_order_relaxed) != 0 || sites)
+        w |= hot_extras_alloc;
+    if (option_quarantine_bytes() > 0 || sites) w |= hot_extras_free;
+    g_hot.store(w, std::memory_order_relaxed);
+}
+
+inline int option_exitcode() noexcept {
+    return g_options.exitcode_plus_one ? g_options.exitcode_plus_one - 1 : default_exitcode;
+}
+
+// Makes the next report_fd() open log_path anew (after log_path changed).
+inline void reopen_report_stream() noexcept;
+
+inline bool copy_path(char* dest, std::size_t size, const char* value) noexcept {
+    std::size_t const n = std::strlen(value);
+    if (n >= size) return false;
+    std::memcpy(dest, value, n + 1);
+    return true;
+}
+
+// A whole decimal number (no sign, no trailing text).
+inline bool parse_number(const char* value, long long& out) noexcept {
+    if (*value < '0' || *value > '9') return false;
+    char* end = nullptr;
+    out = std::strtoll(value, &end, 10);
+    return end && *end == '\0';
+}
+
+inline bool apply_option(const char* key, const char* value, const char* origin) noexcept {
+    if (!key || !value) return false;
+    bool known = true, ok = false;
+    if (std::strcmp(key, "exitcode") == 0) {
+        char* end = nullptr;
+        long const v = std::strtol(value, &end, 10);
+        ok = *value && end && *end == '\0' && v >= 0 && v <= 255;
+        if (ok) g_options.exitcode_plus_one = static_cast<int>(v) + 1;
+    } else if (std::strcmp(key, "log_path") == 0) {
+        ok = copy_path(g_options.log_path, sizeof g_options.log_path, value);
+        if (ok) reopen_report_stream();
+    } else if (std::strcmp(key, "json_path") == 0) {
+        ok = copy_path(g_options.json_path, sizeof g_options.json_path, value);
+    } else if (std::strcmp(key, "stack_depth") == 0) {
+        char* end = nullptr;
+        long const v = std::strtol(value, &end, 10);
+        ok = *value && end && *end == '\0' && v >= 0 && v <= max_stack_depth;
+        if (ok) g_options.stack_depth_plus_one.store(static_cast<int>(v) + 1, std::memory_order_relaxed);
+    } else if (std::strcmp(key, "stack_unwinder") == 0) {
+        ok = true;
+        if (std::strcmp(value, "auto") == 0) g_options.stack_unwinder.store(0, std::memory_order_relaxed);
+        else if (std::strcmp(value, "fp") == 0) g_options.stack_unwinder.store(1, std::memory_order_relaxed);
+        else if (std::strcmp(value, "libgcc") == 0) g_options.stack_unwinder.store(2, std::memory_order_relaxed);
+        else ok = false;
+    } else if (std::strcmp(key, "guard_bytes") == 0) {
+        long long v = 0;
+        ok = parse_number(value, v) && v >= 0 && v <= static_cast<long long>(max_guard_bytes);
+        if (ok) g_options.guard_bytes_plus_one.store(static_cast<int>(v) + 1, std::memory_order_relaxed);
+    } else if (std::strcmp(key, "quarantine_bytes") == 0) {
+        long long v = 0;
+        ok = parse_number(value, v) && v >= 0 && v < (1LL << 48);
+        if (ok) g_options.quarantine_bytes_plus_one.store(static_cast<std::uint64_t>(v) + 1, std::memory_order_relaxed);
+    } else if (std::strcmp(key, "fill") == 0) {
+        long long v = 0;
+        ok = parse_number(value, v) && (v == 0 || v == 1);
+        if (ok) g_options.fill_plus_one.store(static_cast<int>(v) + 1, std::memory_order_relaxed);
+    } else if (std::strcmp(key, "abort_on_error") == 0) {
+        long long v = 0;
+        ok = parse_number(value, v) && (v == 0 || v == 1);
+        if (ok) g_options.abort_on_error.store(v == 1, std::memory_order_relaxed);
+    } else if (std::strcmp(key, "break_on_alloc") == 0) {
+        long long v = 0;
+        ok = parse_number(value, v) && v >= 0;
+        if (ok) g_options.break_on_alloc.store(static_cast<std::uint64_t>(v), std::memory_order_relaxed);
+    } else if (std::strcmp(key, "report") == 0) {
+        ok = true;
+        if (std::strcmp(value, "full") == 0) g_options.report = report_mode::full;
+        else if (std::strcmp(value, "summary") == 0) g_options.report = report_mode::summary;
+        else if (std::strcmp(value, "off") == 0) g_options.report = report_mode::off;
+        else ok = false;
+    } else {
+        known = false;
+    }
+    if (!known) {
+        fd_writer out(2);
+        out.printf("leakguard: warning: unknown option '%s' in %s (ignored)\n", key, origin);
+    } else if (!ok) {
+        fd_writer out(2);
+        out.printf("leakguard: warning: bad value '%s' for option '%s' in %s (ignored)\n", value, key, origin);
+    }
+    if (known && ok) refresh_hot(false);
+    return known && ok;
+}
+
+// Parses "key=value:key=value" (',' separates too). Returns false if any pair was rejected.
+inline bool apply_option_list(const char* list, const char* origin) noexcept {
+    if (!list) return true;
+    bool all_ok = true;
+    char pair[1100];
+    const char* p = list;
+    while (*p) {
+        std::size_t n = 0;
+        while (p[n] && p[n] != ':' && p[n] != ',') ++n;
+        if (n > 0) {
+            if (n >= sizeof pair) {
+                fd_writer out(2);
+                out.printf("leakguard: warning: option too long in %s (ignored)\n", origin);
+                all_ok = false;
+            } else {
+                std::memcpy(pair, p, n);
+                pair[n] = '\0';
+                char* eq = std::strchr(pair, '=');
+                if (!eq) {
+                    fd_writer out(2);
+                    out.printf("leakguard: warning: option '%s' in %s has no '=value' (ignored)\n", pair, origin);
+                    all_ok = false;
+                } else {
+                    *eq = '\0';
+                    all_ok = apply_option(pair, eq + 1, origin) && all_ok;
+                }
+            }
+        }
+        p += n;
+        if (*p) ++p;
+    }
+    return all_ok;
+}
+
+// The report stream: log_path when set (opened on first use, kept open), else stderr.
+spinlock g_report_fd_lock{};
+int g_report_fd_plus_one; // 0: not opened yet
+
+inline void reopen_report_stream() noexcept {
+    lock_guard hold(g_report_fd_lock);
+    if (g_report_fd_plus_one > 3) ::close(g_report_fd_plus_one - 1);
+    g_report_fd_plus_one = 0;
+}
+
+inline int report_fd() noexcept {
+    lock_guard hold(g_report_fd_lock);
+    if (g_report_fd_plus_one == 0) {
+        int fd = 2;
+        if (g_options.log_path[0]) {
+            fd = open_for_writing(g_options.log_path);
+            if (fd < 0) {
+                fd_writer err(2);
+                err.printf("leakguard: warning: cannot open log_path '%s'; writing to stderr\n", g_options.log_path);
+                fd = 2;
+            }
+        }
+        g_report_fd_plus_one = fd + 1;
+    }
+    return g_report_fd_plus_one - 1;
+}
+
+} // namespace detail
+} // namespace leakguard
+
+#endif
+// #include "leakguard/detail/impl/platform.hpp" (inlined)
+
+namespace leakguard {
+namespace detail {
+
+// source_location comes first so that a record's address is also its source_location's.
+struct location_record {
+    source_location where;       // file and line from the macro; function stays null (see caller)
+    const void* caller;          // a return address into the call site: names its function at report time
+    location_record* next;       // chain of the same hash bucket
+};
+
+constexpr std::size_t location_buckets = 4096;
+
+struct location_table {
+    std::atomic<location_record*> buckets[location_buckets];
+};
+
+location_table g_locations{};
+
+// g_new_sites_enabled (impl/options.hpp) is set before main() by each unit that maps `new`
+// (impl/map_impl.hpp): operator new then keeps each thread's last blocks in
+// thread_state::recent_new, for locate_new.
+
+inline std::size_t location_hash(const char* file, int line) noexcept {
+    std::uint64_t x = reinterpret_cast<std::uintptr_t>(file) ^ (static_cast<std::uint64_t>(static_cast<unsigned>(line)) << 40);
+    x *= 0x9E3779B97F4A7C15ull;
+    return static_cast<std::size_t>(x >> 52) & (location_buckets - 1);
+}
+
+inline location_record* find_location(location_record* r, const char* file, int line) noexcept {
+    for (; r; r = r->next)
+        if (r->where.file == file && r->where.line == line) return r;
+    return nullptr;
+}
+
+// The record for (file, line), created on first use; null only when raw memory runs out. `file`
+// must have static storage (a string literal: __FILE__).
+inline const location_record* intern_location(const char* file, int line, const void* caller) noexcept {
+    std::atomic<location_record*>& head = g_locations.buckets[location_hash(file, line)];
+    location_record* first = head.load(std::memory_order_acquire);
+    if (location_record* r = find_location(first, file, line)) return r;
+    location_record* fresh = static_cast<location_record*>(raw_alloc(sizeof(location_record)));
+    if (!fresh) return nullptr;
+    fresh->where.file = file;
+    fresh->where.line = line;
+    fresh->where.function = nullptr;
+    fresh->caller = caller;
+    for (;;) {
+        fresh->next = first;
+        if (head.compare_exchange_weak(first, fresh, std::memory_order_release, std::memory_order_acquire))
+            return fresh;
+        // Another thread added to this chain meanwhile: it may have added the same position.
+        if (location_record* r = find_location(first, file, line)) {
+            raw_free(fresh);
+            return r;
+        }
+    }
+}
+
+} // namespace detail
+} // namespace leakguard
+
+#endif
+// #include "leakguard/detail/impl/block.hpp" (inlined)
 // #include "leakguard/detail/impl/registry.hpp" (inlined)
 // leakguard - in-process memory-leak tracker for C++ (header-only)
 // SPDX-License-Identifier: MIT
@@ -1046,6 +1321,11 @@ inline std::uint32_t shard_of(const block_header* h) noexcept { return static_ca
 #include <cstdint>    // std::uint64_t
 #include <cstring>    // std::memset
 #include <pthread.h>  // pthread_key_create, pthread_setspecific
+#if defined(__linux__)
+#include <linux/membarrier.h> // MEMBARRIER_CMD_PRIVATE_EXPEDITED
+#include <sys/syscall.h>      // SYS_membarrier
+#include <unistd.h>           // syscall
+#endif
 
 // #include "leakguard/detail/impl/block.hpp" (inlined)
 // #include "leakguard/detail/impl/platform.hpp" (inlined)
@@ -1053,13 +1333,21 @@ inline std::uint32_t shard_of(const block_header* h) noexcept { return static_ca
 namespace leakguard {
 namespace detail {
 
+// Who may touch a shard's list (and its quarantine), and how (see "Lock elision" below):
+//  - its owner, the thread whose home it is, on every allocation and every free of its own
+//    blocks: owner_enter/owner_exit, no atomic read-modify-write while nobody else wants the shard;
+//  - anybody else (scopes, reports, statistics, check_heap, fork, errors): lock_shard/unlock_shard,
+//    which take `lock` and then wait until the owner is outside its section;
+//  - a thread freeing a block of another thread's shard never touches the list: it pushes the
+//    block onto `remote` (one compare-and-swap), and the owner (or the next lock_shard) unlinks it.
 struct alignas(64) shard {
     spinlock lock;
+    std::atomic<int> owner_busy;   // 1 while the owner is inside owner_enter/owner_exit
+    std::atomic<bool> owned;       // a live thread has this shard as its home (changed under `lock`)
     block_header* oldest;
     block_header* newest;
     std::uint64_t allocations; // counted in the allocating thread's shard
     std::uint64_t frees;       // counted in the owner shard of the freed block
-    std::int64_t live_blocks;
     std::int64_t live_bytes;
     std::int64_t peak_bytes;   // the most live_bytes has been (exact peak while one thread allocates)
     std::uint32_t index;
@@ -1070,6 +1358,10 @@ struct alignas(64) shard {
     block_header* quarantine_oldest;
     block_header* quarantine_newest;
     std::uint64_t quarantine_bytes;
+    // Blocks of this shard freed by other threads, not yet unlinked: a lock-free stack linked
+    // through each block's remote_link (impl/block.hpp). On its own cache line: other threads
+    // write it, the owner only reads it (one load per operation) until it is non-empty.
+    alignas(64) std::atomic<block_header*> remote;
 };
 
 constexpr std::uint32_t max_shards = 1u << 16; // the header's shard field is 16 bits
@@ -1087,6 +1379,10 @@ struct thread_state {
     std::int64_t pending_bytes;  // live-byte change not yet added to g_live_bytes
     const void* recent_new[8];   // the last blocks operator new returned (only while new is mapped)
     unsigned recent_next;        // where the next one goes in recent_new (a ring)
+    // Set with `home`, for the short paths (impl/allocator.hpp): the header's last word without
+    // its cookie (thread and front guard), and the home shard's index + 1 (0: no home).
+    std::uint64_t tail_word;
+    std::uint32_t home_tag;
 };
 
 // Sequence numbers: a thread reserves them in chunks, so there is no shared counter on the hot
@@ -1117,11 +1413,96 @@ struct registry_state {
 registry_state g_registry{};
 static thread_local thread_state t_state;
 
+// ---- Lock elision ------------------------------------------------------------------------------
+//
+// The owner of a shard is by far its most frequent user (every allocation, and every free of a
+// block the thread allocated itself), and every other user is rare (scopes, reports, statistics,
+// check_heap, fork) - except frees from other threads, which go through `remote` instead (below).
+// So the owner does not take the lock; it announces itself with a plain store and checks the lock
+// with a plain load, and the rare other users pay for a heavy barrier instead. This is the
+// asymmetric Dekker protocol (as in liburcu, folly's asymmetricLightBarrier/HeavyBarrier, and the
+// Linux membarrier(2) manual):
+//
+//   owner:   owner_busy = 1 (relaxed); compiler barrier; if lock != 0 (acquire) -> slow path;
+//            ... list work ...; owner_busy = 0 (release)
+//   other:   lock (atomic exchange, acquire); membarrier(PRIVATE_EXPEDITED);
+//            wait until owner_busy == 0 (acquire); ... list work ...; lock = 0 (release)
+//
+// membarrier returns only after every other running thread of the process has executed a full
+// memory barrier (threads not running get one from the context switch), so it stands in for the
+// fence the owner would otherwise need between its store to owner_busy and its load of lock. Hence,
+// for each owner section and each locked section, either the owner's load of lock sees 1 (the
+// owner then backs off: clears owner_busy and takes the lock like everybody else) or the other
+// thread's load of owner_busy sees 1 (it waits for the release store that ends the section): they
+// never overlap. Ordering: the list writes of an owner section happen before the locker's reads
+// (release store of owner_busy = 0, acquire load that sees it); the locker's writes happen before
+// the owner's next section (release store of lock = 0, acquire load of lock that sees it) - so
+// ThreadSanitizer sees every handover as a happens-before edge, and reports a race if the protocol
+// were ever broken. Without membarrier (not Linux, an old kernel, seccomp) g_elide_locks stays false
+// and the owner takes the lock like everybody else: the protocol is then the plain spinlock.
+
+std::atomic<bool> g_elide_locks{}; // set once in initialise(), before any shard is used
+
+// The other side of the owner's compiler-only barrier: a memory barrier on every running thread.
+inline void heavy_barrier() noexcept {
+#if defined(__linux__) && defined(SYS_membarrier)
+    ::syscall(SYS_membarrier, MEMBARRIER_CMD_PRIVATE_EXPEDITED, 0, 0);
+#endif
+}
+
+// Whether this process can use the protocol (registers it for expedited barriers).
+inline bool enable_lock_elision() noexcept {
+#if defined(__linux__) && defined(SYS_membarrier)
+    long const cmds = ::syscall(SYS_membarrier, MEMBARRIER_CMD_QUERY, 0, 0);
+    if (cmds < 0 || !(cmds & MEMBARRIER_CMD_PRIVATE_EXPEDITED)) return false;
+    if (::syscall(SYS_membarrier, MEMBARRIER_CMD_REGISTER_PRIVATE_EXPEDITED, 0, 0) != 0) return false;
+    return ::syscall(SYS_membarrier, MEMBARRIER_CMD_PRIVATE_EXPEDITED, 0, 0) == 0;
+#else
+    return false;
+#endif
+}
+
+// Blocks freed by another thread are unlinked where the shard is held exclusively. Defined in
+// impl/allocator.hpp: `s` held by lock_shard (the blocks go back to the C library at once).
+inline void drain_remote_locked(shard* s) noexcept;
+
+// Exclusive access to a shard for anybody (its owner included, outside owner sections).
 inline void lock_shard(shard* s) noexcept {
-    if (!t_state.fork_holder) s->lock.lock();
+    if (t_state.fork_holder) return; // holds every shard lock already (impl/fork.hpp)
+    s->lock.lock();
+    if (g_elide_locks.load(std::memory_order_relaxed)) {
+        heavy_barrier();
+        for (int spins = 0; s->owner_busy.load(std::memory_order_acquire) != 0; ++spins) {
+            if (spins < 64) cpu_relax();
+            else sched_yield();
+        }
+        if (s->remote.load(std::memory_order_relaxed)) drain_remote_locked(s);
+    }
 }
 inline void unlock_shard(shard* s) noexcept {
     if (!t_state.fork_holder) s->lock.unlock();
+}
+
+// The owner's side. Returns whether the section ended up holding the lock (pass it to owner_exit).
+LEAKGUARD_DETAIL_NOINLINE inline bool owner_enter_slow(shard* s) noexcept {
+    if (t_state.fork_holder) return false; // this thread holds the lock (fork): owner_busy stays 1
+    s->owner_busy.store(0, std::memory_order_release);
+    s->lock.lock();
+    return true;
+}
+inline bool owner_enter(shard* s) noexcept {
+    if (!g_elide_locks.load(std::memory_order_relaxed)) {
+        lock_shard(s);
+        return true;
+    }
+    s->owner_busy.store(1, std::memory_order_relaxed);
+    std::atomic_signal_fence(std::memory_order_seq_cst); // the light half: see heavy_barrier()
+    if (LEAKGUARD_DETAIL_UNLIKELY(s->lock.state.load(std::memory_order_acquire) != 0)) return owner_enter_slow(s);
+    return false;
+}
+inline void owner_exit(shard* s, bool locked) noexcept {
+    if (LEAKGUARD_DETAIL_UNLIKELY(locked)) unlock_shard(s);
+    else s->owner_busy.store(0, std::memory_order_release);
 }
 
 // Runs when a thread that allocated exits: its shard (and the blocks still in it) goes to the free
@@ -1130,9 +1511,20 @@ inline void release_home_shard(void*) noexcept {
     shard* s = t_state.home;
     if (!s) return;
     t_state.home = nullptr;
+    t_state.home_tag = 0;
     if (t_state.pending_bytes != 0) { // hand over this thread's batched byte count
         g_registry.live_bytes.fetch_add(t_state.pending_bytes, std::memory_order_relaxed);
         t_state.pending_bytes = 0;
+    }
+    if (g_elide_locks.load(std::memory_order_relaxed)) {
+        // From now on nobody drains `remote` as the owner: a thread that pushes onto it after
+        // this store sees owned == false and drains it itself (see push_remote); one that pushed
+        // before is drained here. seq_cst on both sides: either this drain sees the push or that
+        // thread sees the store.
+        s->lock.lock();
+        s->owned.store(false, std::memory_order_seq_cst);
+        if (s->remote.load(std::memory_order_seq_cst)) drain_remote_locked(s);
+        s->lock.unlock();
     }
     lock_guard hold(g_registry.shards_lock);
     s->next_free = g_registry.free_shards;
@@ -1167,7 +1559,13 @@ inline shard* acquire_home_shard() noexcept {
         }
     }
     if (s) {
+        s->lock.lock(); // adopt it: owner sections start after this (see lock elision above)
+        s->owned.store(true, std::memory_order_seq_cst);
+        s->lock.unlock();
         t.home = s;
+        std::uint16_t const thread = static_cast<std::uint16_t>(t.thread);
+        t.tail_word = std::uint64_t(thread) << 32 | std::uint64_t(thread ^ 0xFDFDu) << 48; // front_word_for
+        t.home_tag = s->index + 1;
         // A reused shard holds older blocks; fresh numbers for this thread keep its list ordered.
         t.seq_next = t.seq_end = 0;
         pthread_setspecific(g_registry.exit_key, s);
@@ -1198,9 +1596,7 @@ inline std::uint64_t begin_epoch() noexcept {
 // its lock), which is the process's peak while one thread allocates. Across threads, each thread
 // adds its net change to the global count in batches of 64 KiB, so no atomic operation runs per
 // allocation; the global peak then lags the true one by at most 64 KiB per thread.
-inline void account_bytes(thread_state& t, std::int64_t delta) noexcept {
-    t.pending_bytes += delta;
-    if (t.pending_bytes < 65536 && t.pending_bytes > -65536) return;
+LEAKGUARD_DETAIL_NOINLINE inline void flush_bytes(thread_state& t) noexcept {
     std::int64_t const live =
         g_registry.live_bytes.fetch_add(t.pending_bytes, std::memory_order_relaxed) + t.pending_bytes;
     t.pending_bytes = 0;
@@ -1208,6 +1604,11 @@ inline void account_bytes(thread_state& t, std::int64_t delta) noexcept {
     while (live > peak &&
            !g_registry.peak_bytes.compare_exchange_weak(peak, live, std::memory_order_relaxed)) {
     }
+}
+LEAKGUARD_DETAIL_ALWAYS_INLINE void account_bytes(thread_state& t, std::int64_t delta) noexcept {
+    std::int64_t const pending = t.pending_bytes + delta;
+    t.pending_bytes = pending;
+    if (LEAKGUARD_DETAIL_UNLIKELY(static_cast<std::uint64_t>(pending + 65535) > 131070u)) flush_bytes(t);
 }
 
 } // namespace detail
@@ -1820,221 +2221,6 @@ inline const stack_record* intern_stack(void* const* frames, std::size_t depth) 
 
 #endif
 // #include "leakguard/detail/impl/options.hpp" (inlined)
-// leakguard - in-process memory-leak tracker for C++ (header-only)
-// SPDX-License-Identifier: MIT
-// impl/options.hpp: the options, read once from LEAKGUARD_OPTIONS at start-up and settable in code.
-#ifndef LEAKGUARD_DETAIL_IMPL_OPTIONS_HPP_INCLUDED
-#define LEAKGUARD_DETAIL_IMPL_OPTIONS_HPP_INCLUDED
-
-#include <atomic>  // std::atomic
-#include <climits> // INT_MAX
-#include <cstdint> // std::uint64_t
-#include <cstdlib> // std::getenv, std::strtol
-#include <cstring> // std::strcmp, std::strlen
-
-// #include "leakguard/detail/impl/platform.hpp" (inlined)
-
-namespace leakguard {
-namespace detail {
-
-enum class report_mode { full, summary, off };
-
-constexpr int default_exitcode = 23; // as LeakSanitizer's, so scripts that know one know both
-
-// Frames kept per block (1: only the return address into the code that called the allocator).
-constexpr int default_stack_depth = 12; // valgrind's --num-callers
-constexpr int max_stack_depth = 64;
-
-// Heap checking (impl/guards.hpp, impl/quarantine.hpp); see README "Options" for what they cost.
-constexpr int default_guard_bytes = 16;                        // tail guard after every block
-constexpr std::uint64_t default_quarantine_bytes = 1u << 20;   // per thread
-constexpr int default_fill = 1;                                // 0xCD into new blocks
-
-struct options_state {
-    int exitcode_plus_one;     // 0 means "not set": the default; stored +1 to stay zero-initialised
-    report_mode report;        // full is 0: the zero-initialised default
-    char log_path[1024];       // empty: stderr
-    char json_path[1024];      // empty: no JSON
-    // Read by every allocation, possibly while another thread sets them: atomics, relaxed.
-    std::atomic<int> stack_depth_plus_one;  // 0: default_stack_depth
-    std::atomic<int> stack_unwinder;        // 0 auto, 1 frame pointers only, 2 libgcc only
-    std::atomic<int> guard_bytes_plus_one;  // 0: default_guard_bytes
-    std::atomic<std::uint64_t> quarantine_bytes_plus_one; // 0: default_quarantine_bytes
-    std::atomic<int> fill_plus_one;         // 0: default_fill
-    std::atomic<bool> abort_on_error;       // false (the default)
-    std::atomic<std::uint64_t> break_on_alloc; // 0: off
-};
-
-options_state g_options{};
-
-inline int option_stack_depth() noexcept {
-    int const v = g_options.stack_depth_plus_one.load(std::memory_order_relaxed);
-    return v ? v - 1 : default_stack_depth;
-}
-
-inline int option_guard_bytes() noexcept {
-    int const v = g_options.guard_bytes_plus_one.load(std::memory_order_relaxed);
-    return v ? v - 1 : default_guard_bytes;
-}
-inline std::uint64_t option_quarantine_bytes() noexcept {
-    std::uint64_t const v = g_options.quarantine_bytes_plus_one.load(std::memory_order_relaxed);
-    return v ? v - 1 : default_quarantine_bytes;
-}
-inline bool option_fill() noexcept {
-    int const v = g_options.fill_plus_one.load(std::memory_order_relaxed);
-    return (v ? v - 1 : default_fill) != 0;
-}
-
-inline int option_exitcode() noexcept {
-    return g_options.exitcode_plus_one ? g_options.exitcode_plus_one - 1 : default_exitcode;
-}
-
-// Makes the next report_fd() open log_path anew (after log_path changed).
-inline void reopen_report_stream() noexcept;
-
-inline bool copy_path(char* dest, std::size_t size, const char* value) noexcept {
-    std::size_t const n = std::strlen(value);
-    if (n >= size) return false;
-    std::memcpy(dest, value, n + 1);
-    return true;
-}
-
-// A whole decimal number (no sign, no trailing text).
-inline bool parse_number(const char* value, long long& out) noexcept {
-    if (*value < '0' || *value > '9') return false;
-    char* end = nullptr;
-    out = std::strtoll(value, &end, 10);
-    return end && *end == '\0';
-}
-
-inline bool apply_option(const char* key, const char* value, const char* origin) noexcept {
-    if (!key || !value) return false;
-    bool known = true, ok = false;
-    if (std::strcmp(key, "exitcode") == 0) {
-        char* end = nullptr;
-        long const v = std::strtol(value, &end, 10);
-        ok = *value && end && *end == '\0' && v >= 0 && v <= 255;
-        if (ok) g_options.exitcode_plus_one = static_cast<int>(v) + 1;
-    } else if (std::strcmp(key, "log_path") == 0) {
-        ok = copy_path(g_options.log_path, sizeof g_options.log_path, value);
-        if (ok) reopen_report_stream();
-    } else if (std::strcmp(key, "json_path") == 0) {
-        ok = copy_path(g_options.json_path, sizeof g_options.json_path, value);
-    } else if (std::strcmp(key, "stack_depth") == 0) {
-        char* end = nullptr;
-        long const v = std::strtol(value, &end, 10);
-        ok = *value && end && *end == '\0' && v >= 0 && v <= max_stack_depth;
-        if (ok) g_options.stack_depth_plus_one.store(static_cast<int>(v) + 1, std::memory_order_relaxed);
-    } else if (std::strcmp(key, "stack_unwinder") == 0) {
-        ok = true;
-        if (std::strcmp(value, "auto") == 0) g_options.stack_unwinder.store(0, std::memory_order_relaxed);
-        else if (std::strcmp(value, "fp") == 0) g_options.stack_unwinder.store(1, std::memory_order_relaxed);
-        else if (std::strcmp(value, "libgcc") == 0) g_options.stack_unwinder.store(2, std::memory_order_relaxed);
-        else ok = false;
-    } else if (std::strcmp(key, "guard_bytes") == 0) {
-        long long v = 0;
-        ok = parse_number(value, v) && v >= 0 && v <= static_cast<long long>(max_guard_bytes);
-        if (ok) g_options.guard_bytes_plus_one.store(static_cast<int>(v) + 1, std::memory_order_relaxed);
-    } else if (std::strcmp(key, "quarantine_bytes") == 0) {
-        long long v = 0;
-        ok = parse_number(value, v) && v >= 0 && v < (1LL << 48);
-        if (ok) g_options.quarantine_bytes_plus_one.store(static_cast<std::uint64_t>(v) + 1, std::memory_order_relaxed);
-    } else if (std::strcmp(key, "fill") == 0) {
-        long long v = 0;
-        ok = parse_number(value, v) && (v == 0 || v == 1);
-        if (ok) g_options.fill_plus_one.store(static_cast<int>(v) + 1, std::memory_order_relaxed);
-    } else if (std::strcmp(key, "abort_on_error") == 0) {
-        long long v = 0;
-        ok = parse_number(value, v) && (v == 0 || v == 1);
-        if (ok) g_options.abort_on_error.store(v == 1, std::memory_order_relaxed);
-    } else if (std::strcmp(key, "break_on_alloc") == 0) {
-        long long v = 0;
-        ok = parse_number(value, v) && v >= 0;
-        if (ok) g_options.break_on_alloc.store(static_cast<std::uint64_t>(v), std::memory_order_relaxed);
-    } else if (std::strcmp(key, "report") == 0) {
-        ok = true;
-        if (std::strcmp(value, "full") == 0) g_options.report = report_mode::full;
-        else if (std::strcmp(value, "summary") == 0) g_options.report = report_mode::summary;
-        else if (std::strcmp(value, "off") == 0) g_options.report = report_mode::off;
-        else ok = false;
-    } else {
-        known = false;
-    }
-    if (!known) {
-        fd_writer out(2);
-        out.printf("leakguard: warning: unknown option '%s' in %s (ignored)\n", key, origin);
-    } else if (!ok) {
-        fd_writer out(2);
-        out.printf("leakguard: warning: bad value '%s' for option '%s' in %s (ignored)\n", value, key, origin);
-    }
-    return known && ok;
-}
-
-// Parses "key=value:key=value" (',' separates too). Returns false if any pair was rejected.
-inline bool apply_option_list(const char* list, const char* origin) noexcept {
-    if (!list) return true;
-    bool all_ok = true;
-    char pair[1100];
-    const char* p = list;
-    while (*p) {
-        std::size_t n = 0;
-        while (p[n] && p[n] != ':' && p[n] != ',') ++n;
-        if (n > 0) {
-            if (n >= sizeof pair) {
-                fd_writer out(2);
-                out.printf("leakguard: warning: option too long in %s (ignored)\n", origin);
-                all_ok = false;
-            } else {
-                std::memcpy(pair, p, n);
-                pair[n] = '\0';
-                char* eq = std::strchr(pair, '=');
-                if (!eq) {
-                    fd_writer out(2);
-                    out.printf("leakguard: warning: option '%s' in %s has no '=value' (ignored)\n", pair, origin);
-                    all_ok = false;
-                } else {
-                    *eq = '\0';
-                    all_ok = apply_option(pair, eq + 1, origin) && all_ok;
-                }
-            }
-        }
-        p += n;
-        if (*p) ++p;
-    }
-    return all_ok;
-}
-
-// The report stream: log_path when set (opened on first use, kept open), else stderr.
-spinlock g_report_fd_lock{};
-int g_report_fd_plus_one; // 0: not opened yet
-
-inline void reopen_report_stream() noexcept {
-    lock_guard hold(g_report_fd_lock);
-    if (g_report_fd_plus_one > 3) ::close(g_report_fd_plus_one - 1);
-    g_report_fd_plus_one = 0;
-}
-
-inline int report_fd() noexcept {
-    lock_guard hold(g_report_fd_lock);
-    if (g_report_fd_plus_one == 0) {
-        int fd = 2;
-        if (g_options.log_path[0]) {
-            fd = open_for_writing(g_options.log_path);
-            if (fd < 0) {
-                fd_writer err(2);
-                err.printf("leakguard: warning: cannot open log_path '%s'; writing to stderr\n", g_options.log_path);
-                fd = 2;
-            }
-        }
-        g_report_fd_plus_one = fd + 1;
-    }
-    return g_report_fd_plus_one - 1;
-}
-
-} // namespace detail
-} // namespace leakguard
-
-#endif
 // #include "leakguard/detail/impl/errors.hpp" (inlined)
 // leakguard - in-process memory-leak tracker for C++ (header-only)
 // SPDX-License-Identifier: MIT
@@ -2223,7 +2409,7 @@ inline long front_damage(const block_header* h, std::uint32_t cookie) noexcept {
     std::uint16_t const x = static_cast<std::uint16_t>(h->front ^ front_word_for(h->thread));
     if (x & 0xFF00u) return -1;
     if (x & 0x00FFu) return -2;
-    std::uint32_t const c = h->cookie ^ cookie;
+    std::uint32_t const c = load_cookie(h) ^ cookie;
     for (int i = 3; i >= 0; --i) // little endian: byte i of the cookie sits at user - 8 + i
         if ((c >> (8 * i)) & 0xFFu) return -8 + i;
     return 0;
@@ -2397,7 +2583,8 @@ inline void leave_quarantine(block_header* h) noexcept {
     if (cookie_ok) raw_free(raw_of(h));
 }
 
-// Fills `h` (released, out of its shard list) and puts it into shard `s`'s quarantine; returns the
+// Fills `h` (released, out of its shard list) and puts it into shard `s`'s quarantine (`s` is
+// the calling thread's home); returns the
 // blocks pushed out (linked through `next`), for the caller to pass to leave_quarantine outside
 // the lock.
 inline block_header* enter_quarantine(shard* s, block_header* h, std::uint64_t limit) noexcept {
@@ -2406,7 +2593,7 @@ inline block_header* enter_quarantine(shard* s, block_header* h, std::uint64_t l
     h->next = nullptr;
     block_header* out = nullptr;
     block_header** out_tail = &out;
-    lock_shard(s);
+    bool const locked = owner_enter(s); // `s` is the calling thread's home
     if (s->quarantine_newest) s->quarantine_newest->next = h;
     else s->quarantine_oldest = h;
     s->quarantine_newest = h;
@@ -2420,7 +2607,7 @@ inline block_header* enter_quarantine(shard* s, block_header* h, std::uint64_t l
         *out_tail = old;
         out_tail = &old->next;
     }
-    unlock_shard(s);
+    owner_exit(s, locked);
     return out;
 }
 
@@ -2523,6 +2710,9 @@ LEAKGUARD_DETAIL_NOINLINE inline void initialise() noexcept {
     // Sets libgcc's unwinder up and finds whether this module keeps frame pointers, here rather
     // than inside an allocation (it walks the loaded modules).
     warm_up_stack_capture();
+    bool const elide = enable_lock_elision();
+    g_elide_locks.store(elide, std::memory_order_relaxed); // before any shard is used
+    refresh_hot(true, elide);
     g_initialised.store(true, std::memory_order_release);
 }
 
@@ -2549,16 +2739,96 @@ LEAKGUARD_DETAIL_NOINLINE inline const stack_record* capture_site(const void* ca
     return n > 1 ? intern_stack(frames, n) : nullptr;
 }
 
+// Takes `h` out of shard `s`'s list and counts the free; `s` held exclusively (owner section or
+// lock_shard).
+inline void unlink_held(shard* s, block_header* h, std::int64_t size) noexcept {
+    if (h->prev) h->prev->next = h->next;
+    else s->oldest = h->next;
+    if (h->next) h->next->prev = h->prev;
+    else s->newest = h->prev;
+    ++s->frees;
+    s->live_bytes -= size;
+}
+
+// Takes the blocks other threads freed off `s`'s remote stack and unlinks them; `s` held
+// exclusively. Returns them, linked through `next`, for the caller to dispose of.
+inline block_header* unlink_remote_held(shard* s) noexcept {
+    block_header* chain = s->remote.exchange(nullptr, std::memory_order_acquire);
+    block_header* out = nullptr;
+    while (chain) {
+        block_header* const next = *remote_link_of(chain);
+        unlink_held(s, chain, static_cast<std::int64_t>(size_of(chain)));
+        chain->next = out;
+        out = chain;
+        chain = next;
+    }
+    return out;
+}
+
+inline void drain_remote_locked(shard* s) noexcept {
+    block_header* out = unlink_remote_held(s);
+    while (out) { // the freeing thread checked them and marked them released
+        block_header* const next = out->next;
+        raw_free(raw_of(out));
+        out = next;
+    }
+}
+
+// A released block, out of every list: into the calling thread's quarantine, or back to the C
+// library. `where` is the free's file:line (a mapping macro's) or null.
+inline void dispose(block_header* h, const void* caller, const location_record* where) noexcept {
+    thread_state& t = t_state;
+    std::uint64_t const limit = option_quarantine_bytes();
+    if (limit && t.home && !t.busy && quarantine_cost(h) <= limit) {
+        set_free_site(h, caller, where);
+        if (block_header* out = enter_quarantine(t.home, h, limit)) leave_quarantine_all(out);
+        return;
+    }
+    raw_free(raw_of(h));
+}
+
+// Blocks other threads freed, just unlinked by their owner: they go where the owner's own frees go
+// (its quarantine keeps them; where they were freed is not known any more). The stack's link may
+// have covered the tail guard of a tiny block: put back before the quarantine checks it.
+LEAKGUARD_DETAIL_NOINLINE inline void dispose_remote(block_header* chain) noexcept {
+    while (chain) {
+        block_header* const next = chain->next;
+        write_tail_guard(chain);
+        dispose(chain, nullptr, nullptr);
+        chain = next;
+    }
+}
+
+// Appends `h` to its owner's shard `s` (the calling thread's home) and counts it; on the way,
+// unlinks what other threads freed meanwhile.
+inline void link_owned(shard* s, block_header* h, std::size_t size) noexcept {
+    bool const locked = owner_enter(s);
+    block_header* const newest = s->newest;
+    h->prev = newest;
+    if (newest) newest->next = h;
+    else s->oldest = h;
+    s->newest = h;
+    ++s->allocations;
+    std::int64_t const live = s->live_bytes + static_cast<std::int64_t>(size);
+    s->live_bytes = live;
+    if (live > s->peak_bytes) s->peak_bytes = live;
+    block_header* remote = nullptr;
+    if (LEAKGUARD_DETAIL_UNLIKELY(s->remote.load(std::memory_order_relaxed) != nullptr)) remote = unlink_remote_held(s);
+    owner_exit(s, locked);
+    if (LEAKGUARD_DETAIL_UNLIKELY(remote != nullptr)) dispose_remote(remote);
+}
+
 // Returns user memory of `size` bytes aligned to `align` (a power of two), or null. `frame` is the
 // calling operator's frame address (for the frame-pointer walk) or null.
-inline void* allocate(std::size_t size, std::size_t align, block_kind kind, const void* site,
-                      unsigned site_flags, const void* frame = nullptr) noexcept {
+LEAKGUARD_DETAIL_NOINLINE inline void* allocate_slow(std::size_t size, std::size_t align, block_kind kind,
+                                                     const void* site, unsigned site_flags,
+                                                     const void* frame) noexcept {
     ensure_initialised();
     std::size_t const pad = padding_for(align);
     unsigned const guard_units = guard_units_for(option_guard_bytes());
     std::size_t const guard = guard_units * guard_unit;
-    if (LEAKGUARD_DETAIL_UNLIKELY(size > max_block_size - pad - header_size - guard)) return nullptr;
-    std::size_t const total = pad + header_size + size + guard;
+    if (LEAKGUARD_DETAIL_UNLIKELY(size > max_block_size - pad - header_size - guard - sizeof(void*))) return nullptr;
+    std::size_t const total = pad + header_size + raw_user_bytes(size, guard);
     void* raw = align <= default_alignment ? raw_alloc(total) : raw_alloc_aligned(total, align);
     if (LEAKGUARD_DETAIL_UNLIKELY(!raw)) return nullptr;
 
@@ -2602,19 +2872,62 @@ inline void* allocate(std::size_t size, std::size_t align, block_kind kind, cons
     std::uint64_t const break_seq = g_options.break_on_alloc.load(std::memory_order_relaxed);
     if (LEAKGUARD_DETAIL_UNLIKELY(break_seq != 0 && break_seq == seq)) std::raise(SIGTRAP);
 
-    lock_shard(s);
-    h->prev = s->newest;
-    if (s->newest) s->newest->next = h;
-    else s->oldest = h;
-    s->newest = h;
-    ++s->allocations;
-    ++s->live_blocks;
-    s->live_bytes += static_cast<std::int64_t>(size);
-    if (s->live_bytes > s->peak_bytes) s->peak_bytes = s->live_bytes;
-    unlock_shard(s);
-
+    link_owned(s, h, size);
     account_bytes(t, static_cast<std::int64_t>(size));
     return user_of(h);
+}
+
+// The short path of an allocation, inlined into the replacement operators: the thread has its
+// shard, leakguard is not busy in it, the owner takes no lock, and none of the per-block extras
+// (guards, fill, stacks, break_on_alloc, new sites) is on - one load of g_hot says so. Writes the
+// header with whole-word stores and links it in an owner section (no atomic read-modify-write).
+// Returns null when it does not apply (or malloc failed): the caller then takes the general path.
+LEAKGUARD_DETAIL_ALWAYS_INLINE void* fast_allocate(std::size_t size, block_kind kind, const void* site,
+                                                  unsigned site_flags = 0) noexcept {
+    thread_state& t = t_state;
+    shard* const s = t.home;
+    unsigned const hot = g_hot.load(std::memory_order_relaxed);
+    if (LEAKGUARD_DETAIL_UNLIKELY((hot & (hot_ready | hot_extras_alloc | hot_elide)) != (hot_ready | hot_elide) || !s ||
+                                  t.busy || size > (std::size_t(1) << 40)))
+        return nullptr;
+    void* const raw = raw_alloc(header_size + (size >= sizeof(void*) ? size : sizeof(void*)));
+    if (LEAKGUARD_DETAIL_UNLIKELY(!raw)) return nullptr;
+    block_header* const h = static_cast<block_header*>(raw);
+    unsigned const flags = site_flags | flag_linked | (t.ignore_depth > 0 ? flag_ignored : 0u);
+    h->next = nullptr;
+    h->site = site;
+    h->shape = make_shape(size, kind, flags, 0, 0);
+    h->order = make_order(take_seq(t), s->index);
+    std::uint64_t const tail = std::uint64_t(cookie_for(h)) | t.tail_word;
+    std::memcpy(&h->cookie, &tail, sizeof tail); // cookie, thread, front: one store
+    // An owner section (see owner_enter), with the remote stack's check folded into its branch.
+    s->owner_busy.store(1, std::memory_order_relaxed);
+    std::atomic_signal_fence(std::memory_order_seq_cst);
+    if (LEAKGUARD_DETAIL_UNLIKELY(s->lock.state.load(std::memory_order_acquire) != 0 ||
+                                  s->remote.load(std::memory_order_relaxed) != nullptr)) {
+        s->owner_busy.store(0, std::memory_order_release);
+        link_owned(s, h, size);
+    } else {
+        block_header* const newest = s->newest;
+        h->prev = newest;
+        if (newest) newest->next = h;
+        else s->oldest = h;
+        s->newest = h;
+        ++s->allocations;
+        std::int64_t const live = s->live_bytes + static_cast<std::int64_t>(size);
+        s->live_bytes = live;
+        if (live > s->peak_bytes) s->peak_bytes = live;
+        s->owner_busy.store(0, std::memory_order_release);
+    }
+    account_bytes(t, static_cast<std::int64_t>(size));
+    return user_of(h);
+}
+
+inline void* allocate(std::size_t size, std::size_t align, block_kind kind, const void* site,
+                      unsigned site_flags, const void* frame = nullptr) noexcept {
+    if (align <= default_alignment)
+        if (void* p = fast_allocate(size, kind, site, site_flags)) return p;
+    return allocate_slow(size, align, kind, site, site_flags, frame);
 }
 
 // `file` and `line` come from a mapping macro (null when the free was not mapped).
@@ -2683,6 +2996,24 @@ LEAKGUARD_DETAIL_NOINLINE inline void report_guard_damage(block_header* h, long 
     repair_guards(h); // reported once: not again when it leaves the quarantine
 }
 
+// A free of a block whose shard is another thread's home: the block is marked released and pushed
+// onto that shard's remote stack, to be unlinked by the owner at its next allocation or free (or
+// by the next lock_shard). If the shard has no owner any more (its thread exited), nobody would:
+// then this thread unlinks the stack itself, under the lock. seq_cst against release_home_shard:
+// either its drain sees this push or this load sees owned == false.
+inline void push_remote(shard* s, block_header* h) noexcept {
+    store_cookie(h, freed_cookie_for(h));
+    block_header** const link = remote_link_of(h);
+    block_header* head = s->remote.load(std::memory_order_relaxed);
+    do {
+        *link = head;
+    } while (!s->remote.compare_exchange_weak(head, h, std::memory_order_seq_cst, std::memory_order_relaxed));
+    if (LEAKGUARD_DETAIL_UNLIKELY(!s->owned.load(std::memory_order_seq_cst))) {
+        lock_shard(s); // drains the stack (no owner section can run: the shard has no owner)
+        unlock_shard(s);
+    }
+}
+
 // Gives a live block back: checks its guards, unlinks it, and puts it into the quarantine or
 // returns its memory to the C library.
 inline void release_live(block_header* h, const void* caller, dealloc_form form, const char* file = nullptr,
@@ -2693,29 +3024,50 @@ inline void release_live(block_header* h, const void* caller, dealloc_form form,
         long const tail = front ? -1 : tail_damage(h);
         if (LEAKGUARD_DETAIL_UNLIKELY(front || tail >= 0)) report_guard_damage(h, front, tail, caller, form, file, line);
     }
+    thread_state& t = t_state;
     if (flags_of(h) & flag_linked) {
         shard* s = g_registry.shards[shard_of(h)];
         std::int64_t const size = static_cast<std::int64_t>(size_of(h));
-        lock_shard(s);
-        if (h->prev) h->prev->next = h->next;
-        else s->oldest = h->next;
-        if (h->next) h->next->prev = h->prev;
-        else s->newest = h->prev;
-        ++s->frees;
-        --s->live_blocks;
-        s->live_bytes -= size;
-        unlock_shard(s);
-        account_bytes(t_state, -size);
+        account_bytes(t, -size);
+        if (s == t.home) {
+            bool const locked = owner_enter(s);
+            unlink_held(s, h, size);
+            owner_exit(s, locked);
+        } else if (g_elide_locks.load(std::memory_order_relaxed)) {
+            return push_remote(s, h);
+        } else {
+            lock_shard(s);
+            unlink_held(s, h, size);
+            unlock_shard(s);
+        }
     }
-    h->cookie = freed_cookie_for(h);
+    store_cookie(h, freed_cookie_for(h));
+    dispose(h, caller, file ? intern_location(file, line, caller) : nullptr);
+}
+
+// The short path of a free: a block of the calling thread's own shard, no guard bytes, no
+// quarantine and no new sites (g_hot) - unlinked in an owner section and given back to the C
+// library.
+inline void release_owned(block_header* h, const void* caller, dealloc_form form, const char* file = nullptr,
+                          int line = 0) noexcept {
     thread_state& t = t_state;
-    std::uint64_t const limit = option_quarantine_bytes();
-    if (limit && t.home && !t.busy && quarantine_cost(h) <= limit) {
-        set_free_site(h, caller, file ? intern_location(file, line, caller) : nullptr);
-        if (block_header* out = enter_quarantine(t.home, h, limit)) leave_quarantine_all(out);
-        return;
-    }
-    raw_free(raw_of(h));
+    shard* const home = t.home;
+    std::uint64_t const shape = h->shape;
+    unsigned const hot = g_hot.load(std::memory_order_relaxed);
+    // flags linked, no guard, default alignment: bits 48 (linked) set, 52-63 (shift, guard) clear
+    bool const plain = (shape & (std::uint64_t(0xFFF1) << 48)) == (std::uint64_t(flag_linked) << 48);
+    if (LEAKGUARD_DETAIL_UNLIKELY(!plain || (hot & hot_extras_free) || !home || shard_of(h) != home->index))
+        return release_live(h, caller, form, file, line);
+    std::int64_t const size = static_cast<std::int64_t>(shape & max_block_size);
+    bool const locked = owner_enter(home);
+    unlink_held(home, h, size);
+    block_header* remote = nullptr;
+    if (LEAKGUARD_DETAIL_UNLIKELY(home->remote.load(std::memory_order_relaxed) != nullptr)) remote = unlink_remote_held(home);
+    owner_exit(home, locked);
+    account_bytes(t, -size);
+    h->cookie = freed_cookie_for(h);
+    if (LEAKGUARD_DETAIL_UNLIKELY(remote != nullptr)) dispose_remote(remote);
+    raw_free(h);
 }
 
 // A pointer whose cookie is broken but whose header is linked in a shard list is leakguard's:
@@ -2743,7 +3095,6 @@ LEAKGUARD_DETAIL_NOINLINE inline bool detach_damaged(block_header* h, const void
             if (h->next) h->next->prev = h->prev;
             else s->newest = h->prev;
             ++s->frees;
-            --s->live_blocks;
             s->live_bytes -= static_cast<std::int64_t>(e.size);
             break;
         }
@@ -2772,7 +3123,43 @@ inline void release(void* p, const void* caller, dealloc_form form, const char* 
         return report_bad_free(p, caller, form, file, line);
     }
     if (LEAKGUARD_DETAIL_UNLIKELY(!form_matches(kind_of(h), form))) report_mismatch(h, caller, form, file, line);
-    release_live(h, caller, form, file, line);
+    release_owned(h, caller, form, file, line);
+}
+
+// The short path of operator delete, inlined into it: a live block of kind `kind` (the one the
+// form expects) from the calling thread's own shard, with no guard bytes and default alignment,
+// while no quarantine and no new sites are on and the owner takes no lock - unlinked in an owner
+// section and given back to the C library. Returns false when it does not apply: the caller then
+// takes the general path (release), which checks everything again.
+LEAKGUARD_DETAIL_ALWAYS_INLINE bool fast_release(void* p, block_kind kind) noexcept {
+    thread_state& t = t_state;
+    block_header* const h = header_of(p);
+    std::uint32_t const cookie = cookie_for(h);
+    if (LEAKGUARD_DETAIL_UNLIKELY(cookie_in_front_of(p) != cookie)) return false;
+    unsigned const hot = g_hot.load(std::memory_order_relaxed);
+    std::uint64_t const shape = h->shape;
+    // kind (bits 44-47) as expected, flag_linked (48) set, alignment shift and guard (52-63) zero;
+    // the other flags (ignored, location, stack) do not matter here.
+    std::uint64_t const mask = std::uint64_t(0xF) << 44 | std::uint64_t(0xFFF1) << 48;
+    std::uint64_t const want = std::uint64_t(static_cast<unsigned>(kind)) << 44 | std::uint64_t(flag_linked) << 48;
+    if (LEAKGUARD_DETAIL_UNLIKELY((shape & mask) != want || (hot & (hot_extras_free | hot_elide)) != hot_elide ||
+                                  shard_of(h) + 1 != t.home_tag))
+        return false;
+    shard* const s = t.home;
+    std::int64_t const size = static_cast<std::int64_t>(shape & max_block_size);
+    s->owner_busy.store(1, std::memory_order_relaxed);
+    std::atomic_signal_fence(std::memory_order_seq_cst); // see owner_enter
+    if (LEAKGUARD_DETAIL_UNLIKELY(s->lock.state.load(std::memory_order_acquire) != 0 ||
+                                  s->remote.load(std::memory_order_relaxed) != nullptr)) {
+        s->owner_busy.store(0, std::memory_order_release);
+        return false;
+    }
+    unlink_held(s, h, size);
+    s->owner_busy.store(0, std::memory_order_release);
+    account_bytes(t, -size);
+    h->cookie = cookie ^ 0x5A5A0000u; // freed_cookie_for
+    raw_free(h);
+    return true;
 }
 
 // Whether the 8 bytes in front of a pointer that failed the cookie test could be a damaged header of
@@ -2880,6 +3267,7 @@ void for_each_live(const block_filter& filter, Visit visit) noexcept {
         for (block_header* h = s->newest; h && seq_of(h) >= filter.min_seq; h = h->prev) {
             if (filter.thread && h->thread != static_cast<std::uint16_t>(filter.thread)) continue; // kept modulo 65536
             if (!filter.include_ignored && (flags_of(h) & flag_ignored)) continue;
+            if (load_cookie(h) != cookie_for(h)) continue; // freed by another thread just now (push_remote)
             visit(*h);
         }
         unlock_shard(s);
@@ -2932,7 +3320,11 @@ struct block_list {
 
 inline block_list collect_live(const block_filter& filter) noexcept {
     block_list list = {nullptr, 0, 0};
-    std::size_t capacity = count_live(filter).blocks + 64;
+    // Each walk costs a heavy barrier per shard (lock_shard): a check that finds nothing - a scope
+    // without leaks, the common case - ends after the first walk.
+    std::size_t const counted = count_live(filter).blocks;
+    if (counted == 0) return list;
+    std::size_t capacity = counted + 64;
     for (;;) {
         list.items = static_cast<block_info*>(raw_alloc(capacity * sizeof(block_info)));
         if (!list.items) return list;
@@ -4462,7 +4854,7 @@ inline statistics current_stats() noexcept {
         lock_shard(s);
         st.allocations += s->allocations;
         st.frees += s->frees;
-        live_blocks += s->live_blocks;
+        live_blocks += static_cast<std::int64_t>(s->allocations - s->frees);
         live_bytes += s->live_bytes;
         if (s->peak_bytes > shard_peak) shard_peak = s->peak_bytes;
         unlock_shard(s);
@@ -4982,6 +5374,11 @@ inline void lock_all_for_fork() noexcept {
     g_registry.shards_lock.lock();
     std::uint32_t const n = g_registry.shard_count.load(std::memory_order_acquire);
     for (std::uint32_t i = 0; i < n; ++i) g_registry.shards[i]->lock.lock();
+    if (g_elide_locks.load(std::memory_order_relaxed)) { // wait for owners inside their sections
+        heavy_barrier();
+        for (std::uint32_t i = 0; i < n; ++i)
+            while (g_registry.shards[i]->owner_busy.load(std::memory_order_acquire) != 0) cpu_relax();
+    }
     t_state.fork_holder = true;
 }
 
@@ -5037,7 +5434,9 @@ struct heap_findings {
 
 // A live block: its front (cookie and thread/front pair) and its tail guard.
 inline void check_live(block_header* h, heap_findings& f) noexcept {
-    if (!guard_bytes_of(h) && h->cookie == cookie_for(h)) return;
+    std::uint32_t const cookie = load_cookie(h);
+    if (cookie == freed_cookie_for(h)) return; // just freed by another thread (push_remote): not live
+    if (!guard_bytes_of(h) && cookie == cookie_for(h)) return;
     long const front = front_damage(h, cookie_for(h));
     long const tail = front ? -1 : tail_damage(h);
     if (!front && tail < 0) return;
@@ -5046,7 +5445,7 @@ inline void check_live(block_header* h, heap_findings& f) noexcept {
     e.has_offset = true;
     e.offset = front ? front : tail;
     // The cookie is left as it is: the release will then not trust this header either.
-    if (h->cookie == cookie_for(h)) repair_guards(h);
+    if (cookie == cookie_for(h)) repair_guards(h);
 }
 
 inline void check_quarantined(block_header* h, heap_findings& f) noexcept {
@@ -5255,9 +5654,15 @@ bool ignore(const void* p) noexcept {
     detail::block_header* h = detail::header_of(p);
     if (!(detail::flags_of(h) & detail::flag_linked)) return true; // never reported anyway
     detail::shard* s = detail::g_registry.shards[detail::shard_of(h)];
-    detail::lock_shard(s);
-    detail::add_flags(h, detail::flag_ignored);
-    detail::unlock_shard(s);
+    if (s == detail::t_state.home) {
+        bool const locked = detail::owner_enter(s);
+        detail::add_flags(h, detail::flag_ignored);
+        detail::owner_exit(s, locked);
+    } else {
+        detail::lock_shard(s);
+        detail::add_flags(h, detail::flag_ignored);
+        detail::unlock_shard(s);
+    }
     return true;
 }
 
@@ -5354,7 +5759,8 @@ __attribute__((destructor)) static void report_at_exit() {
 // impl/operators.hpp: the replacement global operator new and delete, every standard form.
 //
 // Each is noinline so that __builtin_return_address(0) is the code that called it, even when the
-// program's own code sits in the LEAKGUARD_MAIN translation unit.
+// program's own code sits in the LEAKGUARD_MAIN translation unit. The unaligned forms start with
+// the short paths (fast_allocate, fast_release in impl/allocator.hpp) inlined.
 #ifndef LEAKGUARD_DETAIL_IMPL_OPERATORS_HPP_INCLUDED
 #define LEAKGUARD_DETAIL_IMPL_OPERATORS_HPP_INCLUDED
 
@@ -5416,33 +5822,43 @@ inline void* new_or_null(std::size_t size, std::size_t align, block_kind kind, c
 #define LEAKGUARD_DETAIL_OP LEAKGUARD_DETAIL_NOINLINE __attribute__((used))
 
 LEAKGUARD_DETAIL_OP void* operator new(std::size_t size) {
+    if (void* p = leakguard::detail::fast_allocate(size, leakguard::block_kind::new_scalar, LEAKGUARD_DETAIL_CALLER)) return p;
     return leakguard::detail::new_or_throw(size, 0, leakguard::block_kind::new_scalar, LEAKGUARD_DETAIL_CALLER, LEAKGUARD_DETAIL_FRAME);
 }
 LEAKGUARD_DETAIL_OP void* operator new[](std::size_t size) {
+    if (void* p = leakguard::detail::fast_allocate(size, leakguard::block_kind::new_array, LEAKGUARD_DETAIL_CALLER)) return p;
     return leakguard::detail::new_or_throw(size, 0, leakguard::block_kind::new_array, LEAKGUARD_DETAIL_CALLER, LEAKGUARD_DETAIL_FRAME);
 }
 LEAKGUARD_DETAIL_OP void* operator new(std::size_t size, const std::nothrow_t&) noexcept {
+    if (void* p = leakguard::detail::fast_allocate(size, leakguard::block_kind::new_scalar, LEAKGUARD_DETAIL_CALLER)) return p;
     return leakguard::detail::new_or_null(size, 0, leakguard::block_kind::new_scalar, LEAKGUARD_DETAIL_CALLER, LEAKGUARD_DETAIL_FRAME);
 }
 LEAKGUARD_DETAIL_OP void* operator new[](std::size_t size, const std::nothrow_t&) noexcept {
+    if (void* p = leakguard::detail::fast_allocate(size, leakguard::block_kind::new_array, LEAKGUARD_DETAIL_CALLER)) return p;
     return leakguard::detail::new_or_null(size, 0, leakguard::block_kind::new_array, LEAKGUARD_DETAIL_CALLER, LEAKGUARD_DETAIL_FRAME);
 }
 LEAKGUARD_DETAIL_OP void operator delete(void* p) noexcept {
+    if (!p || leakguard::detail::fast_release(p, leakguard::block_kind::new_scalar)) return;
     leakguard::detail::release(p, LEAKGUARD_DETAIL_CALLER, leakguard::detail::dealloc_form::delete_scalar);
 }
 LEAKGUARD_DETAIL_OP void operator delete[](void* p) noexcept {
+    if (!p || leakguard::detail::fast_release(p, leakguard::block_kind::new_array)) return;
     leakguard::detail::release(p, LEAKGUARD_DETAIL_CALLER, leakguard::detail::dealloc_form::delete_array);
 }
 LEAKGUARD_DETAIL_OP void operator delete(void* p, const std::nothrow_t&) noexcept {
+    if (!p || leakguard::detail::fast_release(p, leakguard::block_kind::new_scalar)) return;
     leakguard::detail::release(p, LEAKGUARD_DETAIL_CALLER, leakguard::detail::dealloc_form::delete_scalar);
 }
 LEAKGUARD_DETAIL_OP void operator delete[](void* p, const std::nothrow_t&) noexcept {
+    if (!p || leakguard::detail::fast_release(p, leakguard::block_kind::new_array)) return;
     leakguard::detail::release(p, LEAKGUARD_DETAIL_CALLER, leakguard::detail::dealloc_form::delete_array);
 }
 LEAKGUARD_DETAIL_OP void operator delete(void* p, std::size_t) noexcept {
+    if (!p || leakguard::detail::fast_release(p, leakguard::block_kind::new_scalar)) return;
     leakguard::detail::release(p, LEAKGUARD_DETAIL_CALLER, leakguard::detail::dealloc_form::delete_scalar);
 }
 LEAKGUARD_DETAIL_OP void operator delete[](void* p, std::size_t) noexcept {
+    if (!p || leakguard::detail::fast_release(p, leakguard::block_kind::new_array)) return;
     leakguard::detail::release(p, LEAKGUARD_DETAIL_CALLER, leakguard::detail::dealloc_form::delete_array);
 }
 
@@ -5515,6 +5931,70 @@ inline void* c_allocate(std::size_t size, block_kind kind, const void* caller, c
     return p;
 }
 
+// realloc() in place, for a block of the calling thread's own shard while none of the per-block
+// extras is on (g_hot: no guards, fill, stacks, quarantine, new sites): the C library's realloc of
+// the whole raw allocation, which grows in place when it can and copies only when it must. The
+// result is what the general path below makes - a block of kind realloc with this call's site and
+// a new sequence number, the newest of the shard - so its header is rewritten and it is linked
+// anew. All of it happens in one owner section: no scope or report can see the list while the
+// block is out of it or at an address the C library has already released, and on failure the
+// block goes back exactly where it was (nothing else changes a list during an owner section).
+// With a quarantine on, the general path's copy is kept: the old block then waits in the
+// quarantine, so a use of the stale pointer after the move is still caught.
+// Returns false when it does not apply (`out` untouched).
+inline bool realloc_in_place(block_header* h, std::size_t size, const void* caller, const char* file, int line,
+                             void*& out) noexcept {
+    thread_state& t = t_state;
+    shard* const s = t.home;
+    unsigned const hot = g_hot.load(std::memory_order_relaxed);
+    std::uint64_t const shape = h->shape;
+    bool const plain = (shape & (std::uint64_t(0xFFF1) << 48)) == (std::uint64_t(flag_linked) << 48);
+    if ((hot & (hot_ready | hot_extras_alloc | hot_extras_free)) != hot_ready || !s || t.busy || !plain ||
+        shard_of(h) != s->index || size > (std::size_t(1) << 40))
+        return false;
+    const location_record* where = file ? intern_location(file, line, caller) : nullptr;
+    std::int64_t const old_size = static_cast<std::int64_t>(shape & max_block_size);
+    unsigned const flags = (where ? flag_has_location : 0u) | flag_linked | (t.ignore_depth > 0 ? flag_ignored : 0u);
+    bool const locked = owner_enter(s);
+    block_header* const prev = h->prev;
+    block_header* const next = h->next;
+    unlink_held(s, h, old_size);
+    h->cookie = freed_cookie_for(h); // should the C library move it, the old pointer is a freed block
+    void* const raw = libc_realloc(h, header_size + (size >= sizeof(void*) ? size : sizeof(void*)));
+    if (!raw) { // back where it was, as it was
+        h->cookie = cookie_for(h);
+        h->prev = prev;
+        h->next = next;
+        if (prev) prev->next = h;
+        else s->oldest = h;
+        if (next) next->prev = h;
+        else s->newest = h;
+        --s->frees;
+        s->live_bytes += old_size;
+        owner_exit(s, locked);
+        return false; // the general path tries again (and fails with ENOMEM, the old block intact)
+    }
+    block_header* const n = static_cast<block_header*>(raw);
+    n->site = where ? static_cast<const void*>(where) : caller;
+    n->shape = make_shape(size, block_kind::realloc, flags, 0, 0);
+    n->order = make_order(take_seq(t), s->index);
+    std::uint64_t const tail = std::uint64_t(cookie_for(n)) | t.tail_word;
+    std::memcpy(&n->cookie, &tail, sizeof tail);
+    n->next = nullptr;
+    block_header* const newest = s->newest;
+    n->prev = newest;
+    if (newest) newest->next = n;
+    else s->oldest = n;
+    s->newest = n;
+    ++s->allocations;
+    s->live_bytes += static_cast<std::int64_t>(size);
+    if (s->live_bytes > s->peak_bytes) s->peak_bytes = s->live_bytes;
+    owner_exit(s, locked);
+    account_bytes(t, static_cast<std::int64_t>(size) - old_size);
+    out = user_of(n);
+    return true;
+}
+
 // realloc() of a live tracked block: a new block (kind realloc, this call's site) with the old
 // contents, then the old block released. On failure the old block is left as it was. A realloc of
 // a block from new is reported as a mismatch, and done all the same.
@@ -5526,7 +6006,9 @@ inline void* realloc_tracked(void* p, std::size_t size, const void* caller, cons
         release_live(h, caller, dealloc_form::c_free, file, line);
         return nullptr;
     }
-    void* q = c_allocate(size, block_kind::realloc, caller, file, line);
+    void* q = nullptr;
+    if (realloc_in_place(h, size, caller, file, line, q)) return q;
+    q = c_allocate(size, block_kind::realloc, caller, file, line);
     if (!q) return nullptr;
     std::size_t const old = size_of(h);
     std::memcpy(q, p, old < size ? old : size);
@@ -5627,6 +6109,7 @@ namespace detail {
 
 bool enable_new_sites() noexcept {
     g_new_sites_enabled.store(true, std::memory_order_relaxed);
+    refresh_hot(false);
     return true;
 }
 
@@ -5649,10 +6132,13 @@ void locate_new(const void* p, std::size_t max_offset, const char* file, int lin
         if (!where) return;
         // A scope or report on another thread may be reading this header: change it under the lock.
         shard* s = (flags & flag_linked) ? g_registry.shards[shard_of(h)] : nullptr;
-        if (s) lock_shard(s);
+        bool locked = false;
+        if (s == t.home) locked = owner_enter(s);
+        else if (s) lock_shard(s);
         h->site = where;
         add_flags(h, flag_has_location);
-        if (s) unlock_shard(s);
+        if (s == t.home) owner_exit(s, locked);
+        else if (s) unlock_shard(s);
         return;
     }
 }

@@ -19,6 +19,7 @@
 #define LEAKGUARD_DETAIL_UNIQUE(prefix) LEAKGUARD_DETAIL_CAT(prefix, __LINE__)
 
 #define LEAKGUARD_DETAIL_NOINLINE __attribute__((noinline))
+#define LEAKGUARD_DETAIL_ALWAYS_INLINE inline __attribute__((always_inline))
 #define LEAKGUARD_DETAIL_LIKELY(x) __builtin_expect(!!(x), 1)
 #define LEAKGUARD_DETAIL_UNLIKELY(x) __builtin_expect(!!(x), 0)
 

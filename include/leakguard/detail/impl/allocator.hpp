@@ -57,6 +57,9 @@ LEAKGUARD_DETAIL_NOINLINE inline void initialise() noexcept {
     // Sets libgcc's unwinder up and finds whether this module keeps frame pointers, here rather
     // than inside an allocation (it walks the loaded modules).
     warm_up_stack_capture();
+    bool const elide = enable_lock_elision();
+    g_elide_locks.store(elide, std::memory_order_relaxed); // before any shard is used
+    refresh_hot(true, elide);
     g_initialised.store(true, std::memory_order_release);
 }
 
@@ -83,16 +86,96 @@ LEAKGUARD_DETAIL_NOINLINE inline const stack_record* capture_site(const void* ca
     return n > 1 ? intern_stack(frames, n) : nullptr;
 }
 
+// Takes `h` out of shard `s`'s list and counts the free; `s` held exclusively (owner section or
+// lock_shard).
+inline void unlink_held(shard* s, block_header* h, std::int64_t size) noexcept {
+    if (h->prev) h->prev->next = h->next;
+    else s->oldest = h->next;
+    if (h->next) h->next->prev = h->prev;
+    else s->newest = h->prev;
+    ++s->frees;
+    s->live_bytes -= size;
+}
+
+// Takes the blocks other threads freed off `s`'s remote stack and unlinks them; `s` held
+// exclusively. Returns them, linked through `next`, for the caller to dispose of.
+inline block_header* unlink_remote_held(shard* s) noexcept {
+    block_header* chain = s->remote.exchange(nullptr, std::memory_order_acquire);
+    block_header* out = nullptr;
+    while (chain) {
+        block_header* const next = *remote_link_of(chain);
+        unlink_held(s, chain, static_cast<std::int64_t>(size_of(chain)));
+        chain->next = out;
+        out = chain;
+        chain = next;
+    }
+    return out;
+}
+
+inline void drain_remote_locked(shard* s) noexcept {
+    block_header* out = unlink_remote_held(s);
+    while (out) { // the freeing thread checked them and marked them released
+        block_header* const next = out->next;
+        raw_free(raw_of(out));
+        out = next;
+    }
+}
+
+// A released block, out of every list: into the calling thread's quarantine, or back to the C
+// library. `where` is the free's file:line (a mapping macro's) or null.
+inline void dispose(block_header* h, const void* caller, const location_record* where) noexcept {
+    thread_state& t = t_state;
+    std::uint64_t const limit = option_quarantine_bytes();
+    if (limit && t.home && !t.busy && quarantine_cost(h) <= limit) {
+        set_free_site(h, caller, where);
+        if (block_header* out = enter_quarantine(t.home, h, limit)) leave_quarantine_all(out);
+        return;
+    }
+    raw_free(raw_of(h));
+}
+
+// Blocks other threads freed, just unlinked by their owner: they go where the owner's own frees go
+// (its quarantine keeps them; where they were freed is not known any more). The stack's link may
+// have covered the tail guard of a tiny block: put back before the quarantine checks it.
+LEAKGUARD_DETAIL_NOINLINE inline void dispose_remote(block_header* chain) noexcept {
+    while (chain) {
+        block_header* const next = chain->next;
+        write_tail_guard(chain);
+        dispose(chain, nullptr, nullptr);
+        chain = next;
+    }
+}
+
+// Appends `h` to its owner's shard `s` (the calling thread's home) and counts it; on the way,
+// unlinks what other threads freed meanwhile.
+inline void link_owned(shard* s, block_header* h, std::size_t size) noexcept {
+    bool const locked = owner_enter(s);
+    block_header* const newest = s->newest;
+    h->prev = newest;
+    if (newest) newest->next = h;
+    else s->oldest = h;
+    s->newest = h;
+    ++s->allocations;
+    std::int64_t const live = s->live_bytes + static_cast<std::int64_t>(size);
+    s->live_bytes = live;
+    if (live > s->peak_bytes) s->peak_bytes = live;
+    block_header* remote = nullptr;
+    if (LEAKGUARD_DETAIL_UNLIKELY(s->remote.load(std::memory_order_relaxed) != nullptr)) remote = unlink_remote_held(s);
+    owner_exit(s, locked);
+    if (LEAKGUARD_DETAIL_UNLIKELY(remote != nullptr)) dispose_remote(remote);
+}
+
 // Returns user memory of `size` bytes aligned to `align` (a power of two), or null. `frame` is the
 // calling operator's frame address (for the frame-pointer walk) or null.
-inline void* allocate(std::size_t size, std::size_t align, block_kind kind, const void* site,
-                      unsigned site_flags, const void* frame = nullptr) noexcept {
+LEAKGUARD_DETAIL_NOINLINE inline void* allocate_slow(std::size_t size, std::size_t align, block_kind kind,
+                                                     const void* site, unsigned site_flags,
+                                                     const void* frame) noexcept {
     ensure_initialised();
     std::size_t const pad = padding_for(align);
     unsigned const guard_units = guard_units_for(option_guard_bytes());
     std::size_t const guard = guard_units * guard_unit;
-    if (LEAKGUARD_DETAIL_UNLIKELY(size > max_block_size - pad - header_size - guard)) return nullptr;
-    std::size_t const total = pad + header_size + size + guard;
+    if (LEAKGUARD_DETAIL_UNLIKELY(size > max_block_size - pad - header_size - guard - sizeof(void*))) return nullptr;
+    std::size_t const total = pad + header_size + raw_user_bytes(size, guard);
     void* raw = align <= default_alignment ? raw_alloc(total) : raw_alloc_aligned(total, align);
     if (LEAKGUARD_DETAIL_UNLIKELY(!raw)) return nullptr;
 
@@ -136,19 +219,62 @@ inline void* allocate(std::size_t size, std::size_t align, block_kind kind, cons
     std::uint64_t const break_seq = g_options.break_on_alloc.load(std::memory_order_relaxed);
     if (LEAKGUARD_DETAIL_UNLIKELY(break_seq != 0 && break_seq == seq)) std::raise(SIGTRAP);
 
-    lock_shard(s);
-    h->prev = s->newest;
-    if (s->newest) s->newest->next = h;
-    else s->oldest = h;
-    s->newest = h;
-    ++s->allocations;
-    ++s->live_blocks;
-    s->live_bytes += static_cast<std::int64_t>(size);
-    if (s->live_bytes > s->peak_bytes) s->peak_bytes = s->live_bytes;
-    unlock_shard(s);
-
+    link_owned(s, h, size);
     account_bytes(t, static_cast<std::int64_t>(size));
     return user_of(h);
+}
+
+// The short path of an allocation, inlined into the replacement operators: the thread has its
+// shard, leakguard is not busy in it, the owner takes no lock, and none of the per-block extras
+// (guards, fill, stacks, break_on_alloc, new sites) is on - one load of g_hot says so. Writes the
+// header with whole-word stores and links it in an owner section (no atomic read-modify-write).
+// Returns null when it does not apply (or malloc failed): the caller then takes the general path.
+LEAKGUARD_DETAIL_ALWAYS_INLINE void* fast_allocate(std::size_t size, block_kind kind, const void* site,
+                                                  unsigned site_flags = 0) noexcept {
+    thread_state& t = t_state;
+    shard* const s = t.home;
+    unsigned const hot = g_hot.load(std::memory_order_relaxed);
+    if (LEAKGUARD_DETAIL_UNLIKELY((hot & (hot_ready | hot_extras_alloc | hot_elide)) != (hot_ready | hot_elide) || !s ||
+                                  t.busy || size > (std::size_t(1) << 40)))
+        return nullptr;
+    void* const raw = raw_alloc(header_size + (size >= sizeof(void*) ? size : sizeof(void*)));
+    if (LEAKGUARD_DETAIL_UNLIKELY(!raw)) return nullptr;
+    block_header* const h = static_cast<block_header*>(raw);
+    unsigned const flags = site_flags | flag_linked | (t.ignore_depth > 0 ? flag_ignored : 0u);
+    h->next = nullptr;
+    h->site = site;
+    h->shape = make_shape(size, kind, flags, 0, 0);
+    h->order = make_order(take_seq(t), s->index);
+    std::uint64_t const tail = std::uint64_t(cookie_for(h)) | t.tail_word;
+    std::memcpy(&h->cookie, &tail, sizeof tail); // cookie, thread, front: one store
+    // An owner section (see owner_enter), with the remote stack's check folded into its branch.
+    s->owner_busy.store(1, std::memory_order_relaxed);
+    std::atomic_signal_fence(std::memory_order_seq_cst);
+    if (LEAKGUARD_DETAIL_UNLIKELY(s->lock.state.load(std::memory_order_acquire) != 0 ||
+                                  s->remote.load(std::memory_order_relaxed) != nullptr)) {
+        s->owner_busy.store(0, std::memory_order_release);
+        link_owned(s, h, size);
+    } else {
+        block_header* const newest = s->newest;
+        h->prev = newest;
+        if (newest) newest->next = h;
+        else s->oldest = h;
+        s->newest = h;
+        ++s->allocations;
+        std::int64_t const live = s->live_bytes + static_cast<std::int64_t>(size);
+        s->live_bytes = live;
+        if (live > s->peak_bytes) s->peak_bytes = live;
+        s->owner_busy.store(0, std::memory_order_release);
+    }
+    account_bytes(t, static_cast<std::int64_t>(size));
+    return user_of(h);
+}
+
+inline void* allocate(std::size_t size, std::size_t align, block_kind kind, const void* site,
+                      unsigned site_flags, const void* frame = nullptr) noexcept {
+    if (align <= default_alignment)
+        if (void* p = fast_allocate(size, kind, site, site_flags)) return p;
+    return allocate_slow(size, align, kind, site, site_flags, frame);
 }
 
 // `file` and `line` come from a mapping macro (null when the free was not mapped).
@@ -217,6 +343,24 @@ LEAKGUARD_DETAIL_NOINLINE inline void report_guard_damage(block_header* h, long 
     repair_guards(h); // reported once: not again when it leaves the quarantine
 }
 
+// A free of a block whose shard is another thread's home: the block is marked released and pushed
+// onto that shard's remote stack, to be unlinked by the owner at its next allocation or free (or
+// by the next lock_shard). If the shard has no owner any more (its thread exited), nobody would:
+// then this thread unlinks the stack itself, under the lock. seq_cst against release_home_shard:
+// either its drain sees this push or this load sees owned == false.
+inline void push_remote(shard* s, block_header* h) noexcept {
+    store_cookie(h, freed_cookie_for(h));
+    block_header** const link = remote_link_of(h);
+    block_header* head = s->remote.load(std::memory_order_relaxed);
+    do {
+        *link = head;
+    } while (!s->remote.compare_exchange_weak(head, h, std::memory_order_seq_cst, std::memory_order_relaxed));
+    if (LEAKGUARD_DETAIL_UNLIKELY(!s->owned.load(std::memory_order_seq_cst))) {
+        lock_shard(s); // drains the stack (no owner section can run: the shard has no owner)
+        unlock_shard(s);
+    }
+}
+
 // Gives a live block back: checks its guards, unlinks it, and puts it into the quarantine or
 // returns its memory to the C library.
 inline void release_live(block_header* h, const void* caller, dealloc_form form, const char* file = nullptr,
@@ -227,29 +371,50 @@ inline void release_live(block_header* h, const void* caller, dealloc_form form,
         long const tail = front ? -1 : tail_damage(h);
         if (LEAKGUARD_DETAIL_UNLIKELY(front || tail >= 0)) report_guard_damage(h, front, tail, caller, form, file, line);
     }
+    thread_state& t = t_state;
     if (flags_of(h) & flag_linked) {
         shard* s = g_registry.shards[shard_of(h)];
         std::int64_t const size = static_cast<std::int64_t>(size_of(h));
-        lock_shard(s);
-        if (h->prev) h->prev->next = h->next;
-        else s->oldest = h->next;
-        if (h->next) h->next->prev = h->prev;
-        else s->newest = h->prev;
-        ++s->frees;
-        --s->live_blocks;
-        s->live_bytes -= size;
-        unlock_shard(s);
-        account_bytes(t_state, -size);
+        account_bytes(t, -size);
+        if (s == t.home) {
+            bool const locked = owner_enter(s);
+            unlink_held(s, h, size);
+            owner_exit(s, locked);
+        } else if (g_elide_locks.load(std::memory_order_relaxed)) {
+            return push_remote(s, h);
+        } else {
+            lock_shard(s);
+            unlink_held(s, h, size);
+            unlock_shard(s);
+        }
     }
-    h->cookie = freed_cookie_for(h);
+    store_cookie(h, freed_cookie_for(h));
+    dispose(h, caller, file ? intern_location(file, line, caller) : nullptr);
+}
+
+// The short path of a free: a block of the calling thread's own shard, no guard bytes, no
+// quarantine and no new sites (g_hot) - unlinked in an owner section and given back to the C
+// library.
+inline void release_owned(block_header* h, const void* caller, dealloc_form form, const char* file = nullptr,
+                          int line = 0) noexcept {
     thread_state& t = t_state;
-    std::uint64_t const limit = option_quarantine_bytes();
-    if (limit && t.home && !t.busy && quarantine_cost(h) <= limit) {
-        set_free_site(h, caller, file ? intern_location(file, line, caller) : nullptr);
-        if (block_header* out = enter_quarantine(t.home, h, limit)) leave_quarantine_all(out);
-        return;
-    }
-    raw_free(raw_of(h));
+    shard* const home = t.home;
+    std::uint64_t const shape = h->shape;
+    unsigned const hot = g_hot.load(std::memory_order_relaxed);
+    // flags linked, no guard, default alignment: bits 48 (linked) set, 52-63 (shift, guard) clear
+    bool const plain = (shape & (std::uint64_t(0xFFF1) << 48)) == (std::uint64_t(flag_linked) << 48);
+    if (LEAKGUARD_DETAIL_UNLIKELY(!plain || (hot & hot_extras_free) || !home || shard_of(h) != home->index))
+        return release_live(h, caller, form, file, line);
+    std::int64_t const size = static_cast<std::int64_t>(shape & max_block_size);
+    bool const locked = owner_enter(home);
+    unlink_held(home, h, size);
+    block_header* remote = nullptr;
+    if (LEAKGUARD_DETAIL_UNLIKELY(home->remote.load(std::memory_order_relaxed) != nullptr)) remote = unlink_remote_held(home);
+    owner_exit(home, locked);
+    account_bytes(t, -size);
+    h->cookie = freed_cookie_for(h);
+    if (LEAKGUARD_DETAIL_UNLIKELY(remote != nullptr)) dispose_remote(remote);
+    raw_free(h);
 }
 
 // A pointer whose cookie is broken but whose header is linked in a shard list is leakguard's:
@@ -277,7 +442,6 @@ LEAKGUARD_DETAIL_NOINLINE inline bool detach_damaged(block_header* h, const void
             if (h->next) h->next->prev = h->prev;
             else s->newest = h->prev;
             ++s->frees;
-            --s->live_blocks;
             s->live_bytes -= static_cast<std::int64_t>(e.size);
             break;
         }
@@ -306,7 +470,43 @@ inline void release(void* p, const void* caller, dealloc_form form, const char* 
         return report_bad_free(p, caller, form, file, line);
     }
     if (LEAKGUARD_DETAIL_UNLIKELY(!form_matches(kind_of(h), form))) report_mismatch(h, caller, form, file, line);
-    release_live(h, caller, form, file, line);
+    release_owned(h, caller, form, file, line);
+}
+
+// The short path of operator delete, inlined into it: a live block of kind `kind` (the one the
+// form expects) from the calling thread's own shard, with no guard bytes and default alignment,
+// while no quarantine and no new sites are on and the owner takes no lock - unlinked in an owner
+// section and given back to the C library. Returns false when it does not apply: the caller then
+// takes the general path (release), which checks everything again.
+LEAKGUARD_DETAIL_ALWAYS_INLINE bool fast_release(void* p, block_kind kind) noexcept {
+    thread_state& t = t_state;
+    block_header* const h = header_of(p);
+    std::uint32_t const cookie = cookie_for(h);
+    if (LEAKGUARD_DETAIL_UNLIKELY(cookie_in_front_of(p) != cookie)) return false;
+    unsigned const hot = g_hot.load(std::memory_order_relaxed);
+    std::uint64_t const shape = h->shape;
+    // kind (bits 44-47) as expected, flag_linked (48) set, alignment shift and guard (52-63) zero;
+    // the other flags (ignored, location, stack) do not matter here.
+    std::uint64_t const mask = std::uint64_t(0xF) << 44 | std::uint64_t(0xFFF1) << 48;
+    std::uint64_t const want = std::uint64_t(static_cast<unsigned>(kind)) << 44 | std::uint64_t(flag_linked) << 48;
+    if (LEAKGUARD_DETAIL_UNLIKELY((shape & mask) != want || (hot & (hot_extras_free | hot_elide)) != hot_elide ||
+                                  shard_of(h) + 1 != t.home_tag))
+        return false;
+    shard* const s = t.home;
+    std::int64_t const size = static_cast<std::int64_t>(shape & max_block_size);
+    s->owner_busy.store(1, std::memory_order_relaxed);
+    std::atomic_signal_fence(std::memory_order_seq_cst); // see owner_enter
+    if (LEAKGUARD_DETAIL_UNLIKELY(s->lock.state.load(std::memory_order_acquire) != 0 ||
+                                  s->remote.load(std::memory_order_relaxed) != nullptr)) {
+        s->owner_busy.store(0, std::memory_order_release);
+        return false;
+    }
+    unlink_held(s, h, size);
+    s->owner_busy.store(0, std::memory_order_release);
+    account_bytes(t, -size);
+    h->cookie = cookie ^ 0x5A5A0000u; // freed_cookie_for
+    raw_free(h);
+    return true;
 }
 
 // Whether the 8 bytes in front of a pointer that failed the cookie test could be a damaged header of

@@ -52,9 +52,15 @@ bool ignore(const void* p) noexcept {
     detail::block_header* h = detail::header_of(p);
     if (!(detail::flags_of(h) & detail::flag_linked)) return true; // never reported anyway
     detail::shard* s = detail::g_registry.shards[detail::shard_of(h)];
-    detail::lock_shard(s);
-    detail::add_flags(h, detail::flag_ignored);
-    detail::unlock_shard(s);
+    if (s == detail::t_state.home) {
+        bool const locked = detail::owner_enter(s);
+        detail::add_flags(h, detail::flag_ignored);
+        detail::owner_exit(s, locked);
+    } else {
+        detail::lock_shard(s);
+        detail::add_flags(h, detail::flag_ignored);
+        detail::unlock_shard(s);
+    }
     return true;
 }
 

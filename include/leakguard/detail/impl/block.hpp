@@ -127,8 +127,33 @@ inline void* raw_of(block_header* h) noexcept {
     unsigned const shift = align_shift_of(h);
     return reinterpret_cast<char*>(h) - padding_for(shift ? std::size_t(1) << shift : 0);
 }
+// A block freed by a thread other than its shard's owner waits on the shard's `remote` stack
+// (impl/registry.hpp), still linked, until the owner unlinks it. The stack's link lives in the
+// block's own (now freed) user bytes: at the start, or after the tail guard when the block is too
+// small to hold it there without covering the guard (check_heap reads the guards of listed blocks).
+// allocate() makes every raw allocation long enough: raw_user_bytes() after the header.
+inline std::size_t remote_link_offset(std::size_t size, std::size_t guard) noexcept {
+    return size >= sizeof(void*) || guard == 0 ? 0 : (size + guard + sizeof(void*) - 1) & ~(sizeof(void*) - 1);
+}
+inline std::size_t raw_user_bytes(std::size_t size, std::size_t guard) noexcept {
+    std::size_t const need = remote_link_offset(size, guard) + sizeof(void*);
+    return size + guard > need ? size + guard : need;
+}
+inline block_header** remote_link_of(block_header* h) noexcept;
+
+// The cookie read or written where another thread may be at the same header: a block freed by
+// another thread is marked released while it is still in its shard's list (see above), where
+// scopes and check_heap read it. Relaxed atomics: plain moves on x86, and no data race.
+inline std::uint32_t load_cookie(const block_header* h) noexcept {
+    return __atomic_load_n(&h->cookie, __ATOMIC_RELAXED);
+}
+inline void store_cookie(block_header* h, std::uint32_t v) noexcept { __atomic_store_n(&h->cookie, v, __ATOMIC_RELAXED); }
+
 inline std::uint64_t seq_of(const block_header* h) noexcept { return h->order & max_seq; }
 inline std::uint32_t shard_of(const block_header* h) noexcept { return static_cast<std::uint32_t>(h->order >> 48); }
+inline block_header** remote_link_of(block_header* h) noexcept {
+    return reinterpret_cast<block_header**>(static_cast<char*>(user_of(h)) + remote_link_offset(size_of(h), guard_bytes_of(h)));
+}
 
 } // namespace detail
 } // namespace leakguard

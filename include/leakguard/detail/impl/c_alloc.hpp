@@ -24,6 +24,70 @@ inline void* c_allocate(std::size_t size, block_kind kind, const void* caller, c
     return p;
 }
 
+// realloc() in place, for a block of the calling thread's own shard while none of the per-block
+// extras is on (g_hot: no guards, fill, stacks, quarantine, new sites): the C library's realloc of
+// the whole raw allocation, which grows in place when it can and copies only when it must. The
+// result is what the general path below makes - a block of kind realloc with this call's site and
+// a new sequence number, the newest of the shard - so its header is rewritten and it is linked
+// anew. All of it happens in one owner section: no scope or report can see the list while the
+// block is out of it or at an address the C library has already released, and on failure the
+// block goes back exactly where it was (nothing else changes a list during an owner section).
+// With a quarantine on, the general path's copy is kept: the old block then waits in the
+// quarantine, so a use of the stale pointer after the move is still caught.
+// Returns false when it does not apply (`out` untouched).
+inline bool realloc_in_place(block_header* h, std::size_t size, const void* caller, const char* file, int line,
+                             void*& out) noexcept {
+    thread_state& t = t_state;
+    shard* const s = t.home;
+    unsigned const hot = g_hot.load(std::memory_order_relaxed);
+    std::uint64_t const shape = h->shape;
+    bool const plain = (shape & (std::uint64_t(0xFFF1) << 48)) == (std::uint64_t(flag_linked) << 48);
+    if ((hot & (hot_ready | hot_extras_alloc | hot_extras_free)) != hot_ready || !s || t.busy || !plain ||
+        shard_of(h) != s->index || size > (std::size_t(1) << 40))
+        return false;
+    const location_record* where = file ? intern_location(file, line, caller) : nullptr;
+    std::int64_t const old_size = static_cast<std::int64_t>(shape & max_block_size);
+    unsigned const flags = (where ? flag_has_location : 0u) | flag_linked | (t.ignore_depth > 0 ? flag_ignored : 0u);
+    bool const locked = owner_enter(s);
+    block_header* const prev = h->prev;
+    block_header* const next = h->next;
+    unlink_held(s, h, old_size);
+    h->cookie = freed_cookie_for(h); // should the C library move it, the old pointer is a freed block
+    void* const raw = libc_realloc(h, header_size + (size >= sizeof(void*) ? size : sizeof(void*)));
+    if (!raw) { // back where it was, as it was
+        h->cookie = cookie_for(h);
+        h->prev = prev;
+        h->next = next;
+        if (prev) prev->next = h;
+        else s->oldest = h;
+        if (next) next->prev = h;
+        else s->newest = h;
+        --s->frees;
+        s->live_bytes += old_size;
+        owner_exit(s, locked);
+        return false; // the general path tries again (and fails with ENOMEM, the old block intact)
+    }
+    block_header* const n = static_cast<block_header*>(raw);
+    n->site = where ? static_cast<const void*>(where) : caller;
+    n->shape = make_shape(size, block_kind::realloc, flags, 0, 0);
+    n->order = make_order(take_seq(t), s->index);
+    std::uint64_t const tail = std::uint64_t(cookie_for(n)) | t.tail_word;
+    std::memcpy(&n->cookie, &tail, sizeof tail);
+    n->next = nullptr;
+    block_header* const newest = s->newest;
+    n->prev = newest;
+    if (newest) newest->next = n;
+    else s->oldest = n;
+    s->newest = n;
+    ++s->allocations;
+    s->live_bytes += static_cast<std::int64_t>(size);
+    if (s->live_bytes > s->peak_bytes) s->peak_bytes = s->live_bytes;
+    owner_exit(s, locked);
+    account_bytes(t, static_cast<std::int64_t>(size) - old_size);
+    out = user_of(n);
+    return true;
+}
+
 // realloc() of a live tracked block: a new block (kind realloc, this call's site) with the old
 // contents, then the old block released. On failure the old block is left as it was. A realloc of
 // a block from new is reported as a mismatch, and done all the same.
@@ -35,7 +99,9 @@ inline void* realloc_tracked(void* p, std::size_t size, const void* caller, cons
         release_live(h, caller, dealloc_form::c_free, file, line);
         return nullptr;
     }
-    void* q = c_allocate(size, block_kind::realloc, caller, file, line);
+    void* q = nullptr;
+    if (realloc_in_place(h, size, caller, file, line, q)) return q;
+    q = c_allocate(size, block_kind::realloc, caller, file, line);
     if (!q) return nullptr;
     std::size_t const old = size_of(h);
     std::memcpy(q, p, old < size ? old : size);

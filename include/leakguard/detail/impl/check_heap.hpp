@@ -30,7 +30,9 @@ struct heap_findings {
 
 // A live block: its front (cookie and thread/front pair) and its tail guard.
 inline void check_live(block_header* h, heap_findings& f) noexcept {
-    if (!guard_bytes_of(h) && h->cookie == cookie_for(h)) return;
+    std::uint32_t const cookie = load_cookie(h);
+    if (cookie == freed_cookie_for(h)) return; // just freed by another thread (push_remote): not live
+    if (!guard_bytes_of(h) && cookie == cookie_for(h)) return;
     long const front = front_damage(h, cookie_for(h));
     long const tail = front ? -1 : tail_damage(h);
     if (!front && tail < 0) return;
@@ -39,7 +41,7 @@ inline void check_live(block_header* h, heap_findings& f) noexcept {
     e.has_offset = true;
     e.offset = front ? front : tail;
     // The cookie is left as it is: the release will then not trust this header either.
-    if (h->cookie == cookie_for(h)) repair_guards(h);
+    if (cookie == cookie_for(h)) repair_guards(h);
 }
 
 inline void check_quarantined(block_header* h, heap_findings& f) noexcept {

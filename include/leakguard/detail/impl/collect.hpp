@@ -58,6 +58,7 @@ void for_each_live(const block_filter& filter, Visit visit) noexcept {
         for (block_header* h = s->newest; h && seq_of(h) >= filter.min_seq; h = h->prev) {
             if (filter.thread && h->thread != static_cast<std::uint16_t>(filter.thread)) continue; // kept modulo 65536
             if (!filter.include_ignored && (flags_of(h) & flag_ignored)) continue;
+            if (load_cookie(h) != cookie_for(h)) continue; // freed by another thread just now (push_remote)
             visit(*h);
         }
         unlock_shard(s);
@@ -110,7 +111,11 @@ struct block_list {
 
 inline block_list collect_live(const block_filter& filter) noexcept {
     block_list list = {nullptr, 0, 0};
-    std::size_t capacity = count_live(filter).blocks + 64;
+    // Each walk costs a heavy barrier per shard (lock_shard): a check that finds nothing - a scope
+    // without leaks, the common case - ends after the first walk.
+    std::size_t const counted = count_live(filter).blocks;
+    if (counted == 0) return list;
+    std::size_t capacity = counted + 64;
     for (;;) {
         list.items = static_cast<block_info*>(raw_alloc(capacity * sizeof(block_info)));
         if (!list.items) return list;

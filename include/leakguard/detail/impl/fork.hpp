@@ -29,6 +29,11 @@ inline void lock_all_for_fork() noexcept {
     g_registry.shards_lock.lock();
     std::uint32_t const n = g_registry.shard_count.load(std::memory_order_acquire);
     for (std::uint32_t i = 0; i < n; ++i) g_registry.shards[i]->lock.lock();
+    if (g_elide_locks.load(std::memory_order_relaxed)) { // wait for owners inside their sections
+        heavy_barrier();
+        for (std::uint32_t i = 0; i < n; ++i)
+            while (g_registry.shards[i]->owner_busy.load(std::memory_order_acquire) != 0) cpu_relax();
+    }
     t_state.fork_holder = true;
 }
 

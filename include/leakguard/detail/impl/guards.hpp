@@ -80,7 +80,7 @@ inline long front_damage(const block_header* h, std::uint32_t cookie) noexcept {
     std::uint16_t const x = static_cast<std::uint16_t>(h->front ^ front_word_for(h->thread));
     if (x & 0xFF00u) return -1;
     if (x & 0x00FFu) return -2;
-    std::uint32_t const c = h->cookie ^ cookie;
+    std::uint32_t const c = load_cookie(h) ^ cookie;
     for (int i = 3; i >= 0; --i) // little endian: byte i of the cookie sits at user - 8 + i
         if ((c >> (8 * i)) & 0xFFu) return -8 + i;
     return 0;

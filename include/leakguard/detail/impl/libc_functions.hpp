@@ -100,11 +100,15 @@ LEAKGUARD_DETAIL_NOINLINE inline void resolve_libc_functions() noexcept {
     t_resolving_libc = false;
 }
 
-inline bool libc_functions_ready() noexcept {
-    if (LEAKGUARD_DETAIL_LIKELY(g_libc.resolved.load(std::memory_order_acquire))) return true;
+LEAKGUARD_DETAIL_NOINLINE inline bool resolve_libc_functions_once() noexcept {
     if (t_resolving_libc) return false;
     resolve_libc_functions();
     return true;
+}
+
+LEAKGUARD_DETAIL_ALWAYS_INLINE bool libc_functions_ready() noexcept {
+    if (LEAKGUARD_DETAIL_LIKELY(g_libc.resolved.load(std::memory_order_acquire))) return true;
+    return resolve_libc_functions_once();
 }
 
 // While the lookup runs: a sanitizer runtime's functions if there is one, else glibc's.
@@ -119,8 +123,8 @@ inline void* fallback_realloc(void* p, std::size_t n) noexcept {
     return __libc_realloc(p, n);
 }
 
-inline void libc_free(void* p) noexcept {
-    if (!libc_functions_ready()) return fallback_free(p);
+LEAKGUARD_DETAIL_ALWAYS_INLINE void libc_free(void* p) noexcept {
+    if (LEAKGUARD_DETAIL_UNLIKELY(!libc_functions_ready())) return fallback_free(p);
     g_libc.free.load(std::memory_order_relaxed)(p);
 }
 inline void* libc_realloc(void* p, std::size_t n) noexcept {

@@ -15,6 +15,7 @@
 #include <cstdint> // std::uintptr_t
 
 #include "../block_info.hpp"
+#include "options.hpp"
 #include "platform.hpp"
 
 namespace leakguard {
@@ -35,9 +36,9 @@ struct location_table {
 
 location_table g_locations{};
 
-// Set before main() by each unit that maps `new` (impl/map_impl.hpp): operator new then keeps
-// each thread's last blocks in thread_state::recent_new, for locate_new.
-std::atomic<bool> g_new_sites_enabled{};
+// g_new_sites_enabled (impl/options.hpp) is set before main() by each unit that maps `new`
+// (impl/map_impl.hpp): operator new then keeps each thread's last blocks in
+// thread_state::recent_new, for locate_new.
 
 inline std::size_t location_hash(const char* file, int line) noexcept {
     std::uint64_t x = reinterpret_cast<std::uintptr_t>(file) ^ (static_cast<std::uint64_t>(static_cast<unsigned>(line)) << 40);

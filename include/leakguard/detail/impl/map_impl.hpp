@@ -64,6 +64,7 @@ namespace detail {
 
 bool enable_new_sites() noexcept {
     g_new_sites_enabled.store(true, std::memory_order_relaxed);
+    refresh_hot(false);
     return true;
 }
 
@@ -86,10 +87,13 @@ void locate_new(const void* p, std::size_t max_offset, const char* file, int lin
         if (!where) return;
         // A scope or report on another thread may be reading this header: change it under the lock.
         shard* s = (flags & flag_linked) ? g_registry.shards[shard_of(h)] : nullptr;
-        if (s) lock_shard(s);
+        bool locked = false;
+        if (s == t.home) locked = owner_enter(s);
+        else if (s) lock_shard(s);
         h->site = where;
         add_flags(h, flag_has_location);
-        if (s) unlock_shard(s);
+        if (s == t.home) owner_exit(s, locked);
+        else if (s) unlock_shard(s);
         return;
     }
 }

@@ -3,7 +3,8 @@
 // impl/operators.hpp: the replacement global operator new and delete, every standard form.
 //
 // Each is noinline so that __builtin_return_address(0) is the code that called it, even when the
-// program's own code sits in the LEAKGUARD_MAIN translation unit.
+// program's own code sits in the LEAKGUARD_MAIN translation unit. The unaligned forms start with
+// the short paths (fast_allocate, fast_release in impl/allocator.hpp) inlined.
 #ifndef LEAKGUARD_DETAIL_IMPL_OPERATORS_HPP_INCLUDED
 #define LEAKGUARD_DETAIL_IMPL_OPERATORS_HPP_INCLUDED
 
@@ -65,33 +66,43 @@ inline void* new_or_null(std::size_t size, std::size_t align, block_kind kind, c
 #define LEAKGUARD_DETAIL_OP LEAKGUARD_DETAIL_NOINLINE __attribute__((used))
 
 LEAKGUARD_DETAIL_OP void* operator new(std::size_t size) {
+    if (void* p = leakguard::detail::fast_allocate(size, leakguard::block_kind::new_scalar, LEAKGUARD_DETAIL_CALLER)) return p;
     return leakguard::detail::new_or_throw(size, 0, leakguard::block_kind::new_scalar, LEAKGUARD_DETAIL_CALLER, LEAKGUARD_DETAIL_FRAME);
 }
 LEAKGUARD_DETAIL_OP void* operator new[](std::size_t size) {
+    if (void* p = leakguard::detail::fast_allocate(size, leakguard::block_kind::new_array, LEAKGUARD_DETAIL_CALLER)) return p;
     return leakguard::detail::new_or_throw(size, 0, leakguard::block_kind::new_array, LEAKGUARD_DETAIL_CALLER, LEAKGUARD_DETAIL_FRAME);
 }
 LEAKGUARD_DETAIL_OP void* operator new(std::size_t size, const std::nothrow_t&) noexcept {
+    if (void* p = leakguard::detail::fast_allocate(size, leakguard::block_kind::new_scalar, LEAKGUARD_DETAIL_CALLER)) return p;
     return leakguard::detail::new_or_null(size, 0, leakguard::block_kind::new_scalar, LEAKGUARD_DETAIL_CALLER, LEAKGUARD_DETAIL_FRAME);
 }
 LEAKGUARD_DETAIL_OP void* operator new[](std::size_t size, const std::nothrow_t&) noexcept {
+    if (void* p = leakguard::detail::fast_allocate(size, leakguard::block_kind::new_array, LEAKGUARD_DETAIL_CALLER)) return p;
     return leakguard::detail::new_or_null(size, 0, leakguard::block_kind::new_array, LEAKGUARD_DETAIL_CALLER, LEAKGUARD_DETAIL_FRAME);
 }
 LEAKGUARD_DETAIL_OP void operator delete(void* p) noexcept {
+    if (!p || leakguard::detail::fast_release(p, leakguard::block_kind::new_scalar)) return;
     leakguard::detail::release(p, LEAKGUARD_DETAIL_CALLER, leakguard::detail::dealloc_form::delete_scalar);
 }
 LEAKGUARD_DETAIL_OP void operator delete[](void* p) noexcept {
+    if (!p || leakguard::detail::fast_release(p, leakguard::block_kind::new_array)) return;
     leakguard::detail::release(p, LEAKGUARD_DETAIL_CALLER, leakguard::detail::dealloc_form::delete_array);
 }
 LEAKGUARD_DETAIL_OP void operator delete(void* p, const std::nothrow_t&) noexcept {
+    if (!p || leakguard::detail::fast_release(p, leakguard::block_kind::new_scalar)) return;
     leakguard::detail::release(p, LEAKGUARD_DETAIL_CALLER, leakguard::detail::dealloc_form::delete_scalar);
 }
 LEAKGUARD_DETAIL_OP void operator delete[](void* p, const std::nothrow_t&) noexcept {
+    if (!p || leakguard::detail::fast_release(p, leakguard::block_kind::new_array)) return;
     leakguard::detail::release(p, LEAKGUARD_DETAIL_CALLER, leakguard::detail::dealloc_form::delete_array);
 }
 LEAKGUARD_DETAIL_OP void operator delete(void* p, std::size_t) noexcept {
+    if (!p || leakguard::detail::fast_release(p, leakguard::block_kind::new_scalar)) return;
     leakguard::detail::release(p, LEAKGUARD_DETAIL_CALLER, leakguard::detail::dealloc_form::delete_scalar);
 }
 LEAKGUARD_DETAIL_OP void operator delete[](void* p, std::size_t) noexcept {
+    if (!p || leakguard::detail::fast_release(p, leakguard::block_kind::new_array)) return;
     leakguard::detail::release(p, LEAKGUARD_DETAIL_CALLER, leakguard::detail::dealloc_form::delete_array);
 }
 

@@ -10,6 +10,7 @@
 #include <cstdlib> // std::getenv, std::strtol
 #include <cstring> // std::strcmp, std::strlen
 
+#include "block.hpp"
 #include "platform.hpp"
 
 namespace leakguard {
@@ -45,6 +46,19 @@ struct options_state {
 
 options_state g_options{};
 
+// What the hot path needs to know about the options, in one word read once per operation: zero
+// bits in `hot_extras_alloc`/`hot_extras_free` mean none of the per-block extras is on, and the
+// allocation or free takes its short path. Recomputed (refresh_hot) whenever an option changes.
+enum : unsigned {
+    hot_ready = 1u,          // start-up has run
+    hot_extras_alloc = 2u,   // guard bytes, fill, stacks deeper than 1, break_on_alloc or new sites
+    hot_extras_free = 4u,    // a quarantine or new sites
+    hot_elide = 8u,          // owners take no lock (impl/registry.hpp, "Lock elision"); fixed at start-up
+};
+std::atomic<unsigned> g_hot{};
+spinlock g_hot_lock{};
+std::atomic<bool> g_new_sites_enabled{}; // operator new's blocks are remembered (impl/map_impl.hpp)
+
 inline int option_stack_depth() noexcept {
     int const v = g_options.stack_depth_plus_one.load(std::memory_order_relaxed);
     return v ? v - 1 : default_stack_depth;
@@ -61,6 +75,20 @@ inline std::uint64_t option_quarantine_bytes() noexcept {
 inline bool option_fill() noexcept {
     int const v = g_options.fill_plus_one.load(std::memory_order_relaxed);
     return (v ? v - 1 : default_fill) != 0;
+}
+
+// Under a lock: two threads setting options at once both end with the word of both changes.
+inline void refresh_hot(bool ready, bool elide = false) noexcept {
+    lock_guard hold(g_hot_lock);
+    bool const sites = g_new_sites_enabled.load(std::memory_order_relaxed);
+    unsigned w = g_hot.load(std::memory_order_relaxed) & (hot_ready | hot_elide);
+    if (ready) w |= hot_ready;
+    if (elide) w |= hot_elide;
+    if (option_guard_bytes() > 0 || option_fill() || option_stack_depth() > 1 ||
+        g_options.break_on_alloc.load(std::memory_order_relaxed) != 0 || sites)
+        w |= hot_extras_alloc;
+    if (option_quarantine_bytes() > 0 || sites) w |= hot_extras_free;
+    g_hot.store(w, std::memory_order_relaxed);
 }
 
 inline int option_exitcode() noexcept {
@@ -145,6 +173,7 @@ inline bool apply_option(const char* key, const char* value, const char* origin)
         fd_writer out(2);
         out.printf("leakguard: warning: bad value '%s' for option '%s' in %s (ignored)\n", value, key, origin);
     }
+    if (known && ok) refresh_hot(false);
     return known && ok;
 }
 

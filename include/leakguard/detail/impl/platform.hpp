@@ -22,12 +22,12 @@ namespace detail {
 
 // Raw memory. The parentheses keep these calls away from any malloc/free macro; the free goes
 // straight to the C library's, past leakguard's own definition of `free` (libc_functions.hpp).
-inline void* raw_alloc(std::size_t n) noexcept { return (std::malloc)(n); }
+LEAKGUARD_DETAIL_ALWAYS_INLINE void* raw_alloc(std::size_t n) noexcept { return (std::malloc)(n); }
 inline void* raw_alloc_aligned(std::size_t n, std::size_t align) noexcept {
     void* p = nullptr;
     return (posix_memalign)(&p, align, n) == 0 ? p : nullptr;
 }
-inline void raw_free(void* p) noexcept { libc_free(p); }
+LEAKGUARD_DETAIL_ALWAYS_INLINE void raw_free(void* p) noexcept { libc_free(p); }
 
 inline void cpu_relax() noexcept {
 #if defined(__x86_64__) || defined(__i386__)

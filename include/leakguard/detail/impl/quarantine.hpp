@@ -65,7 +65,8 @@ inline void leave_quarantine(block_header* h) noexcept {
     if (cookie_ok) raw_free(raw_of(h));
 }
 
-// Fills `h` (released, out of its shard list) and puts it into shard `s`'s quarantine; returns the
+// Fills `h` (released, out of its shard list) and puts it into shard `s`'s quarantine (`s` is
+// the calling thread's home); returns the
 // blocks pushed out (linked through `next`), for the caller to pass to leave_quarantine outside
 // the lock.
 inline block_header* enter_quarantine(shard* s, block_header* h, std::uint64_t limit) noexcept {
@@ -74,7 +75,7 @@ inline block_header* enter_quarantine(shard* s, block_header* h, std::uint64_t l
     h->next = nullptr;
     block_header* out = nullptr;
     block_header** out_tail = &out;
-    lock_shard(s);
+    bool const locked = owner_enter(s); // `s` is the calling thread's home
     if (s->quarantine_newest) s->quarantine_newest->next = h;
     else s->quarantine_oldest = h;
     s->quarantine_newest = h;
@@ -88,7 +89,7 @@ inline block_header* enter_quarantine(shard* s, block_header* h, std::uint64_t l
         *out_tail = old;
         out_tail = &old->next;
     }
-    unlock_shard(s);
+    owner_exit(s, locked);
     return out;
 }
 

@@ -16,6 +16,11 @@
 #include <cstdint>    // std::uint64_t
 #include <cstring>    // std::memset
 #include <pthread.h>  // pthread_key_create, pthread_setspecific
+#if defined(__linux__)
+#include <linux/membarrier.h> // MEMBARRIER_CMD_PRIVATE_EXPEDITED
+#include <sys/syscall.h>      // SYS_membarrier
+#include <unistd.h>           // syscall
+#endif
 
 #include "block.hpp"
 #include "platform.hpp"
@@ -23,13 +28,21 @@
 namespace leakguard {
 namespace detail {
 
+// Who may touch a shard's list (and its quarantine), and how (see "Lock elision" below):
+//  - its owner, the thread whose home it is, on every allocation and every free of its own
+//    blocks: owner_enter/owner_exit, no atomic read-modify-write while nobody else wants the shard;
+//  - anybody else (scopes, reports, statistics, check_heap, fork, errors): lock_shard/unlock_shard,
+//    which take `lock` and then wait until the owner is outside its section;
+//  - a thread freeing a block of another thread's shard never touches the list: it pushes the
+//    block onto `remote` (one compare-and-swap), and the owner (or the next lock_shard) unlinks it.
 struct alignas(64) shard {
     spinlock lock;
+    std::atomic<int> owner_busy;   // 1 while the owner is inside owner_enter/owner_exit
+    std::atomic<bool> owned;       // a live thread has this shard as its home (changed under `lock`)
     block_header* oldest;
     block_header* newest;
     std::uint64_t allocations; // counted in the allocating thread's shard
     std::uint64_t frees;       // counted in the owner shard of the freed block
-    std::int64_t live_blocks;
     std::int64_t live_bytes;
     std::int64_t peak_bytes;   // the most live_bytes has been (exact peak while one thread allocates)
     std::uint32_t index;
@@ -40,6 +53,10 @@ struct alignas(64) shard {
     block_header* quarantine_oldest;
     block_header* quarantine_newest;
     std::uint64_t quarantine_bytes;
+    // Blocks of this shard freed by other threads, not yet unlinked: a lock-free stack linked
+    // through each block's remote_link (impl/block.hpp). On its own cache line: other threads
+    // write it, the owner only reads it (one load per operation) until it is non-empty.
+    alignas(64) std::atomic<block_header*> remote;
 };
 
 constexpr std::uint32_t max_shards = 1u << 16; // the header's shard field is 16 bits
@@ -57,6 +74,10 @@ struct thread_state {
     std::int64_t pending_bytes;  // live-byte change not yet added to g_live_bytes
     const void* recent_new[8];   // the last blocks operator new returned (only while new is mapped)
     unsigned recent_next;        // where the next one goes in recent_new (a ring)
+    // Set with `home`, for the short paths (impl/allocator.hpp): the header's last word without
+    // its cookie (thread and front guard), and the home shard's index + 1 (0: no home).
+    std::uint64_t tail_word;
+    std::uint32_t home_tag;
 };
 
 // Sequence numbers: a thread reserves them in chunks, so there is no shared counter on the hot
@@ -87,11 +108,96 @@ struct registry_state {
 registry_state g_registry{};
 static thread_local thread_state t_state;
 
+// ---- Lock elision ------------------------------------------------------------------------------
+//
+// The owner of a shard is by far its most frequent user (every allocation, and every free of a
+// block the thread allocated itself), and every other user is rare (scopes, reports, statistics,
+// check_heap, fork) - except frees from other threads, which go through `remote` instead (below).
+// So the owner does not take the lock; it announces itself with a plain store and checks the lock
+// with a plain load, and the rare other users pay for a heavy barrier instead. This is the
+// asymmetric Dekker protocol (as in liburcu, folly's asymmetricLightBarrier/HeavyBarrier, and the
+// Linux membarrier(2) manual):
+//
+//   owner:   owner_busy = 1 (relaxed); compiler barrier; if lock != 0 (acquire) -> slow path;
+//            ... list work ...; owner_busy = 0 (release)
+//   other:   lock (atomic exchange, acquire); membarrier(PRIVATE_EXPEDITED);
+//            wait until owner_busy == 0 (acquire); ... list work ...; lock = 0 (release)
+//
+// membarrier returns only after every other running thread of the process has executed a full
+// memory barrier (threads not running get one from the context switch), so it stands in for the
+// fence the owner would otherwise need between its store to owner_busy and its load of lock. Hence,
+// for each owner section and each locked section, either the owner's load of lock sees 1 (the
+// owner then backs off: clears owner_busy and takes the lock like everybody else) or the other
+// thread's load of owner_busy sees 1 (it waits for the release store that ends the section): they
+// never overlap. Ordering: the list writes of an owner section happen before the locker's reads
+// (release store of owner_busy = 0, acquire load that sees it); the locker's writes happen before
+// the owner's next section (release store of lock = 0, acquire load of lock that sees it) - so
+// ThreadSanitizer sees every handover as a happens-before edge, and reports a race if the protocol
+// were ever broken. Without membarrier (not Linux, an old kernel, seccomp) g_elide_locks stays false
+// and the owner takes the lock like everybody else: the protocol is then the plain spinlock.
+
+std::atomic<bool> g_elide_locks{}; // set once in initialise(), before any shard is used
+
+// The other side of the owner's compiler-only barrier: a memory barrier on every running thread.
+inline void heavy_barrier() noexcept {
+#if defined(__linux__) && defined(SYS_membarrier)
+    ::syscall(SYS_membarrier, MEMBARRIER_CMD_PRIVATE_EXPEDITED, 0, 0);
+#endif
+}
+
+// Whether this process can use the protocol (registers it for expedited barriers).
+inline bool enable_lock_elision() noexcept {
+#if defined(__linux__) && defined(SYS_membarrier)
+    long const cmds = ::syscall(SYS_membarrier, MEMBARRIER_CMD_QUERY, 0, 0);
+    if (cmds < 0 || !(cmds & MEMBARRIER_CMD_PRIVATE_EXPEDITED)) return false;
+    if (::syscall(SYS_membarrier, MEMBARRIER_CMD_REGISTER_PRIVATE_EXPEDITED, 0, 0) != 0) return false;
+    return ::syscall(SYS_membarrier, MEMBARRIER_CMD_PRIVATE_EXPEDITED, 0, 0) == 0;
+#else
+    return false;
+#endif
+}
+
+// Blocks freed by another thread are unlinked where the shard is held exclusively. Defined in
+// impl/allocator.hpp: `s` held by lock_shard (the blocks go back to the C library at once).
+inline void drain_remote_locked(shard* s) noexcept;
+
+// Exclusive access to a shard for anybody (its owner included, outside owner sections).
 inline void lock_shard(shard* s) noexcept {
-    if (!t_state.fork_holder) s->lock.lock();
+    if (t_state.fork_holder) return; // holds every shard lock already (impl/fork.hpp)
+    s->lock.lock();
+    if (g_elide_locks.load(std::memory_order_relaxed)) {
+        heavy_barrier();
+        for (int spins = 0; s->owner_busy.load(std::memory_order_acquire) != 0; ++spins) {
+            if (spins < 64) cpu_relax();
+            else sched_yield();
+        }
+        if (s->remote.load(std::memory_order_relaxed)) drain_remote_locked(s);
+    }
 }
 inline void unlock_shard(shard* s) noexcept {
     if (!t_state.fork_holder) s->lock.unlock();
+}
+
+// The owner's side. Returns whether the section ended up holding the lock (pass it to owner_exit).
+LEAKGUARD_DETAIL_NOINLINE inline bool owner_enter_slow(shard* s) noexcept {
+    if (t_state.fork_holder) return false; // this thread holds the lock (fork): owner_busy stays 1
+    s->owner_busy.store(0, std::memory_order_release);
+    s->lock.lock();
+    return true;
+}
+inline bool owner_enter(shard* s) noexcept {
+    if (!g_elide_locks.load(std::memory_order_relaxed)) {
+        lock_shard(s);
+        return true;
+    }
+    s->owner_busy.store(1, std::memory_order_relaxed);
+    std::atomic_signal_fence(std::memory_order_seq_cst); // the light half: see heavy_barrier()
+    if (LEAKGUARD_DETAIL_UNLIKELY(s->lock.state.load(std::memory_order_acquire) != 0)) return owner_enter_slow(s);
+    return false;
+}
+inline void owner_exit(shard* s, bool locked) noexcept {
+    if (LEAKGUARD_DETAIL_UNLIKELY(locked)) unlock_shard(s);
+    else s->owner_busy.store(0, std::memory_order_release);
 }
 
 // Runs when a thread that allocated exits: its shard (and the blocks still in it) goes to the free
@@ -100,9 +206,20 @@ inline void release_home_shard(void*) noexcept {
     shard* s = t_state.home;
     if (!s) return;
     t_state.home = nullptr;
+    t_state.home_tag = 0;
     if (t_state.pending_bytes != 0) { // hand over this thread's batched byte count
         g_registry.live_bytes.fetch_add(t_state.pending_bytes, std::memory_order_relaxed);
         t_state.pending_bytes = 0;
+    }
+    if (g_elide_locks.load(std::memory_order_relaxed)) {
+        // From now on nobody drains `remote` as the owner: a thread that pushes onto it after
+        // this store sees owned == false and drains it itself (see push_remote); one that pushed
+        // before is drained here. seq_cst on both sides: either this drain sees the push or that
+        // thread sees the store.
+        s->lock.lock();
+        s->owned.store(false, std::memory_order_seq_cst);
+        if (s->remote.load(std::memory_order_seq_cst)) drain_remote_locked(s);
+        s->lock.unlock();
     }
     lock_guard hold(g_registry.shards_lock);
     s->next_free = g_registry.free_shards;
@@ -137,7 +254,13 @@ inline shard* acquire_home_shard() noexcept {
         }
     }
     if (s) {
+        s->lock.lock(); // adopt it: owner sections start after this (see lock elision above)
+        s->owned.store(true, std::memory_order_seq_cst);
+        s->lock.unlock();
         t.home = s;
+        std::uint16_t const thread = static_cast<std::uint16_t>(t.thread);
+        t.tail_word = std::uint64_t(thread) << 32 | std::uint64_t(thread ^ 0xFDFDu) << 48; // front_word_for
+        t.home_tag = s->index + 1;
         // A reused shard holds older blocks; fresh numbers for this thread keep its list ordered.
         t.seq_next = t.seq_end = 0;
         pthread_setspecific(g_registry.exit_key, s);
@@ -168,9 +291,7 @@ inline std::uint64_t begin_epoch() noexcept {
 // its lock), which is the process's peak while one thread allocates. Across threads, each thread
 // adds its net change to the global count in batches of 64 KiB, so no atomic operation runs per
 // allocation; the global peak then lags the true one by at most 64 KiB per thread.
-inline void account_bytes(thread_state& t, std::int64_t delta) noexcept {
-    t.pending_bytes += delta;
-    if (t.pending_bytes < 65536 && t.pending_bytes > -65536) return;
+LEAKGUARD_DETAIL_NOINLINE inline void flush_bytes(thread_state& t) noexcept {
     std::int64_t const live =
         g_registry.live_bytes.fetch_add(t.pending_bytes, std::memory_order_relaxed) + t.pending_bytes;
     t.pending_bytes = 0;
@@ -178,6 +299,11 @@ inline void account_bytes(thread_state& t, std::int64_t delta) noexcept {
     while (live > peak &&
            !g_registry.peak_bytes.compare_exchange_weak(peak, live, std::memory_order_relaxed)) {
     }
+}
+LEAKGUARD_DETAIL_ALWAYS_INLINE void account_bytes(thread_state& t, std::int64_t delta) noexcept {
+    std::int64_t const pending = t.pending_bytes + delta;
+    t.pending_bytes = pending;
+    if (LEAKGUARD_DETAIL_UNLIKELY(static_cast<std::uint64_t>(pending + 65535) > 131070u)) flush_bytes(t);
 }
 
 } // namespace detail

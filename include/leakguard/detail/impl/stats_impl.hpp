@@ -19,7 +19,7 @@ inline statistics current_stats() noexcept {
         lock_shard(s);
         st.allocations += s->allocations;
         st.frees += s->frees;
-        live_blocks += s->live_blocks;
+        live_blocks += static_cast<std::int64_t>(s->allocations - s->frees);
         live_bytes += s->live_bytes;
         if (s->peak_bytes > shard_peak) shard_peak = s->peak_bytes;
         unlock_shard(s);

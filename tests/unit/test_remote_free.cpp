@@ -1,0 +1,126 @@
+// Frees from other threads (pushed onto the owner shard's remote stack, impl/allocator.hpp) and
+// walkers running while owners allocate and free without a lock (impl/registry.hpp, "Lock
+// elision"). Built with -fsanitize=thread (tools/run-tests.sh) these are the races a broken
+// protocol would show; in every build the counts must come out exact.
+#include <doctest/doctest.h>
+
+#include "support.hpp"
+
+#include <atomic>
+#include <mutex>
+#include <thread>
+#include <vector>
+
+namespace {
+
+std::uint64_t live_now() { return leakguard::stats().live_blocks; }
+
+// Two producers allocate; a consumer frees most of their blocks; a walker queries all shards
+// (live_blocks, stats, check_heap) meanwhile; short-lived threads allocate and exit, and their
+// blocks are freed after they are gone (a shard without owner).
+void stress() {
+    std::atomic<int> odd(0); // what the walker found wrong (checked after the join)
+    std::mutex mu;
+    std::vector<int*> queue;
+    std::atomic<bool> stop(false);
+    std::vector<std::thread> producers;
+    for (int p = 0; p < 2; ++p)
+        producers.emplace_back([&mu, &queue] {
+            for (int i = 0; i < 4000; ++i) {
+                int* b = new int[static_cast<std::size_t>(1 + i % 40)];
+                b[0] = i;
+                if (i % 3 == 0) {
+                    delete[] b; // its own
+                    continue;
+                }
+                std::lock_guard<std::mutex> hold(mu);
+                queue.push_back(b);
+            }
+        });
+    std::thread consumer([&mu, &queue, &stop] {
+        for (;;) {
+            std::vector<int*> batch;
+            {
+                std::lock_guard<std::mutex> hold(mu);
+                batch.swap(queue);
+            }
+            for (int* b : batch) delete[] b;
+            if (batch.empty()) {
+                if (stop.load()) break;
+                std::this_thread::yield();
+            }
+        }
+    });
+    std::thread walker([&stop, &odd] {
+        leakguard::block_info some[16];
+        while (!stop.load()) {
+            unit::use(some);
+            if (leakguard::live_blocks(some, 16) > 100000u) ++odd;
+            leakguard::statistics const st = leakguard::stats();
+            if (st.frees > st.allocations) ++odd;
+            if (!leakguard::check_heap()) ++odd;
+        }
+    });
+    for (int k = 0; k < 10; ++k) {
+        int* b = nullptr;
+        std::thread([&b] {
+            b = new int[8];
+            for (int j = 0; j < 50; ++j) delete new int(j);
+        }).join();
+        std::lock_guard<std::mutex> hold(mu);
+        queue.push_back(b);
+    }
+    for (std::thread& t : producers) t.join();
+    for (;;) {
+        std::lock_guard<std::mutex> hold(mu);
+        if (queue.empty()) break;
+    }
+    stop.store(true);
+    consumer.join();
+    walker.join();
+    CHECK(odd.load() == 0);
+}
+
+} // namespace
+
+TEST_CASE("a block freed by another thread stops being live at once") {
+    int* theirs = nullptr;
+    std::atomic<int> step(0);
+    // The owner stays alive (and idle) while main frees its block: nobody but the queries unlinks
+    // it. (std::thread's own state block is alive before `before` is taken.)
+    std::thread owner([&theirs, &step] {
+        while (step.load() != 1) std::this_thread::yield();
+        theirs = new int(7);
+        step.store(2);
+        while (step.load() != 3) std::this_thread::yield();
+    });
+    std::uint64_t const before = live_now();
+    step.store(1);
+    while (step.load() != 2) std::this_thread::yield();
+    std::uint64_t const with = live_now();
+    delete theirs;
+    std::uint64_t const without = live_now();
+    step.store(3);
+    owner.join();
+    CHECK(with == before + 1);
+    CHECK(without == before);
+}
+
+TEST_CASE("a block freed after its thread exited") {
+    std::uint64_t const before = live_now();
+    int* orphan = nullptr;
+    std::thread([&orphan] { orphan = new int[3]; }).join();
+    CHECK(live_now() == before + 1);
+    delete[] orphan;
+    CHECK(live_now() == before);
+}
+
+TEST_CASE("cross-thread frees and walkers, leak tracking only and with the defaults") {
+    std::uint64_t const before = live_now();
+    REQUIRE(leakguard::set_options("stack_depth=0:guard_bytes=0:quarantine_bytes=0:fill=0"));
+    stress();
+    CHECK(live_now() == before);
+    REQUIRE(leakguard::set_options("stack_depth=12:guard_bytes=16:quarantine_bytes=1048576:fill=1"));
+    stress();
+    CHECK(live_now() == before);
+}
