@@ -2403,13 +2403,14 @@ inline long tail_damage(const block_header* h) noexcept {
 }
 
 // The nearest damaged byte before the block (-1 ... -8), or 0 when the 8 bytes in front are as
-// they should be with `cookie` as the expected cookie. A broken thread/front pair cannot say which
-// of its two bytes changed: the one nearer the block is named.
-inline long front_damage(const block_header* h, std::uint32_t cookie) noexcept {
+// they should be with `expected` as the right cookie and `seen` as the cookie the caller read (read
+// once: another thread's free can change it between two reads, see push_remote). A broken
+// thread/front pair cannot say which of its two bytes changed: the one nearer the block is named.
+inline long front_damage(const block_header* h, std::uint32_t expected, std::uint32_t seen) noexcept {
     std::uint16_t const x = static_cast<std::uint16_t>(h->front ^ front_word_for(h->thread));
     if (x & 0xFF00u) return -1;
     if (x & 0x00FFu) return -2;
-    std::uint32_t const c = load_cookie(h) ^ cookie;
+    std::uint32_t const c = seen ^ expected;
     for (int i = 3; i >= 0; --i) // little endian: byte i of the cookie sits at user - 8 + i
         if ((c >> (8 * i)) & 0xFFu) return -8 + i;
     return 0;
@@ -2553,7 +2554,7 @@ inline bool quarantined_damage(const block_header* h, error_record& e, bool& coo
     cookie_ok = h->cookie == freed_cookie_for(h);
     long offset = 0;
     bool bad = false;
-    long const front = guard_bytes_of(h) || !cookie_ok ? front_damage(h, freed_cookie_for(h)) : 0;
+    long const front = guard_bytes_of(h) || !cookie_ok ? front_damage(h, freed_cookie_for(h), load_cookie(h)) : 0;
     if (front != 0) {
         offset = front;
         bad = true;
@@ -3020,7 +3021,7 @@ inline void release_live(block_header* h, const void* caller, dealloc_form form,
                          int line = 0) noexcept {
     if (LEAKGUARD_DETAIL_UNLIKELY(g_new_sites_enabled.load(std::memory_order_relaxed))) forget_new(user_of(h));
     if (guard_bytes_of(h)) {
-        long const front = front_damage(h, h->cookie);
+        long const front = front_damage(h, h->cookie, h->cookie); // the caller checked the cookie
         long const tail = front ? -1 : tail_damage(h);
         if (LEAKGUARD_DETAIL_UNLIKELY(front || tail >= 0)) report_guard_damage(h, front, tail, caller, form, file, line);
     }
@@ -3088,7 +3089,7 @@ LEAKGUARD_DETAIL_NOINLINE inline bool detach_damaged(block_header* h, const void
             found = true;
             e = block_error("heap_underflow", h);
             e.has_offset = true;
-            e.offset = front_damage(h, cookie_for(h));
+            e.offset = front_damage(h, cookie_for(h), load_cookie(h));
             e.left_alone = true;
             if (h->prev) h->prev->next = h->next;
             else s->oldest = h->next;
@@ -5437,7 +5438,7 @@ inline void check_live(block_header* h, heap_findings& f) noexcept {
     std::uint32_t const cookie = load_cookie(h);
     if (cookie == freed_cookie_for(h)) return; // just freed by another thread (push_remote): not live
     if (!guard_bytes_of(h) && cookie == cookie_for(h)) return;
-    long const front = front_damage(h, cookie_for(h));
+    long const front = front_damage(h, cookie_for(h), cookie);
     long const tail = front ? -1 : tail_damage(h);
     if (!front && tail < 0) return;
     error_record& e = f.records[f.count++];

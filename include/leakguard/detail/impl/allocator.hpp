@@ -367,7 +367,7 @@ inline void release_live(block_header* h, const void* caller, dealloc_form form,
                          int line = 0) noexcept {
     if (LEAKGUARD_DETAIL_UNLIKELY(g_new_sites_enabled.load(std::memory_order_relaxed))) forget_new(user_of(h));
     if (guard_bytes_of(h)) {
-        long const front = front_damage(h, h->cookie);
+        long const front = front_damage(h, h->cookie, h->cookie); // the caller checked the cookie
         long const tail = front ? -1 : tail_damage(h);
         if (LEAKGUARD_DETAIL_UNLIKELY(front || tail >= 0)) report_guard_damage(h, front, tail, caller, form, file, line);
     }
@@ -435,7 +435,7 @@ LEAKGUARD_DETAIL_NOINLINE inline bool detach_damaged(block_header* h, const void
             found = true;
             e = block_error("heap_underflow", h);
             e.has_offset = true;
-            e.offset = front_damage(h, cookie_for(h));
+            e.offset = front_damage(h, cookie_for(h), load_cookie(h));
             e.left_alone = true;
             if (h->prev) h->prev->next = h->next;
             else s->oldest = h->next;

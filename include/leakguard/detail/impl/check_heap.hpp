@@ -33,7 +33,7 @@ inline void check_live(block_header* h, heap_findings& f) noexcept {
     std::uint32_t const cookie = load_cookie(h);
     if (cookie == freed_cookie_for(h)) return; // just freed by another thread (push_remote): not live
     if (!guard_bytes_of(h) && cookie == cookie_for(h)) return;
-    long const front = front_damage(h, cookie_for(h));
+    long const front = front_damage(h, cookie_for(h), cookie);
     long const tail = front ? -1 : tail_damage(h);
     if (!front && tail < 0) return;
     error_record& e = f.records[f.count++];

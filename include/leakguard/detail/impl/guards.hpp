@@ -74,13 +74,14 @@ inline long tail_damage(const block_header* h) noexcept {
 }
 
 // The nearest damaged byte before the block (-1 ... -8), or 0 when the 8 bytes in front are as
-// they should be with `cookie` as the expected cookie. A broken thread/front pair cannot say which
-// of its two bytes changed: the one nearer the block is named.
-inline long front_damage(const block_header* h, std::uint32_t cookie) noexcept {
+// they should be with `expected` as the right cookie and `seen` as the cookie the caller read (read
+// once: another thread's free can change it between two reads, see push_remote). A broken
+// thread/front pair cannot say which of its two bytes changed: the one nearer the block is named.
+inline long front_damage(const block_header* h, std::uint32_t expected, std::uint32_t seen) noexcept {
     std::uint16_t const x = static_cast<std::uint16_t>(h->front ^ front_word_for(h->thread));
     if (x & 0xFF00u) return -1;
     if (x & 0x00FFu) return -2;
-    std::uint32_t const c = load_cookie(h) ^ cookie;
+    std::uint32_t const c = seen ^ expected;
     for (int i = 3; i >= 0; --i) // little endian: byte i of the cookie sits at user - 8 + i
         if ((c >> (8 * i)) & 0xFFu) return -8 + i;
     return 0;

@@ -35,7 +35,7 @@ inline bool quarantined_damage(const block_header* h, error_record& e, bool& coo
     cookie_ok = h->cookie == freed_cookie_for(h);
     long offset = 0;
     bool bad = false;
-    long const front = guard_bytes_of(h) || !cookie_ok ? front_damage(h, freed_cookie_for(h)) : 0;
+    long const front = guard_bytes_of(h) || !cookie_ok ? front_damage(h, freed_cookie_for(h), load_cookie(h)) : 0;
     if (front != 0) {
         offset = front;
         bad = true;
