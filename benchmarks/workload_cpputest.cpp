@@ -24,9 +24,7 @@ std::uint64_t g_checksum = 0;
 
 TEST_GROUP(workloads){};
 
-TEST(workloads, run) {
-    g_checksum = g_workload->run(g_n);
-}
+TEST(workloads, run) { g_checksum = g_workload->run(g_n); }
 
 int main(int argc, char** argv) {
     g_workload = argc > 1 ? workloads::find(argv[1]) : nullptr;

@@ -18,9 +18,7 @@
 #include "workloads.hpp"
 
 namespace {
-double seconds(const timeval& tv) {
-    return static_cast<double>(tv.tv_sec) + static_cast<double>(tv.tv_usec) * 1e-6;
-}
+double seconds(const timeval& tv) { return static_cast<double>(tv.tv_sec) + static_cast<double>(tv.tv_usec) * 1e-6; }
 } // namespace
 
 int main(int argc, char** argv) {

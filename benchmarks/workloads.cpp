@@ -112,9 +112,11 @@ nlohmann::json build_document(bench::rng& rng, std::size_t records) {
         item["price"] = static_cast<double>(rng.next() % 100000) / 100.0;
         item["in_stock"] = (rng.next() & 1) != 0;
         nlohmann::json tags = nlohmann::json::array();
-        for (std::size_t t = 0, nt = rng.between(0, 5); t < nt; ++t) tags.push_back("tag-" + std::to_string(rng.next() % 100));
+        for (std::size_t t = 0, nt = rng.between(0, 5); t < nt; ++t)
+            tags.push_back("tag-" + std::to_string(rng.next() % 100));
         item["tags"] = std::move(tags);
-        item["dimensions"] = {{"width", rng.next() % 1000}, {"height", rng.next() % 1000},
+        item["dimensions"] = {{"width", rng.next() % 1000},
+                              {"height", rng.next() % 1000},
                               {"label", std::string(rng.between(8, 40), static_cast<char>('a' + i % 26))}};
         items.push_back(std::move(item));
     }

@@ -12,9 +12,9 @@ namespace workloads {
 
 struct workload {
     const char* name;
-    std::uint64_t default_n;                 // sized for about 1 s of plain CPU on a 2.5 GHz Xeon
-    std::uint64_t (*run)(std::uint64_t n);   // returns a checksum (the same in every build)
-    bool threaded;                           // starts threads
+    std::uint64_t default_n;               // sized for about 1 s of plain CPU on a 2.5 GHz Xeon
+    std::uint64_t (*run)(std::uint64_t n); // returns a checksum (the same in every build)
+    bool threaded;                         // starts threads
     const char* what;
 };
 

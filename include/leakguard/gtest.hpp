@@ -83,8 +83,7 @@ inline void report_failure(const scope_failure& f) noexcept {
         std::string const message = detail::adapter_message(f);
         ADD_FAILURE_AT(f.file, f.line) << message;
 #if LEAKGUARD_DETAIL_EXCEPTIONS
-    } catch (...) {
-    }
+    } catch (...) {}
 #endif
 }
 

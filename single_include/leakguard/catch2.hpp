@@ -95,7 +95,10 @@ inline void warm_up() {
 // until the test case ends), the body outside it.
 class section {
     struct enter {
-        enter() { begin_ignore(); warm_up(); }
+        enter() {
+            begin_ignore();
+            warm_up();
+        }
         ~enter() { end_ignore(); }
     } enter_;
     ::Catch::Section section_;
@@ -151,31 +154,31 @@ private:
 #ifndef CATCH_CONFIG_DISABLE
 #ifndef LEAKGUARD_CATCH2_KEEP_SECTION
 #undef INTERNAL_CATCH_SECTION
-#define INTERNAL_CATCH_SECTION(...)                                                                \
-    if (::leakguard::catch2_adapter::section const& INTERNAL_CATCH_UNIQUE_NAME(leakguard_section_) \
+#define INTERNAL_CATCH_SECTION(...)                                                                                    \
+    if (::leakguard::catch2_adapter::section const& INTERNAL_CATCH_UNIQUE_NAME(leakguard_section_)                     \
             __attribute__((unused)) = ::Catch::SectionInfo(CATCH_INTERNAL_LINEINFO, __VA_ARGS__))
 #undef INTERNAL_CATCH_DYNAMIC_SECTION
-#define INTERNAL_CATCH_DYNAMIC_SECTION(...)                                                        \
-    if (::leakguard::catch2_adapter::section const& INTERNAL_CATCH_UNIQUE_NAME(leakguard_section_) \
-            __attribute__((unused)) = ::Catch::SectionInfo(                                        \
-                CATCH_INTERNAL_LINEINFO, (::Catch::ReusableStringStream() << __VA_ARGS__).str()))
+#define INTERNAL_CATCH_DYNAMIC_SECTION(...)                                                                            \
+    if (::leakguard::catch2_adapter::section const& INTERNAL_CATCH_UNIQUE_NAME(leakguard_section_)                     \
+            __attribute__((unused)) =                                                                                  \
+                ::Catch::SectionInfo(CATCH_INTERNAL_LINEINFO, (::Catch::ReusableStringStream() << __VA_ARGS__).str()))
 #endif // LEAKGUARD_CATCH2_KEEP_SECTION
 
 #if defined(LEAKGUARD_CHECK_ALL_TESTS)
 // TEST_CASE's registration with the test body as a method of a class derived from whole_test.
-#define LEAKGUARD_DETAIL_CATCH_TESTCASE2(TestName, ...)                                            \
-    namespace {                                                                                    \
-    struct TestName : ::leakguard::catch2_adapter::whole_test {                                    \
-        TestName() : ::leakguard::catch2_adapter::whole_test(__FILE__, __LINE__) {}                \
-        void test();                                                                               \
-    };                                                                                             \
-    ::Catch::AutoReg INTERNAL_CATCH_UNIQUE_NAME(autoRegistrar)(                                    \
-        ::Catch::makeTestInvoker(&TestName::test), CATCH_INTERNAL_LINEINFO, ::Catch::StringRef(),  \
-        ::Catch::NameAndTags{__VA_ARGS__});                                                        \
-    }                                                                                              \
+#define LEAKGUARD_DETAIL_CATCH_TESTCASE2(TestName, ...)                                                                \
+    namespace {                                                                                                        \
+    struct TestName : ::leakguard::catch2_adapter::whole_test {                                                        \
+        TestName() : ::leakguard::catch2_adapter::whole_test(__FILE__, __LINE__) {}                                    \
+        void test();                                                                                                   \
+    };                                                                                                                 \
+    ::Catch::AutoReg INTERNAL_CATCH_UNIQUE_NAME(autoRegistrar)(::Catch::makeTestInvoker(&TestName::test),              \
+                                                               CATCH_INTERNAL_LINEINFO, ::Catch::StringRef(),          \
+                                                               ::Catch::NameAndTags{__VA_ARGS__});                     \
+    }                                                                                                                  \
     void TestName::test()
 #undef INTERNAL_CATCH_TESTCASE
-#define INTERNAL_CATCH_TESTCASE(...)                                                               \
+#define INTERNAL_CATCH_TESTCASE(...)                                                                                   \
     LEAKGUARD_DETAIL_CATCH_TESTCASE2(INTERNAL_CATCH_UNIQUE_NAME(LEAKGUARD_TEST_), __VA_ARGS__)
 #endif // LEAKGUARD_CHECK_ALL_TESTS
 #endif // CATCH_CONFIG_DISABLE
@@ -215,17 +218,20 @@ inline std::string adapter_message(const scope_failure& f) {
     char buf[1600];
     std::string out;
     if (f.name && f.name[0])
-        std::snprintf(buf, sizeof buf, "leakguard: scope \"%s\" (%s:%d) ended with %zu %s (%zu bytes) allocated inside it still alive",
-                      f.name, f.file, f.line, f.leaked_blocks, f.leaked_blocks == 1 ? "block" : "blocks", f.leaked_bytes);
+        std::snprintf(buf, sizeof buf,
+                      "leakguard: scope \"%s\" (%s:%d) ended with %zu %s (%zu bytes) allocated inside it still alive",
+                      f.name, f.file, f.line, f.leaked_blocks, f.leaked_blocks == 1 ? "block" : "blocks",
+                      f.leaked_bytes);
     else
-        std::snprintf(buf, sizeof buf, "leakguard: scope (%s:%d) ended with %zu %s (%zu bytes) allocated inside it still alive",
-                      f.file, f.line, f.leaked_blocks, f.leaked_blocks == 1 ? "block" : "blocks", f.leaked_bytes);
+        std::snprintf(buf, sizeof buf,
+                      "leakguard: scope (%s:%d) ended with %zu %s (%zu bytes) allocated inside it still alive", f.file,
+                      f.line, f.leaked_blocks, f.leaked_blocks == 1 ? "block" : "blocks", f.leaked_bytes);
     out += buf;
     struct group {
         std::size_t first, count, bytes;
     };
     std::vector<group> groups;
-    std::vector<std::vector<std::size_t> > members;
+    std::vector<std::vector<std::size_t>> members;
     for (std::size_t i = 0; i < f.leaks_shown; ++i) {
         const block_info& b = f.leaks[i];
         std::size_t g = 0;
@@ -261,7 +267,8 @@ inline std::string adapter_message(const scope_failure& f) {
         out += buf;
         std::size_t const shown = g.count < 5 ? g.count : 5;
         for (std::size_t i = 0; i < shown; ++i) {
-            std::snprintf(buf, sizeof buf, "%s%llu", i ? " #" : "", static_cast<unsigned long long>(f.leaks[members[order[k]][i]].seq));
+            std::snprintf(buf, sizeof buf, "%s%llu", i ? " #" : "",
+                          static_cast<unsigned long long>(f.leaks[members[order[k]][i]].seq));
             out += buf;
         }
         if (g.count > shown) {

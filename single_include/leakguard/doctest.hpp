@@ -43,8 +43,8 @@ namespace doctest_adapter {
 
 // Shared by every unit (function-local statics of inline functions are one per program).
 struct state {
-    std::atomic<bool> exempt;           // LEAKGUARD_EXEMPT_TEST() was called in this test pass
-    std::atomic<bool> failed;           // an assertion failed in this test pass (the listener says)
+    std::atomic<bool> exempt;            // LEAKGUARD_EXEMPT_TEST() was called in this test pass
+    std::atomic<bool> failed;            // an assertion failed in this test pass (the listener says)
     std::atomic<unsigned long> reported; // scope failures reported to doctest so far
 };
 inline state& shared() noexcept {
@@ -114,9 +114,9 @@ private:
 #ifndef DOCTEST_CONFIG_DISABLE
 #ifndef LEAKGUARD_DOCTEST_KEEP_SUBCASE
 #undef DOCTEST_SUBCASE
-#define DOCTEST_SUBCASE(name)                                                                      \
-    if (const ::leakguard::doctest_adapter::subcase& DOCTEST_ANONYMOUS(LEAKGUARD_SUBCASE_)        \
-            DOCTEST_UNUSED = ::leakguard::doctest_adapter::subcase(name, __FILE__, __LINE__))
+#define DOCTEST_SUBCASE(name)                                                                                          \
+    if (const ::leakguard::doctest_adapter::subcase & DOCTEST_ANONYMOUS(LEAKGUARD_SUBCASE_) DOCTEST_UNUSED =           \
+            ::leakguard::doctest_adapter::subcase(name, __FILE__, __LINE__))
 #ifndef DOCTEST_CONFIG_NO_SHORT_MACRO_NAMES
 #undef SUBCASE
 #define SUBCASE(name) DOCTEST_SUBCASE(name)
@@ -125,8 +125,7 @@ private:
 
 #if defined(LEAKGUARD_CHECK_ALL_TESTS)
 #undef DOCTEST_TEST_CASE
-#define DOCTEST_TEST_CASE(decorators)                                                              \
-    DOCTEST_TEST_CASE_FIXTURE(::leakguard::doctest_adapter::whole_test, decorators)
+#define DOCTEST_TEST_CASE(decorators) DOCTEST_TEST_CASE_FIXTURE(::leakguard::doctest_adapter::whole_test, decorators)
 #ifndef DOCTEST_CONFIG_NO_SHORT_MACRO_NAMES
 #undef TEST_CASE
 #define TEST_CASE(name) DOCTEST_TEST_CASE(name)
@@ -169,17 +168,20 @@ inline std::string adapter_message(const scope_failure& f) {
     char buf[1600];
     std::string out;
     if (f.name && f.name[0])
-        std::snprintf(buf, sizeof buf, "leakguard: scope \"%s\" (%s:%d) ended with %zu %s (%zu bytes) allocated inside it still alive",
-                      f.name, f.file, f.line, f.leaked_blocks, f.leaked_blocks == 1 ? "block" : "blocks", f.leaked_bytes);
+        std::snprintf(buf, sizeof buf,
+                      "leakguard: scope \"%s\" (%s:%d) ended with %zu %s (%zu bytes) allocated inside it still alive",
+                      f.name, f.file, f.line, f.leaked_blocks, f.leaked_blocks == 1 ? "block" : "blocks",
+                      f.leaked_bytes);
     else
-        std::snprintf(buf, sizeof buf, "leakguard: scope (%s:%d) ended with %zu %s (%zu bytes) allocated inside it still alive",
-                      f.file, f.line, f.leaked_blocks, f.leaked_blocks == 1 ? "block" : "blocks", f.leaked_bytes);
+        std::snprintf(buf, sizeof buf,
+                      "leakguard: scope (%s:%d) ended with %zu %s (%zu bytes) allocated inside it still alive", f.file,
+                      f.line, f.leaked_blocks, f.leaked_blocks == 1 ? "block" : "blocks", f.leaked_bytes);
     out += buf;
     struct group {
         std::size_t first, count, bytes;
     };
     std::vector<group> groups;
-    std::vector<std::vector<std::size_t> > members;
+    std::vector<std::vector<std::size_t>> members;
     for (std::size_t i = 0; i < f.leaks_shown; ++i) {
         const block_info& b = f.leaks[i];
         std::size_t g = 0;
@@ -215,7 +217,8 @@ inline std::string adapter_message(const scope_failure& f) {
         out += buf;
         std::size_t const shown = g.count < 5 ? g.count : 5;
         for (std::size_t i = 0; i < shown; ++i) {
-            std::snprintf(buf, sizeof buf, "%s%llu", i ? " #" : "", static_cast<unsigned long long>(f.leaks[members[order[k]][i]].seq));
+            std::snprintf(buf, sizeof buf, "%s%llu", i ? " #" : "",
+                          static_cast<unsigned long long>(f.leaks[members[order[k]][i]].seq));
             out += buf;
         }
         if (g.count > shown) {
@@ -256,8 +259,7 @@ inline void report_failure(const scope_failure& f) noexcept {
             ::doctest::detail::decomp_assert(::doctest::assertType::DT_CHECK, f.file, f.line, "no leaks",
                                              ::doctest::detail::Result(false, ::doctest::String(message.c_str())));
 #if LEAKGUARD_DETAIL_EXCEPTIONS
-        } catch (...) {
-        }
+        } catch (...) {}
 #endif
         return;
     }

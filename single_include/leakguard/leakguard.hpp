@@ -31,7 +31,7 @@
 #ifndef LEAKGUARD_DETAIL_CONFIG_HPP_INCLUDED
 #define LEAKGUARD_DETAIL_CONFIG_HPP_INCLUDED
 
-#include <cstddef>  // std::size_t
+#include <cstddef> // std::size_t
 
 #if !defined(__GNUC__) && !defined(__clang__)
 #error "leakguard needs GCC or Clang (it uses __builtin_return_address and GNU attributes)"
@@ -68,7 +68,7 @@
 #if defined(__SANITIZE_ADDRESS__) || defined(__SANITIZE_THREAD__)
 #define LEAKGUARD_DETAIL_SANITIZER_ALLOCATOR 1
 #elif defined(__has_feature)
-#if __has_feature(address_sanitizer) || __has_feature(thread_sanitizer) || __has_feature(memory_sanitizer) || \
+#if __has_feature(address_sanitizer) || __has_feature(thread_sanitizer) || __has_feature(memory_sanitizer) ||          \
     __has_feature(hwaddress_sanitizer)
 #define LEAKGUARD_DETAIL_SANITIZER_ALLOCATOR 1
 #endif
@@ -81,7 +81,8 @@
 // tracked C blocks can be released by code that does not see the malloc mapping (see
 // impl/interpose.hpp). Not under a sanitizer, whose runtime frees through `free` before it is set
 // up. -DLEAKGUARD_NO_INTERPOSE turns it off (static linking and -fsanitize=leak need that).
-#if defined(__linux__) && defined(__GLIBC__) && !defined(LEAKGUARD_NO_INTERPOSE) && !LEAKGUARD_DETAIL_SANITIZER_ALLOCATOR
+#if defined(__linux__) && defined(__GLIBC__) && !defined(LEAKGUARD_NO_INTERPOSE) &&                                    \
+    !LEAKGUARD_DETAIL_SANITIZER_ALLOCATOR
 #define LEAKGUARD_DETAIL_INTERPOSE 1
 #else
 #define LEAKGUARD_DETAIL_INTERPOSE 0
@@ -114,8 +115,8 @@
 #ifndef LEAKGUARD_DETAIL_BLOCK_INFO_HPP_INCLUDED
 #define LEAKGUARD_DETAIL_BLOCK_INFO_HPP_INCLUDED
 
-#include <cstddef>  // std::size_t
-#include <cstdint>  // std::uint64_t, std::uint32_t
+#include <cstddef> // std::size_t
+#include <cstdint> // std::uint64_t, std::uint32_t
 
 namespace leakguard {
 
@@ -127,7 +128,7 @@ enum class block_kind : unsigned char {
     new_array_aligned = 4,  // operator new[](std::align_val_t)
     malloc = 5,             // the C functions, through LEAKGUARD_MAP_MALLOC (see mapping.hpp) ...
     calloc = 6,
-    realloc = 7,            // ... or a realloc of a tracked block anywhere in the program
+    realloc = 7, // ... or a realloc of a tracked block anywhere in the program
     strdup = 8,
     strndup = 9,
 };
@@ -145,15 +146,15 @@ struct source_location {
 
 // A copy of one block's record, taken under the registry's lock.
 struct block_info {
-    const void* address;              // the pointer the program got
-    std::size_t size;                 // bytes requested
+    const void* address; // the pointer the program got
+    std::size_t size;    // bytes requested
     block_kind kind;
-    std::uint64_t seq;                // allocation number, like the CRT's {N}
-    std::uint32_t thread;             // leakguard's thread number (1 = first thread that allocated)
-    const void* caller;               // return address into the allocating code (null if unknown)
-    const source_location* location;  // file:line when a macro gave it, else null
-    void* const* stack;               // return addresses, innermost first (stack[0] == caller), or null
-    std::size_t stack_depth;          // how many (0 when no stack was taken: stack_depth=1, a macro's site)
+    std::uint64_t seq;               // allocation number, like the CRT's {N}
+    std::uint32_t thread;            // leakguard's thread number (1 = first thread that allocated)
+    const void* caller;              // return address into the allocating code (null if unknown)
+    const source_location* location; // file:line when a macro gave it, else null
+    void* const* stack;              // return addresses, innermost first (stack[0] == caller), or null
+    std::size_t stack_depth;         // how many (0 when no stack was taken: stack_depth=1, a macro's site)
 };
 
 } // namespace leakguard
@@ -167,8 +168,8 @@ struct block_info {
 #ifndef LEAKGUARD_DETAIL_API_HPP_INCLUDED
 #define LEAKGUARD_DETAIL_API_HPP_INCLUDED
 
-#include <cstddef>  // std::size_t
-#include <cstdint>  // std::uint64_t
+#include <cstddef> // std::size_t
+#include <cstdint> // std::uint64_t
 
 // #include "leakguard/detail/block_info.hpp" (inlined)
 
@@ -178,9 +179,9 @@ namespace leakguard {
 // it may lag the true peak by up to 64 KiB per thread (threads batch their byte counts so that no
 // atomic operation runs per allocation).
 struct statistics {
-    std::uint64_t allocations;  // tracked allocations made
-    std::uint64_t frees;        // tracked blocks released
-    std::uint64_t live_blocks;  // tracked blocks alive now (ignored ones included)
+    std::uint64_t allocations; // tracked allocations made
+    std::uint64_t frees;       // tracked blocks released
+    std::uint64_t live_blocks; // tracked blocks alive now (ignored ones included)
     std::uint64_t live_bytes;
     std::uint64_t peak_bytes;
 };
@@ -250,10 +251,10 @@ void reset_scope_failures() noexcept;
 #ifndef LEAKGUARD_DETAIL_SCOPE_HPP_INCLUDED
 #define LEAKGUARD_DETAIL_SCOPE_HPP_INCLUDED
 
-#include <cstddef>    // std::size_t
-#include <cstdint>    // std::uint64_t, std::uint32_t
-#include <exception>  // std::uncaught_exception(s)
-#include <vector>     // scope::leaks()
+#include <cstddef>   // std::size_t
+#include <cstdint>   // std::uint64_t, std::uint32_t
+#include <exception> // std::uncaught_exception(s)
+#include <vector>    // scope::leaks()
 
 // #include "leakguard/detail/api.hpp" (inlined)
 // #include "leakguard/detail/block_info.hpp" (inlined)
@@ -353,19 +354,17 @@ inline bool scope::leaving_by_exception() const noexcept {
 } // namespace leakguard
 
 // LEAKGUARD_SCOPE() or LEAKGUARD_SCOPE("name"): a scope for the rest of the enclosing block.
-#define LEAKGUARD_SCOPE(...)                                                                       \
-    ::leakguard::scope LEAKGUARD_DETAIL_UNIQUE(leakguard_scope_)(                                  \
-        __FILE__, __LINE__, ::leakguard::detail::scope_name(__VA_ARGS__))
+#define LEAKGUARD_SCOPE(...)                                                                                           \
+    ::leakguard::scope LEAKGUARD_DETAIL_UNIQUE(leakguard_scope_)(__FILE__, __LINE__,                                   \
+                                                                 ::leakguard::detail::scope_name(__VA_ARGS__))
 
 // The same, counting only blocks that the current thread allocates.
-#define LEAKGUARD_THREAD_SCOPE(...)                                                                \
-    ::leakguard::scope LEAKGUARD_DETAIL_UNIQUE(leakguard_scope_)(                                  \
-        __FILE__, __LINE__, ::leakguard::detail::scope_name(__VA_ARGS__),                          \
-        ::leakguard::scope::this_thread)
+#define LEAKGUARD_THREAD_SCOPE(...)                                                                                    \
+    ::leakguard::scope LEAKGUARD_DETAIL_UNIQUE(leakguard_scope_)(                                                      \
+        __FILE__, __LINE__, ::leakguard::detail::scope_name(__VA_ARGS__), ::leakguard::scope::this_thread)
 
 // Allocations this thread makes for the rest of the enclosing block are never reported.
-#define LEAKGUARD_IGNORE_REGION()                                                                  \
-    ::leakguard::ignore_region LEAKGUARD_DETAIL_UNIQUE(leakguard_ignore_region_)
+#define LEAKGUARD_IGNORE_REGION() ::leakguard::ignore_region LEAKGUARD_DETAIL_UNIQUE(leakguard_ignore_region_)
 
 #endif
 // #include "leakguard/detail/link_check.hpp" (inlined)
@@ -384,8 +383,7 @@ namespace detail {
 namespace {
 // `used` keeps the reference (and so the link error) even when nothing else in the unit calls
 // leakguard; it costs one pointer per translation unit.
-__attribute__((used)) int* const link_check =
-    &leakguard_error_define_LEAKGUARD_MAIN_in_exactly_one_translation_unit;
+__attribute__((used)) int* const link_check = &leakguard_error_define_LEAKGUARD_MAIN_in_exactly_one_translation_unit;
 } // namespace
 } // namespace detail
 } // namespace leakguard
@@ -541,10 +539,10 @@ inline leakguard::detail::new_site leakguard_new_site(const char* file, int line
 #ifndef LEAKGUARD_DETAIL_IMPL_LIBC_FUNCTIONS_HPP_INCLUDED
 #define LEAKGUARD_DETAIL_IMPL_LIBC_FUNCTIONS_HPP_INCLUDED
 
-#include <atomic>   // std::atomic
-#include <cstddef>  // std::size_t
-#include <cstdint>  // std::uintptr_t
-#include <cstdlib>  // std::free, std::realloc
+#include <atomic>  // std::atomic
+#include <cstddef> // std::size_t
+#include <cstdint> // std::uintptr_t
+#include <cstdlib> // std::free, std::realloc
 
 // #include "leakguard/detail/config.hpp" (inlined)
 
@@ -556,21 +554,26 @@ inline leakguard::detail::new_site leakguard_new_site(const char* file, int line
 
 // glibc's own names for its functions (exported, GLIBC_2.2.5).
 extern "C" {
-void __libc_free(void*) noexcept; // NOLINT(bugprone-reserved-identifier,cert-dcl37-c,cert-dcl51-cpp)
+void __libc_free(void*) noexcept;                  // NOLINT(bugprone-reserved-identifier,cert-dcl37-c,cert-dcl51-cpp)
 void* __libc_realloc(void*, std::size_t) noexcept; // NOLINT(bugprone-reserved-identifier,cert-dcl37-c,cert-dcl51-cpp)
 // A sanitizer runtime's own functions, when one is linked or preloaded (weak: null otherwise).
 // Found by the dynamic linker at load time: looking them up with dlsym would itself free memory,
 // before the runtime is set up.
-__attribute__((weak)) void __interceptor_free(void*); // NOLINT(bugprone-reserved-identifier,cert-dcl37-c,cert-dcl51-cpp)
-__attribute__((weak)) void* __interceptor_realloc(void*, std::size_t); // NOLINT(bugprone-reserved-identifier,cert-dcl37-c,cert-dcl51-cpp)
-__attribute__((weak)) void ___interceptor_free(void*); // NOLINT(bugprone-reserved-identifier,cert-dcl37-c,cert-dcl51-cpp)
-__attribute__((weak)) void* ___interceptor_realloc(void*, std::size_t); // NOLINT(bugprone-reserved-identifier,cert-dcl37-c,cert-dcl51-cpp)
+__attribute__((weak)) void
+__interceptor_free(void*); // NOLINT(bugprone-reserved-identifier,cert-dcl37-c,cert-dcl51-cpp)
+__attribute__((weak)) void*
+__interceptor_realloc(void*, std::size_t); // NOLINT(bugprone-reserved-identifier,cert-dcl37-c,cert-dcl51-cpp)
+__attribute__((weak)) void
+___interceptor_free(void*); // NOLINT(bugprone-reserved-identifier,cert-dcl37-c,cert-dcl51-cpp)
+__attribute__((weak)) void*
+___interceptor_realloc(void*, std::size_t); // NOLINT(bugprone-reserved-identifier,cert-dcl37-c,cert-dcl51-cpp)
 }
 #endif
 
 extern "C" {
 // Any sanitizer runtime (ASan, TSan, MSan, LSan) answers whether it handed out a pointer.
-__attribute__((weak)) int __sanitizer_get_ownership(const volatile void* p); // NOLINT(bugprone-reserved-identifier,cert-dcl37-c,cert-dcl51-cpp)
+__attribute__((weak)) int
+__sanitizer_get_ownership(const volatile void* p); // NOLINT(bugprone-reserved-identifier,cert-dcl37-c,cert-dcl51-cpp)
 }
 
 namespace leakguard {
@@ -614,7 +617,8 @@ F next_function(F interceptor, F interceptor_llvm17, const char* name) noexcept 
 LEAKGUARD_DETAIL_NOINLINE inline void resolve_libc_functions() noexcept {
     t_resolving_libc = true;
     free_function const f = next_function<free_function>(&__interceptor_free, &___interceptor_free, "free");
-    realloc_function const r = next_function<realloc_function>(&__interceptor_realloc, &___interceptor_realloc, "realloc");
+    realloc_function const r =
+        next_function<realloc_function>(&__interceptor_realloc, &___interceptor_realloc, "realloc");
     reallocarray_function const ra = function_cast<reallocarray_function>(dlsym(RTLD_NEXT, "reallocarray"));
     usable_size_function const u = function_cast<usable_size_function>(dlsym(RTLD_NEXT, "malloc_usable_size"));
     g_libc.free.store(f ? f : &__libc_free, std::memory_order_relaxed);
@@ -714,10 +718,8 @@ struct spinlock {
     void lock() noexcept {
         while (state.exchange(1, std::memory_order_acquire) != 0) {
             for (int spins = 0; state.load(std::memory_order_relaxed) != 0; ++spins) {
-                if (spins < 64)
-                    cpu_relax();
-                else
-                    sched_yield();
+                if (spins < 64) cpu_relax();
+                else sched_yield();
             }
         }
     }
@@ -892,23 +894,23 @@ enum : unsigned {
 // Bit-packed words are written whole (one store each): separate bit-field stores followed by a
 // wide load of the same word stall store forwarding on the hot path.
 struct block_header {
-    block_header* prev;    // older block of the same shard
-    block_header* next;    // newer block of the same shard
-    const void* site;      // return address into the caller, a location_record* or a stack_record*
-    std::uint64_t shape;   // size (44 bits) | kind (4) | flags (4) | log2 of alignment above default (6)
-                           // | tail guard length in units of 4 bytes (6)
-    std::uint64_t order;   // sequence number (48 bits) | shard index (16)
-    std::uint32_t cookie;  // at user - 8: the ownership test reads only this
-    std::uint16_t thread;  // at user - 4: thread number modulo 65536
-    std::uint16_t front;   // at user - 2: thread ^ 0xFDFD, the front guard (impl/guards.hpp)
+    block_header* prev;   // older block of the same shard
+    block_header* next;   // newer block of the same shard
+    const void* site;     // return address into the caller, a location_record* or a stack_record*
+    std::uint64_t shape;  // size (44 bits) | kind (4) | flags (4) | log2 of alignment above default (6)
+                          // | tail guard length in units of 4 bytes (6)
+    std::uint64_t order;  // sequence number (48 bits) | shard index (16)
+    std::uint32_t cookie; // at user - 8: the ownership test reads only this
+    std::uint16_t thread; // at user - 4: thread number modulo 65536
+    std::uint16_t front;  // at user - 2: thread ^ 0xFDFD, the front guard (impl/guards.hpp)
 };
 
 static_assert(sizeof(block_header) == 48, "the header must stay 48 bytes (a multiple of 16)");
 
 constexpr std::size_t header_size = sizeof(block_header);
-constexpr std::size_t default_alignment = 16;  // glibc malloc on 64-bit; checked below
+constexpr std::size_t default_alignment = 16; // glibc malloc on 64-bit; checked below
 constexpr std::uint64_t max_block_size = (std::uint64_t(1) << 44) - 1;
-constexpr std::size_t guard_unit = 4;       // the tail guard's length is kept in these units
+constexpr std::size_t guard_unit = 4; // the tail guard's length is kept in these units
 constexpr std::size_t max_guard_bytes = 63 * guard_unit;
 constexpr std::uint64_t max_seq = (std::uint64_t(1) << 48) - 1;
 
@@ -951,9 +953,7 @@ LEAKGUARD_DETAIL_NO_SANITIZE_MEMORY inline std::uint16_t front_in_front_of(const
     return header_of(user)->front;
 }
 
-inline bool is_live_block(const void* user) noexcept {
-    return cookie_in_front_of(user) == cookie_for(header_of(user));
-}
+inline bool is_live_block(const void* user) noexcept { return cookie_in_front_of(user) == cookie_for(header_of(user)); }
 
 inline std::uint64_t make_shape(std::uint64_t size, block_kind kind, unsigned flags, unsigned align_shift,
                                 unsigned guard_units = 0) noexcept {
@@ -963,12 +963,18 @@ inline std::uint64_t make_shape(std::uint64_t size, block_kind kind, unsigned fl
 inline std::uint64_t make_order(std::uint64_t seq, std::uint32_t shard) noexcept {
     return (seq & max_seq) | std::uint64_t(shard) << 48;
 }
-inline std::size_t size_of(const block_header* h) noexcept { return static_cast<std::size_t>(h->shape & max_block_size); }
+inline std::size_t size_of(const block_header* h) noexcept {
+    return static_cast<std::size_t>(h->shape & max_block_size);
+}
 inline block_kind kind_of(const block_header* h) noexcept { return static_cast<block_kind>((h->shape >> 44) & 0xFu); }
 inline unsigned flags_of(const block_header* h) noexcept { return static_cast<unsigned>((h->shape >> 48) & 0xFu); }
 inline void add_flags(block_header* h, unsigned flags) noexcept { h->shape |= std::uint64_t(flags & 0xFu) << 48; }
-inline unsigned align_shift_of(const block_header* h) noexcept { return static_cast<unsigned>((h->shape >> 52) & 0x3Fu); }
-inline std::size_t guard_bytes_of(const block_header* h) noexcept { return static_cast<std::size_t>(h->shape >> 58) * guard_unit; }
+inline unsigned align_shift_of(const block_header* h) noexcept {
+    return static_cast<unsigned>((h->shape >> 52) & 0x3Fu);
+}
+inline std::size_t guard_bytes_of(const block_header* h) noexcept {
+    return static_cast<std::size_t>(h->shape >> 58) * guard_unit;
+}
 // The raw allocation a header lives in (what goes back to the C library).
 inline void* raw_of(block_header* h) noexcept {
     unsigned const shift = align_shift_of(h);
@@ -994,12 +1000,15 @@ inline block_header** remote_link_of(block_header* h) noexcept;
 inline std::uint32_t load_cookie(const block_header* h) noexcept {
     return __atomic_load_n(&h->cookie, __ATOMIC_RELAXED);
 }
-inline void store_cookie(block_header* h, std::uint32_t v) noexcept { __atomic_store_n(&h->cookie, v, __ATOMIC_RELAXED); }
+inline void store_cookie(block_header* h, std::uint32_t v) noexcept {
+    __atomic_store_n(&h->cookie, v, __ATOMIC_RELAXED);
+}
 
 inline std::uint64_t seq_of(const block_header* h) noexcept { return h->order & max_seq; }
 inline std::uint32_t shard_of(const block_header* h) noexcept { return static_cast<std::uint32_t>(h->order >> 48); }
 inline block_header** remote_link_of(block_header* h) noexcept {
-    return reinterpret_cast<block_header**>(static_cast<char*>(user_of(h)) + remote_link_offset(size_of(h), guard_bytes_of(h)));
+    return reinterpret_cast<block_header**>(static_cast<char*>(user_of(h)) +
+                                            remote_link_offset(size_of(h), guard_bytes_of(h)));
 }
 
 } // namespace detail
@@ -1020,23 +1029,23 @@ constexpr int default_stack_depth = 12; // valgrind's --num-callers
 constexpr int max_stack_depth = 64;
 
 // Heap checking (impl/guards.hpp, impl/quarantine.hpp); see README "Options" for what they cost.
-constexpr int default_guard_bytes = 16;                        // tail guard after every block
-constexpr std::uint64_t default_quarantine_bytes = 1u << 20;   // per thread
-constexpr int default_fill = 1;                                // 0xCD into new blocks
+constexpr int default_guard_bytes = 16;                      // tail guard after every block
+constexpr std::uint64_t default_quarantine_bytes = 1u << 20; // per thread
+constexpr int default_fill = 1;                              // 0xCD into new blocks
 
 struct options_state {
-    int exitcode_plus_one;     // 0 means "not set": the default; stored +1 to stay zero-initialised
-    report_mode report;        // full is 0: the zero-initialised default
-    char log_path[1024];       // empty: stderr
-    char json_path[1024];      // empty: no JSON
+    int exitcode_plus_one; // 0 means "not set": the default; stored +1 to stay zero-initialised
+    report_mode report;    // full is 0: the zero-initialised default
+    char log_path[1024];   // empty: stderr
+    char json_path[1024];  // empty: no JSON
     // Read by every allocation, possibly while another thread sets them: atomics, relaxed.
-    std::atomic<int> stack_depth_plus_one;  // 0: default_stack_depth
-    std::atomic<int> stack_unwinder;        // 0 auto, 1 frame pointers only, 2 libgcc only
-    std::atomic<int> guard_bytes_plus_one;  // 0: default_guard_bytes
+    std::atomic<int> stack_depth_plus_one;                // 0: default_stack_depth
+    std::atomic<int> stack_unwinder;                      // 0 auto, 1 frame pointers only, 2 libgcc only
+    std::atomic<int> guard_bytes_plus_one;                // 0: default_guard_bytes
     std::atomic<std::uint64_t> quarantine_bytes_plus_one; // 0: default_quarantine_bytes
-    std::atomic<int> fill_plus_one;         // 0: default_fill
-    std::atomic<bool> abort_on_error;       // false (the default)
-    std::atomic<std::uint64_t> break_on_alloc; // 0: off
+    std::atomic<int> fill_plus_one;                       // 0: default_fill
+    std::atomic<bool> abort_on_error;                     // false (the default)
+    std::atomic<std::uint64_t> break_on_alloc;            // 0: off
 };
 
 options_state g_options{};
@@ -1045,10 +1054,10 @@ options_state g_options{};
 // bits in `hot_extras_alloc`/`hot_extras_free` mean none of the per-block extras is on, and the
 // allocation or free takes its short path. Recomputed (refresh_hot) whenever an option changes.
 enum : unsigned {
-    hot_ready = 1u,          // start-up has run
-    hot_extras_alloc = 2u,   // guard bytes, fill, stacks deeper than 1, break_on_alloc or new sites
-    hot_extras_free = 4u,    // a quarantine or new sites
-    hot_elide = 8u,          // owners take no lock (impl/registry.hpp, "Lock elision"); fixed at start-up
+    hot_ready = 1u,        // start-up has run
+    hot_extras_alloc = 2u, // guard bytes, fill, stacks deeper than 1, break_on_alloc or new sites
+    hot_extras_free = 4u,  // a quarantine or new sites
+    hot_elide = 8u,        // owners take no lock (impl/registry.hpp, "Lock elision"); fixed at start-up
 };
 std::atomic<unsigned> g_hot{};
 spinlock g_hot_lock{};
@@ -1244,9 +1253,9 @@ namespace detail {
 
 // source_location comes first so that a record's address is also its source_location's.
 struct location_record {
-    source_location where;       // file and line from the macro; function stays null (see caller)
-    const void* caller;          // a return address into the call site: names its function at report time
-    location_record* next;       // chain of the same hash bucket
+    source_location where; // file and line from the macro; function stays null (see caller)
+    const void* caller;    // a return address into the call site: names its function at report time
+    location_record* next; // chain of the same hash bucket
 };
 
 constexpr std::size_t location_buckets = 4096;
@@ -1262,7 +1271,8 @@ location_table g_locations{};
 // thread_state::recent_new, for locate_new.
 
 inline std::size_t location_hash(const char* file, int line) noexcept {
-    std::uint64_t x = reinterpret_cast<std::uintptr_t>(file) ^ (static_cast<std::uint64_t>(static_cast<unsigned>(line)) << 40);
+    std::uint64_t x =
+        reinterpret_cast<std::uintptr_t>(file) ^ (static_cast<std::uint64_t>(static_cast<unsigned>(line)) << 40);
     x *= 0x9E3779B97F4A7C15ull;
     return static_cast<std::size_t>(x >> 52) & (location_buckets - 1);
 }
@@ -1317,10 +1327,10 @@ inline const location_record* intern_location(const char* file, int line, const 
 #ifndef LEAKGUARD_DETAIL_IMPL_REGISTRY_HPP_INCLUDED
 #define LEAKGUARD_DETAIL_IMPL_REGISTRY_HPP_INCLUDED
 
-#include <atomic>     // std::atomic
-#include <cstdint>    // std::uint64_t
-#include <cstring>    // std::memset
-#include <pthread.h>  // pthread_key_create, pthread_setspecific
+#include <atomic>    // std::atomic
+#include <cstdint>   // std::uint64_t
+#include <cstring>   // std::memset
+#include <pthread.h> // pthread_key_create, pthread_setspecific
 #if defined(__linux__)
 #include <linux/membarrier.h> // MEMBARRIER_CMD_PRIVATE_EXPEDITED
 #include <sys/syscall.h>      // SYS_membarrier
@@ -1342,16 +1352,16 @@ namespace detail {
 //    block onto `remote` (one compare-and-swap), and the owner (or the next lock_shard) unlinks it.
 struct alignas(64) shard {
     spinlock lock;
-    std::atomic<int> owner_busy;   // 1 while the owner is inside owner_enter/owner_exit
-    std::atomic<bool> owned;       // a live thread has this shard as its home (changed under `lock`)
+    std::atomic<int> owner_busy; // 1 while the owner is inside owner_enter/owner_exit
+    std::atomic<bool> owned;     // a live thread has this shard as its home (changed under `lock`)
     block_header* oldest;
     block_header* newest;
     std::uint64_t allocations; // counted in the allocating thread's shard
     std::uint64_t frees;       // counted in the owner shard of the freed block
     std::int64_t live_bytes;
-    std::int64_t peak_bytes;   // the most live_bytes has been (exact peak while one thread allocates)
+    std::int64_t peak_bytes; // the most live_bytes has been (exact peak while one thread allocates)
     std::uint32_t index;
-    shard* next_free;          // free list of shards whose thread has exited
+    shard* next_free; // free list of shards whose thread has exited
     // The quarantine of the blocks this shard's thread released (impl/quarantine.hpp): oldest
     // first, linked through `next`. In the shard so that it needs no lock of its own (fork takes
     // the shard locks) and passes to the next thread with the shard.
@@ -1368,17 +1378,17 @@ constexpr std::uint32_t max_shards = 1u << 16; // the header's shard field is 16
 
 // Per-thread state. Plain data with constant initialisation: no TLS constructor or guard runs.
 struct thread_state {
-    shard* home;                 // this thread's shard, null until its first tracked allocation
-    std::uint32_t thread;        // leakguard's thread number, 0 until assigned
-    int ignore_depth;            // > 0: allocations are marked ignored
-    int busy;                    // > 0: leakguard itself is running here; allocations are not linked
-    bool fork_holder;            // this thread holds every shard lock (inside fork)
-    std::uint64_t seq_next;      // sequence numbers reserved for this thread: [seq_next, seq_end)
+    shard* home;            // this thread's shard, null until its first tracked allocation
+    std::uint32_t thread;   // leakguard's thread number, 0 until assigned
+    int ignore_depth;       // > 0: allocations are marked ignored
+    int busy;               // > 0: leakguard itself is running here; allocations are not linked
+    bool fork_holder;       // this thread holds every shard lock (inside fork)
+    std::uint64_t seq_next; // sequence numbers reserved for this thread: [seq_next, seq_end)
     std::uint64_t seq_end;
-    std::uint64_t seq_epoch;     // the g_epoch value the reservation was made under
-    std::int64_t pending_bytes;  // live-byte change not yet added to g_live_bytes
-    const void* recent_new[8];   // the last blocks operator new returned (only while new is mapped)
-    unsigned recent_next;        // where the next one goes in recent_new (a ring)
+    std::uint64_t seq_epoch;    // the g_epoch value the reservation was made under
+    std::int64_t pending_bytes; // live-byte change not yet added to g_live_bytes
+    const void* recent_new[8];  // the last blocks operator new returned (only while new is mapped)
+    unsigned recent_next;       // where the next one goes in recent_new (a ring)
     // Set with `home`, for the short paths (impl/allocator.hpp): the header's last word without
     // its cookie (thread and front guard), and the home shard's index + 1 (0: no home).
     std::uint64_t tail_word;
@@ -1392,7 +1402,7 @@ struct thread_state {
 constexpr std::uint64_t seq_chunk = 1024;
 
 struct registry_state {
-    spinlock shards_lock;               // guards creating shards and the free list
+    spinlock shards_lock; // guards creating shards and the free list
     std::atomic<std::uint32_t> shard_count;
     shard* shards[max_shards];
     shard* free_shards;
@@ -1601,9 +1611,7 @@ LEAKGUARD_DETAIL_NOINLINE inline void flush_bytes(thread_state& t) noexcept {
         g_registry.live_bytes.fetch_add(t.pending_bytes, std::memory_order_relaxed) + t.pending_bytes;
     t.pending_bytes = 0;
     std::int64_t peak = g_registry.peak_bytes.load(std::memory_order_relaxed);
-    while (live > peak &&
-           !g_registry.peak_bytes.compare_exchange_weak(peak, live, std::memory_order_relaxed)) {
-    }
+    while (live > peak && !g_registry.peak_bytes.compare_exchange_weak(peak, live, std::memory_order_relaxed)) {}
 }
 LEAKGUARD_DETAIL_ALWAYS_INLINE void account_bytes(thread_state& t, std::int64_t delta) noexcept {
     std::int64_t const pending = t.pending_bytes + delta;
@@ -1745,8 +1753,8 @@ inline bool plausible_frame(std::uintptr_t fp, std::uintptr_t above, std::uintpt
 // which finds it only when leakguard's own frames have frame pointers.
 // Exempt from AddressSanitizer: the walk reads other functions' frames, where redzones may lie.
 LEAKGUARD_DETAIL_NO_SANITIZE_MEMORY LEAKGUARD_DETAIL_NOINLINE inline std::size_t
-walk_frame_pointers(const void* first, const void* frame, void** out, std::size_t max,
-                    std::uintptr_t code_lo = 0, std::uintptr_t code_hi = ~std::uintptr_t(0)) noexcept {
+walk_frame_pointers(const void* first, const void* frame, void** out, std::size_t max, std::uintptr_t code_lo = 0,
+                    std::uintptr_t code_hi = ~std::uintptr_t(0)) noexcept {
     out[0] = const_cast<void*>(first);
     if (max < 2) return 1;
     const stack_bounds* b = thread_stack_bounds();
@@ -1834,8 +1842,8 @@ LEAKGUARD_DETAIL_NOINLINE inline std::size_t unwind_with_libgcc(const void* firs
 
 // What the start-up probe found about the module holding leakguard's implementation unit.
 struct frame_pointer_module {
-    std::atomic<int> state;  // 0 not probed, 1 built with frame pointers, 2 without
-    std::uintptr_t code_lo;  // its executable segment, [code_lo, code_hi)
+    std::atomic<int> state; // 0 not probed, 1 built with frame pointers, 2 without
+    std::uintptr_t code_lo; // its executable segment, [code_lo, code_hi)
     std::uintptr_t code_hi;
 };
 
@@ -2004,15 +2012,15 @@ namespace detail {
 struct stack_record {
     const stack_record* next; // older record of the same bucket; immutable once published
     std::uint64_t hash;
-    std::uint32_t depth;      // number of frames, 1 or more
-    std::uint32_t id;         // 1, 2, 3 ... in order of creation (gaps where a race lost)
+    std::uint32_t depth; // number of frames, 1 or more
+    std::uint32_t id;    // 1, 2, 3 ... in order of creation (gaps where a race lost)
 
     void* const* frames() const noexcept { return reinterpret_cast<void* const*>(this + 1); }
 };
 
 static_assert(sizeof(stack_record) % sizeof(void*) == 0, "frames must follow the record aligned");
 
-constexpr std::size_t max_interned_depth = 256;        // deeper stacks are cut to this
+constexpr std::size_t max_interned_depth = 256;         // deeper stacks are cut to this
 constexpr std::size_t stack_chunk_bytes = 1u << 20;     // records are carved from chunks this big
 constexpr std::size_t default_stack_budget = 64u << 20; // bytes of chunks, bucket array included
 
@@ -2177,8 +2185,7 @@ private:
         for (;;) {
             const stack_chunk* c = chunk_.load(std::memory_order_acquire);
             if (c) {
-                std::size_t const at =
-                    const_cast<stack_chunk*>(c)->used.fetch_add(n, std::memory_order_relaxed);
+                std::size_t const at = const_cast<stack_chunk*>(c)->used.fetch_add(n, std::memory_order_relaxed);
                 if (at + n <= c->size) return reinterpret_cast<char*>(const_cast<stack_chunk*>(c)) + at;
             }
             // Full (or none yet): map a new chunk if the budget allows, and make it current
@@ -2275,8 +2282,8 @@ inline bool form_matches(block_kind kind, dealloc_form form) noexcept {
 }
 
 struct error_record {
-    const char* type;                     // "double_free", "invalid_free", "alloc_dealloc_mismatch",
-                                          // "heap_overflow", "heap_underflow", "use_after_free"
+    const char* type; // "double_free", "invalid_free", "alloc_dealloc_mismatch",
+                      // "heap_overflow", "heap_underflow", "use_after_free"
     const void* address;
     bool has_form;                        // found by a release: `form` and the free site are known
     dealloc_form form;                    // how the program tried to give it back
@@ -2286,10 +2293,10 @@ struct error_record {
     bool has_first_free;                  // a double free of a quarantined block: where it was freed first
     const void* first_free_caller;
     const source_location* first_free_location;
-    bool has_offset;                      // guard and use-after-free errors: the first bad byte,
-    long offset;                          // heap_overflow: from the end of the block; the others:
-                                          // from its start (negative: before it)
-    bool left_alone;                      // a damaged block kept from the C library
+    bool has_offset; // guard and use-after-free errors: the first bad byte,
+    long offset;     // heap_overflow: from the end of the block; the others:
+                     // from its start (negative: before it)
+    bool left_alone; // a damaged block kept from the C library
     // What is known about the block (when leakguard could tell it is one of its own).
     bool block_known;
     std::size_t size;
@@ -2381,7 +2388,9 @@ constexpr std::uint16_t front_mark = 0xFDFD;
 // kernel, and writing them would commit memory the program may never touch.
 constexpr std::size_t max_new_fill = std::size_t(64) * 1024;
 
-inline std::uint16_t front_word_for(std::uint16_t thread) noexcept { return static_cast<std::uint16_t>(thread ^ front_mark); }
+inline std::uint16_t front_word_for(std::uint16_t thread) noexcept {
+    return static_cast<std::uint16_t>(thread ^ front_mark);
+}
 
 inline unsigned guard_units_for(int guard_bytes) noexcept {
     return static_cast<unsigned>((guard_bytes + static_cast<int>(guard_unit) - 1) / static_cast<int>(guard_unit));
@@ -2495,8 +2504,8 @@ inline error_record block_error(const char* type, const block_header* h) noexcep
 constexpr std::uintptr_t located_free_tag = std::uintptr_t(1) << 63;
 
 inline void set_free_site(block_header* h, const void* caller, const location_record* where) noexcept {
-    std::uintptr_t const v = where ? reinterpret_cast<std::uintptr_t>(where) | located_free_tag
-                                   : reinterpret_cast<std::uintptr_t>(caller);
+    std::uintptr_t const v =
+        where ? reinterpret_cast<std::uintptr_t>(where) | located_free_tag : reinterpret_cast<std::uintptr_t>(caller);
     h->prev = reinterpret_cast<block_header*>(v);
 }
 
@@ -2729,7 +2738,8 @@ inline void ensure_initialised() noexcept {
 // -fno-omit-frame-pointer): an allocation made from other code (libstdc++'s std::string members,
 // a library without frame pointers) keeps just its return address, because the only correct way
 // through such frames, the C++ runtime's unwinder (stack_unwinder=libgcc), costs microseconds.
-LEAKGUARD_DETAIL_NOINLINE inline const stack_record* capture_site(const void* caller, const void* frame, int depth) noexcept {
+LEAKGUARD_DETAIL_NOINLINE inline const stack_record* capture_site(const void* caller, const void* frame,
+                                                                  int depth) noexcept {
     void* frames[max_stack_depth];
     int const mode = g_options.stack_unwinder.load(std::memory_order_relaxed);
     unwinder how = unwinder::automatic;
@@ -2865,8 +2875,8 @@ LEAKGUARD_DETAIL_NOINLINE inline void* allocate_slow(std::size_t size, std::size
             --t.busy;
         }
     }
-    h->shape = make_shape(size, kind, site_flags | flag_linked | (t.ignore_depth > 0 ? flag_ignored : 0u), shift,
-                          guard_units);
+    h->shape =
+        make_shape(size, kind, site_flags | flag_linked | (t.ignore_depth > 0 ? flag_ignored : 0u), shift, guard_units);
     std::uint64_t const seq = take_seq(t);
     h->order = make_order(seq, s->index);
     // break_on_alloc=N (the CRT's _CrtSetBreakAlloc): a debugger stops at the allocation itself.
@@ -2884,7 +2894,7 @@ LEAKGUARD_DETAIL_NOINLINE inline void* allocate_slow(std::size_t size, std::size
 // header with whole-word stores and links it in an owner section (no atomic read-modify-write).
 // Returns null when it does not apply (or malloc failed): the caller then takes the general path.
 LEAKGUARD_DETAIL_ALWAYS_INLINE void* fast_allocate(std::size_t size, block_kind kind, const void* site,
-                                                  unsigned site_flags = 0) noexcept {
+                                                   unsigned site_flags = 0) noexcept {
     thread_state& t = t_state;
     shard* const s = t.home;
     unsigned const hot = g_hot.load(std::memory_order_relaxed);
@@ -2924,16 +2934,16 @@ LEAKGUARD_DETAIL_ALWAYS_INLINE void* fast_allocate(std::size_t size, block_kind 
     return user_of(h);
 }
 
-inline void* allocate(std::size_t size, std::size_t align, block_kind kind, const void* site,
-                      unsigned site_flags, const void* frame = nullptr) noexcept {
+inline void* allocate(std::size_t size, std::size_t align, block_kind kind, const void* site, unsigned site_flags,
+                      const void* frame = nullptr) noexcept {
     if (align <= default_alignment)
         if (void* p = fast_allocate(size, kind, site, site_flags)) return p;
     return allocate_slow(size, align, kind, site, site_flags, frame);
 }
 
 // `file` and `line` come from a mapping macro (null when the free was not mapped).
-inline error_record free_error(const char* type, const void* p, const void* caller, dealloc_form form,
-                               const char* file, int line) noexcept {
+inline error_record free_error(const char* type, const void* p, const void* caller, dealloc_form form, const char* file,
+                               int line) noexcept {
     error_record e = error_record();
     e.type = type;
     e.address = p;
@@ -3023,7 +3033,8 @@ inline void release_live(block_header* h, const void* caller, dealloc_form form,
     if (guard_bytes_of(h)) {
         long const front = front_damage(h, h->cookie, h->cookie); // the caller checked the cookie
         long const tail = front ? -1 : tail_damage(h);
-        if (LEAKGUARD_DETAIL_UNLIKELY(front || tail >= 0)) report_guard_damage(h, front, tail, caller, form, file, line);
+        if (LEAKGUARD_DETAIL_UNLIKELY(front || tail >= 0))
+            report_guard_damage(h, front, tail, caller, form, file, line);
     }
     thread_state& t = t_state;
     if (flags_of(h) & flag_linked) {
@@ -3063,7 +3074,8 @@ inline void release_owned(block_header* h, const void* caller, dealloc_form form
     bool const locked = owner_enter(home);
     unlink_held(home, h, size);
     block_header* remote = nullptr;
-    if (LEAKGUARD_DETAIL_UNLIKELY(home->remote.load(std::memory_order_relaxed) != nullptr)) remote = unlink_remote_held(home);
+    if (LEAKGUARD_DETAIL_UNLIKELY(home->remote.load(std::memory_order_relaxed) != nullptr))
+        remote = unlink_remote_held(home);
     owner_exit(home, locked);
     account_bytes(t, -size);
     h->cookie = freed_cookie_for(h);
@@ -3228,8 +3240,8 @@ namespace detail {
 
 // Which live blocks to look at.
 struct block_filter {
-    std::uint64_t min_seq;     // only blocks with seq >= min_seq (0: all)
-    std::uint32_t thread;      // only this thread's blocks (0: any thread)
+    std::uint64_t min_seq; // only blocks with seq >= min_seq (0: all)
+    std::uint32_t thread;  // only this thread's blocks (0: any thread)
     bool include_ignored;
 };
 
@@ -3243,7 +3255,8 @@ inline block_info info_of(const block_header* h) noexcept {
     // A located block's site is its call site's location_record, which keeps a return address
     // into that call site too (for the function's name).
     unsigned const flags = flags_of(h);
-    const location_record* record = (flags & flag_has_location) ? static_cast<const location_record*>(h->site) : nullptr;
+    const location_record* record =
+        (flags & flag_has_location) ? static_cast<const location_record*>(h->site) : nullptr;
     const stack_record* stack = (flags & flag_has_stack) ? static_cast<const stack_record*>(h->site) : nullptr;
     b.caller = record ? record->caller : stack ? stack->frames()[0] : h->site;
     b.location = record ? &record->where : nullptr;
@@ -3354,14 +3367,14 @@ inline block_list collect_live(const block_filter& filter) noexcept {
 #ifndef LEAKGUARD_DETAIL_IMPL_ELF_SYMBOLS_HPP_INCLUDED
 #define LEAKGUARD_DETAIL_IMPL_ELF_SYMBOLS_HPP_INCLUDED
 
-#include <cstdint>     // std::uintptr_t
-#include <cstring>     // std::memcmp
-#include <elf.h>       // ElfW types
-#include <fcntl.h>     // open
-#include <link.h>      // ElfW
-#include <sys/mman.h>  // mmap
-#include <sys/stat.h>  // fstat
-#include <unistd.h>    // close
+#include <cstdint>    // std::uintptr_t
+#include <cstring>    // std::memcmp
+#include <elf.h>      // ElfW types
+#include <fcntl.h>    // open
+#include <link.h>     // ElfW
+#include <sys/mman.h> // mmap
+#include <sys/stat.h> // fstat
+#include <unistd.h>   // close
 
 namespace leakguard {
 namespace detail {
@@ -3473,9 +3486,9 @@ struct line_table {
     std::size_t count;
     const unsigned char* line_data; // .debug_line
     std::size_t line_size;
-    const char* line_str;           // .debug_line_str (DWARF 5)
+    const char* line_str; // .debug_line_str (DWARF 5)
     std::size_t line_str_size;
-    const char* str;                // .debug_str
+    const char* str; // .debug_str
     std::size_t str_size;
 };
 
@@ -3529,7 +3542,7 @@ struct dwarf_cursor {
     }
 };
 
-inline const ElfW(Shdr)* find_section(const elf_image& image, const char* name) noexcept {
+inline const ElfW(Shdr) * find_section(const elf_image& image, const char* name) noexcept {
     const ElfW(Ehdr)* eh = reinterpret_cast<const ElfW(Ehdr)*>(image.data);
     const ElfW(Shdr)* sections = reinterpret_cast<const ElfW(Shdr)*>(image.data + eh->e_shoff);
     if (eh->e_shstrndx >= eh->e_shnum) return nullptr;
@@ -3581,8 +3594,8 @@ inline bool read_line_header(const unsigned char* unit, const unsigned char* sec
     if (!c.need(static_cast<std::size_t>(header_length))) return false;
     h.program = c.p + header_length;
     h.min_inst = static_cast<unsigned>(c.fixed(1));
-    if (h.version >= 4) c.fixed(1); // maximum operations per instruction (VLIW only)
-    c.fixed(1);                     // default is_stmt
+    if (h.version >= 4) c.fixed(1);                     // maximum operations per instruction (VLIW only)
+    c.fixed(1);                                         // default is_stmt
     int const line_base = static_cast<int>(c.fixed(1)); // a signed byte
     h.line_base = line_base >= 128 ? line_base - 256 : line_base;
     h.line_range = static_cast<unsigned>(c.fixed(1));
@@ -3594,29 +3607,29 @@ inline bool read_line_header(const unsigned char* unit, const unsigned char* sec
 }
 
 // Reads one attribute of a DWARF 5 directory or file entry; strings come back in `text`.
-inline bool read_form(dwarf_cursor& c, std::uint64_t form, const line_table& t, unsigned offset_size,
-                      const char*& text, std::uint64_t& number) noexcept {
+inline bool read_form(dwarf_cursor& c, std::uint64_t form, const line_table& t, unsigned offset_size, const char*& text,
+                      std::uint64_t& number) noexcept {
     text = nullptr;
     number = 0;
     switch (form) {
-    case 0x08: text = c.cstr(); break;                      // DW_FORM_string
-    case 0x1f: {                                            // DW_FORM_line_strp
+    case 0x08: text = c.cstr(); break; // DW_FORM_string
+    case 0x1f: {                       // DW_FORM_line_strp
         std::uint64_t const off = c.fixed(offset_size);
         if (t.line_str && off < t.line_str_size) text = t.line_str + off;
         break;
     }
-    case 0x0e: {                                            // DW_FORM_strp
+    case 0x0e: { // DW_FORM_strp
         std::uint64_t const off = c.fixed(offset_size);
         if (t.str && off < t.str_size) text = t.str + off;
         break;
     }
-    case 0x0b: number = c.fixed(1); break;                  // DW_FORM_data1
-    case 0x05: number = c.fixed(2); break;                  // DW_FORM_data2
-    case 0x06: number = c.fixed(4); break;                  // DW_FORM_data4
-    case 0x07: number = c.fixed(8); break;                  // DW_FORM_data8
-    case 0x1e: c.skip(16); break;                           // DW_FORM_data16 (MD5)
-    case 0x0f: number = c.uleb(); break;                    // DW_FORM_udata
-    case 0x09: c.skip(c.uleb()); break;                     // DW_FORM_block
+    case 0x0b: number = c.fixed(1); break; // DW_FORM_data1
+    case 0x05: number = c.fixed(2); break; // DW_FORM_data2
+    case 0x06: number = c.fixed(4); break; // DW_FORM_data4
+    case 0x07: number = c.fixed(8); break; // DW_FORM_data8
+    case 0x1e: c.skip(16); break;          // DW_FORM_data16 (MD5)
+    case 0x0f: number = c.uleb(); break;   // DW_FORM_udata
+    case 0x09: c.skip(c.uleb()); break;    // DW_FORM_block
     default: return false;
     }
     return c.ok;
@@ -3665,8 +3678,8 @@ inline const char* unit_entry(const line_table& t, const line_header& h, unsigne
                 const char* text = nullptr;
                 std::uint64_t number = 0;
                 if (!read_form(c, formats[k][1], t, h.offset_size, text, number)) return nullptr;
-                if (formats[k][0] == 1) path = text;   // DW_LNCT_path
-                if (formats[k][0] == 2) dir = number;  // DW_LNCT_directory_index
+                if (formats[k][0] == 1) path = text;  // DW_LNCT_path
+                if (formats[k][0] == 2) dir = number; // DW_LNCT_directory_index
             }
             if (i == want) {
                 dir_of_file = dir;
@@ -3704,7 +3717,10 @@ inline void decode_unit(line_table& t, std::size_t& capacity, const line_header&
             unsigned const adjusted = op - h.opcode_base;
             address += std::uint64_t(adjusted / h.line_range) * h.min_inst;
             line += h.line_base + static_cast<int>(adjusted % h.line_range);
-            if (!push_row(t, capacity, line_row{address, unit, static_cast<std::uint32_t>(file), static_cast<std::uint32_t>(line), 0, 0})) return;
+            if (!push_row(
+                    t, capacity,
+                    line_row{address, unit, static_cast<std::uint32_t>(file), static_cast<std::uint32_t>(line), 0, 0}))
+                return;
             continue;
         }
         switch (op) {
@@ -3725,13 +3741,16 @@ inline void decode_unit(line_table& t, std::size_t& capacity, const line_header&
             break;
         }
         case 1: // copy
-            if (!push_row(t, capacity, line_row{address, unit, static_cast<std::uint32_t>(file), static_cast<std::uint32_t>(line), 0, 0})) return;
+            if (!push_row(
+                    t, capacity,
+                    line_row{address, unit, static_cast<std::uint32_t>(file), static_cast<std::uint32_t>(line), 0, 0}))
+                return;
             break;
-        case 2: address += c.uleb() * h.min_inst; break;   // advance_pc
-        case 3: line += c.sleb(); break;                   // advance_line
-        case 4: file = c.uleb(); break;                    // set_file
+        case 2: address += c.uleb() * h.min_inst; break;                                            // advance_pc
+        case 3: line += c.sleb(); break;                                                            // advance_line
+        case 4: file = c.uleb(); break;                                                             // set_file
         case 8: address += std::uint64_t((255 - h.opcode_base) / h.line_range) * h.min_inst; break; // const_add_pc
-        case 9: address += c.fixed(2); break;              // fixed_advance_pc
+        case 9: address += c.fixed(2); break;                                                       // fixed_advance_pc
         default: // other standard opcodes: skip their ULEB operands
             for (unsigned i = 0; i < h.opcode_lengths[op - 1]; ++i) c.uleb();
             break;
@@ -3784,10 +3803,8 @@ inline bool unit_file_name(const line_table& t, std::uint64_t unit, unsigned fil
     if (!name) return false;
     std::uint64_t unused = 0;
     const char* dir_name = name[0] == '/' ? nullptr : unit_entry(t, h, static_cast<unsigned>(dir), ~0u, unused);
-    if (dir_name && dir_name[0])
-        std::snprintf(file, file_size, "%s/%s", dir_name, name);
-    else
-        std::snprintf(file, file_size, "%s", name);
+    if (dir_name && dir_name[0]) std::snprintf(file, file_size, "%s/%s", dir_name, name);
+    else std::snprintf(file, file_size, "%s", name);
     return true;
 }
 
@@ -3875,8 +3892,8 @@ struct inline_call {
     std::uint32_t unit;      // index into inline_table::units
     std::uint32_t call_file; // file index in the unit's line table
     std::uint32_t call_line;
-    std::uint32_t parent;    // the inlined call this one is inside, or no_inline
-    std::uint32_t depth;     // how many inlined calls it is inside
+    std::uint32_t parent; // the inlined call this one is inside, or no_inline
+    std::uint32_t depth;  // how many inlined calls it is inside
 };
 
 // One address range of an inlined call, [lo, hi) in the file's address space.
@@ -3889,14 +3906,14 @@ struct inline_range {
 
 // What reading an entry of a unit needs.
 struct dwarf_unit {
-    std::uint64_t offset;   // of the unit header in .debug_info
-    std::uint64_t dies;     // offset of its first entry
-    std::uint64_t end;      // offset just past it
-    std::uint64_t abbrev;   // offset of its abbreviations in .debug_abbrev
+    std::uint64_t offset; // of the unit header in .debug_info
+    std::uint64_t dies;   // offset of its first entry
+    std::uint64_t end;    // offset just past it
+    std::uint64_t abbrev; // offset of its abbreviations in .debug_abbrev
     std::uint64_t str_offsets_base;
     std::uint64_t addr_base;
     std::uint64_t rnglists_base;
-    std::uint64_t low_pc;   // base address for range lists
+    std::uint64_t low_pc;    // base address for range lists
     std::uint64_t stmt_list; // offset of its line-table unit, ~0 when none
     unsigned version;
     unsigned address_size;
@@ -3985,11 +4002,11 @@ inline bool load_abbrevs(inline_table& t, std::uint64_t offset) noexcept {
 
 // The value of one attribute. Strings are resolved; addrx and strx need the unit's bases.
 struct dwarf_value {
-    std::uint64_t u;     // constants, offsets, addresses, references (unit-relative ones made absolute)
-    const char* str;     // strings
-    bool is_address;     // DW_FORM_addr / addrx: u is an address
-    bool is_offset;      // DW_FORM_sec_offset (or a DWARF < 4 data4/data8 used as one)
-    bool is_rnglistx;    // DW_FORM_rnglistx: u is an index
+    std::uint64_t u;  // constants, offsets, addresses, references (unit-relative ones made absolute)
+    const char* str;  // strings
+    bool is_address;  // DW_FORM_addr / addrx: u is an address
+    bool is_offset;   // DW_FORM_sec_offset (or a DWARF < 4 data4/data8 used as one)
+    bool is_rnglistx; // DW_FORM_rnglistx: u is an index
 };
 
 inline const char* dwarf_string_at(const dwarf_section& s, std::uint64_t off) noexcept {
@@ -4015,49 +4032,90 @@ inline bool read_attribute(dwarf_cursor& c, std::uint64_t form, std::int64_t imp
                            const dwarf_unit& u, dwarf_value& v) noexcept {
     v = dwarf_value{0, nullptr, false, false, false};
     switch (form) {
-    case 0x01: v.u = c.fixed(u.address_size); v.is_address = true; break; // addr
-    case 0x03: c.skip(c.fixed(2)); break;                                // block2
-    case 0x04: c.skip(c.fixed(4)); break;                                // block4
-    case 0x05: v.u = c.fixed(2); break;                                  // data2
-    case 0x06: v.u = c.fixed(4); v.is_offset = u.version < 4; break;     // data4
-    case 0x07: v.u = c.fixed(8); v.is_offset = u.version < 4; break;     // data8
-    case 0x08: v.str = c.cstr(); break;                                  // string
-    case 0x09: case 0x18: c.skip(c.uleb()); break;                       // block, exprloc
-    case 0x0a: c.skip(c.fixed(1)); break;                                // block1
-    case 0x0b: case 0x0c: case 0x11: v.u = c.fixed(1); if (form == 0x11) v.u += u.offset; break; // data1, flag, ref1
-    case 0x0d: v.u = static_cast<std::uint64_t>(c.sleb()); break;        // sdata
-    case 0x0e: v.str = dwarf_string_at(t.str, c.fixed(u.offset_size)); break;      // strp
-    case 0x1f: v.str = dwarf_string_at(t.line_str, c.fixed(u.offset_size)); break; // line_strp
-    case 0x0f: v.u = c.uleb(); break;                                    // udata
+    case 0x01:
+        v.u = c.fixed(u.address_size);
+        v.is_address = true;
+        break;                            // addr
+    case 0x03: c.skip(c.fixed(2)); break; // block2
+    case 0x04: c.skip(c.fixed(4)); break; // block4
+    case 0x05: v.u = c.fixed(2); break;   // data2
+    case 0x06:
+        v.u = c.fixed(4);
+        v.is_offset = u.version < 4;
+        break; // data4
+    case 0x07:
+        v.u = c.fixed(8);
+        v.is_offset = u.version < 4;
+        break;                          // data8
+    case 0x08: v.str = c.cstr(); break; // string
+    case 0x09:
+    case 0x18: c.skip(c.uleb()); break;   // block, exprloc
+    case 0x0a: c.skip(c.fixed(1)); break; // block1
+    case 0x0b:
+    case 0x0c:
+    case 0x11:
+        v.u = c.fixed(1);
+        if (form == 0x11) v.u += u.offset;
+        break;                                                                        // data1, flag, ref1
+    case 0x0d: v.u = static_cast<std::uint64_t>(c.sleb()); break;                     // sdata
+    case 0x0e: v.str = dwarf_string_at(t.str, c.fixed(u.offset_size)); break;         // strp
+    case 0x1f: v.str = dwarf_string_at(t.line_str, c.fixed(u.offset_size)); break;    // line_strp
+    case 0x0f: v.u = c.uleb(); break;                                                 // udata
     case 0x10: v.u = c.fixed(u.version <= 2 ? u.address_size : u.offset_size); break; // ref_addr
-    case 0x12: v.u = c.fixed(2) + u.offset; break;                       // ref2
-    case 0x13: v.u = c.fixed(4) + u.offset; break;                       // ref4
-    case 0x14: v.u = c.fixed(8) + u.offset; break;                       // ref8
-    case 0x15: v.u = c.uleb() + u.offset; break;                         // ref_udata
-    case 0x16: {                                                         // indirect
+    case 0x12: v.u = c.fixed(2) + u.offset; break;                                    // ref2
+    case 0x13: v.u = c.fixed(4) + u.offset; break;                                    // ref4
+    case 0x14: v.u = c.fixed(8) + u.offset; break;                                    // ref8
+    case 0x15: v.u = c.uleb() + u.offset; break;                                      // ref_udata
+    case 0x16: {                                                                      // indirect
         std::uint64_t const real = c.uleb();
         if (real == 0x16 || real == 0x21) return false;
         return read_attribute(c, real, 0, t, u, v);
     }
-    case 0x17: v.u = c.fixed(u.offset_size); v.is_offset = true; break;  // sec_offset
-    case 0x19: v.u = 1; break;                                           // flag_present
-    case 0x1a: case 0x1f02: v.str = dwarf_strx(t, u, c.uleb()); break;   // strx, GNU_str_index
-    case 0x25: v.str = dwarf_strx(t, u, c.fixed(1)); break;              // strx1
-    case 0x26: v.str = dwarf_strx(t, u, c.fixed(2)); break;              // strx2
-    case 0x27: v.str = dwarf_strx(t, u, c.fixed(3)); break;              // strx3
-    case 0x28: v.str = dwarf_strx(t, u, c.fixed(4)); break;              // strx4
-    case 0x1b: case 0x1f01: v.u = dwarf_addrx(t, u, c.uleb()); v.is_address = true; break; // addrx
-    case 0x29: v.u = dwarf_addrx(t, u, c.fixed(1)); v.is_address = true; break;            // addrx1
-    case 0x2a: v.u = dwarf_addrx(t, u, c.fixed(2)); v.is_address = true; break;            // addrx2
-    case 0x2b: v.u = dwarf_addrx(t, u, c.fixed(3)); v.is_address = true; break;            // addrx3
-    case 0x2c: v.u = dwarf_addrx(t, u, c.fixed(4)); v.is_address = true; break;            // addrx4
-    case 0x1c: c.skip(4); break;                                         // ref_sup4
-    case 0x1d: case 0x1f20: case 0x1f21: c.skip(u.offset_size); break;   // strp_sup, GNU_ref_alt, GNU_strp_alt
-    case 0x1e: c.skip(16); break;                                        // data16
-    case 0x20: case 0x24: c.skip(8); break;                              // ref_sig8, ref_sup8
-    case 0x21: v.u = static_cast<std::uint64_t>(implicit); break;        // implicit_const
-    case 0x22: c.uleb(); break;                                          // loclistx
-    case 0x23: v.u = c.uleb(); v.is_rnglistx = true; break;              // rnglistx
+    case 0x17:
+        v.u = c.fixed(u.offset_size);
+        v.is_offset = true;
+        break;                 // sec_offset
+    case 0x19: v.u = 1; break; // flag_present
+    case 0x1a:
+    case 0x1f02: v.str = dwarf_strx(t, u, c.uleb()); break; // strx, GNU_str_index
+    case 0x25: v.str = dwarf_strx(t, u, c.fixed(1)); break; // strx1
+    case 0x26: v.str = dwarf_strx(t, u, c.fixed(2)); break; // strx2
+    case 0x27: v.str = dwarf_strx(t, u, c.fixed(3)); break; // strx3
+    case 0x28: v.str = dwarf_strx(t, u, c.fixed(4)); break; // strx4
+    case 0x1b:
+    case 0x1f01:
+        v.u = dwarf_addrx(t, u, c.uleb());
+        v.is_address = true;
+        break; // addrx
+    case 0x29:
+        v.u = dwarf_addrx(t, u, c.fixed(1));
+        v.is_address = true;
+        break; // addrx1
+    case 0x2a:
+        v.u = dwarf_addrx(t, u, c.fixed(2));
+        v.is_address = true;
+        break; // addrx2
+    case 0x2b:
+        v.u = dwarf_addrx(t, u, c.fixed(3));
+        v.is_address = true;
+        break; // addrx3
+    case 0x2c:
+        v.u = dwarf_addrx(t, u, c.fixed(4));
+        v.is_address = true;
+        break;                   // addrx4
+    case 0x1c: c.skip(4); break; // ref_sup4
+    case 0x1d:
+    case 0x1f20:
+    case 0x1f21: c.skip(u.offset_size); break; // strp_sup, GNU_ref_alt, GNU_strp_alt
+    case 0x1e: c.skip(16); break;              // data16
+    case 0x20:
+    case 0x24: c.skip(8); break;                                  // ref_sig8, ref_sup8
+    case 0x21: v.u = static_cast<std::uint64_t>(implicit); break; // implicit_const
+    case 0x22: c.uleb(); break;                                   // loclistx
+    case 0x23:
+        v.u = c.uleb();
+        v.is_rnglistx = true;
+        break; // rnglistx
     default: return false;
     }
     return c.ok;
@@ -4094,14 +4152,29 @@ inline bool for_each_range(const inline_table& t, const dwarf_unit& u, const dwa
         if (!c.ok) return false;
         std::uint64_t lo = 0, hi = 0;
         switch (kind) {
-        case 0: return true;                                                  // end_of_list
-        case 1: base = dwarf_addrx(t, u, c.uleb()); continue;                 // base_addressx
-        case 2: lo = dwarf_addrx(t, u, c.uleb()); hi = dwarf_addrx(t, u, c.uleb()); break; // startx_endx
-        case 3: lo = dwarf_addrx(t, u, c.uleb()); hi = lo + c.uleb(); break; // startx_length
-        case 4: lo = base + c.uleb(); hi = base + c.uleb(); break;           // offset_pair
-        case 5: base = c.fixed(u.address_size); continue;                    // base_address
-        case 6: lo = c.fixed(u.address_size); hi = c.fixed(u.address_size); break; // start_end
-        case 7: lo = c.fixed(u.address_size); hi = lo + c.uleb(); break;    // start_length
+        case 0: return true;                                  // end_of_list
+        case 1: base = dwarf_addrx(t, u, c.uleb()); continue; // base_addressx
+        case 2:
+            lo = dwarf_addrx(t, u, c.uleb());
+            hi = dwarf_addrx(t, u, c.uleb());
+            break; // startx_endx
+        case 3:
+            lo = dwarf_addrx(t, u, c.uleb());
+            hi = lo + c.uleb();
+            break; // startx_length
+        case 4:
+            lo = base + c.uleb();
+            hi = base + c.uleb();
+            break;                                        // offset_pair
+        case 5: base = c.fixed(u.address_size); continue; // base_address
+        case 6:
+            lo = c.fixed(u.address_size);
+            hi = c.fixed(u.address_size);
+            break; // start_end
+        case 7:
+            lo = c.fixed(u.address_size);
+            hi = lo + c.uleb();
+            break; // start_length
         default: return false;
         }
         if (!c.ok) return false;
@@ -4165,25 +4238,50 @@ inline bool read_die(dwarf_cursor& c, const unsigned char* abbrev, const inline_
         dwarf_value v;
         if (!read_attribute(c, form, implicit, t, u, v)) return false;
         switch (name) {
-        case 0x11: a.low_pc = v.u; a.has_low = true; break;                                 // low_pc
-        case 0x12: a.high_pc = v.u; a.has_high = true; a.high_is_offset = !v.is_address; break; // high_pc
-        case 0x55: a.ranges = v; a.has_ranges = true; break;                                // ranges
-        case 0x31: a.origin = v.u; a.has_origin = true; break;                              // abstract_origin
-        case 0x58: a.call_file = v.u; break;                                                // call_file
-        case 0x59: a.call_line = v.u; break;                                                // call_line
-        case 0x10: a.stmt_list = v.u; a.has_stmt_list = true; break;                        // stmt_list
-        case 0x72: a.str_offsets_base = v.u; a.has_str_offsets_base = true; break;          // str_offsets_base
-        case 0x73: a.addr_base = v.u; a.has_addr_base = true; break;                        // addr_base
-        case 0x74: a.rnglists_base = v.u; a.has_rnglists_base = true; break;                // rnglists_base
-        case 0x03: a.name = v.str; break;                                                   // name
+        case 0x11:
+            a.low_pc = v.u;
+            a.has_low = true;
+            break; // low_pc
+        case 0x12:
+            a.high_pc = v.u;
+            a.has_high = true;
+            a.high_is_offset = !v.is_address;
+            break; // high_pc
+        case 0x55:
+            a.ranges = v;
+            a.has_ranges = true;
+            break; // ranges
+        case 0x31:
+            a.origin = v.u;
+            a.has_origin = true;
+            break;                           // abstract_origin
+        case 0x58: a.call_file = v.u; break; // call_file
+        case 0x59: a.call_line = v.u; break; // call_line
+        case 0x10:
+            a.stmt_list = v.u;
+            a.has_stmt_list = true;
+            break; // stmt_list
+        case 0x72:
+            a.str_offsets_base = v.u;
+            a.has_str_offsets_base = true;
+            break; // str_offsets_base
+        case 0x73:
+            a.addr_base = v.u;
+            a.has_addr_base = true;
+            break; // addr_base
+        case 0x74:
+            a.rnglists_base = v.u;
+            a.has_rnglists_base = true;
+            break;                        // rnglists_base
+        case 0x03: a.name = v.str; break; // name
         default: break;
         }
     }
 }
 
 // Reads one unit's entries, appending its inlined calls and their ranges.
-inline void read_unit_inlines(inline_table& t, std::size_t unit_index, std::size_t& call_cap,
-                              std::size_t& range_cap, std::size_t& scope_cap) noexcept {
+inline void read_unit_inlines(inline_table& t, std::size_t unit_index, std::size_t& call_cap, std::size_t& range_cap,
+                              std::size_t& scope_cap) noexcept {
     dwarf_unit& u = t.units[unit_index];
     if (!load_abbrevs(t, u.abbrev)) return;
     dwarf_cursor c = {t.info.data + u.dies, t.info.data + u.end, true};
@@ -4228,9 +4326,12 @@ inline void read_unit_inlines(inline_table& t, std::size_t unit_index, std::size
         if (tag == 0x1d && a.has_origin && t.call_count < max_inline_calls) { // DW_TAG_inlined_subroutine
             if (!grow_raw(t.calls, t.call_count, call_cap)) return;
             std::uint32_t const id = static_cast<std::uint32_t>(t.call_count);
-            t.calls[t.call_count++] = inline_call{a.origin, static_cast<std::uint32_t>(unit_index),
+            t.calls[t.call_count++] = inline_call{a.origin,
+                                                  static_cast<std::uint32_t>(unit_index),
                                                   static_cast<std::uint32_t>(a.call_file),
-                                                  static_cast<std::uint32_t>(a.call_line), inner, inner_depth};
+                                                  static_cast<std::uint32_t>(a.call_line),
+                                                  inner,
+                                                  inner_depth};
             auto add = [&](std::uint64_t lo, std::uint64_t hi) noexcept -> bool {
                 if (hi <= lo || lo == 0) return true; // empty, or code the linker dropped
                 if (!grow_raw(t.ranges, t.range_count, range_cap)) return false;
@@ -4263,7 +4364,8 @@ inline void read_unit_inlines(inline_table& t, std::size_t unit_index, std::size
 
 inline dwarf_section section_of(const elf_image& image, const char* name) noexcept {
     const ElfW(Shdr)* s = find_section(image, name);
-    return s ? dwarf_section{image.data + s->sh_offset, static_cast<std::size_t>(s->sh_size)} : dwarf_section{nullptr, 0};
+    return s ? dwarf_section{image.data + s->sh_offset, static_cast<std::size_t>(s->sh_size)}
+             : dwarf_section{nullptr, 0};
 }
 
 // Builds the tables for a module; false when it has no inlined calls to show.
@@ -4427,7 +4529,7 @@ struct symbol_info {
     char function[512]; // demangled, empty when unknown
     char file[512];     // source file from the DWARF line table, empty when unknown
     unsigned line;
-    char module[512];   // path of the module (executable or shared library), empty when unknown
+    char module[512];      // path of the module (executable or shared library), empty when unknown
     std::uintptr_t offset; // address - module base (what addr2line takes)
     const void* address;   // the return address named
     bool inlined;          // a call inlined into the next frame (same address), by symbolize_frames
@@ -4568,8 +4670,7 @@ inline std::size_t symbolize_frames(const void* caller, symbol_info* out, std::s
             f.line = 0;
             if (call.call_line && unit_file_name(e->lines, unit.stmt_list, call.call_file, f.file, sizeof f.file))
                 f.line = call.call_line;
-            else
-                f.file[0] = '\0';
+            else f.file[0] = '\0';
         }
     }
     return n;
@@ -4670,8 +4771,7 @@ inline bool is_library_frame(const char* function, const char* module, site_rule
     if (!function || !function[0]) {
         // Unnamed code in the C++ runtime itself (a stripped libstdc++ names only its exports).
         const char* base = base_name(module);
-        return starts_with(base, "libstdc++.so") || starts_with(base, "libc++.so") ||
-               starts_with(base, "libc++abi.so");
+        return starts_with(base, "libstdc++.so") || starts_with(base, "libc++.so") || starts_with(base, "libc++abi.so");
     }
     const char* name = qualified_name(function);
     static const char* const always[] = {
@@ -4686,16 +4786,34 @@ inline bool is_library_frame(const char* function, const char* module, site_rule
         return matches_any(name, standard, sizeof standard / sizeof standard[0]);
     }
     static const char* const wrappers[] = {
-        "std::allocator<", "std::allocator_traits<", "std::__new_allocator<", "__gnu_cxx::new_allocator<",
-        "__gnu_cxx::__alloc_traits<", "std::__allocated_ptr<", "std::__allocate_guarded<",
+        "std::allocator<",
+        "std::allocator_traits<",
+        "std::__new_allocator<",
+        "__gnu_cxx::new_allocator<",
+        "__gnu_cxx::__alloc_traits<",
+        "std::__allocated_ptr<",
+        "std::__allocate_guarded<",
         // containers' buffer and node getters
-        "std::_Vector_base<", "std::_Deque_base<", "std::_List_base<", "std::__cxx11::_List_base<",
-        "std::_Fwd_list_base<", "std::_Rb_tree<", "std::__detail::_Hashtable_alloc<",
-        "std::__detail::_AllocNode<", "std::__detail::_ReuseOrAllocNode<",
+        "std::_Vector_base<",
+        "std::_Deque_base<",
+        "std::_List_base<",
+        "std::__cxx11::_List_base<",
+        "std::_Fwd_list_base<",
+        "std::_Rb_tree<",
+        "std::__detail::_Hashtable_alloc<",
+        "std::__detail::_AllocNode<",
+        "std::__detail::_ReuseOrAllocNode<",
         // shared_ptr's control block and the functions that make one
-        "std::_Sp_counted_", "std::_Sp_alloc_shared_tag", "std::__shared_count<", "std::__shared_ptr<",
-        "std::shared_ptr<", "std::__allocate_shared<", "std::allocate_shared<", "std::__make_shared<",
-        "std::make_shared<", "std::make_unique<",
+        "std::_Sp_counted_",
+        "std::_Sp_alloc_shared_tag",
+        "std::__shared_count<",
+        "std::__shared_ptr<",
+        "std::shared_ptr<",
+        "std::__allocate_shared<",
+        "std::allocate_shared<",
+        "std::__make_shared<",
+        "std::make_shared<",
+        "std::make_unique<",
         // std::function's heap-stored target
         "std::_Function_base::_Base_manager<",
     };
@@ -4933,7 +5051,8 @@ inline void resolve_sites(block_list& list) noexcept {
         while (j < list.count && list.items[j].stack == list.items[i].stack) ++j;
         if (list.items[i].stack && list.items[i].stack_depth > 0) {
             symbol_info sym;
-            const void* const site = list.items[i].stack[find_site(list.items[i].stack, list.items[i].stack_depth, sym)];
+            const void* const site =
+                list.items[i].stack[find_site(list.items[i].stack, list.items[i].stack_depth, sym)];
             for (std::size_t k = i; k < j; ++k) list.items[k].caller = site;
         }
         i = j;
@@ -4975,13 +5094,14 @@ inline void describe_symbol(const symbol_info& sym, const void* address, char* o
     char where[600] = "";
     if (sym.file[0]) std::snprintf(where, sizeof where, " %s:%u", sym.file, sym.line);
     if (sym.module[0] && sym.function[0])
-        std::snprintf(out, size, "%s%s (%s+0x%lx)", sym.function, where, base_name(sym.module), static_cast<unsigned long>(sym.offset));
+        std::snprintf(out, size, "%s%s (%s+0x%lx)", sym.function, where, base_name(sym.module),
+                      static_cast<unsigned long>(sym.offset));
     else if (sym.module[0] && sym.file[0])
-        std::snprintf(out, size, "%s (%s+0x%lx)", where + 1, base_name(sym.module), static_cast<unsigned long>(sym.offset));
+        std::snprintf(out, size, "%s (%s+0x%lx)", where + 1, base_name(sym.module),
+                      static_cast<unsigned long>(sym.offset));
     else if (sym.module[0])
         std::snprintf(out, size, "%s+0x%lx", base_name(sym.module), static_cast<unsigned long>(sym.offset));
-    else
-        std::snprintf(out, size, "%p", address);
+    else std::snprintf(out, size, "%p", address);
 }
 
 // One line naming where a block was allocated: file:line when a macro said so (and the function
@@ -4992,10 +5112,8 @@ inline void describe_site(const block_info& b, char* out, std::size_t size) noex
     symbolize_site(b, sym);
     if (b.location) {
         const char* function = b.location->function && b.location->function[0] ? b.location->function : sym.function;
-        if (function[0])
-            std::snprintf(out, size, "%s:%d in %s", b.location->file, b.location->line, function);
-        else
-            std::snprintf(out, size, "%s:%d", b.location->file, b.location->line);
+        if (function[0]) std::snprintf(out, size, "%s:%d in %s", b.location->file, b.location->line, function);
+        else std::snprintf(out, size, "%s:%d", b.location->file, b.location->line);
         return;
     }
     describe_symbol(sym, b.caller, out, size);
@@ -5027,21 +5145,19 @@ inline void print_stack(fd_writer& out, const block_info& b, const char* indent)
 }
 
 // Prints the groups of `list` (already grouped) to `out`, each as one line with up to 5 sequence numbers.
-inline void print_groups(fd_writer& out, const block_list& list, const leak_group* groups,
-                         std::size_t group_count, const char* indent) noexcept {
+inline void print_groups(fd_writer& out, const block_list& list, const leak_group* groups, std::size_t group_count,
+                         const char* indent) noexcept {
     for (std::size_t g = 0; g < group_count; ++g) {
         const leak_group& grp = groups[g];
         const block_info& first = list.items[grp.first];
         char site[1200];
         describe_site(first, site, sizeof site);
         char sizes[64];
-        if (grp.min_size == grp.max_size)
-            std::snprintf(sizes, sizeof sizes, "%zu bytes each", grp.min_size);
-        else
-            std::snprintf(sizes, sizeof sizes, "%zu to %zu bytes", grp.min_size, grp.max_size);
-        out.printf("leakguard: %s%zu %s in %zu %s (%s%s%s) allocated at %s, thread %u, #", indent,
-                   grp.bytes, plural(grp.bytes, "byte", "bytes"), grp.count, plural(grp.count, "block", "blocks"), kind_name(first.kind),
-                   grp.count == 1 ? "" : ", ", grp.count == 1 ? "" : sizes, site, first.thread);
+        if (grp.min_size == grp.max_size) std::snprintf(sizes, sizeof sizes, "%zu bytes each", grp.min_size);
+        else std::snprintf(sizes, sizeof sizes, "%zu to %zu bytes", grp.min_size, grp.max_size);
+        out.printf("leakguard: %s%zu %s in %zu %s (%s%s%s) allocated at %s, thread %u, #", indent, grp.bytes,
+                   plural(grp.bytes, "byte", "bytes"), grp.count, plural(grp.count, "block", "blocks"),
+                   kind_name(first.kind), grp.count == 1 ? "" : ", ", grp.count == 1 ? "" : sizes, site, first.thread);
         std::size_t const shown = grp.count < 5 ? grp.count : 5;
         for (std::size_t i = 0; i < shown; ++i)
             out.printf("%s%llu", i ? " #" : "", static_cast<unsigned long long>(list.items[grp.first + i].seq));
@@ -5096,8 +5212,8 @@ inline void json_frame(fd_writer& out, const symbol_info& sym, const void* addre
 
 void write_json_errors(fd_writer& out) noexcept; // impl/error_report.hpp
 
-inline void write_json(fd_writer& out, const block_list& list, const leak_group* groups,
-                       std::size_t group_count, const statistics& st) noexcept {
+inline void write_json(fd_writer& out, const block_list& list, const leak_group* groups, std::size_t group_count,
+                       const statistics& st) noexcept {
     out.printf("{\"version\":1,\"tool\":\"leakguard\",\"tool_version\":\"%s\",\n", LEAKGUARD_VERSION_STRING);
     out.printf("\"summary\":{\"leaked_blocks\":%zu,\"leaked_bytes\":%zu,\"allocations\":%llu,\"frees\":%llu,"
                "\"peak_bytes\":%llu,\"live_blocks\":%llu,\"live_bytes\":%llu},\n",
@@ -5127,8 +5243,8 @@ inline void write_json(fd_writer& out, const block_list& list, const leak_group*
             first_leak = false;
             out.put("{\"address\":");
             json_address(out, b.address);
-            out.printf(",\"size\":%zu,\"kind\":\"%s\",\"seq\":%llu,\"thread\":%u,\"file\":", b.size,
-                       kind_name(b.kind), static_cast<unsigned long long>(b.seq), b.thread);
+            out.printf(",\"size\":%zu,\"kind\":\"%s\",\"seq\":%llu,\"thread\":%u,\"file\":", b.size, kind_name(b.kind),
+                       static_cast<unsigned long long>(b.seq), b.thread);
             json_string(out, b.location ? b.location->file : (sym.file[0] ? sym.file : nullptr));
             if (b.location) out.printf(",\"line\":%d", b.location->line);
             else if (sym.file[0]) out.printf(",\"line\":%u", sym.line);
@@ -5163,7 +5279,8 @@ inline void write_json(fd_writer& out, const block_list& list, const leak_group*
             json_string(out, r.name);
             out.put(",\"file\":");
             json_string(out, r.file);
-            out.printf(",\"line\":%d,\"leaked_blocks\":%zu,\"leaked_bytes\":%zu}", r.line, r.leaked_blocks, r.leaked_bytes);
+            out.printf(",\"line\":%d,\"leaked_blocks\":%zu,\"leaked_bytes\":%zu}", r.line, r.leaked_blocks,
+                       r.leaked_bytes);
         }
     }
     out.put("],\n\"errors\":[");
@@ -5197,12 +5314,14 @@ inline report_outcome write_report(const char* when) noexcept {
         else
             out.printf("leakguard: %zu %s in %zu %s still alive %s, from %zu allocation %s "
                        "(%llu allocations, %llu frees, peak %llu bytes)\n",
-                       list.bytes, plural(list.bytes, "byte", "bytes"), list.count, plural(list.count, "block", "blocks"), when, group_count,
-                       plural(group_count, "site", "sites"), static_cast<unsigned long long>(st.allocations),
-                       static_cast<unsigned long long>(st.frees), static_cast<unsigned long long>(st.peak_bytes));
+                       list.bytes, plural(list.bytes, "byte", "bytes"), list.count,
+                       plural(list.count, "block", "blocks"), when, group_count, plural(group_count, "site", "sites"),
+                       static_cast<unsigned long long>(st.allocations), static_cast<unsigned long long>(st.frees),
+                       static_cast<unsigned long long>(st.peak_bytes));
         if (g_options.report == report_mode::full && groups) print_groups(out, list, groups, group_count, "  ");
         if (outcome.failed_scopes)
-            out.printf("leakguard: %zu %s failed (see above)\n", outcome.failed_scopes, plural(outcome.failed_scopes, "scope", "scopes"));
+            out.printf("leakguard: %zu %s failed (see above)\n", outcome.failed_scopes,
+                       plural(outcome.failed_scopes, "scope", "scopes"));
         if (outcome.errors)
             out.printf("leakguard: %llu heap %s (see above)\n", static_cast<unsigned long long>(outcome.errors),
                        plural(static_cast<std::size_t>(outcome.errors), "error", "errors"));
@@ -5272,14 +5391,11 @@ void print_error(const error_record& e) noexcept {
     }
     // heap_overflow counts from the end of the block; the others from its start.
     if (e.has_offset) {
-        if (std::strcmp(e.type, "heap_overflow") == 0)
-            out.printf(", byte %ld past its end overwritten", e.offset);
-        else if (e.offset < 0)
-            out.printf(", byte %ld before its start overwritten", e.offset);
+        if (std::strcmp(e.type, "heap_overflow") == 0) out.printf(", byte %ld past its end overwritten", e.offset);
+        else if (e.offset < 0) out.printf(", byte %ld before its start overwritten", e.offset);
         else if (static_cast<std::size_t>(e.offset) >= e.size)
             out.printf(", byte %zu past its end overwritten", static_cast<std::size_t>(e.offset) - e.size);
-        else
-            out.printf(", byte %ld overwritten", e.offset);
+        else out.printf(", byte %ld overwritten", e.offset);
     }
     if (e.has_first_free) {
         char first[1200];
@@ -5296,7 +5412,8 @@ void print_error(const error_record& e) noexcept {
 }
 
 // "<prefix>file", "<prefix>line" and "<prefix>function" of a site, as JSON members.
-inline void json_site(fd_writer& out, const char* prefix, const void* caller, const source_location* location) noexcept {
+inline void json_site(fd_writer& out, const char* prefix, const void* caller,
+                      const source_location* location) noexcept {
     symbol_info sym;
     symbolize(caller, sym);
     out.printf(",\"%sfile\":", prefix);
@@ -5592,7 +5709,8 @@ void print_scope_failure(const scope_failure& f) noexcept {
                f.name, f.file, f.line, f.leaked_blocks, detail::plural(f.leaked_blocks, "block", "blocks"),
                f.leaked_bytes);
     if (groups) detail::print_groups(out, list, groups, group_count, "  ");
-    if (f.leaked_blocks > f.leaks_shown) out.printf("leakguard:   ... and %zu more blocks\n", f.leaked_blocks - f.leaks_shown);
+    if (f.leaked_blocks > f.leaks_shown)
+        out.printf("leakguard:   ... and %zu more blocks\n", f.leaked_blocks - f.leaks_shown);
     detail::raw_free(groups);
     detail::raw_free(list.items);
 }
@@ -5734,8 +5852,8 @@ __attribute__((destructor)) static void report_at_exit() {
     }
     int const code = option_exitcode();
     if (code == 0 || (outcome.leaked_blocks == 0 && outcome.failed_scopes == 0 && outcome.errors == 0)) return;
-    // exit() is already under way and its status cannot be changed: end the process here, after
-    // flushing what the program wrote (the C++ streams may be unsynchronised from stdio).
+        // exit() is already under way and its status cannot be changed: end the process here, after
+        // flushing what the program wrote (the C++ streams may be unsynchronised from stdio).
 #if LEAKGUARD_DETAIL_EXCEPTIONS
     try {
 #endif
@@ -5743,8 +5861,7 @@ __attribute__((destructor)) static void report_at_exit() {
         std::clog.flush();
         std::cerr.flush();
 #if LEAKGUARD_DETAIL_EXCEPTIONS
-    } catch (...) {
-    }
+    } catch (...) {}
 #endif
     std::fflush(nullptr);
     ::_exit(code);
@@ -5774,8 +5891,7 @@ namespace detail {
 
 // The standard's contract for the throwing forms: on failure call the new_handler and try again;
 // with no handler, throw std::bad_alloc. Size 0 gets a unique block (its header makes it non-empty).
-inline void* new_or_throw(std::size_t size, std::size_t align, block_kind kind, const void* caller,
-                          const void* frame) {
+inline void* new_or_throw(std::size_t size, std::size_t align, block_kind kind, const void* caller, const void* frame) {
     for (;;) {
         if (void* p = allocate(size, align, kind, caller, 0, frame)) {
             if (LEAKGUARD_DETAIL_UNLIKELY(g_new_sites_enabled.load(std::memory_order_relaxed))) remember_new(p);
@@ -5823,20 +5939,28 @@ inline void* new_or_null(std::size_t size, std::size_t align, block_kind kind, c
 #define LEAKGUARD_DETAIL_OP LEAKGUARD_DETAIL_NOINLINE __attribute__((used))
 
 LEAKGUARD_DETAIL_OP void* operator new(std::size_t size) {
-    if (void* p = leakguard::detail::fast_allocate(size, leakguard::block_kind::new_scalar, LEAKGUARD_DETAIL_CALLER)) return p;
-    return leakguard::detail::new_or_throw(size, 0, leakguard::block_kind::new_scalar, LEAKGUARD_DETAIL_CALLER, LEAKGUARD_DETAIL_FRAME);
+    if (void* p = leakguard::detail::fast_allocate(size, leakguard::block_kind::new_scalar, LEAKGUARD_DETAIL_CALLER))
+        return p;
+    return leakguard::detail::new_or_throw(size, 0, leakguard::block_kind::new_scalar, LEAKGUARD_DETAIL_CALLER,
+                                           LEAKGUARD_DETAIL_FRAME);
 }
 LEAKGUARD_DETAIL_OP void* operator new[](std::size_t size) {
-    if (void* p = leakguard::detail::fast_allocate(size, leakguard::block_kind::new_array, LEAKGUARD_DETAIL_CALLER)) return p;
-    return leakguard::detail::new_or_throw(size, 0, leakguard::block_kind::new_array, LEAKGUARD_DETAIL_CALLER, LEAKGUARD_DETAIL_FRAME);
+    if (void* p = leakguard::detail::fast_allocate(size, leakguard::block_kind::new_array, LEAKGUARD_DETAIL_CALLER))
+        return p;
+    return leakguard::detail::new_or_throw(size, 0, leakguard::block_kind::new_array, LEAKGUARD_DETAIL_CALLER,
+                                           LEAKGUARD_DETAIL_FRAME);
 }
 LEAKGUARD_DETAIL_OP void* operator new(std::size_t size, const std::nothrow_t&) noexcept {
-    if (void* p = leakguard::detail::fast_allocate(size, leakguard::block_kind::new_scalar, LEAKGUARD_DETAIL_CALLER)) return p;
-    return leakguard::detail::new_or_null(size, 0, leakguard::block_kind::new_scalar, LEAKGUARD_DETAIL_CALLER, LEAKGUARD_DETAIL_FRAME);
+    if (void* p = leakguard::detail::fast_allocate(size, leakguard::block_kind::new_scalar, LEAKGUARD_DETAIL_CALLER))
+        return p;
+    return leakguard::detail::new_or_null(size, 0, leakguard::block_kind::new_scalar, LEAKGUARD_DETAIL_CALLER,
+                                          LEAKGUARD_DETAIL_FRAME);
 }
 LEAKGUARD_DETAIL_OP void* operator new[](std::size_t size, const std::nothrow_t&) noexcept {
-    if (void* p = leakguard::detail::fast_allocate(size, leakguard::block_kind::new_array, LEAKGUARD_DETAIL_CALLER)) return p;
-    return leakguard::detail::new_or_null(size, 0, leakguard::block_kind::new_array, LEAKGUARD_DETAIL_CALLER, LEAKGUARD_DETAIL_FRAME);
+    if (void* p = leakguard::detail::fast_allocate(size, leakguard::block_kind::new_array, LEAKGUARD_DETAIL_CALLER))
+        return p;
+    return leakguard::detail::new_or_null(size, 0, leakguard::block_kind::new_array, LEAKGUARD_DETAIL_CALLER,
+                                          LEAKGUARD_DETAIL_FRAME);
 }
 LEAKGUARD_DETAIL_OP void operator delete(void* p) noexcept {
     if (!p || leakguard::detail::fast_release(p, leakguard::block_kind::new_scalar)) return;
@@ -5866,19 +5990,23 @@ LEAKGUARD_DETAIL_OP void operator delete[](void* p, std::size_t) noexcept {
 #if LEAKGUARD_DETAIL_ALIGNED_NEW
 LEAKGUARD_DETAIL_OP void* operator new(std::size_t size, std::align_val_t align) {
     return leakguard::detail::new_or_throw(size, static_cast<std::size_t>(align),
-                                           leakguard::block_kind::new_scalar_aligned, LEAKGUARD_DETAIL_CALLER, LEAKGUARD_DETAIL_FRAME);
+                                           leakguard::block_kind::new_scalar_aligned, LEAKGUARD_DETAIL_CALLER,
+                                           LEAKGUARD_DETAIL_FRAME);
 }
 LEAKGUARD_DETAIL_OP void* operator new[](std::size_t size, std::align_val_t align) {
     return leakguard::detail::new_or_throw(size, static_cast<std::size_t>(align),
-                                           leakguard::block_kind::new_array_aligned, LEAKGUARD_DETAIL_CALLER, LEAKGUARD_DETAIL_FRAME);
+                                           leakguard::block_kind::new_array_aligned, LEAKGUARD_DETAIL_CALLER,
+                                           LEAKGUARD_DETAIL_FRAME);
 }
 LEAKGUARD_DETAIL_OP void* operator new(std::size_t size, std::align_val_t align, const std::nothrow_t&) noexcept {
     return leakguard::detail::new_or_null(size, static_cast<std::size_t>(align),
-                                          leakguard::block_kind::new_scalar_aligned, LEAKGUARD_DETAIL_CALLER, LEAKGUARD_DETAIL_FRAME);
+                                          leakguard::block_kind::new_scalar_aligned, LEAKGUARD_DETAIL_CALLER,
+                                          LEAKGUARD_DETAIL_FRAME);
 }
 LEAKGUARD_DETAIL_OP void* operator new[](std::size_t size, std::align_val_t align, const std::nothrow_t&) noexcept {
     return leakguard::detail::new_or_null(size, static_cast<std::size_t>(align),
-                                          leakguard::block_kind::new_array_aligned, LEAKGUARD_DETAIL_CALLER, LEAKGUARD_DETAIL_FRAME);
+                                          leakguard::block_kind::new_array_aligned, LEAKGUARD_DETAIL_CALLER,
+                                          LEAKGUARD_DETAIL_FRAME);
 }
 LEAKGUARD_DETAIL_OP void operator delete(void* p, std::align_val_t) noexcept {
     leakguard::detail::release(p, LEAKGUARD_DETAIL_CALLER, leakguard::detail::dealloc_form::delete_scalar_aligned);
@@ -6074,7 +6202,8 @@ LEAKGUARD_DETAIL_MAPPED void* leakguard_map_calloc(std::size_t count, std::size_
         errno = ENOMEM;
         return nullptr;
     }
-    void* p = leakguard::detail::c_allocate(count * size, leakguard::block_kind::calloc, LEAKGUARD_DETAIL_CALLER, file, line);
+    void* p =
+        leakguard::detail::c_allocate(count * size, leakguard::block_kind::calloc, LEAKGUARD_DETAIL_CALLER, file, line);
     if (p) std::memset(p, 0, count * size);
     return p;
 }
@@ -6089,7 +6218,8 @@ LEAKGUARD_DETAIL_MAPPED void leakguard_map_free(void* p, const char* file, int l
 
 LEAKGUARD_DETAIL_MAPPED char* leakguard_map_strdup(const char* s, const char* file, int line) noexcept {
     std::size_t const n = std::strlen(s) + 1;
-    char* p = static_cast<char*>(leakguard::detail::c_allocate(n, leakguard::block_kind::strdup, LEAKGUARD_DETAIL_CALLER, file, line));
+    char* p = static_cast<char*>(
+        leakguard::detail::c_allocate(n, leakguard::block_kind::strdup, LEAKGUARD_DETAIL_CALLER, file, line));
     if (p) std::memcpy(p, s, n);
     return p;
 }
@@ -6097,7 +6227,8 @@ LEAKGUARD_DETAIL_MAPPED char* leakguard_map_strdup(const char* s, const char* fi
 LEAKGUARD_DETAIL_MAPPED char* leakguard_map_strndup(const char* s, std::size_t n, const char* file, int line) noexcept {
     std::size_t len = 0;
     while (len < n && s[len]) ++len; // strnlen: reads no further than n bytes
-    char* p = static_cast<char*>(leakguard::detail::c_allocate(len + 1, leakguard::block_kind::strndup, LEAKGUARD_DETAIL_CALLER, file, line));
+    char* p = static_cast<char*>(
+        leakguard::detail::c_allocate(len + 1, leakguard::block_kind::strndup, LEAKGUARD_DETAIL_CALLER, file, line));
     if (p) {
         std::memcpy(p, s, len);
         p[len] = '\0';

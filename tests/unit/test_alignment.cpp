@@ -12,9 +12,7 @@
 #include <new>
 
 namespace {
-bool aligned_to(const void* p, std::size_t alignment) {
-    return reinterpret_cast<std::uintptr_t>(p) % alignment == 0;
-}
+bool aligned_to(const void* p, std::size_t alignment) { return reinterpret_cast<std::uintptr_t>(p) % alignment == 0; }
 } // namespace
 
 TEST_CASE("plain new and new[] return 16-byte aligned blocks") {

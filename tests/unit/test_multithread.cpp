@@ -23,7 +23,7 @@ bool kept(int i) { return i % 1000 == 1; }
 } // namespace
 
 TEST_CASE("4 threads allocating and freeing 40,000 blocks: exact counters, exact scope") {
-    std::vector<std::vector<char*> > blocks(thread_count, std::vector<char*>(per_thread, nullptr));
+    std::vector<std::vector<char*>> blocks(thread_count, std::vector<char*>(per_thread, nullptr));
     unit::latch ready(thread_count), go(1), allocated(thread_count), done(thread_count), finish(1);
     std::vector<std::thread> workers;
     workers.reserve(thread_count);

@@ -114,9 +114,8 @@ TEST_CASE("a new_handler that throws bad_alloc: the throwing form throws, nothro
 TEST_CASE("sizes near SIZE_MAX fail instead of wrapping around when the header is added") {
     // If leakguard computed header + size without a check, these would wrap to a few bytes and
     // "succeed" with a block far smaller than asked for.
-    std::size_t const sizes[] = {SIZE_MAX,      SIZE_MAX - 1,  SIZE_MAX - 15,   SIZE_MAX - 47,
-                                 SIZE_MAX - 48, SIZE_MAX - 63, SIZE_MAX - 4095, SIZE_MAX - 4096 - 48,
-                                 SIZE_MAX / 2 + 1};
+    std::size_t const sizes[] = {SIZE_MAX,      SIZE_MAX - 1,    SIZE_MAX - 15,        SIZE_MAX - 47,   SIZE_MAX - 48,
+                                 SIZE_MAX - 63, SIZE_MAX - 4095, SIZE_MAX - 4096 - 48, SIZE_MAX / 2 + 1};
     for (std::size_t size : sizes) {
         CAPTURE(size);
         CHECK(::operator new(size, std::nothrow) == nullptr);

@@ -72,8 +72,7 @@ TEST_CASE("a scope begun and ended inside a destructor during unwinding still ch
     try {
         scoped_cleanup cleanup = {&leak};
         throw boom();
-    } catch (const boom&) {
-    }
+    } catch (const boom&) {}
     unit::recorded_failure const got = recorder.last();
     delete leak;
 

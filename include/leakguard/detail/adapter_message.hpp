@@ -21,17 +21,20 @@ inline std::string adapter_message(const scope_failure& f) {
     char buf[1600];
     std::string out;
     if (f.name && f.name[0])
-        std::snprintf(buf, sizeof buf, "leakguard: scope \"%s\" (%s:%d) ended with %zu %s (%zu bytes) allocated inside it still alive",
-                      f.name, f.file, f.line, f.leaked_blocks, f.leaked_blocks == 1 ? "block" : "blocks", f.leaked_bytes);
+        std::snprintf(buf, sizeof buf,
+                      "leakguard: scope \"%s\" (%s:%d) ended with %zu %s (%zu bytes) allocated inside it still alive",
+                      f.name, f.file, f.line, f.leaked_blocks, f.leaked_blocks == 1 ? "block" : "blocks",
+                      f.leaked_bytes);
     else
-        std::snprintf(buf, sizeof buf, "leakguard: scope (%s:%d) ended with %zu %s (%zu bytes) allocated inside it still alive",
-                      f.file, f.line, f.leaked_blocks, f.leaked_blocks == 1 ? "block" : "blocks", f.leaked_bytes);
+        std::snprintf(buf, sizeof buf,
+                      "leakguard: scope (%s:%d) ended with %zu %s (%zu bytes) allocated inside it still alive", f.file,
+                      f.line, f.leaked_blocks, f.leaked_blocks == 1 ? "block" : "blocks", f.leaked_bytes);
     out += buf;
     struct group {
         std::size_t first, count, bytes;
     };
     std::vector<group> groups;
-    std::vector<std::vector<std::size_t> > members;
+    std::vector<std::vector<std::size_t>> members;
     for (std::size_t i = 0; i < f.leaks_shown; ++i) {
         const block_info& b = f.leaks[i];
         std::size_t g = 0;
@@ -67,7 +70,8 @@ inline std::string adapter_message(const scope_failure& f) {
         out += buf;
         std::size_t const shown = g.count < 5 ? g.count : 5;
         for (std::size_t i = 0; i < shown; ++i) {
-            std::snprintf(buf, sizeof buf, "%s%llu", i ? " #" : "", static_cast<unsigned long long>(f.leaks[members[order[k]][i]].seq));
+            std::snprintf(buf, sizeof buf, "%s%llu", i ? " #" : "",
+                          static_cast<unsigned long long>(f.leaks[members[order[k]][i]].seq));
             out += buf;
         }
         if (g.count > shown) {

@@ -5,8 +5,8 @@
 #ifndef LEAKGUARD_DETAIL_API_HPP_INCLUDED
 #define LEAKGUARD_DETAIL_API_HPP_INCLUDED
 
-#include <cstddef>  // std::size_t
-#include <cstdint>  // std::uint64_t
+#include <cstddef> // std::size_t
+#include <cstdint> // std::uint64_t
 
 #include "block_info.hpp"
 
@@ -16,9 +16,9 @@ namespace leakguard {
 // it may lag the true peak by up to 64 KiB per thread (threads batch their byte counts so that no
 // atomic operation runs per allocation).
 struct statistics {
-    std::uint64_t allocations;  // tracked allocations made
-    std::uint64_t frees;        // tracked blocks released
-    std::uint64_t live_blocks;  // tracked blocks alive now (ignored ones included)
+    std::uint64_t allocations; // tracked allocations made
+    std::uint64_t frees;       // tracked blocks released
+    std::uint64_t live_blocks; // tracked blocks alive now (ignored ones included)
     std::uint64_t live_bytes;
     std::uint64_t peak_bytes;
 };

@@ -4,8 +4,8 @@
 #ifndef LEAKGUARD_DETAIL_BLOCK_INFO_HPP_INCLUDED
 #define LEAKGUARD_DETAIL_BLOCK_INFO_HPP_INCLUDED
 
-#include <cstddef>  // std::size_t
-#include <cstdint>  // std::uint64_t, std::uint32_t
+#include <cstddef> // std::size_t
+#include <cstdint> // std::uint64_t, std::uint32_t
 
 namespace leakguard {
 
@@ -17,7 +17,7 @@ enum class block_kind : unsigned char {
     new_array_aligned = 4,  // operator new[](std::align_val_t)
     malloc = 5,             // the C functions, through LEAKGUARD_MAP_MALLOC (see mapping.hpp) ...
     calloc = 6,
-    realloc = 7,            // ... or a realloc of a tracked block anywhere in the program
+    realloc = 7, // ... or a realloc of a tracked block anywhere in the program
     strdup = 8,
     strndup = 9,
 };
@@ -35,15 +35,15 @@ struct source_location {
 
 // A copy of one block's record, taken under the registry's lock.
 struct block_info {
-    const void* address;              // the pointer the program got
-    std::size_t size;                 // bytes requested
+    const void* address; // the pointer the program got
+    std::size_t size;    // bytes requested
     block_kind kind;
-    std::uint64_t seq;                // allocation number, like the CRT's {N}
-    std::uint32_t thread;             // leakguard's thread number (1 = first thread that allocated)
-    const void* caller;               // return address into the allocating code (null if unknown)
-    const source_location* location;  // file:line when a macro gave it, else null
-    void* const* stack;               // return addresses, innermost first (stack[0] == caller), or null
-    std::size_t stack_depth;          // how many (0 when no stack was taken: stack_depth=1, a macro's site)
+    std::uint64_t seq;               // allocation number, like the CRT's {N}
+    std::uint32_t thread;            // leakguard's thread number (1 = first thread that allocated)
+    const void* caller;              // return address into the allocating code (null if unknown)
+    const source_location* location; // file:line when a macro gave it, else null
+    void* const* stack;              // return addresses, innermost first (stack[0] == caller), or null
+    std::size_t stack_depth;         // how many (0 when no stack was taken: stack_depth=1, a macro's site)
 };
 
 } // namespace leakguard

@@ -4,7 +4,7 @@
 #ifndef LEAKGUARD_DETAIL_CONFIG_HPP_INCLUDED
 #define LEAKGUARD_DETAIL_CONFIG_HPP_INCLUDED
 
-#include <cstddef>  // std::size_t
+#include <cstddef> // std::size_t
 
 #if !defined(__GNUC__) && !defined(__clang__)
 #error "leakguard needs GCC or Clang (it uses __builtin_return_address and GNU attributes)"
@@ -41,7 +41,7 @@
 #if defined(__SANITIZE_ADDRESS__) || defined(__SANITIZE_THREAD__)
 #define LEAKGUARD_DETAIL_SANITIZER_ALLOCATOR 1
 #elif defined(__has_feature)
-#if __has_feature(address_sanitizer) || __has_feature(thread_sanitizer) || __has_feature(memory_sanitizer) || \
+#if __has_feature(address_sanitizer) || __has_feature(thread_sanitizer) || __has_feature(memory_sanitizer) ||          \
     __has_feature(hwaddress_sanitizer)
 #define LEAKGUARD_DETAIL_SANITIZER_ALLOCATOR 1
 #endif
@@ -54,7 +54,8 @@
 // tracked C blocks can be released by code that does not see the malloc mapping (see
 // impl/interpose.hpp). Not under a sanitizer, whose runtime frees through `free` before it is set
 // up. -DLEAKGUARD_NO_INTERPOSE turns it off (static linking and -fsanitize=leak need that).
-#if defined(__linux__) && defined(__GLIBC__) && !defined(LEAKGUARD_NO_INTERPOSE) && !LEAKGUARD_DETAIL_SANITIZER_ALLOCATOR
+#if defined(__linux__) && defined(__GLIBC__) && !defined(LEAKGUARD_NO_INTERPOSE) &&                                    \
+    !LEAKGUARD_DETAIL_SANITIZER_ALLOCATOR
 #define LEAKGUARD_DETAIL_INTERPOSE 1
 #else
 #define LEAKGUARD_DETAIL_INTERPOSE 0

@@ -13,8 +13,7 @@ namespace detail {
 namespace {
 // `used` keeps the reference (and so the link error) even when nothing else in the unit calls
 // leakguard; it costs one pointer per translation unit.
-__attribute__((used)) int* const link_check =
-    &leakguard_error_define_LEAKGUARD_MAIN_in_exactly_one_translation_unit;
+__attribute__((used)) int* const link_check = &leakguard_error_define_LEAKGUARD_MAIN_in_exactly_one_translation_unit;
 } // namespace
 } // namespace detail
 } // namespace leakguard

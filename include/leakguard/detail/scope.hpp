@@ -4,10 +4,10 @@
 #ifndef LEAKGUARD_DETAIL_SCOPE_HPP_INCLUDED
 #define LEAKGUARD_DETAIL_SCOPE_HPP_INCLUDED
 
-#include <cstddef>    // std::size_t
-#include <cstdint>    // std::uint64_t, std::uint32_t
-#include <exception>  // std::uncaught_exception(s)
-#include <vector>     // scope::leaks()
+#include <cstddef>   // std::size_t
+#include <cstdint>   // std::uint64_t, std::uint32_t
+#include <exception> // std::uncaught_exception(s)
+#include <vector>    // scope::leaks()
 
 #include "api.hpp"
 #include "block_info.hpp"
@@ -107,18 +107,16 @@ inline bool scope::leaving_by_exception() const noexcept {
 } // namespace leakguard
 
 // LEAKGUARD_SCOPE() or LEAKGUARD_SCOPE("name"): a scope for the rest of the enclosing block.
-#define LEAKGUARD_SCOPE(...)                                                                       \
-    ::leakguard::scope LEAKGUARD_DETAIL_UNIQUE(leakguard_scope_)(                                  \
-        __FILE__, __LINE__, ::leakguard::detail::scope_name(__VA_ARGS__))
+#define LEAKGUARD_SCOPE(...)                                                                                           \
+    ::leakguard::scope LEAKGUARD_DETAIL_UNIQUE(leakguard_scope_)(__FILE__, __LINE__,                                   \
+                                                                 ::leakguard::detail::scope_name(__VA_ARGS__))
 
 // The same, counting only blocks that the current thread allocates.
-#define LEAKGUARD_THREAD_SCOPE(...)                                                                \
-    ::leakguard::scope LEAKGUARD_DETAIL_UNIQUE(leakguard_scope_)(                                  \
-        __FILE__, __LINE__, ::leakguard::detail::scope_name(__VA_ARGS__),                          \
-        ::leakguard::scope::this_thread)
+#define LEAKGUARD_THREAD_SCOPE(...)                                                                                    \
+    ::leakguard::scope LEAKGUARD_DETAIL_UNIQUE(leakguard_scope_)(                                                      \
+        __FILE__, __LINE__, ::leakguard::detail::scope_name(__VA_ARGS__), ::leakguard::scope::this_thread)
 
 // Allocations this thread makes for the rest of the enclosing block are never reported.
-#define LEAKGUARD_IGNORE_REGION()                                                                  \
-    ::leakguard::ignore_region LEAKGUARD_DETAIL_UNIQUE(leakguard_ignore_region_)
+#define LEAKGUARD_IGNORE_REGION() ::leakguard::ignore_region LEAKGUARD_DETAIL_UNIQUE(leakguard_ignore_region_)
 
 #endif

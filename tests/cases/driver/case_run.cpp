@@ -12,7 +12,8 @@ namespace cases {
 std::string case_path(const std::string& name) { return std::string(LEAKGUARD_CASES_BIN) + "/" + name; }
 
 std::string case_result::describe() const {
-    std::string text = "status: " + proc.status_text() + "\n--- stdout ---\n" + proc.out + "--- stderr ---\n" + proc.err;
+    std::string text =
+        "status: " + proc.status_text() + "\n--- stdout ---\n" + proc.out + "--- stderr ---\n" + proc.err;
     text += has_report ? "--- json ---\n" + report.dump(1) : "--- no json report ---";
     return text;
 }

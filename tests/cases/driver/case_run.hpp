@@ -19,9 +19,9 @@ std::string case_path(const std::string& name);
 
 struct case_result {
     process_result proc;
-    std::shared_ptr<temp_dir> dir;  // holds stdout, stderr, the JSON report, log files
-    bool has_report = false;        // the JSON report was written and parsed
-    nlohmann::json report;          // the JSON report (null when there is none)
+    std::shared_ptr<temp_dir> dir; // holds stdout, stderr, the JSON report, log files
+    bool has_report = false;       // the JSON report was written and parsed
+    nlohmann::json report;         // the JSON report (null when there is none)
 
     int status() const { return proc.timed_out || proc.signal ? -1 : proc.exit_code; }
     // The leakguard lines of stderr ("leakguard: ...").

@@ -28,8 +28,8 @@ struct process_result {
     int signal = 0;         // the signal that ended it, when one did
     bool timed_out = false; // killed by run_process after the timeout
     long pid = 0;
-    std::string out;        // everything it wrote to stdout
-    std::string err;        // everything it wrote to stderr
+    std::string out; // everything it wrote to stdout
+    std::string err; // everything it wrote to stderr
 
     // One line for failure messages: "exit 23", "signal 11", "timed out".
     std::string status_text() const;

@@ -29,7 +29,8 @@ std::vector<int> numbers_after(const std::string& out, const std::string& key) {
 
 // Every leak in the report is at file `source` and its line is one of `lines`; returns how many
 // leaks each line has, in the order of `lines`.
-std::vector<int> leaks_per_line(const nlohmann::json& report, const std::string& source, const std::vector<int>& lines) {
+std::vector<int> leaks_per_line(const nlohmann::json& report, const std::string& source,
+                                const std::vector<int>& lines) {
     std::vector<int> counts(lines.size(), 0);
     for (const auto& leak : report["leaks"]) {
         INFO(leak.dump());

@@ -37,7 +37,8 @@ TEST_CASE("every_operator_form_paired") {
     CHECK(r.status() == 0);
     CHECK(cases::lines_containing(r.proc.out, "FAILED").empty());
     int calls = -1, failures = -1;
-    REQUIRE(std::sscanf(r.proc.out.substr(r.proc.out.find("calls=")).c_str(), "calls=%d failures=%d", &calls, &failures) == 2);
+    REQUIRE(std::sscanf(r.proc.out.substr(r.proc.out.find("calls=")).c_str(), "calls=%d failures=%d", &calls,
+                        &failures) == 2);
     CHECK(calls == 18);
     CHECK(failures == 0);
     REQUIRE(r.has_report);

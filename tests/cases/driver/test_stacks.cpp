@@ -132,8 +132,8 @@ void check_stacks(const std::string& program, bool optimised) {
                              "std::vector<long, std::allocator<long> >::push_back", optimised);
     }
     SUBCASE("shared: a block from make_shared is make_cycle's, at the make_shared line") {
-        check_container_leak(r.report, "(anonymous namespace)::make_cycle()", lines["shared"],
-                             "std::make_shared<", optimised);
+        check_container_leak(r.report, "(anonymous namespace)::make_cycle()", lines["shared"], "std::make_shared<",
+                             optimised);
     }
     SUBCASE("library: a block new[]'d in a library without leakguard names the library's function") {
         // By default only the return address is kept for code outside the program's module

@@ -56,7 +56,7 @@ void compare_with_valgrind(const std::string& name) {
                                            "--errors-for-leak-kinds=none", cases::case_path(name + "_plain")};
     auto plain = cases::run_process(argv, {}, dir.path(), 100);
     INFO("valgrind: " << plain.status_text() << "\n" << plain.err);
-    REQUIRE(plain.exit_code == 0); // the plain program's own status
+    REQUIRE(plain.exit_code == 0);                                   // the plain program's own status
     CHECK(cases::lines_containing(plain.err, "leakguard:").empty()); // really built without it
     // The case program itself is sound (no invalid reads or frees; leaks are not counted as errors
     // here), so its numbers can be trusted.

@@ -75,7 +75,8 @@ inline void ensure_initialised() noexcept {
 // -fno-omit-frame-pointer): an allocation made from other code (libstdc++'s std::string members,
 // a library without frame pointers) keeps just its return address, because the only correct way
 // through such frames, the C++ runtime's unwinder (stack_unwinder=libgcc), costs microseconds.
-LEAKGUARD_DETAIL_NOINLINE inline const stack_record* capture_site(const void* caller, const void* frame, int depth) noexcept {
+LEAKGUARD_DETAIL_NOINLINE inline const stack_record* capture_site(const void* caller, const void* frame,
+                                                                  int depth) noexcept {
     void* frames[max_stack_depth];
     int const mode = g_options.stack_unwinder.load(std::memory_order_relaxed);
     unwinder how = unwinder::automatic;
@@ -211,8 +212,8 @@ LEAKGUARD_DETAIL_NOINLINE inline void* allocate_slow(std::size_t size, std::size
             --t.busy;
         }
     }
-    h->shape = make_shape(size, kind, site_flags | flag_linked | (t.ignore_depth > 0 ? flag_ignored : 0u), shift,
-                          guard_units);
+    h->shape =
+        make_shape(size, kind, site_flags | flag_linked | (t.ignore_depth > 0 ? flag_ignored : 0u), shift, guard_units);
     std::uint64_t const seq = take_seq(t);
     h->order = make_order(seq, s->index);
     // break_on_alloc=N (the CRT's _CrtSetBreakAlloc): a debugger stops at the allocation itself.
@@ -230,7 +231,7 @@ LEAKGUARD_DETAIL_NOINLINE inline void* allocate_slow(std::size_t size, std::size
 // header with whole-word stores and links it in an owner section (no atomic read-modify-write).
 // Returns null when it does not apply (or malloc failed): the caller then takes the general path.
 LEAKGUARD_DETAIL_ALWAYS_INLINE void* fast_allocate(std::size_t size, block_kind kind, const void* site,
-                                                  unsigned site_flags = 0) noexcept {
+                                                   unsigned site_flags = 0) noexcept {
     thread_state& t = t_state;
     shard* const s = t.home;
     unsigned const hot = g_hot.load(std::memory_order_relaxed);
@@ -270,16 +271,16 @@ LEAKGUARD_DETAIL_ALWAYS_INLINE void* fast_allocate(std::size_t size, block_kind 
     return user_of(h);
 }
 
-inline void* allocate(std::size_t size, std::size_t align, block_kind kind, const void* site,
-                      unsigned site_flags, const void* frame = nullptr) noexcept {
+inline void* allocate(std::size_t size, std::size_t align, block_kind kind, const void* site, unsigned site_flags,
+                      const void* frame = nullptr) noexcept {
     if (align <= default_alignment)
         if (void* p = fast_allocate(size, kind, site, site_flags)) return p;
     return allocate_slow(size, align, kind, site, site_flags, frame);
 }
 
 // `file` and `line` come from a mapping macro (null when the free was not mapped).
-inline error_record free_error(const char* type, const void* p, const void* caller, dealloc_form form,
-                               const char* file, int line) noexcept {
+inline error_record free_error(const char* type, const void* p, const void* caller, dealloc_form form, const char* file,
+                               int line) noexcept {
     error_record e = error_record();
     e.type = type;
     e.address = p;
@@ -369,7 +370,8 @@ inline void release_live(block_header* h, const void* caller, dealloc_form form,
     if (guard_bytes_of(h)) {
         long const front = front_damage(h, h->cookie, h->cookie); // the caller checked the cookie
         long const tail = front ? -1 : tail_damage(h);
-        if (LEAKGUARD_DETAIL_UNLIKELY(front || tail >= 0)) report_guard_damage(h, front, tail, caller, form, file, line);
+        if (LEAKGUARD_DETAIL_UNLIKELY(front || tail >= 0))
+            report_guard_damage(h, front, tail, caller, form, file, line);
     }
     thread_state& t = t_state;
     if (flags_of(h) & flag_linked) {
@@ -409,7 +411,8 @@ inline void release_owned(block_header* h, const void* caller, dealloc_form form
     bool const locked = owner_enter(home);
     unlink_held(home, h, size);
     block_header* remote = nullptr;
-    if (LEAKGUARD_DETAIL_UNLIKELY(home->remote.load(std::memory_order_relaxed) != nullptr)) remote = unlink_remote_held(home);
+    if (LEAKGUARD_DETAIL_UNLIKELY(home->remote.load(std::memory_order_relaxed) != nullptr))
+        remote = unlink_remote_held(home);
     owner_exit(home, locked);
     account_bytes(t, -size);
     h->cookie = freed_cookie_for(h);

@@ -45,23 +45,23 @@ enum : unsigned {
 // Bit-packed words are written whole (one store each): separate bit-field stores followed by a
 // wide load of the same word stall store forwarding on the hot path.
 struct block_header {
-    block_header* prev;    // older block of the same shard
-    block_header* next;    // newer block of the same shard
-    const void* site;      // return address into the caller, a location_record* or a stack_record*
-    std::uint64_t shape;   // size (44 bits) | kind (4) | flags (4) | log2 of alignment above default (6)
-                           // | tail guard length in units of 4 bytes (6)
-    std::uint64_t order;   // sequence number (48 bits) | shard index (16)
-    std::uint32_t cookie;  // at user - 8: the ownership test reads only this
-    std::uint16_t thread;  // at user - 4: thread number modulo 65536
-    std::uint16_t front;   // at user - 2: thread ^ 0xFDFD, the front guard (impl/guards.hpp)
+    block_header* prev;   // older block of the same shard
+    block_header* next;   // newer block of the same shard
+    const void* site;     // return address into the caller, a location_record* or a stack_record*
+    std::uint64_t shape;  // size (44 bits) | kind (4) | flags (4) | log2 of alignment above default (6)
+                          // | tail guard length in units of 4 bytes (6)
+    std::uint64_t order;  // sequence number (48 bits) | shard index (16)
+    std::uint32_t cookie; // at user - 8: the ownership test reads only this
+    std::uint16_t thread; // at user - 4: thread number modulo 65536
+    std::uint16_t front;  // at user - 2: thread ^ 0xFDFD, the front guard (impl/guards.hpp)
 };
 
 static_assert(sizeof(block_header) == 48, "the header must stay 48 bytes (a multiple of 16)");
 
 constexpr std::size_t header_size = sizeof(block_header);
-constexpr std::size_t default_alignment = 16;  // glibc malloc on 64-bit; checked below
+constexpr std::size_t default_alignment = 16; // glibc malloc on 64-bit; checked below
 constexpr std::uint64_t max_block_size = (std::uint64_t(1) << 44) - 1;
-constexpr std::size_t guard_unit = 4;       // the tail guard's length is kept in these units
+constexpr std::size_t guard_unit = 4; // the tail guard's length is kept in these units
 constexpr std::size_t max_guard_bytes = 63 * guard_unit;
 constexpr std::uint64_t max_seq = (std::uint64_t(1) << 48) - 1;
 
@@ -104,9 +104,7 @@ LEAKGUARD_DETAIL_NO_SANITIZE_MEMORY inline std::uint16_t front_in_front_of(const
     return header_of(user)->front;
 }
 
-inline bool is_live_block(const void* user) noexcept {
-    return cookie_in_front_of(user) == cookie_for(header_of(user));
-}
+inline bool is_live_block(const void* user) noexcept { return cookie_in_front_of(user) == cookie_for(header_of(user)); }
 
 inline std::uint64_t make_shape(std::uint64_t size, block_kind kind, unsigned flags, unsigned align_shift,
                                 unsigned guard_units = 0) noexcept {
@@ -116,12 +114,18 @@ inline std::uint64_t make_shape(std::uint64_t size, block_kind kind, unsigned fl
 inline std::uint64_t make_order(std::uint64_t seq, std::uint32_t shard) noexcept {
     return (seq & max_seq) | std::uint64_t(shard) << 48;
 }
-inline std::size_t size_of(const block_header* h) noexcept { return static_cast<std::size_t>(h->shape & max_block_size); }
+inline std::size_t size_of(const block_header* h) noexcept {
+    return static_cast<std::size_t>(h->shape & max_block_size);
+}
 inline block_kind kind_of(const block_header* h) noexcept { return static_cast<block_kind>((h->shape >> 44) & 0xFu); }
 inline unsigned flags_of(const block_header* h) noexcept { return static_cast<unsigned>((h->shape >> 48) & 0xFu); }
 inline void add_flags(block_header* h, unsigned flags) noexcept { h->shape |= std::uint64_t(flags & 0xFu) << 48; }
-inline unsigned align_shift_of(const block_header* h) noexcept { return static_cast<unsigned>((h->shape >> 52) & 0x3Fu); }
-inline std::size_t guard_bytes_of(const block_header* h) noexcept { return static_cast<std::size_t>(h->shape >> 58) * guard_unit; }
+inline unsigned align_shift_of(const block_header* h) noexcept {
+    return static_cast<unsigned>((h->shape >> 52) & 0x3Fu);
+}
+inline std::size_t guard_bytes_of(const block_header* h) noexcept {
+    return static_cast<std::size_t>(h->shape >> 58) * guard_unit;
+}
 // The raw allocation a header lives in (what goes back to the C library).
 inline void* raw_of(block_header* h) noexcept {
     unsigned const shift = align_shift_of(h);
@@ -147,12 +151,15 @@ inline block_header** remote_link_of(block_header* h) noexcept;
 inline std::uint32_t load_cookie(const block_header* h) noexcept {
     return __atomic_load_n(&h->cookie, __ATOMIC_RELAXED);
 }
-inline void store_cookie(block_header* h, std::uint32_t v) noexcept { __atomic_store_n(&h->cookie, v, __ATOMIC_RELAXED); }
+inline void store_cookie(block_header* h, std::uint32_t v) noexcept {
+    __atomic_store_n(&h->cookie, v, __ATOMIC_RELAXED);
+}
 
 inline std::uint64_t seq_of(const block_header* h) noexcept { return h->order & max_seq; }
 inline std::uint32_t shard_of(const block_header* h) noexcept { return static_cast<std::uint32_t>(h->order >> 48); }
 inline block_header** remote_link_of(block_header* h) noexcept {
-    return reinterpret_cast<block_header**>(static_cast<char*>(user_of(h)) + remote_link_offset(size_of(h), guard_bytes_of(h)));
+    return reinterpret_cast<block_header**>(static_cast<char*>(user_of(h)) +
+                                            remote_link_offset(size_of(h), guard_bytes_of(h)));
 }
 
 } // namespace detail

@@ -50,8 +50,8 @@ inline error_record block_error(const char* type, const block_header* h) noexcep
 constexpr std::uintptr_t located_free_tag = std::uintptr_t(1) << 63;
 
 inline void set_free_site(block_header* h, const void* caller, const location_record* where) noexcept {
-    std::uintptr_t const v = where ? reinterpret_cast<std::uintptr_t>(where) | located_free_tag
-                                   : reinterpret_cast<std::uintptr_t>(caller);
+    std::uintptr_t const v =
+        where ? reinterpret_cast<std::uintptr_t>(where) | located_free_tag : reinterpret_cast<std::uintptr_t>(caller);
     h->prev = reinterpret_cast<block_header*>(v);
 }
 

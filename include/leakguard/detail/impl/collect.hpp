@@ -18,8 +18,8 @@ namespace detail {
 
 // Which live blocks to look at.
 struct block_filter {
-    std::uint64_t min_seq;     // only blocks with seq >= min_seq (0: all)
-    std::uint32_t thread;      // only this thread's blocks (0: any thread)
+    std::uint64_t min_seq; // only blocks with seq >= min_seq (0: all)
+    std::uint32_t thread;  // only this thread's blocks (0: any thread)
     bool include_ignored;
 };
 
@@ -33,7 +33,8 @@ inline block_info info_of(const block_header* h) noexcept {
     // A located block's site is its call site's location_record, which keeps a return address
     // into that call site too (for the function's name).
     unsigned const flags = flags_of(h);
-    const location_record* record = (flags & flag_has_location) ? static_cast<const location_record*>(h->site) : nullptr;
+    const location_record* record =
+        (flags & flag_has_location) ? static_cast<const location_record*>(h->site) : nullptr;
     const stack_record* stack = (flags & flag_has_stack) ? static_cast<const stack_record*>(h->site) : nullptr;
     b.caller = record ? record->caller : stack ? stack->frames()[0] : h->site;
     b.location = record ? &record->where : nullptr;

@@ -44,8 +44,8 @@ struct inline_call {
     std::uint32_t unit;      // index into inline_table::units
     std::uint32_t call_file; // file index in the unit's line table
     std::uint32_t call_line;
-    std::uint32_t parent;    // the inlined call this one is inside, or no_inline
-    std::uint32_t depth;     // how many inlined calls it is inside
+    std::uint32_t parent; // the inlined call this one is inside, or no_inline
+    std::uint32_t depth;  // how many inlined calls it is inside
 };
 
 // One address range of an inlined call, [lo, hi) in the file's address space.
@@ -58,14 +58,14 @@ struct inline_range {
 
 // What reading an entry of a unit needs.
 struct dwarf_unit {
-    std::uint64_t offset;   // of the unit header in .debug_info
-    std::uint64_t dies;     // offset of its first entry
-    std::uint64_t end;      // offset just past it
-    std::uint64_t abbrev;   // offset of its abbreviations in .debug_abbrev
+    std::uint64_t offset; // of the unit header in .debug_info
+    std::uint64_t dies;   // offset of its first entry
+    std::uint64_t end;    // offset just past it
+    std::uint64_t abbrev; // offset of its abbreviations in .debug_abbrev
     std::uint64_t str_offsets_base;
     std::uint64_t addr_base;
     std::uint64_t rnglists_base;
-    std::uint64_t low_pc;   // base address for range lists
+    std::uint64_t low_pc;    // base address for range lists
     std::uint64_t stmt_list; // offset of its line-table unit, ~0 when none
     unsigned version;
     unsigned address_size;
@@ -154,11 +154,11 @@ inline bool load_abbrevs(inline_table& t, std::uint64_t offset) noexcept {
 
 // The value of one attribute. Strings are resolved; addrx and strx need the unit's bases.
 struct dwarf_value {
-    std::uint64_t u;     // constants, offsets, addresses, references (unit-relative ones made absolute)
-    const char* str;     // strings
-    bool is_address;     // DW_FORM_addr / addrx: u is an address
-    bool is_offset;      // DW_FORM_sec_offset (or a DWARF < 4 data4/data8 used as one)
-    bool is_rnglistx;    // DW_FORM_rnglistx: u is an index
+    std::uint64_t u;  // constants, offsets, addresses, references (unit-relative ones made absolute)
+    const char* str;  // strings
+    bool is_address;  // DW_FORM_addr / addrx: u is an address
+    bool is_offset;   // DW_FORM_sec_offset (or a DWARF < 4 data4/data8 used as one)
+    bool is_rnglistx; // DW_FORM_rnglistx: u is an index
 };
 
 inline const char* dwarf_string_at(const dwarf_section& s, std::uint64_t off) noexcept {
@@ -184,49 +184,90 @@ inline bool read_attribute(dwarf_cursor& c, std::uint64_t form, std::int64_t imp
                            const dwarf_unit& u, dwarf_value& v) noexcept {
     v = dwarf_value{0, nullptr, false, false, false};
     switch (form) {
-    case 0x01: v.u = c.fixed(u.address_size); v.is_address = true; break; // addr
-    case 0x03: c.skip(c.fixed(2)); break;                                // block2
-    case 0x04: c.skip(c.fixed(4)); break;                                // block4
-    case 0x05: v.u = c.fixed(2); break;                                  // data2
-    case 0x06: v.u = c.fixed(4); v.is_offset = u.version < 4; break;     // data4
-    case 0x07: v.u = c.fixed(8); v.is_offset = u.version < 4; break;     // data8
-    case 0x08: v.str = c.cstr(); break;                                  // string
-    case 0x09: case 0x18: c.skip(c.uleb()); break;                       // block, exprloc
-    case 0x0a: c.skip(c.fixed(1)); break;                                // block1
-    case 0x0b: case 0x0c: case 0x11: v.u = c.fixed(1); if (form == 0x11) v.u += u.offset; break; // data1, flag, ref1
-    case 0x0d: v.u = static_cast<std::uint64_t>(c.sleb()); break;        // sdata
-    case 0x0e: v.str = dwarf_string_at(t.str, c.fixed(u.offset_size)); break;      // strp
-    case 0x1f: v.str = dwarf_string_at(t.line_str, c.fixed(u.offset_size)); break; // line_strp
-    case 0x0f: v.u = c.uleb(); break;                                    // udata
+    case 0x01:
+        v.u = c.fixed(u.address_size);
+        v.is_address = true;
+        break;                            // addr
+    case 0x03: c.skip(c.fixed(2)); break; // block2
+    case 0x04: c.skip(c.fixed(4)); break; // block4
+    case 0x05: v.u = c.fixed(2); break;   // data2
+    case 0x06:
+        v.u = c.fixed(4);
+        v.is_offset = u.version < 4;
+        break; // data4
+    case 0x07:
+        v.u = c.fixed(8);
+        v.is_offset = u.version < 4;
+        break;                          // data8
+    case 0x08: v.str = c.cstr(); break; // string
+    case 0x09:
+    case 0x18: c.skip(c.uleb()); break;   // block, exprloc
+    case 0x0a: c.skip(c.fixed(1)); break; // block1
+    case 0x0b:
+    case 0x0c:
+    case 0x11:
+        v.u = c.fixed(1);
+        if (form == 0x11) v.u += u.offset;
+        break;                                                                        // data1, flag, ref1
+    case 0x0d: v.u = static_cast<std::uint64_t>(c.sleb()); break;                     // sdata
+    case 0x0e: v.str = dwarf_string_at(t.str, c.fixed(u.offset_size)); break;         // strp
+    case 0x1f: v.str = dwarf_string_at(t.line_str, c.fixed(u.offset_size)); break;    // line_strp
+    case 0x0f: v.u = c.uleb(); break;                                                 // udata
     case 0x10: v.u = c.fixed(u.version <= 2 ? u.address_size : u.offset_size); break; // ref_addr
-    case 0x12: v.u = c.fixed(2) + u.offset; break;                       // ref2
-    case 0x13: v.u = c.fixed(4) + u.offset; break;                       // ref4
-    case 0x14: v.u = c.fixed(8) + u.offset; break;                       // ref8
-    case 0x15: v.u = c.uleb() + u.offset; break;                         // ref_udata
-    case 0x16: {                                                         // indirect
+    case 0x12: v.u = c.fixed(2) + u.offset; break;                                    // ref2
+    case 0x13: v.u = c.fixed(4) + u.offset; break;                                    // ref4
+    case 0x14: v.u = c.fixed(8) + u.offset; break;                                    // ref8
+    case 0x15: v.u = c.uleb() + u.offset; break;                                      // ref_udata
+    case 0x16: {                                                                      // indirect
         std::uint64_t const real = c.uleb();
         if (real == 0x16 || real == 0x21) return false;
         return read_attribute(c, real, 0, t, u, v);
     }
-    case 0x17: v.u = c.fixed(u.offset_size); v.is_offset = true; break;  // sec_offset
-    case 0x19: v.u = 1; break;                                           // flag_present
-    case 0x1a: case 0x1f02: v.str = dwarf_strx(t, u, c.uleb()); break;   // strx, GNU_str_index
-    case 0x25: v.str = dwarf_strx(t, u, c.fixed(1)); break;              // strx1
-    case 0x26: v.str = dwarf_strx(t, u, c.fixed(2)); break;              // strx2
-    case 0x27: v.str = dwarf_strx(t, u, c.fixed(3)); break;              // strx3
-    case 0x28: v.str = dwarf_strx(t, u, c.fixed(4)); break;              // strx4
-    case 0x1b: case 0x1f01: v.u = dwarf_addrx(t, u, c.uleb()); v.is_address = true; break; // addrx
-    case 0x29: v.u = dwarf_addrx(t, u, c.fixed(1)); v.is_address = true; break;            // addrx1
-    case 0x2a: v.u = dwarf_addrx(t, u, c.fixed(2)); v.is_address = true; break;            // addrx2
-    case 0x2b: v.u = dwarf_addrx(t, u, c.fixed(3)); v.is_address = true; break;            // addrx3
-    case 0x2c: v.u = dwarf_addrx(t, u, c.fixed(4)); v.is_address = true; break;            // addrx4
-    case 0x1c: c.skip(4); break;                                         // ref_sup4
-    case 0x1d: case 0x1f20: case 0x1f21: c.skip(u.offset_size); break;   // strp_sup, GNU_ref_alt, GNU_strp_alt
-    case 0x1e: c.skip(16); break;                                        // data16
-    case 0x20: case 0x24: c.skip(8); break;                              // ref_sig8, ref_sup8
-    case 0x21: v.u = static_cast<std::uint64_t>(implicit); break;        // implicit_const
-    case 0x22: c.uleb(); break;                                          // loclistx
-    case 0x23: v.u = c.uleb(); v.is_rnglistx = true; break;              // rnglistx
+    case 0x17:
+        v.u = c.fixed(u.offset_size);
+        v.is_offset = true;
+        break;                 // sec_offset
+    case 0x19: v.u = 1; break; // flag_present
+    case 0x1a:
+    case 0x1f02: v.str = dwarf_strx(t, u, c.uleb()); break; // strx, GNU_str_index
+    case 0x25: v.str = dwarf_strx(t, u, c.fixed(1)); break; // strx1
+    case 0x26: v.str = dwarf_strx(t, u, c.fixed(2)); break; // strx2
+    case 0x27: v.str = dwarf_strx(t, u, c.fixed(3)); break; // strx3
+    case 0x28: v.str = dwarf_strx(t, u, c.fixed(4)); break; // strx4
+    case 0x1b:
+    case 0x1f01:
+        v.u = dwarf_addrx(t, u, c.uleb());
+        v.is_address = true;
+        break; // addrx
+    case 0x29:
+        v.u = dwarf_addrx(t, u, c.fixed(1));
+        v.is_address = true;
+        break; // addrx1
+    case 0x2a:
+        v.u = dwarf_addrx(t, u, c.fixed(2));
+        v.is_address = true;
+        break; // addrx2
+    case 0x2b:
+        v.u = dwarf_addrx(t, u, c.fixed(3));
+        v.is_address = true;
+        break; // addrx3
+    case 0x2c:
+        v.u = dwarf_addrx(t, u, c.fixed(4));
+        v.is_address = true;
+        break;                   // addrx4
+    case 0x1c: c.skip(4); break; // ref_sup4
+    case 0x1d:
+    case 0x1f20:
+    case 0x1f21: c.skip(u.offset_size); break; // strp_sup, GNU_ref_alt, GNU_strp_alt
+    case 0x1e: c.skip(16); break;              // data16
+    case 0x20:
+    case 0x24: c.skip(8); break;                                  // ref_sig8, ref_sup8
+    case 0x21: v.u = static_cast<std::uint64_t>(implicit); break; // implicit_const
+    case 0x22: c.uleb(); break;                                   // loclistx
+    case 0x23:
+        v.u = c.uleb();
+        v.is_rnglistx = true;
+        break; // rnglistx
     default: return false;
     }
     return c.ok;
@@ -263,14 +304,29 @@ inline bool for_each_range(const inline_table& t, const dwarf_unit& u, const dwa
         if (!c.ok) return false;
         std::uint64_t lo = 0, hi = 0;
         switch (kind) {
-        case 0: return true;                                                  // end_of_list
-        case 1: base = dwarf_addrx(t, u, c.uleb()); continue;                 // base_addressx
-        case 2: lo = dwarf_addrx(t, u, c.uleb()); hi = dwarf_addrx(t, u, c.uleb()); break; // startx_endx
-        case 3: lo = dwarf_addrx(t, u, c.uleb()); hi = lo + c.uleb(); break; // startx_length
-        case 4: lo = base + c.uleb(); hi = base + c.uleb(); break;           // offset_pair
-        case 5: base = c.fixed(u.address_size); continue;                    // base_address
-        case 6: lo = c.fixed(u.address_size); hi = c.fixed(u.address_size); break; // start_end
-        case 7: lo = c.fixed(u.address_size); hi = lo + c.uleb(); break;    // start_length
+        case 0: return true;                                  // end_of_list
+        case 1: base = dwarf_addrx(t, u, c.uleb()); continue; // base_addressx
+        case 2:
+            lo = dwarf_addrx(t, u, c.uleb());
+            hi = dwarf_addrx(t, u, c.uleb());
+            break; // startx_endx
+        case 3:
+            lo = dwarf_addrx(t, u, c.uleb());
+            hi = lo + c.uleb();
+            break; // startx_length
+        case 4:
+            lo = base + c.uleb();
+            hi = base + c.uleb();
+            break;                                        // offset_pair
+        case 5: base = c.fixed(u.address_size); continue; // base_address
+        case 6:
+            lo = c.fixed(u.address_size);
+            hi = c.fixed(u.address_size);
+            break; // start_end
+        case 7:
+            lo = c.fixed(u.address_size);
+            hi = lo + c.uleb();
+            break; // start_length
         default: return false;
         }
         if (!c.ok) return false;
@@ -334,25 +390,50 @@ inline bool read_die(dwarf_cursor& c, const unsigned char* abbrev, const inline_
         dwarf_value v;
         if (!read_attribute(c, form, implicit, t, u, v)) return false;
         switch (name) {
-        case 0x11: a.low_pc = v.u; a.has_low = true; break;                                 // low_pc
-        case 0x12: a.high_pc = v.u; a.has_high = true; a.high_is_offset = !v.is_address; break; // high_pc
-        case 0x55: a.ranges = v; a.has_ranges = true; break;                                // ranges
-        case 0x31: a.origin = v.u; a.has_origin = true; break;                              // abstract_origin
-        case 0x58: a.call_file = v.u; break;                                                // call_file
-        case 0x59: a.call_line = v.u; break;                                                // call_line
-        case 0x10: a.stmt_list = v.u; a.has_stmt_list = true; break;                        // stmt_list
-        case 0x72: a.str_offsets_base = v.u; a.has_str_offsets_base = true; break;          // str_offsets_base
-        case 0x73: a.addr_base = v.u; a.has_addr_base = true; break;                        // addr_base
-        case 0x74: a.rnglists_base = v.u; a.has_rnglists_base = true; break;                // rnglists_base
-        case 0x03: a.name = v.str; break;                                                   // name
+        case 0x11:
+            a.low_pc = v.u;
+            a.has_low = true;
+            break; // low_pc
+        case 0x12:
+            a.high_pc = v.u;
+            a.has_high = true;
+            a.high_is_offset = !v.is_address;
+            break; // high_pc
+        case 0x55:
+            a.ranges = v;
+            a.has_ranges = true;
+            break; // ranges
+        case 0x31:
+            a.origin = v.u;
+            a.has_origin = true;
+            break;                           // abstract_origin
+        case 0x58: a.call_file = v.u; break; // call_file
+        case 0x59: a.call_line = v.u; break; // call_line
+        case 0x10:
+            a.stmt_list = v.u;
+            a.has_stmt_list = true;
+            break; // stmt_list
+        case 0x72:
+            a.str_offsets_base = v.u;
+            a.has_str_offsets_base = true;
+            break; // str_offsets_base
+        case 0x73:
+            a.addr_base = v.u;
+            a.has_addr_base = true;
+            break; // addr_base
+        case 0x74:
+            a.rnglists_base = v.u;
+            a.has_rnglists_base = true;
+            break;                        // rnglists_base
+        case 0x03: a.name = v.str; break; // name
         default: break;
         }
     }
 }
 
 // Reads one unit's entries, appending its inlined calls and their ranges.
-inline void read_unit_inlines(inline_table& t, std::size_t unit_index, std::size_t& call_cap,
-                              std::size_t& range_cap, std::size_t& scope_cap) noexcept {
+inline void read_unit_inlines(inline_table& t, std::size_t unit_index, std::size_t& call_cap, std::size_t& range_cap,
+                              std::size_t& scope_cap) noexcept {
     dwarf_unit& u = t.units[unit_index];
     if (!load_abbrevs(t, u.abbrev)) return;
     dwarf_cursor c = {t.info.data + u.dies, t.info.data + u.end, true};
@@ -397,9 +478,12 @@ inline void read_unit_inlines(inline_table& t, std::size_t unit_index, std::size
         if (tag == 0x1d && a.has_origin && t.call_count < max_inline_calls) { // DW_TAG_inlined_subroutine
             if (!grow_raw(t.calls, t.call_count, call_cap)) return;
             std::uint32_t const id = static_cast<std::uint32_t>(t.call_count);
-            t.calls[t.call_count++] = inline_call{a.origin, static_cast<std::uint32_t>(unit_index),
+            t.calls[t.call_count++] = inline_call{a.origin,
+                                                  static_cast<std::uint32_t>(unit_index),
                                                   static_cast<std::uint32_t>(a.call_file),
-                                                  static_cast<std::uint32_t>(a.call_line), inner, inner_depth};
+                                                  static_cast<std::uint32_t>(a.call_line),
+                                                  inner,
+                                                  inner_depth};
             auto add = [&](std::uint64_t lo, std::uint64_t hi) noexcept -> bool {
                 if (hi <= lo || lo == 0) return true; // empty, or code the linker dropped
                 if (!grow_raw(t.ranges, t.range_count, range_cap)) return false;
@@ -432,7 +516,8 @@ inline void read_unit_inlines(inline_table& t, std::size_t unit_index, std::size
 
 inline dwarf_section section_of(const elf_image& image, const char* name) noexcept {
     const ElfW(Shdr)* s = find_section(image, name);
-    return s ? dwarf_section{image.data + s->sh_offset, static_cast<std::size_t>(s->sh_size)} : dwarf_section{nullptr, 0};
+    return s ? dwarf_section{image.data + s->sh_offset, static_cast<std::size_t>(s->sh_size)}
+             : dwarf_section{nullptr, 0};
 }
 
 // Builds the tables for a module; false when it has no inlined calls to show.

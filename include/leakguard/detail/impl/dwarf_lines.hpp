@@ -38,9 +38,9 @@ struct line_table {
     std::size_t count;
     const unsigned char* line_data; // .debug_line
     std::size_t line_size;
-    const char* line_str;           // .debug_line_str (DWARF 5)
+    const char* line_str; // .debug_line_str (DWARF 5)
     std::size_t line_str_size;
-    const char* str;                // .debug_str
+    const char* str; // .debug_str
     std::size_t str_size;
 };
 
@@ -94,7 +94,7 @@ struct dwarf_cursor {
     }
 };
 
-inline const ElfW(Shdr)* find_section(const elf_image& image, const char* name) noexcept {
+inline const ElfW(Shdr) * find_section(const elf_image& image, const char* name) noexcept {
     const ElfW(Ehdr)* eh = reinterpret_cast<const ElfW(Ehdr)*>(image.data);
     const ElfW(Shdr)* sections = reinterpret_cast<const ElfW(Shdr)*>(image.data + eh->e_shoff);
     if (eh->e_shstrndx >= eh->e_shnum) return nullptr;
@@ -146,8 +146,8 @@ inline bool read_line_header(const unsigned char* unit, const unsigned char* sec
     if (!c.need(static_cast<std::size_t>(header_length))) return false;
     h.program = c.p + header_length;
     h.min_inst = static_cast<unsigned>(c.fixed(1));
-    if (h.version >= 4) c.fixed(1); // maximum operations per instruction (VLIW only)
-    c.fixed(1);                     // default is_stmt
+    if (h.version >= 4) c.fixed(1);                     // maximum operations per instruction (VLIW only)
+    c.fixed(1);                                         // default is_stmt
     int const line_base = static_cast<int>(c.fixed(1)); // a signed byte
     h.line_base = line_base >= 128 ? line_base - 256 : line_base;
     h.line_range = static_cast<unsigned>(c.fixed(1));
@@ -159,29 +159,29 @@ inline bool read_line_header(const unsigned char* unit, const unsigned char* sec
 }
 
 // Reads one attribute of a DWARF 5 directory or file entry; strings come back in `text`.
-inline bool read_form(dwarf_cursor& c, std::uint64_t form, const line_table& t, unsigned offset_size,
-                      const char*& text, std::uint64_t& number) noexcept {
+inline bool read_form(dwarf_cursor& c, std::uint64_t form, const line_table& t, unsigned offset_size, const char*& text,
+                      std::uint64_t& number) noexcept {
     text = nullptr;
     number = 0;
     switch (form) {
-    case 0x08: text = c.cstr(); break;                      // DW_FORM_string
-    case 0x1f: {                                            // DW_FORM_line_strp
+    case 0x08: text = c.cstr(); break; // DW_FORM_string
+    case 0x1f: {                       // DW_FORM_line_strp
         std::uint64_t const off = c.fixed(offset_size);
         if (t.line_str && off < t.line_str_size) text = t.line_str + off;
         break;
     }
-    case 0x0e: {                                            // DW_FORM_strp
+    case 0x0e: { // DW_FORM_strp
         std::uint64_t const off = c.fixed(offset_size);
         if (t.str && off < t.str_size) text = t.str + off;
         break;
     }
-    case 0x0b: number = c.fixed(1); break;                  // DW_FORM_data1
-    case 0x05: number = c.fixed(2); break;                  // DW_FORM_data2
-    case 0x06: number = c.fixed(4); break;                  // DW_FORM_data4
-    case 0x07: number = c.fixed(8); break;                  // DW_FORM_data8
-    case 0x1e: c.skip(16); break;                           // DW_FORM_data16 (MD5)
-    case 0x0f: number = c.uleb(); break;                    // DW_FORM_udata
-    case 0x09: c.skip(c.uleb()); break;                     // DW_FORM_block
+    case 0x0b: number = c.fixed(1); break; // DW_FORM_data1
+    case 0x05: number = c.fixed(2); break; // DW_FORM_data2
+    case 0x06: number = c.fixed(4); break; // DW_FORM_data4
+    case 0x07: number = c.fixed(8); break; // DW_FORM_data8
+    case 0x1e: c.skip(16); break;          // DW_FORM_data16 (MD5)
+    case 0x0f: number = c.uleb(); break;   // DW_FORM_udata
+    case 0x09: c.skip(c.uleb()); break;    // DW_FORM_block
     default: return false;
     }
     return c.ok;
@@ -230,8 +230,8 @@ inline const char* unit_entry(const line_table& t, const line_header& h, unsigne
                 const char* text = nullptr;
                 std::uint64_t number = 0;
                 if (!read_form(c, formats[k][1], t, h.offset_size, text, number)) return nullptr;
-                if (formats[k][0] == 1) path = text;   // DW_LNCT_path
-                if (formats[k][0] == 2) dir = number;  // DW_LNCT_directory_index
+                if (formats[k][0] == 1) path = text;  // DW_LNCT_path
+                if (formats[k][0] == 2) dir = number; // DW_LNCT_directory_index
             }
             if (i == want) {
                 dir_of_file = dir;
@@ -269,7 +269,10 @@ inline void decode_unit(line_table& t, std::size_t& capacity, const line_header&
             unsigned const adjusted = op - h.opcode_base;
             address += std::uint64_t(adjusted / h.line_range) * h.min_inst;
             line += h.line_base + static_cast<int>(adjusted % h.line_range);
-            if (!push_row(t, capacity, line_row{address, unit, static_cast<std::uint32_t>(file), static_cast<std::uint32_t>(line), 0, 0})) return;
+            if (!push_row(
+                    t, capacity,
+                    line_row{address, unit, static_cast<std::uint32_t>(file), static_cast<std::uint32_t>(line), 0, 0}))
+                return;
             continue;
         }
         switch (op) {
@@ -290,13 +293,16 @@ inline void decode_unit(line_table& t, std::size_t& capacity, const line_header&
             break;
         }
         case 1: // copy
-            if (!push_row(t, capacity, line_row{address, unit, static_cast<std::uint32_t>(file), static_cast<std::uint32_t>(line), 0, 0})) return;
+            if (!push_row(
+                    t, capacity,
+                    line_row{address, unit, static_cast<std::uint32_t>(file), static_cast<std::uint32_t>(line), 0, 0}))
+                return;
             break;
-        case 2: address += c.uleb() * h.min_inst; break;   // advance_pc
-        case 3: line += c.sleb(); break;                   // advance_line
-        case 4: file = c.uleb(); break;                    // set_file
+        case 2: address += c.uleb() * h.min_inst; break;                                            // advance_pc
+        case 3: line += c.sleb(); break;                                                            // advance_line
+        case 4: file = c.uleb(); break;                                                             // set_file
         case 8: address += std::uint64_t((255 - h.opcode_base) / h.line_range) * h.min_inst; break; // const_add_pc
-        case 9: address += c.fixed(2); break;              // fixed_advance_pc
+        case 9: address += c.fixed(2); break;                                                       // fixed_advance_pc
         default: // other standard opcodes: skip their ULEB operands
             for (unsigned i = 0; i < h.opcode_lengths[op - 1]; ++i) c.uleb();
             break;
@@ -349,10 +355,8 @@ inline bool unit_file_name(const line_table& t, std::uint64_t unit, unsigned fil
     if (!name) return false;
     std::uint64_t unused = 0;
     const char* dir_name = name[0] == '/' ? nullptr : unit_entry(t, h, static_cast<unsigned>(dir), ~0u, unused);
-    if (dir_name && dir_name[0])
-        std::snprintf(file, file_size, "%s/%s", dir_name, name);
-    else
-        std::snprintf(file, file_size, "%s", name);
+    if (dir_name && dir_name[0]) std::snprintf(file, file_size, "%s/%s", dir_name, name);
+    else std::snprintf(file, file_size, "%s", name);
     return true;
 }
 

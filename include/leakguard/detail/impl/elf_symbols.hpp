@@ -7,14 +7,14 @@
 #ifndef LEAKGUARD_DETAIL_IMPL_ELF_SYMBOLS_HPP_INCLUDED
 #define LEAKGUARD_DETAIL_IMPL_ELF_SYMBOLS_HPP_INCLUDED
 
-#include <cstdint>     // std::uintptr_t
-#include <cstring>     // std::memcmp
-#include <elf.h>       // ElfW types
-#include <fcntl.h>     // open
-#include <link.h>      // ElfW
-#include <sys/mman.h>  // mmap
-#include <sys/stat.h>  // fstat
-#include <unistd.h>    // close
+#include <cstdint>    // std::uintptr_t
+#include <cstring>    // std::memcmp
+#include <elf.h>      // ElfW types
+#include <fcntl.h>    // open
+#include <link.h>     // ElfW
+#include <sys/mman.h> // mmap
+#include <sys/stat.h> // fstat
+#include <unistd.h>   // close
 
 namespace leakguard {
 namespace detail {

@@ -40,14 +40,11 @@ void print_error(const error_record& e) noexcept {
     }
     // heap_overflow counts from the end of the block; the others from its start.
     if (e.has_offset) {
-        if (std::strcmp(e.type, "heap_overflow") == 0)
-            out.printf(", byte %ld past its end overwritten", e.offset);
-        else if (e.offset < 0)
-            out.printf(", byte %ld before its start overwritten", e.offset);
+        if (std::strcmp(e.type, "heap_overflow") == 0) out.printf(", byte %ld past its end overwritten", e.offset);
+        else if (e.offset < 0) out.printf(", byte %ld before its start overwritten", e.offset);
         else if (static_cast<std::size_t>(e.offset) >= e.size)
             out.printf(", byte %zu past its end overwritten", static_cast<std::size_t>(e.offset) - e.size);
-        else
-            out.printf(", byte %ld overwritten", e.offset);
+        else out.printf(", byte %ld overwritten", e.offset);
     }
     if (e.has_first_free) {
         char first[1200];
@@ -64,7 +61,8 @@ void print_error(const error_record& e) noexcept {
 }
 
 // "<prefix>file", "<prefix>line" and "<prefix>function" of a site, as JSON members.
-inline void json_site(fd_writer& out, const char* prefix, const void* caller, const source_location* location) noexcept {
+inline void json_site(fd_writer& out, const char* prefix, const void* caller,
+                      const source_location* location) noexcept {
     symbol_info sym;
     symbolize(caller, sym);
     out.printf(",\"%sfile\":", prefix);

@@ -51,8 +51,8 @@ inline bool form_matches(block_kind kind, dealloc_form form) noexcept {
 }
 
 struct error_record {
-    const char* type;                     // "double_free", "invalid_free", "alloc_dealloc_mismatch",
-                                          // "heap_overflow", "heap_underflow", "use_after_free"
+    const char* type; // "double_free", "invalid_free", "alloc_dealloc_mismatch",
+                      // "heap_overflow", "heap_underflow", "use_after_free"
     const void* address;
     bool has_form;                        // found by a release: `form` and the free site are known
     dealloc_form form;                    // how the program tried to give it back
@@ -62,10 +62,10 @@ struct error_record {
     bool has_first_free;                  // a double free of a quarantined block: where it was freed first
     const void* first_free_caller;
     const source_location* first_free_location;
-    bool has_offset;                      // guard and use-after-free errors: the first bad byte,
-    long offset;                          // heap_overflow: from the end of the block; the others:
-                                          // from its start (negative: before it)
-    bool left_alone;                      // a damaged block kept from the C library
+    bool has_offset; // guard and use-after-free errors: the first bad byte,
+    long offset;     // heap_overflow: from the end of the block; the others:
+                     // from its start (negative: before it)
+    bool left_alone; // a damaged block kept from the C library
     // What is known about the block (when leakguard could tell it is one of its own).
     bool block_known;
     std::size_t size;

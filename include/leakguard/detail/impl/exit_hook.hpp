@@ -32,8 +32,8 @@ __attribute__((destructor)) static void report_at_exit() {
     }
     int const code = option_exitcode();
     if (code == 0 || (outcome.leaked_blocks == 0 && outcome.failed_scopes == 0 && outcome.errors == 0)) return;
-    // exit() is already under way and its status cannot be changed: end the process here, after
-    // flushing what the program wrote (the C++ streams may be unsynchronised from stdio).
+        // exit() is already under way and its status cannot be changed: end the process here, after
+        // flushing what the program wrote (the C++ streams may be unsynchronised from stdio).
 #if LEAKGUARD_DETAIL_EXCEPTIONS
     try {
 #endif
@@ -41,8 +41,7 @@ __attribute__((destructor)) static void report_at_exit() {
         std::clog.flush();
         std::cerr.flush();
 #if LEAKGUARD_DETAIL_EXCEPTIONS
-    } catch (...) {
-    }
+    } catch (...) {}
 #endif
     std::fflush(nullptr);
     ::_exit(code);

@@ -52,7 +52,9 @@ constexpr std::uint16_t front_mark = 0xFDFD;
 // kernel, and writing them would commit memory the program may never touch.
 constexpr std::size_t max_new_fill = std::size_t(64) * 1024;
 
-inline std::uint16_t front_word_for(std::uint16_t thread) noexcept { return static_cast<std::uint16_t>(thread ^ front_mark); }
+inline std::uint16_t front_word_for(std::uint16_t thread) noexcept {
+    return static_cast<std::uint16_t>(thread ^ front_mark);
+}
 
 inline unsigned guard_units_for(int guard_bytes) noexcept {
     return static_cast<unsigned>((guard_bytes + static_cast<int>(guard_unit) - 1) / static_cast<int>(guard_unit));

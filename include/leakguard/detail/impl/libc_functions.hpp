@@ -16,10 +16,10 @@
 #ifndef LEAKGUARD_DETAIL_IMPL_LIBC_FUNCTIONS_HPP_INCLUDED
 #define LEAKGUARD_DETAIL_IMPL_LIBC_FUNCTIONS_HPP_INCLUDED
 
-#include <atomic>   // std::atomic
-#include <cstddef>  // std::size_t
-#include <cstdint>  // std::uintptr_t
-#include <cstdlib>  // std::free, std::realloc
+#include <atomic>  // std::atomic
+#include <cstddef> // std::size_t
+#include <cstdint> // std::uintptr_t
+#include <cstdlib> // std::free, std::realloc
 
 #include "../config.hpp"
 
@@ -31,21 +31,26 @@
 
 // glibc's own names for its functions (exported, GLIBC_2.2.5).
 extern "C" {
-void __libc_free(void*) noexcept; // NOLINT(bugprone-reserved-identifier,cert-dcl37-c,cert-dcl51-cpp)
+void __libc_free(void*) noexcept;                  // NOLINT(bugprone-reserved-identifier,cert-dcl37-c,cert-dcl51-cpp)
 void* __libc_realloc(void*, std::size_t) noexcept; // NOLINT(bugprone-reserved-identifier,cert-dcl37-c,cert-dcl51-cpp)
 // A sanitizer runtime's own functions, when one is linked or preloaded (weak: null otherwise).
 // Found by the dynamic linker at load time: looking them up with dlsym would itself free memory,
 // before the runtime is set up.
-__attribute__((weak)) void __interceptor_free(void*); // NOLINT(bugprone-reserved-identifier,cert-dcl37-c,cert-dcl51-cpp)
-__attribute__((weak)) void* __interceptor_realloc(void*, std::size_t); // NOLINT(bugprone-reserved-identifier,cert-dcl37-c,cert-dcl51-cpp)
-__attribute__((weak)) void ___interceptor_free(void*); // NOLINT(bugprone-reserved-identifier,cert-dcl37-c,cert-dcl51-cpp)
-__attribute__((weak)) void* ___interceptor_realloc(void*, std::size_t); // NOLINT(bugprone-reserved-identifier,cert-dcl37-c,cert-dcl51-cpp)
+__attribute__((weak)) void
+__interceptor_free(void*); // NOLINT(bugprone-reserved-identifier,cert-dcl37-c,cert-dcl51-cpp)
+__attribute__((weak)) void*
+__interceptor_realloc(void*, std::size_t); // NOLINT(bugprone-reserved-identifier,cert-dcl37-c,cert-dcl51-cpp)
+__attribute__((weak)) void
+___interceptor_free(void*); // NOLINT(bugprone-reserved-identifier,cert-dcl37-c,cert-dcl51-cpp)
+__attribute__((weak)) void*
+___interceptor_realloc(void*, std::size_t); // NOLINT(bugprone-reserved-identifier,cert-dcl37-c,cert-dcl51-cpp)
 }
 #endif
 
 extern "C" {
 // Any sanitizer runtime (ASan, TSan, MSan, LSan) answers whether it handed out a pointer.
-__attribute__((weak)) int __sanitizer_get_ownership(const volatile void* p); // NOLINT(bugprone-reserved-identifier,cert-dcl37-c,cert-dcl51-cpp)
+__attribute__((weak)) int
+__sanitizer_get_ownership(const volatile void* p); // NOLINT(bugprone-reserved-identifier,cert-dcl37-c,cert-dcl51-cpp)
 }
 
 namespace leakguard {
@@ -89,7 +94,8 @@ F next_function(F interceptor, F interceptor_llvm17, const char* name) noexcept 
 LEAKGUARD_DETAIL_NOINLINE inline void resolve_libc_functions() noexcept {
     t_resolving_libc = true;
     free_function const f = next_function<free_function>(&__interceptor_free, &___interceptor_free, "free");
-    realloc_function const r = next_function<realloc_function>(&__interceptor_realloc, &___interceptor_realloc, "realloc");
+    realloc_function const r =
+        next_function<realloc_function>(&__interceptor_realloc, &___interceptor_realloc, "realloc");
     reallocarray_function const ra = function_cast<reallocarray_function>(dlsym(RTLD_NEXT, "reallocarray"));
     usable_size_function const u = function_cast<usable_size_function>(dlsym(RTLD_NEXT, "malloc_usable_size"));
     g_libc.free.store(f ? f : &__libc_free, std::memory_order_relaxed);

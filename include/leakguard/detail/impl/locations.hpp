@@ -23,9 +23,9 @@ namespace detail {
 
 // source_location comes first so that a record's address is also its source_location's.
 struct location_record {
-    source_location where;       // file and line from the macro; function stays null (see caller)
-    const void* caller;          // a return address into the call site: names its function at report time
-    location_record* next;       // chain of the same hash bucket
+    source_location where; // file and line from the macro; function stays null (see caller)
+    const void* caller;    // a return address into the call site: names its function at report time
+    location_record* next; // chain of the same hash bucket
 };
 
 constexpr std::size_t location_buckets = 4096;
@@ -41,7 +41,8 @@ location_table g_locations{};
 // thread_state::recent_new, for locate_new.
 
 inline std::size_t location_hash(const char* file, int line) noexcept {
-    std::uint64_t x = reinterpret_cast<std::uintptr_t>(file) ^ (static_cast<std::uint64_t>(static_cast<unsigned>(line)) << 40);
+    std::uint64_t x =
+        reinterpret_cast<std::uintptr_t>(file) ^ (static_cast<std::uint64_t>(static_cast<unsigned>(line)) << 40);
     x *= 0x9E3779B97F4A7C15ull;
     return static_cast<std::size_t>(x >> 52) & (location_buckets - 1);
 }

@@ -28,7 +28,8 @@ LEAKGUARD_DETAIL_MAPPED void* leakguard_map_calloc(std::size_t count, std::size_
         errno = ENOMEM;
         return nullptr;
     }
-    void* p = leakguard::detail::c_allocate(count * size, leakguard::block_kind::calloc, LEAKGUARD_DETAIL_CALLER, file, line);
+    void* p =
+        leakguard::detail::c_allocate(count * size, leakguard::block_kind::calloc, LEAKGUARD_DETAIL_CALLER, file, line);
     if (p) std::memset(p, 0, count * size);
     return p;
 }
@@ -43,7 +44,8 @@ LEAKGUARD_DETAIL_MAPPED void leakguard_map_free(void* p, const char* file, int l
 
 LEAKGUARD_DETAIL_MAPPED char* leakguard_map_strdup(const char* s, const char* file, int line) noexcept {
     std::size_t const n = std::strlen(s) + 1;
-    char* p = static_cast<char*>(leakguard::detail::c_allocate(n, leakguard::block_kind::strdup, LEAKGUARD_DETAIL_CALLER, file, line));
+    char* p = static_cast<char*>(
+        leakguard::detail::c_allocate(n, leakguard::block_kind::strdup, LEAKGUARD_DETAIL_CALLER, file, line));
     if (p) std::memcpy(p, s, n);
     return p;
 }
@@ -51,7 +53,8 @@ LEAKGUARD_DETAIL_MAPPED char* leakguard_map_strdup(const char* s, const char* fi
 LEAKGUARD_DETAIL_MAPPED char* leakguard_map_strndup(const char* s, std::size_t n, const char* file, int line) noexcept {
     std::size_t len = 0;
     while (len < n && s[len]) ++len; // strnlen: reads no further than n bytes
-    char* p = static_cast<char*>(leakguard::detail::c_allocate(len + 1, leakguard::block_kind::strndup, LEAKGUARD_DETAIL_CALLER, file, line));
+    char* p = static_cast<char*>(
+        leakguard::detail::c_allocate(len + 1, leakguard::block_kind::strndup, LEAKGUARD_DETAIL_CALLER, file, line));
     if (p) {
         std::memcpy(p, s, len);
         p[len] = '\0';

@@ -17,8 +17,7 @@ namespace detail {
 
 // The standard's contract for the throwing forms: on failure call the new_handler and try again;
 // with no handler, throw std::bad_alloc. Size 0 gets a unique block (its header makes it non-empty).
-inline void* new_or_throw(std::size_t size, std::size_t align, block_kind kind, const void* caller,
-                          const void* frame) {
+inline void* new_or_throw(std::size_t size, std::size_t align, block_kind kind, const void* caller, const void* frame) {
     for (;;) {
         if (void* p = allocate(size, align, kind, caller, 0, frame)) {
             if (LEAKGUARD_DETAIL_UNLIKELY(g_new_sites_enabled.load(std::memory_order_relaxed))) remember_new(p);
@@ -66,20 +65,28 @@ inline void* new_or_null(std::size_t size, std::size_t align, block_kind kind, c
 #define LEAKGUARD_DETAIL_OP LEAKGUARD_DETAIL_NOINLINE __attribute__((used))
 
 LEAKGUARD_DETAIL_OP void* operator new(std::size_t size) {
-    if (void* p = leakguard::detail::fast_allocate(size, leakguard::block_kind::new_scalar, LEAKGUARD_DETAIL_CALLER)) return p;
-    return leakguard::detail::new_or_throw(size, 0, leakguard::block_kind::new_scalar, LEAKGUARD_DETAIL_CALLER, LEAKGUARD_DETAIL_FRAME);
+    if (void* p = leakguard::detail::fast_allocate(size, leakguard::block_kind::new_scalar, LEAKGUARD_DETAIL_CALLER))
+        return p;
+    return leakguard::detail::new_or_throw(size, 0, leakguard::block_kind::new_scalar, LEAKGUARD_DETAIL_CALLER,
+                                           LEAKGUARD_DETAIL_FRAME);
 }
 LEAKGUARD_DETAIL_OP void* operator new[](std::size_t size) {
-    if (void* p = leakguard::detail::fast_allocate(size, leakguard::block_kind::new_array, LEAKGUARD_DETAIL_CALLER)) return p;
-    return leakguard::detail::new_or_throw(size, 0, leakguard::block_kind::new_array, LEAKGUARD_DETAIL_CALLER, LEAKGUARD_DETAIL_FRAME);
+    if (void* p = leakguard::detail::fast_allocate(size, leakguard::block_kind::new_array, LEAKGUARD_DETAIL_CALLER))
+        return p;
+    return leakguard::detail::new_or_throw(size, 0, leakguard::block_kind::new_array, LEAKGUARD_DETAIL_CALLER,
+                                           LEAKGUARD_DETAIL_FRAME);
 }
 LEAKGUARD_DETAIL_OP void* operator new(std::size_t size, const std::nothrow_t&) noexcept {
-    if (void* p = leakguard::detail::fast_allocate(size, leakguard::block_kind::new_scalar, LEAKGUARD_DETAIL_CALLER)) return p;
-    return leakguard::detail::new_or_null(size, 0, leakguard::block_kind::new_scalar, LEAKGUARD_DETAIL_CALLER, LEAKGUARD_DETAIL_FRAME);
+    if (void* p = leakguard::detail::fast_allocate(size, leakguard::block_kind::new_scalar, LEAKGUARD_DETAIL_CALLER))
+        return p;
+    return leakguard::detail::new_or_null(size, 0, leakguard::block_kind::new_scalar, LEAKGUARD_DETAIL_CALLER,
+                                          LEAKGUARD_DETAIL_FRAME);
 }
 LEAKGUARD_DETAIL_OP void* operator new[](std::size_t size, const std::nothrow_t&) noexcept {
-    if (void* p = leakguard::detail::fast_allocate(size, leakguard::block_kind::new_array, LEAKGUARD_DETAIL_CALLER)) return p;
-    return leakguard::detail::new_or_null(size, 0, leakguard::block_kind::new_array, LEAKGUARD_DETAIL_CALLER, LEAKGUARD_DETAIL_FRAME);
+    if (void* p = leakguard::detail::fast_allocate(size, leakguard::block_kind::new_array, LEAKGUARD_DETAIL_CALLER))
+        return p;
+    return leakguard::detail::new_or_null(size, 0, leakguard::block_kind::new_array, LEAKGUARD_DETAIL_CALLER,
+                                          LEAKGUARD_DETAIL_FRAME);
 }
 LEAKGUARD_DETAIL_OP void operator delete(void* p) noexcept {
     if (!p || leakguard::detail::fast_release(p, leakguard::block_kind::new_scalar)) return;
@@ -109,19 +116,23 @@ LEAKGUARD_DETAIL_OP void operator delete[](void* p, std::size_t) noexcept {
 #if LEAKGUARD_DETAIL_ALIGNED_NEW
 LEAKGUARD_DETAIL_OP void* operator new(std::size_t size, std::align_val_t align) {
     return leakguard::detail::new_or_throw(size, static_cast<std::size_t>(align),
-                                           leakguard::block_kind::new_scalar_aligned, LEAKGUARD_DETAIL_CALLER, LEAKGUARD_DETAIL_FRAME);
+                                           leakguard::block_kind::new_scalar_aligned, LEAKGUARD_DETAIL_CALLER,
+                                           LEAKGUARD_DETAIL_FRAME);
 }
 LEAKGUARD_DETAIL_OP void* operator new[](std::size_t size, std::align_val_t align) {
     return leakguard::detail::new_or_throw(size, static_cast<std::size_t>(align),
-                                           leakguard::block_kind::new_array_aligned, LEAKGUARD_DETAIL_CALLER, LEAKGUARD_DETAIL_FRAME);
+                                           leakguard::block_kind::new_array_aligned, LEAKGUARD_DETAIL_CALLER,
+                                           LEAKGUARD_DETAIL_FRAME);
 }
 LEAKGUARD_DETAIL_OP void* operator new(std::size_t size, std::align_val_t align, const std::nothrow_t&) noexcept {
     return leakguard::detail::new_or_null(size, static_cast<std::size_t>(align),
-                                          leakguard::block_kind::new_scalar_aligned, LEAKGUARD_DETAIL_CALLER, LEAKGUARD_DETAIL_FRAME);
+                                          leakguard::block_kind::new_scalar_aligned, LEAKGUARD_DETAIL_CALLER,
+                                          LEAKGUARD_DETAIL_FRAME);
 }
 LEAKGUARD_DETAIL_OP void* operator new[](std::size_t size, std::align_val_t align, const std::nothrow_t&) noexcept {
     return leakguard::detail::new_or_null(size, static_cast<std::size_t>(align),
-                                          leakguard::block_kind::new_array_aligned, LEAKGUARD_DETAIL_CALLER, LEAKGUARD_DETAIL_FRAME);
+                                          leakguard::block_kind::new_array_aligned, LEAKGUARD_DETAIL_CALLER,
+                                          LEAKGUARD_DETAIL_FRAME);
 }
 LEAKGUARD_DETAIL_OP void operator delete(void* p, std::align_val_t) noexcept {
     leakguard::detail::release(p, LEAKGUARD_DETAIL_CALLER, leakguard::detail::dealloc_form::delete_scalar_aligned);

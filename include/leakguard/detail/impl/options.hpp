@@ -25,23 +25,23 @@ constexpr int default_stack_depth = 12; // valgrind's --num-callers
 constexpr int max_stack_depth = 64;
 
 // Heap checking (impl/guards.hpp, impl/quarantine.hpp); see README "Options" for what they cost.
-constexpr int default_guard_bytes = 16;                        // tail guard after every block
-constexpr std::uint64_t default_quarantine_bytes = 1u << 20;   // per thread
-constexpr int default_fill = 1;                                // 0xCD into new blocks
+constexpr int default_guard_bytes = 16;                      // tail guard after every block
+constexpr std::uint64_t default_quarantine_bytes = 1u << 20; // per thread
+constexpr int default_fill = 1;                              // 0xCD into new blocks
 
 struct options_state {
-    int exitcode_plus_one;     // 0 means "not set": the default; stored +1 to stay zero-initialised
-    report_mode report;        // full is 0: the zero-initialised default
-    char log_path[1024];       // empty: stderr
-    char json_path[1024];      // empty: no JSON
+    int exitcode_plus_one; // 0 means "not set": the default; stored +1 to stay zero-initialised
+    report_mode report;    // full is 0: the zero-initialised default
+    char log_path[1024];   // empty: stderr
+    char json_path[1024];  // empty: no JSON
     // Read by every allocation, possibly while another thread sets them: atomics, relaxed.
-    std::atomic<int> stack_depth_plus_one;  // 0: default_stack_depth
-    std::atomic<int> stack_unwinder;        // 0 auto, 1 frame pointers only, 2 libgcc only
-    std::atomic<int> guard_bytes_plus_one;  // 0: default_guard_bytes
+    std::atomic<int> stack_depth_plus_one;                // 0: default_stack_depth
+    std::atomic<int> stack_unwinder;                      // 0 auto, 1 frame pointers only, 2 libgcc only
+    std::atomic<int> guard_bytes_plus_one;                // 0: default_guard_bytes
     std::atomic<std::uint64_t> quarantine_bytes_plus_one; // 0: default_quarantine_bytes
-    std::atomic<int> fill_plus_one;         // 0: default_fill
-    std::atomic<bool> abort_on_error;       // false (the default)
-    std::atomic<std::uint64_t> break_on_alloc; // 0: off
+    std::atomic<int> fill_plus_one;                       // 0: default_fill
+    std::atomic<bool> abort_on_error;                     // false (the default)
+    std::atomic<std::uint64_t> break_on_alloc;            // 0: off
 };
 
 options_state g_options{};
@@ -50,10 +50,10 @@ options_state g_options{};
 // bits in `hot_extras_alloc`/`hot_extras_free` mean none of the per-block extras is on, and the
 // allocation or free takes its short path. Recomputed (refresh_hot) whenever an option changes.
 enum : unsigned {
-    hot_ready = 1u,          // start-up has run
-    hot_extras_alloc = 2u,   // guard bytes, fill, stacks deeper than 1, break_on_alloc or new sites
-    hot_extras_free = 4u,    // a quarantine or new sites
-    hot_elide = 8u,          // owners take no lock (impl/registry.hpp, "Lock elision"); fixed at start-up
+    hot_ready = 1u,        // start-up has run
+    hot_extras_alloc = 2u, // guard bytes, fill, stacks deeper than 1, break_on_alloc or new sites
+    hot_extras_free = 4u,  // a quarantine or new sites
+    hot_elide = 8u,        // owners take no lock (impl/registry.hpp, "Lock elision"); fixed at start-up
 };
 std::atomic<unsigned> g_hot{};
 spinlock g_hot_lock{};

@@ -44,10 +44,8 @@ struct spinlock {
     void lock() noexcept {
         while (state.exchange(1, std::memory_order_acquire) != 0) {
             for (int spins = 0; state.load(std::memory_order_relaxed) != 0; ++spins) {
-                if (spins < 64)
-                    cpu_relax();
-                else
-                    sched_yield();
+                if (spins < 64) cpu_relax();
+                else sched_yield();
             }
         }
     }

@@ -12,10 +12,10 @@
 #ifndef LEAKGUARD_DETAIL_IMPL_REGISTRY_HPP_INCLUDED
 #define LEAKGUARD_DETAIL_IMPL_REGISTRY_HPP_INCLUDED
 
-#include <atomic>     // std::atomic
-#include <cstdint>    // std::uint64_t
-#include <cstring>    // std::memset
-#include <pthread.h>  // pthread_key_create, pthread_setspecific
+#include <atomic>    // std::atomic
+#include <cstdint>   // std::uint64_t
+#include <cstring>   // std::memset
+#include <pthread.h> // pthread_key_create, pthread_setspecific
 #if defined(__linux__)
 #include <linux/membarrier.h> // MEMBARRIER_CMD_PRIVATE_EXPEDITED
 #include <sys/syscall.h>      // SYS_membarrier
@@ -37,16 +37,16 @@ namespace detail {
 //    block onto `remote` (one compare-and-swap), and the owner (or the next lock_shard) unlinks it.
 struct alignas(64) shard {
     spinlock lock;
-    std::atomic<int> owner_busy;   // 1 while the owner is inside owner_enter/owner_exit
-    std::atomic<bool> owned;       // a live thread has this shard as its home (changed under `lock`)
+    std::atomic<int> owner_busy; // 1 while the owner is inside owner_enter/owner_exit
+    std::atomic<bool> owned;     // a live thread has this shard as its home (changed under `lock`)
     block_header* oldest;
     block_header* newest;
     std::uint64_t allocations; // counted in the allocating thread's shard
     std::uint64_t frees;       // counted in the owner shard of the freed block
     std::int64_t live_bytes;
-    std::int64_t peak_bytes;   // the most live_bytes has been (exact peak while one thread allocates)
+    std::int64_t peak_bytes; // the most live_bytes has been (exact peak while one thread allocates)
     std::uint32_t index;
-    shard* next_free;          // free list of shards whose thread has exited
+    shard* next_free; // free list of shards whose thread has exited
     // The quarantine of the blocks this shard's thread released (impl/quarantine.hpp): oldest
     // first, linked through `next`. In the shard so that it needs no lock of its own (fork takes
     // the shard locks) and passes to the next thread with the shard.
@@ -63,17 +63,17 @@ constexpr std::uint32_t max_shards = 1u << 16; // the header's shard field is 16
 
 // Per-thread state. Plain data with constant initialisation: no TLS constructor or guard runs.
 struct thread_state {
-    shard* home;                 // this thread's shard, null until its first tracked allocation
-    std::uint32_t thread;        // leakguard's thread number, 0 until assigned
-    int ignore_depth;            // > 0: allocations are marked ignored
-    int busy;                    // > 0: leakguard itself is running here; allocations are not linked
-    bool fork_holder;            // this thread holds every shard lock (inside fork)
-    std::uint64_t seq_next;      // sequence numbers reserved for this thread: [seq_next, seq_end)
+    shard* home;            // this thread's shard, null until its first tracked allocation
+    std::uint32_t thread;   // leakguard's thread number, 0 until assigned
+    int ignore_depth;       // > 0: allocations are marked ignored
+    int busy;               // > 0: leakguard itself is running here; allocations are not linked
+    bool fork_holder;       // this thread holds every shard lock (inside fork)
+    std::uint64_t seq_next; // sequence numbers reserved for this thread: [seq_next, seq_end)
     std::uint64_t seq_end;
-    std::uint64_t seq_epoch;     // the g_epoch value the reservation was made under
-    std::int64_t pending_bytes;  // live-byte change not yet added to g_live_bytes
-    const void* recent_new[8];   // the last blocks operator new returned (only while new is mapped)
-    unsigned recent_next;        // where the next one goes in recent_new (a ring)
+    std::uint64_t seq_epoch;    // the g_epoch value the reservation was made under
+    std::int64_t pending_bytes; // live-byte change not yet added to g_live_bytes
+    const void* recent_new[8];  // the last blocks operator new returned (only while new is mapped)
+    unsigned recent_next;       // where the next one goes in recent_new (a ring)
     // Set with `home`, for the short paths (impl/allocator.hpp): the header's last word without
     // its cookie (thread and front guard), and the home shard's index + 1 (0: no home).
     std::uint64_t tail_word;
@@ -87,7 +87,7 @@ struct thread_state {
 constexpr std::uint64_t seq_chunk = 1024;
 
 struct registry_state {
-    spinlock shards_lock;               // guards creating shards and the free list
+    spinlock shards_lock; // guards creating shards and the free list
     std::atomic<std::uint32_t> shard_count;
     shard* shards[max_shards];
     shard* free_shards;
@@ -296,9 +296,7 @@ LEAKGUARD_DETAIL_NOINLINE inline void flush_bytes(thread_state& t) noexcept {
         g_registry.live_bytes.fetch_add(t.pending_bytes, std::memory_order_relaxed) + t.pending_bytes;
     t.pending_bytes = 0;
     std::int64_t peak = g_registry.peak_bytes.load(std::memory_order_relaxed);
-    while (live > peak &&
-           !g_registry.peak_bytes.compare_exchange_weak(peak, live, std::memory_order_relaxed)) {
-    }
+    while (live > peak && !g_registry.peak_bytes.compare_exchange_weak(peak, live, std::memory_order_relaxed)) {}
 }
 LEAKGUARD_DETAIL_ALWAYS_INLINE void account_bytes(thread_state& t, std::int64_t delta) noexcept {
     std::int64_t const pending = t.pending_bytes + delta;

@@ -56,7 +56,8 @@ inline void resolve_sites(block_list& list) noexcept {
         while (j < list.count && list.items[j].stack == list.items[i].stack) ++j;
         if (list.items[i].stack && list.items[i].stack_depth > 0) {
             symbol_info sym;
-            const void* const site = list.items[i].stack[find_site(list.items[i].stack, list.items[i].stack_depth, sym)];
+            const void* const site =
+                list.items[i].stack[find_site(list.items[i].stack, list.items[i].stack_depth, sym)];
             for (std::size_t k = i; k < j; ++k) list.items[k].caller = site;
         }
         i = j;
@@ -98,13 +99,14 @@ inline void describe_symbol(const symbol_info& sym, const void* address, char* o
     char where[600] = "";
     if (sym.file[0]) std::snprintf(where, sizeof where, " %s:%u", sym.file, sym.line);
     if (sym.module[0] && sym.function[0])
-        std::snprintf(out, size, "%s%s (%s+0x%lx)", sym.function, where, base_name(sym.module), static_cast<unsigned long>(sym.offset));
+        std::snprintf(out, size, "%s%s (%s+0x%lx)", sym.function, where, base_name(sym.module),
+                      static_cast<unsigned long>(sym.offset));
     else if (sym.module[0] && sym.file[0])
-        std::snprintf(out, size, "%s (%s+0x%lx)", where + 1, base_name(sym.module), static_cast<unsigned long>(sym.offset));
+        std::snprintf(out, size, "%s (%s+0x%lx)", where + 1, base_name(sym.module),
+                      static_cast<unsigned long>(sym.offset));
     else if (sym.module[0])
         std::snprintf(out, size, "%s+0x%lx", base_name(sym.module), static_cast<unsigned long>(sym.offset));
-    else
-        std::snprintf(out, size, "%p", address);
+    else std::snprintf(out, size, "%p", address);
 }
 
 // One line naming where a block was allocated: file:line when a macro said so (and the function
@@ -115,10 +117,8 @@ inline void describe_site(const block_info& b, char* out, std::size_t size) noex
     symbolize_site(b, sym);
     if (b.location) {
         const char* function = b.location->function && b.location->function[0] ? b.location->function : sym.function;
-        if (function[0])
-            std::snprintf(out, size, "%s:%d in %s", b.location->file, b.location->line, function);
-        else
-            std::snprintf(out, size, "%s:%d", b.location->file, b.location->line);
+        if (function[0]) std::snprintf(out, size, "%s:%d in %s", b.location->file, b.location->line, function);
+        else std::snprintf(out, size, "%s:%d", b.location->file, b.location->line);
         return;
     }
     describe_symbol(sym, b.caller, out, size);
@@ -150,21 +150,19 @@ inline void print_stack(fd_writer& out, const block_info& b, const char* indent)
 }
 
 // Prints the groups of `list` (already grouped) to `out`, each as one line with up to 5 sequence numbers.
-inline void print_groups(fd_writer& out, const block_list& list, const leak_group* groups,
-                         std::size_t group_count, const char* indent) noexcept {
+inline void print_groups(fd_writer& out, const block_list& list, const leak_group* groups, std::size_t group_count,
+                         const char* indent) noexcept {
     for (std::size_t g = 0; g < group_count; ++g) {
         const leak_group& grp = groups[g];
         const block_info& first = list.items[grp.first];
         char site[1200];
         describe_site(first, site, sizeof site);
         char sizes[64];
-        if (grp.min_size == grp.max_size)
-            std::snprintf(sizes, sizeof sizes, "%zu bytes each", grp.min_size);
-        else
-            std::snprintf(sizes, sizeof sizes, "%zu to %zu bytes", grp.min_size, grp.max_size);
-        out.printf("leakguard: %s%zu %s in %zu %s (%s%s%s) allocated at %s, thread %u, #", indent,
-                   grp.bytes, plural(grp.bytes, "byte", "bytes"), grp.count, plural(grp.count, "block", "blocks"), kind_name(first.kind),
-                   grp.count == 1 ? "" : ", ", grp.count == 1 ? "" : sizes, site, first.thread);
+        if (grp.min_size == grp.max_size) std::snprintf(sizes, sizeof sizes, "%zu bytes each", grp.min_size);
+        else std::snprintf(sizes, sizeof sizes, "%zu to %zu bytes", grp.min_size, grp.max_size);
+        out.printf("leakguard: %s%zu %s in %zu %s (%s%s%s) allocated at %s, thread %u, #", indent, grp.bytes,
+                   plural(grp.bytes, "byte", "bytes"), grp.count, plural(grp.count, "block", "blocks"),
+                   kind_name(first.kind), grp.count == 1 ? "" : ", ", grp.count == 1 ? "" : sizes, site, first.thread);
         std::size_t const shown = grp.count < 5 ? grp.count : 5;
         for (std::size_t i = 0; i < shown; ++i)
             out.printf("%s%llu", i ? " #" : "", static_cast<unsigned long long>(list.items[grp.first + i].seq));
@@ -219,8 +217,8 @@ inline void json_frame(fd_writer& out, const symbol_info& sym, const void* addre
 
 void write_json_errors(fd_writer& out) noexcept; // impl/error_report.hpp
 
-inline void write_json(fd_writer& out, const block_list& list, const leak_group* groups,
-                       std::size_t group_count, const statistics& st) noexcept {
+inline void write_json(fd_writer& out, const block_list& list, const leak_group* groups, std::size_t group_count,
+                       const statistics& st) noexcept {
     out.printf("{\"version\":1,\"tool\":\"leakguard\",\"tool_version\":\"%s\",\n", LEAKGUARD_VERSION_STRING);
     out.printf("\"summary\":{\"leaked_blocks\":%zu,\"leaked_bytes\":%zu,\"allocations\":%llu,\"frees\":%llu,"
                "\"peak_bytes\":%llu,\"live_blocks\":%llu,\"live_bytes\":%llu},\n",
@@ -250,8 +248,8 @@ inline void write_json(fd_writer& out, const block_list& list, const leak_group*
             first_leak = false;
             out.put("{\"address\":");
             json_address(out, b.address);
-            out.printf(",\"size\":%zu,\"kind\":\"%s\",\"seq\":%llu,\"thread\":%u,\"file\":", b.size,
-                       kind_name(b.kind), static_cast<unsigned long long>(b.seq), b.thread);
+            out.printf(",\"size\":%zu,\"kind\":\"%s\",\"seq\":%llu,\"thread\":%u,\"file\":", b.size, kind_name(b.kind),
+                       static_cast<unsigned long long>(b.seq), b.thread);
             json_string(out, b.location ? b.location->file : (sym.file[0] ? sym.file : nullptr));
             if (b.location) out.printf(",\"line\":%d", b.location->line);
             else if (sym.file[0]) out.printf(",\"line\":%u", sym.line);
@@ -286,7 +284,8 @@ inline void write_json(fd_writer& out, const block_list& list, const leak_group*
             json_string(out, r.name);
             out.put(",\"file\":");
             json_string(out, r.file);
-            out.printf(",\"line\":%d,\"leaked_blocks\":%zu,\"leaked_bytes\":%zu}", r.line, r.leaked_blocks, r.leaked_bytes);
+            out.printf(",\"line\":%d,\"leaked_blocks\":%zu,\"leaked_bytes\":%zu}", r.line, r.leaked_blocks,
+                       r.leaked_bytes);
         }
     }
     out.put("],\n\"errors\":[");
@@ -320,12 +319,14 @@ inline report_outcome write_report(const char* when) noexcept {
         else
             out.printf("leakguard: %zu %s in %zu %s still alive %s, from %zu allocation %s "
                        "(%llu allocations, %llu frees, peak %llu bytes)\n",
-                       list.bytes, plural(list.bytes, "byte", "bytes"), list.count, plural(list.count, "block", "blocks"), when, group_count,
-                       plural(group_count, "site", "sites"), static_cast<unsigned long long>(st.allocations),
-                       static_cast<unsigned long long>(st.frees), static_cast<unsigned long long>(st.peak_bytes));
+                       list.bytes, plural(list.bytes, "byte", "bytes"), list.count,
+                       plural(list.count, "block", "blocks"), when, group_count, plural(group_count, "site", "sites"),
+                       static_cast<unsigned long long>(st.allocations), static_cast<unsigned long long>(st.frees),
+                       static_cast<unsigned long long>(st.peak_bytes));
         if (g_options.report == report_mode::full && groups) print_groups(out, list, groups, group_count, "  ");
         if (outcome.failed_scopes)
-            out.printf("leakguard: %zu %s failed (see above)\n", outcome.failed_scopes, plural(outcome.failed_scopes, "scope", "scopes"));
+            out.printf("leakguard: %zu %s failed (see above)\n", outcome.failed_scopes,
+                       plural(outcome.failed_scopes, "scope", "scopes"));
         if (outcome.errors)
             out.printf("leakguard: %llu heap %s (see above)\n", static_cast<unsigned long long>(outcome.errors),
                        plural(static_cast<std::size_t>(outcome.errors), "error", "errors"));

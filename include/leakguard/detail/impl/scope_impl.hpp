@@ -108,7 +108,8 @@ void print_scope_failure(const scope_failure& f) noexcept {
                f.name, f.file, f.line, f.leaked_blocks, detail::plural(f.leaked_blocks, "block", "blocks"),
                f.leaked_bytes);
     if (groups) detail::print_groups(out, list, groups, group_count, "  ");
-    if (f.leaked_blocks > f.leaks_shown) out.printf("leakguard:   ... and %zu more blocks\n", f.leaked_blocks - f.leaks_shown);
+    if (f.leaked_blocks > f.leaks_shown)
+        out.printf("leakguard:   ... and %zu more blocks\n", f.leaked_blocks - f.leaks_shown);
     detail::raw_free(groups);
     detail::raw_free(list.items);
 }

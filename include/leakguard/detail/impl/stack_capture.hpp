@@ -127,8 +127,8 @@ inline bool plausible_frame(std::uintptr_t fp, std::uintptr_t above, std::uintpt
 // which finds it only when leakguard's own frames have frame pointers.
 // Exempt from AddressSanitizer: the walk reads other functions' frames, where redzones may lie.
 LEAKGUARD_DETAIL_NO_SANITIZE_MEMORY LEAKGUARD_DETAIL_NOINLINE inline std::size_t
-walk_frame_pointers(const void* first, const void* frame, void** out, std::size_t max,
-                    std::uintptr_t code_lo = 0, std::uintptr_t code_hi = ~std::uintptr_t(0)) noexcept {
+walk_frame_pointers(const void* first, const void* frame, void** out, std::size_t max, std::uintptr_t code_lo = 0,
+                    std::uintptr_t code_hi = ~std::uintptr_t(0)) noexcept {
     out[0] = const_cast<void*>(first);
     if (max < 2) return 1;
     const stack_bounds* b = thread_stack_bounds();
@@ -216,8 +216,8 @@ LEAKGUARD_DETAIL_NOINLINE inline std::size_t unwind_with_libgcc(const void* firs
 
 // What the start-up probe found about the module holding leakguard's implementation unit.
 struct frame_pointer_module {
-    std::atomic<int> state;  // 0 not probed, 1 built with frame pointers, 2 without
-    std::uintptr_t code_lo;  // its executable segment, [code_lo, code_hi)
+    std::atomic<int> state; // 0 not probed, 1 built with frame pointers, 2 without
+    std::uintptr_t code_lo; // its executable segment, [code_lo, code_hi)
     std::uintptr_t code_hi;
 };
 

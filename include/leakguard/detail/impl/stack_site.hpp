@@ -83,8 +83,7 @@ inline bool is_library_frame(const char* function, const char* module, site_rule
     if (!function || !function[0]) {
         // Unnamed code in the C++ runtime itself (a stripped libstdc++ names only its exports).
         const char* base = base_name(module);
-        return starts_with(base, "libstdc++.so") || starts_with(base, "libc++.so") ||
-               starts_with(base, "libc++abi.so");
+        return starts_with(base, "libstdc++.so") || starts_with(base, "libc++.so") || starts_with(base, "libc++abi.so");
     }
     const char* name = qualified_name(function);
     static const char* const always[] = {
@@ -99,16 +98,34 @@ inline bool is_library_frame(const char* function, const char* module, site_rule
         return matches_any(name, standard, sizeof standard / sizeof standard[0]);
     }
     static const char* const wrappers[] = {
-        "std::allocator<", "std::allocator_traits<", "std::__new_allocator<", "__gnu_cxx::new_allocator<",
-        "__gnu_cxx::__alloc_traits<", "std::__allocated_ptr<", "std::__allocate_guarded<",
+        "std::allocator<",
+        "std::allocator_traits<",
+        "std::__new_allocator<",
+        "__gnu_cxx::new_allocator<",
+        "__gnu_cxx::__alloc_traits<",
+        "std::__allocated_ptr<",
+        "std::__allocate_guarded<",
         // containers' buffer and node getters
-        "std::_Vector_base<", "std::_Deque_base<", "std::_List_base<", "std::__cxx11::_List_base<",
-        "std::_Fwd_list_base<", "std::_Rb_tree<", "std::__detail::_Hashtable_alloc<",
-        "std::__detail::_AllocNode<", "std::__detail::_ReuseOrAllocNode<",
+        "std::_Vector_base<",
+        "std::_Deque_base<",
+        "std::_List_base<",
+        "std::__cxx11::_List_base<",
+        "std::_Fwd_list_base<",
+        "std::_Rb_tree<",
+        "std::__detail::_Hashtable_alloc<",
+        "std::__detail::_AllocNode<",
+        "std::__detail::_ReuseOrAllocNode<",
         // shared_ptr's control block and the functions that make one
-        "std::_Sp_counted_", "std::_Sp_alloc_shared_tag", "std::__shared_count<", "std::__shared_ptr<",
-        "std::shared_ptr<", "std::__allocate_shared<", "std::allocate_shared<", "std::__make_shared<",
-        "std::make_shared<", "std::make_unique<",
+        "std::_Sp_counted_",
+        "std::_Sp_alloc_shared_tag",
+        "std::__shared_count<",
+        "std::__shared_ptr<",
+        "std::shared_ptr<",
+        "std::__allocate_shared<",
+        "std::allocate_shared<",
+        "std::__make_shared<",
+        "std::make_shared<",
+        "std::make_unique<",
         // std::function's heap-stored target
         "std::_Function_base::_Base_manager<",
     };

@@ -37,15 +37,15 @@ namespace detail {
 struct stack_record {
     const stack_record* next; // older record of the same bucket; immutable once published
     std::uint64_t hash;
-    std::uint32_t depth;      // number of frames, 1 or more
-    std::uint32_t id;         // 1, 2, 3 ... in order of creation (gaps where a race lost)
+    std::uint32_t depth; // number of frames, 1 or more
+    std::uint32_t id;    // 1, 2, 3 ... in order of creation (gaps where a race lost)
 
     void* const* frames() const noexcept { return reinterpret_cast<void* const*>(this + 1); }
 };
 
 static_assert(sizeof(stack_record) % sizeof(void*) == 0, "frames must follow the record aligned");
 
-constexpr std::size_t max_interned_depth = 256;        // deeper stacks are cut to this
+constexpr std::size_t max_interned_depth = 256;         // deeper stacks are cut to this
 constexpr std::size_t stack_chunk_bytes = 1u << 20;     // records are carved from chunks this big
 constexpr std::size_t default_stack_budget = 64u << 20; // bytes of chunks, bucket array included
 
@@ -210,8 +210,7 @@ private:
         for (;;) {
             const stack_chunk* c = chunk_.load(std::memory_order_acquire);
             if (c) {
-                std::size_t const at =
-                    const_cast<stack_chunk*>(c)->used.fetch_add(n, std::memory_order_relaxed);
+                std::size_t const at = const_cast<stack_chunk*>(c)->used.fetch_add(n, std::memory_order_relaxed);
                 if (at + n <= c->size) return reinterpret_cast<char*>(const_cast<stack_chunk*>(c)) + at;
             }
             // Full (or none yet): map a new chunk if the budget allows, and make it current

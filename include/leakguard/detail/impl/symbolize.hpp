@@ -28,7 +28,7 @@ struct symbol_info {
     char function[512]; // demangled, empty when unknown
     char file[512];     // source file from the DWARF line table, empty when unknown
     unsigned line;
-    char module[512];   // path of the module (executable or shared library), empty when unknown
+    char module[512];      // path of the module (executable or shared library), empty when unknown
     std::uintptr_t offset; // address - module base (what addr2line takes)
     const void* address;   // the return address named
     bool inlined;          // a call inlined into the next frame (same address), by symbolize_frames
@@ -169,8 +169,7 @@ inline std::size_t symbolize_frames(const void* caller, symbol_info* out, std::s
             f.line = 0;
             if (call.call_line && unit_file_name(e->lines, unit.stmt_list, call.call_file, f.file, sizeof f.file))
                 f.line = call.call_line;
-            else
-                f.file[0] = '\0';
+            else f.file[0] = '\0';
         }
     }
     return n;
