@@ -103,16 +103,16 @@ if(_lg_plain_build AND LEAKGUARD_TEST_MATRIX)
     endif()
   endif()
 
-  # --- clang-format with the root .clang-format: the library, the unit tests, the case driver,
-  # the benchmarks and the packaging programs. The case programs, the stacks tests, the adapter
-  # tests and the examples keep their layout: tests and the README check line numbers in them.
+  # --- clang-format with the root .clang-format, on every C++ file of the project. The case
+  # programs, the stacks tests and the adapter tests have a .clang-format that turns formatting
+  # off: tests check line numbers in them.
   find_program(LEAKGUARD_CLANG_FORMAT NAMES clang-format-14 clang-format)
   if(LEAKGUARD_CLANG_FORMAT)
     set(_lg_root "${PROJECT_SOURCE_DIR}")
     file(GLOB_RECURSE _lg_formatted CONFIGURE_DEPENDS
-      "${_lg_root}/include/*.hpp" "${_lg_root}/tests/unit/*.cpp" "${_lg_root}/tests/unit/*.hpp"
-      "${_lg_root}/tests/cases/driver/*.cpp" "${_lg_root}/tests/cases/driver/*.hpp"
-      "${_lg_root}/benchmarks/*.cpp" "${_lg_root}/benchmarks/*.hpp" "${CMAKE_CURRENT_SOURCE_DIR}/*.cpp")
+      "${_lg_root}/include/*.hpp" "${_lg_root}/tests/*.cpp" "${_lg_root}/tests/*.hpp"
+      "${_lg_root}/examples/*.cpp" "${_lg_root}/examples/*.hpp" "${_lg_root}/benchmarks/*.cpp"
+      "${_lg_root}/benchmarks/*.hpp")
     add_test(NAME toolchain.clang_format
              COMMAND "${LEAKGUARD_CLANG_FORMAT}" --dry-run --Werror ${_lg_formatted})
   else()
