@@ -66,7 +66,7 @@ elapsed valgrind
 export ASAN_OPTIONS=detect_leaks=0:allocator_may_return_null=1
 export UBSAN_OPTIONS=print_stacktrace=1:halt_on_error=1
 export TSAN_OPTIONS=halt_on_error=1:allocator_may_return_null=1
-# The sanitizers run leakguard's own tests (unit, cases, stacks, link, adapters), not the matrix.
+# The sanitizers run leakguard's own tests (unit, cases, stacks, link), not the matrix or adapters.
 variants=OFF
 [ $have_clang = 1 ] && run asan clang++ "-fsanitize=address,undefined -fno-sanitize-recover=all -fno-omit-frame-pointer" -E valgrind
 # g++ links libtsan as a shared library, so leakguard's operators replace its own; clang 14's static
