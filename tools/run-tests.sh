@@ -44,7 +44,8 @@ run() {
   cmake -S . -B "$dir" -DCMAKE_CXX_COMPILER="$cxx" -DCMAKE_BUILD_TYPE=RelWithDebInfo \
         -DCMAKE_CXX_FLAGS="$flags" -DLEAKGUARD_BUILD_TESTS=ON -DLEAKGUARD_BUILD_EXAMPLES=$examples \
         -DLEAKGUARD_TEST_MATRIX=$variants >/dev/null
-  cmake --build "$dir" -j "$jobs"
+  # One job more than cores, so that a link or a debug-info write does not leave a core idle.
+  cmake --build "$dir" -j "$((jobs + 1))"
   ctest --test-dir "$dir" --output-on-failure --no-tests=error -j "$jobs" "$@"
   elapsed "$name"
 }
