@@ -44,8 +44,7 @@ run() {
   cmake -S . -B "$dir" -DCMAKE_CXX_COMPILER="$cxx" -DCMAKE_BUILD_TYPE=RelWithDebInfo \
         -DCMAKE_CXX_FLAGS="$flags" -DLEAKGUARD_BUILD_TESTS=ON -DLEAKGUARD_BUILD_EXAMPLES=$examples \
         -DLEAKGUARD_TEST_MATRIX=$variants >/dev/null
-  # One job more than cores, so that a link or a debug-info write does not leave a core idle.
-  cmake --build "$dir" -j "$((jobs + 1))"
+  cmake --build "$dir" -j "$jobs"
   ctest --test-dir "$dir" --output-on-failure --no-tests=error -j "$jobs" "$@"
   elapsed "$name"
 }
