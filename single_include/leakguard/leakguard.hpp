@@ -2810,10 +2810,8 @@ LEAKGUARD_DETAIL_NOINLINE inline void dispose_remote(block_header* chain) noexce
     }
 }
 
-// Appends `h` to its owner's shard `s` (the calling thread's home) and counts it; on the way,
-// unlinks what other threads freed meanwhile.
-inline void link_owned(shard* s, block_header* h, std::size_t size) noexcept {
-    bool const locked = owner_enter(s);
+// Appends `h` as the newest block of `s` and counts it; `s` held (owner section or lock).
+inline void append_held(shard* s, block_header* h, std::size_t size) noexcept {
     block_header* const newest = s->newest;
     h->prev = newest;
     if (newest) newest->next = h;
@@ -2823,6 +2821,13 @@ inline void link_owned(shard* s, block_header* h, std::size_t size) noexcept {
     std::int64_t const live = s->live_bytes + static_cast<std::int64_t>(size);
     s->live_bytes = live;
     if (live > s->peak_bytes) s->peak_bytes = live;
+}
+
+// Appends `h` to its owner's shard `s` (the calling thread's home) and counts it; on the way,
+// unlinks what other threads freed meanwhile.
+inline void link_owned(shard* s, block_header* h, std::size_t size) noexcept {
+    bool const locked = owner_enter(s);
+    append_held(s, h, size);
     block_header* remote = nullptr;
     if (LEAKGUARD_DETAIL_UNLIKELY(s->remote.load(std::memory_order_relaxed) != nullptr)) remote = unlink_remote_held(s);
     owner_exit(s, locked);
@@ -2919,15 +2924,7 @@ LEAKGUARD_DETAIL_ALWAYS_INLINE void* fast_allocate(std::size_t size, block_kind 
         s->owner_busy.store(0, std::memory_order_release);
         link_owned(s, h, size);
     } else {
-        block_header* const newest = s->newest;
-        h->prev = newest;
-        if (newest) newest->next = h;
-        else s->oldest = h;
-        s->newest = h;
-        ++s->allocations;
-        std::int64_t const live = s->live_bytes + static_cast<std::int64_t>(size);
-        s->live_bytes = live;
-        if (live > s->peak_bytes) s->peak_bytes = live;
+        append_held(s, h, size);
         s->owner_busy.store(0, std::memory_order_release);
     }
     account_bytes(t, static_cast<std::int64_t>(size));
@@ -6110,14 +6107,7 @@ inline bool realloc_in_place(block_header* h, std::size_t size, const void* call
     std::uint64_t const tail = std::uint64_t(cookie_for(n)) | t.tail_word;
     std::memcpy(&n->cookie, &tail, sizeof tail);
     n->next = nullptr;
-    block_header* const newest = s->newest;
-    n->prev = newest;
-    if (newest) newest->next = n;
-    else s->oldest = n;
-    s->newest = n;
-    ++s->allocations;
-    s->live_bytes += static_cast<std::int64_t>(size);
-    if (s->live_bytes > s->peak_bytes) s->peak_bytes = s->live_bytes;
+    append_held(s, n, size);
     owner_exit(s, locked);
     account_bytes(t, static_cast<std::int64_t>(size) - old_size);
     out = user_of(n);

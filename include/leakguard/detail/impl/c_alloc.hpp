@@ -74,14 +74,7 @@ inline bool realloc_in_place(block_header* h, std::size_t size, const void* call
     std::uint64_t const tail = std::uint64_t(cookie_for(n)) | t.tail_word;
     std::memcpy(&n->cookie, &tail, sizeof tail);
     n->next = nullptr;
-    block_header* const newest = s->newest;
-    n->prev = newest;
-    if (newest) newest->next = n;
-    else s->oldest = n;
-    s->newest = n;
-    ++s->allocations;
-    s->live_bytes += static_cast<std::int64_t>(size);
-    if (s->live_bytes > s->peak_bytes) s->peak_bytes = s->live_bytes;
+    append_held(s, n, size);
     owner_exit(s, locked);
     account_bytes(t, static_cast<std::int64_t>(size) - old_size);
     out = user_of(n);
