@@ -129,8 +129,7 @@ inline void dispose(block_header* h, const void* caller, const location_record* 
     std::uint64_t const limit = option_quarantine_bytes();
     if (limit && t.home && !t.busy && quarantine_cost(h) <= limit) {
         set_free_site(h, caller, where);
-        if (block_header* out = enter_quarantine(t.home, h, limit)) leave_quarantine_all(out);
-        return;
+        if (enter_quarantine(t.home, h, limit)) return;
     }
     raw_free(raw_of(h));
 }
@@ -230,29 +229,63 @@ LEAKGUARD_DETAIL_NOINLINE inline void* allocate_slow(std::size_t size, std::size
     return user_of(h);
 }
 
+// The stack of an allocation made on the short path (stack_depth > 1): the block keeps `site`, its
+// return address, when no stack comes back.
+LEAKGUARD_DETAIL_NOINLINE inline void attach_stack(block_header* h, const void* site, const void* frame) noexcept {
+    thread_state& t = t_state;
+    ++t.busy; // an unwinder that allocates must not come back here
+    const stack_record* stack = capture_site(site, frame, option_stack_depth());
+    --t.busy;
+    if (stack) {
+        h->site = stack;
+        add_flags(h, flag_has_stack);
+    }
+}
+
+// The tail guard of a block being made: `guard` bytes of 0xFD at `end`. The default length (16)
+// is two stores; other lengths call memset.
+LEAKGUARD_DETAIL_ALWAYS_INLINE void put_tail_guard(char* end, std::size_t guard) noexcept {
+    if (LEAKGUARD_DETAIL_LIKELY(guard == 16)) {
+        std::uint64_t const pattern = 0x0101010101010101ull * guard_fill;
+        std::memcpy(end, &pattern, 8);
+        std::memcpy(end + 8, &pattern, 8);
+    } else if (guard) {
+        std::memset(end, guard_fill, guard);
+    }
+}
+
 // The short path of an allocation, inlined into the replacement operators: the thread has its
-// shard, leakguard is not busy in it, the owner takes no lock, and none of the per-block extras
-// (guards, fill, stacks, break_on_alloc, new sites) is on - one load of g_hot says so. Writes the
-// header with whole-word stores and links it in an owner section (no atomic read-modify-write).
-// Returns null when it does not apply (or malloc failed): the caller then takes the general path.
+// shard, leakguard is not busy in it, the owner takes no lock, the alignment is the default, and
+// neither break_on_alloc nor new sites is on - one load of g_hot says so, and which of the
+// defaults' extras (tail guard, fill, stack) to add. Writes the header with whole-word stores and
+// links it in an owner section (no atomic read-modify-write). Returns null when it does not apply
+// (or malloc failed): the caller then takes the general path.
 LEAKGUARD_DETAIL_ALWAYS_INLINE void* fast_allocate(std::size_t size, block_kind kind, const void* site,
-                                                   unsigned site_flags = 0) noexcept {
+                                                   unsigned site_flags = 0, const void* frame = nullptr) noexcept {
     thread_state& t = t_state;
     shard* const s = t.home;
     unsigned const hot = g_hot.load(std::memory_order_relaxed);
-    if (LEAKGUARD_DETAIL_UNLIKELY((hot & (hot_ready | hot_extras_alloc | hot_elide)) != (hot_ready | hot_elide) || !s ||
+    if (LEAKGUARD_DETAIL_UNLIKELY((hot & (hot_ready | hot_slow_alloc | hot_elide)) != (hot_ready | hot_elide) || !s ||
                                   t.busy || size > (std::size_t(1) << 40)))
         return nullptr;
-    void* const raw = raw_alloc(header_size + (size >= sizeof(void*) ? size : sizeof(void*)));
+    unsigned const guard_units = (hot & hot_guard_mask) >> hot_guard_shift;
+    std::size_t const guard = guard_units * guard_unit;
+    void* const raw = raw_alloc(header_size + raw_user_bytes(size, guard));
     if (LEAKGUARD_DETAIL_UNLIKELY(!raw)) return nullptr;
     block_header* const h = static_cast<block_header*>(raw);
+    char* const user = static_cast<char*>(user_of(h));
     unsigned const flags = site_flags | flag_linked | (t.ignore_depth > 0 ? flag_ignored : 0u);
     h->next = nullptr;
     h->site = site;
-    h->shape = make_shape(size, kind, flags, 0, 0);
+    h->shape = make_shape(size, kind, flags, 0, guard_units);
     h->order = make_order(take_seq(t), s->index);
     std::uint64_t const tail = std::uint64_t(cookie_for(h)) | t.tail_word;
     std::memcpy(&h->cookie, &tail, sizeof tail); // cookie, thread, front: one store
+    put_tail_guard(user + size, guard);
+    // calloc zeroes its block anyway; realloc's copy overwrites the part it keeps.
+    if ((hot & hot_fill) && kind != block_kind::calloc)
+        std::memset(user, new_fill, size < max_new_fill ? size : max_new_fill);
+    if ((hot & hot_stacks) && !(site_flags & flag_has_location)) attach_stack(h, site, frame);
     // An owner section (see owner_enter), with the remote stack's check folded into its branch.
     s->owner_busy.store(1, std::memory_order_relaxed);
     std::atomic_signal_fence(std::memory_order_seq_cst);
@@ -265,13 +298,13 @@ LEAKGUARD_DETAIL_ALWAYS_INLINE void* fast_allocate(std::size_t size, block_kind 
         s->owner_busy.store(0, std::memory_order_release);
     }
     account_bytes(t, static_cast<std::int64_t>(size));
-    return user_of(h);
+    return user;
 }
 
 inline void* allocate(std::size_t size, std::size_t align, block_kind kind, const void* site, unsigned site_flags,
                       const void* frame = nullptr) noexcept {
     if (align <= default_alignment)
-        if (void* p = fast_allocate(size, kind, site, site_flags)) return p;
+        if (void* p = fast_allocate(size, kind, site, site_flags, frame)) return p;
     return allocate_slow(size, align, kind, site, site_flags, frame);
 }
 
@@ -458,6 +491,63 @@ LEAKGUARD_DETAIL_NOINLINE inline bool detach_damaged(block_header* h, const void
     return true;
 }
 
+// A block just unlinked on the short path of a free, with the quarantine on: into it (the free
+// site is the operator's caller).
+LEAKGUARD_DETAIL_NOINLINE inline void quarantine_released(block_header* h, const void* caller) noexcept {
+    dispose(h, caller, nullptr);
+}
+
+// The short path of operator delete, inlined into it: a live block of kind `kind` (the one the
+// form expects) from the calling thread's own shard, with default alignment and intact guards,
+// while no new sites are on and the owner takes no lock - unlinked in an owner section and put
+// into the quarantine or given back to the C library. Returns false when it does not apply (or a
+// guard is damaged): the caller then takes the general path (release), which checks everything
+// again and reports.
+LEAKGUARD_DETAIL_ALWAYS_INLINE bool fast_release(void* p, block_kind kind, const void* caller) noexcept {
+    thread_state& t = t_state;
+    block_header* const h = header_of(p);
+    std::uint32_t const cookie = cookie_for(h);
+    if (LEAKGUARD_DETAIL_UNLIKELY(cookie_in_front_of(p) != cookie)) return false;
+    unsigned const hot = g_hot.load(std::memory_order_relaxed);
+    std::uint64_t const shape = h->shape;
+    // kind (bits 44-47) as expected, flag_linked (48) set, alignment shift (52-57) zero; the other
+    // flags (ignored, location, stack) do not matter here, the guard (58-63) is checked below.
+    std::uint64_t const mask = std::uint64_t(0xF) << 44 | std::uint64_t(0x3F1) << 48;
+    std::uint64_t const want = std::uint64_t(static_cast<unsigned>(kind)) << 44 | std::uint64_t(flag_linked) << 48;
+    if (LEAKGUARD_DETAIL_UNLIKELY((shape & mask) != want || (hot & (hot_slow_free | hot_elide)) != hot_elide ||
+                                  shard_of(h) + 1 != t.home_tag))
+        return false;
+    std::int64_t const size = static_cast<std::int64_t>(shape & max_block_size);
+    if (std::size_t const guard = static_cast<std::size_t>(shape >> 58) * guard_unit) {
+        // Intact guards: the thread/front pair (the cookie was read above) and the tail bytes.
+        if (LEAKGUARD_DETAIL_UNLIKELY(h->front != front_word_for(h->thread))) return false;
+        const unsigned char* const end = static_cast<const unsigned char*>(p) + size;
+        if (LEAKGUARD_DETAIL_LIKELY(guard == 16)) {
+            std::uint64_t w[2];
+            std::memcpy(w, end, sizeof w);
+            std::uint64_t const pattern = 0x0101010101010101ull * guard_fill;
+            if (LEAKGUARD_DETAIL_UNLIKELY(((w[0] ^ pattern) | (w[1] ^ pattern)) != 0)) return false;
+        } else if (first_unlike(end, guard, guard_fill) >= 0) {
+            return false;
+        }
+    }
+    shard* const s = t.home;
+    s->owner_busy.store(1, std::memory_order_relaxed);
+    std::atomic_signal_fence(std::memory_order_seq_cst); // see owner_enter
+    if (LEAKGUARD_DETAIL_UNLIKELY(s->lock.state.load(std::memory_order_acquire) != 0 ||
+                                  s->remote.load(std::memory_order_relaxed) != nullptr)) {
+        s->owner_busy.store(0, std::memory_order_release);
+        return false;
+    }
+    unlink_held(s, h, size);
+    s->owner_busy.store(0, std::memory_order_release);
+    account_bytes(t, -size);
+    h->cookie = cookie ^ 0x5A5A0000u; // freed_cookie_for
+    if (hot & hot_quarantine) quarantine_released(h, caller);
+    else raw_free(h);
+    return true;
+}
+
 // Gives a block back through `form` (delete, delete[], free ...). Pointers that are not live
 // leakguard blocks are reported and left alone: passing them on could corrupt the heap. A block
 // given back through the wrong form is reported and then released all the same (leakguard knows
@@ -470,43 +560,9 @@ inline void release(void* p, const void* caller, dealloc_form form, const char* 
         return report_bad_free(p, caller, form, file, line);
     }
     if (LEAKGUARD_DETAIL_UNLIKELY(!form_matches(kind_of(h), form))) report_mismatch(h, caller, form, file, line);
+    // A mapped free's file:line is the quarantine's free site: only the general path keeps it.
+    if (!file && fast_release(p, kind_of(h), caller)) return;
     release_owned(h, caller, form, file, line);
-}
-
-// The short path of operator delete, inlined into it: a live block of kind `kind` (the one the
-// form expects) from the calling thread's own shard, with no guard bytes and default alignment,
-// while no quarantine and no new sites are on and the owner takes no lock - unlinked in an owner
-// section and given back to the C library. Returns false when it does not apply: the caller then
-// takes the general path (release), which checks everything again.
-LEAKGUARD_DETAIL_ALWAYS_INLINE bool fast_release(void* p, block_kind kind) noexcept {
-    thread_state& t = t_state;
-    block_header* const h = header_of(p);
-    std::uint32_t const cookie = cookie_for(h);
-    if (LEAKGUARD_DETAIL_UNLIKELY(cookie_in_front_of(p) != cookie)) return false;
-    unsigned const hot = g_hot.load(std::memory_order_relaxed);
-    std::uint64_t const shape = h->shape;
-    // kind (bits 44-47) as expected, flag_linked (48) set, alignment shift and guard (52-63) zero;
-    // the other flags (ignored, location, stack) do not matter here.
-    std::uint64_t const mask = std::uint64_t(0xF) << 44 | std::uint64_t(0xFFF1) << 48;
-    std::uint64_t const want = std::uint64_t(static_cast<unsigned>(kind)) << 44 | std::uint64_t(flag_linked) << 48;
-    if (LEAKGUARD_DETAIL_UNLIKELY((shape & mask) != want || (hot & (hot_extras_free | hot_elide)) != hot_elide ||
-                                  shard_of(h) + 1 != t.home_tag))
-        return false;
-    shard* const s = t.home;
-    std::int64_t const size = static_cast<std::int64_t>(shape & max_block_size);
-    s->owner_busy.store(1, std::memory_order_relaxed);
-    std::atomic_signal_fence(std::memory_order_seq_cst); // see owner_enter
-    if (LEAKGUARD_DETAIL_UNLIKELY(s->lock.state.load(std::memory_order_acquire) != 0 ||
-                                  s->remote.load(std::memory_order_relaxed) != nullptr)) {
-        s->owner_busy.store(0, std::memory_order_release);
-        return false;
-    }
-    unlink_held(s, h, size);
-    s->owner_busy.store(0, std::memory_order_release);
-    account_bytes(t, -size);
-    h->cookie = cookie ^ 0x5A5A0000u; // freed_cookie_for
-    raw_free(h);
-    return true;
 }
 
 // Whether the 8 bytes in front of a pointer that failed the cookie test could be a damaged header of

@@ -49,7 +49,7 @@ inline void check_quarantined(block_header* h, heap_findings& f) noexcept {
     if (!quarantined_damage(h, f.records[f.count], cookie_ok)) return;
     ++f.count;
     if (!cookie_ok) return;
-    std::memset(user_of(h), freed_fill, size_of(h));
+    std::memset(user_of(h), freed_fill, freed_fill_bytes(h));
     repair_guards(h);
 }
 
@@ -63,8 +63,8 @@ inline std::size_t check_heap_now() noexcept {
         found.count = 0;
         lock_shard(s);
         for (block_header* h = s->newest; h && found.count < max_findings_per_shard; h = h->prev) check_live(h, found);
-        for (block_header* h = s->quarantine_oldest; h && found.count < max_findings_per_shard; h = h->next)
-            check_quarantined(h, found);
+        for (std::uint32_t k = 0; k < s->quarantine_count && found.count < max_findings_per_shard; ++k)
+            check_quarantined(s->quarantine_slots[(s->quarantine_head + k) & (quarantine_slot_count - 1)].block, found);
         unlock_shard(s);
         for (std::size_t k = 0; k < found.count; ++k) report_error(found.records[k]);
         total += found.count;

@@ -65,51 +65,55 @@ inline void* new_or_null(std::size_t size, std::size_t align, block_kind kind, c
 #define LEAKGUARD_DETAIL_OP LEAKGUARD_DETAIL_NOINLINE __attribute__((used))
 
 LEAKGUARD_DETAIL_OP void* operator new(std::size_t size) {
-    if (void* p = leakguard::detail::fast_allocate(size, leakguard::block_kind::new_scalar, LEAKGUARD_DETAIL_CALLER))
+    if (void* p = leakguard::detail::fast_allocate(size, leakguard::block_kind::new_scalar, LEAKGUARD_DETAIL_CALLER, 0,
+                                                   LEAKGUARD_DETAIL_FRAME))
         return p;
     return leakguard::detail::new_or_throw(size, 0, leakguard::block_kind::new_scalar, LEAKGUARD_DETAIL_CALLER,
                                            LEAKGUARD_DETAIL_FRAME);
 }
 LEAKGUARD_DETAIL_OP void* operator new[](std::size_t size) {
-    if (void* p = leakguard::detail::fast_allocate(size, leakguard::block_kind::new_array, LEAKGUARD_DETAIL_CALLER))
+    if (void* p = leakguard::detail::fast_allocate(size, leakguard::block_kind::new_array, LEAKGUARD_DETAIL_CALLER, 0,
+                                                   LEAKGUARD_DETAIL_FRAME))
         return p;
     return leakguard::detail::new_or_throw(size, 0, leakguard::block_kind::new_array, LEAKGUARD_DETAIL_CALLER,
                                            LEAKGUARD_DETAIL_FRAME);
 }
 LEAKGUARD_DETAIL_OP void* operator new(std::size_t size, const std::nothrow_t&) noexcept {
-    if (void* p = leakguard::detail::fast_allocate(size, leakguard::block_kind::new_scalar, LEAKGUARD_DETAIL_CALLER))
+    if (void* p = leakguard::detail::fast_allocate(size, leakguard::block_kind::new_scalar, LEAKGUARD_DETAIL_CALLER, 0,
+                                                   LEAKGUARD_DETAIL_FRAME))
         return p;
     return leakguard::detail::new_or_null(size, 0, leakguard::block_kind::new_scalar, LEAKGUARD_DETAIL_CALLER,
                                           LEAKGUARD_DETAIL_FRAME);
 }
 LEAKGUARD_DETAIL_OP void* operator new[](std::size_t size, const std::nothrow_t&) noexcept {
-    if (void* p = leakguard::detail::fast_allocate(size, leakguard::block_kind::new_array, LEAKGUARD_DETAIL_CALLER))
+    if (void* p = leakguard::detail::fast_allocate(size, leakguard::block_kind::new_array, LEAKGUARD_DETAIL_CALLER, 0,
+                                                   LEAKGUARD_DETAIL_FRAME))
         return p;
     return leakguard::detail::new_or_null(size, 0, leakguard::block_kind::new_array, LEAKGUARD_DETAIL_CALLER,
                                           LEAKGUARD_DETAIL_FRAME);
 }
 LEAKGUARD_DETAIL_OP void operator delete(void* p) noexcept {
-    if (!p || leakguard::detail::fast_release(p, leakguard::block_kind::new_scalar)) return;
+    if (!p || leakguard::detail::fast_release(p, leakguard::block_kind::new_scalar, LEAKGUARD_DETAIL_CALLER)) return;
     leakguard::detail::release(p, LEAKGUARD_DETAIL_CALLER, leakguard::detail::dealloc_form::delete_scalar);
 }
 LEAKGUARD_DETAIL_OP void operator delete[](void* p) noexcept {
-    if (!p || leakguard::detail::fast_release(p, leakguard::block_kind::new_array)) return;
+    if (!p || leakguard::detail::fast_release(p, leakguard::block_kind::new_array, LEAKGUARD_DETAIL_CALLER)) return;
     leakguard::detail::release(p, LEAKGUARD_DETAIL_CALLER, leakguard::detail::dealloc_form::delete_array);
 }
 LEAKGUARD_DETAIL_OP void operator delete(void* p, const std::nothrow_t&) noexcept {
-    if (!p || leakguard::detail::fast_release(p, leakguard::block_kind::new_scalar)) return;
+    if (!p || leakguard::detail::fast_release(p, leakguard::block_kind::new_scalar, LEAKGUARD_DETAIL_CALLER)) return;
     leakguard::detail::release(p, LEAKGUARD_DETAIL_CALLER, leakguard::detail::dealloc_form::delete_scalar);
 }
 LEAKGUARD_DETAIL_OP void operator delete[](void* p, const std::nothrow_t&) noexcept {
-    if (!p || leakguard::detail::fast_release(p, leakguard::block_kind::new_array)) return;
+    if (!p || leakguard::detail::fast_release(p, leakguard::block_kind::new_array, LEAKGUARD_DETAIL_CALLER)) return;
     leakguard::detail::release(p, LEAKGUARD_DETAIL_CALLER, leakguard::detail::dealloc_form::delete_array);
 }
 LEAKGUARD_DETAIL_OP void operator delete(void* p, std::size_t) noexcept {
-    if (!p || leakguard::detail::fast_release(p, leakguard::block_kind::new_scalar)) return;
+    if (!p || leakguard::detail::fast_release(p, leakguard::block_kind::new_scalar, LEAKGUARD_DETAIL_CALLER)) return;
     leakguard::detail::release(p, LEAKGUARD_DETAIL_CALLER, leakguard::detail::dealloc_form::delete_scalar);
 }
 LEAKGUARD_DETAIL_OP void operator delete[](void* p, std::size_t) noexcept {
-    if (!p || leakguard::detail::fast_release(p, leakguard::block_kind::new_array)) return;
+    if (!p || leakguard::detail::fast_release(p, leakguard::block_kind::new_array, LEAKGUARD_DETAIL_CALLER)) return;
     leakguard::detail::release(p, LEAKGUARD_DETAIL_CALLER, leakguard::detail::dealloc_form::delete_array);
 }
 

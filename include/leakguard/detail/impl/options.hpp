@@ -46,14 +46,23 @@ struct options_state {
 
 options_state g_options{};
 
-// What the hot path needs to know about the options, in one word read once per operation: zero
-// bits in `hot_extras_alloc`/`hot_extras_free` mean none of the per-block extras is on, and the
-// allocation or free takes its short path. Recomputed (refresh_hot) whenever an option changes.
+// What the hot path needs to know about the options, in one word read once per operation.
+// Recomputed (refresh_hot) whenever an option changes. The short paths (impl/allocator.hpp) do
+// the defaults' extras themselves - tail guard, fill, stacks, the quarantine's hand-over - and
+// leave to the general path only what is rare: break_on_alloc and new sites (`hot_slow_*`).
 enum : unsigned {
-    hot_ready = 1u,        // start-up has run
-    hot_extras_alloc = 2u, // guard bytes, fill, stacks deeper than 1, break_on_alloc or new sites
-    hot_extras_free = 4u,  // a quarantine or new sites
-    hot_elide = 8u,        // owners take no lock (impl/registry.hpp, "Lock elision"); fixed at start-up
+    hot_ready = 1u,       // start-up has run
+    hot_slow_alloc = 2u,  // break_on_alloc or new sites: allocations take the general path
+    hot_slow_free = 4u,   // new sites: frees take the general path
+    hot_elide = 8u,       // owners take no lock (impl/registry.hpp, "Lock elision"); fixed at start-up
+    hot_fill = 16u,       // fill=1: new blocks get 0xCD
+    hot_stacks = 32u,     // stack_depth > 1: allocations capture a call stack
+    hot_quarantine = 64u, // quarantine_bytes > 0: frees go through the quarantine
+    hot_guard_shift = 8u, // bits 8-13: the tail guard's length in units of guard_unit (4 bytes)
+    hot_guard_mask = 0x3Fu << hot_guard_shift,
+    // Any per-block extra at all (for the paths that handle none, such as realloc in place).
+    hot_extras_alloc = hot_slow_alloc | hot_fill | hot_stacks | hot_guard_mask,
+    hot_extras_free = hot_slow_free | hot_quarantine,
 };
 std::atomic<unsigned> g_hot{};
 spinlock g_hot_lock{};
@@ -84,10 +93,13 @@ inline void refresh_hot(bool ready, bool elide = false) noexcept {
     unsigned w = g_hot.load(std::memory_order_relaxed) & (hot_ready | hot_elide);
     if (ready) w |= hot_ready;
     if (elide) w |= hot_elide;
-    if (option_guard_bytes() > 0 || option_fill() || option_stack_depth() > 1 ||
-        g_options.break_on_alloc.load(std::memory_order_relaxed) != 0 || sites)
-        w |= hot_extras_alloc;
-    if (option_quarantine_bytes() > 0 || sites) w |= hot_extras_free;
+    if (g_options.break_on_alloc.load(std::memory_order_relaxed) != 0 || sites) w |= hot_slow_alloc;
+    if (sites) w |= hot_slow_free;
+    if (option_fill()) w |= hot_fill;
+    if (option_stack_depth() > 1) w |= hot_stacks;
+    if (option_quarantine_bytes() > 0) w |= hot_quarantine;
+    int const guard = option_guard_bytes(); // at most max_guard_bytes: 63 units
+    w |= static_cast<unsigned>((guard + 3) / 4) << hot_guard_shift;
     g_hot.store(w, std::memory_order_relaxed);
 }
 

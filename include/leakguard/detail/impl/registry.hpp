@@ -28,6 +28,14 @@
 namespace leakguard {
 namespace detail {
 
+// One block in a quarantine, with what it counts against quarantine_bytes (kept here so that
+// pushing a block out never reads its cold header to learn its size).
+struct quarantine_slot {
+    block_header* block;
+    std::uint64_t cost;
+};
+constexpr std::uint32_t quarantine_slot_count = 8192; // a power of two: 128 KiB per thread that frees
+
 // Who may touch a shard's list (and its quarantine), and how (see "Lock elision" below):
 //  - its owner, the thread whose home it is, on every allocation and every free of its own
 //    blocks: owner_enter/owner_exit, no atomic read-modify-write while nobody else wants the shard;
@@ -47,11 +55,12 @@ struct alignas(64) shard {
     std::int64_t peak_bytes; // the most live_bytes has been (exact peak while one thread allocates)
     std::uint32_t index;
     shard* next_free; // free list of shards whose thread has exited
-    // The quarantine of the blocks this shard's thread released (impl/quarantine.hpp): oldest
-    // first, linked through `next`. In the shard so that it needs no lock of its own (fork takes
-    // the shard locks) and passes to the next thread with the shard.
-    block_header* quarantine_oldest;
-    block_header* quarantine_newest;
+    // The quarantine of the blocks this shard's thread released (impl/quarantine.hpp): a ring of
+    // slots, oldest at `quarantine_head`, made on first use. In the shard so that it needs no
+    // lock of its own (fork takes the shard locks) and passes to the next thread with the shard.
+    quarantine_slot* quarantine_slots;
+    std::uint32_t quarantine_head;
+    std::uint32_t quarantine_count;
     std::uint64_t quarantine_bytes;
     // Blocks of this shard freed by other threads, not yet unlinked: a lock-free stack linked
     // through each block's remote_link (impl/block.hpp). On its own cache line: other threads
