@@ -2977,23 +2977,21 @@ LEAKGUARD_DETAIL_ALWAYS_INLINE void put_tail_guard(char* end, std::size_t guard)
     }
 }
 
-// The short path of an allocation, inlined into the replacement operators: the thread has its
-// shard, leakguard is not busy in it, the owner takes no lock, the alignment is the default, and
-// neither break_on_alloc nor new sites is on - one load of g_hot says so, and which of the
-// defaults' extras (tail guard, fill, stack) to add. Writes the header with whole-word stores and
-// links it in an owner section (no atomic read-modify-write). Returns null when it does not apply
-// (or malloc failed): the caller then takes the general path.
-LEAKGUARD_DETAIL_ALWAYS_INLINE void* fast_allocate(std::size_t size, block_kind kind, const void* site,
-                                                   unsigned site_flags = 0, const void* frame = nullptr) noexcept {
-    thread_state& t = t_state;
-    shard* const s = t.home;
-    unsigned const hot = g_hot.load(std::memory_order_relaxed);
-    if (LEAKGUARD_DETAIL_UNLIKELY((hot & (hot_ready | hot_slow_alloc | hot_elide)) != (hot_ready | hot_elide) || !s ||
-                                  t.busy || size > (std::size_t(1) << 40)))
-        return nullptr;
-    unsigned const guard_units = (hot & hot_guard_mask) >> hot_guard_shift;
+// The short path of an allocation: the thread has its shard, leakguard is not busy in it, the
+// owner takes no lock, the alignment is the default, and neither break_on_alloc nor new sites is
+// on - one load of g_hot says so, and which of the defaults' extras (tail guard, fill, stack) to
+// add. Writes the header with whole-word stores and links it in an owner section (no atomic
+// read-modify-write). `Extras` false: none is on (the caller checked), and the code is as short as
+// leak tracking alone needs. Returns null when it does not apply (or malloc failed): the caller
+// then takes the general path.
+template <bool Extras>
+LEAKGUARD_DETAIL_ALWAYS_INLINE void* short_allocate(thread_state& t, shard* s, unsigned hot, std::size_t size,
+                                                    block_kind kind, const void* site, unsigned site_flags,
+                                                    const void* frame) noexcept {
+    unsigned const guard_units = Extras ? (hot & hot_guard_mask) >> hot_guard_shift : 0u;
     std::size_t const guard = guard_units * guard_unit;
-    void* const raw = raw_alloc(header_size + raw_user_bytes(size, guard));
+    void* const raw = raw_alloc(
+        header_size + (Extras ? raw_user_bytes(size, guard) : (size >= sizeof(void*) ? size : sizeof(void*))));
     if (LEAKGUARD_DETAIL_UNLIKELY(!raw)) return nullptr;
     block_header* const h = static_cast<block_header*>(raw);
     char* const user = static_cast<char*>(user_of(h));
@@ -3004,11 +3002,13 @@ LEAKGUARD_DETAIL_ALWAYS_INLINE void* fast_allocate(std::size_t size, block_kind 
     h->order = make_order(take_seq(t), s->index);
     std::uint64_t const tail = std::uint64_t(cookie_for(h)) | t.tail_word;
     std::memcpy(&h->cookie, &tail, sizeof tail); // cookie, thread, front: one store
-    put_tail_guard(user + size, guard);
-    // calloc zeroes its block anyway; realloc's copy overwrites the part it keeps.
-    if ((hot & hot_fill) && kind != block_kind::calloc)
-        std::memset(user, new_fill, size < max_new_fill ? size : max_new_fill);
-    if ((hot & hot_stacks) && !(site_flags & flag_has_location)) attach_stack(h, site, frame);
+    if (Extras) {
+        put_tail_guard(user + size, guard);
+        // calloc zeroes its block anyway; realloc's copy overwrites the part it keeps.
+        if ((hot & hot_fill) && kind != block_kind::calloc)
+            std::memset(user, new_fill, size < max_new_fill ? size : max_new_fill);
+        if ((hot & hot_stacks) && !(site_flags & flag_has_location)) attach_stack(h, site, frame);
+    }
     // An owner section (see owner_enter), with the remote stack's check folded into its branch.
     s->owner_busy.store(1, std::memory_order_relaxed);
     std::atomic_signal_fence(std::memory_order_seq_cst);
@@ -3022,6 +3022,27 @@ LEAKGUARD_DETAIL_ALWAYS_INLINE void* fast_allocate(std::size_t size, block_kind 
     }
     account_bytes(t, static_cast<std::int64_t>(size));
     return user;
+}
+
+// The short path with extras, out of line: operator new stays a leaf-like function when none is on.
+LEAKGUARD_DETAIL_NOINLINE inline void* short_allocate_extras(std::size_t size, block_kind kind, const void* site,
+                                                             unsigned site_flags, const void* frame) noexcept {
+    thread_state& t = t_state;
+    return short_allocate<true>(t, t.home, g_hot.load(std::memory_order_relaxed), size, kind, site, site_flags, frame);
+}
+
+// Inlined into the replacement operators: which short path applies, if any.
+LEAKGUARD_DETAIL_ALWAYS_INLINE void* fast_allocate(std::size_t size, block_kind kind, const void* site,
+                                                   unsigned site_flags = 0, const void* frame = nullptr) noexcept {
+    thread_state& t = t_state;
+    shard* const s = t.home;
+    unsigned const hot = g_hot.load(std::memory_order_relaxed);
+    if (LEAKGUARD_DETAIL_UNLIKELY((hot & (hot_ready | hot_slow_alloc | hot_elide)) != (hot_ready | hot_elide) || !s ||
+                                  t.busy || size > (std::size_t(1) << 40)))
+        return nullptr;
+    if (hot & (hot_fill | hot_stacks | hot_guard_mask))
+        return short_allocate_extras(size, kind, site, site_flags, frame);
+    return short_allocate<false>(t, s, hot, size, kind, site, site_flags, frame);
 }
 
 inline void* allocate(std::size_t size, std::size_t align, block_kind kind, const void* site, unsigned site_flags,
@@ -3214,44 +3235,30 @@ LEAKGUARD_DETAIL_NOINLINE inline bool detach_damaged(block_header* h, const void
     return true;
 }
 
-// A block just unlinked on the short path of a free, with the quarantine on: into it (the free
-// site is the operator's caller).
-LEAKGUARD_DETAIL_NOINLINE inline void quarantine_released(block_header* h, const void* caller) noexcept {
-    dispose(h, caller, nullptr);
-}
-
-// The short path of operator delete, inlined into it: a live block of kind `kind` (the one the
-// form expects) from the calling thread's own shard, with default alignment and intact guards,
-// while no new sites are on and the owner takes no lock - unlinked in an owner section and put
-// into the quarantine or given back to the C library. Returns false when it does not apply (or a
-// guard is damaged): the caller then takes the general path (release), which checks everything
-// again and reports.
-LEAKGUARD_DETAIL_ALWAYS_INLINE bool fast_release(void* p, block_kind kind, const void* caller) noexcept {
-    thread_state& t = t_state;
-    block_header* const h = header_of(p);
-    std::uint32_t const cookie = cookie_for(h);
-    if (LEAKGUARD_DETAIL_UNLIKELY(cookie_in_front_of(p) != cookie)) return false;
-    unsigned const hot = g_hot.load(std::memory_order_relaxed);
-    std::uint64_t const shape = h->shape;
-    // kind (bits 44-47) as expected, flag_linked (48) set, alignment shift (52-57) zero; the other
-    // flags (ignored, location, stack) do not matter here, the guard (58-63) is checked below.
-    std::uint64_t const mask = std::uint64_t(0xF) << 44 | std::uint64_t(0x3F1) << 48;
-    std::uint64_t const want = std::uint64_t(static_cast<unsigned>(kind)) << 44 | std::uint64_t(flag_linked) << 48;
-    if (LEAKGUARD_DETAIL_UNLIKELY((shape & mask) != want || (hot & (hot_slow_free | hot_elide)) != hot_elide ||
-                                  shard_of(h) + 1 != t.home_tag))
-        return false;
+// The short path of a free: a live block of kind `kind` (the one the form expects) from the
+// calling thread's own shard, with default alignment and (`Extras`) intact guards, while no new
+// sites are on and the owner takes no lock - unlinked in an owner section and (`Extras`) put into
+// the quarantine or given back to the C library. Returns false when it does not apply (or a guard
+// is damaged): the caller then takes the general path (release), which checks everything again
+// and reports. `h`'s cookie has been checked; `shape` is its shape word.
+template <bool Extras>
+LEAKGUARD_DETAIL_ALWAYS_INLINE bool short_release(thread_state& t, block_header* h, std::uint64_t shape, unsigned hot,
+                                                  const void* caller) noexcept {
     std::int64_t const size = static_cast<std::int64_t>(shape & max_block_size);
-    if (std::size_t const guard = static_cast<std::size_t>(shape >> 58) * guard_unit) {
-        // Intact guards: the thread/front pair (the cookie was read above) and the tail bytes.
-        if (LEAKGUARD_DETAIL_UNLIKELY(h->front != front_word_for(h->thread))) return false;
-        const unsigned char* const end = static_cast<const unsigned char*>(p) + size;
-        if (LEAKGUARD_DETAIL_LIKELY(guard == 16)) {
-            std::uint64_t w[2];
-            std::memcpy(w, end, sizeof w);
-            std::uint64_t const pattern = 0x0101010101010101ull * guard_fill;
-            if (LEAKGUARD_DETAIL_UNLIKELY(((w[0] ^ pattern) | (w[1] ^ pattern)) != 0)) return false;
-        } else if (first_unlike(end, guard, guard_fill) >= 0) {
-            return false;
+    if (Extras) {
+        if (std::size_t const guard = static_cast<std::size_t>(shape >> 58) * guard_unit) {
+            // Intact guards: the thread/front pair (the cookie was read before) and the tail bytes.
+            if (LEAKGUARD_DETAIL_UNLIKELY(h->front != front_word_for(h->thread))) return false;
+            const unsigned char* const end = static_cast<const unsigned char*>(user_of(h)) + size;
+            if (LEAKGUARD_DETAIL_LIKELY(guard == 16)) {
+                std::uint64_t w0, w1;
+                std::memcpy(&w0, end, 8);
+                std::memcpy(&w1, end + 8, 8);
+                std::uint64_t const pattern = 0x0101010101010101ull * guard_fill;
+                if (LEAKGUARD_DETAIL_UNLIKELY(((w0 ^ pattern) | (w1 ^ pattern)) != 0)) return false;
+            } else if (first_unlike(end, guard, guard_fill) >= 0) {
+                return false;
+            }
         }
     }
     shard* const s = t.home;
@@ -3265,10 +3272,33 @@ LEAKGUARD_DETAIL_ALWAYS_INLINE bool fast_release(void* p, block_kind kind, const
     unlink_held(s, h, size);
     s->owner_busy.store(0, std::memory_order_release);
     account_bytes(t, -size);
-    h->cookie = cookie ^ 0x5A5A0000u; // freed_cookie_for
-    if (hot & hot_quarantine) quarantine_released(h, caller);
+    h->cookie = freed_cookie_for(h);
+    if (Extras && (hot & hot_quarantine)) dispose(h, caller, nullptr);
     else raw_free(h);
     return true;
+}
+
+LEAKGUARD_DETAIL_NOINLINE inline bool short_release_extras(block_header* h, std::uint64_t shape, unsigned hot,
+                                                           const void* caller) noexcept {
+    return short_release<true>(t_state, h, shape, hot, caller);
+}
+
+// Inlined into operator delete: which short path applies, if any.
+LEAKGUARD_DETAIL_ALWAYS_INLINE bool fast_release(void* p, block_kind kind, const void* caller) noexcept {
+    thread_state& t = t_state;
+    block_header* const h = header_of(p);
+    if (LEAKGUARD_DETAIL_UNLIKELY(cookie_in_front_of(p) != cookie_for(h))) return false;
+    unsigned const hot = g_hot.load(std::memory_order_relaxed);
+    std::uint64_t const shape = h->shape;
+    // kind (bits 44-47) as expected, flag_linked (48) set, alignment shift (52-57) zero; the other
+    // flags (ignored, location, stack) do not matter here, the guard (58-63) is checked later.
+    std::uint64_t const mask = std::uint64_t(0xF) << 44 | std::uint64_t(0x3F1) << 48;
+    std::uint64_t const want = std::uint64_t(static_cast<unsigned>(kind)) << 44 | std::uint64_t(flag_linked) << 48;
+    if (LEAKGUARD_DETAIL_UNLIKELY((shape & mask) != want || (hot & (hot_slow_free | hot_elide)) != hot_elide ||
+                                  shard_of(h) + 1 != t.home_tag))
+        return false;
+    if ((shape >> 58) != 0 || (hot & hot_quarantine)) return short_release_extras(h, shape, hot, caller);
+    return short_release<false>(t, h, shape, hot, caller);
 }
 
 // Gives a block back through `form` (delete, delete[], free ...). Pointers that are not live
