@@ -37,8 +37,9 @@ statistics stats() noexcept;
 //   guard_bytes=N  bytes of 0xFD after every new block, 0-252 (rounded up to a multiple of 4;
 //                  default 16; 0: no guards, front or back). Checked when the block is released,
 //                  by check_heap() and at exit: heap_overflow / heap_underflow.
-//   quarantine_bytes=N  released blocks are filled with 0xDD and held back, up to N bytes per
-//                  thread (default 1048576; 0: off), then checked (use_after_free) and freed
+//   quarantine_bytes=N  released blocks get 0xDD over their first 64 bytes and are held back,
+//                  up to N bytes per thread (default 1048576; 0: off), then checked
+//                  (use_after_free) and freed
 //   fill=0|1       fill new blocks with 0xCD (their first 64 KiB; not calloc's; default 1)
 //   abort_on_error=0|1  abort() right after printing a heap error (default 0)
 //   break_on_alloc=N  raise SIGTRAP inside the allocation with sequence number N (0: off)
