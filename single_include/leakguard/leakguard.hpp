@@ -2447,6 +2447,29 @@ inline long first_unlike(const unsigned char* p, std::size_t n, unsigned char fi
     return -1;
 }
 
+// Whether all `n` bytes at `p` are `fill`: the quick yes of the checks run on every free and every
+// block leaving the quarantine (first_unlike names the bad byte once this says no). The common
+// lengths (the default tail guard, the quarantine's fill) are straight-line loads.
+LEAKGUARD_DETAIL_ALWAYS_INLINE bool all_bytes_are(const unsigned char* p, std::size_t n, unsigned char fill) noexcept {
+    std::uint64_t const pattern = 0x0101010101010101ull * fill;
+    std::uint64_t diff = 0;
+    if (n == 64) {
+        for (int i = 0; i < 8; ++i) {
+            std::uint64_t w;
+            std::memcpy(&w, p + 8 * i, 8);
+            diff |= w ^ pattern;
+        }
+        return diff == 0;
+    }
+    if (n == 16) {
+        std::uint64_t a, b;
+        std::memcpy(&a, p, 8);
+        std::memcpy(&b, p + 8, 8);
+        return ((a ^ pattern) | (b ^ pattern)) == 0;
+    }
+    return first_unlike(p, n, fill) < 0;
+}
+
 // The first byte of the tail guard that is not 0xFD, as an offset from the end of the user bytes;
 // -1 when the guard is intact.
 inline long tail_damage(const block_header* h) noexcept {
@@ -2607,6 +2630,13 @@ inline std::uint64_t quarantine_cost(const block_header* h) noexcept {
 // as it was left. `cookie_ok` says whether the header can still be trusted to free it.
 inline bool quarantined_damage(const block_header* h, error_record& e, bool& cookie_ok) noexcept {
     cookie_ok = h->cookie == freed_cookie_for(h);
+    const unsigned char* const user = reinterpret_cast<const unsigned char*>(h) + header_size;
+    std::size_t const guard = guard_bytes_of(h);
+    // The usual answer, quickly: nothing touched (the thread/front pair, the fill, the tail guard).
+    if (LEAKGUARD_DETAIL_LIKELY(cookie_ok && (!guard || h->front == front_word_for(h->thread)) &&
+                                all_bytes_are(user, freed_fill_bytes(h), freed_fill) &&
+                                all_bytes_are(user + size_of(h), guard, guard_fill)))
+        return false;
     long offset = 0;
     bool bad = false;
     long const front = guard_bytes_of(h) || !cookie_ok ? front_damage(h, freed_cookie_for(h), load_cookie(h)) : 0;
@@ -2652,7 +2682,14 @@ inline bool enter_quarantine(shard* s, block_header* h, std::uint64_t limit) noe
         owner_exit(s, locked);
     }
     unpoison_block_bytes(user_of(h), size_of(h));
-    std::memset(user_of(h), freed_fill, freed_fill_bytes(h));
+    std::size_t const fill = freed_fill_bytes(h);
+    if (LEAKGUARD_DETAIL_LIKELY(fill == max_freed_fill)) { // straight-line stores, no call
+        std::uint64_t const pattern = 0x0101010101010101ull * freed_fill;
+        for (std::size_t i = 0; i < max_freed_fill; i += 8)
+            std::memcpy(static_cast<char*>(user_of(h)) + i, &pattern, 8);
+    } else {
+        std::memset(user_of(h), freed_fill, fill);
+    }
     std::uint64_t const cost = quarantine_cost(h);
     constexpr std::uint32_t mask = quarantine_slot_count - 1;
     constexpr int batch = 8;
@@ -3251,15 +3288,7 @@ LEAKGUARD_DETAIL_ALWAYS_INLINE bool short_release(thread_state& t, block_header*
             // Intact guards: the thread/front pair (the cookie was read before) and the tail bytes.
             if (LEAKGUARD_DETAIL_UNLIKELY(h->front != front_word_for(h->thread))) return false;
             const unsigned char* const end = static_cast<const unsigned char*>(user_of(h)) + size;
-            if (LEAKGUARD_DETAIL_LIKELY(guard == 16)) {
-                std::uint64_t w0, w1;
-                std::memcpy(&w0, end, 8);
-                std::memcpy(&w1, end + 8, 8);
-                std::uint64_t const pattern = 0x0101010101010101ull * guard_fill;
-                if (LEAKGUARD_DETAIL_UNLIKELY(((w0 ^ pattern) | (w1 ^ pattern)) != 0)) return false;
-            } else if (first_unlike(end, guard, guard_fill) >= 0) {
-                return false;
-            }
+            if (LEAKGUARD_DETAIL_UNLIKELY(!all_bytes_are(end, guard, guard_fill))) return false;
         }
     }
     shard* const s = t.home;

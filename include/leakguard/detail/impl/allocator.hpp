@@ -527,15 +527,7 @@ LEAKGUARD_DETAIL_ALWAYS_INLINE bool short_release(thread_state& t, block_header*
             // Intact guards: the thread/front pair (the cookie was read before) and the tail bytes.
             if (LEAKGUARD_DETAIL_UNLIKELY(h->front != front_word_for(h->thread))) return false;
             const unsigned char* const end = static_cast<const unsigned char*>(user_of(h)) + size;
-            if (LEAKGUARD_DETAIL_LIKELY(guard == 16)) {
-                std::uint64_t w0, w1;
-                std::memcpy(&w0, end, 8);
-                std::memcpy(&w1, end + 8, 8);
-                std::uint64_t const pattern = 0x0101010101010101ull * guard_fill;
-                if (LEAKGUARD_DETAIL_UNLIKELY(((w0 ^ pattern) | (w1 ^ pattern)) != 0)) return false;
-            } else if (first_unlike(end, guard, guard_fill) >= 0) {
-                return false;
-            }
+            if (LEAKGUARD_DETAIL_UNLIKELY(!all_bytes_are(end, guard, guard_fill))) return false;
         }
     }
     shard* const s = t.home;

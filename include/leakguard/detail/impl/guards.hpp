@@ -89,6 +89,29 @@ inline long first_unlike(const unsigned char* p, std::size_t n, unsigned char fi
     return -1;
 }
 
+// Whether all `n` bytes at `p` are `fill`: the quick yes of the checks run on every free and every
+// block leaving the quarantine (first_unlike names the bad byte once this says no). The common
+// lengths (the default tail guard, the quarantine's fill) are straight-line loads.
+LEAKGUARD_DETAIL_ALWAYS_INLINE bool all_bytes_are(const unsigned char* p, std::size_t n, unsigned char fill) noexcept {
+    std::uint64_t const pattern = 0x0101010101010101ull * fill;
+    std::uint64_t diff = 0;
+    if (n == 64) {
+        for (int i = 0; i < 8; ++i) {
+            std::uint64_t w;
+            std::memcpy(&w, p + 8 * i, 8);
+            diff |= w ^ pattern;
+        }
+        return diff == 0;
+    }
+    if (n == 16) {
+        std::uint64_t a, b;
+        std::memcpy(&a, p, 8);
+        std::memcpy(&b, p + 8, 8);
+        return ((a ^ pattern) | (b ^ pattern)) == 0;
+    }
+    return first_unlike(p, n, fill) < 0;
+}
+
 // The first byte of the tail guard that is not 0xFD, as an offset from the end of the user bytes;
 // -1 when the guard is intact.
 inline long tail_damage(const block_header* h) noexcept {

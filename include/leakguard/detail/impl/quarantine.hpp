@@ -39,6 +39,13 @@ inline std::uint64_t quarantine_cost(const block_header* h) noexcept {
 // as it was left. `cookie_ok` says whether the header can still be trusted to free it.
 inline bool quarantined_damage(const block_header* h, error_record& e, bool& cookie_ok) noexcept {
     cookie_ok = h->cookie == freed_cookie_for(h);
+    const unsigned char* const user = reinterpret_cast<const unsigned char*>(h) + header_size;
+    std::size_t const guard = guard_bytes_of(h);
+    // The usual answer, quickly: nothing touched (the thread/front pair, the fill, the tail guard).
+    if (LEAKGUARD_DETAIL_LIKELY(cookie_ok && (!guard || h->front == front_word_for(h->thread)) &&
+                                all_bytes_are(user, freed_fill_bytes(h), freed_fill) &&
+                                all_bytes_are(user + size_of(h), guard, guard_fill)))
+        return false;
     long offset = 0;
     bool bad = false;
     long const front = guard_bytes_of(h) || !cookie_ok ? front_damage(h, freed_cookie_for(h), load_cookie(h)) : 0;
@@ -84,7 +91,14 @@ inline bool enter_quarantine(shard* s, block_header* h, std::uint64_t limit) noe
         owner_exit(s, locked);
     }
     unpoison_block_bytes(user_of(h), size_of(h));
-    std::memset(user_of(h), freed_fill, freed_fill_bytes(h));
+    std::size_t const fill = freed_fill_bytes(h);
+    if (LEAKGUARD_DETAIL_LIKELY(fill == max_freed_fill)) { // straight-line stores, no call
+        std::uint64_t const pattern = 0x0101010101010101ull * freed_fill;
+        for (std::size_t i = 0; i < max_freed_fill; i += 8)
+            std::memcpy(static_cast<char*>(user_of(h)) + i, &pattern, 8);
+    } else {
+        std::memset(user_of(h), freed_fill, fill);
+    }
     std::uint64_t const cost = quarantine_cost(h);
     constexpr std::uint32_t mask = quarantine_slot_count - 1;
     constexpr int batch = 8;
