@@ -40,7 +40,7 @@ statistics stats() noexcept;
 //   quarantine_bytes=N  released blocks get 0xDD over their first 64 bytes and are held back,
 //                  up to N bytes per thread (default 1048576; 0: off), then checked
 //                  (use_after_free) and freed
-//   fill=0|1       fill new blocks with 0xCD (their first 64 KiB; not calloc's; default 1)
+//   fill=0|1       fill new blocks with 0xCD (their first 4 KiB; not calloc's; default 1)
 //   abort_on_error=0|1  abort() right after printing a heap error (default 0)
 //   break_on_alloc=N  raise SIGTRAP inside the allocation with sequence number N (0: off)
 bool set_option(const char* key, const char* value) noexcept;
