@@ -20,6 +20,7 @@
 #include "options.hpp"
 #include "platform.hpp"
 #include "quarantine.hpp"
+#include "recycler.hpp"
 #include "registry.hpp"
 #include "stack_capture.hpp"
 #include "stack_table.hpp"
@@ -131,7 +132,7 @@ inline void dispose(block_header* h, const void* caller, const location_record* 
         set_free_site(h, caller, where);
         if (enter_quarantine(t.home, h, limit)) return;
     }
-    raw_free(raw_of(h));
+    give_back(h);
 }
 
 // Blocks other threads freed, just unlinked by their owner: they go where the owner's own frees go
@@ -180,7 +181,8 @@ LEAKGUARD_DETAIL_NOINLINE inline void* allocate_slow(std::size_t size, std::size
     unsigned const guard_units = guard_units_for(option_guard_bytes());
     std::size_t const guard = guard_units * guard_unit;
     if (LEAKGUARD_DETAIL_UNLIKELY(size > max_block_size - pad - header_size - guard - sizeof(void*))) return nullptr;
-    std::size_t const total = pad + header_size + raw_user_bytes(size, guard);
+    std::size_t const need = raw_user_bytes(size, guard);
+    std::size_t const total = pad + header_size + (align <= default_alignment ? raw_user_capacity(need) : need);
     void* raw = align <= default_alignment ? raw_alloc(total) : raw_alloc_aligned(total, align);
     if (LEAKGUARD_DETAIL_UNLIKELY(!raw)) return nullptr;
 
@@ -267,10 +269,12 @@ LEAKGUARD_DETAIL_ALWAYS_INLINE void* short_allocate(thread_state& t, shard* s, u
                                                     const void* frame) noexcept {
     unsigned const guard_units = Extras ? (hot & hot_guard_mask) >> hot_guard_shift : 0u;
     std::size_t const guard = guard_units * guard_unit;
-    void* const raw = raw_alloc(
-        header_size + (Extras ? raw_user_bytes(size, guard) : (size >= sizeof(void*) ? size : sizeof(void*))));
-    if (LEAKGUARD_DETAIL_UNLIKELY(!raw)) return nullptr;
-    block_header* const h = static_cast<block_header*>(raw);
+    std::size_t const need = Extras ? raw_user_bytes(size, guard) : (size >= sizeof(void*) ? size : sizeof(void*));
+    block_header* h = take_recycled(t, need);
+    if (!h) {
+        h = static_cast<block_header*>(raw_alloc(header_size + raw_user_capacity(need)));
+        if (LEAKGUARD_DETAIL_UNLIKELY(!h)) return nullptr;
+    }
     char* const user = static_cast<char*>(user_of(h));
     unsigned const flags = site_flags | flag_linked | (t.ignore_depth > 0 ? flag_ignored : 0u);
     h->next = nullptr;
@@ -468,7 +472,7 @@ inline void release_owned(block_header* h, const void* caller, dealloc_form form
     account_bytes(t, -size);
     h->cookie = freed_cookie_for(h);
     if (LEAKGUARD_DETAIL_UNLIKELY(remote != nullptr)) dispose_remote(remote);
-    raw_free(h);
+    give_back(h);
 }
 
 // A pointer whose cookie is broken but whose header is linked in a shard list is leakguard's:
@@ -543,7 +547,7 @@ LEAKGUARD_DETAIL_ALWAYS_INLINE bool short_release(thread_state& t, block_header*
     account_bytes(t, -size);
     h->cookie = freed_cookie_for(h);
     if (Extras && (hot & hot_quarantine)) dispose(h, caller, nullptr);
-    else raw_free(h);
+    else give_back(h);
     return true;
 }
 

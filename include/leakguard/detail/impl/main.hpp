@@ -14,6 +14,7 @@
 #include "errors.hpp"
 #include "guards.hpp"
 #include "block_errors.hpp"
+#include "recycler.hpp"
 #include "quarantine.hpp"
 #include "allocator.hpp"
 #include "collect.hpp"

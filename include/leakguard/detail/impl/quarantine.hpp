@@ -26,6 +26,7 @@
 #include "errors.hpp"
 #include "guards.hpp"
 #include "platform.hpp"
+#include "recycler.hpp"
 #include "registry.hpp"
 
 namespace leakguard {
@@ -75,7 +76,7 @@ inline void leave_quarantine(block_header* h) noexcept {
     error_record e;
     bool cookie_ok = true;
     if (quarantined_damage(h, e, cookie_ok)) report_error(e);
-    if (cookie_ok) raw_free(raw_of(h));
+    if (cookie_ok) give_back(h);
 }
 
 // Fills `h` (released, out of its shard list) and puts it into shard `s`'s quarantine (`s` is the

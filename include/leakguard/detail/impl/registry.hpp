@@ -70,6 +70,8 @@ struct alignas(64) shard {
 
 constexpr std::uint32_t max_shards = 1u << 16; // the header's shard field is 16 bits
 
+constexpr std::size_t recycle_classes = 33; // impl/recycler.hpp: user room 8, 24, 40 ... 520 bytes
+
 // Per-thread state. Plain data with constant initialisation: no TLS constructor or guard runs.
 struct thread_state {
     shard* home;            // this thread's shard, null until its first tracked allocation
@@ -87,6 +89,10 @@ struct thread_state {
     // its cookie (thread and front guard), and the home shard's index + 1 (0: no home).
     std::uint64_t tail_word;
     std::uint32_t home_tag;
+    // Released small blocks kept for this thread's next allocations (impl/recycler.hpp): one
+    // list per size class, linked through each block's first user bytes.
+    block_header* recycled[recycle_classes];
+    std::uint8_t recycled_count[recycle_classes];
 };
 
 // Sequence numbers: a thread reserves them in chunks, so there is no shared counter on the hot
@@ -209,6 +215,8 @@ inline void owner_exit(shard* s, bool locked) noexcept {
     else s->owner_busy.store(0, std::memory_order_release);
 }
 
+inline void drop_recycled(thread_state& t) noexcept; // impl/recycler.hpp
+
 // Runs when a thread that allocated exits: its shard (and the blocks still in it) goes to the free
 // list for the next new thread. The blocks keep their thread number.
 inline void release_home_shard(void*) noexcept {
@@ -216,6 +224,7 @@ inline void release_home_shard(void*) noexcept {
     if (!s) return;
     t_state.home = nullptr;
     t_state.home_tag = 0;
+    drop_recycled(t_state);           // from now on this thread's frees go to the C library
     if (t_state.pending_bytes != 0) { // hand over this thread's batched byte count
         g_registry.live_bytes.fetch_add(t_state.pending_bytes, std::memory_order_relaxed);
         t_state.pending_bytes = 0;
