@@ -97,9 +97,9 @@ LEAKGUARD_DETAIL_ALWAYS_INLINE bool all_bytes_are(const unsigned char* p, std::s
     std::uint64_t const pattern = 0x0101010101010101ull * fill;
     std::uint64_t diff = 0;
     if (n == 64) {
-        for (int i = 0; i < 8; ++i) {
+        for (std::size_t i = 0; i < 64; i += 8) {
             std::uint64_t w;
-            std::memcpy(&w, p + 8 * i, 8);
+            std::memcpy(&w, p + i, 8);
             diff |= w ^ pattern;
         }
         return diff == 0;
