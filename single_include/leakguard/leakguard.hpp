@@ -2428,9 +2428,23 @@ inline unsigned guard_units_for(int guard_bytes) noexcept {
     return static_cast<unsigned>((guard_bytes + static_cast<int>(guard_unit) - 1) / static_cast<int>(guard_unit));
 }
 
+// Sets `n` bytes at `p` to `fill`: the writing half of all_bytes_are (below), with the same common
+// lengths (the default tail guard, the quarantine's fill) as straight-line stores, no call.
+LEAKGUARD_DETAIL_ALWAYS_INLINE void set_all_bytes(void* p, std::size_t n, unsigned char fill) noexcept {
+    std::uint64_t const pattern = 0x0101010101010101ull * fill;
+    char* const c = static_cast<char*>(p);
+    if (n == 64) {
+        for (std::size_t i = 0; i < 64; i += 8) std::memcpy(c + i, &pattern, 8);
+    } else if (n == 16) {
+        std::memcpy(c, &pattern, 8);
+        std::memcpy(c + 8, &pattern, 8);
+    } else if (n) {
+        std::memset(c, fill, n);
+    }
+}
+
 inline void write_tail_guard(block_header* h) noexcept {
-    std::size_t const n = guard_bytes_of(h);
-    if (n) std::memset(static_cast<char*>(user_of(h)) + size_of(h), guard_fill, n);
+    set_all_bytes(static_cast<char*>(user_of(h)) + size_of(h), guard_bytes_of(h), guard_fill);
 }
 
 // The first byte of `n` bytes at `p` that is not `fill`, or -1. Compares 8 bytes at a time (the
@@ -2478,6 +2492,14 @@ LEAKGUARD_DETAIL_ALWAYS_INLINE bool all_bytes_are(const unsigned char* p, std::s
         return ((a ^ pattern) | (b ^ pattern)) == 0;
     }
     return first_unlike(p, n, fill) < 0;
+}
+
+// Whether the guards of `h` (`size` user bytes, `guard` tail bytes) are as they were written: the
+// thread/front pair in front and the tail bytes. The cookie is the caller's to judge (live or
+// released). Always true without guards.
+LEAKGUARD_DETAIL_ALWAYS_INLINE bool guards_intact(const block_header* h, std::size_t size, std::size_t guard) noexcept {
+    return !guard || (h->front == front_word_for(h->thread) &&
+                      all_bytes_are(reinterpret_cast<const unsigned char*>(h) + header_size + size, guard, guard_fill));
 }
 
 // The first byte of the tail guard that is not 0xFD, as an offset from the end of the user bytes;
@@ -2730,12 +2752,10 @@ inline std::uint64_t quarantine_cost(const block_header* h) noexcept {
 // as it was left. `cookie_ok` says whether the header can still be trusted to free it.
 inline bool quarantined_damage(const block_header* h, error_record& e, bool& cookie_ok) noexcept {
     cookie_ok = h->cookie == freed_cookie_for(h);
-    const unsigned char* const user = reinterpret_cast<const unsigned char*>(h) + header_size;
-    std::size_t const guard = guard_bytes_of(h);
-    // The usual answer, quickly: nothing touched (the thread/front pair, the fill, the tail guard).
-    if (LEAKGUARD_DETAIL_LIKELY(cookie_ok && (!guard || h->front == front_word_for(h->thread)) &&
-                                all_bytes_are(user, freed_fill_bytes(h), freed_fill) &&
-                                all_bytes_are(user + size_of(h), guard, guard_fill)))
+    // The usual answer, quickly: nothing touched (the guards and the fill).
+    if (LEAKGUARD_DETAIL_LIKELY(
+            cookie_ok && guards_intact(h, size_of(h), guard_bytes_of(h)) &&
+            all_bytes_are(reinterpret_cast<const unsigned char*>(h) + header_size, freed_fill_bytes(h), freed_fill)))
         return false;
     long offset = 0;
     bool bad = false;
@@ -2769,6 +2789,11 @@ inline void leave_quarantine(block_header* h) noexcept {
     if (cookie_ok) give_back(h);
 }
 
+// The k-th oldest block of shard `s`'s quarantine (k < quarantine_count); `s` held.
+inline block_header* quarantined_at(const shard* s, std::uint32_t k) noexcept {
+    return s->quarantine_slots[(s->quarantine_head + k) & (quarantine_slot_count - 1)].block;
+}
+
 // Fills `h` (released, out of its shard list) and puts it into shard `s`'s quarantine (`s` is the
 // calling thread's home); the blocks it pushes out (beyond `limit` bytes, or when every slot is
 // taken) are checked and freed outside the owner section, a few at a time. Returns false when
@@ -2782,14 +2807,7 @@ inline bool enter_quarantine(shard* s, block_header* h, std::uint64_t limit) noe
         owner_exit(s, locked);
     }
     unpoison_block_bytes(user_of(h), size_of(h));
-    std::size_t const fill = freed_fill_bytes(h);
-    if (LEAKGUARD_DETAIL_LIKELY(fill == max_freed_fill)) { // straight-line stores, no call
-        std::uint64_t const pattern = 0x0101010101010101ull * freed_fill;
-        for (std::size_t i = 0; i < max_freed_fill; i += 8)
-            std::memcpy(static_cast<char*>(user_of(h)) + i, &pattern, 8);
-    } else {
-        std::memset(user_of(h), freed_fill, fill);
-    }
+    set_all_bytes(user_of(h), freed_fill_bytes(h), freed_fill);
     std::uint64_t const cost = quarantine_cost(h);
     constexpr std::uint32_t mask = quarantine_slot_count - 1;
     constexpr int batch = 8;
@@ -2836,7 +2854,7 @@ inline bool describe_quarantined(const block_header* h, error_record& e) noexcep
         shard* s = g_registry.shards[i];
         lock_shard(s);
         for (std::uint32_t k = 0; k < s->quarantine_count; ++k) {
-            if (s->quarantine_slots[(s->quarantine_head + k) & (quarantine_slot_count - 1)].block != h) continue;
+            if (quarantined_at(s, k) != h) continue;
             error_record const b = block_error(e.type, h);
             e.block_known = true;
             e.size = b.size;
@@ -3105,18 +3123,6 @@ LEAKGUARD_DETAIL_NOINLINE inline void attach_stack(block_header* h, const void* 
     }
 }
 
-// The tail guard of a block being made: `guard` bytes of 0xFD at `end`. The default length (16)
-// is two stores; other lengths call memset.
-LEAKGUARD_DETAIL_ALWAYS_INLINE void put_tail_guard(char* end, std::size_t guard) noexcept {
-    if (LEAKGUARD_DETAIL_LIKELY(guard == 16)) {
-        std::uint64_t const pattern = 0x0101010101010101ull * guard_fill;
-        std::memcpy(end, &pattern, 8);
-        std::memcpy(end + 8, &pattern, 8);
-    } else if (guard) {
-        std::memset(end, guard_fill, guard);
-    }
-}
-
 // The short path of an allocation: the thread has its shard, leakguard is not busy in it, the
 // owner takes no lock, the alignment is the default, and neither break_on_alloc nor new sites is
 // on - one load of g_hot says so, and which of the defaults' extras (tail guard, fill, stack) to
@@ -3145,7 +3151,7 @@ LEAKGUARD_DETAIL_ALWAYS_INLINE void* short_allocate(thread_state& t, shard* s, u
     std::uint64_t const tail = std::uint64_t(cookie_for(h)) | t.tail_word;
     std::memcpy(&h->cookie, &tail, sizeof tail); // cookie, thread, front: one store
     if (Extras) {
-        put_tail_guard(user + size, guard);
+        set_all_bytes(user + size, guard, guard_fill);
         // calloc zeroes its block anyway; realloc's copy overwrites the part it keeps.
         if ((hot & hot_fill) && kind != block_kind::calloc)
             std::memset(user, new_fill, size < max_new_fill ? size : max_new_fill);
@@ -3388,12 +3394,8 @@ LEAKGUARD_DETAIL_ALWAYS_INLINE bool short_release(thread_state& t, block_header*
                                                   const void* caller) noexcept {
     std::int64_t const size = static_cast<std::int64_t>(shape & max_block_size);
     if (Extras) {
-        if (std::size_t const guard = static_cast<std::size_t>(shape >> 58) * guard_unit) {
-            // Intact guards: the thread/front pair (the cookie was read before) and the tail bytes.
-            if (LEAKGUARD_DETAIL_UNLIKELY(h->front != front_word_for(h->thread))) return false;
-            const unsigned char* const end = static_cast<const unsigned char*>(user_of(h)) + size;
-            if (LEAKGUARD_DETAIL_UNLIKELY(!all_bytes_are(end, guard, guard_fill))) return false;
-        }
+        std::size_t const guard = static_cast<std::size_t>(shape >> 58) * guard_unit;
+        if (LEAKGUARD_DETAIL_UNLIKELY(!guards_intact(h, static_cast<std::size_t>(size), guard))) return false;
     }
     shard* const s = t.home;
     s->owner_busy.store(1, std::memory_order_relaxed);
@@ -5848,7 +5850,7 @@ inline void check_quarantined(block_header* h, heap_findings& f) noexcept {
     if (!quarantined_damage(h, f.records[f.count], cookie_ok)) return;
     ++f.count;
     if (!cookie_ok) return;
-    std::memset(user_of(h), freed_fill, freed_fill_bytes(h));
+    set_all_bytes(user_of(h), freed_fill_bytes(h), freed_fill);
     repair_guards(h);
 }
 
@@ -5863,7 +5865,7 @@ inline std::size_t check_heap_now() noexcept {
         lock_shard(s);
         for (block_header* h = s->newest; h && found.count < max_findings_per_shard; h = h->prev) check_live(h, found);
         for (std::uint32_t k = 0; k < s->quarantine_count && found.count < max_findings_per_shard; ++k)
-            check_quarantined(s->quarantine_slots[(s->quarantine_head + k) & (quarantine_slot_count - 1)].block, found);
+            check_quarantined(quarantined_at(s, k), found);
         unlock_shard(s);
         for (std::size_t k = 0; k < found.count; ++k) report_error(found.records[k]);
         total += found.count;

@@ -244,18 +244,6 @@ LEAKGUARD_DETAIL_NOINLINE inline void attach_stack(block_header* h, const void* 
     }
 }
 
-// The tail guard of a block being made: `guard` bytes of 0xFD at `end`. The default length (16)
-// is two stores; other lengths call memset.
-LEAKGUARD_DETAIL_ALWAYS_INLINE void put_tail_guard(char* end, std::size_t guard) noexcept {
-    if (LEAKGUARD_DETAIL_LIKELY(guard == 16)) {
-        std::uint64_t const pattern = 0x0101010101010101ull * guard_fill;
-        std::memcpy(end, &pattern, 8);
-        std::memcpy(end + 8, &pattern, 8);
-    } else if (guard) {
-        std::memset(end, guard_fill, guard);
-    }
-}
-
 // The short path of an allocation: the thread has its shard, leakguard is not busy in it, the
 // owner takes no lock, the alignment is the default, and neither break_on_alloc nor new sites is
 // on - one load of g_hot says so, and which of the defaults' extras (tail guard, fill, stack) to
@@ -284,7 +272,7 @@ LEAKGUARD_DETAIL_ALWAYS_INLINE void* short_allocate(thread_state& t, shard* s, u
     std::uint64_t const tail = std::uint64_t(cookie_for(h)) | t.tail_word;
     std::memcpy(&h->cookie, &tail, sizeof tail); // cookie, thread, front: one store
     if (Extras) {
-        put_tail_guard(user + size, guard);
+        set_all_bytes(user + size, guard, guard_fill);
         // calloc zeroes its block anyway; realloc's copy overwrites the part it keeps.
         if ((hot & hot_fill) && kind != block_kind::calloc)
             std::memset(user, new_fill, size < max_new_fill ? size : max_new_fill);
@@ -527,12 +515,8 @@ LEAKGUARD_DETAIL_ALWAYS_INLINE bool short_release(thread_state& t, block_header*
                                                   const void* caller) noexcept {
     std::int64_t const size = static_cast<std::int64_t>(shape & max_block_size);
     if (Extras) {
-        if (std::size_t const guard = static_cast<std::size_t>(shape >> 58) * guard_unit) {
-            // Intact guards: the thread/front pair (the cookie was read before) and the tail bytes.
-            if (LEAKGUARD_DETAIL_UNLIKELY(h->front != front_word_for(h->thread))) return false;
-            const unsigned char* const end = static_cast<const unsigned char*>(user_of(h)) + size;
-            if (LEAKGUARD_DETAIL_UNLIKELY(!all_bytes_are(end, guard, guard_fill))) return false;
-        }
+        std::size_t const guard = static_cast<std::size_t>(shape >> 58) * guard_unit;
+        if (LEAKGUARD_DETAIL_UNLIKELY(!guards_intact(h, static_cast<std::size_t>(size), guard))) return false;
     }
     shard* const s = t.home;
     s->owner_busy.store(1, std::memory_order_relaxed);

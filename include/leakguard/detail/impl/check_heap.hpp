@@ -49,7 +49,7 @@ inline void check_quarantined(block_header* h, heap_findings& f) noexcept {
     if (!quarantined_damage(h, f.records[f.count], cookie_ok)) return;
     ++f.count;
     if (!cookie_ok) return;
-    std::memset(user_of(h), freed_fill, freed_fill_bytes(h));
+    set_all_bytes(user_of(h), freed_fill_bytes(h), freed_fill);
     repair_guards(h);
 }
 
@@ -64,7 +64,7 @@ inline std::size_t check_heap_now() noexcept {
         lock_shard(s);
         for (block_header* h = s->newest; h && found.count < max_findings_per_shard; h = h->prev) check_live(h, found);
         for (std::uint32_t k = 0; k < s->quarantine_count && found.count < max_findings_per_shard; ++k)
-            check_quarantined(s->quarantine_slots[(s->quarantine_head + k) & (quarantine_slot_count - 1)].block, found);
+            check_quarantined(quarantined_at(s, k), found);
         unlock_shard(s);
         for (std::size_t k = 0; k < found.count; ++k) report_error(found.records[k]);
         total += found.count;

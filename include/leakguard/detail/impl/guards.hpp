@@ -61,9 +61,23 @@ inline unsigned guard_units_for(int guard_bytes) noexcept {
     return static_cast<unsigned>((guard_bytes + static_cast<int>(guard_unit) - 1) / static_cast<int>(guard_unit));
 }
 
+// Sets `n` bytes at `p` to `fill`: the writing half of all_bytes_are (below), with the same common
+// lengths (the default tail guard, the quarantine's fill) as straight-line stores, no call.
+LEAKGUARD_DETAIL_ALWAYS_INLINE void set_all_bytes(void* p, std::size_t n, unsigned char fill) noexcept {
+    std::uint64_t const pattern = 0x0101010101010101ull * fill;
+    char* const c = static_cast<char*>(p);
+    if (n == 64) {
+        for (std::size_t i = 0; i < 64; i += 8) std::memcpy(c + i, &pattern, 8);
+    } else if (n == 16) {
+        std::memcpy(c, &pattern, 8);
+        std::memcpy(c + 8, &pattern, 8);
+    } else if (n) {
+        std::memset(c, fill, n);
+    }
+}
+
 inline void write_tail_guard(block_header* h) noexcept {
-    std::size_t const n = guard_bytes_of(h);
-    if (n) std::memset(static_cast<char*>(user_of(h)) + size_of(h), guard_fill, n);
+    set_all_bytes(static_cast<char*>(user_of(h)) + size_of(h), guard_bytes_of(h), guard_fill);
 }
 
 // The first byte of `n` bytes at `p` that is not `fill`, or -1. Compares 8 bytes at a time (the
@@ -111,6 +125,14 @@ LEAKGUARD_DETAIL_ALWAYS_INLINE bool all_bytes_are(const unsigned char* p, std::s
         return ((a ^ pattern) | (b ^ pattern)) == 0;
     }
     return first_unlike(p, n, fill) < 0;
+}
+
+// Whether the guards of `h` (`size` user bytes, `guard` tail bytes) are as they were written: the
+// thread/front pair in front and the tail bytes. The cookie is the caller's to judge (live or
+// released). Always true without guards.
+LEAKGUARD_DETAIL_ALWAYS_INLINE bool guards_intact(const block_header* h, std::size_t size, std::size_t guard) noexcept {
+    return !guard || (h->front == front_word_for(h->thread) &&
+                      all_bytes_are(reinterpret_cast<const unsigned char*>(h) + header_size + size, guard, guard_fill));
 }
 
 // The first byte of the tail guard that is not 0xFD, as an offset from the end of the user bytes;

@@ -40,12 +40,10 @@ inline std::uint64_t quarantine_cost(const block_header* h) noexcept {
 // as it was left. `cookie_ok` says whether the header can still be trusted to free it.
 inline bool quarantined_damage(const block_header* h, error_record& e, bool& cookie_ok) noexcept {
     cookie_ok = h->cookie == freed_cookie_for(h);
-    const unsigned char* const user = reinterpret_cast<const unsigned char*>(h) + header_size;
-    std::size_t const guard = guard_bytes_of(h);
-    // The usual answer, quickly: nothing touched (the thread/front pair, the fill, the tail guard).
-    if (LEAKGUARD_DETAIL_LIKELY(cookie_ok && (!guard || h->front == front_word_for(h->thread)) &&
-                                all_bytes_are(user, freed_fill_bytes(h), freed_fill) &&
-                                all_bytes_are(user + size_of(h), guard, guard_fill)))
+    // The usual answer, quickly: nothing touched (the guards and the fill).
+    if (LEAKGUARD_DETAIL_LIKELY(
+            cookie_ok && guards_intact(h, size_of(h), guard_bytes_of(h)) &&
+            all_bytes_are(reinterpret_cast<const unsigned char*>(h) + header_size, freed_fill_bytes(h), freed_fill)))
         return false;
     long offset = 0;
     bool bad = false;
@@ -79,6 +77,11 @@ inline void leave_quarantine(block_header* h) noexcept {
     if (cookie_ok) give_back(h);
 }
 
+// The k-th oldest block of shard `s`'s quarantine (k < quarantine_count); `s` held.
+inline block_header* quarantined_at(const shard* s, std::uint32_t k) noexcept {
+    return s->quarantine_slots[(s->quarantine_head + k) & (quarantine_slot_count - 1)].block;
+}
+
 // Fills `h` (released, out of its shard list) and puts it into shard `s`'s quarantine (`s` is the
 // calling thread's home); the blocks it pushes out (beyond `limit` bytes, or when every slot is
 // taken) are checked and freed outside the owner section, a few at a time. Returns false when
@@ -92,14 +95,7 @@ inline bool enter_quarantine(shard* s, block_header* h, std::uint64_t limit) noe
         owner_exit(s, locked);
     }
     unpoison_block_bytes(user_of(h), size_of(h));
-    std::size_t const fill = freed_fill_bytes(h);
-    if (LEAKGUARD_DETAIL_LIKELY(fill == max_freed_fill)) { // straight-line stores, no call
-        std::uint64_t const pattern = 0x0101010101010101ull * freed_fill;
-        for (std::size_t i = 0; i < max_freed_fill; i += 8)
-            std::memcpy(static_cast<char*>(user_of(h)) + i, &pattern, 8);
-    } else {
-        std::memset(user_of(h), freed_fill, fill);
-    }
+    set_all_bytes(user_of(h), freed_fill_bytes(h), freed_fill);
     std::uint64_t const cost = quarantine_cost(h);
     constexpr std::uint32_t mask = quarantine_slot_count - 1;
     constexpr int batch = 8;
@@ -146,7 +142,7 @@ inline bool describe_quarantined(const block_header* h, error_record& e) noexcep
         shard* s = g_registry.shards[i];
         lock_shard(s);
         for (std::uint32_t k = 0; k < s->quarantine_count; ++k) {
-            if (s->quarantine_slots[(s->quarantine_head + k) & (quarantine_slot_count - 1)].block != h) continue;
+            if (quarantined_at(s, k) != h) continue;
             error_record const b = block_error(e.type, h);
             e.block_known = true;
             e.size = b.size;
