@@ -124,3 +124,34 @@ TEST_CASE("cross-thread frees and walkers, leak tracking only and with the defau
     stress();
     CHECK(live_now() == before);
 }
+
+// The owner looks at its remote stack on one allocation in remote_check_interval (16) only
+// (impl/registry.hpp): a block another thread freed must still come back within a few dozen of
+// the owner's allocations. It comes back through the owner's recycler (or the C library), so the
+// owner's next allocations of its size get its address again - and never would if the owner
+// did not unlink it. Guards and quarantine off: the quarantine would keep it.
+TEST_CASE("the owner takes back what another thread freed within a few of its allocations") {
+    REQUIRE(leakguard::set_options("stack_depth=0:guard_bytes=0:quarantine_bytes=0:fill=0"));
+    std::atomic<int> step(0);
+    char* theirs = nullptr;
+    bool came_back = false;
+    std::thread owner([&theirs, &step, &came_back] {
+        theirs = new char[40];
+        std::uintptr_t const address = reinterpret_cast<std::uintptr_t>(theirs);
+        step.store(1);
+        while (step.load() != 2) std::this_thread::yield();
+        std::vector<char*> kept;
+        kept.reserve(64);
+        for (int i = 0; i < 48 && !came_back; ++i) {
+            kept.push_back(new char[40]);
+            came_back = reinterpret_cast<std::uintptr_t>(kept.back()) == address;
+        }
+        for (char* p : kept) delete[] p;
+    });
+    while (step.load() != 1) std::this_thread::yield();
+    delete[] theirs; // onto the owner's remote stack
+    step.store(2);
+    owner.join();
+    REQUIRE(leakguard::set_options("stack_depth=12:guard_bytes=16:quarantine_bytes=1048576:fill=1"));
+    CHECK(came_back);
+}

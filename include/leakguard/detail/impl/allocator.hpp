@@ -164,9 +164,10 @@ inline void append_held(shard* s, block_header* h, std::size_t size) noexcept {
 // unlinks what other threads freed meanwhile.
 inline void link_owned(shard* s, block_header* h, std::size_t size) noexcept {
     bool const locked = owner_enter(s);
+    bool const due = remote_waiting(s, s->allocations); // the count the short path looked at
     append_held(s, h, size);
     block_header* remote = nullptr;
-    if (LEAKGUARD_DETAIL_UNLIKELY(s->remote.load(std::memory_order_relaxed) != nullptr)) remote = unlink_remote_held(s);
+    if (LEAKGUARD_DETAIL_UNLIKELY(due)) remote = unlink_remote_held(s);
     owner_exit(s, locked);
     if (LEAKGUARD_DETAIL_UNLIKELY(remote != nullptr)) dispose_remote(remote);
 }
@@ -194,8 +195,7 @@ LEAKGUARD_DETAIL_NOINLINE inline void* allocate_slow(std::size_t size, std::size
     unsigned const shift = align <= default_alignment ? 0u : static_cast<unsigned>(__builtin_ctzll(align));
     if (guard) std::memset(static_cast<char*>(user_of(h)) + size, guard_fill, guard);
     // calloc zeroes its block anyway; realloc's copy overwrites the part it keeps.
-    if (option_fill() && kind != block_kind::calloc)
-        std::memset(user_of(h), new_fill, size < max_new_fill ? size : max_new_fill);
+    if (option_fill() && kind != block_kind::calloc) fill_new_block(user_of(h), new_fill_bytes(size));
 
     shard* s = t.home;
     if (LEAKGUARD_DETAIL_UNLIKELY(!s) && !t.busy) s = acquire_home_shard();
@@ -274,15 +274,14 @@ LEAKGUARD_DETAIL_ALWAYS_INLINE void* short_allocate(thread_state& t, shard* s, u
     if (Extras) {
         set_all_bytes(user + size, guard, guard_fill);
         // calloc zeroes its block anyway; realloc's copy overwrites the part it keeps.
-        if ((hot & hot_fill) && kind != block_kind::calloc)
-            std::memset(user, new_fill, size < max_new_fill ? size : max_new_fill);
+        if ((hot & hot_fill) && kind != block_kind::calloc) fill_new_block(user, new_fill_bytes(size));
         if ((hot & hot_stacks) && !(site_flags & flag_has_location)) attach_stack(h, site, frame);
     }
     // An owner section (see owner_enter), with the remote stack's check folded into its branch.
     s->owner_busy.store(1, std::memory_order_relaxed);
     std::atomic_signal_fence(std::memory_order_seq_cst);
     if (LEAKGUARD_DETAIL_UNLIKELY(s->lock.state.load(std::memory_order_acquire) != 0 ||
-                                  s->remote.load(std::memory_order_relaxed) != nullptr)) {
+                                  remote_waiting(s, s->allocations))) {
         s->owner_busy.store(0, std::memory_order_release);
         link_owned(s, h, size);
     } else {
@@ -423,8 +422,11 @@ inline void release_live(block_header* h, const void* caller, dealloc_form form,
         account_bytes(t, -size);
         if (s == t.home) {
             bool const locked = owner_enter(s);
+            bool const due = remote_waiting(s, s->frees); // the count the short path looked at
             unlink_held(s, h, size);
+            block_header* const remote = LEAKGUARD_DETAIL_UNLIKELY(due) ? unlink_remote_held(s) : nullptr;
             owner_exit(s, locked);
+            if (LEAKGUARD_DETAIL_UNLIKELY(remote != nullptr)) dispose_remote(remote);
         } else if (g_elide_locks.load(std::memory_order_relaxed)) {
             return push_remote(s, h);
         } else {
@@ -452,10 +454,10 @@ inline void release_owned(block_header* h, const void* caller, dealloc_form form
         return release_live(h, caller, form, file, line);
     std::int64_t const size = static_cast<std::int64_t>(shape & max_block_size);
     bool const locked = owner_enter(home);
+    bool const due = remote_waiting(home, home->frees); // the count the short path looked at
     unlink_held(home, h, size);
     block_header* remote = nullptr;
-    if (LEAKGUARD_DETAIL_UNLIKELY(home->remote.load(std::memory_order_relaxed) != nullptr))
-        remote = unlink_remote_held(home);
+    if (LEAKGUARD_DETAIL_UNLIKELY(due)) remote = unlink_remote_held(home);
     owner_exit(home, locked);
     account_bytes(t, -size);
     h->cookie = freed_cookie_for(h);
@@ -521,8 +523,7 @@ LEAKGUARD_DETAIL_ALWAYS_INLINE bool short_release(thread_state& t, block_header*
     shard* const s = t.home;
     s->owner_busy.store(1, std::memory_order_relaxed);
     std::atomic_signal_fence(std::memory_order_seq_cst); // see owner_enter
-    if (LEAKGUARD_DETAIL_UNLIKELY(s->lock.state.load(std::memory_order_acquire) != 0 ||
-                                  s->remote.load(std::memory_order_relaxed) != nullptr)) {
+    if (LEAKGUARD_DETAIL_UNLIKELY(s->lock.state.load(std::memory_order_acquire) != 0 || remote_waiting(s, s->frees))) {
         s->owner_busy.store(0, std::memory_order_release);
         return false;
     }

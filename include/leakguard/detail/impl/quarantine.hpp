@@ -121,11 +121,14 @@ inline bool enter_quarantine(shard* s, block_header* h, std::uint64_t limit) noe
         bool const more = s->quarantine_count && s->quarantine_bytes > limit;
         // The blocks that leave next were freed long ago and are cold by now: start loading their
         // headers and first bytes, so that the check when they leave does not wait for them.
+        // The slot's cost (header + size + guard) says where the block ends: its tail guard's
+        // last bytes too (a cold line of their own in blocks of more than a few dozen bytes).
         if (s->quarantine_count > prefetch_distance) {
-            const char* next =
-                reinterpret_cast<const char*>(slots[(s->quarantine_head + prefetch_distance) & mask].block);
+            quarantine_slot const ahead = slots[(s->quarantine_head + prefetch_distance) & mask];
+            const char* const next = reinterpret_cast<const char*>(ahead.block);
             __builtin_prefetch(next);
             __builtin_prefetch(next + 64);
+            __builtin_prefetch(next + ahead.cost - 1);
         }
         owner_exit(s, locked);
         for (int i = 0; i < n; ++i) leave_quarantine(out[i]);

@@ -24,7 +24,6 @@
 #include <atomic>     // std::atomic
 #include <cstddef>    // std::size_t
 #include <cstdint>    // std::uint64_t, std::uintptr_t
-#include <cstring>    // std::memcmp
 #include <new>        // placement new (not a replaceable operator)
 #include <sys/mman.h> // mmap, munmap
 
@@ -168,9 +167,16 @@ private:
         sum ^= sum >> 32;
         return sum * 0xD6E8FEB86659FD93ull;
     }
+    // A hit (the usual case: most allocations come from a few stacks) compares every frame. A
+    // loop of word compares here, not memcmp: the call took 12% of the CPU of `ring` with the
+    // defaults, for 12 frames.
     static bool same(const stack_record* r, std::uint64_t h, void* const* frames, std::size_t depth) noexcept {
-        // memcmp: the C library's is vectorised, and a hit compares every frame.
-        return r->hash == h && r->depth == depth && std::memcmp(r->frames(), frames, depth * sizeof(void*)) == 0;
+        if (r->hash != h || r->depth != depth) return false;
+        void* const* const mine = r->frames();
+        std::uintptr_t diff = 0;
+        for (std::size_t i = 0; i < depth; ++i)
+            diff |= reinterpret_cast<std::uintptr_t>(mine[i]) ^ reinterpret_cast<std::uintptr_t>(frames[i]);
+        return diff == 0;
     }
     static const stack_record* find(const stack_record* from, const stack_record* until, std::uint64_t h,
                                     void* const* frames, std::size_t depth) noexcept {
