@@ -1411,7 +1411,7 @@ inline bool remote_waiting(const shard* s, std::uint64_t count) noexcept {
 
 constexpr std::uint32_t max_shards = 1u << 16; // the header's shard field is 16 bits
 
-constexpr std::size_t recycle_classes = 33; // impl/recycler.hpp: user room 8, 24, 40 ... 520 bytes
+constexpr std::size_t recycle_classes = 69; // impl/recycler.hpp: user room 8, 24, 40 ... 1096 bytes
 
 // Per-thread state. Plain data with constant initialisation: no TLS constructor or guard runs.
 struct thread_state {
@@ -2663,11 +2663,16 @@ inline void free_site_of(const block_header* h, const void*& caller, const sourc
 // Size classes follow glibc's own granularity: class c holds blocks whose raw user part (after the
 // header) has room for 16c + 8 bytes - exactly the usable size of the chunk glibc makes for such a
 // request - so rounding every small request up to its class costs no memory. Every raw allocation
-// of an unaligned block up to 520 user bytes is made at its class size (raw_user_capacity), so
-// any released one can serve any request of its class. At most `recycle_depth` blocks per class
-// (about 300 KiB per thread at worst); the rest go to the C library as before. A thread's cache
-// is emptied when the thread exits. Blocks wait here with their released cookie: a second free of
-// one is a double free, as before.
+// of an unaligned block up to 1096 user bytes is made at its class size (raw_user_capacity), so
+// any released one can serve any request of its class. At most 32 blocks per class up to 520
+// bytes and 8 per class above (recycle_depth_for: about 570 KiB per thread at worst); the rest go
+// to the C library as before. A thread's cache is emptied when the thread exits. Blocks wait here
+// with their released cookie: a second free of one is a double free, as before.
+//
+// Why up to 1096 bytes: a 1 KiB block is 1072 bytes with its header, past glibc's per-thread
+// cache (chunks up to 1040 bytes), so every 1 KiB new/delete pair went through glibc's bins -
+// 4.2x plain with leak tracking alone (run.sh, 3 rounds at a1e9c67) - while plain glibc serves
+// it from that cache. 1096 holds a 1 KiB block and its default 16-byte guard.
 #ifndef LEAKGUARD_DETAIL_IMPL_RECYCLER_HPP_INCLUDED
 #define LEAKGUARD_DETAIL_IMPL_RECYCLER_HPP_INCLUDED
 
@@ -2680,8 +2685,8 @@ inline void free_site_of(const block_header* h, const void*& caller, const sourc
 namespace leakguard {
 namespace detail {
 
-constexpr std::size_t recycle_max_user = 16 * (recycle_classes - 1) + 8; // 520
-constexpr unsigned recycle_depth = 32;
+constexpr std::size_t recycle_max_user = 16 * (recycle_classes - 1) + 8;                 // 1096
+inline unsigned recycle_depth_for(std::size_t c) noexcept { return c <= 32 ? 32u : 8u; } // 520 bytes: 32
 
 inline std::size_t recycle_class(std::size_t user_bytes) noexcept { return (user_bytes + 7) >> 4; }
 
@@ -2712,7 +2717,7 @@ LEAKGUARD_DETAIL_ALWAYS_INLINE void give_back(block_header* h) noexcept {
     if (((shape >> 52) & 0x3Fu) == 0 && user_bytes <= recycle_max_user) {
         thread_state& t = t_state;
         std::size_t const c = recycle_class(user_bytes);
-        if (t.recycled_count[c] < recycle_depth && t.home) {
+        if (t.recycled_count[c] < recycle_depth_for(c) && t.home) {
             *reinterpret_cast<block_header**>(user_of(h)) = t.recycled[c];
             t.recycled[c] = h;
             ++t.recycled_count[c];

@@ -53,3 +53,20 @@ TEST_CASE("a block of another class does not take it") {
     CHECK(reinterpret_cast<std::uintptr_t>(other) != small_address);
     delete[] other;
 }
+
+// A 1 KiB block is past glibc's own per-thread cache once it has its header: without this cache
+// every 1 KiB new/delete pair went through glibc's bins.
+TEST_CASE("a released 1 KiB block serves the same thread's next 1 KiB allocation") {
+    plain_release options;
+    char* first = new char[1024];
+    unit::use(first);
+    std::uintptr_t const first_address = reinterpret_cast<std::uintptr_t>(first);
+    delete[] first;
+    void* raw = std::malloc(48 + 1024); // what glibc would hand out from the freed chunk
+    unit::use(raw);
+    char* again = new char[1024];
+    unit::use(again);
+    CHECK(reinterpret_cast<std::uintptr_t>(again) == first_address);
+    delete[] again;
+    std::free(raw);
+}

@@ -83,7 +83,7 @@ inline bool remote_waiting(const shard* s, std::uint64_t count) noexcept {
 
 constexpr std::uint32_t max_shards = 1u << 16; // the header's shard field is 16 bits
 
-constexpr std::size_t recycle_classes = 33; // impl/recycler.hpp: user room 8, 24, 40 ... 520 bytes
+constexpr std::size_t recycle_classes = 69; // impl/recycler.hpp: user room 8, 24, 40 ... 1096 bytes
 
 // Per-thread state. Plain data with constant initialisation: no TLS constructor or guard runs.
 struct thread_state {
