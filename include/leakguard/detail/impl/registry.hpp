@@ -320,8 +320,11 @@ inline std::uint64_t begin_epoch() noexcept {
 
 // Byte accounting for peak_bytes across threads. Each shard knows its own peak exactly (kept under
 // its lock), which is the process's peak while one thread allocates. Across threads, each thread
-// adds its net change to the global count in batches of 64 KiB, so no atomic operation runs per
-// allocation; the global peak then lags the true one by at most 64 KiB per thread.
+// adds its net change to the global count in batches of 1 MiB (flush_batch), so no atomic
+// operation runs per allocation; the global peak then lags the true one by at most 1 MiB per
+// thread. (Batches of 64 KiB made every 64 KiB new/delete pair two atomic read-modify-writes:
+// 22% of the pair's time, 1.78x plain with leak tracking alone.)
+constexpr std::int64_t flush_batch = std::int64_t(1) << 20;
 LEAKGUARD_DETAIL_NOINLINE inline void flush_bytes(thread_state& t) noexcept {
     std::int64_t const live =
         g_registry.live_bytes.fetch_add(t.pending_bytes, std::memory_order_relaxed) + t.pending_bytes;
@@ -332,7 +335,10 @@ LEAKGUARD_DETAIL_NOINLINE inline void flush_bytes(thread_state& t) noexcept {
 LEAKGUARD_DETAIL_ALWAYS_INLINE void account_bytes(thread_state& t, std::int64_t delta) noexcept {
     std::int64_t const pending = t.pending_bytes + delta;
     t.pending_bytes = pending;
-    if (LEAKGUARD_DETAIL_UNLIKELY(static_cast<std::uint64_t>(pending + 65535) > 131070u)) flush_bytes(t);
+    // |pending| >= flush_batch, in one compare
+    if (LEAKGUARD_DETAIL_UNLIKELY(static_cast<std::uint64_t>(pending + (flush_batch - 1)) >
+                                  static_cast<std::uint64_t>(2 * (flush_batch - 1))))
+        flush_bytes(t);
 }
 
 } // namespace detail
