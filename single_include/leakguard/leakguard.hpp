@@ -2691,10 +2691,14 @@ inline void free_site_of(const block_header* h, const void*& caller, const sourc
 namespace leakguard {
 namespace detail {
 
-constexpr std::size_t recycle_max_user = 16 * (recycle_classes - 1) + 8;                 // 1096
-inline unsigned recycle_depth_for(std::size_t c) noexcept { return c <= 32 ? 32u : 8u; } // 520 bytes: 32
+constexpr std::size_t recycle_max_user = 16 * (recycle_classes - 1) + 8; // 1096
+// Blocks kept per class: 32 up to class 32 (520 bytes), 8 above.
+inline unsigned recycle_depth_for(std::size_t c) noexcept { return c <= 32 ? 32u : 8u; }
 
 inline std::size_t recycle_class(std::size_t user_bytes) noexcept { return (user_bytes + 7) >> 4; }
+
+// A cached block's link to the next one of its class, in its first user bytes.
+inline block_header*& next_recycled(block_header* h) noexcept { return *reinterpret_cast<block_header**>(user_of(h)); }
 
 // The raw user bytes to ask the C library for, for a block that needs `user_bytes` after its
 // header (raw_user_bytes): its class's room when it is small.
@@ -2708,7 +2712,7 @@ LEAKGUARD_DETAIL_ALWAYS_INLINE block_header* take_recycled(thread_state& t, std:
     std::size_t const c = recycle_class(user_bytes);
     block_header* const h = t.recycled[c];
     if (h) {
-        t.recycled[c] = *reinterpret_cast<block_header**>(user_of(h));
+        t.recycled[c] = next_recycled(h);
         --t.recycled_count[c];
     }
     return h;
@@ -2724,7 +2728,7 @@ LEAKGUARD_DETAIL_ALWAYS_INLINE void give_back(block_header* h) noexcept {
         thread_state& t = t_state;
         std::size_t const c = recycle_class(user_bytes);
         if (t.recycled_count[c] < recycle_depth_for(c) && t.home) {
-            *reinterpret_cast<block_header**>(user_of(h)) = t.recycled[c];
+            next_recycled(h) = t.recycled[c];
             t.recycled[c] = h;
             ++t.recycled_count[c];
             return;
@@ -2737,8 +2741,8 @@ LEAKGUARD_DETAIL_ALWAYS_INLINE void give_back(block_header* h) noexcept {
 inline void drop_recycled(thread_state& t) noexcept {
     for (std::size_t c = 0; c < recycle_classes; ++c) {
         while (block_header* h = t.recycled[c]) {
-            t.recycled[c] = *reinterpret_cast<block_header**>(user_of(h));
-            raw_free(h);
+            t.recycled[c] = next_recycled(h);
+            raw_free(raw_of(h));
         }
         t.recycled_count[c] = 0;
     }
@@ -3093,6 +3097,17 @@ inline void link_owned(shard* s, block_header* h, std::size_t size) noexcept {
     if (LEAKGUARD_DETAIL_UNLIKELY(remote != nullptr)) dispose_remote(remote);
 }
 
+// Takes `h` out of its owner's shard `s` (the calling thread's home) and counts the free; on the
+// way, unlinks what other threads freed meanwhile (the mirror of link_owned).
+inline void unlink_owned(shard* s, block_header* h, std::int64_t size) noexcept {
+    bool const locked = owner_enter(s);
+    bool const due = remote_waiting(s, s->frees); // the count the short path looked at
+    unlink_held(s, h, size);
+    block_header* const remote = LEAKGUARD_DETAIL_UNLIKELY(due) ? unlink_remote_held(s) : nullptr;
+    owner_exit(s, locked);
+    if (LEAKGUARD_DETAIL_UNLIKELY(remote != nullptr)) dispose_remote(remote);
+}
+
 // Returns user memory of `size` bytes aligned to `align` (a power of two), or null. `frame` is the
 // calling operator's frame address (for the frame-pointer walk) or null.
 LEAKGUARD_DETAIL_NOINLINE inline void* allocate_slow(std::size_t size, std::size_t align, block_kind kind,
@@ -3178,7 +3193,7 @@ LEAKGUARD_DETAIL_ALWAYS_INLINE void* short_allocate(thread_state& t, shard* s, u
                                                     const void* frame) noexcept {
     unsigned const guard_units = Extras ? (hot & hot_guard_mask) >> hot_guard_shift : 0u;
     std::size_t const guard = guard_units * guard_unit;
-    std::size_t const need = Extras ? raw_user_bytes(size, guard) : (size >= sizeof(void*) ? size : sizeof(void*));
+    std::size_t const need = raw_user_bytes(size, guard); // guard: 0 at compile time without extras
     block_header* h = take_recycled(t, need);
     if (!h) {
         h = static_cast<block_header*>(raw_alloc(header_size + raw_user_capacity(need)));
@@ -3342,12 +3357,7 @@ inline void release_live(block_header* h, const void* caller, dealloc_form form,
         std::int64_t const size = static_cast<std::int64_t>(size_of(h));
         account_bytes(t, -size);
         if (s == t.home) {
-            bool const locked = owner_enter(s);
-            bool const due = remote_waiting(s, s->frees); // the count the short path looked at
-            unlink_held(s, h, size);
-            block_header* const remote = LEAKGUARD_DETAIL_UNLIKELY(due) ? unlink_remote_held(s) : nullptr;
-            owner_exit(s, locked);
-            if (LEAKGUARD_DETAIL_UNLIKELY(remote != nullptr)) dispose_remote(remote);
+            unlink_owned(s, h, size);
         } else if (g_elide_locks.load(std::memory_order_relaxed)) {
             return push_remote(s, h);
         } else {
@@ -3374,15 +3384,9 @@ inline void release_owned(block_header* h, const void* caller, dealloc_form form
     if (LEAKGUARD_DETAIL_UNLIKELY(!plain || (hot & hot_extras_free) || !home || shard_of(h) != home->index))
         return release_live(h, caller, form, file, line);
     std::int64_t const size = static_cast<std::int64_t>(shape & max_block_size);
-    bool const locked = owner_enter(home);
-    bool const due = remote_waiting(home, home->frees); // the count the short path looked at
-    unlink_held(home, h, size);
-    block_header* remote = nullptr;
-    if (LEAKGUARD_DETAIL_UNLIKELY(due)) remote = unlink_remote_held(home);
-    owner_exit(home, locked);
+    unlink_owned(home, h, size);
     account_bytes(t, -size);
     h->cookie = freed_cookie_for(h);
-    if (LEAKGUARD_DETAIL_UNLIKELY(remote != nullptr)) dispose_remote(remote);
     give_back(h);
 }
 
@@ -6416,7 +6420,7 @@ inline bool realloc_in_place(block_header* h, std::size_t size, const void* call
     unlink_held(s, h, old_size);
     h->cookie = freed_cookie_for(h); // should the C library move it, the old pointer is a freed block
     // At its size class's room, as every small block (impl/recycler.hpp).
-    void* const raw = libc_realloc(h, header_size + raw_user_capacity(size >= sizeof(void*) ? size : sizeof(void*)));
+    void* const raw = libc_realloc(h, header_size + raw_user_capacity(raw_user_bytes(size, 0)));
     if (!raw) { // back where it was, as it was
         h->cookie = cookie_for(h);
         h->prev = prev;

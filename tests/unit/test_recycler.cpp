@@ -6,6 +6,7 @@
 
 #include "support.hpp"
 
+#include <cstddef>
 #include <cstdint>
 #include <cstdlib>
 
@@ -24,22 +25,29 @@ struct plain_release {
     plain_release(const plain_release&) = delete;
     plain_release& operator=(const plain_release&) = delete;
 };
+
+// Allocates and releases `first` bytes, lets the C library's malloc take a chunk of the size
+// leakguard asked it for (had leakguard freed the block, this would be it), then allocates
+// `again` bytes: whether that block has the released one's address.
+bool released_block_comes_back(std::size_t first, std::size_t again) {
+    plain_release options;
+    char* a = new char[first];
+    unit::use(a);
+    std::uintptr_t const address = reinterpret_cast<std::uintptr_t>(a); // before the delete
+    delete[] a;
+    void* raw = std::malloc(48 + first);
+    unit::use(raw);
+    char* b = new char[again];
+    unit::use(b);
+    bool const same = reinterpret_cast<std::uintptr_t>(b) == address;
+    delete[] b;
+    std::free(raw);
+    return same;
+}
 } // namespace
 
 TEST_CASE("a released small block serves the same thread's next allocation of its class") {
-    plain_release options;
-    char* first = new char[40];
-    unit::use(first);
-    std::uintptr_t const first_address = reinterpret_cast<std::uintptr_t>(first); // before the delete
-    delete[] first;
-    // The C library's chunk of the same size: had leakguard freed `first`, this would be it.
-    void* raw = std::malloc(48 + 40);
-    unit::use(raw);
-    char* again = new char[33]; // 33 and 40 share a class (room for 40 bytes)
-    unit::use(again);
-    CHECK(reinterpret_cast<std::uintptr_t>(again) == first_address);
-    delete[] again;
-    std::free(raw);
+    CHECK(released_block_comes_back(40, 33)); // 33 and 40 share a class (room for 40 bytes)
 }
 
 TEST_CASE("a block of another class does not take it") {
@@ -57,16 +65,5 @@ TEST_CASE("a block of another class does not take it") {
 // A 1 KiB block is past glibc's own per-thread cache once it has its header: without this cache
 // every 1 KiB new/delete pair went through glibc's bins.
 TEST_CASE("a released 1 KiB block serves the same thread's next 1 KiB allocation") {
-    plain_release options;
-    char* first = new char[1024];
-    unit::use(first);
-    std::uintptr_t const first_address = reinterpret_cast<std::uintptr_t>(first);
-    delete[] first;
-    void* raw = std::malloc(48 + 1024); // what glibc would hand out from the freed chunk
-    unit::use(raw);
-    char* again = new char[1024];
-    unit::use(again);
-    CHECK(reinterpret_cast<std::uintptr_t>(again) == first_address);
-    delete[] again;
-    std::free(raw);
+    CHECK(released_block_comes_back(1024, 1024));
 }

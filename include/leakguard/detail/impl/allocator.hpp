@@ -172,6 +172,17 @@ inline void link_owned(shard* s, block_header* h, std::size_t size) noexcept {
     if (LEAKGUARD_DETAIL_UNLIKELY(remote != nullptr)) dispose_remote(remote);
 }
 
+// Takes `h` out of its owner's shard `s` (the calling thread's home) and counts the free; on the
+// way, unlinks what other threads freed meanwhile (the mirror of link_owned).
+inline void unlink_owned(shard* s, block_header* h, std::int64_t size) noexcept {
+    bool const locked = owner_enter(s);
+    bool const due = remote_waiting(s, s->frees); // the count the short path looked at
+    unlink_held(s, h, size);
+    block_header* const remote = LEAKGUARD_DETAIL_UNLIKELY(due) ? unlink_remote_held(s) : nullptr;
+    owner_exit(s, locked);
+    if (LEAKGUARD_DETAIL_UNLIKELY(remote != nullptr)) dispose_remote(remote);
+}
+
 // Returns user memory of `size` bytes aligned to `align` (a power of two), or null. `frame` is the
 // calling operator's frame address (for the frame-pointer walk) or null.
 LEAKGUARD_DETAIL_NOINLINE inline void* allocate_slow(std::size_t size, std::size_t align, block_kind kind,
@@ -257,7 +268,7 @@ LEAKGUARD_DETAIL_ALWAYS_INLINE void* short_allocate(thread_state& t, shard* s, u
                                                     const void* frame) noexcept {
     unsigned const guard_units = Extras ? (hot & hot_guard_mask) >> hot_guard_shift : 0u;
     std::size_t const guard = guard_units * guard_unit;
-    std::size_t const need = Extras ? raw_user_bytes(size, guard) : (size >= sizeof(void*) ? size : sizeof(void*));
+    std::size_t const need = raw_user_bytes(size, guard); // guard: 0 at compile time without extras
     block_header* h = take_recycled(t, need);
     if (!h) {
         h = static_cast<block_header*>(raw_alloc(header_size + raw_user_capacity(need)));
@@ -421,12 +432,7 @@ inline void release_live(block_header* h, const void* caller, dealloc_form form,
         std::int64_t const size = static_cast<std::int64_t>(size_of(h));
         account_bytes(t, -size);
         if (s == t.home) {
-            bool const locked = owner_enter(s);
-            bool const due = remote_waiting(s, s->frees); // the count the short path looked at
-            unlink_held(s, h, size);
-            block_header* const remote = LEAKGUARD_DETAIL_UNLIKELY(due) ? unlink_remote_held(s) : nullptr;
-            owner_exit(s, locked);
-            if (LEAKGUARD_DETAIL_UNLIKELY(remote != nullptr)) dispose_remote(remote);
+            unlink_owned(s, h, size);
         } else if (g_elide_locks.load(std::memory_order_relaxed)) {
             return push_remote(s, h);
         } else {
@@ -453,15 +459,9 @@ inline void release_owned(block_header* h, const void* caller, dealloc_form form
     if (LEAKGUARD_DETAIL_UNLIKELY(!plain || (hot & hot_extras_free) || !home || shard_of(h) != home->index))
         return release_live(h, caller, form, file, line);
     std::int64_t const size = static_cast<std::int64_t>(shape & max_block_size);
-    bool const locked = owner_enter(home);
-    bool const due = remote_waiting(home, home->frees); // the count the short path looked at
-    unlink_held(home, h, size);
-    block_header* remote = nullptr;
-    if (LEAKGUARD_DETAIL_UNLIKELY(due)) remote = unlink_remote_held(home);
-    owner_exit(home, locked);
+    unlink_owned(home, h, size);
     account_bytes(t, -size);
     h->cookie = freed_cookie_for(h);
-    if (LEAKGUARD_DETAIL_UNLIKELY(remote != nullptr)) dispose_remote(remote);
     give_back(h);
 }
 

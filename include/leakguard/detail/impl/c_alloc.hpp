@@ -54,7 +54,7 @@ inline bool realloc_in_place(block_header* h, std::size_t size, const void* call
     unlink_held(s, h, old_size);
     h->cookie = freed_cookie_for(h); // should the C library move it, the old pointer is a freed block
     // At its size class's room, as every small block (impl/recycler.hpp).
-    void* const raw = libc_realloc(h, header_size + raw_user_capacity(size >= sizeof(void*) ? size : sizeof(void*)));
+    void* const raw = libc_realloc(h, header_size + raw_user_capacity(raw_user_bytes(size, 0)));
     if (!raw) { // back where it was, as it was
         h->cookie = cookie_for(h);
         h->prev = prev;

@@ -34,10 +34,14 @@
 namespace leakguard {
 namespace detail {
 
-constexpr std::size_t recycle_max_user = 16 * (recycle_classes - 1) + 8;                 // 1096
-inline unsigned recycle_depth_for(std::size_t c) noexcept { return c <= 32 ? 32u : 8u; } // 520 bytes: 32
+constexpr std::size_t recycle_max_user = 16 * (recycle_classes - 1) + 8; // 1096
+// Blocks kept per class: 32 up to class 32 (520 bytes), 8 above.
+inline unsigned recycle_depth_for(std::size_t c) noexcept { return c <= 32 ? 32u : 8u; }
 
 inline std::size_t recycle_class(std::size_t user_bytes) noexcept { return (user_bytes + 7) >> 4; }
+
+// A cached block's link to the next one of its class, in its first user bytes.
+inline block_header*& next_recycled(block_header* h) noexcept { return *reinterpret_cast<block_header**>(user_of(h)); }
 
 // The raw user bytes to ask the C library for, for a block that needs `user_bytes` after its
 // header (raw_user_bytes): its class's room when it is small.
@@ -51,7 +55,7 @@ LEAKGUARD_DETAIL_ALWAYS_INLINE block_header* take_recycled(thread_state& t, std:
     std::size_t const c = recycle_class(user_bytes);
     block_header* const h = t.recycled[c];
     if (h) {
-        t.recycled[c] = *reinterpret_cast<block_header**>(user_of(h));
+        t.recycled[c] = next_recycled(h);
         --t.recycled_count[c];
     }
     return h;
@@ -67,7 +71,7 @@ LEAKGUARD_DETAIL_ALWAYS_INLINE void give_back(block_header* h) noexcept {
         thread_state& t = t_state;
         std::size_t const c = recycle_class(user_bytes);
         if (t.recycled_count[c] < recycle_depth_for(c) && t.home) {
-            *reinterpret_cast<block_header**>(user_of(h)) = t.recycled[c];
+            next_recycled(h) = t.recycled[c];
             t.recycled[c] = h;
             ++t.recycled_count[c];
             return;
@@ -80,8 +84,8 @@ LEAKGUARD_DETAIL_ALWAYS_INLINE void give_back(block_header* h) noexcept {
 inline void drop_recycled(thread_state& t) noexcept {
     for (std::size_t c = 0; c < recycle_classes; ++c) {
         while (block_header* h = t.recycled[c]) {
-            t.recycled[c] = *reinterpret_cast<block_header**>(user_of(h));
-            raw_free(h);
+            t.recycled[c] = next_recycled(h);
+            raw_free(raw_of(h));
         }
         t.recycled_count[c] = 0;
     }
