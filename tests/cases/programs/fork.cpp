@@ -1,9 +1,10 @@
 // fork() while other threads allocate: leakguard's atfork handlers must leave the child with free
 // locks and consistent lists whatever the other threads held at that instant. Two threads churn
 // allocations in a tight loop while the main thread forks 50 times; each child allocates, frees,
-// checks a scope and _exit(0)s. A child that does not finish within 5 s is a deadlock: it is
-// killed and the exit status becomes 1. No leaks at exit. Under valgrind (whose serialised threads
-// and JIT make each child take seconds on a loaded machine) it forks 10 times with a 120 s limit.
+// checks a scope and _exit(0)s. A child that does not finish within 5 s is a deadlock: gdb (when
+// installed) prints its threads' stacks on stderr, it is killed and the exit status becomes 1. No
+// leaks at exit. Under valgrind (whose serialised threads and JIT make each child take seconds on a
+// loaded machine) it forks 10 times with a 120 s limit.
 #define LEAKGUARD_MAIN
 #include <leakguard/leakguard.hpp>
 
@@ -65,6 +66,12 @@ int wait_with_timeout(pid_t pid, double timeout) {
         if (r == pid) return WIFEXITED(status) ? WEXITSTATUS(status) : 128 + WTERMSIG(status);
         if (r < 0) return -2;
         if (now() > deadline) {
+            // Where it is stuck, for whoever reads the failure (when gdb is installed).
+            char command[160];
+            std::snprintf(command, sizeof command,
+                          "command -v gdb >/dev/null && gdb -batch -p %d -ex 'thread apply all bt' 1>&2",
+                          static_cast<int>(pid));
+            if (std::system(command) != 0) std::fputs("(no gdb backtrace)\n", stderr);
             kill(pid, SIGKILL);
             waitpid(pid, &status, 0);
             return -1;
