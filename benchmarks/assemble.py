@@ -1,12 +1,12 @@
 #!/usr/bin/env python3
 """assemble.py BENCHMARKS_DIR RESULTS_DIR: writes RESULTS_DIR/results.md from the tables that
 compare.sh (RESULTS_DIR/compare/table.md) and run.sh (RESULTS_DIR/micro/micro.md) generated, and
-puts the comparison table into the README.md next to RESULTS_DIR (else BENCHMARKS_DIR/README.md)
-between its two marker lines."""
+puts the comparison table into the README.md next to RESULTS_DIR (if there is one) between its
+two marker lines."""
 import os
 import sys
 
-bench_dir, results = sys.argv[1], sys.argv[2]
+results = sys.argv[2]  # argv[1], the benchmarks directory, is no longer needed
 BEGIN = "<!-- compare-table: begin (written by compare.sh, do not edit) -->"
 END = "<!-- compare-table: end -->"
 
@@ -34,10 +34,9 @@ if micro:
 with open(os.path.join(results, "results.md"), "w") as f:
     f.write("\n".join(parts).rstrip() + "\n")
 
-# The README next to the results directory (RESULTS_DIR may be another checkout's), else ours.
+# The README next to the results directory only (RESULTS_DIR may be another checkout's
+# benchmarks/results): a quick run into a scratch directory leaves the committed table alone.
 readme = os.path.join(os.path.dirname(os.path.abspath(results)), "README.md")
-if not os.path.exists(readme):
-    readme = os.path.join(bench_dir, "README.md")
 text = read(readme)
 if compare and text and BEGIN in text and END in text:
     head, rest = text.split(BEGIN, 1)

@@ -22,7 +22,7 @@ LG_LEAK_ONLY_OPTIONS="stack_depth=0:guard_bytes=0:quarantine_bytes=0:fill=0" # l
 VALGRIND_ARGS="--leak-check=full --quiet"
 HEAPCHECK_MODE="normal"
 # Every configuration: NAME|label. Their commands are in cmd_for below.
-CONFIG_LIST="plain leakguard leakguard-leak-only header-only lsan asan memcheck heaptrack tcmalloc gperftools cpputest"
+CONFIG_LIST="plain leakguard leakguard-leak-only header-only header-32 header-16 lsan asan memcheck heaptrack tcmalloc gperftools cpputest"
 
 here=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
 repo=$(dirname "$here")
@@ -72,6 +72,8 @@ cmd_for() {
     leakguard) CMD=(env "LEAKGUARD_OPTIONS=$LG_DEFAULT_OPTIONS" "$bin/workloads_tracked") ;;
     leakguard-leak-only) CMD=(env "LEAKGUARD_OPTIONS=$LG_LEAK_ONLY_OPTIONS" "$bin/workloads_tracked") ;;
     header-only) [[ -x $bin/workloads_header_only ]] && CMD=("$bin/workloads_header_only") ;;
+    header-32) [[ -x $bin/workloads_header_32 ]] && CMD=("$bin/workloads_header_32") ;;
+    header-16) [[ -x $bin/workloads_header_16 ]] && CMD=("$bin/workloads_header_16") ;;
     lsan) [[ -x $bin/workloads_lsan ]] && CMD=("$bin/workloads_lsan") ;;
     asan) [[ -x $bin/workloads_asan ]] && CMD=("$bin/workloads_asan") ;;
     memcheck) command -v valgrind > /dev/null && CMD=(valgrind $VALGRIND_ARGS "$bin/workloads_plain") ;;

@@ -1,14 +1,21 @@
 // The floor of any tracker that keeps its record in a header in front of each block: this
-// replaces the global operator new/delete with malloc(n + 48) returning the bytes after the
-// first 48, and tracks nothing. compare.sh runs it as the `header-only` configuration: what the
-// workloads cost with leakguard's 48-byte header and none of its work (a bigger footprint, more
-// cache and TLB misses), against which the leak-only row shows what the tracking itself adds.
+// replaces the global operator new/delete with malloc(n + H) returning the bytes after the
+// first H, and tracks nothing. compare.sh runs it as the `header-only` configuration (H = 48,
+// leakguard's header): what the workloads cost with leakguard's header and none of its work (a
+// bigger footprint, more cache misses), against which the leak-only row shows what the tracking
+// itself adds. Built again with H = 16 and 32 (LEAKGUARD_BENCH_HEADER_BYTES; `header-16` and
+// `header-32`): how the floor falls with a smaller header, i.e. what a smaller header could win.
 #include <cstddef>
 #include <cstdlib>
 #include <new>
 
 namespace {
-constexpr std::size_t header_bytes = 48; // sizeof(leakguard::detail::block_header)
+#ifndef LEAKGUARD_BENCH_HEADER_BYTES
+#define LEAKGUARD_BENCH_HEADER_BYTES 48 // sizeof(leakguard::detail::block_header)
+#endif
+// A multiple of 16, so that the bytes after it keep malloc's alignment.
+constexpr std::size_t header_bytes = LEAKGUARD_BENCH_HEADER_BYTES;
+static_assert(header_bytes % 16 == 0, "the header must keep malloc's 16-byte alignment");
 
 void* allocate(std::size_t n) {
     void* raw = std::malloc(n + header_bytes);
