@@ -2172,6 +2172,16 @@ public:
         exhausted_.store(false, std::memory_order_relaxed);
     }
 
+    // Whether `r` holds exactly these frames (its depth included).
+    static bool same_frames(const stack_record* r, void* const* frames, std::size_t depth) noexcept {
+        if (r->depth != depth) return false;
+        void* const* const mine = r->frames();
+        std::uintptr_t diff = 0;
+        for (std::size_t i = 0; i < depth; ++i)
+            diff |= reinterpret_cast<std::uintptr_t>(mine[i]) ^ reinterpret_cast<std::uintptr_t>(frames[i]);
+        return diff == 0;
+    }
+
     // Public only so that the table stays an aggregate (constant-initialised with {}).
     std::atomic<stack_buckets*> buckets_;
     std::atomic<const stack_chunk*> chunk_;
@@ -2196,12 +2206,7 @@ private:
     // loop of word compares here, not memcmp: the call took 12% of the CPU of `ring` with the
     // defaults, for 12 frames.
     static bool same(const stack_record* r, std::uint64_t h, void* const* frames, std::size_t depth) noexcept {
-        if (r->hash != h || r->depth != depth) return false;
-        void* const* const mine = r->frames();
-        std::uintptr_t diff = 0;
-        for (std::size_t i = 0; i < depth; ++i)
-            diff |= reinterpret_cast<std::uintptr_t>(mine[i]) ^ reinterpret_cast<std::uintptr_t>(frames[i]);
-        return diff == 0;
+        return r->hash == h && same_frames(r, frames, depth);
     }
     static const stack_record* find(const stack_record* from, const stack_record* until, std::uint64_t h,
                                     void* const* frames, std::size_t depth) noexcept {
@@ -2274,9 +2279,30 @@ private:
 // LEAKGUARD_MAIN unit, like every impl header with state; `{}` makes it constant-initialised.
 stack_table g_stacks{};
 
-// Interns a stack in the process-wide table (see stack_table::intern).
+// The records this thread interned last, by their two innermost frames: most allocations come
+// from a few call stacks, and a hit here is one compare of the frames against a record this
+// thread has just used - no hash of the frames, no load from the shared bucket array (a cold line
+// in a program with many stacks). A slot holds any record of the table (records are never freed
+// or changed), so a stale or colliding slot only costs the full lookup. Trivially constructible
+// and destructible: no TLS initialiser or destructor, usable from any thread at any time.
+constexpr unsigned recent_stack_log2 = 4;
+struct recent_stacks {
+    const stack_record* slot[1u << recent_stack_log2];
+};
+static thread_local recent_stacks t_recent_stacks;
+
+// Interns a stack in the process-wide table (see stack_table::intern), through this thread's
+// recent_stacks.
 inline const stack_record* intern_stack(void* const* frames, std::size_t depth) noexcept {
-    return g_stacks.intern(frames, depth);
+    if (depth == 0) return nullptr;
+    if (depth > max_interned_depth) depth = max_interned_depth;
+    std::uintptr_t key = reinterpret_cast<std::uintptr_t>(frames[0]);
+    if (depth > 1) key ^= reinterpret_cast<std::uintptr_t>(frames[1]) << 1;
+    const stack_record*& recent = t_recent_stacks.slot[(key * 0x9E3779B97F4A7C15ull) >> (64 - recent_stack_log2)];
+    if (recent && stack_table::same_frames(recent, frames, depth)) return recent;
+    const stack_record* r = g_stacks.intern(frames, depth);
+    if (r) recent = r;
+    return r;
 }
 
 } // namespace detail

@@ -391,6 +391,34 @@ TEST_CASE("interning: the same stack gives the same record, another stack anothe
     CHECK(seen[0] != nullptr);
 }
 
+TEST_CASE("interning: stacks that share their innermost frames stay apart in the per-thread cache") {
+    // Same two innermost frames, so the same slot of the thread's recent_stacks: each lookup must
+    // still compare every frame and the depth, not trust the slot.
+    void* a[12];
+    void* b[12];
+    make_stack(a, 12, 7);
+    make_stack(b, 12, 7);
+    b[11] = fake_ra(5000);
+    const lgd::stack_record* ra = lgd::intern_stack(a, 12);
+    const lgd::stack_record* rb = lgd::intern_stack(b, 12);
+    const lgd::stack_record* rshort = lgd::intern_stack(a, 11);
+    REQUIRE(ra != nullptr);
+    REQUIRE(rb != nullptr);
+    REQUIRE(rshort != nullptr);
+    CHECK(ra != rb);
+    CHECK(rshort != ra);
+    for (int round = 0; round < 3; ++round) { // each evicts the other from the slot, back and forth
+        CHECK(lgd::intern_stack(a, 12) == ra);
+        CHECK(lgd::intern_stack(a, 12) == ra);
+        CHECK(lgd::intern_stack(b, 12) == rb);
+        CHECK(lgd::intern_stack(a, 11) == rshort);
+    }
+    // A copy of the frames (another array, the same values) is the same stack.
+    void* copy[12];
+    for (int i = 0; i < 12; ++i) copy[i] = a[i];
+    CHECK(lgd::intern_stack(copy, 12) == ra);
+}
+
 TEST_CASE("interning: every record is found by iteration") {
     lgd::stack_table t{};
     void* frames[8];
