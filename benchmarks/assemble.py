@@ -1,12 +1,12 @@
 #!/usr/bin/env python3
-"""assemble.py BENCHMARKS_DIR RESULTS_DIR: writes RESULTS_DIR/results.md from the tables that
+"""assemble.py RESULTS_DIR: writes RESULTS_DIR/results.md from the tables that
 compare.sh (RESULTS_DIR/compare/table.md) and run.sh (RESULTS_DIR/micro/micro.md) generated, and
 puts the comparison table into the README.md next to RESULTS_DIR (if there is one) between its
 two marker lines."""
 import os
 import sys
 
-results = sys.argv[2]  # argv[1], the benchmarks directory, is no longer needed
+results = sys.argv[1]
 BEGIN = "<!-- compare-table: begin (written by compare.sh, do not edit) -->"
 END = "<!-- compare-table: end -->"
 

@@ -182,4 +182,4 @@ echo "load at end: $(cut -d' ' -f1-3 /proc/loadavg)" >> "$out/machine.txt"
 # --- the table ---------------------------------------------------------------------------------
 python3 "$here/compare.py" "$out" > "$out/table.md" || exit 1
 cat "$out/table.md"
-python3 "$here/assemble.py" "$here" "$results" || exit 1
+python3 "$here/assemble.py" "$results" || exit 1

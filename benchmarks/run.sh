@@ -252,4 +252,4 @@ rm -f "$json_out" # 100,000 records: too big to commit
 echo "load at end: $(cut -d' ' -f1-3 /proc/loadavg)" >> "$raw/machine.txt"
 python3 "$here/summarize.py" "$raw" > "$raw/micro.md"
 cat "$raw/micro.md"
-python3 "$here/assemble.py" "$here" "$results"
+python3 "$here/assemble.py" "$results"
