@@ -17,6 +17,9 @@ SOURCE = os.path.join(ROOT, "include", "leakguard", "leakguard.hpp")
 TARGET = os.path.join(ROOT, "single_include", "leakguard", "leakguard.hpp")
 INCLUDE = re.compile(r'^\s*#\s*include\s+"([^"]+)"')
 
+# The first line of every other generated file: they are copies too, and edits belong in include/.
+GENERATED = "// DO NOT EDIT: generated from include/%s by tools/amalgamate.py.\n"
+
 BANNER = """// leakguard - in-process memory-leak tracker for C++ (header-only) - SINGLE HEADER
 // SPDX-License-Identifier: MIT
 // DO NOT EDIT: generated from include/leakguard/ by tools/amalgamate.py.
@@ -61,7 +64,7 @@ def generate():
     for path in tops:
         if path == os.path.normpath(SOURCE):
             continue
-        text = []
+        text = [GENERATED % os.path.relpath(path, os.path.join(ROOT, "include"))]
         inline(path, set(), text, keep=set(tops))
         files[os.path.join(os.path.dirname(TARGET), os.path.basename(path))] = "".join(text)
     return files

@@ -23,9 +23,9 @@
 
 #include "detail/config.hpp"
 #include "detail/version.hpp"
-#include "detail/block_info.hpp"
-#include "detail/api.hpp"
-#include "detail/scope.hpp"
+#include "block_info.hpp"
+#include "api.hpp"
+#include "scope.hpp"
 #include "detail/link_check.hpp"
 #include "detail/mapping.hpp"
 
@@ -36,7 +36,7 @@
 #if defined(LEAKGUARD_MAIN) && !defined(LEAKGUARD_DETAIL_IMPLEMENTED)
 #define LEAKGUARD_DETAIL_IMPLEMENTED
 #include "map_pause.hpp" // the implementation is compiled without the mapping macros
-#include "detail/impl/main.hpp"
+#include "detail/runtime/main.hpp"
 #include "map_resume.hpp"
 #endif
 

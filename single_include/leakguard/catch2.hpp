@@ -1,3 +1,4 @@
+// DO NOT EDIT: generated from include/leakguard/catch2.hpp by tools/amalgamate.py.
 // leakguard - in-process memory-leak tracker for C++ (header-only)
 // SPDX-License-Identifier: MIT
 // catch2.hpp: the Catch2 (v2, single header <catch2/catch.hpp>) adapter - a scope that ends with

@@ -1,3 +1,4 @@
+// DO NOT EDIT: generated from include/leakguard/doctest.hpp by tools/amalgamate.py.
 // leakguard - in-process memory-leak tracker for C++ (header-only)
 // SPDX-License-Identifier: MIT
 // doctest.hpp: the doctest adapter - a scope that ends with leaks fails the running test case.

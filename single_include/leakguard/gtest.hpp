@@ -1,3 +1,4 @@
+// DO NOT EDIT: generated from include/leakguard/gtest.hpp by tools/amalgamate.py.
 // leakguard - in-process memory-leak tracker for C++ (header-only)
 // SPDX-License-Identifier: MIT
 // gtest.hpp: the GoogleTest adapter - a scope that ends with leaks fails the running test.

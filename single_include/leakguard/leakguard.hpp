@@ -79,7 +79,7 @@
 
 // On glibc the LEAKGUARD_MAIN unit defines free/realloc/reallocarray/malloc_usable_size so that
 // tracked C blocks can be released by code that does not see the malloc mapping (see
-// impl/interpose.hpp). Not under a sanitizer, whose runtime frees through `free` before it is set
+// libc/interpose.hpp). Not under a sanitizer, whose runtime frees through `free` before it is set
 // up. -DLEAKGUARD_NO_INTERPOSE turns it off (static linking and -fsanitize=leak need that).
 #if defined(__linux__) && defined(__GLIBC__) && !defined(LEAKGUARD_NO_INTERPOSE) &&                                    \
     !LEAKGUARD_DETAIL_SANITIZER_ALLOCATOR
@@ -108,12 +108,12 @@
 #define LEAKGUARD_VERSION_STRING "0.1.0"
 
 #endif
-// #include "leakguard/detail/block_info.hpp" (inlined)
+// #include "leakguard/block_info.hpp" (inlined)
 // leakguard - in-process memory-leak tracker for C++ (header-only)
 // SPDX-License-Identifier: MIT
 // block_info.hpp: what a user may learn about one tracked block (a copy, never the live record).
-#ifndef LEAKGUARD_DETAIL_BLOCK_INFO_HPP_INCLUDED
-#define LEAKGUARD_DETAIL_BLOCK_INFO_HPP_INCLUDED
+#ifndef LEAKGUARD_BLOCK_INFO_HPP_INCLUDED
+#define LEAKGUARD_BLOCK_INFO_HPP_INCLUDED
 
 #include <cstddef> // std::size_t
 #include <cstdint> // std::uint64_t, std::uint32_t
@@ -160,18 +160,18 @@ struct block_info {
 } // namespace leakguard
 
 #endif
-// #include "leakguard/detail/api.hpp" (inlined)
+// #include "leakguard/api.hpp" (inlined)
 // leakguard - in-process memory-leak tracker for C++ (header-only)
 // SPDX-License-Identifier: MIT
 // api.hpp: the functions a program can call: options, statistics, ignoring blocks, reports.
 // Everything here is defined once, in the translation unit that defines LEAKGUARD_MAIN.
-#ifndef LEAKGUARD_DETAIL_API_HPP_INCLUDED
-#define LEAKGUARD_DETAIL_API_HPP_INCLUDED
+#ifndef LEAKGUARD_API_HPP_INCLUDED
+#define LEAKGUARD_API_HPP_INCLUDED
 
 #include <cstddef> // std::size_t
 #include <cstdint> // std::uint64_t
 
-// #include "leakguard/detail/block_info.hpp" (inlined)
+// #include "leakguard/block_info.hpp" (inlined)
 
 namespace leakguard {
 
@@ -245,20 +245,20 @@ void reset_scope_failures() noexcept;
 } // namespace leakguard
 
 #endif
-// #include "leakguard/detail/scope.hpp" (inlined)
+// #include "leakguard/scope.hpp" (inlined)
 // leakguard - in-process memory-leak tracker for C++ (header-only)
 // SPDX-License-Identifier: MIT
 // scope.hpp: leakguard::scope and LEAKGUARD_SCOPE - "nothing allocated in here may outlive it".
-#ifndef LEAKGUARD_DETAIL_SCOPE_HPP_INCLUDED
-#define LEAKGUARD_DETAIL_SCOPE_HPP_INCLUDED
+#ifndef LEAKGUARD_SCOPE_HPP_INCLUDED
+#define LEAKGUARD_SCOPE_HPP_INCLUDED
 
 #include <cstddef>   // std::size_t
 #include <cstdint>   // std::uint64_t, std::uint32_t
 #include <exception> // std::uncaught_exception(s)
 #include <vector>    // scope::leaks()
 
-// #include "leakguard/detail/api.hpp" (inlined)
-// #include "leakguard/detail/block_info.hpp" (inlined)
+// #include "leakguard/api.hpp" (inlined)
+// #include "leakguard/block_info.hpp" (inlined)
 
 namespace leakguard {
 
@@ -496,20 +496,20 @@ inline leakguard::detail::new_site leakguard_new_site(const char* file, int line
 #undef free
 #undef strdup
 #undef strndup
-// #include "leakguard/detail/impl/main.hpp" (inlined)
+// #include "leakguard/detail/runtime/main.hpp" (inlined)
 // leakguard - in-process memory-leak tracker for C++ (header-only)
 // SPDX-License-Identifier: MIT
-// impl/main.hpp: everything the LEAKGUARD_MAIN translation unit emits, in dependency order.
-#ifndef LEAKGUARD_DETAIL_IMPL_MAIN_HPP_INCLUDED
-#define LEAKGUARD_DETAIL_IMPL_MAIN_HPP_INCLUDED
+// runtime/main.hpp: everything the LEAKGUARD_MAIN translation unit emits, in dependency order.
+#ifndef LEAKGUARD_DETAIL_RUNTIME_MAIN_HPP_INCLUDED
+#define LEAKGUARD_DETAIL_RUNTIME_MAIN_HPP_INCLUDED
 
-// #include "leakguard/detail/impl/platform.hpp" (inlined)
+// #include "leakguard/detail/core/platform.hpp" (inlined)
 // leakguard - in-process memory-leak tracker for C++ (header-only)
 // SPDX-License-Identifier: MIT
-// impl/platform.hpp: what leakguard needs from the C library and the CPU: raw memory that never goes
+// core/platform.hpp: what leakguard needs from the C library and the CPU: raw memory that never goes
 // through the tracked operators, a tiny lock, and a writer that prints without allocating.
-#ifndef LEAKGUARD_DETAIL_IMPL_PLATFORM_HPP_INCLUDED
-#define LEAKGUARD_DETAIL_IMPL_PLATFORM_HPP_INCLUDED
+#ifndef LEAKGUARD_DETAIL_CORE_PLATFORM_HPP_INCLUDED
+#define LEAKGUARD_DETAIL_CORE_PLATFORM_HPP_INCLUDED
 
 #include <atomic>   // std::atomic
 #include <cerrno>   // errno
@@ -521,13 +521,13 @@ inline leakguard::detail::new_site leakguard_new_site(const char* file, int line
 #include <sched.h>  // sched_yield
 #include <unistd.h> // write, getpid
 
-// #include "leakguard/detail/impl/libc_functions.hpp" (inlined)
+// #include "leakguard/detail/core/libc_functions.hpp" (inlined)
 // leakguard - in-process memory-leak tracker for C++ (header-only)
 // SPDX-License-Identifier: MIT
-// impl/libc_functions.hpp: the C library's own free/realloc/reallocarray/malloc_usable_size.
+// core/libc_functions.hpp: the C library's own free/realloc/reallocarray/malloc_usable_size.
 //
 // On glibc the LEAKGUARD_MAIN unit defines the program's `free`, `realloc`, `reallocarray` and
-// `malloc_usable_size` (impl/interpose.hpp) so that a tracked block reaching them from code that
+// `malloc_usable_size` (libc/interpose.hpp) so that a tracked block reaching them from code that
 // does not see the malloc mapping (the C library, another unit, a shared library) is released
 // correctly. Everything else goes on to the definition that ours hides, found here:
 //   1. a sanitizer runtime's interceptor (__interceptor_free, ___interceptor_free from LLVM 17):
@@ -537,8 +537,8 @@ inline leakguard::detail::new_site leakguard_new_site(const char* file, int line
 //   2. otherwise the next definition in lookup order, dlsym(RTLD_NEXT): glibc's, or that of an
 //      allocator loaded with LD_PRELOAD (jemalloc, tcmalloc), or gcc's shared sanitizer runtime;
 //   3. while that lookup runs (dlsym may itself free), glibc's __libc_free / __libc_realloc.
-#ifndef LEAKGUARD_DETAIL_IMPL_LIBC_FUNCTIONS_HPP_INCLUDED
-#define LEAKGUARD_DETAIL_IMPL_LIBC_FUNCTIONS_HPP_INCLUDED
+#ifndef LEAKGUARD_DETAIL_CORE_LIBC_FUNCTIONS_HPP_INCLUDED
+#define LEAKGUARD_DETAIL_CORE_LIBC_FUNCTIONS_HPP_INCLUDED
 
 #include <atomic>  // std::atomic
 #include <cstddef> // std::size_t
@@ -816,10 +816,10 @@ inline int open_for_writing(const char* path) noexcept {
 } // namespace leakguard
 
 #endif
-// #include "leakguard/detail/impl/locations.hpp" (inlined)
+// #include "leakguard/detail/capture/locations.hpp" (inlined)
 // leakguard - in-process memory-leak tracker for C++ (header-only)
 // SPDX-License-Identifier: MIT
-// impl/locations.hpp: the source positions the mapping macros pass (__FILE__, __LINE__), interned
+// capture/locations.hpp: the source positions the mapping macros pass (__FILE__, __LINE__), interned
 // so that a block's 8-byte `site` can point at one shared record per call site.
 //
 // A macro cannot make a static object per call site inside an expression (`malloc(n)` must stay an
@@ -827,19 +827,19 @@ inline int open_for_writing(const char* path) noexcept {
 // a fixed hash table of singly linked chains, read without locks, extended with a compare-and-swap
 // on the chain head. Records are never freed (call sites are few and live as long as the program);
 // nothing here takes a lock, so fork() cannot leave one held.
-#ifndef LEAKGUARD_DETAIL_IMPL_LOCATIONS_HPP_INCLUDED
-#define LEAKGUARD_DETAIL_IMPL_LOCATIONS_HPP_INCLUDED
+#ifndef LEAKGUARD_DETAIL_CAPTURE_LOCATIONS_HPP_INCLUDED
+#define LEAKGUARD_DETAIL_CAPTURE_LOCATIONS_HPP_INCLUDED
 
 #include <atomic>  // std::atomic
 #include <cstdint> // std::uintptr_t
 
-// #include "leakguard/detail/block_info.hpp" (inlined)
-// #include "leakguard/detail/impl/options.hpp" (inlined)
+// #include "leakguard/block_info.hpp" (inlined)
+// #include "leakguard/detail/core/options.hpp" (inlined)
 // leakguard - in-process memory-leak tracker for C++ (header-only)
 // SPDX-License-Identifier: MIT
-// impl/options.hpp: the options, read once from LEAKGUARD_OPTIONS at start-up and settable in code.
-#ifndef LEAKGUARD_DETAIL_IMPL_OPTIONS_HPP_INCLUDED
-#define LEAKGUARD_DETAIL_IMPL_OPTIONS_HPP_INCLUDED
+// core/options.hpp: the options, read once from LEAKGUARD_OPTIONS at start-up and settable in code.
+#ifndef LEAKGUARD_DETAIL_CORE_OPTIONS_HPP_INCLUDED
+#define LEAKGUARD_DETAIL_CORE_OPTIONS_HPP_INCLUDED
 
 #include <atomic>  // std::atomic
 #include <climits> // INT_MAX
@@ -847,10 +847,10 @@ inline int open_for_writing(const char* path) noexcept {
 #include <cstdlib> // std::getenv, std::strtol
 #include <cstring> // std::strcmp, std::strlen
 
-// #include "leakguard/detail/impl/block.hpp" (inlined)
+// #include "leakguard/detail/heap/block.hpp" (inlined)
 // leakguard - in-process memory-leak tracker for C++ (header-only)
 // SPDX-License-Identifier: MIT
-// impl/block.hpp: the record in front of every block leakguard hands out.
+// heap/block.hpp: the record in front of every block leakguard hands out.
 //
 //   raw (from malloc / posix_memalign)
 //   |<- padding (aligned blocks only) ->|<------- block_header: 48 bytes ------->|<- user bytes ->
@@ -864,7 +864,7 @@ inline int open_for_writing(const char* path) noexcept {
 // address with bit 3 set; glibc chunk sizes are multiples of 16, so their low word never has bit 3
 // set and a foreign block can never pass for one of ours.
 //
-// Guards (impl/guards.hpp): `front`, the 2 bytes just before the user pointer, holds the thread
+// Guards (heap/guards.hpp): `front`, the 2 bytes just before the user pointer, holds the thread
 // number xor 0xFDFD, so a write just before the block (the bytes an underflow hits first) breaks
 // the pair and shows; the 4 cookie bytes below it are the rest of the front guard (their value is
 // known from the address). The tail guard is `guard_bytes` of 0xFD after the user bytes. Its
@@ -872,13 +872,13 @@ inline int open_for_writing(const char* path) noexcept {
 // units of 4 bytes: the size field gave up 4 bits for it (16 TiB is still far above any real
 // block) and the alignment shift 2 (log2 of an alignment never exceeds 63). The thread number
 // gave up its upper 16 bits to `front`: reports show it modulo 65536.
-#ifndef LEAKGUARD_DETAIL_IMPL_BLOCK_HPP_INCLUDED
-#define LEAKGUARD_DETAIL_IMPL_BLOCK_HPP_INCLUDED
+#ifndef LEAKGUARD_DETAIL_HEAP_BLOCK_HPP_INCLUDED
+#define LEAKGUARD_DETAIL_HEAP_BLOCK_HPP_INCLUDED
 
 #include <cstddef> // std::size_t
 #include <cstdint> // std::uint64_t, std::uintptr_t
 
-// #include "leakguard/detail/block_info.hpp" (inlined)
+// #include "leakguard/block_info.hpp" (inlined)
 // #include "leakguard/detail/config.hpp" (inlined)
 
 namespace leakguard {
@@ -903,7 +903,7 @@ struct block_header {
     std::uint64_t order;  // sequence number (48 bits) | shard index (16)
     std::uint32_t cookie; // at user - 8: the ownership test reads only this
     std::uint16_t thread; // at user - 4: thread number modulo 65536
-    std::uint16_t front;  // at user - 2: thread ^ 0xFDFD, the front guard (impl/guards.hpp)
+    std::uint16_t front;  // at user - 2: thread ^ 0xFDFD, the front guard (heap/guards.hpp)
 };
 
 static_assert(sizeof(block_header) == 48, "the header must stay 48 bytes (a multiple of 16)");
@@ -982,7 +982,7 @@ inline void* raw_of(block_header* h) noexcept {
     return reinterpret_cast<char*>(h) - padding_for(shift ? std::size_t(1) << shift : 0);
 }
 // A block freed by a thread other than its shard's owner waits on the shard's `remote` stack
-// (impl/registry.hpp), still linked, until the owner unlinks it. The stack's link lives in the
+// (heap/registry.hpp), still linked, until the owner unlinks it. The stack's link lives in the
 // block's own (now freed) user bytes: at the start, or after the tail guard when the block is too
 // small to hold it there without covering the guard (check_heap reads the guards of listed blocks).
 // allocate() makes every raw allocation long enough: raw_user_bytes() after the header.
@@ -1016,7 +1016,7 @@ inline block_header** remote_link_of(block_header* h) noexcept {
 } // namespace leakguard
 
 #endif
-// #include "leakguard/detail/impl/platform.hpp" (inlined)
+// #include "leakguard/detail/core/platform.hpp" (inlined)
 
 namespace leakguard {
 namespace detail {
@@ -1029,7 +1029,7 @@ constexpr int default_exitcode = 23; // as LeakSanitizer's, so scripts that know
 constexpr int default_stack_depth = 12; // valgrind's --num-callers
 constexpr int max_stack_depth = 64;
 
-// Heap checking (impl/guards.hpp, impl/quarantine.hpp); see README "Options" for what they cost.
+// Heap checking (heap/guards.hpp, heap/quarantine.hpp); see README "Options" for what they cost.
 constexpr int default_guard_bytes = 16;                      // tail guard after every block
 constexpr std::uint64_t default_quarantine_bytes = 1u << 20; // per thread
 constexpr int default_fill = 1;                              // 0xCD into new blocks
@@ -1052,14 +1052,14 @@ struct options_state {
 options_state g_options{};
 
 // What the hot path needs to know about the options, in one word read once per operation.
-// Recomputed (refresh_hot) whenever an option changes. The short paths (impl/allocator.hpp) do
+// Recomputed (refresh_hot) whenever an option changes. The short paths (heap/allocator.hpp) do
 // the defaults' extras themselves - tail guard, fill, stacks, the quarantine's hand-over - and
 // leave to the general path only what is rare: break_on_alloc and new sites (`hot_slow_*`).
 enum : unsigned {
     hot_ready = 1u,       // start-up has run
     hot_slow_alloc = 2u,  // break_on_alloc or new sites: allocations take the general path
     hot_slow_free = 4u,   // new sites: frees take the general path
-    hot_elide = 8u,       // owners take no lock (impl/registry.hpp, "Lock elision"); fixed at start-up
+    hot_elide = 8u,       // owners take no lock (heap/registry.hpp, "Lock elision"); fixed at start-up
     hot_fill = 16u,       // fill=1: new blocks get 0xCD
     hot_stacks = 32u,     // stack_depth > 1: allocations capture a call stack
     hot_quarantine = 64u, // quarantine_bytes > 0: frees go through the quarantine
@@ -1071,7 +1071,7 @@ enum : unsigned {
 };
 std::atomic<unsigned> g_hot{};
 spinlock g_hot_lock{};
-std::atomic<bool> g_new_sites_enabled{}; // operator new's blocks are remembered (impl/map_impl.hpp)
+std::atomic<bool> g_new_sites_enabled{}; // operator new's blocks are remembered (libc/mapped_calls.hpp)
 
 inline int option_stack_depth() noexcept {
     int const v = g_options.stack_depth_plus_one.load(std::memory_order_relaxed);
@@ -1259,7 +1259,7 @@ inline int report_fd() noexcept {
 } // namespace leakguard
 
 #endif
-// #include "leakguard/detail/impl/platform.hpp" (inlined)
+// #include "leakguard/detail/core/platform.hpp" (inlined)
 
 namespace leakguard {
 namespace detail {
@@ -1279,8 +1279,8 @@ struct location_table {
 
 location_table g_locations{};
 
-// g_new_sites_enabled (impl/options.hpp) is set before main() by each unit that maps `new`
-// (impl/map_impl.hpp): operator new then keeps each thread's last blocks in
+// g_new_sites_enabled (core/options.hpp) is set before main() by each unit that maps `new`
+// (libc/mapped_calls.hpp): operator new then keeps each thread's last blocks in
 // thread_state::recent_new, for locate_new.
 
 inline std::size_t location_hash(const char* file, int line) noexcept {
@@ -1324,11 +1324,11 @@ inline const location_record* intern_location(const char* file, int line, const 
 } // namespace leakguard
 
 #endif
-// #include "leakguard/detail/impl/block.hpp" (inlined)
-// #include "leakguard/detail/impl/registry.hpp" (inlined)
+// #include "leakguard/detail/heap/block.hpp" (inlined)
+// #include "leakguard/detail/heap/registry.hpp" (inlined)
 // leakguard - in-process memory-leak tracker for C++ (header-only)
 // SPDX-License-Identifier: MIT
-// impl/registry.hpp: where live blocks are kept - one shard per thread, each an intrusive doubly
+// heap/registry.hpp: where live blocks are kept - one shard per thread, each an intrusive doubly
 // linked list in allocation order under its own lock, plus the counters.
 //
 // Why per-thread shards: a thread allocates into its own shard, so allocation never contends;
@@ -1337,8 +1337,8 @@ inline const location_record* intern_location(const char* file, int line, const 
 // so a scope can walk each shard back from its newest block and stop at the first block older than
 // the scope. Shards outlive their threads (their blocks may still be alive) and are handed to new
 // threads when their owner exits.
-#ifndef LEAKGUARD_DETAIL_IMPL_REGISTRY_HPP_INCLUDED
-#define LEAKGUARD_DETAIL_IMPL_REGISTRY_HPP_INCLUDED
+#ifndef LEAKGUARD_DETAIL_HEAP_REGISTRY_HPP_INCLUDED
+#define LEAKGUARD_DETAIL_HEAP_REGISTRY_HPP_INCLUDED
 
 #include <atomic>    // std::atomic
 #include <cstdint>   // std::uint64_t
@@ -1350,8 +1350,8 @@ inline const location_record* intern_location(const char* file, int line, const 
 #include <unistd.h>           // syscall
 #endif
 
-// #include "leakguard/detail/impl/block.hpp" (inlined)
-// #include "leakguard/detail/impl/platform.hpp" (inlined)
+// #include "leakguard/detail/heap/block.hpp" (inlined)
+// #include "leakguard/detail/core/platform.hpp" (inlined)
 
 namespace leakguard {
 namespace detail {
@@ -1382,7 +1382,7 @@ struct alignas(64) shard {
     std::int64_t peak_bytes; // the most live_bytes has been (exact peak while one thread allocates)
     std::uint32_t index;
     shard* next_free; // free list of shards whose thread has exited
-    // The quarantine of the blocks this shard's thread released (impl/quarantine.hpp): a ring of
+    // The quarantine of the blocks this shard's thread released (heap/quarantine.hpp): a ring of
     // slots, oldest at `quarantine_head`, made on first use. In the shard so that it needs no
     // lock of its own (fork takes the shard locks) and passes to the next thread with the shard.
     quarantine_slot* quarantine_slots;
@@ -1390,7 +1390,7 @@ struct alignas(64) shard {
     std::uint32_t quarantine_count;
     std::uint64_t quarantine_bytes;
     // Blocks of this shard freed by other threads, not yet unlinked: a lock-free stack linked
-    // through each block's remote_link (impl/block.hpp). On its own cache line, with `owned`,
+    // through each block's remote_link (heap/block.hpp). On its own cache line, with `owned`,
     // which every push reads: the freeing thread writes this line, the owner writes the first
     // (owner_busy, on every operation). The owner reads `remote` on one operation in
     // remote_check_interval only (remote_waiting), so that a thread freeing a stream of its
@@ -1411,7 +1411,7 @@ inline bool remote_waiting(const shard* s, std::uint64_t count) noexcept {
 
 constexpr std::uint32_t max_shards = 1u << 16; // the header's shard field is 16 bits
 
-constexpr std::size_t recycle_classes = 69; // impl/recycler.hpp: user room 8, 24, 40 ... 1096 bytes
+constexpr std::size_t recycle_classes = 69; // heap/recycler.hpp: user room 8, 24, 40 ... 1096 bytes
 
 // Per-thread state. Plain data with constant initialisation: no TLS constructor or guard runs.
 struct thread_state {
@@ -1426,11 +1426,11 @@ struct thread_state {
     std::int64_t pending_bytes; // live-byte change not yet added to g_live_bytes
     const void* recent_new[8];  // the last blocks operator new returned (only while new is mapped)
     unsigned recent_next;       // where the next one goes in recent_new (a ring)
-    // Set with `home`, for the short paths (impl/allocator.hpp): the header's last word without
+    // Set with `home`, for the short paths (heap/allocator.hpp): the header's last word without
     // its cookie (thread and front guard), and the home shard's index + 1 (0: no home).
     std::uint64_t tail_word;
     std::uint32_t home_tag;
-    // Released small blocks kept for this thread's next allocations (impl/recycler.hpp): one
+    // Released small blocks kept for this thread's next allocations (heap/recycler.hpp): one
     // list per size class, linked through each block's first user bytes.
     block_header* recycled[recycle_classes];
     std::uint8_t recycled_count[recycle_classes];
@@ -1514,12 +1514,12 @@ inline bool enable_lock_elision() noexcept {
 }
 
 // Blocks freed by another thread are unlinked where the shard is held exclusively. Defined in
-// impl/allocator.hpp: `s` held by lock_shard (the blocks go back to the C library at once).
+// heap/allocator.hpp: `s` held by lock_shard (the blocks go back to the C library at once).
 inline void drain_remote_locked(shard* s) noexcept;
 
 // Exclusive access to a shard for anybody (its owner included, outside owner sections).
 inline void lock_shard(shard* s) noexcept {
-    if (t_state.fork_holder) return; // holds every shard lock already (impl/fork.hpp)
+    if (t_state.fork_holder) return; // holds every shard lock already (runtime/fork.hpp)
     s->lock.lock();
     if (g_elide_locks.load(std::memory_order_relaxed)) {
         heavy_barrier();
@@ -1556,7 +1556,7 @@ inline void owner_exit(shard* s, bool locked) noexcept {
     else s->owner_busy.store(0, std::memory_order_release);
 }
 
-inline void drop_recycled(thread_state& t) noexcept; // impl/recycler.hpp
+inline void drop_recycled(thread_state& t) noexcept; // heap/recycler.hpp
 
 // Runs when a thread that allocated exits: its shard (and the blocks still in it) goes to the free
 // list for the next new thread. The blocks keep their thread number.
@@ -1673,10 +1673,10 @@ LEAKGUARD_DETAIL_ALWAYS_INLINE void account_bytes(thread_state& t, std::int64_t 
 } // namespace leakguard
 
 #endif
-// #include "leakguard/detail/impl/stack_capture.hpp" (inlined)
+// #include "leakguard/detail/capture/stack_capture.hpp" (inlined)
 // leakguard - in-process memory-leak tracker for C++ (header-only)
 // SPDX-License-Identifier: MIT
-// impl/stack_capture.hpp: the return addresses of the current call stack, taken from inside
+// capture/stack_capture.hpp: the return addresses of the current call stack, taken from inside
 // operator new. Two ways:
 //
 //   frame_pointer  follows the chain of saved frame pointers (x86-64 and AArch64: each frame
@@ -1704,8 +1704,8 @@ LEAKGUARD_DETAIL_ALWAYS_INLINE void account_bytes(thread_state& t, std::int64_t 
 // no cheaper after the first call and is wrong for the initial thread's child after fork()
 // from another thread (that child runs on the forking thread's stack) and for threads whose
 // stack is far from the initial one.
-#ifndef LEAKGUARD_DETAIL_IMPL_STACK_CAPTURE_HPP_INCLUDED
-#define LEAKGUARD_DETAIL_IMPL_STACK_CAPTURE_HPP_INCLUDED
+#ifndef LEAKGUARD_DETAIL_CAPTURE_STACK_CAPTURE_HPP_INCLUDED
+#define LEAKGUARD_DETAIL_CAPTURE_STACK_CAPTURE_HPP_INCLUDED
 
 #ifndef _GNU_SOURCE
 #define _GNU_SOURCE 1 // pthread_getattr_np
@@ -2022,10 +2022,10 @@ inline bool frame_pointers_in_use() noexcept {
 } // namespace leakguard
 
 #endif
-// #include "leakguard/detail/impl/stack_table.hpp" (inlined)
+// #include "leakguard/detail/capture/stack_table.hpp" (inlined)
 // leakguard - in-process memory-leak tracker for C++ (header-only)
 // SPDX-License-Identifier: MIT
-// impl/stack_table.hpp: interned call stacks. Every block allocated from the same call stack
+// capture/stack_table.hpp: interned call stacks. Every block allocated from the same call stack
 // shares one stack_record, so a block carries one pointer however deep its stack is, and a
 // report groups blocks by comparing pointers.
 //
@@ -2043,8 +2043,8 @@ inline bool frame_pointers_in_use() noexcept {
 // - Bounded: records come from 1 MiB chunks up to a budget (64 MiB unless set). When it is
 //   spent intern_stack returns null for new stacks (known stacks are still found) and the
 //   caller keeps the single return address it already has.
-#ifndef LEAKGUARD_DETAIL_IMPL_STACK_TABLE_HPP_INCLUDED
-#define LEAKGUARD_DETAIL_IMPL_STACK_TABLE_HPP_INCLUDED
+#ifndef LEAKGUARD_DETAIL_CAPTURE_STACK_TABLE_HPP_INCLUDED
+#define LEAKGUARD_DETAIL_CAPTURE_STACK_TABLE_HPP_INCLUDED
 
 #include <atomic>     // std::atomic
 #include <cstddef>    // std::size_t
@@ -2309,22 +2309,22 @@ inline const stack_record* intern_stack(void* const* frames, std::size_t depth) 
 } // namespace leakguard
 
 #endif
-// #include "leakguard/detail/impl/options.hpp" (inlined)
-// #include "leakguard/detail/impl/errors.hpp" (inlined)
+// #include "leakguard/detail/core/options.hpp" (inlined)
+// #include "leakguard/detail/heap/errors.hpp" (inlined)
 // leakguard - in-process memory-leak tracker for C++ (header-only)
 // SPDX-License-Identifier: MIT
-// impl/errors.hpp: heap errors found on the way (bad frees, mismatched deallocation): kept for the
-// JSON report and the exit status, and printed at once (impl/error_report.hpp).
-#ifndef LEAKGUARD_DETAIL_IMPL_ERRORS_HPP_INCLUDED
-#define LEAKGUARD_DETAIL_IMPL_ERRORS_HPP_INCLUDED
+// heap/errors.hpp: heap errors found on the way (bad frees, mismatched deallocation): kept for the
+// JSON report and the exit status, and printed at once (report/error_report.hpp).
+#ifndef LEAKGUARD_DETAIL_HEAP_ERRORS_HPP_INCLUDED
+#define LEAKGUARD_DETAIL_HEAP_ERRORS_HPP_INCLUDED
 
 #include <atomic>  // std::atomic
 #include <cstdint> // std::uint64_t
 #include <cstdlib> // std::abort
 
-// #include "leakguard/detail/block_info.hpp" (inlined)
-// #include "leakguard/detail/impl/options.hpp" (inlined)
-// #include "leakguard/detail/impl/platform.hpp" (inlined)
+// #include "leakguard/block_info.hpp" (inlined)
+// #include "leakguard/detail/core/options.hpp" (inlined)
+// #include "leakguard/detail/core/platform.hpp" (inlined)
 
 namespace leakguard {
 namespace detail {
@@ -2398,7 +2398,7 @@ struct error_log {
 
 error_log g_errors{};
 
-void print_error(const error_record& e) noexcept; // impl/error_report.hpp
+void print_error(const error_record& e) noexcept; // report/error_report.hpp
 
 LEAKGUARD_DETAIL_NOINLINE inline void report_error(const error_record& e) noexcept {
     std::uint64_t const n = g_errors.count.fetch_add(1, std::memory_order_relaxed);
@@ -2415,26 +2415,26 @@ LEAKGUARD_DETAIL_NOINLINE inline void report_error(const error_record& e) noexce
 } // namespace leakguard
 
 #endif
-// #include "leakguard/detail/impl/guards.hpp" (inlined)
+// #include "leakguard/detail/heap/guards.hpp" (inlined)
 // leakguard - in-process memory-leak tracker for C++ (header-only)
 // SPDX-License-Identifier: MIT
-// impl/guards.hpp: the bytes around a block that tell a write past either end (heap_overflow,
+// heap/guards.hpp: the bytes around a block that tell a write past either end (heap_overflow,
 // heap_underflow), and the fill patterns (as the CRT's debug heap: 0xCD new, 0xDD freed, 0xFD
 // "no man's land").
 //
 // Front: the cookie (4 bytes, known from the address) and the pair thread/front (front = thread
 // ^ 0xFDFD) are the 8 bytes just before the user pointer; the cookie must stay at user - 8 (the
-// ownership test, impl/block.hpp), so the guard is made of header words whose right value is
+// ownership test, heap/block.hpp), so the guard is made of header words whose right value is
 // known rather than of extra bytes. Back: `guard_bytes_of(h)` bytes of 0xFD right after the user
 // bytes (the raw allocation is that much longer), so even a one-byte overflow of an odd-sized
 // block shows. Everything read here is the block's own memory.
-#ifndef LEAKGUARD_DETAIL_IMPL_GUARDS_HPP_INCLUDED
-#define LEAKGUARD_DETAIL_IMPL_GUARDS_HPP_INCLUDED
+#ifndef LEAKGUARD_DETAIL_HEAP_GUARDS_HPP_INCLUDED
+#define LEAKGUARD_DETAIL_HEAP_GUARDS_HPP_INCLUDED
 
 #include <cstdint> // std::uint16_t
 #include <cstring> // std::memset, std::memcpy
 
-// #include "leakguard/detail/impl/block.hpp" (inlined)
+// #include "leakguard/detail/heap/block.hpp" (inlined)
 
 #if defined(__has_feature)
 #if __has_feature(address_sanitizer)
@@ -2590,7 +2590,7 @@ inline void repair_guards(block_header* h) noexcept {
 }
 
 // How many of a quarantined block's first bytes are filled with 0xDD and checked (see
-// impl/quarantine.hpp for why not all of them).
+// heap/quarantine.hpp for why not all of them).
 constexpr std::size_t max_freed_fill = 64;
 inline std::size_t freed_fill_bytes(const block_header* h) noexcept {
     std::size_t const n = size_of(h);
@@ -2606,21 +2606,21 @@ inline long fill_damage(const block_header* h) noexcept {
 } // namespace leakguard
 
 #endif
-// #include "leakguard/detail/impl/block_errors.hpp" (inlined)
+// #include "leakguard/detail/heap/block_errors.hpp" (inlined)
 // leakguard - in-process memory-leak tracker for C++ (header-only)
 // SPDX-License-Identifier: MIT
-// impl/block_errors.hpp: an error_record for a block leakguard knows is its own (its size, kind,
+// heap/block_errors.hpp: an error_record for a block leakguard knows is its own (its size, kind,
 // sequence number and allocation site, read from the header), and where a block was freed (kept
 // in the header of a quarantined block).
-#ifndef LEAKGUARD_DETAIL_IMPL_BLOCK_ERRORS_HPP_INCLUDED
-#define LEAKGUARD_DETAIL_IMPL_BLOCK_ERRORS_HPP_INCLUDED
+#ifndef LEAKGUARD_DETAIL_HEAP_BLOCK_ERRORS_HPP_INCLUDED
+#define LEAKGUARD_DETAIL_HEAP_BLOCK_ERRORS_HPP_INCLUDED
 
 #include <cstdint> // std::uintptr_t
 
-// #include "leakguard/detail/impl/block.hpp" (inlined)
-// #include "leakguard/detail/impl/errors.hpp" (inlined)
-// #include "leakguard/detail/impl/locations.hpp" (inlined)
-// #include "leakguard/detail/impl/stack_table.hpp" (inlined)
+// #include "leakguard/detail/heap/block.hpp" (inlined)
+// #include "leakguard/detail/heap/errors.hpp" (inlined)
+// #include "leakguard/detail/capture/locations.hpp" (inlined)
+// #include "leakguard/detail/capture/stack_table.hpp" (inlined)
 
 namespace leakguard {
 namespace detail {
@@ -2680,10 +2680,10 @@ inline void free_site_of(const block_header* h, const void*& caller, const sourc
 } // namespace leakguard
 
 #endif
-// #include "leakguard/detail/impl/recycler.hpp" (inlined)
+// #include "leakguard/detail/heap/recycler.hpp" (inlined)
 // leakguard - in-process memory-leak tracker for C++ (header-only)
 // SPDX-License-Identifier: MIT
-// impl/recycler.hpp: a per-thread cache of released small blocks, reused by the same thread's
+// heap/recycler.hpp: a per-thread cache of released small blocks, reused by the same thread's
 // next allocations of the same size class instead of a free() and a malloc() of the C library.
 //
 // Why: with leak tracking alone, the C library's malloc and free were about 126 of the 332
@@ -2705,14 +2705,14 @@ inline void free_site_of(const block_header* h, const void*& caller, const sourc
 // cache (chunks up to 1040 bytes), so every 1 KiB new/delete pair went through glibc's bins -
 // 4.2x plain with leak tracking alone (run.sh, 3 rounds at a1e9c67) - while plain glibc serves
 // it from that cache. 1096 holds a 1 KiB block and its default 16-byte guard.
-#ifndef LEAKGUARD_DETAIL_IMPL_RECYCLER_HPP_INCLUDED
-#define LEAKGUARD_DETAIL_IMPL_RECYCLER_HPP_INCLUDED
+#ifndef LEAKGUARD_DETAIL_HEAP_RECYCLER_HPP_INCLUDED
+#define LEAKGUARD_DETAIL_HEAP_RECYCLER_HPP_INCLUDED
 
 #include <cstddef> // std::size_t
 
-// #include "leakguard/detail/impl/block.hpp" (inlined)
-// #include "leakguard/detail/impl/platform.hpp" (inlined)
-// #include "leakguard/detail/impl/registry.hpp" (inlined)
+// #include "leakguard/detail/heap/block.hpp" (inlined)
+// #include "leakguard/detail/core/platform.hpp" (inlined)
+// #include "leakguard/detail/heap/registry.hpp" (inlined)
 
 namespace leakguard {
 namespace detail {
@@ -2778,10 +2778,10 @@ inline void drop_recycled(thread_state& t) noexcept {
 } // namespace leakguard
 
 #endif
-// #include "leakguard/detail/impl/quarantine.hpp" (inlined)
+// #include "leakguard/detail/heap/quarantine.hpp" (inlined)
 // leakguard - in-process memory-leak tracker for C++ (header-only)
 // SPDX-License-Identifier: MIT
-// impl/quarantine.hpp: released blocks held back before they go to the C library, so that writes
+// heap/quarantine.hpp: released blocks held back before they go to the C library, so that writes
 // into them after the free (use_after_free) show and a second free can name the first.
 //
 // A released block gets 0xDD over its first bytes (freed_fill_bytes: 64), keeps its header
@@ -2796,19 +2796,19 @@ inline void drop_recycled(thread_state& t) noexcept {
 // CPU for 20M frees against 1.0 s with 64 bytes (measured). A write through a dangling pointer
 // to an object mostly lands in its first members; writes further into a freed buffer are left to
 // the guards' neighbours and to tools with shadow memory.
-#ifndef LEAKGUARD_DETAIL_IMPL_QUARANTINE_HPP_INCLUDED
-#define LEAKGUARD_DETAIL_IMPL_QUARANTINE_HPP_INCLUDED
+#ifndef LEAKGUARD_DETAIL_HEAP_QUARANTINE_HPP_INCLUDED
+#define LEAKGUARD_DETAIL_HEAP_QUARANTINE_HPP_INCLUDED
 
 #include <cstdint> // std::uint64_t
 #include <cstring> // std::memset
 
-// #include "leakguard/detail/impl/block.hpp" (inlined)
-// #include "leakguard/detail/impl/block_errors.hpp" (inlined)
-// #include "leakguard/detail/impl/errors.hpp" (inlined)
-// #include "leakguard/detail/impl/guards.hpp" (inlined)
-// #include "leakguard/detail/impl/platform.hpp" (inlined)
-// #include "leakguard/detail/impl/recycler.hpp" (inlined)
-// #include "leakguard/detail/impl/registry.hpp" (inlined)
+// #include "leakguard/detail/heap/block.hpp" (inlined)
+// #include "leakguard/detail/heap/block_errors.hpp" (inlined)
+// #include "leakguard/detail/heap/errors.hpp" (inlined)
+// #include "leakguard/detail/heap/guards.hpp" (inlined)
+// #include "leakguard/detail/core/platform.hpp" (inlined)
+// #include "leakguard/detail/heap/recycler.hpp" (inlined)
+// #include "leakguard/detail/heap/registry.hpp" (inlined)
 
 namespace leakguard {
 namespace detail {
@@ -2948,13 +2948,13 @@ inline bool describe_quarantined(const block_header* h, error_record& e) noexcep
 } // namespace leakguard
 
 #endif
-// #include "leakguard/detail/impl/allocator.hpp" (inlined)
+// #include "leakguard/detail/heap/allocator.hpp" (inlined)
 // leakguard - in-process memory-leak tracker for C++ (header-only)
 // SPDX-License-Identifier: MIT
-// impl/allocator.hpp: the hot path. allocate() puts a header in front of raw memory and links it
+// heap/allocator.hpp: the hot path. allocate() puts a header in front of raw memory and links it
 // into the calling thread's shard; release() unlinks it and gives the memory back.
-#ifndef LEAKGUARD_DETAIL_IMPL_ALLOCATOR_HPP_INCLUDED
-#define LEAKGUARD_DETAIL_IMPL_ALLOCATOR_HPP_INCLUDED
+#ifndef LEAKGUARD_DETAIL_HEAP_ALLOCATOR_HPP_INCLUDED
+#define LEAKGUARD_DETAIL_HEAP_ALLOCATOR_HPP_INCLUDED
 
 #include <atomic>    // std::atomic
 #include <cstdint>   // std::uint64_t
@@ -2963,18 +2963,18 @@ inline bool describe_quarantined(const block_header* h, error_record& e) noexcep
 #include <cstring>   // std::memset
 #include <pthread.h> // pthread_key_create, pthread_atfork
 
-// #include "leakguard/detail/impl/block.hpp" (inlined)
-// #include "leakguard/detail/impl/block_errors.hpp" (inlined)
-// #include "leakguard/detail/impl/errors.hpp" (inlined)
-// #include "leakguard/detail/impl/guards.hpp" (inlined)
-// #include "leakguard/detail/impl/locations.hpp" (inlined)
-// #include "leakguard/detail/impl/options.hpp" (inlined)
-// #include "leakguard/detail/impl/platform.hpp" (inlined)
-// #include "leakguard/detail/impl/quarantine.hpp" (inlined)
-// #include "leakguard/detail/impl/recycler.hpp" (inlined)
-// #include "leakguard/detail/impl/registry.hpp" (inlined)
-// #include "leakguard/detail/impl/stack_capture.hpp" (inlined)
-// #include "leakguard/detail/impl/stack_table.hpp" (inlined)
+// #include "leakguard/detail/heap/block.hpp" (inlined)
+// #include "leakguard/detail/heap/block_errors.hpp" (inlined)
+// #include "leakguard/detail/heap/errors.hpp" (inlined)
+// #include "leakguard/detail/heap/guards.hpp" (inlined)
+// #include "leakguard/detail/capture/locations.hpp" (inlined)
+// #include "leakguard/detail/core/options.hpp" (inlined)
+// #include "leakguard/detail/core/platform.hpp" (inlined)
+// #include "leakguard/detail/heap/quarantine.hpp" (inlined)
+// #include "leakguard/detail/heap/recycler.hpp" (inlined)
+// #include "leakguard/detail/heap/registry.hpp" (inlined)
+// #include "leakguard/detail/capture/stack_capture.hpp" (inlined)
+// #include "leakguard/detail/capture/stack_table.hpp" (inlined)
 
 namespace leakguard {
 namespace detail {
@@ -2989,7 +2989,7 @@ public:
     busy_section& operator=(const busy_section&) = delete;
 };
 
-inline void install_fork_handlers() noexcept; // impl/fork.hpp
+inline void install_fork_handlers() noexcept; // runtime/fork.hpp
 
 // true once start-up has run.
 std::atomic<bool> g_initialised{};
@@ -3326,7 +3326,7 @@ LEAKGUARD_DETAIL_NOINLINE inline void report_mismatch(const block_header* h, con
     report_error(block_free_error("alloc_dealloc_mismatch", h, caller, form, file, line));
 }
 
-// The ring of this thread's last operator new blocks (see locate_new in impl/map_impl.hpp).
+// The ring of this thread's last operator new blocks (see locate_new in libc/mapped_calls.hpp).
 inline void remember_new(void* user) noexcept {
     thread_state& t = t_state;
     t.recent_new[t.recent_next++ % 8] = user;
@@ -3571,21 +3571,21 @@ inline void release_c(void* p, const void* caller, const char* file, int line) n
 } // namespace leakguard
 
 #endif
-// #include "leakguard/detail/impl/collect.hpp" (inlined)
+// #include "leakguard/detail/report/collect.hpp" (inlined)
 // leakguard - in-process memory-leak tracker for C++ (header-only)
 // SPDX-License-Identifier: MIT
-// impl/collect.hpp: walking the shards for live blocks (for scopes, reports and queries), and
+// report/collect.hpp: walking the shards for live blocks (for scopes, reports and queries), and
 // copying what is found into raw memory, never through the tracked allocator.
-#ifndef LEAKGUARD_DETAIL_IMPL_COLLECT_HPP_INCLUDED
-#define LEAKGUARD_DETAIL_IMPL_COLLECT_HPP_INCLUDED
+#ifndef LEAKGUARD_DETAIL_REPORT_COLLECT_HPP_INCLUDED
+#define LEAKGUARD_DETAIL_REPORT_COLLECT_HPP_INCLUDED
 
 #include <algorithm> // std::sort (in place: it does not allocate)
 #include <cstdint>   // std::uint64_t
 
-// #include "leakguard/detail/impl/block.hpp" (inlined)
-// #include "leakguard/detail/impl/locations.hpp" (inlined)
-// #include "leakguard/detail/impl/registry.hpp" (inlined)
-// #include "leakguard/detail/impl/stack_table.hpp" (inlined)
+// #include "leakguard/detail/heap/block.hpp" (inlined)
+// #include "leakguard/detail/capture/locations.hpp" (inlined)
+// #include "leakguard/detail/heap/registry.hpp" (inlined)
+// #include "leakguard/detail/capture/stack_table.hpp" (inlined)
 
 namespace leakguard {
 namespace detail {
@@ -3709,15 +3709,15 @@ inline block_list collect_live(const block_filter& filter) noexcept {
 } // namespace leakguard
 
 #endif
-// #include "leakguard/detail/impl/elf_symbols.hpp" (inlined)
+// #include "leakguard/detail/symbolize/elf_symbols.hpp" (inlined)
 // leakguard - in-process memory-leak tracker for C++ (header-only)
 // SPDX-License-Identifier: MIT
-// impl/elf_symbols.hpp: the function containing an address, from the module's own ELF symbol
+// symbolize/elf_symbols.hpp: the function containing an address, from the module's own ELF symbol
 // table (.symtab, else .dynsym), read from its file at report time. This names functions that the
 // dynamic loader cannot (an executable exports almost nothing without -rdynamic). Reads the file
 // through a read-only mapping; no allocation through the tracked operators.
-#ifndef LEAKGUARD_DETAIL_IMPL_ELF_SYMBOLS_HPP_INCLUDED
-#define LEAKGUARD_DETAIL_IMPL_ELF_SYMBOLS_HPP_INCLUDED
+#ifndef LEAKGUARD_DETAIL_SYMBOLIZE_ELF_SYMBOLS_HPP_INCLUDED
+#define LEAKGUARD_DETAIL_SYMBOLIZE_ELF_SYMBOLS_HPP_INCLUDED
 
 #include <cstdint>    // std::uintptr_t
 #include <cstring>    // std::memcmp
@@ -3797,15 +3797,15 @@ inline const char* elf_function_at(const elf_image& image, std::uintptr_t vaddr)
 } // namespace leakguard
 
 #endif
-// #include "leakguard/detail/impl/dwarf_lines.hpp" (inlined)
+// #include "leakguard/detail/symbolize/dwarf_lines.hpp" (inlined)
 // leakguard - in-process memory-leak tracker for C++ (header-only)
 // SPDX-License-Identifier: MIT
-// impl/dwarf_lines.hpp: file:line for an address, from the DWARF line table (.debug_line, versions
+// symbolize/dwarf_lines.hpp: file:line for an address, from the DWARF line table (.debug_line, versions
 // 2 to 5) of a module's file, decoded at report time into a sorted table of rows. Built only when
 // a report needs it, in raw memory; anything it does not understand (compressed sections, unknown
 // forms) means "no file:line", never a crash.
-#ifndef LEAKGUARD_DETAIL_IMPL_DWARF_LINES_HPP_INCLUDED
-#define LEAKGUARD_DETAIL_IMPL_DWARF_LINES_HPP_INCLUDED
+#ifndef LEAKGUARD_DETAIL_SYMBOLIZE_DWARF_LINES_HPP_INCLUDED
+#define LEAKGUARD_DETAIL_SYMBOLIZE_DWARF_LINES_HPP_INCLUDED
 
 #include <algorithm> // std::sort, std::upper_bound
 #include <cstdint>   // std::uint64_t
@@ -3813,8 +3813,8 @@ inline const char* elf_function_at(const elf_image& image, std::uintptr_t vaddr)
 #include <cstdlib>   // std::realloc
 #include <cstring>   // std::strcmp
 
-// #include "leakguard/detail/impl/elf_symbols.hpp" (inlined)
-// #include "leakguard/detail/impl/platform.hpp" (inlined)
+// #include "leakguard/detail/symbolize/elf_symbols.hpp" (inlined)
+// #include "leakguard/detail/core/platform.hpp" (inlined)
 
 namespace leakguard {
 namespace detail {
@@ -4178,15 +4178,15 @@ inline bool lookup_line(const line_table& t, std::uint64_t vaddr, char* file, st
 } // namespace leakguard
 
 #endif
-// #include "leakguard/detail/impl/symbolize.hpp" (inlined)
+// #include "leakguard/detail/symbolize/symbolize.hpp" (inlined)
 // leakguard - in-process memory-leak tracker for C++ (header-only)
 // SPDX-License-Identifier: MIT
-// impl/symbolize.hpp: naming a return address at report time - module and offset from the dynamic
+// symbolize/symbolize.hpp: naming a return address at report time - module and offset from the dynamic
 // loader, the function from the module's ELF symbol table (or its exports when stripped), and the
 // source file:line of the call from the module's DWARF line table (built with -g); and, for a
 // return address inside inlined code, the inlined calls it lies in (symbolize_frames).
-#ifndef LEAKGUARD_DETAIL_IMPL_SYMBOLIZE_HPP_INCLUDED
-#define LEAKGUARD_DETAIL_IMPL_SYMBOLIZE_HPP_INCLUDED
+#ifndef LEAKGUARD_DETAIL_SYMBOLIZE_SYMBOLIZE_HPP_INCLUDED
+#define LEAKGUARD_DETAIL_SYMBOLIZE_SYMBOLIZE_HPP_INCLUDED
 
 #ifndef _GNU_SOURCE
 #define _GNU_SOURCE 1 // dladdr1
@@ -4197,10 +4197,10 @@ inline bool lookup_line(const line_table& t, std::uint64_t vaddr, char* file, st
 #include <dlfcn.h>  // dladdr1
 #include <link.h>   // ElfW(Sym)
 
-// #include "leakguard/detail/impl/dwarf_inlines.hpp" (inlined)
+// #include "leakguard/detail/symbolize/dwarf_inlines.hpp" (inlined)
 // leakguard - in-process memory-leak tracker for C++ (header-only)
 // SPDX-License-Identifier: MIT
-// impl/dwarf_inlines.hpp: the inlined calls an address lies in, from the DW_TAG_inlined_subroutine
+// symbolize/dwarf_inlines.hpp: the inlined calls an address lies in, from the DW_TAG_inlined_subroutine
 // entries of a module's .debug_info (DWARF 2 to 5), so that a report can show inlined frames as
 // frames of their own (as addr2line -i does) and attribute a leak to the user's code that called
 // inlined library code.
@@ -4219,8 +4219,8 @@ inline bool lookup_line(const line_table& t, std::uint64_t vaddr, char* file, st
 // prints. At most max_inline_calls calls are kept (about 50 bytes each); a module with more loses
 // inlined frames beyond them, never file:line. Anything not understood (compressed sections, split
 // DWARF, unknown forms) means "no inlined frames", never a crash.
-#ifndef LEAKGUARD_DETAIL_IMPL_DWARF_INLINES_HPP_INCLUDED
-#define LEAKGUARD_DETAIL_IMPL_DWARF_INLINES_HPP_INCLUDED
+#ifndef LEAKGUARD_DETAIL_SYMBOLIZE_DWARF_INLINES_HPP_INCLUDED
+#define LEAKGUARD_DETAIL_SYMBOLIZE_DWARF_INLINES_HPP_INCLUDED
 
 #include <algorithm> // std::sort, std::upper_bound
 #include <cstdint>   // std::uint64_t
@@ -4228,8 +4228,8 @@ inline bool lookup_line(const line_table& t, std::uint64_t vaddr, char* file, st
 #include <cstdlib>   // std::realloc, std::free
 #include <cstring>   // std::memset
 
-// #include "leakguard/detail/impl/dwarf_lines.hpp" (inlined)
-// #include "leakguard/detail/impl/elf_symbols.hpp" (inlined)
+// #include "leakguard/detail/symbolize/dwarf_lines.hpp" (inlined)
+// #include "leakguard/detail/symbolize/elf_symbols.hpp" (inlined)
 
 namespace leakguard {
 namespace detail {
@@ -4870,9 +4870,9 @@ inline const char* dwarf_function_name(inline_table& t, std::uint64_t offset) no
 } // namespace leakguard
 
 #endif
-// #include "leakguard/detail/impl/dwarf_lines.hpp" (inlined)
-// #include "leakguard/detail/impl/elf_symbols.hpp" (inlined)
-// #include "leakguard/detail/impl/platform.hpp" (inlined)
+// #include "leakguard/detail/symbolize/dwarf_lines.hpp" (inlined)
+// #include "leakguard/detail/symbolize/elf_symbols.hpp" (inlined)
+// #include "leakguard/detail/core/platform.hpp" (inlined)
 
 namespace leakguard {
 namespace detail {
@@ -5037,10 +5037,10 @@ inline const char* base_name(const char* path) noexcept {
 } // namespace leakguard
 
 #endif
-// #include "leakguard/detail/impl/stack_site.hpp" (inlined)
+// #include "leakguard/detail/symbolize/site_rules.hpp" (inlined)
 // leakguard - in-process memory-leak tracker for C++ (header-only)
 // SPDX-License-Identifier: MIT
-// impl/stack_site.hpp: report-time use of a captured stack - naming every frame, and choosing the
+// symbolize/site_rules.hpp: report-time use of a captured stack - naming every frame, and choosing the
 // block's "site": the first frame (from the allocation outwards) that is the program's own code
 // rather than leakguard's or the standard library's. A leak made by std::vector growth or by
 // std::make_shared is then attributed to the function that used the container or made the
@@ -5049,13 +5049,13 @@ inline const char* base_name(const char* path) noexcept {
 // Frames are judged by their demangled function name (what symbolize() gives): the qualified
 // name, after any return type, is matched on its prefix. Everything here allocates only through
 // symbolize() (the demangler's malloc), never through operator new.
-#ifndef LEAKGUARD_DETAIL_IMPL_STACK_SITE_HPP_INCLUDED
-#define LEAKGUARD_DETAIL_IMPL_STACK_SITE_HPP_INCLUDED
+#ifndef LEAKGUARD_DETAIL_SYMBOLIZE_SITE_RULES_HPP_INCLUDED
+#define LEAKGUARD_DETAIL_SYMBOLIZE_SITE_RULES_HPP_INCLUDED
 
 #include <cstddef> // std::size_t
 #include <cstring> // std::strncmp, std::strlen
 
-// #include "leakguard/detail/impl/symbolize.hpp" (inlined)
+// #include "leakguard/detail/symbolize/symbolize.hpp" (inlined)
 
 namespace leakguard {
 namespace detail {
@@ -5242,17 +5242,17 @@ inline std::size_t find_site(void* const* frames, std::size_t depth, symbol_info
 } // namespace leakguard
 
 #endif
-// #include "leakguard/detail/impl/failures.hpp" (inlined)
+// #include "leakguard/detail/report/failures.hpp" (inlined)
 // leakguard - in-process memory-leak tracker for C++ (header-only)
 // SPDX-License-Identifier: MIT
-// impl/failures.hpp: the scopes that ended with leaks, kept for the JSON report and the exit status.
-#ifndef LEAKGUARD_DETAIL_IMPL_FAILURES_HPP_INCLUDED
-#define LEAKGUARD_DETAIL_IMPL_FAILURES_HPP_INCLUDED
+// report/failures.hpp: the scopes that ended with leaks, kept for the JSON report and the exit status.
+#ifndef LEAKGUARD_DETAIL_REPORT_FAILURES_HPP_INCLUDED
+#define LEAKGUARD_DETAIL_REPORT_FAILURES_HPP_INCLUDED
 
 #include <cstring> // std::memcpy
 
-// #include "leakguard/detail/impl/platform.hpp" (inlined)
-// #include "leakguard/detail/impl/symbolize.hpp" (inlined)
+// #include "leakguard/detail/core/platform.hpp" (inlined)
+// #include "leakguard/detail/symbolize/symbolize.hpp" (inlined)
 
 namespace leakguard {
 namespace detail {
@@ -5303,15 +5303,15 @@ inline std::size_t failure_count() noexcept {
 } // namespace leakguard
 
 #endif
-// #include "leakguard/detail/impl/stats_impl.hpp" (inlined)
+// #include "leakguard/detail/report/stats.hpp" (inlined)
 // leakguard - in-process memory-leak tracker for C++ (header-only)
 // SPDX-License-Identifier: MIT
-// impl/stats_impl.hpp: totals, summed over the shards.
-#ifndef LEAKGUARD_DETAIL_IMPL_STATS_IMPL_HPP_INCLUDED
-#define LEAKGUARD_DETAIL_IMPL_STATS_IMPL_HPP_INCLUDED
+// report/stats.hpp: totals, summed over the shards.
+#ifndef LEAKGUARD_DETAIL_REPORT_STATS_HPP_INCLUDED
+#define LEAKGUARD_DETAIL_REPORT_STATS_HPP_INCLUDED
 
-// #include "leakguard/detail/api.hpp" (inlined)
-// #include "leakguard/detail/impl/registry.hpp" (inlined)
+// #include "leakguard/api.hpp" (inlined)
+// #include "leakguard/detail/heap/registry.hpp" (inlined)
 
 namespace leakguard {
 namespace detail {
@@ -5344,25 +5344,25 @@ inline statistics current_stats() noexcept {
 } // namespace leakguard
 
 #endif
-// #include "leakguard/detail/impl/report.hpp" (inlined)
+// #include "leakguard/detail/report/report.hpp" (inlined)
 // leakguard - in-process memory-leak tracker for C++ (header-only)
 // SPDX-License-Identifier: MIT
-// impl/report.hpp: the leak report - live blocks grouped by allocation site, largest first - as
+// report/report.hpp: the leak report - live blocks grouped by allocation site, largest first - as
 // text for people and as JSON for tools. Runs with tracking suspended and allocates only raw memory.
-#ifndef LEAKGUARD_DETAIL_IMPL_REPORT_HPP_INCLUDED
-#define LEAKGUARD_DETAIL_IMPL_REPORT_HPP_INCLUDED
+#ifndef LEAKGUARD_DETAIL_REPORT_REPORT_HPP_INCLUDED
+#define LEAKGUARD_DETAIL_REPORT_REPORT_HPP_INCLUDED
 
 #include <algorithm> // std::sort
 #include <cstdio>    // std::snprintf
 #include <cstring>   // std::strcmp
 
-// #include "leakguard/detail/impl/collect.hpp" (inlined)
-// #include "leakguard/detail/impl/errors.hpp" (inlined)
-// #include "leakguard/detail/impl/failures.hpp" (inlined)
-// #include "leakguard/detail/impl/options.hpp" (inlined)
-// #include "leakguard/detail/impl/stats_impl.hpp" (inlined)
-// #include "leakguard/detail/impl/stack_site.hpp" (inlined)
-// #include "leakguard/detail/impl/symbolize.hpp" (inlined)
+// #include "leakguard/detail/report/collect.hpp" (inlined)
+// #include "leakguard/detail/heap/errors.hpp" (inlined)
+// #include "leakguard/detail/report/failures.hpp" (inlined)
+// #include "leakguard/detail/core/options.hpp" (inlined)
+// #include "leakguard/detail/report/stats.hpp" (inlined)
+// #include "leakguard/detail/symbolize/site_rules.hpp" (inlined)
+// #include "leakguard/detail/symbolize/symbolize.hpp" (inlined)
 
 namespace leakguard {
 namespace detail {
@@ -5562,7 +5562,7 @@ inline void json_frame(fd_writer& out, const symbol_info& sym, const void* addre
     out.put(sym.inlined ? ",\"inlined\":true}" : ",\"inlined\":false}");
 }
 
-void write_json_errors(fd_writer& out) noexcept; // impl/error_report.hpp
+void write_json_errors(fd_writer& out) noexcept; // report/error_report.hpp
 
 inline void write_json(fd_writer& out, const block_list& list, const leak_group* groups, std::size_t group_count,
                        const statistics& st) noexcept {
@@ -5700,21 +5700,21 @@ inline report_outcome write_report(const char* when) noexcept {
 } // namespace leakguard
 
 #endif
-// #include "leakguard/detail/impl/error_report.hpp" (inlined)
+// #include "leakguard/detail/report/error_report.hpp" (inlined)
 // leakguard - in-process memory-leak tracker for C++ (header-only)
 // SPDX-License-Identifier: MIT
-// impl/error_report.hpp: how a heap error reads - printed at once, from inside the delete or free
+// report/error_report.hpp: how a heap error reads - printed at once, from inside the delete or free
 // that found it (so with tracking suspended), and as an entry of the JSON report's "errors".
-#ifndef LEAKGUARD_DETAIL_IMPL_ERROR_REPORT_HPP_INCLUDED
-#define LEAKGUARD_DETAIL_IMPL_ERROR_REPORT_HPP_INCLUDED
+#ifndef LEAKGUARD_DETAIL_REPORT_ERROR_REPORT_HPP_INCLUDED
+#define LEAKGUARD_DETAIL_REPORT_ERROR_REPORT_HPP_INCLUDED
 
 #include <cstdio>  // std::snprintf
 #include <cstring> // std::strcmp
 
-// #include "leakguard/detail/impl/allocator.hpp" (inlined)
-// #include "leakguard/detail/impl/errors.hpp" (inlined)
-// #include "leakguard/detail/impl/report.hpp" (inlined)
-// #include "leakguard/detail/impl/symbolize.hpp" (inlined)
+// #include "leakguard/detail/heap/allocator.hpp" (inlined)
+// #include "leakguard/detail/heap/errors.hpp" (inlined)
+// #include "leakguard/detail/report/report.hpp" (inlined)
+// #include "leakguard/detail/symbolize/symbolize.hpp" (inlined)
 
 namespace leakguard {
 namespace detail {
@@ -5812,26 +5812,26 @@ void write_json_errors(fd_writer& out) noexcept {
 } // namespace leakguard
 
 #endif
-// #include "leakguard/detail/impl/fork.hpp" (inlined)
+// #include "leakguard/detail/runtime/fork.hpp" (inlined)
 // leakguard - in-process memory-leak tracker for C++ (header-only)
 // SPDX-License-Identifier: MIT
-// impl/fork.hpp: fork() safety. Before the fork, the forking thread takes every lock leakguard has
+// runtime/fork.hpp: fork() safety. Before the fork, the forking thread takes every lock leakguard has
 // (each shard, the shard table, and the locks of the report path: log stream, failure and error
 // logs, module cache); after it, both processes release them. The child so starts with consistent
 // lists and free locks, whatever the other threads were doing. None of these locks is ever taken
 // while another is held (the report path takes them one at a time), so the order here is free.
 // The forking thread may allocate between prepare and parent/child (in other atfork handlers):
 // `fork_holder` makes it skip the shard locks it already holds.
-#ifndef LEAKGUARD_DETAIL_IMPL_FORK_HPP_INCLUDED
-#define LEAKGUARD_DETAIL_IMPL_FORK_HPP_INCLUDED
+#ifndef LEAKGUARD_DETAIL_RUNTIME_FORK_HPP_INCLUDED
+#define LEAKGUARD_DETAIL_RUNTIME_FORK_HPP_INCLUDED
 
 #include <pthread.h> // pthread_atfork
 
-// #include "leakguard/detail/impl/errors.hpp" (inlined)
-// #include "leakguard/detail/impl/failures.hpp" (inlined)
-// #include "leakguard/detail/impl/options.hpp" (inlined)
-// #include "leakguard/detail/impl/registry.hpp" (inlined)
-// #include "leakguard/detail/impl/symbolize.hpp" (inlined)
+// #include "leakguard/detail/heap/errors.hpp" (inlined)
+// #include "leakguard/detail/report/failures.hpp" (inlined)
+// #include "leakguard/detail/core/options.hpp" (inlined)
+// #include "leakguard/detail/heap/registry.hpp" (inlined)
+// #include "leakguard/detail/symbolize/symbolize.hpp" (inlined)
 
 namespace leakguard {
 namespace detail {
@@ -5871,26 +5871,26 @@ inline void install_fork_handlers() noexcept {
 } // namespace leakguard
 
 #endif
-// #include "leakguard/detail/impl/check_heap.hpp" (inlined)
+// #include "leakguard/detail/report/check_heap.hpp" (inlined)
 // leakguard - in-process memory-leak tracker for C++ (header-only)
 // SPDX-License-Identifier: MIT
-// impl/check_heap.hpp: leakguard::check_heap() - every live block's guards and every quarantined
+// report/check_heap.hpp: leakguard::check_heap() - every live block's guards and every quarantined
 // block's bytes, checked now (also at exit, before the leak report).
 //
 // Each shard is checked under its lock, which forbids printing there: what is found is copied
 // into a small array on the stack (the records point only to immortal site records), the damage is
 // repaired so that it is reported once, and the reports follow once the lock is released. A shard
 // with more damaged blocks than the array holds keeps the rest for the next check.
-#ifndef LEAKGUARD_DETAIL_IMPL_CHECK_HEAP_HPP_INCLUDED
-#define LEAKGUARD_DETAIL_IMPL_CHECK_HEAP_HPP_INCLUDED
+#ifndef LEAKGUARD_DETAIL_REPORT_CHECK_HEAP_HPP_INCLUDED
+#define LEAKGUARD_DETAIL_REPORT_CHECK_HEAP_HPP_INCLUDED
 
 #include <cstring> // std::memset
 
-// #include "leakguard/detail/impl/allocator.hpp" (inlined)
-// #include "leakguard/detail/impl/block_errors.hpp" (inlined)
-// #include "leakguard/detail/impl/guards.hpp" (inlined)
-// #include "leakguard/detail/impl/quarantine.hpp" (inlined)
-// #include "leakguard/detail/impl/registry.hpp" (inlined)
+// #include "leakguard/detail/heap/allocator.hpp" (inlined)
+// #include "leakguard/detail/heap/block_errors.hpp" (inlined)
+// #include "leakguard/detail/heap/guards.hpp" (inlined)
+// #include "leakguard/detail/heap/quarantine.hpp" (inlined)
+// #include "leakguard/detail/heap/registry.hpp" (inlined)
 
 namespace leakguard {
 namespace detail {
@@ -5950,20 +5950,20 @@ inline std::size_t check_heap_now() noexcept {
 } // namespace leakguard
 
 #endif
-// #include "leakguard/detail/impl/scope_impl.hpp" (inlined)
+// #include "leakguard/detail/runtime/scope_checks.hpp" (inlined)
 // leakguard - in-process memory-leak tracker for C++ (header-only)
 // SPDX-License-Identifier: MIT
-// impl/scope_impl.hpp: leakguard::scope - its start number, its checks, and the failure handler.
-#ifndef LEAKGUARD_DETAIL_IMPL_SCOPE_IMPL_HPP_INCLUDED
-#define LEAKGUARD_DETAIL_IMPL_SCOPE_IMPL_HPP_INCLUDED
+// runtime/scope_checks.hpp: leakguard::scope - its start number, its checks, and the failure handler.
+#ifndef LEAKGUARD_DETAIL_RUNTIME_SCOPE_CHECKS_HPP_INCLUDED
+#define LEAKGUARD_DETAIL_RUNTIME_SCOPE_CHECKS_HPP_INCLUDED
 
 #include <atomic> // std::atomic
 
-// #include "leakguard/detail/scope.hpp" (inlined)
-// #include "leakguard/detail/impl/allocator.hpp" (inlined)
-// #include "leakguard/detail/impl/collect.hpp" (inlined)
-// #include "leakguard/detail/impl/failures.hpp" (inlined)
-// #include "leakguard/detail/impl/report.hpp" (inlined)
+// #include "leakguard/scope.hpp" (inlined)
+// #include "leakguard/detail/heap/allocator.hpp" (inlined)
+// #include "leakguard/detail/report/collect.hpp" (inlined)
+// #include "leakguard/detail/report/failures.hpp" (inlined)
+// #include "leakguard/detail/report/report.hpp" (inlined)
 
 namespace leakguard {
 namespace detail {
@@ -6070,21 +6070,21 @@ void print_scope_failure(const scope_failure& f) noexcept {
 } // namespace leakguard
 
 #endif
-// #include "leakguard/detail/impl/api_impl.hpp" (inlined)
+// #include "leakguard/detail/runtime/api_functions.hpp" (inlined)
 // leakguard - in-process memory-leak tracker for C++ (header-only)
 // SPDX-License-Identifier: MIT
-// impl/api_impl.hpp: the public functions of api.hpp.
-#ifndef LEAKGUARD_DETAIL_IMPL_API_IMPL_HPP_INCLUDED
-#define LEAKGUARD_DETAIL_IMPL_API_IMPL_HPP_INCLUDED
+// runtime/api_functions.hpp: the public functions of api.hpp.
+#ifndef LEAKGUARD_DETAIL_RUNTIME_API_FUNCTIONS_HPP_INCLUDED
+#define LEAKGUARD_DETAIL_RUNTIME_API_FUNCTIONS_HPP_INCLUDED
 
-// #include "leakguard/detail/api.hpp" (inlined)
-// #include "leakguard/detail/impl/allocator.hpp" (inlined)
-// #include "leakguard/detail/impl/check_heap.hpp" (inlined)
-// #include "leakguard/detail/impl/collect.hpp" (inlined)
-// #include "leakguard/detail/impl/failures.hpp" (inlined)
-// #include "leakguard/detail/impl/options.hpp" (inlined)
-// #include "leakguard/detail/impl/report.hpp" (inlined)
-// #include "leakguard/detail/impl/stats_impl.hpp" (inlined)
+// #include "leakguard/api.hpp" (inlined)
+// #include "leakguard/detail/heap/allocator.hpp" (inlined)
+// #include "leakguard/detail/report/check_heap.hpp" (inlined)
+// #include "leakguard/detail/report/collect.hpp" (inlined)
+// #include "leakguard/detail/report/failures.hpp" (inlined)
+// #include "leakguard/detail/core/options.hpp" (inlined)
+// #include "leakguard/detail/report/report.hpp" (inlined)
+// #include "leakguard/detail/report/stats.hpp" (inlined)
 
 namespace leakguard {
 
@@ -6169,10 +6169,10 @@ void reset_scope_failures() noexcept {
 } // namespace leakguard
 
 #endif
-// #include "leakguard/detail/impl/exit_hook.hpp" (inlined)
+// #include "leakguard/detail/runtime/exit_hook.hpp" (inlined)
 // leakguard - in-process memory-leak tracker for C++ (header-only)
 // SPDX-License-Identifier: MIT
-// impl/exit_hook.hpp: the report at process exit, and the exit status.
+// runtime/exit_hook.hpp: the report at process exit, and the exit status.
 //
 // When: from the executable's destructor list (.fini_array), which glibc's loader runs after
 // exit() has run every atexit handler and every static destructor registered by the program - the
@@ -6180,16 +6180,16 @@ void reset_scope_failures() noexcept {
 // destructors are not reported. (Static objects of shared libraries that were constructed before
 // the program started are destroyed after the report; see the README's limits.) The tracker keeps
 // working after the report: its state is plain data that is never destroyed.
-#ifndef LEAKGUARD_DETAIL_IMPL_EXIT_HOOK_HPP_INCLUDED
-#define LEAKGUARD_DETAIL_IMPL_EXIT_HOOK_HPP_INCLUDED
+#ifndef LEAKGUARD_DETAIL_RUNTIME_EXIT_HOOK_HPP_INCLUDED
+#define LEAKGUARD_DETAIL_RUNTIME_EXIT_HOOK_HPP_INCLUDED
 
 #include <cstdio>   // std::fflush
 #include <iostream> // std::cout, std::cerr, std::clog (flushed before _exit)
 #include <unistd.h> // _exit
 
-// #include "leakguard/detail/impl/allocator.hpp" (inlined)
-// #include "leakguard/detail/impl/check_heap.hpp" (inlined)
-// #include "leakguard/detail/impl/report.hpp" (inlined)
+// #include "leakguard/detail/heap/allocator.hpp" (inlined)
+// #include "leakguard/detail/report/check_heap.hpp" (inlined)
+// #include "leakguard/detail/report/report.hpp" (inlined)
 
 namespace leakguard {
 namespace detail {
@@ -6223,20 +6223,20 @@ __attribute__((destructor)) static void report_at_exit() {
 } // namespace leakguard
 
 #endif
-// #include "leakguard/detail/impl/operators.hpp" (inlined)
+// #include "leakguard/detail/heap/operators.hpp" (inlined)
 // leakguard - in-process memory-leak tracker for C++ (header-only)
 // SPDX-License-Identifier: MIT
-// impl/operators.hpp: the replacement global operator new and delete, every standard form.
+// heap/operators.hpp: the replacement global operator new and delete, every standard form.
 //
 // Each is noinline so that __builtin_return_address(0) is the code that called it, even when the
 // program's own code sits in the LEAKGUARD_MAIN translation unit. The unaligned forms start with
-// the short paths (fast_allocate, fast_release in impl/allocator.hpp) inlined.
-#ifndef LEAKGUARD_DETAIL_IMPL_OPERATORS_HPP_INCLUDED
-#define LEAKGUARD_DETAIL_IMPL_OPERATORS_HPP_INCLUDED
+// the short paths (fast_allocate, fast_release in heap/allocator.hpp) inlined.
+#ifndef LEAKGUARD_DETAIL_HEAP_OPERATORS_HPP_INCLUDED
+#define LEAKGUARD_DETAIL_HEAP_OPERATORS_HPP_INCLUDED
 
 #include <new> // std::bad_alloc, std::nothrow_t, std::get_new_handler, std::align_val_t
 
-// #include "leakguard/detail/impl/allocator.hpp" (inlined)
+// #include "leakguard/detail/heap/allocator.hpp" (inlined)
 
 namespace leakguard {
 namespace detail {
@@ -6389,21 +6389,21 @@ LEAKGUARD_DETAIL_OP void operator delete[](void* p, std::size_t, std::align_val_
 #undef LEAKGUARD_DETAIL_CALLER
 
 #endif
-// #include "leakguard/detail/impl/c_alloc.hpp" (inlined)
+// #include "leakguard/detail/libc/c_alloc.hpp" (inlined)
 // leakguard - in-process memory-leak tracker for C++ (header-only)
 // SPDX-License-Identifier: MIT
-// impl/c_alloc.hpp: tracked malloc-family blocks with the C semantics - errno ENOMEM on failure,
+// libc/c_alloc.hpp: tracked malloc-family blocks with the C semantics - errno ENOMEM on failure,
 // calloc's overflow check and zeroing, realloc's copy, glibc's realloc(p, 0) (frees p, returns
-// NULL) - shared by the mapping macros (impl/map_impl.hpp) and the program's own free/realloc
-// (impl/interpose.hpp).
-#ifndef LEAKGUARD_DETAIL_IMPL_C_ALLOC_HPP_INCLUDED
-#define LEAKGUARD_DETAIL_IMPL_C_ALLOC_HPP_INCLUDED
+// NULL) - shared by the mapping macros (libc/mapped_calls.hpp) and the program's own free/realloc
+// (libc/interpose.hpp).
+#ifndef LEAKGUARD_DETAIL_LIBC_C_ALLOC_HPP_INCLUDED
+#define LEAKGUARD_DETAIL_LIBC_C_ALLOC_HPP_INCLUDED
 
 #include <cerrno>  // errno, ENOMEM
 #include <cstring> // std::memcpy
 
-// #include "leakguard/detail/impl/allocator.hpp" (inlined)
-// #include "leakguard/detail/impl/locations.hpp" (inlined)
+// #include "leakguard/detail/heap/allocator.hpp" (inlined)
+// #include "leakguard/detail/capture/locations.hpp" (inlined)
 
 namespace leakguard {
 namespace detail {
@@ -6445,7 +6445,7 @@ inline bool realloc_in_place(block_header* h, std::size_t size, const void* call
     block_header* const next = h->next;
     unlink_held(s, h, old_size);
     h->cookie = freed_cookie_for(h); // should the C library move it, the old pointer is a freed block
-    // At its size class's room, as every small block (impl/recycler.hpp).
+    // At its size class's room, as every small block (heap/recycler.hpp).
     void* const raw = libc_realloc(h, header_size + raw_user_capacity(raw_user_bytes(size, 0)));
     if (!raw) { // back where it was, as it was
         h->cookie = cookie_for(h);
@@ -6521,23 +6521,23 @@ inline void* realloc_any(void* p, std::size_t size, const void* caller, const ch
 } // namespace leakguard
 
 #endif
-// #include "leakguard/detail/impl/map_impl.hpp" (inlined)
+// #include "leakguard/detail/libc/mapped_calls.hpp" (inlined)
 // leakguard - in-process memory-leak tracker for C++ (header-only)
 // SPDX-License-Identifier: MIT
-// impl/map_impl.hpp: what the mapping macros call (declared in detail/mapping.hpp).
+// libc/mapped_calls.hpp: what the mapping macros call (declared in detail/mapping.hpp).
 //
 // Each entry point is noinline so that __builtin_return_address(0) lies in the calling function:
 // the report names that function next to the macro's file:line.
-#ifndef LEAKGUARD_DETAIL_IMPL_MAP_IMPL_HPP_INCLUDED
-#define LEAKGUARD_DETAIL_IMPL_MAP_IMPL_HPP_INCLUDED
+#ifndef LEAKGUARD_DETAIL_LIBC_MAPPED_CALLS_HPP_INCLUDED
+#define LEAKGUARD_DETAIL_LIBC_MAPPED_CALLS_HPP_INCLUDED
 
 #include <cstdint> // SIZE_MAX, std::uintptr_t
 #include <cstring> // std::memcpy, std::memset, std::strlen
 
 // #include "leakguard/detail/mapping.hpp" (inlined)
-// #include "leakguard/detail/impl/allocator.hpp" (inlined)
-// #include "leakguard/detail/impl/c_alloc.hpp" (inlined)
-// #include "leakguard/detail/impl/locations.hpp" (inlined)
+// #include "leakguard/detail/heap/allocator.hpp" (inlined)
+// #include "leakguard/detail/libc/c_alloc.hpp" (inlined)
+// #include "leakguard/detail/capture/locations.hpp" (inlined)
 
 #define LEAKGUARD_DETAIL_MAPPED LEAKGUARD_DETAIL_NOINLINE __attribute__((used))
 #define LEAKGUARD_DETAIL_CALLER __builtin_return_address(0)
@@ -6632,10 +6632,10 @@ void locate_new(const void* p, std::size_t max_offset, const char* file, int lin
 #undef LEAKGUARD_DETAIL_MAPPED
 
 #endif
-// #include "leakguard/detail/impl/interpose.hpp" (inlined)
+// #include "leakguard/detail/libc/interpose.hpp" (inlined)
 // leakguard - in-process memory-leak tracker for C++ (header-only)
 // SPDX-License-Identifier: MIT
-// impl/interpose.hpp: the program's own free, realloc, reallocarray and malloc_usable_size.
+// libc/interpose.hpp: the program's own free, realloc, reallocarray and malloc_usable_size.
 //
 // A block from a mapped malloc can end up in code that never saw the mapping: getline() growing
 // it, a C library taking ownership, another unit's plain free(). On glibc an executable's
@@ -6643,14 +6643,14 @@ void locate_new(const void* p, std::size_t max_offset, const char* file, int lin
 // process, the C library included (glibc supports replacing its allocator this way), so they are
 // defined here: leakguard's blocks (told apart by the cookie in the 8 bytes before the pointer,
 // which for any pointer malloc returned holds glibc's chunk size, always readable, never with bit
-// 3 set - see impl/block.hpp) are released or reallocated with their records; every other pointer
-// goes on to the C library (impl/libc_functions.hpp). malloc, calloc and the other allocating
+// 3 set - see heap/block.hpp) are released or reallocated with their records; every other pointer
+// goes on to the C library (core/libc_functions.hpp). malloc, calloc and the other allocating
 // functions are not replaced: only functions that take a pointer need to know leakguard's blocks.
 //
 // Off with -DLEAKGUARD_NO_INTERPOSE (then a mapped block must be freed by mapped code) and on
 // platforms other than glibc.
-#ifndef LEAKGUARD_DETAIL_IMPL_INTERPOSE_HPP_INCLUDED
-#define LEAKGUARD_DETAIL_IMPL_INTERPOSE_HPP_INCLUDED
+#ifndef LEAKGUARD_DETAIL_LIBC_INTERPOSE_HPP_INCLUDED
+#define LEAKGUARD_DETAIL_LIBC_INTERPOSE_HPP_INCLUDED
 
 // #include "leakguard/detail/config.hpp" (inlined)
 
@@ -6660,9 +6660,9 @@ void locate_new(const void* p, std::size_t max_offset, const char* file, int lin
 #include <cstdint> // SIZE_MAX
 #include <cstdlib> // the C library's declarations, which these definitions must match
 
-// #include "leakguard/detail/impl/allocator.hpp" (inlined)
-// #include "leakguard/detail/impl/c_alloc.hpp" (inlined)
-// #include "leakguard/detail/impl/libc_functions.hpp" (inlined)
+// #include "leakguard/detail/heap/allocator.hpp" (inlined)
+// #include "leakguard/detail/libc/c_alloc.hpp" (inlined)
+// #include "leakguard/detail/core/libc_functions.hpp" (inlined)
 
 #define LEAKGUARD_DETAIL_INTERPOSED LEAKGUARD_DETAIL_NOINLINE __attribute__((used, visibility("default")))
 
@@ -6732,7 +6732,7 @@ int leakguard_error_define_LEAKGUARD_MAIN_in_exactly_one_translation_unit = 1;
 // strndup in the rest of the unit become tracked calls that record __FILE__ and __LINE__ (as
 // _CRTDBG_MAP_ALLOC and memwatch do). Function-like macros: `free` used as a value (`&free`, a
 // deleter) is not renamed and still reaches the C library's free, which leakguard's MAIN unit
-// makes recognise tracked blocks (impl/interpose.hpp).
+// makes recognise tracked blocks (libc/interpose.hpp).
 //
 // The C headers that declare these functions are included first, so that their declarations are
 // read before the names become macros. No include guard: <leakguard/map_pause.hpp> and

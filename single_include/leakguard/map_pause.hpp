@@ -1,3 +1,4 @@
+// DO NOT EDIT: generated from include/leakguard/map_pause.hpp by tools/amalgamate.py.
 // leakguard - in-process memory-leak tracker for C++ (header-only)
 // SPDX-License-Identifier: MIT
 // map_pause.hpp: switches the mapping macros (LEAKGUARD_MAP_MALLOC, LEAKGUARD_MAP_NEW) off until

@@ -1,3 +1,4 @@
+// DO NOT EDIT: generated from include/leakguard/map_resume.hpp by tools/amalgamate.py.
 // leakguard - in-process memory-leak tracker for C++ (header-only)
 // SPDX-License-Identifier: MIT
 // map_resume.hpp: restores the mapping macros that the matching <leakguard/map_pause.hpp> saved.

@@ -8,9 +8,9 @@
 #define LEAKGUARD_MAIN
 #include <leakguard/leakguard.hpp>
 
-#include <leakguard/detail/impl/stack_capture.hpp>
-#include <leakguard/detail/impl/stack_site.hpp>
-#include <leakguard/detail/impl/stack_table.hpp>
+#include <leakguard/detail/capture/stack_capture.hpp>
+#include <leakguard/detail/symbolize/site_rules.hpp>
+#include <leakguard/detail/capture/stack_table.hpp>
 
 #include <atomic>
 #include <csignal>

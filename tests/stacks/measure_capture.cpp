@@ -8,9 +8,9 @@
 // operator new itself, shaped as leakguard's will be once wired (noinline, its own return
 // address and frame address passed to capture_stack), rather than using leakguard's operators:
 // the cost measured is the capture's alone.
-#include <leakguard/detail/impl/stack_capture.hpp>
-#include <leakguard/detail/impl/stack_site.hpp>
-#include <leakguard/detail/impl/stack_table.hpp>
+#include <leakguard/detail/capture/stack_capture.hpp>
+#include <leakguard/detail/symbolize/site_rules.hpp>
+#include <leakguard/detail/capture/stack_table.hpp>
 
 #include <chrono>
 #include <cstdio>

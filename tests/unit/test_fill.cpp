@@ -1,5 +1,5 @@
 // fill=1 (the default): new blocks hold 0xCD, as the CRT debug heap's, up to their first 4 KiB
-// (beyond that a big buffer is left as the C library gave it; impl/guards.hpp says why). Checked
+// (beyond that a big buffer is left as the C library gave it; heap/guards.hpp says why). Checked
 // on the short path (operator new[] of a small block, the default options), on the general path
 // (over-aligned new, C++17) and with the option turned off and on again at run time.
 #include <doctest/doctest.h>

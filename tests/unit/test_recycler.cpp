@@ -1,4 +1,4 @@
-// The per-thread cache of released small blocks (impl/recycler.hpp): a block this thread released
+// The per-thread cache of released small blocks (heap/recycler.hpp): a block this thread released
 // serves its next allocation of the same size class, without a trip through the C library. The
 // C library's own malloc in between would take the chunk if leakguard had given it back, so the
 // same address coming back proves that leakguard kept it. Large blocks are not kept.

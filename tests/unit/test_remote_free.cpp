@@ -1,5 +1,5 @@
-// Frees from other threads (pushed onto the owner shard's remote stack, impl/allocator.hpp) and
-// walkers running while owners allocate and free without a lock (impl/registry.hpp, "Lock
+// Frees from other threads (pushed onto the owner shard's remote stack, heap/allocator.hpp) and
+// walkers running while owners allocate and free without a lock (heap/registry.hpp, "Lock
 // elision"). Built with -fsanitize=thread (tools/run-tests.sh) these are the races a broken
 // protocol would show; in every build the counts must come out exact.
 #include <doctest/doctest.h>
@@ -126,7 +126,7 @@ TEST_CASE("cross-thread frees and walkers, leak tracking only and with the defau
 }
 
 // The owner looks at its remote stack on one allocation in remote_check_interval (16) only
-// (impl/registry.hpp): a block another thread freed must still come back within a few dozen of
+// (heap/registry.hpp): a block another thread freed must still come back within a few dozen of
 // the owner's allocations. It comes back through the owner's recycler (or the C library), so the
 // owner's next allocations of its size get its address again - and never would if the owner
 // did not unlink it. Guards and quarantine off: the quarantine would keep it.

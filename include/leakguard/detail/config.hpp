@@ -52,7 +52,7 @@
 
 // On glibc the LEAKGUARD_MAIN unit defines free/realloc/reallocarray/malloc_usable_size so that
 // tracked C blocks can be released by code that does not see the malloc mapping (see
-// impl/interpose.hpp). Not under a sanitizer, whose runtime frees through `free` before it is set
+// libc/interpose.hpp). Not under a sanitizer, whose runtime frees through `free` before it is set
 // up. -DLEAKGUARD_NO_INTERPOSE turns it off (static linking and -fsanitize=leak need that).
 #if defined(__linux__) && defined(__GLIBC__) && !defined(LEAKGUARD_NO_INTERPOSE) &&                                    \
     !LEAKGUARD_DETAIL_SANITIZER_ALLOCATOR

@@ -4,7 +4,7 @@
 // strndup in the rest of the unit become tracked calls that record __FILE__ and __LINE__ (as
 // _CRTDBG_MAP_ALLOC and memwatch do). Function-like macros: `free` used as a value (`&free`, a
 // deleter) is not renamed and still reaches the C library's free, which leakguard's MAIN unit
-// makes recognise tracked blocks (impl/interpose.hpp).
+// makes recognise tracked blocks (libc/interpose.hpp).
 //
 // The C headers that declare these functions are included first, so that their declarations are
 // read before the names become macros. No include guard: <leakguard/map_pause.hpp> and

@@ -1,0 +1,169 @@
+// leakguard - in-process memory-leak tracker for C++ (header-only)
+// SPDX-License-Identifier: MIT
+// core/libc_functions.hpp: the C library's own free/realloc/reallocarray/malloc_usable_size.
+//
+// On glibc the LEAKGUARD_MAIN unit defines the program's `free`, `realloc`, `reallocarray` and
+// `malloc_usable_size` (libc/interpose.hpp) so that a tracked block reaching them from code that
+// does not see the malloc mapping (the C library, another unit, a shared library) is released
+// correctly. Everything else goes on to the definition that ours hides, found here:
+//   1. a sanitizer runtime's interceptor (__interceptor_free, ___interceptor_free from LLVM 17):
+//      its `free` is a weak alias that ours replaces, and when the runtime is linked statically
+//      the "next" free would be glibc's, which must never see the sanitizer's memory (interposition
+//      is off under the sanitizers the compiler announces; this is for -fsanitize=leak);
+//   2. otherwise the next definition in lookup order, dlsym(RTLD_NEXT): glibc's, or that of an
+//      allocator loaded with LD_PRELOAD (jemalloc, tcmalloc), or gcc's shared sanitizer runtime;
+//   3. while that lookup runs (dlsym may itself free), glibc's __libc_free / __libc_realloc.
+#ifndef LEAKGUARD_DETAIL_CORE_LIBC_FUNCTIONS_HPP_INCLUDED
+#define LEAKGUARD_DETAIL_CORE_LIBC_FUNCTIONS_HPP_INCLUDED
+
+#include <atomic>  // std::atomic
+#include <cstddef> // std::size_t
+#include <cstdint> // std::uintptr_t
+#include <cstdlib> // std::free, std::realloc
+
+#include "../config.hpp"
+
+#if LEAKGUARD_DETAIL_INTERPOSE
+#ifndef _GNU_SOURCE
+#define _GNU_SOURCE 1 // RTLD_NEXT
+#endif
+#include <dlfcn.h> // dlsym
+
+// glibc's own names for its functions (exported, GLIBC_2.2.5).
+extern "C" {
+void __libc_free(void*) noexcept;                  // NOLINT(bugprone-reserved-identifier,cert-dcl37-c,cert-dcl51-cpp)
+void* __libc_realloc(void*, std::size_t) noexcept; // NOLINT(bugprone-reserved-identifier,cert-dcl37-c,cert-dcl51-cpp)
+// A sanitizer runtime's own functions, when one is linked or preloaded (weak: null otherwise).
+// Found by the dynamic linker at load time: looking them up with dlsym would itself free memory,
+// before the runtime is set up.
+__attribute__((weak)) void
+__interceptor_free(void*); // NOLINT(bugprone-reserved-identifier,cert-dcl37-c,cert-dcl51-cpp)
+__attribute__((weak)) void*
+__interceptor_realloc(void*, std::size_t); // NOLINT(bugprone-reserved-identifier,cert-dcl37-c,cert-dcl51-cpp)
+__attribute__((weak)) void
+___interceptor_free(void*); // NOLINT(bugprone-reserved-identifier,cert-dcl37-c,cert-dcl51-cpp)
+__attribute__((weak)) void*
+___interceptor_realloc(void*, std::size_t); // NOLINT(bugprone-reserved-identifier,cert-dcl37-c,cert-dcl51-cpp)
+}
+#endif
+
+extern "C" {
+// Any sanitizer runtime (ASan, TSan, MSan, LSan) answers whether it handed out a pointer.
+__attribute__((weak)) int
+__sanitizer_get_ownership(const volatile void* p); // NOLINT(bugprone-reserved-identifier,cert-dcl37-c,cert-dcl51-cpp)
+}
+
+namespace leakguard {
+namespace detail {
+
+using free_function = void (*)(void*);
+using realloc_function = void* (*)(void*, std::size_t);
+using reallocarray_function = void* (*)(void*, std::size_t, std::size_t);
+using usable_size_function = std::size_t (*)(void*);
+
+struct libc_function_table {
+    std::atomic<free_function> free;
+    std::atomic<realloc_function> realloc;
+    std::atomic<reallocarray_function> reallocarray;
+    std::atomic<usable_size_function> usable_size;
+    std::atomic<bool> resolved;
+};
+
+libc_function_table g_libc{};
+
+#if LEAKGUARD_DETAIL_INTERPOSE
+
+// True on a thread that is inside resolve_libc_functions(): a free it causes goes to glibc.
+static thread_local bool t_resolving_libc;
+
+template <class F>
+F function_cast(void* p) noexcept {
+    F f;
+    static_assert(sizeof f == sizeof p, "function and data pointers differ in size");
+    __builtin_memcpy(&f, &p, sizeof f);
+    return f;
+}
+
+template <class F>
+F next_function(F interceptor, F interceptor_llvm17, const char* name) noexcept {
+    if (interceptor) return interceptor;
+    if (interceptor_llvm17) return interceptor_llvm17;
+    return function_cast<F>(dlsym(RTLD_NEXT, name));
+}
+
+LEAKGUARD_DETAIL_NOINLINE inline void resolve_libc_functions() noexcept {
+    t_resolving_libc = true;
+    free_function const f = next_function<free_function>(&__interceptor_free, &___interceptor_free, "free");
+    realloc_function const r =
+        next_function<realloc_function>(&__interceptor_realloc, &___interceptor_realloc, "realloc");
+    reallocarray_function const ra = function_cast<reallocarray_function>(dlsym(RTLD_NEXT, "reallocarray"));
+    usable_size_function const u = function_cast<usable_size_function>(dlsym(RTLD_NEXT, "malloc_usable_size"));
+    g_libc.free.store(f ? f : &__libc_free, std::memory_order_relaxed);
+    g_libc.realloc.store(r ? r : &__libc_realloc, std::memory_order_relaxed);
+    g_libc.reallocarray.store(ra, std::memory_order_relaxed);
+    g_libc.usable_size.store(u, std::memory_order_relaxed);
+    g_libc.resolved.store(true, std::memory_order_release);
+    t_resolving_libc = false;
+}
+
+LEAKGUARD_DETAIL_NOINLINE inline bool resolve_libc_functions_once() noexcept {
+    if (t_resolving_libc) return false;
+    resolve_libc_functions();
+    return true;
+}
+
+LEAKGUARD_DETAIL_ALWAYS_INLINE bool libc_functions_ready() noexcept {
+    if (LEAKGUARD_DETAIL_LIKELY(g_libc.resolved.load(std::memory_order_acquire))) return true;
+    return resolve_libc_functions_once();
+}
+
+// While the lookup runs: a sanitizer runtime's functions if there is one, else glibc's.
+inline void fallback_free(void* p) noexcept {
+    if (&__interceptor_free) return __interceptor_free(p);
+    if (&___interceptor_free) return ___interceptor_free(p);
+    __libc_free(p);
+}
+inline void* fallback_realloc(void* p, std::size_t n) noexcept {
+    if (&__interceptor_realloc) return __interceptor_realloc(p, n);
+    if (&___interceptor_realloc) return ___interceptor_realloc(p, n);
+    return __libc_realloc(p, n);
+}
+
+LEAKGUARD_DETAIL_ALWAYS_INLINE void libc_free(void* p) noexcept {
+    if (LEAKGUARD_DETAIL_UNLIKELY(!libc_functions_ready())) return fallback_free(p);
+    g_libc.free.load(std::memory_order_relaxed)(p);
+}
+inline void* libc_realloc(void* p, std::size_t n) noexcept {
+    if (!libc_functions_ready()) return fallback_realloc(p, n);
+    return g_libc.realloc.load(std::memory_order_relaxed)(p, n);
+}
+
+#else // no interposition: the C library's functions are simply the ones in scope
+
+inline void libc_free(void* p) noexcept { (std::free)(p); }
+inline void* libc_realloc(void* p, std::size_t n) noexcept { return (std::realloc)(p, n); }
+
+#endif
+
+// Whether a sanitizer's allocator handed `p` out: then it is not leakguard's block, and the bytes
+// in front of it - which the ownership test reads - may not even be mapped (ThreadSanitizer puts
+// blocks at the start of its regions).
+//
+// Only a pointer at the start of a page needs asking: any other pointer shares its page with the
+// 8 bytes in front of it, so they are mapped. The sanitizers answer __sanitizer_get_ownership in
+// two ways: AddressSanitizer and MemorySanitizer say yes only for the start of a block,
+// ThreadSanitizer for any byte inside one - and leakguard's blocks are inside the sanitizer's
+// (header first). So `p` is the sanitizer's when it says yes for `p` but not for the 8 bytes in
+// front: for a leakguard block those are its header, inside the same sanitizer block. When the
+// sanitizer says yes for both (ThreadSanitizer, another block just before), the 8 bytes are
+// mapped and the cookie test decides.
+inline bool sanitizer_owns(const void* p) noexcept {
+    if ((reinterpret_cast<std::uintptr_t>(p) & 4095u) != 0) return false;
+    int (*const owns)(const volatile void*) = &__sanitizer_get_ownership;
+    return owns && owns(p) != 0 && owns(static_cast<const char*>(p) - 8) == 0;
+}
+
+} // namespace detail
+} // namespace leakguard
+
+#endif

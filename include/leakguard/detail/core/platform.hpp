@@ -1,0 +1,143 @@
+// leakguard - in-process memory-leak tracker for C++ (header-only)
+// SPDX-License-Identifier: MIT
+// core/platform.hpp: what leakguard needs from the C library and the CPU: raw memory that never goes
+// through the tracked operators, a tiny lock, and a writer that prints without allocating.
+#ifndef LEAKGUARD_DETAIL_CORE_PLATFORM_HPP_INCLUDED
+#define LEAKGUARD_DETAIL_CORE_PLATFORM_HPP_INCLUDED
+
+#include <atomic>   // std::atomic
+#include <cerrno>   // errno
+#include <cstdarg>  // va_list
+#include <cstdio>   // std::vsnprintf
+#include <cstdlib>  // std::malloc, std::free, posix_memalign
+#include <cstring>  // std::memcpy, std::strlen
+#include <fcntl.h>  // open
+#include <sched.h>  // sched_yield
+#include <unistd.h> // write, getpid
+
+#include "libc_functions.hpp"
+
+namespace leakguard {
+namespace detail {
+
+// Raw memory. The parentheses keep these calls away from any malloc/free macro; the free goes
+// straight to the C library's, past leakguard's own definition of `free` (libc_functions.hpp).
+LEAKGUARD_DETAIL_ALWAYS_INLINE void* raw_alloc(std::size_t n) noexcept { return (std::malloc)(n); }
+inline void* raw_alloc_aligned(std::size_t n, std::size_t align) noexcept {
+    void* p = nullptr;
+    return (posix_memalign)(&p, align, n) == 0 ? p : nullptr;
+}
+LEAKGUARD_DETAIL_ALWAYS_INLINE void raw_free(void* p) noexcept { libc_free(p); }
+
+inline void cpu_relax() noexcept {
+#if defined(__x86_64__) || defined(__i386__)
+    __builtin_ia32_pause();
+#endif
+}
+
+// A test-and-test-and-set lock: one atomic exchange when free, so an uncontended lock costs what
+// a mutex would without pthread's bookkeeping, and it is constant-initialised (usable from static
+// constructors in any order). Spins briefly, then yields: a lock holder never blocks or allocates.
+struct spinlock {
+    std::atomic<int> state;
+
+    void lock() noexcept {
+        while (state.exchange(1, std::memory_order_acquire) != 0) {
+            for (int spins = 0; state.load(std::memory_order_relaxed) != 0; ++spins) {
+                if (spins < 64) cpu_relax();
+                else sched_yield();
+            }
+        }
+    }
+    void unlock() noexcept { state.store(0, std::memory_order_release); }
+};
+
+class lock_guard {
+public:
+    explicit lock_guard(spinlock& l) noexcept : lock_(l) { lock_.lock(); }
+    ~lock_guard() { lock_.unlock(); }
+    lock_guard(const lock_guard&) = delete;
+    lock_guard& operator=(const lock_guard&) = delete;
+
+private:
+    spinlock& lock_;
+};
+
+// Writes formatted text to a file descriptor through a fixed buffer: no heap, no stdio locks.
+class fd_writer {
+public:
+    explicit fd_writer(int fd) noexcept : fd_(fd), used_(0) {}
+    ~fd_writer() { flush(); }
+    fd_writer(const fd_writer&) = delete;
+    fd_writer& operator=(const fd_writer&) = delete;
+
+    void put(const char* s, std::size_t n) noexcept {
+        while (n > 0) {
+            if (used_ == sizeof buf_) flush();
+            std::size_t const room = sizeof buf_ - used_;
+            std::size_t const k = n < room ? n : room;
+            std::memcpy(buf_ + used_, s, k);
+            used_ += k;
+            s += k;
+            n -= k;
+        }
+    }
+    void put(const char* s) noexcept { put(s, std::strlen(s)); }
+    __attribute__((format(printf, 2, 3))) void printf(const char* fmt, ...) noexcept {
+        char line[1024];
+        va_list args;
+        va_start(args, fmt);
+        int const n = std::vsnprintf(line, sizeof line, fmt, args);
+        va_end(args);
+        if (n <= 0) return;
+        std::size_t len = static_cast<std::size_t>(n);
+        if (len >= sizeof line) { // cut: keep the line break the message ends with
+            len = sizeof line - 1;
+            std::size_t const f = std::strlen(fmt);
+            if (f > 0 && fmt[f - 1] == '\n') line[len - 1] = '\n';
+        }
+        put(line, len);
+    }
+    void flush() noexcept {
+        std::size_t done = 0;
+        while (done < used_ && fd_ >= 0) {
+            ssize_t const w = ::write(fd_, buf_ + done, used_ - done);
+            if (w < 0 && errno == EINTR) continue;
+            if (w <= 0) break;
+            done += static_cast<std::size_t>(w);
+        }
+        used_ = 0;
+    }
+
+private:
+    int fd_;
+    std::size_t used_;
+    char buf_[4096];
+};
+
+// Expands "%p" in a path to the process id (as LSan's log_path does), into `out`.
+inline void expand_path(const char* path, char* out, std::size_t size) noexcept {
+    std::size_t o = 0;
+    for (const char* p = path; *p && o + 1 < size; ++p) {
+        if (p[0] == '%' && p[1] == 'p') {
+            char pid[24];
+            int const n = std::snprintf(pid, sizeof pid, "%ld", static_cast<long>(::getpid()));
+            for (int i = 0; i < n && o + 1 < size; ++i) out[o++] = pid[i];
+            ++p;
+        } else {
+            out[o++] = *p;
+        }
+    }
+    out[o] = '\0';
+}
+
+inline int open_for_writing(const char* path) noexcept {
+    char full[4096];
+    expand_path(path, full, sizeof full);
+    return ::open(full, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644);
+}
+
+} // namespace detail
+} // namespace leakguard
+
+#endif

@@ -1,0 +1,104 @@
+// leakguard - in-process memory-leak tracker for C++ (header-only)
+// SPDX-License-Identifier: MIT
+// heap/errors.hpp: heap errors found on the way (bad frees, mismatched deallocation): kept for the
+// JSON report and the exit status, and printed at once (report/error_report.hpp).
+#ifndef LEAKGUARD_DETAIL_HEAP_ERRORS_HPP_INCLUDED
+#define LEAKGUARD_DETAIL_HEAP_ERRORS_HPP_INCLUDED
+
+#include <atomic>  // std::atomic
+#include <cstdint> // std::uint64_t
+#include <cstdlib> // std::abort
+
+#include "../../block_info.hpp"
+#include "../core/options.hpp"
+#include "../core/platform.hpp"
+
+namespace leakguard {
+namespace detail {
+
+// How a block is being given back; each form accepts only the block kinds it pairs with.
+enum class dealloc_form : unsigned char {
+    delete_scalar,
+    delete_array,
+    delete_scalar_aligned,
+    delete_array_aligned,
+    c_free,    // free() and realloc(p, 0)
+    c_realloc, // realloc() of a block
+};
+
+inline const char* dealloc_name(dealloc_form form) noexcept {
+    switch (form) {
+    case dealloc_form::delete_scalar: return "delete";
+    case dealloc_form::delete_array: return "delete[]";
+    case dealloc_form::delete_scalar_aligned: return "delete(align)";
+    case dealloc_form::delete_array_aligned: return "delete[](align)";
+    case dealloc_form::c_free: return "free";
+    case dealloc_form::c_realloc: return "realloc";
+    }
+    return "unknown";
+}
+
+inline bool form_matches(block_kind kind, dealloc_form form) noexcept {
+    switch (form) {
+    case dealloc_form::delete_scalar: return kind == block_kind::new_scalar;
+    case dealloc_form::delete_array: return kind == block_kind::new_array;
+    case dealloc_form::delete_scalar_aligned: return kind == block_kind::new_scalar_aligned;
+    case dealloc_form::delete_array_aligned: return kind == block_kind::new_array_aligned;
+    case dealloc_form::c_free:
+    case dealloc_form::c_realloc: return kind >= block_kind::malloc;
+    }
+    return false;
+}
+
+struct error_record {
+    const char* type; // "double_free", "invalid_free", "alloc_dealloc_mismatch",
+                      // "heap_overflow", "heap_underflow", "use_after_free"
+    const void* address;
+    bool has_form;                        // found by a release: `form` and the free site are known
+    dealloc_form form;                    // how the program tried to give it back
+    bool has_free;                        // free_caller/free_location name a site
+    const void* free_caller;              // return address into the code that freed
+    const source_location* free_location; // file:line when a mapping macro gave it
+    bool has_first_free;                  // a double free of a quarantined block: where it was freed first
+    const void* first_free_caller;
+    const source_location* first_free_location;
+    bool has_offset; // guard and use-after-free errors: the first bad byte,
+    long offset;     // heap_overflow: from the end of the block; the others:
+                     // from its start (negative: before it)
+    bool left_alone; // a damaged block kept from the C library
+    // What is known about the block (when leakguard could tell it is one of its own).
+    bool block_known;
+    std::size_t size;
+    block_kind kind;
+    std::uint64_t seq;
+    const void* alloc_caller;
+    const source_location* alloc_location;
+};
+
+constexpr std::size_t max_error_records = 256; // more are counted, not kept
+
+struct error_log {
+    spinlock lock;
+    std::atomic<std::uint64_t> count;
+    error_record records[max_error_records];
+};
+
+error_log g_errors{};
+
+void print_error(const error_record& e) noexcept; // report/error_report.hpp
+
+LEAKGUARD_DETAIL_NOINLINE inline void report_error(const error_record& e) noexcept {
+    std::uint64_t const n = g_errors.count.fetch_add(1, std::memory_order_relaxed);
+    if (n < max_error_records) {
+        lock_guard hold(g_errors.lock);
+        g_errors.records[n] = e;
+    }
+    print_error(e);
+    // For use under a debugger: stop right where the error was found.
+    if (g_options.abort_on_error.load(std::memory_order_relaxed)) std::abort();
+}
+
+} // namespace detail
+} // namespace leakguard
+
+#endif

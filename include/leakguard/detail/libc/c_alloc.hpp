@@ -1,0 +1,131 @@
+// leakguard - in-process memory-leak tracker for C++ (header-only)
+// SPDX-License-Identifier: MIT
+// libc/c_alloc.hpp: tracked malloc-family blocks with the C semantics - errno ENOMEM on failure,
+// calloc's overflow check and zeroing, realloc's copy, glibc's realloc(p, 0) (frees p, returns
+// NULL) - shared by the mapping macros (libc/mapped_calls.hpp) and the program's own free/realloc
+// (libc/interpose.hpp).
+#ifndef LEAKGUARD_DETAIL_LIBC_C_ALLOC_HPP_INCLUDED
+#define LEAKGUARD_DETAIL_LIBC_C_ALLOC_HPP_INCLUDED
+
+#include <cerrno>  // errno, ENOMEM
+#include <cstring> // std::memcpy
+
+#include "../heap/allocator.hpp"
+#include "../capture/locations.hpp"
+
+namespace leakguard {
+namespace detail {
+
+// A tracked C block whose site is file:line when a macro gave them, else the return address.
+inline void* c_allocate(std::size_t size, block_kind kind, const void* caller, const char* file, int line) noexcept {
+    const location_record* where = file ? intern_location(file, line, caller) : nullptr;
+    void* p = where ? allocate(size, 0, kind, where, flag_has_location) : allocate(size, 0, kind, caller, 0);
+    if (LEAKGUARD_DETAIL_UNLIKELY(!p)) errno = ENOMEM;
+    return p;
+}
+
+// realloc() in place, for a block of the calling thread's own shard while none of the per-block
+// extras is on (g_hot: no guards, fill, stacks, quarantine, new sites): the C library's realloc of
+// the whole raw allocation, which grows in place when it can and copies only when it must. The
+// result is what the general path below makes - a block of kind realloc with this call's site and
+// a new sequence number, the newest of the shard - so its header is rewritten and it is linked
+// anew. All of it happens in one owner section: no scope or report can see the list while the
+// block is out of it or at an address the C library has already released, and on failure the
+// block goes back exactly where it was (nothing else changes a list during an owner section).
+// With a quarantine on, the general path's copy is kept: the old block then waits in the
+// quarantine, so a use of the stale pointer after the move is still caught.
+// Returns false when it does not apply (`out` untouched).
+inline bool realloc_in_place(block_header* h, std::size_t size, const void* caller, const char* file, int line,
+                             void*& out) noexcept {
+    thread_state& t = t_state;
+    shard* const s = t.home;
+    unsigned const hot = g_hot.load(std::memory_order_relaxed);
+    std::uint64_t const shape = h->shape;
+    bool const plain = (shape & (std::uint64_t(0xFFF1) << 48)) == (std::uint64_t(flag_linked) << 48);
+    if ((hot & (hot_ready | hot_extras_alloc | hot_extras_free)) != hot_ready || !s || t.busy || !plain ||
+        shard_of(h) != s->index || size > (std::size_t(1) << 40))
+        return false;
+    const location_record* where = file ? intern_location(file, line, caller) : nullptr;
+    std::int64_t const old_size = static_cast<std::int64_t>(shape & max_block_size);
+    unsigned const flags = (where ? flag_has_location : 0u) | flag_linked | (t.ignore_depth > 0 ? flag_ignored : 0u);
+    bool const locked = owner_enter(s);
+    block_header* const prev = h->prev;
+    block_header* const next = h->next;
+    unlink_held(s, h, old_size);
+    h->cookie = freed_cookie_for(h); // should the C library move it, the old pointer is a freed block
+    // At its size class's room, as every small block (heap/recycler.hpp).
+    void* const raw = libc_realloc(h, header_size + raw_user_capacity(raw_user_bytes(size, 0)));
+    if (!raw) { // back where it was, as it was
+        h->cookie = cookie_for(h);
+        h->prev = prev;
+        h->next = next;
+        if (prev) prev->next = h;
+        else s->oldest = h;
+        if (next) next->prev = h;
+        else s->newest = h;
+        --s->frees;
+        s->live_bytes += old_size;
+        owner_exit(s, locked);
+        return false; // the general path tries again (and fails with ENOMEM, the old block intact)
+    }
+    block_header* const n = static_cast<block_header*>(raw);
+    n->site = where ? static_cast<const void*>(where) : caller;
+    n->shape = make_shape(size, block_kind::realloc, flags, 0, 0);
+    n->order = make_order(take_seq(t), s->index);
+    std::uint64_t const tail = std::uint64_t(cookie_for(n)) | t.tail_word;
+    std::memcpy(&n->cookie, &tail, sizeof tail);
+    n->next = nullptr;
+    append_held(s, n, size);
+    owner_exit(s, locked);
+    account_bytes(t, static_cast<std::int64_t>(size) - old_size);
+    out = user_of(n);
+    return true;
+}
+
+// realloc() of a live tracked block: a new block (kind realloc, this call's site) with the old
+// contents, then the old block released. On failure the old block is left as it was. A realloc of
+// a block from new is reported as a mismatch, and done all the same.
+inline void* realloc_tracked(void* p, std::size_t size, const void* caller, const char* file, int line) noexcept {
+    block_header* h = header_of(p);
+    if (LEAKGUARD_DETAIL_UNLIKELY(!form_matches(kind_of(h), dealloc_form::c_realloc)))
+        report_mismatch(h, caller, dealloc_form::c_realloc, file, line);
+    if (size == 0) { // glibc: realloc(p, 0) frees p and returns NULL
+        release_live(h, caller, dealloc_form::c_free, file, line);
+        return nullptr;
+    }
+    void* q = nullptr;
+    if (realloc_in_place(h, size, caller, file, line, q)) return q;
+    q = c_allocate(size, block_kind::realloc, caller, file, line);
+    if (!q) return nullptr;
+    std::size_t const old = size_of(h);
+    std::memcpy(q, p, old < size ? old : size);
+    release_live(h, caller, dealloc_form::c_realloc, file, line);
+    return q;
+}
+
+// realloc() of any pointer: null is a new block; leakguard's blocks are reallocated as above; a
+// pointer leakguard released before is a double free (reported; NULL and errno EINVAL); any other
+// pointer belongs to the C library and goes there, untracked.
+inline void* realloc_any(void* p, std::size_t size, const void* caller, const char* file, int line) noexcept {
+    if (!p) return c_allocate(size, block_kind::realloc, caller, file, line);
+    switch (owner_of(p)) {
+    case ownership::live: return realloc_tracked(p, size, caller, file, line);
+    case ownership::released:
+        report_bad_free(p, caller, dealloc_form::c_realloc, file, line);
+        errno = EINVAL;
+        return nullptr;
+    case ownership::damaged:
+        if (detach_damaged(header_of(p), caller, dealloc_form::c_realloc, file, line)) {
+            errno = EINVAL; // a damaged block is left alone (see detach_damaged)
+            return nullptr;
+        }
+        break;
+    case ownership::foreign: break;
+    }
+    return libc_realloc(p, size);
+}
+
+} // namespace detail
+} // namespace leakguard
+
+#endif

@@ -1,0 +1,137 @@
+// leakguard - in-process memory-leak tracker for C++ (header-only)
+// SPDX-License-Identifier: MIT
+// report/collect.hpp: walking the shards for live blocks (for scopes, reports and queries), and
+// copying what is found into raw memory, never through the tracked allocator.
+#ifndef LEAKGUARD_DETAIL_REPORT_COLLECT_HPP_INCLUDED
+#define LEAKGUARD_DETAIL_REPORT_COLLECT_HPP_INCLUDED
+
+#include <algorithm> // std::sort (in place: it does not allocate)
+#include <cstdint>   // std::uint64_t
+
+#include "../heap/block.hpp"
+#include "../capture/locations.hpp"
+#include "../heap/registry.hpp"
+#include "../capture/stack_table.hpp"
+
+namespace leakguard {
+namespace detail {
+
+// Which live blocks to look at.
+struct block_filter {
+    std::uint64_t min_seq; // only blocks with seq >= min_seq (0: all)
+    std::uint32_t thread;  // only this thread's blocks (0: any thread)
+    bool include_ignored;
+};
+
+inline block_info info_of(const block_header* h) noexcept {
+    block_info b;
+    b.address = reinterpret_cast<const char*>(h) + header_size;
+    b.size = size_of(h);
+    b.kind = kind_of(h);
+    b.seq = seq_of(h);
+    b.thread = h->thread;
+    // A located block's site is its call site's location_record, which keeps a return address
+    // into that call site too (for the function's name).
+    unsigned const flags = flags_of(h);
+    const location_record* record =
+        (flags & flag_has_location) ? static_cast<const location_record*>(h->site) : nullptr;
+    const stack_record* stack = (flags & flag_has_stack) ? static_cast<const stack_record*>(h->site) : nullptr;
+    b.caller = record ? record->caller : stack ? stack->frames()[0] : h->site;
+    b.location = record ? &record->where : nullptr;
+    b.stack = stack ? stack->frames() : nullptr;
+    b.stack_depth = stack ? stack->depth : 0;
+    return b;
+}
+
+// Calls visit(const block_header&) for each matching block, newest first within each shard, under
+// that shard's lock: `visit` must not allocate, print or call user code. Each shard is walked back
+// from its newest block and left at the first block older than min_seq, so the cost is that of
+// the blocks allocated since min_seq (plus one step per shard).
+template <class Visit>
+void for_each_live(const block_filter& filter, Visit visit) noexcept {
+    shard* own = t_state.home;
+    std::uint32_t const n = g_registry.shard_count.load(std::memory_order_acquire);
+    for (std::uint32_t i = 0; i < n; ++i) {
+        shard* s = g_registry.shards[i];
+        // Blocks of one thread live in the shard it held when it allocated them: its current home.
+        if (filter.thread && s != own) continue;
+        lock_shard(s);
+        for (block_header* h = s->newest; h && seq_of(h) >= filter.min_seq; h = h->prev) {
+            if (filter.thread && h->thread != static_cast<std::uint16_t>(filter.thread)) continue; // kept modulo 65536
+            if (!filter.include_ignored && (flags_of(h) & flag_ignored)) continue;
+            if (load_cookie(h) != cookie_for(h)) continue; // freed by another thread just now (push_remote)
+            visit(*h);
+        }
+        unlock_shard(s);
+    }
+}
+
+struct block_totals {
+    std::size_t blocks;
+    std::size_t bytes;
+};
+
+inline block_totals count_live(const block_filter& filter) noexcept {
+    block_totals t = {0, 0};
+    for_each_live(filter, [&t](const block_header& h) {
+        ++t.blocks;
+        t.bytes += size_of(&h);
+    });
+    return t;
+}
+
+// Copies the `max` oldest matching blocks into `out`, sorted oldest first; returns how many match.
+// The shards are walked newest first, so `out` is kept as a max-heap on sequence numbers: a block
+// older than the newest kept one replaces it (in place: std heap functions do not allocate).
+inline std::size_t copy_live(const block_filter& filter, block_info* out, std::size_t max) noexcept {
+    auto newer = [](const block_info& a, const block_info& b) { return a.seq < b.seq; };
+    std::size_t found = 0;
+    for_each_live(filter, [&](const block_header& h) {
+        ++found;
+        if (max == 0) return;
+        if (found <= max) {
+            out[found - 1] = info_of(&h);
+            std::push_heap(out, out + found, newer);
+        } else if (seq_of(&h) < out[0].seq) {
+            std::pop_heap(out, out + max, newer);
+            out[max - 1] = info_of(&h);
+            std::push_heap(out, out + max, newer);
+        }
+    });
+    std::size_t const kept = found < max ? found : max;
+    std::sort_heap(out, out + kept, newer);
+    return found;
+}
+
+// A raw-memory array of every matching block (oldest first). Free with raw_free.
+struct block_list {
+    block_info* items;
+    std::size_t count;
+    std::size_t bytes;
+};
+
+inline block_list collect_live(const block_filter& filter) noexcept {
+    block_list list = {nullptr, 0, 0};
+    // Each walk costs a heavy barrier per shard (lock_shard): a check that finds nothing - a scope
+    // without leaks, the common case - ends after the first walk.
+    std::size_t const counted = count_live(filter).blocks;
+    if (counted == 0) return list;
+    std::size_t capacity = counted + 64;
+    for (;;) {
+        list.items = static_cast<block_info*>(raw_alloc(capacity * sizeof(block_info)));
+        if (!list.items) return list;
+        std::size_t const found = copy_live(filter, list.items, capacity);
+        if (found <= capacity) {
+            list.count = found;
+            for (std::size_t i = 0; i < found; ++i) list.bytes += list.items[i].size;
+            return list;
+        }
+        raw_free(list.items); // other threads allocated meanwhile: try with room for them
+        capacity = found + found / 4 + 64;
+    }
+}
+
+} // namespace detail
+} // namespace leakguard
+
+#endif

@@ -1,0 +1,98 @@
+// leakguard - in-process memory-leak tracker for C++ (header-only)
+// SPDX-License-Identifier: MIT
+// runtime/api_functions.hpp: the public functions of api.hpp.
+#ifndef LEAKGUARD_DETAIL_RUNTIME_API_FUNCTIONS_HPP_INCLUDED
+#define LEAKGUARD_DETAIL_RUNTIME_API_FUNCTIONS_HPP_INCLUDED
+
+#include "../../api.hpp"
+#include "../heap/allocator.hpp"
+#include "../report/check_heap.hpp"
+#include "../report/collect.hpp"
+#include "../report/failures.hpp"
+#include "../core/options.hpp"
+#include "../report/report.hpp"
+#include "../report/stats.hpp"
+
+namespace leakguard {
+
+const char* kind_name(block_kind kind) noexcept {
+    switch (kind) {
+    case block_kind::new_scalar: return "new";
+    case block_kind::new_array: return "new[]";
+    case block_kind::new_scalar_aligned: return "new(align)";
+    case block_kind::new_array_aligned: return "new[](align)";
+    case block_kind::malloc: return "malloc";
+    case block_kind::calloc: return "calloc";
+    case block_kind::realloc: return "realloc";
+    case block_kind::strdup: return "strdup";
+    case block_kind::strndup: return "strndup";
+    }
+    return "unknown";
+}
+
+statistics stats() noexcept {
+    detail::ensure_initialised();
+    detail::busy_section busy;
+    return detail::current_stats();
+}
+
+bool set_option(const char* key, const char* value) noexcept {
+    detail::ensure_initialised();
+    return detail::apply_option(key, value, "leakguard::set_option");
+}
+
+bool set_options(const char* list) noexcept {
+    detail::ensure_initialised();
+    return detail::apply_option_list(list, "leakguard::set_options");
+}
+
+bool ignore(const void* p) noexcept {
+    if (!p) return false;
+    if (detail::owner_of(p) != detail::ownership::live) return false;
+    detail::block_header* h = detail::header_of(p);
+    if (!(detail::flags_of(h) & detail::flag_linked)) return true; // never reported anyway
+    detail::shard* s = detail::g_registry.shards[detail::shard_of(h)];
+    if (s == detail::t_state.home) {
+        bool const locked = detail::owner_enter(s);
+        detail::add_flags(h, detail::flag_ignored);
+        detail::owner_exit(s, locked);
+    } else {
+        detail::lock_shard(s);
+        detail::add_flags(h, detail::flag_ignored);
+        detail::unlock_shard(s);
+    }
+    return true;
+}
+
+void begin_ignore() noexcept { ++detail::t_state.ignore_depth; }
+void end_ignore() noexcept {
+    if (detail::t_state.ignore_depth > 0) --detail::t_state.ignore_depth;
+}
+
+std::size_t live_blocks(block_info* out, std::size_t max) noexcept {
+    detail::busy_section busy;
+    detail::block_filter const all = {0, 0, false};
+    return detail::copy_live(all, out, max);
+}
+
+std::size_t report_now() noexcept {
+    detail::ensure_initialised();
+    detail::busy_section busy;
+    return detail::write_report("now").leaked_blocks;
+}
+
+bool check_heap() noexcept {
+    detail::ensure_initialised();
+    return detail::check_heap_now() == 0;
+}
+
+std::size_t scope_failures() noexcept { return detail::failure_count(); }
+
+void reset_scope_failures() noexcept {
+    detail::lock_guard hold(detail::g_failures.lock);
+    detail::g_failures.count = 0;
+}
+
+} // namespace leakguard
+
+#endif

@@ -1,0 +1,58 @@
+// leakguard - in-process memory-leak tracker for C++ (header-only)
+// SPDX-License-Identifier: MIT
+// runtime/fork.hpp: fork() safety. Before the fork, the forking thread takes every lock leakguard has
+// (each shard, the shard table, and the locks of the report path: log stream, failure and error
+// logs, module cache); after it, both processes release them. The child so starts with consistent
+// lists and free locks, whatever the other threads were doing. None of these locks is ever taken
+// while another is held (the report path takes them one at a time), so the order here is free.
+// The forking thread may allocate between prepare and parent/child (in other atfork handlers):
+// `fork_holder` makes it skip the shard locks it already holds.
+#ifndef LEAKGUARD_DETAIL_RUNTIME_FORK_HPP_INCLUDED
+#define LEAKGUARD_DETAIL_RUNTIME_FORK_HPP_INCLUDED
+
+#include <pthread.h> // pthread_atfork
+
+#include "../heap/errors.hpp"
+#include "../report/failures.hpp"
+#include "../core/options.hpp"
+#include "../heap/registry.hpp"
+#include "../symbolize/symbolize.hpp"
+
+namespace leakguard {
+namespace detail {
+
+inline void lock_all_for_fork() noexcept {
+    g_report_fd_lock.lock();
+    g_failures.lock.lock();
+    g_errors.lock.lock();
+    g_modules.lock.lock();
+    g_registry.shards_lock.lock();
+    std::uint32_t const n = g_registry.shard_count.load(std::memory_order_acquire);
+    for (std::uint32_t i = 0; i < n; ++i) g_registry.shards[i]->lock.lock();
+    if (g_elide_locks.load(std::memory_order_relaxed)) { // wait for owners inside their sections
+        heavy_barrier();
+        for (std::uint32_t i = 0; i < n; ++i)
+            while (g_registry.shards[i]->owner_busy.load(std::memory_order_acquire) != 0) cpu_relax();
+    }
+    t_state.fork_holder = true;
+}
+
+inline void unlock_all_after_fork() noexcept {
+    t_state.fork_holder = false;
+    std::uint32_t const n = g_registry.shard_count.load(std::memory_order_acquire);
+    for (std::uint32_t i = 0; i < n; ++i) g_registry.shards[i]->lock.unlock();
+    g_registry.shards_lock.unlock();
+    g_modules.lock.unlock();
+    g_errors.lock.unlock();
+    g_failures.lock.unlock();
+    g_report_fd_lock.unlock();
+}
+
+inline void install_fork_handlers() noexcept {
+    pthread_atfork(lock_all_for_fork, unlock_all_after_fork, unlock_all_after_fork);
+}
+
+} // namespace detail
+} // namespace leakguard
+
+#endif

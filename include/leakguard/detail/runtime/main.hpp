@@ -1,0 +1,44 @@
+// leakguard - in-process memory-leak tracker for C++ (header-only)
+// SPDX-License-Identifier: MIT
+// runtime/main.hpp: everything the LEAKGUARD_MAIN translation unit emits, in dependency order.
+#ifndef LEAKGUARD_DETAIL_RUNTIME_MAIN_HPP_INCLUDED
+#define LEAKGUARD_DETAIL_RUNTIME_MAIN_HPP_INCLUDED
+
+#include "../core/platform.hpp"
+#include "../capture/locations.hpp"
+#include "../heap/block.hpp"
+#include "../heap/registry.hpp"
+#include "../capture/stack_capture.hpp"
+#include "../capture/stack_table.hpp"
+#include "../core/options.hpp"
+#include "../heap/errors.hpp"
+#include "../heap/guards.hpp"
+#include "../heap/block_errors.hpp"
+#include "../heap/recycler.hpp"
+#include "../heap/quarantine.hpp"
+#include "../heap/allocator.hpp"
+#include "../report/collect.hpp"
+#include "../symbolize/elf_symbols.hpp"
+#include "../symbolize/dwarf_lines.hpp"
+#include "../symbolize/symbolize.hpp"
+#include "../symbolize/site_rules.hpp"
+#include "../report/failures.hpp"
+#include "../report/stats.hpp"
+#include "../report/report.hpp"
+#include "../report/error_report.hpp"
+#include "fork.hpp"
+#include "../report/check_heap.hpp"
+#include "scope_checks.hpp"
+#include "api_functions.hpp"
+#include "exit_hook.hpp"
+#include "../heap/operators.hpp"
+#include "../libc/c_alloc.hpp"
+#include "../libc/mapped_calls.hpp"
+#include "../libc/interpose.hpp"
+
+// The symbol every unit that includes leakguard refers to (see link_check.hpp).
+extern "C" {
+int leakguard_error_define_LEAKGUARD_MAIN_in_exactly_one_translation_unit = 1;
+}
+
+#endif

@@ -1,0 +1,186 @@
+// leakguard - in-process memory-leak tracker for C++ (header-only)
+// SPDX-License-Identifier: MIT
+// symbolize/symbolize.hpp: naming a return address at report time - module and offset from the dynamic
+// loader, the function from the module's ELF symbol table (or its exports when stripped), and the
+// source file:line of the call from the module's DWARF line table (built with -g); and, for a
+// return address inside inlined code, the inlined calls it lies in (symbolize_frames).
+#ifndef LEAKGUARD_DETAIL_SYMBOLIZE_SYMBOLIZE_HPP_INCLUDED
+#define LEAKGUARD_DETAIL_SYMBOLIZE_SYMBOLIZE_HPP_INCLUDED
+
+#ifndef _GNU_SOURCE
+#define _GNU_SOURCE 1 // dladdr1
+#endif
+#include <cstdint>  // std::uintptr_t
+#include <cstring>  // std::strrchr
+#include <cxxabi.h> // abi::__cxa_demangle (uses malloc, not operator new)
+#include <dlfcn.h>  // dladdr1
+#include <link.h>   // ElfW(Sym)
+
+#include "dwarf_inlines.hpp"
+#include "dwarf_lines.hpp"
+#include "elf_symbols.hpp"
+#include "../core/platform.hpp"
+
+namespace leakguard {
+namespace detail {
+
+struct symbol_info {
+    char function[512]; // demangled, empty when unknown
+    char file[512];     // source file from the DWARF line table, empty when unknown
+    unsigned line;
+    char module[512];      // path of the module (executable or shared library), empty when unknown
+    std::uintptr_t offset; // address - module base (what addr2line takes)
+    const void* address;   // the return address named
+    bool inlined;          // a call inlined into the next frame (same address), by symbolize_frames
+};
+
+inline void copy_text(char* dest, std::size_t size, const char* src) noexcept {
+    std::size_t n = 0;
+    if (src)
+        for (; src[n] && n + 1 < size; ++n) dest[n] = src[n];
+    dest[n] = '\0';
+}
+
+// Modules whose files are mapped for symbol lookups, kept for the rest of the process (a report
+// may name thousands of sites in the same few modules).
+struct module_cache {
+    spinlock lock;
+    struct entry {
+        const void* base;
+        elf_image image;
+        line_table lines;
+        bool lines_built;
+        inline_table inlines;
+        bool inlines_built;
+    } entries[16];
+    unsigned count;
+};
+
+module_cache g_modules{};
+
+inline module_cache::entry* module_entry(const struct link_map* lm) noexcept {
+    for (unsigned i = 0; i < g_modules.count; ++i)
+        if (g_modules.entries[i].base == reinterpret_cast<const void*>(lm->l_addr))
+            return g_modules.entries[i].image.data ? &g_modules.entries[i] : nullptr;
+    if (g_modules.count == sizeof g_modules.entries / sizeof g_modules.entries[0]) return nullptr;
+    module_cache::entry& e = g_modules.entries[g_modules.count++];
+    e.base = reinterpret_cast<const void*>(lm->l_addr);
+    e.lines_built = false;
+    e.inlines_built = false;
+    // The main program's link map has an empty name: read it through /proc/self/exe.
+    map_elf(lm->l_name && lm->l_name[0] ? lm->l_name : "/proc/self/exe", e.image);
+    return e.image.data ? &e : nullptr;
+}
+
+inline void set_function(symbol_info& out, const char* mangled) noexcept {
+    int status = -1;
+    char* demangled = abi::__cxa_demangle(mangled, nullptr, nullptr, &status);
+    copy_text(out.function, sizeof out.function, status == 0 && demangled ? demangled : mangled);
+    (std::free)(demangled);
+}
+
+// `caller` is a return address: the call instruction is just before it, so look up caller - 1.
+inline void symbolize(const void* caller, symbol_info& out) noexcept {
+    out.function[0] = out.module[0] = out.file[0] = '\0';
+    out.line = 0;
+    out.offset = 0;
+    out.address = caller;
+    out.inlined = false;
+    if (!caller) return;
+    std::uintptr_t const pc = reinterpret_cast<std::uintptr_t>(caller) - 1;
+    Dl_info info;
+    struct link_map* lm = nullptr;
+    if (!dladdr1(reinterpret_cast<void*>(pc), &info, reinterpret_cast<void**>(&lm), RTLD_DL_LINKMAP)) return;
+    copy_text(out.module, sizeof out.module, info.dli_fname);
+    out.offset = reinterpret_cast<std::uintptr_t>(caller) - reinterpret_cast<std::uintptr_t>(info.dli_fbase);
+    if (lm) {
+        lock_guard hold(g_modules.lock);
+        if (module_cache::entry* e = module_entry(lm)) {
+            if (!e->lines_built) {
+                build_line_table(e->image, e->lines);
+                e->lines_built = true;
+            }
+            lookup_line(e->lines, pc - lm->l_addr, out.file, sizeof out.file, out.line);
+            if (const char* name = elf_function_at(e->image, pc - lm->l_addr)) {
+                set_function(out, name);
+                return;
+            }
+        }
+    }
+    // No symbol table in the file (stripped): an exported symbol that contains the address.
+    void* extra = nullptr;
+    if (!dladdr1(reinterpret_cast<void*>(pc), &info, &extra, RTLD_DL_SYMENT)) return;
+    const ElfW(Sym)* sym = static_cast<const ElfW(Sym)*>(extra);
+    if (!info.dli_sname || !info.dli_saddr || !sym) return;
+    std::uintptr_t const start = reinterpret_cast<std::uintptr_t>(info.dli_saddr);
+    if (sym->st_size != 0 && pc >= start + sym->st_size) return; // nearest export, not the function
+    set_function(out, info.dli_sname);
+}
+
+// Names the frames at one return address, innermost first: the calls inlined at it (each named
+// after the inlined function, with the file:line in its body), then the function they were
+// inlined into, with the file:line of the outermost inlined call - what addr2line -i -f shows.
+// Writes out[0..n), n <= max; when there are more inlined calls than fit, the innermost are
+// dropped. Without inlined calls (or debug information) this is symbolize(): n is 1.
+inline std::size_t symbolize_frames(const void* caller, symbol_info* out, std::size_t max) noexcept {
+    if (max == 0) return 0;
+    symbolize(caller, out[0]);
+    if (!caller || max == 1 || !out[0].module[0]) return 1;
+    std::uintptr_t const pc = reinterpret_cast<std::uintptr_t>(caller) - 1;
+    Dl_info info;
+    struct link_map* lm = nullptr;
+    if (!dladdr1(reinterpret_cast<void*>(pc), &info, reinterpret_cast<void**>(&lm), RTLD_DL_LINKMAP) || !lm) return 1;
+    lock_guard hold(g_modules.lock);
+    module_cache::entry* e = module_entry(lm);
+    if (!e || !e->lines_built) return 1;
+    if (!e->inlines_built) {
+        build_inline_table(e->image, e->inlines);
+        e->inlines_built = true;
+    }
+    const inline_call* chain[64];
+    std::size_t const k = inline_chain(e->inlines, pc - lm->l_addr, chain, sizeof chain / sizeof chain[0]);
+    if (k == 0) return 1;
+    std::size_t const n = k + 1 < max ? k + 1 : max;
+    std::size_t const dropped = k + 1 - n; // innermost frames that do not fit
+    // Frame j (0 innermost .. k the function) goes to out[j - dropped]; the function last.
+    if (n - 1 != 0) out[n - 1] = out[0];
+    symbol_info& outer = out[n - 1];
+    char inner_file[sizeof outer.file];
+    copy_text(inner_file, sizeof inner_file, outer.file);
+    unsigned const inner_line = outer.line;
+    for (std::size_t j = dropped; j <= k; ++j) {
+        symbol_info& f = out[j - dropped];
+        if (j < k) {
+            f.offset = outer.offset;
+            f.address = caller;
+            f.inlined = true;
+            copy_text(f.module, sizeof f.module, outer.module);
+            f.function[0] = '\0';
+            if (const char* name = dwarf_function_name(e->inlines, chain[j]->origin)) set_function(f, name);
+        }
+        // Where this frame is: in the innermost body for frame 0, else the call it inlined.
+        if (j == 0) {
+            copy_text(f.file, sizeof f.file, inner_file);
+            f.line = inner_line;
+        } else {
+            const inline_call& call = *chain[j - 1];
+            const dwarf_unit& unit = e->inlines.units[call.unit];
+            f.file[0] = '\0';
+            f.line = 0;
+            if (call.call_line && unit_file_name(e->lines, unit.stmt_list, call.call_file, f.file, sizeof f.file))
+                f.line = call.call_line;
+            else f.file[0] = '\0';
+        }
+    }
+    return n;
+}
+
+inline const char* base_name(const char* path) noexcept {
+    const char* slash = std::strrchr(path, '/');
+    return slash ? slash + 1 : path;
+}
+
+} // namespace detail
+} // namespace leakguard
+
+#endif

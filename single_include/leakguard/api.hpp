@@ -1,0 +1,85 @@
+// DO NOT EDIT: generated from include/leakguard/api.hpp by tools/amalgamate.py.
+// leakguard - in-process memory-leak tracker for C++ (header-only)
+// SPDX-License-Identifier: MIT
+// api.hpp: the functions a program can call: options, statistics, ignoring blocks, reports.
+// Everything here is defined once, in the translation unit that defines LEAKGUARD_MAIN.
+#ifndef LEAKGUARD_API_HPP_INCLUDED
+#define LEAKGUARD_API_HPP_INCLUDED
+
+#include <cstddef> // std::size_t
+#include <cstdint> // std::uint64_t
+
+#include "block_info.hpp"
+
+namespace leakguard {
+
+// Totals since start-up. `peak_bytes` is exact while one thread has allocated; with more threads
+// it may lag the true peak by up to 64 KiB per thread (threads batch their byte counts so that no
+// atomic operation runs per allocation).
+struct statistics {
+    std::uint64_t allocations; // tracked allocations made
+    std::uint64_t frees;       // tracked blocks released
+    std::uint64_t live_blocks; // tracked blocks alive now (ignored ones included)
+    std::uint64_t live_bytes;
+    std::uint64_t peak_bytes;
+};
+statistics stats() noexcept;
+
+// Options, as in LEAKGUARD_OPTIONS ("key=value:key=value", ',' also separates). Returns false and
+// prints a one-line warning naming the key for an unknown key or a bad value.
+//   exitcode=N     status of a run with leaks, failed scopes or errors (default 23; 0 keeps the program's)
+//   log_path=PATH  text report to PATH instead of stderr ("%p" becomes the process id)
+//   json_path=PATH JSON report written at exit ("%p" becomes the process id)
+//   report=full|summary|off   how much of the text report to print at exit
+//   stack_depth=N  call-stack frames kept per block, 0-64 (default 12; 0 or 1: only the caller)
+//   stack_unwinder=auto|fp|libgcc  how stacks are taken (auto: walk frame pointers from code of
+//                  the LEAKGUARD_MAIN module when it has them, else keep only the caller;
+//                  libgcc: the C++ runtime's unwinder everywhere - complete, microseconds each)
+//   guard_bytes=N  bytes of 0xFD after every new block, 0-252 (rounded up to a multiple of 4;
+//                  default 16; 0: no guards, front or back). Checked when the block is released,
+//                  by check_heap() and at exit: heap_overflow / heap_underflow.
+//   quarantine_bytes=N  released blocks get 0xDD over their first 64 bytes and are held back,
+//                  up to N bytes per thread (default 1048576; 0: off), then checked
+//                  (use_after_free) and freed
+//   fill=0|1       fill new blocks with 0xCD (their first 4 KiB; not calloc's; default 1)
+//   abort_on_error=0|1  abort() right after printing a heap error (default 0)
+//   break_on_alloc=N  raise SIGTRAP inside the allocation with sequence number N (0: off)
+bool set_option(const char* key, const char* value) noexcept;
+bool set_options(const char* list) noexcept;
+
+// Intentional leaks: a block marked with ignore() is never reported (by scopes or at exit).
+// Returns false when p is not a live block that leakguard handed out.
+bool ignore(const void* p) noexcept;
+
+// Allocations this thread makes between begin_ignore() and end_ignore() (they nest) are never
+// reported. Prefer the RAII form, leakguard::ignore_region.
+void begin_ignore() noexcept;
+void end_ignore() noexcept;
+
+class ignore_region {
+public:
+    ignore_region() noexcept { begin_ignore(); }
+    ~ignore_region() { end_ignore(); }
+    ignore_region(const ignore_region&) = delete;
+    ignore_region& operator=(const ignore_region&) = delete;
+};
+
+// Copies up to `max` live, reportable blocks (oldest first) into `out`; returns how many there are.
+std::size_t live_blocks(block_info* out, std::size_t max) noexcept;
+
+// Writes the exit report for what is alive now (text to the report stream, JSON if json_path is
+// set). Returns the number of leaked blocks it listed. Does not change the exit status.
+std::size_t report_now() noexcept;
+
+// Checks the guards of every live block and the bytes of every quarantined one now; reports each
+// damage found (once) as a heap error. Returns true when the heap is clean.
+bool check_heap() noexcept;
+
+// The number of scopes that have failed so far (each makes the exit status non-zero).
+std::size_t scope_failures() noexcept;
+// Forgets the recorded scope failures (for tests of leakguard that make scopes fail on purpose).
+void reset_scope_failures() noexcept;
+
+} // namespace leakguard
+
+#endif
