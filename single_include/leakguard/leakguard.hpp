@@ -1350,6 +1350,44 @@ inline const location_record* intern_location(const char* file, int line, const 
 #include <unistd.h>           // syscall
 #endif
 
+// #include "leakguard/detail/upward_calls.hpp" (inlined)
+// leakguard - in-process memory-leak tracker for C++ (header-only)
+// SPDX-License-Identifier: MIT
+// detail/upward_calls.hpp: the few calls that go up the layers, declared in one place.
+//
+// Includes run one way (runtime -> report, libc -> heap -> capture, symbolize -> core -> config;
+// runtime/main.hpp includes the layers in that order). A handful of lower-layer functions must
+// still call something a higher layer defines: a shard walker frees pending remote blocks, the
+// first allocation installs the fork handlers, a heap error is printed by the report. Their
+// declarations live here, so a reader sees every upward edge in one file; each names the file
+// that defines it.
+#ifndef LEAKGUARD_DETAIL_UPWARD_CALLS_HPP_INCLUDED
+#define LEAKGUARD_DETAIL_UPWARD_CALLS_HPP_INCLUDED
+
+namespace leakguard {
+namespace detail {
+
+class fd_writer;
+struct error_record;
+struct shard;
+struct thread_state;
+
+// heap/registry.hpp -> heap/allocator.hpp: blocks other threads freed are unlinked and released
+// wherever the shard is held exclusively (`s` held by lock_shard).
+inline void drain_remote_locked(shard* s) noexcept;
+// heap/registry.hpp -> heap/recycler.hpp: a thread's cache of released blocks is emptied at its exit.
+inline void drop_recycled(thread_state& t) noexcept;
+// heap/allocator.hpp -> runtime/fork.hpp: start-up installs the fork handlers.
+inline void install_fork_handlers() noexcept;
+// heap/errors.hpp -> report/error_report.hpp: a heap error is printed where it is found.
+void print_error(const error_record& e) noexcept;
+// report/report.hpp -> report/error_report.hpp: the JSON report's "errors" array.
+void write_json_errors(fd_writer& out) noexcept;
+
+} // namespace detail
+} // namespace leakguard
+
+#endif // LEAKGUARD_DETAIL_UPWARD_CALLS_HPP_INCLUDED
 // #include "leakguard/detail/heap/block.hpp" (inlined)
 // #include "leakguard/detail/core/platform.hpp" (inlined)
 
@@ -1513,10 +1551,6 @@ inline bool enable_lock_elision() noexcept {
 #endif
 }
 
-// Blocks freed by another thread are unlinked where the shard is held exclusively. Defined in
-// heap/allocator.hpp: `s` held by lock_shard (the blocks go back to the C library at once).
-inline void drain_remote_locked(shard* s) noexcept;
-
 // Exclusive access to a shard for anybody (its owner included, outside owner sections).
 inline void lock_shard(shard* s) noexcept {
     if (t_state.fork_holder) return; // holds every shard lock already (runtime/fork.hpp)
@@ -1555,8 +1589,6 @@ inline void owner_exit(shard* s, bool locked) noexcept {
     if (LEAKGUARD_DETAIL_UNLIKELY(locked)) unlock_shard(s);
     else s->owner_busy.store(0, std::memory_order_release);
 }
-
-inline void drop_recycled(thread_state& t) noexcept; // heap/recycler.hpp
 
 // Runs when a thread that allocated exits: its shard (and the blocks still in it) goes to the free
 // list for the next new thread. The blocks keep their thread number.
@@ -2322,6 +2354,7 @@ inline const stack_record* intern_stack(void* const* frames, std::size_t depth) 
 #include <cstdint> // std::uint64_t
 #include <cstdlib> // std::abort
 
+// #include "leakguard/detail/upward_calls.hpp" (inlined)
 // #include "leakguard/block_info.hpp" (inlined)
 // #include "leakguard/detail/core/options.hpp" (inlined)
 // #include "leakguard/detail/core/platform.hpp" (inlined)
@@ -2363,9 +2396,30 @@ inline bool form_matches(block_kind kind, dealloc_form form) noexcept {
     return false;
 }
 
+// The kinds of heap error; error_type_name() gives the name the reports print (as ASan's).
+enum class error_type : unsigned char {
+    double_free,
+    invalid_free,
+    alloc_dealloc_mismatch,
+    heap_overflow,
+    heap_underflow,
+    use_after_free,
+};
+
+inline const char* error_type_name(error_type t) noexcept {
+    switch (t) {
+    case error_type::double_free: return "double_free";
+    case error_type::invalid_free: return "invalid_free";
+    case error_type::alloc_dealloc_mismatch: return "alloc_dealloc_mismatch";
+    case error_type::heap_overflow: return "heap_overflow";
+    case error_type::heap_underflow: return "heap_underflow";
+    case error_type::use_after_free: return "use_after_free";
+    }
+    return "unknown";
+}
+
 struct error_record {
-    const char* type; // "double_free", "invalid_free", "alloc_dealloc_mismatch",
-                      // "heap_overflow", "heap_underflow", "use_after_free"
+    error_type type;
     const void* address;
     bool has_form;                        // found by a release: `form` and the free site are known
     dealloc_form form;                    // how the program tried to give it back
@@ -2397,8 +2451,6 @@ struct error_log {
 };
 
 error_log g_errors{};
-
-void print_error(const error_record& e) noexcept; // report/error_report.hpp
 
 LEAKGUARD_DETAIL_NOINLINE inline void report_error(const error_record& e) noexcept {
     std::uint64_t const n = g_errors.count.fetch_add(1, std::memory_order_relaxed);
@@ -2641,7 +2693,7 @@ inline void site_of(const block_header* h, const void*& caller, const source_loc
 }
 
 // `type` about block `h` (which must be leakguard's: its header is read).
-inline error_record block_error(const char* type, const block_header* h) noexcept {
+inline error_record block_error(error_type type, const block_header* h) noexcept {
     error_record e = error_record();
     e.type = type;
     e.address = reinterpret_cast<const char*>(h) + header_size;
@@ -2841,7 +2893,7 @@ inline bool quarantined_damage(const block_header* h, error_record& e, bool& coo
         }
     }
     if (!bad) return false;
-    e = block_error("use_after_free", h);
+    e = block_error(error_type::use_after_free, h);
     free_site_of(h, e.free_caller, e.free_location);
     e.has_free = true;
     e.has_offset = true;
@@ -2963,6 +3015,7 @@ inline bool describe_quarantined(const block_header* h, error_record& e) noexcep
 #include <cstring>   // std::memset
 #include <pthread.h> // pthread_key_create, pthread_atfork
 
+// #include "leakguard/detail/upward_calls.hpp" (inlined)
 // #include "leakguard/detail/heap/block.hpp" (inlined)
 // #include "leakguard/detail/heap/block_errors.hpp" (inlined)
 // #include "leakguard/detail/heap/errors.hpp" (inlined)
@@ -2988,8 +3041,6 @@ public:
     busy_section(const busy_section&) = delete;
     busy_section& operator=(const busy_section&) = delete;
 };
-
-inline void install_fork_handlers() noexcept; // runtime/fork.hpp
 
 // true once start-up has run.
 std::atomic<bool> g_initialised{};
@@ -3283,7 +3334,7 @@ inline void* allocate(std::size_t size, std::size_t align, block_kind kind, cons
 }
 
 // `file` and `line` come from a mapping macro (null when the free was not mapped).
-inline error_record free_error(const char* type, const void* p, const void* caller, dealloc_form form, const char* file,
+inline error_record free_error(error_type type, const void* p, const void* caller, dealloc_form form, const char* file,
                                int line) noexcept {
     error_record e = error_record();
     e.type = type;
@@ -3303,13 +3354,14 @@ inline error_record free_error(const char* type, const void* p, const void* call
 LEAKGUARD_DETAIL_NOINLINE inline void report_bad_free(const void* p, const void* caller, dealloc_form form,
                                                       const char* file = nullptr, int line = 0) noexcept {
     bool const freed = cookie_in_front_of(p) == freed_cookie_for(header_of(p));
-    error_record e = free_error(freed ? "double_free" : "invalid_free", p, caller, form, file, line);
+    error_record e =
+        free_error(freed ? error_type::double_free : error_type::invalid_free, p, caller, form, file, line);
     if (freed) describe_quarantined(header_of(p), e);
     report_error(e);
 }
 
 // An error about live block `h` found where it was given back.
-inline error_record block_free_error(const char* type, const block_header* h, const void* caller, dealloc_form form,
+inline error_record block_free_error(error_type type, const block_header* h, const void* caller, dealloc_form form,
                                      const char* file, int line) noexcept {
     error_record e = block_error(type, h);
     error_record const f = free_error(type, e.address, caller, form, file, line);
@@ -3323,7 +3375,7 @@ inline error_record block_free_error(const char* type, const block_header* h, co
 
 LEAKGUARD_DETAIL_NOINLINE inline void report_mismatch(const block_header* h, const void* caller, dealloc_form form,
                                                       const char* file = nullptr, int line = 0) noexcept {
-    report_error(block_free_error("alloc_dealloc_mismatch", h, caller, form, file, line));
+    report_error(block_free_error(error_type::alloc_dealloc_mismatch, h, caller, form, file, line));
 }
 
 // The ring of this thread's last operator new blocks (see locate_new in libc/mapped_calls.hpp).
@@ -3341,7 +3393,8 @@ inline void forget_new(const void* user) noexcept {
 // passed the ownership test), so the rest of its header is too: it is released all the same.
 LEAKGUARD_DETAIL_NOINLINE inline void report_guard_damage(block_header* h, long front, long tail, const void* caller,
                                                           dealloc_form form, const char* file, int line) noexcept {
-    error_record e = block_free_error(front ? "heap_underflow" : "heap_overflow", h, caller, form, file, line);
+    error_record e =
+        block_free_error(front ? error_type::heap_underflow : error_type::heap_overflow, h, caller, form, file, line);
     e.has_offset = true;
     e.offset = front ? front : tail;
     report_error(e);
@@ -3432,7 +3485,7 @@ LEAKGUARD_DETAIL_NOINLINE inline bool detach_damaged(block_header* h, const void
         for (block_header* b = s->newest; b; b = b->prev) {
             if (b != h) continue;
             found = true;
-            e = block_error("heap_underflow", h);
+            e = block_error(error_type::heap_underflow, h);
             e.has_offset = true;
             e.offset = front_damage(h, cookie_for(h), load_cookie(h));
             e.left_alone = true;
@@ -5356,6 +5409,7 @@ inline statistics current_stats() noexcept {
 #include <cstdio>    // std::snprintf
 #include <cstring>   // std::strcmp
 
+// #include "leakguard/detail/upward_calls.hpp" (inlined)
 // #include "leakguard/detail/report/collect.hpp" (inlined)
 // #include "leakguard/detail/heap/errors.hpp" (inlined)
 // #include "leakguard/detail/report/failures.hpp" (inlined)
@@ -5562,8 +5616,6 @@ inline void json_frame(fd_writer& out, const symbol_info& sym, const void* addre
     out.put(sym.inlined ? ",\"inlined\":true}" : ",\"inlined\":false}");
 }
 
-void write_json_errors(fd_writer& out) noexcept; // report/error_report.hpp
-
 inline void write_json(fd_writer& out, const block_list& list, const leak_group* groups, std::size_t group_count,
                        const statistics& st) noexcept {
     out.printf("{\"version\":1,\"tool\":\"leakguard\",\"tool_version\":\"%s\",\n", LEAKGUARD_VERSION_STRING);
@@ -5708,8 +5760,7 @@ inline report_outcome write_report(const char* when) noexcept {
 #ifndef LEAKGUARD_DETAIL_REPORT_ERROR_REPORT_HPP_INCLUDED
 #define LEAKGUARD_DETAIL_REPORT_ERROR_REPORT_HPP_INCLUDED
 
-#include <cstdio>  // std::snprintf
-#include <cstring> // std::strcmp
+#include <cstdio> // std::snprintf
 
 // #include "leakguard/detail/heap/allocator.hpp" (inlined)
 // #include "leakguard/detail/heap/errors.hpp" (inlined)
@@ -5732,7 +5783,7 @@ void print_error(const error_record& e) noexcept {
     char freed_at[1200] = "";
     if (e.has_free) describe_code(e.free_caller, e.free_location, freed_at, sizeof freed_at);
     fd_writer out(report_fd());
-    out.printf("leakguard: error: %s: ", e.type);
+    out.printf("leakguard: error: %s: ", error_type_name(e.type));
     if (e.block_known) {
         char allocated_at[1200];
         describe_code(e.alloc_caller, e.alloc_location, allocated_at, sizeof allocated_at);
@@ -5743,7 +5794,7 @@ void print_error(const error_record& e) noexcept {
     }
     // heap_overflow counts from the end of the block; the others from its start.
     if (e.has_offset) {
-        if (std::strcmp(e.type, "heap_overflow") == 0) out.printf(", byte %ld past its end overwritten", e.offset);
+        if (e.type == error_type::heap_overflow) out.printf(", byte %ld past its end overwritten", e.offset);
         else if (e.offset < 0) out.printf(", byte %ld before its start overwritten", e.offset);
         else if (static_cast<std::size_t>(e.offset) >= e.size)
             out.printf(", byte %zu past its end overwritten", static_cast<std::size_t>(e.offset) - e.size);
@@ -5759,7 +5810,7 @@ void print_error(const error_record& e) noexcept {
     else out.put(", found by a heap check");
     if (!e.block_known || !e.has_form) out.put("; the program goes on\n");
     else if (e.left_alone) out.put("; its header is damaged: left alone and the program goes on\n");
-    else if (std::strcmp(e.type, "double_free") == 0) out.put("; the pointer was left alone and the program goes on\n");
+    else if (e.type == error_type::double_free) out.put("; the pointer was left alone and the program goes on\n");
     else out.put("; released all the same and the program goes on\n");
 }
 
@@ -5784,7 +5835,7 @@ void write_json_errors(fd_writer& out) noexcept {
     for (std::size_t i = 0; i < kept; ++i) {
         const error_record& e = g_errors.records[i];
         out.put(i ? ",\n{\"type\":" : "\n{\"type\":");
-        json_string(out, e.type);
+        json_string(out, error_type_name(e.type));
         out.put(",\"address\":");
         json_address(out, e.address);
         if (e.block_known) {
@@ -5911,7 +5962,7 @@ inline void check_live(block_header* h, heap_findings& f) noexcept {
     long const tail = front ? -1 : tail_damage(h);
     if (!front && tail < 0) return;
     error_record& e = f.records[f.count++];
-    e = block_error(front ? "heap_underflow" : "heap_overflow", h);
+    e = block_error(front ? error_type::heap_underflow : error_type::heap_overflow, h);
     e.has_offset = true;
     e.offset = front ? front : tail;
     // The cookie is left as it is: the release will then not trust this header either.

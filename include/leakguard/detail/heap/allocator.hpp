@@ -12,6 +12,7 @@
 #include <cstring>   // std::memset
 #include <pthread.h> // pthread_key_create, pthread_atfork
 
+#include "../upward_calls.hpp"
 #include "block.hpp"
 #include "block_errors.hpp"
 #include "errors.hpp"
@@ -37,8 +38,6 @@ public:
     busy_section(const busy_section&) = delete;
     busy_section& operator=(const busy_section&) = delete;
 };
-
-inline void install_fork_handlers() noexcept; // runtime/fork.hpp
 
 // true once start-up has run.
 std::atomic<bool> g_initialised{};
@@ -332,7 +331,7 @@ inline void* allocate(std::size_t size, std::size_t align, block_kind kind, cons
 }
 
 // `file` and `line` come from a mapping macro (null when the free was not mapped).
-inline error_record free_error(const char* type, const void* p, const void* caller, dealloc_form form, const char* file,
+inline error_record free_error(error_type type, const void* p, const void* caller, dealloc_form form, const char* file,
                                int line) noexcept {
     error_record e = error_record();
     e.type = type;
@@ -352,13 +351,14 @@ inline error_record free_error(const char* type, const void* p, const void* call
 LEAKGUARD_DETAIL_NOINLINE inline void report_bad_free(const void* p, const void* caller, dealloc_form form,
                                                       const char* file = nullptr, int line = 0) noexcept {
     bool const freed = cookie_in_front_of(p) == freed_cookie_for(header_of(p));
-    error_record e = free_error(freed ? "double_free" : "invalid_free", p, caller, form, file, line);
+    error_record e =
+        free_error(freed ? error_type::double_free : error_type::invalid_free, p, caller, form, file, line);
     if (freed) describe_quarantined(header_of(p), e);
     report_error(e);
 }
 
 // An error about live block `h` found where it was given back.
-inline error_record block_free_error(const char* type, const block_header* h, const void* caller, dealloc_form form,
+inline error_record block_free_error(error_type type, const block_header* h, const void* caller, dealloc_form form,
                                      const char* file, int line) noexcept {
     error_record e = block_error(type, h);
     error_record const f = free_error(type, e.address, caller, form, file, line);
@@ -372,7 +372,7 @@ inline error_record block_free_error(const char* type, const block_header* h, co
 
 LEAKGUARD_DETAIL_NOINLINE inline void report_mismatch(const block_header* h, const void* caller, dealloc_form form,
                                                       const char* file = nullptr, int line = 0) noexcept {
-    report_error(block_free_error("alloc_dealloc_mismatch", h, caller, form, file, line));
+    report_error(block_free_error(error_type::alloc_dealloc_mismatch, h, caller, form, file, line));
 }
 
 // The ring of this thread's last operator new blocks (see locate_new in libc/mapped_calls.hpp).
@@ -390,7 +390,8 @@ inline void forget_new(const void* user) noexcept {
 // passed the ownership test), so the rest of its header is too: it is released all the same.
 LEAKGUARD_DETAIL_NOINLINE inline void report_guard_damage(block_header* h, long front, long tail, const void* caller,
                                                           dealloc_form form, const char* file, int line) noexcept {
-    error_record e = block_free_error(front ? "heap_underflow" : "heap_overflow", h, caller, form, file, line);
+    error_record e =
+        block_free_error(front ? error_type::heap_underflow : error_type::heap_overflow, h, caller, form, file, line);
     e.has_offset = true;
     e.offset = front ? front : tail;
     report_error(e);
@@ -481,7 +482,7 @@ LEAKGUARD_DETAIL_NOINLINE inline bool detach_damaged(block_header* h, const void
         for (block_header* b = s->newest; b; b = b->prev) {
             if (b != h) continue;
             found = true;
-            e = block_error("heap_underflow", h);
+            e = block_error(error_type::heap_underflow, h);
             e.has_offset = true;
             e.offset = front_damage(h, cookie_for(h), load_cookie(h));
             e.left_alone = true;

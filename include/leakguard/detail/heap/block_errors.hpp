@@ -32,7 +32,7 @@ inline void site_of(const block_header* h, const void*& caller, const source_loc
 }
 
 // `type` about block `h` (which must be leakguard's: its header is read).
-inline error_record block_error(const char* type, const block_header* h) noexcept {
+inline error_record block_error(error_type type, const block_header* h) noexcept {
     error_record e = error_record();
     e.type = type;
     e.address = reinterpret_cast<const char*>(h) + header_size;

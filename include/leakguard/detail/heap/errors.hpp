@@ -9,6 +9,7 @@
 #include <cstdint> // std::uint64_t
 #include <cstdlib> // std::abort
 
+#include "../upward_calls.hpp"
 #include "../../block_info.hpp"
 #include "../core/options.hpp"
 #include "../core/platform.hpp"
@@ -50,9 +51,30 @@ inline bool form_matches(block_kind kind, dealloc_form form) noexcept {
     return false;
 }
 
+// The kinds of heap error; error_type_name() gives the name the reports print (as ASan's).
+enum class error_type : unsigned char {
+    double_free,
+    invalid_free,
+    alloc_dealloc_mismatch,
+    heap_overflow,
+    heap_underflow,
+    use_after_free,
+};
+
+inline const char* error_type_name(error_type t) noexcept {
+    switch (t) {
+    case error_type::double_free: return "double_free";
+    case error_type::invalid_free: return "invalid_free";
+    case error_type::alloc_dealloc_mismatch: return "alloc_dealloc_mismatch";
+    case error_type::heap_overflow: return "heap_overflow";
+    case error_type::heap_underflow: return "heap_underflow";
+    case error_type::use_after_free: return "use_after_free";
+    }
+    return "unknown";
+}
+
 struct error_record {
-    const char* type; // "double_free", "invalid_free", "alloc_dealloc_mismatch",
-                      // "heap_overflow", "heap_underflow", "use_after_free"
+    error_type type;
     const void* address;
     bool has_form;                        // found by a release: `form` and the free site are known
     dealloc_form form;                    // how the program tried to give it back
@@ -84,8 +106,6 @@ struct error_log {
 };
 
 error_log g_errors{};
-
-void print_error(const error_record& e) noexcept; // report/error_report.hpp
 
 LEAKGUARD_DETAIL_NOINLINE inline void report_error(const error_record& e) noexcept {
     std::uint64_t const n = g_errors.count.fetch_add(1, std::memory_order_relaxed);

@@ -60,7 +60,7 @@ inline bool quarantined_damage(const block_header* h, error_record& e, bool& coo
         }
     }
     if (!bad) return false;
-    e = block_error("use_after_free", h);
+    e = block_error(error_type::use_after_free, h);
     free_site_of(h, e.free_caller, e.free_location);
     e.has_free = true;
     e.has_offset = true;

@@ -22,6 +22,7 @@
 #include <unistd.h>           // syscall
 #endif
 
+#include "../upward_calls.hpp"
 #include "block.hpp"
 #include "../core/platform.hpp"
 
@@ -185,10 +186,6 @@ inline bool enable_lock_elision() noexcept {
 #endif
 }
 
-// Blocks freed by another thread are unlinked where the shard is held exclusively. Defined in
-// heap/allocator.hpp: `s` held by lock_shard (the blocks go back to the C library at once).
-inline void drain_remote_locked(shard* s) noexcept;
-
 // Exclusive access to a shard for anybody (its owner included, outside owner sections).
 inline void lock_shard(shard* s) noexcept {
     if (t_state.fork_holder) return; // holds every shard lock already (runtime/fork.hpp)
@@ -227,8 +224,6 @@ inline void owner_exit(shard* s, bool locked) noexcept {
     if (LEAKGUARD_DETAIL_UNLIKELY(locked)) unlock_shard(s);
     else s->owner_busy.store(0, std::memory_order_release);
 }
-
-inline void drop_recycled(thread_state& t) noexcept; // heap/recycler.hpp
 
 // Runs when a thread that allocated exits: its shard (and the blocks still in it) goes to the free
 // list for the next new thread. The blocks keep their thread number.

@@ -37,7 +37,7 @@ inline void check_live(block_header* h, heap_findings& f) noexcept {
     long const tail = front ? -1 : tail_damage(h);
     if (!front && tail < 0) return;
     error_record& e = f.records[f.count++];
-    e = block_error(front ? "heap_underflow" : "heap_overflow", h);
+    e = block_error(front ? error_type::heap_underflow : error_type::heap_overflow, h);
     e.has_offset = true;
     e.offset = front ? front : tail;
     // The cookie is left as it is: the release will then not trust this header either.

@@ -5,8 +5,7 @@
 #ifndef LEAKGUARD_DETAIL_REPORT_ERROR_REPORT_HPP_INCLUDED
 #define LEAKGUARD_DETAIL_REPORT_ERROR_REPORT_HPP_INCLUDED
 
-#include <cstdio>  // std::snprintf
-#include <cstring> // std::strcmp
+#include <cstdio> // std::snprintf
 
 #include "../heap/allocator.hpp"
 #include "../heap/errors.hpp"
@@ -29,7 +28,7 @@ void print_error(const error_record& e) noexcept {
     char freed_at[1200] = "";
     if (e.has_free) describe_code(e.free_caller, e.free_location, freed_at, sizeof freed_at);
     fd_writer out(report_fd());
-    out.printf("leakguard: error: %s: ", e.type);
+    out.printf("leakguard: error: %s: ", error_type_name(e.type));
     if (e.block_known) {
         char allocated_at[1200];
         describe_code(e.alloc_caller, e.alloc_location, allocated_at, sizeof allocated_at);
@@ -40,7 +39,7 @@ void print_error(const error_record& e) noexcept {
     }
     // heap_overflow counts from the end of the block; the others from its start.
     if (e.has_offset) {
-        if (std::strcmp(e.type, "heap_overflow") == 0) out.printf(", byte %ld past its end overwritten", e.offset);
+        if (e.type == error_type::heap_overflow) out.printf(", byte %ld past its end overwritten", e.offset);
         else if (e.offset < 0) out.printf(", byte %ld before its start overwritten", e.offset);
         else if (static_cast<std::size_t>(e.offset) >= e.size)
             out.printf(", byte %zu past its end overwritten", static_cast<std::size_t>(e.offset) - e.size);
@@ -56,7 +55,7 @@ void print_error(const error_record& e) noexcept {
     else out.put(", found by a heap check");
     if (!e.block_known || !e.has_form) out.put("; the program goes on\n");
     else if (e.left_alone) out.put("; its header is damaged: left alone and the program goes on\n");
-    else if (std::strcmp(e.type, "double_free") == 0) out.put("; the pointer was left alone and the program goes on\n");
+    else if (e.type == error_type::double_free) out.put("; the pointer was left alone and the program goes on\n");
     else out.put("; released all the same and the program goes on\n");
 }
 
@@ -81,7 +80,7 @@ void write_json_errors(fd_writer& out) noexcept {
     for (std::size_t i = 0; i < kept; ++i) {
         const error_record& e = g_errors.records[i];
         out.put(i ? ",\n{\"type\":" : "\n{\"type\":");
-        json_string(out, e.type);
+        json_string(out, error_type_name(e.type));
         out.put(",\"address\":");
         json_address(out, e.address);
         if (e.block_known) {

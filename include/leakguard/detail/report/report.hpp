@@ -9,6 +9,7 @@
 #include <cstdio>    // std::snprintf
 #include <cstring>   // std::strcmp
 
+#include "../upward_calls.hpp"
 #include "collect.hpp"
 #include "../heap/errors.hpp"
 #include "failures.hpp"
@@ -214,8 +215,6 @@ inline void json_frame(fd_writer& out, const symbol_info& sym, const void* addre
     json_address(out, address);
     out.put(sym.inlined ? ",\"inlined\":true}" : ",\"inlined\":false}");
 }
-
-void write_json_errors(fd_writer& out) noexcept; // report/error_report.hpp
 
 inline void write_json(fd_writer& out, const block_list& list, const leak_group* groups, std::size_t group_count,
                        const statistics& st) noexcept {
