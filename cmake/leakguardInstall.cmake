@@ -1,6 +1,7 @@
 # Install rules (LEAKGUARD_INSTALL, on by default at top level): the headers, a CMake package
 # (share/cmake/leakguard: leakguardConfig.cmake, an architecture-independent version file and the
-# exported target leakguard::leakguard) and a relocatable share/pkgconfig/leakguard.pc.
+# exported target leakguard::leakguard), a relocatable share/pkgconfig/leakguard.pc and the
+# LICENSE (share/doc/leakguard/LICENSE: the MIT terms must travel with every copy).
 # Included from the root CMakeLists.txt after the target is defined.
 include(CMakePackageConfigHelpers)
 
@@ -14,6 +15,9 @@ mark_as_advanced(LEAKGUARD_INSTALL_CMAKEDIR LEAKGUARD_INSTALL_PKGCONFIGDIR)
 # The headers the build uses: include/ (readable sources) or, with LEAKGUARD_SINGLE_INCLUDE, the
 # generated single header (and the adapter headers next to it).
 install(DIRECTORY "${_leakguard_include}/leakguard" DESTINATION "${CMAKE_INSTALL_INCLUDEDIR}")
+
+# The MIT license asks that its notice go with every copy of the headers.
+install(FILES "${PROJECT_SOURCE_DIR}/LICENSE" DESTINATION "${CMAKE_INSTALL_DATADIR}/doc/leakguard")
 
 install(TARGETS leakguard EXPORT leakguardTargets)
 install(EXPORT leakguardTargets NAMESPACE leakguard:: DESTINATION "${LEAKGUARD_INSTALL_CMAKEDIR}")

@@ -11,7 +11,8 @@ foreach(file
     share/cmake/leakguard/leakguardConfig.cmake
     share/cmake/leakguard/leakguardConfigVersion.cmake
     share/cmake/leakguard/leakguardTargets.cmake
-    share/pkgconfig/leakguard.pc)
+    share/pkgconfig/leakguard.pc
+    share/doc/leakguard/LICENSE)
   if(NOT EXISTS "${PREFIX}/${file}")
     message(FATAL_ERROR "not installed: ${file}")
   endif()
@@ -20,6 +21,11 @@ endforeach()
 file(READ "${PREFIX}/share/cmake/leakguard/leakguardConfigVersion.cmake" version_file)
 if(NOT version_file MATCHES "requested no architecture check, don't perform the check\nif\\(\"TRUE\"\\)")
   message(FATAL_ERROR "leakguardConfigVersion.cmake is not ARCH_INDEPENDENT")
+endif()
+# The license travels with the headers (cmake/leakguardInstall.cmake installs it).
+file(READ "${PREFIX}/share/doc/leakguard/LICENSE" license)
+if(NOT license MATCHES "MIT License")
+  message(FATAL_ERROR "share/doc/leakguard/LICENSE is not the MIT license")
 endif()
 # Relocatable .pc: no absolute path baked in.
 file(READ "${PREFIX}/share/pkgconfig/leakguard.pc" pc)
