@@ -16,7 +16,7 @@ separate_arguments(own_flags UNIX_COMMAND "${CXXFLAGS}")
 
 if(MODE STREQUAL "single_header")
   # Only two files in the directory: the program and the copied single header, which it includes
-  # as "leakguard.hpp". The flags are the ones README says to pass by hand.
+  # as "leakguard.hpp". The flags are the ones docs/integration.md says to pass by hand.
   file(COPY "${HEADER}" "${SOURCE}" DESTINATION "${WORK_DIR}")
   get_filename_component(source_name "${SOURCE}" NAME)
   set(source "${WORK_DIR}/${source_name}")

@@ -137,7 +137,7 @@ void check_stacks(const std::string& program, bool optimised) {
     }
     SUBCASE("library: a block new[]'d in a library without leakguard names the library's function") {
         // By default only the return address is kept for code outside the program's module
-        // (see README, "How stacks are taken"); stack_unwinder=libgcc takes the whole stack.
+        // (docs/design.md, "How stacks are taken"); stack_unwinder=libgcc takes the whole stack.
         for (const char* options : {"", "stack_unwinder=libgcc"}) {
             auto run = options[0] ? run_case(program, options) : r;
             INFO(options << "\n" << run.describe());
