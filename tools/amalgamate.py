@@ -26,9 +26,10 @@ BANNER = """// leakguard - in-process memory-leak tracker for C++ (header-only) 
 """
 
 
-def inline(path, seen, out, keep=()):
-    """Appends `path` to `out` with its project includes inlined, except those of files in `keep`,
-    which stay #include lines."""
+def inline(path, seen, out, keep=(), held=()):
+    """Appends `path` to `out` with its project includes inlined, except those of files in `keep`
+    made by a file next to them, which stay #include lines, and those of files in `held` (the
+    single header, which `path` has included already), which are left out."""
     path = os.path.normpath(path)
     if path in seen:
         return
@@ -40,12 +41,16 @@ def inline(path, seen, out, keep=()):
                 target = os.path.join(os.path.dirname(path), m.group(1))
                 if not os.path.isfile(target):
                     sys.exit("amalgamate: %s includes missing file %s" % (path, m.group(1)))
-                if os.path.normpath(target) in keep:
+                target = os.path.normpath(target)
+                if target in keep and os.path.dirname(target) == os.path.dirname(path):
                     out.append(line)
                     continue
-                rel = os.path.relpath(os.path.normpath(target), os.path.join(ROOT, "include"))
+                rel = os.path.relpath(target, os.path.join(ROOT, "include"))
+                if target in held:
+                    out.append('// #include "%s" (in leakguard.hpp)\n' % rel)
+                    continue
                 out.append('// #include "%s" (inlined)\n' % rel)
-                inline(target, seen, out)
+                inline(target, seen, out, keep, held)
             else:
                 out.append(line)
 
@@ -54,9 +59,11 @@ def generate():
     """Returns {target path: text}: the single header, and each other top-level header of
     include/leakguard/ (the test-framework adapters, map_pause/map_resume). Those keep their
     includes of top-level headers ("leakguard.hpp" is the single header next to them in
-    single_include/) and get their detail/ includes inlined (detail/ is not shipped there)."""
+    single_include/) and get their detail/ includes inlined (detail/ is not shipped there), except
+    the files the single header holds: an adapter includes leakguard.hpp before its detail/ part."""
     out = [BANNER]
-    inline(SOURCE, set(), out)
+    single = set()
+    inline(SOURCE, single, out)
     files = {TARGET: "".join(out)}
     top = os.path.dirname(SOURCE)
     tops = [os.path.join(top, n) for n in sorted(os.listdir(top)) if n.endswith(".hpp")]
@@ -65,7 +72,7 @@ def generate():
         if path == os.path.normpath(SOURCE):
             continue
         text = [GENERATED % os.path.relpath(path, os.path.join(ROOT, "include"))]
-        inline(path, set(), text, keep=set(tops))
+        inline(path, set(), text, keep=set(tops), held=single)
         files[os.path.join(os.path.dirname(TARGET), os.path.basename(path))] = "".join(text)
     return files
 

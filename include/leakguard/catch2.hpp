@@ -190,41 +190,41 @@ private:
 #define LEAKGUARD_CATCH2_IMPLEMENTED
 #include "leakguard.hpp"
 
-#include <cstdio> // std::snprintf
-#include <string> // std::string
-#include <vector> // std::vector
+#include <cstddef> // std::size_t
+#include <string>  // std::string
 
-#include "detail/adapter_message.hpp"
+#include "detail/adapter_common.hpp"
 
 namespace leakguard {
 namespace catch2_adapter {
 
-// The scope-failure handler: a non-fatal explicit failure of the running test at the scope's
-// file:line. Outside a test the failure is printed as usual.
-inline void report_failure(const scope_failure& f) noexcept {
-    ignore_region quiet; // what Catch2 and its reporters keep of the failure is their own
+// The glue for report_to_framework: a non-fatal explicit failure of the running test at the
+// scope's file:line. Outside a test the failure is printed as usual.
+struct framework {
+    static bool in_test() {
 #ifndef CATCH_CONFIG_DISABLE
-#if LEAKGUARD_DETAIL_EXCEPTIONS
-    try { // Catch2 throws only when aborting (--abort); the failure is recorded by then
-#endif
         ::Catch::IResultCapture* capture = ::Catch::getCurrentContext().getResultCapture();
-        if (capture && !capture->getCurrentTestName().empty()) {
-            shared().reported.fetch_add(1, std::memory_order_relaxed);
-            std::string const message = detail::adapter_message(f);
-            ::Catch::AssertionHandler handler(::Catch::StringRef("LEAKGUARD_SCOPE"),
-                                              ::Catch::SourceLineInfo(f.file, static_cast<std::size_t>(f.line)),
-                                              ::Catch::StringRef(), ::Catch::ResultDisposition::ContinueOnFailure);
-            handler.handleMessage(::Catch::ResultWas::ExplicitFailure, ::Catch::StringRef(message));
-            handler.complete();
-            return;
-        }
-#if LEAKGUARD_DETAIL_EXCEPTIONS
-    } catch (...) {
-        return;
+        return capture && !capture->getCurrentTestName().empty();
+#else
+        return false;
+#endif
     }
+    static void fail(const scope_failure& f, const std::string& message) {
+#ifndef CATCH_CONFIG_DISABLE
+        ::Catch::AssertionHandler handler(::Catch::StringRef("LEAKGUARD_SCOPE"),
+                                          ::Catch::SourceLineInfo(f.file, static_cast<std::size_t>(f.line)),
+                                          ::Catch::StringRef(), ::Catch::ResultDisposition::ContinueOnFailure);
+        handler.handleMessage(::Catch::ResultWas::ExplicitFailure, ::Catch::StringRef(message));
+        handler.complete();
+#else
+        (void)f;
+        (void)message;
 #endif
-#endif
-    print_scope_failure(f);
+    }
+};
+
+inline void report_failure(const scope_failure& f) noexcept {
+    detail::report_to_framework<framework>(f, shared().reported);
 }
 
 #if !defined(CATCH_CONFIG_DISABLE) && defined(CATCH_CONFIG_EXTERNAL_INTERFACES)

@@ -140,35 +140,36 @@ private:
 #define LEAKGUARD_DOCTEST_IMPLEMENTED
 #include "leakguard.hpp"
 
-#include <cstdio> // std::snprintf
 #include <string> // std::string
-#include <vector> // std::vector
 
-#include "detail/adapter_message.hpp"
+#include "detail/adapter_common.hpp"
 
 namespace leakguard {
 namespace doctest_adapter {
 
-// The scope-failure handler: a failed CHECK of the running test at the scope's file:line. Outside
-// a test (doctest would abort on a failed assertion there) the failure is printed as usual.
-inline void report_failure(const scope_failure& f) noexcept {
-    ignore_region quiet; // what doctest and its reporters keep of the failure is their own
+// The glue for report_to_framework: a failed CHECK of the running test at the scope's file:line.
+// Outside a test (doctest would abort on a failed assertion there) the failure is printed as usual.
+struct framework {
+    static bool in_test() noexcept {
 #ifndef DOCTEST_CONFIG_DISABLE
-    if (::doctest::is_running_in_test) {
-        shared().reported.fetch_add(1, std::memory_order_relaxed);
-#if LEAKGUARD_DETAIL_EXCEPTIONS
-        try { // a CHECK throws only under --abort-after; the failure is recorded by then
+        return ::doctest::is_running_in_test;
+#else
+        return false;
 #endif
-            std::string const message = detail::adapter_message(f);
-            ::doctest::detail::decomp_assert(::doctest::assertType::DT_CHECK, f.file, f.line, "no leaks",
-                                             ::doctest::detail::Result(false, ::doctest::String(message.c_str())));
-#if LEAKGUARD_DETAIL_EXCEPTIONS
-        } catch (...) {}
-#endif
-        return;
     }
+    static void fail(const scope_failure& f, const std::string& message) {
+#ifndef DOCTEST_CONFIG_DISABLE
+        ::doctest::detail::decomp_assert(::doctest::assertType::DT_CHECK, f.file, f.line, "no leaks",
+                                         ::doctest::detail::Result(false, ::doctest::String(message.c_str())));
+#else
+        (void)f;
+        (void)message;
 #endif
-    print_scope_failure(f);
+    }
+};
+
+inline void report_failure(const scope_failure& f) noexcept {
+    detail::report_to_framework<framework>(f, shared().reported);
 }
 
 #ifndef DOCTEST_CONFIG_DISABLE

@@ -32,14 +32,18 @@
 namespace leakguard {
 namespace gtest_adapter {
 
-// Set by LEAKGUARD_EXEMPT_TEST(), cleared when a test starts. One flag for the process: tests run
-// one at a time.
-inline std::atomic<bool>& exempt_flag() noexcept {
-    static std::atomic<bool> flag(false);
-    return flag;
+// Shared by every unit (function-local statics of inline functions are one per program). One set
+// for the process: tests run one at a time.
+struct state {
+    std::atomic<bool> exempt;            // LEAKGUARD_EXEMPT_TEST() was called in this test
+    std::atomic<unsigned long> reported; // scope failures reported to GoogleTest so far
+};
+inline state& shared() noexcept {
+    static state s; // zero-initialised
+    return s;
 }
 
-inline void exempt_current_test() noexcept { exempt_flag().store(true, std::memory_order_relaxed); }
+inline void exempt_current_test() noexcept { shared().exempt.store(true, std::memory_order_relaxed); }
 
 } // namespace gtest_adapter
 } // namespace leakguard
@@ -55,36 +59,23 @@ inline void exempt_current_test() noexcept { exempt_flag().store(true, std::memo
 #define LEAKGUARD_GTEST_IMPLEMENTED
 #include "leakguard.hpp"
 
-#include <cstdio> // std::snprintf
 #include <new>    // placement new
 #include <string> // std::string
-#include <vector> // std::vector
 
-#include "detail/adapter_message.hpp"
+#include "detail/adapter_common.hpp"
 
 namespace leakguard {
 namespace gtest_adapter {
 
-// Scope failures reported so far (a whole-test check is not repeated after one).
-inline std::atomic<unsigned long>& reported() noexcept {
-    static std::atomic<unsigned long> count(0);
-    return count;
-}
+// The glue for report_to_framework: a non-fatal failure of the running test at the scope's
+// file:line (GoogleTest records one outside a test too, as a failure of the whole program).
+struct framework {
+    static bool in_test() noexcept { return true; }
+    static void fail(const scope_failure& f, const std::string& message) { ADD_FAILURE_AT(f.file, f.line) << message; }
+};
 
-// The scope-failure handler: a non-fatal failure of the running test at the scope's file:line.
-// ADD_FAILURE_AT never throws unless --gtest_throw_on_failure is set; that exception is caught
-// here (the failure is recorded before it is thrown), since a scope reports from a destructor.
 inline void report_failure(const scope_failure& f) noexcept {
-    ignore_region quiet; // what GoogleTest keeps of the failure is its own
-    reported().fetch_add(1, std::memory_order_relaxed);
-#if LEAKGUARD_DETAIL_EXCEPTIONS
-    try {
-#endif
-        std::string const message = detail::adapter_message(f);
-        ADD_FAILURE_AT(f.file, f.line) << message;
-#if LEAKGUARD_DETAIL_EXCEPTIONS
-    } catch (...) {}
-#endif
+    detail::report_to_framework<framework>(f, shared().reported);
 }
 
 // Marks the blocks of a test's result (failure texts, properties, and the vectors holding them)
@@ -136,13 +127,13 @@ public:
 
     void OnTestStart(const ::testing::TestInfo& test) override {
         current_ = &test;
-        exempt_flag().store(false, std::memory_order_relaxed);
+        shared().exempt.store(false, std::memory_order_relaxed);
 #if defined(LEAKGUARD_CHECK_ALL_TESTS)
         {
             ignore_region quiet;
             name_ = std::string(test.test_suite_name()) + "." + test.name();
         }
-        reported_at_start_ = reported().load(std::memory_order_relaxed);
+        reported_at_start_ = shared().reported.load(std::memory_order_relaxed);
         active_ = new (static_cast<void*>(storage_)) scope(test.file(), test.line(), name_.c_str());
 #endif
     }
@@ -153,8 +144,8 @@ public:
         if (active_) {
             // Not checked: exempted tests, tests that failed already (their cleanup may not have
             // run, or a scope in them has reported these very blocks).
-            if (exempt_flag().load(std::memory_order_relaxed) || test.result()->Failed() ||
-                reported().load(std::memory_order_relaxed) != reported_at_start_)
+            if (shared().exempt.load(std::memory_order_relaxed) || test.result()->Failed() ||
+                shared().reported.load(std::memory_order_relaxed) != reported_at_start_)
                 active_->dismiss();
             scope* const s = active_;
             active_ = nullptr;

@@ -191,137 +191,132 @@ private:
 #define LEAKGUARD_CATCH2_IMPLEMENTED
 #include "leakguard.hpp"
 
-#include <cstdio> // std::snprintf
-#include <string> // std::string
-#include <vector> // std::vector
+#include <cstddef> // std::size_t
+#include <string>  // std::string
 
-// #include "leakguard/detail/adapter_message.hpp" (inlined)
+// #include "leakguard/detail/adapter_common.hpp" (inlined)
 // leakguard - in-process memory-leak tracker for C++ (header-only)
 // SPDX-License-Identifier: MIT
-// detail/adapter_message.hpp: a failed scope as the text of a test failure, shared by the doctest,
-// GoogleTest and Catch2 adapters. Included by them after leakguard.hpp, in the LEAKGUARD_MAIN unit
-// only; tools/amalgamate.py inlines it into each adapter's copy in single_include/ (the guard
-// keeps one definition when a program uses two adapters).
-#ifndef LEAKGUARD_DETAIL_ADAPTER_MESSAGE_HPP_INCLUDED
-#define LEAKGUARD_DETAIL_ADAPTER_MESSAGE_HPP_INCLUDED
+// detail/adapter_common.hpp: what the doctest, GoogleTest and Catch2 adapters share - a failed
+// scope as the text of a test failure, and the handler that hands it to the framework. Each
+// adapter supplies only its framework's glue. Included by them after leakguard.hpp, in the
+// LEAKGUARD_MAIN unit only; tools/amalgamate.py inlines it into each adapter's copy in
+// single_include/ (the guard keeps one definition when a program uses two adapters).
+#ifndef LEAKGUARD_DETAIL_ADAPTER_COMMON_HPP_INCLUDED
+#define LEAKGUARD_DETAIL_ADAPTER_COMMON_HPP_INCLUDED
 
-#include <cstdio> // std::snprintf
-#include <string> // std::string
-#include <vector> // std::vector
+#include <atomic>  // std::atomic
+#include <cstdarg> // va_list
+#include <cstddef> // std::size_t
+#include <cstdio>  // std::vsnprintf
+#include <string>  // std::string
+
+// #include "leakguard/api.hpp" (in leakguard.hpp)
+// #include "leakguard/scope.hpp" (in leakguard.hpp)
+// #include "leakguard/detail/config.hpp" (in leakguard.hpp)
+// #include "leakguard/detail/core/text.hpp" (in leakguard.hpp)
+// #include "leakguard/detail/report/group_text.hpp" (in leakguard.hpp)
 
 namespace leakguard {
 namespace detail {
 
+// A line of a test failure's message is cut at this length (a site's description is shorter).
+constexpr std::size_t message_line_size = site_text_size + 256;
+
+// The sink group_text.hpp writes a message to: a string, grown in the adapter's ignore region.
+class string_sink {
+public:
+    explicit string_sink(std::string& text) noexcept : text_(text) {}
+    void put(const char* s) { text_ += s; }
+    __attribute__((format(printf, 2, 3))) void printf(const char* format, ...) {
+        char line[message_line_size];
+        va_list args;
+        va_start(args, format);
+        int const n = std::vsnprintf(line, sizeof line, format, args);
+        va_end(args);
+        if (n > 0) text_ += line;
+    }
+
+private:
+    std::string& text_;
+};
+
 // A failed scope as the text of a test failure: a summary line, then one line per allocation site
 // and kind (largest first, at most 20 lines), in the words of leakguard's own report.
-inline std::string adapter_message(const scope_failure& f) {
+inline std::string failure_message(const scope_failure& f) {
     ignore_region quiet;
-    char buf[1600];
-    std::string out;
+    std::string text;
+    string_sink out(text);
     if (f.name && f.name[0])
-        std::snprintf(buf, sizeof buf,
-                      "leakguard: scope \"%s\" (%s:%d) ended with %zu %s (%zu bytes) allocated inside it still alive",
-                      f.name, f.file, f.line, f.leaked_blocks, f.leaked_blocks == 1 ? "block" : "blocks",
-                      f.leaked_bytes);
+        out.printf("leakguard: scope \"%s\" (%s:%d) ended with %zu %s (%zu bytes) allocated inside it still alive",
+                   f.name, f.file, f.line, f.leaked_blocks, plural(f.leaked_blocks, "block", "blocks"), f.leaked_bytes);
     else
-        std::snprintf(buf, sizeof buf,
-                      "leakguard: scope (%s:%d) ended with %zu %s (%zu bytes) allocated inside it still alive", f.file,
-                      f.line, f.leaked_blocks, f.leaked_blocks == 1 ? "block" : "blocks", f.leaked_bytes);
-    out += buf;
-    struct group {
-        std::size_t first, count, bytes;
-    };
-    std::vector<group> groups;
-    std::vector<std::vector<std::size_t>> members;
-    for (std::size_t i = 0; i < f.leaks_shown; ++i) {
-        const block_info& b = f.leaks[i];
-        std::size_t g = 0;
-        for (; g < groups.size(); ++g) {
-            const block_info& lead = f.leaks[groups[g].first];
-            if (site_key(lead) == site_key(b) && lead.kind == b.kind) break;
+        out.printf("leakguard: scope (%s:%d) ended with %zu %s (%zu bytes) allocated inside it still alive", f.file,
+                   f.line, f.leaked_blocks, plural(f.leaked_blocks, "block", "blocks"), f.leaked_bytes);
+    write_failure_groups(out, f, message_layout);
+    return text;
+}
+
+// The scope-failure handler of every adapter: inside a test, a failure of that test at the scope's
+// file:line (counted in `reported`, for the whole-test checks); outside one, the failure is
+// printed as usual. `Framework` is the adapter's glue:
+//     static bool in_test();                                     is a test running?
+//     static void fail(const scope_failure&, const std::string&); the framework's failure call
+// A framework throws from its failure call only when told to stop the run (doctest's
+// --abort-after, Catch2's --abort, --gtest_throw_on_failure): the failure is recorded by then,
+// and the exception stops here, since a scope reports from its destructor.
+template <class Framework>
+void report_to_framework(const scope_failure& f, std::atomic<unsigned long>& reported) noexcept {
+    ignore_region quiet; // what the framework and its reporters keep of the failure is their own
+#if LEAKGUARD_DETAIL_EXCEPTIONS
+    try {
+#endif
+        if (!Framework::in_test()) {
+            print_scope_failure(f);
+            return;
         }
-        if (g == groups.size()) {
-            groups.push_back(group{i, 0, 0});
-            members.push_back(std::vector<std::size_t>());
-        }
-        ++groups[g].count;
-        groups[g].bytes += b.size;
-        members[g].push_back(i);
-    }
-    std::vector<std::size_t> order;
-    for (std::size_t g = 0; g < groups.size(); ++g) order.push_back(g);
-    for (std::size_t a = 1; a < order.size(); ++a) // insertion sort: largest first, stable
-        for (std::size_t b = a; b > 0 && groups[order[b]].bytes > groups[order[b - 1]].bytes; --b) {
-            std::size_t const t = order[b];
-            order[b] = order[b - 1];
-            order[b - 1] = t;
-        }
-    std::size_t const max_lines = 20;
-    for (std::size_t k = 0; k < order.size() && k < max_lines; ++k) {
-        const group& g = groups[order[k]];
-        const block_info& lead = f.leaks[g.first];
-        char site[1200];
-        describe_site(lead, site, sizeof site);
-        std::snprintf(buf, sizeof buf, "\n  %zu %s in %zu %s (%s) allocated at %s, thread %u, #", g.bytes,
-                      g.bytes == 1 ? "byte" : "bytes", g.count, g.count == 1 ? "block" : "blocks", kind_name(lead.kind),
-                      site, lead.thread);
-        out += buf;
-        std::size_t const shown = g.count < 5 ? g.count : 5;
-        for (std::size_t i = 0; i < shown; ++i) {
-            std::snprintf(buf, sizeof buf, "%s%llu", i ? " #" : "",
-                          static_cast<unsigned long long>(f.leaks[members[order[k]][i]].seq));
-            out += buf;
-        }
-        if (g.count > shown) {
-            std::snprintf(buf, sizeof buf, " and %zu more", g.count - shown);
-            out += buf;
-        }
-    }
-    if (order.size() > max_lines) {
-        std::snprintf(buf, sizeof buf, "\n  ... and %zu more allocation sites", order.size() - max_lines);
-        out += buf;
-    }
-    if (f.leaked_blocks > f.leaks_shown) {
-        std::snprintf(buf, sizeof buf, "\n  ... and %zu more blocks", f.leaked_blocks - f.leaks_shown);
-        out += buf;
-    }
-    return out;
+        reported.fetch_add(1, std::memory_order_relaxed);
+        Framework::fail(f, failure_message(f));
+#if LEAKGUARD_DETAIL_EXCEPTIONS
+    } catch (...) {}
+#endif
 }
 
 } // namespace detail
 } // namespace leakguard
 
-#endif // LEAKGUARD_DETAIL_ADAPTER_MESSAGE_HPP_INCLUDED
+#endif // LEAKGUARD_DETAIL_ADAPTER_COMMON_HPP_INCLUDED
 
 namespace leakguard {
 namespace catch2_adapter {
 
-// The scope-failure handler: a non-fatal explicit failure of the running test at the scope's
-// file:line. Outside a test the failure is printed as usual.
-inline void report_failure(const scope_failure& f) noexcept {
-    ignore_region quiet; // what Catch2 and its reporters keep of the failure is their own
+// The glue for report_to_framework: a non-fatal explicit failure of the running test at the
+// scope's file:line. Outside a test the failure is printed as usual.
+struct framework {
+    static bool in_test() {
 #ifndef CATCH_CONFIG_DISABLE
-#if LEAKGUARD_DETAIL_EXCEPTIONS
-    try { // Catch2 throws only when aborting (--abort); the failure is recorded by then
-#endif
         ::Catch::IResultCapture* capture = ::Catch::getCurrentContext().getResultCapture();
-        if (capture && !capture->getCurrentTestName().empty()) {
-            shared().reported.fetch_add(1, std::memory_order_relaxed);
-            std::string const message = detail::adapter_message(f);
-            ::Catch::AssertionHandler handler(::Catch::StringRef("LEAKGUARD_SCOPE"),
-                                              ::Catch::SourceLineInfo(f.file, static_cast<std::size_t>(f.line)),
-                                              ::Catch::StringRef(), ::Catch::ResultDisposition::ContinueOnFailure);
-            handler.handleMessage(::Catch::ResultWas::ExplicitFailure, ::Catch::StringRef(message));
-            handler.complete();
-            return;
-        }
-#if LEAKGUARD_DETAIL_EXCEPTIONS
-    } catch (...) {
-        return;
+        return capture && !capture->getCurrentTestName().empty();
+#else
+        return false;
+#endif
     }
+    static void fail(const scope_failure& f, const std::string& message) {
+#ifndef CATCH_CONFIG_DISABLE
+        ::Catch::AssertionHandler handler(::Catch::StringRef("LEAKGUARD_SCOPE"),
+                                          ::Catch::SourceLineInfo(f.file, static_cast<std::size_t>(f.line)),
+                                          ::Catch::StringRef(), ::Catch::ResultDisposition::ContinueOnFailure);
+        handler.handleMessage(::Catch::ResultWas::ExplicitFailure, ::Catch::StringRef(message));
+        handler.complete();
+#else
+        (void)f;
+        (void)message;
 #endif
-#endif
-    print_scope_failure(f);
+    }
+};
+
+inline void report_failure(const scope_failure& f) noexcept {
+    detail::report_to_framework<framework>(f, shared().reported);
 }
 
 #if !defined(CATCH_CONFIG_DISABLE) && defined(CATCH_CONFIG_EXTERNAL_INTERFACES)

@@ -33,14 +33,18 @@
 namespace leakguard {
 namespace gtest_adapter {
 
-// Set by LEAKGUARD_EXEMPT_TEST(), cleared when a test starts. One flag for the process: tests run
-// one at a time.
-inline std::atomic<bool>& exempt_flag() noexcept {
-    static std::atomic<bool> flag(false);
-    return flag;
+// Shared by every unit (function-local statics of inline functions are one per program). One set
+// for the process: tests run one at a time.
+struct state {
+    std::atomic<bool> exempt;            // LEAKGUARD_EXEMPT_TEST() was called in this test
+    std::atomic<unsigned long> reported; // scope failures reported to GoogleTest so far
+};
+inline state& shared() noexcept {
+    static state s; // zero-initialised
+    return s;
 }
 
-inline void exempt_current_test() noexcept { exempt_flag().store(true, std::memory_order_relaxed); }
+inline void exempt_current_test() noexcept { shared().exempt.store(true, std::memory_order_relaxed); }
 
 } // namespace gtest_adapter
 } // namespace leakguard
@@ -56,132 +60,114 @@ inline void exempt_current_test() noexcept { exempt_flag().store(true, std::memo
 #define LEAKGUARD_GTEST_IMPLEMENTED
 #include "leakguard.hpp"
 
-#include <cstdio> // std::snprintf
 #include <new>    // placement new
 #include <string> // std::string
-#include <vector> // std::vector
 
-// #include "leakguard/detail/adapter_message.hpp" (inlined)
+// #include "leakguard/detail/adapter_common.hpp" (inlined)
 // leakguard - in-process memory-leak tracker for C++ (header-only)
 // SPDX-License-Identifier: MIT
-// detail/adapter_message.hpp: a failed scope as the text of a test failure, shared by the doctest,
-// GoogleTest and Catch2 adapters. Included by them after leakguard.hpp, in the LEAKGUARD_MAIN unit
-// only; tools/amalgamate.py inlines it into each adapter's copy in single_include/ (the guard
-// keeps one definition when a program uses two adapters).
-#ifndef LEAKGUARD_DETAIL_ADAPTER_MESSAGE_HPP_INCLUDED
-#define LEAKGUARD_DETAIL_ADAPTER_MESSAGE_HPP_INCLUDED
+// detail/adapter_common.hpp: what the doctest, GoogleTest and Catch2 adapters share - a failed
+// scope as the text of a test failure, and the handler that hands it to the framework. Each
+// adapter supplies only its framework's glue. Included by them after leakguard.hpp, in the
+// LEAKGUARD_MAIN unit only; tools/amalgamate.py inlines it into each adapter's copy in
+// single_include/ (the guard keeps one definition when a program uses two adapters).
+#ifndef LEAKGUARD_DETAIL_ADAPTER_COMMON_HPP_INCLUDED
+#define LEAKGUARD_DETAIL_ADAPTER_COMMON_HPP_INCLUDED
 
-#include <cstdio> // std::snprintf
-#include <string> // std::string
-#include <vector> // std::vector
+#include <atomic>  // std::atomic
+#include <cstdarg> // va_list
+#include <cstddef> // std::size_t
+#include <cstdio>  // std::vsnprintf
+#include <string>  // std::string
+
+// #include "leakguard/api.hpp" (in leakguard.hpp)
+// #include "leakguard/scope.hpp" (in leakguard.hpp)
+// #include "leakguard/detail/config.hpp" (in leakguard.hpp)
+// #include "leakguard/detail/core/text.hpp" (in leakguard.hpp)
+// #include "leakguard/detail/report/group_text.hpp" (in leakguard.hpp)
 
 namespace leakguard {
 namespace detail {
 
+// A line of a test failure's message is cut at this length (a site's description is shorter).
+constexpr std::size_t message_line_size = site_text_size + 256;
+
+// The sink group_text.hpp writes a message to: a string, grown in the adapter's ignore region.
+class string_sink {
+public:
+    explicit string_sink(std::string& text) noexcept : text_(text) {}
+    void put(const char* s) { text_ += s; }
+    __attribute__((format(printf, 2, 3))) void printf(const char* format, ...) {
+        char line[message_line_size];
+        va_list args;
+        va_start(args, format);
+        int const n = std::vsnprintf(line, sizeof line, format, args);
+        va_end(args);
+        if (n > 0) text_ += line;
+    }
+
+private:
+    std::string& text_;
+};
+
 // A failed scope as the text of a test failure: a summary line, then one line per allocation site
 // and kind (largest first, at most 20 lines), in the words of leakguard's own report.
-inline std::string adapter_message(const scope_failure& f) {
+inline std::string failure_message(const scope_failure& f) {
     ignore_region quiet;
-    char buf[1600];
-    std::string out;
+    std::string text;
+    string_sink out(text);
     if (f.name && f.name[0])
-        std::snprintf(buf, sizeof buf,
-                      "leakguard: scope \"%s\" (%s:%d) ended with %zu %s (%zu bytes) allocated inside it still alive",
-                      f.name, f.file, f.line, f.leaked_blocks, f.leaked_blocks == 1 ? "block" : "blocks",
-                      f.leaked_bytes);
+        out.printf("leakguard: scope \"%s\" (%s:%d) ended with %zu %s (%zu bytes) allocated inside it still alive",
+                   f.name, f.file, f.line, f.leaked_blocks, plural(f.leaked_blocks, "block", "blocks"), f.leaked_bytes);
     else
-        std::snprintf(buf, sizeof buf,
-                      "leakguard: scope (%s:%d) ended with %zu %s (%zu bytes) allocated inside it still alive", f.file,
-                      f.line, f.leaked_blocks, f.leaked_blocks == 1 ? "block" : "blocks", f.leaked_bytes);
-    out += buf;
-    struct group {
-        std::size_t first, count, bytes;
-    };
-    std::vector<group> groups;
-    std::vector<std::vector<std::size_t>> members;
-    for (std::size_t i = 0; i < f.leaks_shown; ++i) {
-        const block_info& b = f.leaks[i];
-        std::size_t g = 0;
-        for (; g < groups.size(); ++g) {
-            const block_info& lead = f.leaks[groups[g].first];
-            if (site_key(lead) == site_key(b) && lead.kind == b.kind) break;
+        out.printf("leakguard: scope (%s:%d) ended with %zu %s (%zu bytes) allocated inside it still alive", f.file,
+                   f.line, f.leaked_blocks, plural(f.leaked_blocks, "block", "blocks"), f.leaked_bytes);
+    write_failure_groups(out, f, message_layout);
+    return text;
+}
+
+// The scope-failure handler of every adapter: inside a test, a failure of that test at the scope's
+// file:line (counted in `reported`, for the whole-test checks); outside one, the failure is
+// printed as usual. `Framework` is the adapter's glue:
+//     static bool in_test();                                     is a test running?
+//     static void fail(const scope_failure&, const std::string&); the framework's failure call
+// A framework throws from its failure call only when told to stop the run (doctest's
+// --abort-after, Catch2's --abort, --gtest_throw_on_failure): the failure is recorded by then,
+// and the exception stops here, since a scope reports from its destructor.
+template <class Framework>
+void report_to_framework(const scope_failure& f, std::atomic<unsigned long>& reported) noexcept {
+    ignore_region quiet; // what the framework and its reporters keep of the failure is their own
+#if LEAKGUARD_DETAIL_EXCEPTIONS
+    try {
+#endif
+        if (!Framework::in_test()) {
+            print_scope_failure(f);
+            return;
         }
-        if (g == groups.size()) {
-            groups.push_back(group{i, 0, 0});
-            members.push_back(std::vector<std::size_t>());
-        }
-        ++groups[g].count;
-        groups[g].bytes += b.size;
-        members[g].push_back(i);
-    }
-    std::vector<std::size_t> order;
-    for (std::size_t g = 0; g < groups.size(); ++g) order.push_back(g);
-    for (std::size_t a = 1; a < order.size(); ++a) // insertion sort: largest first, stable
-        for (std::size_t b = a; b > 0 && groups[order[b]].bytes > groups[order[b - 1]].bytes; --b) {
-            std::size_t const t = order[b];
-            order[b] = order[b - 1];
-            order[b - 1] = t;
-        }
-    std::size_t const max_lines = 20;
-    for (std::size_t k = 0; k < order.size() && k < max_lines; ++k) {
-        const group& g = groups[order[k]];
-        const block_info& lead = f.leaks[g.first];
-        char site[1200];
-        describe_site(lead, site, sizeof site);
-        std::snprintf(buf, sizeof buf, "\n  %zu %s in %zu %s (%s) allocated at %s, thread %u, #", g.bytes,
-                      g.bytes == 1 ? "byte" : "bytes", g.count, g.count == 1 ? "block" : "blocks", kind_name(lead.kind),
-                      site, lead.thread);
-        out += buf;
-        std::size_t const shown = g.count < 5 ? g.count : 5;
-        for (std::size_t i = 0; i < shown; ++i) {
-            std::snprintf(buf, sizeof buf, "%s%llu", i ? " #" : "",
-                          static_cast<unsigned long long>(f.leaks[members[order[k]][i]].seq));
-            out += buf;
-        }
-        if (g.count > shown) {
-            std::snprintf(buf, sizeof buf, " and %zu more", g.count - shown);
-            out += buf;
-        }
-    }
-    if (order.size() > max_lines) {
-        std::snprintf(buf, sizeof buf, "\n  ... and %zu more allocation sites", order.size() - max_lines);
-        out += buf;
-    }
-    if (f.leaked_blocks > f.leaks_shown) {
-        std::snprintf(buf, sizeof buf, "\n  ... and %zu more blocks", f.leaked_blocks - f.leaks_shown);
-        out += buf;
-    }
-    return out;
+        reported.fetch_add(1, std::memory_order_relaxed);
+        Framework::fail(f, failure_message(f));
+#if LEAKGUARD_DETAIL_EXCEPTIONS
+    } catch (...) {}
+#endif
 }
 
 } // namespace detail
 } // namespace leakguard
 
-#endif // LEAKGUARD_DETAIL_ADAPTER_MESSAGE_HPP_INCLUDED
+#endif // LEAKGUARD_DETAIL_ADAPTER_COMMON_HPP_INCLUDED
 
 namespace leakguard {
 namespace gtest_adapter {
 
-// Scope failures reported so far (a whole-test check is not repeated after one).
-inline std::atomic<unsigned long>& reported() noexcept {
-    static std::atomic<unsigned long> count(0);
-    return count;
-}
+// The glue for report_to_framework: a non-fatal failure of the running test at the scope's
+// file:line (GoogleTest records one outside a test too, as a failure of the whole program).
+struct framework {
+    static bool in_test() noexcept { return true; }
+    static void fail(const scope_failure& f, const std::string& message) { ADD_FAILURE_AT(f.file, f.line) << message; }
+};
 
-// The scope-failure handler: a non-fatal failure of the running test at the scope's file:line.
-// ADD_FAILURE_AT never throws unless --gtest_throw_on_failure is set; that exception is caught
-// here (the failure is recorded before it is thrown), since a scope reports from a destructor.
 inline void report_failure(const scope_failure& f) noexcept {
-    ignore_region quiet; // what GoogleTest keeps of the failure is its own
-    reported().fetch_add(1, std::memory_order_relaxed);
-#if LEAKGUARD_DETAIL_EXCEPTIONS
-    try {
-#endif
-        std::string const message = detail::adapter_message(f);
-        ADD_FAILURE_AT(f.file, f.line) << message;
-#if LEAKGUARD_DETAIL_EXCEPTIONS
-    } catch (...) {}
-#endif
+    detail::report_to_framework<framework>(f, shared().reported);
 }
 
 // Marks the blocks of a test's result (failure texts, properties, and the vectors holding them)
@@ -233,13 +219,13 @@ public:
 
     void OnTestStart(const ::testing::TestInfo& test) override {
         current_ = &test;
-        exempt_flag().store(false, std::memory_order_relaxed);
+        shared().exempt.store(false, std::memory_order_relaxed);
 #if defined(LEAKGUARD_CHECK_ALL_TESTS)
         {
             ignore_region quiet;
             name_ = std::string(test.test_suite_name()) + "." + test.name();
         }
-        reported_at_start_ = reported().load(std::memory_order_relaxed);
+        reported_at_start_ = shared().reported.load(std::memory_order_relaxed);
         active_ = new (static_cast<void*>(storage_)) scope(test.file(), test.line(), name_.c_str());
 #endif
     }
@@ -250,8 +236,8 @@ public:
         if (active_) {
             // Not checked: exempted tests, tests that failed already (their cleanup may not have
             // run, or a scope in them has reported these very blocks).
-            if (exempt_flag().load(std::memory_order_relaxed) || test.result()->Failed() ||
-                reported().load(std::memory_order_relaxed) != reported_at_start_)
+            if (shared().exempt.load(std::memory_order_relaxed) || test.result()->Failed() ||
+                shared().reported.load(std::memory_order_relaxed) != reported_at_start_)
                 active_->dismiss();
             scope* const s = active_;
             active_ = nullptr;

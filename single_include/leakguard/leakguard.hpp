@@ -758,8 +758,11 @@ public:
         }
     }
     void put(const char* s) noexcept { put(s, std::strlen(s)); }
+    // A printf'd line is cut to this length (keeping the line break it ends with).
+    static constexpr std::size_t max_line = 1024;
+
     __attribute__((format(printf, 2, 3))) void printf(const char* fmt, ...) noexcept {
-        char line[1024];
+        char line[max_line];
         va_list args;
         va_start(args, fmt);
         int const n = std::vsnprintf(line, sizeof line, fmt, args);
@@ -1367,7 +1370,6 @@ inline const location_record* intern_location(const char* file, int line, const 
 namespace leakguard {
 namespace detail {
 
-class fd_writer;
 struct error_record;
 struct shard;
 struct thread_state;
@@ -1381,8 +1383,6 @@ inline void drop_recycled(thread_state& t) noexcept;
 inline void install_fork_handlers() noexcept;
 // heap/errors.hpp -> report/error_report.hpp: a heap error is printed where it is found.
 void print_error(const error_record& e) noexcept;
-// report/report.hpp -> report/error_report.hpp: the JSON report's "errors" array.
-void write_json_errors(fd_writer& out) noexcept;
 
 } // namespace detail
 } // namespace leakguard
@@ -4245,7 +4245,6 @@ inline bool lookup_line(const line_table& t, std::uint64_t vaddr, char* file, st
 #define _GNU_SOURCE 1 // dladdr1
 #endif
 #include <cstdint>  // std::uintptr_t
-#include <cstring>  // std::strrchr
 #include <cxxabi.h> // abi::__cxa_demangle (uses malloc, not operator new)
 #include <dlfcn.h>  // dladdr1
 #include <link.h>   // ElfW(Sym)
@@ -4926,6 +4925,45 @@ inline const char* dwarf_function_name(inline_table& t, std::uint64_t offset) no
 // #include "leakguard/detail/symbolize/dwarf_lines.hpp" (inlined)
 // #include "leakguard/detail/symbolize/elf_symbols.hpp" (inlined)
 // #include "leakguard/detail/core/platform.hpp" (inlined)
+// #include "leakguard/detail/core/text.hpp" (inlined)
+// leakguard - in-process memory-leak tracker for C++ (header-only)
+// SPDX-License-Identifier: MIT
+// core/text.hpp: small C-string helpers shared by the symbolizer and the reports (copying into a
+// fixed buffer, a path's last part, a prefix test, a counted noun). None allocates.
+#ifndef LEAKGUARD_DETAIL_CORE_TEXT_HPP_INCLUDED
+#define LEAKGUARD_DETAIL_CORE_TEXT_HPP_INCLUDED
+
+#include <cstddef> // std::size_t
+#include <cstring> // std::strncmp, std::strlen, std::strrchr
+
+namespace leakguard {
+namespace detail {
+
+// Copies `src` (nullptr: nothing) into `dest`, cut to `size` - 1 characters; always terminated.
+inline void copy_text(char* dest, std::size_t size, const char* src) noexcept {
+    std::size_t n = 0;
+    if (src)
+        for (; src[n] && n + 1 < size; ++n) dest[n] = src[n];
+    dest[n] = '\0';
+}
+
+// The last part of a path ("/usr/lib/libc.so.6" -> "libc.so.6").
+inline const char* base_name(const char* path) noexcept {
+    const char* slash = std::strrchr(path, '/');
+    return slash ? slash + 1 : path;
+}
+
+inline bool starts_with(const char* s, const char* prefix) noexcept {
+    return std::strncmp(s, prefix, std::strlen(prefix)) == 0;
+}
+
+// `one` or `many`, as `n` asks ("1 block", "2 blocks").
+inline const char* plural(std::size_t n, const char* one, const char* many) noexcept { return n == 1 ? one : many; }
+
+} // namespace detail
+} // namespace leakguard
+
+#endif // LEAKGUARD_DETAIL_CORE_TEXT_HPP_INCLUDED
 
 namespace leakguard {
 namespace detail {
@@ -4939,13 +4977,6 @@ struct symbol_info {
     const void* address;   // the return address named
     bool inlined;          // a call inlined into the next frame (same address), by symbolize_frames
 };
-
-inline void copy_text(char* dest, std::size_t size, const char* src) noexcept {
-    std::size_t n = 0;
-    if (src)
-        for (; src[n] && n + 1 < size; ++n) dest[n] = src[n];
-    dest[n] = '\0';
-}
 
 // Modules whose files are mapped for symbol lookups, kept for the rest of the process (a report
 // may name thousands of sites in the same few modules).
@@ -5081,11 +5112,6 @@ inline std::size_t symbolize_frames(const void* caller, symbol_info* out, std::s
     return n;
 }
 
-inline const char* base_name(const char* path) noexcept {
-    const char* slash = std::strrchr(path, '/');
-    return slash ? slash + 1 : path;
-}
-
 } // namespace detail
 } // namespace leakguard
 
@@ -5106,8 +5132,8 @@ inline const char* base_name(const char* path) noexcept {
 #define LEAKGUARD_DETAIL_SYMBOLIZE_SITE_RULES_HPP_INCLUDED
 
 #include <cstddef> // std::size_t
-#include <cstring> // std::strncmp, std::strlen
 
+// #include "leakguard/detail/core/text.hpp" (inlined)
 // #include "leakguard/detail/symbolize/symbolize.hpp" (inlined)
 
 namespace leakguard {
@@ -5124,10 +5150,6 @@ enum class site_rule : unsigned char {
     // then the standard function that asked for memory when there is one (vector::push_back).
     allocation_wrappers,
 };
-
-inline bool starts_with(const char* s, const char* prefix) noexcept {
-    return std::strncmp(s, prefix, std::strlen(prefix)) == 0;
-}
 
 // The qualified name inside a demangled function name: past a template function's return type
 // ("std::shared_ptr<T> std::make_shared<T>()" -> "std::make_shared<T>()"), up to its end. Scans
@@ -5302,10 +5324,11 @@ inline std::size_t find_site(void* const* frames, std::size_t depth, symbol_info
 #ifndef LEAKGUARD_DETAIL_REPORT_FAILURES_HPP_INCLUDED
 #define LEAKGUARD_DETAIL_REPORT_FAILURES_HPP_INCLUDED
 
+#include <cstddef> // std::size_t
 #include <cstring> // std::memcpy
 
 // #include "leakguard/detail/core/platform.hpp" (inlined)
-// #include "leakguard/detail/symbolize/symbolize.hpp" (inlined)
+// #include "leakguard/detail/core/text.hpp" (inlined)
 
 namespace leakguard {
 namespace detail {
@@ -5397,26 +5420,99 @@ inline statistics current_stats() noexcept {
 } // namespace leakguard
 
 #endif
-// #include "leakguard/detail/report/report.hpp" (inlined)
+// #include "leakguard/detail/report/site_text.hpp" (inlined)
 // leakguard - in-process memory-leak tracker for C++ (header-only)
 // SPDX-License-Identifier: MIT
-// report/report.hpp: the leak report - live blocks grouped by allocation site, largest first - as
-// text for people and as JSON for tools. Runs with tracking suspended and allocates only raw memory.
-#ifndef LEAKGUARD_DETAIL_REPORT_REPORT_HPP_INCLUDED
-#define LEAKGUARD_DETAIL_REPORT_REPORT_HPP_INCLUDED
+// report/site_text.hpp: how a place in the code reads in the reports - "function file:line
+// (module+offset)" for a return address, "file:line in function" for a macro's call site - shared
+// by the leak groups, the stacks under them and the heap errors.
+#ifndef LEAKGUARD_DETAIL_REPORT_SITE_TEXT_HPP_INCLUDED
+#define LEAKGUARD_DETAIL_REPORT_SITE_TEXT_HPP_INCLUDED
 
-#include <algorithm> // std::sort
-#include <cstdio>    // std::snprintf
-#include <cstring>   // std::strcmp
+#include <cstddef> // std::size_t
+#include <cstdio>  // std::snprintf
 
-// #include "leakguard/detail/upward_calls.hpp" (inlined)
-// #include "leakguard/detail/report/collect.hpp" (inlined)
-// #include "leakguard/detail/heap/errors.hpp" (inlined)
-// #include "leakguard/detail/report/failures.hpp" (inlined)
-// #include "leakguard/detail/core/options.hpp" (inlined)
-// #include "leakguard/detail/report/stats.hpp" (inlined)
+// #include "leakguard/block_info.hpp" (inlined)
+// #include "leakguard/detail/core/text.hpp" (inlined)
 // #include "leakguard/detail/symbolize/site_rules.hpp" (inlined)
 // #include "leakguard/detail/symbolize/symbolize.hpp" (inlined)
+
+namespace leakguard {
+namespace detail {
+
+// " file:line" of a symbol: its file name and up to ten digits.
+constexpr std::size_t where_text_size = sizeof(symbol_info::file) + 16;
+// A site's whole description: function, " file:line", " (module+0x" offset ")" - never cut.
+constexpr std::size_t site_text_size =
+    sizeof(symbol_info::function) + where_text_size + sizeof(symbol_info::module) + 32;
+
+// Names the site of a block: for a block with a call stack, its first frame outside leakguard and
+// the standard library (what the user's code called); otherwise its return address. Returns the
+// index of that frame in b.stack (0 without a stack).
+inline std::size_t symbolize_site(const block_info& b, symbol_info& sym) noexcept {
+    if (b.stack && b.stack_depth > 0) return find_site(b.stack, b.stack_depth, sym);
+    symbolize(b.caller, sym);
+    return 0;
+}
+
+// "function file:line (module+offset)", with what is known of a symbolized return address.
+inline void describe_symbol(const symbol_info& sym, const void* address, char* out, std::size_t size) noexcept {
+    char where[where_text_size] = "";
+    if (sym.file[0]) std::snprintf(where, sizeof where, " %s:%u", sym.file, sym.line);
+    if (sym.module[0] && sym.function[0])
+        std::snprintf(out, size, "%s%s (%s+0x%lx)", sym.function, where, base_name(sym.module),
+                      static_cast<unsigned long>(sym.offset));
+    else if (sym.module[0] && sym.file[0])
+        std::snprintf(out, size, "%s (%s+0x%lx)", where + 1, base_name(sym.module),
+                      static_cast<unsigned long>(sym.offset));
+    else if (sym.module[0])
+        std::snprintf(out, size, "%s+0x%lx", base_name(sym.module), static_cast<unsigned long>(sym.offset));
+    else std::snprintf(out, size, "%p", address);
+}
+
+// One line naming where a block was allocated: file:line when a macro said so (and the function
+// its return address lies in), otherwise the function, file:line and module+offset of the return
+// address.
+inline void describe_site(const block_info& b, char* out, std::size_t size) noexcept {
+    symbol_info sym;
+    symbolize_site(b, sym);
+    if (b.location) {
+        const char* function = b.location->function && b.location->function[0] ? b.location->function : sym.function;
+        if (function[0]) std::snprintf(out, size, "%s:%d in %s", b.location->file, b.location->line, function);
+        else std::snprintf(out, size, "%s:%d", b.location->file, b.location->line);
+        return;
+    }
+    describe_symbol(sym, b.caller, out, size);
+}
+
+// describe_site() for a (return address, location) pair.
+inline void describe_code(const void* caller, const source_location* location, char* out, std::size_t size) noexcept {
+    block_info b = block_info();
+    b.caller = caller;
+    b.location = location;
+    describe_site(b, out, size);
+}
+
+} // namespace detail
+} // namespace leakguard
+
+#endif // LEAKGUARD_DETAIL_REPORT_SITE_TEXT_HPP_INCLUDED
+// #include "leakguard/detail/report/leak_groups.hpp" (inlined)
+// leakguard - in-process memory-leak tracker for C++ (header-only)
+// SPDX-License-Identifier: MIT
+// report/leak_groups.hpp: live blocks grouped by allocation site and kind, largest group first -
+// what the exit report, a failed scope's text and a test failure's message all list. Runs with
+// tracking suspended (or in an ignore region) and allocates only raw memory.
+#ifndef LEAKGUARD_DETAIL_REPORT_LEAK_GROUPS_HPP_INCLUDED
+#define LEAKGUARD_DETAIL_REPORT_LEAK_GROUPS_HPP_INCLUDED
+
+#include <algorithm> // std::sort (in place: it does not allocate)
+#include <cstddef>   // std::size_t
+
+// #include "leakguard/block_info.hpp" (inlined)
+// #include "leakguard/detail/core/platform.hpp" (inlined)
+// #include "leakguard/detail/symbolize/site_rules.hpp" (inlined)
+// #include "leakguard/detail/report/collect.hpp" (inlined)
 
 namespace leakguard {
 namespace detail {
@@ -5434,15 +5530,6 @@ struct leak_group {
 // return address (in a report's own copies, after resolve_sites: the same site frame).
 inline const void* site_key(const block_info& b) noexcept {
     return b.location ? static_cast<const void*>(b.location) : b.caller;
-}
-
-// Names the site of a block: for a block with a call stack, its first frame outside leakguard and
-// the standard library (what the user's code called); otherwise its return address. Returns the
-// index of that frame in b.stack (0 without a stack).
-inline std::size_t symbolize_site(const block_info& b, symbol_info& sym) noexcept {
-    if (b.stack && b.stack_depth > 0) return find_site(b.stack, b.stack_depth, sym);
-    symbolize(b.caller, sym);
-    return 0;
 }
 
 // In a report's copies of the blocks, sets each block's `caller` to its site frame (the first
@@ -5495,53 +5582,107 @@ inline leak_group* group_by_site(block_list& list, std::size_t& group_count) noe
     return groups;
 }
 
-// "function file:line (module+offset)", with what is known of a symbolized return address.
-inline void describe_symbol(const symbol_info& sym, const void* address, char* out, std::size_t size) noexcept {
-    char where[600] = "";
-    if (sym.file[0]) std::snprintf(where, sizeof where, " %s:%u", sym.file, sym.line);
-    if (sym.module[0] && sym.function[0])
-        std::snprintf(out, size, "%s%s (%s+0x%lx)", sym.function, where, base_name(sym.module),
-                      static_cast<unsigned long>(sym.offset));
-    else if (sym.module[0] && sym.file[0])
-        std::snprintf(out, size, "%s (%s+0x%lx)", where + 1, base_name(sym.module),
-                      static_cast<unsigned long>(sym.offset));
-    else if (sym.module[0])
-        std::snprintf(out, size, "%s+0x%lx", base_name(sym.module), static_cast<unsigned long>(sym.offset));
-    else std::snprintf(out, size, "%p", address);
-}
-
-// One line naming where a block was allocated: file:line when a macro said so (and the function
-// its return address lies in), otherwise the function, file:line and module+offset of the return
-// address.
-inline void describe_site(const block_info& b, char* out, std::size_t size) noexcept {
-    symbol_info sym;
-    symbolize_site(b, sym);
-    if (b.location) {
-        const char* function = b.location->function && b.location->function[0] ? b.location->function : sym.function;
-        if (function[0]) std::snprintf(out, size, "%s:%d in %s", b.location->file, b.location->line, function);
-        else std::snprintf(out, size, "%s:%d", b.location->file, b.location->line);
-        return;
+// A list of blocks (raw memory, owned) and its groups. Empty (no groups) when memory runs out.
+class grouped_leaks {
+public:
+    // Takes `list` (from collect_live) and groups it.
+    explicit grouped_leaks(block_list list) noexcept : list_(list), groups_(nullptr), count_(0) { group(); }
+    // Groups copies of `n` blocks (a failed scope's, which the caller keeps).
+    grouped_leaks(const block_info* blocks, std::size_t n) noexcept : list_(), groups_(nullptr), count_(0) {
+        list_.items = static_cast<block_info*>(raw_alloc((n + 1) * sizeof(block_info)));
+        if (!list_.items) return;
+        for (std::size_t i = 0; i < n; ++i) {
+            list_.items[i] = blocks[i];
+            list_.bytes += blocks[i].size;
+        }
+        list_.count = n;
+        group();
     }
-    describe_symbol(sym, b.caller, out, size);
-}
+    ~grouped_leaks() {
+        raw_free(groups_);
+        raw_free(list_.items);
+    }
+    grouped_leaks(const grouped_leaks&) = delete;
+    grouped_leaks& operator=(const grouped_leaks&) = delete;
 
-inline const char* plural(std::size_t n, const char* one, const char* many) noexcept { return n == 1 ? one : many; }
+    const block_list& blocks() const noexcept { return list_; }
+    const leak_group* groups() const noexcept { return groups_; }
+    std::size_t group_count() const noexcept { return count_; }
+    // The first block of group g (the oldest; its site and kind are the group's).
+    const block_info& lead(const leak_group& g) const noexcept { return list_.items[g.first]; }
+    const block_info& block(std::size_t i) const noexcept { return list_.items[i]; }
+
+private:
+    void group() noexcept {
+        if (list_.items) groups_ = group_by_site(list_, count_);
+    }
+
+    block_list list_;
+    leak_group* groups_;
+    std::size_t count_;
+};
+
+} // namespace detail
+} // namespace leakguard
+
+#endif // LEAKGUARD_DETAIL_REPORT_LEAK_GROUPS_HPP_INCLUDED
+// #include "leakguard/detail/report/group_text.hpp" (inlined)
+// leakguard - in-process memory-leak tracker for C++ (header-only)
+// SPDX-License-Identifier: MIT
+// report/group_text.hpp: the one writer of leak-group lines - "N bytes in M blocks (kind) allocated
+// at SITE, thread T, #a #b ..." - for the exit report, a failed scope's report and a test
+// failure's message. It writes to any sink with put(const char*) and printf(format, ...): an
+// fd_writer for the report stream, a string for a test framework (adapter_common.hpp).
+#ifndef LEAKGUARD_DETAIL_REPORT_GROUP_TEXT_HPP_INCLUDED
+#define LEAKGUARD_DETAIL_REPORT_GROUP_TEXT_HPP_INCLUDED
+
+#include <cstddef> // std::size_t
+#include <cstdio>  // std::snprintf
+#include <cstring> // std::strcmp
+
+// #include "leakguard/scope.hpp" (inlined)
+// #include "leakguard/detail/core/platform.hpp" (inlined)
+// #include "leakguard/detail/core/text.hpp" (inlined)
+// #include "leakguard/detail/symbolize/symbolize.hpp" (inlined)
+// #include "leakguard/detail/report/leak_groups.hpp" (inlined)
+// #include "leakguard/detail/report/site_text.hpp" (inlined)
+
+namespace leakguard {
+namespace detail {
+
+// Sequence numbers listed on a group's line; the rest are counted ("and 25 more").
+constexpr std::size_t seqs_shown = 5;
+
+// How the lines are laid out where they go.
+struct group_layout {
+    const char* line_start; // before each line
+    const char* line_end;   // after each line
+    bool sizes;             // "(new[], 10 to 12 bytes)": a group's block sizes after its kind
+    bool stacks;            // the call stack of a group's first block under its line
+    std::size_t max_groups; // lines at most, the rest counted as "... and N more allocation sites"
+};
+
+// The report stream: each line its own, under a "leakguard: " heading, with sizes and stacks.
+constexpr group_layout report_layout = {"leakguard:   ", "\n", true, true, ~std::size_t(0)};
+// A test failure's message: indented lines after its summary, at most 20, without stacks.
+constexpr group_layout message_layout = {"\n  ", "", false, false, 20};
 
 // The call stack of a block, one frame a line, valgrind-style ("at" the innermost, "by" the rest),
-// down to main.
-inline void print_stack(fd_writer& out, const block_info& b, const char* indent) noexcept {
+// down to main, calls inlined at a return address included.
+template <class Sink>
+void write_stack(Sink& out, const block_info& b, const group_layout& layout) noexcept {
     if (!b.stack || b.stack_depth < 2) return;
     symbol_info* named = static_cast<symbol_info*>(raw_alloc(max_inline_frames * sizeof(symbol_info)));
     if (!named) return;
-    // One frame a line, calls inlined at a return address included.
     bool first = true;
     for (std::size_t i = 0; i < b.stack_depth; ++i) {
         std::size_t const n = symbolize_frames(b.stack[i], named, max_inline_frames);
         bool at_main = false;
         for (std::size_t j = 0; j < n; ++j) {
-            char frame[1200];
+            char frame[site_text_size];
             describe_symbol(named[j], b.stack[i], frame, sizeof frame);
-            out.printf("leakguard: %s    %s %s\n", indent, first ? "at" : "by", frame);
+            out.printf("%s    %s %s", layout.line_start, first ? "at" : "by", frame);
+            out.put(layout.line_end);
             first = false;
             at_main = at_main || std::strcmp(named[j].function, "main") == 0;
         }
@@ -5550,208 +5691,177 @@ inline void print_stack(fd_writer& out, const block_info& b, const char* indent)
     raw_free(named);
 }
 
-// Prints the groups of `list` (already grouped) to `out`, each as one line with up to 5 sequence numbers.
-inline void print_groups(fd_writer& out, const block_list& list, const leak_group* groups, std::size_t group_count,
-                         const char* indent) noexcept {
-    for (std::size_t g = 0; g < group_count; ++g) {
-        const leak_group& grp = groups[g];
-        const block_info& first = list.items[grp.first];
-        char site[1200];
-        describe_site(first, site, sizeof site);
-        char sizes[64];
-        if (grp.min_size == grp.max_size) std::snprintf(sizes, sizeof sizes, "%zu bytes each", grp.min_size);
-        else std::snprintf(sizes, sizeof sizes, "%zu to %zu bytes", grp.min_size, grp.max_size);
-        out.printf("leakguard: %s%zu %s in %zu %s (%s%s%s) allocated at %s, thread %u, #", indent, grp.bytes,
-                   plural(grp.bytes, "byte", "bytes"), grp.count, plural(grp.count, "block", "blocks"),
-                   kind_name(first.kind), grp.count == 1 ? "" : ", ", grp.count == 1 ? "" : sizes, site, first.thread);
-        std::size_t const shown = grp.count < 5 ? grp.count : 5;
-        for (std::size_t i = 0; i < shown; ++i)
-            out.printf("%s%llu", i ? " #" : "", static_cast<unsigned long long>(list.items[grp.first + i].seq));
-        if (grp.count > shown) out.printf(" and %zu more", grp.count - shown);
-        out.put("\n");
-        print_stack(out, first, indent);
+// One group's line (and its stack, if the layout has stacks).
+template <class Sink>
+void write_group(Sink& out, const grouped_leaks& leaks, const leak_group& g, const group_layout& layout) noexcept {
+    const block_info& lead = leaks.lead(g);
+    char site[site_text_size];
+    describe_site(lead, site, sizeof site);
+    char sizes[64] = "";
+    if (layout.sizes && g.count > 1) {
+        if (g.min_size == g.max_size) std::snprintf(sizes, sizeof sizes, ", %zu bytes each", g.min_size);
+        else std::snprintf(sizes, sizeof sizes, ", %zu to %zu bytes", g.min_size, g.max_size);
     }
+    out.printf("%s%zu %s in %zu %s (%s%s) allocated at %s, thread %u, #", layout.line_start, g.bytes,
+               plural(g.bytes, "byte", "bytes"), g.count, plural(g.count, "block", "blocks"), kind_name(lead.kind),
+               sizes, site, lead.thread);
+    std::size_t const shown = g.count < seqs_shown ? g.count : seqs_shown;
+    for (std::size_t i = 0; i < shown; ++i)
+        out.printf("%s%llu", i ? " #" : "", static_cast<unsigned long long>(leaks.block(g.first + i).seq));
+    if (g.count > shown) out.printf(" and %zu more", g.count - shown);
+    out.put(layout.line_end);
+    if (layout.stacks) write_stack(out, lead, layout);
 }
 
-// JSON helpers.
-inline void json_string(fd_writer& out, const char* s) noexcept {
-    if (!s) {
-        out.put("null");
-        return;
-    }
-    out.put("\"");
-    for (; *s; ++s) {
-        unsigned char const c = static_cast<unsigned char>(*s);
-        if (c == '"' || c == '\\') {
-            char esc[2] = {'\\', static_cast<char>(c)};
-            out.put(esc, 2);
-        } else if (c < 0x20) {
-            out.printf("\\u%04x", c);
-        } else {
-            out.put(s, 1);
-        }
-    }
-    out.put("\"");
+// Every group's line, largest first, up to the layout's limit.
+template <class Sink>
+void write_groups(Sink& out, const grouped_leaks& leaks, const group_layout& layout) noexcept {
+    std::size_t const count = leaks.group_count();
+    for (std::size_t g = 0; g < count && g < layout.max_groups; ++g) write_group(out, leaks, leaks.groups()[g], layout);
+    if (count > layout.max_groups)
+        out.printf("%s... and %zu more allocation sites%s", layout.line_start, count - layout.max_groups,
+                   layout.line_end);
 }
 
-inline void json_address(fd_writer& out, const void* p) noexcept {
-    out.printf("\"0x%lx\"", static_cast<unsigned long>(reinterpret_cast<std::uintptr_t>(p)));
-}
-
-// One frame of a "stack" array: {"function", "file", "line", "module", "offset", "address"}.
-inline void json_frame(fd_writer& out, const symbol_info& sym, const void* address, bool first) noexcept {
-    out.put(first ? "{\"function\":" : ",{\"function\":");
-    json_string(out, sym.function[0] ? sym.function : nullptr);
-    out.put(",\"file\":");
-    json_string(out, sym.file[0] ? sym.file : nullptr);
-    if (sym.file[0]) out.printf(",\"line\":%u", sym.line);
-    else out.put(",\"line\":null");
-    out.put(",\"module\":");
-    json_string(out, sym.module[0] ? sym.module : nullptr);
-    out.put(",\"offset\":");
-    if (sym.module[0]) out.printf("\"0x%lx\"", static_cast<unsigned long>(sym.offset));
-    else out.put("null");
-    out.put(",\"address\":");
-    json_address(out, address);
-    out.put(sym.inlined ? ",\"inlined\":true}" : ",\"inlined\":false}");
-}
-
-inline void write_json(fd_writer& out, const block_list& list, const leak_group* groups, std::size_t group_count,
-                       const statistics& st) noexcept {
-    out.printf("{\"version\":1,\"tool\":\"leakguard\",\"tool_version\":\"%s\",\n", LEAKGUARD_VERSION_STRING);
-    out.printf("\"summary\":{\"leaked_blocks\":%zu,\"leaked_bytes\":%zu,\"allocations\":%llu,\"frees\":%llu,"
-               "\"peak_bytes\":%llu,\"live_blocks\":%llu,\"live_bytes\":%llu},\n",
-               list.count, list.bytes, static_cast<unsigned long long>(st.allocations),
-               static_cast<unsigned long long>(st.frees), static_cast<unsigned long long>(st.peak_bytes),
-               static_cast<unsigned long long>(st.live_blocks), static_cast<unsigned long long>(st.live_bytes));
-    out.put("\"leaks\":[");
-    bool first_leak = true;
-    // Room for every return address and some calls inlined at each (1.5 KiB a frame).
-    std::size_t const frame_room = std::size_t(4) * max_stack_depth;
-    symbol_info* frames = static_cast<symbol_info*>(raw_alloc(frame_room * sizeof(symbol_info)));
-    std::size_t named_count = 0;
-    for (std::size_t g = 0; g < group_count; ++g) {
-        const leak_group& grp = groups[g];
-        const block_info& lead = list.items[grp.first];
-        symbol_info sym;
-        symbolize_site(lead, sym);
-        // Stacks, each named once: the blocks of a group share a site, and mostly a stack.
-        void* const* named = nullptr;
-        for (std::size_t i = grp.first; i < grp.first + grp.count; ++i) {
-            const block_info& b = list.items[i];
-            if (frames && b.stack && b.stack != named) {
-                named_count = symbolize_stack_inlined(b.stack, b.stack_depth, frames, frame_room);
-                named = b.stack;
-            }
-            out.put(first_leak ? "\n" : ",\n");
-            first_leak = false;
-            out.put("{\"address\":");
-            json_address(out, b.address);
-            out.printf(",\"size\":%zu,\"kind\":\"%s\",\"seq\":%llu,\"thread\":%u,\"file\":", b.size, kind_name(b.kind),
-                       static_cast<unsigned long long>(b.seq), b.thread);
-            json_string(out, b.location ? b.location->file : (sym.file[0] ? sym.file : nullptr));
-            if (b.location) out.printf(",\"line\":%d", b.location->line);
-            else if (sym.file[0]) out.printf(",\"line\":%u", sym.line);
-            else out.put(",\"line\":null");
-            out.put(",\"function\":");
-            if (b.location && b.location->function && b.location->function[0]) json_string(out, b.location->function);
-            else json_string(out, sym.function[0] ? sym.function : nullptr);
-            out.put(",\"caller\":");
-            if (b.stack && b.stack_depth > 0) json_address(out, b.stack[0]);
-            else if (b.caller) json_address(out, b.caller);
-            else out.put("null");
-            out.put(",\"module\":");
-            json_string(out, sym.module[0] ? sym.module : nullptr);
-            out.put(",\"offset\":");
-            if (sym.module[0]) out.printf("\"0x%lx\"", static_cast<unsigned long>(sym.offset));
-            else out.put("null");
-            if (frames && b.stack && b.stack_depth > 1) {
-                out.put(",\"stack\":[");
-                for (std::size_t f = 0; f < named_count; ++f) json_frame(out, frames[f], frames[f].address, f == 0);
-                out.put("]");
-            }
-            out.put("}");
-        }
-    }
-    raw_free(frames);
-    out.put("],\n\"scope_failures\":[");
+// A failed scope's leaks, grouped: its groups' lines, then how many blocks were left out of them.
+template <class Sink>
+void write_failure_groups(Sink& out, const scope_failure& f, const group_layout& layout) noexcept {
     {
-        lock_guard hold(g_failures.lock);
-        for (std::size_t i = 0; i < g_failures.count; ++i) {
-            const failure_record& r = g_failures.records[i];
-            out.put(i ? ",\n{\"name\":" : "\n{\"name\":");
-            json_string(out, r.name);
-            out.put(",\"file\":");
-            json_string(out, r.file);
-            out.printf(",\"line\":%d,\"leaked_blocks\":%zu,\"leaked_bytes\":%zu}", r.line, r.leaked_blocks,
-                       r.leaked_bytes);
-        }
+        grouped_leaks const leaks(f.leaks, f.leaks_shown);
+        write_groups(out, leaks, layout);
     }
-    out.put("],\n\"errors\":[");
-    write_json_errors(out);
-    out.put("]}\n");
-}
-
-// What a report found; decides the exit status.
-struct report_outcome {
-    std::size_t leaked_blocks;
-    std::size_t failed_scopes;
-    std::uint64_t errors;
-};
-
-// The whole report: text to the report stream (as `report` says) and JSON to json_path.
-// `when` is "at exit" or "now".
-inline report_outcome write_report(const char* when) noexcept {
-    block_filter const all = {0, 0, false};
-    block_list list = collect_live(all);
-    std::size_t group_count = 0;
-    leak_group* groups = list.items ? group_by_site(list, group_count) : nullptr;
-    statistics const st = current_stats();
-    report_outcome outcome = {list.count, failure_count(), g_errors.count.load(std::memory_order_relaxed)};
-
-    if (g_options.report != report_mode::off) {
-        fd_writer out(report_fd());
-        if (list.count == 0)
-            out.printf("leakguard: no leaks %s (%llu allocations, %llu frees, peak %llu bytes)\n", when,
-                       static_cast<unsigned long long>(st.allocations), static_cast<unsigned long long>(st.frees),
-                       static_cast<unsigned long long>(st.peak_bytes));
-        else
-            out.printf("leakguard: %zu %s in %zu %s still alive %s, from %zu allocation %s "
-                       "(%llu allocations, %llu frees, peak %llu bytes)\n",
-                       list.bytes, plural(list.bytes, "byte", "bytes"), list.count,
-                       plural(list.count, "block", "blocks"), when, group_count, plural(group_count, "site", "sites"),
-                       static_cast<unsigned long long>(st.allocations), static_cast<unsigned long long>(st.frees),
-                       static_cast<unsigned long long>(st.peak_bytes));
-        if (g_options.report == report_mode::full && groups) print_groups(out, list, groups, group_count, "  ");
-        if (outcome.failed_scopes)
-            out.printf("leakguard: %zu %s failed (see above)\n", outcome.failed_scopes,
-                       plural(outcome.failed_scopes, "scope", "scopes"));
-        if (outcome.errors)
-            out.printf("leakguard: %llu heap %s (see above)\n", static_cast<unsigned long long>(outcome.errors),
-                       plural(static_cast<std::size_t>(outcome.errors), "error", "errors"));
-    }
-    if (g_options.json_path[0]) {
-        int const fd = open_for_writing(g_options.json_path);
-        if (fd < 0) {
-            fd_writer err(report_fd());
-            err.printf("leakguard: warning: cannot write json_path '%s'\n", g_options.json_path);
-        } else {
-            {
-                fd_writer out(fd);
-                write_json(out, list, groups, group_count, st);
-            }
-            ::close(fd);
-        }
-    }
-    raw_free(groups);
-    raw_free(list.items);
-    return outcome;
+    if (f.leaked_blocks > f.leaks_shown)
+        out.printf("%s... and %zu more blocks%s", layout.line_start, f.leaked_blocks - f.leaks_shown, layout.line_end);
 }
 
 } // namespace detail
 } // namespace leakguard
 
-#endif
+#endif // LEAKGUARD_DETAIL_REPORT_GROUP_TEXT_HPP_INCLUDED
+// #include "leakguard/detail/report/json_writer.hpp" (inlined)
+// leakguard - in-process memory-leak tracker for C++ (header-only)
+// SPDX-License-Identifier: MIT
+// report/json_writer.hpp: the one writer of JSON, for the JSON report and its heap errors. It puts
+// the commas, quotes and escapes itself, so the writers say only what goes where; it writes
+// through an fd_writer, so it never allocates.
+#ifndef LEAKGUARD_DETAIL_REPORT_JSON_WRITER_HPP_INCLUDED
+#define LEAKGUARD_DETAIL_REPORT_JSON_WRITER_HPP_INCLUDED
+
+#include <cstddef>     // std::size_t
+#include <cstdint>     // std::uintptr_t
+#include <type_traits> // std::is_signed
+
+// #include "leakguard/detail/core/platform.hpp" (inlined)
+
+namespace leakguard {
+namespace detail {
+
+// Nesting the writer keeps track of (the report nests 5 deep); deeper levels share the last flag.
+constexpr std::size_t json_max_depth = 8;
+
+class json_writer {
+public:
+    explicit json_writer(fd_writer& out) noexcept : out_(out), depth_(0), after_key_(false), new_line_(false) {
+        first_[0] = true;
+    }
+    json_writer(const json_writer&) = delete;
+    json_writer& operator=(const json_writer&) = delete;
+
+    void begin_object() noexcept { open("{"); }
+    void end_object() noexcept { close("}"); }
+    void begin_array() noexcept { open("["); }
+    void end_array() noexcept { close("]"); }
+    // The name of the member whose value comes next.
+    void key(const char* name) noexcept {
+        separate();
+        quoted(name);
+        out_.put(":");
+        after_key_ = true;
+    }
+    // The next member or element starts a line (the report keeps one leak, one error a line).
+    void new_line() noexcept { new_line_ = true; }
+
+    // A string, escaped; nullptr is null.
+    void string(const char* s) noexcept {
+        value();
+        if (s) quoted(s);
+        else out_.put("null");
+    }
+    template <class Integer>
+    void number(Integer n) noexcept {
+        value();
+        integer(n, std::is_signed<Integer>());
+    }
+    void boolean(bool b) noexcept {
+        value();
+        out_.put(b ? "true" : "false");
+    }
+    void null() noexcept {
+        value();
+        out_.put("null");
+    }
+    // An address or an offset, as the string "0x...".
+    void hex(std::uintptr_t n) noexcept {
+        value();
+        out_.printf("\"0x%lx\"", static_cast<unsigned long>(n));
+    }
+    void address(const void* p) noexcept { hex(reinterpret_cast<std::uintptr_t>(p)); }
+
+private:
+    // Whether the open object or array (or the document) has nothing in it yet.
+    bool& first_here() noexcept { return first_[depth_ < json_max_depth ? depth_ : json_max_depth]; }
+    void integer(long long n, std::true_type) noexcept { out_.printf("%lld", n); }
+    void integer(unsigned long long n, std::false_type) noexcept { out_.printf("%llu", n); }
+
+    // Before a value: a comma unless it is its member's value or the first element.
+    void value() noexcept {
+        if (after_key_) after_key_ = false;
+        else separate();
+    }
+    void separate() noexcept {
+        if (!first_here()) out_.put(",");
+        first_here() = false;
+        if (new_line_) out_.put("\n");
+        new_line_ = false;
+    }
+    void open(const char* bracket) noexcept {
+        value();
+        out_.put(bracket);
+        ++depth_;
+        first_here() = true;
+    }
+    // A document ends with a line break.
+    void close(const char* bracket) noexcept {
+        out_.put(bracket);
+        if (depth_ > 0 && --depth_ == 0) out_.put("\n");
+    }
+    void quoted(const char* s) noexcept {
+        out_.put("\"");
+        for (; *s; ++s) {
+            unsigned char const c = static_cast<unsigned char>(*s);
+            if (c == '"' || c == '\\') {
+                char const escaped[2] = {'\\', static_cast<char>(c)};
+                out_.put(escaped, 2);
+            } else if (c < 0x20) {
+                out_.printf("\\u%04x", c);
+            } else {
+                out_.put(s, 1);
+            }
+        }
+        out_.put("\"");
+    }
+
+    fd_writer& out_;
+    std::size_t depth_;
+    bool first_[json_max_depth + 1]; // [0]: the document's top level
+    bool after_key_;
+    bool new_line_;
+};
+
+} // namespace detail
+} // namespace leakguard
+
+#endif // LEAKGUARD_DETAIL_REPORT_JSON_WRITER_HPP_INCLUDED
 // #include "leakguard/detail/report/error_report.hpp" (inlined)
 // leakguard - in-process memory-leak tracker for C++ (header-only)
 // SPDX-License-Identifier: MIT
@@ -5760,32 +5870,29 @@ inline report_outcome write_report(const char* when) noexcept {
 #ifndef LEAKGUARD_DETAIL_REPORT_ERROR_REPORT_HPP_INCLUDED
 #define LEAKGUARD_DETAIL_REPORT_ERROR_REPORT_HPP_INCLUDED
 
-#include <cstdio> // std::snprintf
+#include <cstddef> // std::size_t
+#include <cstdint> // std::uint64_t
+#include <cstdio>  // std::snprintf
 
+// #include "leakguard/detail/core/options.hpp" (inlined)
+// #include "leakguard/detail/core/platform.hpp" (inlined)
 // #include "leakguard/detail/heap/allocator.hpp" (inlined)
 // #include "leakguard/detail/heap/errors.hpp" (inlined)
-// #include "leakguard/detail/report/report.hpp" (inlined)
 // #include "leakguard/detail/symbolize/symbolize.hpp" (inlined)
+// #include "leakguard/detail/report/json_writer.hpp" (inlined)
+// #include "leakguard/detail/report/site_text.hpp" (inlined)
 
 namespace leakguard {
 namespace detail {
 
-// describe_site() for a (return address, location) pair.
-inline void describe_code(const void* caller, const source_location* location, char* out, std::size_t size) noexcept {
-    block_info b = block_info();
-    b.caller = caller;
-    b.location = location;
-    describe_site(b, out, size);
-}
-
 void print_error(const error_record& e) noexcept {
     busy_section busy;
-    char freed_at[1200] = "";
+    char freed_at[site_text_size] = "";
     if (e.has_free) describe_code(e.free_caller, e.free_location, freed_at, sizeof freed_at);
     fd_writer out(report_fd());
     out.printf("leakguard: error: %s: ", error_type_name(e.type));
     if (e.block_known) {
-        char allocated_at[1200];
+        char allocated_at[site_text_size];
         describe_code(e.alloc_caller, e.alloc_location, allocated_at, sizeof allocated_at);
         out.printf("%zu bytes at %p (#%llu) allocated by %s at %s", e.size, e.address,
                    static_cast<unsigned long long>(e.seq), kind_name(e.kind), allocated_at);
@@ -5801,7 +5908,7 @@ void print_error(const error_record& e) noexcept {
         else out.printf(", byte %ld overwritten", e.offset);
     }
     if (e.has_first_free) {
-        char first[1200];
+        char first[site_text_size];
         describe_code(e.first_free_caller, e.first_free_location, first, sizeof first);
         out.printf(", first freed at %s", first);
     }
@@ -5815,47 +5922,65 @@ void print_error(const error_record& e) noexcept {
 }
 
 // "<prefix>file", "<prefix>line" and "<prefix>function" of a site, as JSON members.
-inline void json_site(fd_writer& out, const char* prefix, const void* caller,
+inline void json_site(json_writer& json, const char* prefix, const void* caller,
                       const source_location* location) noexcept {
     symbol_info sym;
     symbolize(caller, sym);
-    out.printf(",\"%sfile\":", prefix);
-    json_string(out, location ? location->file : (sym.file[0] ? sym.file : nullptr));
-    if (location) out.printf(",\"%sline\":%d", prefix, location->line);
-    else if (sym.file[0]) out.printf(",\"%sline\":%u", prefix, sym.line);
-    else out.printf(",\"%sline\":null", prefix);
-    out.printf(",\"%sfunction\":", prefix);
-    json_string(out, sym.function[0] ? sym.function : nullptr);
+    char name[32];
+    std::snprintf(name, sizeof name, "%sfile", prefix);
+    json.key(name);
+    json.string(location ? location->file : (sym.file[0] ? sym.file : nullptr));
+    std::snprintf(name, sizeof name, "%sline", prefix);
+    json.key(name);
+    if (location) json.number(location->line);
+    else if (sym.file[0]) json.number(sym.line);
+    else json.null();
+    std::snprintf(name, sizeof name, "%sfunction", prefix);
+    json.key(name);
+    json.string(sym.function[0] ? sym.function : nullptr);
 }
 
-void write_json_errors(fd_writer& out) noexcept {
+// The elements of the JSON report's "errors" array, one a line.
+inline void write_json_errors(json_writer& json) noexcept {
     lock_guard hold(g_errors.lock);
     std::uint64_t const total = g_errors.count.load(std::memory_order_relaxed);
     std::size_t const kept = total < max_error_records ? static_cast<std::size_t>(total) : max_error_records;
     for (std::size_t i = 0; i < kept; ++i) {
         const error_record& e = g_errors.records[i];
-        out.put(i ? ",\n{\"type\":" : "\n{\"type\":");
-        json_string(out, error_type_name(e.type));
-        out.put(",\"address\":");
-        json_address(out, e.address);
+        json.new_line();
+        json.begin_object();
+        json.key("type");
+        json.string(error_type_name(e.type));
+        json.key("address");
+        json.address(e.address);
         if (e.block_known) {
-            out.printf(",\"size\":%zu,\"kind\":\"%s\",\"seq\":%llu", e.size, kind_name(e.kind),
-                       static_cast<unsigned long long>(e.seq));
-            json_site(out, "alloc_", e.alloc_caller, e.alloc_location);
+            json.key("size");
+            json.number(e.size);
+            json.key("kind");
+            json.string(kind_name(e.kind));
+            json.key("seq");
+            json.number(e.seq);
+            json_site(json, "alloc_", e.alloc_caller, e.alloc_location);
         }
-        if (e.has_offset) out.printf(",\"offset\":%ld", e.offset);
-        if (e.has_form) out.printf(",\"free_form\":\"%s\"", dealloc_name(e.form));
+        if (e.has_offset) {
+            json.key("offset");
+            json.number(e.offset);
+        }
+        if (e.has_form) {
+            json.key("free_form");
+            json.string(dealloc_name(e.form));
+        }
         if (e.has_free) {
-            json_site(out, "free_", e.free_caller, e.free_location);
-            out.put(",\"free_caller\":");
-            json_address(out, e.free_caller);
+            json_site(json, "free_", e.free_caller, e.free_location);
+            json.key("free_caller");
+            json.address(e.free_caller);
         }
         if (e.has_first_free) {
-            json_site(out, "first_free_", e.first_free_caller, e.first_free_location);
-            out.put(",\"first_free_caller\":");
-            json_address(out, e.first_free_caller);
+            json_site(json, "first_free_", e.first_free_caller, e.first_free_location);
+            json.key("first_free_caller");
+            json.address(e.first_free_caller);
         }
-        out.put("}");
+        json.end_object();
     }
 }
 
@@ -5863,6 +5988,299 @@ void write_json_errors(fd_writer& out) noexcept {
 } // namespace leakguard
 
 #endif
+// #include "leakguard/detail/report/json_report.hpp" (inlined)
+// leakguard - in-process memory-leak tracker for C++ (header-only)
+// SPDX-License-Identifier: MIT
+// report/json_report.hpp: the report for tools - every leaked block (with its call stack, each
+// frame named), the failed scopes and the heap errors - as one JSON document (README: "JSON
+// report"). Runs with tracking suspended and allocates only raw memory.
+#ifndef LEAKGUARD_DETAIL_REPORT_JSON_REPORT_HPP_INCLUDED
+#define LEAKGUARD_DETAIL_REPORT_JSON_REPORT_HPP_INCLUDED
+
+#include <cstddef> // std::size_t
+
+// #include "leakguard/api.hpp" (inlined)
+// #include "leakguard/detail/core/options.hpp" (inlined)
+// #include "leakguard/detail/core/platform.hpp" (inlined)
+// #include "leakguard/detail/symbolize/site_rules.hpp" (inlined)
+// #include "leakguard/detail/symbolize/symbolize.hpp" (inlined)
+// #include "leakguard/detail/version.hpp" (inlined)
+// #include "leakguard/detail/report/error_report.hpp" (inlined)
+// #include "leakguard/detail/report/failures.hpp" (inlined)
+// #include "leakguard/detail/report/json_writer.hpp" (inlined)
+// #include "leakguard/detail/report/leak_groups.hpp" (inlined)
+// #include "leakguard/detail/report/site_text.hpp" (inlined)
+
+namespace leakguard {
+namespace detail {
+
+// One frame of a "stack" array: {"function", "file", "line", "module", "offset", "address", "inlined"}.
+inline void json_frame(json_writer& json, const symbol_info& sym) noexcept {
+    json.begin_object();
+    json.key("function");
+    json.string(sym.function[0] ? sym.function : nullptr);
+    json.key("file");
+    json.string(sym.file[0] ? sym.file : nullptr);
+    json.key("line");
+    if (sym.file[0]) json.number(sym.line);
+    else json.null();
+    json.key("module");
+    json.string(sym.module[0] ? sym.module : nullptr);
+    json.key("offset");
+    if (sym.module[0]) json.hex(sym.offset);
+    else json.null();
+    json.key("address");
+    json.address(sym.address);
+    json.key("inlined");
+    json.boolean(sym.inlined);
+    json.end_object();
+}
+
+// One leaked block; `sym` names its group's site, `frames` its stack (`frame_count` of them).
+inline void json_leak(json_writer& json, const block_info& b, const symbol_info& sym, const symbol_info* frames,
+                      std::size_t frame_count) noexcept {
+    json.new_line();
+    json.begin_object();
+    json.key("address");
+    json.address(b.address);
+    json.key("size");
+    json.number(b.size);
+    json.key("kind");
+    json.string(kind_name(b.kind));
+    json.key("seq");
+    json.number(b.seq);
+    json.key("thread");
+    json.number(b.thread);
+    json.key("file");
+    json.string(b.location ? b.location->file : (sym.file[0] ? sym.file : nullptr));
+    json.key("line");
+    if (b.location) json.number(b.location->line);
+    else if (sym.file[0]) json.number(sym.line);
+    else json.null();
+    json.key("function");
+    if (b.location && b.location->function && b.location->function[0]) json.string(b.location->function);
+    else json.string(sym.function[0] ? sym.function : nullptr);
+    json.key("caller");
+    if (b.stack && b.stack_depth > 0) json.address(b.stack[0]);
+    else if (b.caller) json.address(b.caller);
+    else json.null();
+    json.key("module");
+    json.string(sym.module[0] ? sym.module : nullptr);
+    json.key("offset");
+    if (sym.module[0]) json.hex(sym.offset);
+    else json.null();
+    if (frames && b.stack && b.stack_depth > 1) {
+        json.key("stack");
+        json.begin_array();
+        for (std::size_t f = 0; f < frame_count; ++f) json_frame(json, frames[f]);
+        json.end_array();
+    }
+    json.end_object();
+}
+
+inline void write_json(fd_writer& out, const grouped_leaks& leaks, const statistics& st) noexcept {
+    json_writer json(out);
+    json.begin_object();
+    json.key("version");
+    json.number(1);
+    json.key("tool");
+    json.string("leakguard");
+    json.key("tool_version");
+    json.string(LEAKGUARD_VERSION_STRING);
+
+    json.new_line();
+    json.key("summary");
+    json.begin_object();
+    json.key("leaked_blocks");
+    json.number(leaks.blocks().count);
+    json.key("leaked_bytes");
+    json.number(leaks.blocks().bytes);
+    json.key("allocations");
+    json.number(st.allocations);
+    json.key("frees");
+    json.number(st.frees);
+    json.key("peak_bytes");
+    json.number(st.peak_bytes);
+    json.key("live_blocks");
+    json.number(st.live_blocks);
+    json.key("live_bytes");
+    json.number(st.live_bytes);
+    json.end_object();
+
+    json.new_line();
+    json.key("leaks");
+    json.begin_array();
+    // Room for every return address and some calls inlined at each (1.5 KiB a frame).
+    std::size_t const frame_room = std::size_t(4) * max_stack_depth;
+    symbol_info* frames = static_cast<symbol_info*>(raw_alloc(frame_room * sizeof(symbol_info)));
+    std::size_t named_count = 0;
+    for (std::size_t g = 0; g < leaks.group_count(); ++g) {
+        const leak_group& grp = leaks.groups()[g];
+        symbol_info sym;
+        symbolize_site(leaks.lead(grp), sym);
+        // Stacks, each named once: the blocks of a group share a site, and mostly a stack.
+        void* const* named = nullptr;
+        for (std::size_t i = grp.first; i < grp.first + grp.count; ++i) {
+            const block_info& b = leaks.block(i);
+            if (frames && b.stack && b.stack != named) {
+                named_count = symbolize_stack_inlined(b.stack, b.stack_depth, frames, frame_room);
+                named = b.stack;
+            }
+            json_leak(json, b, sym, frames, named_count);
+        }
+    }
+    raw_free(frames);
+    json.end_array();
+
+    json.new_line();
+    json.key("scope_failures");
+    json.begin_array();
+    {
+        lock_guard hold(g_failures.lock);
+        for (std::size_t i = 0; i < g_failures.count; ++i) {
+            const failure_record& r = g_failures.records[i];
+            json.new_line();
+            json.begin_object();
+            json.key("name");
+            json.string(r.name);
+            json.key("file");
+            json.string(r.file);
+            json.key("line");
+            json.number(r.line);
+            json.key("leaked_blocks");
+            json.number(r.leaked_blocks);
+            json.key("leaked_bytes");
+            json.number(r.leaked_bytes);
+            json.end_object();
+        }
+    }
+    json.end_array();
+
+    json.new_line();
+    json.key("errors");
+    json.begin_array();
+    write_json_errors(json);
+    json.end_array();
+    json.end_object();
+}
+
+} // namespace detail
+} // namespace leakguard
+
+#endif // LEAKGUARD_DETAIL_REPORT_JSON_REPORT_HPP_INCLUDED
+// #include "leakguard/detail/report/text_report.hpp" (inlined)
+// leakguard - in-process memory-leak tracker for C++ (header-only)
+// SPDX-License-Identifier: MIT
+// report/text_report.hpp: the report for people, on the report stream - a summary line, the leak
+// groups (report=full) and the counts of failed scopes and heap errors.
+#ifndef LEAKGUARD_DETAIL_REPORT_TEXT_REPORT_HPP_INCLUDED
+#define LEAKGUARD_DETAIL_REPORT_TEXT_REPORT_HPP_INCLUDED
+
+#include <cstddef> // std::size_t
+#include <cstdint> // std::uint64_t
+
+// #include "leakguard/api.hpp" (inlined)
+// #include "leakguard/detail/core/options.hpp" (inlined)
+// #include "leakguard/detail/core/platform.hpp" (inlined)
+// #include "leakguard/detail/core/text.hpp" (inlined)
+// #include "leakguard/detail/report/group_text.hpp" (inlined)
+// #include "leakguard/detail/report/leak_groups.hpp" (inlined)
+
+namespace leakguard {
+namespace detail {
+
+// What a report found; decides the exit status.
+struct report_outcome {
+    std::size_t leaked_blocks;
+    std::size_t failed_scopes;
+    std::uint64_t errors;
+};
+
+// `when` is "at exit" or "now".
+inline void write_text_report(fd_writer& out, const char* when, const grouped_leaks& leaks, const statistics& st,
+                              const report_outcome& outcome) noexcept {
+    const block_list& list = leaks.blocks();
+    std::size_t const sites = leaks.group_count();
+    if (list.count == 0)
+        out.printf("leakguard: no leaks %s (%llu allocations, %llu frees, peak %llu bytes)\n", when,
+                   static_cast<unsigned long long>(st.allocations), static_cast<unsigned long long>(st.frees),
+                   static_cast<unsigned long long>(st.peak_bytes));
+    else
+        out.printf("leakguard: %zu %s in %zu %s still alive %s, from %zu allocation %s "
+                   "(%llu allocations, %llu frees, peak %llu bytes)\n",
+                   list.bytes, plural(list.bytes, "byte", "bytes"), list.count, plural(list.count, "block", "blocks"),
+                   when, sites, plural(sites, "site", "sites"), static_cast<unsigned long long>(st.allocations),
+                   static_cast<unsigned long long>(st.frees), static_cast<unsigned long long>(st.peak_bytes));
+    if (g_options.report == report_mode::full) write_groups(out, leaks, report_layout);
+    if (outcome.failed_scopes)
+        out.printf("leakguard: %zu %s failed (see above)\n", outcome.failed_scopes,
+                   plural(outcome.failed_scopes, "scope", "scopes"));
+    if (outcome.errors)
+        out.printf("leakguard: %llu heap %s (see above)\n", static_cast<unsigned long long>(outcome.errors),
+                   plural(static_cast<std::size_t>(outcome.errors), "error", "errors"));
+}
+
+} // namespace detail
+} // namespace leakguard
+
+#endif // LEAKGUARD_DETAIL_REPORT_TEXT_REPORT_HPP_INCLUDED
+// #include "leakguard/detail/report/exit_report.hpp" (inlined)
+// leakguard - in-process memory-leak tracker for C++ (header-only)
+// SPDX-License-Identifier: MIT
+// report/exit_report.hpp: the whole leak report - live blocks grouped by allocation site, largest
+// first - as text to the report stream and as JSON to json_path; at exit or on request. Runs with
+// tracking suspended and allocates only raw memory.
+#ifndef LEAKGUARD_DETAIL_REPORT_EXIT_REPORT_HPP_INCLUDED
+#define LEAKGUARD_DETAIL_REPORT_EXIT_REPORT_HPP_INCLUDED
+
+#include <unistd.h> // close
+
+// #include "leakguard/detail/core/options.hpp" (inlined)
+// #include "leakguard/detail/core/platform.hpp" (inlined)
+// #include "leakguard/detail/heap/errors.hpp" (inlined)
+// #include "leakguard/detail/report/collect.hpp" (inlined)
+// #include "leakguard/detail/report/failures.hpp" (inlined)
+// #include "leakguard/detail/report/json_report.hpp" (inlined)
+// #include "leakguard/detail/report/leak_groups.hpp" (inlined)
+// #include "leakguard/detail/report/stats.hpp" (inlined)
+// #include "leakguard/detail/report/text_report.hpp" (inlined)
+
+namespace leakguard {
+namespace detail {
+
+// The report: text to the report stream (as `report` says) and JSON to json_path.
+// `when` is "at exit" or "now".
+inline report_outcome write_report(const char* when) noexcept {
+    block_filter const all = {0, 0, false};
+    grouped_leaks const leaks(collect_live(all));
+    statistics const st = current_stats();
+    report_outcome const outcome = {leaks.blocks().count, failure_count(),
+                                    g_errors.count.load(std::memory_order_relaxed)};
+
+    if (g_options.report != report_mode::off) {
+        fd_writer out(report_fd());
+        write_text_report(out, when, leaks, st, outcome);
+    }
+    if (g_options.json_path[0]) {
+        int const fd = open_for_writing(g_options.json_path);
+        if (fd < 0) {
+            fd_writer err(report_fd());
+            err.printf("leakguard: warning: cannot write json_path '%s'\n", g_options.json_path);
+        } else {
+            {
+                fd_writer out(fd);
+                write_json(out, leaks, st);
+            }
+            ::close(fd);
+        }
+    }
+    return outcome;
+}
+
+} // namespace detail
+} // namespace leakguard
+
+#endif // LEAKGUARD_DETAIL_REPORT_EXIT_REPORT_HPP_INCLUDED
 // #include "leakguard/detail/runtime/fork.hpp" (inlined)
 // leakguard - in-process memory-leak tracker for C++ (header-only)
 // SPDX-License-Identifier: MIT
@@ -6014,7 +6432,9 @@ inline std::size_t check_heap_now() noexcept {
 // #include "leakguard/detail/heap/allocator.hpp" (inlined)
 // #include "leakguard/detail/report/collect.hpp" (inlined)
 // #include "leakguard/detail/report/failures.hpp" (inlined)
-// #include "leakguard/detail/report/report.hpp" (inlined)
+// #include "leakguard/detail/core/platform.hpp" (inlined)
+// #include "leakguard/detail/core/text.hpp" (inlined)
+// #include "leakguard/detail/report/group_text.hpp" (inlined)
 
 namespace leakguard {
 namespace detail {
@@ -6099,23 +6519,11 @@ scope_failure_handler set_scope_failure_handler(scope_failure_handler handler) n
 
 void print_scope_failure(const scope_failure& f) noexcept {
     detail::busy_section busy;
-    detail::block_list list = {nullptr, 0, 0};
-    list.items = static_cast<block_info*>(detail::raw_alloc((f.leaks_shown + 1) * sizeof(block_info)));
-    if (list.items) {
-        for (std::size_t i = 0; i < f.leaks_shown; ++i) list.items[i] = f.leaks[i];
-        list.count = f.leaks_shown;
-    }
-    std::size_t group_count = 0;
-    detail::leak_group* groups = list.items ? detail::group_by_site(list, group_count) : nullptr;
     detail::fd_writer out(detail::report_fd());
     out.printf("leakguard: scope \"%s\" (%s:%d) ended with %zu %s (%zu bytes) allocated inside it still alive\n",
                f.name, f.file, f.line, f.leaked_blocks, detail::plural(f.leaked_blocks, "block", "blocks"),
                f.leaked_bytes);
-    if (groups) detail::print_groups(out, list, groups, group_count, "  ");
-    if (f.leaked_blocks > f.leaks_shown)
-        out.printf("leakguard:   ... and %zu more blocks\n", f.leaked_blocks - f.leaks_shown);
-    detail::raw_free(groups);
-    detail::raw_free(list.items);
+    detail::write_failure_groups(out, f, detail::report_layout);
 }
 
 } // namespace leakguard
@@ -6134,7 +6542,7 @@ void print_scope_failure(const scope_failure& f) noexcept {
 // #include "leakguard/detail/report/collect.hpp" (inlined)
 // #include "leakguard/detail/report/failures.hpp" (inlined)
 // #include "leakguard/detail/core/options.hpp" (inlined)
-// #include "leakguard/detail/report/report.hpp" (inlined)
+// #include "leakguard/detail/report/exit_report.hpp" (inlined)
 // #include "leakguard/detail/report/stats.hpp" (inlined)
 
 namespace leakguard {
@@ -6240,7 +6648,7 @@ void reset_scope_failures() noexcept {
 
 // #include "leakguard/detail/heap/allocator.hpp" (inlined)
 // #include "leakguard/detail/report/check_heap.hpp" (inlined)
-// #include "leakguard/detail/report/report.hpp" (inlined)
+// #include "leakguard/detail/report/exit_report.hpp" (inlined)
 
 namespace leakguard {
 namespace detail {

@@ -14,7 +14,6 @@
 namespace leakguard {
 namespace detail {
 
-class fd_writer;
 struct error_record;
 struct shard;
 struct thread_state;
@@ -28,8 +27,6 @@ inline void drop_recycled(thread_state& t) noexcept;
 inline void install_fork_handlers() noexcept;
 // heap/errors.hpp -> report/error_report.hpp: a heap error is printed where it is found.
 void print_error(const error_record& e) noexcept;
-// report/report.hpp -> report/error_report.hpp: the JSON report's "errors" array.
-void write_json_errors(fd_writer& out) noexcept;
 
 } // namespace detail
 } // namespace leakguard

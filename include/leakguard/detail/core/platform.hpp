@@ -83,8 +83,11 @@ public:
         }
     }
     void put(const char* s) noexcept { put(s, std::strlen(s)); }
+    // A printf'd line is cut to this length (keeping the line break it ends with).
+    static constexpr std::size_t max_line = 1024;
+
     __attribute__((format(printf, 2, 3))) void printf(const char* fmt, ...) noexcept {
-        char line[1024];
+        char line[max_line];
         va_list args;
         va_start(args, fmt);
         int const n = std::vsnprintf(line, sizeof line, fmt, args);

@@ -5,32 +5,29 @@
 #ifndef LEAKGUARD_DETAIL_REPORT_ERROR_REPORT_HPP_INCLUDED
 #define LEAKGUARD_DETAIL_REPORT_ERROR_REPORT_HPP_INCLUDED
 
-#include <cstdio> // std::snprintf
+#include <cstddef> // std::size_t
+#include <cstdint> // std::uint64_t
+#include <cstdio>  // std::snprintf
 
+#include "../core/options.hpp"
+#include "../core/platform.hpp"
 #include "../heap/allocator.hpp"
 #include "../heap/errors.hpp"
-#include "report.hpp"
 #include "../symbolize/symbolize.hpp"
+#include "json_writer.hpp"
+#include "site_text.hpp"
 
 namespace leakguard {
 namespace detail {
 
-// describe_site() for a (return address, location) pair.
-inline void describe_code(const void* caller, const source_location* location, char* out, std::size_t size) noexcept {
-    block_info b = block_info();
-    b.caller = caller;
-    b.location = location;
-    describe_site(b, out, size);
-}
-
 void print_error(const error_record& e) noexcept {
     busy_section busy;
-    char freed_at[1200] = "";
+    char freed_at[site_text_size] = "";
     if (e.has_free) describe_code(e.free_caller, e.free_location, freed_at, sizeof freed_at);
     fd_writer out(report_fd());
     out.printf("leakguard: error: %s: ", error_type_name(e.type));
     if (e.block_known) {
-        char allocated_at[1200];
+        char allocated_at[site_text_size];
         describe_code(e.alloc_caller, e.alloc_location, allocated_at, sizeof allocated_at);
         out.printf("%zu bytes at %p (#%llu) allocated by %s at %s", e.size, e.address,
                    static_cast<unsigned long long>(e.seq), kind_name(e.kind), allocated_at);
@@ -46,7 +43,7 @@ void print_error(const error_record& e) noexcept {
         else out.printf(", byte %ld overwritten", e.offset);
     }
     if (e.has_first_free) {
-        char first[1200];
+        char first[site_text_size];
         describe_code(e.first_free_caller, e.first_free_location, first, sizeof first);
         out.printf(", first freed at %s", first);
     }
@@ -60,47 +57,65 @@ void print_error(const error_record& e) noexcept {
 }
 
 // "<prefix>file", "<prefix>line" and "<prefix>function" of a site, as JSON members.
-inline void json_site(fd_writer& out, const char* prefix, const void* caller,
+inline void json_site(json_writer& json, const char* prefix, const void* caller,
                       const source_location* location) noexcept {
     symbol_info sym;
     symbolize(caller, sym);
-    out.printf(",\"%sfile\":", prefix);
-    json_string(out, location ? location->file : (sym.file[0] ? sym.file : nullptr));
-    if (location) out.printf(",\"%sline\":%d", prefix, location->line);
-    else if (sym.file[0]) out.printf(",\"%sline\":%u", prefix, sym.line);
-    else out.printf(",\"%sline\":null", prefix);
-    out.printf(",\"%sfunction\":", prefix);
-    json_string(out, sym.function[0] ? sym.function : nullptr);
+    char name[32];
+    std::snprintf(name, sizeof name, "%sfile", prefix);
+    json.key(name);
+    json.string(location ? location->file : (sym.file[0] ? sym.file : nullptr));
+    std::snprintf(name, sizeof name, "%sline", prefix);
+    json.key(name);
+    if (location) json.number(location->line);
+    else if (sym.file[0]) json.number(sym.line);
+    else json.null();
+    std::snprintf(name, sizeof name, "%sfunction", prefix);
+    json.key(name);
+    json.string(sym.function[0] ? sym.function : nullptr);
 }
 
-void write_json_errors(fd_writer& out) noexcept {
+// The elements of the JSON report's "errors" array, one a line.
+inline void write_json_errors(json_writer& json) noexcept {
     lock_guard hold(g_errors.lock);
     std::uint64_t const total = g_errors.count.load(std::memory_order_relaxed);
     std::size_t const kept = total < max_error_records ? static_cast<std::size_t>(total) : max_error_records;
     for (std::size_t i = 0; i < kept; ++i) {
         const error_record& e = g_errors.records[i];
-        out.put(i ? ",\n{\"type\":" : "\n{\"type\":");
-        json_string(out, error_type_name(e.type));
-        out.put(",\"address\":");
-        json_address(out, e.address);
+        json.new_line();
+        json.begin_object();
+        json.key("type");
+        json.string(error_type_name(e.type));
+        json.key("address");
+        json.address(e.address);
         if (e.block_known) {
-            out.printf(",\"size\":%zu,\"kind\":\"%s\",\"seq\":%llu", e.size, kind_name(e.kind),
-                       static_cast<unsigned long long>(e.seq));
-            json_site(out, "alloc_", e.alloc_caller, e.alloc_location);
+            json.key("size");
+            json.number(e.size);
+            json.key("kind");
+            json.string(kind_name(e.kind));
+            json.key("seq");
+            json.number(e.seq);
+            json_site(json, "alloc_", e.alloc_caller, e.alloc_location);
         }
-        if (e.has_offset) out.printf(",\"offset\":%ld", e.offset);
-        if (e.has_form) out.printf(",\"free_form\":\"%s\"", dealloc_name(e.form));
+        if (e.has_offset) {
+            json.key("offset");
+            json.number(e.offset);
+        }
+        if (e.has_form) {
+            json.key("free_form");
+            json.string(dealloc_name(e.form));
+        }
         if (e.has_free) {
-            json_site(out, "free_", e.free_caller, e.free_location);
-            out.put(",\"free_caller\":");
-            json_address(out, e.free_caller);
+            json_site(json, "free_", e.free_caller, e.free_location);
+            json.key("free_caller");
+            json.address(e.free_caller);
         }
         if (e.has_first_free) {
-            json_site(out, "first_free_", e.first_free_caller, e.first_free_location);
-            out.put(",\"first_free_caller\":");
-            json_address(out, e.first_free_caller);
+            json_site(json, "first_free_", e.first_free_caller, e.first_free_location);
+            json.key("first_free_caller");
+            json.address(e.first_free_caller);
         }
-        out.put("}");
+        json.end_object();
     }
 }
 

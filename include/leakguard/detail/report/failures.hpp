@@ -4,10 +4,11 @@
 #ifndef LEAKGUARD_DETAIL_REPORT_FAILURES_HPP_INCLUDED
 #define LEAKGUARD_DETAIL_REPORT_FAILURES_HPP_INCLUDED
 
+#include <cstddef> // std::size_t
 #include <cstring> // std::memcpy
 
 #include "../core/platform.hpp"
-#include "../symbolize/symbolize.hpp"
+#include "../core/text.hpp"
 
 namespace leakguard {
 namespace detail {

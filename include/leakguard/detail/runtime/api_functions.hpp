@@ -10,7 +10,7 @@
 #include "../report/collect.hpp"
 #include "../report/failures.hpp"
 #include "../core/options.hpp"
-#include "../report/report.hpp"
+#include "../report/exit_report.hpp"
 #include "../report/stats.hpp"
 
 namespace leakguard {

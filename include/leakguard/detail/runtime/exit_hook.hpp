@@ -17,7 +17,7 @@
 
 #include "../heap/allocator.hpp"
 #include "../report/check_heap.hpp"
-#include "../report/report.hpp"
+#include "../report/exit_report.hpp"
 
 namespace leakguard {
 namespace detail {

@@ -10,7 +10,9 @@
 #include "../heap/allocator.hpp"
 #include "../report/collect.hpp"
 #include "../report/failures.hpp"
-#include "../report/report.hpp"
+#include "../core/platform.hpp"
+#include "../core/text.hpp"
+#include "../report/group_text.hpp"
 
 namespace leakguard {
 namespace detail {
@@ -95,23 +97,11 @@ scope_failure_handler set_scope_failure_handler(scope_failure_handler handler) n
 
 void print_scope_failure(const scope_failure& f) noexcept {
     detail::busy_section busy;
-    detail::block_list list = {nullptr, 0, 0};
-    list.items = static_cast<block_info*>(detail::raw_alloc((f.leaks_shown + 1) * sizeof(block_info)));
-    if (list.items) {
-        for (std::size_t i = 0; i < f.leaks_shown; ++i) list.items[i] = f.leaks[i];
-        list.count = f.leaks_shown;
-    }
-    std::size_t group_count = 0;
-    detail::leak_group* groups = list.items ? detail::group_by_site(list, group_count) : nullptr;
     detail::fd_writer out(detail::report_fd());
     out.printf("leakguard: scope \"%s\" (%s:%d) ended with %zu %s (%zu bytes) allocated inside it still alive\n",
                f.name, f.file, f.line, f.leaked_blocks, detail::plural(f.leaked_blocks, "block", "blocks"),
                f.leaked_bytes);
-    if (groups) detail::print_groups(out, list, groups, group_count, "  ");
-    if (f.leaked_blocks > f.leaks_shown)
-        out.printf("leakguard:   ... and %zu more blocks\n", f.leaked_blocks - f.leaks_shown);
-    detail::raw_free(groups);
-    detail::raw_free(list.items);
+    detail::write_failure_groups(out, f, detail::report_layout);
 }
 
 } // namespace leakguard

@@ -13,8 +13,8 @@
 #define LEAKGUARD_DETAIL_SYMBOLIZE_SITE_RULES_HPP_INCLUDED
 
 #include <cstddef> // std::size_t
-#include <cstring> // std::strncmp, std::strlen
 
+#include "../core/text.hpp"
 #include "symbolize.hpp"
 
 namespace leakguard {
@@ -31,10 +31,6 @@ enum class site_rule : unsigned char {
     // then the standard function that asked for memory when there is one (vector::push_back).
     allocation_wrappers,
 };
-
-inline bool starts_with(const char* s, const char* prefix) noexcept {
-    return std::strncmp(s, prefix, std::strlen(prefix)) == 0;
-}
 
 // The qualified name inside a demangled function name: past a template function's return type
 // ("std::shared_ptr<T> std::make_shared<T>()" -> "std::make_shared<T>()"), up to its end. Scans

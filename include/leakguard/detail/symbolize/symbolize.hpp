@@ -11,7 +11,6 @@
 #define _GNU_SOURCE 1 // dladdr1
 #endif
 #include <cstdint>  // std::uintptr_t
-#include <cstring>  // std::strrchr
 #include <cxxabi.h> // abi::__cxa_demangle (uses malloc, not operator new)
 #include <dlfcn.h>  // dladdr1
 #include <link.h>   // ElfW(Sym)
@@ -20,6 +19,7 @@
 #include "dwarf_lines.hpp"
 #include "elf_symbols.hpp"
 #include "../core/platform.hpp"
+#include "../core/text.hpp"
 
 namespace leakguard {
 namespace detail {
@@ -33,13 +33,6 @@ struct symbol_info {
     const void* address;   // the return address named
     bool inlined;          // a call inlined into the next frame (same address), by symbolize_frames
 };
-
-inline void copy_text(char* dest, std::size_t size, const char* src) noexcept {
-    std::size_t n = 0;
-    if (src)
-        for (; src[n] && n + 1 < size; ++n) dest[n] = src[n];
-    dest[n] = '\0';
-}
 
 // Modules whose files are mapped for symbol lookups, kept for the rest of the process (a report
 // may name thousands of sites in the same few modules).
@@ -173,11 +166,6 @@ inline std::size_t symbolize_frames(const void* caller, symbol_info* out, std::s
         }
     }
     return n;
-}
-
-inline const char* base_name(const char* path) noexcept {
-    const char* slash = std::strrchr(path, '/');
-    return slash ? slash + 1 : path;
 }
 
 } // namespace detail

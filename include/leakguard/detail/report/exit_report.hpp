@@ -1,0 +1,56 @@
+// leakguard - in-process memory-leak tracker for C++ (header-only)
+// SPDX-License-Identifier: MIT
+// report/exit_report.hpp: the whole leak report - live blocks grouped by allocation site, largest
+// first - as text to the report stream and as JSON to json_path; at exit or on request. Runs with
+// tracking suspended and allocates only raw memory.
+#ifndef LEAKGUARD_DETAIL_REPORT_EXIT_REPORT_HPP_INCLUDED
+#define LEAKGUARD_DETAIL_REPORT_EXIT_REPORT_HPP_INCLUDED
+
+#include <unistd.h> // close
+
+#include "../core/options.hpp"
+#include "../core/platform.hpp"
+#include "../heap/errors.hpp"
+#include "collect.hpp"
+#include "failures.hpp"
+#include "json_report.hpp"
+#include "leak_groups.hpp"
+#include "stats.hpp"
+#include "text_report.hpp"
+
+namespace leakguard {
+namespace detail {
+
+// The report: text to the report stream (as `report` says) and JSON to json_path.
+// `when` is "at exit" or "now".
+inline report_outcome write_report(const char* when) noexcept {
+    block_filter const all = {0, 0, false};
+    grouped_leaks const leaks(collect_live(all));
+    statistics const st = current_stats();
+    report_outcome const outcome = {leaks.blocks().count, failure_count(),
+                                    g_errors.count.load(std::memory_order_relaxed)};
+
+    if (g_options.report != report_mode::off) {
+        fd_writer out(report_fd());
+        write_text_report(out, when, leaks, st, outcome);
+    }
+    if (g_options.json_path[0]) {
+        int const fd = open_for_writing(g_options.json_path);
+        if (fd < 0) {
+            fd_writer err(report_fd());
+            err.printf("leakguard: warning: cannot write json_path '%s'\n", g_options.json_path);
+        } else {
+            {
+                fd_writer out(fd);
+                write_json(out, leaks, st);
+            }
+            ::close(fd);
+        }
+    }
+    return outcome;
+}
+
+} // namespace detail
+} // namespace leakguard
+
+#endif // LEAKGUARD_DETAIL_REPORT_EXIT_REPORT_HPP_INCLUDED

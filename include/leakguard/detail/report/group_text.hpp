@@ -1,0 +1,111 @@
+// leakguard - in-process memory-leak tracker for C++ (header-only)
+// SPDX-License-Identifier: MIT
+// report/group_text.hpp: the one writer of leak-group lines - "N bytes in M blocks (kind) allocated
+// at SITE, thread T, #a #b ..." - for the exit report, a failed scope's report and a test
+// failure's message. It writes to any sink with put(const char*) and printf(format, ...): an
+// fd_writer for the report stream, a string for a test framework (adapter_common.hpp).
+#ifndef LEAKGUARD_DETAIL_REPORT_GROUP_TEXT_HPP_INCLUDED
+#define LEAKGUARD_DETAIL_REPORT_GROUP_TEXT_HPP_INCLUDED
+
+#include <cstddef> // std::size_t
+#include <cstdio>  // std::snprintf
+#include <cstring> // std::strcmp
+
+#include "../../scope.hpp"
+#include "../core/platform.hpp"
+#include "../core/text.hpp"
+#include "../symbolize/symbolize.hpp"
+#include "leak_groups.hpp"
+#include "site_text.hpp"
+
+namespace leakguard {
+namespace detail {
+
+// Sequence numbers listed on a group's line; the rest are counted ("and 25 more").
+constexpr std::size_t seqs_shown = 5;
+
+// How the lines are laid out where they go.
+struct group_layout {
+    const char* line_start; // before each line
+    const char* line_end;   // after each line
+    bool sizes;             // "(new[], 10 to 12 bytes)": a group's block sizes after its kind
+    bool stacks;            // the call stack of a group's first block under its line
+    std::size_t max_groups; // lines at most, the rest counted as "... and N more allocation sites"
+};
+
+// The report stream: each line its own, under a "leakguard: " heading, with sizes and stacks.
+constexpr group_layout report_layout = {"leakguard:   ", "\n", true, true, ~std::size_t(0)};
+// A test failure's message: indented lines after its summary, at most 20, without stacks.
+constexpr group_layout message_layout = {"\n  ", "", false, false, 20};
+
+// The call stack of a block, one frame a line, valgrind-style ("at" the innermost, "by" the rest),
+// down to main, calls inlined at a return address included.
+template <class Sink>
+void write_stack(Sink& out, const block_info& b, const group_layout& layout) noexcept {
+    if (!b.stack || b.stack_depth < 2) return;
+    symbol_info* named = static_cast<symbol_info*>(raw_alloc(max_inline_frames * sizeof(symbol_info)));
+    if (!named) return;
+    bool first = true;
+    for (std::size_t i = 0; i < b.stack_depth; ++i) {
+        std::size_t const n = symbolize_frames(b.stack[i], named, max_inline_frames);
+        bool at_main = false;
+        for (std::size_t j = 0; j < n; ++j) {
+            char frame[site_text_size];
+            describe_symbol(named[j], b.stack[i], frame, sizeof frame);
+            out.printf("%s    %s %s", layout.line_start, first ? "at" : "by", frame);
+            out.put(layout.line_end);
+            first = false;
+            at_main = at_main || std::strcmp(named[j].function, "main") == 0;
+        }
+        if (at_main) break; // what starts main is noise (JSON has it)
+    }
+    raw_free(named);
+}
+
+// One group's line (and its stack, if the layout has stacks).
+template <class Sink>
+void write_group(Sink& out, const grouped_leaks& leaks, const leak_group& g, const group_layout& layout) noexcept {
+    const block_info& lead = leaks.lead(g);
+    char site[site_text_size];
+    describe_site(lead, site, sizeof site);
+    char sizes[64] = "";
+    if (layout.sizes && g.count > 1) {
+        if (g.min_size == g.max_size) std::snprintf(sizes, sizeof sizes, ", %zu bytes each", g.min_size);
+        else std::snprintf(sizes, sizeof sizes, ", %zu to %zu bytes", g.min_size, g.max_size);
+    }
+    out.printf("%s%zu %s in %zu %s (%s%s) allocated at %s, thread %u, #", layout.line_start, g.bytes,
+               plural(g.bytes, "byte", "bytes"), g.count, plural(g.count, "block", "blocks"), kind_name(lead.kind),
+               sizes, site, lead.thread);
+    std::size_t const shown = g.count < seqs_shown ? g.count : seqs_shown;
+    for (std::size_t i = 0; i < shown; ++i)
+        out.printf("%s%llu", i ? " #" : "", static_cast<unsigned long long>(leaks.block(g.first + i).seq));
+    if (g.count > shown) out.printf(" and %zu more", g.count - shown);
+    out.put(layout.line_end);
+    if (layout.stacks) write_stack(out, lead, layout);
+}
+
+// Every group's line, largest first, up to the layout's limit.
+template <class Sink>
+void write_groups(Sink& out, const grouped_leaks& leaks, const group_layout& layout) noexcept {
+    std::size_t const count = leaks.group_count();
+    for (std::size_t g = 0; g < count && g < layout.max_groups; ++g) write_group(out, leaks, leaks.groups()[g], layout);
+    if (count > layout.max_groups)
+        out.printf("%s... and %zu more allocation sites%s", layout.line_start, count - layout.max_groups,
+                   layout.line_end);
+}
+
+// A failed scope's leaks, grouped: its groups' lines, then how many blocks were left out of them.
+template <class Sink>
+void write_failure_groups(Sink& out, const scope_failure& f, const group_layout& layout) noexcept {
+    {
+        grouped_leaks const leaks(f.leaks, f.leaks_shown);
+        write_groups(out, leaks, layout);
+    }
+    if (f.leaked_blocks > f.leaks_shown)
+        out.printf("%s... and %zu more blocks%s", layout.line_start, f.leaked_blocks - f.leaks_shown, layout.line_end);
+}
+
+} // namespace detail
+} // namespace leakguard
+
+#endif // LEAKGUARD_DETAIL_REPORT_GROUP_TEXT_HPP_INCLUDED

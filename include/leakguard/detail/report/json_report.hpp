@@ -1,0 +1,179 @@
+// leakguard - in-process memory-leak tracker for C++ (header-only)
+// SPDX-License-Identifier: MIT
+// report/json_report.hpp: the report for tools - every leaked block (with its call stack, each
+// frame named), the failed scopes and the heap errors - as one JSON document (README: "JSON
+// report"). Runs with tracking suspended and allocates only raw memory.
+#ifndef LEAKGUARD_DETAIL_REPORT_JSON_REPORT_HPP_INCLUDED
+#define LEAKGUARD_DETAIL_REPORT_JSON_REPORT_HPP_INCLUDED
+
+#include <cstddef> // std::size_t
+
+#include "../../api.hpp"
+#include "../core/options.hpp"
+#include "../core/platform.hpp"
+#include "../symbolize/site_rules.hpp"
+#include "../symbolize/symbolize.hpp"
+#include "../version.hpp"
+#include "error_report.hpp"
+#include "failures.hpp"
+#include "json_writer.hpp"
+#include "leak_groups.hpp"
+#include "site_text.hpp"
+
+namespace leakguard {
+namespace detail {
+
+// One frame of a "stack" array: {"function", "file", "line", "module", "offset", "address", "inlined"}.
+inline void json_frame(json_writer& json, const symbol_info& sym) noexcept {
+    json.begin_object();
+    json.key("function");
+    json.string(sym.function[0] ? sym.function : nullptr);
+    json.key("file");
+    json.string(sym.file[0] ? sym.file : nullptr);
+    json.key("line");
+    if (sym.file[0]) json.number(sym.line);
+    else json.null();
+    json.key("module");
+    json.string(sym.module[0] ? sym.module : nullptr);
+    json.key("offset");
+    if (sym.module[0]) json.hex(sym.offset);
+    else json.null();
+    json.key("address");
+    json.address(sym.address);
+    json.key("inlined");
+    json.boolean(sym.inlined);
+    json.end_object();
+}
+
+// One leaked block; `sym` names its group's site, `frames` its stack (`frame_count` of them).
+inline void json_leak(json_writer& json, const block_info& b, const symbol_info& sym, const symbol_info* frames,
+                      std::size_t frame_count) noexcept {
+    json.new_line();
+    json.begin_object();
+    json.key("address");
+    json.address(b.address);
+    json.key("size");
+    json.number(b.size);
+    json.key("kind");
+    json.string(kind_name(b.kind));
+    json.key("seq");
+    json.number(b.seq);
+    json.key("thread");
+    json.number(b.thread);
+    json.key("file");
+    json.string(b.location ? b.location->file : (sym.file[0] ? sym.file : nullptr));
+    json.key("line");
+    if (b.location) json.number(b.location->line);
+    else if (sym.file[0]) json.number(sym.line);
+    else json.null();
+    json.key("function");
+    if (b.location && b.location->function && b.location->function[0]) json.string(b.location->function);
+    else json.string(sym.function[0] ? sym.function : nullptr);
+    json.key("caller");
+    if (b.stack && b.stack_depth > 0) json.address(b.stack[0]);
+    else if (b.caller) json.address(b.caller);
+    else json.null();
+    json.key("module");
+    json.string(sym.module[0] ? sym.module : nullptr);
+    json.key("offset");
+    if (sym.module[0]) json.hex(sym.offset);
+    else json.null();
+    if (frames && b.stack && b.stack_depth > 1) {
+        json.key("stack");
+        json.begin_array();
+        for (std::size_t f = 0; f < frame_count; ++f) json_frame(json, frames[f]);
+        json.end_array();
+    }
+    json.end_object();
+}
+
+inline void write_json(fd_writer& out, const grouped_leaks& leaks, const statistics& st) noexcept {
+    json_writer json(out);
+    json.begin_object();
+    json.key("version");
+    json.number(1);
+    json.key("tool");
+    json.string("leakguard");
+    json.key("tool_version");
+    json.string(LEAKGUARD_VERSION_STRING);
+
+    json.new_line();
+    json.key("summary");
+    json.begin_object();
+    json.key("leaked_blocks");
+    json.number(leaks.blocks().count);
+    json.key("leaked_bytes");
+    json.number(leaks.blocks().bytes);
+    json.key("allocations");
+    json.number(st.allocations);
+    json.key("frees");
+    json.number(st.frees);
+    json.key("peak_bytes");
+    json.number(st.peak_bytes);
+    json.key("live_blocks");
+    json.number(st.live_blocks);
+    json.key("live_bytes");
+    json.number(st.live_bytes);
+    json.end_object();
+
+    json.new_line();
+    json.key("leaks");
+    json.begin_array();
+    // Room for every return address and some calls inlined at each (1.5 KiB a frame).
+    std::size_t const frame_room = std::size_t(4) * max_stack_depth;
+    symbol_info* frames = static_cast<symbol_info*>(raw_alloc(frame_room * sizeof(symbol_info)));
+    std::size_t named_count = 0;
+    for (std::size_t g = 0; g < leaks.group_count(); ++g) {
+        const leak_group& grp = leaks.groups()[g];
+        symbol_info sym;
+        symbolize_site(leaks.lead(grp), sym);
+        // Stacks, each named once: the blocks of a group share a site, and mostly a stack.
+        void* const* named = nullptr;
+        for (std::size_t i = grp.first; i < grp.first + grp.count; ++i) {
+            const block_info& b = leaks.block(i);
+            if (frames && b.stack && b.stack != named) {
+                named_count = symbolize_stack_inlined(b.stack, b.stack_depth, frames, frame_room);
+                named = b.stack;
+            }
+            json_leak(json, b, sym, frames, named_count);
+        }
+    }
+    raw_free(frames);
+    json.end_array();
+
+    json.new_line();
+    json.key("scope_failures");
+    json.begin_array();
+    {
+        lock_guard hold(g_failures.lock);
+        for (std::size_t i = 0; i < g_failures.count; ++i) {
+            const failure_record& r = g_failures.records[i];
+            json.new_line();
+            json.begin_object();
+            json.key("name");
+            json.string(r.name);
+            json.key("file");
+            json.string(r.file);
+            json.key("line");
+            json.number(r.line);
+            json.key("leaked_blocks");
+            json.number(r.leaked_blocks);
+            json.key("leaked_bytes");
+            json.number(r.leaked_bytes);
+            json.end_object();
+        }
+    }
+    json.end_array();
+
+    json.new_line();
+    json.key("errors");
+    json.begin_array();
+    write_json_errors(json);
+    json.end_array();
+    json.end_object();
+}
+
+} // namespace detail
+} // namespace leakguard
+
+#endif // LEAKGUARD_DETAIL_REPORT_JSON_REPORT_HPP_INCLUDED
