@@ -13,8 +13,8 @@
 namespace leakguard {
 
 // Totals since start-up. `peak_bytes` is exact while one thread has allocated; with more threads
-// it may lag the true peak by up to 64 KiB per thread (threads batch their byte counts so that no
-// atomic operation runs per allocation).
+// it may lag the true peak by up to one batch per thread: threads batch their byte counts so that
+// no atomic operation runs per allocation (the batch: flush_batch, detail/heap/registry.hpp).
 struct statistics {
     std::uint64_t allocations; // tracked allocations made
     std::uint64_t frees;       // tracked blocks released
@@ -24,27 +24,21 @@ struct statistics {
 };
 statistics stats() noexcept;
 
-// Options, as in LEAKGUARD_OPTIONS ("key=value:key=value", ',' also separates). Returns false and
-// prints a one-line warning naming the key for an unknown key or a bad value.
-//   exitcode=N     status of a run with leaks, failed scopes or errors (default 23; 0 keeps the program's)
-//   log_path=PATH  text report to PATH instead of stderr ("%p" becomes the process id)
-//   json_path=PATH JSON report written at exit ("%p" becomes the process id)
-//   report=full|summary|off   how much of the text report to print at exit
-//   stack_depth=N  call-stack frames kept per block, 0-64 (default 12; 0 or 1: only the caller)
-//   stack_unwinder=auto|fp|libgcc  how stacks are taken (auto: walk frame pointers from code of
-//                  the LEAKGUARD_MAIN module when it has them, else keep only the caller;
-//                  libgcc: the C++ runtime's unwinder everywhere - complete, microseconds each)
-//   guard_bytes=N  bytes of 0xFD after every new block, 0-252 (rounded up to a multiple of 4;
-//                  default 16; 0: no guards, front or back). Checked when the block is released,
-//                  by check_heap() and at exit: heap_overflow / heap_underflow.
-//   quarantine_bytes=N  released blocks get 0xDD over their first 64 bytes and are held back,
-//                  up to N bytes per thread (default 1048576; 0: off), then checked
-//                  (use_after_free) and freed
-//   fill=0|1       fill new blocks with 0xCD (their first 4 KiB; not calloc's; default 1)
-//   abort_on_error=0|1  abort() right after printing a heap error (default 0)
-//   break_on_alloc=N  raise SIGTRAP inside the allocation with sequence number N (0: off)
+// Options, as in LEAKGUARD_OPTIONS ("key=value:key=value", ',' also separates); docs/options.md
+// lists them all. Returns false and prints a one-line warning naming the key for an unknown key or
+// a bad value.
 bool set_option(const char* key, const char* value) noexcept;
 bool set_options(const char* list) noexcept;
+
+// One option, as set_option takes it (the table docs/options.md shows).
+struct option_info {
+    const char* name;
+    char values[48];        // what it accepts: "0-255", "full|summary|off", or "path"
+    char default_value[24]; // as set_option takes it: "23", "full"; "" for a path (none)
+    const char* help;       // one line
+};
+// Fills `out` with the option number `index` (0, 1, ...); false past the last.
+bool option_at(std::size_t index, option_info& out) noexcept;
 
 // Intentional leaks: a block marked with ignore() is never reported (by scopes or at exit).
 // Returns false when p is not a live block that leakguard handed out.

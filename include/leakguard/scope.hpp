@@ -12,6 +12,32 @@
 #include "api.hpp"
 #include "block_info.hpp"
 
+// The file and line of the code that calls a function with these as default arguments: a scope
+// made without the macro takes its place from them. The compilers' builtins where they exist (g++,
+// clang++ 9 and later), else C++20's std::source_location, else no place ("" and 0).
+#if defined(__clang__) && defined(__has_builtin)
+#if __has_builtin(__builtin_FILE) && __has_builtin(__builtin_LINE)
+#define LEAKGUARD_DETAIL_CALLER_FILE __builtin_FILE()
+#define LEAKGUARD_DETAIL_CALLER_LINE __builtin_LINE()
+#endif
+#elif defined(__GNUC__) && !defined(__clang__)
+#define LEAKGUARD_DETAIL_CALLER_FILE __builtin_FILE()
+#define LEAKGUARD_DETAIL_CALLER_LINE __builtin_LINE()
+#endif
+#if !defined(LEAKGUARD_DETAIL_CALLER_FILE) && __cplusplus >= 202002L && defined(__has_include)
+#if __has_include(<source_location>)
+#include <source_location>
+#if defined(__cpp_lib_source_location)
+#define LEAKGUARD_DETAIL_CALLER_FILE std::source_location::current().file_name()
+#define LEAKGUARD_DETAIL_CALLER_LINE static_cast<int>(std::source_location::current().line())
+#endif
+#endif
+#endif
+#if !defined(LEAKGUARD_DETAIL_CALLER_FILE)
+#define LEAKGUARD_DETAIL_CALLER_FILE ""
+#define LEAKGUARD_DETAIL_CALLER_LINE 0
+#endif
+
 namespace leakguard {
 
 // What a failed scope hands to the failure handler. `leaks` points to at most `leaks_shown`
@@ -46,6 +72,11 @@ public:
     enum threads { all_threads, this_thread };
 
     scope(const char* file, int line, const char* name = "", threads which = all_threads) noexcept;
+    // Without the macro: `leakguard::scope s("query");` takes the file and line of its declaration
+    // (where the compiler can tell them: LEAKGUARD_DETAIL_CALLER_FILE above).
+    explicit scope(const char* name, threads which = all_threads, const char* file = LEAKGUARD_DETAIL_CALLER_FILE,
+                   int line = LEAKGUARD_DETAIL_CALLER_LINE) noexcept
+        : scope(file, line, name, which) {}
     ~scope();
     scope(const scope&) = delete;
     scope& operator=(const scope&) = delete;

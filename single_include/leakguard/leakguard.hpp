@@ -176,8 +176,8 @@ struct block_info {
 namespace leakguard {
 
 // Totals since start-up. `peak_bytes` is exact while one thread has allocated; with more threads
-// it may lag the true peak by up to 64 KiB per thread (threads batch their byte counts so that no
-// atomic operation runs per allocation).
+// it may lag the true peak by up to one batch per thread: threads batch their byte counts so that
+// no atomic operation runs per allocation (the batch: flush_batch, detail/heap/registry.hpp).
 struct statistics {
     std::uint64_t allocations; // tracked allocations made
     std::uint64_t frees;       // tracked blocks released
@@ -187,27 +187,21 @@ struct statistics {
 };
 statistics stats() noexcept;
 
-// Options, as in LEAKGUARD_OPTIONS ("key=value:key=value", ',' also separates). Returns false and
-// prints a one-line warning naming the key for an unknown key or a bad value.
-//   exitcode=N     status of a run with leaks, failed scopes or errors (default 23; 0 keeps the program's)
-//   log_path=PATH  text report to PATH instead of stderr ("%p" becomes the process id)
-//   json_path=PATH JSON report written at exit ("%p" becomes the process id)
-//   report=full|summary|off   how much of the text report to print at exit
-//   stack_depth=N  call-stack frames kept per block, 0-64 (default 12; 0 or 1: only the caller)
-//   stack_unwinder=auto|fp|libgcc  how stacks are taken (auto: walk frame pointers from code of
-//                  the LEAKGUARD_MAIN module when it has them, else keep only the caller;
-//                  libgcc: the C++ runtime's unwinder everywhere - complete, microseconds each)
-//   guard_bytes=N  bytes of 0xFD after every new block, 0-252 (rounded up to a multiple of 4;
-//                  default 16; 0: no guards, front or back). Checked when the block is released,
-//                  by check_heap() and at exit: heap_overflow / heap_underflow.
-//   quarantine_bytes=N  released blocks get 0xDD over their first 64 bytes and are held back,
-//                  up to N bytes per thread (default 1048576; 0: off), then checked
-//                  (use_after_free) and freed
-//   fill=0|1       fill new blocks with 0xCD (their first 4 KiB; not calloc's; default 1)
-//   abort_on_error=0|1  abort() right after printing a heap error (default 0)
-//   break_on_alloc=N  raise SIGTRAP inside the allocation with sequence number N (0: off)
+// Options, as in LEAKGUARD_OPTIONS ("key=value:key=value", ',' also separates); docs/options.md
+// lists them all. Returns false and prints a one-line warning naming the key for an unknown key or
+// a bad value.
 bool set_option(const char* key, const char* value) noexcept;
 bool set_options(const char* list) noexcept;
+
+// One option, as set_option takes it (the table docs/options.md shows).
+struct option_info {
+    const char* name;
+    char values[48];        // what it accepts: "0-255", "full|summary|off", or "path"
+    char default_value[24]; // as set_option takes it: "23", "full"; "" for a path (none)
+    const char* help;       // one line
+};
+// Fills `out` with the option number `index` (0, 1, ...); false past the last.
+bool option_at(std::size_t index, option_info& out) noexcept;
 
 // Intentional leaks: a block marked with ignore() is never reported (by scopes or at exit).
 // Returns false when p is not a live block that leakguard handed out.
@@ -260,6 +254,32 @@ void reset_scope_failures() noexcept;
 // #include "leakguard/api.hpp" (inlined)
 // #include "leakguard/block_info.hpp" (inlined)
 
+// The file and line of the code that calls a function with these as default arguments: a scope
+// made without the macro takes its place from them. The compilers' builtins where they exist (g++,
+// clang++ 9 and later), else C++20's std::source_location, else no place ("" and 0).
+#if defined(__clang__) && defined(__has_builtin)
+#if __has_builtin(__builtin_FILE) && __has_builtin(__builtin_LINE)
+#define LEAKGUARD_DETAIL_CALLER_FILE __builtin_FILE()
+#define LEAKGUARD_DETAIL_CALLER_LINE __builtin_LINE()
+#endif
+#elif defined(__GNUC__) && !defined(__clang__)
+#define LEAKGUARD_DETAIL_CALLER_FILE __builtin_FILE()
+#define LEAKGUARD_DETAIL_CALLER_LINE __builtin_LINE()
+#endif
+#if !defined(LEAKGUARD_DETAIL_CALLER_FILE) && __cplusplus >= 202002L && defined(__has_include)
+#if __has_include(<source_location>)
+#include <source_location>
+#if defined(__cpp_lib_source_location)
+#define LEAKGUARD_DETAIL_CALLER_FILE std::source_location::current().file_name()
+#define LEAKGUARD_DETAIL_CALLER_LINE static_cast<int>(std::source_location::current().line())
+#endif
+#endif
+#endif
+#if !defined(LEAKGUARD_DETAIL_CALLER_FILE)
+#define LEAKGUARD_DETAIL_CALLER_FILE ""
+#define LEAKGUARD_DETAIL_CALLER_LINE 0
+#endif
+
 namespace leakguard {
 
 // What a failed scope hands to the failure handler. `leaks` points to at most `leaks_shown`
@@ -294,6 +314,11 @@ public:
     enum threads { all_threads, this_thread };
 
     scope(const char* file, int line, const char* name = "", threads which = all_threads) noexcept;
+    // Without the macro: `leakguard::scope s("query");` takes the file and line of its declaration
+    // (where the compiler can tell them: LEAKGUARD_DETAIL_CALLER_FILE above).
+    explicit scope(const char* name, threads which = all_threads, const char* file = LEAKGUARD_DETAIL_CALLER_FILE,
+                   int line = LEAKGUARD_DETAIL_CALLER_LINE) noexcept
+        : scope(file, line, name, which) {}
     ~scope();
     scope(const scope&) = delete;
     scope& operator=(const scope&) = delete;
@@ -840,16 +865,486 @@ inline int open_for_writing(const char* path) noexcept {
 // #include "leakguard/detail/core/options.hpp" (inlined)
 // leakguard - in-process memory-leak tracker for C++ (header-only)
 // SPDX-License-Identifier: MIT
-// core/options.hpp: the options, read once from LEAKGUARD_OPTIONS at start-up and settable in code.
+// core/options.hpp: the options - one table (name, kind, range, default, help) from which
+// LEAKGUARD_OPTIONS, leakguard::set_option, their warnings and leakguard::option_at (which the
+// test of docs/options.md reads) all come. The table describes and parses; the values live in
+// plain fields of g_options, which the allocation paths read directly.
 #ifndef LEAKGUARD_DETAIL_CORE_OPTIONS_HPP_INCLUDED
 #define LEAKGUARD_DETAIL_CORE_OPTIONS_HPP_INCLUDED
 
 #include <atomic>  // std::atomic
-#include <climits> // INT_MAX
+#include <cstddef> // std::size_t
 #include <cstdint> // std::uint64_t
-#include <cstdlib> // std::getenv, std::strtol
-#include <cstring> // std::strcmp, std::strlen
+#include <cstdio>  // std::snprintf
+#include <cstring> // std::strcmp, std::strncmp, std::strchr, std::strlen, std::memcpy
 
+// #include "leakguard/detail/upward_calls.hpp" (inlined)
+// leakguard - in-process memory-leak tracker for C++ (header-only)
+// SPDX-License-Identifier: MIT
+// detail/upward_calls.hpp: the few calls that go up the layers, declared in one place.
+//
+// Includes run one way (runtime -> report, libc -> heap -> capture, symbolize -> core -> config;
+// runtime/main.hpp includes the layers in that order). A handful of lower-layer functions must
+// still call something a higher layer defines: a shard walker frees pending remote blocks, the
+// first allocation installs the fork handlers, the options' summary for the hot path counts
+// the tail guard in the record's units, a heap error is printed by the report. Their
+// declarations live here, so a reader sees every upward edge in one file; each names the file
+// that defines it.
+#ifndef LEAKGUARD_DETAIL_UPWARD_CALLS_HPP_INCLUDED
+#define LEAKGUARD_DETAIL_UPWARD_CALLS_HPP_INCLUDED
+
+namespace leakguard {
+namespace detail {
+
+struct error_record;
+struct shard;
+struct thread_state;
+
+// heap/registry.hpp -> heap/allocator.hpp: blocks other threads freed are unlinked and released
+// wherever the shard is held exclusively (`s` held by lock_shard).
+inline void drain_remote_locked(shard* s) noexcept;
+// heap/registry.hpp -> heap/recycler.hpp: a thread's cache of released blocks is emptied at its exit.
+inline void drop_recycled(thread_state& t) noexcept;
+// core/options.hpp -> heap/guards.hpp: the hot word keeps the tail guard in the record's units.
+inline unsigned guard_units_for(int guard_bytes) noexcept;
+// heap/allocator.hpp -> runtime/fork.hpp: start-up installs the fork handlers.
+inline void install_fork_handlers() noexcept;
+// heap/errors.hpp -> report/error_report.hpp: a heap error is printed where it is found.
+void print_error(const error_record& e) noexcept;
+
+} // namespace detail
+} // namespace leakguard
+
+#endif // LEAKGUARD_DETAIL_UPWARD_CALLS_HPP_INCLUDED
+// #include "leakguard/detail/core/platform.hpp" (inlined)
+// #include "leakguard/detail/core/report_stream.hpp" (inlined)
+// leakguard - in-process memory-leak tracker for C++ (header-only)
+// SPDX-License-Identifier: MIT
+// core/report_stream.hpp: where the text report goes - the file the log_path option names, opened
+// on first use and kept open, or stderr. Kept apart from the options: the stream is state the
+// reports share, the option only says where it points.
+#ifndef LEAKGUARD_DETAIL_CORE_REPORT_STREAM_HPP_INCLUDED
+#define LEAKGUARD_DETAIL_CORE_REPORT_STREAM_HPP_INCLUDED
+
+#include <cstddef>  // std::size_t
+#include <cstring>  // std::strlen, std::memcpy
+#include <unistd.h> // close
+
+// #include "leakguard/detail/core/platform.hpp" (inlined)
+
+namespace leakguard {
+namespace detail {
+
+constexpr std::size_t max_path_length = 1023; // a log_path or json_path, without its '\0'
+
+spinlock g_report_fd_lock{};             // also held across fork() (runtime/fork.hpp)
+char g_report_path[max_path_length + 1]; // empty: stderr
+int g_report_fd = -1;                    // -1: not opened yet
+
+// Copies a path option's value into `dest`; false (and `dest` unchanged) when it does not fit.
+inline bool copy_path(char (&dest)[max_path_length + 1], const char* value) noexcept {
+    std::size_t const n = std::strlen(value);
+    if (n > max_path_length) return false;
+    std::memcpy(dest, value, n + 1);
+    return true;
+}
+
+// The log_path option: the next report_fd() opens `path` ("" for stderr) anew.
+inline bool set_report_path(const char* path) noexcept {
+    lock_guard hold(g_report_fd_lock);
+    if (!copy_path(g_report_path, path)) return false;
+    if (g_report_fd > 2) ::close(g_report_fd);
+    g_report_fd = -1;
+    return true;
+}
+
+inline int report_fd() noexcept {
+    lock_guard hold(g_report_fd_lock);
+    if (g_report_fd < 0) {
+        int fd = 2;
+        if (g_report_path[0]) {
+            fd = open_for_writing(g_report_path);
+            if (fd < 0) {
+                fd_writer err(2);
+                err.printf("leakguard: warning: cannot open log_path '%s'; writing to stderr\n", g_report_path);
+                fd = 2;
+            }
+        }
+        g_report_fd = fd;
+    }
+    return g_report_fd;
+}
+
+} // namespace detail
+} // namespace leakguard
+
+#endif // LEAKGUARD_DETAIL_CORE_REPORT_STREAM_HPP_INCLUDED
+
+namespace leakguard {
+namespace detail {
+
+enum class report_mode { full, summary, off }; // in the order of the report option's choices
+
+constexpr int default_exitcode = 23; // as LeakSanitizer's, so scripts that know one know both
+
+// Frames kept per block (1: only the return address into the code that called the allocator).
+constexpr int default_stack_depth = 12; // valgrind's --num-callers
+constexpr int max_stack_depth = 64;
+
+// Heap checking (heap/guards.hpp, heap/quarantine.hpp); docs/options.md says what they cost.
+constexpr int default_guard_bytes = 16; // tail guard after every block
+// The longest tail guard the block record can hold (heap/block.hpp's max_guard_bytes; the two are
+// compared in runtime/main.hpp, which sees both).
+constexpr int max_guard_bytes_option = 252;
+constexpr std::uint64_t default_quarantine_bytes = 1u << 20; // per thread
+// Far beyond any real heap, and far enough below 2^64 that a thread's running total cannot wrap.
+constexpr std::uint64_t max_quarantine_bytes = (std::uint64_t(1) << 48) - 1;
+constexpr int default_fill = 1; // 0xCD into new blocks
+// Past any sequence number (they stop at 2^48); the bound LEAKGUARD_OPTIONS has always had, that of
+// a signed 64-bit number.
+constexpr std::uint64_t max_break_on_alloc = (std::uint64_t(1) << 63) - 1;
+
+// The values. Read by every allocation, possibly while another thread sets them: atomics, relaxed.
+// log_path is kept by the report stream (core/report_stream.hpp).
+struct options_state {
+    std::atomic<int> exitcode;
+    std::atomic<report_mode> report;
+    char json_path[max_path_length + 1];         // empty: no JSON
+    std::atomic<int> stack_depth;                // 0 or 1: only the caller
+    std::atomic<int> stack_unwinder;             // the index of its choice: 0 auto, 1 fp, 2 libgcc
+    std::atomic<int> guard_bytes;                // 0: no guards
+    std::atomic<std::uint64_t> quarantine_bytes; // 0: no quarantine
+    std::atomic<bool> fill;
+    std::atomic<bool> abort_on_error;
+    std::atomic<std::uint64_t> break_on_alloc; // 0: off
+};
+
+// Constant-initialised: the defaults hold before any constructor of the program runs.
+options_state g_options{{default_exitcode},
+                        {report_mode::full},
+                        {},
+                        {default_stack_depth},
+                        {0},
+                        {default_guard_bytes},
+                        {default_quarantine_bytes},
+                        {default_fill != 0},
+                        {false},
+                        {0}};
+
+enum class option_kind {
+    number, // a whole decimal number from 0 to the entry's max
+    choice, // one of the entry's names; the value kept is its index
+    path,   // a file path, "%p" for the process id; empty for none
+};
+
+// One row of the table. `store` keeps a value that parsed: the number (a choice's index), or the
+// text for a path; false when the value does not fit where it is kept.
+using option_store = bool (*)(std::uint64_t number, const char* text);
+struct option_spec {
+    const char* name;
+    option_kind kind;
+    std::uint64_t max;           // number: the largest value accepted
+    const char* choices;         // choice: the names, '|' between them
+    std::uint64_t default_value; // number: the value; choice: the index of its name
+    option_store store;
+    const char* help; // one line
+};
+
+constexpr option_spec number_option(const char* name, std::uint64_t max, std::uint64_t default_value,
+                                    option_store store, const char* help) {
+    return option_spec{name, option_kind::number, max, nullptr, default_value, store, help};
+}
+constexpr option_spec choice_option(const char* name, const char* choices, std::uint64_t default_index,
+                                    option_store store, const char* help) {
+    return option_spec{name, option_kind::choice, 0, choices, default_index, store, help};
+}
+constexpr option_spec path_option(const char* name, option_store store, const char* help) {
+    return option_spec{name, option_kind::path, 0, nullptr, 0, store, help};
+}
+
+template <class T, std::atomic<T> options_state::*Field>
+bool store_field(std::uint64_t number, const char*) noexcept {
+    (g_options.*Field).store(static_cast<T>(number), std::memory_order_relaxed);
+    return true;
+}
+inline bool store_json_path(std::uint64_t, const char* text) noexcept { return copy_path(g_options.json_path, text); }
+inline bool store_log_path(std::uint64_t, const char* text) noexcept { return set_report_path(text); }
+
+// The options, in the order docs/options.md lists them (a unit test holds the two together).
+constexpr option_spec option_table[] = {
+    number_option("exitcode", 255, default_exitcode, store_field<int, &options_state::exitcode>,
+                  "exit status of a run with leaks at exit, failed scopes or heap errors; 0 keeps the program's own"),
+    path_option("log_path", store_log_path,
+                "write the text report (and scope failures, errors) to this file instead of stderr"),
+    path_option("json_path", store_json_path, "write the JSON report to this file at exit"),
+    choice_option("report", "full|summary|off", 0, store_field<report_mode, &options_state::report>,
+                  "how much of the text report to print at exit"),
+    number_option("stack_depth", max_stack_depth, default_stack_depth, store_field<int, &options_state::stack_depth>,
+                  "call-stack frames kept per block; 0 or 1: only the caller"),
+    choice_option("stack_unwinder", "auto|fp|libgcc", 0, store_field<int, &options_state::stack_unwinder>,
+                  "how stacks are taken: frame pointers where they work, frame pointers, the C++ runtime's unwinder"),
+    number_option("guard_bytes", max_guard_bytes_option, default_guard_bytes,
+                  store_field<int, &options_state::guard_bytes>,
+                  "bytes of 0xFD after every block, rounded up to a multiple of 4; 0: no guards at either end"),
+    number_option("quarantine_bytes", max_quarantine_bytes, default_quarantine_bytes,
+                  store_field<std::uint64_t, &options_state::quarantine_bytes>,
+                  "released blocks held back per thread, checked for writes after free; 0: off"),
+    number_option("fill", 1, default_fill, store_field<bool, &options_state::fill>,
+                  "1: fill new blocks with 0xCD (their first 4 KiB; not calloc's)"),
+    number_option("abort_on_error", 1, 0, store_field<bool, &options_state::abort_on_error>,
+                  "1: abort() right after a heap error is printed"),
+    number_option("break_on_alloc", max_break_on_alloc, 0, store_field<std::uint64_t, &options_state::break_on_alloc>,
+                  "N: raise SIGTRAP inside the allocation with sequence number N; 0: off"),
+};
+constexpr std::size_t option_count = sizeof option_table / sizeof option_table[0];
+
+// What the hot path needs to know about the options, in one word read once per operation.
+// Recomputed (refresh_hot) whenever an option changes. The short paths (heap/allocator.hpp) do
+// the defaults' extras themselves - tail guard, fill, stacks, the quarantine's hand-over - and
+// leave to the general path only what is rare: break_on_alloc and new sites (`hot_slow_*`).
+enum : unsigned {
+    hot_ready = 1u,       // start-up has run
+    hot_slow_alloc = 2u,  // break_on_alloc or new sites: allocations take the general path
+    hot_slow_free = 4u,   // new sites: frees take the general path
+    hot_elide = 8u,       // owners take no lock (heap/registry.hpp, "Lock elision"); fixed at start-up
+    hot_fill = 16u,       // fill=1: new blocks get 0xCD
+    hot_stacks = 32u,     // stack_depth > 1: allocations capture a call stack
+    hot_quarantine = 64u, // quarantine_bytes > 0: frees go through the quarantine
+    hot_guard_shift = 8u, // bits 8-13: the tail guard's length in the record's units (guard_units_for)
+    hot_guard_mask = 0x3Fu << hot_guard_shift,
+    // Any per-block extra at all (for the paths that handle none, such as realloc in place).
+    hot_extras_alloc = hot_slow_alloc | hot_fill | hot_stacks | hot_guard_mask,
+    hot_extras_free = hot_slow_free | hot_quarantine,
+};
+std::atomic<unsigned> g_hot{};
+spinlock g_hot_lock{};
+std::atomic<bool> g_new_sites_enabled{}; // operator new's blocks are remembered (libc/mapped_calls.hpp)
+
+inline int option_stack_depth() noexcept { return g_options.stack_depth.load(std::memory_order_relaxed); }
+inline int option_guard_bytes() noexcept { return g_options.guard_bytes.load(std::memory_order_relaxed); }
+inline std::uint64_t option_quarantine_bytes() noexcept {
+    return g_options.quarantine_bytes.load(std::memory_order_relaxed);
+}
+inline bool option_fill() noexcept { return g_options.fill.load(std::memory_order_relaxed); }
+inline int option_exitcode() noexcept { return g_options.exitcode.load(std::memory_order_relaxed); }
+
+// Under a lock: two threads setting options at once both end with the word of both changes.
+inline void refresh_hot(bool ready, bool elide = false) noexcept {
+    lock_guard hold(g_hot_lock);
+    bool const sites = g_new_sites_enabled.load(std::memory_order_relaxed);
+    unsigned w = g_hot.load(std::memory_order_relaxed) & (hot_ready | hot_elide);
+    if (ready) w |= hot_ready;
+    if (elide) w |= hot_elide;
+    if (g_options.break_on_alloc.load(std::memory_order_relaxed) != 0 || sites) w |= hot_slow_alloc;
+    if (sites) w |= hot_slow_free;
+    if (option_fill()) w |= hot_fill;
+    if (option_stack_depth() > 1) w |= hot_stacks;
+    if (option_quarantine_bytes() > 0) w |= hot_quarantine;
+    w |= guard_units_for(option_guard_bytes()) << hot_guard_shift; // at most 63 units: the table's range
+    g_hot.store(w, std::memory_order_relaxed);
+}
+
+// The one number parser: a whole decimal number, digits only (no sign, no spaces, nothing after),
+// at most `max`.
+inline bool parse_number(const char* text, std::uint64_t max, std::uint64_t& out) noexcept {
+    if (*text == '\0') return false;
+    std::uint64_t v = 0;
+    for (const char* p = text; *p; ++p) {
+        if (*p < '0' || *p > '9') return false;
+        unsigned const digit = static_cast<unsigned>(*p - '0');
+        if (digit > max || v > (max - digit) / 10) return false; // v * 10 + digit > max
+        v = v * 10 + digit;
+    }
+    out = v;
+    return true;
+}
+
+// The index of `text` among `choices` ("a|b|c").
+inline bool find_choice(const char* choices, const char* text, std::uint64_t& index) noexcept {
+    std::size_t const n = std::strlen(text);
+    std::uint64_t i = 0;
+    for (const char* c = choices;; ++i) {
+        const char* const bar = std::strchr(c, '|');
+        std::size_t const len = bar ? static_cast<std::size_t>(bar - c) : std::strlen(c);
+        if (len == n && std::strncmp(c, text, n) == 0) {
+            index = i;
+            return true;
+        }
+        if (!bar) return false;
+        c = bar + 1;
+    }
+}
+
+inline const option_spec* find_option(const char* name) noexcept {
+    for (const option_spec& o : option_table)
+        if (std::strcmp(o.name, name) == 0) return &o;
+    return nullptr;
+}
+
+inline bool parse_option_value(const option_spec& o, const char* text, std::uint64_t& number) noexcept {
+    switch (o.kind) {
+    case option_kind::number: return parse_number(text, o.max, number);
+    case option_kind::choice: return find_choice(o.choices, text, number);
+    case option_kind::path: number = 0; return true;
+    }
+    return false;
+}
+
+// Sets one option; an unknown key or a value the table refuses gets a one-line warning that names
+// it, and changes nothing.
+inline bool apply_option(const char* key, const char* value, const char* origin) noexcept {
+    if (!key || !value) return false;
+    const option_spec* const o = find_option(key);
+    if (!o) {
+        fd_writer out(2);
+        out.printf("leakguard: warning: unknown option '%s' in %s (ignored)\n", key, origin);
+        return false;
+    }
+    std::uint64_t number = 0;
+    if (!parse_option_value(*o, value, number) || !o->store(number, value)) {
+        fd_writer out(2);
+        out.printf("leakguard: warning: bad value '%s' for option '%s' in %s (ignored)\n", value, key, origin);
+        return false;
+    }
+    refresh_hot(false);
+    return true;
+}
+
+// The longest "key=value" pair taken from a list: the longest key, '=', and the longest path.
+constexpr std::size_t max_option_pair = 64 + max_path_length;
+
+// Parses "key=value:key=value" (',' separates too). Returns false if any pair was rejected.
+inline bool apply_option_list(const char* list, const char* origin) noexcept {
+    if (!list) return true;
+    bool all_ok = true;
+    char pair[max_option_pair + 1];
+    const char* p = list;
+    while (*p) {
+        std::size_t n = 0;
+        while (p[n] && p[n] != ':' && p[n] != ',') ++n;
+        if (n > 0) {
+            if (n > max_option_pair) {
+                fd_writer out(2);
+                out.printf("leakguard: warning: option too long in %s (ignored)\n", origin);
+                all_ok = false;
+            } else {
+                std::memcpy(pair, p, n);
+                pair[n] = '\0';
+                char* eq = std::strchr(pair, '=');
+                if (!eq) {
+                    fd_writer out(2);
+                    out.printf("leakguard: warning: option '%s' in %s has no '=value' (ignored)\n", pair, origin);
+                    all_ok = false;
+                } else {
+                    *eq = '\0';
+                    all_ok = apply_option(pair, eq + 1, origin) && all_ok;
+                }
+            }
+        }
+        p += n;
+        if (*p) ++p;
+    }
+    return all_ok;
+}
+
+// An option's accepted values as docs/options.md writes them: "0-255", "full|summary|off", "path".
+inline void format_option_values(const option_spec& o, char* out, std::size_t size) noexcept {
+    switch (o.kind) {
+    case option_kind::number: std::snprintf(out, size, "0-%llu", static_cast<unsigned long long>(o.max)); return;
+    case option_kind::choice: std::snprintf(out, size, "%s", o.choices); return;
+    case option_kind::path: std::snprintf(out, size, "path"); return;
+    }
+}
+
+// An option's default as set_option takes it: "23", "full"; "" for a path (none).
+inline void format_option_default(const option_spec& o, char* out, std::size_t size) noexcept {
+    switch (o.kind) {
+    case option_kind::number:
+        std::snprintf(out, size, "%llu", static_cast<unsigned long long>(o.default_value));
+        return;
+    case option_kind::choice: {
+        const char* c = o.choices;
+        for (std::uint64_t i = 0; i < o.default_value; ++i) c = std::strchr(c, '|') + 1;
+        const char* const bar = std::strchr(c, '|');
+        int const len = static_cast<int>(bar ? bar - c : static_cast<std::ptrdiff_t>(std::strlen(c)));
+        std::snprintf(out, size, "%.*s", len, c);
+        return;
+    }
+    case option_kind::path:
+        if (size) out[0] = '\0';
+        return;
+    }
+}
+
+} // namespace detail
+} // namespace leakguard
+
+#endif // LEAKGUARD_DETAIL_CORE_OPTIONS_HPP_INCLUDED
+// #include "leakguard/detail/core/platform.hpp" (inlined)
+
+namespace leakguard {
+namespace detail {
+
+// source_location comes first so that a record's address is also its source_location's.
+struct location_record {
+    source_location where; // file and line from the macro; function stays null (see caller)
+    const void* caller;    // a return address into the call site: names its function at report time
+    location_record* next; // chain of the same hash bucket
+};
+
+constexpr std::size_t location_buckets = 4096;
+
+struct location_table {
+    std::atomic<location_record*> buckets[location_buckets];
+};
+
+location_table g_locations{};
+
+// g_new_sites_enabled (core/options.hpp) is set before main() by each unit that maps `new`
+// (libc/mapped_calls.hpp): operator new then keeps each thread's last blocks in
+// thread_state::recent_new, for locate_new.
+
+inline std::size_t location_hash(const char* file, int line) noexcept {
+    std::uint64_t x =
+        reinterpret_cast<std::uintptr_t>(file) ^ (static_cast<std::uint64_t>(static_cast<unsigned>(line)) << 40);
+    x *= 0x9E3779B97F4A7C15ull;
+    return static_cast<std::size_t>(x >> 52) & (location_buckets - 1);
+}
+
+inline location_record* find_location(location_record* r, const char* file, int line) noexcept {
+    for (; r; r = r->next)
+        if (r->where.file == file && r->where.line == line) return r;
+    return nullptr;
+}
+
+// The record for (file, line), created on first use; null only when raw memory runs out. `file`
+// must have static storage (a string literal: __FILE__).
+inline const location_record* intern_location(const char* file, int line, const void* caller) noexcept {
+    std::atomic<location_record*>& head = g_locations.buckets[location_hash(file, line)];
+    location_record* first = head.load(std::memory_order_acquire);
+    if (location_record* r = find_location(first, file, line)) return r;
+    location_record* fresh = static_cast<location_record*>(raw_alloc(sizeof(location_record)));
+    if (!fresh) return nullptr;
+    fresh->where.file = file;
+    fresh->where.line = line;
+    fresh->where.function = nullptr;
+    fresh->caller = caller;
+    for (;;) {
+        fresh->next = first;
+        if (head.compare_exchange_weak(first, fresh, std::memory_order_release, std::memory_order_acquire))
+            return fresh;
+        // Another thread added to this chain meanwhile: it may have added the same position.
+        if (location_record* r = find_location(first, file, line)) {
+            raw_free(fresh);
+            return r;
+        }
+    }
+}
+
+} // namespace detail
+} // namespace leakguard
+
+#endif
 // #include "leakguard/detail/heap/block.hpp" (inlined)
 // leakguard - in-process memory-leak tracker for C++ (header-only)
 // SPDX-License-Identifier: MIT
@@ -1019,315 +1514,6 @@ inline block_header** remote_link_of(block_header* h) noexcept {
 } // namespace leakguard
 
 #endif
-// #include "leakguard/detail/core/platform.hpp" (inlined)
-
-namespace leakguard {
-namespace detail {
-
-enum class report_mode { full, summary, off };
-
-constexpr int default_exitcode = 23; // as LeakSanitizer's, so scripts that know one know both
-
-// Frames kept per block (1: only the return address into the code that called the allocator).
-constexpr int default_stack_depth = 12; // valgrind's --num-callers
-constexpr int max_stack_depth = 64;
-
-// Heap checking (heap/guards.hpp, heap/quarantine.hpp); see README "Options" for what they cost.
-constexpr int default_guard_bytes = 16;                      // tail guard after every block
-constexpr std::uint64_t default_quarantine_bytes = 1u << 20; // per thread
-constexpr int default_fill = 1;                              // 0xCD into new blocks
-
-struct options_state {
-    int exitcode_plus_one; // 0 means "not set": the default; stored +1 to stay zero-initialised
-    report_mode report;    // full is 0: the zero-initialised default
-    char log_path[1024];   // empty: stderr
-    char json_path[1024];  // empty: no JSON
-    // Read by every allocation, possibly while another thread sets them: atomics, relaxed.
-    std::atomic<int> stack_depth_plus_one;                // 0: default_stack_depth
-    std::atomic<int> stack_unwinder;                      // 0 auto, 1 frame pointers only, 2 libgcc only
-    std::atomic<int> guard_bytes_plus_one;                // 0: default_guard_bytes
-    std::atomic<std::uint64_t> quarantine_bytes_plus_one; // 0: default_quarantine_bytes
-    std::atomic<int> fill_plus_one;                       // 0: default_fill
-    std::atomic<bool> abort_on_error;                     // false (the default)
-    std::atomic<std::uint64_t> break_on_alloc;            // 0: off
-};
-
-options_state g_options{};
-
-// What the hot path needs to know about the options, in one word read once per operation.
-// Recomputed (refresh_hot) whenever an option changes. The short paths (heap/allocator.hpp) do
-// the defaults' extras themselves - tail guard, fill, stacks, the quarantine's hand-over - and
-// leave to the general path only what is rare: break_on_alloc and new sites (`hot_slow_*`).
-enum : unsigned {
-    hot_ready = 1u,       // start-up has run
-    hot_slow_alloc = 2u,  // break_on_alloc or new sites: allocations take the general path
-    hot_slow_free = 4u,   // new sites: frees take the general path
-    hot_elide = 8u,       // owners take no lock (heap/registry.hpp, "Lock elision"); fixed at start-up
-    hot_fill = 16u,       // fill=1: new blocks get 0xCD
-    hot_stacks = 32u,     // stack_depth > 1: allocations capture a call stack
-    hot_quarantine = 64u, // quarantine_bytes > 0: frees go through the quarantine
-    hot_guard_shift = 8u, // bits 8-13: the tail guard's length in units of guard_unit (4 bytes)
-    hot_guard_mask = 0x3Fu << hot_guard_shift,
-    // Any per-block extra at all (for the paths that handle none, such as realloc in place).
-    hot_extras_alloc = hot_slow_alloc | hot_fill | hot_stacks | hot_guard_mask,
-    hot_extras_free = hot_slow_free | hot_quarantine,
-};
-std::atomic<unsigned> g_hot{};
-spinlock g_hot_lock{};
-std::atomic<bool> g_new_sites_enabled{}; // operator new's blocks are remembered (libc/mapped_calls.hpp)
-
-inline int option_stack_depth() noexcept {
-    int const v = g_options.stack_depth_plus_one.load(std::memory_order_relaxed);
-    return v ? v - 1 : default_stack_depth;
-}
-
-inline int option_guard_bytes() noexcept {
-    int const v = g_options.guard_bytes_plus_one.load(std::memory_order_relaxed);
-    return v ? v - 1 : default_guard_bytes;
-}
-inline std::uint64_t option_quarantine_bytes() noexcept {
-    std::uint64_t const v = g_options.quarantine_bytes_plus_one.load(std::memory_order_relaxed);
-    return v ? v - 1 : default_quarantine_bytes;
-}
-inline bool option_fill() noexcept {
-    int const v = g_options.fill_plus_one.load(std::memory_order_relaxed);
-    return (v ? v - 1 : default_fill) != 0;
-}
-
-// Under a lock: two threads setting options at once both end with the word of both changes.
-inline void refresh_hot(bool ready, bool elide = false) noexcept {
-    lock_guard hold(g_hot_lock);
-    bool const sites = g_new_sites_enabled.load(std::memory_order_relaxed);
-    unsigned w = g_hot.load(std::memory_order_relaxed) & (hot_ready | hot_elide);
-    if (ready) w |= hot_ready;
-    if (elide) w |= hot_elide;
-    if (g_options.break_on_alloc.load(std::memory_order_relaxed) != 0 || sites) w |= hot_slow_alloc;
-    if (sites) w |= hot_slow_free;
-    if (option_fill()) w |= hot_fill;
-    if (option_stack_depth() > 1) w |= hot_stacks;
-    if (option_quarantine_bytes() > 0) w |= hot_quarantine;
-    int const guard = option_guard_bytes(); // at most max_guard_bytes: 63 units
-    w |= static_cast<unsigned>((guard + 3) / 4) << hot_guard_shift;
-    g_hot.store(w, std::memory_order_relaxed);
-}
-
-inline int option_exitcode() noexcept {
-    return g_options.exitcode_plus_one ? g_options.exitcode_plus_one - 1 : default_exitcode;
-}
-
-// Makes the next report_fd() open log_path anew (after log_path changed).
-inline void reopen_report_stream() noexcept;
-
-inline bool copy_path(char* dest, std::size_t size, const char* value) noexcept {
-    std::size_t const n = std::strlen(value);
-    if (n >= size) return false;
-    std::memcpy(dest, value, n + 1);
-    return true;
-}
-
-// A whole decimal number (no sign, no trailing text).
-inline bool parse_number(const char* value, long long& out) noexcept {
-    if (*value < '0' || *value > '9') return false;
-    char* end = nullptr;
-    out = std::strtoll(value, &end, 10);
-    return end && *end == '\0';
-}
-
-inline bool apply_option(const char* key, const char* value, const char* origin) noexcept {
-    if (!key || !value) return false;
-    bool known = true, ok = false;
-    if (std::strcmp(key, "exitcode") == 0) {
-        char* end = nullptr;
-        long const v = std::strtol(value, &end, 10);
-        ok = *value && end && *end == '\0' && v >= 0 && v <= 255;
-        if (ok) g_options.exitcode_plus_one = static_cast<int>(v) + 1;
-    } else if (std::strcmp(key, "log_path") == 0) {
-        ok = copy_path(g_options.log_path, sizeof g_options.log_path, value);
-        if (ok) reopen_report_stream();
-    } else if (std::strcmp(key, "json_path") == 0) {
-        ok = copy_path(g_options.json_path, sizeof g_options.json_path, value);
-    } else if (std::strcmp(key, "stack_depth") == 0) {
-        char* end = nullptr;
-        long const v = std::strtol(value, &end, 10);
-        ok = *value && end && *end == '\0' && v >= 0 && v <= max_stack_depth;
-        if (ok) g_options.stack_depth_plus_one.store(static_cast<int>(v) + 1, std::memory_order_relaxed);
-    } else if (std::strcmp(key, "stack_unwinder") == 0) {
-        ok = true;
-        if (std::strcmp(value, "auto") == 0) g_options.stack_unwinder.store(0, std::memory_order_relaxed);
-        else if (std::strcmp(value, "fp") == 0) g_options.stack_unwinder.store(1, std::memory_order_relaxed);
-        else if (std::strcmp(value, "libgcc") == 0) g_options.stack_unwinder.store(2, std::memory_order_relaxed);
-        else ok = false;
-    } else if (std::strcmp(key, "guard_bytes") == 0) {
-        long long v = 0;
-        ok = parse_number(value, v) && v >= 0 && v <= static_cast<long long>(max_guard_bytes);
-        if (ok) g_options.guard_bytes_plus_one.store(static_cast<int>(v) + 1, std::memory_order_relaxed);
-    } else if (std::strcmp(key, "quarantine_bytes") == 0) {
-        long long v = 0;
-        ok = parse_number(value, v) && v >= 0 && v < (1LL << 48);
-        if (ok) g_options.quarantine_bytes_plus_one.store(static_cast<std::uint64_t>(v) + 1, std::memory_order_relaxed);
-    } else if (std::strcmp(key, "fill") == 0) {
-        long long v = 0;
-        ok = parse_number(value, v) && (v == 0 || v == 1);
-        if (ok) g_options.fill_plus_one.store(static_cast<int>(v) + 1, std::memory_order_relaxed);
-    } else if (std::strcmp(key, "abort_on_error") == 0) {
-        long long v = 0;
-        ok = parse_number(value, v) && (v == 0 || v == 1);
-        if (ok) g_options.abort_on_error.store(v == 1, std::memory_order_relaxed);
-    } else if (std::strcmp(key, "break_on_alloc") == 0) {
-        long long v = 0;
-        ok = parse_number(value, v) && v >= 0;
-        if (ok) g_options.break_on_alloc.store(static_cast<std::uint64_t>(v), std::memory_order_relaxed);
-    } else if (std::strcmp(key, "report") == 0) {
-        ok = true;
-        if (std::strcmp(value, "full") == 0) g_options.report = report_mode::full;
-        else if (std::strcmp(value, "summary") == 0) g_options.report = report_mode::summary;
-        else if (std::strcmp(value, "off") == 0) g_options.report = report_mode::off;
-        else ok = false;
-    } else {
-        known = false;
-    }
-    if (!known) {
-        fd_writer out(2);
-        out.printf("leakguard: warning: unknown option '%s' in %s (ignored)\n", key, origin);
-    } else if (!ok) {
-        fd_writer out(2);
-        out.printf("leakguard: warning: bad value '%s' for option '%s' in %s (ignored)\n", value, key, origin);
-    }
-    if (known && ok) refresh_hot(false);
-    return known && ok;
-}
-
-// Parses "key=value:key=value" (',' separates too). Returns false if any pair was rejected.
-inline bool apply_option_list(const char* list, const char* origin) noexcept {
-    if (!list) return true;
-    bool all_ok = true;
-    char pair[1100];
-    const char* p = list;
-    while (*p) {
-        std::size_t n = 0;
-        while (p[n] && p[n] != ':' && p[n] != ',') ++n;
-        if (n > 0) {
-            if (n >= sizeof pair) {
-                fd_writer out(2);
-                out.printf("leakguard: warning: option too long in %s (ignored)\n", origin);
-                all_ok = false;
-            } else {
-                std::memcpy(pair, p, n);
-                pair[n] = '\0';
-                char* eq = std::strchr(pair, '=');
-                if (!eq) {
-                    fd_writer out(2);
-                    out.printf("leakguard: warning: option '%s' in %s has no '=value' (ignored)\n", pair, origin);
-                    all_ok = false;
-                } else {
-                    *eq = '\0';
-                    all_ok = apply_option(pair, eq + 1, origin) && all_ok;
-                }
-            }
-        }
-        p += n;
-        if (*p) ++p;
-    }
-    return all_ok;
-}
-
-// The report stream: log_path when set (opened on first use, kept open), else stderr.
-spinlock g_report_fd_lock{};
-int g_report_fd_plus_one; // 0: not opened yet
-
-inline void reopen_report_stream() noexcept {
-    lock_guard hold(g_report_fd_lock);
-    if (g_report_fd_plus_one > 3) ::close(g_report_fd_plus_one - 1);
-    g_report_fd_plus_one = 0;
-}
-
-inline int report_fd() noexcept {
-    lock_guard hold(g_report_fd_lock);
-    if (g_report_fd_plus_one == 0) {
-        int fd = 2;
-        if (g_options.log_path[0]) {
-            fd = open_for_writing(g_options.log_path);
-            if (fd < 0) {
-                fd_writer err(2);
-                err.printf("leakguard: warning: cannot open log_path '%s'; writing to stderr\n", g_options.log_path);
-                fd = 2;
-            }
-        }
-        g_report_fd_plus_one = fd + 1;
-    }
-    return g_report_fd_plus_one - 1;
-}
-
-} // namespace detail
-} // namespace leakguard
-
-#endif
-// #include "leakguard/detail/core/platform.hpp" (inlined)
-
-namespace leakguard {
-namespace detail {
-
-// source_location comes first so that a record's address is also its source_location's.
-struct location_record {
-    source_location where; // file and line from the macro; function stays null (see caller)
-    const void* caller;    // a return address into the call site: names its function at report time
-    location_record* next; // chain of the same hash bucket
-};
-
-constexpr std::size_t location_buckets = 4096;
-
-struct location_table {
-    std::atomic<location_record*> buckets[location_buckets];
-};
-
-location_table g_locations{};
-
-// g_new_sites_enabled (core/options.hpp) is set before main() by each unit that maps `new`
-// (libc/mapped_calls.hpp): operator new then keeps each thread's last blocks in
-// thread_state::recent_new, for locate_new.
-
-inline std::size_t location_hash(const char* file, int line) noexcept {
-    std::uint64_t x =
-        reinterpret_cast<std::uintptr_t>(file) ^ (static_cast<std::uint64_t>(static_cast<unsigned>(line)) << 40);
-    x *= 0x9E3779B97F4A7C15ull;
-    return static_cast<std::size_t>(x >> 52) & (location_buckets - 1);
-}
-
-inline location_record* find_location(location_record* r, const char* file, int line) noexcept {
-    for (; r; r = r->next)
-        if (r->where.file == file && r->where.line == line) return r;
-    return nullptr;
-}
-
-// The record for (file, line), created on first use; null only when raw memory runs out. `file`
-// must have static storage (a string literal: __FILE__).
-inline const location_record* intern_location(const char* file, int line, const void* caller) noexcept {
-    std::atomic<location_record*>& head = g_locations.buckets[location_hash(file, line)];
-    location_record* first = head.load(std::memory_order_acquire);
-    if (location_record* r = find_location(first, file, line)) return r;
-    location_record* fresh = static_cast<location_record*>(raw_alloc(sizeof(location_record)));
-    if (!fresh) return nullptr;
-    fresh->where.file = file;
-    fresh->where.line = line;
-    fresh->where.function = nullptr;
-    fresh->caller = caller;
-    for (;;) {
-        fresh->next = first;
-        if (head.compare_exchange_weak(first, fresh, std::memory_order_release, std::memory_order_acquire))
-            return fresh;
-        // Another thread added to this chain meanwhile: it may have added the same position.
-        if (location_record* r = find_location(first, file, line)) {
-            raw_free(fresh);
-            return r;
-        }
-    }
-}
-
-} // namespace detail
-} // namespace leakguard
-
-#endif
-// #include "leakguard/detail/heap/block.hpp" (inlined)
 // #include "leakguard/detail/heap/registry.hpp" (inlined)
 // leakguard - in-process memory-leak tracker for C++ (header-only)
 // SPDX-License-Identifier: MIT
@@ -1354,40 +1540,6 @@ inline const location_record* intern_location(const char* file, int line, const 
 #endif
 
 // #include "leakguard/detail/upward_calls.hpp" (inlined)
-// leakguard - in-process memory-leak tracker for C++ (header-only)
-// SPDX-License-Identifier: MIT
-// detail/upward_calls.hpp: the few calls that go up the layers, declared in one place.
-//
-// Includes run one way (runtime -> report, libc -> heap -> capture, symbolize -> core -> config;
-// runtime/main.hpp includes the layers in that order). A handful of lower-layer functions must
-// still call something a higher layer defines: a shard walker frees pending remote blocks, the
-// first allocation installs the fork handlers, a heap error is printed by the report. Their
-// declarations live here, so a reader sees every upward edge in one file; each names the file
-// that defines it.
-#ifndef LEAKGUARD_DETAIL_UPWARD_CALLS_HPP_INCLUDED
-#define LEAKGUARD_DETAIL_UPWARD_CALLS_HPP_INCLUDED
-
-namespace leakguard {
-namespace detail {
-
-struct error_record;
-struct shard;
-struct thread_state;
-
-// heap/registry.hpp -> heap/allocator.hpp: blocks other threads freed are unlinked and released
-// wherever the shard is held exclusively (`s` held by lock_shard).
-inline void drain_remote_locked(shard* s) noexcept;
-// heap/registry.hpp -> heap/recycler.hpp: a thread's cache of released blocks is emptied at its exit.
-inline void drop_recycled(thread_state& t) noexcept;
-// heap/allocator.hpp -> runtime/fork.hpp: start-up installs the fork handlers.
-inline void install_fork_handlers() noexcept;
-// heap/errors.hpp -> report/error_report.hpp: a heap error is printed where it is found.
-void print_error(const error_record& e) noexcept;
-
-} // namespace detail
-} // namespace leakguard
-
-#endif // LEAKGUARD_DETAIL_UPWARD_CALLS_HPP_INCLUDED
 // #include "leakguard/detail/heap/block.hpp" (inlined)
 // #include "leakguard/detail/core/platform.hpp" (inlined)
 
@@ -2341,6 +2493,7 @@ inline const stack_record* intern_stack(void* const* frames, std::size_t depth) 
 } // namespace leakguard
 
 #endif
+// #include "leakguard/detail/core/report_stream.hpp" (inlined)
 // #include "leakguard/detail/core/options.hpp" (inlined)
 // #include "leakguard/detail/heap/errors.hpp" (inlined)
 // leakguard - in-process memory-leak tracker for C++ (header-only)
@@ -3813,11 +3966,6 @@ inline bool map_elf(const char* path, elf_image& image) noexcept {
         return false;
     }
     return true;
-}
-
-inline void unmap_elf(elf_image& image) noexcept {
-    if (image.data) ::munmap(const_cast<unsigned char*>(image.data), image.size);
-    image.data = nullptr;
 }
 
 // The name of the function symbol that contains `vaddr` (an address as the file's symbol table
@@ -5876,6 +6024,7 @@ private:
 
 // #include "leakguard/detail/core/options.hpp" (inlined)
 // #include "leakguard/detail/core/platform.hpp" (inlined)
+// #include "leakguard/detail/core/report_stream.hpp" (inlined)
 // #include "leakguard/detail/heap/allocator.hpp" (inlined)
 // #include "leakguard/detail/heap/errors.hpp" (inlined)
 // #include "leakguard/detail/symbolize/symbolize.hpp" (inlined)
@@ -6237,6 +6386,7 @@ inline void write_text_report(fd_writer& out, const char* when, const grouped_le
 
 // #include "leakguard/detail/core/options.hpp" (inlined)
 // #include "leakguard/detail/core/platform.hpp" (inlined)
+// #include "leakguard/detail/core/report_stream.hpp" (inlined)
 // #include "leakguard/detail/heap/errors.hpp" (inlined)
 // #include "leakguard/detail/report/collect.hpp" (inlined)
 // #include "leakguard/detail/report/failures.hpp" (inlined)
@@ -6298,7 +6448,7 @@ inline report_outcome write_report(const char* when) noexcept {
 
 // #include "leakguard/detail/heap/errors.hpp" (inlined)
 // #include "leakguard/detail/report/failures.hpp" (inlined)
-// #include "leakguard/detail/core/options.hpp" (inlined)
+// #include "leakguard/detail/core/report_stream.hpp" (inlined)
 // #include "leakguard/detail/heap/registry.hpp" (inlined)
 // #include "leakguard/detail/symbolize/symbolize.hpp" (inlined)
 
@@ -6429,6 +6579,7 @@ inline std::size_t check_heap_now() noexcept {
 #include <atomic> // std::atomic
 
 // #include "leakguard/scope.hpp" (inlined)
+// #include "leakguard/detail/core/report_stream.hpp" (inlined)
 // #include "leakguard/detail/heap/allocator.hpp" (inlined)
 // #include "leakguard/detail/report/collect.hpp" (inlined)
 // #include "leakguard/detail/report/failures.hpp" (inlined)
@@ -6576,6 +6727,16 @@ bool set_option(const char* key, const char* value) noexcept {
 bool set_options(const char* list) noexcept {
     detail::ensure_initialised();
     return detail::apply_option_list(list, "leakguard::set_options");
+}
+
+bool option_at(std::size_t index, option_info& out) noexcept {
+    if (index >= detail::option_count) return false;
+    detail::option_spec const& o = detail::option_table[index];
+    out.name = o.name;
+    detail::format_option_values(o, out.values, sizeof out.values);
+    detail::format_option_default(o, out.default_value, sizeof out.default_value);
+    out.help = o.help;
+    return true;
 }
 
 bool ignore(const void* p) noexcept {
@@ -7162,6 +7323,11 @@ LEAKGUARD_DETAIL_INTERPOSED std::size_t malloc_usable_size(void* p) noexcept {
 #endif // LEAKGUARD_DETAIL_INTERPOSE
 
 #endif
+
+// The guard_bytes option's range (core/options.hpp) is the longest tail guard the block record
+// holds (heap/block.hpp); checked here, where both are seen.
+static_assert(leakguard::detail::max_guard_bytes_option == leakguard::detail::max_guard_bytes,
+              "guard_bytes: the options table and the block record disagree on the longest guard");
 
 // The symbol every unit that includes leakguard refers to (see link_check.hpp).
 extern "C" {

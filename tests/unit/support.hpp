@@ -31,6 +31,14 @@ struct recorded_failure {
     const void* last_leak;  // leaks[leaks_shown - 1].address
 };
 
+// Sets option `name` back to its default, as the options table (leakguard::option_at) gives it.
+inline bool restore_option_default(const char* name) {
+    leakguard::option_info info;
+    for (std::size_t i = 0; leakguard::option_at(i, info); ++i)
+        if (std::strcmp(info.name, name) == 0) return leakguard::set_option(name, info.default_value);
+    return false;
+}
+
 // Zero-initialised at load time: no guard variable, no constructor.
 inline recorded_failure& last_failure() {
     static recorded_failure record;

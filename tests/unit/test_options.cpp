@@ -1,6 +1,7 @@
 // set_option / set_options: known keys with good values are accepted; unknown keys, bad values and
 // pairs without '=' are refused (with a one-line warning on stderr, expected in the test log).
-// Every test leaves the options as the run needs them: exitcode 23, full report, stderr, no JSON.
+// The keys, ranges and defaults come from the options table (leakguard::option_at), which
+// docs/options.md must list as it is. Every test leaves the options at the table's defaults.
 #include <doctest/doctest.h>
 
 #include "support.hpp"
@@ -8,10 +9,12 @@
 #include <algorithm>
 #include <cstdio>
 #include <cstdlib>
+#include <cstring>
 #include <fstream>
 #include <iterator>
 #include <string>
 #include <unistd.h>
+#include <vector>
 
 namespace {
 // Puts back the defaults whatever a test changed, even if a CHECK failed halfway.
@@ -20,12 +23,39 @@ struct restore_defaults {
     restore_defaults(const restore_defaults&) = delete;
     restore_defaults& operator=(const restore_defaults&) = delete;
     ~restore_defaults() {
-        leakguard::set_option("exitcode", "23");
-        leakguard::set_option("report", "full");
-        leakguard::set_option("log_path", "");
-        leakguard::set_option("json_path", "");
+        leakguard::option_info info;
+        for (std::size_t i = 0; leakguard::option_at(i, info); ++i)
+            leakguard::set_option(info.name, info.default_value);
     }
 };
+
+std::vector<leakguard::option_info> option_table() {
+    std::vector<leakguard::option_info> table;
+    leakguard::option_info info;
+    for (std::size_t i = 0; leakguard::option_at(i, info); ++i) table.push_back(info);
+    return table;
+}
+
+// A number option's values are "0-max": max, or 0 when the option takes no numbers.
+unsigned long long number_max(const leakguard::option_info& o) {
+    if (std::strncmp(o.values, "0-", 2) != 0) return 0;
+    return std::strtoull(o.values + 2, nullptr, 10);
+}
+bool is_number(const leakguard::option_info& o) { return std::strncmp(o.values, "0-", 2) == 0; }
+bool is_path(const leakguard::option_info& o) { return std::strcmp(o.values, "path") == 0; }
+
+// A choice option's names ("full|summary|off").
+std::vector<std::string> choices(const leakguard::option_info& o) {
+    std::vector<std::string> names;
+    std::string const all = o.values;
+    std::size_t start = 0;
+    for (;;) {
+        std::size_t const bar = all.find('|', start);
+        names.push_back(all.substr(start, bar - start));
+        if (bar == std::string::npos) return names;
+        start = bar + 1;
+    }
+}
 // Runs f() with file descriptor 2 sent to a temporary file; returns what was written there.
 template <class F>
 std::string capture_stderr(F f) {
@@ -46,17 +76,32 @@ std::string capture_stderr(F f) {
 }
 } // namespace
 
-TEST_CASE("set_option accepts every known key with a good value") {
+TEST_CASE("the options table has every key once, each with a help line") {
+    std::vector<leakguard::option_info> const table = option_table();
+    REQUIRE_FALSE(table.empty());
+    for (std::size_t i = 0; i < table.size(); ++i) {
+        INFO("option " << std::string(table[i].name));
+        CHECK(std::strlen(table[i].help) > 0);
+        for (std::size_t j = 0; j < i; ++j) CHECK(std::strcmp(table[i].name, table[j].name) != 0);
+    }
+}
+
+TEST_CASE("set_option accepts every known key with its default and the ends of its range") {
     restore_defaults restore;
-    CHECK(leakguard::set_option("exitcode", "23"));
-    CHECK(leakguard::set_option("exitcode", "0"));
-    CHECK(leakguard::set_option("exitcode", "255"));
-    CHECK(leakguard::set_option("report", "summary"));
-    CHECK(leakguard::set_option("report", "off"));
-    CHECK(leakguard::set_option("report", "full"));
-    CHECK(leakguard::set_option("log_path", "/dev/null"));
-    CHECK(leakguard::set_option("log_path", ""));
-    CHECK(leakguard::set_option("json_path", ""));
+    for (leakguard::option_info const& o : option_table()) {
+        INFO("option " << std::string(o.name));
+        CHECK(leakguard::set_option(o.name, o.default_value));
+        if (is_number(o)) {
+            CHECK(leakguard::set_option(o.name, "0"));
+            CHECK(leakguard::set_option(o.name, std::to_string(number_max(o)).c_str()));
+        } else if (is_path(o)) {
+            CHECK(leakguard::set_option(o.name, "/dev/null"));
+            CHECK(leakguard::set_option(o.name, ""));
+        } else {
+            for (std::string const& name : choices(o)) CHECK(leakguard::set_option(o.name, name.c_str()));
+        }
+        CHECK(leakguard::set_option(o.name, o.default_value));
+    }
 }
 
 TEST_CASE("set_option refuses unknown keys and bad values") {
@@ -72,6 +117,72 @@ TEST_CASE("set_option refuses unknown keys and bad values") {
     CHECK_FALSE(leakguard::set_option(nullptr, "1"));
     CHECK_FALSE(leakguard::set_option("exitcode", nullptr));
 }
+
+TEST_CASE("set_option refuses, for every key, a value outside what the table lists") {
+    restore_defaults restore;
+    for (leakguard::option_info const& o : option_table()) {
+        INFO("option " << std::string(o.name));
+        if (is_number(o)) {
+            CHECK_FALSE(leakguard::set_option(o.name, std::to_string(number_max(o) + 1).c_str()));
+            CHECK_FALSE(leakguard::set_option(o.name, "-1"));
+            CHECK_FALSE(leakguard::set_option(o.name, "+1"));
+            CHECK_FALSE(leakguard::set_option(o.name, "1x"));
+            CHECK_FALSE(leakguard::set_option(o.name, ""));
+            CHECK_FALSE(leakguard::set_option(o.name, "99999999999999999999999")); // past 64 bits
+        } else if (!is_path(o)) {
+            CHECK_FALSE(leakguard::set_option(o.name, ""));
+            CHECK_FALSE(leakguard::set_option(o.name, (std::string(o.default_value) + "x").c_str()));
+            CHECK_FALSE(leakguard::set_option(o.name, "|"));
+        }
+    }
+}
+
+#if defined(LEAKGUARD_OPTIONS_DOC)
+namespace {
+// The rows of docs/options.md's table, each as its cells with the code spans' backticks and the
+// escaped bars undone: key, default, values, meaning.
+std::vector<std::vector<std::string>> documented_rows(const char* path) {
+    std::vector<std::vector<std::string>> rows;
+    std::ifstream in(path);
+    std::string line;
+    while (std::getline(in, line)) {
+        if (line.compare(0, 3, "| `") != 0) continue;
+        std::vector<std::string> cells;
+        std::string cell;
+        for (std::size_t i = 1; i < line.size(); ++i) {
+            if (line[i] == '\\' && i + 1 < line.size() && line[i + 1] == '|') {
+                cell += '|';
+                ++i;
+            } else if (line[i] == '|') {
+                std::size_t const first = cell.find_first_not_of(" `");
+                std::size_t const last = cell.find_last_not_of(" `");
+                cells.push_back(first == std::string::npos ? "" : cell.substr(first, last - first + 1));
+                cell.clear();
+            } else {
+                cell += line[i];
+            }
+        }
+        rows.push_back(cells);
+    }
+    return rows;
+}
+} // namespace
+
+TEST_CASE("docs/options.md lists the options table: same keys in the same order, defaults and values") {
+    std::vector<std::vector<std::string>> const rows = documented_rows(LEAKGUARD_OPTIONS_DOC);
+    std::vector<leakguard::option_info> const table = option_table();
+    INFO("docs: " << LEAKGUARD_OPTIONS_DOC);
+    REQUIRE(rows.size() == table.size());
+    for (std::size_t i = 0; i < table.size(); ++i) {
+        INFO("row " << i + 1 << ", option " << std::string(table[i].name));
+        REQUIRE(rows[i].size() == 4);
+        CHECK(rows[i][0] == table[i].name);
+        // A path's default is no path, which the page writes as "none".
+        CHECK(rows[i][1] == (table[i].default_value[0] ? std::string(table[i].default_value) : "none"));
+        CHECK(rows[i][2] == table[i].values);
+    }
+}
+#endif
 
 TEST_CASE("a value too long for leakguard's buffers is refused, with a warning that is a whole line") {
     restore_defaults restore;

@@ -19,8 +19,8 @@ struct plain_release {
         leakguard::set_option("quarantine_bytes", "0");
     }
     ~plain_release() {
-        leakguard::set_option("guard_bytes", "16");
-        leakguard::set_option("quarantine_bytes", "1048576");
+        unit::restore_option_default("guard_bytes");
+        unit::restore_option_default("quarantine_bytes");
     }
     plain_release(const plain_release&) = delete;
     plain_release& operator=(const plain_release&) = delete;
@@ -50,16 +50,25 @@ TEST_CASE("a released small block serves the same thread's next allocation of it
     CHECK(released_block_comes_back(40, 33)); // 33 and 40 share a class (room for 40 bytes)
 }
 
-TEST_CASE("a block of another class does not take it") {
+// The released 24-byte block stays in the cache through an allocation of another class, then
+// serves its own: the C library's malloc in between would have taken it, had leakguard freed it.
+TEST_CASE("a block of another class does not take it; its own class still gets it afterwards") {
     plain_release options;
     char* small = new char[24];
     unit::use(small);
     std::uintptr_t const small_address = reinterpret_cast<std::uintptr_t>(small);
     delete[] small;
+    void* raw = std::malloc(48 + 24);
+    unit::use(raw);
     char* other = new char[200];
     unit::use(other);
+    char* again = new char[24];
+    unit::use(again);
     CHECK(reinterpret_cast<std::uintptr_t>(other) != small_address);
+    CHECK(reinterpret_cast<std::uintptr_t>(again) == small_address);
+    delete[] again;
     delete[] other;
+    std::free(raw);
 }
 
 // A 1 KiB block is past glibc's own per-thread cache once it has its header: without this cache

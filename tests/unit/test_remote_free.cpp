@@ -7,6 +7,7 @@
 #include "support.hpp"
 
 #include <atomic>
+#include <initializer_list>
 #include <mutex>
 #include <thread>
 #include <vector>
@@ -14,6 +15,14 @@
 namespace {
 
 std::uint64_t live_now() { return leakguard::stats().live_blocks; }
+
+// Back to the defaults (the options table's) after "stack_depth=0:guard_bytes=0:quarantine_bytes=0:fill=0".
+bool restore_defaults() {
+    bool ok = true;
+    for (const char* name : {"stack_depth", "guard_bytes", "quarantine_bytes", "fill"})
+        ok = unit::restore_option_default(name) && ok;
+    return ok;
+}
 
 // Two producers allocate; a consumer frees most of their blocks; a walker queries all shards
 // (live_blocks, stats, check_heap) meanwhile; short-lived threads allocate and exit, and their
@@ -120,7 +129,7 @@ TEST_CASE("cross-thread frees and walkers, leak tracking only and with the defau
     REQUIRE(leakguard::set_options("stack_depth=0:guard_bytes=0:quarantine_bytes=0:fill=0"));
     stress();
     CHECK(live_now() == before);
-    REQUIRE(leakguard::set_options("stack_depth=12:guard_bytes=16:quarantine_bytes=1048576:fill=1"));
+    REQUIRE(restore_defaults());
     stress();
     CHECK(live_now() == before);
 }
@@ -152,6 +161,6 @@ TEST_CASE("the owner takes back what another thread freed within a few of its al
     delete[] theirs; // onto the owner's remote stack
     step.store(2);
     owner.join();
-    REQUIRE(leakguard::set_options("stack_depth=12:guard_bytes=16:quarantine_bytes=1048576:fill=1"));
+    REQUIRE(restore_defaults());
     CHECK(came_back);
 }

@@ -64,6 +64,47 @@ TEST_CASE("LEAKGUARD_SCOPE checks when it goes out of scope and records the macr
     CHECK(failures == 1);
 }
 
+TEST_CASE("a scope declared without the macro records the file and line of its declaration") {
+    unit::failure_recorder recorder;
+    int* leak = nullptr;
+    int line = 0;
+    {
+        line = __LINE__ + 1;
+        leakguard::scope s("no-macro");
+        leak = new int(4);
+    }
+    unit::recorded_failure const got = recorder.last();
+    std::size_t const failures = recorder.new_failures();
+    delete leak;
+
+    CHECK(got.calls == 1);
+    CHECK(std::string(got.name) == "no-macro");
+    CHECK(std::string(got.file) == __FILE__);
+    CHECK(got.line == line);
+    CHECK(got.leaked_blocks == 1);
+    CHECK(got.first_leak == leak);
+    CHECK(failures == 1);
+}
+
+TEST_CASE("a this_thread scope declared without the macro records its place too") {
+    unit::failure_recorder recorder;
+    int* leak = nullptr;
+    int line = 0;
+    {
+        line = __LINE__ + 1;
+        leakguard::scope s("no-macro-thread", leakguard::scope::this_thread);
+        leak = new int(5);
+    }
+    unit::recorded_failure const got = recorder.last();
+    delete leak;
+
+    CHECK(got.calls == 1);
+    CHECK(std::string(got.name) == "no-macro-thread");
+    CHECK(std::string(got.file) == __FILE__);
+    CHECK(got.line == line);
+    CHECK(got.leaked_blocks == 1);
+}
+
 TEST_CASE("an unnamed LEAKGUARD_SCOPE() reports an empty name, never a null one") {
     unit::failure_recorder recorder;
     int* leak = nullptr;

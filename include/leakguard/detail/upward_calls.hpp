@@ -5,7 +5,8 @@
 // Includes run one way (runtime -> report, libc -> heap -> capture, symbolize -> core -> config;
 // runtime/main.hpp includes the layers in that order). A handful of lower-layer functions must
 // still call something a higher layer defines: a shard walker frees pending remote blocks, the
-// first allocation installs the fork handlers, a heap error is printed by the report. Their
+// first allocation installs the fork handlers, the options' summary for the hot path counts
+// the tail guard in the record's units, a heap error is printed by the report. Their
 // declarations live here, so a reader sees every upward edge in one file; each names the file
 // that defines it.
 #ifndef LEAKGUARD_DETAIL_UPWARD_CALLS_HPP_INCLUDED
@@ -23,6 +24,8 @@ struct thread_state;
 inline void drain_remote_locked(shard* s) noexcept;
 // heap/registry.hpp -> heap/recycler.hpp: a thread's cache of released blocks is emptied at its exit.
 inline void drop_recycled(thread_state& t) noexcept;
+// core/options.hpp -> heap/guards.hpp: the hot word keeps the tail guard in the record's units.
+inline unsigned guard_units_for(int guard_bytes) noexcept;
 // heap/allocator.hpp -> runtime/fork.hpp: start-up installs the fork handlers.
 inline void install_fork_handlers() noexcept;
 // heap/errors.hpp -> report/error_report.hpp: a heap error is printed where it is found.

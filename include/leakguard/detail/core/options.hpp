@@ -1,22 +1,26 @@
 // leakguard - in-process memory-leak tracker for C++ (header-only)
 // SPDX-License-Identifier: MIT
-// core/options.hpp: the options, read once from LEAKGUARD_OPTIONS at start-up and settable in code.
+// core/options.hpp: the options - one table (name, kind, range, default, help) from which
+// LEAKGUARD_OPTIONS, leakguard::set_option, their warnings and leakguard::option_at (which the
+// test of docs/options.md reads) all come. The table describes and parses; the values live in
+// plain fields of g_options, which the allocation paths read directly.
 #ifndef LEAKGUARD_DETAIL_CORE_OPTIONS_HPP_INCLUDED
 #define LEAKGUARD_DETAIL_CORE_OPTIONS_HPP_INCLUDED
 
 #include <atomic>  // std::atomic
-#include <climits> // INT_MAX
+#include <cstddef> // std::size_t
 #include <cstdint> // std::uint64_t
-#include <cstdlib> // std::getenv, std::strtol
-#include <cstring> // std::strcmp, std::strlen
+#include <cstdio>  // std::snprintf
+#include <cstring> // std::strcmp, std::strncmp, std::strchr, std::strlen, std::memcpy
 
-#include "../heap/block.hpp"
+#include "../upward_calls.hpp"
 #include "platform.hpp"
+#include "report_stream.hpp"
 
 namespace leakguard {
 namespace detail {
 
-enum class report_mode { full, summary, off };
+enum class report_mode { full, summary, off }; // in the order of the report option's choices
 
 constexpr int default_exitcode = 23; // as LeakSanitizer's, so scripts that know one know both
 
@@ -24,27 +28,112 @@ constexpr int default_exitcode = 23; // as LeakSanitizer's, so scripts that know
 constexpr int default_stack_depth = 12; // valgrind's --num-callers
 constexpr int max_stack_depth = 64;
 
-// Heap checking (heap/guards.hpp, heap/quarantine.hpp); see README "Options" for what they cost.
-constexpr int default_guard_bytes = 16;                      // tail guard after every block
+// Heap checking (heap/guards.hpp, heap/quarantine.hpp); docs/options.md says what they cost.
+constexpr int default_guard_bytes = 16; // tail guard after every block
+// The longest tail guard the block record can hold (heap/block.hpp's max_guard_bytes; the two are
+// compared in runtime/main.hpp, which sees both).
+constexpr int max_guard_bytes_option = 252;
 constexpr std::uint64_t default_quarantine_bytes = 1u << 20; // per thread
-constexpr int default_fill = 1;                              // 0xCD into new blocks
+// Far beyond any real heap, and far enough below 2^64 that a thread's running total cannot wrap.
+constexpr std::uint64_t max_quarantine_bytes = (std::uint64_t(1) << 48) - 1;
+constexpr int default_fill = 1; // 0xCD into new blocks
+// Past any sequence number (they stop at 2^48); the bound LEAKGUARD_OPTIONS has always had, that of
+// a signed 64-bit number.
+constexpr std::uint64_t max_break_on_alloc = (std::uint64_t(1) << 63) - 1;
 
+// The values. Read by every allocation, possibly while another thread sets them: atomics, relaxed.
+// log_path is kept by the report stream (core/report_stream.hpp).
 struct options_state {
-    int exitcode_plus_one; // 0 means "not set": the default; stored +1 to stay zero-initialised
-    report_mode report;    // full is 0: the zero-initialised default
-    char log_path[1024];   // empty: stderr
-    char json_path[1024];  // empty: no JSON
-    // Read by every allocation, possibly while another thread sets them: atomics, relaxed.
-    std::atomic<int> stack_depth_plus_one;                // 0: default_stack_depth
-    std::atomic<int> stack_unwinder;                      // 0 auto, 1 frame pointers only, 2 libgcc only
-    std::atomic<int> guard_bytes_plus_one;                // 0: default_guard_bytes
-    std::atomic<std::uint64_t> quarantine_bytes_plus_one; // 0: default_quarantine_bytes
-    std::atomic<int> fill_plus_one;                       // 0: default_fill
-    std::atomic<bool> abort_on_error;                     // false (the default)
-    std::atomic<std::uint64_t> break_on_alloc;            // 0: off
+    std::atomic<int> exitcode;
+    std::atomic<report_mode> report;
+    char json_path[max_path_length + 1];         // empty: no JSON
+    std::atomic<int> stack_depth;                // 0 or 1: only the caller
+    std::atomic<int> stack_unwinder;             // the index of its choice: 0 auto, 1 fp, 2 libgcc
+    std::atomic<int> guard_bytes;                // 0: no guards
+    std::atomic<std::uint64_t> quarantine_bytes; // 0: no quarantine
+    std::atomic<bool> fill;
+    std::atomic<bool> abort_on_error;
+    std::atomic<std::uint64_t> break_on_alloc; // 0: off
 };
 
-options_state g_options{};
+// Constant-initialised: the defaults hold before any constructor of the program runs.
+options_state g_options{{default_exitcode},
+                        {report_mode::full},
+                        {},
+                        {default_stack_depth},
+                        {0},
+                        {default_guard_bytes},
+                        {default_quarantine_bytes},
+                        {default_fill != 0},
+                        {false},
+                        {0}};
+
+enum class option_kind {
+    number, // a whole decimal number from 0 to the entry's max
+    choice, // one of the entry's names; the value kept is its index
+    path,   // a file path, "%p" for the process id; empty for none
+};
+
+// One row of the table. `store` keeps a value that parsed: the number (a choice's index), or the
+// text for a path; false when the value does not fit where it is kept.
+using option_store = bool (*)(std::uint64_t number, const char* text);
+struct option_spec {
+    const char* name;
+    option_kind kind;
+    std::uint64_t max;           // number: the largest value accepted
+    const char* choices;         // choice: the names, '|' between them
+    std::uint64_t default_value; // number: the value; choice: the index of its name
+    option_store store;
+    const char* help; // one line
+};
+
+constexpr option_spec number_option(const char* name, std::uint64_t max, std::uint64_t default_value,
+                                    option_store store, const char* help) {
+    return option_spec{name, option_kind::number, max, nullptr, default_value, store, help};
+}
+constexpr option_spec choice_option(const char* name, const char* choices, std::uint64_t default_index,
+                                    option_store store, const char* help) {
+    return option_spec{name, option_kind::choice, 0, choices, default_index, store, help};
+}
+constexpr option_spec path_option(const char* name, option_store store, const char* help) {
+    return option_spec{name, option_kind::path, 0, nullptr, 0, store, help};
+}
+
+template <class T, std::atomic<T> options_state::*Field>
+bool store_field(std::uint64_t number, const char*) noexcept {
+    (g_options.*Field).store(static_cast<T>(number), std::memory_order_relaxed);
+    return true;
+}
+inline bool store_json_path(std::uint64_t, const char* text) noexcept { return copy_path(g_options.json_path, text); }
+inline bool store_log_path(std::uint64_t, const char* text) noexcept { return set_report_path(text); }
+
+// The options, in the order docs/options.md lists them (a unit test holds the two together).
+constexpr option_spec option_table[] = {
+    number_option("exitcode", 255, default_exitcode, store_field<int, &options_state::exitcode>,
+                  "exit status of a run with leaks at exit, failed scopes or heap errors; 0 keeps the program's own"),
+    path_option("log_path", store_log_path,
+                "write the text report (and scope failures, errors) to this file instead of stderr"),
+    path_option("json_path", store_json_path, "write the JSON report to this file at exit"),
+    choice_option("report", "full|summary|off", 0, store_field<report_mode, &options_state::report>,
+                  "how much of the text report to print at exit"),
+    number_option("stack_depth", max_stack_depth, default_stack_depth, store_field<int, &options_state::stack_depth>,
+                  "call-stack frames kept per block; 0 or 1: only the caller"),
+    choice_option("stack_unwinder", "auto|fp|libgcc", 0, store_field<int, &options_state::stack_unwinder>,
+                  "how stacks are taken: frame pointers where they work, frame pointers, the C++ runtime's unwinder"),
+    number_option("guard_bytes", max_guard_bytes_option, default_guard_bytes,
+                  store_field<int, &options_state::guard_bytes>,
+                  "bytes of 0xFD after every block, rounded up to a multiple of 4; 0: no guards at either end"),
+    number_option("quarantine_bytes", max_quarantine_bytes, default_quarantine_bytes,
+                  store_field<std::uint64_t, &options_state::quarantine_bytes>,
+                  "released blocks held back per thread, checked for writes after free; 0: off"),
+    number_option("fill", 1, default_fill, store_field<bool, &options_state::fill>,
+                  "1: fill new blocks with 0xCD (their first 4 KiB; not calloc's)"),
+    number_option("abort_on_error", 1, 0, store_field<bool, &options_state::abort_on_error>,
+                  "1: abort() right after a heap error is printed"),
+    number_option("break_on_alloc", max_break_on_alloc, 0, store_field<std::uint64_t, &options_state::break_on_alloc>,
+                  "N: raise SIGTRAP inside the allocation with sequence number N; 0: off"),
+};
+constexpr std::size_t option_count = sizeof option_table / sizeof option_table[0];
 
 // What the hot path needs to know about the options, in one word read once per operation.
 // Recomputed (refresh_hot) whenever an option changes. The short paths (heap/allocator.hpp) do
@@ -58,7 +147,7 @@ enum : unsigned {
     hot_fill = 16u,       // fill=1: new blocks get 0xCD
     hot_stacks = 32u,     // stack_depth > 1: allocations capture a call stack
     hot_quarantine = 64u, // quarantine_bytes > 0: frees go through the quarantine
-    hot_guard_shift = 8u, // bits 8-13: the tail guard's length in units of guard_unit (4 bytes)
+    hot_guard_shift = 8u, // bits 8-13: the tail guard's length in the record's units (guard_units_for)
     hot_guard_mask = 0x3Fu << hot_guard_shift,
     // Any per-block extra at all (for the paths that handle none, such as realloc in place).
     hot_extras_alloc = hot_slow_alloc | hot_fill | hot_stacks | hot_guard_mask,
@@ -68,23 +157,13 @@ std::atomic<unsigned> g_hot{};
 spinlock g_hot_lock{};
 std::atomic<bool> g_new_sites_enabled{}; // operator new's blocks are remembered (libc/mapped_calls.hpp)
 
-inline int option_stack_depth() noexcept {
-    int const v = g_options.stack_depth_plus_one.load(std::memory_order_relaxed);
-    return v ? v - 1 : default_stack_depth;
-}
-
-inline int option_guard_bytes() noexcept {
-    int const v = g_options.guard_bytes_plus_one.load(std::memory_order_relaxed);
-    return v ? v - 1 : default_guard_bytes;
-}
+inline int option_stack_depth() noexcept { return g_options.stack_depth.load(std::memory_order_relaxed); }
+inline int option_guard_bytes() noexcept { return g_options.guard_bytes.load(std::memory_order_relaxed); }
 inline std::uint64_t option_quarantine_bytes() noexcept {
-    std::uint64_t const v = g_options.quarantine_bytes_plus_one.load(std::memory_order_relaxed);
-    return v ? v - 1 : default_quarantine_bytes;
+    return g_options.quarantine_bytes.load(std::memory_order_relaxed);
 }
-inline bool option_fill() noexcept {
-    int const v = g_options.fill_plus_one.load(std::memory_order_relaxed);
-    return (v ? v - 1 : default_fill) != 0;
-}
+inline bool option_fill() noexcept { return g_options.fill.load(std::memory_order_relaxed); }
+inline int option_exitcode() noexcept { return g_options.exitcode.load(std::memory_order_relaxed); }
 
 // Under a lock: two threads setting options at once both end with the word of both changes.
 inline void refresh_hot(bool ready, bool elide = false) noexcept {
@@ -98,108 +177,90 @@ inline void refresh_hot(bool ready, bool elide = false) noexcept {
     if (option_fill()) w |= hot_fill;
     if (option_stack_depth() > 1) w |= hot_stacks;
     if (option_quarantine_bytes() > 0) w |= hot_quarantine;
-    int const guard = option_guard_bytes(); // at most max_guard_bytes: 63 units
-    w |= static_cast<unsigned>((guard + 3) / 4) << hot_guard_shift;
+    w |= guard_units_for(option_guard_bytes()) << hot_guard_shift; // at most 63 units: the table's range
     g_hot.store(w, std::memory_order_relaxed);
 }
 
-inline int option_exitcode() noexcept {
-    return g_options.exitcode_plus_one ? g_options.exitcode_plus_one - 1 : default_exitcode;
-}
-
-// Makes the next report_fd() open log_path anew (after log_path changed).
-inline void reopen_report_stream() noexcept;
-
-inline bool copy_path(char* dest, std::size_t size, const char* value) noexcept {
-    std::size_t const n = std::strlen(value);
-    if (n >= size) return false;
-    std::memcpy(dest, value, n + 1);
+// The one number parser: a whole decimal number, digits only (no sign, no spaces, nothing after),
+// at most `max`.
+inline bool parse_number(const char* text, std::uint64_t max, std::uint64_t& out) noexcept {
+    if (*text == '\0') return false;
+    std::uint64_t v = 0;
+    for (const char* p = text; *p; ++p) {
+        if (*p < '0' || *p > '9') return false;
+        unsigned const digit = static_cast<unsigned>(*p - '0');
+        if (digit > max || v > (max - digit) / 10) return false; // v * 10 + digit > max
+        v = v * 10 + digit;
+    }
+    out = v;
     return true;
 }
 
-// A whole decimal number (no sign, no trailing text).
-inline bool parse_number(const char* value, long long& out) noexcept {
-    if (*value < '0' || *value > '9') return false;
-    char* end = nullptr;
-    out = std::strtoll(value, &end, 10);
-    return end && *end == '\0';
+// The index of `text` among `choices` ("a|b|c").
+inline bool find_choice(const char* choices, const char* text, std::uint64_t& index) noexcept {
+    std::size_t const n = std::strlen(text);
+    std::uint64_t i = 0;
+    for (const char* c = choices;; ++i) {
+        const char* const bar = std::strchr(c, '|');
+        std::size_t const len = bar ? static_cast<std::size_t>(bar - c) : std::strlen(c);
+        if (len == n && std::strncmp(c, text, n) == 0) {
+            index = i;
+            return true;
+        }
+        if (!bar) return false;
+        c = bar + 1;
+    }
 }
 
+inline const option_spec* find_option(const char* name) noexcept {
+    for (const option_spec& o : option_table)
+        if (std::strcmp(o.name, name) == 0) return &o;
+    return nullptr;
+}
+
+inline bool parse_option_value(const option_spec& o, const char* text, std::uint64_t& number) noexcept {
+    switch (o.kind) {
+    case option_kind::number: return parse_number(text, o.max, number);
+    case option_kind::choice: return find_choice(o.choices, text, number);
+    case option_kind::path: number = 0; return true;
+    }
+    return false;
+}
+
+// Sets one option; an unknown key or a value the table refuses gets a one-line warning that names
+// it, and changes nothing.
 inline bool apply_option(const char* key, const char* value, const char* origin) noexcept {
     if (!key || !value) return false;
-    bool known = true, ok = false;
-    if (std::strcmp(key, "exitcode") == 0) {
-        char* end = nullptr;
-        long const v = std::strtol(value, &end, 10);
-        ok = *value && end && *end == '\0' && v >= 0 && v <= 255;
-        if (ok) g_options.exitcode_plus_one = static_cast<int>(v) + 1;
-    } else if (std::strcmp(key, "log_path") == 0) {
-        ok = copy_path(g_options.log_path, sizeof g_options.log_path, value);
-        if (ok) reopen_report_stream();
-    } else if (std::strcmp(key, "json_path") == 0) {
-        ok = copy_path(g_options.json_path, sizeof g_options.json_path, value);
-    } else if (std::strcmp(key, "stack_depth") == 0) {
-        char* end = nullptr;
-        long const v = std::strtol(value, &end, 10);
-        ok = *value && end && *end == '\0' && v >= 0 && v <= max_stack_depth;
-        if (ok) g_options.stack_depth_plus_one.store(static_cast<int>(v) + 1, std::memory_order_relaxed);
-    } else if (std::strcmp(key, "stack_unwinder") == 0) {
-        ok = true;
-        if (std::strcmp(value, "auto") == 0) g_options.stack_unwinder.store(0, std::memory_order_relaxed);
-        else if (std::strcmp(value, "fp") == 0) g_options.stack_unwinder.store(1, std::memory_order_relaxed);
-        else if (std::strcmp(value, "libgcc") == 0) g_options.stack_unwinder.store(2, std::memory_order_relaxed);
-        else ok = false;
-    } else if (std::strcmp(key, "guard_bytes") == 0) {
-        long long v = 0;
-        ok = parse_number(value, v) && v >= 0 && v <= static_cast<long long>(max_guard_bytes);
-        if (ok) g_options.guard_bytes_plus_one.store(static_cast<int>(v) + 1, std::memory_order_relaxed);
-    } else if (std::strcmp(key, "quarantine_bytes") == 0) {
-        long long v = 0;
-        ok = parse_number(value, v) && v >= 0 && v < (1LL << 48);
-        if (ok) g_options.quarantine_bytes_plus_one.store(static_cast<std::uint64_t>(v) + 1, std::memory_order_relaxed);
-    } else if (std::strcmp(key, "fill") == 0) {
-        long long v = 0;
-        ok = parse_number(value, v) && (v == 0 || v == 1);
-        if (ok) g_options.fill_plus_one.store(static_cast<int>(v) + 1, std::memory_order_relaxed);
-    } else if (std::strcmp(key, "abort_on_error") == 0) {
-        long long v = 0;
-        ok = parse_number(value, v) && (v == 0 || v == 1);
-        if (ok) g_options.abort_on_error.store(v == 1, std::memory_order_relaxed);
-    } else if (std::strcmp(key, "break_on_alloc") == 0) {
-        long long v = 0;
-        ok = parse_number(value, v) && v >= 0;
-        if (ok) g_options.break_on_alloc.store(static_cast<std::uint64_t>(v), std::memory_order_relaxed);
-    } else if (std::strcmp(key, "report") == 0) {
-        ok = true;
-        if (std::strcmp(value, "full") == 0) g_options.report = report_mode::full;
-        else if (std::strcmp(value, "summary") == 0) g_options.report = report_mode::summary;
-        else if (std::strcmp(value, "off") == 0) g_options.report = report_mode::off;
-        else ok = false;
-    } else {
-        known = false;
-    }
-    if (!known) {
+    const option_spec* const o = find_option(key);
+    if (!o) {
         fd_writer out(2);
         out.printf("leakguard: warning: unknown option '%s' in %s (ignored)\n", key, origin);
-    } else if (!ok) {
+        return false;
+    }
+    std::uint64_t number = 0;
+    if (!parse_option_value(*o, value, number) || !o->store(number, value)) {
         fd_writer out(2);
         out.printf("leakguard: warning: bad value '%s' for option '%s' in %s (ignored)\n", value, key, origin);
+        return false;
     }
-    if (known && ok) refresh_hot(false);
-    return known && ok;
+    refresh_hot(false);
+    return true;
 }
+
+// The longest "key=value" pair taken from a list: the longest key, '=', and the longest path.
+constexpr std::size_t max_option_pair = 64 + max_path_length;
 
 // Parses "key=value:key=value" (',' separates too). Returns false if any pair was rejected.
 inline bool apply_option_list(const char* list, const char* origin) noexcept {
     if (!list) return true;
     bool all_ok = true;
-    char pair[1100];
+    char pair[max_option_pair + 1];
     const char* p = list;
     while (*p) {
         std::size_t n = 0;
         while (p[n] && p[n] != ':' && p[n] != ',') ++n;
         if (n > 0) {
-            if (n >= sizeof pair) {
+            if (n > max_option_pair) {
                 fd_writer out(2);
                 out.printf("leakguard: warning: option too long in %s (ignored)\n", origin);
                 all_ok = false;
@@ -223,34 +284,36 @@ inline bool apply_option_list(const char* list, const char* origin) noexcept {
     return all_ok;
 }
 
-// The report stream: log_path when set (opened on first use, kept open), else stderr.
-spinlock g_report_fd_lock{};
-int g_report_fd_plus_one; // 0: not opened yet
-
-inline void reopen_report_stream() noexcept {
-    lock_guard hold(g_report_fd_lock);
-    if (g_report_fd_plus_one > 3) ::close(g_report_fd_plus_one - 1);
-    g_report_fd_plus_one = 0;
+// An option's accepted values as docs/options.md writes them: "0-255", "full|summary|off", "path".
+inline void format_option_values(const option_spec& o, char* out, std::size_t size) noexcept {
+    switch (o.kind) {
+    case option_kind::number: std::snprintf(out, size, "0-%llu", static_cast<unsigned long long>(o.max)); return;
+    case option_kind::choice: std::snprintf(out, size, "%s", o.choices); return;
+    case option_kind::path: std::snprintf(out, size, "path"); return;
+    }
 }
 
-inline int report_fd() noexcept {
-    lock_guard hold(g_report_fd_lock);
-    if (g_report_fd_plus_one == 0) {
-        int fd = 2;
-        if (g_options.log_path[0]) {
-            fd = open_for_writing(g_options.log_path);
-            if (fd < 0) {
-                fd_writer err(2);
-                err.printf("leakguard: warning: cannot open log_path '%s'; writing to stderr\n", g_options.log_path);
-                fd = 2;
-            }
-        }
-        g_report_fd_plus_one = fd + 1;
+// An option's default as set_option takes it: "23", "full"; "" for a path (none).
+inline void format_option_default(const option_spec& o, char* out, std::size_t size) noexcept {
+    switch (o.kind) {
+    case option_kind::number:
+        std::snprintf(out, size, "%llu", static_cast<unsigned long long>(o.default_value));
+        return;
+    case option_kind::choice: {
+        const char* c = o.choices;
+        for (std::uint64_t i = 0; i < o.default_value; ++i) c = std::strchr(c, '|') + 1;
+        const char* const bar = std::strchr(c, '|');
+        int const len = static_cast<int>(bar ? bar - c : static_cast<std::ptrdiff_t>(std::strlen(c)));
+        std::snprintf(out, size, "%.*s", len, c);
+        return;
     }
-    return g_report_fd_plus_one - 1;
+    case option_kind::path:
+        if (size) out[0] = '\0';
+        return;
+    }
 }
 
 } // namespace detail
 } // namespace leakguard
 
-#endif
+#endif // LEAKGUARD_DETAIL_CORE_OPTIONS_HPP_INCLUDED

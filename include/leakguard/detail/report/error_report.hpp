@@ -11,6 +11,7 @@
 
 #include "../core/options.hpp"
 #include "../core/platform.hpp"
+#include "../core/report_stream.hpp"
 #include "../heap/allocator.hpp"
 #include "../heap/errors.hpp"
 #include "../symbolize/symbolize.hpp"

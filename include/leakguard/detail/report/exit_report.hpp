@@ -10,6 +10,7 @@
 
 #include "../core/options.hpp"
 #include "../core/platform.hpp"
+#include "../core/report_stream.hpp"
 #include "../heap/errors.hpp"
 #include "collect.hpp"
 #include "failures.hpp"

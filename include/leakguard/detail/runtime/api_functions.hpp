@@ -46,6 +46,16 @@ bool set_options(const char* list) noexcept {
     return detail::apply_option_list(list, "leakguard::set_options");
 }
 
+bool option_at(std::size_t index, option_info& out) noexcept {
+    if (index >= detail::option_count) return false;
+    detail::option_spec const& o = detail::option_table[index];
+    out.name = o.name;
+    detail::format_option_values(o, out.values, sizeof out.values);
+    detail::format_option_default(o, out.default_value, sizeof out.default_value);
+    out.help = o.help;
+    return true;
+}
+
 bool ignore(const void* p) noexcept {
     if (!p) return false;
     if (detail::owner_of(p) != detail::ownership::live) return false;

@@ -14,7 +14,7 @@
 
 #include "../heap/errors.hpp"
 #include "../report/failures.hpp"
-#include "../core/options.hpp"
+#include "../core/report_stream.hpp"
 #include "../heap/registry.hpp"
 #include "../symbolize/symbolize.hpp"
 

@@ -10,6 +10,7 @@
 #include "../heap/registry.hpp"
 #include "../capture/stack_capture.hpp"
 #include "../capture/stack_table.hpp"
+#include "../core/report_stream.hpp"
 #include "../core/options.hpp"
 #include "../heap/errors.hpp"
 #include "../heap/guards.hpp"
@@ -41,6 +42,11 @@
 #include "../libc/c_alloc.hpp"
 #include "../libc/mapped_calls.hpp"
 #include "../libc/interpose.hpp"
+
+// The guard_bytes option's range (core/options.hpp) is the longest tail guard the block record
+// holds (heap/block.hpp); checked here, where both are seen.
+static_assert(leakguard::detail::max_guard_bytes_option == leakguard::detail::max_guard_bytes,
+              "guard_bytes: the options table and the block record disagree on the longest guard");
 
 // The symbol every unit that includes leakguard refers to (see link_check.hpp).
 extern "C" {

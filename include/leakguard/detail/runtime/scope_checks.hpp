@@ -7,6 +7,7 @@
 #include <atomic> // std::atomic
 
 #include "../../scope.hpp"
+#include "../core/report_stream.hpp"
 #include "../heap/allocator.hpp"
 #include "../report/collect.hpp"
 #include "../report/failures.hpp"

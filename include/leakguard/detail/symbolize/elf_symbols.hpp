@@ -50,11 +50,6 @@ inline bool map_elf(const char* path, elf_image& image) noexcept {
     return true;
 }
 
-inline void unmap_elf(elf_image& image) noexcept {
-    if (image.data) ::munmap(const_cast<unsigned char*>(image.data), image.size);
-    image.data = nullptr;
-}
-
 // The name of the function symbol that contains `vaddr` (an address as the file's symbol table
 // counts it: the run-time address less the module's load bias), or null.
 inline const char* elf_function_at(const elf_image& image, std::uintptr_t vaddr) noexcept {

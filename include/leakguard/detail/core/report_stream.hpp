@@ -1,0 +1,61 @@
+// leakguard - in-process memory-leak tracker for C++ (header-only)
+// SPDX-License-Identifier: MIT
+// core/report_stream.hpp: where the text report goes - the file the log_path option names, opened
+// on first use and kept open, or stderr. Kept apart from the options: the stream is state the
+// reports share, the option only says where it points.
+#ifndef LEAKGUARD_DETAIL_CORE_REPORT_STREAM_HPP_INCLUDED
+#define LEAKGUARD_DETAIL_CORE_REPORT_STREAM_HPP_INCLUDED
+
+#include <cstddef>  // std::size_t
+#include <cstring>  // std::strlen, std::memcpy
+#include <unistd.h> // close
+
+#include "platform.hpp"
+
+namespace leakguard {
+namespace detail {
+
+constexpr std::size_t max_path_length = 1023; // a log_path or json_path, without its '\0'
+
+spinlock g_report_fd_lock{};             // also held across fork() (runtime/fork.hpp)
+char g_report_path[max_path_length + 1]; // empty: stderr
+int g_report_fd = -1;                    // -1: not opened yet
+
+// Copies a path option's value into `dest`; false (and `dest` unchanged) when it does not fit.
+inline bool copy_path(char (&dest)[max_path_length + 1], const char* value) noexcept {
+    std::size_t const n = std::strlen(value);
+    if (n > max_path_length) return false;
+    std::memcpy(dest, value, n + 1);
+    return true;
+}
+
+// The log_path option: the next report_fd() opens `path` ("" for stderr) anew.
+inline bool set_report_path(const char* path) noexcept {
+    lock_guard hold(g_report_fd_lock);
+    if (!copy_path(g_report_path, path)) return false;
+    if (g_report_fd > 2) ::close(g_report_fd);
+    g_report_fd = -1;
+    return true;
+}
+
+inline int report_fd() noexcept {
+    lock_guard hold(g_report_fd_lock);
+    if (g_report_fd < 0) {
+        int fd = 2;
+        if (g_report_path[0]) {
+            fd = open_for_writing(g_report_path);
+            if (fd < 0) {
+                fd_writer err(2);
+                err.printf("leakguard: warning: cannot open log_path '%s'; writing to stderr\n", g_report_path);
+                fd = 2;
+            }
+        }
+        g_report_fd = fd;
+    }
+    return g_report_fd;
+}
+
+} // namespace detail
+} // namespace leakguard
+
+#endif // LEAKGUARD_DETAIL_CORE_REPORT_STREAM_HPP_INCLUDED
