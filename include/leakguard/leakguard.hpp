@@ -13,7 +13,7 @@
 //     }
 //
 // At exit the blocks still alive are reported (grouped by allocation site) and the exit status
-// becomes 23 (LEAKGUARD_OPTIONS=exitcode=N). See README.md for options and limits.
+// becomes 23 (LEAKGUARD_OPTIONS=exitcode=N). See docs/options.md and docs/limits.md.
 //
 // Optionally, before the include, in any file:
 //     #define LEAKGUARD_MAP_MALLOC   // malloc/calloc/realloc/free/strdup/strndup record file:line

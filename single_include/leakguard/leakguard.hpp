@@ -16,7 +16,7 @@
 //     }
 //
 // At exit the blocks still alive are reported (grouped by allocation site) and the exit status
-// becomes 23 (LEAKGUARD_OPTIONS=exitcode=N). See README.md for options and limits.
+// becomes 23 (LEAKGUARD_OPTIONS=exitcode=N). See docs/options.md and docs/limits.md.
 //
 // Optionally, before the include, in any file:
 //     #define LEAKGUARD_MAP_MALLOC   // malloc/calloc/realloc/free/strdup/strndup record file:line
@@ -6141,7 +6141,7 @@ inline void write_json_errors(json_writer& json) noexcept {
 // leakguard - in-process memory-leak tracker for C++ (header-only)
 // SPDX-License-Identifier: MIT
 // report/json_report.hpp: the report for tools - every leaked block (with its call stack, each
-// frame named), the failed scopes and the heap errors - as one JSON document (README: "JSON
+// frame named), the failed scopes and the heap errors - as one JSON document (docs/report-format.md: "JSON
 // report"). Runs with tracking suspended and allocates only raw memory.
 #ifndef LEAKGUARD_DETAIL_REPORT_JSON_REPORT_HPP_INCLUDED
 #define LEAKGUARD_DETAIL_REPORT_JSON_REPORT_HPP_INCLUDED
@@ -6798,7 +6798,7 @@ void reset_scope_failures() noexcept {
 // exit() has run every atexit handler and every static destructor registered by the program - the
 // loader registers its own exit handler before any of those. So globals that free their memory in
 // destructors are not reported. (Static objects of shared libraries that were constructed before
-// the program started are destroyed after the report; see the README's limits.) The tracker keeps
+// the program started are destroyed after the report; see docs/limits.md.) The tracker keeps
 // working after the report: its state is plain data that is never destroyed.
 #ifndef LEAKGUARD_DETAIL_RUNTIME_EXIT_HOOK_HPP_INCLUDED
 #define LEAKGUARD_DETAIL_RUNTIME_EXIT_HOOK_HPP_INCLUDED

@@ -1,7 +1,7 @@
 // leakguard - in-process memory-leak tracker for C++ (header-only)
 // SPDX-License-Identifier: MIT
 // report/json_report.hpp: the report for tools - every leaked block (with its call stack, each
-// frame named), the failed scopes and the heap errors - as one JSON document (README: "JSON
+// frame named), the failed scopes and the heap errors - as one JSON document (docs/report-format.md: "JSON
 // report"). Runs with tracking suspended and allocates only raw memory.
 #ifndef LEAKGUARD_DETAIL_REPORT_JSON_REPORT_HPP_INCLUDED
 #define LEAKGUARD_DETAIL_REPORT_JSON_REPORT_HPP_INCLUDED

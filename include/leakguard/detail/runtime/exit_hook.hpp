@@ -6,7 +6,7 @@
 // exit() has run every atexit handler and every static destructor registered by the program - the
 // loader registers its own exit handler before any of those. So globals that free their memory in
 // destructors are not reported. (Static objects of shared libraries that were constructed before
-// the program started are destroyed after the report; see the README's limits.) The tracker keeps
+// the program started are destroyed after the report; see docs/limits.md.) The tracker keeps
 // working after the report: its state is plain data that is never destroyed.
 #ifndef LEAKGUARD_DETAIL_RUNTIME_EXIT_HOOK_HPP_INCLUDED
 #define LEAKGUARD_DETAIL_RUNTIME_EXIT_HOOK_HPP_INCLUDED
