@@ -7,8 +7,8 @@
 
 #include <cstdio> // std::snprintf
 
-#include "../heap/allocator.hpp"
 #include "../heap/errors.hpp"
+#include "../heap/startup.hpp"
 #include "report.hpp"
 #include "../symbolize/symbolize.hpp"
 

@@ -7,7 +7,8 @@
 #include <atomic> // std::atomic
 
 #include "../../scope.hpp"
-#include "../heap/allocator.hpp"
+#include "../heap/registry.hpp"
+#include "../heap/startup.hpp"
 #include "../report/collect.hpp"
 #include "../report/failures.hpp"
 #include "../report/report.hpp"
