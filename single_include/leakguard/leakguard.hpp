@@ -885,11 +885,10 @@ inline int open_for_writing(const char* path) noexcept {
 //
 // Includes run one way (runtime -> report, libc -> heap -> capture, symbolize -> core -> config;
 // runtime/main.hpp includes the layers in that order). A handful of lower-layer functions must
-// still call something a higher layer defines: a shard walker frees pending remote blocks, the
-// first allocation installs the fork handlers, the options' summary for the hot path counts
-// the tail guard in the record's units, a heap error is printed by the report. Their
-// declarations live here, so a reader sees every upward edge in one file; each names the file
-// that defines it.
+// still call something a higher layer defines: a thread's exit empties its recycler, start-up
+// installs the fork handlers, the options' summary for the hot path counts the tail guard in the
+// record's units, a heap error is printed by the report. Their declarations live here, so a reader
+// sees every upward edge in one file; each names the file that defines it.
 #ifndef LEAKGUARD_DETAIL_UPWARD_CALLS_HPP_INCLUDED
 #define LEAKGUARD_DETAIL_UPWARD_CALLS_HPP_INCLUDED
 
@@ -897,17 +896,12 @@ namespace leakguard {
 namespace detail {
 
 struct error_record;
-struct shard;
-struct thread_state;
 
-// heap/registry.hpp -> heap/allocator.hpp: blocks other threads freed are unlinked and released
-// wherever the shard is held exclusively (`s` held by lock_shard).
-inline void drain_remote_locked(shard* s) noexcept;
 // heap/registry.hpp -> heap/recycler.hpp: a thread's cache of released blocks is emptied at its exit.
-inline void drop_recycled(thread_state& t) noexcept;
+inline void drop_recycled() noexcept;
 // core/options.hpp -> heap/guards.hpp: the hot word keeps the tail guard in the record's units.
 inline unsigned guard_units_for(int guard_bytes) noexcept;
-// heap/allocator.hpp -> runtime/fork.hpp: start-up installs the fork handlers.
+// heap/startup.hpp -> runtime/fork.hpp: start-up installs the fork handlers.
 inline void install_fork_handlers() noexcept;
 // heap/errors.hpp -> report/error_report.hpp: a heap error is printed where it is found.
 void print_error(const error_record& e) noexcept;
@@ -1099,7 +1093,7 @@ constexpr option_spec option_table[] = {
 constexpr std::size_t option_count = sizeof option_table / sizeof option_table[0];
 
 // What the hot path needs to know about the options, in one word read once per operation.
-// Recomputed (refresh_hot) whenever an option changes. The short paths (heap/allocator.hpp) do
+// Recomputed (refresh_hot) whenever an option changes. The short paths (heap/allocate.hpp, heap/release.hpp) do
 // the defaults' extras themselves - tail guard, fill, stacks, the quarantine's hand-over - and
 // leave to the general path only what is rare: break_on_alloc and new sites (`hot_slow_*`).
 enum : unsigned {
@@ -1301,8 +1295,8 @@ struct location_table {
 location_table g_locations{};
 
 // g_new_sites_enabled (core/options.hpp) is set before main() by each unit that maps `new`
-// (libc/mapped_calls.hpp): operator new then keeps each thread's last blocks in
-// thread_state::recent_new, for locate_new.
+// (libc/mapped_calls.hpp): operator new then keeps each thread's last blocks in a ring
+// (heap/new_sites.hpp), for locate_new.
 
 inline std::size_t location_hash(const char* file, int line) noexcept {
     std::uint64_t x =
@@ -1375,6 +1369,7 @@ inline const location_record* intern_location(const char* file, int line, const 
 
 #include <cstddef> // std::size_t
 #include <cstdint> // std::uint64_t, std::uintptr_t
+#include <cstring> // std::memcpy
 
 // #include "leakguard/block_info.hpp" (inlined)
 // #include "leakguard/detail/config.hpp" (inlined)
@@ -1412,6 +1407,29 @@ constexpr std::uint64_t max_block_size = (std::uint64_t(1) << 44) - 1;
 constexpr std::size_t guard_unit = 4; // the tail guard's length is kept in these units
 constexpr std::size_t max_guard_bytes = 63 * guard_unit;
 constexpr std::uint64_t max_seq = (std::uint64_t(1) << 48) - 1;
+// The largest block the short paths take without further checks: far enough below max_block_size
+// that adding the header, a guard and a size class's rounding can neither overflow nor reach it.
+constexpr std::size_t max_fast_size = std::size_t(1) << 40;
+
+// The fields of `shape`, low to high: size (44 bits), kind (4), flags (4), alignment shift (6),
+// tail guard units (6). Everything outside this file reads and writes them through these names.
+constexpr unsigned shape_kind_shift = 44;
+constexpr unsigned shape_flags_shift = 48;
+constexpr unsigned shape_align_shift = 52;
+constexpr unsigned shape_guard_shift = 58;
+constexpr std::uint64_t shape_kind_bits = std::uint64_t(0xF) << shape_kind_shift;
+constexpr std::uint64_t shape_linked_bit = std::uint64_t(flag_linked) << shape_flags_shift;
+constexpr std::uint64_t shape_align_bits = std::uint64_t(0x3F) << shape_align_shift;
+constexpr std::uint64_t shape_guard_bits = std::uint64_t(0x3F) << shape_guard_shift;
+// A plain block, the one the short paths of a free handle without looking further: linked, default
+// alignment, no tail guard (the other flags do not matter).
+constexpr std::uint64_t shape_plain_mask = shape_linked_bit | shape_align_bits | shape_guard_bits;
+constexpr std::uint64_t shape_plain = shape_linked_bit;
+
+// The cookie always has this bit set (a glibc chunk size never has: see above).
+constexpr std::uint32_t cookie_mark = 0x8u;
+// The front guard: `front` holds the thread number xor this (heap/guards.hpp).
+constexpr std::uint16_t front_mark = 0xFDFD;
 
 #if defined(__STDCPP_DEFAULT_NEW_ALIGNMENT__)
 static_assert(__STDCPP_DEFAULT_NEW_ALIGNMENT__ <= default_alignment,
@@ -1421,7 +1439,7 @@ static_assert(__STDCPP_DEFAULT_NEW_ALIGNMENT__ <= default_alignment,
 inline std::uint32_t cookie_for(const block_header* h) noexcept {
     std::uint64_t x = reinterpret_cast<std::uintptr_t>(h) >> 4;
     x *= 0x9E3779B97F4A7C15ull;
-    return static_cast<std::uint32_t>(x >> 32) | 0x8u;
+    return static_cast<std::uint32_t>(x >> 32) | cookie_mark;
 }
 // A released block's cookie: a second release of the same pointer sees this instead.
 inline std::uint32_t freed_cookie_for(const block_header* h) noexcept { return cookie_for(h) ^ 0x5A5A0000u; }
@@ -1444,7 +1462,6 @@ LEAKGUARD_DETAIL_NO_SANITIZE_MEMORY inline std::uint32_t cookie_in_front_of(cons
     return header_of(user)->cookie;
 }
 
-// Whether `user` is a live block that leakguard handed out. Reads only the 8 bytes before it.
 // The 2 bytes at user - 2 (the front guard word), read as the cookie is: only for a pointer whose
 // 8 bytes in front are readable (see above), when the cookie test failed.
 LEAKGUARD_DETAIL_NO_SANITIZE_MEMORY inline std::uint16_t front_in_front_of(const void* user) noexcept {
@@ -1452,28 +1469,63 @@ LEAKGUARD_DETAIL_NO_SANITIZE_MEMORY inline std::uint16_t front_in_front_of(const
     return header_of(user)->front;
 }
 
-inline bool is_live_block(const void* user) noexcept { return cookie_in_front_of(user) == cookie_for(header_of(user)); }
-
 inline std::uint64_t make_shape(std::uint64_t size, block_kind kind, unsigned flags, unsigned align_shift,
                                 unsigned guard_units = 0) noexcept {
-    return size | std::uint64_t(static_cast<unsigned>(kind)) << 44 | std::uint64_t(flags & 0xFu) << 48 |
-           std::uint64_t(align_shift & 0x3Fu) << 52 | std::uint64_t(guard_units & 0x3Fu) << 58;
+    return size | std::uint64_t(static_cast<unsigned>(kind)) << shape_kind_shift |
+           std::uint64_t(flags & 0xFu) << shape_flags_shift | std::uint64_t(align_shift & 0x3Fu) << shape_align_shift |
+           std::uint64_t(guard_units & 0x3Fu) << shape_guard_shift;
 }
 inline std::uint64_t make_order(std::uint64_t seq, std::uint32_t shard) noexcept {
     return (seq & max_seq) | std::uint64_t(shard) << 48;
 }
-inline std::size_t size_of(const block_header* h) noexcept {
-    return static_cast<std::size_t>(h->shape & max_block_size);
+// The fields of a shape word already loaded (the hot paths read `shape` once).
+inline std::uint64_t kind_bits_for(block_kind kind) noexcept {
+    return std::uint64_t(static_cast<unsigned>(kind)) << shape_kind_shift;
 }
-inline block_kind kind_of(const block_header* h) noexcept { return static_cast<block_kind>((h->shape >> 44) & 0xFu); }
-inline unsigned flags_of(const block_header* h) noexcept { return static_cast<unsigned>((h->shape >> 48) & 0xFu); }
-inline void add_flags(block_header* h, unsigned flags) noexcept { h->shape |= std::uint64_t(flags & 0xFu) << 48; }
-inline unsigned align_shift_of(const block_header* h) noexcept {
-    return static_cast<unsigned>((h->shape >> 52) & 0x3Fu);
+inline std::size_t shape_size(std::uint64_t shape) noexcept { return static_cast<std::size_t>(shape & max_block_size); }
+inline unsigned shape_align(std::uint64_t shape) noexcept {
+    return static_cast<unsigned>((shape >> shape_align_shift) & 0x3Fu);
 }
-inline std::size_t guard_bytes_of(const block_header* h) noexcept {
-    return static_cast<std::size_t>(h->shape >> 58) * guard_unit;
+inline unsigned shape_guard_units(std::uint64_t shape) noexcept {
+    return static_cast<unsigned>(shape >> shape_guard_shift);
 }
+inline std::size_t shape_guard_bytes(std::uint64_t shape) noexcept { return shape_guard_units(shape) * guard_unit; }
+inline bool shape_is_plain(std::uint64_t shape) noexcept { return (shape & shape_plain_mask) == shape_plain; }
+
+inline std::size_t size_of(const block_header* h) noexcept { return shape_size(h->shape); }
+inline block_kind kind_of(const block_header* h) noexcept {
+    return static_cast<block_kind>((h->shape & shape_kind_bits) >> shape_kind_shift);
+}
+inline unsigned flags_of(const block_header* h) noexcept {
+    return static_cast<unsigned>((h->shape >> shape_flags_shift) & 0xFu);
+}
+inline void add_flags(block_header* h, unsigned flags) noexcept {
+    h->shape |= std::uint64_t(flags & 0xFu) << shape_flags_shift;
+}
+inline unsigned align_shift_of(const block_header* h) noexcept { return shape_align(h->shape); }
+inline std::size_t guard_bytes_of(const block_header* h) noexcept { return shape_guard_bytes(h->shape); }
+
+inline std::uint16_t front_word_for(std::uint16_t thread) noexcept {
+    return static_cast<std::uint16_t>(thread ^ front_mark);
+}
+// The header's last word without its cookie: the thread number and the front guard.
+inline std::uint64_t tail_word_for(std::uint16_t thread) noexcept {
+    return std::uint64_t(thread) << 32 | std::uint64_t(front_word_for(thread)) << 48;
+}
+
+// Writes a new block's header, but for `prev` (set when it is linked): the one way every
+// allocation path fills it. Whole words; cookie, thread and front in one store. `tail_word`
+// (tail_word_for) by reference: the short paths pass the thread's copy, read where it is stored.
+LEAKGUARD_DETAIL_ALWAYS_INLINE void write_header(block_header* h, const void* site, std::uint64_t shape,
+                                                 std::uint64_t order, const std::uint64_t& tail_word) noexcept {
+    h->order = order;
+    h->next = nullptr;
+    h->site = site;
+    h->shape = shape;
+    std::uint64_t const tail = std::uint64_t(cookie_for(h)) | tail_word;
+    std::memcpy(&h->cookie, &tail, sizeof tail);
+}
+
 // The raw allocation a header lives in (what goes back to the C library).
 inline void* raw_of(block_header* h) noexcept {
     unsigned const shift = align_shift_of(h);
@@ -1483,7 +1535,8 @@ inline void* raw_of(block_header* h) noexcept {
 // (heap/registry.hpp), still linked, until the owner unlinks it. The stack's link lives in the
 // block's own (now freed) user bytes: at the start, or after the tail guard when the block is too
 // small to hold it there without covering the guard (check_heap reads the guards of listed blocks).
-// allocate() makes every raw allocation long enough: raw_user_bytes() after the header.
+// Every allocation path (heap/allocate.hpp) makes the raw allocation long enough: raw_user_bytes()
+// after the header.
 inline std::size_t remote_link_offset(std::size_t size, std::size_t guard) noexcept {
     return size >= sizeof(void*) || guard == 0 ? 0 : (size + guard + sizeof(void*) - 1) & ~(sizeof(void*) - 1);
 }
@@ -1518,7 +1571,8 @@ inline block_header** remote_link_of(block_header* h) noexcept {
 // leakguard - in-process memory-leak tracker for C++ (header-only)
 // SPDX-License-Identifier: MIT
 // heap/registry.hpp: where live blocks are kept - one shard per thread, each an intrusive doubly
-// linked list in allocation order under its own lock, plus the counters.
+// linked list in allocation order under its own lock, plus the counters - and the operations on
+// those lists (append, unlink, the stack of blocks other threads freed).
 //
 // Why per-thread shards: a thread allocates into its own shard, so allocation never contends;
 // a free from another thread locks only the owner's shard. Why the list is in sequence order: the
@@ -1546,13 +1600,7 @@ inline block_header** remote_link_of(block_header* h) noexcept {
 namespace leakguard {
 namespace detail {
 
-// One block in a quarantine, with what it counts against quarantine_bytes (kept here so that
-// pushing a block out never reads its cold header to learn its size).
-struct quarantine_slot {
-    block_header* block;
-    std::uint64_t cost;
-};
-constexpr std::uint32_t quarantine_slot_count = 8192; // a power of two: 128 KiB per thread that frees
+struct quarantine_slot; // heap/quarantine.hpp
 
 // Who may touch a shard's list (and its quarantine), and how (see "Lock elision" below):
 //  - its owner, the thread whose home it is, on every allocation and every free of its own
@@ -1592,16 +1640,14 @@ struct alignas(64) shard {
 // How often the owner looks at its remote stack: on every 16th allocation and every 16th free
 // (by the shard's counts before the operation), so at most 16 of the owner's allocations pass
 // before it unlinks what other threads freed. Looking on every operation moved the line between
-// the cores on every free from the other thread: the producer/consumer workload cost 1.37x plain
-// CPU in leak-only mode, 0.76x after this.
+// the cores on every free from the other thread, which made a producer/consumer pair of threads
+// cost far more than the same work in one thread.
 constexpr std::uint64_t remote_check_interval = 16;
 inline bool remote_waiting(const shard* s, std::uint64_t count) noexcept {
     return (count & (remote_check_interval - 1)) == 0 && s->remote.load(std::memory_order_relaxed) != nullptr;
 }
 
 constexpr std::uint32_t max_shards = 1u << 16; // the header's shard field is 16 bits
-
-constexpr std::size_t recycle_classes = 69; // heap/recycler.hpp: user room 8, 24, 40 ... 1096 bytes
 
 // Per-thread state. Plain data with constant initialisation: no TLS constructor or guard runs.
 struct thread_state {
@@ -1614,16 +1660,10 @@ struct thread_state {
     std::uint64_t seq_end;
     std::uint64_t seq_epoch;    // the g_epoch value the reservation was made under
     std::int64_t pending_bytes; // live-byte change not yet added to g_live_bytes
-    const void* recent_new[8];  // the last blocks operator new returned (only while new is mapped)
-    unsigned recent_next;       // where the next one goes in recent_new (a ring)
-    // Set with `home`, for the short paths (heap/allocator.hpp): the header's last word without
-    // its cookie (thread and front guard), and the home shard's index + 1 (0: no home).
+    // Set with `home`, for the short paths (heap/allocate.hpp, heap/release.hpp): the header's last
+    // word without its cookie (tail_word_for), and the home shard's index + 1 (0: no home).
     std::uint64_t tail_word;
     std::uint32_t home_tag;
-    // Released small blocks kept for this thread's next allocations (heap/recycler.hpp): one
-    // list per size class, linked through each block's first user bytes.
-    block_header* recycled[recycle_classes];
-    std::uint8_t recycled_count[recycle_classes];
 };
 
 // Sequence numbers: a thread reserves them in chunks, so there is no shared counter on the hot
@@ -1653,6 +1693,60 @@ struct registry_state {
 // allocated.
 registry_state g_registry{};
 static thread_local thread_state t_state;
+
+// ---- The lists ----------------------------------------------------------------------------------
+//
+// A shard's list is changed only by whoever holds it exclusively (its owner in an owner section,
+// or lock_shard, below): these take that for granted.
+
+// Takes `h` out of shard `s`'s list and counts the free.
+inline void unlink_held(shard* s, block_header* h, std::int64_t size) noexcept {
+    if (h->prev) h->prev->next = h->next;
+    else s->oldest = h->next;
+    if (h->next) h->next->prev = h->prev;
+    else s->newest = h->prev;
+    ++s->frees;
+    s->live_bytes -= size;
+}
+
+// Appends `h` as the newest block of `s` and counts it.
+inline void append_held(shard* s, block_header* h, std::size_t size) noexcept {
+    block_header* const newest = s->newest;
+    h->prev = newest;
+    if (newest) newest->next = h;
+    else s->oldest = h;
+    s->newest = h;
+    ++s->allocations;
+    std::int64_t const live = s->live_bytes + static_cast<std::int64_t>(size);
+    s->live_bytes = live;
+    if (live > s->peak_bytes) s->peak_bytes = live;
+}
+
+// Takes the blocks other threads freed off `s`'s remote stack and unlinks them. Returns them,
+// linked through `next`, for the caller to dispose of.
+inline block_header* unlink_remote_held(shard* s) noexcept {
+    block_header* chain = s->remote.exchange(nullptr, std::memory_order_acquire);
+    block_header* out = nullptr;
+    while (chain) {
+        block_header* const next = *remote_link_of(chain);
+        unlink_held(s, chain, static_cast<std::int64_t>(size_of(chain)));
+        chain->next = out;
+        out = chain;
+        chain = next;
+    }
+    return out;
+}
+
+// The same where the shard is held by anybody but its owner (lock_shard): the blocks go straight
+// back to the C library (the freeing thread checked them and marked them released).
+inline void drain_remote_locked(shard* s) noexcept {
+    block_header* out = unlink_remote_held(s);
+    while (out) {
+        block_header* const next = out->next;
+        raw_free(raw_of(out));
+        out = next;
+    }
+}
 
 // ---- Lock elision ------------------------------------------------------------------------------
 //
@@ -1742,6 +1836,24 @@ inline void owner_exit(shard* s, bool locked) noexcept {
     else s->owner_busy.store(0, std::memory_order_release);
 }
 
+// A free of a block whose shard is another thread's home: the block is marked released and pushed
+// onto that shard's remote stack, to be unlinked by the owner at its next allocation or free (or
+// by the next lock_shard). If the shard has no owner any more (its thread exited), nobody would:
+// then this thread unlinks the stack itself, under the lock. seq_cst against release_home_shard:
+// either its drain sees this push or this load sees owned == false.
+inline void push_remote(shard* s, block_header* h) noexcept {
+    store_cookie(h, freed_cookie_for(h));
+    block_header** const link = remote_link_of(h);
+    block_header* head = s->remote.load(std::memory_order_relaxed);
+    do {
+        *link = head;
+    } while (!s->remote.compare_exchange_weak(head, h, std::memory_order_seq_cst, std::memory_order_relaxed));
+    if (LEAKGUARD_DETAIL_UNLIKELY(!s->owned.load(std::memory_order_seq_cst))) {
+        lock_shard(s); // drains the stack (no owner section can run: the shard has no owner)
+        unlock_shard(s);
+    }
+}
+
 // Runs when a thread that allocated exits: its shard (and the blocks still in it) goes to the free
 // list for the next new thread. The blocks keep their thread number.
 inline void release_home_shard(void*) noexcept {
@@ -1749,7 +1861,7 @@ inline void release_home_shard(void*) noexcept {
     if (!s) return;
     t_state.home = nullptr;
     t_state.home_tag = 0;
-    drop_recycled(t_state);           // from now on this thread's frees go to the C library
+    drop_recycled();                  // from now on this thread's frees go to the C library
     if (t_state.pending_bytes != 0) { // hand over this thread's batched byte count
         g_registry.live_bytes.fetch_add(t_state.pending_bytes, std::memory_order_relaxed);
         t_state.pending_bytes = 0;
@@ -1801,8 +1913,7 @@ inline shard* acquire_home_shard() noexcept {
         s->owned.store(true, std::memory_order_seq_cst);
         s->lock.unlock();
         t.home = s;
-        std::uint16_t const thread = static_cast<std::uint16_t>(t.thread);
-        t.tail_word = std::uint64_t(thread) << 32 | std::uint64_t(thread ^ 0xFDFDu) << 48; // front_word_for
+        t.tail_word = tail_word_for(static_cast<std::uint16_t>(t.thread));
         t.home_tag = s->index + 1;
         // A reused shard holds older blocks; fresh numbers for this thread keep its list ordered.
         t.seq_next = t.seq_end = 0;
@@ -1834,8 +1945,8 @@ inline std::uint64_t begin_epoch() noexcept {
 // its lock), which is the process's peak while one thread allocates. Across threads, each thread
 // adds its net change to the global count in batches of 1 MiB (flush_batch), so no atomic
 // operation runs per allocation; the global peak then lags the true one by at most 1 MiB per
-// thread. (Batches of 64 KiB made every 64 KiB new/delete pair two atomic read-modify-writes:
-// 22% of the pair's time, 1.78x plain with leak tracking alone.)
+// thread. (Smaller batches made every new/delete pair of a batch's size two atomic
+// read-modify-writes, a large part of the pair's time.)
 constexpr std::int64_t flush_batch = std::int64_t(1) << 20;
 LEAKGUARD_DETAIL_NOINLINE inline void flush_bytes(thread_state& t) noexcept {
     std::int64_t const live =
@@ -2499,7 +2610,9 @@ inline const stack_record* intern_stack(void* const* frames, std::size_t depth) 
 // leakguard - in-process memory-leak tracker for C++ (header-only)
 // SPDX-License-Identifier: MIT
 // heap/errors.hpp: heap errors found on the way (bad frees, mismatched deallocation): kept for the
-// JSON report and the exit status, and printed at once (report/error_report.hpp).
+// JSON report and the exit status, and printed at once (report/error_report.hpp); and what an
+// error says about a block leakguard knows is its own (its size, kind, sequence number and
+// allocation site, read from the header).
 #ifndef LEAKGUARD_DETAIL_HEAP_ERRORS_HPP_INCLUDED
 #define LEAKGUARD_DETAIL_HEAP_ERRORS_HPP_INCLUDED
 
@@ -2509,6 +2622,9 @@ inline const stack_record* intern_stack(void* const* frames, std::size_t depth) 
 
 // #include "leakguard/detail/upward_calls.hpp" (inlined)
 // #include "leakguard/block_info.hpp" (inlined)
+// #include "leakguard/detail/heap/block.hpp" (inlined)
+// #include "leakguard/detail/capture/locations.hpp" (inlined)
+// #include "leakguard/detail/capture/stack_table.hpp" (inlined)
 // #include "leakguard/detail/core/options.hpp" (inlined)
 // #include "leakguard/detail/core/platform.hpp" (inlined)
 
@@ -2547,6 +2663,17 @@ inline bool form_matches(block_kind kind, dealloc_form form) noexcept {
     case dealloc_form::c_realloc: return kind >= block_kind::malloc;
     }
     return false;
+}
+
+// The form a block of `kind` is given back through when nothing is wrong.
+inline dealloc_form matching_form(block_kind kind) noexcept {
+    switch (kind) {
+    case block_kind::new_scalar: return dealloc_form::delete_scalar;
+    case block_kind::new_array: return dealloc_form::delete_array;
+    case block_kind::new_scalar_aligned: return dealloc_form::delete_scalar_aligned;
+    case block_kind::new_array_aligned: return dealloc_form::delete_array_aligned;
+    default: return dealloc_form::c_free;
+    }
 }
 
 // The kinds of heap error; error_type_name() gives the name the reports print (as ASan's).
@@ -2616,6 +2743,39 @@ LEAKGUARD_DETAIL_NOINLINE inline void report_error(const error_record& e) noexce
     if (g_options.abort_on_error.load(std::memory_order_relaxed)) std::abort();
 }
 
+// A block's allocation site for an error report: its location record's, or its return address.
+inline void site_of(const block_header* h, const void*& caller, const source_location*& location) noexcept {
+    if (flags_of(h) & flag_has_location) {
+        const location_record* r = static_cast<const location_record*>(h->site);
+        caller = r->caller;
+        location = &r->where;
+    } else if (flags_of(h) & flag_has_stack) {
+        caller = static_cast<const stack_record*>(h->site)->frames()[0];
+        location = nullptr;
+    } else {
+        caller = h->site;
+        location = nullptr;
+    }
+}
+
+// Adds to `e` what block `h` (which must be leakguard's: its header is read) tells about itself.
+inline void describe_block(error_record& e, const block_header* h) noexcept {
+    e.block_known = true;
+    e.size = size_of(h);
+    e.kind = kind_of(h);
+    e.seq = seq_of(h);
+    site_of(h, e.alloc_caller, e.alloc_location);
+}
+
+// `type` about block `h`.
+inline error_record block_error(error_type type, const block_header* h) noexcept {
+    error_record e = error_record();
+    e.type = type;
+    e.address = reinterpret_cast<const char*>(h) + header_size;
+    describe_block(e, h);
+    return e;
+}
+
 } // namespace detail
 } // namespace leakguard
 
@@ -2670,24 +2830,19 @@ inline void unpoison_block_bytes(void* p, std::size_t n) noexcept {
 constexpr unsigned char guard_fill = 0xFD; // tail guard
 constexpr unsigned char new_fill = 0xCD;   // new blocks (fill=1)
 constexpr unsigned char freed_fill = 0xDD; // quarantined blocks
-constexpr std::uint16_t front_mark = 0xFDFD;
 // New blocks are filled up to this many bytes (AddressSanitizer's max_malloc_fill_size is the same
 // 4 KiB): a vector's or a string's big buffer is mostly written before it is read, and filling
-// all of a 64 KiB block cost about 2 us per allocation (run.sh, 65536-byte pairs: 66x plain).
+// all of a large block made its allocation cost in proportion to its size.
 constexpr std::size_t max_new_fill = std::size_t(4) * 1024;
 
 // Fills the first `n` bytes of a new block (fill=1; the callers bound `n` by max_new_fill). Out of
 // line and not told the bound, so that the compiler calls the C library's memset (vector stores)
-// instead of expanding it as `rep stos`, which starts slowly on small blocks: it was 27% of
-// short_allocate_extras on `ring`.
+// instead of expanding it as `rep stos`, which starts slowly on small blocks (it was a large part
+// of the short path with extras on small blocks).
 LEAKGUARD_DETAIL_NOINLINE inline void fill_new_block(void* user, std::size_t n) noexcept {
     std::memset(user, new_fill, n);
 }
 inline std::size_t new_fill_bytes(std::size_t size) noexcept { return size < max_new_fill ? size : max_new_fill; }
-
-inline std::uint16_t front_word_for(std::uint16_t thread) noexcept {
-    return static_cast<std::uint16_t>(thread ^ front_mark);
-}
 
 inline unsigned guard_units_for(int guard_bytes) noexcept {
     return static_cast<unsigned>((guard_bytes + static_cast<int>(guard_unit) - 1) / static_cast<int>(guard_unit));
@@ -2811,52 +2966,161 @@ inline long fill_damage(const block_header* h) noexcept {
 } // namespace leakguard
 
 #endif
-// #include "leakguard/detail/heap/block_errors.hpp" (inlined)
+// #include "leakguard/detail/heap/recycler.hpp" (inlined)
 // leakguard - in-process memory-leak tracker for C++ (header-only)
 // SPDX-License-Identifier: MIT
-// heap/block_errors.hpp: an error_record for a block leakguard knows is its own (its size, kind,
-// sequence number and allocation site, read from the header), and where a block was freed (kept
-// in the header of a quarantined block).
-#ifndef LEAKGUARD_DETAIL_HEAP_BLOCK_ERRORS_HPP_INCLUDED
-#define LEAKGUARD_DETAIL_HEAP_BLOCK_ERRORS_HPP_INCLUDED
+// heap/recycler.hpp: a per-thread cache of released small blocks, reused by the same thread's
+// next allocations of the same size class instead of a free() and a malloc() of the C library.
+//
+// Why: with leak tracking alone, the C library's malloc and free were over a third of the
+// instructions of a small new/delete pair, and a block freed by another thread went back to glibc
+// through the owner's arena. The blocks here are the raw allocations leakguard
+// already owns (header included), kept as they are: nothing is carved or split, so a recycled
+// block is an ordinary malloc() block again the moment it leaves the cache.
+//
+// Size classes follow glibc's own granularity: class c holds blocks whose raw user part (after the
+// header) has room for 16c + 8 bytes - exactly the usable size of the chunk glibc makes for such a
+// request - so rounding every small request up to its class costs no memory. Every raw allocation
+// of an unaligned block up to 1096 user bytes is made at its class size (raw_user_capacity), so
+// any released one can serve any request of its class. At most 32 blocks per class up to 520
+// bytes and 8 per class above (recycle_depth_for: about 570 KiB per thread at worst); the rest go
+// to the C library as before. A thread's cache is emptied when the thread exits. Blocks wait here
+// with their released cookie: a second free of one is a double free, as before.
+//
+// Why up to 1096 bytes: a 1 KiB block is 1072 bytes with its header, past glibc's per-thread
+// cache (chunks up to 1040 bytes), so every 1 KiB new/delete pair went through glibc's bins, many
+// times slower than plain glibc, which serves it from that cache. 1096 holds a 1 KiB block and its
+// default 16-byte guard.
+#ifndef LEAKGUARD_DETAIL_HEAP_RECYCLER_HPP_INCLUDED
+#define LEAKGUARD_DETAIL_HEAP_RECYCLER_HPP_INCLUDED
 
-#include <cstdint> // std::uintptr_t
+#include <cstddef> // std::size_t
+#include <cstdint> // std::uint8_t
 
 // #include "leakguard/detail/heap/block.hpp" (inlined)
-// #include "leakguard/detail/heap/errors.hpp" (inlined)
-// #include "leakguard/detail/capture/locations.hpp" (inlined)
-// #include "leakguard/detail/capture/stack_table.hpp" (inlined)
+// #include "leakguard/detail/core/platform.hpp" (inlined)
+// #include "leakguard/detail/heap/registry.hpp" (inlined)
 
 namespace leakguard {
 namespace detail {
 
-// A block's allocation site for an error report: its location record's, or its return address.
-inline void site_of(const block_header* h, const void*& caller, const source_location*& location) noexcept {
-    if (flags_of(h) & flag_has_location) {
-        const location_record* r = static_cast<const location_record*>(h->site);
-        caller = r->caller;
-        location = &r->where;
-    } else if (flags_of(h) & flag_has_stack) {
-        caller = static_cast<const stack_record*>(h->site)->frames()[0];
-        location = nullptr;
-    } else {
-        caller = h->site;
-        location = nullptr;
+constexpr std::size_t recycle_classes = 69;                              // user room 8, 24, 40 ... 1096 bytes
+constexpr std::size_t recycle_max_user = 16 * (recycle_classes - 1) + 8; // 1096
+
+// A thread's cache: one list per size class, linked through each block's first user bytes. Plain
+// data with constant initialisation, as thread_state (heap/registry.hpp).
+struct recycle_cache {
+    block_header* heads[recycle_classes];
+    std::uint8_t counts[recycle_classes];
+};
+static thread_local recycle_cache t_recycled;
+// Blocks kept per class: 32 up to class 32 (520 bytes), 8 above.
+inline unsigned recycle_depth_for(std::size_t c) noexcept { return c <= 32 ? 32u : 8u; }
+
+inline std::size_t recycle_class(std::size_t user_bytes) noexcept { return (user_bytes + 7) >> 4; }
+
+// A cached block's link to the next one of its class, in its first user bytes.
+inline block_header*& next_recycled(block_header* h) noexcept { return *reinterpret_cast<block_header**>(user_of(h)); }
+
+// The raw user bytes to ask the C library for, for a block that needs `user_bytes` after its
+// header (raw_user_bytes): its class's room when it is small.
+inline std::size_t raw_user_capacity(std::size_t user_bytes) noexcept {
+    return user_bytes <= recycle_max_user ? 16 * recycle_class(user_bytes) + 8 : user_bytes;
+}
+
+// A block from this thread's cache with room for `user_bytes`, or null.
+LEAKGUARD_DETAIL_ALWAYS_INLINE block_header* take_recycled(std::size_t user_bytes) noexcept {
+    if (user_bytes > recycle_max_user) return nullptr;
+    recycle_cache& r = t_recycled;
+    std::size_t const c = recycle_class(user_bytes);
+    block_header* const h = r.heads[c];
+    if (h) {
+        r.heads[c] = next_recycled(h);
+        --r.counts[c];
+    }
+    return h;
+}
+
+// Gives released block `h` (out of every list, cookie released) back: into the calling thread's
+// cache when it is small, unaligned and there is room, else to the C library.
+LEAKGUARD_DETAIL_ALWAYS_INLINE void give_back(block_header* h) noexcept {
+    std::uint64_t const shape = h->shape;
+    std::size_t const user_bytes = raw_user_bytes(shape_size(shape), shape_guard_bytes(shape));
+    if (shape_align(shape) == 0 && user_bytes <= recycle_max_user) {
+        recycle_cache& r = t_recycled;
+        std::size_t const c = recycle_class(user_bytes);
+        if (LEAKGUARD_DETAIL_LIKELY(r.counts[c] < recycle_depth_for(c) && t_state.home)) {
+            next_recycled(h) = r.heads[c];
+            r.heads[c] = h;
+            ++r.counts[c];
+            return;
+        }
+    }
+    raw_free(raw_of(h));
+}
+
+// Empties the calling thread's cache (the thread is exiting).
+inline void drop_recycled() noexcept {
+    recycle_cache& r = t_recycled;
+    for (std::size_t c = 0; c < recycle_classes; ++c) {
+        while (block_header* h = r.heads[c]) {
+            r.heads[c] = next_recycled(h);
+            raw_free(raw_of(h));
+        }
+        r.counts[c] = 0;
     }
 }
 
-// `type` about block `h` (which must be leakguard's: its header is read).
-inline error_record block_error(error_type type, const block_header* h) noexcept {
-    error_record e = error_record();
-    e.type = type;
-    e.address = reinterpret_cast<const char*>(h) + header_size;
-    e.block_known = true;
-    e.size = size_of(h);
-    e.kind = kind_of(h);
-    e.seq = seq_of(h);
-    site_of(h, e.alloc_caller, e.alloc_location);
-    return e;
-}
+} // namespace detail
+} // namespace leakguard
+
+#endif
+// #include "leakguard/detail/heap/quarantine.hpp" (inlined)
+// leakguard - in-process memory-leak tracker for C++ (header-only)
+// SPDX-License-Identifier: MIT
+// heap/quarantine.hpp: released blocks held back before they go to the C library, so that writes
+// into them after the free (use_after_free) show and a second free can name the first.
+//
+// A released block gets 0xDD over its first bytes (freed_fill_bytes: 64), keeps its header
+// (cookie = freed cookie, free site in `prev`) and joins the FIFO of the releasing thread's shard
+// (a ring of slots, in an owner section: only check_heap and double-free lookups take another
+// thread's). While the FIFO holds more than quarantine_bytes (header and guard included), its
+// oldest blocks leave: outside the section each is checked (the fill and the guards intact) and
+// then really freed. Quarantined blocks are out of the live lists: neither live nor leaked.
+//
+// Why only the first bytes: filling and checking whole blocks made the quarantine cost in
+// proportion to the bytes freed, about twice the cost of the first bytes alone on blocks of a few
+// hundred bytes. A write through a dangling pointer to an object mostly lands in its first
+// members; writes further into a freed buffer are left to the guards' neighbours and to tools with
+// shadow memory.
+//
+// Also here: where every released block goes (dispose: this quarantine, or back to the C library
+// through the recycler), and where a quarantined block keeps its free site.
+#ifndef LEAKGUARD_DETAIL_HEAP_QUARANTINE_HPP_INCLUDED
+#define LEAKGUARD_DETAIL_HEAP_QUARANTINE_HPP_INCLUDED
+
+#include <cstdint> // std::uint64_t, std::uintptr_t
+#include <cstring> // std::memset
+
+// #include "leakguard/detail/heap/block.hpp" (inlined)
+// #include "leakguard/detail/heap/errors.hpp" (inlined)
+// #include "leakguard/detail/heap/guards.hpp" (inlined)
+// #include "leakguard/detail/capture/locations.hpp" (inlined)
+// #include "leakguard/detail/core/options.hpp" (inlined)
+// #include "leakguard/detail/core/platform.hpp" (inlined)
+// #include "leakguard/detail/heap/recycler.hpp" (inlined)
+// #include "leakguard/detail/heap/registry.hpp" (inlined)
+
+namespace leakguard {
+namespace detail {
+
+// One block in a quarantine, with what it counts against quarantine_bytes (kept here so that
+// pushing a block out never reads its cold header to learn its size).
+struct quarantine_slot {
+    block_header* block;
+    std::uint64_t cost;
+};
+constexpr std::uint32_t quarantine_slot_count = 8192; // a power of two: 128 KiB per thread that frees
 
 // A quarantined block keeps where it was freed in `prev` (it is out of its shard list): a
 // location_record tagged with the top bit (never set in a user-space address), or the return
@@ -2880,143 +3144,6 @@ inline void free_site_of(const block_header* h, const void*& caller, const sourc
         location = nullptr;
     }
 }
-
-} // namespace detail
-} // namespace leakguard
-
-#endif
-// #include "leakguard/detail/heap/recycler.hpp" (inlined)
-// leakguard - in-process memory-leak tracker for C++ (header-only)
-// SPDX-License-Identifier: MIT
-// heap/recycler.hpp: a per-thread cache of released small blocks, reused by the same thread's
-// next allocations of the same size class instead of a free() and a malloc() of the C library.
-//
-// Why: with leak tracking alone, the C library's malloc and free were about 126 of the 332
-// instructions of a 64-byte new/delete pair (callgrind), and a block freed by another thread went
-// back to glibc through the owner's arena. The blocks here are the raw allocations leakguard
-// already owns (header included), kept as they are: nothing is carved or split, so a recycled
-// block is an ordinary malloc() block again the moment it leaves the cache.
-//
-// Size classes follow glibc's own granularity: class c holds blocks whose raw user part (after the
-// header) has room for 16c + 8 bytes - exactly the usable size of the chunk glibc makes for such a
-// request - so rounding every small request up to its class costs no memory. Every raw allocation
-// of an unaligned block up to 1096 user bytes is made at its class size (raw_user_capacity), so
-// any released one can serve any request of its class. At most 32 blocks per class up to 520
-// bytes and 8 per class above (recycle_depth_for: about 570 KiB per thread at worst); the rest go
-// to the C library as before. A thread's cache is emptied when the thread exits. Blocks wait here
-// with their released cookie: a second free of one is a double free, as before.
-//
-// Why up to 1096 bytes: a 1 KiB block is 1072 bytes with its header, past glibc's per-thread
-// cache (chunks up to 1040 bytes), so every 1 KiB new/delete pair went through glibc's bins -
-// 4.2x plain with leak tracking alone (run.sh, 3 rounds at a1e9c67) - while plain glibc serves
-// it from that cache. 1096 holds a 1 KiB block and its default 16-byte guard.
-#ifndef LEAKGUARD_DETAIL_HEAP_RECYCLER_HPP_INCLUDED
-#define LEAKGUARD_DETAIL_HEAP_RECYCLER_HPP_INCLUDED
-
-#include <cstddef> // std::size_t
-
-// #include "leakguard/detail/heap/block.hpp" (inlined)
-// #include "leakguard/detail/core/platform.hpp" (inlined)
-// #include "leakguard/detail/heap/registry.hpp" (inlined)
-
-namespace leakguard {
-namespace detail {
-
-constexpr std::size_t recycle_max_user = 16 * (recycle_classes - 1) + 8; // 1096
-// Blocks kept per class: 32 up to class 32 (520 bytes), 8 above.
-inline unsigned recycle_depth_for(std::size_t c) noexcept { return c <= 32 ? 32u : 8u; }
-
-inline std::size_t recycle_class(std::size_t user_bytes) noexcept { return (user_bytes + 7) >> 4; }
-
-// A cached block's link to the next one of its class, in its first user bytes.
-inline block_header*& next_recycled(block_header* h) noexcept { return *reinterpret_cast<block_header**>(user_of(h)); }
-
-// The raw user bytes to ask the C library for, for a block that needs `user_bytes` after its
-// header (raw_user_bytes): its class's room when it is small.
-inline std::size_t raw_user_capacity(std::size_t user_bytes) noexcept {
-    return user_bytes <= recycle_max_user ? 16 * recycle_class(user_bytes) + 8 : user_bytes;
-}
-
-// A block from this thread's cache with room for `user_bytes`, or null.
-LEAKGUARD_DETAIL_ALWAYS_INLINE block_header* take_recycled(thread_state& t, std::size_t user_bytes) noexcept {
-    if (user_bytes > recycle_max_user) return nullptr;
-    std::size_t const c = recycle_class(user_bytes);
-    block_header* const h = t.recycled[c];
-    if (h) {
-        t.recycled[c] = next_recycled(h);
-        --t.recycled_count[c];
-    }
-    return h;
-}
-
-// Gives released block `h` (out of every list, cookie released) back: into the calling thread's
-// cache when it is small, unaligned and there is room, else to the C library.
-LEAKGUARD_DETAIL_ALWAYS_INLINE void give_back(block_header* h) noexcept {
-    std::uint64_t const shape = h->shape;
-    std::size_t const user_bytes = raw_user_bytes(static_cast<std::size_t>(shape & max_block_size),
-                                                  static_cast<std::size_t>(shape >> 58) * guard_unit);
-    if (((shape >> 52) & 0x3Fu) == 0 && user_bytes <= recycle_max_user) {
-        thread_state& t = t_state;
-        std::size_t const c = recycle_class(user_bytes);
-        if (t.recycled_count[c] < recycle_depth_for(c) && t.home) {
-            next_recycled(h) = t.recycled[c];
-            t.recycled[c] = h;
-            ++t.recycled_count[c];
-            return;
-        }
-    }
-    raw_free(raw_of(h));
-}
-
-// Empties the calling thread's cache (the thread is exiting).
-inline void drop_recycled(thread_state& t) noexcept {
-    for (std::size_t c = 0; c < recycle_classes; ++c) {
-        while (block_header* h = t.recycled[c]) {
-            t.recycled[c] = next_recycled(h);
-            raw_free(raw_of(h));
-        }
-        t.recycled_count[c] = 0;
-    }
-}
-
-} // namespace detail
-} // namespace leakguard
-
-#endif
-// #include "leakguard/detail/heap/quarantine.hpp" (inlined)
-// leakguard - in-process memory-leak tracker for C++ (header-only)
-// SPDX-License-Identifier: MIT
-// heap/quarantine.hpp: released blocks held back before they go to the C library, so that writes
-// into them after the free (use_after_free) show and a second free can name the first.
-//
-// A released block gets 0xDD over its first bytes (freed_fill_bytes: 64), keeps its header
-// (cookie = freed cookie, free site in `prev`) and joins the FIFO of the releasing thread's shard
-// (a ring of slots, in an owner section: only check_heap and double-free lookups take another
-// thread's). While the FIFO holds more than quarantine_bytes (header and guard included), its
-// oldest blocks leave: outside the section each is checked (the fill and the guards intact) and
-// then really freed. Quarantined blocks are out of the live lists: neither live nor leaked.
-//
-// Why only the first bytes: filling and checking whole blocks made the quarantine cost in
-// proportion to the bytes freed - on benchmarks/ `ring` (blocks of 16-512 bytes) 2.1 s of extra
-// CPU for 20M frees against 1.0 s with 64 bytes (measured). A write through a dangling pointer
-// to an object mostly lands in its first members; writes further into a freed buffer are left to
-// the guards' neighbours and to tools with shadow memory.
-#ifndef LEAKGUARD_DETAIL_HEAP_QUARANTINE_HPP_INCLUDED
-#define LEAKGUARD_DETAIL_HEAP_QUARANTINE_HPP_INCLUDED
-
-#include <cstdint> // std::uint64_t
-#include <cstring> // std::memset
-
-// #include "leakguard/detail/heap/block.hpp" (inlined)
-// #include "leakguard/detail/heap/block_errors.hpp" (inlined)
-// #include "leakguard/detail/heap/errors.hpp" (inlined)
-// #include "leakguard/detail/heap/guards.hpp" (inlined)
-// #include "leakguard/detail/core/platform.hpp" (inlined)
-// #include "leakguard/detail/heap/recycler.hpp" (inlined)
-// #include "leakguard/detail/heap/registry.hpp" (inlined)
-
-namespace leakguard {
-namespace detail {
 
 inline std::uint64_t quarantine_cost(const block_header* h) noexcept {
     return header_size + size_of(h) + guard_bytes_of(h);
@@ -3132,13 +3259,7 @@ inline bool describe_quarantined(const block_header* h, error_record& e) noexcep
         lock_shard(s);
         for (std::uint32_t k = 0; k < s->quarantine_count; ++k) {
             if (quarantined_at(s, k) != h) continue;
-            error_record const b = block_error(e.type, h);
-            e.block_known = true;
-            e.size = b.size;
-            e.kind = b.kind;
-            e.seq = b.seq;
-            e.alloc_caller = b.alloc_caller;
-            e.alloc_location = b.alloc_location;
+            describe_block(e, h);
             e.has_first_free = true;
             free_site_of(h, e.first_free_caller, e.first_free_location);
             unlock_shard(s);
@@ -3149,38 +3270,158 @@ inline bool describe_quarantined(const block_header* h, error_record& e) noexcep
     return false;
 }
 
+// A released block, out of every list: into the calling thread's quarantine, or back to the C
+// library. `where` is the free's file:line (a mapping macro's) or null.
+inline void dispose(block_header* h, const void* caller, const location_record* where) noexcept {
+    thread_state& t = t_state;
+    std::uint64_t const limit = option_quarantine_bytes();
+    if (limit && t.home && !t.busy && quarantine_cost(h) <= limit) {
+        set_free_site(h, caller, where);
+        if (enter_quarantine(t.home, h, limit)) return;
+    }
+    give_back(h);
+}
+
+// Blocks other threads freed, just unlinked by their owner: they go where the owner's own frees go
+// (its quarantine keeps them; where they were freed is not known any more). The stack's link may
+// have covered the tail guard of a tiny block: put back before the quarantine checks it.
+LEAKGUARD_DETAIL_NOINLINE inline void dispose_remote(block_header* chain) noexcept {
+    while (chain) {
+        block_header* const next = chain->next;
+        write_tail_guard(chain);
+        dispose(chain, nullptr, nullptr);
+        chain = next;
+    }
+}
+
 } // namespace detail
 } // namespace leakguard
 
 #endif
-// #include "leakguard/detail/heap/allocator.hpp" (inlined)
+// #include "leakguard/detail/heap/block_errors.hpp" (inlined)
 // leakguard - in-process memory-leak tracker for C++ (header-only)
 // SPDX-License-Identifier: MIT
-// heap/allocator.hpp: the hot path. allocate() puts a header in front of raw memory and links it
-// into the calling thread's shard; release() unlinks it and gives the memory back.
-#ifndef LEAKGUARD_DETAIL_HEAP_ALLOCATOR_HPP_INCLUDED
-#define LEAKGUARD_DETAIL_HEAP_ALLOCATOR_HPP_INCLUDED
+// heap/block_errors.hpp: the errors found where a block is given back - a pointer that is not a
+// live block (double or invalid free), a block given back through the wrong form (mismatch), a
+// write past either end of the block, and a block whose header a write in front of it broke
+// (detach_damaged). Each record names how and where the program freed it.
+#ifndef LEAKGUARD_DETAIL_HEAP_BLOCK_ERRORS_HPP_INCLUDED
+#define LEAKGUARD_DETAIL_HEAP_BLOCK_ERRORS_HPP_INCLUDED
 
-#include <atomic>    // std::atomic
-#include <cstdint>   // std::uint64_t
-#include <cstdlib>   // std::getenv
-#include <csignal>   // raise, SIGTRAP
-#include <cstring>   // std::memset
-#include <pthread.h> // pthread_key_create, pthread_atfork
+#include <cstdint> // std::uint32_t
 
-// #include "leakguard/detail/upward_calls.hpp" (inlined)
 // #include "leakguard/detail/heap/block.hpp" (inlined)
-// #include "leakguard/detail/heap/block_errors.hpp" (inlined)
 // #include "leakguard/detail/heap/errors.hpp" (inlined)
 // #include "leakguard/detail/heap/guards.hpp" (inlined)
+// #include "leakguard/detail/heap/quarantine.hpp" (inlined)
+// #include "leakguard/detail/heap/registry.hpp" (inlined)
 // #include "leakguard/detail/capture/locations.hpp" (inlined)
+
+namespace leakguard {
+namespace detail {
+
+// Adds to `e` how (`form`) and where the program gave the block back. `file` and `line` come from
+// a mapping macro (null when the free was not mapped).
+inline void describe_free(error_record& e, const void* caller, dealloc_form form, const char* file, int line) noexcept {
+    e.has_form = true;
+    e.form = form;
+    e.has_free = true;
+    e.free_caller = caller;
+    const location_record* where = file ? intern_location(file, line, caller) : nullptr;
+    e.free_location = where ? &where->where : nullptr;
+}
+
+// An error about live block `h` found where it was given back.
+inline error_record block_free_error(error_type type, const block_header* h, const void* caller, dealloc_form form,
+                                     const char* file, int line) noexcept {
+    error_record e = block_error(type, h);
+    describe_free(e, caller, form, file, line);
+    return e;
+}
+
+// A pointer that is not a live leakguard block reached delete or free: a double free when its
+// cookie says leakguard `released` it, an invalid free otherwise. Reported, and left alone.
+// A double free of a block still in a quarantine also names the block and where it was first freed.
+LEAKGUARD_DETAIL_NOINLINE inline void report_bad_free(const void* p, bool released, const void* caller,
+                                                      dealloc_form form, const char* file, int line) noexcept {
+    error_record e = error_record();
+    e.type = released ? error_type::double_free : error_type::invalid_free;
+    e.address = p;
+    describe_free(e, caller, form, file, line);
+    if (released) describe_quarantined(header_of(p), e);
+    report_error(e);
+}
+
+LEAKGUARD_DETAIL_NOINLINE inline void report_mismatch(const block_header* h, const void* caller, dealloc_form form,
+                                                      const char* file, int line) noexcept {
+    report_error(block_free_error(error_type::alloc_dealloc_mismatch, h, caller, form, file, line));
+}
+
+// Reports a write past either end of live block `h`, being given back. Its cookie is intact (it
+// passed the ownership test), so the rest of its header is too: it is released all the same.
+LEAKGUARD_DETAIL_NOINLINE inline void report_guard_damage(block_header* h, long front, long tail, const void* caller,
+                                                          dealloc_form form, const char* file, int line) noexcept {
+    error_record e =
+        block_free_error(front ? error_type::heap_underflow : error_type::heap_overflow, h, caller, form, file, line);
+    e.has_offset = true;
+    e.offset = front ? front : tail;
+    report_error(e);
+    repair_guards(h); // reported once: not again when it leaves the quarantine
+}
+
+// A pointer whose cookie is broken but whose header is linked in a shard list is leakguard's:
+// something wrote over the bytes just before it. Finds it (comparing addresses only, reading a
+// header only once it is found in a list), takes it out of its list, and reports heap_underflow.
+// The block is not freed: its header cannot be trusted to give the C library the right pointer.
+// Returns false when `h` is in no list (the pointer is not a live block of leakguard's).
+LEAKGUARD_DETAIL_NOINLINE inline bool detach_damaged(block_header* h, const void* caller, dealloc_form form,
+                                                     const char* file, int line) noexcept {
+    bool found = false;
+    error_record e = error_record();
+    std::uint32_t const n = g_registry.shard_count.load(std::memory_order_acquire);
+    for (std::uint32_t i = 0; i < n && !found; ++i) {
+        shard* s = g_registry.shards[i];
+        lock_shard(s);
+        for (block_header* b = s->newest; b; b = b->prev) {
+            if (b != h) continue;
+            found = true;
+            e = block_error(error_type::heap_underflow, h);
+            e.has_offset = true;
+            e.offset = front_damage(h, cookie_for(h), load_cookie(h));
+            e.left_alone = true;
+            unlink_held(s, h, static_cast<std::int64_t>(e.size));
+            break;
+        }
+        unlock_shard(s);
+    }
+    if (!found) return false;
+    describe_free(e, caller, form, file, line);
+    report_error(e);
+    return true;
+}
+
+} // namespace detail
+} // namespace leakguard
+
+#endif
+// #include "leakguard/detail/heap/startup.hpp" (inlined)
+// leakguard - in-process memory-leak tracker for C++ (header-only)
+// SPDX-License-Identifier: MIT
+// heap/startup.hpp: start-up (the options, the thread-exit hook, the fork handlers, the stack
+// unwinder, lock elision), run once before the first tracked block, and the busy section that
+// keeps leakguard's own allocations out of the lists.
+#ifndef LEAKGUARD_DETAIL_HEAP_STARTUP_HPP_INCLUDED
+#define LEAKGUARD_DETAIL_HEAP_STARTUP_HPP_INCLUDED
+
+#include <atomic>    // std::atomic
+#include <cstdlib>   // std::getenv
+#include <pthread.h> // pthread_key_create
+
+// #include "leakguard/detail/upward_calls.hpp" (inlined)
+// #include "leakguard/detail/capture/stack_capture.hpp" (inlined)
 // #include "leakguard/detail/core/options.hpp" (inlined)
 // #include "leakguard/detail/core/platform.hpp" (inlined)
-// #include "leakguard/detail/heap/quarantine.hpp" (inlined)
-// #include "leakguard/detail/heap/recycler.hpp" (inlined)
 // #include "leakguard/detail/heap/registry.hpp" (inlined)
-// #include "leakguard/detail/capture/stack_capture.hpp" (inlined)
-// #include "leakguard/detail/capture/stack_table.hpp" (inlined)
 
 namespace leakguard {
 namespace detail {
@@ -3223,14 +3464,49 @@ inline void ensure_initialised() noexcept {
     if (LEAKGUARD_DETAIL_UNLIKELY(!g_initialised.load(std::memory_order_acquire))) initialise();
 }
 
+} // namespace detail
+} // namespace leakguard
+
+#endif
+// #include "leakguard/detail/heap/allocate.hpp" (inlined)
+// leakguard - in-process memory-leak tracker for C++ (header-only)
+// SPDX-License-Identifier: MIT
+// heap/allocate.hpp: a new block - raw memory with a header in front, linked as the newest block of
+// the calling thread's shard.
+//
+// Two paths, one decision: an entry (operator new, heap/operators.hpp; the C functions,
+// libc/c_alloc.hpp) tries fast_allocate, inlined, exactly once; when it declines, the entry takes
+// allocate_slow, which handles every case and never comes back to the short path.
+#ifndef LEAKGUARD_DETAIL_HEAP_ALLOCATE_HPP_INCLUDED
+#define LEAKGUARD_DETAIL_HEAP_ALLOCATE_HPP_INCLUDED
+
+#include <atomic>  // std::atomic_signal_fence
+#include <csignal> // raise, SIGTRAP
+#include <cstdint> // std::uint64_t
+#include <cstring> // std::memset
+
+// #include "leakguard/detail/heap/block.hpp" (inlined)
+// #include "leakguard/detail/heap/guards.hpp" (inlined)
+// #include "leakguard/detail/heap/quarantine.hpp" (inlined)
+// #include "leakguard/detail/heap/recycler.hpp" (inlined)
+// #include "leakguard/detail/heap/registry.hpp" (inlined)
+// #include "leakguard/detail/heap/startup.hpp" (inlined)
+// #include "leakguard/detail/capture/stack_capture.hpp" (inlined)
+// #include "leakguard/detail/capture/stack_table.hpp" (inlined)
+// #include "leakguard/detail/core/options.hpp" (inlined)
+// #include "leakguard/detail/core/platform.hpp" (inlined)
+
+namespace leakguard {
+namespace detail {
+
 // The block's site when stacks are on: the interned call stack from `caller` (the return address
 // into the allocating code) outwards, or null (stacks off, depth 1, the table full).
 //
-// stack_unwinder=auto (the default) walks frame pointers, which costs tens of nanoseconds, and only
-// from code of the module it found built with them (the CMake target passes
-// -fno-omit-frame-pointer): an allocation made from other code (libstdc++'s std::string members,
-// a library without frame pointers) keeps just its return address, because the only correct way
-// through such frames, the C++ runtime's unwinder (stack_unwinder=libgcc), costs microseconds.
+// stack_unwinder=auto (the default) walks frame pointers, which is cheap, and only from code of
+// the module it found built with them (the CMake target passes -fno-omit-frame-pointer): an
+// allocation made from other code (libstdc++'s std::string members, a library without frame
+// pointers) keeps just its return address, because the only correct way through such frames, the
+// C++ runtime's unwinder (stack_unwinder=libgcc), is orders of magnitude slower.
 LEAKGUARD_DETAIL_NOINLINE inline const stack_record* capture_site(const void* caller, const void* frame,
                                                                   int depth) noexcept {
     void* frames[max_stack_depth];
@@ -3241,160 +3517,6 @@ LEAKGUARD_DETAIL_NOINLINE inline const stack_record* capture_site(const void* ca
     else if (!in_frame_pointer_module(caller)) return nullptr;
     std::size_t const n = capture_stack(caller, frame, frames, static_cast<std::size_t>(depth), how);
     return n > 1 ? intern_stack(frames, n) : nullptr;
-}
-
-// Takes `h` out of shard `s`'s list and counts the free; `s` held exclusively (owner section or
-// lock_shard).
-inline void unlink_held(shard* s, block_header* h, std::int64_t size) noexcept {
-    if (h->prev) h->prev->next = h->next;
-    else s->oldest = h->next;
-    if (h->next) h->next->prev = h->prev;
-    else s->newest = h->prev;
-    ++s->frees;
-    s->live_bytes -= size;
-}
-
-// Takes the blocks other threads freed off `s`'s remote stack and unlinks them; `s` held
-// exclusively. Returns them, linked through `next`, for the caller to dispose of.
-inline block_header* unlink_remote_held(shard* s) noexcept {
-    block_header* chain = s->remote.exchange(nullptr, std::memory_order_acquire);
-    block_header* out = nullptr;
-    while (chain) {
-        block_header* const next = *remote_link_of(chain);
-        unlink_held(s, chain, static_cast<std::int64_t>(size_of(chain)));
-        chain->next = out;
-        out = chain;
-        chain = next;
-    }
-    return out;
-}
-
-inline void drain_remote_locked(shard* s) noexcept {
-    block_header* out = unlink_remote_held(s);
-    while (out) { // the freeing thread checked them and marked them released
-        block_header* const next = out->next;
-        raw_free(raw_of(out));
-        out = next;
-    }
-}
-
-// A released block, out of every list: into the calling thread's quarantine, or back to the C
-// library. `where` is the free's file:line (a mapping macro's) or null.
-inline void dispose(block_header* h, const void* caller, const location_record* where) noexcept {
-    thread_state& t = t_state;
-    std::uint64_t const limit = option_quarantine_bytes();
-    if (limit && t.home && !t.busy && quarantine_cost(h) <= limit) {
-        set_free_site(h, caller, where);
-        if (enter_quarantine(t.home, h, limit)) return;
-    }
-    give_back(h);
-}
-
-// Blocks other threads freed, just unlinked by their owner: they go where the owner's own frees go
-// (its quarantine keeps them; where they were freed is not known any more). The stack's link may
-// have covered the tail guard of a tiny block: put back before the quarantine checks it.
-LEAKGUARD_DETAIL_NOINLINE inline void dispose_remote(block_header* chain) noexcept {
-    while (chain) {
-        block_header* const next = chain->next;
-        write_tail_guard(chain);
-        dispose(chain, nullptr, nullptr);
-        chain = next;
-    }
-}
-
-// Appends `h` as the newest block of `s` and counts it; `s` held (owner section or lock).
-inline void append_held(shard* s, block_header* h, std::size_t size) noexcept {
-    block_header* const newest = s->newest;
-    h->prev = newest;
-    if (newest) newest->next = h;
-    else s->oldest = h;
-    s->newest = h;
-    ++s->allocations;
-    std::int64_t const live = s->live_bytes + static_cast<std::int64_t>(size);
-    s->live_bytes = live;
-    if (live > s->peak_bytes) s->peak_bytes = live;
-}
-
-// Appends `h` to its owner's shard `s` (the calling thread's home) and counts it; on the way,
-// unlinks what other threads freed meanwhile.
-inline void link_owned(shard* s, block_header* h, std::size_t size) noexcept {
-    bool const locked = owner_enter(s);
-    bool const due = remote_waiting(s, s->allocations); // the count the short path looked at
-    append_held(s, h, size);
-    block_header* remote = nullptr;
-    if (LEAKGUARD_DETAIL_UNLIKELY(due)) remote = unlink_remote_held(s);
-    owner_exit(s, locked);
-    if (LEAKGUARD_DETAIL_UNLIKELY(remote != nullptr)) dispose_remote(remote);
-}
-
-// Takes `h` out of its owner's shard `s` (the calling thread's home) and counts the free; on the
-// way, unlinks what other threads freed meanwhile (the mirror of link_owned).
-inline void unlink_owned(shard* s, block_header* h, std::int64_t size) noexcept {
-    bool const locked = owner_enter(s);
-    bool const due = remote_waiting(s, s->frees); // the count the short path looked at
-    unlink_held(s, h, size);
-    block_header* const remote = LEAKGUARD_DETAIL_UNLIKELY(due) ? unlink_remote_held(s) : nullptr;
-    owner_exit(s, locked);
-    if (LEAKGUARD_DETAIL_UNLIKELY(remote != nullptr)) dispose_remote(remote);
-}
-
-// Returns user memory of `size` bytes aligned to `align` (a power of two), or null. `frame` is the
-// calling operator's frame address (for the frame-pointer walk) or null.
-LEAKGUARD_DETAIL_NOINLINE inline void* allocate_slow(std::size_t size, std::size_t align, block_kind kind,
-                                                     const void* site, unsigned site_flags,
-                                                     const void* frame) noexcept {
-    ensure_initialised();
-    std::size_t const pad = padding_for(align);
-    unsigned const guard_units = guard_units_for(option_guard_bytes());
-    std::size_t const guard = guard_units * guard_unit;
-    if (LEAKGUARD_DETAIL_UNLIKELY(size > max_block_size - pad - header_size - guard - sizeof(void*))) return nullptr;
-    std::size_t const need = raw_user_bytes(size, guard);
-    std::size_t const total = pad + header_size + (align <= default_alignment ? raw_user_capacity(need) : need);
-    void* raw = align <= default_alignment ? raw_alloc(total) : raw_alloc_aligned(total, align);
-    if (LEAKGUARD_DETAIL_UNLIKELY(!raw)) return nullptr;
-
-    block_header* h = reinterpret_cast<block_header*>(static_cast<char*>(raw) + pad);
-    thread_state& t = t_state;
-    h->site = site;
-    h->cookie = cookie_for(h);
-    h->next = nullptr;
-    unsigned const shift = align <= default_alignment ? 0u : static_cast<unsigned>(__builtin_ctzll(align));
-    if (guard) std::memset(static_cast<char*>(user_of(h)) + size, guard_fill, guard);
-    // calloc zeroes its block anyway; realloc's copy overwrites the part it keeps.
-    if (option_fill() && kind != block_kind::calloc) fill_new_block(user_of(h), new_fill_bytes(size));
-
-    shard* s = t.home;
-    if (LEAKGUARD_DETAIL_UNLIKELY(!s) && !t.busy) s = acquire_home_shard();
-    h->thread = static_cast<std::uint16_t>(t.thread); // assigned with the thread's first shard
-    h->front = front_word_for(h->thread);
-    if (LEAKGUARD_DETAIL_UNLIKELY(t.busy || !s)) {
-        h->shape = make_shape(size, kind, site_flags, shift, guard_units);
-        h->order = 0;
-        h->prev = nullptr;
-        return user_of(h);
-    }
-    if (!(site_flags & flag_has_location)) {
-        int const depth = option_stack_depth();
-        if (depth > 1) {
-            ++t.busy; // an unwinder that allocates must not come back here
-            if (const stack_record* stack = capture_site(site, frame, depth)) {
-                h->site = stack;
-                site_flags |= flag_has_stack;
-            }
-            --t.busy;
-        }
-    }
-    h->shape =
-        make_shape(size, kind, site_flags | flag_linked | (t.ignore_depth > 0 ? flag_ignored : 0u), shift, guard_units);
-    std::uint64_t const seq = take_seq(t);
-    h->order = make_order(seq, s->index);
-    // break_on_alloc=N (the CRT's _CrtSetBreakAlloc): a debugger stops at the allocation itself.
-    std::uint64_t const break_seq = g_options.break_on_alloc.load(std::memory_order_relaxed);
-    if (LEAKGUARD_DETAIL_UNLIKELY(break_seq != 0 && break_seq == seq)) std::raise(SIGTRAP);
-
-    link_owned(s, h, size);
-    account_bytes(t, static_cast<std::int64_t>(size));
-    return user_of(h);
 }
 
 // The stack of an allocation made on the short path (stack_depth > 1): the block keeps `site`, its
@@ -3410,33 +3532,96 @@ LEAKGUARD_DETAIL_NOINLINE inline void attach_stack(block_header* h, const void* 
     }
 }
 
-// The short path of an allocation: the thread has its shard, leakguard is not busy in it, the
-// owner takes no lock, the alignment is the default, and neither break_on_alloc nor new sites is
-// on - one load of g_hot says so, and which of the defaults' extras (tail guard, fill, stack) to
-// add. Writes the header with whole-word stores and links it in an owner section (no atomic
-// read-modify-write). `Extras` false: none is on (the caller checked), and the code is as short as
-// leak tracking alone needs. Returns null when it does not apply (or malloc failed): the caller
-// then takes the general path.
+// Appends `h` to its owner's shard `s` (the calling thread's home) and counts it; on the way,
+// unlinks what other threads freed meanwhile.
+inline void link_owned(shard* s, block_header* h, std::size_t size) noexcept {
+    bool const locked = owner_enter(s);
+    bool const due = remote_waiting(s, s->allocations); // the count the short path looked at
+    append_held(s, h, size);
+    block_header* remote = nullptr;
+    if (LEAKGUARD_DETAIL_UNLIKELY(due)) remote = unlink_remote_held(s);
+    owner_exit(s, locked);
+    if (LEAKGUARD_DETAIL_UNLIKELY(remote != nullptr)) dispose_remote(remote);
+}
+
+// The general path: any size, alignment (a power of two) and option; before start-up, inside
+// leakguard (busy: the block is not linked) and without a shard. Returns user memory of `size`
+// bytes, or null. `frame` is the calling operator's frame address (for the frame-pointer walk) or
+// null.
+LEAKGUARD_DETAIL_NOINLINE inline void* allocate_slow(std::size_t size, std::size_t align, block_kind kind,
+                                                     const void* site, unsigned site_flags,
+                                                     const void* frame) noexcept {
+    ensure_initialised();
+    std::size_t const pad = padding_for(align);
+    unsigned const guard_units = guard_units_for(option_guard_bytes());
+    std::size_t const guard = guard_units * guard_unit;
+    if (LEAKGUARD_DETAIL_UNLIKELY(size > max_block_size - pad - header_size - guard - sizeof(void*))) return nullptr;
+    std::size_t const need = raw_user_bytes(size, guard);
+    std::size_t const total = pad + header_size + (align <= default_alignment ? raw_user_capacity(need) : need);
+    void* raw = align <= default_alignment ? raw_alloc(total) : raw_alloc_aligned(total, align);
+    if (LEAKGUARD_DETAIL_UNLIKELY(!raw)) return nullptr;
+
+    block_header* h = reinterpret_cast<block_header*>(static_cast<char*>(raw) + pad);
+    thread_state& t = t_state;
+    unsigned const shift = align <= default_alignment ? 0u : static_cast<unsigned>(__builtin_ctzll(align));
+    if (guard) std::memset(static_cast<char*>(user_of(h)) + size, guard_fill, guard);
+    // calloc zeroes its block anyway; realloc's copy overwrites the part it keeps.
+    if (option_fill() && kind != block_kind::calloc) fill_new_block(user_of(h), new_fill_bytes(size));
+
+    shard* s = t.home;
+    if (LEAKGUARD_DETAIL_UNLIKELY(!s) && !t.busy) s = acquire_home_shard();
+    // The thread number is assigned with the thread's first shard.
+    std::uint64_t const tail_word = tail_word_for(static_cast<std::uint16_t>(t.thread));
+    if (LEAKGUARD_DETAIL_UNLIKELY(t.busy || !s)) {
+        write_header(h, site, make_shape(size, kind, site_flags, shift, guard_units), 0, tail_word);
+        h->prev = nullptr;
+        return user_of(h);
+    }
+    if (!(site_flags & flag_has_location)) {
+        int const depth = option_stack_depth();
+        if (depth > 1) {
+            ++t.busy; // an unwinder that allocates must not come back here
+            if (const stack_record* stack = capture_site(site, frame, depth)) {
+                site = stack;
+                site_flags |= flag_has_stack;
+            }
+            --t.busy;
+        }
+    }
+    unsigned const flags = site_flags | flag_linked | (t.ignore_depth > 0 ? flag_ignored : 0u);
+    std::uint64_t const seq = take_seq(t);
+    write_header(h, site, make_shape(size, kind, flags, shift, guard_units), make_order(seq, s->index), tail_word);
+    // break_on_alloc=N (the CRT's _CrtSetBreakAlloc): a debugger stops at the allocation itself.
+    std::uint64_t const break_seq = g_options.break_on_alloc.load(std::memory_order_relaxed);
+    if (LEAKGUARD_DETAIL_UNLIKELY(break_seq != 0 && break_seq == seq)) std::raise(SIGTRAP);
+
+    link_owned(s, h, size);
+    account_bytes(t, static_cast<std::int64_t>(size));
+    return user_of(h);
+}
+
+// The short path's body: the thread has its shard, leakguard is not busy in it, the owner takes no
+// lock, the alignment is the default, and neither break_on_alloc nor new sites is on - one load of
+// g_hot says so, and which of the defaults' extras (tail guard, fill, stack) to add. Writes the
+// header with whole-word stores and links it in an owner section (no atomic read-modify-write).
+// `Extras` false: none is on (the caller checked), and the code is as short as leak tracking
+// alone needs. Returns null only when malloc failed: the entry then takes allocate_slow.
 template <bool Extras>
-LEAKGUARD_DETAIL_ALWAYS_INLINE void* short_allocate(thread_state& t, shard* s, unsigned hot, std::size_t size,
-                                                    block_kind kind, const void* site, unsigned site_flags,
-                                                    const void* frame) noexcept {
+LEAKGUARD_DETAIL_ALWAYS_INLINE void* fast_allocate_block(thread_state& t, shard* s, unsigned hot, std::size_t size,
+                                                         block_kind kind, const void* site, unsigned site_flags,
+                                                         const void* frame) noexcept {
     unsigned const guard_units = Extras ? (hot & hot_guard_mask) >> hot_guard_shift : 0u;
     std::size_t const guard = guard_units * guard_unit;
     std::size_t const need = raw_user_bytes(size, guard); // guard: 0 at compile time without extras
-    block_header* h = take_recycled(t, need);
+    block_header* h = take_recycled(need);
     if (!h) {
         h = static_cast<block_header*>(raw_alloc(header_size + raw_user_capacity(need)));
         if (LEAKGUARD_DETAIL_UNLIKELY(!h)) return nullptr;
     }
     char* const user = static_cast<char*>(user_of(h));
     unsigned const flags = site_flags | flag_linked | (t.ignore_depth > 0 ? flag_ignored : 0u);
-    h->next = nullptr;
-    h->site = site;
-    h->shape = make_shape(size, kind, flags, 0, guard_units);
-    h->order = make_order(take_seq(t), s->index);
-    std::uint64_t const tail = std::uint64_t(cookie_for(h)) | t.tail_word;
-    std::memcpy(&h->cookie, &tail, sizeof tail); // cookie, thread, front: one store
+    std::uint64_t const shape = make_shape(size, kind, flags, 0, guard_units);
+    write_header(h, site, shape, make_order(take_seq(t), s->index), t.tail_word);
     if (Extras) {
         set_all_bytes(user + size, guard, guard_fill);
         // calloc zeroes its block anyway; realloc's copy overwrites the part it keeps.
@@ -3459,124 +3644,127 @@ LEAKGUARD_DETAIL_ALWAYS_INLINE void* short_allocate(thread_state& t, shard* s, u
 }
 
 // The short path with extras, out of line: operator new stays a leaf-like function when none is on.
-LEAKGUARD_DETAIL_NOINLINE inline void* short_allocate_extras(std::size_t size, block_kind kind, const void* site,
-                                                             unsigned site_flags, const void* frame) noexcept {
+LEAKGUARD_DETAIL_NOINLINE inline void* fast_allocate_extras(std::size_t size, block_kind kind, const void* site,
+                                                            unsigned site_flags, const void* frame) noexcept {
     thread_state& t = t_state;
-    return short_allocate<true>(t, t.home, g_hot.load(std::memory_order_relaxed), size, kind, site, site_flags, frame);
+    return fast_allocate_block<true>(t, t.home, g_hot.load(std::memory_order_relaxed), size, kind, site, site_flags,
+                                     frame);
 }
 
-// Inlined into the replacement operators: which short path applies, if any.
+// The short path's dispatch, inlined into each entry: which short path applies, if any. Returns
+// null when none does (or malloc failed): the entry then takes allocate_slow. Default alignment.
 LEAKGUARD_DETAIL_ALWAYS_INLINE void* fast_allocate(std::size_t size, block_kind kind, const void* site,
                                                    unsigned site_flags = 0, const void* frame = nullptr) noexcept {
     thread_state& t = t_state;
     shard* const s = t.home;
     unsigned const hot = g_hot.load(std::memory_order_relaxed);
     if (LEAKGUARD_DETAIL_UNLIKELY((hot & (hot_ready | hot_slow_alloc | hot_elide)) != (hot_ready | hot_elide) || !s ||
-                                  t.busy || size > (std::size_t(1) << 40)))
+                                  t.busy || size > max_fast_size))
         return nullptr;
     if (hot & (hot_fill | hot_stacks | hot_guard_mask))
-        return short_allocate_extras(size, kind, site, site_flags, frame);
-    return short_allocate<false>(t, s, hot, size, kind, site, site_flags, frame);
+        return fast_allocate_extras(size, kind, site, site_flags, frame);
+    return fast_allocate_block<false>(t, s, hot, size, kind, site, site_flags, frame);
 }
 
-inline void* allocate(std::size_t size, std::size_t align, block_kind kind, const void* site, unsigned site_flags,
-                      const void* frame = nullptr) noexcept {
-    if (align <= default_alignment)
-        if (void* p = fast_allocate(size, kind, site, site_flags, frame)) return p;
-    return allocate_slow(size, align, kind, site, site_flags, frame);
-}
+} // namespace detail
+} // namespace leakguard
 
-// `file` and `line` come from a mapping macro (null when the free was not mapped).
-inline error_record free_error(error_type type, const void* p, const void* caller, dealloc_form form, const char* file,
-                               int line) noexcept {
-    error_record e = error_record();
-    e.type = type;
-    e.address = p;
-    e.has_form = true;
-    e.form = form;
-    e.has_free = true;
-    e.free_caller = caller;
-    const location_record* where = file ? intern_location(file, line, caller) : nullptr;
-    e.free_location = where ? &where->where : nullptr;
-    return e;
-}
+#endif
+// #include "leakguard/detail/heap/new_sites.hpp" (inlined)
+// leakguard - in-process memory-leak tracker for C++ (header-only)
+// SPDX-License-Identifier: MIT
+// heap/new_sites.hpp: while LEAKGUARD_MAP_NEW is in use (detail/map_new.hpp), operator new keeps
+// each thread's last blocks in a small ring, so that the mapped new-expression can find the block
+// it just made and give it the macro's file:line (locate_new, libc/mapped_calls.hpp). Off, none of
+// this runs: the operators take the general path only while it is on (g_hot's hot_slow_* bits).
+#ifndef LEAKGUARD_DETAIL_HEAP_NEW_SITES_HPP_INCLUDED
+#define LEAKGUARD_DETAIL_HEAP_NEW_SITES_HPP_INCLUDED
 
-// A pointer that is not a live leakguard block reached delete or free: a double free when its
-// cookie says leakguard released it, an invalid free otherwise. Reported, and left alone.
-// A double free of a block still in a quarantine also names the block and where it was first freed.
-LEAKGUARD_DETAIL_NOINLINE inline void report_bad_free(const void* p, const void* caller, dealloc_form form,
-                                                      const char* file = nullptr, int line = 0) noexcept {
-    bool const freed = cookie_in_front_of(p) == freed_cookie_for(header_of(p));
-    error_record e =
-        free_error(freed ? error_type::double_free : error_type::invalid_free, p, caller, form, file, line);
-    if (freed) describe_quarantined(header_of(p), e);
-    report_error(e);
-}
+#include <atomic> // std::memory_order_relaxed
 
-// An error about live block `h` found where it was given back.
-inline error_record block_free_error(error_type type, const block_header* h, const void* caller, dealloc_form form,
-                                     const char* file, int line) noexcept {
-    error_record e = block_error(type, h);
-    error_record const f = free_error(type, e.address, caller, form, file, line);
-    e.has_form = true;
-    e.form = form;
-    e.has_free = true;
-    e.free_caller = f.free_caller;
-    e.free_location = f.free_location;
-    return e;
-}
+// #include "leakguard/detail/heap/block.hpp" (inlined)
+// #include "leakguard/detail/core/options.hpp" (inlined)
 
-LEAKGUARD_DETAIL_NOINLINE inline void report_mismatch(const block_header* h, const void* caller, dealloc_form form,
-                                                      const char* file = nullptr, int line = 0) noexcept {
-    report_error(block_free_error(error_type::alloc_dealloc_mismatch, h, caller, form, file, line));
-}
+namespace leakguard {
+namespace detail {
 
-// The ring of this thread's last operator new blocks (see locate_new in libc/mapped_calls.hpp).
-inline void remember_new(void* user) noexcept {
-    thread_state& t = t_state;
-    t.recent_new[t.recent_next++ % 8] = user;
-}
+// How many of a thread's last operator new blocks are remembered: a new-expression's block is
+// looked for right after the operator returned it, with at most the object's own members'
+// allocations in between.
+constexpr unsigned new_site_ring_size = 8;
+
+// A thread's ring. Plain data with constant initialisation, as thread_state (heap/registry.hpp).
+struct new_site_ring {
+    const void* blocks[new_site_ring_size]; // the last blocks operator new returned
+    unsigned next;                          // where the next one goes (counts up; taken modulo the size)
+};
+static thread_local new_site_ring t_new_sites;
+
+inline const void*& recent_new(unsigned n) noexcept { return t_new_sites.blocks[n % new_site_ring_size]; }
+
+inline bool new_sites_on() noexcept { return g_new_sites_enabled.load(std::memory_order_relaxed); }
+
+// Called by operator new (general path) for each block it returns.
+inline void remember_new(void* user) noexcept { recent_new(t_new_sites.next++) = user; }
+
+// Called when a block is released: a later block at the same address is another block.
 inline void forget_new(const void* user) noexcept {
-    thread_state& t = t_state;
-    for (const void*& r : t.recent_new)
+    for (const void*& r : t_new_sites.blocks)
         if (r == user) r = nullptr;
 }
 
-// Reports a write past either end of live block `h`, being given back. Its cookie is intact (it
-// passed the ownership test), so the rest of its header is too: it is released all the same.
-LEAKGUARD_DETAIL_NOINLINE inline void report_guard_damage(block_header* h, long front, long tail, const void* caller,
-                                                          dealloc_form form, const char* file, int line) noexcept {
-    error_record e =
-        block_free_error(front ? error_type::heap_underflow : error_type::heap_overflow, h, caller, form, file, line);
-    e.has_offset = true;
-    e.offset = front ? front : tail;
-    report_error(e);
-    repair_guards(h); // reported once: not again when it leaves the quarantine
+} // namespace detail
+} // namespace leakguard
+
+#endif
+// #include "leakguard/detail/heap/release.hpp" (inlined)
+// leakguard - in-process memory-leak tracker for C++ (header-only)
+// SPDX-License-Identifier: MIT
+// heap/release.hpp: giving a block back - its guards checked, unlinked from its shard, and put into
+// the quarantine or returned to the C library.
+//
+// Two paths, one decision: an entry (operator delete, heap/operators.hpp; free,
+// libc/ownership.hpp) tries the short path, inlined, exactly once; each reason for it to decline
+// leads straight down to the general path (release_slow for a pointer whose cookie is not known
+// to be right, release_block_slow for a live block), which handles every case and never comes
+// back to the short path.
+#ifndef LEAKGUARD_DETAIL_HEAP_RELEASE_HPP_INCLUDED
+#define LEAKGUARD_DETAIL_HEAP_RELEASE_HPP_INCLUDED
+
+#include <atomic>  // std::atomic_signal_fence
+#include <cstdint> // std::uint64_t
+
+// #include "leakguard/detail/heap/block.hpp" (inlined)
+// #include "leakguard/detail/heap/block_errors.hpp" (inlined)
+// #include "leakguard/detail/heap/errors.hpp" (inlined)
+// #include "leakguard/detail/heap/guards.hpp" (inlined)
+// #include "leakguard/detail/heap/new_sites.hpp" (inlined)
+// #include "leakguard/detail/heap/quarantine.hpp" (inlined)
+// #include "leakguard/detail/heap/recycler.hpp" (inlined)
+// #include "leakguard/detail/heap/registry.hpp" (inlined)
+// #include "leakguard/detail/capture/locations.hpp" (inlined)
+// #include "leakguard/detail/core/options.hpp" (inlined)
+
+namespace leakguard {
+namespace detail {
+
+// Takes `h` out of its owner's shard `s` (the calling thread's home) and counts the free; on the
+// way, unlinks what other threads freed meanwhile (the mirror of link_owned, heap/allocate.hpp).
+inline void unlink_owned(shard* s, block_header* h, std::int64_t size) noexcept {
+    bool const locked = owner_enter(s);
+    bool const due = remote_waiting(s, s->frees); // the count the short path looked at
+    unlink_held(s, h, size);
+    block_header* const remote = LEAKGUARD_DETAIL_UNLIKELY(due) ? unlink_remote_held(s) : nullptr;
+    owner_exit(s, locked);
+    if (LEAKGUARD_DETAIL_UNLIKELY(remote != nullptr)) dispose_remote(remote);
 }
 
-// A free of a block whose shard is another thread's home: the block is marked released and pushed
-// onto that shard's remote stack, to be unlinked by the owner at its next allocation or free (or
-// by the next lock_shard). If the shard has no owner any more (its thread exited), nobody would:
-// then this thread unlinks the stack itself, under the lock. seq_cst against release_home_shard:
-// either its drain sees this push or this load sees owned == false.
-inline void push_remote(shard* s, block_header* h) noexcept {
-    store_cookie(h, freed_cookie_for(h));
-    block_header** const link = remote_link_of(h);
-    block_header* head = s->remote.load(std::memory_order_relaxed);
-    do {
-        *link = head;
-    } while (!s->remote.compare_exchange_weak(head, h, std::memory_order_seq_cst, std::memory_order_relaxed));
-    if (LEAKGUARD_DETAIL_UNLIKELY(!s->owned.load(std::memory_order_seq_cst))) {
-        lock_shard(s); // drains the stack (no owner section can run: the shard has no owner)
-        unlock_shard(s);
-    }
-}
-
-// Gives a live block back: checks its guards, unlinks it, and puts it into the quarantine or
-// returns its memory to the C library.
-inline void release_live(block_header* h, const void* caller, dealloc_form form, const char* file = nullptr,
-                         int line = 0) noexcept {
-    if (LEAKGUARD_DETAIL_UNLIKELY(g_new_sites_enabled.load(std::memory_order_relaxed))) forget_new(user_of(h));
+// The general path for a live block (its cookie checked, its form judged by the caller): checks
+// its guards, unlinks it (from the calling thread's shard, another thread's through its remote
+// stack, or under the lock), and puts it into the quarantine or returns its memory to the C
+// library.
+inline void release_live(block_header* h, const void* caller, dealloc_form form, const char* file, int line) noexcept {
+    if (LEAKGUARD_DETAIL_UNLIKELY(new_sites_on())) forget_new(user_of(h));
     if (guard_bytes_of(h)) {
         long const front = front_damage(h, h->cookie, h->cookie); // the caller checked the cookie
         long const tail = front ? -1 : tail_damage(h);
@@ -3599,90 +3787,60 @@ inline void release_live(block_header* h, const void* caller, dealloc_form form,
         }
     }
     store_cookie(h, freed_cookie_for(h));
-    dispose(h, caller, file ? intern_location(file, line, caller) : nullptr);
+    // A mapped free's file:line is kept only as a quarantined block's free site.
+    dispose(h, caller, file && option_quarantine_bytes() ? intern_location(file, line, caller) : nullptr);
 }
 
-// The short path of a free: a block of the calling thread's own shard, no guard bytes, no
-// quarantine and no new sites (g_hot) - unlinked in an owner section and given back to the C
-// library.
-inline void release_owned(block_header* h, const void* caller, dealloc_form form, const char* file = nullptr,
-                          int line = 0) noexcept {
-    thread_state& t = t_state;
-    shard* const home = t.home;
-    std::uint64_t const shape = h->shape;
-    unsigned const hot = g_hot.load(std::memory_order_relaxed);
-    // flags linked, no guard, default alignment: bits 48 (linked) set, 52-63 (shift, guard) clear
-    bool const plain = (shape & (std::uint64_t(0xFFF1) << 48)) == (std::uint64_t(flag_linked) << 48);
-    if (LEAKGUARD_DETAIL_UNLIKELY(!plain || (hot & hot_extras_free) || !home || shard_of(h) != home->index))
-        return release_live(h, caller, form, file, line);
-    std::int64_t const size = static_cast<std::int64_t>(shape & max_block_size);
-    unlink_owned(home, h, size);
-    account_bytes(t, -size);
-    h->cookie = freed_cookie_for(h);
-    give_back(h);
+// The general path for a live block given back through `form`: a block given back through the
+// wrong form is reported and then released all the same (leakguard knows how it was allocated, so
+// that is safe).
+LEAKGUARD_DETAIL_NOINLINE inline void release_block_slow(block_header* h, const void* caller, dealloc_form form,
+                                                         const char* file = nullptr, int line = 0) noexcept {
+    if (LEAKGUARD_DETAIL_UNLIKELY(!form_matches(kind_of(h), form))) report_mismatch(h, caller, form, file, line);
+    release_live(h, caller, form, file, line);
 }
 
-// A pointer whose cookie is broken but whose header is linked in a shard list is leakguard's:
-// something wrote over the bytes just before it. Finds it (comparing addresses only, reading a
-// header only once it is found in a list), takes it out of its list, and reports heap_underflow.
-// The block is not freed: its header cannot be trusted to give the C library the right pointer.
-// Returns false when `h` is in no list (the pointer is not a live block of leakguard's).
-LEAKGUARD_DETAIL_NOINLINE inline bool detach_damaged(block_header* h, const void* caller, dealloc_form form,
-                                                     const char* file, int line) noexcept {
-    bool found = false;
-    error_record e = error_record();
-    std::uint32_t const n = g_registry.shard_count.load(std::memory_order_acquire);
-    for (std::uint32_t i = 0; i < n && !found; ++i) {
-        shard* s = g_registry.shards[i];
-        lock_shard(s);
-        for (block_header* b = s->newest; b; b = b->prev) {
-            if (b != h) continue;
-            found = true;
-            e = block_error(error_type::heap_underflow, h);
-            e.has_offset = true;
-            e.offset = front_damage(h, cookie_for(h), load_cookie(h));
-            e.left_alone = true;
-            if (h->prev) h->prev->next = h->next;
-            else s->oldest = h->next;
-            if (h->next) h->next->prev = h->prev;
-            else s->newest = h->prev;
-            ++s->frees;
-            s->live_bytes -= static_cast<std::int64_t>(e.size);
-            break;
-        }
-        unlock_shard(s);
-    }
-    if (!found) return false;
-    error_record const f = free_error(e.type, e.address, caller, form, file, line);
-    e.has_form = true;
-    e.form = form;
-    e.has_free = true;
-    e.free_caller = f.free_caller;
-    e.free_location = f.free_location;
-    report_error(e);
-    return true;
+// The general path for any non-null pointer given back through `form` (the aligned deletes, and
+// the pointers whose cookie fast_release found wrong): reads its cookie once. A pointer that is
+// not a live block is reported and left alone (passing it on could corrupt the heap) - unless it
+// is a block whose header a write in front of it broke (detach_damaged).
+LEAKGUARD_DETAIL_NOINLINE inline void release_slow(void* p, const void* caller, dealloc_form form) noexcept {
+    block_header* h = header_of(p);
+    std::uint32_t const cookie = cookie_in_front_of(p);
+    if (LEAKGUARD_DETAIL_LIKELY(cookie == cookie_for(h))) return release_block_slow(h, caller, form);
+    bool const released = cookie == freed_cookie_for(h);
+    if (!released && detach_damaged(h, caller, form, nullptr, 0)) return;
+    report_bad_free(p, released, caller, form, nullptr, 0);
 }
 
-// The short path of a free: a live block of kind `kind` (the one the form expects) from the
-// calling thread's own shard, with default alignment and (`Extras`) intact guards, while no new
-// sites are on and the owner takes no lock - unlinked in an owner section and (`Extras`) put into
-// the quarantine or given back to the C library. Returns false when it does not apply (or a guard
-// is damaged): the caller then takes the general path (release), which checks everything again
-// and reports. `h`'s cookie has been checked; `shape` is its shape word.
+// Where the short path with extras (out of line, below) declines to: the block's kind matched the
+// form (fast_release_live), so the form is known from the kind, and is not kept in a register
+// through the short path for this rare case.
+LEAKGUARD_DETAIL_NOINLINE inline void release_declined(block_header* h, const void* caller) noexcept {
+    release_block_slow(h, caller, matching_form(kind_of(h)));
+}
+
+// The short path's body: a live block of the calling thread's own shard, of the kind its form
+// expects, with default alignment and (`Extras`) intact guards, while no new sites are on and the
+// owner takes no lock - unlinked in an owner section and (`Extras`) put into the quarantine or
+// given back to the C library. Anything else (a damaged guard, the lock taken, other threads'
+// frees waiting) goes on to the general path, having changed nothing: release_block_slow with
+// `form`, or (`Extras`) release_declined. `h`'s cookie and kind have been checked; `shape` is its
+// shape word.
 template <bool Extras>
-LEAKGUARD_DETAIL_ALWAYS_INLINE bool short_release(thread_state& t, block_header* h, std::uint64_t shape, unsigned hot,
-                                                  const void* caller) noexcept {
-    std::int64_t const size = static_cast<std::int64_t>(shape & max_block_size);
+LEAKGUARD_DETAIL_ALWAYS_INLINE void fast_release_block(thread_state& t, block_header* h, std::uint64_t shape,
+                                                       unsigned hot, dealloc_form form, const void* caller) noexcept {
+    std::int64_t const size = static_cast<std::int64_t>(shape_size(shape));
     if (Extras) {
-        std::size_t const guard = static_cast<std::size_t>(shape >> 58) * guard_unit;
-        if (LEAKGUARD_DETAIL_UNLIKELY(!guards_intact(h, static_cast<std::size_t>(size), guard))) return false;
+        if (LEAKGUARD_DETAIL_UNLIKELY(!guards_intact(h, static_cast<std::size_t>(size), shape_guard_bytes(shape))))
+            return release_declined(h, caller);
     }
     shard* const s = t.home;
     s->owner_busy.store(1, std::memory_order_relaxed);
     std::atomic_signal_fence(std::memory_order_seq_cst); // see owner_enter
     if (LEAKGUARD_DETAIL_UNLIKELY(s->lock.state.load(std::memory_order_acquire) != 0 || remote_waiting(s, s->frees))) {
         s->owner_busy.store(0, std::memory_order_release);
-        return false;
+        return Extras ? release_declined(h, caller) : release_block_slow(h, caller, form);
     }
     unlink_held(s, h, size);
     s->owner_busy.store(0, std::memory_order_release);
@@ -3690,87 +3848,41 @@ LEAKGUARD_DETAIL_ALWAYS_INLINE bool short_release(thread_state& t, block_header*
     h->cookie = freed_cookie_for(h);
     if (Extras && (hot & hot_quarantine)) dispose(h, caller, nullptr);
     else give_back(h);
-    return true;
 }
 
-LEAKGUARD_DETAIL_NOINLINE inline bool short_release_extras(block_header* h, std::uint64_t shape, unsigned hot,
-                                                           const void* caller) noexcept {
-    return short_release<true>(t_state, h, shape, hot, caller);
+// The short path with extras (guards, quarantine), out of line: operator delete stays a leaf-like
+// function when none is on. It declines to release_declined, which needs no form.
+LEAKGUARD_DETAIL_NOINLINE inline void fast_release_extras(block_header* h, std::uint64_t shape, unsigned hot,
+                                                          const void* caller) noexcept {
+    fast_release_block<true>(t_state, h, shape, hot, dealloc_form::c_free /* unused */, caller);
 }
 
-// Inlined into operator delete: which short path applies, if any.
-LEAKGUARD_DETAIL_ALWAYS_INLINE bool fast_release(void* p, block_kind kind, const void* caller) noexcept {
+// The short path's dispatch for live block `h`: `kind_bits` (kind_bits_for) is the kind the form
+// expects, or 0 when the caller has found the kind right for the form itself (free: any C kind).
+LEAKGUARD_DETAIL_ALWAYS_INLINE void fast_release_live(block_header* h, std::uint64_t kind_bits, dealloc_form form,
+                                                      const void* caller) noexcept {
     thread_state& t = t_state;
-    block_header* const h = header_of(p);
-    if (LEAKGUARD_DETAIL_UNLIKELY(cookie_in_front_of(p) != cookie_for(h))) return false;
     unsigned const hot = g_hot.load(std::memory_order_relaxed);
     std::uint64_t const shape = h->shape;
-    // kind (bits 44-47) as expected, flag_linked (48) set, alignment shift (52-57) zero; the other
-    // flags (ignored, location, stack) do not matter here, the guard (58-63) is checked later.
-    std::uint64_t const mask = std::uint64_t(0xF) << 44 | std::uint64_t(0x3F1) << 48;
-    std::uint64_t const want = std::uint64_t(static_cast<unsigned>(kind)) << 44 | std::uint64_t(flag_linked) << 48;
-    if (LEAKGUARD_DETAIL_UNLIKELY((shape & mask) != want || (hot & (hot_slow_free | hot_elide)) != hot_elide ||
-                                  shard_of(h) + 1 != t.home_tag))
-        return false;
-    if ((shape >> 58) != 0 || (hot & hot_quarantine)) return short_release_extras(h, shape, hot, caller);
-    return short_release<false>(t, h, shape, hot, caller);
+    // The kind as expected, linked, default alignment; the other flags (ignored, location, stack)
+    // do not matter here, and the guard is checked below.
+    std::uint64_t const mask = (kind_bits ? shape_kind_bits : 0) | shape_linked_bit | shape_align_bits;
+    if (LEAKGUARD_DETAIL_UNLIKELY((shape & mask) != (kind_bits | shape_linked_bit) ||
+                                  (hot & (hot_slow_free | hot_elide)) != hot_elide || shard_of(h) + 1 != t.home_tag))
+        return release_block_slow(h, caller, form);
+    if (shape_guard_units(shape) != 0 || (hot & hot_quarantine)) return fast_release_extras(h, shape, hot, caller);
+    fast_release_block<false>(t, h, shape, hot, form, caller);
 }
 
-// Gives a block back through `form` (delete, delete[], free ...). Pointers that are not live
-// leakguard blocks are reported and left alone: passing them on could corrupt the heap. A block
-// given back through the wrong form is reported and then released all the same (leakguard knows
-// how it was allocated, so that is safe).
-inline void release(void* p, const void* caller, dealloc_form form, const char* file = nullptr, int line = 0) noexcept {
-    if (!p) return;
-    block_header* h = header_of(p);
-    if (LEAKGUARD_DETAIL_UNLIKELY(!is_live_block(p))) {
-        if (cookie_in_front_of(p) != freed_cookie_for(h) && detach_damaged(h, caller, form, file, line)) return;
-        return report_bad_free(p, caller, form, file, line);
-    }
-    if (LEAKGUARD_DETAIL_UNLIKELY(!form_matches(kind_of(h), form))) report_mismatch(h, caller, form, file, line);
-    // A mapped free's file:line is the quarantine's free site: only the general path keeps it.
-    if (!file && fast_release(p, kind_of(h), caller)) return;
-    release_owned(h, caller, form, file, line);
-}
-
-// Whether the 8 bytes in front of a pointer that failed the cookie test could be a damaged header of
-// ours rather than glibc's chunk size: glibc's never has bit 3 set, and its upper half is zero
-// below 4 GiB, where ours holds the thread/front pair (front = thread ^ 0xFDFD, never both zero).
-// Only then are the shard lists searched: a plain free() of the C library's memory stays cheap.
-inline bool looks_damaged(const void* p, std::uint32_t cookie) noexcept {
-    return (cookie & 0x8u) || front_in_front_of(p) != 0;
-}
-
-// Whose is a non-null pointer that may not be leakguard's (free, realloc, ignore ...): a live
-// block of leakguard's, one leakguard released, possibly one of leakguard's whose header a buffer
-// underflow overwrote (see looks_damaged), or anybody else's. A sanitizer is asked first where
-// reading in front of the pointer might not be safe (see sanitizer_owns).
-enum class ownership { live, released, damaged, foreign };
-
-inline ownership owner_of(const void* p) noexcept {
-    if (LEAKGUARD_DETAIL_UNLIKELY(sanitizer_owns(p))) return ownership::foreign;
-    const block_header* h = header_of(p);
-    std::uint32_t const cookie = cookie_in_front_of(p);
-    if (cookie == cookie_for(h)) return ownership::live;
-    if (LEAKGUARD_DETAIL_UNLIKELY(cookie == freed_cookie_for(h))) return ownership::released;
-    if (LEAKGUARD_DETAIL_UNLIKELY(looks_damaged(p, cookie))) return ownership::damaged;
-    return ownership::foreign;
-}
-
-// free() of any pointer: leakguard's blocks are released; a pointer leakguard released before is
-// a double free; anything else belongs to the C library (or another allocator) and goes there.
-inline void release_c(void* p, const void* caller, const char* file, int line) noexcept {
-    if (!p) return;
-    switch (owner_of(p)) {
-    case ownership::live: return release(p, caller, dealloc_form::c_free, file, line);
-    case ownership::released: return report_bad_free(p, caller, dealloc_form::c_free, file, line);
-    case ownership::damaged:
-        if (detach_damaged(header_of(p), caller, dealloc_form::c_free, file, line)) return;
-        // Bit 3 set: no glibc chunk size; the C library would abort on it.
-        if (cookie_in_front_of(p) & 0x8u) return report_bad_free(p, caller, dealloc_form::c_free, file, line);
-        return libc_free(p);
-    case ownership::foreign: return libc_free(p);
-    }
+// The short path's dispatch, inlined into operator delete (unaligned forms): the cookie test, then
+// fast_release_live. Declines into the general path; `p` is not null. A pointer that fails the
+// test goes to release_slow, which reads the cookie again: keeping this read for it would cost
+// the short path a register, for a pointer that is about to be reported.
+LEAKGUARD_DETAIL_ALWAYS_INLINE void fast_release(void* p, block_kind kind, dealloc_form form,
+                                                 const void* caller) noexcept {
+    block_header* const h = header_of(p);
+    if (LEAKGUARD_DETAIL_UNLIKELY(cookie_in_front_of(p) != cookie_for(h))) return release_slow(p, caller, form);
+    fast_release_live(h, kind_bits_for(kind), form, caller);
 }
 
 } // namespace detail
@@ -6025,8 +6137,8 @@ private:
 // #include "leakguard/detail/core/options.hpp" (inlined)
 // #include "leakguard/detail/core/platform.hpp" (inlined)
 // #include "leakguard/detail/core/report_stream.hpp" (inlined)
-// #include "leakguard/detail/heap/allocator.hpp" (inlined)
 // #include "leakguard/detail/heap/errors.hpp" (inlined)
+// #include "leakguard/detail/heap/startup.hpp" (inlined)
 // #include "leakguard/detail/symbolize/symbolize.hpp" (inlined)
 // #include "leakguard/detail/report/json_writer.hpp" (inlined)
 // #include "leakguard/detail/report/site_text.hpp" (inlined)
@@ -6505,8 +6617,7 @@ inline void install_fork_handlers() noexcept {
 
 #include <cstring> // std::memset
 
-// #include "leakguard/detail/heap/allocator.hpp" (inlined)
-// #include "leakguard/detail/heap/block_errors.hpp" (inlined)
+// #include "leakguard/detail/heap/errors.hpp" (inlined)
 // #include "leakguard/detail/heap/guards.hpp" (inlined)
 // #include "leakguard/detail/heap/quarantine.hpp" (inlined)
 // #include "leakguard/detail/heap/registry.hpp" (inlined)
@@ -6580,7 +6691,8 @@ inline std::size_t check_heap_now() noexcept {
 
 // #include "leakguard/scope.hpp" (inlined)
 // #include "leakguard/detail/core/report_stream.hpp" (inlined)
-// #include "leakguard/detail/heap/allocator.hpp" (inlined)
+// #include "leakguard/detail/heap/registry.hpp" (inlined)
+// #include "leakguard/detail/heap/startup.hpp" (inlined)
 // #include "leakguard/detail/report/collect.hpp" (inlined)
 // #include "leakguard/detail/report/failures.hpp" (inlined)
 // #include "leakguard/detail/core/platform.hpp" (inlined)
@@ -6688,7 +6800,86 @@ void print_scope_failure(const scope_failure& f) noexcept {
 #define LEAKGUARD_DETAIL_RUNTIME_API_FUNCTIONS_HPP_INCLUDED
 
 // #include "leakguard/api.hpp" (inlined)
-// #include "leakguard/detail/heap/allocator.hpp" (inlined)
+// #include "leakguard/detail/heap/registry.hpp" (inlined)
+// #include "leakguard/detail/heap/startup.hpp" (inlined)
+// #include "leakguard/detail/libc/ownership.hpp" (inlined)
+// leakguard - in-process memory-leak tracker for C++ (header-only)
+// SPDX-License-Identifier: MIT
+// libc/ownership.hpp: whose is a pointer given to free(), realloc() or leakguard::ignore() - the
+// C functions take any pointer of the process, leakguard's blocks and everybody else's - and
+// free() itself, which releases leakguard's blocks and passes every other pointer on.
+#ifndef LEAKGUARD_DETAIL_LIBC_OWNERSHIP_HPP_INCLUDED
+#define LEAKGUARD_DETAIL_LIBC_OWNERSHIP_HPP_INCLUDED
+
+#include <cstdint> // std::uint32_t
+
+// #include "leakguard/detail/heap/block.hpp" (inlined)
+// #include "leakguard/detail/heap/block_errors.hpp" (inlined)
+// #include "leakguard/detail/heap/release.hpp" (inlined)
+// #include "leakguard/detail/core/libc_functions.hpp" (inlined)
+// #include "leakguard/detail/core/platform.hpp" (inlined)
+
+namespace leakguard {
+namespace detail {
+
+// Whether the 8 bytes in front of a pointer that failed the cookie test could be a damaged header of
+// ours rather than glibc's chunk size: glibc's never has bit 3 (cookie_mark) set, and its upper half
+// is zero below 4 GiB, where ours holds the thread/front pair (front = thread ^ front_mark, never
+// both zero). Only then are the shard lists searched: a plain free() of the C library's memory
+// stays cheap.
+inline bool looks_damaged(const void* p, std::uint32_t cookie) noexcept {
+    return (cookie & cookie_mark) || front_in_front_of(p) != 0;
+}
+
+// Whose is a non-null pointer that may not be leakguard's: a live block of leakguard's, one
+// leakguard released, possibly one of leakguard's whose header a buffer underflow overwrote (see
+// looks_damaged), or anybody else's. A sanitizer is asked first where reading in front of the
+// pointer might not be safe (see sanitizer_owns).
+enum class ownership { live, released, damaged, foreign };
+
+inline ownership owner_of(const void* p) noexcept {
+    if (LEAKGUARD_DETAIL_UNLIKELY(sanitizer_owns(p))) return ownership::foreign;
+    const block_header* h = header_of(p);
+    std::uint32_t const cookie = cookie_in_front_of(p);
+    if (cookie == cookie_for(h)) return ownership::live;
+    if (LEAKGUARD_DETAIL_UNLIKELY(cookie == freed_cookie_for(h))) return ownership::released;
+    if (LEAKGUARD_DETAIL_UNLIKELY(looks_damaged(p, cookie))) return ownership::damaged;
+    return ownership::foreign;
+}
+
+// free() of live block `h` (its cookie read once, by owner_of). The short path is tried here,
+// once, for a block of a C kind freed without a mapping macro's file:line (the quarantine keeps
+// that free site, which only the general path records); anything else takes the general path.
+// Out of line: free() of the C library's own memory, the most frequent, stays short.
+LEAKGUARD_DETAIL_NOINLINE inline void release_c_live(block_header* h, const void* caller, const char* file,
+                                                     int line) noexcept {
+    if (file || LEAKGUARD_DETAIL_UNLIKELY(!form_matches(kind_of(h), dealloc_form::c_free)))
+        return release_block_slow(h, caller, dealloc_form::c_free, file, line);
+    fast_release_live(h, 0, dealloc_form::c_free, caller); // the kind judged just above
+}
+
+// free() of any pointer, the entry of the C free path: leakguard's blocks are released
+// (release_c_live); a pointer leakguard released before is a double free; anything else belongs
+// to the C library (or another allocator) and goes there.
+inline void release_c(void* p, const void* caller, const char* file, int line) noexcept {
+    if (!p) return;
+    switch (owner_of(p)) {
+    case ownership::live: return release_c_live(header_of(p), caller, file, line);
+    case ownership::released: return report_bad_free(p, true, caller, dealloc_form::c_free, file, line);
+    case ownership::damaged:
+        if (detach_damaged(header_of(p), caller, dealloc_form::c_free, file, line)) return;
+        // Bit 3 set: no glibc chunk size; the C library would abort on it.
+        if (cookie_in_front_of(p) & cookie_mark)
+            return report_bad_free(p, false, caller, dealloc_form::c_free, file, line);
+        return libc_free(p);
+    case ownership::foreign: return libc_free(p);
+    }
+}
+
+} // namespace detail
+} // namespace leakguard
+
+#endif
 // #include "leakguard/detail/report/check_heap.hpp" (inlined)
 // #include "leakguard/detail/report/collect.hpp" (inlined)
 // #include "leakguard/detail/report/failures.hpp" (inlined)
@@ -6807,7 +6998,7 @@ void reset_scope_failures() noexcept {
 #include <iostream> // std::cout, std::cerr, std::clog (flushed before _exit)
 #include <unistd.h> // _exit
 
-// #include "leakguard/detail/heap/allocator.hpp" (inlined)
+// #include "leakguard/detail/heap/startup.hpp" (inlined)
 // #include "leakguard/detail/report/check_heap.hpp" (inlined)
 // #include "leakguard/detail/report/exit_report.hpp" (inlined)
 
@@ -6849,24 +7040,33 @@ __attribute__((destructor)) static void report_at_exit() {
 // heap/operators.hpp: the replacement global operator new and delete, every standard form.
 //
 // Each is noinline so that __builtin_return_address(0) is the code that called it, even when the
-// program's own code sits in the LEAKGUARD_MAIN translation unit. The unaligned forms start with
-// the short paths (fast_allocate, fast_release in heap/allocator.hpp) inlined.
+// program's own code sits in the LEAKGUARD_MAIN translation unit. Each goes down once: the
+// unaligned forms try their short path (fast_allocate, heap/allocate.hpp; fast_release,
+// heap/release.hpp), inlined, exactly once, and otherwise take the general path (allocate_slow
+// through new_or_throw / new_or_null; the general path of a free, which fast_release itself goes
+// on to); the aligned forms take the general path only.
 #ifndef LEAKGUARD_DETAIL_HEAP_OPERATORS_HPP_INCLUDED
 #define LEAKGUARD_DETAIL_HEAP_OPERATORS_HPP_INCLUDED
 
 #include <new> // std::bad_alloc, std::nothrow_t, std::get_new_handler, std::align_val_t
 
-// #include "leakguard/detail/heap/allocator.hpp" (inlined)
+// #include "leakguard/detail/heap/allocate.hpp" (inlined)
+// #include "leakguard/detail/heap/block.hpp" (inlined)
+// #include "leakguard/detail/heap/errors.hpp" (inlined)
+// #include "leakguard/detail/heap/new_sites.hpp" (inlined)
+// #include "leakguard/detail/heap/release.hpp" (inlined)
 
 namespace leakguard {
 namespace detail {
 
-// The standard's contract for the throwing forms: on failure call the new_handler and try again;
-// with no handler, throw std::bad_alloc. Size 0 gets a unique block (its header makes it non-empty).
+// The general path of operator new, once the short path declined (or for the aligned forms), with
+// the standard's contract for the throwing forms: on failure call the new_handler and try again
+// (the general path again); with no handler, throw std::bad_alloc. Size 0 gets a unique block (its
+// header makes it non-empty).
 inline void* new_or_throw(std::size_t size, std::size_t align, block_kind kind, const void* caller, const void* frame) {
     for (;;) {
-        if (void* p = allocate(size, align, kind, caller, 0, frame)) {
-            if (LEAKGUARD_DETAIL_UNLIKELY(g_new_sites_enabled.load(std::memory_order_relaxed))) remember_new(p);
+        if (void* p = allocate_slow(size, align, kind, caller, 0, frame)) {
+            if (LEAKGUARD_DETAIL_UNLIKELY(new_sites_on())) remember_new(p);
             return p;
         }
         std::new_handler handler = std::get_new_handler();
@@ -6890,8 +7090,8 @@ inline void* new_or_null(std::size_t size, std::size_t align, block_kind kind, c
     }
 #else
     for (;;) {
-        if (void* p = allocate(size, align, kind, caller, 0, frame)) {
-            if (LEAKGUARD_DETAIL_UNLIKELY(g_new_sites_enabled.load(std::memory_order_relaxed))) remember_new(p);
+        if (void* p = allocate_slow(size, align, kind, caller, 0, frame)) {
+            if (LEAKGUARD_DETAIL_UNLIKELY(new_sites_on())) remember_new(p);
             return p;
         }
         std::new_handler handler = std::get_new_handler();
@@ -6910,6 +7110,8 @@ inline void* new_or_null(std::size_t size, std::size_t align, block_kind kind, c
 #define LEAKGUARD_DETAIL_FRAME __builtin_frame_address(0)
 #define LEAKGUARD_DETAIL_OP LEAKGUARD_DETAIL_NOINLINE __attribute__((used))
 
+// operator new, the entry of the allocation path: the short path (fast_allocate) is tried here,
+// once; new_or_throw / new_or_null take the general path only.
 LEAKGUARD_DETAIL_OP void* operator new(std::size_t size) {
     if (void* p = leakguard::detail::fast_allocate(size, leakguard::block_kind::new_scalar, LEAKGUARD_DETAIL_CALLER, 0,
                                                    LEAKGUARD_DETAIL_FRAME))
@@ -6938,32 +7140,41 @@ LEAKGUARD_DETAIL_OP void* operator new[](std::size_t size, const std::nothrow_t&
     return leakguard::detail::new_or_null(size, 0, leakguard::block_kind::new_array, LEAKGUARD_DETAIL_CALLER,
                                           LEAKGUARD_DETAIL_FRAME);
 }
+// operator delete, the entry of the free path: the short path (fast_release) is tried here, once,
+// and goes on to the general path itself when it declines.
 LEAKGUARD_DETAIL_OP void operator delete(void* p) noexcept {
-    if (!p || leakguard::detail::fast_release(p, leakguard::block_kind::new_scalar, LEAKGUARD_DETAIL_CALLER)) return;
-    leakguard::detail::release(p, LEAKGUARD_DETAIL_CALLER, leakguard::detail::dealloc_form::delete_scalar);
+    if (!p) return;
+    leakguard::detail::fast_release(p, leakguard::block_kind::new_scalar,
+                                    leakguard::detail::dealloc_form::delete_scalar, LEAKGUARD_DETAIL_CALLER);
 }
 LEAKGUARD_DETAIL_OP void operator delete[](void* p) noexcept {
-    if (!p || leakguard::detail::fast_release(p, leakguard::block_kind::new_array, LEAKGUARD_DETAIL_CALLER)) return;
-    leakguard::detail::release(p, LEAKGUARD_DETAIL_CALLER, leakguard::detail::dealloc_form::delete_array);
+    if (!p) return;
+    leakguard::detail::fast_release(p, leakguard::block_kind::new_array, leakguard::detail::dealloc_form::delete_array,
+                                    LEAKGUARD_DETAIL_CALLER);
 }
 LEAKGUARD_DETAIL_OP void operator delete(void* p, const std::nothrow_t&) noexcept {
-    if (!p || leakguard::detail::fast_release(p, leakguard::block_kind::new_scalar, LEAKGUARD_DETAIL_CALLER)) return;
-    leakguard::detail::release(p, LEAKGUARD_DETAIL_CALLER, leakguard::detail::dealloc_form::delete_scalar);
+    if (!p) return;
+    leakguard::detail::fast_release(p, leakguard::block_kind::new_scalar,
+                                    leakguard::detail::dealloc_form::delete_scalar, LEAKGUARD_DETAIL_CALLER);
 }
 LEAKGUARD_DETAIL_OP void operator delete[](void* p, const std::nothrow_t&) noexcept {
-    if (!p || leakguard::detail::fast_release(p, leakguard::block_kind::new_array, LEAKGUARD_DETAIL_CALLER)) return;
-    leakguard::detail::release(p, LEAKGUARD_DETAIL_CALLER, leakguard::detail::dealloc_form::delete_array);
+    if (!p) return;
+    leakguard::detail::fast_release(p, leakguard::block_kind::new_array, leakguard::detail::dealloc_form::delete_array,
+                                    LEAKGUARD_DETAIL_CALLER);
 }
 LEAKGUARD_DETAIL_OP void operator delete(void* p, std::size_t) noexcept {
-    if (!p || leakguard::detail::fast_release(p, leakguard::block_kind::new_scalar, LEAKGUARD_DETAIL_CALLER)) return;
-    leakguard::detail::release(p, LEAKGUARD_DETAIL_CALLER, leakguard::detail::dealloc_form::delete_scalar);
+    if (!p) return;
+    leakguard::detail::fast_release(p, leakguard::block_kind::new_scalar,
+                                    leakguard::detail::dealloc_form::delete_scalar, LEAKGUARD_DETAIL_CALLER);
 }
 LEAKGUARD_DETAIL_OP void operator delete[](void* p, std::size_t) noexcept {
-    if (!p || leakguard::detail::fast_release(p, leakguard::block_kind::new_array, LEAKGUARD_DETAIL_CALLER)) return;
-    leakguard::detail::release(p, LEAKGUARD_DETAIL_CALLER, leakguard::detail::dealloc_form::delete_array);
+    if (!p) return;
+    leakguard::detail::fast_release(p, leakguard::block_kind::new_array, leakguard::detail::dealloc_form::delete_array,
+                                    LEAKGUARD_DETAIL_CALLER);
 }
 
 #if LEAKGUARD_DETAIL_ALIGNED_NEW
+// The aligned forms: the general path only (the short paths take the default alignment).
 LEAKGUARD_DETAIL_OP void* operator new(std::size_t size, std::align_val_t align) {
     return leakguard::detail::new_or_throw(size, static_cast<std::size_t>(align),
                                            leakguard::block_kind::new_scalar_aligned, LEAKGUARD_DETAIL_CALLER,
@@ -6985,22 +7196,34 @@ LEAKGUARD_DETAIL_OP void* operator new[](std::size_t size, std::align_val_t alig
                                           LEAKGUARD_DETAIL_FRAME);
 }
 LEAKGUARD_DETAIL_OP void operator delete(void* p, std::align_val_t) noexcept {
-    leakguard::detail::release(p, LEAKGUARD_DETAIL_CALLER, leakguard::detail::dealloc_form::delete_scalar_aligned);
+    if (p)
+        leakguard::detail::release_slow(p, LEAKGUARD_DETAIL_CALLER,
+                                        leakguard::detail::dealloc_form::delete_scalar_aligned);
 }
 LEAKGUARD_DETAIL_OP void operator delete[](void* p, std::align_val_t) noexcept {
-    leakguard::detail::release(p, LEAKGUARD_DETAIL_CALLER, leakguard::detail::dealloc_form::delete_array_aligned);
+    if (p)
+        leakguard::detail::release_slow(p, LEAKGUARD_DETAIL_CALLER,
+                                        leakguard::detail::dealloc_form::delete_array_aligned);
 }
 LEAKGUARD_DETAIL_OP void operator delete(void* p, std::align_val_t, const std::nothrow_t&) noexcept {
-    leakguard::detail::release(p, LEAKGUARD_DETAIL_CALLER, leakguard::detail::dealloc_form::delete_scalar_aligned);
+    if (p)
+        leakguard::detail::release_slow(p, LEAKGUARD_DETAIL_CALLER,
+                                        leakguard::detail::dealloc_form::delete_scalar_aligned);
 }
 LEAKGUARD_DETAIL_OP void operator delete[](void* p, std::align_val_t, const std::nothrow_t&) noexcept {
-    leakguard::detail::release(p, LEAKGUARD_DETAIL_CALLER, leakguard::detail::dealloc_form::delete_array_aligned);
+    if (p)
+        leakguard::detail::release_slow(p, LEAKGUARD_DETAIL_CALLER,
+                                        leakguard::detail::dealloc_form::delete_array_aligned);
 }
 LEAKGUARD_DETAIL_OP void operator delete(void* p, std::size_t, std::align_val_t) noexcept {
-    leakguard::detail::release(p, LEAKGUARD_DETAIL_CALLER, leakguard::detail::dealloc_form::delete_scalar_aligned);
+    if (p)
+        leakguard::detail::release_slow(p, LEAKGUARD_DETAIL_CALLER,
+                                        leakguard::detail::dealloc_form::delete_scalar_aligned);
 }
 LEAKGUARD_DETAIL_OP void operator delete[](void* p, std::size_t, std::align_val_t) noexcept {
-    leakguard::detail::release(p, LEAKGUARD_DETAIL_CALLER, leakguard::detail::dealloc_form::delete_array_aligned);
+    if (p)
+        leakguard::detail::release_slow(p, LEAKGUARD_DETAIL_CALLER,
+                                        leakguard::detail::dealloc_form::delete_array_aligned);
 }
 #endif
 
@@ -7009,6 +7232,7 @@ LEAKGUARD_DETAIL_OP void operator delete[](void* p, std::size_t, std::align_val_
 #undef LEAKGUARD_DETAIL_CALLER
 
 #endif
+// #include "leakguard/detail/libc/ownership.hpp" (inlined)
 // #include "leakguard/detail/libc/c_alloc.hpp" (inlined)
 // leakguard - in-process memory-leak tracker for C++ (header-only)
 // SPDX-License-Identifier: MIT
@@ -7022,16 +7246,25 @@ LEAKGUARD_DETAIL_OP void operator delete[](void* p, std::size_t, std::align_val_
 #include <cerrno>  // errno, ENOMEM
 #include <cstring> // std::memcpy
 
-// #include "leakguard/detail/heap/allocator.hpp" (inlined)
+// #include "leakguard/detail/heap/allocate.hpp" (inlined)
+// #include "leakguard/detail/heap/block.hpp" (inlined)
+// #include "leakguard/detail/heap/block_errors.hpp" (inlined)
+// #include "leakguard/detail/heap/release.hpp" (inlined)
 // #include "leakguard/detail/capture/locations.hpp" (inlined)
+// #include "leakguard/detail/libc/ownership.hpp" (inlined)
 
 namespace leakguard {
 namespace detail {
 
-// A tracked C block whose site is file:line when a macro gave them, else the return address.
+// A tracked C block whose site is file:line when a macro gave them, else the return address: the
+// entry of the C allocation path. The short path (fast_allocate) is tried here, once; when it
+// declines, allocate_slow, the general path.
 inline void* c_allocate(std::size_t size, block_kind kind, const void* caller, const char* file, int line) noexcept {
     const location_record* where = file ? intern_location(file, line, caller) : nullptr;
-    void* p = where ? allocate(size, 0, kind, where, flag_has_location) : allocate(size, 0, kind, caller, 0);
+    const void* const site = where ? static_cast<const void*>(where) : caller;
+    unsigned const site_flags = where ? flag_has_location : 0u;
+    void* p = fast_allocate(size, kind, site, site_flags);
+    if (!p) p = allocate_slow(size, 0, kind, site, site_flags, nullptr);
     if (LEAKGUARD_DETAIL_UNLIKELY(!p)) errno = ENOMEM;
     return p;
 }
@@ -7053,12 +7286,11 @@ inline bool realloc_in_place(block_header* h, std::size_t size, const void* call
     shard* const s = t.home;
     unsigned const hot = g_hot.load(std::memory_order_relaxed);
     std::uint64_t const shape = h->shape;
-    bool const plain = (shape & (std::uint64_t(0xFFF1) << 48)) == (std::uint64_t(flag_linked) << 48);
-    if ((hot & (hot_ready | hot_extras_alloc | hot_extras_free)) != hot_ready || !s || t.busy || !plain ||
-        shard_of(h) != s->index || size > (std::size_t(1) << 40))
+    if ((hot & (hot_ready | hot_extras_alloc | hot_extras_free)) != hot_ready || !s || t.busy ||
+        !shape_is_plain(shape) || shard_of(h) != s->index || size > max_fast_size)
         return false;
     const location_record* where = file ? intern_location(file, line, caller) : nullptr;
-    std::int64_t const old_size = static_cast<std::int64_t>(shape & max_block_size);
+    std::int64_t const old_size = static_cast<std::int64_t>(shape_size(shape));
     unsigned const flags = (where ? flag_has_location : 0u) | flag_linked | (t.ignore_depth > 0 ? flag_ignored : 0u);
     bool const locked = owner_enter(s);
     block_header* const prev = h->prev;
@@ -7081,12 +7313,8 @@ inline bool realloc_in_place(block_header* h, std::size_t size, const void* call
         return false; // the general path tries again (and fails with ENOMEM, the old block intact)
     }
     block_header* const n = static_cast<block_header*>(raw);
-    n->site = where ? static_cast<const void*>(where) : caller;
-    n->shape = make_shape(size, block_kind::realloc, flags, 0, 0);
-    n->order = make_order(take_seq(t), s->index);
-    std::uint64_t const tail = std::uint64_t(cookie_for(n)) | t.tail_word;
-    std::memcpy(&n->cookie, &tail, sizeof tail);
-    n->next = nullptr;
+    write_header(n, where ? static_cast<const void*>(where) : caller,
+                 make_shape(size, block_kind::realloc, flags, 0, 0), make_order(take_seq(t), s->index), t.tail_word);
     append_held(s, n, size);
     owner_exit(s, locked);
     account_bytes(t, static_cast<std::int64_t>(size) - old_size);
@@ -7123,7 +7351,7 @@ inline void* realloc_any(void* p, std::size_t size, const void* caller, const ch
     switch (owner_of(p)) {
     case ownership::live: return realloc_tracked(p, size, caller, file, line);
     case ownership::released:
-        report_bad_free(p, caller, dealloc_form::c_realloc, file, line);
+        report_bad_free(p, true, caller, dealloc_form::c_realloc, file, line);
         errno = EINVAL;
         return nullptr;
     case ownership::damaged:
@@ -7155,8 +7383,11 @@ inline void* realloc_any(void* p, std::size_t size, const void* caller, const ch
 #include <cstring> // std::memcpy, std::memset, std::strlen
 
 // #include "leakguard/detail/mapping.hpp" (inlined)
-// #include "leakguard/detail/heap/allocator.hpp" (inlined)
+// #include "leakguard/detail/heap/block.hpp" (inlined)
+// #include "leakguard/detail/heap/new_sites.hpp" (inlined)
+// #include "leakguard/detail/heap/registry.hpp" (inlined)
 // #include "leakguard/detail/libc/c_alloc.hpp" (inlined)
+// #include "leakguard/detail/libc/ownership.hpp" (inlined)
 // #include "leakguard/detail/capture/locations.hpp" (inlined)
 
 #define LEAKGUARD_DETAIL_MAPPED LEAKGUARD_DETAIL_NOINLINE __attribute__((used))
@@ -7222,8 +7453,8 @@ void locate_new(const void* p, std::size_t max_offset, const char* file, int lin
     if (!p) return;
     thread_state& t = t_state;
     std::uintptr_t const value = reinterpret_cast<std::uintptr_t>(p);
-    for (unsigned k = 1; k <= 8; ++k) {
-        const void*& slot = t.recent_new[(t.recent_next - k) % 8];
+    for (unsigned k = 1; k <= new_site_ring_size; ++k) { // newest first
+        const void*& slot = recent_new(t_new_sites.next - k);
         std::uintptr_t const block = reinterpret_cast<std::uintptr_t>(slot);
         if (!slot || value < block || value - block > max_offset) continue;
         block_header* h = header_of(slot);
@@ -7280,8 +7511,9 @@ void locate_new(const void* p, std::size_t max_offset, const char* file, int lin
 #include <cstdint> // SIZE_MAX
 #include <cstdlib> // the C library's declarations, which these definitions must match
 
-// #include "leakguard/detail/heap/allocator.hpp" (inlined)
+// #include "leakguard/detail/heap/block.hpp" (inlined)
 // #include "leakguard/detail/libc/c_alloc.hpp" (inlined)
+// #include "leakguard/detail/libc/ownership.hpp" (inlined)
 // #include "leakguard/detail/core/libc_functions.hpp" (inlined)
 
 #define LEAKGUARD_DETAIL_INTERPOSED LEAKGUARD_DETAIL_NOINLINE __attribute__((used, visibility("default")))

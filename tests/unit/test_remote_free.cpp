@@ -1,4 +1,4 @@
-// Frees from other threads (pushed onto the owner shard's remote stack, heap/allocator.hpp) and
+// Frees from other threads (pushed onto the owner shard's remote stack, heap/registry.hpp) and
 // walkers running while owners allocate and free without a lock (heap/registry.hpp, "Lock
 // elision"). Built with -fsanitize=thread (tools/run-tests.sh) these are the races a broken
 // protocol would show; in every build the counts must come out exact.

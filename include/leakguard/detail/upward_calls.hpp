@@ -4,11 +4,10 @@
 //
 // Includes run one way (runtime -> report, libc -> heap -> capture, symbolize -> core -> config;
 // runtime/main.hpp includes the layers in that order). A handful of lower-layer functions must
-// still call something a higher layer defines: a shard walker frees pending remote blocks, the
-// first allocation installs the fork handlers, the options' summary for the hot path counts
-// the tail guard in the record's units, a heap error is printed by the report. Their
-// declarations live here, so a reader sees every upward edge in one file; each names the file
-// that defines it.
+// still call something a higher layer defines: a thread's exit empties its recycler, start-up
+// installs the fork handlers, the options' summary for the hot path counts the tail guard in the
+// record's units, a heap error is printed by the report. Their declarations live here, so a reader
+// sees every upward edge in one file; each names the file that defines it.
 #ifndef LEAKGUARD_DETAIL_UPWARD_CALLS_HPP_INCLUDED
 #define LEAKGUARD_DETAIL_UPWARD_CALLS_HPP_INCLUDED
 
@@ -16,17 +15,12 @@ namespace leakguard {
 namespace detail {
 
 struct error_record;
-struct shard;
-struct thread_state;
 
-// heap/registry.hpp -> heap/allocator.hpp: blocks other threads freed are unlinked and released
-// wherever the shard is held exclusively (`s` held by lock_shard).
-inline void drain_remote_locked(shard* s) noexcept;
 // heap/registry.hpp -> heap/recycler.hpp: a thread's cache of released blocks is emptied at its exit.
-inline void drop_recycled(thread_state& t) noexcept;
+inline void drop_recycled() noexcept;
 // core/options.hpp -> heap/guards.hpp: the hot word keeps the tail guard in the record's units.
 inline unsigned guard_units_for(int guard_bytes) noexcept;
-// heap/allocator.hpp -> runtime/fork.hpp: start-up installs the fork handlers.
+// heap/startup.hpp -> runtime/fork.hpp: start-up installs the fork handlers.
 inline void install_fork_handlers() noexcept;
 // heap/errors.hpp -> report/error_report.hpp: a heap error is printed where it is found.
 void print_error(const error_record& e) noexcept;

@@ -37,8 +37,8 @@ struct location_table {
 location_table g_locations{};
 
 // g_new_sites_enabled (core/options.hpp) is set before main() by each unit that maps `new`
-// (libc/mapped_calls.hpp): operator new then keeps each thread's last blocks in
-// thread_state::recent_new, for locate_new.
+// (libc/mapped_calls.hpp): operator new then keeps each thread's last blocks in a ring
+// (heap/new_sites.hpp), for locate_new.
 
 inline std::size_t location_hash(const char* file, int line) noexcept {
     std::uint64_t x =

@@ -136,7 +136,7 @@ constexpr option_spec option_table[] = {
 constexpr std::size_t option_count = sizeof option_table / sizeof option_table[0];
 
 // What the hot path needs to know about the options, in one word read once per operation.
-// Recomputed (refresh_hot) whenever an option changes. The short paths (heap/allocator.hpp) do
+// Recomputed (refresh_hot) whenever an option changes. The short paths (heap/allocate.hpp, heap/release.hpp) do
 // the defaults' extras themselves - tail guard, fill, stacks, the quarantine's hand-over - and
 // leave to the general path only what is rare: break_on_alloc and new sites (`hot_slow_*`).
 enum : unsigned {

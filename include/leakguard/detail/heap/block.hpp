@@ -27,6 +27,7 @@
 
 #include <cstddef> // std::size_t
 #include <cstdint> // std::uint64_t, std::uintptr_t
+#include <cstring> // std::memcpy
 
 #include "../../block_info.hpp"
 #include "../config.hpp"
@@ -64,6 +65,29 @@ constexpr std::uint64_t max_block_size = (std::uint64_t(1) << 44) - 1;
 constexpr std::size_t guard_unit = 4; // the tail guard's length is kept in these units
 constexpr std::size_t max_guard_bytes = 63 * guard_unit;
 constexpr std::uint64_t max_seq = (std::uint64_t(1) << 48) - 1;
+// The largest block the short paths take without further checks: far enough below max_block_size
+// that adding the header, a guard and a size class's rounding can neither overflow nor reach it.
+constexpr std::size_t max_fast_size = std::size_t(1) << 40;
+
+// The fields of `shape`, low to high: size (44 bits), kind (4), flags (4), alignment shift (6),
+// tail guard units (6). Everything outside this file reads and writes them through these names.
+constexpr unsigned shape_kind_shift = 44;
+constexpr unsigned shape_flags_shift = 48;
+constexpr unsigned shape_align_shift = 52;
+constexpr unsigned shape_guard_shift = 58;
+constexpr std::uint64_t shape_kind_bits = std::uint64_t(0xF) << shape_kind_shift;
+constexpr std::uint64_t shape_linked_bit = std::uint64_t(flag_linked) << shape_flags_shift;
+constexpr std::uint64_t shape_align_bits = std::uint64_t(0x3F) << shape_align_shift;
+constexpr std::uint64_t shape_guard_bits = std::uint64_t(0x3F) << shape_guard_shift;
+// A plain block, the one the short paths of a free handle without looking further: linked, default
+// alignment, no tail guard (the other flags do not matter).
+constexpr std::uint64_t shape_plain_mask = shape_linked_bit | shape_align_bits | shape_guard_bits;
+constexpr std::uint64_t shape_plain = shape_linked_bit;
+
+// The cookie always has this bit set (a glibc chunk size never has: see above).
+constexpr std::uint32_t cookie_mark = 0x8u;
+// The front guard: `front` holds the thread number xor this (heap/guards.hpp).
+constexpr std::uint16_t front_mark = 0xFDFD;
 
 #if defined(__STDCPP_DEFAULT_NEW_ALIGNMENT__)
 static_assert(__STDCPP_DEFAULT_NEW_ALIGNMENT__ <= default_alignment,
@@ -73,7 +97,7 @@ static_assert(__STDCPP_DEFAULT_NEW_ALIGNMENT__ <= default_alignment,
 inline std::uint32_t cookie_for(const block_header* h) noexcept {
     std::uint64_t x = reinterpret_cast<std::uintptr_t>(h) >> 4;
     x *= 0x9E3779B97F4A7C15ull;
-    return static_cast<std::uint32_t>(x >> 32) | 0x8u;
+    return static_cast<std::uint32_t>(x >> 32) | cookie_mark;
 }
 // A released block's cookie: a second release of the same pointer sees this instead.
 inline std::uint32_t freed_cookie_for(const block_header* h) noexcept { return cookie_for(h) ^ 0x5A5A0000u; }
@@ -96,7 +120,6 @@ LEAKGUARD_DETAIL_NO_SANITIZE_MEMORY inline std::uint32_t cookie_in_front_of(cons
     return header_of(user)->cookie;
 }
 
-// Whether `user` is a live block that leakguard handed out. Reads only the 8 bytes before it.
 // The 2 bytes at user - 2 (the front guard word), read as the cookie is: only for a pointer whose
 // 8 bytes in front are readable (see above), when the cookie test failed.
 LEAKGUARD_DETAIL_NO_SANITIZE_MEMORY inline std::uint16_t front_in_front_of(const void* user) noexcept {
@@ -104,28 +127,63 @@ LEAKGUARD_DETAIL_NO_SANITIZE_MEMORY inline std::uint16_t front_in_front_of(const
     return header_of(user)->front;
 }
 
-inline bool is_live_block(const void* user) noexcept { return cookie_in_front_of(user) == cookie_for(header_of(user)); }
-
 inline std::uint64_t make_shape(std::uint64_t size, block_kind kind, unsigned flags, unsigned align_shift,
                                 unsigned guard_units = 0) noexcept {
-    return size | std::uint64_t(static_cast<unsigned>(kind)) << 44 | std::uint64_t(flags & 0xFu) << 48 |
-           std::uint64_t(align_shift & 0x3Fu) << 52 | std::uint64_t(guard_units & 0x3Fu) << 58;
+    return size | std::uint64_t(static_cast<unsigned>(kind)) << shape_kind_shift |
+           std::uint64_t(flags & 0xFu) << shape_flags_shift | std::uint64_t(align_shift & 0x3Fu) << shape_align_shift |
+           std::uint64_t(guard_units & 0x3Fu) << shape_guard_shift;
 }
 inline std::uint64_t make_order(std::uint64_t seq, std::uint32_t shard) noexcept {
     return (seq & max_seq) | std::uint64_t(shard) << 48;
 }
-inline std::size_t size_of(const block_header* h) noexcept {
-    return static_cast<std::size_t>(h->shape & max_block_size);
+// The fields of a shape word already loaded (the hot paths read `shape` once).
+inline std::uint64_t kind_bits_for(block_kind kind) noexcept {
+    return std::uint64_t(static_cast<unsigned>(kind)) << shape_kind_shift;
 }
-inline block_kind kind_of(const block_header* h) noexcept { return static_cast<block_kind>((h->shape >> 44) & 0xFu); }
-inline unsigned flags_of(const block_header* h) noexcept { return static_cast<unsigned>((h->shape >> 48) & 0xFu); }
-inline void add_flags(block_header* h, unsigned flags) noexcept { h->shape |= std::uint64_t(flags & 0xFu) << 48; }
-inline unsigned align_shift_of(const block_header* h) noexcept {
-    return static_cast<unsigned>((h->shape >> 52) & 0x3Fu);
+inline std::size_t shape_size(std::uint64_t shape) noexcept { return static_cast<std::size_t>(shape & max_block_size); }
+inline unsigned shape_align(std::uint64_t shape) noexcept {
+    return static_cast<unsigned>((shape >> shape_align_shift) & 0x3Fu);
 }
-inline std::size_t guard_bytes_of(const block_header* h) noexcept {
-    return static_cast<std::size_t>(h->shape >> 58) * guard_unit;
+inline unsigned shape_guard_units(std::uint64_t shape) noexcept {
+    return static_cast<unsigned>(shape >> shape_guard_shift);
 }
+inline std::size_t shape_guard_bytes(std::uint64_t shape) noexcept { return shape_guard_units(shape) * guard_unit; }
+inline bool shape_is_plain(std::uint64_t shape) noexcept { return (shape & shape_plain_mask) == shape_plain; }
+
+inline std::size_t size_of(const block_header* h) noexcept { return shape_size(h->shape); }
+inline block_kind kind_of(const block_header* h) noexcept {
+    return static_cast<block_kind>((h->shape & shape_kind_bits) >> shape_kind_shift);
+}
+inline unsigned flags_of(const block_header* h) noexcept {
+    return static_cast<unsigned>((h->shape >> shape_flags_shift) & 0xFu);
+}
+inline void add_flags(block_header* h, unsigned flags) noexcept {
+    h->shape |= std::uint64_t(flags & 0xFu) << shape_flags_shift;
+}
+inline unsigned align_shift_of(const block_header* h) noexcept { return shape_align(h->shape); }
+inline std::size_t guard_bytes_of(const block_header* h) noexcept { return shape_guard_bytes(h->shape); }
+
+inline std::uint16_t front_word_for(std::uint16_t thread) noexcept {
+    return static_cast<std::uint16_t>(thread ^ front_mark);
+}
+// The header's last word without its cookie: the thread number and the front guard.
+inline std::uint64_t tail_word_for(std::uint16_t thread) noexcept {
+    return std::uint64_t(thread) << 32 | std::uint64_t(front_word_for(thread)) << 48;
+}
+
+// Writes a new block's header, but for `prev` (set when it is linked): the one way every
+// allocation path fills it. Whole words; cookie, thread and front in one store. `tail_word`
+// (tail_word_for) by reference: the short paths pass the thread's copy, read where it is stored.
+LEAKGUARD_DETAIL_ALWAYS_INLINE void write_header(block_header* h, const void* site, std::uint64_t shape,
+                                                 std::uint64_t order, const std::uint64_t& tail_word) noexcept {
+    h->order = order;
+    h->next = nullptr;
+    h->site = site;
+    h->shape = shape;
+    std::uint64_t const tail = std::uint64_t(cookie_for(h)) | tail_word;
+    std::memcpy(&h->cookie, &tail, sizeof tail);
+}
+
 // The raw allocation a header lives in (what goes back to the C library).
 inline void* raw_of(block_header* h) noexcept {
     unsigned const shift = align_shift_of(h);
@@ -135,7 +193,8 @@ inline void* raw_of(block_header* h) noexcept {
 // (heap/registry.hpp), still linked, until the owner unlinks it. The stack's link lives in the
 // block's own (now freed) user bytes: at the start, or after the tail guard when the block is too
 // small to hold it there without covering the guard (check_heap reads the guards of listed blocks).
-// allocate() makes every raw allocation long enough: raw_user_bytes() after the header.
+// Every allocation path (heap/allocate.hpp) makes the raw allocation long enough: raw_user_bytes()
+// after the header.
 inline std::size_t remote_link_offset(std::size_t size, std::size_t guard) noexcept {
     return size >= sizeof(void*) || guard == 0 ? 0 : (size + guard + sizeof(void*) - 1) & ~(sizeof(void*) - 1);
 }

@@ -1,7 +1,9 @@
 // leakguard - in-process memory-leak tracker for C++ (header-only)
 // SPDX-License-Identifier: MIT
 // heap/errors.hpp: heap errors found on the way (bad frees, mismatched deallocation): kept for the
-// JSON report and the exit status, and printed at once (report/error_report.hpp).
+// JSON report and the exit status, and printed at once (report/error_report.hpp); and what an
+// error says about a block leakguard knows is its own (its size, kind, sequence number and
+// allocation site, read from the header).
 #ifndef LEAKGUARD_DETAIL_HEAP_ERRORS_HPP_INCLUDED
 #define LEAKGUARD_DETAIL_HEAP_ERRORS_HPP_INCLUDED
 
@@ -11,6 +13,9 @@
 
 #include "../upward_calls.hpp"
 #include "../../block_info.hpp"
+#include "block.hpp"
+#include "../capture/locations.hpp"
+#include "../capture/stack_table.hpp"
 #include "../core/options.hpp"
 #include "../core/platform.hpp"
 
@@ -49,6 +54,17 @@ inline bool form_matches(block_kind kind, dealloc_form form) noexcept {
     case dealloc_form::c_realloc: return kind >= block_kind::malloc;
     }
     return false;
+}
+
+// The form a block of `kind` is given back through when nothing is wrong.
+inline dealloc_form matching_form(block_kind kind) noexcept {
+    switch (kind) {
+    case block_kind::new_scalar: return dealloc_form::delete_scalar;
+    case block_kind::new_array: return dealloc_form::delete_array;
+    case block_kind::new_scalar_aligned: return dealloc_form::delete_scalar_aligned;
+    case block_kind::new_array_aligned: return dealloc_form::delete_array_aligned;
+    default: return dealloc_form::c_free;
+    }
 }
 
 // The kinds of heap error; error_type_name() gives the name the reports print (as ASan's).
@@ -116,6 +132,39 @@ LEAKGUARD_DETAIL_NOINLINE inline void report_error(const error_record& e) noexce
     print_error(e);
     // For use under a debugger: stop right where the error was found.
     if (g_options.abort_on_error.load(std::memory_order_relaxed)) std::abort();
+}
+
+// A block's allocation site for an error report: its location record's, or its return address.
+inline void site_of(const block_header* h, const void*& caller, const source_location*& location) noexcept {
+    if (flags_of(h) & flag_has_location) {
+        const location_record* r = static_cast<const location_record*>(h->site);
+        caller = r->caller;
+        location = &r->where;
+    } else if (flags_of(h) & flag_has_stack) {
+        caller = static_cast<const stack_record*>(h->site)->frames()[0];
+        location = nullptr;
+    } else {
+        caller = h->site;
+        location = nullptr;
+    }
+}
+
+// Adds to `e` what block `h` (which must be leakguard's: its header is read) tells about itself.
+inline void describe_block(error_record& e, const block_header* h) noexcept {
+    e.block_known = true;
+    e.size = size_of(h);
+    e.kind = kind_of(h);
+    e.seq = seq_of(h);
+    site_of(h, e.alloc_caller, e.alloc_location);
+}
+
+// `type` about block `h`.
+inline error_record block_error(error_type type, const block_header* h) noexcept {
+    error_record e = error_record();
+    e.type = type;
+    e.address = reinterpret_cast<const char*>(h) + header_size;
+    describe_block(e, h);
+    return e;
 }
 
 } // namespace detail

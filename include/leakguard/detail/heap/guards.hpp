@@ -47,24 +47,19 @@ inline void unpoison_block_bytes(void* p, std::size_t n) noexcept {
 constexpr unsigned char guard_fill = 0xFD; // tail guard
 constexpr unsigned char new_fill = 0xCD;   // new blocks (fill=1)
 constexpr unsigned char freed_fill = 0xDD; // quarantined blocks
-constexpr std::uint16_t front_mark = 0xFDFD;
 // New blocks are filled up to this many bytes (AddressSanitizer's max_malloc_fill_size is the same
 // 4 KiB): a vector's or a string's big buffer is mostly written before it is read, and filling
-// all of a 64 KiB block cost about 2 us per allocation (run.sh, 65536-byte pairs: 66x plain).
+// all of a large block made its allocation cost in proportion to its size.
 constexpr std::size_t max_new_fill = std::size_t(4) * 1024;
 
 // Fills the first `n` bytes of a new block (fill=1; the callers bound `n` by max_new_fill). Out of
 // line and not told the bound, so that the compiler calls the C library's memset (vector stores)
-// instead of expanding it as `rep stos`, which starts slowly on small blocks: it was 27% of
-// short_allocate_extras on `ring`.
+// instead of expanding it as `rep stos`, which starts slowly on small blocks (it was a large part
+// of the short path with extras on small blocks).
 LEAKGUARD_DETAIL_NOINLINE inline void fill_new_block(void* user, std::size_t n) noexcept {
     std::memset(user, new_fill, n);
 }
 inline std::size_t new_fill_bytes(std::size_t size) noexcept { return size < max_new_fill ? size : max_new_fill; }
-
-inline std::uint16_t front_word_for(std::uint16_t thread) noexcept {
-    return static_cast<std::uint16_t>(thread ^ front_mark);
-}
 
 inline unsigned guard_units_for(int guard_bytes) noexcept {
     return static_cast<unsigned>((guard_bytes + static_cast<int>(guard_unit) - 1) / static_cast<int>(guard_unit));

@@ -3,24 +3,33 @@
 // heap/operators.hpp: the replacement global operator new and delete, every standard form.
 //
 // Each is noinline so that __builtin_return_address(0) is the code that called it, even when the
-// program's own code sits in the LEAKGUARD_MAIN translation unit. The unaligned forms start with
-// the short paths (fast_allocate, fast_release in heap/allocator.hpp) inlined.
+// program's own code sits in the LEAKGUARD_MAIN translation unit. Each goes down once: the
+// unaligned forms try their short path (fast_allocate, heap/allocate.hpp; fast_release,
+// heap/release.hpp), inlined, exactly once, and otherwise take the general path (allocate_slow
+// through new_or_throw / new_or_null; the general path of a free, which fast_release itself goes
+// on to); the aligned forms take the general path only.
 #ifndef LEAKGUARD_DETAIL_HEAP_OPERATORS_HPP_INCLUDED
 #define LEAKGUARD_DETAIL_HEAP_OPERATORS_HPP_INCLUDED
 
 #include <new> // std::bad_alloc, std::nothrow_t, std::get_new_handler, std::align_val_t
 
-#include "allocator.hpp"
+#include "allocate.hpp"
+#include "block.hpp"
+#include "errors.hpp"
+#include "new_sites.hpp"
+#include "release.hpp"
 
 namespace leakguard {
 namespace detail {
 
-// The standard's contract for the throwing forms: on failure call the new_handler and try again;
-// with no handler, throw std::bad_alloc. Size 0 gets a unique block (its header makes it non-empty).
+// The general path of operator new, once the short path declined (or for the aligned forms), with
+// the standard's contract for the throwing forms: on failure call the new_handler and try again
+// (the general path again); with no handler, throw std::bad_alloc. Size 0 gets a unique block (its
+// header makes it non-empty).
 inline void* new_or_throw(std::size_t size, std::size_t align, block_kind kind, const void* caller, const void* frame) {
     for (;;) {
-        if (void* p = allocate(size, align, kind, caller, 0, frame)) {
-            if (LEAKGUARD_DETAIL_UNLIKELY(g_new_sites_enabled.load(std::memory_order_relaxed))) remember_new(p);
+        if (void* p = allocate_slow(size, align, kind, caller, 0, frame)) {
+            if (LEAKGUARD_DETAIL_UNLIKELY(new_sites_on())) remember_new(p);
             return p;
         }
         std::new_handler handler = std::get_new_handler();
@@ -44,8 +53,8 @@ inline void* new_or_null(std::size_t size, std::size_t align, block_kind kind, c
     }
 #else
     for (;;) {
-        if (void* p = allocate(size, align, kind, caller, 0, frame)) {
-            if (LEAKGUARD_DETAIL_UNLIKELY(g_new_sites_enabled.load(std::memory_order_relaxed))) remember_new(p);
+        if (void* p = allocate_slow(size, align, kind, caller, 0, frame)) {
+            if (LEAKGUARD_DETAIL_UNLIKELY(new_sites_on())) remember_new(p);
             return p;
         }
         std::new_handler handler = std::get_new_handler();
@@ -64,6 +73,8 @@ inline void* new_or_null(std::size_t size, std::size_t align, block_kind kind, c
 #define LEAKGUARD_DETAIL_FRAME __builtin_frame_address(0)
 #define LEAKGUARD_DETAIL_OP LEAKGUARD_DETAIL_NOINLINE __attribute__((used))
 
+// operator new, the entry of the allocation path: the short path (fast_allocate) is tried here,
+// once; new_or_throw / new_or_null take the general path only.
 LEAKGUARD_DETAIL_OP void* operator new(std::size_t size) {
     if (void* p = leakguard::detail::fast_allocate(size, leakguard::block_kind::new_scalar, LEAKGUARD_DETAIL_CALLER, 0,
                                                    LEAKGUARD_DETAIL_FRAME))
@@ -92,32 +103,41 @@ LEAKGUARD_DETAIL_OP void* operator new[](std::size_t size, const std::nothrow_t&
     return leakguard::detail::new_or_null(size, 0, leakguard::block_kind::new_array, LEAKGUARD_DETAIL_CALLER,
                                           LEAKGUARD_DETAIL_FRAME);
 }
+// operator delete, the entry of the free path: the short path (fast_release) is tried here, once,
+// and goes on to the general path itself when it declines.
 LEAKGUARD_DETAIL_OP void operator delete(void* p) noexcept {
-    if (!p || leakguard::detail::fast_release(p, leakguard::block_kind::new_scalar, LEAKGUARD_DETAIL_CALLER)) return;
-    leakguard::detail::release(p, LEAKGUARD_DETAIL_CALLER, leakguard::detail::dealloc_form::delete_scalar);
+    if (!p) return;
+    leakguard::detail::fast_release(p, leakguard::block_kind::new_scalar,
+                                    leakguard::detail::dealloc_form::delete_scalar, LEAKGUARD_DETAIL_CALLER);
 }
 LEAKGUARD_DETAIL_OP void operator delete[](void* p) noexcept {
-    if (!p || leakguard::detail::fast_release(p, leakguard::block_kind::new_array, LEAKGUARD_DETAIL_CALLER)) return;
-    leakguard::detail::release(p, LEAKGUARD_DETAIL_CALLER, leakguard::detail::dealloc_form::delete_array);
+    if (!p) return;
+    leakguard::detail::fast_release(p, leakguard::block_kind::new_array, leakguard::detail::dealloc_form::delete_array,
+                                    LEAKGUARD_DETAIL_CALLER);
 }
 LEAKGUARD_DETAIL_OP void operator delete(void* p, const std::nothrow_t&) noexcept {
-    if (!p || leakguard::detail::fast_release(p, leakguard::block_kind::new_scalar, LEAKGUARD_DETAIL_CALLER)) return;
-    leakguard::detail::release(p, LEAKGUARD_DETAIL_CALLER, leakguard::detail::dealloc_form::delete_scalar);
+    if (!p) return;
+    leakguard::detail::fast_release(p, leakguard::block_kind::new_scalar,
+                                    leakguard::detail::dealloc_form::delete_scalar, LEAKGUARD_DETAIL_CALLER);
 }
 LEAKGUARD_DETAIL_OP void operator delete[](void* p, const std::nothrow_t&) noexcept {
-    if (!p || leakguard::detail::fast_release(p, leakguard::block_kind::new_array, LEAKGUARD_DETAIL_CALLER)) return;
-    leakguard::detail::release(p, LEAKGUARD_DETAIL_CALLER, leakguard::detail::dealloc_form::delete_array);
+    if (!p) return;
+    leakguard::detail::fast_release(p, leakguard::block_kind::new_array, leakguard::detail::dealloc_form::delete_array,
+                                    LEAKGUARD_DETAIL_CALLER);
 }
 LEAKGUARD_DETAIL_OP void operator delete(void* p, std::size_t) noexcept {
-    if (!p || leakguard::detail::fast_release(p, leakguard::block_kind::new_scalar, LEAKGUARD_DETAIL_CALLER)) return;
-    leakguard::detail::release(p, LEAKGUARD_DETAIL_CALLER, leakguard::detail::dealloc_form::delete_scalar);
+    if (!p) return;
+    leakguard::detail::fast_release(p, leakguard::block_kind::new_scalar,
+                                    leakguard::detail::dealloc_form::delete_scalar, LEAKGUARD_DETAIL_CALLER);
 }
 LEAKGUARD_DETAIL_OP void operator delete[](void* p, std::size_t) noexcept {
-    if (!p || leakguard::detail::fast_release(p, leakguard::block_kind::new_array, LEAKGUARD_DETAIL_CALLER)) return;
-    leakguard::detail::release(p, LEAKGUARD_DETAIL_CALLER, leakguard::detail::dealloc_form::delete_array);
+    if (!p) return;
+    leakguard::detail::fast_release(p, leakguard::block_kind::new_array, leakguard::detail::dealloc_form::delete_array,
+                                    LEAKGUARD_DETAIL_CALLER);
 }
 
 #if LEAKGUARD_DETAIL_ALIGNED_NEW
+// The aligned forms: the general path only (the short paths take the default alignment).
 LEAKGUARD_DETAIL_OP void* operator new(std::size_t size, std::align_val_t align) {
     return leakguard::detail::new_or_throw(size, static_cast<std::size_t>(align),
                                            leakguard::block_kind::new_scalar_aligned, LEAKGUARD_DETAIL_CALLER,
@@ -139,22 +159,34 @@ LEAKGUARD_DETAIL_OP void* operator new[](std::size_t size, std::align_val_t alig
                                           LEAKGUARD_DETAIL_FRAME);
 }
 LEAKGUARD_DETAIL_OP void operator delete(void* p, std::align_val_t) noexcept {
-    leakguard::detail::release(p, LEAKGUARD_DETAIL_CALLER, leakguard::detail::dealloc_form::delete_scalar_aligned);
+    if (p)
+        leakguard::detail::release_slow(p, LEAKGUARD_DETAIL_CALLER,
+                                        leakguard::detail::dealloc_form::delete_scalar_aligned);
 }
 LEAKGUARD_DETAIL_OP void operator delete[](void* p, std::align_val_t) noexcept {
-    leakguard::detail::release(p, LEAKGUARD_DETAIL_CALLER, leakguard::detail::dealloc_form::delete_array_aligned);
+    if (p)
+        leakguard::detail::release_slow(p, LEAKGUARD_DETAIL_CALLER,
+                                        leakguard::detail::dealloc_form::delete_array_aligned);
 }
 LEAKGUARD_DETAIL_OP void operator delete(void* p, std::align_val_t, const std::nothrow_t&) noexcept {
-    leakguard::detail::release(p, LEAKGUARD_DETAIL_CALLER, leakguard::detail::dealloc_form::delete_scalar_aligned);
+    if (p)
+        leakguard::detail::release_slow(p, LEAKGUARD_DETAIL_CALLER,
+                                        leakguard::detail::dealloc_form::delete_scalar_aligned);
 }
 LEAKGUARD_DETAIL_OP void operator delete[](void* p, std::align_val_t, const std::nothrow_t&) noexcept {
-    leakguard::detail::release(p, LEAKGUARD_DETAIL_CALLER, leakguard::detail::dealloc_form::delete_array_aligned);
+    if (p)
+        leakguard::detail::release_slow(p, LEAKGUARD_DETAIL_CALLER,
+                                        leakguard::detail::dealloc_form::delete_array_aligned);
 }
 LEAKGUARD_DETAIL_OP void operator delete(void* p, std::size_t, std::align_val_t) noexcept {
-    leakguard::detail::release(p, LEAKGUARD_DETAIL_CALLER, leakguard::detail::dealloc_form::delete_scalar_aligned);
+    if (p)
+        leakguard::detail::release_slow(p, LEAKGUARD_DETAIL_CALLER,
+                                        leakguard::detail::dealloc_form::delete_scalar_aligned);
 }
 LEAKGUARD_DETAIL_OP void operator delete[](void* p, std::size_t, std::align_val_t) noexcept {
-    leakguard::detail::release(p, LEAKGUARD_DETAIL_CALLER, leakguard::detail::dealloc_form::delete_array_aligned);
+    if (p)
+        leakguard::detail::release_slow(p, LEAKGUARD_DETAIL_CALLER,
+                                        leakguard::detail::dealloc_form::delete_array_aligned);
 }
 #endif
 

@@ -3,9 +3,9 @@
 // heap/recycler.hpp: a per-thread cache of released small blocks, reused by the same thread's
 // next allocations of the same size class instead of a free() and a malloc() of the C library.
 //
-// Why: with leak tracking alone, the C library's malloc and free were about 126 of the 332
-// instructions of a 64-byte new/delete pair (callgrind), and a block freed by another thread went
-// back to glibc through the owner's arena. The blocks here are the raw allocations leakguard
+// Why: with leak tracking alone, the C library's malloc and free were over a third of the
+// instructions of a small new/delete pair, and a block freed by another thread went back to glibc
+// through the owner's arena. The blocks here are the raw allocations leakguard
 // already owns (header included), kept as they are: nothing is carved or split, so a recycled
 // block is an ordinary malloc() block again the moment it leaves the cache.
 //
@@ -19,13 +19,14 @@
 // with their released cookie: a second free of one is a double free, as before.
 //
 // Why up to 1096 bytes: a 1 KiB block is 1072 bytes with its header, past glibc's per-thread
-// cache (chunks up to 1040 bytes), so every 1 KiB new/delete pair went through glibc's bins -
-// 4.2x plain with leak tracking alone (run.sh, 3 rounds at a1e9c67) - while plain glibc serves
-// it from that cache. 1096 holds a 1 KiB block and its default 16-byte guard.
+// cache (chunks up to 1040 bytes), so every 1 KiB new/delete pair went through glibc's bins, many
+// times slower than plain glibc, which serves it from that cache. 1096 holds a 1 KiB block and its
+// default 16-byte guard.
 #ifndef LEAKGUARD_DETAIL_HEAP_RECYCLER_HPP_INCLUDED
 #define LEAKGUARD_DETAIL_HEAP_RECYCLER_HPP_INCLUDED
 
 #include <cstddef> // std::size_t
+#include <cstdint> // std::uint8_t
 
 #include "block.hpp"
 #include "../core/platform.hpp"
@@ -34,7 +35,16 @@
 namespace leakguard {
 namespace detail {
 
+constexpr std::size_t recycle_classes = 69;                              // user room 8, 24, 40 ... 1096 bytes
 constexpr std::size_t recycle_max_user = 16 * (recycle_classes - 1) + 8; // 1096
+
+// A thread's cache: one list per size class, linked through each block's first user bytes. Plain
+// data with constant initialisation, as thread_state (heap/registry.hpp).
+struct recycle_cache {
+    block_header* heads[recycle_classes];
+    std::uint8_t counts[recycle_classes];
+};
+static thread_local recycle_cache t_recycled;
 // Blocks kept per class: 32 up to class 32 (520 bytes), 8 above.
 inline unsigned recycle_depth_for(std::size_t c) noexcept { return c <= 32 ? 32u : 8u; }
 
@@ -50,13 +60,14 @@ inline std::size_t raw_user_capacity(std::size_t user_bytes) noexcept {
 }
 
 // A block from this thread's cache with room for `user_bytes`, or null.
-LEAKGUARD_DETAIL_ALWAYS_INLINE block_header* take_recycled(thread_state& t, std::size_t user_bytes) noexcept {
+LEAKGUARD_DETAIL_ALWAYS_INLINE block_header* take_recycled(std::size_t user_bytes) noexcept {
     if (user_bytes > recycle_max_user) return nullptr;
+    recycle_cache& r = t_recycled;
     std::size_t const c = recycle_class(user_bytes);
-    block_header* const h = t.recycled[c];
+    block_header* const h = r.heads[c];
     if (h) {
-        t.recycled[c] = next_recycled(h);
-        --t.recycled_count[c];
+        r.heads[c] = next_recycled(h);
+        --r.counts[c];
     }
     return h;
 }
@@ -65,15 +76,14 @@ LEAKGUARD_DETAIL_ALWAYS_INLINE block_header* take_recycled(thread_state& t, std:
 // cache when it is small, unaligned and there is room, else to the C library.
 LEAKGUARD_DETAIL_ALWAYS_INLINE void give_back(block_header* h) noexcept {
     std::uint64_t const shape = h->shape;
-    std::size_t const user_bytes = raw_user_bytes(static_cast<std::size_t>(shape & max_block_size),
-                                                  static_cast<std::size_t>(shape >> 58) * guard_unit);
-    if (((shape >> 52) & 0x3Fu) == 0 && user_bytes <= recycle_max_user) {
-        thread_state& t = t_state;
+    std::size_t const user_bytes = raw_user_bytes(shape_size(shape), shape_guard_bytes(shape));
+    if (shape_align(shape) == 0 && user_bytes <= recycle_max_user) {
+        recycle_cache& r = t_recycled;
         std::size_t const c = recycle_class(user_bytes);
-        if (t.recycled_count[c] < recycle_depth_for(c) && t.home) {
-            next_recycled(h) = t.recycled[c];
-            t.recycled[c] = h;
-            ++t.recycled_count[c];
+        if (LEAKGUARD_DETAIL_LIKELY(r.counts[c] < recycle_depth_for(c) && t_state.home)) {
+            next_recycled(h) = r.heads[c];
+            r.heads[c] = h;
+            ++r.counts[c];
             return;
         }
     }
@@ -81,13 +91,14 @@ LEAKGUARD_DETAIL_ALWAYS_INLINE void give_back(block_header* h) noexcept {
 }
 
 // Empties the calling thread's cache (the thread is exiting).
-inline void drop_recycled(thread_state& t) noexcept {
+inline void drop_recycled() noexcept {
+    recycle_cache& r = t_recycled;
     for (std::size_t c = 0; c < recycle_classes; ++c) {
-        while (block_header* h = t.recycled[c]) {
-            t.recycled[c] = next_recycled(h);
+        while (block_header* h = r.heads[c]) {
+            r.heads[c] = next_recycled(h);
             raw_free(raw_of(h));
         }
-        t.recycled_count[c] = 0;
+        r.counts[c] = 0;
     }
 }
 

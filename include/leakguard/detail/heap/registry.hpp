@@ -1,7 +1,8 @@
 // leakguard - in-process memory-leak tracker for C++ (header-only)
 // SPDX-License-Identifier: MIT
 // heap/registry.hpp: where live blocks are kept - one shard per thread, each an intrusive doubly
-// linked list in allocation order under its own lock, plus the counters.
+// linked list in allocation order under its own lock, plus the counters - and the operations on
+// those lists (append, unlink, the stack of blocks other threads freed).
 //
 // Why per-thread shards: a thread allocates into its own shard, so allocation never contends;
 // a free from another thread locks only the owner's shard. Why the list is in sequence order: the
@@ -29,13 +30,7 @@
 namespace leakguard {
 namespace detail {
 
-// One block in a quarantine, with what it counts against quarantine_bytes (kept here so that
-// pushing a block out never reads its cold header to learn its size).
-struct quarantine_slot {
-    block_header* block;
-    std::uint64_t cost;
-};
-constexpr std::uint32_t quarantine_slot_count = 8192; // a power of two: 128 KiB per thread that frees
+struct quarantine_slot; // heap/quarantine.hpp
 
 // Who may touch a shard's list (and its quarantine), and how (see "Lock elision" below):
 //  - its owner, the thread whose home it is, on every allocation and every free of its own
@@ -75,16 +70,14 @@ struct alignas(64) shard {
 // How often the owner looks at its remote stack: on every 16th allocation and every 16th free
 // (by the shard's counts before the operation), so at most 16 of the owner's allocations pass
 // before it unlinks what other threads freed. Looking on every operation moved the line between
-// the cores on every free from the other thread: the producer/consumer workload cost 1.37x plain
-// CPU in leak-only mode, 0.76x after this.
+// the cores on every free from the other thread, which made a producer/consumer pair of threads
+// cost far more than the same work in one thread.
 constexpr std::uint64_t remote_check_interval = 16;
 inline bool remote_waiting(const shard* s, std::uint64_t count) noexcept {
     return (count & (remote_check_interval - 1)) == 0 && s->remote.load(std::memory_order_relaxed) != nullptr;
 }
 
 constexpr std::uint32_t max_shards = 1u << 16; // the header's shard field is 16 bits
-
-constexpr std::size_t recycle_classes = 69; // heap/recycler.hpp: user room 8, 24, 40 ... 1096 bytes
 
 // Per-thread state. Plain data with constant initialisation: no TLS constructor or guard runs.
 struct thread_state {
@@ -97,16 +90,10 @@ struct thread_state {
     std::uint64_t seq_end;
     std::uint64_t seq_epoch;    // the g_epoch value the reservation was made under
     std::int64_t pending_bytes; // live-byte change not yet added to g_live_bytes
-    const void* recent_new[8];  // the last blocks operator new returned (only while new is mapped)
-    unsigned recent_next;       // where the next one goes in recent_new (a ring)
-    // Set with `home`, for the short paths (heap/allocator.hpp): the header's last word without
-    // its cookie (thread and front guard), and the home shard's index + 1 (0: no home).
+    // Set with `home`, for the short paths (heap/allocate.hpp, heap/release.hpp): the header's last
+    // word without its cookie (tail_word_for), and the home shard's index + 1 (0: no home).
     std::uint64_t tail_word;
     std::uint32_t home_tag;
-    // Released small blocks kept for this thread's next allocations (heap/recycler.hpp): one
-    // list per size class, linked through each block's first user bytes.
-    block_header* recycled[recycle_classes];
-    std::uint8_t recycled_count[recycle_classes];
 };
 
 // Sequence numbers: a thread reserves them in chunks, so there is no shared counter on the hot
@@ -136,6 +123,60 @@ struct registry_state {
 // allocated.
 registry_state g_registry{};
 static thread_local thread_state t_state;
+
+// ---- The lists ----------------------------------------------------------------------------------
+//
+// A shard's list is changed only by whoever holds it exclusively (its owner in an owner section,
+// or lock_shard, below): these take that for granted.
+
+// Takes `h` out of shard `s`'s list and counts the free.
+inline void unlink_held(shard* s, block_header* h, std::int64_t size) noexcept {
+    if (h->prev) h->prev->next = h->next;
+    else s->oldest = h->next;
+    if (h->next) h->next->prev = h->prev;
+    else s->newest = h->prev;
+    ++s->frees;
+    s->live_bytes -= size;
+}
+
+// Appends `h` as the newest block of `s` and counts it.
+inline void append_held(shard* s, block_header* h, std::size_t size) noexcept {
+    block_header* const newest = s->newest;
+    h->prev = newest;
+    if (newest) newest->next = h;
+    else s->oldest = h;
+    s->newest = h;
+    ++s->allocations;
+    std::int64_t const live = s->live_bytes + static_cast<std::int64_t>(size);
+    s->live_bytes = live;
+    if (live > s->peak_bytes) s->peak_bytes = live;
+}
+
+// Takes the blocks other threads freed off `s`'s remote stack and unlinks them. Returns them,
+// linked through `next`, for the caller to dispose of.
+inline block_header* unlink_remote_held(shard* s) noexcept {
+    block_header* chain = s->remote.exchange(nullptr, std::memory_order_acquire);
+    block_header* out = nullptr;
+    while (chain) {
+        block_header* const next = *remote_link_of(chain);
+        unlink_held(s, chain, static_cast<std::int64_t>(size_of(chain)));
+        chain->next = out;
+        out = chain;
+        chain = next;
+    }
+    return out;
+}
+
+// The same where the shard is held by anybody but its owner (lock_shard): the blocks go straight
+// back to the C library (the freeing thread checked them and marked them released).
+inline void drain_remote_locked(shard* s) noexcept {
+    block_header* out = unlink_remote_held(s);
+    while (out) {
+        block_header* const next = out->next;
+        raw_free(raw_of(out));
+        out = next;
+    }
+}
 
 // ---- Lock elision ------------------------------------------------------------------------------
 //
@@ -225,6 +266,24 @@ inline void owner_exit(shard* s, bool locked) noexcept {
     else s->owner_busy.store(0, std::memory_order_release);
 }
 
+// A free of a block whose shard is another thread's home: the block is marked released and pushed
+// onto that shard's remote stack, to be unlinked by the owner at its next allocation or free (or
+// by the next lock_shard). If the shard has no owner any more (its thread exited), nobody would:
+// then this thread unlinks the stack itself, under the lock. seq_cst against release_home_shard:
+// either its drain sees this push or this load sees owned == false.
+inline void push_remote(shard* s, block_header* h) noexcept {
+    store_cookie(h, freed_cookie_for(h));
+    block_header** const link = remote_link_of(h);
+    block_header* head = s->remote.load(std::memory_order_relaxed);
+    do {
+        *link = head;
+    } while (!s->remote.compare_exchange_weak(head, h, std::memory_order_seq_cst, std::memory_order_relaxed));
+    if (LEAKGUARD_DETAIL_UNLIKELY(!s->owned.load(std::memory_order_seq_cst))) {
+        lock_shard(s); // drains the stack (no owner section can run: the shard has no owner)
+        unlock_shard(s);
+    }
+}
+
 // Runs when a thread that allocated exits: its shard (and the blocks still in it) goes to the free
 // list for the next new thread. The blocks keep their thread number.
 inline void release_home_shard(void*) noexcept {
@@ -232,7 +291,7 @@ inline void release_home_shard(void*) noexcept {
     if (!s) return;
     t_state.home = nullptr;
     t_state.home_tag = 0;
-    drop_recycled(t_state);           // from now on this thread's frees go to the C library
+    drop_recycled();                  // from now on this thread's frees go to the C library
     if (t_state.pending_bytes != 0) { // hand over this thread's batched byte count
         g_registry.live_bytes.fetch_add(t_state.pending_bytes, std::memory_order_relaxed);
         t_state.pending_bytes = 0;
@@ -284,8 +343,7 @@ inline shard* acquire_home_shard() noexcept {
         s->owned.store(true, std::memory_order_seq_cst);
         s->lock.unlock();
         t.home = s;
-        std::uint16_t const thread = static_cast<std::uint16_t>(t.thread);
-        t.tail_word = std::uint64_t(thread) << 32 | std::uint64_t(thread ^ 0xFDFDu) << 48; // front_word_for
+        t.tail_word = tail_word_for(static_cast<std::uint16_t>(t.thread));
         t.home_tag = s->index + 1;
         // A reused shard holds older blocks; fresh numbers for this thread keep its list ordered.
         t.seq_next = t.seq_end = 0;
@@ -317,8 +375,8 @@ inline std::uint64_t begin_epoch() noexcept {
 // its lock), which is the process's peak while one thread allocates. Across threads, each thread
 // adds its net change to the global count in batches of 1 MiB (flush_batch), so no atomic
 // operation runs per allocation; the global peak then lags the true one by at most 1 MiB per
-// thread. (Batches of 64 KiB made every 64 KiB new/delete pair two atomic read-modify-writes:
-// 22% of the pair's time, 1.78x plain with leak tracking alone.)
+// thread. (Smaller batches made every new/delete pair of a batch's size two atomic
+// read-modify-writes, a large part of the pair's time.)
 constexpr std::int64_t flush_batch = std::int64_t(1) << 20;
 LEAKGUARD_DETAIL_NOINLINE inline void flush_bytes(thread_state& t) noexcept {
     std::int64_t const live =

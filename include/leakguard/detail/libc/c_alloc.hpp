@@ -10,16 +10,25 @@
 #include <cerrno>  // errno, ENOMEM
 #include <cstring> // std::memcpy
 
-#include "../heap/allocator.hpp"
+#include "../heap/allocate.hpp"
+#include "../heap/block.hpp"
+#include "../heap/block_errors.hpp"
+#include "../heap/release.hpp"
 #include "../capture/locations.hpp"
+#include "ownership.hpp"
 
 namespace leakguard {
 namespace detail {
 
-// A tracked C block whose site is file:line when a macro gave them, else the return address.
+// A tracked C block whose site is file:line when a macro gave them, else the return address: the
+// entry of the C allocation path. The short path (fast_allocate) is tried here, once; when it
+// declines, allocate_slow, the general path.
 inline void* c_allocate(std::size_t size, block_kind kind, const void* caller, const char* file, int line) noexcept {
     const location_record* where = file ? intern_location(file, line, caller) : nullptr;
-    void* p = where ? allocate(size, 0, kind, where, flag_has_location) : allocate(size, 0, kind, caller, 0);
+    const void* const site = where ? static_cast<const void*>(where) : caller;
+    unsigned const site_flags = where ? flag_has_location : 0u;
+    void* p = fast_allocate(size, kind, site, site_flags);
+    if (!p) p = allocate_slow(size, 0, kind, site, site_flags, nullptr);
     if (LEAKGUARD_DETAIL_UNLIKELY(!p)) errno = ENOMEM;
     return p;
 }
@@ -41,12 +50,11 @@ inline bool realloc_in_place(block_header* h, std::size_t size, const void* call
     shard* const s = t.home;
     unsigned const hot = g_hot.load(std::memory_order_relaxed);
     std::uint64_t const shape = h->shape;
-    bool const plain = (shape & (std::uint64_t(0xFFF1) << 48)) == (std::uint64_t(flag_linked) << 48);
-    if ((hot & (hot_ready | hot_extras_alloc | hot_extras_free)) != hot_ready || !s || t.busy || !plain ||
-        shard_of(h) != s->index || size > (std::size_t(1) << 40))
+    if ((hot & (hot_ready | hot_extras_alloc | hot_extras_free)) != hot_ready || !s || t.busy ||
+        !shape_is_plain(shape) || shard_of(h) != s->index || size > max_fast_size)
         return false;
     const location_record* where = file ? intern_location(file, line, caller) : nullptr;
-    std::int64_t const old_size = static_cast<std::int64_t>(shape & max_block_size);
+    std::int64_t const old_size = static_cast<std::int64_t>(shape_size(shape));
     unsigned const flags = (where ? flag_has_location : 0u) | flag_linked | (t.ignore_depth > 0 ? flag_ignored : 0u);
     bool const locked = owner_enter(s);
     block_header* const prev = h->prev;
@@ -69,12 +77,8 @@ inline bool realloc_in_place(block_header* h, std::size_t size, const void* call
         return false; // the general path tries again (and fails with ENOMEM, the old block intact)
     }
     block_header* const n = static_cast<block_header*>(raw);
-    n->site = where ? static_cast<const void*>(where) : caller;
-    n->shape = make_shape(size, block_kind::realloc, flags, 0, 0);
-    n->order = make_order(take_seq(t), s->index);
-    std::uint64_t const tail = std::uint64_t(cookie_for(n)) | t.tail_word;
-    std::memcpy(&n->cookie, &tail, sizeof tail);
-    n->next = nullptr;
+    write_header(n, where ? static_cast<const void*>(where) : caller,
+                 make_shape(size, block_kind::realloc, flags, 0, 0), make_order(take_seq(t), s->index), t.tail_word);
     append_held(s, n, size);
     owner_exit(s, locked);
     account_bytes(t, static_cast<std::int64_t>(size) - old_size);
@@ -111,7 +115,7 @@ inline void* realloc_any(void* p, std::size_t size, const void* caller, const ch
     switch (owner_of(p)) {
     case ownership::live: return realloc_tracked(p, size, caller, file, line);
     case ownership::released:
-        report_bad_free(p, caller, dealloc_form::c_realloc, file, line);
+        report_bad_free(p, true, caller, dealloc_form::c_realloc, file, line);
         errno = EINVAL;
         return nullptr;
     case ownership::damaged:

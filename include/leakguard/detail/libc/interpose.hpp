@@ -25,8 +25,9 @@
 #include <cstdint> // SIZE_MAX
 #include <cstdlib> // the C library's declarations, which these definitions must match
 
-#include "../heap/allocator.hpp"
+#include "../heap/block.hpp"
 #include "c_alloc.hpp"
+#include "ownership.hpp"
 #include "../core/libc_functions.hpp"
 
 #define LEAKGUARD_DETAIL_INTERPOSED LEAKGUARD_DETAIL_NOINLINE __attribute__((used, visibility("default")))

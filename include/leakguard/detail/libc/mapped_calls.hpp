@@ -11,8 +11,11 @@
 #include <cstring> // std::memcpy, std::memset, std::strlen
 
 #include "../mapping.hpp"
-#include "../heap/allocator.hpp"
+#include "../heap/block.hpp"
+#include "../heap/new_sites.hpp"
+#include "../heap/registry.hpp"
 #include "c_alloc.hpp"
+#include "ownership.hpp"
 #include "../capture/locations.hpp"
 
 #define LEAKGUARD_DETAIL_MAPPED LEAKGUARD_DETAIL_NOINLINE __attribute__((used))
@@ -78,8 +81,8 @@ void locate_new(const void* p, std::size_t max_offset, const char* file, int lin
     if (!p) return;
     thread_state& t = t_state;
     std::uintptr_t const value = reinterpret_cast<std::uintptr_t>(p);
-    for (unsigned k = 1; k <= 8; ++k) {
-        const void*& slot = t.recent_new[(t.recent_next - k) % 8];
+    for (unsigned k = 1; k <= new_site_ring_size; ++k) { // newest first
+        const void*& slot = recent_new(t_new_sites.next - k);
         std::uintptr_t const block = reinterpret_cast<std::uintptr_t>(slot);
         if (!slot || value < block || value - block > max_offset) continue;
         block_header* h = header_of(slot);

@@ -12,8 +12,7 @@
 
 #include <cstring> // std::memset
 
-#include "../heap/allocator.hpp"
-#include "../heap/block_errors.hpp"
+#include "../heap/errors.hpp"
 #include "../heap/guards.hpp"
 #include "../heap/quarantine.hpp"
 #include "../heap/registry.hpp"

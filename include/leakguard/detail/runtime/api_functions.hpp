@@ -5,7 +5,9 @@
 #define LEAKGUARD_DETAIL_RUNTIME_API_FUNCTIONS_HPP_INCLUDED
 
 #include "../../api.hpp"
-#include "../heap/allocator.hpp"
+#include "../heap/registry.hpp"
+#include "../heap/startup.hpp"
+#include "../libc/ownership.hpp"
 #include "../report/check_heap.hpp"
 #include "../report/collect.hpp"
 #include "../report/failures.hpp"

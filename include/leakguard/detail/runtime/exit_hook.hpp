@@ -15,7 +15,7 @@
 #include <iostream> // std::cout, std::cerr, std::clog (flushed before _exit)
 #include <unistd.h> // _exit
 
-#include "../heap/allocator.hpp"
+#include "../heap/startup.hpp"
 #include "../report/check_heap.hpp"
 #include "../report/exit_report.hpp"
 

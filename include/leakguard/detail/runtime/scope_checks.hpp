@@ -8,7 +8,8 @@
 
 #include "../../scope.hpp"
 #include "../core/report_stream.hpp"
-#include "../heap/allocator.hpp"
+#include "../heap/registry.hpp"
+#include "../heap/startup.hpp"
 #include "../report/collect.hpp"
 #include "../report/failures.hpp"
 #include "../core/platform.hpp"
