@@ -1,4 +1,4 @@
-// Tests of the call-stack parts (issue 5): capture (frame-pointer walk and libgcc), interning,
+// Tests of the call-stack parts: capture (frame-pointer walk and libgcc), interning,
 // naming and site choice. This is the LEAKGUARD_MAIN unit: it alone includes the implementation
 // headers, and the other units reach them through support.hpp. The binary runs under leakguard:
 // it must end without leaks (the stack table's memory is mmap'd, not tracked).

@@ -50,7 +50,7 @@ std::vector<int> leaks_per_line(const nlohmann::json& report, const std::string&
 // Whether the case programs define free/realloc (not under ASan/TSan/MSan: see CMakeLists.txt).
 bool interposed() {
     if (LEAKGUARD_CASES_INTERPOSE) return true;
-    MESSAGE("built under a sanitizer: leakguard leaves free/realloc to its runtime; case skipped");
+    CASES_SKIP("built under a sanitizer: leakguard leaves free/realloc to its runtime");
     return false;
 }
 

@@ -1,4 +1,4 @@
-// Call stacks without macros (issue 5): programs/stacks.cpp built at -O0 (stacks_o0) and at
+// Call stacks without macros: programs/stacks.cpp built at -O0 (stacks_o0) and at
 // -O2 -g (stacks_o2), checked through the JSON report - the site (file, line, function of a
 // leak) and the stack of each kind of leak - and the text report's group of the seed.
 #include <doctest/doctest.h>

@@ -1,4 +1,4 @@
-// Call stacks without macros (issue 5), built twice from this source: bin/stacks_o0 (-O0 -g) and
+// Call stacks without macros, built twice from this source: bin/stacks_o0 (-O0 -g) and
 // bin/stacks_o2 (-O2 -g, where std::vector's growth and std::make_shared are inlined into the
 // functions below). Each kind of leak once; the driver (test_stacks.cpp) checks the JSON report:
 //   seed    the mtrace example: a loop calling func1 -> func2 -> new[], 20 blocks, one group
