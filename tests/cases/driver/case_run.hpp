@@ -17,6 +17,9 @@ constexpr int kLeakExit = 23; // leakguard's default exit status for leaks, fail
 // The path of a case binary (bin/NAME, or bin/NAME_plain for the untracked build).
 std::string case_path(const std::string& name);
 
+// The last component of a path ("a/b/leak_one.cpp" -> "leak_one.cpp").
+std::string base_name(const std::string& path);
+
 struct case_result {
     process_result proc;
     std::shared_ptr<temp_dir> dir; // holds stdout, stderr, the JSON report, log files

@@ -9,12 +9,11 @@
 
 #include "case_run.hpp"
 
+using cases::base_name;
 using cases::run_case;
 using cases::summary;
 
 namespace {
-
-std::string base_name(const std::string& path) { return path.substr(path.rfind('/') + 1); }
 
 // The integers printed after `key` on stdout ("lines 12 14 17" -> {12, 14, 17}).
 std::vector<int> numbers_after(const std::string& out, const std::string& key) {
