@@ -11,6 +11,8 @@ namespace cases {
 
 std::string case_path(const std::string& name) { return std::string(LEAKGUARD_CASES_BIN) + "/" + name; }
 
+std::string base_name(const std::string& path) { return path.substr(path.rfind('/') + 1); }
+
 std::string case_result::describe() const {
     std::string text =
         "status: " + proc.status_text() + "\n--- stdout ---\n" + proc.out + "--- stderr ---\n" + proc.err;

@@ -17,6 +17,9 @@ constexpr int kLeakExit = 23; // leakguard's default exit status for leaks, fail
 // The path of a case binary (bin/NAME, or bin/NAME_plain for the untracked build).
 std::string case_path(const std::string& name);
 
+// The last component of a path ("a/b/leak_one.cpp" -> "leak_one.cpp").
+std::string base_name(const std::string& path);
+
 struct case_result {
     process_result proc;
     std::shared_ptr<temp_dir> dir; // holds stdout, stderr, the JSON report, log files
@@ -34,6 +37,15 @@ struct case_result {
 // (later keys win, so `options` may redirect json_path). Parses the report when it exists.
 case_result run_case(const std::string& name, const std::string& options = "",
                      const std::vector<std::string>& args = {}, double timeout_s = 60);
+
+// A case that cannot judge leakguard in this build or on this machine (valgrind missing, a
+// sanitizer's runtime in charge) says so with CASES_SKIP(why) and returns. The marker is defined
+// by the build, which also gives every ctest entry SKIP_REGULAR_EXPRESSION on it
+// (tests/cases/CMakeLists.txt): ctest then lists the case as skipped, never as passed.
+#ifndef LEAKGUARD_CASES_SKIP_MARKER
+#error "LEAKGUARD_CASES_SKIP_MARKER (the text that marks a skipped case) must be defined by the build"
+#endif
+#define CASES_SKIP(why) MESSAGE(LEAKGUARD_CASES_SKIP_MARKER ": " << why)
 
 // Parses a JSON report file; null when absent or malformed.
 nlohmann::json load_json(const std::string& path);

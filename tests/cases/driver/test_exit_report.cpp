@@ -6,12 +6,9 @@
 
 #include "case_run.hpp"
 
+using cases::base_name;
 using cases::run_case;
 using cases::summary;
-
-namespace {
-std::string base_name(const std::string& path) { return path.substr(path.rfind('/') + 1); }
-} // namespace
 
 TEST_CASE("leak_one_reports_one_byte") {
     auto r = run_case("leak_one");

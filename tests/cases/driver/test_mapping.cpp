@@ -9,12 +9,11 @@
 
 #include "case_run.hpp"
 
+using cases::base_name;
 using cases::run_case;
 using cases::summary;
 
 namespace {
-
-std::string base_name(const std::string& path) { return path.substr(path.rfind('/') + 1); }
 
 // The integers printed after `key` on stdout ("lines 12 14 17" -> {12, 14, 17}).
 std::vector<int> numbers_after(const std::string& out, const std::string& key) {
@@ -50,7 +49,7 @@ std::vector<int> leaks_per_line(const nlohmann::json& report, const std::string&
 // Whether the case programs define free/realloc (not under ASan/TSan/MSan: see CMakeLists.txt).
 bool interposed() {
     if (LEAKGUARD_CASES_INTERPOSE) return true;
-    MESSAGE("built under a sanitizer: leakguard leaves free/realloc to its runtime; case skipped");
+    CASES_SKIP("built under a sanitizer: leakguard leaves free/realloc to its runtime");
     return false;
 }
 

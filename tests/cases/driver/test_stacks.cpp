@@ -9,18 +9,17 @@
 
 #include "case_run.hpp"
 
+using cases::base_name;
 using cases::run_case;
 
 namespace {
-
-std::string base_name(const std::string& path) { return path.substr(path.rfind('/') + 1); }
 
 std::string text(const nlohmann::json& v) { return v.is_string() ? v.get<std::string>() : std::string(); }
 
 bool starts_with(const std::string& s, const std::string& prefix) { return s.compare(0, prefix.size(), prefix) == 0; }
 
 // "seed=31 func1=35 ..." from the program's stdout.
-std::map<std::string, int> printed_lines(const std::string& out) {
+std::map<std::string, int> named_lines(const std::string& out) {
     std::map<std::string, int> lines;
     std::istringstream in(out);
     std::string item;
@@ -97,7 +96,7 @@ void check_stacks(const std::string& program, bool optimised) {
     INFO(r.describe());
     CHECK(r.status() == cases::kLeakExit);
     REQUIRE(r.has_report);
-    auto lines = printed_lines(r.proc.out);
+    auto lines = named_lines(r.proc.out);
     REQUIRE(lines.size() == 5);
     // 20 seed blocks, the vector's buffer, the shared_ptr's block, the library's record.
     CHECK(cases::summary(r.report, "leaked_blocks") == 23);

@@ -30,7 +30,7 @@ TEST_CASE("threads_exchange_blocks_and_one_leaks") {
 
 TEST_CASE("fork_while_threads_allocate") {
     if (LEAKGUARD_CASES_ASAN) { // see tests/cases/CMakeLists.txt: ASan's allocator is not fork-safe
-        MESSAGE("skipped under AddressSanitizer: its allocator takes no lock at fork");
+        CASES_SKIP("AddressSanitizer's allocator takes no lock at fork");
         return;
     }
     auto r = run_case("fork", "", {}, 90);

@@ -2,7 +2,7 @@
 // operators) and explicit operator new(n, std::align_val_t) calls. Every pointer must be aligned
 // (checked here: a misaligned one makes the exit status 1), everything is freed, except one
 // alignas(64) object that is leaked on purpose and must be reported as kind "new(align)".
-#define LEAKGUARD_MAIN
+// LEAKGUARD_MAIN is in the shared unit (tests/cases/leakguard_main.cpp)
 #include <leakguard/leakguard.hpp>
 
 #include <cstdint>

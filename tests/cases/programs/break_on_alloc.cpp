@@ -1,6 +1,6 @@
 // break_on_alloc=N raises SIGTRAP inside allocation number N: the program finds the sequence
 // number of one block, asks for a break two allocations later, and records the signal.
-#define LEAKGUARD_MAIN
+// LEAKGUARD_MAIN is in the shared unit (tests/cases/leakguard_main.cpp)
 #include <leakguard/leakguard.hpp>
 
 #include <csignal>

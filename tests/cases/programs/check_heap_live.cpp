@@ -1,6 +1,6 @@
 // leakguard::check_heap() finds an overflow on a block that is still alive, reports it once (the
 // guard is repaired, so neither the delete nor the exit check reports it again).
-#define LEAKGUARD_MAIN
+// LEAKGUARD_MAIN is in the shared unit (tests/cases/leakguard_main.cpp)
 #include <leakguard/leakguard.hpp>
 
 #include <cstdio>

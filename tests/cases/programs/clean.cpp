@@ -3,7 +3,7 @@
 // allocates and whose destructor frees. Nothing may be reported: "no leaks", and the exit status
 // stays the program's own (argv[1], default 0).
 #ifdef LEAKGUARD_CASE_TRACKED
-#define LEAKGUARD_MAIN
+// LEAKGUARD_MAIN is in the shared unit (tests/cases/leakguard_main.cpp)
 #include <leakguard/leakguard.hpp>
 #endif
 

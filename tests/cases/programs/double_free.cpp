@@ -1,7 +1,7 @@
 // Deleting the same pointer twice: leakguard must detect it ("double_free"), leave the pointer
 // alone (no crash, no heap corruption) and let the program go on. The error is recorded for the
 // JSON report and makes the exit status 23. Nothing leaks.
-#define LEAKGUARD_MAIN
+// LEAKGUARD_MAIN is in the shared unit (tests/cases/leakguard_main.cpp)
 #include <leakguard/leakguard.hpp>
 
 #include <cstdio>

@@ -5,7 +5,7 @@
 // installed) prints its threads' stacks on stderr, it is killed and the exit status becomes 1. No
 // leaks at exit. Under valgrind (whose serialised threads and JIT make each child take seconds on a
 // loaded machine) it forks 10 times with a 120 s limit.
-#define LEAKGUARD_MAIN
+// LEAKGUARD_MAIN is in the shared unit (tests/cases/leakguard_main.cpp)
 #include <leakguard/leakguard.hpp>
 
 #include <atomic>

@@ -1,7 +1,7 @@
 // One byte written past the end of a new[] block: leakguard finds it in the tail guard when the
 // block is deleted (heap_overflow, offset 0 past the end), reports it, releases the block and the
 // program goes on. With abort_on_error=1 the program aborts right after the report instead.
-#define LEAKGUARD_MAIN
+// LEAKGUARD_MAIN is in the shared unit (tests/cases/leakguard_main.cpp)
 #include <leakguard/leakguard.hpp>
 
 #include <cstdio>

@@ -2,7 +2,7 @@
 // inside LEAKGUARD_IGNORE_REGION() stay alive past a scope and past exit, yet neither the scope
 // nor the exit report lists them. A block allocated just after the region ends is tracked again
 // (and freed). Expected: no scope failure, no leaks, exit 0.
-#define LEAKGUARD_MAIN
+// LEAKGUARD_MAIN is in the shared unit (tests/cases/leakguard_main.cpp)
 #include <leakguard/leakguard.hpp>
 
 #include <cstdio>
@@ -34,8 +34,8 @@ int main() {
         delete inside_probe;
         delete tracked;
     }
-    // ignore() refuses what leakguard did not hand out. (volatile: in this LEAKGUARD_MAIN unit GCC
-    // inlines ignore(), sees it read the 8 bytes before the block and warns -Wmaybe-uninitialized.)
+    // ignore() refuses what leakguard did not hand out. (volatile: where ignore() is inlined, as in a
+    // LEAKGUARD_MAIN unit, GCC sees it read the 8 bytes before the block and warns -Wmaybe-uninitialized.)
     void* volatile hidden = std::malloc(32);
     void* from_malloc = hidden;
     bool const foreign = leakguard::ignore(from_malloc);

@@ -1,7 +1,7 @@
 // Twenty identical leaks from one allocation site: a helper called in a loop. They share one
 // caller address, so the JSON lists 20 leaks with the same caller and the text report one group.
 #ifdef LEAKGUARD_CASE_TRACKED
-#define LEAKGUARD_MAIN
+// LEAKGUARD_MAIN is in the shared unit (tests/cases/leakguard_main.cpp)
 #include <leakguard/leakguard.hpp>
 #endif
 

@@ -2,7 +2,7 @@
 // (default 0), so the driver can show that exitcode=0 keeps it and that leaks replace it.
 // Built twice: tracked (LEAKGUARD_CASE_TRACKED) and plain, for the valgrind cross-check.
 #ifdef LEAKGUARD_CASE_TRACKED
-#define LEAKGUARD_MAIN
+// LEAKGUARD_MAIN is in the shared unit (tests/cases/leakguard_main.cpp)
 #include <leakguard/leakguard.hpp>
 #endif
 

@@ -2,7 +2,7 @@
 // too, so both fail (documented in scope.hpp). The block is freed after both scopes, so nothing
 // leaks at exit; the two recorded scope failures alone make the exit status 23. The scopes' lines
 // are printed so that the driver can compare them with the JSON report.
-#define LEAKGUARD_MAIN
+// LEAKGUARD_MAIN is in the shared unit (tests/cases/leakguard_main.cpp)
 #include <leakguard/leakguard.hpp>
 
 #include <cstdio>

@@ -2,7 +2,7 @@
 // null, sizes so close to SIZE_MAX that adding leakguard's header would wrap around (they must
 // fail, never return a small block), size 0 (a unique non-null pointer), and delete of nullptr.
 // Each check prints its result; any failure makes the exit status 1. No leaks, no errors.
-#define LEAKGUARD_MAIN
+// LEAKGUARD_MAIN is in the shared unit (tests/cases/leakguard_main.cpp)
 #include <leakguard/leakguard.hpp>
 
 #include <cstdint>

@@ -3,7 +3,7 @@
 // (checked here, naming the form that failed); the program prints how many allocations it made, and
 // the driver checks that the exit JSON has allocations == frees == that number.
 // Needs C++17 (aligned forms) and sized deallocation (clang: -fsized-deallocation).
-#define LEAKGUARD_MAIN
+// LEAKGUARD_MAIN is in the shared unit (tests/cases/leakguard_main.cpp)
 #include <leakguard/leakguard.hpp>
 
 #include <cstdio>

@@ -1,7 +1,7 @@
 // Options set from code: leakguard::set_option returns false and prints a one-line warning naming
 // the key for an unknown key or a bad value, and applies a good one. Here exitcode=5 is set, and
 // the one leaked block then makes the exit status 5 (not the default 23).
-#define LEAKGUARD_MAIN
+// LEAKGUARD_MAIN is in the shared unit (tests/cases/leakguard_main.cpp)
 #include <leakguard/leakguard.hpp>
 
 #include <cstdio>

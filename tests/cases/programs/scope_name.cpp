@@ -1,7 +1,7 @@
 // A scope whose name holds characters JSON must escape (double quotes, a backslash, a tab, a
 // newline) and non-ASCII UTF-8: the scope fails, and the JSON report must still parse and give the
 // name back unchanged. The driver compares with the same literal (kName in test_scopes.cpp).
-#define LEAKGUARD_MAIN
+// LEAKGUARD_MAIN is in the shared unit (tests/cases/leakguard_main.cpp)
 #include <leakguard/leakguard.hpp>
 
 #include <cstdio>

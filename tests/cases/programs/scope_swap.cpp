@@ -1,7 +1,7 @@
 // A scope must count blocks, not a net balance: inside it an older block (allocated before the
 // scope began) is freed and a new one allocated and kept. Live blocks are unchanged overall, but
 // the scope has exactly one leak - the new block - and must fail with 1 block of 4 bytes.
-#define LEAKGUARD_MAIN
+// LEAKGUARD_MAIN is in the shared unit (tests/cases/leakguard_main.cpp)
 #include <leakguard/leakguard.hpp>
 
 #include <cstdio>

@@ -3,7 +3,7 @@
 // with exactly that block, the thread scope ("mine") must pass. The main thread's own allocations
 // inside the scopes are freed in time. Two explicit scopes of the same kinds print their counts
 // (leaked_blocks() queries) before being dismissed, so a failure shows the numbers.
-#define LEAKGUARD_MAIN
+// LEAKGUARD_MAIN is in the shared unit (tests/cases/leakguard_main.cpp)
 #include <leakguard/leakguard.hpp>
 
 #include <cstdio>

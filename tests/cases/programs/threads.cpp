@@ -3,7 +3,7 @@
 // Thread 0 also leaks kLeaks blocks of kLeakSize bytes: exactly those must be reported, and
 // allocations - frees must equal kLeaks (no lost or doubled count in cross-thread frees).
 #ifdef LEAKGUARD_CASE_TRACKED
-#define LEAKGUARD_MAIN
+// LEAKGUARD_MAIN is in the shared unit (tests/cases/leakguard_main.cpp)
 #include <leakguard/leakguard.hpp>
 #endif
 
