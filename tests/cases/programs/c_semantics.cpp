@@ -3,7 +3,7 @@
 // overflow check, errno ENOMEM, free(NULL), malloc's alignment, strdup and strndup. Prints each
 // failed check and "c_semantics: N failures". Leaves one realloc'd block alive on purpose: it
 // must be reported with its current size (1000), kind "realloc" and the realloc call's line.
-#define LEAKGUARD_MAIN
+// LEAKGUARD_MAIN is in the shared unit (tests/cases/leakguard_main.cpp)
 #define LEAKGUARD_MAP_MALLOC
 #include <leakguard/leakguard.hpp>
 

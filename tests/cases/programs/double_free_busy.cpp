@@ -1,7 +1,7 @@
 // A double delete and a double free (malloc mapped) in one program that then keeps allocating:
 // both are reported with the first free's site (the blocks are still in the quarantine), neither
 // reaches the C library, and thousands of allocations later the heap is fine.
-#define LEAKGUARD_MAIN
+// LEAKGUARD_MAIN is in the shared unit (tests/cases/leakguard_main.cpp)
 #define LEAKGUARD_MAP_MALLOC
 #include <leakguard/leakguard.hpp>
 

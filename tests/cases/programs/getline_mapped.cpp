@@ -3,7 +3,7 @@
 // "realloc", its new size) and nothing crashes. The grown buffer is left alive on purpose: one
 // block of `capacity` bytes, which valgrind counts the same in the plain build.
 #ifdef LEAKGUARD_CASE_TRACKED
-#define LEAKGUARD_MAIN
+// LEAKGUARD_MAIN is in the shared unit (tests/cases/leakguard_main.cpp)
 #define LEAKGUARD_MAP_MALLOC
 #include <leakguard/leakguard.hpp>
 #endif

@@ -1,6 +1,6 @@
 // One byte written just before a malloc block (the malloc mapping): the front guard shows it when
 // the block is freed (heap_underflow, offset -1); the header is intact, so the block is released.
-#define LEAKGUARD_MAIN
+// LEAKGUARD_MAIN is in the shared unit (tests/cases/leakguard_main.cpp)
 #define LEAKGUARD_MAP_MALLOC
 #include <leakguard/leakguard.hpp>
 

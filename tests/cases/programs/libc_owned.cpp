@@ -4,7 +4,7 @@
 // silently: no error, no leak, no crash. And the other way round: a tracked block freed through
 // `free` used as a value (a deleter), which is not the macro.
 #ifdef LEAKGUARD_CASE_TRACKED
-#define LEAKGUARD_MAIN
+// LEAKGUARD_MAIN is in the shared unit (tests/cases/leakguard_main.cpp)
 #define LEAKGUARD_MAP_MALLOC
 #include <leakguard/leakguard.hpp>
 #endif

@@ -1,7 +1,7 @@
 // Twenty 1 MiB mallocs from one line of a unit that maps malloc: 20 blocks of kind "malloc" at that
 // file:line, 20 MiB in all (valgrind counts the same in the plain build). Prints the line.
 #ifdef LEAKGUARD_CASE_TRACKED
-#define LEAKGUARD_MAIN
+// LEAKGUARD_MAIN is in the shared unit (tests/cases/leakguard_main.cpp)
 #define LEAKGUARD_MAP_MALLOC
 #include <leakguard/leakguard.hpp>
 #endif

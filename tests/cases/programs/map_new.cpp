@@ -22,7 +22,7 @@ alignas(16) static unsigned char g_pool[256];
 void* pooled::operator new(std::size_t size) { return size <= sizeof g_pool ? g_pool : throw std::bad_alloc(); }
 #include <leakguard/map_resume.hpp>
 
-#define LEAKGUARD_MAIN
+// LEAKGUARD_MAIN is in the shared unit (tests/cases/leakguard_main.cpp)
 #define LEAKGUARD_MAP_NEW
 #include <leakguard/leakguard.hpp>
 

@@ -1,7 +1,7 @@
 // The memwatch sample: a 100-byte block whose only pointer is overwritten, and two 50-byte blocks
 // kept to the end - 3 blocks, 200 bytes, each reported at its own line. Prints the three lines.
 #ifdef LEAKGUARD_CASE_TRACKED
-#define LEAKGUARD_MAIN
+// LEAKGUARD_MAIN is in the shared unit (tests/cases/leakguard_main.cpp)
 #define LEAKGUARD_MAP_MALLOC
 #include <leakguard/leakguard.hpp>
 #endif

@@ -2,7 +2,7 @@
 // delete. Each is reported at once as alloc_dealloc_mismatch naming the allocation and the release
 // (JSON alloc_line / free_line), then released all the same: no leak, no crash, exit status 23.
 // Prints the allocation and release lines in order.
-#define LEAKGUARD_MAIN
+// LEAKGUARD_MAIN is in the shared unit (tests/cases/leakguard_main.cpp)
 #define LEAKGUARD_MAP_MALLOC
 #include <leakguard/leakguard.hpp>
 

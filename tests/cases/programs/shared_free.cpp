@@ -2,7 +2,7 @@
 // frees one and reallocates another with the C library's free and realloc: the records follow
 // (no leak, no error). The library's own malloc'd result, freed by the mapped free, goes to the
 // C library.
-#define LEAKGUARD_MAIN
+// LEAKGUARD_MAIN is in the shared unit (tests/cases/leakguard_main.cpp)
 #define LEAKGUARD_MAP_MALLOC
 #include <leakguard/leakguard.hpp>
 

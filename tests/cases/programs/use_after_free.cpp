@@ -1,7 +1,7 @@
 // A write into a block after delete: the block sits in the quarantine filled with 0xDD, and the
 // check at exit finds the changed byte (use_after_free, offset 8) naming where the block was
 // allocated and where it was deleted. LEAKGUARD_MAP_NEW gives both file:line.
-#define LEAKGUARD_MAIN
+// LEAKGUARD_MAIN is in the shared unit (tests/cases/leakguard_main.cpp)
 #define LEAKGUARD_MAP_NEW
 #include <leakguard/leakguard.hpp>
 
