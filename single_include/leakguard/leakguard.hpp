@@ -6031,12 +6031,13 @@ public:
     void end_object() noexcept { close("}"); }
     void begin_array() noexcept { open("["); }
     void end_array() noexcept { close("]"); }
-    // The name of the member whose value comes next.
-    void key(const char* name) noexcept {
+    // The name of the member whose value comes next: `json.key("size").number(n);`.
+    json_writer& key(const char* name) noexcept {
         separate();
         quoted(name);
         out_.put(":");
         after_key_ = true;
+        return *this;
     }
     // The next member or element starts a line (the report keeps one leak, one error a line).
     void new_line() noexcept { new_line_ = true; }
@@ -6210,36 +6211,27 @@ inline void write_json_errors(json_writer& json) noexcept {
         const error_record& e = g_errors.records[i];
         json.new_line();
         json.begin_object();
-        json.key("type");
-        json.string(error_type_name(e.type));
-        json.key("address");
-        json.address(e.address);
+        json.key("type").string(error_type_name(e.type));
+        json.key("address").address(e.address);
         if (e.block_known) {
-            json.key("size");
-            json.number(e.size);
-            json.key("kind");
-            json.string(kind_name(e.kind));
-            json.key("seq");
-            json.number(e.seq);
+            json.key("size").number(e.size);
+            json.key("kind").string(kind_name(e.kind));
+            json.key("seq").number(e.seq);
             json_site(json, "alloc_", e.alloc_caller, e.alloc_location);
         }
         if (e.has_offset) {
-            json.key("offset");
-            json.number(e.offset);
+            json.key("offset").number(e.offset);
         }
         if (e.has_form) {
-            json.key("free_form");
-            json.string(dealloc_name(e.form));
+            json.key("free_form").string(dealloc_name(e.form));
         }
         if (e.has_free) {
             json_site(json, "free_", e.free_caller, e.free_location);
-            json.key("free_caller");
-            json.address(e.free_caller);
+            json.key("free_caller").address(e.free_caller);
         }
         if (e.has_first_free) {
             json_site(json, "first_free_", e.first_free_caller, e.first_free_location);
-            json.key("first_free_caller");
-            json.address(e.first_free_caller);
+            json.key("first_free_caller").address(e.first_free_caller);
         }
         json.end_object();
     }
@@ -6278,22 +6270,17 @@ namespace detail {
 // One frame of a "stack" array: {"function", "file", "line", "module", "offset", "address", "inlined"}.
 inline void json_frame(json_writer& json, const symbol_info& sym) noexcept {
     json.begin_object();
-    json.key("function");
-    json.string(sym.function[0] ? sym.function : nullptr);
-    json.key("file");
-    json.string(sym.file[0] ? sym.file : nullptr);
+    json.key("function").string(sym.function[0] ? sym.function : nullptr);
+    json.key("file").string(sym.file[0] ? sym.file : nullptr);
     json.key("line");
     if (sym.file[0]) json.number(sym.line);
     else json.null();
-    json.key("module");
-    json.string(sym.module[0] ? sym.module : nullptr);
+    json.key("module").string(sym.module[0] ? sym.module : nullptr);
     json.key("offset");
     if (sym.module[0]) json.hex(sym.offset);
     else json.null();
-    json.key("address");
-    json.address(sym.address);
-    json.key("inlined");
-    json.boolean(sym.inlined);
+    json.key("address").address(sym.address);
+    json.key("inlined").boolean(sym.inlined);
     json.end_object();
 }
 
@@ -6302,18 +6289,12 @@ inline void json_leak(json_writer& json, const block_info& b, const symbol_info&
                       std::size_t frame_count) noexcept {
     json.new_line();
     json.begin_object();
-    json.key("address");
-    json.address(b.address);
-    json.key("size");
-    json.number(b.size);
-    json.key("kind");
-    json.string(kind_name(b.kind));
-    json.key("seq");
-    json.number(b.seq);
-    json.key("thread");
-    json.number(b.thread);
-    json.key("file");
-    json.string(b.location ? b.location->file : (sym.file[0] ? sym.file : nullptr));
+    json.key("address").address(b.address);
+    json.key("size").number(b.size);
+    json.key("kind").string(kind_name(b.kind));
+    json.key("seq").number(b.seq);
+    json.key("thread").number(b.thread);
+    json.key("file").string(b.location ? b.location->file : (sym.file[0] ? sym.file : nullptr));
     json.key("line");
     if (b.location) json.number(b.location->line);
     else if (sym.file[0]) json.number(sym.line);
@@ -6325,8 +6306,7 @@ inline void json_leak(json_writer& json, const block_info& b, const symbol_info&
     if (b.stack && b.stack_depth > 0) json.address(b.stack[0]);
     else if (b.caller) json.address(b.caller);
     else json.null();
-    json.key("module");
-    json.string(sym.module[0] ? sym.module : nullptr);
+    json.key("module").string(sym.module[0] ? sym.module : nullptr);
     json.key("offset");
     if (sym.module[0]) json.hex(sym.offset);
     else json.null();
@@ -6342,30 +6322,20 @@ inline void json_leak(json_writer& json, const block_info& b, const symbol_info&
 inline void write_json(fd_writer& out, const grouped_leaks& leaks, const statistics& st) noexcept {
     json_writer json(out);
     json.begin_object();
-    json.key("version");
-    json.number(1);
-    json.key("tool");
-    json.string("leakguard");
-    json.key("tool_version");
-    json.string(LEAKGUARD_VERSION_STRING);
+    json.key("version").number(1);
+    json.key("tool").string("leakguard");
+    json.key("tool_version").string(LEAKGUARD_VERSION_STRING);
 
     json.new_line();
     json.key("summary");
     json.begin_object();
-    json.key("leaked_blocks");
-    json.number(leaks.blocks().count);
-    json.key("leaked_bytes");
-    json.number(leaks.blocks().bytes);
-    json.key("allocations");
-    json.number(st.allocations);
-    json.key("frees");
-    json.number(st.frees);
-    json.key("peak_bytes");
-    json.number(st.peak_bytes);
-    json.key("live_blocks");
-    json.number(st.live_blocks);
-    json.key("live_bytes");
-    json.number(st.live_bytes);
+    json.key("leaked_blocks").number(leaks.blocks().count);
+    json.key("leaked_bytes").number(leaks.blocks().bytes);
+    json.key("allocations").number(st.allocations);
+    json.key("frees").number(st.frees);
+    json.key("peak_bytes").number(st.peak_bytes);
+    json.key("live_blocks").number(st.live_blocks);
+    json.key("live_bytes").number(st.live_bytes);
     json.end_object();
 
     json.new_line();
@@ -6402,16 +6372,11 @@ inline void write_json(fd_writer& out, const grouped_leaks& leaks, const statist
             const failure_record& r = g_failures.records[i];
             json.new_line();
             json.begin_object();
-            json.key("name");
-            json.string(r.name);
-            json.key("file");
-            json.string(r.file);
-            json.key("line");
-            json.number(r.line);
-            json.key("leaked_blocks");
-            json.number(r.leaked_blocks);
-            json.key("leaked_bytes");
-            json.number(r.leaked_bytes);
+            json.key("name").string(r.name);
+            json.key("file").string(r.file);
+            json.key("line").number(r.line);
+            json.key("leaked_blocks").number(r.leaked_blocks);
+            json.key("leaked_bytes").number(r.leaked_bytes);
             json.end_object();
         }
     }

@@ -85,36 +85,27 @@ inline void write_json_errors(json_writer& json) noexcept {
         const error_record& e = g_errors.records[i];
         json.new_line();
         json.begin_object();
-        json.key("type");
-        json.string(error_type_name(e.type));
-        json.key("address");
-        json.address(e.address);
+        json.key("type").string(error_type_name(e.type));
+        json.key("address").address(e.address);
         if (e.block_known) {
-            json.key("size");
-            json.number(e.size);
-            json.key("kind");
-            json.string(kind_name(e.kind));
-            json.key("seq");
-            json.number(e.seq);
+            json.key("size").number(e.size);
+            json.key("kind").string(kind_name(e.kind));
+            json.key("seq").number(e.seq);
             json_site(json, "alloc_", e.alloc_caller, e.alloc_location);
         }
         if (e.has_offset) {
-            json.key("offset");
-            json.number(e.offset);
+            json.key("offset").number(e.offset);
         }
         if (e.has_form) {
-            json.key("free_form");
-            json.string(dealloc_name(e.form));
+            json.key("free_form").string(dealloc_name(e.form));
         }
         if (e.has_free) {
             json_site(json, "free_", e.free_caller, e.free_location);
-            json.key("free_caller");
-            json.address(e.free_caller);
+            json.key("free_caller").address(e.free_caller);
         }
         if (e.has_first_free) {
             json_site(json, "first_free_", e.first_free_caller, e.first_free_location);
-            json.key("first_free_caller");
-            json.address(e.first_free_caller);
+            json.key("first_free_caller").address(e.first_free_caller);
         }
         json.end_object();
     }

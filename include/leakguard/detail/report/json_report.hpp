@@ -26,22 +26,17 @@ namespace detail {
 // One frame of a "stack" array: {"function", "file", "line", "module", "offset", "address", "inlined"}.
 inline void json_frame(json_writer& json, const symbol_info& sym) noexcept {
     json.begin_object();
-    json.key("function");
-    json.string(sym.function[0] ? sym.function : nullptr);
-    json.key("file");
-    json.string(sym.file[0] ? sym.file : nullptr);
+    json.key("function").string(sym.function[0] ? sym.function : nullptr);
+    json.key("file").string(sym.file[0] ? sym.file : nullptr);
     json.key("line");
     if (sym.file[0]) json.number(sym.line);
     else json.null();
-    json.key("module");
-    json.string(sym.module[0] ? sym.module : nullptr);
+    json.key("module").string(sym.module[0] ? sym.module : nullptr);
     json.key("offset");
     if (sym.module[0]) json.hex(sym.offset);
     else json.null();
-    json.key("address");
-    json.address(sym.address);
-    json.key("inlined");
-    json.boolean(sym.inlined);
+    json.key("address").address(sym.address);
+    json.key("inlined").boolean(sym.inlined);
     json.end_object();
 }
 
@@ -50,18 +45,12 @@ inline void json_leak(json_writer& json, const block_info& b, const symbol_info&
                       std::size_t frame_count) noexcept {
     json.new_line();
     json.begin_object();
-    json.key("address");
-    json.address(b.address);
-    json.key("size");
-    json.number(b.size);
-    json.key("kind");
-    json.string(kind_name(b.kind));
-    json.key("seq");
-    json.number(b.seq);
-    json.key("thread");
-    json.number(b.thread);
-    json.key("file");
-    json.string(b.location ? b.location->file : (sym.file[0] ? sym.file : nullptr));
+    json.key("address").address(b.address);
+    json.key("size").number(b.size);
+    json.key("kind").string(kind_name(b.kind));
+    json.key("seq").number(b.seq);
+    json.key("thread").number(b.thread);
+    json.key("file").string(b.location ? b.location->file : (sym.file[0] ? sym.file : nullptr));
     json.key("line");
     if (b.location) json.number(b.location->line);
     else if (sym.file[0]) json.number(sym.line);
@@ -73,8 +62,7 @@ inline void json_leak(json_writer& json, const block_info& b, const symbol_info&
     if (b.stack && b.stack_depth > 0) json.address(b.stack[0]);
     else if (b.caller) json.address(b.caller);
     else json.null();
-    json.key("module");
-    json.string(sym.module[0] ? sym.module : nullptr);
+    json.key("module").string(sym.module[0] ? sym.module : nullptr);
     json.key("offset");
     if (sym.module[0]) json.hex(sym.offset);
     else json.null();
@@ -90,30 +78,20 @@ inline void json_leak(json_writer& json, const block_info& b, const symbol_info&
 inline void write_json(fd_writer& out, const grouped_leaks& leaks, const statistics& st) noexcept {
     json_writer json(out);
     json.begin_object();
-    json.key("version");
-    json.number(1);
-    json.key("tool");
-    json.string("leakguard");
-    json.key("tool_version");
-    json.string(LEAKGUARD_VERSION_STRING);
+    json.key("version").number(1);
+    json.key("tool").string("leakguard");
+    json.key("tool_version").string(LEAKGUARD_VERSION_STRING);
 
     json.new_line();
     json.key("summary");
     json.begin_object();
-    json.key("leaked_blocks");
-    json.number(leaks.blocks().count);
-    json.key("leaked_bytes");
-    json.number(leaks.blocks().bytes);
-    json.key("allocations");
-    json.number(st.allocations);
-    json.key("frees");
-    json.number(st.frees);
-    json.key("peak_bytes");
-    json.number(st.peak_bytes);
-    json.key("live_blocks");
-    json.number(st.live_blocks);
-    json.key("live_bytes");
-    json.number(st.live_bytes);
+    json.key("leaked_blocks").number(leaks.blocks().count);
+    json.key("leaked_bytes").number(leaks.blocks().bytes);
+    json.key("allocations").number(st.allocations);
+    json.key("frees").number(st.frees);
+    json.key("peak_bytes").number(st.peak_bytes);
+    json.key("live_blocks").number(st.live_blocks);
+    json.key("live_bytes").number(st.live_bytes);
     json.end_object();
 
     json.new_line();
@@ -150,16 +128,11 @@ inline void write_json(fd_writer& out, const grouped_leaks& leaks, const statist
             const failure_record& r = g_failures.records[i];
             json.new_line();
             json.begin_object();
-            json.key("name");
-            json.string(r.name);
-            json.key("file");
-            json.string(r.file);
-            json.key("line");
-            json.number(r.line);
-            json.key("leaked_blocks");
-            json.number(r.leaked_blocks);
-            json.key("leaked_bytes");
-            json.number(r.leaked_bytes);
+            json.key("name").string(r.name);
+            json.key("file").string(r.file);
+            json.key("line").number(r.line);
+            json.key("leaked_blocks").number(r.leaked_blocks);
+            json.key("leaked_bytes").number(r.leaked_bytes);
             json.end_object();
         }
     }

@@ -30,12 +30,13 @@ public:
     void end_object() noexcept { close("}"); }
     void begin_array() noexcept { open("["); }
     void end_array() noexcept { close("]"); }
-    // The name of the member whose value comes next.
-    void key(const char* name) noexcept {
+    // The name of the member whose value comes next: `json.key("size").number(n);`.
+    json_writer& key(const char* name) noexcept {
         separate();
         quoted(name);
         out_.put(":");
         after_key_ = true;
+        return *this;
     }
     // The next member or element starts a line (the report keeps one leak, one error a line).
     void new_line() noexcept { new_line_ = true; }
