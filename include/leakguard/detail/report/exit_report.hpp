@@ -22,18 +22,22 @@
 namespace leakguard {
 namespace detail {
 
-// The report: text to the report stream (as `report` says) and JSON to json_path.
-// `when` is "at exit" or "now".
-inline report_outcome write_report(const char* when) noexcept {
-    block_filter const all = {0, 0, false};
-    grouped_leaks const leaks(collect_live(all));
+// The report: a leak check, text to the report stream (as `report` says) and JSON to json_path.
+// `when` is "at exit" or "now". Out of line: the scan reads the calling thread's stack from this
+// frame up, with the registers spilled here (__builtin_unwind_init), so nothing below it - the
+// report's own work - can look like a program's pointer.
+LEAKGUARD_DETAIL_NOINLINE inline report_outcome write_report(const char* when) noexcept {
+    __builtin_unwind_init();
+    volatile char anchor = 0;
+    reach_totals totals;
+    grouped_leaks const leaks(collect_checked(reinterpret_cast<std::uintptr_t>(&anchor), totals));
+    block_totals const failing = failing_totals(totals);
     statistics const st = current_stats();
-    report_outcome const outcome = {leaks.blocks().count, failure_count(),
-                                    g_errors.count.load(std::memory_order_relaxed)};
+    report_outcome const outcome = {failing.blocks, failure_count(), g_errors.count.load(std::memory_order_relaxed)};
 
     if (g_options.report != report_mode::off) {
         fd_writer out(report_fd());
-        write_text_report(out, when, leaks, st, outcome);
+        write_text_report(out, when, leaks, st, totals, failing, outcome);
     }
     if (g_options.json_path[0]) {
         int const fd = open_for_writing(g_options.json_path);
@@ -43,7 +47,7 @@ inline report_outcome write_report(const char* when) noexcept {
         } else {
             {
                 fd_writer out(fd);
-                write_json(out, leaks, st);
+                write_json(out, leaks, st, totals, failing);
             }
             ::close(fd);
         }
