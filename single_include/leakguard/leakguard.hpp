@@ -1363,7 +1363,7 @@ inline void format_option_values(const option_spec& o, char* out, std::size_t si
     case option_kind::number: std::snprintf(out, size, "0-%llu", static_cast<unsigned long long>(o.max)); return;
     case option_kind::choice: std::snprintf(out, size, "%s", o.choices); return;
     case option_kind::path: std::snprintf(out, size, "path"); return;
-    case option_kind::set: std::snprintf(out, size, "%s|all|none (',' between)", o.choices); return;
+    case option_kind::set: std::snprintf(out, size, "%s|all|none", o.choices); return;
     }
 }
 
@@ -4572,14 +4572,20 @@ public:
 
     // Every live, linked block of the first `n` shards, which the caller holds (lock_shard). A
     // shard made since (by a thread started meanwhile) may be mid-change: it is left out.
-    bool build(std::uint32_t n) noexcept {
+    // root(h) says whether a block is a root of its own (root_none, root_ignored, root_loader),
+    // asked here while its header is in the cache.
+    template <class RootOf>
+    bool build(std::uint32_t n, RootOf root_of) noexcept {
+        std::uint64_t expected = 16;
+        for (std::uint32_t i = 0; i < n; ++i)
+            expected += g_registry.shards[i]->allocations - g_registry.shards[i]->frees;
+        if (!blocks_.reserve(static_cast<std::size_t>(expected))) return false;
         for (std::uint32_t i = 0; i < n; ++i) {
             for (block_header* h = g_registry.shards[i]->oldest; h; h = h->next) {
                 if (load_cookie(h) != cookie_for(h)) continue; // freed by another thread just now
                 std::uintptr_t const b = reinterpret_cast<std::uintptr_t>(user_of(h));
                 std::size_t const size = size_of(h);
-                indexed_block e = {b, b + (size ? size : 1), h, 0, reach_state::unreached, false, 0, root_none};
-                if (flags_of(h) & flag_ignored) e.root = root_ignored;
+                indexed_block const e = {b, b + (size ? size : 1), h, 0, reach_state::unreached, false, 0, root_of(h)};
                 if (!blocks_.push(e)) return false;
             }
         }
@@ -6550,7 +6556,6 @@ inline void scan_roots(marker& m, const memory_map& map, const root_plan& plan, 
 #include <cstdint> // std::uintptr_t
 
 // #include "leakguard/block_info.hpp" (inlined)
-// #include "leakguard/detail/capture/locations.hpp" (inlined)
 // #include "leakguard/detail/capture/stack_table.hpp" (inlined)
 // #include "leakguard/detail/heap/registry.hpp" (inlined)
 // #include "leakguard/detail/reach/block_index.hpp" (inlined)
@@ -6580,10 +6585,11 @@ inline leak_kind kind_for(reach_state s) noexcept {
     return leak_kind::reachable;
 }
 
-// The return address a block was allocated from (for the loader test).
+// The return address a block was allocated from, for the loader test; null for a block a mapping
+// macro placed (program code, never the loader's).
 inline const void* allocating_pc(const block_header* h) noexcept {
     unsigned const flags = flags_of(h);
-    if (flags & flag_has_location) return static_cast<const location_record*>(h->site)->caller;
+    if (flags & flag_has_location) return nullptr;
     if (flags & flag_has_stack) return static_cast<const stack_record*>(h->site)->frames()[0];
     return h->site;
 }
@@ -6599,9 +6605,12 @@ inline void unlock_all_shards(std::uint32_t n) noexcept {
 LEAKGUARD_DETAIL_NOINLINE inline bool mark_everything(block_index& index, memory_map& map, const root_plan& plan,
                                                       const world_pause& world, std::uintptr_t self_sp,
                                                       std::uint32_t shards) noexcept {
-    if (!map.load() || !index.build(shards)) return false;
-    for (std::size_t i = 0; i < index.size(); ++i)
-        if (index[i].root == root_none && plan.in_loader(allocating_pc(index[i].header))) index[i].root = root_loader;
+    auto const root_of = [&plan](const block_header* h) -> unsigned char {
+        if (flags_of(h) & flag_ignored) return root_ignored;
+        if (plan.loader.count && plan.in_loader(allocating_pc(h))) return root_loader;
+        return root_none;
+    };
+    if (!map.load() || !index.build(shards, root_of)) return false;
     marker m(index, map);
     if (!m.ok()) return false;
     for (std::size_t i = 0; i < index.size(); ++i)
@@ -6657,6 +6666,88 @@ reach_totals run_leak_check(std::uintptr_t self_sp, Visit visit) noexcept {
     unlock_all_shards(shards);
     plan.release();
     return totals;
+}
+
+} // namespace detail
+} // namespace leakguard
+
+#endif
+// #include "leakguard/detail/reach/exit_frames.hpp" (inlined)
+// leakguard - in-process memory-leak tracker for C++ (header-only)
+// SPDX-License-Identifier: MIT
+// reach/exit_frames.hpp: where the exiting thread's stack still matters, at exit.
+//
+// The report at exit runs inside exit(): below the program's frames lie the C library's exit
+// machinery and the report. Their slots are memory the program's earlier calls used, and a slot
+// a frame never writes still holds what was there - a pointer returned by operator new in a
+// helper that has long returned, say. valgrind does not count such a word (it knows it was never
+// written since the frame began); a scan that cannot tell would call the block reachable. So when
+// main has returned - the frames between the report and the outermost one are all the C
+// library's or the loader's - the scan of this thread starts above them, where the frames of
+// _start and the process's arguments are. When the program called exit() itself, its frames are
+// live, and the whole stack is read from the report's frame up (stale slots and all, as a
+// conservative scan must).
+#ifndef LEAKGUARD_DETAIL_REACH_EXIT_FRAMES_HPP_INCLUDED
+#define LEAKGUARD_DETAIL_REACH_EXIT_FRAMES_HPP_INCLUDED
+
+#include <cstdint>    // std::uintptr_t
+#include <cstdlib>    // exit
+#include <sys/auxv.h> // getauxval, AT_BASE
+#include <unwind.h>   // _Unwind_Backtrace, _Unwind_GetIP, _Unwind_GetCFA
+
+#ifndef _GNU_SOURCE
+#define _GNU_SOURCE 1 // dladdr
+#endif
+#include <dlfcn.h> // dladdr
+
+namespace leakguard {
+namespace detail {
+
+struct exit_frame_walk {
+    std::uintptr_t ip[64];
+    std::uintptr_t cfa[64];
+    int count;
+};
+
+inline _Unwind_Reason_Code collect_exit_frame(struct _Unwind_Context* ctx, void* data) {
+    exit_frame_walk& w = *static_cast<exit_frame_walk*>(data);
+    if (w.count == 64) return _URC_END_OF_STACK;
+    if (_Unwind_GetIP(ctx) == 0) return _URC_END_OF_STACK; // past the outermost frame
+    w.ip[w.count] = static_cast<std::uintptr_t>(_Unwind_GetIP(ctx));
+    w.cfa[w.count] = static_cast<std::uintptr_t>(_Unwind_GetCFA(ctx));
+    ++w.count;
+    return _URC_NO_REASON;
+}
+
+// The load address of the module that holds `pc`, or 0.
+inline std::uintptr_t module_base_of(std::uintptr_t pc) noexcept {
+    Dl_info info;
+    if (pc == 0 || dladdr(reinterpret_cast<void*>(pc), &info) == 0) return 0;
+    return reinterpret_cast<std::uintptr_t>(info.dli_fbase);
+}
+
+// Where the scan of the exiting thread's stack should start, or 0 to read it from the report's
+// own frame up (the program called exit() itself, or the frames could not be walked).
+inline std::uintptr_t exit_scan_start() noexcept {
+    exit_frame_walk w;
+    w.count = 0;
+    _Unwind_Backtrace(collect_exit_frame, &w);
+    void (*const exit_function)(int) = &::exit;
+    std::uintptr_t const libc = module_base_of(reinterpret_cast<std::uintptr_t>(exit_function));
+    std::uintptr_t const loader = static_cast<std::uintptr_t>(getauxval(AT_BASE));
+    if (libc == 0) return 0;
+    auto const is_system = [&](std::uintptr_t ip) {
+        std::uintptr_t const base = module_base_of(ip - 1); // the call, not what follows it
+        return base != 0 && (base == libc || base == loader);
+    };
+    int i = 0;
+    while (i < w.count && !is_system(w.ip[i])) ++i; // leakguard's frames
+    if (i == w.count) return 0;
+    int j = i;
+    while (j < w.count && is_system(w.ip[j])) ++j; // exit(), its handlers, the loader's fini
+    // Past them at most the outermost frame (_start): main has returned.
+    if (j + 1 < w.count) return 0;
+    return w.cfa[j - 1];
 }
 
 } // namespace detail
@@ -8026,6 +8117,7 @@ inline void write_text_report(fd_writer& out, const char* when, const grouped_le
 // #include "leakguard/detail/core/platform.hpp" (inlined)
 // #include "leakguard/detail/core/report_stream.hpp" (inlined)
 // #include "leakguard/detail/heap/errors.hpp" (inlined)
+// #include "leakguard/detail/reach/exit_frames.hpp" (inlined)
 // #include "leakguard/detail/report/collect.hpp" (inlined)
 // #include "leakguard/detail/report/failures.hpp" (inlined)
 // #include "leakguard/detail/report/json_report.hpp" (inlined)
@@ -8040,11 +8132,15 @@ namespace detail {
 // `when` is "at exit" or "now". Out of line: the scan reads the calling thread's stack from this
 // frame up, with the registers spilled here (__builtin_unwind_init), so nothing below it - the
 // report's own work - can look like a program's pointer.
-LEAKGUARD_DETAIL_NOINLINE inline report_outcome write_report(const char* when) noexcept {
+// At exit (`at_exit`), the stack of the exiting thread is read only where it still matters
+// (reach/exit_frames.hpp).
+LEAKGUARD_DETAIL_NOINLINE inline report_outcome write_report(const char* when, bool at_exit = false) noexcept {
     __builtin_unwind_init();
     volatile char anchor = 0;
+    std::uintptr_t scan_from = at_exit ? exit_scan_start() : 0;
+    if (scan_from == 0) scan_from = reinterpret_cast<std::uintptr_t>(&anchor);
     reach_totals totals;
-    grouped_leaks const leaks(collect_checked(reinterpret_cast<std::uintptr_t>(&anchor), totals));
+    grouped_leaks const leaks(collect_checked(scan_from, totals));
     block_totals const failing = failing_totals(totals);
     statistics const st = current_stats();
     report_outcome const outcome = {failing.blocks, failure_count(), g_errors.count.load(std::memory_order_relaxed)};
@@ -8575,7 +8671,7 @@ __attribute__((destructor)) static void report_at_exit() {
     report_outcome outcome;
     {
         busy_section busy;
-        outcome = write_report("at exit");
+        outcome = write_report("at exit", true);
     }
     int const code = option_exitcode();
     if (code == 0 || (outcome.leaked_blocks == 0 && outcome.failed_scopes == 0 && outcome.errors == 0)) return;

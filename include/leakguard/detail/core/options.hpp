@@ -365,7 +365,7 @@ inline void format_option_values(const option_spec& o, char* out, std::size_t si
     case option_kind::number: std::snprintf(out, size, "0-%llu", static_cast<unsigned long long>(o.max)); return;
     case option_kind::choice: std::snprintf(out, size, "%s", o.choices); return;
     case option_kind::path: std::snprintf(out, size, "path"); return;
-    case option_kind::set: std::snprintf(out, size, "%s|all|none (',' between)", o.choices); return;
+    case option_kind::set: std::snprintf(out, size, "%s|all|none", o.choices); return;
     }
 }
 

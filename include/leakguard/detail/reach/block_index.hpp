@@ -54,14 +54,20 @@ public:
 
     // Every live, linked block of the first `n` shards, which the caller holds (lock_shard). A
     // shard made since (by a thread started meanwhile) may be mid-change: it is left out.
-    bool build(std::uint32_t n) noexcept {
+    // root(h) says whether a block is a root of its own (root_none, root_ignored, root_loader),
+    // asked here while its header is in the cache.
+    template <class RootOf>
+    bool build(std::uint32_t n, RootOf root_of) noexcept {
+        std::uint64_t expected = 16;
+        for (std::uint32_t i = 0; i < n; ++i)
+            expected += g_registry.shards[i]->allocations - g_registry.shards[i]->frees;
+        if (!blocks_.reserve(static_cast<std::size_t>(expected))) return false;
         for (std::uint32_t i = 0; i < n; ++i) {
             for (block_header* h = g_registry.shards[i]->oldest; h; h = h->next) {
                 if (load_cookie(h) != cookie_for(h)) continue; // freed by another thread just now
                 std::uintptr_t const b = reinterpret_cast<std::uintptr_t>(user_of(h));
                 std::size_t const size = size_of(h);
-                indexed_block e = {b, b + (size ? size : 1), h, 0, reach_state::unreached, false, 0, root_none};
-                if (flags_of(h) & flag_ignored) e.root = root_ignored;
+                indexed_block const e = {b, b + (size ? size : 1), h, 0, reach_state::unreached, false, 0, root_of(h)};
                 if (!blocks_.push(e)) return false;
             }
         }

@@ -15,7 +15,6 @@
 #include <cstdint> // std::uintptr_t
 
 #include "../../block_info.hpp"
-#include "../capture/locations.hpp"
 #include "../capture/stack_table.hpp"
 #include "../heap/registry.hpp"
 #include "block_index.hpp"
@@ -45,10 +44,11 @@ inline leak_kind kind_for(reach_state s) noexcept {
     return leak_kind::reachable;
 }
 
-// The return address a block was allocated from (for the loader test).
+// The return address a block was allocated from, for the loader test; null for a block a mapping
+// macro placed (program code, never the loader's).
 inline const void* allocating_pc(const block_header* h) noexcept {
     unsigned const flags = flags_of(h);
-    if (flags & flag_has_location) return static_cast<const location_record*>(h->site)->caller;
+    if (flags & flag_has_location) return nullptr;
     if (flags & flag_has_stack) return static_cast<const stack_record*>(h->site)->frames()[0];
     return h->site;
 }
@@ -64,9 +64,12 @@ inline void unlock_all_shards(std::uint32_t n) noexcept {
 LEAKGUARD_DETAIL_NOINLINE inline bool mark_everything(block_index& index, memory_map& map, const root_plan& plan,
                                                       const world_pause& world, std::uintptr_t self_sp,
                                                       std::uint32_t shards) noexcept {
-    if (!map.load() || !index.build(shards)) return false;
-    for (std::size_t i = 0; i < index.size(); ++i)
-        if (index[i].root == root_none && plan.in_loader(allocating_pc(index[i].header))) index[i].root = root_loader;
+    auto const root_of = [&plan](const block_header* h) -> unsigned char {
+        if (flags_of(h) & flag_ignored) return root_ignored;
+        if (plan.loader.count && plan.in_loader(allocating_pc(h))) return root_loader;
+        return root_none;
+    };
+    if (!map.load() || !index.build(shards, root_of)) return false;
     marker m(index, map);
     if (!m.ok()) return false;
     for (std::size_t i = 0; i < index.size(); ++i)

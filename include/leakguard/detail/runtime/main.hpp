@@ -30,6 +30,7 @@
 #include "../reach/root_regions.hpp"
 #include "../reach/roots.hpp"
 #include "../reach/leak_check.hpp"
+#include "../reach/exit_frames.hpp"
 #include "../report/collect.hpp"
 #include "../symbolize/elf_symbols.hpp"
 #include "../symbolize/dwarf_lines.hpp"
