@@ -6588,7 +6588,8 @@ inline void scan_root(marker& m, const memory_map& map, std::uintptr_t begin, st
 
 // One thread's roots: registers, stack from `sp`, static TLS, control block.
 inline void scan_thread_roots(marker& m, const memory_map& map, const root_plan& plan, std::uintptr_t sp,
-                              std::uintptr_t tp, const std::uintptr_t* registers, std::size_t register_count) noexcept {
+                              std::uintptr_t tp, const std::uintptr_t* registers, std::size_t register_count,
+                              bool red_zone) noexcept {
     for (std::size_t i = 0; i < register_count; ++i) m.consider(registers[i], true);
     // leakguard's thread-locals of this thread: holes in its TLS (sorted here, a handful).
     address_range holes[8];
@@ -6603,7 +6604,9 @@ inline void scan_thread_roots(marker& m, const memory_map& map, const root_plan&
     }
     if (sp) {
         const mapped_range* stack = map.find(sp);
-        std::uintptr_t const low = sp > 128 ? sp - 128 : sp;
+        // The red zone below a paused thread's stack pointer may hold a leaf function's live data
+        // (below the scanning thread's own, its caller's, lie only leakguard's frames).
+        std::uintptr_t const low = red_zone && sp > 128 ? sp - 128 : sp;
         if (stack) scan_root(m, map, low < stack->begin ? stack->begin : low, stack->end, holes, hole_count);
     }
     if (!tp) return;
@@ -6614,18 +6617,18 @@ inline void scan_thread_roots(marker& m, const memory_map& map, const root_plan&
     scan_root(m, map, tp, tp + g_thread_layout.tcb_size, holes, hole_count);
 }
 
-// Every root but the scanning thread's own registers (spilled onto its stack by the caller).
+// Every root: `self_sp` and `self_registers` are the scanning thread's (its caller's frame up).
 inline void scan_roots(marker& m, const memory_map& map, const root_plan& plan, const world_pause& world,
-                       std::uintptr_t self_sp) noexcept {
+                       std::uintptr_t self_sp, const std::uintptr_t* self_registers, std::size_t self_count) noexcept {
     for (std::size_t i = 0; i < plan.segments.count; ++i)
         scan_root(m, map, plan.segments.items[i].begin, plan.segments.items[i].end, plan.own.items, plan.own.count);
     for (std::size_t i = 0; i < plan.regions.count; ++i)
         scan_root(m, map, plan.regions.items[i].begin, plan.regions.items[i].end, nullptr, 0);
-    scan_thread_roots(m, map, plan, self_sp, plan.self_tp, nullptr, 0);
+    scan_thread_roots(m, map, plan, self_sp, plan.self_tp, self_registers, self_count, false);
     for (std::size_t i = 0; i < world.count(); ++i) {
         const paused_thread& t = world.thread(i);
         if (t.state.load(std::memory_order_acquire) != 1) continue; // gone, or never answered
-        scan_thread_roots(m, map, plan, t.sp, t.tp, t.registers, saved_register_count);
+        scan_thread_roots(m, map, plan, t.sp, t.tp, t.registers, saved_register_count, true);
     }
     m.drain();
 }
@@ -6663,6 +6666,40 @@ inline void scan_roots(marker& m, const memory_map& map, const root_plan& plan, 
 namespace leakguard {
 namespace detail {
 
+// Where the calling thread's own roots are: the stack of the program's frame that called into
+// leakguard, and the registers that frame may keep pointers in (callee-saved: the only ones
+// live across a call). leakguard's own frames are never read: their slots held, moments before,
+// the frames of whatever the program called last (a helper that made a block and returned), and
+// a slot a frame never writes still holds that - a pointer valgrind would not count (it knows
+// the slot was never written), so a scan that cannot tell must not read it.
+struct caller_context {
+    std::uintptr_t sp;           // the caller's stack pointer at the call
+    std::uintptr_t registers[6]; // rbx, rbp, r12-r15 as the caller left them
+};
+
+// The first statement of an out-of-line entry point (its own frame pointer is then set up, and
+// nothing has touched the callee-saved registers yet).
+#if defined(__x86_64__)
+#define LEAKGUARD_DETAIL_CAPTURE_CALLER(ctx)                                                                           \
+    do {                                                                                                               \
+        __asm__ __volatile__("movq %%rbx, 0(%0)\n\tmovq %%r12, 16(%0)\n\tmovq %%r13, 24(%0)\n\t"                       \
+                             "movq %%r14, 32(%0)\n\tmovq %%r15, 40(%0)"                                                \
+                             :                                                                                         \
+                             : "D"((ctx).registers)                                                                    \
+                             : "memory");                                                                              \
+        std::uintptr_t const* leakguard_frame_ = static_cast<std::uintptr_t const*>(__builtin_frame_address(0));       \
+        (ctx).registers[1] = leakguard_frame_[0]; /* the caller's rbp, saved by this frame */                          \
+        (ctx).sp = reinterpret_cast<std::uintptr_t>(leakguard_frame_ + 2);                                             \
+    } while (0)
+#else
+#define LEAKGUARD_DETAIL_CAPTURE_CALLER(ctx)                                                                           \
+    do {                                                                                                               \
+        __builtin_unwind_init();                                                                                       \
+        for (std::uintptr_t & r : (ctx).registers) r = 0;                                                              \
+        (ctx).sp = reinterpret_cast<std::uintptr_t>(__builtin_frame_address(0));                                       \
+    } while (0)
+#endif
+
 // Blocks and bytes of each kind, and what the check could not see.
 struct reach_totals {
     std::size_t blocks[5]; // indexed by leak_kind
@@ -6699,7 +6736,7 @@ inline void unlock_all_shards(std::uint32_t n) noexcept {
 
 // The marking, between pause and resume. Out of line and below the caller's spilled registers.
 LEAKGUARD_DETAIL_NOINLINE inline bool mark_everything(block_index& index, memory_map& map, const root_plan& plan,
-                                                      const world_pause& world, std::uintptr_t self_sp,
+                                                      const world_pause& world, const caller_context& self,
                                                       std::uint32_t shards,
                                                       page_array<std::uint64_t>& indirect) noexcept {
     auto const root_of = [&plan](const block_header* h) -> unsigned char {
@@ -6713,7 +6750,7 @@ LEAKGUARD_DETAIL_NOINLINE inline bool mark_everything(block_index& index, memory
     for (std::size_t i = 0; i < index.size(); ++i)
         if (index[i].root() != root_none) m.root_block(i);
     m.drain();
-    scan_roots(m, map, plan, world, self_sp);
+    scan_roots(m, map, plan, world, self.sp, self.registers, 6);
     m.gather_cliques();
     indirect = m.take_indirect_bytes();
     return true;
@@ -6721,10 +6758,9 @@ LEAKGUARD_DETAIL_NOINLINE inline bool mark_everything(block_index& index, memory
 
 // Runs a check and calls visit(const block_header&, leak_kind, std::size_t indirect_bytes) for
 // every live block that is not ignored, in address order, while every shard is held: `visit`
-// must not allocate through the tracked allocator. `self_sp`: where the calling thread's stack
-// starts to matter (the caller's frame, with its registers spilled below it).
+// must not allocate through the tracked allocator. `self`: the calling thread's own roots.
 template <class Visit>
-reach_totals run_leak_check(std::uintptr_t self_sp, Visit visit) noexcept {
+reach_totals run_leak_check(const caller_context& self, Visit visit) noexcept {
     reach_totals totals = {{0, 0, 0, 0, 0}, {0, 0, 0, 0, 0}, 0, true};
     root_plan plan = {};
     bool planned = plan_roots(plan);
@@ -6738,7 +6774,7 @@ reach_totals run_leak_check(std::uintptr_t self_sp, Visit visit) noexcept {
         {
             world_pause world;
             if (planned && world.pause()) {
-                marked = mark_everything(index, map, plan, world, self_sp, shards, indirect);
+                marked = mark_everything(index, map, plan, world, self, shards, indirect);
                 totals.unpaused_threads = world.unpaused();
             }
         }              // resumed
@@ -7016,11 +7052,11 @@ inline bool listed_kind(leak_kind k) noexcept {
 }
 
 // A leak check, and a raw-memory array of the blocks of the kinds the report lists, in address
-// order (oldest first is the report's business). `self_sp`: see run_leak_check.
-inline block_list collect_checked(std::uintptr_t self_sp, reach_totals& totals) noexcept {
+// order (oldest first is the report's business). `self`: see run_leak_check.
+inline block_list collect_checked(const caller_context& self, reach_totals& totals) noexcept {
     page_array<block_info> found = {nullptr, 0, 0};
     bool complete = true;
-    totals = run_leak_check(self_sp, [&](const block_header& h, leak_kind k, std::size_t indirect) {
+    totals = run_leak_check(self, [&](const block_header& h, leak_kind k, std::size_t indirect) {
         if (!listed_kind(k)) return;
         block_info b = info_of(&h);
         b.loss = k;
@@ -8229,18 +8265,18 @@ namespace leakguard {
 namespace detail {
 
 // The report: a leak check, text to the report stream (as `report` says) and JSON to json_path.
-// `when` is "at exit" or "now". Out of line: the scan reads the calling thread's stack from this
-// frame up, with the registers spilled here (__builtin_unwind_init), so nothing below it - the
-// report's own work - can look like a program's pointer.
-// At exit (`at_exit`), the stack of the exiting thread is read only where it still matters
-// (reach/exit_frames.hpp).
-LEAKGUARD_DETAIL_NOINLINE inline report_outcome write_report(const char* when, bool at_exit = false) noexcept {
-    __builtin_unwind_init();
-    volatile char anchor = 0;
-    std::uintptr_t scan_from = at_exit ? exit_scan_start() : 0;
-    if (scan_from == 0) scan_from = reinterpret_cast<std::uintptr_t>(&anchor);
+// `when` is "at exit" or "now". `caller`: the calling thread's roots (reach/leak_check.hpp); at
+// exit (null) only where the exiting thread's stack still matters (reach/exit_frames.hpp).
+inline report_outcome write_report(const char* when, const caller_context* caller) noexcept {
+    caller_context self = {};
+    if (caller) self = *caller;
+    else self.sp = exit_scan_start();
+    if (self.sp == 0) { // the program called exit() itself: every frame from here up is live
+        volatile char anchor = 0;
+        self.sp = reinterpret_cast<std::uintptr_t>(&anchor);
+    }
     reach_totals totals;
-    grouped_leaks const leaks(collect_checked(scan_from, totals));
+    grouped_leaks const leaks(collect_checked(self, totals));
     block_totals const failing = failing_totals(totals);
     statistics const st = current_stats();
     report_outcome const outcome = {failing.blocks, failure_count(), g_errors.count.load(std::memory_order_relaxed)};
@@ -8696,20 +8732,23 @@ std::size_t live_blocks(block_info* out, std::size_t max) noexcept {
     return detail::copy_live(all, out, max);
 }
 
-std::size_t report_now() noexcept {
+// Out of line: see LEAKGUARD_DETAIL_CAPTURE_CALLER.
+LEAKGUARD_DETAIL_NOINLINE std::size_t report_now() noexcept {
+    detail::caller_context self;
+    LEAKGUARD_DETAIL_CAPTURE_CALLER(self);
     detail::ensure_initialised();
     detail::busy_section busy;
-    return detail::write_report("now").leaked_blocks;
+    return detail::write_report("now", &self).leaked_blocks;
 }
 
-// Out of line, registers spilled: see write_report.
+// Out of line: see LEAKGUARD_DETAIL_CAPTURE_CALLER.
 LEAKGUARD_DETAIL_NOINLINE leak_check_result check_leaks() noexcept {
-    __builtin_unwind_init();
-    volatile char anchor = 0;
+    detail::caller_context self;
+    LEAKGUARD_DETAIL_CAPTURE_CALLER(self);
     detail::ensure_initialised();
     detail::busy_section busy;
-    detail::reach_totals const t = detail::run_leak_check(reinterpret_cast<std::uintptr_t>(&anchor),
-                                                          [](const detail::block_header&, leak_kind, std::size_t) {});
+    detail::reach_totals const t =
+        detail::run_leak_check(self, [](const detail::block_header&, leak_kind, std::size_t) {});
     detail::block_totals const failing = detail::failing_totals(t);
     leak_check_result r;
     r.definite = leak_totals{t.blocks[1], t.bytes[1]};
@@ -8771,7 +8810,7 @@ __attribute__((destructor)) static void report_at_exit() {
     report_outcome outcome;
     {
         busy_section busy;
-        outcome = write_report("at exit", true);
+        outcome = write_report("at exit", nullptr);
     }
     int const code = option_exitcode();
     if (code == 0 || (outcome.leaked_blocks == 0 && outcome.failed_scopes == 0 && outcome.errors == 0)) return;

@@ -26,6 +26,40 @@
 namespace leakguard {
 namespace detail {
 
+// Where the calling thread's own roots are: the stack of the program's frame that called into
+// leakguard, and the registers that frame may keep pointers in (callee-saved: the only ones
+// live across a call). leakguard's own frames are never read: their slots held, moments before,
+// the frames of whatever the program called last (a helper that made a block and returned), and
+// a slot a frame never writes still holds that - a pointer valgrind would not count (it knows
+// the slot was never written), so a scan that cannot tell must not read it.
+struct caller_context {
+    std::uintptr_t sp;           // the caller's stack pointer at the call
+    std::uintptr_t registers[6]; // rbx, rbp, r12-r15 as the caller left them
+};
+
+// The first statement of an out-of-line entry point (its own frame pointer is then set up, and
+// nothing has touched the callee-saved registers yet).
+#if defined(__x86_64__)
+#define LEAKGUARD_DETAIL_CAPTURE_CALLER(ctx)                                                                           \
+    do {                                                                                                               \
+        __asm__ __volatile__("movq %%rbx, 0(%0)\n\tmovq %%r12, 16(%0)\n\tmovq %%r13, 24(%0)\n\t"                       \
+                             "movq %%r14, 32(%0)\n\tmovq %%r15, 40(%0)"                                                \
+                             :                                                                                         \
+                             : "D"((ctx).registers)                                                                    \
+                             : "memory");                                                                              \
+        std::uintptr_t const* leakguard_frame_ = static_cast<std::uintptr_t const*>(__builtin_frame_address(0));       \
+        (ctx).registers[1] = leakguard_frame_[0]; /* the caller's rbp, saved by this frame */                          \
+        (ctx).sp = reinterpret_cast<std::uintptr_t>(leakguard_frame_ + 2);                                             \
+    } while (0)
+#else
+#define LEAKGUARD_DETAIL_CAPTURE_CALLER(ctx)                                                                           \
+    do {                                                                                                               \
+        __builtin_unwind_init();                                                                                       \
+        for (std::uintptr_t & r : (ctx).registers) r = 0;                                                              \
+        (ctx).sp = reinterpret_cast<std::uintptr_t>(__builtin_frame_address(0));                                       \
+    } while (0)
+#endif
+
 // Blocks and bytes of each kind, and what the check could not see.
 struct reach_totals {
     std::size_t blocks[5]; // indexed by leak_kind
@@ -62,7 +96,7 @@ inline void unlock_all_shards(std::uint32_t n) noexcept {
 
 // The marking, between pause and resume. Out of line and below the caller's spilled registers.
 LEAKGUARD_DETAIL_NOINLINE inline bool mark_everything(block_index& index, memory_map& map, const root_plan& plan,
-                                                      const world_pause& world, std::uintptr_t self_sp,
+                                                      const world_pause& world, const caller_context& self,
                                                       std::uint32_t shards,
                                                       page_array<std::uint64_t>& indirect) noexcept {
     auto const root_of = [&plan](const block_header* h) -> unsigned char {
@@ -76,7 +110,7 @@ LEAKGUARD_DETAIL_NOINLINE inline bool mark_everything(block_index& index, memory
     for (std::size_t i = 0; i < index.size(); ++i)
         if (index[i].root() != root_none) m.root_block(i);
     m.drain();
-    scan_roots(m, map, plan, world, self_sp);
+    scan_roots(m, map, plan, world, self.sp, self.registers, 6);
     m.gather_cliques();
     indirect = m.take_indirect_bytes();
     return true;
@@ -84,10 +118,9 @@ LEAKGUARD_DETAIL_NOINLINE inline bool mark_everything(block_index& index, memory
 
 // Runs a check and calls visit(const block_header&, leak_kind, std::size_t indirect_bytes) for
 // every live block that is not ignored, in address order, while every shard is held: `visit`
-// must not allocate through the tracked allocator. `self_sp`: where the calling thread's stack
-// starts to matter (the caller's frame, with its registers spilled below it).
+// must not allocate through the tracked allocator. `self`: the calling thread's own roots.
 template <class Visit>
-reach_totals run_leak_check(std::uintptr_t self_sp, Visit visit) noexcept {
+reach_totals run_leak_check(const caller_context& self, Visit visit) noexcept {
     reach_totals totals = {{0, 0, 0, 0, 0}, {0, 0, 0, 0, 0}, 0, true};
     root_plan plan = {};
     bool planned = plan_roots(plan);
@@ -101,7 +134,7 @@ reach_totals run_leak_check(std::uintptr_t self_sp, Visit visit) noexcept {
         {
             world_pause world;
             if (planned && world.pause()) {
-                marked = mark_everything(index, map, plan, world, self_sp, shards, indirect);
+                marked = mark_everything(index, map, plan, world, self, shards, indirect);
                 totals.unpaused_threads = world.unpaused();
             }
         }              // resumed

@@ -188,7 +188,8 @@ inline void scan_root(marker& m, const memory_map& map, std::uintptr_t begin, st
 
 // One thread's roots: registers, stack from `sp`, static TLS, control block.
 inline void scan_thread_roots(marker& m, const memory_map& map, const root_plan& plan, std::uintptr_t sp,
-                              std::uintptr_t tp, const std::uintptr_t* registers, std::size_t register_count) noexcept {
+                              std::uintptr_t tp, const std::uintptr_t* registers, std::size_t register_count,
+                              bool red_zone) noexcept {
     for (std::size_t i = 0; i < register_count; ++i) m.consider(registers[i], true);
     // leakguard's thread-locals of this thread: holes in its TLS (sorted here, a handful).
     address_range holes[8];
@@ -203,7 +204,9 @@ inline void scan_thread_roots(marker& m, const memory_map& map, const root_plan&
     }
     if (sp) {
         const mapped_range* stack = map.find(sp);
-        std::uintptr_t const low = sp > 128 ? sp - 128 : sp;
+        // The red zone below a paused thread's stack pointer may hold a leaf function's live data
+        // (below the scanning thread's own, its caller's, lie only leakguard's frames).
+        std::uintptr_t const low = red_zone && sp > 128 ? sp - 128 : sp;
         if (stack) scan_root(m, map, low < stack->begin ? stack->begin : low, stack->end, holes, hole_count);
     }
     if (!tp) return;
@@ -214,18 +217,18 @@ inline void scan_thread_roots(marker& m, const memory_map& map, const root_plan&
     scan_root(m, map, tp, tp + g_thread_layout.tcb_size, holes, hole_count);
 }
 
-// Every root but the scanning thread's own registers (spilled onto its stack by the caller).
+// Every root: `self_sp` and `self_registers` are the scanning thread's (its caller's frame up).
 inline void scan_roots(marker& m, const memory_map& map, const root_plan& plan, const world_pause& world,
-                       std::uintptr_t self_sp) noexcept {
+                       std::uintptr_t self_sp, const std::uintptr_t* self_registers, std::size_t self_count) noexcept {
     for (std::size_t i = 0; i < plan.segments.count; ++i)
         scan_root(m, map, plan.segments.items[i].begin, plan.segments.items[i].end, plan.own.items, plan.own.count);
     for (std::size_t i = 0; i < plan.regions.count; ++i)
         scan_root(m, map, plan.regions.items[i].begin, plan.regions.items[i].end, nullptr, 0);
-    scan_thread_roots(m, map, plan, self_sp, plan.self_tp, nullptr, 0);
+    scan_thread_roots(m, map, plan, self_sp, plan.self_tp, self_registers, self_count, false);
     for (std::size_t i = 0; i < world.count(); ++i) {
         const paused_thread& t = world.thread(i);
         if (t.state.load(std::memory_order_acquire) != 1) continue; // gone, or never answered
-        scan_thread_roots(m, map, plan, t.sp, t.tp, t.registers, saved_register_count);
+        scan_thread_roots(m, map, plan, t.sp, t.tp, t.registers, saved_register_count, true);
     }
     m.drain();
 }

@@ -159,11 +159,11 @@ inline bool listed_kind(leak_kind k) noexcept {
 }
 
 // A leak check, and a raw-memory array of the blocks of the kinds the report lists, in address
-// order (oldest first is the report's business). `self_sp`: see run_leak_check.
-inline block_list collect_checked(std::uintptr_t self_sp, reach_totals& totals) noexcept {
+// order (oldest first is the report's business). `self`: see run_leak_check.
+inline block_list collect_checked(const caller_context& self, reach_totals& totals) noexcept {
     page_array<block_info> found = {nullptr, 0, 0};
     bool complete = true;
-    totals = run_leak_check(self_sp, [&](const block_header& h, leak_kind k, std::size_t indirect) {
+    totals = run_leak_check(self, [&](const block_header& h, leak_kind k, std::size_t indirect) {
         if (!listed_kind(k)) return;
         block_info b = info_of(&h);
         b.loss = k;

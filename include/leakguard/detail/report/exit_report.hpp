@@ -24,18 +24,18 @@ namespace leakguard {
 namespace detail {
 
 // The report: a leak check, text to the report stream (as `report` says) and JSON to json_path.
-// `when` is "at exit" or "now". Out of line: the scan reads the calling thread's stack from this
-// frame up, with the registers spilled here (__builtin_unwind_init), so nothing below it - the
-// report's own work - can look like a program's pointer.
-// At exit (`at_exit`), the stack of the exiting thread is read only where it still matters
-// (reach/exit_frames.hpp).
-LEAKGUARD_DETAIL_NOINLINE inline report_outcome write_report(const char* when, bool at_exit = false) noexcept {
-    __builtin_unwind_init();
-    volatile char anchor = 0;
-    std::uintptr_t scan_from = at_exit ? exit_scan_start() : 0;
-    if (scan_from == 0) scan_from = reinterpret_cast<std::uintptr_t>(&anchor);
+// `when` is "at exit" or "now". `caller`: the calling thread's roots (reach/leak_check.hpp); at
+// exit (null) only where the exiting thread's stack still matters (reach/exit_frames.hpp).
+inline report_outcome write_report(const char* when, const caller_context* caller) noexcept {
+    caller_context self = {};
+    if (caller) self = *caller;
+    else self.sp = exit_scan_start();
+    if (self.sp == 0) { // the program called exit() itself: every frame from here up is live
+        volatile char anchor = 0;
+        self.sp = reinterpret_cast<std::uintptr_t>(&anchor);
+    }
     reach_totals totals;
-    grouped_leaks const leaks(collect_checked(scan_from, totals));
+    grouped_leaks const leaks(collect_checked(self, totals));
     block_totals const failing = failing_totals(totals);
     statistics const st = current_stats();
     report_outcome const outcome = {failing.blocks, failure_count(), g_errors.count.load(std::memory_order_relaxed)};

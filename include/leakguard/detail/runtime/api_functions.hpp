@@ -98,20 +98,23 @@ std::size_t live_blocks(block_info* out, std::size_t max) noexcept {
     return detail::copy_live(all, out, max);
 }
 
-std::size_t report_now() noexcept {
+// Out of line: see LEAKGUARD_DETAIL_CAPTURE_CALLER.
+LEAKGUARD_DETAIL_NOINLINE std::size_t report_now() noexcept {
+    detail::caller_context self;
+    LEAKGUARD_DETAIL_CAPTURE_CALLER(self);
     detail::ensure_initialised();
     detail::busy_section busy;
-    return detail::write_report("now").leaked_blocks;
+    return detail::write_report("now", &self).leaked_blocks;
 }
 
-// Out of line, registers spilled: see write_report.
+// Out of line: see LEAKGUARD_DETAIL_CAPTURE_CALLER.
 LEAKGUARD_DETAIL_NOINLINE leak_check_result check_leaks() noexcept {
-    __builtin_unwind_init();
-    volatile char anchor = 0;
+    detail::caller_context self;
+    LEAKGUARD_DETAIL_CAPTURE_CALLER(self);
     detail::ensure_initialised();
     detail::busy_section busy;
-    detail::reach_totals const t = detail::run_leak_check(reinterpret_cast<std::uintptr_t>(&anchor),
-                                                          [](const detail::block_header&, leak_kind, std::size_t) {});
+    detail::reach_totals const t =
+        detail::run_leak_check(self, [](const detail::block_header&, leak_kind, std::size_t) {});
     detail::block_totals const failing = detail::failing_totals(t);
     leak_check_result r;
     r.definite = leak_totals{t.blocks[1], t.bytes[1]};
