@@ -4,7 +4,8 @@
 // posix_memalign, valloc, pvalloc, and strdup inside the C library, are counted and listed with
 // their kind, size and caller (and a call stack from this unit), keep their alignment and usable
 // size, are freed correctly, and a realloc of an aligned block keeps its contents. A unit with the
-// mapping (interpose_all_mapped.cpp) still gets file:line. Each function keeps glibc's errors.
+// mapping (interpose_all_mapped.cpp) still gets file:line. A block of the C library's own
+// allocator goes back to it. Each function keeps glibc's errors.
 // Prints each failed check and "interpose_all: N failures", and the line of a memalign'd block left
 // alive on purpose (run with exitcode=0: the C library's own blocks are live at exit too).
 // LEAKGUARD_MAIN is in the shared unit (tests/cases/leakguard_main.cpp, built with the option)
@@ -20,6 +21,7 @@
 #include <unistd.h>
 
 void* mapped_malloc(std::size_t n, int* line); // interpose_all_mapped.cpp
+extern "C" void* __libc_malloc(std::size_t); // glibc's own malloc, past the program's
 
 namespace {
 int g_failures = 0;
@@ -162,6 +164,18 @@ int main() {
               std::strstr(mapped.location->file, "interpose_all_mapped.cpp"),
           "a mapped malloc keeps its file:line");
     free(mp);
+
+    // A block the C library handed out without leakguard (as before tracking began, or while
+    // leakguard looks the C library's functions up) goes back to it: not listed, not counted.
+    void* foreign = __libc_malloc(40);
+    leakguard::block_info not_ours;
+    check(foreign && !find_block(foreign, not_ours) && malloc_usable_size(foreign) >= 40,
+          "a foreign block: not listed, its usable size from the C library");
+    unsigned long long const f1 = frees();
+    foreign = realloc(foreign, 4000);
+    check(foreign && !find_block(foreign, not_ours), "realloc of a foreign block stays the C library's");
+    free(foreign);
+    check(frees() == f1, "a foreign block's free is not counted");
 
     // glibc's errors. Sizes and alignments through a volatile: the compiler warns about such
     // constants given to functions declared with alloc_size and alloc_align.
