@@ -20,10 +20,18 @@ enum class block_kind : unsigned char {
     realloc = 7, // ... or a realloc of a tracked block anywhere in the program
     strdup = 8,
     strndup = 9,
+    // The aligned C functions, where the LEAKGUARD_MAIN unit defines them (every C allocation
+    // of the process tracked: see docs/mapping.md).
+    memalign = 10,
+    posix_memalign = 11,
+    aligned_alloc = 12,
+    valloc = 13,
+    pvalloc = 14,
 };
 
 // The name used in reports and JSON: "new", "new[]", "new(align)", "new[](align)", "malloc",
-// "calloc", "realloc", "strdup", "strndup".
+// "calloc", "realloc", "strdup", "strndup", "memalign", "posix_memalign", "aligned_alloc",
+// "valloc", "pvalloc".
 const char* kind_name(block_kind kind) noexcept;
 
 // valgrind's kinds of live block, from a leak check (leakguard::check_leaks, the report):

@@ -79,13 +79,27 @@
 
 // On glibc the LEAKGUARD_MAIN unit defines free/realloc/reallocarray/malloc_usable_size so that
 // tracked C blocks can be released by code that does not see the malloc mapping (see
-// libc/interpose.hpp). Not under a sanitizer, whose runtime frees through `free` before it is set
-// up. -DLEAKGUARD_NO_INTERPOSE turns it off (static linking and -fsanitize=leak need that).
+// libc/interpose.hpp), and with LEAKGUARD_DETAIL_INTERPOSE_ALLOC (below) the allocating ones.
+// Not under a sanitizer, whose runtime frees through `free` before it is set up.
+// -DLEAKGUARD_NO_INTERPOSE turns it off (static linking and -fsanitize=leak need that).
 #if defined(__linux__) && defined(__GLIBC__) && !defined(LEAKGUARD_NO_INTERPOSE) &&                                    \
     !LEAKGUARD_DETAIL_SANITIZER_ALLOCATOR
 #define LEAKGUARD_DETAIL_INTERPOSE 1
 #else
 #define LEAKGUARD_DETAIL_INTERPOSE 0
+#endif
+
+// With LEAKGUARD_DETAIL_INTERPOSE, the allocating functions of the malloc family too (malloc,
+// calloc, memalign, posix_memalign, aligned_alloc, valloc, pvalloc; realloc of NULL), so that
+// every block C code and the libraries allocate is tracked (libc/interpose_alloc.hpp). Off by
+// default until the exit report tells reachable memory from lost memory: every block the C
+// library keeps for good would otherwise be reported as a leak. Define it to 1 to turn it on.
+#ifndef LEAKGUARD_DETAIL_INTERPOSE_ALLOC
+#define LEAKGUARD_DETAIL_INTERPOSE_ALLOC 0
+#endif
+#if !LEAKGUARD_DETAIL_INTERPOSE
+#undef LEAKGUARD_DETAIL_INTERPOSE_ALLOC
+#define LEAKGUARD_DETAIL_INTERPOSE_ALLOC 0
 #endif
 
 #if defined(__cpp_exceptions) || defined(__EXCEPTIONS)
@@ -131,10 +145,18 @@ enum class block_kind : unsigned char {
     realloc = 7, // ... or a realloc of a tracked block anywhere in the program
     strdup = 8,
     strndup = 9,
+    // The aligned C functions, where the LEAKGUARD_MAIN unit defines them (every C allocation
+    // of the process tracked: see docs/mapping.md).
+    memalign = 10,
+    posix_memalign = 11,
+    aligned_alloc = 12,
+    valloc = 13,
+    pvalloc = 14,
 };
 
 // The name used in reports and JSON: "new", "new[]", "new(align)", "new[](align)", "malloc",
-// "calloc", "realloc", "strdup", "strndup".
+// "calloc", "realloc", "strdup", "strndup", "memalign", "posix_memalign", "aligned_alloc",
+// "valloc", "pvalloc".
 const char* kind_name(block_kind kind) noexcept;
 
 // valgrind's kinds of live block, from a leak check (leakguard::check_leaks, the report):
@@ -581,7 +603,7 @@ inline leakguard::detail::new_site leakguard_new_site(const char* file, int line
 #include <cerrno>   // errno
 #include <cstdarg>  // va_list
 #include <cstdio>   // std::vsnprintf
-#include <cstdlib>  // std::malloc, std::free, posix_memalign
+#include <cstdlib>  // std::malloc, std::calloc, posix_memalign
 #include <cstring>  // std::memcpy, std::strlen
 #include <fcntl.h>  // open
 #include <sched.h>  // sched_yield
@@ -590,19 +612,26 @@ inline leakguard::detail::new_site leakguard_new_site(const char* file, int line
 // #include "leakguard/detail/core/libc_functions.hpp" (inlined)
 // leakguard - in-process memory-leak tracker for C++ (header-only)
 // SPDX-License-Identifier: MIT
-// core/libc_functions.hpp: the C library's own free/realloc/reallocarray/malloc_usable_size.
+// core/libc_functions.hpp: the C library's own allocator - free/realloc/malloc_usable_size, and
+// with every C allocation tracked malloc/calloc/memalign too.
 //
 // On glibc the LEAKGUARD_MAIN unit defines the program's `free`, `realloc`, `reallocarray` and
 // `malloc_usable_size` (libc/interpose.hpp) so that a tracked block reaching them from code that
 // does not see the malloc mapping (the C library, another unit, a shared library) is released
-// correctly. Everything else goes on to the definition that ours hides, found here:
+// correctly; with LEAKGUARD_DETAIL_INTERPOSE_ALLOC it defines `malloc`, `calloc` and the aligned
+// forms as well (libc/interpose_alloc.hpp), and leakguard's own raw memory (core/platform.hpp)
+// must then come from the allocator those hide, never from them. Everything that is not
+// leakguard's goes on to the definition that ours hides, found here:
 //   1. a sanitizer runtime's interceptor (__interceptor_free, ___interceptor_free from LLVM 17):
 //      its `free` is a weak alias that ours replaces, and when the runtime is linked statically
 //      the "next" free would be glibc's, which must never see the sanitizer's memory (interposition
 //      is off under the sanitizers the compiler announces; this is for -fsanitize=leak);
 //   2. otherwise the next definition in lookup order, dlsym(RTLD_NEXT): glibc's, or that of an
 //      allocator loaded with LD_PRELOAD (jemalloc, tcmalloc), or gcc's shared sanitizer runtime;
-//   3. while that lookup runs (dlsym may itself free), glibc's __libc_free / __libc_realloc.
+//   3. while that lookup runs (dlsym may itself allocate or free), glibc's exported __libc_free,
+//      __libc_realloc, __libc_malloc, __libc_calloc, __libc_memalign. The lookup runs at the
+//      first call, which is the process's first malloc when leakguard defines malloc: inside the
+//      C library's or the C++ runtime's initialisation, single-threaded.
 #ifndef LEAKGUARD_DETAIL_CORE_LIBC_FUNCTIONS_HPP_INCLUDED
 #define LEAKGUARD_DETAIL_CORE_LIBC_FUNCTIONS_HPP_INCLUDED
 
@@ -618,11 +647,29 @@ inline leakguard::detail::new_site leakguard_new_site(const char* file, int line
 #define _GNU_SOURCE 1 // RTLD_NEXT
 #endif
 #include <dlfcn.h> // dlsym
+#if LEAKGUARD_DETAIL_INTERPOSE_ALLOC
+// memalign and pvalloc, which libc/interpose_alloc.hpp defines: declared before any definition of
+// the malloc family here, as the C library declares them.
+#include <malloc.h>
+#endif
 
 // glibc's own names for its functions (exported, GLIBC_2.2.5).
 extern "C" {
 void __libc_free(void*) noexcept;                  // NOLINT(bugprone-reserved-identifier,cert-dcl37-c,cert-dcl51-cpp)
 void* __libc_realloc(void*, std::size_t) noexcept; // NOLINT(bugprone-reserved-identifier,cert-dcl37-c,cert-dcl51-cpp)
+#if LEAKGUARD_DETAIL_INTERPOSE_ALLOC
+// NOLINTBEGIN(bugprone-reserved-identifier,cert-dcl37-c,cert-dcl51-cpp)
+void* __libc_malloc(std::size_t) noexcept;
+void* __libc_calloc(std::size_t, std::size_t) noexcept;
+void* __libc_memalign(std::size_t, std::size_t) noexcept;
+__attribute__((weak)) void* __interceptor_malloc(std::size_t);
+__attribute__((weak)) void* ___interceptor_malloc(std::size_t);
+__attribute__((weak)) void* __interceptor_calloc(std::size_t, std::size_t);
+__attribute__((weak)) void* ___interceptor_calloc(std::size_t, std::size_t);
+__attribute__((weak)) void* __interceptor_memalign(std::size_t, std::size_t);
+__attribute__((weak)) void* ___interceptor_memalign(std::size_t, std::size_t);
+// NOLINTEND(bugprone-reserved-identifier,cert-dcl37-c,cert-dcl51-cpp)
+#endif
 // A sanitizer runtime's own functions, when one is linked or preloaded (weak: null otherwise).
 // Found by the dynamic linker at load time: looking them up with dlsym would itself free memory,
 // before the runtime is set up.
@@ -650,12 +697,18 @@ using free_function = void (*)(void*);
 using realloc_function = void* (*)(void*, std::size_t);
 using reallocarray_function = void* (*)(void*, std::size_t, std::size_t);
 using usable_size_function = std::size_t (*)(void*);
+using malloc_function = void* (*)(std::size_t);
+using calloc_function = void* (*)(std::size_t, std::size_t);
+using memalign_function = void* (*)(std::size_t, std::size_t);
 
 struct libc_function_table {
     std::atomic<free_function> free;
     std::atomic<realloc_function> realloc;
     std::atomic<reallocarray_function> reallocarray;
     std::atomic<usable_size_function> usable_size;
+    std::atomic<malloc_function> malloc; // these three only with LEAKGUARD_DETAIL_INTERPOSE_ALLOC
+    std::atomic<calloc_function> calloc;
+    std::atomic<memalign_function> memalign;
     std::atomic<bool> resolved;
 };
 
@@ -692,6 +745,15 @@ LEAKGUARD_DETAIL_NOINLINE inline void resolve_libc_functions() noexcept {
     g_libc.realloc.store(r ? r : &__libc_realloc, std::memory_order_relaxed);
     g_libc.reallocarray.store(ra, std::memory_order_relaxed);
     g_libc.usable_size.store(u, std::memory_order_relaxed);
+#if LEAKGUARD_DETAIL_INTERPOSE_ALLOC
+    malloc_function const m = next_function<malloc_function>(&__interceptor_malloc, &___interceptor_malloc, "malloc");
+    calloc_function const c = next_function<calloc_function>(&__interceptor_calloc, &___interceptor_calloc, "calloc");
+    memalign_function const a =
+        next_function<memalign_function>(&__interceptor_memalign, &___interceptor_memalign, "memalign");
+    g_libc.malloc.store(m ? m : &__libc_malloc, std::memory_order_relaxed);
+    g_libc.calloc.store(c ? c : &__libc_calloc, std::memory_order_relaxed);
+    g_libc.memalign.store(a ? a : &__libc_memalign, std::memory_order_relaxed);
+#endif
     g_libc.resolved.store(true, std::memory_order_release);
     t_resolving_libc = false;
 }
@@ -728,6 +790,38 @@ inline void* libc_realloc(void* p, std::size_t n) noexcept {
     return g_libc.realloc.load(std::memory_order_relaxed)(p, n);
 }
 
+#if LEAKGUARD_DETAIL_INTERPOSE_ALLOC
+inline void* fallback_malloc(std::size_t n) noexcept {
+    if (&__interceptor_malloc) return __interceptor_malloc(n);
+    if (&___interceptor_malloc) return ___interceptor_malloc(n);
+    return __libc_malloc(n);
+}
+inline void* fallback_calloc(std::size_t count, std::size_t n) noexcept {
+    if (&__interceptor_calloc) return __interceptor_calloc(count, n);
+    if (&___interceptor_calloc) return ___interceptor_calloc(count, n);
+    return __libc_calloc(count, n);
+}
+inline void* fallback_memalign(std::size_t align, std::size_t n) noexcept {
+    if (&__interceptor_memalign) return __interceptor_memalign(align, n);
+    if (&___interceptor_memalign) return ___interceptor_memalign(align, n);
+    return __libc_memalign(align, n);
+}
+
+// The C library's malloc, calloc and memalign, past leakguard's own (leakguard's raw memory).
+LEAKGUARD_DETAIL_ALWAYS_INLINE void* libc_malloc(std::size_t n) noexcept {
+    if (LEAKGUARD_DETAIL_UNLIKELY(!libc_functions_ready())) return fallback_malloc(n);
+    return g_libc.malloc.load(std::memory_order_relaxed)(n);
+}
+inline void* libc_calloc(std::size_t count, std::size_t n) noexcept {
+    if (!libc_functions_ready()) return fallback_calloc(count, n);
+    return g_libc.calloc.load(std::memory_order_relaxed)(count, n);
+}
+inline void* libc_memalign(std::size_t align, std::size_t n) noexcept {
+    if (!libc_functions_ready()) return fallback_memalign(align, n);
+    return g_libc.memalign.load(std::memory_order_relaxed)(align, n);
+}
+#endif
+
 #else // no interposition: the C library's functions are simply the ones in scope
 
 inline void libc_free(void* p) noexcept { (std::free)(p); }
@@ -761,13 +855,23 @@ inline bool sanitizer_owns(const void* p) noexcept {
 namespace leakguard {
 namespace detail {
 
-// Raw memory. The parentheses keep these calls away from any malloc/free macro; the free goes
-// straight to the C library's, past leakguard's own definition of `free` (libc_functions.hpp).
+// Raw memory, always the C library's: the free goes straight to the C library's, past
+// leakguard's own definition of `free` (libc_functions.hpp), and so do the allocations where
+// leakguard defines malloc too (LEAKGUARD_DETAIL_INTERPOSE_ALLOC). Otherwise the C library's
+// functions are the ones in scope; the parentheses keep them away from any malloc macro.
+// raw_calloc: zeroed, without touching pages the C library knows are zero already (fresh mmap).
+#if LEAKGUARD_DETAIL_INTERPOSE_ALLOC
+LEAKGUARD_DETAIL_ALWAYS_INLINE void* raw_alloc(std::size_t n) noexcept { return libc_malloc(n); }
+inline void* raw_calloc(std::size_t n) noexcept { return libc_calloc(1, n); }
+inline void* raw_alloc_aligned(std::size_t n, std::size_t align) noexcept { return libc_memalign(align, n); }
+#else
 LEAKGUARD_DETAIL_ALWAYS_INLINE void* raw_alloc(std::size_t n) noexcept { return (std::malloc)(n); }
+inline void* raw_calloc(std::size_t n) noexcept { return (std::calloc)(1, n); }
 inline void* raw_alloc_aligned(std::size_t n, std::size_t align) noexcept {
     void* p = nullptr;
     return (posix_memalign)(&p, align, n) == 0 ? p : nullptr;
 }
+#endif
 LEAKGUARD_DETAIL_ALWAYS_INLINE void raw_free(void* p) noexcept { libc_free(p); }
 
 inline void cpu_relax() noexcept {
@@ -3548,6 +3652,7 @@ LEAKGUARD_DETAIL_NOINLINE inline bool detach_damaged(block_header* h, const void
 #include <atomic>    // std::atomic
 #include <cstdlib>   // std::getenv
 #include <pthread.h> // pthread_key_create
+#include <unistd.h>  // environ
 
 // #include "leakguard/detail/upward_calls.hpp" (inlined)
 // #include "leakguard/detail/capture/stack_capture.hpp" (inlined)
@@ -3571,25 +3676,54 @@ public:
 // true once start-up has run.
 std::atomic<bool> g_initialised{};
 spinlock g_init_lock{};
+// Start-up's first part (the thread-exit key, lock elision) has run: blocks can be linked.
+std::atomic<bool> g_base_initialised{};
+// The program's constructors have begun (see c_library_initialised).
+std::atomic<bool> g_constructors_running{};
+
+// Whether the C library has initialised itself. The first allocation can come earlier: from the
+// dynamic loader, or a preinit_array function, when the C library's environment is not set yet
+// (getenv finds nothing) - and leakguard defines malloc (LEAKGUARD_DETAIL_INTERPOSE_ALLOC), so
+// that first allocation is its own. The environment pointer is set by the C library's own
+// initialisation, which runs before any other module's constructor; the constructor below
+// settles the case of a program that cleared its environment by then.
+inline bool c_library_initialised() noexcept {
+    return environ != nullptr || g_constructors_running.load(std::memory_order_acquire);
+}
 
 // Runs once, on the first allocation or API call, which may be inside any static constructor. It
 // calls only C-library functions; should one of them come back to operator new, the busy section
-// keeps that allocation from re-entering start-up.
+// keeps that allocation from re-entering start-up. Before the C library has initialised itself
+// only the first part runs: blocks are then linked with the default options, the short paths stay
+// off (hot_ready unset), so every allocation comes back here until the rest has run - with the
+// options of the environment, and the stack unwinder and fork handlers set up when the C library
+// can serve them.
 LEAKGUARD_DETAIL_NOINLINE inline void initialise() noexcept {
     if (t_state.busy) return;
     busy_section busy;
     lock_guard hold(g_init_lock);
     if (g_initialised.load(std::memory_order_acquire)) return;
-    pthread_key_create(&g_registry.exit_key, release_home_shard);
+    if (!g_base_initialised.load(std::memory_order_relaxed)) {
+        pthread_key_create(&g_registry.exit_key, release_home_shard);
+        g_elide_locks.store(enable_lock_elision(), std::memory_order_relaxed); // before any shard is used
+        g_base_initialised.store(true, std::memory_order_release);
+    }
+    if (!c_library_initialised()) return;
     install_fork_handlers();
     apply_option_list(std::getenv("LEAKGUARD_OPTIONS"), "LEAKGUARD_OPTIONS");
     // Sets libgcc's unwinder up and finds whether this module keeps frame pointers, here rather
     // than inside an allocation (it walks the loaded modules).
     warm_up_stack_capture();
-    bool const elide = enable_lock_elision();
-    g_elide_locks.store(elide, std::memory_order_relaxed); // before any shard is used
-    refresh_hot(true, elide);
+    refresh_hot(true, g_elide_locks.load(std::memory_order_relaxed));
     g_initialised.store(true, std::memory_order_release);
+}
+
+// The first constructor of the module that holds leakguard: when start-up began before the C
+// library was initialised, it completes here at the latest.
+__attribute__((constructor(101))) static void complete_early_start_up() {
+    g_constructors_running.store(true, std::memory_order_release);
+    if (g_base_initialised.load(std::memory_order_acquire) && !g_initialised.load(std::memory_order_acquire))
+        initialise();
 }
 
 inline void ensure_initialised() noexcept {
@@ -3678,19 +3812,25 @@ inline void link_owned(shard* s, block_header* h, std::size_t size) noexcept {
 
 // The general path: any size, alignment (a power of two) and option; before start-up, inside
 // leakguard (busy: the block is not linked) and without a shard. Returns user memory of `size`
-// bytes, or null. `frame` is the calling operator's frame address (for the frame-pointer walk) or
-// null.
+// bytes, or null; a calloc block's user bytes are zero (from the C library's calloc, which knows
+// when fresh pages need no clearing). `frame` is the calling operator's frame address (for the
+// frame-pointer walk) or null.
 LEAKGUARD_DETAIL_NOINLINE inline void* allocate_slow(std::size_t size, std::size_t align, block_kind kind,
                                                      const void* site, unsigned site_flags,
                                                      const void* frame) noexcept {
     ensure_initialised();
+    // An alignment beyond any block's size cannot be met (and its padding would not fit the record).
+    if (LEAKGUARD_DETAIL_UNLIKELY(align > max_fast_size)) return nullptr;
     std::size_t const pad = padding_for(align);
     unsigned const guard_units = guard_units_for(option_guard_bytes());
     std::size_t const guard = guard_units * guard_unit;
     if (LEAKGUARD_DETAIL_UNLIKELY(size > max_block_size - pad - header_size - guard - sizeof(void*))) return nullptr;
     std::size_t const need = raw_user_bytes(size, guard);
     std::size_t const total = pad + header_size + (align <= default_alignment ? raw_user_capacity(need) : need);
-    void* raw = align <= default_alignment ? raw_alloc(total) : raw_alloc_aligned(total, align);
+    void* raw = nullptr;
+    if (align > default_alignment) raw = raw_alloc_aligned(total, align);
+    else if (kind == block_kind::calloc) raw = raw_calloc(total);
+    else raw = raw_alloc(total);
     if (LEAKGUARD_DETAIL_UNLIKELY(!raw)) return nullptr;
 
     block_header* h = reinterpret_cast<block_header*>(static_cast<char*>(raw) + pad);
@@ -8609,12 +8749,22 @@ inline ownership owner_of(const void* p) noexcept {
     return ownership::foreign;
 }
 
+// How release_c_live and release_c are compiled: out of line while free() of the C library's own
+// memory is the most frequent (it then stays short); inlined into free() where every C block is
+// leakguard's (LEAKGUARD_DETAIL_INTERPOSE_ALLOC), as operator delete inlines its short path.
+#if LEAKGUARD_DETAIL_INTERPOSE_ALLOC
+#define LEAKGUARD_DETAIL_C_FREE_LIVE LEAKGUARD_DETAIL_ALWAYS_INLINE
+#define LEAKGUARD_DETAIL_C_FREE LEAKGUARD_DETAIL_ALWAYS_INLINE
+#else
+#define LEAKGUARD_DETAIL_C_FREE_LIVE LEAKGUARD_DETAIL_NOINLINE inline
+#define LEAKGUARD_DETAIL_C_FREE inline
+#endif
+
 // free() of live block `h` (its cookie read once, by owner_of). The short path is tried here,
 // once, for a block of a C kind freed without a mapping macro's file:line (the quarantine keeps
 // that free site, which only the general path records); anything else takes the general path.
-// Out of line: free() of the C library's own memory, the most frequent, stays short.
-LEAKGUARD_DETAIL_NOINLINE inline void release_c_live(block_header* h, const void* caller, const char* file,
-                                                     int line) noexcept {
+LEAKGUARD_DETAIL_C_FREE_LIVE void release_c_live(block_header* h, const void* caller, const char* file,
+                                                 int line) noexcept {
     if (file || LEAKGUARD_DETAIL_UNLIKELY(!form_matches(kind_of(h), dealloc_form::c_free)))
         return release_block_slow(h, caller, dealloc_form::c_free, file, line);
     fast_release_live(h, 0, dealloc_form::c_free, caller); // the kind judged just above
@@ -8623,7 +8773,7 @@ LEAKGUARD_DETAIL_NOINLINE inline void release_c_live(block_header* h, const void
 // free() of any pointer, the entry of the C free path: leakguard's blocks are released
 // (release_c_live); a pointer leakguard released before is a double free; anything else belongs
 // to the C library (or another allocator) and goes there.
-inline void release_c(void* p, const void* caller, const char* file, int line) noexcept {
+LEAKGUARD_DETAIL_C_FREE void release_c(void* p, const void* caller, const char* file, int line) noexcept {
     if (!p) return;
     switch (owner_of(p)) {
     case ownership::live: return release_c_live(header_of(p), caller, file, line);
@@ -8640,6 +8790,9 @@ inline void release_c(void* p, const void* caller, const char* file, int line) n
 
 } // namespace detail
 } // namespace leakguard
+
+#undef LEAKGUARD_DETAIL_C_FREE
+#undef LEAKGUARD_DETAIL_C_FREE_LIVE
 
 #endif
 // #include "leakguard/detail/report/check_heap.hpp" (inlined)
@@ -8662,6 +8815,11 @@ const char* kind_name(block_kind kind) noexcept {
     case block_kind::realloc: return "realloc";
     case block_kind::strdup: return "strdup";
     case block_kind::strndup: return "strndup";
+    case block_kind::memalign: return "memalign";
+    case block_kind::posix_memalign: return "posix_memalign";
+    case block_kind::aligned_alloc: return "aligned_alloc";
+    case block_kind::valloc: return "valloc";
+    case block_kind::pvalloc: return "pvalloc";
     }
     return "unknown";
 }
@@ -9037,13 +9195,14 @@ LEAKGUARD_DETAIL_OP void operator delete[](void* p, std::size_t, std::align_val_
 // SPDX-License-Identifier: MIT
 // libc/c_alloc.hpp: tracked malloc-family blocks with the C semantics - errno ENOMEM on failure,
 // calloc's overflow check and zeroing, realloc's copy, glibc's realloc(p, 0) (frees p, returns
-// NULL) - shared by the mapping macros (libc/mapped_calls.hpp) and the program's own free/realloc
-// (libc/interpose.hpp).
+// NULL), over-aligned blocks - shared by the mapping macros (libc/mapped_calls.hpp) and the
+// program's own malloc family (libc/interpose.hpp, libc/interpose_alloc.hpp).
 #ifndef LEAKGUARD_DETAIL_LIBC_C_ALLOC_HPP_INCLUDED
 #define LEAKGUARD_DETAIL_LIBC_C_ALLOC_HPP_INCLUDED
 
 #include <cerrno>  // errno, ENOMEM
-#include <cstring> // std::memcpy
+#include <cstdint> // SIZE_MAX
+#include <cstring> // std::memcpy, std::memset
 
 // #include "leakguard/detail/heap/allocate.hpp" (inlined)
 // #include "leakguard/detail/heap/block.hpp" (inlined)
@@ -9057,13 +9216,47 @@ namespace detail {
 
 // A tracked C block whose site is file:line when a macro gave them, else the return address: the
 // entry of the C allocation path. The short path (fast_allocate) is tried here, once; when it
-// declines, allocate_slow, the general path.
-inline void* c_allocate(std::size_t size, block_kind kind, const void* caller, const char* file, int line) noexcept {
+// declines, allocate_slow, the general path. `frame` is the entry's frame address (where a
+// frame-pointer walk starts), or null. Inlined into each entry, as operator new inlines its short
+// path: a call with six arguments more would be a sixth of a malloc's cost.
+LEAKGUARD_DETAIL_ALWAYS_INLINE void* c_allocate(std::size_t size, block_kind kind, const void* caller, const char* file,
+                                                int line, const void* frame = nullptr) noexcept {
     const location_record* where = file ? intern_location(file, line, caller) : nullptr;
     const void* const site = where ? static_cast<const void*>(where) : caller;
     unsigned const site_flags = where ? flag_has_location : 0u;
-    void* p = fast_allocate(size, kind, site, site_flags);
-    if (!p) p = allocate_slow(size, 0, kind, site, site_flags, nullptr);
+    void* p = fast_allocate(size, kind, site, site_flags, frame);
+    if (!p) p = allocate_slow(size, 0, kind, site, site_flags, frame);
+    if (LEAKGUARD_DETAIL_UNLIKELY(!p)) errno = ENOMEM;
+    return p;
+}
+
+// calloc(): `count` * `size` zeroed bytes; null and ENOMEM when the product does not fit in a
+// size_t. The general path hands out zeroed memory itself (heap/allocate.hpp), so only a block
+// of the short path - a recycled one, or the C library's malloc - is cleared here.
+inline void* c_calloc(std::size_t count, std::size_t size, const void* caller, const char* file, int line,
+                      const void* frame = nullptr) noexcept {
+    if (size != 0 && count > SIZE_MAX / size) { // count * size would wrap
+        errno = ENOMEM;
+        return nullptr;
+    }
+    std::size_t const n = count * size;
+    const location_record* where = file ? intern_location(file, line, caller) : nullptr;
+    const void* const site = where ? static_cast<const void*>(where) : caller;
+    unsigned const site_flags = where ? flag_has_location : 0u;
+    void* p = fast_allocate(n, block_kind::calloc, site, site_flags, frame);
+    if (p) return std::memset(p, 0, n);
+    p = allocate_slow(n, 0, block_kind::calloc, site, site_flags, frame);
+    if (LEAKGUARD_DETAIL_UNLIKELY(!p)) errno = ENOMEM;
+    return p;
+}
+
+// A tracked C block aligned to `align` (a power of two): over-aligned blocks take the general
+// path, which pads the raw allocation (heap/block.hpp), as operator new(std::align_val_t) does;
+// up to malloc's own alignment, the ordinary path. Null and ENOMEM on failure.
+inline void* c_allocate_aligned(std::size_t size, std::size_t align, block_kind kind, const void* caller,
+                                const void* frame) noexcept {
+    if (align <= default_alignment) return c_allocate(size, kind, caller, nullptr, 0, frame);
+    void* p = allocate_slow(size, align, kind, caller, 0, frame);
     if (LEAKGUARD_DETAIL_UNLIKELY(!p)) errno = ENOMEM;
     return p;
 }
@@ -9124,7 +9317,8 @@ inline bool realloc_in_place(block_header* h, std::size_t size, const void* call
 // realloc() of a live tracked block: a new block (kind realloc, this call's site) with the old
 // contents, then the old block released. On failure the old block is left as it was. A realloc of
 // a block from new is reported as a mismatch, and done all the same.
-inline void* realloc_tracked(void* p, std::size_t size, const void* caller, const char* file, int line) noexcept {
+inline void* realloc_tracked(void* p, std::size_t size, const void* caller, const char* file, int line,
+                             const void* frame = nullptr) noexcept {
     block_header* h = header_of(p);
     if (LEAKGUARD_DETAIL_UNLIKELY(!form_matches(kind_of(h), dealloc_form::c_realloc)))
         report_mismatch(h, caller, dealloc_form::c_realloc, file, line);
@@ -9134,7 +9328,7 @@ inline void* realloc_tracked(void* p, std::size_t size, const void* caller, cons
     }
     void* q = nullptr;
     if (realloc_in_place(h, size, caller, file, line, q)) return q;
-    q = c_allocate(size, block_kind::realloc, caller, file, line);
+    q = c_allocate(size, block_kind::realloc, caller, file, line, frame);
     if (!q) return nullptr;
     std::size_t const old = size_of(h);
     std::memcpy(q, p, old < size ? old : size);
@@ -9145,10 +9339,11 @@ inline void* realloc_tracked(void* p, std::size_t size, const void* caller, cons
 // realloc() of any pointer: null is a new block; leakguard's blocks are reallocated as above; a
 // pointer leakguard released before is a double free (reported; NULL and errno EINVAL); any other
 // pointer belongs to the C library and goes there, untracked.
-inline void* realloc_any(void* p, std::size_t size, const void* caller, const char* file, int line) noexcept {
-    if (!p) return c_allocate(size, block_kind::realloc, caller, file, line);
+inline void* realloc_any(void* p, std::size_t size, const void* caller, const char* file, int line,
+                         const void* frame = nullptr) noexcept {
+    if (!p) return c_allocate(size, block_kind::realloc, caller, file, line, frame);
     switch (owner_of(p)) {
-    case ownership::live: return realloc_tracked(p, size, caller, file, line);
+    case ownership::live: return realloc_tracked(p, size, caller, file, line, frame);
     case ownership::released:
         report_bad_free(p, true, caller, dealloc_form::c_realloc, file, line);
         errno = EINVAL;
@@ -9178,8 +9373,8 @@ inline void* realloc_any(void* p, std::size_t size, const void* caller, const ch
 #ifndef LEAKGUARD_DETAIL_LIBC_MAPPED_CALLS_HPP_INCLUDED
 #define LEAKGUARD_DETAIL_LIBC_MAPPED_CALLS_HPP_INCLUDED
 
-#include <cstdint> // SIZE_MAX, std::uintptr_t
-#include <cstring> // std::memcpy, std::memset, std::strlen
+#include <cstdint> // std::uintptr_t
+#include <cstring> // std::memcpy, std::strlen
 
 // #include "leakguard/detail/mapping.hpp" (inlined)
 // #include "leakguard/detail/heap/block.hpp" (inlined)
@@ -9198,14 +9393,7 @@ LEAKGUARD_DETAIL_MAPPED void* leakguard_map_malloc(std::size_t size, const char*
 
 LEAKGUARD_DETAIL_MAPPED void* leakguard_map_calloc(std::size_t count, std::size_t size, const char* file,
                                                    int line) noexcept {
-    if (size != 0 && count > SIZE_MAX / size) { // count * size would wrap
-        errno = ENOMEM;
-        return nullptr;
-    }
-    void* p =
-        leakguard::detail::c_allocate(count * size, leakguard::block_kind::calloc, LEAKGUARD_DETAIL_CALLER, file, line);
-    if (p) std::memset(p, 0, count * size);
-    return p;
+    return leakguard::detail::c_calloc(count, size, LEAKGUARD_DETAIL_CALLER, file, line);
 }
 
 LEAKGUARD_DETAIL_MAPPED void* leakguard_map_realloc(void* p, std::size_t size, const char* file, int line) noexcept {
@@ -9294,8 +9482,10 @@ void locate_new(const void* p, std::size_t max_offset, const char* file, int lin
 // defined here: leakguard's blocks (told apart by the cookie in the 8 bytes before the pointer,
 // which for any pointer malloc returned holds glibc's chunk size, always readable, never with bit
 // 3 set - see heap/block.hpp) are released or reallocated with their records; every other pointer
-// goes on to the C library (core/libc_functions.hpp). malloc, calloc and the other allocating
-// functions are not replaced: only functions that take a pointer need to know leakguard's blocks.
+// goes on to the C library (core/libc_functions.hpp). The allocating functions are replaced only
+// with LEAKGUARD_DETAIL_INTERPOSE_ALLOC (libc/interpose_alloc.hpp; then realloc(NULL, n) here is
+// a tracked block too); otherwise only the functions that take a pointer need to know leakguard's
+// blocks.
 //
 // Off with -DLEAKGUARD_NO_INTERPOSE (then a mapped block must be freed by mapped code) and on
 // platforms other than glibc.
@@ -9324,9 +9514,10 @@ LEAKGUARD_DETAIL_INTERPOSED void free(void* p) noexcept {
 }
 
 LEAKGUARD_DETAIL_INTERPOSED void* realloc(void* p, std::size_t size) noexcept {
-    // realloc(NULL, n) from code that does not map malloc is that code's malloc: the C library's.
-    if (!p) return leakguard::detail::libc_realloc(p, size);
-    return leakguard::detail::realloc_any(p, size, __builtin_return_address(0), nullptr, 0);
+    // realloc(NULL, n) from code that does not map malloc is that code's malloc: the C library's,
+    // unless leakguard defines malloc too.
+    if (!p && !LEAKGUARD_DETAIL_INTERPOSE_ALLOC) return leakguard::detail::libc_realloc(p, size);
+    return leakguard::detail::realloc_any(p, size, __builtin_return_address(0), nullptr, 0, __builtin_frame_address(0));
 }
 
 LEAKGUARD_DETAIL_INTERPOSED void* reallocarray(void* p, std::size_t count, std::size_t size) noexcept {
@@ -9334,8 +9525,9 @@ LEAKGUARD_DETAIL_INTERPOSED void* reallocarray(void* p, std::size_t count, std::
         errno = ENOMEM;
         return nullptr;
     }
-    if (!p) return leakguard::detail::libc_realloc(p, count * size);
-    return leakguard::detail::realloc_any(p, count * size, __builtin_return_address(0), nullptr, 0);
+    if (!p && !LEAKGUARD_DETAIL_INTERPOSE_ALLOC) return leakguard::detail::libc_realloc(p, count * size);
+    return leakguard::detail::realloc_any(p, count * size, __builtin_return_address(0), nullptr, 0,
+                                          __builtin_frame_address(0));
 }
 
 LEAKGUARD_DETAIL_INTERPOSED std::size_t malloc_usable_size(void* p) noexcept {
@@ -9352,6 +9544,133 @@ LEAKGUARD_DETAIL_INTERPOSED std::size_t malloc_usable_size(void* p) noexcept {
 #undef LEAKGUARD_DETAIL_INTERPOSED
 
 #endif // LEAKGUARD_DETAIL_INTERPOSE
+
+#endif
+// #include "leakguard/detail/libc/interpose_alloc.hpp" (inlined)
+// leakguard - in-process memory-leak tracker for C++ (header-only)
+// SPDX-License-Identifier: MIT
+// libc/interpose_alloc.hpp: the program's own malloc, calloc, memalign, posix_memalign,
+// aligned_alloc, valloc and pvalloc (with LEAKGUARD_DETAIL_INTERPOSE_ALLOC).
+//
+// Why: a leak check that tells lost memory from reachable memory must know every heap block -
+// also those C code, the C library, the C++ runtime and the dynamic loader allocate - since any of
+// them may hold the only pointer to another. As for free (libc/interpose.hpp), an executable's
+// definition of these functions takes precedence over the C library's for every caller in the
+// process, the C library's own calls included (glibc supports replacing its allocator so). Each
+// block is tracked with its kind and the caller's return address as its site, and a call stack as
+// operator new's blocks get one; leakguard's own memory comes from the C library's allocator,
+// past these (core/platform.hpp, core/libc_functions.hpp). free() takes every kind.
+//
+// Each follows glibc's documented contract: null and errno ENOMEM when memory runs out; calloc
+// fails (ENOMEM) when count * size does not fit in a size_t; memalign and aligned_alloc fail with
+// EINVAL when the alignment is not a power of two; posix_memalign returns EINVAL unless the
+// alignment is a power-of-two multiple of sizeof(void*), ENOMEM when memory runs out, leaves its
+// output and errno alone when it fails; valloc aligns to the page size, and pvalloc also rounds
+// the size up to a multiple of it (ENOMEM when that overflows). An alignment up to malloc's own
+// (16 bytes) makes an ordinary block.
+//
+// The first call is usually the process's first allocation, made while the C library or the C++
+// runtime initialises itself: start-up copes (heap/startup.hpp). While leakguard itself runs
+// (busy), a block gets a header but is not linked, and nothing recurses.
+#ifndef LEAKGUARD_DETAIL_LIBC_INTERPOSE_ALLOC_HPP_INCLUDED
+#define LEAKGUARD_DETAIL_LIBC_INTERPOSE_ALLOC_HPP_INCLUDED
+
+// #include "leakguard/detail/config.hpp" (inlined)
+
+#if LEAKGUARD_DETAIL_INTERPOSE_ALLOC
+
+#include <cerrno>   // errno, EINVAL, ENOMEM
+#include <cstdint>  // SIZE_MAX
+#include <cstdlib>  // the C library's declarations, which these definitions must match
+#include <malloc.h> // memalign, pvalloc (included first by core/libc_functions.hpp)
+#include <unistd.h> // sysconf
+
+// #include "leakguard/block_info.hpp" (inlined)
+// #include "leakguard/detail/libc/c_alloc.hpp" (inlined)
+
+namespace leakguard {
+namespace detail {
+
+inline bool is_power_of_two(std::size_t n) noexcept { return n != 0 && (n & (n - 1)) == 0; }
+
+inline std::size_t page_size() noexcept {
+    long const n = ::sysconf(_SC_PAGESIZE);
+    return n > 0 ? static_cast<std::size_t>(n) : 4096;
+}
+
+// memalign() and aligned_alloc(): EINVAL unless `align` is a power of two.
+inline void* c_memalign(std::size_t align, std::size_t size, block_kind kind, const void* caller,
+                        const void* frame) noexcept {
+    if (!is_power_of_two(align)) {
+        errno = EINVAL;
+        return nullptr;
+    }
+    return c_allocate_aligned(size, align, kind, caller, frame);
+}
+
+} // namespace detail
+} // namespace leakguard
+
+#define LEAKGUARD_DETAIL_INTERPOSED LEAKGUARD_DETAIL_NOINLINE __attribute__((used, visibility("default")))
+#define LEAKGUARD_DETAIL_CALLER __builtin_return_address(0)
+// The entry's own frame: where a frame-pointer walk of the caller's stack starts.
+#define LEAKGUARD_DETAIL_FRAME __builtin_frame_address(0)
+
+extern "C" {
+
+LEAKGUARD_DETAIL_INTERPOSED void* malloc(std::size_t size) noexcept {
+    return leakguard::detail::c_allocate(size, leakguard::block_kind::malloc, LEAKGUARD_DETAIL_CALLER, nullptr, 0,
+                                         LEAKGUARD_DETAIL_FRAME);
+}
+
+LEAKGUARD_DETAIL_INTERPOSED void* calloc(std::size_t count, std::size_t size) noexcept {
+    return leakguard::detail::c_calloc(count, size, LEAKGUARD_DETAIL_CALLER, nullptr, 0, LEAKGUARD_DETAIL_FRAME);
+}
+
+LEAKGUARD_DETAIL_INTERPOSED void* memalign(std::size_t align, std::size_t size) noexcept {
+    return leakguard::detail::c_memalign(align, size, leakguard::block_kind::memalign, LEAKGUARD_DETAIL_CALLER,
+                                         LEAKGUARD_DETAIL_FRAME);
+}
+
+LEAKGUARD_DETAIL_INTERPOSED void* aligned_alloc(std::size_t align, std::size_t size) noexcept {
+    return leakguard::detail::c_memalign(align, size, leakguard::block_kind::aligned_alloc, LEAKGUARD_DETAIL_CALLER,
+                                         LEAKGUARD_DETAIL_FRAME);
+}
+
+LEAKGUARD_DETAIL_INTERPOSED int posix_memalign(void** out, std::size_t align, std::size_t size) noexcept {
+    if (align % sizeof(void*) != 0 || !leakguard::detail::is_power_of_two(align / sizeof(void*))) return EINVAL;
+    int const saved = errno; // the error is the result; errno stays as it was
+    void* p = leakguard::detail::c_allocate_aligned(size, align, leakguard::block_kind::posix_memalign,
+                                                    LEAKGUARD_DETAIL_CALLER, LEAKGUARD_DETAIL_FRAME);
+    errno = saved;
+    if (!p) return ENOMEM;
+    *out = p;
+    return 0;
+}
+
+LEAKGUARD_DETAIL_INTERPOSED void* valloc(std::size_t size) noexcept {
+    return leakguard::detail::c_allocate_aligned(size, leakguard::detail::page_size(), leakguard::block_kind::valloc,
+                                                 LEAKGUARD_DETAIL_CALLER, LEAKGUARD_DETAIL_FRAME);
+}
+
+LEAKGUARD_DETAIL_INTERPOSED void* pvalloc(std::size_t size) noexcept {
+    std::size_t const page = leakguard::detail::page_size();
+    if (size > SIZE_MAX - (page - 1)) {
+        errno = ENOMEM;
+        return nullptr;
+    }
+    // The block is as large as the program may use: the whole pages.
+    return leakguard::detail::c_allocate_aligned((size + page - 1) & ~(page - 1), page, leakguard::block_kind::pvalloc,
+                                                 LEAKGUARD_DETAIL_CALLER, LEAKGUARD_DETAIL_FRAME);
+}
+
+} // extern "C"
+
+#undef LEAKGUARD_DETAIL_FRAME
+#undef LEAKGUARD_DETAIL_CALLER
+#undef LEAKGUARD_DETAIL_INTERPOSED
+
+#endif // LEAKGUARD_DETAIL_INTERPOSE_ALLOC
 
 #endif
 

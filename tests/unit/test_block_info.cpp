@@ -78,4 +78,16 @@ TEST_CASE("kind_name names every block kind as the reports do") {
     CHECK(std::string(leakguard::kind_name(leakguard::block_kind::new_array)) == "new[]");
     CHECK(std::string(leakguard::kind_name(leakguard::block_kind::new_scalar_aligned)) == "new(align)");
     CHECK(std::string(leakguard::kind_name(leakguard::block_kind::new_array_aligned)) == "new[](align)");
+    CHECK(std::string(leakguard::kind_name(leakguard::block_kind::malloc)) == "malloc");
+    CHECK(std::string(leakguard::kind_name(leakguard::block_kind::calloc)) == "calloc");
+    CHECK(std::string(leakguard::kind_name(leakguard::block_kind::realloc)) == "realloc");
+    CHECK(std::string(leakguard::kind_name(leakguard::block_kind::strdup)) == "strdup");
+    CHECK(std::string(leakguard::kind_name(leakguard::block_kind::strndup)) == "strndup");
+    CHECK(std::string(leakguard::kind_name(leakguard::block_kind::memalign)) == "memalign");
+    CHECK(std::string(leakguard::kind_name(leakguard::block_kind::posix_memalign)) == "posix_memalign");
+    CHECK(std::string(leakguard::kind_name(leakguard::block_kind::aligned_alloc)) == "aligned_alloc");
+    CHECK(std::string(leakguard::kind_name(leakguard::block_kind::valloc)) == "valloc");
+    CHECK(std::string(leakguard::kind_name(leakguard::block_kind::pvalloc)) == "pvalloc");
+    // The kinds fit the header's 4-bit field.
+    CHECK(static_cast<unsigned>(leakguard::block_kind::pvalloc) < 16);
 }

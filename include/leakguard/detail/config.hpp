@@ -52,13 +52,27 @@
 
 // On glibc the LEAKGUARD_MAIN unit defines free/realloc/reallocarray/malloc_usable_size so that
 // tracked C blocks can be released by code that does not see the malloc mapping (see
-// libc/interpose.hpp). Not under a sanitizer, whose runtime frees through `free` before it is set
-// up. -DLEAKGUARD_NO_INTERPOSE turns it off (static linking and -fsanitize=leak need that).
+// libc/interpose.hpp), and with LEAKGUARD_DETAIL_INTERPOSE_ALLOC (below) the allocating ones.
+// Not under a sanitizer, whose runtime frees through `free` before it is set up.
+// -DLEAKGUARD_NO_INTERPOSE turns it off (static linking and -fsanitize=leak need that).
 #if defined(__linux__) && defined(__GLIBC__) && !defined(LEAKGUARD_NO_INTERPOSE) &&                                    \
     !LEAKGUARD_DETAIL_SANITIZER_ALLOCATOR
 #define LEAKGUARD_DETAIL_INTERPOSE 1
 #else
 #define LEAKGUARD_DETAIL_INTERPOSE 0
+#endif
+
+// With LEAKGUARD_DETAIL_INTERPOSE, the allocating functions of the malloc family too (malloc,
+// calloc, memalign, posix_memalign, aligned_alloc, valloc, pvalloc; realloc of NULL), so that
+// every block C code and the libraries allocate is tracked (libc/interpose_alloc.hpp). Off by
+// default until the exit report tells reachable memory from lost memory: every block the C
+// library keeps for good would otherwise be reported as a leak. Define it to 1 to turn it on.
+#ifndef LEAKGUARD_DETAIL_INTERPOSE_ALLOC
+#define LEAKGUARD_DETAIL_INTERPOSE_ALLOC 0
+#endif
+#if !LEAKGUARD_DETAIL_INTERPOSE
+#undef LEAKGUARD_DETAIL_INTERPOSE_ALLOC
+#define LEAKGUARD_DETAIL_INTERPOSE_ALLOC 0
 #endif
 
 #if defined(__cpp_exceptions) || defined(__EXCEPTIONS)

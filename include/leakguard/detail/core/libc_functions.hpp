@@ -1,18 +1,25 @@
 // leakguard - in-process memory-leak tracker for C++ (header-only)
 // SPDX-License-Identifier: MIT
-// core/libc_functions.hpp: the C library's own free/realloc/reallocarray/malloc_usable_size.
+// core/libc_functions.hpp: the C library's own allocator - free/realloc/malloc_usable_size, and
+// with every C allocation tracked malloc/calloc/memalign too.
 //
 // On glibc the LEAKGUARD_MAIN unit defines the program's `free`, `realloc`, `reallocarray` and
 // `malloc_usable_size` (libc/interpose.hpp) so that a tracked block reaching them from code that
 // does not see the malloc mapping (the C library, another unit, a shared library) is released
-// correctly. Everything else goes on to the definition that ours hides, found here:
+// correctly; with LEAKGUARD_DETAIL_INTERPOSE_ALLOC it defines `malloc`, `calloc` and the aligned
+// forms as well (libc/interpose_alloc.hpp), and leakguard's own raw memory (core/platform.hpp)
+// must then come from the allocator those hide, never from them. Everything that is not
+// leakguard's goes on to the definition that ours hides, found here:
 //   1. a sanitizer runtime's interceptor (__interceptor_free, ___interceptor_free from LLVM 17):
 //      its `free` is a weak alias that ours replaces, and when the runtime is linked statically
 //      the "next" free would be glibc's, which must never see the sanitizer's memory (interposition
 //      is off under the sanitizers the compiler announces; this is for -fsanitize=leak);
 //   2. otherwise the next definition in lookup order, dlsym(RTLD_NEXT): glibc's, or that of an
 //      allocator loaded with LD_PRELOAD (jemalloc, tcmalloc), or gcc's shared sanitizer runtime;
-//   3. while that lookup runs (dlsym may itself free), glibc's __libc_free / __libc_realloc.
+//   3. while that lookup runs (dlsym may itself allocate or free), glibc's exported __libc_free,
+//      __libc_realloc, __libc_malloc, __libc_calloc, __libc_memalign. The lookup runs at the
+//      first call, which is the process's first malloc when leakguard defines malloc: inside the
+//      C library's or the C++ runtime's initialisation, single-threaded.
 #ifndef LEAKGUARD_DETAIL_CORE_LIBC_FUNCTIONS_HPP_INCLUDED
 #define LEAKGUARD_DETAIL_CORE_LIBC_FUNCTIONS_HPP_INCLUDED
 
@@ -28,11 +35,29 @@
 #define _GNU_SOURCE 1 // RTLD_NEXT
 #endif
 #include <dlfcn.h> // dlsym
+#if LEAKGUARD_DETAIL_INTERPOSE_ALLOC
+// memalign and pvalloc, which libc/interpose_alloc.hpp defines: declared before any definition of
+// the malloc family here, as the C library declares them.
+#include <malloc.h>
+#endif
 
 // glibc's own names for its functions (exported, GLIBC_2.2.5).
 extern "C" {
 void __libc_free(void*) noexcept;                  // NOLINT(bugprone-reserved-identifier,cert-dcl37-c,cert-dcl51-cpp)
 void* __libc_realloc(void*, std::size_t) noexcept; // NOLINT(bugprone-reserved-identifier,cert-dcl37-c,cert-dcl51-cpp)
+#if LEAKGUARD_DETAIL_INTERPOSE_ALLOC
+// NOLINTBEGIN(bugprone-reserved-identifier,cert-dcl37-c,cert-dcl51-cpp)
+void* __libc_malloc(std::size_t) noexcept;
+void* __libc_calloc(std::size_t, std::size_t) noexcept;
+void* __libc_memalign(std::size_t, std::size_t) noexcept;
+__attribute__((weak)) void* __interceptor_malloc(std::size_t);
+__attribute__((weak)) void* ___interceptor_malloc(std::size_t);
+__attribute__((weak)) void* __interceptor_calloc(std::size_t, std::size_t);
+__attribute__((weak)) void* ___interceptor_calloc(std::size_t, std::size_t);
+__attribute__((weak)) void* __interceptor_memalign(std::size_t, std::size_t);
+__attribute__((weak)) void* ___interceptor_memalign(std::size_t, std::size_t);
+// NOLINTEND(bugprone-reserved-identifier,cert-dcl37-c,cert-dcl51-cpp)
+#endif
 // A sanitizer runtime's own functions, when one is linked or preloaded (weak: null otherwise).
 // Found by the dynamic linker at load time: looking them up with dlsym would itself free memory,
 // before the runtime is set up.
@@ -60,12 +85,18 @@ using free_function = void (*)(void*);
 using realloc_function = void* (*)(void*, std::size_t);
 using reallocarray_function = void* (*)(void*, std::size_t, std::size_t);
 using usable_size_function = std::size_t (*)(void*);
+using malloc_function = void* (*)(std::size_t);
+using calloc_function = void* (*)(std::size_t, std::size_t);
+using memalign_function = void* (*)(std::size_t, std::size_t);
 
 struct libc_function_table {
     std::atomic<free_function> free;
     std::atomic<realloc_function> realloc;
     std::atomic<reallocarray_function> reallocarray;
     std::atomic<usable_size_function> usable_size;
+    std::atomic<malloc_function> malloc; // these three only with LEAKGUARD_DETAIL_INTERPOSE_ALLOC
+    std::atomic<calloc_function> calloc;
+    std::atomic<memalign_function> memalign;
     std::atomic<bool> resolved;
 };
 
@@ -102,6 +133,15 @@ LEAKGUARD_DETAIL_NOINLINE inline void resolve_libc_functions() noexcept {
     g_libc.realloc.store(r ? r : &__libc_realloc, std::memory_order_relaxed);
     g_libc.reallocarray.store(ra, std::memory_order_relaxed);
     g_libc.usable_size.store(u, std::memory_order_relaxed);
+#if LEAKGUARD_DETAIL_INTERPOSE_ALLOC
+    malloc_function const m = next_function<malloc_function>(&__interceptor_malloc, &___interceptor_malloc, "malloc");
+    calloc_function const c = next_function<calloc_function>(&__interceptor_calloc, &___interceptor_calloc, "calloc");
+    memalign_function const a =
+        next_function<memalign_function>(&__interceptor_memalign, &___interceptor_memalign, "memalign");
+    g_libc.malloc.store(m ? m : &__libc_malloc, std::memory_order_relaxed);
+    g_libc.calloc.store(c ? c : &__libc_calloc, std::memory_order_relaxed);
+    g_libc.memalign.store(a ? a : &__libc_memalign, std::memory_order_relaxed);
+#endif
     g_libc.resolved.store(true, std::memory_order_release);
     t_resolving_libc = false;
 }
@@ -137,6 +177,38 @@ inline void* libc_realloc(void* p, std::size_t n) noexcept {
     if (!libc_functions_ready()) return fallback_realloc(p, n);
     return g_libc.realloc.load(std::memory_order_relaxed)(p, n);
 }
+
+#if LEAKGUARD_DETAIL_INTERPOSE_ALLOC
+inline void* fallback_malloc(std::size_t n) noexcept {
+    if (&__interceptor_malloc) return __interceptor_malloc(n);
+    if (&___interceptor_malloc) return ___interceptor_malloc(n);
+    return __libc_malloc(n);
+}
+inline void* fallback_calloc(std::size_t count, std::size_t n) noexcept {
+    if (&__interceptor_calloc) return __interceptor_calloc(count, n);
+    if (&___interceptor_calloc) return ___interceptor_calloc(count, n);
+    return __libc_calloc(count, n);
+}
+inline void* fallback_memalign(std::size_t align, std::size_t n) noexcept {
+    if (&__interceptor_memalign) return __interceptor_memalign(align, n);
+    if (&___interceptor_memalign) return ___interceptor_memalign(align, n);
+    return __libc_memalign(align, n);
+}
+
+// The C library's malloc, calloc and memalign, past leakguard's own (leakguard's raw memory).
+LEAKGUARD_DETAIL_ALWAYS_INLINE void* libc_malloc(std::size_t n) noexcept {
+    if (LEAKGUARD_DETAIL_UNLIKELY(!libc_functions_ready())) return fallback_malloc(n);
+    return g_libc.malloc.load(std::memory_order_relaxed)(n);
+}
+inline void* libc_calloc(std::size_t count, std::size_t n) noexcept {
+    if (!libc_functions_ready()) return fallback_calloc(count, n);
+    return g_libc.calloc.load(std::memory_order_relaxed)(count, n);
+}
+inline void* libc_memalign(std::size_t align, std::size_t n) noexcept {
+    if (!libc_functions_ready()) return fallback_memalign(align, n);
+    return g_libc.memalign.load(std::memory_order_relaxed)(align, n);
+}
+#endif
 
 #else // no interposition: the C library's functions are simply the ones in scope
 

@@ -9,7 +9,7 @@
 #include <cerrno>   // errno
 #include <cstdarg>  // va_list
 #include <cstdio>   // std::vsnprintf
-#include <cstdlib>  // std::malloc, std::free, posix_memalign
+#include <cstdlib>  // std::malloc, std::calloc, posix_memalign
 #include <cstring>  // std::memcpy, std::strlen
 #include <fcntl.h>  // open
 #include <sched.h>  // sched_yield
@@ -20,13 +20,23 @@
 namespace leakguard {
 namespace detail {
 
-// Raw memory. The parentheses keep these calls away from any malloc/free macro; the free goes
-// straight to the C library's, past leakguard's own definition of `free` (libc_functions.hpp).
+// Raw memory, always the C library's: the free goes straight to the C library's, past
+// leakguard's own definition of `free` (libc_functions.hpp), and so do the allocations where
+// leakguard defines malloc too (LEAKGUARD_DETAIL_INTERPOSE_ALLOC). Otherwise the C library's
+// functions are the ones in scope; the parentheses keep them away from any malloc macro.
+// raw_calloc: zeroed, without touching pages the C library knows are zero already (fresh mmap).
+#if LEAKGUARD_DETAIL_INTERPOSE_ALLOC
+LEAKGUARD_DETAIL_ALWAYS_INLINE void* raw_alloc(std::size_t n) noexcept { return libc_malloc(n); }
+inline void* raw_calloc(std::size_t n) noexcept { return libc_calloc(1, n); }
+inline void* raw_alloc_aligned(std::size_t n, std::size_t align) noexcept { return libc_memalign(align, n); }
+#else
 LEAKGUARD_DETAIL_ALWAYS_INLINE void* raw_alloc(std::size_t n) noexcept { return (std::malloc)(n); }
+inline void* raw_calloc(std::size_t n) noexcept { return (std::calloc)(1, n); }
 inline void* raw_alloc_aligned(std::size_t n, std::size_t align) noexcept {
     void* p = nullptr;
     return (posix_memalign)(&p, align, n) == 0 ? p : nullptr;
 }
+#endif
 LEAKGUARD_DETAIL_ALWAYS_INLINE void raw_free(void* p) noexcept { libc_free(p); }
 
 inline void cpu_relax() noexcept {

@@ -75,19 +75,25 @@ inline void link_owned(shard* s, block_header* h, std::size_t size) noexcept {
 
 // The general path: any size, alignment (a power of two) and option; before start-up, inside
 // leakguard (busy: the block is not linked) and without a shard. Returns user memory of `size`
-// bytes, or null. `frame` is the calling operator's frame address (for the frame-pointer walk) or
-// null.
+// bytes, or null; a calloc block's user bytes are zero (from the C library's calloc, which knows
+// when fresh pages need no clearing). `frame` is the calling operator's frame address (for the
+// frame-pointer walk) or null.
 LEAKGUARD_DETAIL_NOINLINE inline void* allocate_slow(std::size_t size, std::size_t align, block_kind kind,
                                                      const void* site, unsigned site_flags,
                                                      const void* frame) noexcept {
     ensure_initialised();
+    // An alignment beyond any block's size cannot be met (and its padding would not fit the record).
+    if (LEAKGUARD_DETAIL_UNLIKELY(align > max_fast_size)) return nullptr;
     std::size_t const pad = padding_for(align);
     unsigned const guard_units = guard_units_for(option_guard_bytes());
     std::size_t const guard = guard_units * guard_unit;
     if (LEAKGUARD_DETAIL_UNLIKELY(size > max_block_size - pad - header_size - guard - sizeof(void*))) return nullptr;
     std::size_t const need = raw_user_bytes(size, guard);
     std::size_t const total = pad + header_size + (align <= default_alignment ? raw_user_capacity(need) : need);
-    void* raw = align <= default_alignment ? raw_alloc(total) : raw_alloc_aligned(total, align);
+    void* raw = nullptr;
+    if (align > default_alignment) raw = raw_alloc_aligned(total, align);
+    else if (kind == block_kind::calloc) raw = raw_calloc(total);
+    else raw = raw_alloc(total);
     if (LEAKGUARD_DETAIL_UNLIKELY(!raw)) return nullptr;
 
     block_header* h = reinterpret_cast<block_header*>(static_cast<char*>(raw) + pad);

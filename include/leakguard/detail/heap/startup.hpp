@@ -9,6 +9,7 @@
 #include <atomic>    // std::atomic
 #include <cstdlib>   // std::getenv
 #include <pthread.h> // pthread_key_create
+#include <unistd.h>  // environ
 
 #include "../upward_calls.hpp"
 #include "../capture/stack_capture.hpp"
@@ -32,25 +33,54 @@ public:
 // true once start-up has run.
 std::atomic<bool> g_initialised{};
 spinlock g_init_lock{};
+// Start-up's first part (the thread-exit key, lock elision) has run: blocks can be linked.
+std::atomic<bool> g_base_initialised{};
+// The program's constructors have begun (see c_library_initialised).
+std::atomic<bool> g_constructors_running{};
+
+// Whether the C library has initialised itself. The first allocation can come earlier: from the
+// dynamic loader, or a preinit_array function, when the C library's environment is not set yet
+// (getenv finds nothing) - and leakguard defines malloc (LEAKGUARD_DETAIL_INTERPOSE_ALLOC), so
+// that first allocation is its own. The environment pointer is set by the C library's own
+// initialisation, which runs before any other module's constructor; the constructor below
+// settles the case of a program that cleared its environment by then.
+inline bool c_library_initialised() noexcept {
+    return environ != nullptr || g_constructors_running.load(std::memory_order_acquire);
+}
 
 // Runs once, on the first allocation or API call, which may be inside any static constructor. It
 // calls only C-library functions; should one of them come back to operator new, the busy section
-// keeps that allocation from re-entering start-up.
+// keeps that allocation from re-entering start-up. Before the C library has initialised itself
+// only the first part runs: blocks are then linked with the default options, the short paths stay
+// off (hot_ready unset), so every allocation comes back here until the rest has run - with the
+// options of the environment, and the stack unwinder and fork handlers set up when the C library
+// can serve them.
 LEAKGUARD_DETAIL_NOINLINE inline void initialise() noexcept {
     if (t_state.busy) return;
     busy_section busy;
     lock_guard hold(g_init_lock);
     if (g_initialised.load(std::memory_order_acquire)) return;
-    pthread_key_create(&g_registry.exit_key, release_home_shard);
+    if (!g_base_initialised.load(std::memory_order_relaxed)) {
+        pthread_key_create(&g_registry.exit_key, release_home_shard);
+        g_elide_locks.store(enable_lock_elision(), std::memory_order_relaxed); // before any shard is used
+        g_base_initialised.store(true, std::memory_order_release);
+    }
+    if (!c_library_initialised()) return;
     install_fork_handlers();
     apply_option_list(std::getenv("LEAKGUARD_OPTIONS"), "LEAKGUARD_OPTIONS");
     // Sets libgcc's unwinder up and finds whether this module keeps frame pointers, here rather
     // than inside an allocation (it walks the loaded modules).
     warm_up_stack_capture();
-    bool const elide = enable_lock_elision();
-    g_elide_locks.store(elide, std::memory_order_relaxed); // before any shard is used
-    refresh_hot(true, elide);
+    refresh_hot(true, g_elide_locks.load(std::memory_order_relaxed));
     g_initialised.store(true, std::memory_order_release);
+}
+
+// The first constructor of the module that holds leakguard: when start-up began before the C
+// library was initialised, it completes here at the latest.
+__attribute__((constructor(101))) static void complete_early_start_up() {
+    g_constructors_running.store(true, std::memory_order_release);
+    if (g_base_initialised.load(std::memory_order_acquire) && !g_initialised.load(std::memory_order_acquire))
+        initialise();
 }
 
 inline void ensure_initialised() noexcept {

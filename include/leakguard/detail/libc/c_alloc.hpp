@@ -2,13 +2,14 @@
 // SPDX-License-Identifier: MIT
 // libc/c_alloc.hpp: tracked malloc-family blocks with the C semantics - errno ENOMEM on failure,
 // calloc's overflow check and zeroing, realloc's copy, glibc's realloc(p, 0) (frees p, returns
-// NULL) - shared by the mapping macros (libc/mapped_calls.hpp) and the program's own free/realloc
-// (libc/interpose.hpp).
+// NULL), over-aligned blocks - shared by the mapping macros (libc/mapped_calls.hpp) and the
+// program's own malloc family (libc/interpose.hpp, libc/interpose_alloc.hpp).
 #ifndef LEAKGUARD_DETAIL_LIBC_C_ALLOC_HPP_INCLUDED
 #define LEAKGUARD_DETAIL_LIBC_C_ALLOC_HPP_INCLUDED
 
 #include <cerrno>  // errno, ENOMEM
-#include <cstring> // std::memcpy
+#include <cstdint> // SIZE_MAX
+#include <cstring> // std::memcpy, std::memset
 
 #include "../heap/allocate.hpp"
 #include "../heap/block.hpp"
@@ -22,13 +23,47 @@ namespace detail {
 
 // A tracked C block whose site is file:line when a macro gave them, else the return address: the
 // entry of the C allocation path. The short path (fast_allocate) is tried here, once; when it
-// declines, allocate_slow, the general path.
-inline void* c_allocate(std::size_t size, block_kind kind, const void* caller, const char* file, int line) noexcept {
+// declines, allocate_slow, the general path. `frame` is the entry's frame address (where a
+// frame-pointer walk starts), or null. Inlined into each entry, as operator new inlines its short
+// path: a call with six arguments more would be a sixth of a malloc's cost.
+LEAKGUARD_DETAIL_ALWAYS_INLINE void* c_allocate(std::size_t size, block_kind kind, const void* caller, const char* file,
+                                                int line, const void* frame = nullptr) noexcept {
     const location_record* where = file ? intern_location(file, line, caller) : nullptr;
     const void* const site = where ? static_cast<const void*>(where) : caller;
     unsigned const site_flags = where ? flag_has_location : 0u;
-    void* p = fast_allocate(size, kind, site, site_flags);
-    if (!p) p = allocate_slow(size, 0, kind, site, site_flags, nullptr);
+    void* p = fast_allocate(size, kind, site, site_flags, frame);
+    if (!p) p = allocate_slow(size, 0, kind, site, site_flags, frame);
+    if (LEAKGUARD_DETAIL_UNLIKELY(!p)) errno = ENOMEM;
+    return p;
+}
+
+// calloc(): `count` * `size` zeroed bytes; null and ENOMEM when the product does not fit in a
+// size_t. The general path hands out zeroed memory itself (heap/allocate.hpp), so only a block
+// of the short path - a recycled one, or the C library's malloc - is cleared here.
+inline void* c_calloc(std::size_t count, std::size_t size, const void* caller, const char* file, int line,
+                      const void* frame = nullptr) noexcept {
+    if (size != 0 && count > SIZE_MAX / size) { // count * size would wrap
+        errno = ENOMEM;
+        return nullptr;
+    }
+    std::size_t const n = count * size;
+    const location_record* where = file ? intern_location(file, line, caller) : nullptr;
+    const void* const site = where ? static_cast<const void*>(where) : caller;
+    unsigned const site_flags = where ? flag_has_location : 0u;
+    void* p = fast_allocate(n, block_kind::calloc, site, site_flags, frame);
+    if (p) return std::memset(p, 0, n);
+    p = allocate_slow(n, 0, block_kind::calloc, site, site_flags, frame);
+    if (LEAKGUARD_DETAIL_UNLIKELY(!p)) errno = ENOMEM;
+    return p;
+}
+
+// A tracked C block aligned to `align` (a power of two): over-aligned blocks take the general
+// path, which pads the raw allocation (heap/block.hpp), as operator new(std::align_val_t) does;
+// up to malloc's own alignment, the ordinary path. Null and ENOMEM on failure.
+inline void* c_allocate_aligned(std::size_t size, std::size_t align, block_kind kind, const void* caller,
+                                const void* frame) noexcept {
+    if (align <= default_alignment) return c_allocate(size, kind, caller, nullptr, 0, frame);
+    void* p = allocate_slow(size, align, kind, caller, 0, frame);
     if (LEAKGUARD_DETAIL_UNLIKELY(!p)) errno = ENOMEM;
     return p;
 }
@@ -89,7 +124,8 @@ inline bool realloc_in_place(block_header* h, std::size_t size, const void* call
 // realloc() of a live tracked block: a new block (kind realloc, this call's site) with the old
 // contents, then the old block released. On failure the old block is left as it was. A realloc of
 // a block from new is reported as a mismatch, and done all the same.
-inline void* realloc_tracked(void* p, std::size_t size, const void* caller, const char* file, int line) noexcept {
+inline void* realloc_tracked(void* p, std::size_t size, const void* caller, const char* file, int line,
+                             const void* frame = nullptr) noexcept {
     block_header* h = header_of(p);
     if (LEAKGUARD_DETAIL_UNLIKELY(!form_matches(kind_of(h), dealloc_form::c_realloc)))
         report_mismatch(h, caller, dealloc_form::c_realloc, file, line);
@@ -99,7 +135,7 @@ inline void* realloc_tracked(void* p, std::size_t size, const void* caller, cons
     }
     void* q = nullptr;
     if (realloc_in_place(h, size, caller, file, line, q)) return q;
-    q = c_allocate(size, block_kind::realloc, caller, file, line);
+    q = c_allocate(size, block_kind::realloc, caller, file, line, frame);
     if (!q) return nullptr;
     std::size_t const old = size_of(h);
     std::memcpy(q, p, old < size ? old : size);
@@ -110,10 +146,11 @@ inline void* realloc_tracked(void* p, std::size_t size, const void* caller, cons
 // realloc() of any pointer: null is a new block; leakguard's blocks are reallocated as above; a
 // pointer leakguard released before is a double free (reported; NULL and errno EINVAL); any other
 // pointer belongs to the C library and goes there, untracked.
-inline void* realloc_any(void* p, std::size_t size, const void* caller, const char* file, int line) noexcept {
-    if (!p) return c_allocate(size, block_kind::realloc, caller, file, line);
+inline void* realloc_any(void* p, std::size_t size, const void* caller, const char* file, int line,
+                         const void* frame = nullptr) noexcept {
+    if (!p) return c_allocate(size, block_kind::realloc, caller, file, line, frame);
     switch (owner_of(p)) {
-    case ownership::live: return realloc_tracked(p, size, caller, file, line);
+    case ownership::live: return realloc_tracked(p, size, caller, file, line, frame);
     case ownership::released:
         report_bad_free(p, true, caller, dealloc_form::c_realloc, file, line);
         errno = EINVAL;

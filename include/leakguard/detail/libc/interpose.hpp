@@ -9,8 +9,10 @@
 // defined here: leakguard's blocks (told apart by the cookie in the 8 bytes before the pointer,
 // which for any pointer malloc returned holds glibc's chunk size, always readable, never with bit
 // 3 set - see heap/block.hpp) are released or reallocated with their records; every other pointer
-// goes on to the C library (core/libc_functions.hpp). malloc, calloc and the other allocating
-// functions are not replaced: only functions that take a pointer need to know leakguard's blocks.
+// goes on to the C library (core/libc_functions.hpp). The allocating functions are replaced only
+// with LEAKGUARD_DETAIL_INTERPOSE_ALLOC (libc/interpose_alloc.hpp; then realloc(NULL, n) here is
+// a tracked block too); otherwise only the functions that take a pointer need to know leakguard's
+// blocks.
 //
 // Off with -DLEAKGUARD_NO_INTERPOSE (then a mapped block must be freed by mapped code) and on
 // platforms other than glibc.
@@ -39,9 +41,10 @@ LEAKGUARD_DETAIL_INTERPOSED void free(void* p) noexcept {
 }
 
 LEAKGUARD_DETAIL_INTERPOSED void* realloc(void* p, std::size_t size) noexcept {
-    // realloc(NULL, n) from code that does not map malloc is that code's malloc: the C library's.
-    if (!p) return leakguard::detail::libc_realloc(p, size);
-    return leakguard::detail::realloc_any(p, size, __builtin_return_address(0), nullptr, 0);
+    // realloc(NULL, n) from code that does not map malloc is that code's malloc: the C library's,
+    // unless leakguard defines malloc too.
+    if (!p && !LEAKGUARD_DETAIL_INTERPOSE_ALLOC) return leakguard::detail::libc_realloc(p, size);
+    return leakguard::detail::realloc_any(p, size, __builtin_return_address(0), nullptr, 0, __builtin_frame_address(0));
 }
 
 LEAKGUARD_DETAIL_INTERPOSED void* reallocarray(void* p, std::size_t count, std::size_t size) noexcept {
@@ -49,8 +52,9 @@ LEAKGUARD_DETAIL_INTERPOSED void* reallocarray(void* p, std::size_t count, std::
         errno = ENOMEM;
         return nullptr;
     }
-    if (!p) return leakguard::detail::libc_realloc(p, count * size);
-    return leakguard::detail::realloc_any(p, count * size, __builtin_return_address(0), nullptr, 0);
+    if (!p && !LEAKGUARD_DETAIL_INTERPOSE_ALLOC) return leakguard::detail::libc_realloc(p, count * size);
+    return leakguard::detail::realloc_any(p, count * size, __builtin_return_address(0), nullptr, 0,
+                                          __builtin_frame_address(0));
 }
 
 LEAKGUARD_DETAIL_INTERPOSED std::size_t malloc_usable_size(void* p) noexcept {

@@ -7,8 +7,8 @@
 #ifndef LEAKGUARD_DETAIL_LIBC_MAPPED_CALLS_HPP_INCLUDED
 #define LEAKGUARD_DETAIL_LIBC_MAPPED_CALLS_HPP_INCLUDED
 
-#include <cstdint> // SIZE_MAX, std::uintptr_t
-#include <cstring> // std::memcpy, std::memset, std::strlen
+#include <cstdint> // std::uintptr_t
+#include <cstring> // std::memcpy, std::strlen
 
 #include "../mapping.hpp"
 #include "../heap/block.hpp"
@@ -27,14 +27,7 @@ LEAKGUARD_DETAIL_MAPPED void* leakguard_map_malloc(std::size_t size, const char*
 
 LEAKGUARD_DETAIL_MAPPED void* leakguard_map_calloc(std::size_t count, std::size_t size, const char* file,
                                                    int line) noexcept {
-    if (size != 0 && count > SIZE_MAX / size) { // count * size would wrap
-        errno = ENOMEM;
-        return nullptr;
-    }
-    void* p =
-        leakguard::detail::c_allocate(count * size, leakguard::block_kind::calloc, LEAKGUARD_DETAIL_CALLER, file, line);
-    if (p) std::memset(p, 0, count * size);
-    return p;
+    return leakguard::detail::c_calloc(count, size, LEAKGUARD_DETAIL_CALLER, file, line);
 }
 
 LEAKGUARD_DETAIL_MAPPED void* leakguard_map_realloc(void* p, std::size_t size, const char* file, int line) noexcept {

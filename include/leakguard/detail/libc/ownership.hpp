@@ -42,12 +42,22 @@ inline ownership owner_of(const void* p) noexcept {
     return ownership::foreign;
 }
 
+// How release_c_live and release_c are compiled: out of line while free() of the C library's own
+// memory is the most frequent (it then stays short); inlined into free() where every C block is
+// leakguard's (LEAKGUARD_DETAIL_INTERPOSE_ALLOC), as operator delete inlines its short path.
+#if LEAKGUARD_DETAIL_INTERPOSE_ALLOC
+#define LEAKGUARD_DETAIL_C_FREE_LIVE LEAKGUARD_DETAIL_ALWAYS_INLINE
+#define LEAKGUARD_DETAIL_C_FREE LEAKGUARD_DETAIL_ALWAYS_INLINE
+#else
+#define LEAKGUARD_DETAIL_C_FREE_LIVE LEAKGUARD_DETAIL_NOINLINE inline
+#define LEAKGUARD_DETAIL_C_FREE inline
+#endif
+
 // free() of live block `h` (its cookie read once, by owner_of). The short path is tried here,
 // once, for a block of a C kind freed without a mapping macro's file:line (the quarantine keeps
 // that free site, which only the general path records); anything else takes the general path.
-// Out of line: free() of the C library's own memory, the most frequent, stays short.
-LEAKGUARD_DETAIL_NOINLINE inline void release_c_live(block_header* h, const void* caller, const char* file,
-                                                     int line) noexcept {
+LEAKGUARD_DETAIL_C_FREE_LIVE void release_c_live(block_header* h, const void* caller, const char* file,
+                                                 int line) noexcept {
     if (file || LEAKGUARD_DETAIL_UNLIKELY(!form_matches(kind_of(h), dealloc_form::c_free)))
         return release_block_slow(h, caller, dealloc_form::c_free, file, line);
     fast_release_live(h, 0, dealloc_form::c_free, caller); // the kind judged just above
@@ -56,7 +66,7 @@ LEAKGUARD_DETAIL_NOINLINE inline void release_c_live(block_header* h, const void
 // free() of any pointer, the entry of the C free path: leakguard's blocks are released
 // (release_c_live); a pointer leakguard released before is a double free; anything else belongs
 // to the C library (or another allocator) and goes there.
-inline void release_c(void* p, const void* caller, const char* file, int line) noexcept {
+LEAKGUARD_DETAIL_C_FREE void release_c(void* p, const void* caller, const char* file, int line) noexcept {
     if (!p) return;
     switch (owner_of(p)) {
     case ownership::live: return release_c_live(header_of(p), caller, file, line);
@@ -73,5 +83,8 @@ inline void release_c(void* p, const void* caller, const char* file, int line) n
 
 } // namespace detail
 } // namespace leakguard
+
+#undef LEAKGUARD_DETAIL_C_FREE
+#undef LEAKGUARD_DETAIL_C_FREE_LIVE
 
 #endif

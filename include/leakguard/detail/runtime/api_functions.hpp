@@ -28,6 +28,11 @@ const char* kind_name(block_kind kind) noexcept {
     case block_kind::realloc: return "realloc";
     case block_kind::strdup: return "strdup";
     case block_kind::strndup: return "strndup";
+    case block_kind::memalign: return "memalign";
+    case block_kind::posix_memalign: return "posix_memalign";
+    case block_kind::aligned_alloc: return "aligned_alloc";
+    case block_kind::valloc: return "valloc";
+    case block_kind::pvalloc: return "pvalloc";
     }
     return "unknown";
 }
