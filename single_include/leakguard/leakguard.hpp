@@ -91,11 +91,12 @@
 
 // With LEAKGUARD_DETAIL_INTERPOSE, the allocating functions of the malloc family too (malloc,
 // calloc, memalign, posix_memalign, aligned_alloc, valloc, pvalloc; realloc of NULL), so that
-// every block C code and the libraries allocate is tracked (libc/interpose_alloc.hpp). Off by
-// default until the exit report tells reachable memory from lost memory: every block the C
-// library keeps for good would otherwise be reported as a leak. Define it to 1 to turn it on.
+// every block C code and the libraries allocate is tracked (libc/interpose_alloc.hpp) and the
+// leak check sees every pointer the heap holds (docs/leak-kinds.md). What the C library keeps for
+// good is still reachable, not lost. Defining it to 0 keeps only the pointer-taking functions
+// (free, realloc, reallocarray, malloc_usable_size), as before the leak check existed.
 #ifndef LEAKGUARD_DETAIL_INTERPOSE_ALLOC
-#define LEAKGUARD_DETAIL_INTERPOSE_ALLOC 0
+#define LEAKGUARD_DETAIL_INTERPOSE_ALLOC 1
 #endif
 #if !LEAKGUARD_DETAIL_INTERPOSE
 #undef LEAKGUARD_DETAIL_INTERPOSE_ALLOC
@@ -256,6 +257,8 @@ public:
 };
 
 // Copies up to `max` live, reportable blocks (oldest first) into `out`; returns how many there are.
+// What a scope sees: blocks from new and from mapped C calls, not what C code got from the
+// interposed malloc family without a mapping macro (the leak check judges those too).
 std::size_t live_blocks(block_info* out, std::size_t max) noexcept;
 
 // Writes the exit report for what is alive now (text to the report stream, JSON if json_path is
@@ -7057,7 +7060,18 @@ struct block_filter {
     std::uint64_t min_seq; // only blocks with seq >= min_seq (0: all)
     std::uint32_t thread;  // only this thread's blocks (0: any thread)
     bool include_ignored;
+    bool program_only; // not the C library's own: C blocks allocated without a mapping macro
 };
+
+// A block the C library (or any code) got from the interposed malloc family without a mapping
+// macro: stdio's buffers, locale data, a strdup inside a library. Strict scopes leave these out -
+// they saw only new and mapped C blocks before every C allocation was tracked, and a buffer the C
+// library makes on first use is no leak of the scope that first printed - while the leak check
+// judges them like any block.
+inline bool unmapped_c_block(const block_header* h) noexcept {
+    return static_cast<unsigned>(kind_of(h)) >= static_cast<unsigned>(block_kind::malloc) &&
+           !(flags_of(h) & flag_has_location);
+}
 
 inline block_info info_of(const block_header* h) noexcept {
     block_info b;
@@ -7097,6 +7111,7 @@ void for_each_live(const block_filter& filter, Visit visit) noexcept {
         for (block_header* h = s->newest; h && seq_of(h) >= filter.min_seq; h = h->prev) {
             if (filter.thread && h->thread != static_cast<std::uint16_t>(filter.thread)) continue; // kept modulo 65536
             if (!filter.include_ignored && (flags_of(h) & flag_ignored)) continue;
+            if (filter.program_only && unmapped_c_block(h)) continue;
             if (load_cookie(h) != cookie_for(h)) continue; // freed by another thread just now (push_remote)
             visit(*h);
         }
@@ -8609,7 +8624,7 @@ std::atomic<scope_failure_handler> g_scope_failure_handler{};
 constexpr std::size_t max_leaks_shown = 256;
 
 inline block_filter filter_for(std::uint64_t start, std::uint32_t thread) noexcept {
-    return block_filter{start, thread, false};
+    return block_filter{start, thread, false, LEAKGUARD_DETAIL_INTERPOSE_ALLOC != 0};
 }
 
 } // namespace detail
@@ -8886,7 +8901,7 @@ void end_ignore() noexcept {
 
 std::size_t live_blocks(block_info* out, std::size_t max) noexcept {
     detail::busy_section busy;
-    detail::block_filter const all = {0, 0, false};
+    detail::block_filter const all = {0, 0, false, LEAKGUARD_DETAIL_INTERPOSE_ALLOC != 0}; // what scopes see
     return detail::copy_live(all, out, max);
 }
 
@@ -9561,9 +9576,11 @@ LEAKGUARD_DETAIL_INTERPOSED std::size_t malloc_usable_size(void* p) noexcept {
 // operator new's blocks get one; leakguard's own memory comes from the C library's allocator,
 // past these (core/platform.hpp, core/libc_functions.hpp). free() takes every kind.
 //
-// Each follows glibc's documented contract: null and errno ENOMEM when memory runs out; calloc
-// fails (ENOMEM) when count * size does not fit in a size_t; memalign and aligned_alloc fail with
-// EINVAL when the alignment is not a power of two; posix_memalign returns EINVAL unless the
+// Each does what glibc does: null and errno ENOMEM when memory runs out; calloc fails (ENOMEM)
+// when count * size does not fit in a size_t; memalign and aligned_alloc round an alignment that
+// is not a power of two up to the next one (glibc 2.36 does, though its manual calls it an
+// error, and programs rely on it: memalign(0, n) is malloc(n)), EINVAL only past the largest;
+// posix_memalign returns EINVAL unless the
 // alignment is a power-of-two multiple of sizeof(void*), ENOMEM when memory runs out, leaves its
 // output and errno alone when it fails; valloc aligns to the page size, and pvalloc also rounds
 // the size up to a multiple of it (ENOMEM when that overflows). An alignment up to malloc's own
@@ -9598,14 +9615,16 @@ inline std::size_t page_size() noexcept {
     return n > 0 ? static_cast<std::size_t>(n) : 4096;
 }
 
-// memalign() and aligned_alloc(): EINVAL unless `align` is a power of two.
+// memalign() and aligned_alloc(): the alignment rounded up to a power of two, as glibc does.
 inline void* c_memalign(std::size_t align, std::size_t size, block_kind kind, const void* caller,
                         const void* frame) noexcept {
-    if (!is_power_of_two(align)) {
+    if (align > SIZE_MAX / 2 + 1) {
         errno = EINVAL;
         return nullptr;
     }
-    return c_allocate_aligned(size, align, kind, caller, frame);
+    std::size_t rounded = 1;
+    while (rounded < align) rounded <<= 1;
+    return c_allocate_aligned(size, rounded, kind, caller, frame);
 }
 
 } // namespace detail

@@ -64,11 +64,12 @@
 
 // With LEAKGUARD_DETAIL_INTERPOSE, the allocating functions of the malloc family too (malloc,
 // calloc, memalign, posix_memalign, aligned_alloc, valloc, pvalloc; realloc of NULL), so that
-// every block C code and the libraries allocate is tracked (libc/interpose_alloc.hpp). Off by
-// default until the exit report tells reachable memory from lost memory: every block the C
-// library keeps for good would otherwise be reported as a leak. Define it to 1 to turn it on.
+// every block C code and the libraries allocate is tracked (libc/interpose_alloc.hpp) and the
+// leak check sees every pointer the heap holds (docs/leak-kinds.md). What the C library keeps for
+// good is still reachable, not lost. Defining it to 0 keeps only the pointer-taking functions
+// (free, realloc, reallocarray, malloc_usable_size), as before the leak check existed.
 #ifndef LEAKGUARD_DETAIL_INTERPOSE_ALLOC
-#define LEAKGUARD_DETAIL_INTERPOSE_ALLOC 0
+#define LEAKGUARD_DETAIL_INTERPOSE_ALLOC 1
 #endif
 #if !LEAKGUARD_DETAIL_INTERPOSE
 #undef LEAKGUARD_DETAIL_INTERPOSE_ALLOC

@@ -12,9 +12,11 @@
 // operator new's blocks get one; leakguard's own memory comes from the C library's allocator,
 // past these (core/platform.hpp, core/libc_functions.hpp). free() takes every kind.
 //
-// Each follows glibc's documented contract: null and errno ENOMEM when memory runs out; calloc
-// fails (ENOMEM) when count * size does not fit in a size_t; memalign and aligned_alloc fail with
-// EINVAL when the alignment is not a power of two; posix_memalign returns EINVAL unless the
+// Each does what glibc does: null and errno ENOMEM when memory runs out; calloc fails (ENOMEM)
+// when count * size does not fit in a size_t; memalign and aligned_alloc round an alignment that
+// is not a power of two up to the next one (glibc 2.36 does, though its manual calls it an
+// error, and programs rely on it: memalign(0, n) is malloc(n)), EINVAL only past the largest;
+// posix_memalign returns EINVAL unless the
 // alignment is a power-of-two multiple of sizeof(void*), ENOMEM when memory runs out, leaves its
 // output and errno alone when it fails; valloc aligns to the page size, and pvalloc also rounds
 // the size up to a multiple of it (ENOMEM when that overflows). An alignment up to malloc's own
@@ -49,14 +51,16 @@ inline std::size_t page_size() noexcept {
     return n > 0 ? static_cast<std::size_t>(n) : 4096;
 }
 
-// memalign() and aligned_alloc(): EINVAL unless `align` is a power of two.
+// memalign() and aligned_alloc(): the alignment rounded up to a power of two, as glibc does.
 inline void* c_memalign(std::size_t align, std::size_t size, block_kind kind, const void* caller,
                         const void* frame) noexcept {
-    if (!is_power_of_two(align)) {
+    if (align > SIZE_MAX / 2 + 1) {
         errno = EINVAL;
         return nullptr;
     }
-    return c_allocate_aligned(size, align, kind, caller, frame);
+    std::size_t rounded = 1;
+    while (rounded < align) rounded <<= 1;
+    return c_allocate_aligned(size, rounded, kind, caller, frame);
 }
 
 } // namespace detail

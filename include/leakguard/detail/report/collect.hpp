@@ -24,7 +24,18 @@ struct block_filter {
     std::uint64_t min_seq; // only blocks with seq >= min_seq (0: all)
     std::uint32_t thread;  // only this thread's blocks (0: any thread)
     bool include_ignored;
+    bool program_only; // not the C library's own: C blocks allocated without a mapping macro
 };
+
+// A block the C library (or any code) got from the interposed malloc family without a mapping
+// macro: stdio's buffers, locale data, a strdup inside a library. Strict scopes leave these out -
+// they saw only new and mapped C blocks before every C allocation was tracked, and a buffer the C
+// library makes on first use is no leak of the scope that first printed - while the leak check
+// judges them like any block.
+inline bool unmapped_c_block(const block_header* h) noexcept {
+    return static_cast<unsigned>(kind_of(h)) >= static_cast<unsigned>(block_kind::malloc) &&
+           !(flags_of(h) & flag_has_location);
+}
 
 inline block_info info_of(const block_header* h) noexcept {
     block_info b;
@@ -64,6 +75,7 @@ void for_each_live(const block_filter& filter, Visit visit) noexcept {
         for (block_header* h = s->newest; h && seq_of(h) >= filter.min_seq; h = h->prev) {
             if (filter.thread && h->thread != static_cast<std::uint16_t>(filter.thread)) continue; // kept modulo 65536
             if (!filter.include_ignored && (flags_of(h) & flag_ignored)) continue;
+            if (filter.program_only && unmapped_c_block(h)) continue;
             if (load_cookie(h) != cookie_for(h)) continue; // freed by another thread just now (push_remote)
             visit(*h);
         }

@@ -24,7 +24,7 @@ std::atomic<scope_failure_handler> g_scope_failure_handler{};
 constexpr std::size_t max_leaks_shown = 256;
 
 inline block_filter filter_for(std::uint64_t start, std::uint32_t thread) noexcept {
-    return block_filter{start, thread, false};
+    return block_filter{start, thread, false, LEAKGUARD_DETAIL_INTERPOSE_ALLOC != 0};
 }
 
 } // namespace detail
