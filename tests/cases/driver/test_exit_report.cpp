@@ -37,7 +37,7 @@ TEST_CASE("leak_one_reports_one_byte") {
     // Full text report: the summary line, one group line and its call stack, which ends at main.
     auto lines = r.leakguard_lines();
     REQUIRE(lines.size() == 3);
-    CHECK(lines[0].find("1 byte in 1 block still alive at exit") != std::string::npos);
+    CHECK(lines[0].find("1 byte in 1 block lost at exit") != std::string::npos);
     CHECK(lines[1].find("1 byte in 1 block (new) allocated at main ") != std::string::npos);
     CHECK(lines[1].find("leak_one.cpp:13 (leak_one+0x") != std::string::npos);
     CHECK(lines[2].find("    at main ") != std::string::npos);
@@ -82,7 +82,7 @@ TEST_CASE("leak_one_report_summary_prints_one_line") {
     CHECK(r.status() == cases::kLeakExit);
     auto lines = cases::lines_containing(r.proc.err, "");
     REQUIRE(lines.size() == 1);
-    CHECK(lines[0].rfind("leakguard: 1 byte in 1 block still alive at exit", 0) == 0);
+    CHECK(lines[0].rfind("leakguard: 1 byte in 1 block lost at exit", 0) == 0);
     CHECK(summary(r.report, "leaked_blocks") == 1);
 }
 
@@ -95,7 +95,7 @@ TEST_CASE("leak_one_log_path_and_json_path_expand_pid") {
     std::string const pid = std::to_string(r.proc.pid);
     std::string const log = cases::read_file(out.file("log." + pid + ".txt"));
     INFO("log: " << log);
-    CHECK(cases::lines_containing(log, "leakguard: 1 byte in 1 block still alive at exit").size() == 1);
+    CHECK(cases::lines_containing(log, "leakguard: 1 byte in 1 block lost at exit").size() == 1);
     CHECK(cases::lines_containing(log, "(new) allocated at").size() == 1);
     auto json = cases::load_json(out.file("leaks." + pid + ".json"));
     CHECK(summary(json, "leaked_blocks") == 1);
