@@ -5,7 +5,7 @@
 
 The layers, top to bottom (a file may include its own folder and any layer below its own):
     detail/adapter_common.hpp (the adapters' shared part, compiled after the implementation) ->
-    runtime/ -> report/, libc/ -> heap/ -> capture/, symbolize/ -> core/ -> detail/*.hpp and the
+    runtime/ -> report/, libc/ -> reach/ -> heap/ -> capture/, symbolize/ -> core/ -> detail/*.hpp and the
     public headers (api.hpp, scope.hpp, block_info.hpp). Folders that share a layer do not include
     each other. The calls that must still go up are declared in detail/upward_calls.hpp.
 """
@@ -16,8 +16,8 @@ import sys
 ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 TOP = os.path.join(ROOT, "include", "leakguard")
 DETAIL = os.path.join(TOP, "detail")
-RANK = {"core": 1, "capture": 2, "symbolize": 2, "heap": 3, "report": 4, "libc": 4, "runtime": 5}
-TOP_OF_DETAIL = {"adapter_common.hpp": (6, "adapters")}
+RANK = {"core": 1, "capture": 2, "symbolize": 2, "heap": 3, "reach": 4, "report": 5, "libc": 5, "runtime": 6}
+TOP_OF_DETAIL = {"adapter_common.hpp": (7, "adapters")}
 INCLUDE = re.compile(r'^\s*#\s*include\s+"([^"]+)"')
 
 

@@ -33,8 +33,8 @@ bool set_options(const char* list) noexcept;
 // One option, as set_option takes it (the table docs/options.md shows).
 struct option_info {
     const char* name;
-    char values[48];        // what it accepts: "0-255", "full|summary|off", or "path"
-    char default_value[24]; // as set_option takes it: "23", "full"; "" for a path (none)
+    char values[64];        // what it accepts: "0-255", "full|summary|off", or "path"
+    char default_value[48]; // as set_option takes it: "23", "full"; "" for a path (none)
     const char* help;       // one line
 };
 // Fills `out` with the option number `index` (0, 1, ...); false past the last.
@@ -61,8 +61,36 @@ public:
 std::size_t live_blocks(block_info* out, std::size_t max) noexcept;
 
 // Writes the exit report for what is alive now (text to the report stream, JSON if json_path is
-// set). Returns the number of leaked blocks it listed. Does not change the exit status.
+// set): a leak check, as at exit. Returns the number of blocks of the failing kinds (the
+// leak_kinds option). Does not change the exit status; the program goes on.
 std::size_t report_now() noexcept;
+
+// Blocks and bytes of one kind.
+struct leak_totals {
+    std::size_t blocks;
+    std::size_t bytes;
+};
+// What a leak check found, per kind (see leak_kind), and the total of the kinds that fail a run
+// (the leak_kinds option; default definite, indirect and possible). Ignored blocks, and what only
+// they hold, are in no kind.
+struct leak_check_result {
+    leak_totals definite;
+    leak_totals indirect;
+    leak_totals possible;
+    leak_totals reachable;
+    std::size_t leaked_blocks;
+    std::size_t leaked_bytes;
+    std::size_t unpaused_threads; // threads that did not stop for the scan (their stacks were not read)
+};
+// A leak check now - every other thread paused while memory is scanned - without printing
+// anything. Does not change the exit status.
+leak_check_result check_leaks() noexcept;
+
+// Memory the scan reads as a root (it holds pointers to heap blocks but is not a module's data, a
+// stack or TLS: a custom arena, an mmap'ed table). Must stay readable until unregistered.
+// unregister_root_region takes the same pointer and size; false if there was no such region.
+bool register_root_region(const void* p, std::size_t size) noexcept;
+bool unregister_root_region(const void* p, std::size_t size) noexcept;
 
 // Checks the guards of every live block and the bytes of every quarantined one now; reports each
 // damage found (once) as a heap error. Returns true when the heap is clean.

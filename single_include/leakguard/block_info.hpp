@@ -27,6 +27,17 @@ enum class block_kind : unsigned char {
 // "calloc", "realloc", "strdup", "strndup".
 const char* kind_name(block_kind kind) noexcept;
 
+// valgrind's kinds of live block, from a leak check (leakguard::check_leaks, the report):
+//   definite   nothing points to it
+//   indirect   only lost blocks point to it (it is part of a lost structure)
+//   possible   only pointers into its middle lead to it (after valgrind's heuristics)
+//   reachable  a chain of pointers to block starts leads to it from a root (globals, stacks, TLS)
+// `unchecked`: a copy not made by a leak check (live_blocks(), scopes).
+enum class leak_kind : unsigned char { unchecked = 0, definite = 1, indirect = 2, possible = 3, reachable = 4 };
+
+// The name used in reports and JSON: "definite", "indirect", "possible", "reachable", "unchecked".
+const char* leak_kind_name(leak_kind kind) noexcept;
+
 // A source position given by a macro (file:line, function); static storage only.
 struct source_location {
     const char* file;
@@ -45,6 +56,8 @@ struct block_info {
     const source_location* location; // file:line when a macro gave it, else null
     void* const* stack;              // return addresses, innermost first (stack[0] == caller), or null
     std::size_t stack_depth;         // how many (0 when no stack was taken: stack_depth=1, a macro's site)
+    leak_kind loss;                  // what a leak check found; unchecked elsewhere
+    std::size_t indirect_bytes;      // a definitely lost block's: the bytes it alone holds (indirectly lost)
 };
 
 } // namespace leakguard

@@ -137,6 +137,17 @@ enum class block_kind : unsigned char {
 // "calloc", "realloc", "strdup", "strndup".
 const char* kind_name(block_kind kind) noexcept;
 
+// valgrind's kinds of live block, from a leak check (leakguard::check_leaks, the report):
+//   definite   nothing points to it
+//   indirect   only lost blocks point to it (it is part of a lost structure)
+//   possible   only pointers into its middle lead to it (after valgrind's heuristics)
+//   reachable  a chain of pointers to block starts leads to it from a root (globals, stacks, TLS)
+// `unchecked`: a copy not made by a leak check (live_blocks(), scopes).
+enum class leak_kind : unsigned char { unchecked = 0, definite = 1, indirect = 2, possible = 3, reachable = 4 };
+
+// The name used in reports and JSON: "definite", "indirect", "possible", "reachable", "unchecked".
+const char* leak_kind_name(leak_kind kind) noexcept;
+
 // A source position given by a macro (file:line, function); static storage only.
 struct source_location {
     const char* file;
@@ -155,6 +166,8 @@ struct block_info {
     const source_location* location; // file:line when a macro gave it, else null
     void* const* stack;              // return addresses, innermost first (stack[0] == caller), or null
     std::size_t stack_depth;         // how many (0 when no stack was taken: stack_depth=1, a macro's site)
+    leak_kind loss;                  // what a leak check found; unchecked elsewhere
+    std::size_t indirect_bytes;      // a definitely lost block's: the bytes it alone holds (indirectly lost)
 };
 
 } // namespace leakguard
@@ -196,8 +209,8 @@ bool set_options(const char* list) noexcept;
 // One option, as set_option takes it (the table docs/options.md shows).
 struct option_info {
     const char* name;
-    char values[48];        // what it accepts: "0-255", "full|summary|off", or "path"
-    char default_value[24]; // as set_option takes it: "23", "full"; "" for a path (none)
+    char values[64];        // what it accepts: "0-255", "full|summary|off", or "path"
+    char default_value[48]; // as set_option takes it: "23", "full"; "" for a path (none)
     const char* help;       // one line
 };
 // Fills `out` with the option number `index` (0, 1, ...); false past the last.
@@ -224,8 +237,36 @@ public:
 std::size_t live_blocks(block_info* out, std::size_t max) noexcept;
 
 // Writes the exit report for what is alive now (text to the report stream, JSON if json_path is
-// set). Returns the number of leaked blocks it listed. Does not change the exit status.
+// set): a leak check, as at exit. Returns the number of blocks of the failing kinds (the
+// leak_kinds option). Does not change the exit status; the program goes on.
 std::size_t report_now() noexcept;
+
+// Blocks and bytes of one kind.
+struct leak_totals {
+    std::size_t blocks;
+    std::size_t bytes;
+};
+// What a leak check found, per kind (see leak_kind), and the total of the kinds that fail a run
+// (the leak_kinds option; default definite, indirect and possible). Ignored blocks, and what only
+// they hold, are in no kind.
+struct leak_check_result {
+    leak_totals definite;
+    leak_totals indirect;
+    leak_totals possible;
+    leak_totals reachable;
+    std::size_t leaked_blocks;
+    std::size_t leaked_bytes;
+    std::size_t unpaused_threads; // threads that did not stop for the scan (their stacks were not read)
+};
+// A leak check now - every other thread paused while memory is scanned - without printing
+// anything. Does not change the exit status.
+leak_check_result check_leaks() noexcept;
+
+// Memory the scan reads as a root (it holds pointers to heap blocks but is not a module's data, a
+// stack or TLS: a custom arena, an mmap'ed table). Must stay readable until unregistered.
+// unregister_root_region takes the same pointer and size; false if there was no such region.
+bool register_root_region(const void* p, std::size_t size) noexcept;
+bool unregister_root_region(const void* p, std::size_t size) noexcept;
 
 // Checks the guards of every live block and the bytes of every quarantined one now; reports each
 // damage found (once) as a heap error. Returns true when the heap is clean.
@@ -1011,7 +1052,14 @@ struct options_state {
     std::atomic<bool> fill;
     std::atomic<bool> abort_on_error;
     std::atomic<std::uint64_t> break_on_alloc; // 0: off
+    std::atomic<unsigned> leak_kinds;          // the kinds listed that fail a run: bit 1 << (leak_kind - 1)
+    std::atomic<bool> show_reachable;          // list still-reachable blocks too (they never fail a run)
 };
+
+// leak_kinds: the bits of definite, indirect and possible (valgrind's --errors-for-leak-kinds
+// default is definite,possible; indirect blocks are listed too, as LeakSanitizer lists them).
+constexpr const char* leak_kind_choices = "definite|indirect|possible|reachable";
+constexpr unsigned default_leak_kinds = 7u;
 
 // Constant-initialised: the defaults hold before any constructor of the program runs.
 options_state g_options{{default_exitcode},
@@ -1023,12 +1071,15 @@ options_state g_options{{default_exitcode},
                         {default_quarantine_bytes},
                         {default_fill != 0},
                         {false},
-                        {0}};
+                        {0},
+                        {default_leak_kinds},
+                        {false}};
 
 enum class option_kind {
     number, // a whole decimal number from 0 to the entry's max
     choice, // one of the entry's names; the value kept is its index
     path,   // a file path, "%p" for the process id; empty for none
+    set,    // some of the entry's names, ',' or '+' between them, or "all" or "none"; kept as bits
 };
 
 // One row of the table. `store` keeps a value that parsed: the number (a choice's index), or the
@@ -1054,6 +1105,10 @@ constexpr option_spec choice_option(const char* name, const char* choices, std::
 }
 constexpr option_spec path_option(const char* name, option_store store, const char* help) {
     return option_spec{name, option_kind::path, 0, nullptr, 0, store, help};
+}
+constexpr option_spec set_option_spec(const char* name, const char* choices, std::uint64_t default_bits,
+                                      option_store store, const char* help) {
+    return option_spec{name, option_kind::set, 0, choices, default_bits, store, help};
 }
 
 template <class T, std::atomic<T> options_state::*Field>
@@ -1089,6 +1144,11 @@ constexpr option_spec option_table[] = {
                   "1: abort() right after a heap error is printed"),
     number_option("break_on_alloc", max_break_on_alloc, 0, store_field<std::uint64_t, &options_state::break_on_alloc>,
                   "N: raise SIGTRAP inside the allocation with sequence number N; 0: off"),
+    set_option_spec("leak_kinds", leak_kind_choices, default_leak_kinds,
+                    store_field<unsigned, &options_state::leak_kinds>,
+                    "the kinds of lost memory listed that make the exit status non-zero"),
+    number_option("show_reachable", 1, 0, store_field<bool, &options_state::show_reachable>,
+                  "1: list still-reachable blocks too (they never change the exit status)"),
 };
 constexpr std::size_t option_count = sizeof option_table / sizeof option_table[0];
 
@@ -1121,6 +1181,8 @@ inline std::uint64_t option_quarantine_bytes() noexcept {
 }
 inline bool option_fill() noexcept { return g_options.fill.load(std::memory_order_relaxed); }
 inline int option_exitcode() noexcept { return g_options.exitcode.load(std::memory_order_relaxed); }
+inline unsigned option_leak_kinds() noexcept { return g_options.leak_kinds.load(std::memory_order_relaxed); }
+inline bool option_show_reachable() noexcept { return g_options.show_reachable.load(std::memory_order_relaxed); }
 
 // Under a lock: two threads setting options at once both end with the word of both changes.
 inline void refresh_hot(bool ready, bool elide = false) noexcept {
@@ -1169,6 +1231,36 @@ inline bool find_choice(const char* choices, const char* text, std::uint64_t& in
     }
 }
 
+// "a,b" or "a+b" of `choices` as bits (bit i for choice i); "all" and "none" too.
+inline bool parse_choice_set(const char* choices, const char* text, std::uint64_t& bits) noexcept {
+    if (std::strcmp(text, "none") == 0) {
+        bits = 0;
+        return true;
+    }
+    std::uint64_t count = 1;
+    for (const char* c = choices; *c; ++c) count += *c == '|';
+    if (std::strcmp(text, "all") == 0) {
+        bits = (std::uint64_t(1) << count) - 1;
+        return true;
+    }
+    std::uint64_t out = 0;
+    char name[32];
+    for (const char* p = text;;) {
+        std::size_t n = 0;
+        while (p[n] && p[n] != ',' && p[n] != '+') ++n;
+        if (n == 0 || n >= sizeof name) return false;
+        std::memcpy(name, p, n);
+        name[n] = '\0';
+        std::uint64_t index = 0;
+        if (!find_choice(choices, name, index)) return false;
+        out |= std::uint64_t(1) << index;
+        if (!p[n]) break;
+        p += n + 1;
+    }
+    bits = out;
+    return true;
+}
+
 inline const option_spec* find_option(const char* name) noexcept {
     for (const option_spec& o : option_table)
         if (std::strcmp(o.name, name) == 0) return &o;
@@ -1180,6 +1272,7 @@ inline bool parse_option_value(const option_spec& o, const char* text, std::uint
     case option_kind::number: return parse_number(text, o.max, number);
     case option_kind::choice: return find_choice(o.choices, text, number);
     case option_kind::path: number = 0; return true;
+    case option_kind::set: return parse_choice_set(o.choices, text, number);
     }
     return false;
 }
@@ -1204,6 +1297,23 @@ inline bool apply_option(const char* key, const char* value, const char* origin)
     return true;
 }
 
+// Whether the ',' at p[n] continues the value of a set option: the pair so far names one, and the
+// piece after the ',' has no '='.
+inline bool continues_set_value(const char* p, std::size_t n) noexcept {
+    const char* eq = static_cast<const char*>(std::memchr(p, '=', n));
+    if (!eq) return false;
+    char key[64];
+    std::size_t const k = static_cast<std::size_t>(eq - p);
+    if (k >= sizeof key) return false;
+    std::memcpy(key, p, k);
+    key[k] = '\0';
+    const option_spec* o = find_option(key);
+    if (!o || o->kind != option_kind::set) return false;
+    for (const char* q = p + n + 1; *q && *q != ':' && *q != ','; ++q)
+        if (*q == '=') return false;
+    return true;
+}
+
 // The longest "key=value" pair taken from a list: the longest key, '=', and the longest path.
 constexpr std::size_t max_option_pair = 64 + max_path_length;
 
@@ -1216,6 +1326,12 @@ inline bool apply_option_list(const char* list, const char* origin) noexcept {
     while (*p) {
         std::size_t n = 0;
         while (p[n] && p[n] != ':' && p[n] != ',') ++n;
+        // A set option's value goes on over ',' ("leak_kinds=definite,possible"): the pieces
+        // after it that have no '=' of their own are part of it.
+        while (p[n] == ',' && continues_set_value(p, n)) {
+            ++n;
+            while (p[n] && p[n] != ':' && p[n] != ',') ++n;
+        }
         if (n > 0) {
             if (n > max_option_pair) {
                 fd_writer out(2);
@@ -1247,6 +1363,7 @@ inline void format_option_values(const option_spec& o, char* out, std::size_t si
     case option_kind::number: std::snprintf(out, size, "0-%llu", static_cast<unsigned long long>(o.max)); return;
     case option_kind::choice: std::snprintf(out, size, "%s", o.choices); return;
     case option_kind::path: std::snprintf(out, size, "path"); return;
+    case option_kind::set: std::snprintf(out, size, "%s|all|none", o.choices); return;
     }
 }
 
@@ -1267,6 +1384,21 @@ inline void format_option_default(const option_spec& o, char* out, std::size_t s
     case option_kind::path:
         if (size) out[0] = '\0';
         return;
+    case option_kind::set: {
+        std::size_t used = 0;
+        if (size) out[0] = '\0';
+        const char* c = o.choices;
+        for (std::uint64_t i = 0; *c; ++i) {
+            const char* const bar = std::strchr(c, '|');
+            int const len = static_cast<int>(bar ? bar - c : static_cast<std::ptrdiff_t>(std::strlen(c)));
+            if ((o.default_value >> i) & 1u) {
+                int const w = std::snprintf(out + used, size - used, "%s%.*s", used ? "," : "", len, c);
+                if (w > 0 && used + static_cast<std::size_t>(w) < size) used += static_cast<std::size_t>(w);
+            }
+            c = bar ? bar + 1 : c + len;
+        }
+        return;
+    }
     }
 }
 
@@ -3889,144 +4021,1042 @@ LEAKGUARD_DETAIL_ALWAYS_INLINE void fast_release(void* p, block_kind kind, deall
 } // namespace leakguard
 
 #endif
-// #include "leakguard/detail/report/collect.hpp" (inlined)
+// #include "leakguard/detail/core/pages.hpp" (inlined)
 // leakguard - in-process memory-leak tracker for C++ (header-only)
 // SPDX-License-Identifier: MIT
-// report/collect.hpp: walking the shards for live blocks (for scopes, reports and queries), and
-// copying what is found into raw memory, never through the tracked allocator.
-#ifndef LEAKGUARD_DETAIL_REPORT_COLLECT_HPP_INCLUDED
-#define LEAKGUARD_DETAIL_REPORT_COLLECT_HPP_INCLUDED
+// core/pages.hpp: whole pages straight from the kernel, for the leak check. While other threads
+// are paused one of them may hold the C library's allocator lock, so nothing the check uses while
+// they are paused may come from malloc - not even raw_alloc. mmap takes no user-space lock.
+#ifndef LEAKGUARD_DETAIL_CORE_PAGES_HPP_INCLUDED
+#define LEAKGUARD_DETAIL_CORE_PAGES_HPP_INCLUDED
 
-#include <algorithm> // std::sort (in place: it does not allocate)
-#include <cstdint>   // std::uint64_t
-
-// #include "leakguard/detail/heap/block.hpp" (inlined)
-// #include "leakguard/detail/capture/locations.hpp" (inlined)
-// #include "leakguard/detail/heap/registry.hpp" (inlined)
-// #include "leakguard/detail/capture/stack_table.hpp" (inlined)
+#include <cstddef>    // std::size_t
+#include <cstring>    // std::memcpy
+#include <sys/mman.h> // mmap, munmap
 
 namespace leakguard {
 namespace detail {
 
-// Which live blocks to look at.
-struct block_filter {
-    std::uint64_t min_seq; // only blocks with seq >= min_seq (0: all)
-    std::uint32_t thread;  // only this thread's blocks (0: any thread)
-    bool include_ignored;
-};
+constexpr std::size_t page_size_assumed = 4096; // only for rounding requests; mmap rounds itself
 
-inline block_info info_of(const block_header* h) noexcept {
-    block_info b;
-    b.address = reinterpret_cast<const char*>(h) + header_size;
-    b.size = size_of(h);
-    b.kind = kind_of(h);
-    b.seq = seq_of(h);
-    b.thread = h->thread;
-    // A located block's site is its call site's location_record, which keeps a return address
-    // into that call site too (for the function's name).
-    unsigned const flags = flags_of(h);
-    const location_record* record =
-        (flags & flag_has_location) ? static_cast<const location_record*>(h->site) : nullptr;
-    const stack_record* stack = (flags & flag_has_stack) ? static_cast<const stack_record*>(h->site) : nullptr;
-    b.caller = record ? record->caller : stack ? stack->frames()[0] : h->site;
-    b.location = record ? &record->where : nullptr;
-    b.stack = stack ? stack->frames() : nullptr;
-    b.stack_depth = stack ? stack->depth : 0;
-    return b;
+inline std::size_t round_to_pages(std::size_t n) noexcept {
+    return (n + page_size_assumed - 1) & ~(page_size_assumed - 1);
 }
 
-// Calls visit(const block_header&) for each matching block, newest first within each shard, under
-// that shard's lock: `visit` must not allocate, print or call user code. Each shard is walked back
-// from its newest block and left at the first block older than min_seq, so the cost is that of
-// the blocks allocated since min_seq (plus one step per shard).
-template <class Visit>
-void for_each_live(const block_filter& filter, Visit visit) noexcept {
-    shard* own = t_state.home;
-    std::uint32_t const n = g_registry.shard_count.load(std::memory_order_acquire);
-    for (std::uint32_t i = 0; i < n; ++i) {
-        shard* s = g_registry.shards[i];
-        // Blocks of one thread live in the shard it held when it allocated them: its current home.
-        if (filter.thread && s != own) continue;
-        lock_shard(s);
-        for (block_header* h = s->newest; h && seq_of(h) >= filter.min_seq; h = h->prev) {
-            if (filter.thread && h->thread != static_cast<std::uint16_t>(filter.thread)) continue; // kept modulo 65536
-            if (!filter.include_ignored && (flags_of(h) & flag_ignored)) continue;
-            if (load_cookie(h) != cookie_for(h)) continue; // freed by another thread just now (push_remote)
-            visit(*h);
-        }
-        unlock_shard(s);
-    }
+// Zeroed pages, or null. Reserved lazily (MAP_NORESERVE): an index sized for the worst case costs
+// only the pages it touches.
+inline void* map_pages(std::size_t n) noexcept {
+    if (n == 0) n = 1;
+    void* p =
+        ::mmap(nullptr, round_to_pages(n), PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS | MAP_NORESERVE, -1, 0);
+    return p == MAP_FAILED ? nullptr : p;
 }
 
-struct block_totals {
-    std::size_t blocks;
-    std::size_t bytes;
-};
-
-inline block_totals count_live(const block_filter& filter) noexcept {
-    block_totals t = {0, 0};
-    for_each_live(filter, [&t](const block_header& h) {
-        ++t.blocks;
-        t.bytes += size_of(&h);
-    });
-    return t;
+inline void unmap_pages(void* p, std::size_t n) noexcept {
+    if (p) ::munmap(p, round_to_pages(n ? n : 1));
 }
 
-// Copies the `max` oldest matching blocks into `out`, sorted oldest first; returns how many match.
-// The shards are walked newest first, so `out` is kept as a max-heap on sequence numbers: a block
-// older than the newest kept one replaces it (in place: std heap functions do not allocate).
-inline std::size_t copy_live(const block_filter& filter, block_info* out, std::size_t max) noexcept {
-    auto newer = [](const block_info& a, const block_info& b) { return a.seq < b.seq; };
-    std::size_t found = 0;
-    for_each_live(filter, [&](const block_header& h) {
-        ++found;
-        if (max == 0) return;
-        if (found <= max) {
-            out[found - 1] = info_of(&h);
-            std::push_heap(out, out + found, newer);
-        } else if (seq_of(&h) < out[0].seq) {
-            std::pop_heap(out, out + max, newer);
-            out[max - 1] = info_of(&h);
-            std::push_heap(out, out + max, newer);
-        }
-    });
-    std::size_t const kept = found < max ? found : max;
-    std::sort_heap(out, out + kept, newer);
-    return found;
-}
-
-// A raw-memory array of every matching block (oldest first). Free with raw_free.
-struct block_list {
-    block_info* items;
+// An array in pages that grows by doubling (a copy; the old pages go back).
+template <class T>
+struct page_array {
+    T* items;
     std::size_t count;
-    std::size_t bytes;
+    std::size_t capacity;
+
+    bool reserve(std::size_t n) noexcept {
+        if (n <= capacity) return true;
+        std::size_t grown = capacity ? capacity * 2 : page_size_assumed / sizeof(T);
+        if (grown < n) grown = n;
+        T* const fresh = static_cast<T*>(map_pages(grown * sizeof(T)));
+        if (!fresh) return false;
+        if (count) std::memcpy(static_cast<void*>(fresh), static_cast<const void*>(items), count * sizeof(T));
+        unmap_pages(items, capacity * sizeof(T));
+        items = fresh;
+        capacity = grown;
+        return true;
+    }
+    bool push(const T& v) noexcept {
+        if (count == capacity && !reserve(count + 1)) return false;
+        items[count++] = v;
+        return true;
+    }
+    void release() noexcept {
+        unmap_pages(items, capacity * sizeof(T));
+        items = nullptr;
+        count = capacity = 0;
+    }
 };
 
-inline block_list collect_live(const block_filter& filter) noexcept {
-    block_list list = {nullptr, 0, 0};
-    // Each walk costs a heavy barrier per shard (lock_shard): a check that finds nothing - a scope
-    // without leaks, the common case - ends after the first walk.
-    std::size_t const counted = count_live(filter).blocks;
-    if (counted == 0) return list;
-    std::size_t capacity = counted + 64;
+} // namespace detail
+} // namespace leakguard
+
+#endif
+// #include "leakguard/detail/reach/memory_map.hpp" (inlined)
+// leakguard - in-process memory-leak tracker for C++ (header-only)
+// SPDX-License-Identifier: MIT
+// reach/memory_map.hpp: which addresses can be read, from /proc/self/maps, read while the other
+// threads are paused (so the map cannot change under the scan: only the scanning thread runs, and
+// it maps nothing between reading the map and the end of the scan). Every root range is clipped
+// to it: a scan never reads a guard page, an unmapped hole or a module unloaded since its
+// segments were listed. Raw system calls only (no stdio, no malloc, no interceptor's lock).
+#ifndef LEAKGUARD_DETAIL_REACH_MEMORY_MAP_HPP_INCLUDED
+#define LEAKGUARD_DETAIL_REACH_MEMORY_MAP_HPP_INCLUDED
+
+#include <cstddef>       // std::size_t
+#include <cstdint>       // std::uintptr_t
+#include <fcntl.h>       // O_RDONLY, O_CLOEXEC, AT_FDCWD
+#include <sys/syscall.h> // SYS_openat, SYS_read, SYS_close
+#include <unistd.h>      // syscall
+
+// #include "leakguard/detail/core/pages.hpp" (inlined)
+
+namespace leakguard {
+namespace detail {
+
+struct mapped_range {
+    std::uintptr_t begin;
+    std::uintptr_t end;
+    bool readable;
+    bool writable;
+    bool executable;
+    bool file_backed;   // a path that names a file (not "[heap]", "[stack]" or anonymous)
+    bool stack_of_main; // "[stack]"
+};
+
+// Reads a whole /proc file into pages; returns its length (0 on failure). Free with unmap_pages.
+inline std::size_t read_proc_file(const char* path, char*& text, std::size_t& capacity) noexcept {
+    text = nullptr;
+    capacity = 0;
+    long const fd = ::syscall(SYS_openat, AT_FDCWD, path, O_RDONLY | O_CLOEXEC);
+    if (fd < 0) return 0;
+    std::size_t used = 0;
     for (;;) {
-        list.items = static_cast<block_info*>(raw_alloc(capacity * sizeof(block_info)));
-        if (!list.items) return list;
-        std::size_t const found = copy_live(filter, list.items, capacity);
-        if (found <= capacity) {
-            list.count = found;
-            for (std::size_t i = 0; i < found; ++i) list.bytes += list.items[i].size;
-            return list;
+        if (used == capacity) {
+            std::size_t const grown = capacity ? capacity * 2 : 64 * 1024;
+            char* const fresh = static_cast<char*>(map_pages(grown));
+            if (!fresh) break;
+            for (std::size_t i = 0; i < used; ++i) fresh[i] = text[i];
+            unmap_pages(text, capacity);
+            text = fresh;
+            capacity = grown;
         }
-        raw_free(list.items); // other threads allocated meanwhile: try with room for them
-        capacity = found + found / 4 + 64;
+        long const n = ::syscall(SYS_read, fd, text + used, capacity - used);
+        if (n <= 0) break;
+        used += static_cast<std::size_t>(n);
     }
+    ::syscall(SYS_close, fd);
+    return used;
+}
+
+inline std::uintptr_t parse_hex(const char*& p, const char* end) noexcept {
+    std::uintptr_t v = 0;
+    for (; p < end; ++p) {
+        char const c = *p;
+        unsigned d;
+        if (c >= '0' && c <= '9') d = static_cast<unsigned>(c - '0');
+        else if (c >= 'a' && c <= 'f') d = static_cast<unsigned>(c - 'a' + 10);
+        else break;
+        v = v << 4 | d;
+    }
+    return v;
+}
+
+// The process's mappings, in address order (as the kernel lists them).
+class memory_map {
+public:
+    memory_map() noexcept : ranges_{nullptr, 0, 0} {}
+    ~memory_map() { ranges_.release(); }
+    memory_map(const memory_map&) = delete;
+    memory_map& operator=(const memory_map&) = delete;
+
+    bool load() noexcept {
+        char* text = nullptr;
+        std::size_t capacity = 0;
+        std::size_t const length = read_proc_file("/proc/self/maps", text, capacity);
+        const char* p = text;
+        const char* const end = text + length;
+        while (p < end) {
+            const char* eol = p;
+            while (eol < end && *eol != '\n') ++eol;
+            mapped_range r = {0, 0, false, false, false, false, false};
+            r.begin = parse_hex(p, eol);
+            if (p < eol && *p == '-') ++p;
+            r.end = parse_hex(p, eol);
+            if (p < eol && *p == ' ') ++p;
+            if (eol - p >= 3) {
+                r.readable = p[0] == 'r';
+                r.writable = p[1] == 'w';
+                r.executable = p[2] == 'x';
+            }
+            // The path is the last field (empty for anonymous memory: the line ends in spaces).
+            const char* q = eol;
+            while (q > p && q[-1] != ' ') --q;
+            r.file_backed = q < eol && q[0] == '/';
+            r.stack_of_main = eol - q == 7 && q[0] == '[' && q[1] == 's' && q[2] == 't' && q[6] == ']';
+            if (r.end > r.begin && !ranges_.push(r)) break;
+            p = eol < end ? eol + 1 : end;
+        }
+        unmap_pages(text, capacity);
+        return ranges_.count > 0;
+    }
+
+    std::size_t size() const noexcept { return ranges_.count; }
+    const mapped_range& operator[](std::size_t i) const noexcept { return ranges_.items[i]; }
+
+    // The mapping that holds `a`, or null.
+    const mapped_range* find(std::uintptr_t a) const noexcept {
+        std::size_t lo = 0, hi = ranges_.count;
+        while (lo < hi) {
+            std::size_t const mid = lo + (hi - lo) / 2;
+            if (ranges_.items[mid].end <= a) lo = mid + 1;
+            else hi = mid;
+        }
+        return lo < ranges_.count && ranges_.items[lo].begin <= a ? &ranges_.items[lo] : nullptr;
+    }
+
+    // Calls f(begin, end) for each readable piece of [begin, end), adjacent mappings joined.
+    template <class F>
+    void for_each_readable(std::uintptr_t begin, std::uintptr_t end, F f) const noexcept {
+        std::size_t lo = 0, hi = ranges_.count;
+        while (lo < hi) { // the first mapping that ends after `begin`
+            std::size_t const mid = lo + (hi - lo) / 2;
+            if (ranges_.items[mid].end <= begin) lo = mid + 1;
+            else hi = mid;
+        }
+        std::uintptr_t run_begin = 0, run_end = 0;
+        for (std::size_t i = lo; i < ranges_.count && ranges_.items[i].begin < end; ++i) {
+            const mapped_range& r = ranges_.items[i];
+            if (!r.readable) continue;
+            std::uintptr_t const b = r.begin > begin ? r.begin : begin;
+            std::uintptr_t const e = r.end < end ? r.end : end;
+            if (b >= e) continue;
+            if (run_end == b) {
+                run_end = e;
+            } else {
+                if (run_end > run_begin) f(run_begin, run_end);
+                run_begin = b;
+                run_end = e;
+            }
+        }
+        if (run_end > run_begin) f(run_begin, run_end);
+    }
+
+private:
+    page_array<mapped_range> ranges_;
+};
+
+} // namespace detail
+} // namespace leakguard
+
+#endif
+// #include "leakguard/detail/reach/thread_pause.hpp" (inlined)
+// leakguard - in-process memory-leak tracker for C++ (header-only)
+// SPDX-License-Identifier: MIT
+// reach/thread_pause.hpp: every other thread of the process stopped while the scan reads memory,
+// without ptrace (refused in containers, under a debugger and by some security policies), the way
+// conservative collectors do it: a signal to each thread (tgkill, threads listed from
+// /proc/self/task), whose handler saves the registers the signal interrupted, says it is ready
+// and waits on a futex until the scan is over.
+//
+// - Threads created meanwhile: the list is read again after each round until it holds no thread
+//   that was not signalled (a new thread's creator is paused, or the new thread is).
+// - Threads exiting meanwhile: tgkill fails, or the thread vanishes from /proc before answering;
+//   either way it is dropped (its stack goes with it).
+// - Threads in a system call: the signal interrupts it (SA_RESTART restarts it afterwards).
+// - A thread that blocks the signal never answers: after a grace period it is left running and
+//   counted in `unpaused`; its stack is not scanned (the report says so).
+// The handler stays installed once installed (a late signal must never kill the process); with no
+// pause in progress it passes the signal on to whatever handler the program had.
+#ifndef LEAKGUARD_DETAIL_REACH_THREAD_PAUSE_HPP_INCLUDED
+#define LEAKGUARD_DETAIL_REACH_THREAD_PAUSE_HPP_INCLUDED
+
+#include <atomic>        // std::atomic
+#include <cerrno>        // errno
+#include <csignal>       // sigaction
+#include <cstddef>       // std::size_t
+#include <cstdint>       // std::uintptr_t
+#include <cstring>       // std::memset
+#include <fcntl.h>       // O_RDONLY, O_DIRECTORY
+#include <linux/futex.h> // FUTEX_WAIT, FUTEX_WAKE
+#include <sys/syscall.h> // SYS_gettid, SYS_tgkill, SYS_futex, SYS_getdents64
+#include <time.h>        // timespec, nanosleep
+#include <ucontext.h>    // ucontext_t, REG_RSP
+#include <unistd.h>      // syscall, getpid
+
+// #include "leakguard/detail/core/pages.hpp" (inlined)
+// #include "leakguard/detail/core/platform.hpp" (inlined)
+
+namespace leakguard {
+namespace detail {
+
+// The general-purpose registers a paused thread had (x86-64: rax..r15, rsp, rip - gregs[0..16]).
+constexpr std::size_t saved_register_count = 18;
+
+struct paused_thread {
+    long tid;
+    std::atomic<int> state; // 0 signalled, 1 paused (registers saved), 2 resumed, -1 gone
+    std::uintptr_t sp;      // its stack pointer when the signal came
+    std::uintptr_t tp;      // its thread pointer (the TCB, and static TLS below it)
+    std::uintptr_t registers[saved_register_count];
+};
+
+// One mapping holds the world and its slots: a handler that is late (its thread blocked the signal
+// until after the pause) may still read both, so when that can happen they are never unmapped.
+struct pause_world {
+    std::atomic<int> release; // 0 while paused; the futex the handlers wait on
+    std::size_t count;
+    paused_thread threads[1]; // max_paused_threads of them
+};
+// Far more than any process runs; only the pages the slots touch are committed.
+constexpr std::size_t max_paused_threads = 1u << 16;
+constexpr std::size_t pause_world_bytes = sizeof(pause_world) + (max_paused_threads - 1) * sizeof(paused_thread);
+
+std::atomic<pause_world*> g_pause_world{};
+std::atomic<bool> g_pause_handler_installed{};
+struct sigaction g_pause_previous_action {};
+
+// The signal: a real-time one the C library leaves to programs. Programs that use it can move it
+// with the scan_signal option (not yet: the constant is the one place).
+inline int pause_signal() noexcept { return SIGRTMAX - 3; }
+
+inline std::uintptr_t current_thread_pointer() noexcept {
+#if defined(__x86_64__)
+    std::uintptr_t tp;
+    __asm__("mov %%fs:0, %0" : "=r"(tp));
+    return tp;
+#elif defined(__aarch64__)
+    std::uintptr_t tp;
+    __asm__("mrs %0, tpidr_el0" : "=r"(tp));
+    return tp;
+#else
+    return 0;
+#endif
+}
+
+inline long current_tid() noexcept { return ::syscall(SYS_gettid); }
+
+inline void futex_wait(std::atomic<int>* word, int value) noexcept {
+    ::syscall(SYS_futex, reinterpret_cast<int*>(word), FUTEX_WAIT_PRIVATE, value, nullptr, nullptr, 0);
+}
+inline void futex_wake_all(std::atomic<int>* word) noexcept {
+    ::syscall(SYS_futex, reinterpret_cast<int*>(word), FUTEX_WAKE_PRIVATE, 0x7fffffff, nullptr, nullptr, 0);
+}
+
+LEAKGUARD_DETAIL_NO_SANITIZE_MEMORY inline void pause_handler(int sig, siginfo_t* info, void* context) noexcept {
+    int const saved_errno = errno;
+    pause_world* const w = g_pause_world.load(std::memory_order_acquire);
+    paused_thread* self = nullptr;
+    if (w) {
+        long const tid = current_tid();
+        for (std::size_t i = 0; i < w->count; ++i)
+            if (w->threads[i].tid == tid) self = &w->threads[i];
+    }
+    if (!self || self->state.load(std::memory_order_acquire) != 0) {
+        errno = saved_errno;
+        // Not ours: the program's own handler, if it had one for this signal.
+        struct sigaction const& prev = g_pause_previous_action;
+        if (prev.sa_flags & SA_SIGINFO) {
+            if (prev.sa_sigaction) prev.sa_sigaction(sig, info, context);
+        } else if (prev.sa_handler != SIG_DFL && prev.sa_handler != SIG_IGN && prev.sa_handler) {
+            prev.sa_handler(sig);
+        }
+        return;
+    }
+    self->tp = current_thread_pointer();
+#if defined(__x86_64__)
+    const ucontext_t* uc = static_cast<const ucontext_t*>(context);
+    for (std::size_t i = 0; i < saved_register_count && i < NGREG; ++i)
+        self->registers[i] = static_cast<std::uintptr_t>(uc->uc_mcontext.gregs[i]);
+    self->sp = static_cast<std::uintptr_t>(uc->uc_mcontext.gregs[REG_RSP]);
+#else
+    self->sp = reinterpret_cast<std::uintptr_t>(&self); // this frame: conservative
+    (void)context;
+#endif
+    self->state.store(1, std::memory_order_release);
+    while (w->release.load(std::memory_order_acquire) == 0) futex_wait(&w->release, 0);
+    self->state.store(2, std::memory_order_release); // after this the world may be unmapped
+    errno = saved_errno;
+}
+
+inline bool install_pause_handler() noexcept {
+    if (g_pause_handler_installed.load(std::memory_order_acquire)) return true;
+    struct sigaction sa;
+    std::memset(&sa, 0, sizeof sa);
+    sa.sa_sigaction = pause_handler;
+    sa.sa_flags = SA_SIGINFO | SA_RESTART;
+    sigfillset(&sa.sa_mask);
+    if (::sigaction(pause_signal(), &sa, &g_pause_previous_action) != 0) return false;
+    g_pause_handler_installed.store(true, std::memory_order_release);
+    return true;
+}
+
+// The thread ids in /proc/self/task, each passed to f(tid).
+template <class F>
+void for_each_task(F f) noexcept {
+    long const fd = ::syscall(SYS_openat, AT_FDCWD, "/proc/self/task", O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+    if (fd < 0) return;
+    alignas(8) char buf[4096];
+    for (;;) {
+        long const n = ::syscall(SYS_getdents64, fd, buf, sizeof buf);
+        if (n <= 0) break;
+        for (long off = 0; off < n;) {
+            // struct linux_dirent64: ino (8), off (8), reclen (2), type (1), name
+            unsigned short reclen;
+            std::memcpy(&reclen, buf + off + 16, sizeof reclen);
+            const char* name = buf + off + 19;
+            long tid = 0;
+            for (; *name >= '0' && *name <= '9'; ++name) tid = tid * 10 + (*name - '0');
+            if (*name == '\0' && tid > 0) f(tid);
+            off += reclen;
+        }
+    }
+    ::syscall(SYS_close, fd);
+}
+
+inline void short_sleep() noexcept {
+    struct timespec ts = {0, 200000}; // 0.2 ms
+    ::nanosleep(&ts, nullptr);
+}
+
+// Pauses every thread but the caller. While paused, the caller must not call anything that takes
+// a lock another thread may hold (malloc, stdio, dl_iterate_phdr).
+class world_pause {
+public:
+    world_pause() noexcept : world_(nullptr), unpaused_(0), active_(false) {}
+    ~world_pause() { resume(); }
+    world_pause(const world_pause&) = delete;
+    world_pause& operator=(const world_pause&) = delete;
+
+    bool pause() noexcept {
+        if (!install_pause_handler()) return false;
+        world_ = static_cast<pause_world*>(map_pages(pause_world_bytes));
+        if (!world_) return false;
+        g_pause_world.store(world_, std::memory_order_release);
+        active_ = true;
+        long const self = current_tid();
+        long const pid = ::getpid();
+        for (bool more = true; more;) { // until a listing shows no thread not yet signalled
+            more = false;
+            for_each_task([&](long tid) {
+                if (tid == self || known(tid)) return;
+                if (world_->count == max_paused_threads) return; // left running (counted below)
+                paused_thread& t = world_->threads[world_->count];
+                t.tid = tid;
+                t.state.store(0, std::memory_order_relaxed);
+                // Publish the slot before the signal can arrive.
+                __atomic_store_n(&world_->count, world_->count + 1, __ATOMIC_RELEASE);
+                if (::syscall(SYS_tgkill, pid, tid, pause_signal()) != 0) t.state.store(-1, std::memory_order_relaxed);
+                more = true;
+            });
+            wait_for_answers(pid);
+        }
+        return true;
+    }
+
+    void resume() noexcept {
+        if (!active_) return;
+        active_ = false;
+        world_->release.store(1, std::memory_order_release);
+        futex_wake_all(&world_->release);
+        // Each paused thread leaves the handler before the slots go away.
+        for (std::size_t i = 0; i < world_->count; ++i) {
+            paused_thread& t = world_->threads[i];
+            while (t.state.load(std::memory_order_acquire) == 1) sched_yield();
+        }
+        g_pause_world.store(nullptr, std::memory_order_release);
+        // A thread still signalled (state 0: it blocks the signal, or it is exiting) may yet be
+        // inside the handler with the old world in hand: the mapping is then kept (it sees
+        // `release` set and returns at once).
+        bool pending = false;
+        for (std::size_t i = 0; i < world_->count; ++i)
+            pending = pending || world_->threads[i].state.load(std::memory_order_acquire) == 0;
+        if (!pending) unmap_pages(world_, pause_world_bytes);
+        world_ = nullptr;
+    }
+
+    std::size_t count() const noexcept { return world_ ? world_->count : 0; }
+    const paused_thread& thread(std::size_t i) const noexcept { return world_->threads[i]; }
+    std::size_t unpaused() const noexcept { return unpaused_; }
+
+private:
+    bool known(long tid) const noexcept {
+        for (std::size_t i = 0; i < world_->count; ++i)
+            if (world_->threads[i].tid == tid) return true;
+        return false;
+    }
+    void wait_for_answers(long pid) noexcept {
+        // Up to 2 s for all to answer; a thread that has gone is dropped at once.
+        for (int round = 0; round < 10000; ++round) {
+            bool waiting = false;
+            for (std::size_t i = 0; i < world_->count; ++i) {
+                paused_thread& t = world_->threads[i];
+                if (t.state.load(std::memory_order_acquire) != 0) continue;
+                if (::syscall(SYS_tgkill, pid, t.tid, 0) != 0) {
+                    t.state.store(-1, std::memory_order_relaxed);
+                    continue;
+                }
+                waiting = true;
+            }
+            if (!waiting) return;
+            if (round < 50) sched_yield();
+            else short_sleep();
+        }
+        unpaused_ = 0;
+        for (std::size_t i = 0; i < world_->count; ++i)
+            if (world_->threads[i].state.load(std::memory_order_acquire) == 0) ++unpaused_;
+    }
+
+    pause_world* world_;
+    std::size_t unpaused_;
+    bool active_;
+};
+
+} // namespace detail
+} // namespace leakguard
+
+#endif
+// #include "leakguard/detail/reach/block_index.hpp" (inlined)
+// leakguard - in-process memory-leak tracker for C++ (header-only)
+// SPDX-License-Identifier: MIT
+// reach/block_index.hpp: the live blocks at check time, sorted by address, with the state the scan
+// gives each (valgrind's: unreached, indirect, possible, reachable). Built in pages, never
+// through the tracked allocator, while the shard lists are held and the other threads paused.
+//
+// Looking a word up costs a bucket read and a short binary search: the address span of the
+// blocks is cut into buckets (a power of two bytes each, about as many buckets as blocks), and
+// each bucket keeps the index of the first block that ends after its start. A word outside the
+// span - most words are small numbers - costs two compares.
+#ifndef LEAKGUARD_DETAIL_REACH_BLOCK_INDEX_HPP_INCLUDED
+#define LEAKGUARD_DETAIL_REACH_BLOCK_INDEX_HPP_INCLUDED
+
+#include <algorithm> // std::sort (in place: it does not allocate)
+#include <cstddef>   // std::size_t
+#include <cstdint>   // std::uintptr_t, std::uint32_t
+
+// #include "leakguard/detail/core/pages.hpp" (inlined)
+// #include "leakguard/detail/heap/block.hpp" (inlined)
+// #include "leakguard/detail/heap/registry.hpp" (inlined)
+
+namespace leakguard {
+namespace detail {
+
+// valgrind's Reachedness, in the order a block can only move up (except unreached -> indirect).
+enum class reach_state : unsigned char { unreached, indirect, possible, reachable };
+
+// How a block is a root of its own: an ignored block (leakguard::ignore, an ignore region) is
+// scanned and never reported, and what only it holds is not reported either (LeakSanitizer's
+// rule); a block the dynamic linker allocated (dynamic TLS, its own tables) is reachable through
+// memory the scan does not read (the loader's private mappings), so it counts as reachable.
+enum : unsigned char { root_none = 0, root_ignored = 1, root_loader = 2 };
+
+struct indexed_block {
+    std::uintptr_t begin; // the user pointer
+    std::uintptr_t end;   // begin + size, at least begin + 1 (a pointer to a 0-byte block counts)
+    block_header* header;
+    std::uint64_t indirect_bytes; // a clique leader's: the bytes of the blocks only it holds
+    reach_state state;
+    bool pending;            // on the mark stack
+    unsigned char heuristic; // reachable through valgrind's heuristic (reach/heuristics.hpp), 0: none
+    unsigned char root;      // root_none, root_ignored or root_loader
+};
+
+class block_index {
+public:
+    block_index() noexcept : blocks_{nullptr, 0, 0}, buckets_(nullptr), bucket_count_(0), shift_(0), lo_(0), hi_(0) {}
+    ~block_index() {
+        blocks_.release();
+        unmap_pages(buckets_, (bucket_count_ + 1) * sizeof(std::uint32_t));
+    }
+    block_index(const block_index&) = delete;
+    block_index& operator=(const block_index&) = delete;
+
+    // Every live, linked block of the first `n` shards, which the caller holds (lock_shard). A
+    // shard made since (by a thread started meanwhile) may be mid-change: it is left out.
+    // root(h) says whether a block is a root of its own (root_none, root_ignored, root_loader),
+    // asked here while its header is in the cache.
+    template <class RootOf>
+    bool build(std::uint32_t n, RootOf root_of) noexcept {
+        std::uint64_t expected = 16;
+        for (std::uint32_t i = 0; i < n; ++i)
+            expected += g_registry.shards[i]->allocations - g_registry.shards[i]->frees;
+        if (!blocks_.reserve(static_cast<std::size_t>(expected))) return false;
+        for (std::uint32_t i = 0; i < n; ++i) {
+            for (block_header* h = g_registry.shards[i]->oldest; h; h = h->next) {
+                if (load_cookie(h) != cookie_for(h)) continue; // freed by another thread just now
+                std::uintptr_t const b = reinterpret_cast<std::uintptr_t>(user_of(h));
+                std::size_t const size = size_of(h);
+                indexed_block const e = {b, b + (size ? size : 1), h, 0, reach_state::unreached, false, 0, root_of(h)};
+                if (!blocks_.push(e)) return false;
+            }
+        }
+        std::sort(blocks_.items, blocks_.items + blocks_.count,
+                  [](const indexed_block& a, const indexed_block& b) { return a.begin < b.begin; });
+        return make_buckets();
+    }
+
+    std::size_t size() const noexcept { return blocks_.count; }
+    indexed_block& operator[](std::size_t i) noexcept { return blocks_.items[i]; }
+    const indexed_block& operator[](std::size_t i) const noexcept { return blocks_.items[i]; }
+
+    // The block that holds address `a` in [begin, end), or -1.
+    LEAKGUARD_DETAIL_ALWAYS_INLINE long find(std::uintptr_t a) const noexcept {
+        if (a < lo_ || a >= hi_) return -1;
+        std::size_t const bucket = (a - lo_) >> shift_;
+        std::size_t lo = buckets_[bucket], hi = buckets_[bucket + 1] + 1;
+        if (hi > blocks_.count) hi = blocks_.count;
+        // The last block that begins at or before `a`, within the bucket's run.
+        while (lo < hi) {
+            std::size_t const mid = lo + (hi - lo) / 2;
+            if (blocks_.items[mid].begin <= a) lo = mid + 1;
+            else hi = mid;
+        }
+        if (lo == 0) return -1;
+        const indexed_block& b = blocks_.items[lo - 1];
+        return a < b.end ? static_cast<long>(lo - 1) : -1;
+    }
+
+private:
+    // buckets_[k]: the first block whose end is past the start of bucket k; buckets_[k + 1] bounds
+    // the blocks that begin inside bucket k. Blocks do not overlap, so ends are sorted too.
+    bool make_buckets() noexcept {
+        std::size_t const n = blocks_.count;
+        if (n == 0) return true;
+        lo_ = blocks_.items[0].begin;
+        hi_ = 0;
+        for (std::size_t i = 0; i < n; ++i)
+            if (blocks_.items[i].end > hi_) hi_ = blocks_.items[i].end;
+        std::uintptr_t const span = hi_ - lo_;
+        shift_ = 4;
+        while ((span >> shift_) > n + 1024) ++shift_;
+        bucket_count_ = (span >> shift_) + 1;
+        buckets_ = static_cast<std::uint32_t*>(map_pages((bucket_count_ + 1) * sizeof(std::uint32_t)));
+        if (!buckets_) return false;
+        std::size_t i = 0;
+        for (std::size_t k = 0; k <= bucket_count_; ++k) {
+            std::uintptr_t const start = lo_ + (std::uintptr_t(k) << shift_);
+            while (i < n && blocks_.items[i].end <= start) ++i;
+            buckets_[k] = static_cast<std::uint32_t>(i);
+        }
+        return true;
+    }
+
+    page_array<indexed_block> blocks_;
+    std::uint32_t* buckets_;
+    std::size_t bucket_count_;
+    unsigned shift_;
+    std::uintptr_t lo_;
+    std::uintptr_t hi_;
+};
+
+} // namespace detail
+} // namespace leakguard
+
+#endif
+// #include "leakguard/detail/reach/heuristics.hpp" (inlined)
+// leakguard - in-process memory-leak tracker for C++ (header-only)
+// SPDX-License-Identifier: MIT
+// reach/heuristics.hpp: valgrind's default leak-check heuristics. An interior pointer usually
+// makes a block only "possibly lost"; these four layouts are common enough in C++ that valgrind
+// counts such a pointer as a start pointer (the block is then "reachable via heuristic"), and so
+// does leakguard, with valgrind's exact tests:
+//   stdstring            the pointer is 3 words in; the block is length, capacity, refcount, then
+//                        capacity + 1 chars (the old copy-on-write std::string), length <= capacity
+//   length64             the pointer is 8 bytes in; the first 8 bytes hold the size of the rest
+//   newarray             the pointer is 1 word in; the first word, an element count n > 0, divides
+//                        the rest (new T[n] of a type with a destructor)
+//   multipleinheritance  the word at the pointer and the block's first word both point at vtables
+//                        (a table in a file mapping holding 2 pointers into executable mappings
+//                        among its first 20 words, zeros skipped)
+#ifndef LEAKGUARD_DETAIL_REACH_HEURISTICS_HPP_INCLUDED
+#define LEAKGUARD_DETAIL_REACH_HEURISTICS_HPP_INCLUDED
+
+#include <cstddef> // std::size_t
+#include <cstdint> // std::uintptr_t
+
+// #include "leakguard/detail/config.hpp" (inlined)
+// #include "leakguard/detail/reach/block_index.hpp" (inlined)
+// #include "leakguard/detail/reach/memory_map.hpp" (inlined)
+
+namespace leakguard {
+namespace detail {
+
+enum : unsigned char {
+    heuristic_none = 0,
+    heuristic_stdstring = 1,
+    heuristic_length64 = 2,
+    heuristic_newarray = 3,
+    heuristic_multipleinheritance = 4
+};
+
+LEAKGUARD_DETAIL_NO_SANITIZE_MEMORY inline std::uintptr_t word_at(std::uintptr_t a) noexcept {
+    return *reinterpret_cast<const std::uintptr_t*>(a);
+}
+
+// valgrind's vtable test: `a` in a readable file mapping, and among its first 20 words (within
+// that mapping) two non-null ones before any that does not point into an executable file mapping.
+inline bool looks_like_vtable(std::uintptr_t a, const memory_map& map) noexcept {
+    const mapped_range* seg = map.find(a);
+    if (!seg || !seg->file_backed || !seg->readable) return false;
+    std::uintptr_t last = a + 20 * sizeof(std::uintptr_t);
+    if (last > seg->end - sizeof(std::uintptr_t)) last = seg->end - sizeof(std::uintptr_t);
+    int functions = 0;
+    for (std::uintptr_t p = a; p <= last; p += sizeof(std::uintptr_t)) {
+        std::uintptr_t const f = word_at(p);
+        if (f == 0) continue;
+        const mapped_range* code = map.find(f);
+        if (!code || !code->file_backed || !code->executable) return false;
+        if (++functions == 2) return true;
+    }
+    return false;
+}
+
+// Which heuristic, if any, makes interior pointer `p` into block `b` count as a start pointer.
+inline unsigned char heuristic_for(std::uintptr_t p, const indexed_block& b, const memory_map& map) noexcept {
+    std::size_t const size = size_of(b.header);
+    constexpr std::size_t w = sizeof(std::uintptr_t);
+    if (p == b.begin + 3 * w && size >= 2 * w) {
+        std::uintptr_t const capacity = word_at(b.begin + w);
+        if (3 * w + capacity + 1 == size && word_at(b.begin) <= capacity) return heuristic_stdstring;
+    }
+    if (p == b.begin + 8 && size >= 8) {
+        std::uintptr_t const rest = word_at(b.begin);
+        if (rest > 0 && size - 8 == rest) return heuristic_length64;
+    }
+    if (p == b.begin + w && size >= w) {
+        std::uintptr_t const n = word_at(b.begin);
+        if (n > 0 && (size - w) % n == 0) return heuristic_newarray;
+    }
+    if (p % w == 0 && p + w <= b.begin + size && size >= w) {
+        std::uintptr_t const inner = word_at(p);
+        std::uintptr_t const first = word_at(b.begin);
+        if (inner % w == 0 && inner >= 4096 && first % w == 0 && first >= 4096 && looks_like_vtable(inner, map) &&
+            looks_like_vtable(first, map))
+            return heuristic_multipleinheritance;
+    }
+    return heuristic_none;
 }
 
 } // namespace detail
 } // namespace leakguard
 
 #endif
+// #include "leakguard/detail/reach/marker.hpp" (inlined)
+// leakguard - in-process memory-leak tracker for C++ (header-only)
+// SPDX-License-Identifier: MIT
+// reach/marker.hpp: valgrind's marking rules, over the block index.
+//
+// From the roots (and the blocks that are roots of their own), every aligned pointer-sized word
+// is looked up:
+//   - a start pointer (or an interior pointer one of valgrind's heuristics accepts) from a root or
+//     from a reachable block makes the block reachable;
+//   - an interior pointer, or any pointer from a block that is only possibly reachable, makes an
+//     unreached block possibly lost;
+// and each block whose state rises is scanned (again). Then every block still unreached heads a
+// clique: what it reaches that is still unreached (start or interior pointer alike) becomes
+// indirectly lost and its bytes are added to the head's, a former head passing its own on. Heads
+// are taken in address order, so in an unreferenced cycle the lowest block stays definitely lost
+// and the rest are indirect - valgrind's clique leader.
+#ifndef LEAKGUARD_DETAIL_REACH_MARKER_HPP_INCLUDED
+#define LEAKGUARD_DETAIL_REACH_MARKER_HPP_INCLUDED
+
+#include <cstddef> // std::size_t
+#include <cstdint> // std::uintptr_t, std::uint32_t
+
+// #include "leakguard/detail/config.hpp" (inlined)
+// #include "leakguard/detail/core/pages.hpp" (inlined)
+// #include "leakguard/detail/reach/block_index.hpp" (inlined)
+// #include "leakguard/detail/reach/heuristics.hpp" (inlined)
+// #include "leakguard/detail/reach/memory_map.hpp" (inlined)
+
+namespace leakguard {
+namespace detail {
+
+class marker {
+public:
+    marker(block_index& index, const memory_map& map) noexcept
+        : index_(index), map_(map), stack_{nullptr, 0, 0}, ok_(stack_.reserve(index.size() + 1)), words_(0) {}
+    ~marker() { stack_.release(); }
+    marker(const marker&) = delete;
+    marker& operator=(const marker&) = delete;
+
+    bool ok() const noexcept { return ok_; }
+    std::uint64_t words_scanned() const noexcept { return words_; }
+
+    // A word found in a root (a register, a stack, a global) or in a block.
+    LEAKGUARD_DETAIL_ALWAYS_INLINE void consider(std::uintptr_t w, bool prior_definite) noexcept {
+        long const i = index_.find(w);
+        if (i >= 0) reach(static_cast<std::size_t>(i), w, prior_definite);
+    }
+
+    // Every aligned word of [begin, end): memory the caller proved readable.
+    LEAKGUARD_DETAIL_NO_SANITIZE_MEMORY void scan(std::uintptr_t begin, std::uintptr_t end,
+                                                  bool prior_definite) noexcept {
+        constexpr std::uintptr_t w = sizeof(std::uintptr_t);
+        std::uintptr_t p = (begin + w - 1) & ~(w - 1);
+        std::uintptr_t const last = end & ~(w - 1);
+        words_ += p < last ? (last - p) / w : 0;
+        for (; p < last; p += w) consider(*reinterpret_cast<const std::uintptr_t*>(p), prior_definite);
+    }
+
+    // A block that is a root of its own (ignored, or the loader's): scanned as a root is.
+    void root_block(std::size_t i) noexcept {
+        indexed_block& b = index_[i];
+        if (b.root == root_loader) b.state = reach_state::reachable;
+        push(i);
+    }
+
+    // Scans the blocks on the mark stack until none is left.
+    void drain() noexcept {
+        while (stack_.count) {
+            std::size_t const i = stack_.items[--stack_.count];
+            indexed_block& b = index_[i];
+            b.pending = false;
+            // A root block, or a block reached by a start pointer, passes on definite reach.
+            bool const definite = b.root != root_none || b.state == reach_state::reachable;
+            scan(b.begin, b.begin + size_of(b.header), definite);
+        }
+    }
+
+    // The cliques, once the roots are all marked.
+    void gather_cliques() noexcept {
+        for (std::size_t leader = 0; leader < index_.size(); ++leader) {
+            indexed_block& head = index_[leader];
+            if (head.state != reach_state::unreached || head.root != root_none) continue;
+            push(leader);
+            while (stack_.count) {
+                std::size_t const i = stack_.items[--stack_.count];
+                indexed_block& b = index_[i];
+                b.pending = false;
+                clique_scan(b.begin, b.begin + size_of(b.header), leader);
+            }
+        }
+    }
+
+private:
+    void push(std::size_t i) noexcept {
+        indexed_block& b = index_[i];
+        if (b.pending) return;
+        b.pending = true;
+        stack_.items[stack_.count++] = static_cast<std::uint32_t>(i); // room for every block
+    }
+
+    void reach(std::size_t i, std::uintptr_t w, bool prior_definite) noexcept {
+        indexed_block& b = index_[i];
+        if (b.state == reach_state::reachable) {
+            if (b.heuristic && w == b.begin) b.heuristic = heuristic_none;
+            return;
+        }
+        bool start = w == b.begin;
+        if (!start) {
+            b.heuristic = heuristic_for(w, b, map_);
+            start = b.heuristic != heuristic_none;
+        }
+        if (start && prior_definite) {
+            b.state = reach_state::reachable;
+            push(i);
+        } else if (b.state == reach_state::unreached) {
+            b.state = reach_state::possible;
+            push(i);
+        }
+    }
+
+    LEAKGUARD_DETAIL_NO_SANITIZE_MEMORY void clique_scan(std::uintptr_t begin, std::uintptr_t end,
+                                                         std::size_t leader) noexcept {
+        constexpr std::uintptr_t w = sizeof(std::uintptr_t);
+        std::uintptr_t p = (begin + w - 1) & ~(w - 1);
+        std::uintptr_t const last = end & ~(w - 1);
+        for (; p < last; p += w) {
+            long const found = index_.find(*reinterpret_cast<const std::uintptr_t*>(p));
+            if (found < 0) continue;
+            std::size_t const j = static_cast<std::size_t>(found);
+            indexed_block& b = index_[j];
+            if (b.state != reach_state::unreached || j == leader || b.root != root_none) continue;
+            push(j);
+            index_[leader].indirect_bytes += size_of(b.header) + b.indirect_bytes;
+            b.indirect_bytes = 0;
+            b.state = reach_state::indirect;
+        }
+    }
+
+    block_index& index_;
+    const memory_map& map_;
+    page_array<std::uint32_t> stack_;
+    bool ok_;
+    std::uint64_t words_;
+};
+
+} // namespace detail
+} // namespace leakguard
+
+#endif
+// #include "leakguard/detail/reach/root_regions.hpp" (inlined)
+// leakguard - in-process memory-leak tracker for C++ (header-only)
+// SPDX-License-Identifier: MIT
+// reach/root_regions.hpp: memory the program asks the scan to read as a root
+// (leakguard::register_root_region): a custom arena, an mmap'ed table, memory another allocator
+// handed out - anything that holds pointers to heap blocks but is not a module's data, a stack or
+// TLS. Kept in pages under a lock; the check copies the list before it pauses other threads
+// (one of them might hold the lock).
+#ifndef LEAKGUARD_DETAIL_REACH_ROOT_REGIONS_HPP_INCLUDED
+#define LEAKGUARD_DETAIL_REACH_ROOT_REGIONS_HPP_INCLUDED
+
+#include <cstddef> // std::size_t
+#include <cstdint> // std::uintptr_t
+
+// #include "leakguard/detail/core/pages.hpp" (inlined)
+// #include "leakguard/detail/core/platform.hpp" (inlined)
+
+namespace leakguard {
+namespace detail {
+
+struct address_range {
+    std::uintptr_t begin;
+    std::uintptr_t end;
+};
+
+struct root_region_table {
+    spinlock lock;
+    page_array<address_range> ranges;
+};
+
+root_region_table g_root_regions{};
+
+inline bool add_root_region(const void* p, std::size_t n) noexcept {
+    if (!p || n == 0) return false;
+    std::uintptr_t const b = reinterpret_cast<std::uintptr_t>(p);
+    if (b + n < b) return false;
+    lock_guard hold(g_root_regions.lock);
+    return g_root_regions.ranges.push(address_range{b, b + n});
+}
+
+// Removes a region registered with exactly this start and size.
+inline bool remove_root_region(const void* p, std::size_t n) noexcept {
+    std::uintptr_t const b = reinterpret_cast<std::uintptr_t>(p);
+    lock_guard hold(g_root_regions.lock);
+    page_array<address_range>& r = g_root_regions.ranges;
+    for (std::size_t i = 0; i < r.count; ++i) {
+        if (r.items[i].begin == b && r.items[i].end == b + n) {
+            r.items[i] = r.items[--r.count];
+            return true;
+        }
+    }
+    return false;
+}
+
+inline bool copy_root_regions(page_array<address_range>& out) noexcept {
+    lock_guard hold(g_root_regions.lock);
+    const page_array<address_range>& r = g_root_regions.ranges;
+    if (!out.reserve(r.count + 1)) return false;
+    for (std::size_t i = 0; i < r.count; ++i) out.items[out.count++] = r.items[i];
+    return true;
+}
+
+} // namespace detail
+} // namespace leakguard
+
+#endif
+// #include "leakguard/detail/reach/roots.hpp" (inlined)
+// leakguard - in-process memory-leak tracker for C++ (header-only)
+// SPDX-License-Identifier: MIT
+// reach/roots.hpp: where the scan starts - the writable segments of every loaded module (.data,
+// .bss, relro: whole pages, where the loader's early allocations also live), each thread's
+// registers, its stack from its stack pointer up (the 128-byte red zone below it included), its
+// static TLS blocks and its thread control block (pthread_setspecific values, the TLS vector), and
+// the regions the program registered - minus leakguard's own state, whose pointers are its
+// bookkeeping, not the program's.
+//
+// The plan is made before other threads are paused (dl_iterate_phdr and dlsym take the loader's
+// lock, which a paused thread may hold); the ranges are read after, each clipped to what
+// /proc/self/maps says is readable at that moment.
+#ifndef LEAKGUARD_DETAIL_REACH_ROOTS_HPP_INCLUDED
+#define LEAKGUARD_DETAIL_REACH_ROOTS_HPP_INCLUDED
+
+#include <algorithm>  // std::sort
+#include <cstddef>    // std::size_t
+#include <cstdint>    // std::uintptr_t, std::intptr_t
+#include <link.h>     // dl_iterate_phdr
+#include <sys/auxv.h> // getauxval, AT_BASE
+
+#ifndef _GNU_SOURCE
+#define _GNU_SOURCE 1 // RTLD_DEFAULT
+#endif
+#include <dlfcn.h> // dlsym
+
+// #include "leakguard/detail/capture/locations.hpp" (inlined)
+// #include "leakguard/detail/capture/stack_capture.hpp" (inlined)
+// #include "leakguard/detail/capture/stack_table.hpp" (inlined)
+// #include "leakguard/detail/core/libc_functions.hpp" (inlined)
+// #include "leakguard/detail/core/options.hpp" (inlined)
+// #include "leakguard/detail/core/pages.hpp" (inlined)
+// #include "leakguard/detail/heap/errors.hpp" (inlined)
+// #include "leakguard/detail/heap/new_sites.hpp" (inlined)
+// #include "leakguard/detail/heap/recycler.hpp" (inlined)
+// #include "leakguard/detail/heap/registry.hpp" (inlined)
+// #include "leakguard/detail/symbolize/symbolize.hpp" (inlined)
+// leakguard - in-process memory-leak tracker for C++ (header-only)
+// SPDX-License-Identifier: MIT
+// symbolize/symbolize.hpp: naming a return address at report time - module and offset from the dynamic
+// loader, the function from the module's ELF symbol table (or its exports when stripped), and the
+// source file:line of the call from the module's DWARF line table (built with -g); and, for a
+// return address inside inlined code, the inlined calls it lies in (symbolize_frames).
+#ifndef LEAKGUARD_DETAIL_SYMBOLIZE_SYMBOLIZE_HPP_INCLUDED
+#define LEAKGUARD_DETAIL_SYMBOLIZE_SYMBOLIZE_HPP_INCLUDED
+
+#ifndef _GNU_SOURCE
+#define _GNU_SOURCE 1 // dladdr1
+#endif
+#include <cstdint>  // std::uintptr_t
+#include <cxxabi.h> // abi::__cxa_demangle (uses malloc, not operator new)
+#include <dlfcn.h>  // dladdr1
+#include <link.h>   // ElfW(Sym)
+
+// #include "leakguard/detail/symbolize/dwarf_inlines.hpp" (inlined)
+// leakguard - in-process memory-leak tracker for C++ (header-only)
+// SPDX-License-Identifier: MIT
+// symbolize/dwarf_inlines.hpp: the inlined calls an address lies in, from the DW_TAG_inlined_subroutine
+// entries of a module's .debug_info (DWARF 2 to 5), so that a report can show inlined frames as
+// frames of their own (as addr2line -i does) and attribute a leak to the user's code that called
+// inlined library code.
+//
+// Why: at -O2 std::vector::push_back and std::make_shared are inlined into the function that
+// uses them. The return address operator new sees is then in that function, but the line table
+// maps it to a line of <bits/stl_vector.h>: the line of the innermost inlined body. Only the
+// inlined-subroutine entries say which call of the user's function that code came from
+// (DW_AT_call_file, DW_AT_call_line) and which function was inlined (DW_AT_abstract_origin).
+//
+// Built once per module, when a report first names an address in it (never while tracking), into
+// two tables in raw memory (the C library's malloc, never operator new): one record per inlined
+// call (its origin, call file:line, enclosing call) and one per address range of a call, sorted
+// by address, each linked to the innermost range containing it. A lookup is a binary search and a
+// walk up those links. Function names are read from .debug_info only for the frames a report
+// prints. At most max_inline_calls calls are kept (about 50 bytes each); a module with more loses
+// inlined frames beyond them, never file:line. Anything not understood (compressed sections, split
+// DWARF, unknown forms) means "no inlined frames", never a crash.
+#ifndef LEAKGUARD_DETAIL_SYMBOLIZE_DWARF_INLINES_HPP_INCLUDED
+#define LEAKGUARD_DETAIL_SYMBOLIZE_DWARF_INLINES_HPP_INCLUDED
+
+#include <algorithm> // std::sort, std::upper_bound
+#include <cstdint>   // std::uint64_t
+#include <cstdio>    // std::snprintf
+#include <cstdlib>   // std::realloc, std::free
+#include <cstring>   // std::memset
+
+// #include "leakguard/detail/symbolize/dwarf_lines.hpp" (inlined)
+// leakguard - in-process memory-leak tracker for C++ (header-only)
+// SPDX-License-Identifier: MIT
+// symbolize/dwarf_lines.hpp: file:line for an address, from the DWARF line table (.debug_line, versions
+// 2 to 5) of a module's file, decoded at report time into a sorted table of rows. Built only when
+// a report needs it, in raw memory; anything it does not understand (compressed sections, unknown
+// forms) means "no file:line", never a crash.
+#ifndef LEAKGUARD_DETAIL_SYMBOLIZE_DWARF_LINES_HPP_INCLUDED
+#define LEAKGUARD_DETAIL_SYMBOLIZE_DWARF_LINES_HPP_INCLUDED
+
+#include <algorithm> // std::sort, std::upper_bound
+#include <cstdint>   // std::uint64_t
+#include <cstdio>    // std::snprintf
+#include <cstdlib>   // std::realloc
+#include <cstring>   // std::strcmp
+
 // #include "leakguard/detail/symbolize/elf_symbols.hpp" (inlined)
 // leakguard - in-process memory-leak tracker for C++ (header-only)
 // SPDX-License-Identifier: MIT
@@ -4110,23 +5140,6 @@ inline const char* elf_function_at(const elf_image& image, std::uintptr_t vaddr)
 } // namespace leakguard
 
 #endif
-// #include "leakguard/detail/symbolize/dwarf_lines.hpp" (inlined)
-// leakguard - in-process memory-leak tracker for C++ (header-only)
-// SPDX-License-Identifier: MIT
-// symbolize/dwarf_lines.hpp: file:line for an address, from the DWARF line table (.debug_line, versions
-// 2 to 5) of a module's file, decoded at report time into a sorted table of rows. Built only when
-// a report needs it, in raw memory; anything it does not understand (compressed sections, unknown
-// forms) means "no file:line", never a crash.
-#ifndef LEAKGUARD_DETAIL_SYMBOLIZE_DWARF_LINES_HPP_INCLUDED
-#define LEAKGUARD_DETAIL_SYMBOLIZE_DWARF_LINES_HPP_INCLUDED
-
-#include <algorithm> // std::sort, std::upper_bound
-#include <cstdint>   // std::uint64_t
-#include <cstdio>    // std::snprintf
-#include <cstdlib>   // std::realloc
-#include <cstring>   // std::strcmp
-
-// #include "leakguard/detail/symbolize/elf_symbols.hpp" (inlined)
 // #include "leakguard/detail/core/platform.hpp" (inlined)
 
 namespace leakguard {
@@ -4491,56 +5504,6 @@ inline bool lookup_line(const line_table& t, std::uint64_t vaddr, char* file, st
 } // namespace leakguard
 
 #endif
-// #include "leakguard/detail/symbolize/symbolize.hpp" (inlined)
-// leakguard - in-process memory-leak tracker for C++ (header-only)
-// SPDX-License-Identifier: MIT
-// symbolize/symbolize.hpp: naming a return address at report time - module and offset from the dynamic
-// loader, the function from the module's ELF symbol table (or its exports when stripped), and the
-// source file:line of the call from the module's DWARF line table (built with -g); and, for a
-// return address inside inlined code, the inlined calls it lies in (symbolize_frames).
-#ifndef LEAKGUARD_DETAIL_SYMBOLIZE_SYMBOLIZE_HPP_INCLUDED
-#define LEAKGUARD_DETAIL_SYMBOLIZE_SYMBOLIZE_HPP_INCLUDED
-
-#ifndef _GNU_SOURCE
-#define _GNU_SOURCE 1 // dladdr1
-#endif
-#include <cstdint>  // std::uintptr_t
-#include <cxxabi.h> // abi::__cxa_demangle (uses malloc, not operator new)
-#include <dlfcn.h>  // dladdr1
-#include <link.h>   // ElfW(Sym)
-
-// #include "leakguard/detail/symbolize/dwarf_inlines.hpp" (inlined)
-// leakguard - in-process memory-leak tracker for C++ (header-only)
-// SPDX-License-Identifier: MIT
-// symbolize/dwarf_inlines.hpp: the inlined calls an address lies in, from the DW_TAG_inlined_subroutine
-// entries of a module's .debug_info (DWARF 2 to 5), so that a report can show inlined frames as
-// frames of their own (as addr2line -i does) and attribute a leak to the user's code that called
-// inlined library code.
-//
-// Why: at -O2 std::vector::push_back and std::make_shared are inlined into the function that
-// uses them. The return address operator new sees is then in that function, but the line table
-// maps it to a line of <bits/stl_vector.h>: the line of the innermost inlined body. Only the
-// inlined-subroutine entries say which call of the user's function that code came from
-// (DW_AT_call_file, DW_AT_call_line) and which function was inlined (DW_AT_abstract_origin).
-//
-// Built once per module, when a report first names an address in it (never while tracking), into
-// two tables in raw memory (the C library's malloc, never operator new): one record per inlined
-// call (its origin, call file:line, enclosing call) and one per address range of a call, sorted
-// by address, each linked to the innermost range containing it. A lookup is a binary search and a
-// walk up those links. Function names are read from .debug_info only for the frames a report
-// prints. At most max_inline_calls calls are kept (about 50 bytes each); a module with more loses
-// inlined frames beyond them, never file:line. Anything not understood (compressed sections, split
-// DWARF, unknown forms) means "no inlined frames", never a crash.
-#ifndef LEAKGUARD_DETAIL_SYMBOLIZE_DWARF_INLINES_HPP_INCLUDED
-#define LEAKGUARD_DETAIL_SYMBOLIZE_DWARF_INLINES_HPP_INCLUDED
-
-#include <algorithm> // std::sort, std::upper_bound
-#include <cstdint>   // std::uint64_t
-#include <cstdio>    // std::snprintf
-#include <cstdlib>   // std::realloc, std::free
-#include <cstring>   // std::memset
-
-// #include "leakguard/detail/symbolize/dwarf_lines.hpp" (inlined)
 // #include "leakguard/detail/symbolize/elf_symbols.hpp" (inlined)
 
 namespace leakguard {
@@ -5376,6 +6339,617 @@ inline std::size_t symbolize_frames(const void* caller, symbol_info* out, std::s
 } // namespace leakguard
 
 #endif
+// #include "leakguard/detail/reach/marker.hpp" (inlined)
+// #include "leakguard/detail/reach/memory_map.hpp" (inlined)
+// #include "leakguard/detail/reach/root_regions.hpp" (inlined)
+// #include "leakguard/detail/reach/thread_pause.hpp" (inlined)
+
+namespace leakguard {
+namespace detail {
+
+// A static TLS block, or one of leakguard's thread-locals, as an offset from a thread pointer:
+// the same in every thread.
+struct tls_piece {
+    std::intptr_t offset;
+    std::size_t size;
+};
+
+// What the C library tells once: the size of a thread's control block (its struct pthread) and
+// of the static TLS area. 0 where it does not say.
+struct thread_layout {
+    std::size_t tcb_size;
+    std::size_t static_tls_size;
+    bool known;
+};
+thread_layout g_thread_layout{};
+
+inline void learn_thread_layout() noexcept {
+    if (g_thread_layout.known) return;
+#if defined(__GLIBC__)
+    // Both are glibc's own, for its debugger library and for sanitizers; absent elsewhere.
+    const void* const sizeof_pthread = dlsym(RTLD_DEFAULT, "_thread_db_sizeof_pthread");
+    if (sizeof_pthread) g_thread_layout.tcb_size = *static_cast<const unsigned*>(sizeof_pthread);
+    void* const static_info = dlsym(RTLD_DEFAULT, "_dl_get_tls_static_info");
+    if (static_info) {
+        using info_function = void (*)(std::size_t*, std::size_t*);
+        info_function f;
+        static_assert(sizeof f == sizeof static_info, "function and data pointers differ in size");
+        __builtin_memcpy(&f, &static_info, sizeof f);
+        std::size_t size = 0, align = 0;
+        f(&size, &align);
+        g_thread_layout.static_tls_size = size;
+    }
+#endif
+    if (g_thread_layout.tcb_size == 0 || g_thread_layout.tcb_size > 65536) g_thread_layout.tcb_size = 4096;
+    g_thread_layout.known = true;
+}
+
+struct root_plan {
+    page_array<address_range> segments; // module writable segments
+    page_array<address_range> regions;  // registered by the program
+    page_array<address_range> own;      // leakguard's globals: never read (sorted)
+    page_array<address_range> loader;   // the dynamic linker's code
+    page_array<tls_piece> tls;          // static TLS blocks
+    page_array<tls_piece> own_tls;      // leakguard's thread-locals
+    std::uintptr_t self_tp;
+
+    void release() noexcept {
+        segments.release();
+        regions.release();
+        own.release();
+        loader.release();
+        tls.release();
+        own_tls.release();
+    }
+
+    bool in_loader(const void* pc) const noexcept {
+        std::uintptr_t const a = reinterpret_cast<std::uintptr_t>(pc);
+        for (std::size_t i = 0; i < loader.count; ++i)
+            if (a >= loader.items[i].begin && a < loader.items[i].end) return true;
+        return false;
+    }
+};
+
+template <class T>
+void add_own(page_array<address_range>& own, const T& object) noexcept {
+    std::uintptr_t const b = reinterpret_cast<std::uintptr_t>(&object);
+    own.push(address_range{b, b + sizeof object});
+}
+template <class T>
+void add_own_tls(page_array<tls_piece>& own, const T& object, std::uintptr_t tp) noexcept {
+    own.push(tls_piece{static_cast<std::intptr_t>(reinterpret_cast<std::uintptr_t>(&object) - tp), sizeof object});
+}
+
+inline int collect_module_roots(dl_phdr_info* info, std::size_t, void* data) noexcept {
+    root_plan& plan = *static_cast<root_plan*>(data);
+    std::uintptr_t const loader_base = static_cast<std::uintptr_t>(getauxval(AT_BASE));
+    bool const is_loader = loader_base != 0 && info->dlpi_addr == loader_base;
+    for (int i = 0; i < info->dlpi_phnum; ++i) {
+        const ElfW(Phdr)& ph = info->dlpi_phdr[i];
+        std::uintptr_t const b = info->dlpi_addr + ph.p_vaddr;
+        if (ph.p_type == PT_LOAD && (ph.p_flags & PF_W)) {
+            // To the end of the page: the loader's first allocations use the rest of its last page.
+            std::uintptr_t const e = (b + ph.p_memsz + page_size_assumed - 1) & ~(page_size_assumed - 1);
+            plan.segments.push(address_range{b, e});
+        }
+        if (ph.p_type == PT_LOAD && (ph.p_flags & PF_X) && is_loader)
+            plan.loader.push(address_range{b, b + ph.p_memsz});
+        if (ph.p_type == PT_TLS && info->dlpi_tls_data && plan.self_tp) {
+            // Static TLS lies just below the thread pointer (x86-64, variant II); a module's block
+            // elsewhere is dynamic TLS, which the loader allocated (a root block of its own).
+            std::intptr_t const off =
+                static_cast<std::intptr_t>(reinterpret_cast<std::uintptr_t>(info->dlpi_tls_data) - plan.self_tp);
+            std::intptr_t const area = static_cast<std::intptr_t>(
+                g_thread_layout.static_tls_size ? g_thread_layout.static_tls_size : std::size_t(1) << 20);
+            if (off < 0 && -off <= area) plan.tls.push(tls_piece{off, ph.p_memsz});
+        }
+    }
+    return 0;
+}
+
+// Everything that needs the loader's lock or the regions' lock: before the pause.
+inline bool plan_roots(root_plan& plan) noexcept {
+    learn_thread_layout();
+    plan.self_tp = current_thread_pointer();
+    dl_iterate_phdr(collect_module_roots, &plan);
+    if (!copy_root_regions(plan.regions)) return false;
+    add_own(plan.own, g_registry);
+    add_own(plan.own, g_errors);
+    add_own(plan.own, g_options);
+    add_own(plan.own, g_libc);
+    add_own(plan.own, g_stacks);
+    add_own(plan.own, g_locations);
+    add_own(plan.own, g_modules);
+    add_own(plan.own, g_frame_pointer_module);
+    add_own(plan.own, g_root_regions);
+    add_own(plan.own, g_thread_layout);
+    std::sort(plan.own.items, plan.own.items + plan.own.count,
+              [](const address_range& a, const address_range& b) { return a.begin < b.begin; });
+    std::uintptr_t const tp = plan.self_tp;
+    if (tp) {
+        add_own_tls(plan.own_tls, t_state, tp);
+        add_own_tls(plan.own_tls, t_recycled, tp);
+        add_own_tls(plan.own_tls, t_new_sites, tp);
+        add_own_tls(plan.own_tls, t_recent_stacks, tp);
+        add_own_tls(plan.own_tls, t_stack_bounds, tp);
+    }
+    return true;
+}
+
+// Scans [begin, end) minus the holes (sorted, not overlapping), where readable.
+inline void scan_root(marker& m, const memory_map& map, std::uintptr_t begin, std::uintptr_t end,
+                      const address_range* holes, std::size_t hole_count) noexcept {
+    map.for_each_readable(begin, end, [&](std::uintptr_t b, std::uintptr_t e) {
+        for (std::size_t i = 0; i < hole_count && b < e; ++i) {
+            const address_range& h = holes[i];
+            if (h.end <= b || h.begin >= e) continue;
+            if (h.begin > b) m.scan(b, h.begin, true);
+            b = h.end;
+        }
+        if (b < e) m.scan(b, e, true);
+    });
+}
+
+// One thread's roots: registers, stack from `sp`, static TLS, control block.
+inline void scan_thread_roots(marker& m, const memory_map& map, const root_plan& plan, std::uintptr_t sp,
+                              std::uintptr_t tp, const std::uintptr_t* registers, std::size_t register_count) noexcept {
+    for (std::size_t i = 0; i < register_count; ++i) m.consider(registers[i], true);
+    // leakguard's thread-locals of this thread: holes in its TLS (sorted here, a handful).
+    address_range holes[8];
+    std::size_t hole_count = 0;
+    if (tp) {
+        for (std::size_t i = 0; i < plan.own_tls.count && hole_count < 8; ++i) {
+            std::uintptr_t const b = tp + static_cast<std::uintptr_t>(plan.own_tls.items[i].offset);
+            holes[hole_count++] = address_range{b, b + plan.own_tls.items[i].size};
+        }
+        std::sort(holes, holes + hole_count,
+                  [](const address_range& a, const address_range& b) { return a.begin < b.begin; });
+    }
+    if (sp) {
+        const mapped_range* stack = map.find(sp);
+        std::uintptr_t const low = sp > 128 ? sp - 128 : sp;
+        if (stack) scan_root(m, map, low < stack->begin ? stack->begin : low, stack->end, holes, hole_count);
+    }
+    if (!tp) return;
+    for (std::size_t i = 0; i < plan.tls.count; ++i) {
+        std::uintptr_t const b = tp + static_cast<std::uintptr_t>(plan.tls.items[i].offset);
+        scan_root(m, map, b, b + plan.tls.items[i].size, holes, hole_count);
+    }
+    scan_root(m, map, tp, tp + g_thread_layout.tcb_size, holes, hole_count);
+}
+
+// Every root but the scanning thread's own registers (spilled onto its stack by the caller).
+inline void scan_roots(marker& m, const memory_map& map, const root_plan& plan, const world_pause& world,
+                       std::uintptr_t self_sp) noexcept {
+    for (std::size_t i = 0; i < plan.segments.count; ++i)
+        scan_root(m, map, plan.segments.items[i].begin, plan.segments.items[i].end, plan.own.items, plan.own.count);
+    for (std::size_t i = 0; i < plan.regions.count; ++i)
+        scan_root(m, map, plan.regions.items[i].begin, plan.regions.items[i].end, nullptr, 0);
+    scan_thread_roots(m, map, plan, self_sp, plan.self_tp, nullptr, 0);
+    for (std::size_t i = 0; i < world.count(); ++i) {
+        const paused_thread& t = world.thread(i);
+        if (t.state.load(std::memory_order_acquire) != 1) continue; // gone, or never answered
+        scan_thread_roots(m, map, plan, t.sp, t.tp, t.registers, saved_register_count);
+    }
+    m.drain();
+}
+
+} // namespace detail
+} // namespace leakguard
+
+#endif
+// #include "leakguard/detail/reach/leak_check.hpp" (inlined)
+// leakguard - in-process memory-leak tracker for C++ (header-only)
+// SPDX-License-Identifier: MIT
+// reach/leak_check.hpp: one leak check, start to end - plan the roots, hold every shard, pause the
+// other threads, read the memory map, index the live blocks, mark from the roots, resume, gather
+// the cliques - then hand each block with its kind to the caller while the shards are still held
+// (so the records it copies cannot change), and let go.
+//
+// Order matters for deadlocks: the loader's and the regions' locks are taken (plan_roots) before
+// any shard; the shards before the pause (a paused thread may be waiting for one, never holding
+// one); between pause and resume nothing but system calls and this code runs.
+#ifndef LEAKGUARD_DETAIL_REACH_LEAK_CHECK_HPP_INCLUDED
+#define LEAKGUARD_DETAIL_REACH_LEAK_CHECK_HPP_INCLUDED
+
+#include <cstddef> // std::size_t
+#include <cstdint> // std::uintptr_t
+
+// #include "leakguard/block_info.hpp" (inlined)
+// #include "leakguard/detail/capture/stack_table.hpp" (inlined)
+// #include "leakguard/detail/heap/registry.hpp" (inlined)
+// #include "leakguard/detail/reach/block_index.hpp" (inlined)
+// #include "leakguard/detail/reach/marker.hpp" (inlined)
+// #include "leakguard/detail/reach/memory_map.hpp" (inlined)
+// #include "leakguard/detail/reach/roots.hpp" (inlined)
+// #include "leakguard/detail/reach/thread_pause.hpp" (inlined)
+
+namespace leakguard {
+namespace detail {
+
+// Blocks and bytes of each kind, and what the check could not see.
+struct reach_totals {
+    std::size_t blocks[5]; // indexed by leak_kind
+    std::size_t bytes[5];
+    std::size_t unpaused_threads; // threads that never answered: their stacks were not read
+    bool complete;                // false: memory ran out, every live block counted as reachable
+};
+
+inline leak_kind kind_for(reach_state s) noexcept {
+    switch (s) {
+    case reach_state::unreached: return leak_kind::definite;
+    case reach_state::indirect: return leak_kind::indirect;
+    case reach_state::possible: return leak_kind::possible;
+    case reach_state::reachable: return leak_kind::reachable;
+    }
+    return leak_kind::reachable;
+}
+
+// The return address a block was allocated from, for the loader test; null for a block a mapping
+// macro placed (program code, never the loader's).
+inline const void* allocating_pc(const block_header* h) noexcept {
+    unsigned const flags = flags_of(h);
+    if (flags & flag_has_location) return nullptr;
+    if (flags & flag_has_stack) return static_cast<const stack_record*>(h->site)->frames()[0];
+    return h->site;
+}
+
+inline void lock_all_shards(std::uint32_t n) noexcept {
+    for (std::uint32_t i = 0; i < n; ++i) lock_shard(g_registry.shards[i]);
+}
+inline void unlock_all_shards(std::uint32_t n) noexcept {
+    for (std::uint32_t i = 0; i < n; ++i) unlock_shard(g_registry.shards[i]);
+}
+
+// The marking, between pause and resume. Out of line and below the caller's spilled registers.
+LEAKGUARD_DETAIL_NOINLINE inline bool mark_everything(block_index& index, memory_map& map, const root_plan& plan,
+                                                      const world_pause& world, std::uintptr_t self_sp,
+                                                      std::uint32_t shards) noexcept {
+    auto const root_of = [&plan](const block_header* h) -> unsigned char {
+        if (flags_of(h) & flag_ignored) return root_ignored;
+        if (plan.loader.count && plan.in_loader(allocating_pc(h))) return root_loader;
+        return root_none;
+    };
+    if (!map.load() || !index.build(shards, root_of)) return false;
+    marker m(index, map);
+    if (!m.ok()) return false;
+    for (std::size_t i = 0; i < index.size(); ++i)
+        if (index[i].root != root_none) m.root_block(i);
+    m.drain();
+    scan_roots(m, map, plan, world, self_sp);
+    m.gather_cliques();
+    return true;
+}
+
+// Runs a check and calls visit(const block_header&, leak_kind, std::size_t indirect_bytes) for
+// every live block that is not ignored, in address order, while every shard is held: `visit`
+// must not allocate through the tracked allocator. `self_sp`: where the calling thread's stack
+// starts to matter (the caller's frame, with its registers spilled below it).
+template <class Visit>
+reach_totals run_leak_check(std::uintptr_t self_sp, Visit visit) noexcept {
+    reach_totals totals = {{0, 0, 0, 0, 0}, {0, 0, 0, 0, 0}, 0, true};
+    root_plan plan = {};
+    bool planned = plan_roots(plan);
+    std::uint32_t const shards = g_registry.shard_count.load(std::memory_order_acquire);
+    lock_all_shards(shards);
+    {
+        block_index index;
+        memory_map map;
+        bool marked = false;
+        {
+            world_pause world;
+            if (planned && world.pause()) {
+                marked = mark_everything(index, map, plan, world, self_sp, shards);
+                totals.unpaused_threads = world.unpaused();
+            }
+        }              // resumed
+        if (!marked) { // out of memory: nothing is called lost that might not be
+            totals.complete = false;
+            for (std::uint32_t s = 0; s < shards; ++s)
+                for (block_header* h = g_registry.shards[s]->oldest; h; h = h->next)
+                    if (load_cookie(h) == cookie_for(h) && !(flags_of(h) & flag_ignored)) {
+                        ++totals.blocks[static_cast<unsigned>(leak_kind::reachable)];
+                        totals.bytes[static_cast<unsigned>(leak_kind::reachable)] += size_of(h);
+                        visit(*h, leak_kind::reachable, std::size_t(0));
+                    }
+        } else {
+            for (std::size_t i = 0; i < index.size(); ++i) {
+                const indexed_block& b = index[i];
+                if (b.root == root_ignored) continue;
+                leak_kind const k = kind_for(b.state);
+                ++totals.blocks[static_cast<unsigned>(k)];
+                totals.bytes[static_cast<unsigned>(k)] += size_of(b.header);
+                visit(*b.header, k, static_cast<std::size_t>(b.indirect_bytes));
+            }
+        }
+    }
+    unlock_all_shards(shards);
+    plan.release();
+    return totals;
+}
+
+} // namespace detail
+} // namespace leakguard
+
+#endif
+// #include "leakguard/detail/reach/exit_frames.hpp" (inlined)
+// leakguard - in-process memory-leak tracker for C++ (header-only)
+// SPDX-License-Identifier: MIT
+// reach/exit_frames.hpp: where the exiting thread's stack still matters, at exit.
+//
+// The report at exit runs inside exit(): below the program's frames lie the C library's exit
+// machinery and the report. Their slots are memory the program's earlier calls used, and a slot
+// a frame never writes still holds what was there - a pointer returned by operator new in a
+// helper that has long returned, say. valgrind does not count such a word (it knows it was never
+// written since the frame began); a scan that cannot tell would call the block reachable. So when
+// main has returned - the frames between the report and the outermost one are all the C
+// library's or the loader's - the scan of this thread starts above them, where the frames of
+// _start and the process's arguments are. When the program called exit() itself, its frames are
+// live, and the whole stack is read from the report's frame up (stale slots and all, as a
+// conservative scan must).
+#ifndef LEAKGUARD_DETAIL_REACH_EXIT_FRAMES_HPP_INCLUDED
+#define LEAKGUARD_DETAIL_REACH_EXIT_FRAMES_HPP_INCLUDED
+
+#include <cstdint>    // std::uintptr_t
+#include <cstdlib>    // exit
+#include <sys/auxv.h> // getauxval, AT_BASE
+#include <unwind.h>   // _Unwind_Backtrace, _Unwind_GetIP, _Unwind_GetCFA
+
+#ifndef _GNU_SOURCE
+#define _GNU_SOURCE 1 // dladdr
+#endif
+#include <dlfcn.h> // dladdr
+
+namespace leakguard {
+namespace detail {
+
+struct exit_frame_walk {
+    std::uintptr_t ip[64];
+    std::uintptr_t cfa[64];
+    int count;
+};
+
+inline _Unwind_Reason_Code collect_exit_frame(struct _Unwind_Context* ctx, void* data) {
+    exit_frame_walk& w = *static_cast<exit_frame_walk*>(data);
+    if (w.count == 64) return _URC_END_OF_STACK;
+    if (_Unwind_GetIP(ctx) == 0) return _URC_END_OF_STACK; // past the outermost frame
+    w.ip[w.count] = static_cast<std::uintptr_t>(_Unwind_GetIP(ctx));
+    w.cfa[w.count] = static_cast<std::uintptr_t>(_Unwind_GetCFA(ctx));
+    ++w.count;
+    return _URC_NO_REASON;
+}
+
+// The load address of the module that holds `pc`, or 0.
+inline std::uintptr_t module_base_of(std::uintptr_t pc) noexcept {
+    Dl_info info;
+    if (pc == 0 || dladdr(reinterpret_cast<void*>(pc), &info) == 0) return 0;
+    return reinterpret_cast<std::uintptr_t>(info.dli_fbase);
+}
+
+// Where the scan of the exiting thread's stack should start, or 0 to read it from the report's
+// own frame up (the program called exit() itself, or the frames could not be walked).
+inline std::uintptr_t exit_scan_start() noexcept {
+    exit_frame_walk w;
+    w.count = 0;
+    _Unwind_Backtrace(collect_exit_frame, &w);
+    void (*const exit_function)(int) = &::exit;
+    std::uintptr_t const libc = module_base_of(reinterpret_cast<std::uintptr_t>(exit_function));
+    std::uintptr_t const loader = static_cast<std::uintptr_t>(getauxval(AT_BASE));
+    if (libc == 0) return 0;
+    auto const is_system = [&](std::uintptr_t ip) {
+        std::uintptr_t const base = module_base_of(ip - 1); // the call, not what follows it
+        return base != 0 && (base == libc || base == loader);
+    };
+    int i = 0;
+    while (i < w.count && !is_system(w.ip[i])) ++i; // leakguard's frames
+    if (i == w.count) return 0;
+    int j = i;
+    while (j < w.count && is_system(w.ip[j])) ++j; // exit(), its handlers, the loader's fini
+    // Past them at most the outermost frame (_start): main has returned.
+    if (j + 1 < w.count) return 0;
+    return w.cfa[j - 1];
+}
+
+} // namespace detail
+} // namespace leakguard
+
+#endif
+// #include "leakguard/detail/report/collect.hpp" (inlined)
+// leakguard - in-process memory-leak tracker for C++ (header-only)
+// SPDX-License-Identifier: MIT
+// report/collect.hpp: walking the shards for live blocks (for scopes, reports and queries), and
+// copying what is found into raw memory, never through the tracked allocator.
+#ifndef LEAKGUARD_DETAIL_REPORT_COLLECT_HPP_INCLUDED
+#define LEAKGUARD_DETAIL_REPORT_COLLECT_HPP_INCLUDED
+
+#include <algorithm> // std::sort (in place: it does not allocate)
+#include <cstdint>   // std::uint64_t
+
+// #include "leakguard/detail/heap/block.hpp" (inlined)
+// #include "leakguard/detail/capture/locations.hpp" (inlined)
+// #include "leakguard/detail/heap/registry.hpp" (inlined)
+// #include "leakguard/detail/capture/stack_table.hpp" (inlined)
+// #include "leakguard/detail/core/options.hpp" (inlined)
+// #include "leakguard/detail/core/pages.hpp" (inlined)
+// #include "leakguard/detail/reach/leak_check.hpp" (inlined)
+
+namespace leakguard {
+namespace detail {
+
+// Which live blocks to look at.
+struct block_filter {
+    std::uint64_t min_seq; // only blocks with seq >= min_seq (0: all)
+    std::uint32_t thread;  // only this thread's blocks (0: any thread)
+    bool include_ignored;
+};
+
+inline block_info info_of(const block_header* h) noexcept {
+    block_info b;
+    b.address = reinterpret_cast<const char*>(h) + header_size;
+    b.size = size_of(h);
+    b.kind = kind_of(h);
+    b.seq = seq_of(h);
+    b.thread = h->thread;
+    // A located block's site is its call site's location_record, which keeps a return address
+    // into that call site too (for the function's name).
+    unsigned const flags = flags_of(h);
+    const location_record* record =
+        (flags & flag_has_location) ? static_cast<const location_record*>(h->site) : nullptr;
+    const stack_record* stack = (flags & flag_has_stack) ? static_cast<const stack_record*>(h->site) : nullptr;
+    b.caller = record ? record->caller : stack ? stack->frames()[0] : h->site;
+    b.location = record ? &record->where : nullptr;
+    b.stack = stack ? stack->frames() : nullptr;
+    b.stack_depth = stack ? stack->depth : 0;
+    b.loss = leak_kind::unchecked;
+    b.indirect_bytes = 0;
+    return b;
+}
+
+// Calls visit(const block_header&) for each matching block, newest first within each shard, under
+// that shard's lock: `visit` must not allocate, print or call user code. Each shard is walked back
+// from its newest block and left at the first block older than min_seq, so the cost is that of
+// the blocks allocated since min_seq (plus one step per shard).
+template <class Visit>
+void for_each_live(const block_filter& filter, Visit visit) noexcept {
+    shard* own = t_state.home;
+    std::uint32_t const n = g_registry.shard_count.load(std::memory_order_acquire);
+    for (std::uint32_t i = 0; i < n; ++i) {
+        shard* s = g_registry.shards[i];
+        // Blocks of one thread live in the shard it held when it allocated them: its current home.
+        if (filter.thread && s != own) continue;
+        lock_shard(s);
+        for (block_header* h = s->newest; h && seq_of(h) >= filter.min_seq; h = h->prev) {
+            if (filter.thread && h->thread != static_cast<std::uint16_t>(filter.thread)) continue; // kept modulo 65536
+            if (!filter.include_ignored && (flags_of(h) & flag_ignored)) continue;
+            if (load_cookie(h) != cookie_for(h)) continue; // freed by another thread just now (push_remote)
+            visit(*h);
+        }
+        unlock_shard(s);
+    }
+}
+
+struct block_totals {
+    std::size_t blocks;
+    std::size_t bytes;
+};
+
+inline block_totals count_live(const block_filter& filter) noexcept {
+    block_totals t = {0, 0};
+    for_each_live(filter, [&t](const block_header& h) {
+        ++t.blocks;
+        t.bytes += size_of(&h);
+    });
+    return t;
+}
+
+// Copies the `max` oldest matching blocks into `out`, sorted oldest first; returns how many match.
+// The shards are walked newest first, so `out` is kept as a max-heap on sequence numbers: a block
+// older than the newest kept one replaces it (in place: std heap functions do not allocate).
+inline std::size_t copy_live(const block_filter& filter, block_info* out, std::size_t max) noexcept {
+    auto newer = [](const block_info& a, const block_info& b) { return a.seq < b.seq; };
+    std::size_t found = 0;
+    for_each_live(filter, [&](const block_header& h) {
+        ++found;
+        if (max == 0) return;
+        if (found <= max) {
+            out[found - 1] = info_of(&h);
+            std::push_heap(out, out + found, newer);
+        } else if (seq_of(&h) < out[0].seq) {
+            std::pop_heap(out, out + max, newer);
+            out[max - 1] = info_of(&h);
+            std::push_heap(out, out + max, newer);
+        }
+    });
+    std::size_t const kept = found < max ? found : max;
+    std::sort_heap(out, out + kept, newer);
+    return found;
+}
+
+// A raw-memory array of every matching block (oldest first). Free with raw_free.
+struct block_list {
+    block_info* items;
+    std::size_t count;
+    std::size_t bytes;
+};
+
+inline block_list collect_live(const block_filter& filter) noexcept {
+    block_list list = {nullptr, 0, 0};
+    // Each walk costs a heavy barrier per shard (lock_shard): a check that finds nothing - a scope
+    // without leaks, the common case - ends after the first walk.
+    std::size_t const counted = count_live(filter).blocks;
+    if (counted == 0) return list;
+    std::size_t capacity = counted + 64;
+    for (;;) {
+        list.items = static_cast<block_info*>(raw_alloc(capacity * sizeof(block_info)));
+        if (!list.items) return list;
+        std::size_t const found = copy_live(filter, list.items, capacity);
+        if (found <= capacity) {
+            list.count = found;
+            for (std::size_t i = 0; i < found; ++i) list.bytes += list.items[i].size;
+            return list;
+        }
+        raw_free(list.items); // other threads allocated meanwhile: try with room for them
+        capacity = found + found / 4 + 64;
+    }
+}
+
+// The bit of a kind in the leak_kinds option.
+inline unsigned leak_kind_bit(leak_kind k) noexcept {
+    return k == leak_kind::unchecked ? 0u : 1u << (static_cast<unsigned>(k) - 1);
+}
+
+// Blocks and bytes of the kinds that fail a run (the leak_kinds option).
+inline block_totals failing_totals(const reach_totals& t) noexcept {
+    block_totals out = {0, 0};
+    unsigned const kinds = option_leak_kinds();
+    for (unsigned k = 1; k <= 4; ++k) {
+        if (!(kinds & leak_kind_bit(static_cast<leak_kind>(k)))) continue;
+        out.blocks += t.blocks[k];
+        out.bytes += t.bytes[k];
+    }
+    return out;
+}
+
+// Whether the report lists blocks of kind `k`: the failing kinds, and reachable ones on request.
+inline bool listed_kind(leak_kind k) noexcept {
+    return (option_leak_kinds() & leak_kind_bit(k)) || (k == leak_kind::reachable && option_show_reachable());
+}
+
+// A leak check, and a raw-memory array of the blocks of the kinds the report lists, in address
+// order (oldest first is the report's business). `self_sp`: see run_leak_check.
+inline block_list collect_checked(std::uintptr_t self_sp, reach_totals& totals) noexcept {
+    page_array<block_info> found = {nullptr, 0, 0};
+    bool complete = true;
+    totals = run_leak_check(self_sp, [&](const block_header& h, leak_kind k, std::size_t indirect) {
+        if (!listed_kind(k)) return;
+        block_info b = info_of(&h);
+        b.loss = k;
+        b.indirect_bytes = indirect;
+        complete = found.push(b) && complete;
+    });
+    block_list list = {nullptr, 0, 0};
+    if (found.count) {
+        list.items = static_cast<block_info*>(raw_alloc(found.count * sizeof(block_info)));
+        if (list.items) {
+            for (std::size_t i = 0; i < found.count; ++i) {
+                list.items[i] = found.items[i];
+                list.bytes += found.items[i].size;
+            }
+            list.count = found.count;
+        }
+    }
+    found.release();
+    (void)complete;
+    return list;
+}
+
+} // namespace detail
+} // namespace leakguard
+
+#endif
+// #include "leakguard/detail/symbolize/elf_symbols.hpp" (inlined)
+// #include "leakguard/detail/symbolize/dwarf_lines.hpp" (inlined)
+// #include "leakguard/detail/symbolize/symbolize.hpp" (inlined)
 // #include "leakguard/detail/symbolize/site_rules.hpp" (inlined)
 // leakguard - in-process memory-leak tracker for C++ (header-only)
 // SPDX-License-Identifier: MIT
@@ -5784,6 +7358,7 @@ struct leak_group {
     std::size_t bytes;
     std::size_t min_size;
     std::size_t max_size;
+    std::size_t indirect_bytes; // what the group's blocks alone hold (definitely lost ones)
 };
 
 // Blocks with the same key were allocated at the same place: the same macro call site, or the same
@@ -5812,11 +7387,14 @@ inline void resolve_sites(block_list& list) noexcept {
     }
 }
 
-// Sorts `list` by site, kind and sequence, and returns its groups, largest first (raw memory).
+// Sorts `list` by loss, site, kind and sequence, and returns its groups (raw memory): by loss
+// (definite, indirect, possible, reachable; blocks no check has judged form one kind), then
+// largest first (a group's bytes and what it holds).
 inline leak_group* group_by_site(block_list& list, std::size_t& group_count) noexcept {
     group_count = 0;
     resolve_sites(list);
     std::sort(list.items, list.items + list.count, [](const block_info& a, const block_info& b) {
+        if (a.loss != b.loss) return a.loss < b.loss;
         if (site_key(a) != site_key(b)) return site_key(a) < site_key(b);
         if (a.kind != b.kind) return a.kind < b.kind;
         return a.seq < b.seq;
@@ -5825,17 +7403,21 @@ inline leak_group* group_by_site(block_list& list, std::size_t& group_count) noe
     if (!groups) return nullptr;
     for (std::size_t i = 0; i < list.count; ++i) {
         const block_info& b = list.items[i];
-        bool const same = group_count > 0 && site_key(list.items[groups[group_count - 1].first]) == site_key(b) &&
-                          list.items[groups[group_count - 1].first].kind == b.kind;
-        if (!same) groups[group_count++] = leak_group{i, 0, 0, b.size, b.size};
+        const block_info* const lead = group_count > 0 ? &list.items[groups[group_count - 1].first] : nullptr;
+        bool const same = lead && site_key(*lead) == site_key(b) && lead->kind == b.kind && lead->loss == b.loss;
+        if (!same) groups[group_count++] = leak_group{i, 0, 0, b.size, b.size, 0};
         leak_group& g = groups[group_count - 1];
         ++g.count;
         g.bytes += b.size;
+        g.indirect_bytes += b.indirect_bytes;
         if (b.size < g.min_size) g.min_size = b.size;
         if (b.size > g.max_size) g.max_size = b.size;
     }
     std::sort(groups, groups + group_count, [&list](const leak_group& a, const leak_group& b) {
-        if (a.bytes != b.bytes) return a.bytes > b.bytes;
+        leak_kind const ka = list.items[a.first].loss, kb = list.items[b.first].loss;
+        if (ka != kb) return ka < kb;
+        if (a.bytes + a.indirect_bytes != b.bytes + b.indirect_bytes)
+            return a.bytes + a.indirect_bytes > b.bytes + b.indirect_bytes;
         if (a.count != b.count) return a.count > b.count;
         return list.items[a.first].seq < list.items[b.first].seq;
     });
@@ -5927,6 +7509,18 @@ constexpr group_layout report_layout = {"leakguard:   ", "\n", true, true, ~std:
 // A test failure's message: indented lines after its summary, at most 20, without stacks.
 constexpr group_layout message_layout = {"\n  ", "", false, false, 20};
 
+// After "N bytes in M blocks": valgrind's words for the kind (nothing for blocks no check judged).
+inline const char* loss_phrase(leak_kind k) noexcept {
+    switch (k) {
+    case leak_kind::definite: return " definitely lost";
+    case leak_kind::indirect: return " indirectly lost";
+    case leak_kind::possible: return " possibly lost";
+    case leak_kind::reachable: return " still reachable";
+    case leak_kind::unchecked: return "";
+    }
+    return "";
+}
+
 // The call stack of a block, one frame a line, valgrind-style ("at" the innermost, "by" the rest),
 // down to main, calls inlined at a return address included.
 template <class Sink>
@@ -5962,9 +7556,15 @@ void write_group(Sink& out, const grouped_leaks& leaks, const leak_group& g, con
         if (g.min_size == g.max_size) std::snprintf(sizes, sizeof sizes, ", %zu bytes each", g.min_size);
         else std::snprintf(sizes, sizeof sizes, ", %zu to %zu bytes", g.min_size, g.max_size);
     }
-    out.printf("%s%zu %s in %zu %s (%s%s) allocated at %s, thread %u, #", layout.line_start, g.bytes,
-               plural(g.bytes, "byte", "bytes"), g.count, plural(g.count, "block", "blocks"), kind_name(lead.kind),
-               sizes, site, lead.thread);
+    // valgrind's "T (D direct, I indirect) bytes" where the group's blocks hold others.
+    char bytes[96];
+    if (g.indirect_bytes)
+        std::snprintf(bytes, sizeof bytes, "%zu (%zu direct, %zu indirect) bytes", g.bytes + g.indirect_bytes, g.bytes,
+                      g.indirect_bytes);
+    else std::snprintf(bytes, sizeof bytes, "%zu %s", g.bytes, plural(g.bytes, "byte", "bytes"));
+    out.printf("%s%s in %zu %s%s (%s%s) allocated at %s, thread %u, #", layout.line_start, bytes, g.count,
+               plural(g.count, "block", "blocks"), loss_phrase(lead.loss), kind_name(lead.kind), sizes, site,
+               lead.thread);
     std::size_t const shown = g.count < seqs_shown ? g.count : seqs_shown;
     for (std::size_t i = 0; i < shown; ++i)
         out.printf("%s%llu", i ? " #" : "", static_cast<unsigned long long>(leaks.block(g.first + i).seq));
@@ -6251,6 +7851,7 @@ inline void write_json_errors(json_writer& json) noexcept {
 #define LEAKGUARD_DETAIL_REPORT_JSON_REPORT_HPP_INCLUDED
 
 #include <cstddef> // std::size_t
+#include <cstdio>  // std::snprintf
 
 // #include "leakguard/api.hpp" (inlined)
 // #include "leakguard/detail/core/options.hpp" (inlined)
@@ -6261,6 +7862,7 @@ inline void write_json_errors(json_writer& json) noexcept {
 // #include "leakguard/detail/report/error_report.hpp" (inlined)
 // #include "leakguard/detail/report/failures.hpp" (inlined)
 // #include "leakguard/detail/report/json_writer.hpp" (inlined)
+// #include "leakguard/detail/report/collect.hpp" (inlined)
 // #include "leakguard/detail/report/leak_groups.hpp" (inlined)
 // #include "leakguard/detail/report/site_text.hpp" (inlined)
 
@@ -6292,6 +7894,8 @@ inline void json_leak(json_writer& json, const block_info& b, const symbol_info&
     json.key("address").address(b.address);
     json.key("size").number(b.size);
     json.key("kind").string(kind_name(b.kind));
+    json.key("loss").string(leak_kind_name(b.loss));
+    if (b.indirect_bytes) json.key("indirect_bytes").number(b.indirect_bytes);
     json.key("seq").number(b.seq);
     json.key("thread").number(b.thread);
     json.key("file").string(b.location ? b.location->file : (sym.file[0] ? sym.file : nullptr));
@@ -6319,7 +7923,8 @@ inline void json_leak(json_writer& json, const block_info& b, const symbol_info&
     json.end_object();
 }
 
-inline void write_json(fd_writer& out, const grouped_leaks& leaks, const statistics& st) noexcept {
+inline void write_json(fd_writer& out, const grouped_leaks& leaks, const statistics& st, const reach_totals& totals,
+                       const block_totals& failing) noexcept {
     json_writer json(out);
     json.begin_object();
     json.key("version").number(1);
@@ -6329,8 +7934,17 @@ inline void write_json(fd_writer& out, const grouped_leaks& leaks, const statist
     json.new_line();
     json.key("summary");
     json.begin_object();
-    json.key("leaked_blocks").number(leaks.blocks().count);
-    json.key("leaked_bytes").number(leaks.blocks().bytes);
+    json.key("leaked_blocks").number(failing.blocks);
+    json.key("leaked_bytes").number(failing.bytes);
+    static const char* const kinds[] = {"", "definitely_lost", "indirectly_lost", "possibly_lost", "reachable"};
+    for (unsigned k = 1; k <= 4; ++k) {
+        char name[40];
+        std::snprintf(name, sizeof name, "%s_blocks", kinds[k]);
+        json.key(name).number(totals.blocks[k]);
+        std::snprintf(name, sizeof name, "%s_bytes", kinds[k]);
+        json.key(name).number(totals.bytes[k]);
+    }
+    json.key("unpaused_threads").number(totals.unpaused_threads);
     json.key("allocations").number(st.allocations);
     json.key("frees").number(st.frees);
     json.key("peak_bytes").number(st.peak_bytes);
@@ -6409,6 +8023,7 @@ inline void write_json(fd_writer& out, const grouped_leaks& leaks, const statist
 // #include "leakguard/detail/core/options.hpp" (inlined)
 // #include "leakguard/detail/core/platform.hpp" (inlined)
 // #include "leakguard/detail/core/text.hpp" (inlined)
+// #include "leakguard/detail/report/collect.hpp" (inlined)
 // #include "leakguard/detail/report/group_text.hpp" (inlined)
 // #include "leakguard/detail/report/leak_groups.hpp" (inlined)
 
@@ -6417,26 +8032,63 @@ namespace detail {
 
 // What a report found; decides the exit status.
 struct report_outcome {
-    std::size_t leaked_blocks;
+    std::size_t leaked_blocks; // of the failing kinds (leak_kinds)
     std::size_t failed_scopes;
     std::uint64_t errors;
 };
 
-// `when` is "at exit" or "now".
+// "B bytes in N blocks", for the summary lines.
+inline void format_amount(char* out, std::size_t size, std::size_t bytes, std::size_t blocks) noexcept {
+    std::snprintf(out, size, "%zu %s in %zu %s", bytes, plural(bytes, "byte", "bytes"), blocks,
+                  plural(blocks, "block", "blocks"));
+}
+
+// `when` is "at exit" or "now". `totals`: the leak check's counts per kind; `failing`: those of
+// the kinds that fail the run.
 inline void write_text_report(fd_writer& out, const char* when, const grouped_leaks& leaks, const statistics& st,
+                              const reach_totals& totals, const block_totals& failing,
                               const report_outcome& outcome) noexcept {
-    const block_list& list = leaks.blocks();
-    std::size_t const sites = leaks.group_count();
-    if (list.count == 0)
-        out.printf("leakguard: no leaks %s (%llu allocations, %llu frees, peak %llu bytes)\n", when,
+    unsigned const reachable = static_cast<unsigned>(leak_kind::reachable);
+    char amount[96];
+    if (failing.blocks == 0) {
+        char still[128] = "";
+        if (totals.blocks[reachable]) {
+            format_amount(amount, sizeof amount, totals.bytes[reachable], totals.blocks[reachable]);
+            std::snprintf(still, sizeof still, ", %s still reachable", amount);
+        }
+        out.printf("leakguard: no leaks %s%s (%llu allocations, %llu frees, peak %llu bytes)\n", when, still,
                    static_cast<unsigned long long>(st.allocations), static_cast<unsigned long long>(st.frees),
                    static_cast<unsigned long long>(st.peak_bytes));
-    else
-        out.printf("leakguard: %zu %s in %zu %s still alive %s, from %zu allocation %s "
+    } else {
+        std::size_t sites = 0;
+        for (std::size_t g = 0; g < leaks.group_count(); ++g)
+            if (option_leak_kinds() & leak_kind_bit(leaks.lead(leaks.groups()[g]).loss)) ++sites;
+        format_amount(amount, sizeof amount, failing.bytes, failing.blocks);
+        out.printf("leakguard: %s lost %s, from %zu allocation %s "
                    "(%llu allocations, %llu frees, peak %llu bytes)\n",
-                   list.bytes, plural(list.bytes, "byte", "bytes"), list.count, plural(list.count, "block", "blocks"),
-                   when, sites, plural(sites, "site", "sites"), static_cast<unsigned long long>(st.allocations),
+                   amount, when, sites, plural(sites, "site", "sites"), static_cast<unsigned long long>(st.allocations),
                    static_cast<unsigned long long>(st.frees), static_cast<unsigned long long>(st.peak_bytes));
+    }
+    std::size_t live = 0;
+    for (unsigned k = 1; k <= 4; ++k) live += totals.blocks[k];
+    if (live) {
+        static const char* const names[] = {"", "definitely lost", "indirectly lost", "possibly lost",
+                                            "still reachable"};
+        out.printf("leakguard: LEAK SUMMARY:");
+        for (unsigned k = 1; k <= 4; ++k) {
+            format_amount(amount, sizeof amount, totals.bytes[k], totals.blocks[k]);
+            out.printf("%s %s: %s", k > 1 ? ";" : "", names[k], amount);
+        }
+        out.printf("\n");
+    }
+    if (!totals.complete)
+        out.printf("leakguard: warning: the leak check ran out of memory; every live block was counted as "
+                   "still reachable\n");
+    if (totals.unpaused_threads)
+        out.printf("leakguard: warning: %zu %s did not stop for the leak check (blocking its signal?); "
+                   "what only %s stack holds may be reported lost\n",
+                   totals.unpaused_threads, plural(totals.unpaused_threads, "thread", "threads"),
+                   totals.unpaused_threads == 1 ? "its" : "their");
     if (g_options.report == report_mode::full) write_groups(out, leaks, report_layout);
     if (outcome.failed_scopes)
         out.printf("leakguard: %zu %s failed (see above)\n", outcome.failed_scopes,
@@ -6465,6 +8117,7 @@ inline void write_text_report(fd_writer& out, const char* when, const grouped_le
 // #include "leakguard/detail/core/platform.hpp" (inlined)
 // #include "leakguard/detail/core/report_stream.hpp" (inlined)
 // #include "leakguard/detail/heap/errors.hpp" (inlined)
+// #include "leakguard/detail/reach/exit_frames.hpp" (inlined)
 // #include "leakguard/detail/report/collect.hpp" (inlined)
 // #include "leakguard/detail/report/failures.hpp" (inlined)
 // #include "leakguard/detail/report/json_report.hpp" (inlined)
@@ -6475,18 +8128,26 @@ inline void write_text_report(fd_writer& out, const char* when, const grouped_le
 namespace leakguard {
 namespace detail {
 
-// The report: text to the report stream (as `report` says) and JSON to json_path.
-// `when` is "at exit" or "now".
-inline report_outcome write_report(const char* when) noexcept {
-    block_filter const all = {0, 0, false};
-    grouped_leaks const leaks(collect_live(all));
+// The report: a leak check, text to the report stream (as `report` says) and JSON to json_path.
+// `when` is "at exit" or "now". Out of line: the scan reads the calling thread's stack from this
+// frame up, with the registers spilled here (__builtin_unwind_init), so nothing below it - the
+// report's own work - can look like a program's pointer.
+// At exit (`at_exit`), the stack of the exiting thread is read only where it still matters
+// (reach/exit_frames.hpp).
+LEAKGUARD_DETAIL_NOINLINE inline report_outcome write_report(const char* when, bool at_exit = false) noexcept {
+    __builtin_unwind_init();
+    volatile char anchor = 0;
+    std::uintptr_t scan_from = at_exit ? exit_scan_start() : 0;
+    if (scan_from == 0) scan_from = reinterpret_cast<std::uintptr_t>(&anchor);
+    reach_totals totals;
+    grouped_leaks const leaks(collect_checked(scan_from, totals));
+    block_totals const failing = failing_totals(totals);
     statistics const st = current_stats();
-    report_outcome const outcome = {leaks.blocks().count, failure_count(),
-                                    g_errors.count.load(std::memory_order_relaxed)};
+    report_outcome const outcome = {failing.blocks, failure_count(), g_errors.count.load(std::memory_order_relaxed)};
 
     if (g_options.report != report_mode::off) {
         fd_writer out(report_fd());
-        write_text_report(out, when, leaks, st, outcome);
+        write_text_report(out, when, leaks, st, totals, failing, outcome);
     }
     if (g_options.json_path[0]) {
         int const fd = open_for_writing(g_options.json_path);
@@ -6496,7 +8157,7 @@ inline report_outcome write_report(const char* when) noexcept {
         } else {
             {
                 fd_writer out(fd);
-                write_json(out, leaks, st);
+                write_json(out, leaks, st, totals, failing);
             }
             ::close(fd);
         }
@@ -6869,6 +8530,17 @@ const char* kind_name(block_kind kind) noexcept {
     return "unknown";
 }
 
+const char* leak_kind_name(leak_kind kind) noexcept {
+    switch (kind) {
+    case leak_kind::definite: return "definite";
+    case leak_kind::indirect: return "indirect";
+    case leak_kind::possible: return "possible";
+    case leak_kind::reachable: return "reachable";
+    case leak_kind::unchecked: return "unchecked";
+    }
+    return "unknown";
+}
+
 statistics stats() noexcept {
     detail::ensure_initialised();
     detail::busy_section busy;
@@ -6930,6 +8602,29 @@ std::size_t report_now() noexcept {
     return detail::write_report("now").leaked_blocks;
 }
 
+// Out of line, registers spilled: see write_report.
+LEAKGUARD_DETAIL_NOINLINE leak_check_result check_leaks() noexcept {
+    __builtin_unwind_init();
+    volatile char anchor = 0;
+    detail::ensure_initialised();
+    detail::busy_section busy;
+    detail::reach_totals const t = detail::run_leak_check(reinterpret_cast<std::uintptr_t>(&anchor),
+                                                          [](const detail::block_header&, leak_kind, std::size_t) {});
+    detail::block_totals const failing = detail::failing_totals(t);
+    leak_check_result r;
+    r.definite = leak_totals{t.blocks[1], t.bytes[1]};
+    r.indirect = leak_totals{t.blocks[2], t.bytes[2]};
+    r.possible = leak_totals{t.blocks[3], t.bytes[3]};
+    r.reachable = leak_totals{t.blocks[4], t.bytes[4]};
+    r.leaked_blocks = failing.blocks;
+    r.leaked_bytes = failing.bytes;
+    r.unpaused_threads = t.unpaused_threads;
+    return r;
+}
+
+bool register_root_region(const void* p, std::size_t size) noexcept { return detail::add_root_region(p, size); }
+bool unregister_root_region(const void* p, std::size_t size) noexcept { return detail::remove_root_region(p, size); }
+
 bool check_heap() noexcept {
     detail::ensure_initialised();
     return detail::check_heap_now() == 0;
@@ -6976,7 +8671,7 @@ __attribute__((destructor)) static void report_at_exit() {
     report_outcome outcome;
     {
         busy_section busy;
-        outcome = write_report("at exit");
+        outcome = write_report("at exit", true);
     }
     int const code = option_exitcode();
     if (code == 0 || (outcome.leaked_blocks == 0 && outcome.failed_scopes == 0 && outcome.errors == 0)) return;

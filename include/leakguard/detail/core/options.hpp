@@ -54,7 +54,14 @@ struct options_state {
     std::atomic<bool> fill;
     std::atomic<bool> abort_on_error;
     std::atomic<std::uint64_t> break_on_alloc; // 0: off
+    std::atomic<unsigned> leak_kinds;          // the kinds listed that fail a run: bit 1 << (leak_kind - 1)
+    std::atomic<bool> show_reachable;          // list still-reachable blocks too (they never fail a run)
 };
+
+// leak_kinds: the bits of definite, indirect and possible (valgrind's --errors-for-leak-kinds
+// default is definite,possible; indirect blocks are listed too, as LeakSanitizer lists them).
+constexpr const char* leak_kind_choices = "definite|indirect|possible|reachable";
+constexpr unsigned default_leak_kinds = 7u;
 
 // Constant-initialised: the defaults hold before any constructor of the program runs.
 options_state g_options{{default_exitcode},
@@ -66,12 +73,15 @@ options_state g_options{{default_exitcode},
                         {default_quarantine_bytes},
                         {default_fill != 0},
                         {false},
-                        {0}};
+                        {0},
+                        {default_leak_kinds},
+                        {false}};
 
 enum class option_kind {
     number, // a whole decimal number from 0 to the entry's max
     choice, // one of the entry's names; the value kept is its index
     path,   // a file path, "%p" for the process id; empty for none
+    set,    // some of the entry's names, ',' or '+' between them, or "all" or "none"; kept as bits
 };
 
 // One row of the table. `store` keeps a value that parsed: the number (a choice's index), or the
@@ -97,6 +107,10 @@ constexpr option_spec choice_option(const char* name, const char* choices, std::
 }
 constexpr option_spec path_option(const char* name, option_store store, const char* help) {
     return option_spec{name, option_kind::path, 0, nullptr, 0, store, help};
+}
+constexpr option_spec set_option_spec(const char* name, const char* choices, std::uint64_t default_bits,
+                                      option_store store, const char* help) {
+    return option_spec{name, option_kind::set, 0, choices, default_bits, store, help};
 }
 
 template <class T, std::atomic<T> options_state::*Field>
@@ -132,6 +146,11 @@ constexpr option_spec option_table[] = {
                   "1: abort() right after a heap error is printed"),
     number_option("break_on_alloc", max_break_on_alloc, 0, store_field<std::uint64_t, &options_state::break_on_alloc>,
                   "N: raise SIGTRAP inside the allocation with sequence number N; 0: off"),
+    set_option_spec("leak_kinds", leak_kind_choices, default_leak_kinds,
+                    store_field<unsigned, &options_state::leak_kinds>,
+                    "the kinds of lost memory listed that make the exit status non-zero"),
+    number_option("show_reachable", 1, 0, store_field<bool, &options_state::show_reachable>,
+                  "1: list still-reachable blocks too (they never change the exit status)"),
 };
 constexpr std::size_t option_count = sizeof option_table / sizeof option_table[0];
 
@@ -164,6 +183,8 @@ inline std::uint64_t option_quarantine_bytes() noexcept {
 }
 inline bool option_fill() noexcept { return g_options.fill.load(std::memory_order_relaxed); }
 inline int option_exitcode() noexcept { return g_options.exitcode.load(std::memory_order_relaxed); }
+inline unsigned option_leak_kinds() noexcept { return g_options.leak_kinds.load(std::memory_order_relaxed); }
+inline bool option_show_reachable() noexcept { return g_options.show_reachable.load(std::memory_order_relaxed); }
 
 // Under a lock: two threads setting options at once both end with the word of both changes.
 inline void refresh_hot(bool ready, bool elide = false) noexcept {
@@ -212,6 +233,36 @@ inline bool find_choice(const char* choices, const char* text, std::uint64_t& in
     }
 }
 
+// "a,b" or "a+b" of `choices` as bits (bit i for choice i); "all" and "none" too.
+inline bool parse_choice_set(const char* choices, const char* text, std::uint64_t& bits) noexcept {
+    if (std::strcmp(text, "none") == 0) {
+        bits = 0;
+        return true;
+    }
+    std::uint64_t count = 1;
+    for (const char* c = choices; *c; ++c) count += *c == '|';
+    if (std::strcmp(text, "all") == 0) {
+        bits = (std::uint64_t(1) << count) - 1;
+        return true;
+    }
+    std::uint64_t out = 0;
+    char name[32];
+    for (const char* p = text;;) {
+        std::size_t n = 0;
+        while (p[n] && p[n] != ',' && p[n] != '+') ++n;
+        if (n == 0 || n >= sizeof name) return false;
+        std::memcpy(name, p, n);
+        name[n] = '\0';
+        std::uint64_t index = 0;
+        if (!find_choice(choices, name, index)) return false;
+        out |= std::uint64_t(1) << index;
+        if (!p[n]) break;
+        p += n + 1;
+    }
+    bits = out;
+    return true;
+}
+
 inline const option_spec* find_option(const char* name) noexcept {
     for (const option_spec& o : option_table)
         if (std::strcmp(o.name, name) == 0) return &o;
@@ -223,6 +274,7 @@ inline bool parse_option_value(const option_spec& o, const char* text, std::uint
     case option_kind::number: return parse_number(text, o.max, number);
     case option_kind::choice: return find_choice(o.choices, text, number);
     case option_kind::path: number = 0; return true;
+    case option_kind::set: return parse_choice_set(o.choices, text, number);
     }
     return false;
 }
@@ -247,6 +299,23 @@ inline bool apply_option(const char* key, const char* value, const char* origin)
     return true;
 }
 
+// Whether the ',' at p[n] continues the value of a set option: the pair so far names one, and the
+// piece after the ',' has no '='.
+inline bool continues_set_value(const char* p, std::size_t n) noexcept {
+    const char* eq = static_cast<const char*>(std::memchr(p, '=', n));
+    if (!eq) return false;
+    char key[64];
+    std::size_t const k = static_cast<std::size_t>(eq - p);
+    if (k >= sizeof key) return false;
+    std::memcpy(key, p, k);
+    key[k] = '\0';
+    const option_spec* o = find_option(key);
+    if (!o || o->kind != option_kind::set) return false;
+    for (const char* q = p + n + 1; *q && *q != ':' && *q != ','; ++q)
+        if (*q == '=') return false;
+    return true;
+}
+
 // The longest "key=value" pair taken from a list: the longest key, '=', and the longest path.
 constexpr std::size_t max_option_pair = 64 + max_path_length;
 
@@ -259,6 +328,12 @@ inline bool apply_option_list(const char* list, const char* origin) noexcept {
     while (*p) {
         std::size_t n = 0;
         while (p[n] && p[n] != ':' && p[n] != ',') ++n;
+        // A set option's value goes on over ',' ("leak_kinds=definite,possible"): the pieces
+        // after it that have no '=' of their own are part of it.
+        while (p[n] == ',' && continues_set_value(p, n)) {
+            ++n;
+            while (p[n] && p[n] != ':' && p[n] != ',') ++n;
+        }
         if (n > 0) {
             if (n > max_option_pair) {
                 fd_writer out(2);
@@ -290,6 +365,7 @@ inline void format_option_values(const option_spec& o, char* out, std::size_t si
     case option_kind::number: std::snprintf(out, size, "0-%llu", static_cast<unsigned long long>(o.max)); return;
     case option_kind::choice: std::snprintf(out, size, "%s", o.choices); return;
     case option_kind::path: std::snprintf(out, size, "path"); return;
+    case option_kind::set: std::snprintf(out, size, "%s|all|none", o.choices); return;
     }
 }
 
@@ -310,6 +386,21 @@ inline void format_option_default(const option_spec& o, char* out, std::size_t s
     case option_kind::path:
         if (size) out[0] = '\0';
         return;
+    case option_kind::set: {
+        std::size_t used = 0;
+        if (size) out[0] = '\0';
+        const char* c = o.choices;
+        for (std::uint64_t i = 0; *c; ++i) {
+            const char* const bar = std::strchr(c, '|');
+            int const len = static_cast<int>(bar ? bar - c : static_cast<std::ptrdiff_t>(std::strlen(c)));
+            if ((o.default_value >> i) & 1u) {
+                int const w = std::snprintf(out + used, size - used, "%s%.*s", used ? "," : "", len, c);
+                if (w > 0 && used + static_cast<std::size_t>(w) < size) used += static_cast<std::size_t>(w);
+            }
+            c = bar ? bar + 1 : c + len;
+        }
+        return;
+    }
     }
 }
 

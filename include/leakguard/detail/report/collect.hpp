@@ -12,6 +12,9 @@
 #include "../capture/locations.hpp"
 #include "../heap/registry.hpp"
 #include "../capture/stack_table.hpp"
+#include "../core/options.hpp"
+#include "../core/pages.hpp"
+#include "../reach/leak_check.hpp"
 
 namespace leakguard {
 namespace detail {
@@ -40,6 +43,8 @@ inline block_info info_of(const block_header* h) noexcept {
     b.location = record ? &record->where : nullptr;
     b.stack = stack ? stack->frames() : nullptr;
     b.stack_depth = stack ? stack->depth : 0;
+    b.loss = leak_kind::unchecked;
+    b.indirect_bytes = 0;
     return b;
 }
 
@@ -129,6 +134,56 @@ inline block_list collect_live(const block_filter& filter) noexcept {
         raw_free(list.items); // other threads allocated meanwhile: try with room for them
         capacity = found + found / 4 + 64;
     }
+}
+
+// The bit of a kind in the leak_kinds option.
+inline unsigned leak_kind_bit(leak_kind k) noexcept {
+    return k == leak_kind::unchecked ? 0u : 1u << (static_cast<unsigned>(k) - 1);
+}
+
+// Blocks and bytes of the kinds that fail a run (the leak_kinds option).
+inline block_totals failing_totals(const reach_totals& t) noexcept {
+    block_totals out = {0, 0};
+    unsigned const kinds = option_leak_kinds();
+    for (unsigned k = 1; k <= 4; ++k) {
+        if (!(kinds & leak_kind_bit(static_cast<leak_kind>(k)))) continue;
+        out.blocks += t.blocks[k];
+        out.bytes += t.bytes[k];
+    }
+    return out;
+}
+
+// Whether the report lists blocks of kind `k`: the failing kinds, and reachable ones on request.
+inline bool listed_kind(leak_kind k) noexcept {
+    return (option_leak_kinds() & leak_kind_bit(k)) || (k == leak_kind::reachable && option_show_reachable());
+}
+
+// A leak check, and a raw-memory array of the blocks of the kinds the report lists, in address
+// order (oldest first is the report's business). `self_sp`: see run_leak_check.
+inline block_list collect_checked(std::uintptr_t self_sp, reach_totals& totals) noexcept {
+    page_array<block_info> found = {nullptr, 0, 0};
+    bool complete = true;
+    totals = run_leak_check(self_sp, [&](const block_header& h, leak_kind k, std::size_t indirect) {
+        if (!listed_kind(k)) return;
+        block_info b = info_of(&h);
+        b.loss = k;
+        b.indirect_bytes = indirect;
+        complete = found.push(b) && complete;
+    });
+    block_list list = {nullptr, 0, 0};
+    if (found.count) {
+        list.items = static_cast<block_info*>(raw_alloc(found.count * sizeof(block_info)));
+        if (list.items) {
+            for (std::size_t i = 0; i < found.count; ++i) {
+                list.items[i] = found.items[i];
+                list.bytes += found.items[i].size;
+            }
+            list.count = found.count;
+        }
+    }
+    found.release();
+    (void)complete;
+    return list;
 }
 
 } // namespace detail

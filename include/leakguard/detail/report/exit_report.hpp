@@ -12,6 +12,7 @@
 #include "../core/platform.hpp"
 #include "../core/report_stream.hpp"
 #include "../heap/errors.hpp"
+#include "../reach/exit_frames.hpp"
 #include "collect.hpp"
 #include "failures.hpp"
 #include "json_report.hpp"
@@ -22,18 +23,26 @@
 namespace leakguard {
 namespace detail {
 
-// The report: text to the report stream (as `report` says) and JSON to json_path.
-// `when` is "at exit" or "now".
-inline report_outcome write_report(const char* when) noexcept {
-    block_filter const all = {0, 0, false};
-    grouped_leaks const leaks(collect_live(all));
+// The report: a leak check, text to the report stream (as `report` says) and JSON to json_path.
+// `when` is "at exit" or "now". Out of line: the scan reads the calling thread's stack from this
+// frame up, with the registers spilled here (__builtin_unwind_init), so nothing below it - the
+// report's own work - can look like a program's pointer.
+// At exit (`at_exit`), the stack of the exiting thread is read only where it still matters
+// (reach/exit_frames.hpp).
+LEAKGUARD_DETAIL_NOINLINE inline report_outcome write_report(const char* when, bool at_exit = false) noexcept {
+    __builtin_unwind_init();
+    volatile char anchor = 0;
+    std::uintptr_t scan_from = at_exit ? exit_scan_start() : 0;
+    if (scan_from == 0) scan_from = reinterpret_cast<std::uintptr_t>(&anchor);
+    reach_totals totals;
+    grouped_leaks const leaks(collect_checked(scan_from, totals));
+    block_totals const failing = failing_totals(totals);
     statistics const st = current_stats();
-    report_outcome const outcome = {leaks.blocks().count, failure_count(),
-                                    g_errors.count.load(std::memory_order_relaxed)};
+    report_outcome const outcome = {failing.blocks, failure_count(), g_errors.count.load(std::memory_order_relaxed)};
 
     if (g_options.report != report_mode::off) {
         fd_writer out(report_fd());
-        write_text_report(out, when, leaks, st, outcome);
+        write_text_report(out, when, leaks, st, totals, failing, outcome);
     }
     if (g_options.json_path[0]) {
         int const fd = open_for_writing(g_options.json_path);
@@ -43,7 +52,7 @@ inline report_outcome write_report(const char* when) noexcept {
         } else {
             {
                 fd_writer out(fd);
-                write_json(out, leaks, st);
+                write_json(out, leaks, st, totals, failing);
             }
             ::close(fd);
         }

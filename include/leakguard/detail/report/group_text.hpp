@@ -38,6 +38,18 @@ constexpr group_layout report_layout = {"leakguard:   ", "\n", true, true, ~std:
 // A test failure's message: indented lines after its summary, at most 20, without stacks.
 constexpr group_layout message_layout = {"\n  ", "", false, false, 20};
 
+// After "N bytes in M blocks": valgrind's words for the kind (nothing for blocks no check judged).
+inline const char* loss_phrase(leak_kind k) noexcept {
+    switch (k) {
+    case leak_kind::definite: return " definitely lost";
+    case leak_kind::indirect: return " indirectly lost";
+    case leak_kind::possible: return " possibly lost";
+    case leak_kind::reachable: return " still reachable";
+    case leak_kind::unchecked: return "";
+    }
+    return "";
+}
+
 // The call stack of a block, one frame a line, valgrind-style ("at" the innermost, "by" the rest),
 // down to main, calls inlined at a return address included.
 template <class Sink>
@@ -73,9 +85,15 @@ void write_group(Sink& out, const grouped_leaks& leaks, const leak_group& g, con
         if (g.min_size == g.max_size) std::snprintf(sizes, sizeof sizes, ", %zu bytes each", g.min_size);
         else std::snprintf(sizes, sizeof sizes, ", %zu to %zu bytes", g.min_size, g.max_size);
     }
-    out.printf("%s%zu %s in %zu %s (%s%s) allocated at %s, thread %u, #", layout.line_start, g.bytes,
-               plural(g.bytes, "byte", "bytes"), g.count, plural(g.count, "block", "blocks"), kind_name(lead.kind),
-               sizes, site, lead.thread);
+    // valgrind's "T (D direct, I indirect) bytes" where the group's blocks hold others.
+    char bytes[96];
+    if (g.indirect_bytes)
+        std::snprintf(bytes, sizeof bytes, "%zu (%zu direct, %zu indirect) bytes", g.bytes + g.indirect_bytes, g.bytes,
+                      g.indirect_bytes);
+    else std::snprintf(bytes, sizeof bytes, "%zu %s", g.bytes, plural(g.bytes, "byte", "bytes"));
+    out.printf("%s%s in %zu %s%s (%s%s) allocated at %s, thread %u, #", layout.line_start, bytes, g.count,
+               plural(g.count, "block", "blocks"), loss_phrase(lead.loss), kind_name(lead.kind), sizes, site,
+               lead.thread);
     std::size_t const shown = g.count < seqs_shown ? g.count : seqs_shown;
     for (std::size_t i = 0; i < shown; ++i)
         out.printf("%s%llu", i ? " #" : "", static_cast<unsigned long long>(leaks.block(g.first + i).seq));

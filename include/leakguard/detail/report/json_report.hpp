@@ -7,6 +7,7 @@
 #define LEAKGUARD_DETAIL_REPORT_JSON_REPORT_HPP_INCLUDED
 
 #include <cstddef> // std::size_t
+#include <cstdio>  // std::snprintf
 
 #include "../../api.hpp"
 #include "../core/options.hpp"
@@ -17,6 +18,7 @@
 #include "error_report.hpp"
 #include "failures.hpp"
 #include "json_writer.hpp"
+#include "collect.hpp"
 #include "leak_groups.hpp"
 #include "site_text.hpp"
 
@@ -48,6 +50,8 @@ inline void json_leak(json_writer& json, const block_info& b, const symbol_info&
     json.key("address").address(b.address);
     json.key("size").number(b.size);
     json.key("kind").string(kind_name(b.kind));
+    json.key("loss").string(leak_kind_name(b.loss));
+    if (b.indirect_bytes) json.key("indirect_bytes").number(b.indirect_bytes);
     json.key("seq").number(b.seq);
     json.key("thread").number(b.thread);
     json.key("file").string(b.location ? b.location->file : (sym.file[0] ? sym.file : nullptr));
@@ -75,7 +79,8 @@ inline void json_leak(json_writer& json, const block_info& b, const symbol_info&
     json.end_object();
 }
 
-inline void write_json(fd_writer& out, const grouped_leaks& leaks, const statistics& st) noexcept {
+inline void write_json(fd_writer& out, const grouped_leaks& leaks, const statistics& st, const reach_totals& totals,
+                       const block_totals& failing) noexcept {
     json_writer json(out);
     json.begin_object();
     json.key("version").number(1);
@@ -85,8 +90,17 @@ inline void write_json(fd_writer& out, const grouped_leaks& leaks, const statist
     json.new_line();
     json.key("summary");
     json.begin_object();
-    json.key("leaked_blocks").number(leaks.blocks().count);
-    json.key("leaked_bytes").number(leaks.blocks().bytes);
+    json.key("leaked_blocks").number(failing.blocks);
+    json.key("leaked_bytes").number(failing.bytes);
+    static const char* const kinds[] = {"", "definitely_lost", "indirectly_lost", "possibly_lost", "reachable"};
+    for (unsigned k = 1; k <= 4; ++k) {
+        char name[40];
+        std::snprintf(name, sizeof name, "%s_blocks", kinds[k]);
+        json.key(name).number(totals.blocks[k]);
+        std::snprintf(name, sizeof name, "%s_bytes", kinds[k]);
+        json.key(name).number(totals.bytes[k]);
+    }
+    json.key("unpaused_threads").number(totals.unpaused_threads);
     json.key("allocations").number(st.allocations);
     json.key("frees").number(st.frees);
     json.key("peak_bytes").number(st.peak_bytes);

@@ -24,6 +24,7 @@ struct leak_group {
     std::size_t bytes;
     std::size_t min_size;
     std::size_t max_size;
+    std::size_t indirect_bytes; // what the group's blocks alone hold (definitely lost ones)
 };
 
 // Blocks with the same key were allocated at the same place: the same macro call site, or the same
@@ -52,11 +53,14 @@ inline void resolve_sites(block_list& list) noexcept {
     }
 }
 
-// Sorts `list` by site, kind and sequence, and returns its groups, largest first (raw memory).
+// Sorts `list` by loss, site, kind and sequence, and returns its groups (raw memory): by loss
+// (definite, indirect, possible, reachable; blocks no check has judged form one kind), then
+// largest first (a group's bytes and what it holds).
 inline leak_group* group_by_site(block_list& list, std::size_t& group_count) noexcept {
     group_count = 0;
     resolve_sites(list);
     std::sort(list.items, list.items + list.count, [](const block_info& a, const block_info& b) {
+        if (a.loss != b.loss) return a.loss < b.loss;
         if (site_key(a) != site_key(b)) return site_key(a) < site_key(b);
         if (a.kind != b.kind) return a.kind < b.kind;
         return a.seq < b.seq;
@@ -65,17 +69,21 @@ inline leak_group* group_by_site(block_list& list, std::size_t& group_count) noe
     if (!groups) return nullptr;
     for (std::size_t i = 0; i < list.count; ++i) {
         const block_info& b = list.items[i];
-        bool const same = group_count > 0 && site_key(list.items[groups[group_count - 1].first]) == site_key(b) &&
-                          list.items[groups[group_count - 1].first].kind == b.kind;
-        if (!same) groups[group_count++] = leak_group{i, 0, 0, b.size, b.size};
+        const block_info* const lead = group_count > 0 ? &list.items[groups[group_count - 1].first] : nullptr;
+        bool const same = lead && site_key(*lead) == site_key(b) && lead->kind == b.kind && lead->loss == b.loss;
+        if (!same) groups[group_count++] = leak_group{i, 0, 0, b.size, b.size, 0};
         leak_group& g = groups[group_count - 1];
         ++g.count;
         g.bytes += b.size;
+        g.indirect_bytes += b.indirect_bytes;
         if (b.size < g.min_size) g.min_size = b.size;
         if (b.size > g.max_size) g.max_size = b.size;
     }
     std::sort(groups, groups + group_count, [&list](const leak_group& a, const leak_group& b) {
-        if (a.bytes != b.bytes) return a.bytes > b.bytes;
+        leak_kind const ka = list.items[a.first].loss, kb = list.items[b.first].loss;
+        if (ka != kb) return ka < kb;
+        if (a.bytes + a.indirect_bytes != b.bytes + b.indirect_bytes)
+            return a.bytes + a.indirect_bytes > b.bytes + b.indirect_bytes;
         if (a.count != b.count) return a.count > b.count;
         return list.items[a.first].seq < list.items[b.first].seq;
     });

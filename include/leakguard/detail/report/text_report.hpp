@@ -12,6 +12,7 @@
 #include "../core/options.hpp"
 #include "../core/platform.hpp"
 #include "../core/text.hpp"
+#include "collect.hpp"
 #include "group_text.hpp"
 #include "leak_groups.hpp"
 
@@ -20,26 +21,63 @@ namespace detail {
 
 // What a report found; decides the exit status.
 struct report_outcome {
-    std::size_t leaked_blocks;
+    std::size_t leaked_blocks; // of the failing kinds (leak_kinds)
     std::size_t failed_scopes;
     std::uint64_t errors;
 };
 
-// `when` is "at exit" or "now".
+// "B bytes in N blocks", for the summary lines.
+inline void format_amount(char* out, std::size_t size, std::size_t bytes, std::size_t blocks) noexcept {
+    std::snprintf(out, size, "%zu %s in %zu %s", bytes, plural(bytes, "byte", "bytes"), blocks,
+                  plural(blocks, "block", "blocks"));
+}
+
+// `when` is "at exit" or "now". `totals`: the leak check's counts per kind; `failing`: those of
+// the kinds that fail the run.
 inline void write_text_report(fd_writer& out, const char* when, const grouped_leaks& leaks, const statistics& st,
+                              const reach_totals& totals, const block_totals& failing,
                               const report_outcome& outcome) noexcept {
-    const block_list& list = leaks.blocks();
-    std::size_t const sites = leaks.group_count();
-    if (list.count == 0)
-        out.printf("leakguard: no leaks %s (%llu allocations, %llu frees, peak %llu bytes)\n", when,
+    unsigned const reachable = static_cast<unsigned>(leak_kind::reachable);
+    char amount[96];
+    if (failing.blocks == 0) {
+        char still[128] = "";
+        if (totals.blocks[reachable]) {
+            format_amount(amount, sizeof amount, totals.bytes[reachable], totals.blocks[reachable]);
+            std::snprintf(still, sizeof still, ", %s still reachable", amount);
+        }
+        out.printf("leakguard: no leaks %s%s (%llu allocations, %llu frees, peak %llu bytes)\n", when, still,
                    static_cast<unsigned long long>(st.allocations), static_cast<unsigned long long>(st.frees),
                    static_cast<unsigned long long>(st.peak_bytes));
-    else
-        out.printf("leakguard: %zu %s in %zu %s still alive %s, from %zu allocation %s "
+    } else {
+        std::size_t sites = 0;
+        for (std::size_t g = 0; g < leaks.group_count(); ++g)
+            if (option_leak_kinds() & leak_kind_bit(leaks.lead(leaks.groups()[g]).loss)) ++sites;
+        format_amount(amount, sizeof amount, failing.bytes, failing.blocks);
+        out.printf("leakguard: %s lost %s, from %zu allocation %s "
                    "(%llu allocations, %llu frees, peak %llu bytes)\n",
-                   list.bytes, plural(list.bytes, "byte", "bytes"), list.count, plural(list.count, "block", "blocks"),
-                   when, sites, plural(sites, "site", "sites"), static_cast<unsigned long long>(st.allocations),
+                   amount, when, sites, plural(sites, "site", "sites"), static_cast<unsigned long long>(st.allocations),
                    static_cast<unsigned long long>(st.frees), static_cast<unsigned long long>(st.peak_bytes));
+    }
+    std::size_t live = 0;
+    for (unsigned k = 1; k <= 4; ++k) live += totals.blocks[k];
+    if (live) {
+        static const char* const names[] = {"", "definitely lost", "indirectly lost", "possibly lost",
+                                            "still reachable"};
+        out.printf("leakguard: LEAK SUMMARY:");
+        for (unsigned k = 1; k <= 4; ++k) {
+            format_amount(amount, sizeof amount, totals.bytes[k], totals.blocks[k]);
+            out.printf("%s %s: %s", k > 1 ? ";" : "", names[k], amount);
+        }
+        out.printf("\n");
+    }
+    if (!totals.complete)
+        out.printf("leakguard: warning: the leak check ran out of memory; every live block was counted as "
+                   "still reachable\n");
+    if (totals.unpaused_threads)
+        out.printf("leakguard: warning: %zu %s did not stop for the leak check (blocking its signal?); "
+                   "what only %s stack holds may be reported lost\n",
+                   totals.unpaused_threads, plural(totals.unpaused_threads, "thread", "threads"),
+                   totals.unpaused_threads == 1 ? "its" : "their");
     if (g_options.report == report_mode::full) write_groups(out, leaks, report_layout);
     if (outcome.failed_scopes)
         out.printf("leakguard: %zu %s failed (see above)\n", outcome.failed_scopes,

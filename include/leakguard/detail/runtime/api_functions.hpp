@@ -32,6 +32,17 @@ const char* kind_name(block_kind kind) noexcept {
     return "unknown";
 }
 
+const char* leak_kind_name(leak_kind kind) noexcept {
+    switch (kind) {
+    case leak_kind::definite: return "definite";
+    case leak_kind::indirect: return "indirect";
+    case leak_kind::possible: return "possible";
+    case leak_kind::reachable: return "reachable";
+    case leak_kind::unchecked: return "unchecked";
+    }
+    return "unknown";
+}
+
 statistics stats() noexcept {
     detail::ensure_initialised();
     detail::busy_section busy;
@@ -92,6 +103,29 @@ std::size_t report_now() noexcept {
     detail::busy_section busy;
     return detail::write_report("now").leaked_blocks;
 }
+
+// Out of line, registers spilled: see write_report.
+LEAKGUARD_DETAIL_NOINLINE leak_check_result check_leaks() noexcept {
+    __builtin_unwind_init();
+    volatile char anchor = 0;
+    detail::ensure_initialised();
+    detail::busy_section busy;
+    detail::reach_totals const t = detail::run_leak_check(reinterpret_cast<std::uintptr_t>(&anchor),
+                                                          [](const detail::block_header&, leak_kind, std::size_t) {});
+    detail::block_totals const failing = detail::failing_totals(t);
+    leak_check_result r;
+    r.definite = leak_totals{t.blocks[1], t.bytes[1]};
+    r.indirect = leak_totals{t.blocks[2], t.bytes[2]};
+    r.possible = leak_totals{t.blocks[3], t.bytes[3]};
+    r.reachable = leak_totals{t.blocks[4], t.bytes[4]};
+    r.leaked_blocks = failing.blocks;
+    r.leaked_bytes = failing.bytes;
+    r.unpaused_threads = t.unpaused_threads;
+    return r;
+}
+
+bool register_root_region(const void* p, std::size_t size) noexcept { return detail::add_root_region(p, size); }
+bool unregister_root_region(const void* p, std::size_t size) noexcept { return detail::remove_root_region(p, size); }
 
 bool check_heap() noexcept {
     detail::ensure_initialised();

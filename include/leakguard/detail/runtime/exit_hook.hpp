@@ -28,7 +28,7 @@ __attribute__((destructor)) static void report_at_exit() {
     report_outcome outcome;
     {
         busy_section busy;
-        outcome = write_report("at exit");
+        outcome = write_report("at exit", true);
     }
     int const code = option_exitcode();
     if (code == 0 || (outcome.leaked_blocks == 0 && outcome.failed_scopes == 0 && outcome.errors == 0)) return;

@@ -1,0 +1,69 @@
+// leakguard - in-process memory-leak tracker for C++ (header-only)
+// SPDX-License-Identifier: MIT
+// core/pages.hpp: whole pages straight from the kernel, for the leak check. While other threads
+// are paused one of them may hold the C library's allocator lock, so nothing the check uses while
+// they are paused may come from malloc - not even raw_alloc. mmap takes no user-space lock.
+#ifndef LEAKGUARD_DETAIL_CORE_PAGES_HPP_INCLUDED
+#define LEAKGUARD_DETAIL_CORE_PAGES_HPP_INCLUDED
+
+#include <cstddef>    // std::size_t
+#include <cstring>    // std::memcpy
+#include <sys/mman.h> // mmap, munmap
+
+namespace leakguard {
+namespace detail {
+
+constexpr std::size_t page_size_assumed = 4096; // only for rounding requests; mmap rounds itself
+
+inline std::size_t round_to_pages(std::size_t n) noexcept {
+    return (n + page_size_assumed - 1) & ~(page_size_assumed - 1);
+}
+
+// Zeroed pages, or null. Reserved lazily (MAP_NORESERVE): an index sized for the worst case costs
+// only the pages it touches.
+inline void* map_pages(std::size_t n) noexcept {
+    if (n == 0) n = 1;
+    void* p =
+        ::mmap(nullptr, round_to_pages(n), PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS | MAP_NORESERVE, -1, 0);
+    return p == MAP_FAILED ? nullptr : p;
+}
+
+inline void unmap_pages(void* p, std::size_t n) noexcept {
+    if (p) ::munmap(p, round_to_pages(n ? n : 1));
+}
+
+// An array in pages that grows by doubling (a copy; the old pages go back).
+template <class T>
+struct page_array {
+    T* items;
+    std::size_t count;
+    std::size_t capacity;
+
+    bool reserve(std::size_t n) noexcept {
+        if (n <= capacity) return true;
+        std::size_t grown = capacity ? capacity * 2 : page_size_assumed / sizeof(T);
+        if (grown < n) grown = n;
+        T* const fresh = static_cast<T*>(map_pages(grown * sizeof(T)));
+        if (!fresh) return false;
+        if (count) std::memcpy(static_cast<void*>(fresh), static_cast<const void*>(items), count * sizeof(T));
+        unmap_pages(items, capacity * sizeof(T));
+        items = fresh;
+        capacity = grown;
+        return true;
+    }
+    bool push(const T& v) noexcept {
+        if (count == capacity && !reserve(count + 1)) return false;
+        items[count++] = v;
+        return true;
+    }
+    void release() noexcept {
+        unmap_pages(items, capacity * sizeof(T));
+        items = nullptr;
+        count = capacity = 0;
+    }
+};
+
+} // namespace detail
+} // namespace leakguard
+
+#endif

@@ -1,0 +1,136 @@
+// leakguard - in-process memory-leak tracker for C++ (header-only)
+// SPDX-License-Identifier: MIT
+// reach/block_index.hpp: the live blocks at check time, sorted by address, with the state the scan
+// gives each (valgrind's: unreached, indirect, possible, reachable). Built in pages, never
+// through the tracked allocator, while the shard lists are held and the other threads paused.
+//
+// Looking a word up costs a bucket read and a short binary search: the address span of the
+// blocks is cut into buckets (a power of two bytes each, about as many buckets as blocks), and
+// each bucket keeps the index of the first block that ends after its start. A word outside the
+// span - most words are small numbers - costs two compares.
+#ifndef LEAKGUARD_DETAIL_REACH_BLOCK_INDEX_HPP_INCLUDED
+#define LEAKGUARD_DETAIL_REACH_BLOCK_INDEX_HPP_INCLUDED
+
+#include <algorithm> // std::sort (in place: it does not allocate)
+#include <cstddef>   // std::size_t
+#include <cstdint>   // std::uintptr_t, std::uint32_t
+
+#include "../core/pages.hpp"
+#include "../heap/block.hpp"
+#include "../heap/registry.hpp"
+
+namespace leakguard {
+namespace detail {
+
+// valgrind's Reachedness, in the order a block can only move up (except unreached -> indirect).
+enum class reach_state : unsigned char { unreached, indirect, possible, reachable };
+
+// How a block is a root of its own: an ignored block (leakguard::ignore, an ignore region) is
+// scanned and never reported, and what only it holds is not reported either (LeakSanitizer's
+// rule); a block the dynamic linker allocated (dynamic TLS, its own tables) is reachable through
+// memory the scan does not read (the loader's private mappings), so it counts as reachable.
+enum : unsigned char { root_none = 0, root_ignored = 1, root_loader = 2 };
+
+struct indexed_block {
+    std::uintptr_t begin; // the user pointer
+    std::uintptr_t end;   // begin + size, at least begin + 1 (a pointer to a 0-byte block counts)
+    block_header* header;
+    std::uint64_t indirect_bytes; // a clique leader's: the bytes of the blocks only it holds
+    reach_state state;
+    bool pending;            // on the mark stack
+    unsigned char heuristic; // reachable through valgrind's heuristic (reach/heuristics.hpp), 0: none
+    unsigned char root;      // root_none, root_ignored or root_loader
+};
+
+class block_index {
+public:
+    block_index() noexcept : blocks_{nullptr, 0, 0}, buckets_(nullptr), bucket_count_(0), shift_(0), lo_(0), hi_(0) {}
+    ~block_index() {
+        blocks_.release();
+        unmap_pages(buckets_, (bucket_count_ + 1) * sizeof(std::uint32_t));
+    }
+    block_index(const block_index&) = delete;
+    block_index& operator=(const block_index&) = delete;
+
+    // Every live, linked block of the first `n` shards, which the caller holds (lock_shard). A
+    // shard made since (by a thread started meanwhile) may be mid-change: it is left out.
+    // root(h) says whether a block is a root of its own (root_none, root_ignored, root_loader),
+    // asked here while its header is in the cache.
+    template <class RootOf>
+    bool build(std::uint32_t n, RootOf root_of) noexcept {
+        std::uint64_t expected = 16;
+        for (std::uint32_t i = 0; i < n; ++i)
+            expected += g_registry.shards[i]->allocations - g_registry.shards[i]->frees;
+        if (!blocks_.reserve(static_cast<std::size_t>(expected))) return false;
+        for (std::uint32_t i = 0; i < n; ++i) {
+            for (block_header* h = g_registry.shards[i]->oldest; h; h = h->next) {
+                if (load_cookie(h) != cookie_for(h)) continue; // freed by another thread just now
+                std::uintptr_t const b = reinterpret_cast<std::uintptr_t>(user_of(h));
+                std::size_t const size = size_of(h);
+                indexed_block const e = {b, b + (size ? size : 1), h, 0, reach_state::unreached, false, 0, root_of(h)};
+                if (!blocks_.push(e)) return false;
+            }
+        }
+        std::sort(blocks_.items, blocks_.items + blocks_.count,
+                  [](const indexed_block& a, const indexed_block& b) { return a.begin < b.begin; });
+        return make_buckets();
+    }
+
+    std::size_t size() const noexcept { return blocks_.count; }
+    indexed_block& operator[](std::size_t i) noexcept { return blocks_.items[i]; }
+    const indexed_block& operator[](std::size_t i) const noexcept { return blocks_.items[i]; }
+
+    // The block that holds address `a` in [begin, end), or -1.
+    LEAKGUARD_DETAIL_ALWAYS_INLINE long find(std::uintptr_t a) const noexcept {
+        if (a < lo_ || a >= hi_) return -1;
+        std::size_t const bucket = (a - lo_) >> shift_;
+        std::size_t lo = buckets_[bucket], hi = buckets_[bucket + 1] + 1;
+        if (hi > blocks_.count) hi = blocks_.count;
+        // The last block that begins at or before `a`, within the bucket's run.
+        while (lo < hi) {
+            std::size_t const mid = lo + (hi - lo) / 2;
+            if (blocks_.items[mid].begin <= a) lo = mid + 1;
+            else hi = mid;
+        }
+        if (lo == 0) return -1;
+        const indexed_block& b = blocks_.items[lo - 1];
+        return a < b.end ? static_cast<long>(lo - 1) : -1;
+    }
+
+private:
+    // buckets_[k]: the first block whose end is past the start of bucket k; buckets_[k + 1] bounds
+    // the blocks that begin inside bucket k. Blocks do not overlap, so ends are sorted too.
+    bool make_buckets() noexcept {
+        std::size_t const n = blocks_.count;
+        if (n == 0) return true;
+        lo_ = blocks_.items[0].begin;
+        hi_ = 0;
+        for (std::size_t i = 0; i < n; ++i)
+            if (blocks_.items[i].end > hi_) hi_ = blocks_.items[i].end;
+        std::uintptr_t const span = hi_ - lo_;
+        shift_ = 4;
+        while ((span >> shift_) > n + 1024) ++shift_;
+        bucket_count_ = (span >> shift_) + 1;
+        buckets_ = static_cast<std::uint32_t*>(map_pages((bucket_count_ + 1) * sizeof(std::uint32_t)));
+        if (!buckets_) return false;
+        std::size_t i = 0;
+        for (std::size_t k = 0; k <= bucket_count_; ++k) {
+            std::uintptr_t const start = lo_ + (std::uintptr_t(k) << shift_);
+            while (i < n && blocks_.items[i].end <= start) ++i;
+            buckets_[k] = static_cast<std::uint32_t>(i);
+        }
+        return true;
+    }
+
+    page_array<indexed_block> blocks_;
+    std::uint32_t* buckets_;
+    std::size_t bucket_count_;
+    unsigned shift_;
+    std::uintptr_t lo_;
+    std::uintptr_t hi_;
+};
+
+} // namespace detail
+} // namespace leakguard
+
+#endif

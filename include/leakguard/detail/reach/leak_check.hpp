@@ -1,0 +1,133 @@
+// leakguard - in-process memory-leak tracker for C++ (header-only)
+// SPDX-License-Identifier: MIT
+// reach/leak_check.hpp: one leak check, start to end - plan the roots, hold every shard, pause the
+// other threads, read the memory map, index the live blocks, mark from the roots, resume, gather
+// the cliques - then hand each block with its kind to the caller while the shards are still held
+// (so the records it copies cannot change), and let go.
+//
+// Order matters for deadlocks: the loader's and the regions' locks are taken (plan_roots) before
+// any shard; the shards before the pause (a paused thread may be waiting for one, never holding
+// one); between pause and resume nothing but system calls and this code runs.
+#ifndef LEAKGUARD_DETAIL_REACH_LEAK_CHECK_HPP_INCLUDED
+#define LEAKGUARD_DETAIL_REACH_LEAK_CHECK_HPP_INCLUDED
+
+#include <cstddef> // std::size_t
+#include <cstdint> // std::uintptr_t
+
+#include "../../block_info.hpp"
+#include "../capture/stack_table.hpp"
+#include "../heap/registry.hpp"
+#include "block_index.hpp"
+#include "marker.hpp"
+#include "memory_map.hpp"
+#include "roots.hpp"
+#include "thread_pause.hpp"
+
+namespace leakguard {
+namespace detail {
+
+// Blocks and bytes of each kind, and what the check could not see.
+struct reach_totals {
+    std::size_t blocks[5]; // indexed by leak_kind
+    std::size_t bytes[5];
+    std::size_t unpaused_threads; // threads that never answered: their stacks were not read
+    bool complete;                // false: memory ran out, every live block counted as reachable
+};
+
+inline leak_kind kind_for(reach_state s) noexcept {
+    switch (s) {
+    case reach_state::unreached: return leak_kind::definite;
+    case reach_state::indirect: return leak_kind::indirect;
+    case reach_state::possible: return leak_kind::possible;
+    case reach_state::reachable: return leak_kind::reachable;
+    }
+    return leak_kind::reachable;
+}
+
+// The return address a block was allocated from, for the loader test; null for a block a mapping
+// macro placed (program code, never the loader's).
+inline const void* allocating_pc(const block_header* h) noexcept {
+    unsigned const flags = flags_of(h);
+    if (flags & flag_has_location) return nullptr;
+    if (flags & flag_has_stack) return static_cast<const stack_record*>(h->site)->frames()[0];
+    return h->site;
+}
+
+inline void lock_all_shards(std::uint32_t n) noexcept {
+    for (std::uint32_t i = 0; i < n; ++i) lock_shard(g_registry.shards[i]);
+}
+inline void unlock_all_shards(std::uint32_t n) noexcept {
+    for (std::uint32_t i = 0; i < n; ++i) unlock_shard(g_registry.shards[i]);
+}
+
+// The marking, between pause and resume. Out of line and below the caller's spilled registers.
+LEAKGUARD_DETAIL_NOINLINE inline bool mark_everything(block_index& index, memory_map& map, const root_plan& plan,
+                                                      const world_pause& world, std::uintptr_t self_sp,
+                                                      std::uint32_t shards) noexcept {
+    auto const root_of = [&plan](const block_header* h) -> unsigned char {
+        if (flags_of(h) & flag_ignored) return root_ignored;
+        if (plan.loader.count && plan.in_loader(allocating_pc(h))) return root_loader;
+        return root_none;
+    };
+    if (!map.load() || !index.build(shards, root_of)) return false;
+    marker m(index, map);
+    if (!m.ok()) return false;
+    for (std::size_t i = 0; i < index.size(); ++i)
+        if (index[i].root != root_none) m.root_block(i);
+    m.drain();
+    scan_roots(m, map, plan, world, self_sp);
+    m.gather_cliques();
+    return true;
+}
+
+// Runs a check and calls visit(const block_header&, leak_kind, std::size_t indirect_bytes) for
+// every live block that is not ignored, in address order, while every shard is held: `visit`
+// must not allocate through the tracked allocator. `self_sp`: where the calling thread's stack
+// starts to matter (the caller's frame, with its registers spilled below it).
+template <class Visit>
+reach_totals run_leak_check(std::uintptr_t self_sp, Visit visit) noexcept {
+    reach_totals totals = {{0, 0, 0, 0, 0}, {0, 0, 0, 0, 0}, 0, true};
+    root_plan plan = {};
+    bool planned = plan_roots(plan);
+    std::uint32_t const shards = g_registry.shard_count.load(std::memory_order_acquire);
+    lock_all_shards(shards);
+    {
+        block_index index;
+        memory_map map;
+        bool marked = false;
+        {
+            world_pause world;
+            if (planned && world.pause()) {
+                marked = mark_everything(index, map, plan, world, self_sp, shards);
+                totals.unpaused_threads = world.unpaused();
+            }
+        }              // resumed
+        if (!marked) { // out of memory: nothing is called lost that might not be
+            totals.complete = false;
+            for (std::uint32_t s = 0; s < shards; ++s)
+                for (block_header* h = g_registry.shards[s]->oldest; h; h = h->next)
+                    if (load_cookie(h) == cookie_for(h) && !(flags_of(h) & flag_ignored)) {
+                        ++totals.blocks[static_cast<unsigned>(leak_kind::reachable)];
+                        totals.bytes[static_cast<unsigned>(leak_kind::reachable)] += size_of(h);
+                        visit(*h, leak_kind::reachable, std::size_t(0));
+                    }
+        } else {
+            for (std::size_t i = 0; i < index.size(); ++i) {
+                const indexed_block& b = index[i];
+                if (b.root == root_ignored) continue;
+                leak_kind const k = kind_for(b.state);
+                ++totals.blocks[static_cast<unsigned>(k)];
+                totals.bytes[static_cast<unsigned>(k)] += size_of(b.header);
+                visit(*b.header, k, static_cast<std::size_t>(b.indirect_bytes));
+            }
+        }
+    }
+    unlock_all_shards(shards);
+    plan.release();
+    return totals;
+}
+
+} // namespace detail
+} // namespace leakguard
+
+#endif
