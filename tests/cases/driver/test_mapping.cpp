@@ -80,7 +80,8 @@ TEST_CASE("map_malloc_twenty_blocks_at_one_line") {
         CHECK(leak["function"] == "main"); // from the return address, next to the macro's file:line
     }
     // The text report shows one group at that line.
-    auto const groups = cases::lines_containing(r.proc.err, "in 20 blocks (malloc, 1048576 bytes each) allocated at ");
+    auto const groups =
+        cases::lines_containing(r.proc.err, "in 20 blocks definitely lost (malloc, 1048576 bytes each) allocated at ");
     REQUIRE(groups.size() == 1);
     CHECK(groups[0].find("malloc_twenty.cpp:" + std::to_string(line[0]) + " in main") != std::string::npos);
 }
