@@ -4294,7 +4294,8 @@ constexpr std::size_t saved_register_count = 18;
 
 struct paused_thread {
     long tid;
-    std::atomic<int> state; // 0 signalled, 1 paused (registers saved), 2 resumed, -1 gone
+    std::atomic<int> state; // 0 signalled, 1 paused (registers saved), 2 resumed, -1 gone,
+                            // -2 blocks the signal, -3 blocks every signal (never signalled)
     std::uintptr_t sp;      // its stack pointer when the signal came
     std::uintptr_t tp;      // its thread pointer (the TCB, and static TLS below it)
     std::uintptr_t registers[saved_register_count];
@@ -4413,6 +4414,52 @@ void for_each_task(F f) noexcept {
     ::syscall(SYS_close, fd);
 }
 
+// Whether thread `tid` blocks signal `sig` now (the SigBlk mask of /proc/self/task/TID/status):
+// such a thread would never answer. With `all`, also whether it blocks every signal (a sanitizer
+// runtime's own thread does: it runs no program code).
+// Reads /proc/self/task/TID/NAME into buf (raw system calls); returns its length, 0 on failure.
+inline long read_task_file(long tid, const char* name, char* buf, std::size_t size) noexcept {
+    char path[64];
+    int n = 0;
+    for (const char* c = "/proc/self/task/"; *c; ++c) path[n++] = *c;
+    char digits[24];
+    int d = 0;
+    for (long v = tid; v > 0 && d < 20; v /= 10) digits[d++] = static_cast<char>('0' + v % 10);
+    while (d > 0) path[n++] = digits[--d];
+    path[n++] = '/';
+    for (const char* c = name; *c && n < 62; ++c) path[n++] = *c;
+    path[n] = '\0';
+    long const fd = ::syscall(SYS_openat, AT_FDCWD, path, O_RDONLY | O_CLOEXEC);
+    if (fd < 0) return 0;
+    long const len = ::syscall(SYS_read, fd, buf, size - 1);
+    ::syscall(SYS_close, fd);
+    if (len <= 0) return 0;
+    buf[len] = '\0';
+    return len;
+}
+
+inline bool blocks_signal(long tid, int sig, bool& all) noexcept {
+    all = false;
+    char buf[2048];
+    long const len = read_task_file(tid, "status", buf, sizeof buf);
+    if (len <= 0) return false;
+    for (long i = 0; i + 8 < len; ++i) {
+        if (buf[i] != 'S' || (i > 0 && buf[i - 1] != '\n') || std::memcmp(buf + i, "SigBlk:", 7) != 0) continue;
+        const char* p = buf + i + 7;
+        while (*p == ' ' || *p == '\t') ++p;
+        unsigned long long mask = 0;
+        int digits_read = 0;
+        for (; (*p >= '0' && *p <= '9') || (*p >= 'a' && *p <= 'f'); ++p, ++digits_read)
+            mask = mask << 4 | static_cast<unsigned>(*p <= '9' ? *p - '0' : *p - 'a' + 10);
+        if (digits_read == 0) return false;
+        // Every signal but those no thread can block (SIGKILL, SIGSTOP) and the C library's own
+        // two (32 and 33): bit N - 1 is signal N.
+        all = (mask | 0x180040100ull) == ~0ull;
+        return (mask >> (sig - 1)) & 1u;
+    }
+    return false;
+}
+
 inline void short_sleep() noexcept {
     struct timespec ts = {0, 200000}; // 0.2 ms
     ::nanosleep(&ts, nullptr);
@@ -4445,7 +4492,16 @@ public:
                 t.state.store(0, std::memory_order_relaxed);
                 // Publish the slot before the signal can arrive.
                 __atomic_store_n(&world_->count, world_->count + 1, __ATOMIC_RELEASE);
-                if (::syscall(SYS_tgkill, pid, tid, pause_signal()) != 0) t.state.store(-1, std::memory_order_relaxed);
+                bool blocks_all = false;
+                if (blocks_signal(tid, pause_signal(), blocks_all)) {
+                    // It would never answer: left running, its stack unread (it may be changing
+                    // or going away). Counted, unless it blocks every signal: a sanitizer
+                    // runtime's own thread, or a thread that only waits for signals.
+                    t.state.store(blocks_all ? -3 : -2, std::memory_order_relaxed);
+                    if (!blocks_all) ++unpaused_;
+                } else if (::syscall(SYS_tgkill, pid, tid, pause_signal()) != 0) {
+                    t.state.store(-1, std::memory_order_relaxed);
+                }
                 more = true;
             });
             wait_for_answers(pid);
@@ -4501,7 +4557,6 @@ private:
             if (round < 50) sched_yield();
             else short_sleep();
         }
-        unpaused_ = 0;
         for (std::size_t i = 0; i < world_->count; ++i)
             if (world_->threads[i].state.load(std::memory_order_acquire) == 0) ++unpaused_;
     }
@@ -4549,15 +4604,35 @@ enum class reach_state : unsigned char { unreached, indirect, possible, reachabl
 // memory the scan does not read (the loader's private mappings), so it counts as reachable.
 enum : unsigned char { root_none = 0, root_ignored = 1, root_loader = 2 };
 
+// 16 bytes a block, so that the index of a million blocks is 16 MB of pages to fault in: the user
+// pointer, and one word with the size and the scan's state.
 struct indexed_block {
-    std::uintptr_t begin; // the user pointer
-    std::uintptr_t end;   // begin + size, at least begin + 1 (a pointer to a 0-byte block counts)
-    block_header* header;
-    std::uint64_t indirect_bytes; // a clique leader's: the bytes of the blocks only it holds
-    reach_state state;
-    bool pending;            // on the mark stack
-    unsigned char heuristic; // reachable through valgrind's heuristic (reach/heuristics.hpp), 0: none
-    unsigned char root;      // root_none, root_ignored or root_loader
+    std::uintptr_t begin; // the user pointer (the header is just before it)
+    std::uint64_t bits;   // size (44) | state (2) | pending (1) | heuristic (3) | root (2)
+
+    static constexpr unsigned state_shift = 44, pending_shift = 46, heuristic_shift = 47, root_shift = 50;
+
+    std::size_t size() const noexcept { return static_cast<std::size_t>(bits & max_block_size); }
+    // A pointer to a 0-byte block's start counts (valgrind's rule), so it spans at least one byte.
+    std::uintptr_t end() const noexcept { return begin + (size() ? size() : 1); }
+    block_header* header() const noexcept { return header_of(reinterpret_cast<const void*>(begin)); }
+    reach_state state() const noexcept { return static_cast<reach_state>((bits >> state_shift) & 3u); }
+    bool pending() const noexcept { return (bits >> pending_shift) & 1u; }
+    unsigned char heuristic() const noexcept { return static_cast<unsigned char>((bits >> heuristic_shift) & 7u); }
+    unsigned char root() const noexcept { return static_cast<unsigned char>((bits >> root_shift) & 3u); }
+
+    void set_state(reach_state s) noexcept {
+        bits = (bits & ~(std::uint64_t(3) << state_shift)) | std::uint64_t(static_cast<unsigned>(s)) << state_shift;
+    }
+    void set_pending(bool p) noexcept {
+        bits = (bits & ~(std::uint64_t(1) << pending_shift)) | std::uint64_t(p) << pending_shift;
+    }
+    void set_heuristic(unsigned char h) noexcept {
+        bits = (bits & ~(std::uint64_t(7) << heuristic_shift)) | std::uint64_t(h & 7u) << heuristic_shift;
+    }
+    void set_root(unsigned char r) noexcept {
+        bits = (bits & ~(std::uint64_t(3) << root_shift)) | std::uint64_t(r & 3u) << root_shift;
+    }
 };
 
 class block_index {
@@ -4583,14 +4658,18 @@ public:
         for (std::uint32_t i = 0; i < n; ++i) {
             for (block_header* h = g_registry.shards[i]->oldest; h; h = h->next) {
                 if (load_cookie(h) != cookie_for(h)) continue; // freed by another thread just now
-                std::uintptr_t const b = reinterpret_cast<std::uintptr_t>(user_of(h));
-                std::size_t const size = size_of(h);
-                indexed_block const e = {b, b + (size ? size : 1), h, 0, reach_state::unreached, false, 0, root_of(h)};
+                indexed_block e = {reinterpret_cast<std::uintptr_t>(user_of(h)), size_of(h)};
+                e.set_root(root_of(h));
                 if (!blocks_.push(e)) return false;
             }
         }
-        std::sort(blocks_.items, blocks_.items + blocks_.count,
-                  [](const indexed_block& a, const indexed_block& b) { return a.begin < b.begin; });
+        // Each thread's blocks are mostly in address order already (one arena, allocated in turn).
+        bool sorted = true;
+        for (std::size_t i = 1; i < blocks_.count && sorted; ++i)
+            sorted = blocks_.items[i - 1].begin < blocks_.items[i].begin;
+        if (!sorted)
+            std::sort(blocks_.items, blocks_.items + blocks_.count,
+                      [](const indexed_block& a, const indexed_block& b) { return a.begin < b.begin; });
         return make_buckets();
     }
 
@@ -4612,7 +4691,7 @@ public:
         }
         if (lo == 0) return -1;
         const indexed_block& b = blocks_.items[lo - 1];
-        return a < b.end ? static_cast<long>(lo - 1) : -1;
+        return a < b.end() ? static_cast<long>(lo - 1) : -1;
     }
 
 private:
@@ -4624,7 +4703,7 @@ private:
         lo_ = blocks_.items[0].begin;
         hi_ = 0;
         for (std::size_t i = 0; i < n; ++i)
-            if (blocks_.items[i].end > hi_) hi_ = blocks_.items[i].end;
+            if (blocks_.items[i].end() > hi_) hi_ = blocks_.items[i].end();
         std::uintptr_t const span = hi_ - lo_;
         shift_ = 4;
         while ((span >> shift_) > n + 1024) ++shift_;
@@ -4634,7 +4713,7 @@ private:
         std::size_t i = 0;
         for (std::size_t k = 0; k <= bucket_count_; ++k) {
             std::uintptr_t const start = lo_ + (std::uintptr_t(k) << shift_);
-            while (i < n && blocks_.items[i].end <= start) ++i;
+            while (i < n && blocks_.items[i].end() <= start) ++i;
             buckets_[k] = static_cast<std::uint32_t>(i);
         }
         return true;
@@ -4712,7 +4791,7 @@ inline bool looks_like_vtable(std::uintptr_t a, const memory_map& map) noexcept 
 
 // Which heuristic, if any, makes interior pointer `p` into block `b` count as a start pointer.
 inline unsigned char heuristic_for(std::uintptr_t p, const indexed_block& b, const memory_map& map) noexcept {
-    std::size_t const size = size_of(b.header);
+    std::size_t const size = b.size();
     constexpr std::size_t w = sizeof(std::uintptr_t);
     if (p == b.begin + 3 * w && size >= 2 * w) {
         std::uintptr_t const capacity = word_at(b.begin + w);
@@ -4774,8 +4853,12 @@ namespace detail {
 class marker {
 public:
     marker(block_index& index, const memory_map& map) noexcept
-        : index_(index), map_(map), stack_{nullptr, 0, 0}, ok_(stack_.reserve(index.size() + 1)), words_(0) {}
-    ~marker() { stack_.release(); }
+        : index_(index), map_(map), stack_{nullptr, 0, 0}, held_{nullptr, 0, 0}, ok_(stack_.reserve(index.size() + 1)),
+          words_(0) {}
+    ~marker() {
+        stack_.release();
+        held_.release();
+    }
     marker(const marker&) = delete;
     marker& operator=(const marker&) = delete;
 
@@ -4801,8 +4884,15 @@ public:
     // A block that is a root of its own (ignored, or the loader's): scanned as a root is.
     void root_block(std::size_t i) noexcept {
         indexed_block& b = index_[i];
-        if (b.root == root_loader) b.state = reach_state::reachable;
+        if (b.root() == root_loader) b.set_state(reach_state::reachable);
         push(i);
+    }
+
+    // Hands over the clique leaders' indirect bytes, one per block (empty when nothing is lost).
+    page_array<std::uint64_t> take_indirect_bytes() noexcept {
+        page_array<std::uint64_t> out = held_;
+        held_ = page_array<std::uint64_t>{nullptr, 0, 0};
+        return out;
     }
 
     // Scans the blocks on the mark stack until none is left.
@@ -4810,10 +4900,10 @@ public:
         while (stack_.count) {
             std::size_t const i = stack_.items[--stack_.count];
             indexed_block& b = index_[i];
-            b.pending = false;
+            b.set_pending(false);
             // A root block, or a block reached by a start pointer, passes on definite reach.
-            bool const definite = b.root != root_none || b.state == reach_state::reachable;
-            scan(b.begin, b.begin + size_of(b.header), definite);
+            bool const definite = b.root() != root_none || b.state() == reach_state::reachable;
+            scan(b.begin, b.begin + b.size(), definite);
         }
     }
 
@@ -4821,13 +4911,18 @@ public:
     void gather_cliques() noexcept {
         for (std::size_t leader = 0; leader < index_.size(); ++leader) {
             indexed_block& head = index_[leader];
-            if (head.state != reach_state::unreached || head.root != root_none) continue;
+            if (head.state() != reach_state::unreached || head.root() != root_none) continue;
+            // The byte counts, only once there is a lost block (zeroed pages).
+            if (!held_.count) {
+                if (!held_.reserve(index_.size())) return;
+                held_.count = index_.size();
+            }
             push(leader);
             while (stack_.count) {
                 std::size_t const i = stack_.items[--stack_.count];
                 indexed_block& b = index_[i];
-                b.pending = false;
-                clique_scan(b.begin, b.begin + size_of(b.header), leader);
+                b.set_pending(false);
+                clique_scan(b.begin, b.begin + b.size(), leader);
             }
         }
     }
@@ -4835,27 +4930,27 @@ public:
 private:
     void push(std::size_t i) noexcept {
         indexed_block& b = index_[i];
-        if (b.pending) return;
-        b.pending = true;
+        if (b.pending()) return;
+        b.set_pending(true);
         stack_.items[stack_.count++] = static_cast<std::uint32_t>(i); // room for every block
     }
 
     void reach(std::size_t i, std::uintptr_t w, bool prior_definite) noexcept {
         indexed_block& b = index_[i];
-        if (b.state == reach_state::reachable) {
-            if (b.heuristic && w == b.begin) b.heuristic = heuristic_none;
+        if (b.state() == reach_state::reachable) {
+            if (b.heuristic() && w == b.begin) b.set_heuristic(heuristic_none);
             return;
         }
         bool start = w == b.begin;
         if (!start) {
-            b.heuristic = heuristic_for(w, b, map_);
-            start = b.heuristic != heuristic_none;
+            b.set_heuristic(heuristic_for(w, b, map_));
+            start = b.heuristic() != heuristic_none;
         }
         if (start && prior_definite) {
-            b.state = reach_state::reachable;
+            b.set_state(reach_state::reachable);
             push(i);
-        } else if (b.state == reach_state::unreached) {
-            b.state = reach_state::possible;
+        } else if (b.state() == reach_state::unreached) {
+            b.set_state(reach_state::possible);
             push(i);
         }
     }
@@ -4870,17 +4965,18 @@ private:
             if (found < 0) continue;
             std::size_t const j = static_cast<std::size_t>(found);
             indexed_block& b = index_[j];
-            if (b.state != reach_state::unreached || j == leader || b.root != root_none) continue;
+            if (b.state() != reach_state::unreached || j == leader || b.root() != root_none) continue;
             push(j);
-            index_[leader].indirect_bytes += size_of(b.header) + b.indirect_bytes;
-            b.indirect_bytes = 0;
-            b.state = reach_state::indirect;
+            held_.items[leader] += b.size() + held_.items[j];
+            held_.items[j] = 0;
+            b.set_state(reach_state::indirect);
         }
     }
 
     block_index& index_;
     const memory_map& map_;
     page_array<std::uint32_t> stack_;
+    page_array<std::uint64_t> held_; // per block: a clique leader's indirect bytes
     bool ok_;
     std::uint64_t words_;
 };
@@ -6604,7 +6700,8 @@ inline void unlock_all_shards(std::uint32_t n) noexcept {
 // The marking, between pause and resume. Out of line and below the caller's spilled registers.
 LEAKGUARD_DETAIL_NOINLINE inline bool mark_everything(block_index& index, memory_map& map, const root_plan& plan,
                                                       const world_pause& world, std::uintptr_t self_sp,
-                                                      std::uint32_t shards) noexcept {
+                                                      std::uint32_t shards,
+                                                      page_array<std::uint64_t>& indirect) noexcept {
     auto const root_of = [&plan](const block_header* h) -> unsigned char {
         if (flags_of(h) & flag_ignored) return root_ignored;
         if (plan.loader.count && plan.in_loader(allocating_pc(h))) return root_loader;
@@ -6614,10 +6711,11 @@ LEAKGUARD_DETAIL_NOINLINE inline bool mark_everything(block_index& index, memory
     marker m(index, map);
     if (!m.ok()) return false;
     for (std::size_t i = 0; i < index.size(); ++i)
-        if (index[i].root != root_none) m.root_block(i);
+        if (index[i].root() != root_none) m.root_block(i);
     m.drain();
     scan_roots(m, map, plan, world, self_sp);
     m.gather_cliques();
+    indirect = m.take_indirect_bytes();
     return true;
 }
 
@@ -6635,11 +6733,12 @@ reach_totals run_leak_check(std::uintptr_t self_sp, Visit visit) noexcept {
     {
         block_index index;
         memory_map map;
+        page_array<std::uint64_t> indirect = {nullptr, 0, 0};
         bool marked = false;
         {
             world_pause world;
             if (planned && world.pause()) {
-                marked = mark_everything(index, map, plan, world, self_sp, shards);
+                marked = mark_everything(index, map, plan, world, self_sp, shards, indirect);
                 totals.unpaused_threads = world.unpaused();
             }
         }              // resumed
@@ -6655,12 +6754,13 @@ reach_totals run_leak_check(std::uintptr_t self_sp, Visit visit) noexcept {
         } else {
             for (std::size_t i = 0; i < index.size(); ++i) {
                 const indexed_block& b = index[i];
-                if (b.root == root_ignored) continue;
-                leak_kind const k = kind_for(b.state);
+                if (b.root() == root_ignored) continue;
+                leak_kind const k = kind_for(b.state());
                 ++totals.blocks[static_cast<unsigned>(k)];
-                totals.bytes[static_cast<unsigned>(k)] += size_of(b.header);
-                visit(*b.header, k, static_cast<std::size_t>(b.indirect_bytes));
+                totals.bytes[static_cast<unsigned>(k)] += b.size();
+                visit(*b.header(), k, static_cast<std::size_t>(indirect.count ? indirect.items[i] : 0));
             }
+            indirect.release();
         }
     }
     unlock_all_shards(shards);

@@ -31,15 +31,35 @@ enum class reach_state : unsigned char { unreached, indirect, possible, reachabl
 // memory the scan does not read (the loader's private mappings), so it counts as reachable.
 enum : unsigned char { root_none = 0, root_ignored = 1, root_loader = 2 };
 
+// 16 bytes a block, so that the index of a million blocks is 16 MB of pages to fault in: the user
+// pointer, and one word with the size and the scan's state.
 struct indexed_block {
-    std::uintptr_t begin; // the user pointer
-    std::uintptr_t end;   // begin + size, at least begin + 1 (a pointer to a 0-byte block counts)
-    block_header* header;
-    std::uint64_t indirect_bytes; // a clique leader's: the bytes of the blocks only it holds
-    reach_state state;
-    bool pending;            // on the mark stack
-    unsigned char heuristic; // reachable through valgrind's heuristic (reach/heuristics.hpp), 0: none
-    unsigned char root;      // root_none, root_ignored or root_loader
+    std::uintptr_t begin; // the user pointer (the header is just before it)
+    std::uint64_t bits;   // size (44) | state (2) | pending (1) | heuristic (3) | root (2)
+
+    static constexpr unsigned state_shift = 44, pending_shift = 46, heuristic_shift = 47, root_shift = 50;
+
+    std::size_t size() const noexcept { return static_cast<std::size_t>(bits & max_block_size); }
+    // A pointer to a 0-byte block's start counts (valgrind's rule), so it spans at least one byte.
+    std::uintptr_t end() const noexcept { return begin + (size() ? size() : 1); }
+    block_header* header() const noexcept { return header_of(reinterpret_cast<const void*>(begin)); }
+    reach_state state() const noexcept { return static_cast<reach_state>((bits >> state_shift) & 3u); }
+    bool pending() const noexcept { return (bits >> pending_shift) & 1u; }
+    unsigned char heuristic() const noexcept { return static_cast<unsigned char>((bits >> heuristic_shift) & 7u); }
+    unsigned char root() const noexcept { return static_cast<unsigned char>((bits >> root_shift) & 3u); }
+
+    void set_state(reach_state s) noexcept {
+        bits = (bits & ~(std::uint64_t(3) << state_shift)) | std::uint64_t(static_cast<unsigned>(s)) << state_shift;
+    }
+    void set_pending(bool p) noexcept {
+        bits = (bits & ~(std::uint64_t(1) << pending_shift)) | std::uint64_t(p) << pending_shift;
+    }
+    void set_heuristic(unsigned char h) noexcept {
+        bits = (bits & ~(std::uint64_t(7) << heuristic_shift)) | std::uint64_t(h & 7u) << heuristic_shift;
+    }
+    void set_root(unsigned char r) noexcept {
+        bits = (bits & ~(std::uint64_t(3) << root_shift)) | std::uint64_t(r & 3u) << root_shift;
+    }
 };
 
 class block_index {
@@ -65,14 +85,18 @@ public:
         for (std::uint32_t i = 0; i < n; ++i) {
             for (block_header* h = g_registry.shards[i]->oldest; h; h = h->next) {
                 if (load_cookie(h) != cookie_for(h)) continue; // freed by another thread just now
-                std::uintptr_t const b = reinterpret_cast<std::uintptr_t>(user_of(h));
-                std::size_t const size = size_of(h);
-                indexed_block const e = {b, b + (size ? size : 1), h, 0, reach_state::unreached, false, 0, root_of(h)};
+                indexed_block e = {reinterpret_cast<std::uintptr_t>(user_of(h)), size_of(h)};
+                e.set_root(root_of(h));
                 if (!blocks_.push(e)) return false;
             }
         }
-        std::sort(blocks_.items, blocks_.items + blocks_.count,
-                  [](const indexed_block& a, const indexed_block& b) { return a.begin < b.begin; });
+        // Each thread's blocks are mostly in address order already (one arena, allocated in turn).
+        bool sorted = true;
+        for (std::size_t i = 1; i < blocks_.count && sorted; ++i)
+            sorted = blocks_.items[i - 1].begin < blocks_.items[i].begin;
+        if (!sorted)
+            std::sort(blocks_.items, blocks_.items + blocks_.count,
+                      [](const indexed_block& a, const indexed_block& b) { return a.begin < b.begin; });
         return make_buckets();
     }
 
@@ -94,7 +118,7 @@ public:
         }
         if (lo == 0) return -1;
         const indexed_block& b = blocks_.items[lo - 1];
-        return a < b.end ? static_cast<long>(lo - 1) : -1;
+        return a < b.end() ? static_cast<long>(lo - 1) : -1;
     }
 
 private:
@@ -106,7 +130,7 @@ private:
         lo_ = blocks_.items[0].begin;
         hi_ = 0;
         for (std::size_t i = 0; i < n; ++i)
-            if (blocks_.items[i].end > hi_) hi_ = blocks_.items[i].end;
+            if (blocks_.items[i].end() > hi_) hi_ = blocks_.items[i].end();
         std::uintptr_t const span = hi_ - lo_;
         shift_ = 4;
         while ((span >> shift_) > n + 1024) ++shift_;
@@ -116,7 +140,7 @@ private:
         std::size_t i = 0;
         for (std::size_t k = 0; k <= bucket_count_; ++k) {
             std::uintptr_t const start = lo_ + (std::uintptr_t(k) << shift_);
-            while (i < n && blocks_.items[i].end <= start) ++i;
+            while (i < n && blocks_.items[i].end() <= start) ++i;
             buckets_[k] = static_cast<std::uint32_t>(i);
         }
         return true;

@@ -57,7 +57,7 @@ inline bool looks_like_vtable(std::uintptr_t a, const memory_map& map) noexcept 
 
 // Which heuristic, if any, makes interior pointer `p` into block `b` count as a start pointer.
 inline unsigned char heuristic_for(std::uintptr_t p, const indexed_block& b, const memory_map& map) noexcept {
-    std::size_t const size = size_of(b.header);
+    std::size_t const size = b.size();
     constexpr std::size_t w = sizeof(std::uintptr_t);
     if (p == b.begin + 3 * w && size >= 2 * w) {
         std::uintptr_t const capacity = word_at(b.begin + w);

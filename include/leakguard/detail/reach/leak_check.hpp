@@ -63,7 +63,8 @@ inline void unlock_all_shards(std::uint32_t n) noexcept {
 // The marking, between pause and resume. Out of line and below the caller's spilled registers.
 LEAKGUARD_DETAIL_NOINLINE inline bool mark_everything(block_index& index, memory_map& map, const root_plan& plan,
                                                       const world_pause& world, std::uintptr_t self_sp,
-                                                      std::uint32_t shards) noexcept {
+                                                      std::uint32_t shards,
+                                                      page_array<std::uint64_t>& indirect) noexcept {
     auto const root_of = [&plan](const block_header* h) -> unsigned char {
         if (flags_of(h) & flag_ignored) return root_ignored;
         if (plan.loader.count && plan.in_loader(allocating_pc(h))) return root_loader;
@@ -73,10 +74,11 @@ LEAKGUARD_DETAIL_NOINLINE inline bool mark_everything(block_index& index, memory
     marker m(index, map);
     if (!m.ok()) return false;
     for (std::size_t i = 0; i < index.size(); ++i)
-        if (index[i].root != root_none) m.root_block(i);
+        if (index[i].root() != root_none) m.root_block(i);
     m.drain();
     scan_roots(m, map, plan, world, self_sp);
     m.gather_cliques();
+    indirect = m.take_indirect_bytes();
     return true;
 }
 
@@ -94,11 +96,12 @@ reach_totals run_leak_check(std::uintptr_t self_sp, Visit visit) noexcept {
     {
         block_index index;
         memory_map map;
+        page_array<std::uint64_t> indirect = {nullptr, 0, 0};
         bool marked = false;
         {
             world_pause world;
             if (planned && world.pause()) {
-                marked = mark_everything(index, map, plan, world, self_sp, shards);
+                marked = mark_everything(index, map, plan, world, self_sp, shards, indirect);
                 totals.unpaused_threads = world.unpaused();
             }
         }              // resumed
@@ -114,12 +117,13 @@ reach_totals run_leak_check(std::uintptr_t self_sp, Visit visit) noexcept {
         } else {
             for (std::size_t i = 0; i < index.size(); ++i) {
                 const indexed_block& b = index[i];
-                if (b.root == root_ignored) continue;
-                leak_kind const k = kind_for(b.state);
+                if (b.root() == root_ignored) continue;
+                leak_kind const k = kind_for(b.state());
                 ++totals.blocks[static_cast<unsigned>(k)];
-                totals.bytes[static_cast<unsigned>(k)] += size_of(b.header);
-                visit(*b.header, k, static_cast<std::size_t>(b.indirect_bytes));
+                totals.bytes[static_cast<unsigned>(k)] += b.size();
+                visit(*b.header(), k, static_cast<std::size_t>(indirect.count ? indirect.items[i] : 0));
             }
+            indirect.release();
         }
     }
     unlock_all_shards(shards);

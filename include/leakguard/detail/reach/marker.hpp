@@ -31,8 +31,12 @@ namespace detail {
 class marker {
 public:
     marker(block_index& index, const memory_map& map) noexcept
-        : index_(index), map_(map), stack_{nullptr, 0, 0}, ok_(stack_.reserve(index.size() + 1)), words_(0) {}
-    ~marker() { stack_.release(); }
+        : index_(index), map_(map), stack_{nullptr, 0, 0}, held_{nullptr, 0, 0}, ok_(stack_.reserve(index.size() + 1)),
+          words_(0) {}
+    ~marker() {
+        stack_.release();
+        held_.release();
+    }
     marker(const marker&) = delete;
     marker& operator=(const marker&) = delete;
 
@@ -58,8 +62,15 @@ public:
     // A block that is a root of its own (ignored, or the loader's): scanned as a root is.
     void root_block(std::size_t i) noexcept {
         indexed_block& b = index_[i];
-        if (b.root == root_loader) b.state = reach_state::reachable;
+        if (b.root() == root_loader) b.set_state(reach_state::reachable);
         push(i);
+    }
+
+    // Hands over the clique leaders' indirect bytes, one per block (empty when nothing is lost).
+    page_array<std::uint64_t> take_indirect_bytes() noexcept {
+        page_array<std::uint64_t> out = held_;
+        held_ = page_array<std::uint64_t>{nullptr, 0, 0};
+        return out;
     }
 
     // Scans the blocks on the mark stack until none is left.
@@ -67,10 +78,10 @@ public:
         while (stack_.count) {
             std::size_t const i = stack_.items[--stack_.count];
             indexed_block& b = index_[i];
-            b.pending = false;
+            b.set_pending(false);
             // A root block, or a block reached by a start pointer, passes on definite reach.
-            bool const definite = b.root != root_none || b.state == reach_state::reachable;
-            scan(b.begin, b.begin + size_of(b.header), definite);
+            bool const definite = b.root() != root_none || b.state() == reach_state::reachable;
+            scan(b.begin, b.begin + b.size(), definite);
         }
     }
 
@@ -78,13 +89,18 @@ public:
     void gather_cliques() noexcept {
         for (std::size_t leader = 0; leader < index_.size(); ++leader) {
             indexed_block& head = index_[leader];
-            if (head.state != reach_state::unreached || head.root != root_none) continue;
+            if (head.state() != reach_state::unreached || head.root() != root_none) continue;
+            // The byte counts, only once there is a lost block (zeroed pages).
+            if (!held_.count) {
+                if (!held_.reserve(index_.size())) return;
+                held_.count = index_.size();
+            }
             push(leader);
             while (stack_.count) {
                 std::size_t const i = stack_.items[--stack_.count];
                 indexed_block& b = index_[i];
-                b.pending = false;
-                clique_scan(b.begin, b.begin + size_of(b.header), leader);
+                b.set_pending(false);
+                clique_scan(b.begin, b.begin + b.size(), leader);
             }
         }
     }
@@ -92,27 +108,27 @@ public:
 private:
     void push(std::size_t i) noexcept {
         indexed_block& b = index_[i];
-        if (b.pending) return;
-        b.pending = true;
+        if (b.pending()) return;
+        b.set_pending(true);
         stack_.items[stack_.count++] = static_cast<std::uint32_t>(i); // room for every block
     }
 
     void reach(std::size_t i, std::uintptr_t w, bool prior_definite) noexcept {
         indexed_block& b = index_[i];
-        if (b.state == reach_state::reachable) {
-            if (b.heuristic && w == b.begin) b.heuristic = heuristic_none;
+        if (b.state() == reach_state::reachable) {
+            if (b.heuristic() && w == b.begin) b.set_heuristic(heuristic_none);
             return;
         }
         bool start = w == b.begin;
         if (!start) {
-            b.heuristic = heuristic_for(w, b, map_);
-            start = b.heuristic != heuristic_none;
+            b.set_heuristic(heuristic_for(w, b, map_));
+            start = b.heuristic() != heuristic_none;
         }
         if (start && prior_definite) {
-            b.state = reach_state::reachable;
+            b.set_state(reach_state::reachable);
             push(i);
-        } else if (b.state == reach_state::unreached) {
-            b.state = reach_state::possible;
+        } else if (b.state() == reach_state::unreached) {
+            b.set_state(reach_state::possible);
             push(i);
         }
     }
@@ -127,17 +143,18 @@ private:
             if (found < 0) continue;
             std::size_t const j = static_cast<std::size_t>(found);
             indexed_block& b = index_[j];
-            if (b.state != reach_state::unreached || j == leader || b.root != root_none) continue;
+            if (b.state() != reach_state::unreached || j == leader || b.root() != root_none) continue;
             push(j);
-            index_[leader].indirect_bytes += size_of(b.header) + b.indirect_bytes;
-            b.indirect_bytes = 0;
-            b.state = reach_state::indirect;
+            held_.items[leader] += b.size() + held_.items[j];
+            held_.items[j] = 0;
+            b.set_state(reach_state::indirect);
         }
     }
 
     block_index& index_;
     const memory_map& map_;
     page_array<std::uint32_t> stack_;
+    page_array<std::uint64_t> held_; // per block: a clique leader's indirect bytes
     bool ok_;
     std::uint64_t words_;
 };

@@ -42,7 +42,8 @@ constexpr std::size_t saved_register_count = 18;
 
 struct paused_thread {
     long tid;
-    std::atomic<int> state; // 0 signalled, 1 paused (registers saved), 2 resumed, -1 gone
+    std::atomic<int> state; // 0 signalled, 1 paused (registers saved), 2 resumed, -1 gone,
+                            // -2 blocks the signal, -3 blocks every signal (never signalled)
     std::uintptr_t sp;      // its stack pointer when the signal came
     std::uintptr_t tp;      // its thread pointer (the TCB, and static TLS below it)
     std::uintptr_t registers[saved_register_count];
@@ -161,6 +162,52 @@ void for_each_task(F f) noexcept {
     ::syscall(SYS_close, fd);
 }
 
+// Whether thread `tid` blocks signal `sig` now (the SigBlk mask of /proc/self/task/TID/status):
+// such a thread would never answer. With `all`, also whether it blocks every signal (a sanitizer
+// runtime's own thread does: it runs no program code).
+// Reads /proc/self/task/TID/NAME into buf (raw system calls); returns its length, 0 on failure.
+inline long read_task_file(long tid, const char* name, char* buf, std::size_t size) noexcept {
+    char path[64];
+    int n = 0;
+    for (const char* c = "/proc/self/task/"; *c; ++c) path[n++] = *c;
+    char digits[24];
+    int d = 0;
+    for (long v = tid; v > 0 && d < 20; v /= 10) digits[d++] = static_cast<char>('0' + v % 10);
+    while (d > 0) path[n++] = digits[--d];
+    path[n++] = '/';
+    for (const char* c = name; *c && n < 62; ++c) path[n++] = *c;
+    path[n] = '\0';
+    long const fd = ::syscall(SYS_openat, AT_FDCWD, path, O_RDONLY | O_CLOEXEC);
+    if (fd < 0) return 0;
+    long const len = ::syscall(SYS_read, fd, buf, size - 1);
+    ::syscall(SYS_close, fd);
+    if (len <= 0) return 0;
+    buf[len] = '\0';
+    return len;
+}
+
+inline bool blocks_signal(long tid, int sig, bool& all) noexcept {
+    all = false;
+    char buf[2048];
+    long const len = read_task_file(tid, "status", buf, sizeof buf);
+    if (len <= 0) return false;
+    for (long i = 0; i + 8 < len; ++i) {
+        if (buf[i] != 'S' || (i > 0 && buf[i - 1] != '\n') || std::memcmp(buf + i, "SigBlk:", 7) != 0) continue;
+        const char* p = buf + i + 7;
+        while (*p == ' ' || *p == '\t') ++p;
+        unsigned long long mask = 0;
+        int digits_read = 0;
+        for (; (*p >= '0' && *p <= '9') || (*p >= 'a' && *p <= 'f'); ++p, ++digits_read)
+            mask = mask << 4 | static_cast<unsigned>(*p <= '9' ? *p - '0' : *p - 'a' + 10);
+        if (digits_read == 0) return false;
+        // Every signal but those no thread can block (SIGKILL, SIGSTOP) and the C library's own
+        // two (32 and 33): bit N - 1 is signal N.
+        all = (mask | 0x180040100ull) == ~0ull;
+        return (mask >> (sig - 1)) & 1u;
+    }
+    return false;
+}
+
 inline void short_sleep() noexcept {
     struct timespec ts = {0, 200000}; // 0.2 ms
     ::nanosleep(&ts, nullptr);
@@ -193,7 +240,16 @@ public:
                 t.state.store(0, std::memory_order_relaxed);
                 // Publish the slot before the signal can arrive.
                 __atomic_store_n(&world_->count, world_->count + 1, __ATOMIC_RELEASE);
-                if (::syscall(SYS_tgkill, pid, tid, pause_signal()) != 0) t.state.store(-1, std::memory_order_relaxed);
+                bool blocks_all = false;
+                if (blocks_signal(tid, pause_signal(), blocks_all)) {
+                    // It would never answer: left running, its stack unread (it may be changing
+                    // or going away). Counted, unless it blocks every signal: a sanitizer
+                    // runtime's own thread, or a thread that only waits for signals.
+                    t.state.store(blocks_all ? -3 : -2, std::memory_order_relaxed);
+                    if (!blocks_all) ++unpaused_;
+                } else if (::syscall(SYS_tgkill, pid, tid, pause_signal()) != 0) {
+                    t.state.store(-1, std::memory_order_relaxed);
+                }
                 more = true;
             });
             wait_for_answers(pid);
@@ -249,7 +305,6 @@ private:
             if (round < 50) sched_yield();
             else short_sleep();
         }
-        unpaused_ = 0;
         for (std::size_t i = 0; i < world_->count; ++i)
             if (world_->threads[i].state.load(std::memory_order_acquire) == 0) ++unpaused_;
     }
