@@ -9,9 +9,10 @@
 #include "cross_check.hpp"
 
 namespace {
-void compare_with_valgrind(const std::string& name, const std::string& source = "") {
+void compare_with_valgrind(const std::string& name, const std::string& source = "", bool lost_together = false) {
     cases::expectation want;
     want.source = source.empty() ? name + ".cpp" : source;
+    want.lost_kinds_together = lost_together;
     cases::cross_check_with_valgrind(name, want);
 }
 } // namespace
@@ -23,7 +24,9 @@ TEST_CASE("valgrind_agrees_threads") { compare_with_valgrind("threads"); }
 TEST_CASE("valgrind_agrees_statics") { compare_with_valgrind("statics", "statics_other.cpp"); }
 TEST_CASE("valgrind_agrees_statics_leak") { compare_with_valgrind("statics_leak", "statics_other.cpp"); }
 // The malloc mapping: the plain builds call the C library directly.
-TEST_CASE("valgrind_agrees_malloc_twenty") { compare_with_valgrind("malloc_twenty"); }
+// 20 MiB of blocks at valgrind's low heap addresses: a stray integer of the C library's .bss
+// sometimes lands in one (cross_check.hpp), so the lost kinds are compared in total.
+TEST_CASE("valgrind_agrees_malloc_twenty") { compare_with_valgrind("malloc_twenty", "", true); }
 TEST_CASE("valgrind_agrees_memwatch_sample") { compare_with_valgrind("memwatch_sample"); }
 TEST_CASE("valgrind_agrees_getline_mapped") { compare_with_valgrind("getline_mapped"); }
 TEST_CASE("valgrind_agrees_libc_owned") { compare_with_valgrind("libc_owned"); }
