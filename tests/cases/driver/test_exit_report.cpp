@@ -34,14 +34,17 @@ TEST_CASE("leak_one_reports_one_byte") {
     CHECK(leak["line"] == 13); // programs/leak_one.cpp: `new char(10);`
     CHECK(r.report["scope_failures"].empty());
     CHECK(r.report["errors"].empty());
-    // Full text report: the summary line, one group line and its call stack, which ends at main.
+    CHECK(leak["loss"] == "definite");
+    // Full text report: the summary line, the totals per kind, one group line and its call stack,
+    // which ends at main.
     auto lines = r.leakguard_lines();
-    REQUIRE(lines.size() == 3);
-    CHECK(lines[0].find("1 byte in 1 block still alive at exit") != std::string::npos);
-    CHECK(lines[1].find("1 byte in 1 block (new) allocated at main ") != std::string::npos);
-    CHECK(lines[1].find("leak_one.cpp:13 (leak_one+0x") != std::string::npos);
-    CHECK(lines[2].find("    at main ") != std::string::npos);
+    REQUIRE(lines.size() == 4);
+    CHECK(lines[0].find("1 byte in 1 block lost at exit") != std::string::npos);
+    CHECK(lines[1].rfind("leakguard: LEAK SUMMARY: definitely lost: 1 byte in 1 block;", 0) == 0);
+    CHECK(lines[2].find("1 byte in 1 block definitely lost (new) allocated at main ") != std::string::npos);
     CHECK(lines[2].find("leak_one.cpp:13 (leak_one+0x") != std::string::npos);
+    CHECK(lines[3].find("    at main ") != std::string::npos);
+    CHECK(lines[3].find("leak_one.cpp:13 (leak_one+0x") != std::string::npos);
     // The JSON has the whole stack: main first, then what called main (in the C library).
     REQUIRE(leak["stack"].is_array());
     REQUIRE(leak["stack"].size() >= 2);
@@ -60,7 +63,7 @@ TEST_CASE("leak_one_exitcode_zero_keeps_program_status") {
         INFO(r.describe());
         CHECK(r.status() == wanted);
         CHECK(summary(r.report, "leaked_blocks") == 1);
-        CHECK(r.leakguard_lines().size() == 3);
+        CHECK(r.leakguard_lines().size() == 4);
     }
     // Any other exitcode replaces it.
     auto custom = run_case("leak_one", "exitcode=42", {"7"});
@@ -76,13 +79,14 @@ TEST_CASE("leak_one_report_off_prints_nothing_but_writes_json") {
     CHECK(summary(r.report, "leaked_bytes") == 1);
 }
 
-TEST_CASE("leak_one_report_summary_prints_one_line") {
+TEST_CASE("leak_one_report_summary_prints_only_the_totals") {
     auto r = run_case("leak_one", "report=summary");
     INFO(r.describe());
     CHECK(r.status() == cases::kLeakExit);
     auto lines = cases::lines_containing(r.proc.err, "");
-    REQUIRE(lines.size() == 1);
-    CHECK(lines[0].rfind("leakguard: 1 byte in 1 block still alive at exit", 0) == 0);
+    REQUIRE(lines.size() == 2); // the summary line and the totals per kind, no group
+    CHECK(lines[0].rfind("leakguard: 1 byte in 1 block lost at exit", 0) == 0);
+    CHECK(lines[1].rfind("leakguard: LEAK SUMMARY: definitely lost: 1 byte in 1 block;", 0) == 0);
     CHECK(summary(r.report, "leaked_blocks") == 1);
 }
 
@@ -95,7 +99,7 @@ TEST_CASE("leak_one_log_path_and_json_path_expand_pid") {
     std::string const pid = std::to_string(r.proc.pid);
     std::string const log = cases::read_file(out.file("log." + pid + ".txt"));
     INFO("log: " << log);
-    CHECK(cases::lines_containing(log, "leakguard: 1 byte in 1 block still alive at exit").size() == 1);
+    CHECK(cases::lines_containing(log, "leakguard: 1 byte in 1 block lost at exit").size() == 1);
     CHECK(cases::lines_containing(log, "(new) allocated at").size() == 1);
     auto json = cases::load_json(out.file("leaks." + pid + ".json"));
     CHECK(summary(json, "leaked_blocks") == 1);
@@ -123,6 +127,6 @@ TEST_CASE("leak_many_groups_twenty_blocks_from_one_site") {
     // Text: the summary, then a single group line for the site.
     auto groups = cases::lines_containing(r.proc.err, "allocated at");
     REQUIRE(groups.size() == 1);
-    CHECK(groups[0].find("200 bytes in 20 blocks (new[], 10 bytes each)") != std::string::npos);
+    CHECK(groups[0].find("200 bytes in 20 blocks definitely lost (new[], 10 bytes each)") != std::string::npos);
     CHECK(cases::lines_containing(r.proc.err, "from 1 allocation site").size() == 1);
 }

@@ -74,13 +74,13 @@ TEST_CASE("options_unwritable_paths_warn_and_fall_back") {
     INFO(r.describe());
     CHECK(mentioning(r, "warning").size() == 1);
     CHECK(mentioning(r, "/nonexistent-dir/log.txt").size() == 1);
-    CHECK(mentioning(r, "1 byte in 1 block still alive at exit").size() == 1);
+    CHECK(mentioning(r, "1 byte in 1 block lost at exit").size() == 1);
     CHECK(r.status() == cases::kLeakExit);
     // json_path cannot be written: a warning; the text report and the status are unaffected.
     auto j = run_case("leak_one", "json_path=/nonexistent-dir/report.json");
     INFO(j.describe());
     CHECK(mentioning(j, "warning").size() == 1);
     CHECK(mentioning(j, "/nonexistent-dir/report.json").size() == 1);
-    CHECK(mentioning(j, "1 byte in 1 block still alive at exit").size() == 1);
+    CHECK(mentioning(j, "1 byte in 1 block lost at exit").size() == 1);
     CHECK(j.status() == cases::kLeakExit);
 }

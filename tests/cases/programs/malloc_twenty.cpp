@@ -16,6 +16,7 @@ int main() {
     for (int i = 0; i < 20; ++i) {
         g_sink = malloc(1 << 20);
     }
+    g_sink = nullptr; // the last block is lost too: nothing points to any of the 20
     std::printf("malloc_twenty: line %d\n", line);
     return 0;
 }

@@ -1,9 +1,10 @@
 // LEAKGUARD_MAP_NEW: new-expressions record __FILE__:__LINE__, and every form keeps its meaning -
 // placement new into a stack buffer, new (std::nothrow), new[] of a type with a destructor (an
 // array cookie in front of the elements), an over-aligned type, `*new T`, `::new`, a class with
-// its own operator new (declared between map_pause/map_resume), and standard containers. Leaks
-// five blocks on purpose and prints their lines; the driver checks each one's file:line in the
-// JSON report.
+// its own operator new (declared between map_pause/map_resume), and standard containers. Keeps
+// five blocks alive on purpose, in globals (still reachable; the new[] one through its interior
+// pointer, past the array cookie: valgrind's "newarray" rule), and prints their lines; the driver
+// checks each one's file:line in the JSON report (show_reachable=1).
 #include <leakguard/leakguard.hpp> // included once without the mapping: turning it on later works
 
 #include <cstdint>

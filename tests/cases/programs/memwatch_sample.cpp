@@ -1,5 +1,6 @@
-// The memwatch sample: a 100-byte block whose only pointer is overwritten, and two 50-byte blocks
-// kept to the end - 3 blocks, 200 bytes, each reported at its own line. Prints the three lines.
+// The memwatch sample: a 100-byte block whose only pointer is overwritten (definitely lost), and
+// two 50-byte blocks kept to the end by globals (still reachable) - each reported at its own line
+// (the kept ones with show_reachable=1). Prints the three lines.
 #ifdef LEAKGUARD_CASE_TRACKED
 // LEAKGUARD_MAIN is in the shared unit (tests/cases/leakguard_main.cpp)
 #define LEAKGUARD_MAP_MALLOC

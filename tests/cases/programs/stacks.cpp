@@ -9,6 +9,8 @@
 //           at the make_shared line
 //   library a block allocated by a shared library built without leakguard (stacks_lib.cpp):
 //           named after the library's function, in the library's module
+// The seeds and the shared_ptr cycle are lost (definitely); the vector's buffer and the record
+// are kept by globals (still reachable): the driver lists them with show_reachable=1.
 // The lines the driver expects are printed on stdout ("NAME=LINE").
 #define LEAKGUARD_MAIN
 #include <leakguard/leakguard.hpp>
@@ -26,6 +28,7 @@ int g_line_seed = 0;
 int g_line_func1 = 0;
 int g_line_vector = 0;
 int g_line_shared = 0;
+char* volatile g_record; // the library's record, kept
 
 // Real calls (noinline), as in the mtrace example; the CMake target keeps sibling calls off.
 __attribute__((noinline)) char* func2() {
@@ -37,7 +40,7 @@ __attribute__((noinline)) char* func1() {
     return func2();
 }
 
-// Never destroyed: the buffer push_back allocated stays alive.
+// Never destroyed: the buffer push_back allocated stays alive (still reachable from the storage).
 alignas(std::vector<long>) unsigned char g_vector_storage[sizeof(std::vector<long>)];
 
 __attribute__((noinline)) void grow_vector() {
@@ -63,8 +66,8 @@ int main() {
     for (int i = 0; i < 20; ++i) func1();
     grow_vector();
     make_cycle();
-    char* record = stackslib::make_record(100);
+    g_record = stackslib::make_record(100);
     std::printf("seed=%d func1=%d vector=%d shared=%d library=%d record=%c\n", g_line_seed, g_line_func1,
-                g_line_vector, g_line_shared, stackslib::record_line(), record[0]);
+                g_line_vector, g_line_shared, stackslib::record_line(), g_record[0]);
     return 0;
 }

@@ -2,7 +2,8 @@
 // only includes leakguard) that allocate in their constructors - before main, in an order the
 // program does not control - and free in their destructors, after main. The exit report runs
 // after every static destructor, so nothing may be reported.
-// Built with CASE_STATIC_LEAK, statics_other.cpp adds a global that leaks exactly one block.
+// Built with CASE_STATIC_LEAK, statics_other.cpp adds a global that leaks exactly one block (its
+// destructor drops the pointer: definitely lost once static destruction is over).
 #ifdef LEAKGUARD_CASE_TRACKED
 #define LEAKGUARD_MAIN
 #include <leakguard/leakguard.hpp>

@@ -24,10 +24,13 @@ std::vector<std::string> g_names(10, std::string(50, 'n'));
 std::unique_ptr<int[]> g_ints(new int[100]());
 
 #ifdef CASE_STATIC_LEAK
-// The deliberate leak: its destructor forgets to free (exactly 1 block, 16 bytes, new[]).
+// The deliberate leak: its destructor drops the pointer without freeing it, so once static
+// destruction is over nothing points to the block: exactly 1 block, 16 bytes, new[], definitely
+// lost. (volatile: the store in the destructor must stay, although the object dies with it.)
 struct forgetful {
-    int* data;
+    int* volatile data;
     forgetful() : data(new int[4]()) {}
+    ~forgetful() { data = nullptr; }
 };
 forgetful g_forgetful;
 #endif
