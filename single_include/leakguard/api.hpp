@@ -59,8 +59,8 @@ public:
 };
 
 // Copies up to `max` live, reportable blocks (oldest first) into `out`; returns how many there are.
-// What a scope sees: blocks from new and from mapped C calls, not what C code got from the
-// interposed malloc family without a mapping macro (the leak check judges those too).
+// Every tracked block: the C library's own too (its buffers, made through the interposed malloc
+// family), which scopes leave out.
 std::size_t live_blocks(block_info* out, std::size_t max) noexcept;
 
 // Writes the exit report for what is alive now (text to the report stream, JSON if json_path is

@@ -257,8 +257,8 @@ public:
 };
 
 // Copies up to `max` live, reportable blocks (oldest first) into `out`; returns how many there are.
-// What a scope sees: blocks from new and from mapped C calls, not what C code got from the
-// interposed malloc family without a mapping macro (the leak check judges those too).
+// Every tracked block: the C library's own too (its buffers, made through the interposed malloc
+// family), which scopes leave out.
 std::size_t live_blocks(block_info* out, std::size_t max) noexcept;
 
 // Writes the exit report for what is alive now (text to the report stream, JSON if json_path is
@@ -8360,9 +8360,10 @@ inline void write_text_report(fd_writer& out, const char* when, const grouped_le
                    amount, when, sites, plural(sites, "site", "sites"), static_cast<unsigned long long>(st.allocations),
                    static_cast<unsigned long long>(st.frees), static_cast<unsigned long long>(st.peak_bytes));
     }
-    std::size_t live = 0;
-    for (unsigned k = 1; k <= 4; ++k) live += totals.blocks[k];
-    if (live) {
+    // The four kinds, once anything is lost (a run that lost nothing keeps its one line).
+    std::size_t lost = 0;
+    for (unsigned k = 1; k <= 3; ++k) lost += totals.blocks[k];
+    if (lost) {
         static const char* const names[] = {"", "definitely lost", "indirectly lost", "possibly lost",
                                             "still reachable"};
         out.printf("leakguard: LEAK SUMMARY:");
@@ -8901,7 +8902,7 @@ void end_ignore() noexcept {
 
 std::size_t live_blocks(block_info* out, std::size_t max) noexcept {
     detail::busy_section busy;
-    detail::block_filter const all = {0, 0, false, LEAKGUARD_DETAIL_INTERPOSE_ALLOC != 0}; // what scopes see
+    detail::block_filter const all = {0, 0, false, false};
     return detail::copy_live(all, out, max);
 }
 

@@ -58,9 +58,10 @@ inline void write_text_report(fd_writer& out, const char* when, const grouped_le
                    amount, when, sites, plural(sites, "site", "sites"), static_cast<unsigned long long>(st.allocations),
                    static_cast<unsigned long long>(st.frees), static_cast<unsigned long long>(st.peak_bytes));
     }
-    std::size_t live = 0;
-    for (unsigned k = 1; k <= 4; ++k) live += totals.blocks[k];
-    if (live) {
+    // The four kinds, once anything is lost (a run that lost nothing keeps its one line).
+    std::size_t lost = 0;
+    for (unsigned k = 1; k <= 3; ++k) lost += totals.blocks[k];
+    if (lost) {
         static const char* const names[] = {"", "definitely lost", "indirectly lost", "possibly lost",
                                             "still reachable"};
         out.printf("leakguard: LEAK SUMMARY:");

@@ -99,7 +99,7 @@ void end_ignore() noexcept {
 
 std::size_t live_blocks(block_info* out, std::size_t max) noexcept {
     detail::busy_section busy;
-    detail::block_filter const all = {0, 0, false, LEAKGUARD_DETAIL_INTERPOSE_ALLOC != 0}; // what scopes see
+    detail::block_filter const all = {0, 0, false, false};
     return detail::copy_live(all, out, max);
 }
 
