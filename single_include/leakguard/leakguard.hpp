@@ -4186,13 +4186,22 @@ inline std::size_t round_to_pages(std::size_t n) noexcept {
     return (n + page_size_assumed - 1) & ~(page_size_assumed - 1);
 }
 
-// Zeroed pages, or null. Reserved lazily (MAP_NORESERVE): an index sized for the worst case costs
-// only the pages it touches.
+// Zeroed pages, or null. Reserved lazily (MAP_NORESERVE): an array sized for the worst case costs
+// only the pages it touches. Large runs ask for transparent huge pages and are faulted in at once
+// (MADV_POPULATE_WRITE, Linux 5.14; ignored where unknown): a page fault costs microseconds in a
+// virtual machine, and the index of a million blocks would otherwise take four thousand of them.
 inline void* map_pages(std::size_t n) noexcept {
     if (n == 0) n = 1;
-    void* p =
-        ::mmap(nullptr, round_to_pages(n), PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS | MAP_NORESERVE, -1, 0);
-    return p == MAP_FAILED ? nullptr : p;
+    std::size_t const bytes = round_to_pages(n);
+    void* p = ::mmap(nullptr, bytes, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS | MAP_NORESERVE, -1, 0);
+    if (p == MAP_FAILED) return nullptr;
+    if (bytes >= (std::size_t(4) << 20)) {
+#if defined(MADV_HUGEPAGE)
+        ::madvise(p, bytes, MADV_HUGEPAGE);
+#endif
+        ::madvise(p, bytes, 23); // MADV_POPULATE_WRITE
+    }
+    return p;
 }
 
 inline void unmap_pages(void* p, std::size_t n) noexcept {
@@ -4456,6 +4465,7 @@ constexpr std::size_t max_paused_threads = 1u << 16;
 constexpr std::size_t pause_world_bytes = sizeof(pause_world) + (max_paused_threads - 1) * sizeof(paused_thread);
 
 std::atomic<pause_world*> g_pause_world{};
+std::atomic<pause_world*> g_pause_previous{}; // resumed, not yet unmapped (world_pause::resume)
 std::atomic<bool> g_pause_handler_installed{};
 struct sigaction g_pause_previous_action {};
 
@@ -4619,6 +4629,7 @@ public:
 
     bool pause() noexcept {
         if (!install_pause_handler()) return false;
+        retire_previous_world();
         world_ = static_cast<pause_world*>(map_pages(pause_world_bytes));
         if (!world_) return false;
         g_pause_world.store(world_, std::memory_order_release);
@@ -4652,24 +4663,16 @@ public:
         return true;
     }
 
+    // Lets every paused thread go. It does not wait for them to leave the handler (on a busy
+    // machine each must first be scheduled): the world's mapping is kept until the next pause,
+    // which frees it once they all have.
     void resume() noexcept {
         if (!active_) return;
         active_ = false;
+        g_pause_world.store(nullptr, std::memory_order_release);
         world_->release.store(1, std::memory_order_release);
         futex_wake_all(&world_->release);
-        // Each paused thread leaves the handler before the slots go away.
-        for (std::size_t i = 0; i < world_->count; ++i) {
-            paused_thread& t = world_->threads[i];
-            while (t.state.load(std::memory_order_acquire) == 1) sched_yield();
-        }
-        g_pause_world.store(nullptr, std::memory_order_release);
-        // A thread still signalled (state 0: it blocks the signal, or it is exiting) may yet be
-        // inside the handler with the old world in hand: the mapping is then kept (it sees
-        // `release` set and returns at once).
-        bool pending = false;
-        for (std::size_t i = 0; i < world_->count; ++i)
-            pending = pending || world_->threads[i].state.load(std::memory_order_acquire) == 0;
-        if (!pending) unmap_pages(world_, pause_world_bytes);
+        g_pause_previous.store(world_, std::memory_order_release);
         world_ = nullptr;
     }
 
@@ -4678,6 +4681,20 @@ public:
     std::size_t unpaused() const noexcept { return unpaused_; }
 
 private:
+    // The last pause's world, once no thread is inside the handler with it. A thread that never
+    // answered (state 0: it may yet take the signal and read the world) keeps it mapped for good.
+    static void retire_previous_world() noexcept {
+        pause_world* const old = g_pause_previous.exchange(nullptr, std::memory_order_acq_rel);
+        if (!old) return;
+        bool pending = false;
+        for (std::size_t i = 0; i < old->count; ++i) {
+            paused_thread& t = old->threads[i];
+            while (t.state.load(std::memory_order_acquire) == 1) sched_yield();
+            pending = pending || t.state.load(std::memory_order_acquire) == 0;
+        }
+        if (!pending) unmap_pages(old, pause_world_bytes);
+    }
+
     bool known(long tid) const noexcept {
         for (std::size_t i = 0; i < world_->count; ++i)
             if (world_->threads[i].tid == tid) return true;
@@ -4720,10 +4737,10 @@ private:
 // gives each (valgrind's: unreached, indirect, possible, reachable). Built in pages, never
 // through the tracked allocator, while the shard lists are held and the other threads paused.
 //
-// Looking a word up costs a bucket read and a short binary search: the address span of the
-// blocks is cut into buckets (a power of two bytes each, about as many buckets as blocks), and
-// each bucket keeps the index of the first block that ends after its start. A word outside the
-// span - most words are small numbers - costs two compares.
+// Looking a word up costs a bucket read and a short binary search: the address span of each
+// cluster of blocks is cut into buckets (a power of two bytes each, about as many buckets as
+// blocks), and each bucket keeps the index of the first block that ends after its start. A word
+// outside the span of all blocks - most words are small numbers - costs two compares.
 #ifndef LEAKGUARD_DETAIL_REACH_BLOCK_INDEX_HPP_INCLUDED
 #define LEAKGUARD_DETAIL_REACH_BLOCK_INDEX_HPP_INCLUDED
 
@@ -4780,10 +4797,12 @@ struct indexed_block {
 
 class block_index {
 public:
-    block_index() noexcept : blocks_{nullptr, 0, 0}, buckets_(nullptr), bucket_count_(0), shift_(0), lo_(0), hi_(0) {}
+    block_index() noexcept
+        : blocks_{nullptr, 0, 0}, clusters_{nullptr, 0, 0}, buckets_(nullptr), bucket_total_(0), lo_(0), hi_(0) {}
     ~block_index() {
         blocks_.release();
-        unmap_pages(buckets_, (bucket_count_ + 1) * sizeof(std::uint32_t));
+        clusters_.release();
+        unmap_pages(buckets_, bucket_total_ * sizeof(std::uint32_t));
     }
     block_index(const block_index&) = delete;
     block_index& operator=(const block_index&) = delete;
@@ -4810,7 +4829,7 @@ public:
         bool sorted = true;
         for (std::size_t i = 1; i < blocks_.count && sorted; ++i)
             sorted = blocks_.items[i - 1].begin < blocks_.items[i].begin;
-        if (!sorted)
+        if (!sorted && !radix_sort())
             std::sort(blocks_.items, blocks_.items + blocks_.count,
                       [](const indexed_block& a, const indexed_block& b) { return a.begin < b.begin; });
         return make_buckets();
@@ -4823,9 +4842,20 @@ public:
     // The block that holds address `a` in [begin, end), or -1.
     LEAKGUARD_DETAIL_ALWAYS_INLINE long find(std::uintptr_t a) const noexcept {
         if (a < lo_ || a >= hi_) return -1;
-        std::size_t const bucket = (a - lo_) >> shift_;
+        const cluster* c = clusters_.items;
+        if (clusters_.count > 1) { // the last cluster that starts at or before `a`
+            std::size_t lo = 0, hi = clusters_.count;
+            while (hi - lo > 1) {
+                std::size_t const mid = lo + (hi - lo) / 2;
+                if (clusters_.items[mid].lo <= a) lo = mid;
+                else hi = mid;
+            }
+            c = &clusters_.items[lo];
+            if (a >= c->hi) return -1;
+        }
+        std::size_t const bucket = c->bucket_base + ((a - c->lo) >> c->shift);
         std::size_t lo = buckets_[bucket], hi = buckets_[bucket + 1] + 1;
-        if (hi > blocks_.count) hi = blocks_.count;
+        if (hi > c->last) hi = c->last;
         // The last block that begins at or before `a`, within the bucket's run.
         while (lo < hi) {
             std::size_t const mid = lo + (hi - lo) / 2;
@@ -4838,34 +4868,111 @@ public:
     }
 
 private:
-    // buckets_[k]: the first block whose end is past the start of bucket k; buckets_[k + 1] bounds
-    // the blocks that begin inside bucket k. Blocks do not overlap, so ends are sorted too.
+    // Sorts by address in passes of 16 bits over the addresses' span (in 16-byte units): linear,
+    // where a comparison sort of a million entries takes several times as long. False when the
+    // scratch pages cannot be had (the caller sorts in place instead).
+    bool radix_sort() noexcept {
+        std::size_t const n = blocks_.count;
+        if (n < 4096) return false; // not worth the scratch pages
+        std::uintptr_t lo = ~std::uintptr_t(0), hi = 0;
+        for (std::size_t i = 0; i < n; ++i) {
+            if (blocks_.items[i].begin < lo) lo = blocks_.items[i].begin;
+            if (blocks_.items[i].begin > hi) hi = blocks_.items[i].begin;
+        }
+        std::uintptr_t const span = (hi - lo) >> 4;
+        unsigned passes = 1;
+        while (passes < 4 && (span >> (16 * passes)) != 0) ++passes;
+        constexpr std::size_t digits = 65536;
+        std::size_t const scratch_bytes = n * sizeof(indexed_block);
+        indexed_block* other = static_cast<indexed_block*>(map_pages(scratch_bytes));
+        std::size_t* counts = static_cast<std::size_t*>(map_pages(digits * sizeof(std::size_t)));
+        if (!other || !counts) {
+            unmap_pages(other, scratch_bytes);
+            unmap_pages(counts, digits * sizeof(std::size_t));
+            return false;
+        }
+        indexed_block* from = blocks_.items;
+        indexed_block* to = other;
+        for (unsigned pass = 0; pass < passes; ++pass) {
+            unsigned const shift = 4 + 16 * pass;
+            for (std::size_t d = 0; d < digits; ++d) counts[d] = 0;
+            for (std::size_t i = 0; i < n; ++i) ++counts[((from[i].begin - lo) >> shift) & (digits - 1)];
+            std::size_t sum = 0;
+            for (std::size_t d = 0; d < digits; ++d) {
+                std::size_t const c = counts[d];
+                counts[d] = sum;
+                sum += c;
+            }
+            for (std::size_t i = 0; i < n; ++i) to[counts[((from[i].begin - lo) >> shift) & (digits - 1)]++] = from[i];
+            indexed_block* const t = from;
+            from = to;
+            to = t;
+        }
+        if (from != blocks_.items)
+            for (std::size_t i = 0; i < n; ++i) blocks_.items[i] = from[i];
+        unmap_pages(other, scratch_bytes);
+        unmap_pages(counts, digits * sizeof(std::size_t));
+        return true;
+    }
+
+    // The blocks fall into clusters - the main heap, each thread's arena, large blocks the C
+    // library mapped on their own - far apart in the address space: one bucket table over all of
+    // it would put a whole heap in a handful of buckets. So each cluster (blocks less than
+    // cluster_gap apart) has its own table, with about as many buckets as blocks.
+    // buckets_[base + k]: the first block whose end is past the start of the cluster's bucket k;
+    // buckets_[base + k + 1] bounds the blocks that begin inside it. Blocks do not overlap, so
+    // ends are sorted too.
+    static constexpr std::uintptr_t cluster_gap = std::uintptr_t(16) << 20;
+
     bool make_buckets() noexcept {
         std::size_t const n = blocks_.count;
         if (n == 0) return true;
-        lo_ = blocks_.items[0].begin;
-        hi_ = 0;
-        for (std::size_t i = 0; i < n; ++i)
-            if (blocks_.items[i].end() > hi_) hi_ = blocks_.items[i].end();
-        std::uintptr_t const span = hi_ - lo_;
-        shift_ = 4;
-        while ((span >> shift_) > n + 1024) ++shift_;
-        bucket_count_ = (span >> shift_) + 1;
-        buckets_ = static_cast<std::uint32_t*>(map_pages((bucket_count_ + 1) * sizeof(std::uint32_t)));
+        std::size_t total = 0;
+        for (std::size_t first = 0; first < n;) {
+            cluster c = {blocks_.items[first].begin, blocks_.items[first].end(), first, first, 4, total};
+            std::size_t last = first + 1;
+            while (last < n && blocks_.items[last].begin - c.hi < cluster_gap) {
+                if (blocks_.items[last].end() > c.hi) c.hi = blocks_.items[last].end();
+                ++last;
+            }
+            c.last = last;
+            std::uintptr_t const span = c.hi - c.lo;
+            while ((span >> c.shift) > (last - first) + 64) ++c.shift;
+            total += (span >> c.shift) + 2;
+            if (!clusters_.push(c)) return false;
+            first = last;
+        }
+        lo_ = clusters_.items[0].lo;
+        hi_ = clusters_.items[clusters_.count - 1].hi;
+        bucket_total_ = total;
+        buckets_ = static_cast<std::uint32_t*>(map_pages(total * sizeof(std::uint32_t)));
         if (!buckets_) return false;
-        std::size_t i = 0;
-        for (std::size_t k = 0; k <= bucket_count_; ++k) {
-            std::uintptr_t const start = lo_ + (std::uintptr_t(k) << shift_);
-            while (i < n && blocks_.items[i].end() <= start) ++i;
-            buckets_[k] = static_cast<std::uint32_t>(i);
+        for (std::size_t ci = 0; ci < clusters_.count; ++ci) {
+            const cluster& c = clusters_.items[ci];
+            std::size_t const count = ((c.hi - c.lo) >> c.shift) + 1;
+            std::size_t i = c.first;
+            for (std::size_t k = 0; k <= count; ++k) {
+                std::uintptr_t const start = c.lo + (std::uintptr_t(k) << c.shift);
+                while (i < c.last && blocks_.items[i].end() <= start) ++i;
+                buckets_[c.bucket_base + k] = static_cast<std::uint32_t>(i);
+            }
         }
         return true;
     }
 
+    struct cluster {
+        std::uintptr_t lo;
+        std::uintptr_t hi;
+        std::size_t first; // its blocks: [first, last)
+        std::size_t last;
+        unsigned shift; // log2 of its bucket's bytes
+        std::size_t bucket_base;
+    };
+
     page_array<indexed_block> blocks_;
+    page_array<cluster> clusters_;
     std::uint32_t* buckets_;
-    std::size_t bucket_count_;
-    unsigned shift_;
+    std::size_t bucket_total_;
     std::uintptr_t lo_;
     std::uintptr_t hi_;
 };
@@ -8480,6 +8587,7 @@ inline report_outcome write_report(const char* when, const caller_context* calle
 // #include "leakguard/detail/report/failures.hpp" (inlined)
 // #include "leakguard/detail/core/report_stream.hpp" (inlined)
 // #include "leakguard/detail/heap/registry.hpp" (inlined)
+// #include "leakguard/detail/reach/thread_pause.hpp" (inlined)
 // #include "leakguard/detail/symbolize/symbolize.hpp" (inlined)
 
 namespace leakguard {
@@ -8512,8 +8620,15 @@ inline void unlock_all_after_fork() noexcept {
     g_report_fd_lock.unlock();
 }
 
+// The child has one thread: the threads a resumed pause may still be waiting for (a world not yet
+// unmapped, reach/thread_pause.hpp) do not exist in it, so that world is left alone for good.
+inline void unlock_all_in_child() noexcept {
+    g_pause_previous.store(nullptr, std::memory_order_relaxed);
+    unlock_all_after_fork();
+}
+
 inline void install_fork_handlers() noexcept {
-    pthread_atfork(lock_all_for_fork, unlock_all_after_fork, unlock_all_after_fork);
+    pthread_atfork(lock_all_for_fork, unlock_all_after_fork, unlock_all_in_child);
 }
 
 } // namespace detail

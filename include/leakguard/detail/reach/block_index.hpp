@@ -4,10 +4,10 @@
 // gives each (valgrind's: unreached, indirect, possible, reachable). Built in pages, never
 // through the tracked allocator, while the shard lists are held and the other threads paused.
 //
-// Looking a word up costs a bucket read and a short binary search: the address span of the
-// blocks is cut into buckets (a power of two bytes each, about as many buckets as blocks), and
-// each bucket keeps the index of the first block that ends after its start. A word outside the
-// span - most words are small numbers - costs two compares.
+// Looking a word up costs a bucket read and a short binary search: the address span of each
+// cluster of blocks is cut into buckets (a power of two bytes each, about as many buckets as
+// blocks), and each bucket keeps the index of the first block that ends after its start. A word
+// outside the span of all blocks - most words are small numbers - costs two compares.
 #ifndef LEAKGUARD_DETAIL_REACH_BLOCK_INDEX_HPP_INCLUDED
 #define LEAKGUARD_DETAIL_REACH_BLOCK_INDEX_HPP_INCLUDED
 
@@ -64,10 +64,12 @@ struct indexed_block {
 
 class block_index {
 public:
-    block_index() noexcept : blocks_{nullptr, 0, 0}, buckets_(nullptr), bucket_count_(0), shift_(0), lo_(0), hi_(0) {}
+    block_index() noexcept
+        : blocks_{nullptr, 0, 0}, clusters_{nullptr, 0, 0}, buckets_(nullptr), bucket_total_(0), lo_(0), hi_(0) {}
     ~block_index() {
         blocks_.release();
-        unmap_pages(buckets_, (bucket_count_ + 1) * sizeof(std::uint32_t));
+        clusters_.release();
+        unmap_pages(buckets_, bucket_total_ * sizeof(std::uint32_t));
     }
     block_index(const block_index&) = delete;
     block_index& operator=(const block_index&) = delete;
@@ -94,7 +96,7 @@ public:
         bool sorted = true;
         for (std::size_t i = 1; i < blocks_.count && sorted; ++i)
             sorted = blocks_.items[i - 1].begin < blocks_.items[i].begin;
-        if (!sorted)
+        if (!sorted && !radix_sort())
             std::sort(blocks_.items, blocks_.items + blocks_.count,
                       [](const indexed_block& a, const indexed_block& b) { return a.begin < b.begin; });
         return make_buckets();
@@ -107,9 +109,20 @@ public:
     // The block that holds address `a` in [begin, end), or -1.
     LEAKGUARD_DETAIL_ALWAYS_INLINE long find(std::uintptr_t a) const noexcept {
         if (a < lo_ || a >= hi_) return -1;
-        std::size_t const bucket = (a - lo_) >> shift_;
+        const cluster* c = clusters_.items;
+        if (clusters_.count > 1) { // the last cluster that starts at or before `a`
+            std::size_t lo = 0, hi = clusters_.count;
+            while (hi - lo > 1) {
+                std::size_t const mid = lo + (hi - lo) / 2;
+                if (clusters_.items[mid].lo <= a) lo = mid;
+                else hi = mid;
+            }
+            c = &clusters_.items[lo];
+            if (a >= c->hi) return -1;
+        }
+        std::size_t const bucket = c->bucket_base + ((a - c->lo) >> c->shift);
         std::size_t lo = buckets_[bucket], hi = buckets_[bucket + 1] + 1;
-        if (hi > blocks_.count) hi = blocks_.count;
+        if (hi > c->last) hi = c->last;
         // The last block that begins at or before `a`, within the bucket's run.
         while (lo < hi) {
             std::size_t const mid = lo + (hi - lo) / 2;
@@ -122,34 +135,111 @@ public:
     }
 
 private:
-    // buckets_[k]: the first block whose end is past the start of bucket k; buckets_[k + 1] bounds
-    // the blocks that begin inside bucket k. Blocks do not overlap, so ends are sorted too.
+    // Sorts by address in passes of 16 bits over the addresses' span (in 16-byte units): linear,
+    // where a comparison sort of a million entries takes several times as long. False when the
+    // scratch pages cannot be had (the caller sorts in place instead).
+    bool radix_sort() noexcept {
+        std::size_t const n = blocks_.count;
+        if (n < 4096) return false; // not worth the scratch pages
+        std::uintptr_t lo = ~std::uintptr_t(0), hi = 0;
+        for (std::size_t i = 0; i < n; ++i) {
+            if (blocks_.items[i].begin < lo) lo = blocks_.items[i].begin;
+            if (blocks_.items[i].begin > hi) hi = blocks_.items[i].begin;
+        }
+        std::uintptr_t const span = (hi - lo) >> 4;
+        unsigned passes = 1;
+        while (passes < 4 && (span >> (16 * passes)) != 0) ++passes;
+        constexpr std::size_t digits = 65536;
+        std::size_t const scratch_bytes = n * sizeof(indexed_block);
+        indexed_block* other = static_cast<indexed_block*>(map_pages(scratch_bytes));
+        std::size_t* counts = static_cast<std::size_t*>(map_pages(digits * sizeof(std::size_t)));
+        if (!other || !counts) {
+            unmap_pages(other, scratch_bytes);
+            unmap_pages(counts, digits * sizeof(std::size_t));
+            return false;
+        }
+        indexed_block* from = blocks_.items;
+        indexed_block* to = other;
+        for (unsigned pass = 0; pass < passes; ++pass) {
+            unsigned const shift = 4 + 16 * pass;
+            for (std::size_t d = 0; d < digits; ++d) counts[d] = 0;
+            for (std::size_t i = 0; i < n; ++i) ++counts[((from[i].begin - lo) >> shift) & (digits - 1)];
+            std::size_t sum = 0;
+            for (std::size_t d = 0; d < digits; ++d) {
+                std::size_t const c = counts[d];
+                counts[d] = sum;
+                sum += c;
+            }
+            for (std::size_t i = 0; i < n; ++i) to[counts[((from[i].begin - lo) >> shift) & (digits - 1)]++] = from[i];
+            indexed_block* const t = from;
+            from = to;
+            to = t;
+        }
+        if (from != blocks_.items)
+            for (std::size_t i = 0; i < n; ++i) blocks_.items[i] = from[i];
+        unmap_pages(other, scratch_bytes);
+        unmap_pages(counts, digits * sizeof(std::size_t));
+        return true;
+    }
+
+    // The blocks fall into clusters - the main heap, each thread's arena, large blocks the C
+    // library mapped on their own - far apart in the address space: one bucket table over all of
+    // it would put a whole heap in a handful of buckets. So each cluster (blocks less than
+    // cluster_gap apart) has its own table, with about as many buckets as blocks.
+    // buckets_[base + k]: the first block whose end is past the start of the cluster's bucket k;
+    // buckets_[base + k + 1] bounds the blocks that begin inside it. Blocks do not overlap, so
+    // ends are sorted too.
+    static constexpr std::uintptr_t cluster_gap = std::uintptr_t(16) << 20;
+
     bool make_buckets() noexcept {
         std::size_t const n = blocks_.count;
         if (n == 0) return true;
-        lo_ = blocks_.items[0].begin;
-        hi_ = 0;
-        for (std::size_t i = 0; i < n; ++i)
-            if (blocks_.items[i].end() > hi_) hi_ = blocks_.items[i].end();
-        std::uintptr_t const span = hi_ - lo_;
-        shift_ = 4;
-        while ((span >> shift_) > n + 1024) ++shift_;
-        bucket_count_ = (span >> shift_) + 1;
-        buckets_ = static_cast<std::uint32_t*>(map_pages((bucket_count_ + 1) * sizeof(std::uint32_t)));
+        std::size_t total = 0;
+        for (std::size_t first = 0; first < n;) {
+            cluster c = {blocks_.items[first].begin, blocks_.items[first].end(), first, first, 4, total};
+            std::size_t last = first + 1;
+            while (last < n && blocks_.items[last].begin - c.hi < cluster_gap) {
+                if (blocks_.items[last].end() > c.hi) c.hi = blocks_.items[last].end();
+                ++last;
+            }
+            c.last = last;
+            std::uintptr_t const span = c.hi - c.lo;
+            while ((span >> c.shift) > (last - first) + 64) ++c.shift;
+            total += (span >> c.shift) + 2;
+            if (!clusters_.push(c)) return false;
+            first = last;
+        }
+        lo_ = clusters_.items[0].lo;
+        hi_ = clusters_.items[clusters_.count - 1].hi;
+        bucket_total_ = total;
+        buckets_ = static_cast<std::uint32_t*>(map_pages(total * sizeof(std::uint32_t)));
         if (!buckets_) return false;
-        std::size_t i = 0;
-        for (std::size_t k = 0; k <= bucket_count_; ++k) {
-            std::uintptr_t const start = lo_ + (std::uintptr_t(k) << shift_);
-            while (i < n && blocks_.items[i].end() <= start) ++i;
-            buckets_[k] = static_cast<std::uint32_t>(i);
+        for (std::size_t ci = 0; ci < clusters_.count; ++ci) {
+            const cluster& c = clusters_.items[ci];
+            std::size_t const count = ((c.hi - c.lo) >> c.shift) + 1;
+            std::size_t i = c.first;
+            for (std::size_t k = 0; k <= count; ++k) {
+                std::uintptr_t const start = c.lo + (std::uintptr_t(k) << c.shift);
+                while (i < c.last && blocks_.items[i].end() <= start) ++i;
+                buckets_[c.bucket_base + k] = static_cast<std::uint32_t>(i);
+            }
         }
         return true;
     }
 
+    struct cluster {
+        std::uintptr_t lo;
+        std::uintptr_t hi;
+        std::size_t first; // its blocks: [first, last)
+        std::size_t last;
+        unsigned shift; // log2 of its bucket's bytes
+        std::size_t bucket_base;
+    };
+
     page_array<indexed_block> blocks_;
+    page_array<cluster> clusters_;
     std::uint32_t* buckets_;
-    std::size_t bucket_count_;
-    unsigned shift_;
+    std::size_t bucket_total_;
     std::uintptr_t lo_;
     std::uintptr_t hi_;
 };

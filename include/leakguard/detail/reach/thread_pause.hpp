@@ -61,6 +61,7 @@ constexpr std::size_t max_paused_threads = 1u << 16;
 constexpr std::size_t pause_world_bytes = sizeof(pause_world) + (max_paused_threads - 1) * sizeof(paused_thread);
 
 std::atomic<pause_world*> g_pause_world{};
+std::atomic<pause_world*> g_pause_previous{}; // resumed, not yet unmapped (world_pause::resume)
 std::atomic<bool> g_pause_handler_installed{};
 struct sigaction g_pause_previous_action {};
 
@@ -224,6 +225,7 @@ public:
 
     bool pause() noexcept {
         if (!install_pause_handler()) return false;
+        retire_previous_world();
         world_ = static_cast<pause_world*>(map_pages(pause_world_bytes));
         if (!world_) return false;
         g_pause_world.store(world_, std::memory_order_release);
@@ -257,24 +259,16 @@ public:
         return true;
     }
 
+    // Lets every paused thread go. It does not wait for them to leave the handler (on a busy
+    // machine each must first be scheduled): the world's mapping is kept until the next pause,
+    // which frees it once they all have.
     void resume() noexcept {
         if (!active_) return;
         active_ = false;
+        g_pause_world.store(nullptr, std::memory_order_release);
         world_->release.store(1, std::memory_order_release);
         futex_wake_all(&world_->release);
-        // Each paused thread leaves the handler before the slots go away.
-        for (std::size_t i = 0; i < world_->count; ++i) {
-            paused_thread& t = world_->threads[i];
-            while (t.state.load(std::memory_order_acquire) == 1) sched_yield();
-        }
-        g_pause_world.store(nullptr, std::memory_order_release);
-        // A thread still signalled (state 0: it blocks the signal, or it is exiting) may yet be
-        // inside the handler with the old world in hand: the mapping is then kept (it sees
-        // `release` set and returns at once).
-        bool pending = false;
-        for (std::size_t i = 0; i < world_->count; ++i)
-            pending = pending || world_->threads[i].state.load(std::memory_order_acquire) == 0;
-        if (!pending) unmap_pages(world_, pause_world_bytes);
+        g_pause_previous.store(world_, std::memory_order_release);
         world_ = nullptr;
     }
 
@@ -283,6 +277,20 @@ public:
     std::size_t unpaused() const noexcept { return unpaused_; }
 
 private:
+    // The last pause's world, once no thread is inside the handler with it. A thread that never
+    // answered (state 0: it may yet take the signal and read the world) keeps it mapped for good.
+    static void retire_previous_world() noexcept {
+        pause_world* const old = g_pause_previous.exchange(nullptr, std::memory_order_acq_rel);
+        if (!old) return;
+        bool pending = false;
+        for (std::size_t i = 0; i < old->count; ++i) {
+            paused_thread& t = old->threads[i];
+            while (t.state.load(std::memory_order_acquire) == 1) sched_yield();
+            pending = pending || t.state.load(std::memory_order_acquire) == 0;
+        }
+        if (!pending) unmap_pages(old, pause_world_bytes);
+    }
+
     bool known(long tid) const noexcept {
         for (std::size_t i = 0; i < world_->count; ++i)
             if (world_->threads[i].tid == tid) return true;

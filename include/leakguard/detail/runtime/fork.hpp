@@ -16,6 +16,7 @@
 #include "../report/failures.hpp"
 #include "../core/report_stream.hpp"
 #include "../heap/registry.hpp"
+#include "../reach/thread_pause.hpp"
 #include "../symbolize/symbolize.hpp"
 
 namespace leakguard {
@@ -48,8 +49,15 @@ inline void unlock_all_after_fork() noexcept {
     g_report_fd_lock.unlock();
 }
 
+// The child has one thread: the threads a resumed pause may still be waiting for (a world not yet
+// unmapped, reach/thread_pause.hpp) do not exist in it, so that world is left alone for good.
+inline void unlock_all_in_child() noexcept {
+    g_pause_previous.store(nullptr, std::memory_order_relaxed);
+    unlock_all_after_fork();
+}
+
 inline void install_fork_handlers() noexcept {
-    pthread_atfork(lock_all_for_fork, unlock_all_after_fork, unlock_all_after_fork);
+    pthread_atfork(lock_all_for_fork, unlock_all_after_fork, unlock_all_in_child);
 }
 
 } // namespace detail
