@@ -876,6 +876,8 @@ inline void* raw_alloc_aligned(std::size_t n, std::size_t align) noexcept {
 }
 #endif
 LEAKGUARD_DETAIL_ALWAYS_INLINE void raw_free(void* p) noexcept { libc_free(p); }
+// Grows raw memory (from raw_alloc, or null) past leakguard's own realloc, as raw_free frees it.
+inline void* raw_realloc(void* p, std::size_t n) noexcept { return libc_realloc(p, n); }
 
 inline void cpu_relax() noexcept {
 #if defined(__x86_64__) || defined(__i386__)
@@ -5718,7 +5720,7 @@ inline bool push_row(line_table& t, std::size_t& capacity, const line_row& row) 
     if (t.count >= 0x7FFFFFFFu) return false; // `index` has 31 bits
     if (t.count == capacity) {
         std::size_t const grown = capacity ? capacity * 2 : 4096;
-        void* mem = (std::realloc)(t.rows, grown * sizeof(line_row));
+        void* mem = raw_realloc(t.rows, grown * sizeof(line_row));
         if (!mem) return false;
         t.rows = static_cast<line_row*>(mem);
         capacity = grown;
@@ -5931,7 +5933,7 @@ template <class T>
 inline bool grow_raw(T*& items, std::size_t count, std::size_t& capacity) noexcept {
     if (count < capacity) return true;
     std::size_t const grown = capacity ? capacity * 2 : 1024;
-    void* mem = (std::realloc)(items, grown * sizeof(T));
+    void* mem = raw_realloc(items, grown * sizeof(T));
     if (!mem) return false;
     items = static_cast<T*>(mem);
     capacity = grown;

@@ -38,6 +38,8 @@ inline void* raw_alloc_aligned(std::size_t n, std::size_t align) noexcept {
 }
 #endif
 LEAKGUARD_DETAIL_ALWAYS_INLINE void raw_free(void* p) noexcept { libc_free(p); }
+// Grows raw memory (from raw_alloc, or null) past leakguard's own realloc, as raw_free frees it.
+inline void* raw_realloc(void* p, std::size_t n) noexcept { return libc_realloc(p, n); }
 
 inline void cpu_relax() noexcept {
 #if defined(__x86_64__) || defined(__i386__)

@@ -110,7 +110,7 @@ template <class T>
 inline bool grow_raw(T*& items, std::size_t count, std::size_t& capacity) noexcept {
     if (count < capacity) return true;
     std::size_t const grown = capacity ? capacity * 2 : 1024;
-    void* mem = (std::realloc)(items, grown * sizeof(T));
+    void* mem = raw_realloc(items, grown * sizeof(T));
     if (!mem) return false;
     items = static_cast<T*>(mem);
     capacity = grown;

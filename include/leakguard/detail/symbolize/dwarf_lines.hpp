@@ -246,7 +246,7 @@ inline bool push_row(line_table& t, std::size_t& capacity, const line_row& row) 
     if (t.count >= 0x7FFFFFFFu) return false; // `index` has 31 bits
     if (t.count == capacity) {
         std::size_t const grown = capacity ? capacity * 2 : 4096;
-        void* mem = (std::realloc)(t.rows, grown * sizeof(line_row));
+        void* mem = raw_realloc(t.rows, grown * sizeof(line_row));
         if (!mem) return false;
         t.rows = static_cast<line_row*>(mem);
         capacity = grown;
