@@ -153,12 +153,19 @@ TEST_CASE("map_malloc_libc_owned_memory_goes_back_to_libc") {
     INFO(r.describe());
     CHECK(r.proc.signal == 0);
     CHECK(r.status() == 0);
-    CHECK(r.proc.out == "libc_owned: ok\n");
+    CHECK(r.proc.out.rfind("libc_owned: ok\n", 0) == 0);
     CHECK(cases::lines_containing(r.proc.err, "error").empty());
+    // What stats() counted from inside, over main's calls (the exit JSON also counts the C and C++
+    // runtime's own blocks): every block freed, the five the program frees itself at least.
+    std::vector<int> const allocations = numbers_after(r.proc.out, "tracked: allocations");
+    REQUIRE(allocations.size() == 1);
+    std::vector<int> const frees = numbers_after(r.proc.out, "frees");
+    REQUIRE(frees.size() == 1);
+    CHECK(allocations[0] >= 5);
+    CHECK(frees[0] == allocations[0]);
     REQUIRE(r.has_report);
     CHECK(r.report["errors"].empty());
     CHECK(summary(r.report, "leaked_blocks") == 0);
-    CHECK(summary(r.report, "allocations") == summary(r.report, "frees"));
 }
 
 TEST_CASE("map_malloc_blocks_freed_inside_a_shared_library") {

@@ -90,6 +90,29 @@ long long valgrind_run::error_records() const {
     return n;
 }
 
+namespace {
+
+// "by 0x401171D: _dl_allocate_tls (dl-tls.c:670)": the function, not _dl_allocate_tls_init.
+bool allocated_for_thread_tls(const loss_record& record) {
+    static const std::regex frame(": _dl_allocate_tls( |$)");
+    for (const auto& f : record.frames)
+        if (std::regex_search(f, frame)) return true;
+    return false;
+}
+
+} // namespace
+
+by_kind valgrind_run::totals_without_dtv() const {
+    by_kind left = totals;
+    for (const auto& record : records) {
+        if (!allocated_for_thread_tls(record)) continue;
+        amount& a = left.of(record.loss);
+        a.blocks -= record.total.blocks;
+        a.bytes -= record.total.bytes;
+    }
+    return left;
+}
+
 valgrind_run run_valgrind(const std::string& valgrind, const std::string& program, const std::vector<std::string>& args,
                           const std::string& capture_dir) {
     valgrind_run run;

@@ -60,6 +60,10 @@ struct valgrind_run {
     // The records of the kinds that count as errors (definite, possible): with
     // --errors-for-leak-kinds=definite,possible each is one error.
     long long error_records() const;
+    // The LEAK SUMMARY without the records of a running thread's DTV (a frame of the stack is
+    // _dl_allocate_tls), the dynamic loader's block that leakguard counts as still reachable where
+    // valgrind says possibly lost (cross_check.hpp): the totals to compare leakguard's with.
+    by_kind totals_without_dtv() const;
 };
 
 // Runs `program` under valgrind --leak-check=full --show-leak-kinds=all

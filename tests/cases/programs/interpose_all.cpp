@@ -181,7 +181,7 @@ int main() {
     // constants given to functions declared with alloc_size and alloc_align.
     volatile std::size_t const huge = SIZE_MAX - 10;
     volatile std::size_t const half = SIZE_MAX / 2;
-    volatile std::size_t const odd = 48, zero_align = 0, far = std::size_t(1) << 62;
+    volatile std::size_t const odd = 48, zero_align = 0, far = std::size_t(1) << 62, all_ones = SIZE_MAX;
     errno = 0;
     check(malloc(huge) == nullptr && errno == ENOMEM, "malloc(SIZE_MAX - 10): NULL and ENOMEM");
     errno = 0;
@@ -201,7 +201,7 @@ int main() {
     check(plain && reinterpret_cast<std::uintptr_t>(plain) % 16 == 0, "memalign(0): a block, as malloc's");
     free(plain);
     errno = 0;
-    check(memalign(std::size_t(-1), 10) == nullptr && errno == EINVAL, "memalign(SIZE_MAX): EINVAL");
+    check(memalign(all_ones, 10) == nullptr && errno == EINVAL, "memalign(SIZE_MAX): EINVAL");
     errno = 0;
     check(memalign(64, huge) == nullptr && errno == ENOMEM, "memalign of SIZE_MAX: ENOMEM");
     errno = 0;

@@ -1,8 +1,10 @@
 // Memory the C library hands out, freed by the mapped free (and reallocated by the mapped
 // realloc): realpath, asprintf, getline with a NULL buffer, and strdup from a unit without the
-// mapping (libc_owned_other.cpp). leakguard never handed these out, so they go to the C library
-// silently: no error, no leak, no crash. And the other way round: a tracked block freed through
-// `free` used as a value (a deleter), which is not the macro.
+// mapping (libc_owned_other.cpp). Every C allocation is tracked, so the C library got these from
+// leakguard's malloc too: they are freed as tracked blocks, silently: no error, no leak, no crash
+// (where leakguard leaves malloc to a sanitizer, they go back to the C library). And the other
+// way round: a tracked block freed through `free` used as a value (a deleter), which is not the
+// macro. The tracked build also prints what stats() counted over all that: every block freed.
 #ifdef LEAKGUARD_CASE_TRACKED
 // LEAKGUARD_MAIN is in the shared unit (tests/cases/leakguard_main.cpp)
 #define LEAKGUARD_MAP_MALLOC
@@ -18,6 +20,9 @@
 char* unmapped_strdup(const char* s); // libc_owned_other.cpp
 
 int main() {
+#ifdef LEAKGUARD_CASE_TRACKED
+    leakguard::statistics const at_start = leakguard::stats();
+#endif
     char* path = realpath(".", nullptr);
     char* text = nullptr;
     int const len = asprintf(&text, "pid-like %d", 42);
@@ -40,6 +45,14 @@ int main() {
     std::unique_ptr<char, void (*)(void*)> owned(static_cast<char*>(malloc(32)), &::free);
     owned.reset();
 
+#ifdef LEAKGUARD_CASE_TRACKED
+    leakguard::statistics const at_end = leakguard::stats(); // before printf allocates stdout's buffer
+#endif
     std::printf("libc_owned: %s\n", ok ? "ok" : "WRONG");
+#ifdef LEAKGUARD_CASE_TRACKED
+    std::printf("tracked: allocations %llu frees %llu\n",
+                static_cast<unsigned long long>(at_end.allocations - at_start.allocations),
+                static_cast<unsigned long long>(at_end.frees - at_start.frees));
+#endif
     return ok ? 0 : 1;
 }

@@ -41,6 +41,12 @@ bool throws_bad_alloc(std::size_t size) {
 } // namespace
 
 int main() {
+    // stdout's buffer is this array, not a block the C library allocates at the first printf (every
+    // C allocation is tracked): the live blocks counted below are the checks' alone.
+    static char out_buffer[BUFSIZ];
+    std::setvbuf(stdout, out_buffer, _IOFBF, sizeof out_buffer);
+    leakguard::statistics const at_start = leakguard::stats();
+
     // Throwing form: the handler runs until it uninstalls itself (3 calls), then bad_alloc.
     std::set_new_handler(counting_handler);
     expect(throws_bad_alloc(g_huge), "operator new(huge) throws std::bad_alloc");
@@ -105,7 +111,7 @@ int main() {
     ::operator delete(nullptr, std::align_val_t(64));
 
     leakguard::statistics const st = leakguard::stats();
-    expect(st.live_blocks == 0, "nothing is alive at the end");
+    expect(st.live_blocks == at_start.live_blocks, "nothing is alive at the end");
     std::printf("new_handler: failures=%d\n", g_failures);
     return g_failures == 0 ? 0 : 1;
 }

@@ -1,7 +1,8 @@
 // Every replaceable allocation/deallocation operator, each allocation paired with its matching
 // deallocation form. Each pair must add exactly one allocation and one free to leakguard's counts
-// (checked here, naming the form that failed); the program prints how many allocations it made, and
-// the driver checks that the exit JSON has allocations == frees == that number.
+// (checked here, naming the form that failed); the program prints how many pairs it made and what
+// stats() counted over all of them, and the driver checks allocations == frees == that number.
+// (Counted from inside: the exit JSON also counts the C and C++ runtime's own blocks.)
 // Needs C++17 (aligned forms) and sized deallocation (clang: -fsized-deallocation).
 // LEAKGUARD_MAIN is in the shared unit (tests/cases/leakguard_main.cpp)
 #include <leakguard/leakguard.hpp>
@@ -46,6 +47,7 @@ constexpr std::align_val_t kAlign{64};
 } // namespace
 
 int main() {
+    leakguard::statistics const at_start = leakguard::stats();
     check("new / delete", [] { ::operator delete(::operator new(8)); });
     check("new[] / delete[]", [] { ::operator delete[](::operator new[](8)); });
     check("new nothrow / delete nothrow",
@@ -77,6 +79,9 @@ int main() {
     check("aligned new[]-expression / delete[]-expression", [] { delete[] new wide[2]; });
     check("aligned new(nothrow)[]-expression", [] { delete[] new (std::nothrow) wide[2]; });
 
-    std::printf("operators: calls=%d failures=%d\n", g_calls, g_failures);
+    leakguard::statistics const at_end = leakguard::stats(); // before printf allocates stdout's buffer
+    std::printf("operators: calls=%d failures=%d allocations=%llu frees=%llu\n", g_calls, g_failures,
+                static_cast<unsigned long long>(at_end.allocations - at_start.allocations),
+                static_cast<unsigned long long>(at_end.frees - at_start.frees));
     return g_failures == 0 ? 0 : 1;
 }
