@@ -1037,7 +1037,8 @@ inline int open_for_writing(const char* path) noexcept {
 // runtime/main.hpp includes the layers in that order). A handful of lower-layer functions must
 // still call something a higher layer defines: a thread's exit empties its recycler, start-up
 // installs the fork handlers, the options' summary for the hot path counts the tail guard in the
-// record's units, a heap error is printed by the report. Their declarations live here, so a reader
+// record's units, a heap error is printed by the report, a stack walk marks the C library's
+// allocations as leakguard's own. Their declarations live here, so a reader
 // sees every upward edge in one file; each names the file that defines it.
 #ifndef LEAKGUARD_DETAIL_UPWARD_CALLS_HPP_INCLUDED
 #define LEAKGUARD_DETAIL_UPWARD_CALLS_HPP_INCLUDED
@@ -1055,6 +1056,10 @@ inline unsigned guard_units_for(int guard_bytes) noexcept;
 inline void install_fork_handlers() noexcept;
 // heap/errors.hpp -> report/error_report.hpp: a heap error is printed where it is found.
 void print_error(const error_record& e) noexcept;
+// capture/stack_capture.hpp -> heap/startup.hpp: what the C library allocates while leakguard asks
+// it something (a thread's stack bounds) is leakguard's bookkeeping: unlinked, never counted.
+inline void begin_own_allocations() noexcept;
+inline void end_own_allocations() noexcept;
 
 } // namespace detail
 } // namespace leakguard
@@ -2158,7 +2163,11 @@ inline shard* acquire_home_shard() noexcept {
         t.home_tag = s->index + 1;
         // A reused shard holds older blocks; fresh numbers for this thread keep its list ordered.
         t.seq_next = t.seq_end = 0;
+        // The C library may allocate here (the second level of its key table, for keys past 32):
+        // through leakguard's own malloc, as leakguard's bookkeeping - unlinked, never counted.
+        ++t.busy;
         pthread_setspecific(g_registry.exit_key, s);
+        --t.busy;
     }
     return s;
 }
@@ -2254,6 +2263,7 @@ LEAKGUARD_DETAIL_ALWAYS_INLINE void account_bytes(thread_state& t, std::int64_t 
 #include <unwind.h>  // _Unwind_Backtrace (libgcc_s, linked into every C++ program by g++/clang++)
 
 // #include "leakguard/detail/config.hpp" (inlined)
+// #include "leakguard/detail/upward_calls.hpp" (inlined)
 
 // The architectures whose frame records are {saved frame pointer, return address} at the frame
 // pointer, with the stack growing down.
@@ -2295,10 +2305,13 @@ struct stack_bounds {
 // the forking thread keeps its stack at the same addresses.
 static thread_local stack_bounds t_stack_bounds;
 
+// pthread_getattr_np allocates (the thread's CPU set): leakguard's own allocation, never counted.
 LEAKGUARD_DETAIL_NOINLINE inline void find_stack_bounds(stack_bounds& b) noexcept {
     b.state = 2;
     pthread_attr_t attr;
+    begin_own_allocations();
     if (pthread_getattr_np(pthread_self(), &attr) != 0) {
+        end_own_allocations();
         b.state = 3;
         return;
     }
@@ -2306,6 +2319,7 @@ LEAKGUARD_DETAIL_NOINLINE inline void find_stack_bounds(stack_bounds& b) noexcep
     std::size_t size = 0;
     int const rc = pthread_attr_getstack(&attr, &addr, &size);
     pthread_attr_destroy(&attr);
+    end_own_allocations();
     if (rc != 0 || !addr || size == 0) {
         b.state = 3;
         return;
@@ -3678,6 +3692,9 @@ public:
     busy_section& operator=(const busy_section&) = delete;
 };
 
+inline void begin_own_allocations() noexcept { ++t_state.busy; }
+inline void end_own_allocations() noexcept { --t_state.busy; }
+
 // true once start-up has run.
 std::atomic<bool> g_initialised{};
 spinlock g_init_lock{};
@@ -4286,7 +4303,7 @@ inline std::size_t read_proc_file(const char* path, char*& text, std::size_t& ca
     std::size_t used = 0;
     for (;;) {
         if (used == capacity) {
-            std::size_t const grown = capacity ? capacity * 2 : 64 * 1024;
+            std::size_t const grown = capacity ? capacity * 2 : std::size_t(64) << 10;
             char* const fresh = static_cast<char*>(map_pages(grown));
             if (!fresh) break;
             for (std::size_t i = 0; i < used; ++i) fresh[i] = text[i];
@@ -4433,7 +4450,7 @@ private:
 #include <fcntl.h>       // O_RDONLY, O_DIRECTORY
 #include <linux/futex.h> // FUTEX_WAIT, FUTEX_WAKE
 #include <sys/syscall.h> // SYS_gettid, SYS_tgkill, SYS_futex, SYS_getdents64
-#include <time.h>        // timespec, nanosleep
+#include <ctime>         // timespec, nanosleep
 #include <ucontext.h>    // ucontext_t, REG_RSP
 #include <unistd.h>      // syscall, getpid
 
@@ -7560,14 +7577,17 @@ inline std::size_t find_site(void* const* frames, std::size_t depth, symbol_info
 #include <cstring> // std::memcpy
 
 // #include "leakguard/detail/core/platform.hpp" (inlined)
+// #include "leakguard/detail/core/report_stream.hpp" (inlined)
 // #include "leakguard/detail/core/text.hpp" (inlined)
 
 namespace leakguard {
 namespace detail {
 
+// The record keeps its own copies of the strings: a test framework may free the ones it handed
+// to the scope (a test's name, its file) long before the report at exit reads them.
 struct failure_record {
     char name[128];
-    const char* file;
+    char file[max_path_length + 1];
     int line;
     std::size_t leaked_blocks;
     std::size_t leaked_bytes;
@@ -7596,7 +7616,7 @@ inline void record_failure(const char* name, const char* file, int line, std::si
     }
     failure_record& r = g_failures.records[g_failures.count++];
     copy_text(r.name, sizeof r.name, name);
-    r.file = file;
+    copy_text(r.file, sizeof r.file, file ? file : "");
     r.line = line;
     r.leaked_blocks = blocks;
     r.leaked_bytes = bytes;

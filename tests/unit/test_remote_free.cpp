@@ -14,7 +14,8 @@
 
 namespace {
 
-std::uint64_t live_now() { return leakguard::stats().live_blocks; }
+// The program's own live blocks (the C library's bookkeeping for a new thread is tracked too).
+std::uint64_t live_now() { return unit::program_live_blocks(); }
 
 // Back to the defaults (the options table's) after "stack_depth=0:guard_bytes=0:quarantine_bytes=0:fill=0".
 bool restore_defaults() {

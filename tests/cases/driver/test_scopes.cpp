@@ -73,6 +73,18 @@ TEST_CASE("scope_name_is_escaped_in_json") {
     CHECK(r.report["scope_failures"][0]["name"] == kName);
 }
 
+TEST_CASE("scope_failure_keeps_its_own_copies_of_name_and_file") {
+    auto r = run_case("scope_strings");
+    INFO(r.describe());
+    CHECK(r.status() == cases::kLeakExit);
+    CHECK(r.proc.out == "scope_failures=1\n");
+    REQUIRE(r.has_report); // it parsed: no freed bytes in the strings
+    REQUIRE(r.report["scope_failures"].size() == 1);
+    CHECK(r.report["scope_failures"][0]["name"] == "freed-name");
+    CHECK(r.report["scope_failures"][0]["file"] == "freed/file.cpp");
+    CHECK(r.report["scope_failures"][0]["line"] == 7);
+}
+
 TEST_CASE("thread_scope_counts_only_its_thread") {
     auto r = run_case("thread_scope");
     INFO(r.describe());

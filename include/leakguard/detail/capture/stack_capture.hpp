@@ -42,6 +42,7 @@
 #include <unwind.h>  // _Unwind_Backtrace (libgcc_s, linked into every C++ program by g++/clang++)
 
 #include "../config.hpp"
+#include "../upward_calls.hpp"
 
 // The architectures whose frame records are {saved frame pointer, return address} at the frame
 // pointer, with the stack growing down.
@@ -83,10 +84,13 @@ struct stack_bounds {
 // the forking thread keeps its stack at the same addresses.
 static thread_local stack_bounds t_stack_bounds;
 
+// pthread_getattr_np allocates (the thread's CPU set): leakguard's own allocation, never counted.
 LEAKGUARD_DETAIL_NOINLINE inline void find_stack_bounds(stack_bounds& b) noexcept {
     b.state = 2;
     pthread_attr_t attr;
+    begin_own_allocations();
     if (pthread_getattr_np(pthread_self(), &attr) != 0) {
+        end_own_allocations();
         b.state = 3;
         return;
     }
@@ -94,6 +98,7 @@ LEAKGUARD_DETAIL_NOINLINE inline void find_stack_bounds(stack_bounds& b) noexcep
     std::size_t size = 0;
     int const rc = pthread_attr_getstack(&attr, &addr, &size);
     pthread_attr_destroy(&attr);
+    end_own_allocations();
     if (rc != 0 || !addr || size == 0) {
         b.state = 3;
         return;

@@ -347,7 +347,11 @@ inline shard* acquire_home_shard() noexcept {
         t.home_tag = s->index + 1;
         // A reused shard holds older blocks; fresh numbers for this thread keep its list ordered.
         t.seq_next = t.seq_end = 0;
+        // The C library may allocate here (the second level of its key table, for keys past 32):
+        // through leakguard's own malloc, as leakguard's bookkeeping - unlinked, never counted.
+        ++t.busy;
         pthread_setspecific(g_registry.exit_key, s);
+        --t.busy;
     }
     return s;
 }

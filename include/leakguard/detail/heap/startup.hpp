@@ -30,6 +30,9 @@ public:
     busy_section& operator=(const busy_section&) = delete;
 };
 
+inline void begin_own_allocations() noexcept { ++t_state.busy; }
+inline void end_own_allocations() noexcept { --t_state.busy; }
+
 // true once start-up has run.
 std::atomic<bool> g_initialised{};
 spinlock g_init_lock{};

@@ -38,7 +38,7 @@ inline std::size_t read_proc_file(const char* path, char*& text, std::size_t& ca
     std::size_t used = 0;
     for (;;) {
         if (used == capacity) {
-            std::size_t const grown = capacity ? capacity * 2 : 64 * 1024;
+            std::size_t const grown = capacity ? capacity * 2 : std::size_t(64) << 10;
             char* const fresh = static_cast<char*>(map_pages(grown));
             if (!fresh) break;
             for (std::size_t i = 0; i < used; ++i) fresh[i] = text[i];

@@ -27,7 +27,7 @@
 #include <fcntl.h>       // O_RDONLY, O_DIRECTORY
 #include <linux/futex.h> // FUTEX_WAIT, FUTEX_WAKE
 #include <sys/syscall.h> // SYS_gettid, SYS_tgkill, SYS_futex, SYS_getdents64
-#include <time.h>        // timespec, nanosleep
+#include <ctime>         // timespec, nanosleep
 #include <ucontext.h>    // ucontext_t, REG_RSP
 #include <unistd.h>      // syscall, getpid
 

@@ -8,14 +8,17 @@
 #include <cstring> // std::memcpy
 
 #include "../core/platform.hpp"
+#include "../core/report_stream.hpp"
 #include "../core/text.hpp"
 
 namespace leakguard {
 namespace detail {
 
+// The record keeps its own copies of the strings: a test framework may free the ones it handed
+// to the scope (a test's name, its file) long before the report at exit reads them.
 struct failure_record {
     char name[128];
-    const char* file;
+    char file[max_path_length + 1];
     int line;
     std::size_t leaked_blocks;
     std::size_t leaked_bytes;
@@ -44,7 +47,7 @@ inline void record_failure(const char* name, const char* file, int line, std::si
     }
     failure_record& r = g_failures.records[g_failures.count++];
     copy_text(r.name, sizeof r.name, name);
-    r.file = file;
+    copy_text(r.file, sizeof r.file, file ? file : "");
     r.line = line;
     r.leaked_blocks = blocks;
     r.leaked_bytes = bytes;
