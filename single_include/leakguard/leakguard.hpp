@@ -1037,8 +1037,7 @@ inline int open_for_writing(const char* path) noexcept {
 // runtime/main.hpp includes the layers in that order). A handful of lower-layer functions must
 // still call something a higher layer defines: a thread's exit empties its recycler, start-up
 // installs the fork handlers, the options' summary for the hot path counts the tail guard in the
-// record's units, a heap error is printed by the report, a stack walk marks the C library's
-// allocations as leakguard's own. Their declarations live here, so a reader
+// record's units, a heap error is printed by the report. Their declarations live here, so a reader
 // sees every upward edge in one file; each names the file that defines it.
 #ifndef LEAKGUARD_DETAIL_UPWARD_CALLS_HPP_INCLUDED
 #define LEAKGUARD_DETAIL_UPWARD_CALLS_HPP_INCLUDED
@@ -1056,10 +1055,6 @@ inline unsigned guard_units_for(int guard_bytes) noexcept;
 inline void install_fork_handlers() noexcept;
 // heap/errors.hpp -> report/error_report.hpp: a heap error is printed where it is found.
 void print_error(const error_record& e) noexcept;
-// capture/stack_capture.hpp -> heap/startup.hpp: what the C library allocates while leakguard asks
-// it something (a thread's stack bounds) is leakguard's bookkeeping: unlinked, never counted.
-inline void begin_own_allocations() noexcept;
-inline void end_own_allocations() noexcept;
 
 } // namespace detail
 } // namespace leakguard
@@ -2263,7 +2258,6 @@ LEAKGUARD_DETAIL_ALWAYS_INLINE void account_bytes(thread_state& t, std::int64_t 
 #include <unwind.h>  // _Unwind_Backtrace (libgcc_s, linked into every C++ program by g++/clang++)
 
 // #include "leakguard/detail/config.hpp" (inlined)
-// #include "leakguard/detail/upward_calls.hpp" (inlined)
 
 // The architectures whose frame records are {saved frame pointer, return address} at the frame
 // pointer, with the stack growing down.
@@ -2305,13 +2299,22 @@ struct stack_bounds {
 // the forking thread keeps its stack at the same addresses.
 static thread_local stack_bounds t_stack_bounds;
 
-// pthread_getattr_np allocates (the thread's CPU set): leakguard's own allocation, never counted.
+// Set at start-up (heap/startup.hpp) to a function that marks this thread busy (+1) and not (-1):
+// pthread_getattr_np allocates (the thread's CPU set), and with every C allocation tracked that
+// is leakguard's own bookkeeping - unlinked, never counted. Null where only stacks are captured.
+std::atomic<void (*)(int)> g_own_allocations{};
+
+inline void own_allocations(void (*hook)(int), int delta) noexcept {
+    if (hook) hook(delta);
+}
+
 LEAKGUARD_DETAIL_NOINLINE inline void find_stack_bounds(stack_bounds& b) noexcept {
     b.state = 2;
     pthread_attr_t attr;
-    begin_own_allocations();
+    void (*const hook)(int) = g_own_allocations.load(std::memory_order_relaxed);
+    own_allocations(hook, 1);
     if (pthread_getattr_np(pthread_self(), &attr) != 0) {
-        end_own_allocations();
+        own_allocations(hook, -1);
         b.state = 3;
         return;
     }
@@ -2319,7 +2322,7 @@ LEAKGUARD_DETAIL_NOINLINE inline void find_stack_bounds(stack_bounds& b) noexcep
     std::size_t size = 0;
     int const rc = pthread_attr_getstack(&attr, &addr, &size);
     pthread_attr_destroy(&attr);
-    end_own_allocations();
+    own_allocations(hook, -1);
     if (rc != 0 || !addr || size == 0) {
         b.state = 3;
         return;
@@ -3692,8 +3695,9 @@ public:
     busy_section& operator=(const busy_section&) = delete;
 };
 
-inline void begin_own_allocations() noexcept { ++t_state.busy; }
-inline void end_own_allocations() noexcept { --t_state.busy; }
+// What the C library allocates while the stack capture asks it something is leakguard's own
+// (capture/stack_capture.hpp, g_own_allocations).
+inline void mark_own_allocations(int delta) noexcept { t_state.busy += delta; }
 
 // true once start-up has run.
 std::atomic<bool> g_initialised{};
@@ -3735,6 +3739,7 @@ LEAKGUARD_DETAIL_NOINLINE inline void initialise() noexcept {
     apply_option_list(std::getenv("LEAKGUARD_OPTIONS"), "LEAKGUARD_OPTIONS");
     // Sets libgcc's unwinder up and finds whether this module keeps frame pointers, here rather
     // than inside an allocation (it walks the loaded modules).
+    g_own_allocations.store(mark_own_allocations, std::memory_order_relaxed);
     warm_up_stack_capture();
     refresh_hot(true, g_elide_locks.load(std::memory_order_relaxed));
     g_initialised.store(true, std::memory_order_release);

@@ -6,8 +6,7 @@
 // runtime/main.hpp includes the layers in that order). A handful of lower-layer functions must
 // still call something a higher layer defines: a thread's exit empties its recycler, start-up
 // installs the fork handlers, the options' summary for the hot path counts the tail guard in the
-// record's units, a heap error is printed by the report, a stack walk marks the C library's
-// allocations as leakguard's own. Their declarations live here, so a reader
+// record's units, a heap error is printed by the report. Their declarations live here, so a reader
 // sees every upward edge in one file; each names the file that defines it.
 #ifndef LEAKGUARD_DETAIL_UPWARD_CALLS_HPP_INCLUDED
 #define LEAKGUARD_DETAIL_UPWARD_CALLS_HPP_INCLUDED
@@ -25,10 +24,6 @@ inline unsigned guard_units_for(int guard_bytes) noexcept;
 inline void install_fork_handlers() noexcept;
 // heap/errors.hpp -> report/error_report.hpp: a heap error is printed where it is found.
 void print_error(const error_record& e) noexcept;
-// capture/stack_capture.hpp -> heap/startup.hpp: what the C library allocates while leakguard asks
-// it something (a thread's stack bounds) is leakguard's bookkeeping: unlinked, never counted.
-inline void begin_own_allocations() noexcept;
-inline void end_own_allocations() noexcept;
 
 } // namespace detail
 } // namespace leakguard

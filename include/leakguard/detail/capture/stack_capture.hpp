@@ -42,7 +42,6 @@
 #include <unwind.h>  // _Unwind_Backtrace (libgcc_s, linked into every C++ program by g++/clang++)
 
 #include "../config.hpp"
-#include "../upward_calls.hpp"
 
 // The architectures whose frame records are {saved frame pointer, return address} at the frame
 // pointer, with the stack growing down.
@@ -84,13 +83,22 @@ struct stack_bounds {
 // the forking thread keeps its stack at the same addresses.
 static thread_local stack_bounds t_stack_bounds;
 
-// pthread_getattr_np allocates (the thread's CPU set): leakguard's own allocation, never counted.
+// Set at start-up (heap/startup.hpp) to a function that marks this thread busy (+1) and not (-1):
+// pthread_getattr_np allocates (the thread's CPU set), and with every C allocation tracked that
+// is leakguard's own bookkeeping - unlinked, never counted. Null where only stacks are captured.
+std::atomic<void (*)(int)> g_own_allocations{};
+
+inline void own_allocations(void (*hook)(int), int delta) noexcept {
+    if (hook) hook(delta);
+}
+
 LEAKGUARD_DETAIL_NOINLINE inline void find_stack_bounds(stack_bounds& b) noexcept {
     b.state = 2;
     pthread_attr_t attr;
-    begin_own_allocations();
+    void (*const hook)(int) = g_own_allocations.load(std::memory_order_relaxed);
+    own_allocations(hook, 1);
     if (pthread_getattr_np(pthread_self(), &attr) != 0) {
-        end_own_allocations();
+        own_allocations(hook, -1);
         b.state = 3;
         return;
     }
@@ -98,7 +106,7 @@ LEAKGUARD_DETAIL_NOINLINE inline void find_stack_bounds(stack_bounds& b) noexcep
     std::size_t size = 0;
     int const rc = pthread_attr_getstack(&attr, &addr, &size);
     pthread_attr_destroy(&attr);
-    end_own_allocations();
+    own_allocations(hook, -1);
     if (rc != 0 || !addr || size == 0) {
         b.state = 3;
         return;

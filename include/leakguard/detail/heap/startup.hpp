@@ -30,8 +30,9 @@ public:
     busy_section& operator=(const busy_section&) = delete;
 };
 
-inline void begin_own_allocations() noexcept { ++t_state.busy; }
-inline void end_own_allocations() noexcept { --t_state.busy; }
+// What the C library allocates while the stack capture asks it something is leakguard's own
+// (capture/stack_capture.hpp, g_own_allocations).
+inline void mark_own_allocations(int delta) noexcept { t_state.busy += delta; }
 
 // true once start-up has run.
 std::atomic<bool> g_initialised{};
@@ -73,6 +74,7 @@ LEAKGUARD_DETAIL_NOINLINE inline void initialise() noexcept {
     apply_option_list(std::getenv("LEAKGUARD_OPTIONS"), "LEAKGUARD_OPTIONS");
     // Sets libgcc's unwinder up and finds whether this module keeps frame pointers, here rather
     // than inside an allocation (it walks the loaded modules).
+    g_own_allocations.store(mark_own_allocations, std::memory_order_relaxed);
     warm_up_stack_capture();
     refresh_hot(true, g_elide_locks.load(std::memory_order_relaxed));
     g_initialised.store(true, std::memory_order_release);
