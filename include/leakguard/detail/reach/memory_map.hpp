@@ -29,6 +29,22 @@ struct mapped_range {
     bool stack_of_main; // "[stack]"
 };
 
+// Reads up to size - 1 bytes of a small /proc file into `buf`, '\0'-terminated; returns the length
+// (0 on failure).
+inline std::size_t read_proc_prefix(const char* path, char* buf, std::size_t size) noexcept {
+    long const fd = ::syscall(SYS_openat, AT_FDCWD, path, O_RDONLY | O_CLOEXEC);
+    if (fd < 0) return 0;
+    std::size_t used = 0;
+    while (used + 1 < size) {
+        long const n = ::syscall(SYS_read, fd, buf + used, size - 1 - used);
+        if (n <= 0) break;
+        used += static_cast<std::size_t>(n);
+    }
+    ::syscall(SYS_close, fd);
+    buf[used] = '\0';
+    return used;
+}
+
 // Reads a whole /proc file into pages; returns its length (0 on failure). Free with unmap_pages.
 inline std::size_t read_proc_file(const char* path, char*& text, std::size_t& capacity) noexcept {
     text = nullptr;

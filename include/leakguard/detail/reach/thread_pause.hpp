@@ -33,6 +33,7 @@
 
 #include "../core/pages.hpp"
 #include "../core/platform.hpp"
+#include "memory_map.hpp" // read_proc_prefix, parse_hex
 
 namespace leakguard {
 namespace detail {
@@ -166,8 +167,8 @@ void for_each_task(F f) noexcept {
 // Whether thread `tid` blocks signal `sig` now (the SigBlk mask of /proc/self/task/TID/status):
 // such a thread would never answer. With `all`, also whether it blocks every signal (a sanitizer
 // runtime's own thread does: it runs no program code).
-// Reads /proc/self/task/TID/NAME into buf (raw system calls); returns its length, 0 on failure.
-inline long read_task_file(long tid, const char* name, char* buf, std::size_t size) noexcept {
+inline bool blocks_signal(long tid, int sig, bool& all) noexcept {
+    all = false;
     char path[64];
     int n = 0;
     for (const char* c = "/proc/self/task/"; *c; ++c) path[n++] = *c;
@@ -175,38 +176,25 @@ inline long read_task_file(long tid, const char* name, char* buf, std::size_t si
     int d = 0;
     for (long v = tid; v > 0 && d < 20; v /= 10) digits[d++] = static_cast<char>('0' + v % 10);
     while (d > 0) path[n++] = digits[--d];
-    path[n++] = '/';
-    for (const char* c = name; *c && n < 62; ++c) path[n++] = *c;
+    for (const char* c = "/status"; *c; ++c) path[n++] = *c;
     path[n] = '\0';
-    long const fd = ::syscall(SYS_openat, AT_FDCWD, path, O_RDONLY | O_CLOEXEC);
-    if (fd < 0) return 0;
-    long const len = ::syscall(SYS_read, fd, buf, size - 1);
-    ::syscall(SYS_close, fd);
-    if (len <= 0) return 0;
-    buf[len] = '\0';
-    return len;
-}
-
-inline bool blocks_signal(long tid, int sig, bool& all) noexcept {
-    all = false;
-    char buf[2048];
-    long const len = read_task_file(tid, "status", buf, sizeof buf);
-    if (len <= 0) return false;
-    for (long i = 0; i + 8 < len; ++i) {
-        if (buf[i] != 'S' || (i > 0 && buf[i - 1] != '\n') || std::memcmp(buf + i, "SigBlk:", 7) != 0) continue;
-        const char* p = buf + i + 7;
+    char text[2048]; // SigBlk comes well within it
+    std::size_t const len = read_proc_prefix(path, text, sizeof text);
+    bool blocked = false;
+    for (std::size_t i = 0; i + 8 < len; ++i) {
+        if ((i > 0 && text[i - 1] != '\n') || std::memcmp(text + i, "SigBlk:", 7) != 0) continue;
+        const char* p = text + i + 7;
         while (*p == ' ' || *p == '\t') ++p;
-        unsigned long long mask = 0;
-        int digits_read = 0;
-        for (; (*p >= '0' && *p <= '9') || (*p >= 'a' && *p <= 'f'); ++p, ++digits_read)
-            mask = mask << 4 | static_cast<unsigned>(*p <= '9' ? *p - '0' : *p - 'a' + 10);
-        if (digits_read == 0) return false;
+        const char* const start = p;
+        std::uintptr_t const mask = parse_hex(p, text + len);
+        if (p == start) break;
         // Every signal but those no thread can block (SIGKILL, SIGSTOP) and the C library's own
         // two (32 and 33): bit N - 1 is signal N.
-        all = (mask | 0x180040100ull) == ~0ull;
-        return (mask >> (sig - 1)) & 1u;
+        all = (mask | 0x180040100ull) == ~std::uintptr_t(0);
+        blocked = (mask >> (sig - 1)) & 1u;
+        break;
     }
-    return false;
+    return blocked;
 }
 
 inline void short_sleep() noexcept {

@@ -62,12 +62,11 @@ inline void write_text_report(fd_writer& out, const char* when, const grouped_le
     std::size_t lost = 0;
     for (unsigned k = 1; k <= 3; ++k) lost += totals.blocks[k];
     if (lost) {
-        static const char* const names[] = {"", "definitely lost", "indirectly lost", "possibly lost",
-                                            "still reachable"};
         out.printf("leakguard: LEAK SUMMARY:");
         for (unsigned k = 1; k <= 4; ++k) {
             format_amount(amount, sizeof amount, totals.bytes[k], totals.blocks[k]);
-            out.printf("%s %s: %s", k > 1 ? ";" : "", names[k], amount);
+            // group_text's words for the kind, without their leading space
+            out.printf("%s %s: %s", k > 1 ? ";" : "", loss_phrase(static_cast<leak_kind>(k)) + 1, amount);
         }
         out.printf("\n");
     }
