@@ -21,10 +21,14 @@
 // Whole-suite mode: define LEAKGUARD_CHECK_ALL_TESTS in every test file before this header (e.g.
 // target_compile_definitions). TEST_CASE (and SCENARIO) then register their body as a method of a
 // fixture that holds a scope, so each run of a test case (one per leaf SECTION) is checked as a
-// whole. LEAKGUARD_EXEMPT_TEST() in a test turns that check off for the test; a test that has
-// already failed (a failed assertion, as a listener sees it, or a failed scope) is not checked
-// again. TEST_CASE_METHOD and the template test cases keep their own registration: put a
-// LEAKGUARD_SCOPE() in those.
+// whole; TEMPLATE_TEST_CASE and TEMPLATE_TEST_CASE_SIG run each type's body inside one. The check
+// fails a test on the memory it lost (scope_rule::lost: what a static, a global or a thread still
+// holds passes); the option test_checks=strict fails it on any block it left alive.
+// LEAKGUARD_EXEMPT_TEST() in a test turns that check off for the test; a test that has already
+// failed (a failed assertion, as a listener sees it, or a failed scope) is not checked again.
+// TEST_CASE_METHOD, TEMPLATE_PRODUCT_TEST_CASE and TEMPLATE_LIST_TEST_CASE keep their own
+// registration: the listener names them at the end of the run; put a LEAKGUARD_LOSS_SCOPE() in
+// those.
 //
 // Catch2's own blocks are not blamed on the test: SECTION (and GIVEN/WHEN/THEN, DYNAMIC_SECTION)
 // are redefined to build Catch2's section (its tracker, the reporters' section stacks) in an
@@ -58,6 +62,7 @@ struct state {
     std::atomic<bool> exempt;            // LEAKGUARD_EXEMPT_TEST() was called in this test run
     std::atomic<bool> failed;            // an assertion failed in this test run (the listener says)
     std::atomic<bool> warmed_up;         // Catch2's lazily grown containers have been grown
+    std::atomic<bool> checked;           // whole-suite mode's fixture ran in this test case
     std::atomic<unsigned long> reported; // scope failures reported to Catch2 so far
 };
 inline state& shared() noexcept {
@@ -117,7 +122,7 @@ class whole_test {
 public:
     whole_test(const char* file, int line)
         : name_(start_run()), reported_at_start_(shared().reported.load(std::memory_order_relaxed)),
-          scope_(file, line, name_.c_str()) {}
+          scope_(file, line, name_.c_str(), scope::all_threads, whole_test_rule()) {}
     ~whole_test() {
         state& s = shared();
         // Not checked: exempted tests, tests that failed already (their cleanup may not have run,
@@ -134,6 +139,7 @@ private:
     static std::string start_run() {
         warm_up();
         shared().exempt.store(false, std::memory_order_relaxed);
+        shared().checked.store(true, std::memory_order_relaxed);
         ignore_region quiet;
         return ::Catch::getResultCapture().getCurrentTestName();
     }
@@ -170,7 +176,7 @@ private:
     namespace {                                                                                                        \
     struct TestName : ::leakguard::catch2_adapter::whole_test {                                                        \
         TestName() : ::leakguard::catch2_adapter::whole_test(__FILE__, __LINE__) {}                                    \
-        void test();                                                                                                   \
+        __attribute__((noinline)) void test();                                                                         \
     };                                                                                                                 \
     ::Catch::AutoReg INTERNAL_CATCH_UNIQUE_NAME(autoRegistrar)(::Catch::makeTestInvoker(&TestName::test),              \
                                                                CATCH_INTERNAL_LINEINFO, ::Catch::StringRef(),          \
@@ -180,6 +186,27 @@ private:
 #undef INTERNAL_CATCH_TESTCASE
 #define INTERNAL_CATCH_TESTCASE(...)                                                                                   \
     LEAKGUARD_DETAIL_CATCH_TESTCASE2(INTERNAL_CATCH_UNIQUE_NAME(LEAKGUARD_TEST_), __VA_ARGS__)
+// TEMPLATE_TEST_CASE and TEMPLATE_TEST_CASE_SIG: the function Catch2 registers for each type runs
+// the test's body with a whole_test around it (TEMPLATE_PRODUCT_TEST_CASE and
+// TEMPLATE_LIST_TEST_CASE define their function themselves; they are named as unchecked). The
+// body is never inlined into the function that checks: once it has returned, what its locals
+// and registers held is gone, as a lost block's last pointer is.
+#define LEAKGUARD_DETAIL_CATCH_TEMPLATE(TestName, Body, signature, ...)                                                \
+    template <INTERNAL_CATCH_REMOVE_PARENS(signature)>                                                                 \
+    __attribute__((noinline)) static void Body();                                                                      \
+    template <INTERNAL_CATCH_REMOVE_PARENS(signature)>                                                                 \
+    static void TestName() {                                                                                           \
+        ::leakguard::catch2_adapter::whole_test leakguard_whole_test_(__FILE__, __LINE__);                             \
+        Body<__VA_ARGS__>();                                                                                           \
+    }                                                                                                                  \
+    template <INTERNAL_CATCH_REMOVE_PARENS(signature)>                                                                 \
+    static void Body()
+#undef INTERNAL_CATCH_DEFINE_SIG_TEST1
+#define INTERNAL_CATCH_DEFINE_SIG_TEST1(TestName, signature)                                                           \
+    LEAKGUARD_DETAIL_CATCH_TEMPLATE(TestName, INTERNAL_CATCH_UNIQUE_NAME(LEAKGUARD_BODY_), signature, TestType)
+#undef INTERNAL_CATCH_DEFINE_SIG_TEST_X
+#define INTERNAL_CATCH_DEFINE_SIG_TEST_X(TestName, signature, ...)                                                     \
+    LEAKGUARD_DETAIL_CATCH_TEMPLATE(TestName, INTERNAL_CATCH_UNIQUE_NAME(LEAKGUARD_BODY_), signature, __VA_ARGS__)
 #endif // LEAKGUARD_CHECK_ALL_TESTS
 #endif // CATCH_CONFIG_DISABLE
 
@@ -239,7 +266,23 @@ struct listener : ::Catch::TestEventListenerBase {
     void testCaseStarting(::Catch::TestCaseInfo const& info) override {
         TestEventListenerBase::testCaseStarting(info);
         shared().failed.store(false);
+        shared().checked.store(false);
     }
+#if defined(LEAKGUARD_CHECK_ALL_TESTS)
+    void testCaseEnded(::Catch::TestCaseStats const& stats) override {
+        if (!shared().checked.load())
+            unchecked_.add(stats.testInfo.name.c_str(), stats.testInfo.lineInfo.file,
+                           static_cast<int>(stats.testInfo.lineInfo.line));
+        TestEventListenerBase::testCaseEnded(stats);
+    }
+    void testRunEnded(::Catch::TestRunStats const& stats) override {
+        unchecked_.print();
+        TestEventListenerBase::testRunEnded(stats);
+    }
+
+private:
+    detail::unchecked_tests unchecked_;
+#endif
     bool assertionEnded(::Catch::AssertionStats const& stats) override {
         if (!stats.assertionResult.isOk()) shared().failed.store(true);
         return TestEventListenerBase::assertionEnded(stats);

@@ -20,9 +20,13 @@
 // target_compile_definitions). TEST_CASE then registers its body with a fixture that holds a
 // scope, so each test case (each pass through its subcases) is checked as a whole: a doctest
 // listener cannot fail a test (its test_case_end comes after the verdict), code inside the test
-// function can. LEAKGUARD_EXEMPT_TEST() in a test turns that check off for the test; a test that
-// has already failed is not checked again. TEST_CASE_FIXTURE, TEST_CASE_TEMPLATE and SCENARIO
-// keep their own registration: put a LEAKGUARD_SCOPE() in those.
+// function can. TEST_CASE_TEMPLATE (and TEST_CASE_TEMPLATE_DEFINE) run each type's body inside
+// the same fixture, SCENARIO is a TEST_CASE. The check fails a test on the memory it lost
+// (scope_rule::lost: what a static, a global or a thread still holds passes); the option
+// test_checks=strict fails it on any block it left alive. LEAKGUARD_EXEMPT_TEST() in a test turns
+// that check off for the test; a test that has already failed is not checked again.
+// TEST_CASE_FIXTURE keeps its own registration: the listener names such tests at the end of the
+// run; put a LEAKGUARD_LOSS_SCOPE() in those.
 //
 // doctest's own blocks are not blamed on the test: SUBCASE is redefined to build doctest's
 // subcase (and run the reporters' subcase events) in an ignore region, the INFO/CAPTURE stack
@@ -45,6 +49,7 @@ namespace doctest_adapter {
 struct state {
     std::atomic<bool> exempt;            // LEAKGUARD_EXEMPT_TEST() was called in this test pass
     std::atomic<bool> failed;            // an assertion failed in this test pass (the listener says)
+    std::atomic<bool> checked;           // whole-suite mode's fixture ran in this test case
     std::atomic<unsigned long> reported; // scope failures reported to doctest so far
 };
 inline state& shared() noexcept {
@@ -78,8 +83,8 @@ public:
 class whole_test {
 public:
     whole_test()
-        : reported_at_start_(start_pass()),
-          scope_(current()->m_file.c_str(), static_cast<int>(current()->m_line), current()->m_name) {}
+        : reported_at_start_(start_pass()), scope_(current()->m_file.c_str(), static_cast<int>(current()->m_line),
+                                                   current()->m_name, scope::all_threads, whole_test_rule()) {}
     ~whole_test() {
         state& s = shared();
         // Not checked: exempted tests, tests that failed already (their cleanup may not have run,
@@ -96,6 +101,7 @@ private:
     static const ::doctest::TestCaseData* current() noexcept { return ::doctest::getContextOptions()->currentTest; }
     static unsigned long start_pass() noexcept {
         shared().exempt.store(false, std::memory_order_relaxed);
+        shared().checked.store(true, std::memory_order_relaxed);
         return shared().reported.load(std::memory_order_relaxed);
     }
     unsigned long reported_at_start_;
@@ -130,6 +136,40 @@ private:
 #undef TEST_CASE
 #define TEST_CASE(name) DOCTEST_TEST_CASE(name)
 #endif
+// TEST_CASE_TEMPLATE and TEST_CASE_TEMPLATE_DEFINE: each instance registers a function that runs
+// the test's body for its type with whole_test around it (doctest's own registration, with that
+// function in the body's place). The body is never inlined into it: once the body has returned,
+// what its locals and registers held is gone, as a lost block's last pointer is.
+#undef DOCTEST_TEST_CASE_TEMPLATE_DEFINE_IMPL
+#define DOCTEST_TEST_CASE_TEMPLATE_DEFINE_IMPL(dec, T, iter, func)                                                     \
+    template <typename T>                                                                                              \
+    __attribute__((noinline)) static void func();                                                                      \
+    template <typename T>                                                                                              \
+    static void DOCTEST_CAT(func, _LEAKGUARD_CHECKED)() {                                                              \
+        ::leakguard::doctest_adapter::whole_test leakguard_whole_test_;                                                \
+        func<T>();                                                                                                     \
+    }                                                                                                                  \
+    namespace {                                                                                                        \
+    template <typename Tuple>                                                                                          \
+    struct iter;                                                                                                       \
+    template <typename Type, typename... Rest>                                                                         \
+    struct iter<std::tuple<Type, Rest...>> {                                                                           \
+        iter(const char* file, unsigned line, int index) {                                                             \
+            ::doctest::detail::regTest(                                                                                \
+                ::doctest::detail::TestCase(DOCTEST_CAT(func, _LEAKGUARD_CHECKED) < Type >, file, line,                \
+                                            doctest_detail_test_suite_ns::getCurrentTestSuite(),                       \
+                                            ::doctest::toString<Type>(), int(line) * 1000 + index) *                   \
+                dec);                                                                                                  \
+            iter<std::tuple<Rest...>>(file, line, index + 1);                                                          \
+        }                                                                                                              \
+    };                                                                                                                 \
+    template <>                                                                                                        \
+    struct iter<std::tuple<>> {                                                                                        \
+        iter(const char*, unsigned, int) {}                                                                            \
+    };                                                                                                                 \
+    }                                                                                                                  \
+    template <typename T>                                                                                              \
+    static void func()
 #endif // LEAKGUARD_CHECK_ALL_TESTS
 #endif // DOCTEST_CONFIG_DISABLE
 
@@ -194,10 +234,23 @@ public:
         *::doctest::detail::tlssPush() << std::string(4096, ' ');
         ::doctest::detail::tlssPop();
     }
-    void test_run_end(const ::doctest::TestRunStats&) override {}
-    void test_case_start(const ::doctest::TestCaseData&) override { shared().failed.store(false); }
+    void test_run_end(const ::doctest::TestRunStats&) override {
+#if defined(LEAKGUARD_CHECK_ALL_TESTS)
+        unchecked_.print();
+#endif
+    }
+    void test_case_start(const ::doctest::TestCaseData& test) override {
+        shared().failed.store(false);
+        shared().checked.store(false);
+        current_ = &test;
+    }
     void test_case_reenter(const ::doctest::TestCaseData&) override { shared().failed.store(false); }
-    void test_case_end(const ::doctest::CurrentTestCaseStats&) override {}
+    void test_case_end(const ::doctest::CurrentTestCaseStats&) override {
+#if defined(LEAKGUARD_CHECK_ALL_TESTS)
+        if (current_ && !shared().checked.load())
+            unchecked_.add(current_->m_name, current_->m_file.c_str(), static_cast<int>(current_->m_line));
+#endif
+    }
     void test_case_exception(const ::doctest::TestCaseException&) override { shared().failed.store(true); }
     void subcase_start(const ::doctest::SubcaseSignature&) override {}
     void subcase_end() override {}
@@ -208,6 +261,12 @@ public:
         if (!(m.m_severity & ::doctest::assertType::is_warn)) shared().failed.store(true);
     }
     void test_case_skipped(const ::doctest::TestCaseData&) override {}
+
+private:
+    const ::doctest::TestCaseData* current_ = nullptr;
+#if defined(LEAKGUARD_CHECK_ALL_TESTS)
+    detail::unchecked_tests unchecked_;
+#endif
 };
 
 DOCTEST_REGISTER_LISTENER("leakguard", 0, listener);

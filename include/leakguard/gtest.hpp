@@ -13,7 +13,10 @@
 //
 // Whole-suite mode: with LEAKGUARD_CHECK_ALL_TESTS defined where LEAKGUARD_MAIN is, every test is
 // checked as if its fixture, SetUp, body and TearDown were one scope (a GoogleTest listener opens
-// it in OnTestStart and checks it in OnTestEnd, where a failure still counts for the test).
+// it in OnTestStart and checks it in OnTestEnd, where a failure still counts for the test). The
+// check fails a test on the memory it lost (scope_rule::lost: what a static, a global or a thread
+// still holds - gmock's registry, a function-local cache - passes); the option test_checks=strict
+// fails it on any block it left alive.
 // LEAKGUARD_EXEMPT_TEST() in a test turns that check off for the test. A test that has already
 // failed is not checked again (its cleanup may not have run).
 //
@@ -134,7 +137,8 @@ public:
             name_ = std::string(test.test_suite_name()) + "." + test.name();
         }
         reported_at_start_ = shared().reported.load(std::memory_order_relaxed);
-        active_ = new (static_cast<void*>(storage_)) scope(test.file(), test.line(), name_.c_str());
+        active_ = new (static_cast<void*>(storage_))
+            scope(test.file(), test.line(), name_.c_str(), scope::all_threads, whole_test_rule());
 #endif
     }
 

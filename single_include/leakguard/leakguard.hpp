@@ -348,6 +348,19 @@ void reset_scope_failures() noexcept;
 
 namespace leakguard {
 
+// What fails a scope at its end.
+enum class scope_rule : unsigned char {
+    strict, // any block allocated inside it and still alive (LEAKGUARD_SCOPE)
+    // Only such blocks a leak check finds lost (the kinds of the leak_kinds option: definitely,
+    // indirectly and possibly lost by default). What a static, a global, a thread's stack or TLS
+    // still holds passes (LEAKGUARD_LOSS_SCOPE, and the per-test checks of the adapters). A scan
+    // runs only when some block allocated inside is still alive at the end.
+    lost,
+};
+
+// The rule of whole-suite mode's per-test checks: the test_checks option (lost by default).
+scope_rule whole_test_rule() noexcept;
+
 // What a failed scope hands to the failure handler. `leaks` points to at most `leaks_shown`
 // copies (oldest first, capped at 256); valid only during the handler call.
 struct scope_failure {
@@ -356,8 +369,9 @@ struct scope_failure {
     int line;
     std::size_t leaked_blocks;
     std::size_t leaked_bytes;
-    const block_info* leaks;
+    const block_info* leaks; // under scope_rule::lost, each with its kind (block_info::loss)
     std::size_t leaks_shown;
+    scope_rule rule;
 };
 
 using scope_failure_handler = void (*)(const scope_failure&);
@@ -372,24 +386,30 @@ scope_failure_handler set_scope_failure_handler(scope_failure_handler handler) n
 void print_scope_failure(const scope_failure& failure) noexcept;
 
 // A block is a leak of a scope when it was allocated after the scope began (by any thread, or by
-// the scope's own thread for a this_thread scope) and is still alive when the scope is checked.
-// Nested scopes each see the blocks allocated inside them: a leak in an inner scope fails the
-// outer one too.
+// the scope's own thread for a this_thread scope) and is still alive when the scope is checked -
+// and, under scope_rule::lost, when a leak check finds it lost. Nested scopes each see the blocks
+// allocated inside them: a leak in an inner scope fails the outer one too.
 class scope {
 public:
     enum threads { all_threads, this_thread };
 
-    scope(const char* file, int line, const char* name = "", threads which = all_threads) noexcept;
+    scope(const char* file, int line, const char* name = "", threads which = all_threads,
+          scope_rule rule = scope_rule::strict) noexcept;
     // Without the macro: `leakguard::scope s("query");` takes the file and line of its declaration
     // (where the compiler can tell them: LEAKGUARD_DETAIL_CALLER_FILE above).
     explicit scope(const char* name, threads which = all_threads, const char* file = LEAKGUARD_DETAIL_CALLER_FILE,
                    int line = LEAKGUARD_DETAIL_CALLER_LINE) noexcept
         : scope(file, line, name, which) {}
+    // `leakguard::scope s("query", leakguard::scope_rule::lost);`
+    scope(const char* name, scope_rule rule, threads which = all_threads,
+          const char* file = LEAKGUARD_DETAIL_CALLER_FILE, int line = LEAKGUARD_DETAIL_CALLER_LINE) noexcept
+        : scope(file, line, name, which, rule) {}
     ~scope();
     scope(const scope&) = delete;
     scope& operator=(const scope&) = delete;
 
-    // Queries: may be called at any time; cost grows with the blocks allocated since the scope began.
+    // Queries: may be called at any time; cost grows with the blocks allocated since the scope began
+    // (under scope_rule::lost, a leak check when any of them is alive).
     std::size_t leaked_blocks() const noexcept;
     std::size_t leaked_bytes() const noexcept;
     // Copies up to `max` leaked blocks (oldest first) into `out`; returns the number of leaked blocks.
@@ -415,6 +435,7 @@ public:
 
     std::uint64_t start_seq() const noexcept { return start_; }
     const char* name() const noexcept { return name_; }
+    scope_rule rule() const noexcept { return rule_; }
 
 private:
     bool leaving_by_exception() const noexcept;
@@ -423,6 +444,7 @@ private:
     const char* name_;
     int line_;
     threads which_;
+    scope_rule rule_;
     bool done_;
     std::uint32_t thread_;
     std::uint64_t start_;
@@ -449,6 +471,15 @@ inline bool scope::leaving_by_exception() const noexcept {
 #define LEAKGUARD_SCOPE(...)                                                                                           \
     ::leakguard::scope LEAKGUARD_DETAIL_UNIQUE(leakguard_scope_)(__FILE__, __LINE__,                                   \
                                                                  ::leakguard::detail::scope_name(__VA_ARGS__))
+
+// LEAKGUARD_LOSS_SCOPE() or LEAKGUARD_LOSS_SCOPE("name"): a scope for the rest of the enclosing
+// block that fails only on lost memory (scope_rule::lost). A pointer the enclosing function still
+// keeps in a local variable or a register holds its block (as valgrind would see it): the check is
+// exact for memory the code inside no longer points to once it returns.
+#define LEAKGUARD_LOSS_SCOPE(...)                                                                                      \
+    ::leakguard::scope LEAKGUARD_DETAIL_UNIQUE(leakguard_scope_)(                                                      \
+        __FILE__, __LINE__, ::leakguard::detail::scope_name(__VA_ARGS__), ::leakguard::scope::all_threads,             \
+        ::leakguard::scope_rule::lost)
 
 // The same, counting only blocks that the current thread allocates.
 #define LEAKGUARD_THREAD_SCOPE(...)                                                                                    \
@@ -1028,6 +1059,7 @@ inline int open_for_writing(const char* path) noexcept {
 #include <cstdio>  // std::snprintf
 #include <cstring> // std::strcmp, std::strncmp, std::strchr, std::strlen, std::memcpy
 
+// #include "leakguard/scope.hpp" (inlined)
 // #include "leakguard/detail/upward_calls.hpp" (inlined)
 // leakguard - in-process memory-leak tracker for C++ (header-only)
 // SPDX-License-Identifier: MIT
@@ -1163,6 +1195,7 @@ struct options_state {
     std::atomic<std::uint64_t> break_on_alloc; // 0: off
     std::atomic<unsigned> leak_kinds;          // the kinds listed that fail a run: bit 1 << (leak_kind - 1)
     std::atomic<bool> show_reachable;          // list still-reachable blocks too (they never fail a run)
+    std::atomic<int> test_checks;              // whole-suite mode's per-test rule: 0 lost, 1 strict
 };
 
 // leak_kinds: the bits of definite, indirect and possible (valgrind's --errors-for-leak-kinds
@@ -1182,7 +1215,8 @@ options_state g_options{{default_exitcode},
                         {false},
                         {0},
                         {default_leak_kinds},
-                        {false}};
+                        {false},
+                        {0}};
 
 enum class option_kind {
     number, // a whole decimal number from 0 to the entry's max
@@ -1258,6 +1292,8 @@ constexpr option_spec option_table[] = {
                     "the kinds of lost memory listed that make the exit status non-zero"),
     number_option("show_reachable", 1, 0, store_field<bool, &options_state::show_reachable>,
                   "1: list still-reachable blocks too (they never change the exit status)"),
+    choice_option("test_checks", "lost|strict", 0, store_field<int, &options_state::test_checks>,
+                  "whole-suite mode: a test fails on the memory it lost, or (strict) on any block it left alive"),
 };
 constexpr std::size_t option_count = sizeof option_table / sizeof option_table[0];
 
@@ -1292,6 +1328,9 @@ inline bool option_fill() noexcept { return g_options.fill.load(std::memory_orde
 inline int option_exitcode() noexcept { return g_options.exitcode.load(std::memory_order_relaxed); }
 inline unsigned option_leak_kinds() noexcept { return g_options.leak_kinds.load(std::memory_order_relaxed); }
 inline bool option_show_reachable() noexcept { return g_options.show_reachable.load(std::memory_order_relaxed); }
+inline scope_rule option_test_checks() noexcept {
+    return g_options.test_checks.load(std::memory_order_relaxed) == 1 ? scope_rule::strict : scope_rule::lost;
+}
 
 // Under a lock: two threads setting options at once both end with the word of both changes.
 inline void refresh_hot(bool ready, bool elide = false) noexcept {
@@ -7367,6 +7406,54 @@ inline block_list collect_checked(const caller_context& self, reach_totals& tota
     return list;
 }
 
+// Whether a block passes `filter` (for_each_live's test, for a block a leak check hands over).
+inline bool in_filter(const block_filter& filter, const block_header& h) noexcept {
+    if (seq_of(&h) < filter.min_seq) return false;
+    if (filter.thread && h.thread != static_cast<std::uint16_t>(filter.thread)) return false;
+    if (!filter.include_ignored && (flags_of(&h) & flag_ignored)) return false;
+    return !(filter.program_only && unmapped_c_block(&h));
+}
+
+// The blocks of `filter` a leak check finds lost - of the kinds the leak_kinds option lists as
+// failing - oldest first, each with its kind; raw memory (free with raw_free). No check runs when
+// no block of `filter` is alive: then nothing can be lost, and the cost is one walk of the blocks
+// allocated since filter.min_seq. `self`: see run_leak_check. `complete` false: the check ran out
+// of memory and judged nothing (the list is empty; the caller decides).
+inline block_list collect_lost(const block_filter& filter, const caller_context& self, bool& complete) noexcept {
+    block_list list = {nullptr, 0, 0};
+    complete = true;
+    if (count_live(filter).blocks == 0) return list;
+    unsigned const failing = option_leak_kinds() & ~leak_kind_bit(leak_kind::reachable);
+    page_array<block_info> found = {nullptr, 0, 0};
+    bool dropped = false;
+    auto const keep = [&](const block_header& h, leak_kind k, std::size_t indirect) {
+        if (!(failing & leak_kind_bit(k)) || !in_filter(filter, h)) return;
+        block_info b = info_of(&h);
+        b.loss = k;
+        b.indirect_bytes = indirect;
+        if (!found.push(b)) dropped = true;
+    };
+    complete = run_leak_check(self, keep).complete && !dropped;
+    if (!complete) {
+        found.release();
+        return list;
+    }
+    if (found.count) {
+        list.items = static_cast<block_info*>(raw_alloc(found.count * sizeof(block_info)));
+        if (list.items) {
+            for (std::size_t i = 0; i < found.count; ++i) {
+                list.items[i] = found.items[i];
+                list.bytes += found.items[i].size;
+            }
+            list.count = found.count;
+            std::sort(list.items, list.items + list.count,
+                      [](const block_info& a, const block_info& b) { return a.seq < b.seq; });
+        }
+    }
+    found.release();
+    return list;
+}
+
 } // namespace detail
 } // namespace leakguard
 
@@ -7585,6 +7672,7 @@ inline std::size_t find_site(void* const* frames, std::size_t depth, symbol_info
 #include <cstddef> // std::size_t
 #include <cstring> // std::memcpy
 
+// #include "leakguard/scope.hpp" (inlined)
 // #include "leakguard/detail/core/platform.hpp" (inlined)
 // #include "leakguard/detail/core/report_stream.hpp" (inlined)
 // #include "leakguard/detail/core/text.hpp" (inlined)
@@ -7600,6 +7688,7 @@ struct failure_record {
     int line;
     std::size_t leaked_blocks;
     std::size_t leaked_bytes;
+    scope_rule rule;
 };
 
 struct failure_log {
@@ -7611,8 +7700,8 @@ struct failure_log {
 
 failure_log g_failures{};
 
-inline void record_failure(const char* name, const char* file, int line, std::size_t blocks,
-                           std::size_t bytes) noexcept {
+inline void record_failure(const char* name, const char* file, int line, std::size_t blocks, std::size_t bytes,
+                           scope_rule rule) noexcept {
     lock_guard hold(g_failures.lock);
     if (g_failures.count == g_failures.capacity) {
         std::size_t const grown = g_failures.capacity ? g_failures.capacity * 2 : 16;
@@ -7629,6 +7718,7 @@ inline void record_failure(const char* name, const char* file, int line, std::si
     r.line = line;
     r.leaked_blocks = blocks;
     r.leaked_bytes = bytes;
+    r.rule = rule;
 }
 
 inline std::size_t failure_count() noexcept {
@@ -7947,6 +8037,9 @@ inline const char* loss_phrase(leak_kind k) noexcept {
     }
     return "";
 }
+
+// How a failed scope's summary line ends: "... allocated inside it still alive" or "... lost".
+inline const char* scope_verdict(scope_rule rule) noexcept { return rule == scope_rule::lost ? "lost" : "still alive"; }
 
 // The call stack of a block, one frame a line, valgrind-style ("at" the innermost, "by" the rest),
 // down to main, calls inlined at a return address included.
@@ -8418,6 +8511,7 @@ inline void write_json(fd_writer& out, const grouped_leaks& leaks, const statist
             json.key("line").number(r.line);
             json.key("leaked_blocks").number(r.leaked_blocks);
             json.key("leaked_bytes").number(r.leaked_bytes);
+            json.key("rule").string(r.rule == scope_rule::lost ? "lost" : "strict");
             json.end_object();
         }
     }
@@ -8767,15 +8861,47 @@ std::atomic<scope_failure_handler> g_scope_failure_handler{};
 
 constexpr std::size_t max_leaks_shown = 256;
 
-inline block_filter filter_for(std::uint64_t start, std::uint32_t thread) noexcept {
-    return block_filter{start, thread, false, LEAKGUARD_DETAIL_INTERPOSE_ALLOC != 0};
+// A strict scope leaves out the C library's own blocks (collect.hpp: unmapped_c_block); a lost
+// scope judges every block, as the exit report does - a buffer the C library keeps is reachable.
+inline block_filter filter_for(std::uint64_t start, std::uint32_t thread, scope_rule rule) noexcept {
+    return block_filter{start, thread, false, rule == scope_rule::strict && LEAKGUARD_DETAIL_INTERPOSE_ALLOC != 0};
+}
+
+// A scope's failing blocks, oldest first (raw memory): every block alive, or those a leak check
+// finds lost. A check that ran out of memory judges strictly, and says so.
+inline block_list scope_blocks(const block_filter& filter, scope_rule rule, const caller_context& self,
+                               const char* name) noexcept {
+    busy_section busy;
+    if (rule == scope_rule::strict) return collect_live(filter);
+    bool complete = true;
+    block_list lost = collect_lost(filter, self, complete);
+    if (complete) return lost;
+    fd_writer(report_fd())
+        .printf("leakguard: the leak check for scope \"%s\" ran out of memory; every block allocated inside it "
+                "and still alive counts\n",
+                name);
+    return collect_live(filter);
+}
+
+// The count and bytes of a scope's failing blocks.
+inline block_totals scope_totals(const block_filter& filter, scope_rule rule, const caller_context& self,
+                                 const char* name) noexcept {
+    if (rule == scope_rule::strict) {
+        busy_section busy;
+        return count_live(filter);
+    }
+    block_list const list = scope_blocks(filter, rule, self, name);
+    raw_free(list.items);
+    return block_totals{list.count, list.bytes};
 }
 
 } // namespace detail
 
-scope::scope(const char* file, int line, const char* name, threads which) noexcept
-    : file_(file), name_(name ? name : ""), line_(line), which_(which), done_(false), thread_(0), start_(0),
-      uncaught_(0) {
+scope_rule whole_test_rule() noexcept { return detail::option_test_checks(); }
+
+scope::scope(const char* file, int line, const char* name, threads which, scope_rule rule) noexcept
+    : file_(file), name_(name ? name : ""), line_(line), which_(which), rule_(rule), done_(false), thread_(0),
+      start_(0), uncaught_(0) {
     detail::ensure_initialised();
 #if defined(__cpp_lib_uncaught_exceptions) && __cpp_lib_uncaught_exceptions >= 201411L
     uncaught_ = std::uncaught_exceptions();
@@ -8792,33 +8918,44 @@ scope::~scope() {
     if (!done_ && !leaving_by_exception()) check();
 }
 
-std::size_t scope::leaked_blocks() const noexcept {
-    detail::busy_section busy;
-    return detail::count_live(detail::filter_for(start_, thread_)).blocks;
+// The queries and the check are out of line and capture their caller first: the calling thread's
+// roots for a leak check (see LEAKGUARD_DETAIL_CAPTURE_CALLER).
+LEAKGUARD_DETAIL_NOINLINE std::size_t scope::leaked_blocks() const noexcept {
+    detail::caller_context self;
+    LEAKGUARD_DETAIL_CAPTURE_CALLER(self);
+    return detail::scope_totals(detail::filter_for(start_, thread_, rule_), rule_, self, name_).blocks;
 }
 
-std::size_t scope::leaked_bytes() const noexcept {
-    detail::busy_section busy;
-    return detail::count_live(detail::filter_for(start_, thread_)).bytes;
+LEAKGUARD_DETAIL_NOINLINE std::size_t scope::leaked_bytes() const noexcept {
+    detail::caller_context self;
+    LEAKGUARD_DETAIL_CAPTURE_CALLER(self);
+    return detail::scope_totals(detail::filter_for(start_, thread_, rule_), rule_, self, name_).bytes;
 }
 
-std::size_t scope::leaks(block_info* out, std::size_t max) const noexcept {
-    detail::busy_section busy;
-    return detail::copy_live(detail::filter_for(start_, thread_), out, max);
-}
-
-bool scope::check() noexcept {
-    done_ = true;
-    detail::block_list list;
-    {
+LEAKGUARD_DETAIL_NOINLINE std::size_t scope::leaks(block_info* out, std::size_t max) const noexcept {
+    detail::caller_context self;
+    LEAKGUARD_DETAIL_CAPTURE_CALLER(self);
+    if (rule_ == scope_rule::strict) {
         detail::busy_section busy;
-        list = detail::collect_live(detail::filter_for(start_, thread_));
+        return detail::copy_live(detail::filter_for(start_, thread_, rule_), out, max);
     }
+    detail::block_list const list =
+        detail::scope_blocks(detail::filter_for(start_, thread_, rule_), rule_, self, name_);
+    for (std::size_t i = 0; i < list.count && i < max; ++i) out[i] = list.items[i];
+    detail::raw_free(list.items);
+    return list.count;
+}
+
+LEAKGUARD_DETAIL_NOINLINE bool scope::check() noexcept {
+    detail::caller_context self;
+    LEAKGUARD_DETAIL_CAPTURE_CALLER(self);
+    done_ = true;
+    detail::block_list list = detail::scope_blocks(detail::filter_for(start_, thread_, rule_), rule_, self, name_);
     if (list.count == 0) {
         detail::raw_free(list.items);
         return true;
     }
-    detail::record_failure(name_, file_, line_, list.count, list.bytes);
+    detail::record_failure(name_, file_, line_, list.count, list.bytes, rule_);
     scope_failure f;
     f.name = name_;
     f.file = file_;
@@ -8827,6 +8964,7 @@ bool scope::check() noexcept {
     f.leaked_bytes = list.bytes;
     f.leaks = list.items;
     f.leaks_shown = list.count < detail::max_leaks_shown ? list.count : detail::max_leaks_shown;
+    f.rule = rule_;
     scope_failure_handler handler = detail::g_scope_failure_handler.load(std::memory_order_acquire);
     if (handler) {
         handler(f); // user code: tracking stays on, its allocations are its own
@@ -8844,9 +8982,9 @@ scope_failure_handler set_scope_failure_handler(scope_failure_handler handler) n
 void print_scope_failure(const scope_failure& f) noexcept {
     detail::busy_section busy;
     detail::fd_writer out(detail::report_fd());
-    out.printf("leakguard: scope \"%s\" (%s:%d) ended with %zu %s (%zu bytes) allocated inside it still alive\n",
-               f.name, f.file, f.line, f.leaked_blocks, detail::plural(f.leaked_blocks, "block", "blocks"),
-               f.leaked_bytes);
+    out.printf("leakguard: scope \"%s\" (%s:%d) ended with %zu %s (%zu bytes) allocated inside it %s\n", f.name, f.file,
+               f.line, f.leaked_blocks, detail::plural(f.leaked_blocks, "block", "blocks"), f.leaked_bytes,
+               detail::scope_verdict(f.rule));
     detail::write_failure_groups(out, f, detail::report_layout);
 }
 

@@ -41,6 +41,19 @@
 
 namespace leakguard {
 
+// What fails a scope at its end.
+enum class scope_rule : unsigned char {
+    strict, // any block allocated inside it and still alive (LEAKGUARD_SCOPE)
+    // Only such blocks a leak check finds lost (the kinds of the leak_kinds option: definitely,
+    // indirectly and possibly lost by default). What a static, a global, a thread's stack or TLS
+    // still holds passes (LEAKGUARD_LOSS_SCOPE, and the per-test checks of the adapters). A scan
+    // runs only when some block allocated inside is still alive at the end.
+    lost,
+};
+
+// The rule of whole-suite mode's per-test checks: the test_checks option (lost by default).
+scope_rule whole_test_rule() noexcept;
+
 // What a failed scope hands to the failure handler. `leaks` points to at most `leaks_shown`
 // copies (oldest first, capped at 256); valid only during the handler call.
 struct scope_failure {
@@ -49,8 +62,9 @@ struct scope_failure {
     int line;
     std::size_t leaked_blocks;
     std::size_t leaked_bytes;
-    const block_info* leaks;
+    const block_info* leaks; // under scope_rule::lost, each with its kind (block_info::loss)
     std::size_t leaks_shown;
+    scope_rule rule;
 };
 
 using scope_failure_handler = void (*)(const scope_failure&);
@@ -65,24 +79,30 @@ scope_failure_handler set_scope_failure_handler(scope_failure_handler handler) n
 void print_scope_failure(const scope_failure& failure) noexcept;
 
 // A block is a leak of a scope when it was allocated after the scope began (by any thread, or by
-// the scope's own thread for a this_thread scope) and is still alive when the scope is checked.
-// Nested scopes each see the blocks allocated inside them: a leak in an inner scope fails the
-// outer one too.
+// the scope's own thread for a this_thread scope) and is still alive when the scope is checked -
+// and, under scope_rule::lost, when a leak check finds it lost. Nested scopes each see the blocks
+// allocated inside them: a leak in an inner scope fails the outer one too.
 class scope {
 public:
     enum threads { all_threads, this_thread };
 
-    scope(const char* file, int line, const char* name = "", threads which = all_threads) noexcept;
+    scope(const char* file, int line, const char* name = "", threads which = all_threads,
+          scope_rule rule = scope_rule::strict) noexcept;
     // Without the macro: `leakguard::scope s("query");` takes the file and line of its declaration
     // (where the compiler can tell them: LEAKGUARD_DETAIL_CALLER_FILE above).
     explicit scope(const char* name, threads which = all_threads, const char* file = LEAKGUARD_DETAIL_CALLER_FILE,
                    int line = LEAKGUARD_DETAIL_CALLER_LINE) noexcept
         : scope(file, line, name, which) {}
+    // `leakguard::scope s("query", leakguard::scope_rule::lost);`
+    scope(const char* name, scope_rule rule, threads which = all_threads,
+          const char* file = LEAKGUARD_DETAIL_CALLER_FILE, int line = LEAKGUARD_DETAIL_CALLER_LINE) noexcept
+        : scope(file, line, name, which, rule) {}
     ~scope();
     scope(const scope&) = delete;
     scope& operator=(const scope&) = delete;
 
-    // Queries: may be called at any time; cost grows with the blocks allocated since the scope began.
+    // Queries: may be called at any time; cost grows with the blocks allocated since the scope began
+    // (under scope_rule::lost, a leak check when any of them is alive).
     std::size_t leaked_blocks() const noexcept;
     std::size_t leaked_bytes() const noexcept;
     // Copies up to `max` leaked blocks (oldest first) into `out`; returns the number of leaked blocks.
@@ -108,6 +128,7 @@ public:
 
     std::uint64_t start_seq() const noexcept { return start_; }
     const char* name() const noexcept { return name_; }
+    scope_rule rule() const noexcept { return rule_; }
 
 private:
     bool leaving_by_exception() const noexcept;
@@ -116,6 +137,7 @@ private:
     const char* name_;
     int line_;
     threads which_;
+    scope_rule rule_;
     bool done_;
     std::uint32_t thread_;
     std::uint64_t start_;
@@ -142,6 +164,15 @@ inline bool scope::leaving_by_exception() const noexcept {
 #define LEAKGUARD_SCOPE(...)                                                                                           \
     ::leakguard::scope LEAKGUARD_DETAIL_UNIQUE(leakguard_scope_)(__FILE__, __LINE__,                                   \
                                                                  ::leakguard::detail::scope_name(__VA_ARGS__))
+
+// LEAKGUARD_LOSS_SCOPE() or LEAKGUARD_LOSS_SCOPE("name"): a scope for the rest of the enclosing
+// block that fails only on lost memory (scope_rule::lost). A pointer the enclosing function still
+// keeps in a local variable or a register holds its block (as valgrind would see it): the check is
+// exact for memory the code inside no longer points to once it returns.
+#define LEAKGUARD_LOSS_SCOPE(...)                                                                                      \
+    ::leakguard::scope LEAKGUARD_DETAIL_UNIQUE(leakguard_scope_)(                                                      \
+        __FILE__, __LINE__, ::leakguard::detail::scope_name(__VA_ARGS__), ::leakguard::scope::all_threads,             \
+        ::leakguard::scope_rule::lost)
 
 // The same, counting only blocks that the current thread allocates.
 #define LEAKGUARD_THREAD_SCOPE(...)                                                                                    \

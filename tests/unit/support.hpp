@@ -30,6 +30,8 @@ struct recorded_failure {
     std::size_t leaks_shown;
     const void* first_leak; // leaks[0].address
     const void* last_leak;  // leaks[leaks_shown - 1].address
+    leakguard::scope_rule rule;
+    leakguard::leak_kind first_loss; // leaks[0].loss
 };
 
 // Sets option `name` back to its default, as the options table (leakguard::option_at) gives it.
@@ -57,6 +59,8 @@ inline void record_failure(const leakguard::scope_failure& f) {
     r.leaks_shown = f.leaks_shown;
     r.first_leak = f.leaks_shown ? f.leaks[0].address : nullptr;
     r.last_leak = f.leaks_shown ? f.leaks[f.leaks_shown - 1].address : nullptr;
+    r.rule = f.rule;
+    r.first_loss = f.leaks_shown ? f.leaks[0].loss : leakguard::leak_kind::unchecked;
 }
 
 // For tests that make scopes fail on purpose: those failures must not reach the exit status.

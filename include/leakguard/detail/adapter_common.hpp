@@ -13,10 +13,12 @@
 #include <cstddef> // std::size_t
 #include <cstdio>  // std::vsnprintf
 #include <string>  // std::string
+#include <vector>  // std::vector
 
 #include "../api.hpp"
 #include "../scope.hpp"
 #include "config.hpp"
+#include "core/report_stream.hpp"
 #include "core/text.hpp"
 #include "report/group_text.hpp"
 
@@ -51,11 +53,12 @@ inline std::string failure_message(const scope_failure& f) {
     std::string text;
     string_sink out(text);
     if (f.name && f.name[0])
-        out.printf("leakguard: scope \"%s\" (%s:%d) ended with %zu %s (%zu bytes) allocated inside it still alive",
-                   f.name, f.file, f.line, f.leaked_blocks, plural(f.leaked_blocks, "block", "blocks"), f.leaked_bytes);
+        out.printf("leakguard: scope \"%s\" (%s:%d) ended with %zu %s (%zu bytes) allocated inside it %s", f.name,
+                   f.file, f.line, f.leaked_blocks, plural(f.leaked_blocks, "block", "blocks"), f.leaked_bytes,
+                   scope_verdict(f.rule));
     else
-        out.printf("leakguard: scope (%s:%d) ended with %zu %s (%zu bytes) allocated inside it still alive", f.file,
-                   f.line, f.leaked_blocks, plural(f.leaked_blocks, "block", "blocks"), f.leaked_bytes);
+        out.printf("leakguard: scope (%s:%d) ended with %zu %s (%zu bytes) allocated inside it %s", f.file, f.line,
+                   f.leaked_blocks, plural(f.leaked_blocks, "block", "blocks"), f.leaked_bytes, scope_verdict(f.rule));
     write_failure_groups(out, f, message_layout);
     return text;
 }
@@ -84,6 +87,36 @@ void report_to_framework(const scope_failure& f, std::atomic<unsigned long>& rep
     } catch (...) {}
 #endif
 }
+
+// Whole-suite mode: the test cases no whole-test check ran in (registered by a macro the adapter
+// does not redefine, such as TEST_CASE_FIXTURE or TEST_CASE_METHOD), named at the end of the run
+// so that no test is silently unchecked.
+class unchecked_tests {
+public:
+    void add(const char* name, const char* file, int line) {
+        ignore_region quiet; // kept until the end of the run
+        if (names_.size() < shown) {
+            char place[max_path_length + 32];
+            std::snprintf(place, sizeof place, " (%s:%d)", file, line);
+            names_.push_back(std::string(name) + place);
+        }
+        ++count_;
+    }
+    void print() const noexcept {
+        if (count_ == 0) return;
+        fd_writer out(report_fd());
+        out.printf("leakguard: %zu test %s not checked as a whole (not registered with TEST_CASE or TEST; put a "
+                   "LEAKGUARD_LOSS_SCOPE() in %s):\n",
+                   count_, plural(count_, "case was", "cases were"), plural(count_, "it", "them"));
+        for (const std::string& n : names_) out.printf("leakguard:   %s\n", n.c_str());
+        if (count_ > names_.size()) out.printf("leakguard:   ... and %zu more\n", count_ - names_.size());
+    }
+
+private:
+    static constexpr std::size_t shown = 20;
+    std::vector<std::string> names_;
+    std::size_t count_ = 0;
+};
 
 } // namespace detail
 } // namespace leakguard

@@ -13,6 +13,7 @@
 #include <cstdio>  // std::snprintf
 #include <cstring> // std::strcmp, std::strncmp, std::strchr, std::strlen, std::memcpy
 
+#include "../../scope.hpp"
 #include "../upward_calls.hpp"
 #include "platform.hpp"
 #include "report_stream.hpp"
@@ -56,6 +57,7 @@ struct options_state {
     std::atomic<std::uint64_t> break_on_alloc; // 0: off
     std::atomic<unsigned> leak_kinds;          // the kinds listed that fail a run: bit 1 << (leak_kind - 1)
     std::atomic<bool> show_reachable;          // list still-reachable blocks too (they never fail a run)
+    std::atomic<int> test_checks;              // whole-suite mode's per-test rule: 0 lost, 1 strict
 };
 
 // leak_kinds: the bits of definite, indirect and possible (valgrind's --errors-for-leak-kinds
@@ -75,7 +77,8 @@ options_state g_options{{default_exitcode},
                         {false},
                         {0},
                         {default_leak_kinds},
-                        {false}};
+                        {false},
+                        {0}};
 
 enum class option_kind {
     number, // a whole decimal number from 0 to the entry's max
@@ -151,6 +154,8 @@ constexpr option_spec option_table[] = {
                     "the kinds of lost memory listed that make the exit status non-zero"),
     number_option("show_reachable", 1, 0, store_field<bool, &options_state::show_reachable>,
                   "1: list still-reachable blocks too (they never change the exit status)"),
+    choice_option("test_checks", "lost|strict", 0, store_field<int, &options_state::test_checks>,
+                  "whole-suite mode: a test fails on the memory it lost, or (strict) on any block it left alive"),
 };
 constexpr std::size_t option_count = sizeof option_table / sizeof option_table[0];
 
@@ -185,6 +190,9 @@ inline bool option_fill() noexcept { return g_options.fill.load(std::memory_orde
 inline int option_exitcode() noexcept { return g_options.exitcode.load(std::memory_order_relaxed); }
 inline unsigned option_leak_kinds() noexcept { return g_options.leak_kinds.load(std::memory_order_relaxed); }
 inline bool option_show_reachable() noexcept { return g_options.show_reachable.load(std::memory_order_relaxed); }
+inline scope_rule option_test_checks() noexcept {
+    return g_options.test_checks.load(std::memory_order_relaxed) == 1 ? scope_rule::strict : scope_rule::lost;
+}
 
 // Under a lock: two threads setting options at once both end with the word of both changes.
 inline void refresh_hot(bool ready, bool elide = false) noexcept {

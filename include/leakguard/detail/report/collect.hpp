@@ -196,6 +196,54 @@ inline block_list collect_checked(const caller_context& self, reach_totals& tota
     return list;
 }
 
+// Whether a block passes `filter` (for_each_live's test, for a block a leak check hands over).
+inline bool in_filter(const block_filter& filter, const block_header& h) noexcept {
+    if (seq_of(&h) < filter.min_seq) return false;
+    if (filter.thread && h.thread != static_cast<std::uint16_t>(filter.thread)) return false;
+    if (!filter.include_ignored && (flags_of(&h) & flag_ignored)) return false;
+    return !(filter.program_only && unmapped_c_block(&h));
+}
+
+// The blocks of `filter` a leak check finds lost - of the kinds the leak_kinds option lists as
+// failing - oldest first, each with its kind; raw memory (free with raw_free). No check runs when
+// no block of `filter` is alive: then nothing can be lost, and the cost is one walk of the blocks
+// allocated since filter.min_seq. `self`: see run_leak_check. `complete` false: the check ran out
+// of memory and judged nothing (the list is empty; the caller decides).
+inline block_list collect_lost(const block_filter& filter, const caller_context& self, bool& complete) noexcept {
+    block_list list = {nullptr, 0, 0};
+    complete = true;
+    if (count_live(filter).blocks == 0) return list;
+    unsigned const failing = option_leak_kinds() & ~leak_kind_bit(leak_kind::reachable);
+    page_array<block_info> found = {nullptr, 0, 0};
+    bool dropped = false;
+    auto const keep = [&](const block_header& h, leak_kind k, std::size_t indirect) {
+        if (!(failing & leak_kind_bit(k)) || !in_filter(filter, h)) return;
+        block_info b = info_of(&h);
+        b.loss = k;
+        b.indirect_bytes = indirect;
+        if (!found.push(b)) dropped = true;
+    };
+    complete = run_leak_check(self, keep).complete && !dropped;
+    if (!complete) {
+        found.release();
+        return list;
+    }
+    if (found.count) {
+        list.items = static_cast<block_info*>(raw_alloc(found.count * sizeof(block_info)));
+        if (list.items) {
+            for (std::size_t i = 0; i < found.count; ++i) {
+                list.items[i] = found.items[i];
+                list.bytes += found.items[i].size;
+            }
+            list.count = found.count;
+            std::sort(list.items, list.items + list.count,
+                      [](const block_info& a, const block_info& b) { return a.seq < b.seq; });
+        }
+    }
+    found.release();
+    return list;
+}
+
 } // namespace detail
 } // namespace leakguard
 

@@ -7,6 +7,7 @@
 #include <cstddef> // std::size_t
 #include <cstring> // std::memcpy
 
+#include "../../scope.hpp"
 #include "../core/platform.hpp"
 #include "../core/report_stream.hpp"
 #include "../core/text.hpp"
@@ -22,6 +23,7 @@ struct failure_record {
     int line;
     std::size_t leaked_blocks;
     std::size_t leaked_bytes;
+    scope_rule rule;
 };
 
 struct failure_log {
@@ -33,8 +35,8 @@ struct failure_log {
 
 failure_log g_failures{};
 
-inline void record_failure(const char* name, const char* file, int line, std::size_t blocks,
-                           std::size_t bytes) noexcept {
+inline void record_failure(const char* name, const char* file, int line, std::size_t blocks, std::size_t bytes,
+                           scope_rule rule) noexcept {
     lock_guard hold(g_failures.lock);
     if (g_failures.count == g_failures.capacity) {
         std::size_t const grown = g_failures.capacity ? g_failures.capacity * 2 : 16;
@@ -51,6 +53,7 @@ inline void record_failure(const char* name, const char* file, int line, std::si
     r.line = line;
     r.leaked_blocks = blocks;
     r.leaked_bytes = bytes;
+    r.rule = rule;
 }
 
 inline std::size_t failure_count() noexcept {

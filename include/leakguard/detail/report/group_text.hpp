@@ -50,6 +50,9 @@ inline const char* loss_phrase(leak_kind k) noexcept {
     return "";
 }
 
+// How a failed scope's summary line ends: "... allocated inside it still alive" or "... lost".
+inline const char* scope_verdict(scope_rule rule) noexcept { return rule == scope_rule::lost ? "lost" : "still alive"; }
+
 // The call stack of a block, one frame a line, valgrind-style ("at" the innermost, "by" the rest),
 // down to main, calls inlined at a return address included.
 template <class Sink>

@@ -147,6 +147,7 @@ inline void write_json(fd_writer& out, const grouped_leaks& leaks, const statist
             json.key("line").number(r.line);
             json.key("leaked_blocks").number(r.leaked_blocks);
             json.key("leaked_bytes").number(r.leaked_bytes);
+            json.key("rule").string(r.rule == scope_rule::lost ? "lost" : "strict");
             json.end_object();
         }
     }

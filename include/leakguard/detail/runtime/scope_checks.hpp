@@ -23,15 +23,47 @@ std::atomic<scope_failure_handler> g_scope_failure_handler{};
 
 constexpr std::size_t max_leaks_shown = 256;
 
-inline block_filter filter_for(std::uint64_t start, std::uint32_t thread) noexcept {
-    return block_filter{start, thread, false, LEAKGUARD_DETAIL_INTERPOSE_ALLOC != 0};
+// A strict scope leaves out the C library's own blocks (collect.hpp: unmapped_c_block); a lost
+// scope judges every block, as the exit report does - a buffer the C library keeps is reachable.
+inline block_filter filter_for(std::uint64_t start, std::uint32_t thread, scope_rule rule) noexcept {
+    return block_filter{start, thread, false, rule == scope_rule::strict && LEAKGUARD_DETAIL_INTERPOSE_ALLOC != 0};
+}
+
+// A scope's failing blocks, oldest first (raw memory): every block alive, or those a leak check
+// finds lost. A check that ran out of memory judges strictly, and says so.
+inline block_list scope_blocks(const block_filter& filter, scope_rule rule, const caller_context& self,
+                               const char* name) noexcept {
+    busy_section busy;
+    if (rule == scope_rule::strict) return collect_live(filter);
+    bool complete = true;
+    block_list lost = collect_lost(filter, self, complete);
+    if (complete) return lost;
+    fd_writer(report_fd())
+        .printf("leakguard: the leak check for scope \"%s\" ran out of memory; every block allocated inside it "
+                "and still alive counts\n",
+                name);
+    return collect_live(filter);
+}
+
+// The count and bytes of a scope's failing blocks.
+inline block_totals scope_totals(const block_filter& filter, scope_rule rule, const caller_context& self,
+                                 const char* name) noexcept {
+    if (rule == scope_rule::strict) {
+        busy_section busy;
+        return count_live(filter);
+    }
+    block_list const list = scope_blocks(filter, rule, self, name);
+    raw_free(list.items);
+    return block_totals{list.count, list.bytes};
 }
 
 } // namespace detail
 
-scope::scope(const char* file, int line, const char* name, threads which) noexcept
-    : file_(file), name_(name ? name : ""), line_(line), which_(which), done_(false), thread_(0), start_(0),
-      uncaught_(0) {
+scope_rule whole_test_rule() noexcept { return detail::option_test_checks(); }
+
+scope::scope(const char* file, int line, const char* name, threads which, scope_rule rule) noexcept
+    : file_(file), name_(name ? name : ""), line_(line), which_(which), rule_(rule), done_(false), thread_(0),
+      start_(0), uncaught_(0) {
     detail::ensure_initialised();
 #if defined(__cpp_lib_uncaught_exceptions) && __cpp_lib_uncaught_exceptions >= 201411L
     uncaught_ = std::uncaught_exceptions();
@@ -48,33 +80,44 @@ scope::~scope() {
     if (!done_ && !leaving_by_exception()) check();
 }
 
-std::size_t scope::leaked_blocks() const noexcept {
-    detail::busy_section busy;
-    return detail::count_live(detail::filter_for(start_, thread_)).blocks;
+// The queries and the check are out of line and capture their caller first: the calling thread's
+// roots for a leak check (see LEAKGUARD_DETAIL_CAPTURE_CALLER).
+LEAKGUARD_DETAIL_NOINLINE std::size_t scope::leaked_blocks() const noexcept {
+    detail::caller_context self;
+    LEAKGUARD_DETAIL_CAPTURE_CALLER(self);
+    return detail::scope_totals(detail::filter_for(start_, thread_, rule_), rule_, self, name_).blocks;
 }
 
-std::size_t scope::leaked_bytes() const noexcept {
-    detail::busy_section busy;
-    return detail::count_live(detail::filter_for(start_, thread_)).bytes;
+LEAKGUARD_DETAIL_NOINLINE std::size_t scope::leaked_bytes() const noexcept {
+    detail::caller_context self;
+    LEAKGUARD_DETAIL_CAPTURE_CALLER(self);
+    return detail::scope_totals(detail::filter_for(start_, thread_, rule_), rule_, self, name_).bytes;
 }
 
-std::size_t scope::leaks(block_info* out, std::size_t max) const noexcept {
-    detail::busy_section busy;
-    return detail::copy_live(detail::filter_for(start_, thread_), out, max);
-}
-
-bool scope::check() noexcept {
-    done_ = true;
-    detail::block_list list;
-    {
+LEAKGUARD_DETAIL_NOINLINE std::size_t scope::leaks(block_info* out, std::size_t max) const noexcept {
+    detail::caller_context self;
+    LEAKGUARD_DETAIL_CAPTURE_CALLER(self);
+    if (rule_ == scope_rule::strict) {
         detail::busy_section busy;
-        list = detail::collect_live(detail::filter_for(start_, thread_));
+        return detail::copy_live(detail::filter_for(start_, thread_, rule_), out, max);
     }
+    detail::block_list const list =
+        detail::scope_blocks(detail::filter_for(start_, thread_, rule_), rule_, self, name_);
+    for (std::size_t i = 0; i < list.count && i < max; ++i) out[i] = list.items[i];
+    detail::raw_free(list.items);
+    return list.count;
+}
+
+LEAKGUARD_DETAIL_NOINLINE bool scope::check() noexcept {
+    detail::caller_context self;
+    LEAKGUARD_DETAIL_CAPTURE_CALLER(self);
+    done_ = true;
+    detail::block_list list = detail::scope_blocks(detail::filter_for(start_, thread_, rule_), rule_, self, name_);
     if (list.count == 0) {
         detail::raw_free(list.items);
         return true;
     }
-    detail::record_failure(name_, file_, line_, list.count, list.bytes);
+    detail::record_failure(name_, file_, line_, list.count, list.bytes, rule_);
     scope_failure f;
     f.name = name_;
     f.file = file_;
@@ -83,6 +126,7 @@ bool scope::check() noexcept {
     f.leaked_bytes = list.bytes;
     f.leaks = list.items;
     f.leaks_shown = list.count < detail::max_leaks_shown ? list.count : detail::max_leaks_shown;
+    f.rule = rule_;
     scope_failure_handler handler = detail::g_scope_failure_handler.load(std::memory_order_acquire);
     if (handler) {
         handler(f); // user code: tracking stays on, its allocations are its own
@@ -100,9 +144,9 @@ scope_failure_handler set_scope_failure_handler(scope_failure_handler handler) n
 void print_scope_failure(const scope_failure& f) noexcept {
     detail::busy_section busy;
     detail::fd_writer out(detail::report_fd());
-    out.printf("leakguard: scope \"%s\" (%s:%d) ended with %zu %s (%zu bytes) allocated inside it still alive\n",
-               f.name, f.file, f.line, f.leaked_blocks, detail::plural(f.leaked_blocks, "block", "blocks"),
-               f.leaked_bytes);
+    out.printf("leakguard: scope \"%s\" (%s:%d) ended with %zu %s (%zu bytes) allocated inside it %s\n", f.name, f.file,
+               f.line, f.leaked_blocks, detail::plural(f.leaked_blocks, "block", "blocks"), f.leaked_bytes,
+               detail::scope_verdict(f.rule));
     detail::write_failure_groups(out, f, detail::report_layout);
 }
 
