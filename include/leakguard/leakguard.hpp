@@ -26,6 +26,7 @@
 #include "block_info.hpp"
 #include "api.hpp"
 #include "scope.hpp"
+#include "repeat.hpp"
 #include "detail/link_check.hpp"
 #include "detail/mapping.hpp"
 

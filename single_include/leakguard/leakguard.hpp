@@ -372,6 +372,10 @@ struct scope_failure {
     const block_info* leaks; // under scope_rule::lost, each with its kind (block_info::loss)
     std::size_t leaks_shown;
     scope_rule rule;
+    // A repeat check's (LEAKGUARD_REPEAT; 0 and null for a scope): its repetitions, and the first
+    // sequence number of each, then the end - a block's repetition is the range its seq falls in.
+    int repetitions;
+    const std::uint64_t* repetition_starts;
 };
 
 using scope_failure_handler = void (*)(const scope_failure&);
@@ -490,6 +494,83 @@ inline bool scope::leaving_by_exception() const noexcept {
 #define LEAKGUARD_IGNORE_REGION() ::leakguard::ignore_region LEAKGUARD_DETAIL_UNIQUE(leakguard_ignore_region_)
 
 #endif
+// #include "leakguard/repeat.hpp" (inlined)
+// leakguard - in-process memory-leak tracker for C++ (header-only)
+// SPDX-License-Identifier: MIT
+// repeat.hpp: leakguard::repeat_check and LEAKGUARD_REPEAT - run a body several times, and fail
+// only when the same allocation sites leave blocks alive after every repetition.
+//
+//     LEAKGUARD_REPEAT(3) {                // or LEAKGUARD_REPEAT() for the `repeats` option's count
+//         session.handle(request);         // a site that keeps one more block each time fails;
+//     }                                    // a cache filled by the first run alone passes
+//
+// For what a leak check cannot clear: a cache that keeps copies, a pool that grows, a registry
+// that never forgets - all reachable, all growing. Each repetition's blocks are those allocated
+// while it ran (by any thread); when the last one ends, the blocks of each site still alive are
+// counted per repetition, and a site with blocks from every repetition fails the check (as
+// CPython's `-R` flags a test whose reference counts grow on every run). The failure lists those
+// blocks grouped as a scope's are, each group with its counts per repetition ("[3, 3, 3]"); it
+// goes to the scope-failure handler (and so to the test framework, in an adapter), is recorded
+// (JSON scope_failures, exit status), and the program goes on.
+#ifndef LEAKGUARD_REPEAT_HPP_INCLUDED
+#define LEAKGUARD_REPEAT_HPP_INCLUDED
+
+#include <cstdint> // std::uint64_t
+
+// #include "leakguard/api.hpp" (inlined)
+// #include "leakguard/scope.hpp" (inlined)
+
+namespace leakguard {
+
+class repeat_check {
+public:
+    static constexpr int max_repetitions = 64;
+
+    // `times` is clamped to 1..max_repetitions; 0 takes the `repeats` option's count.
+    repeat_check(const char* file, int line, int times, const char* name = "") noexcept;
+    // Checks when every repetition has started and next() has not checked yet (a loop left during
+    // its last repetition). A loop left earlier (a break, an exception) is not checked: too few
+    // repetitions ran to compare.
+    ~repeat_check();
+    repeat_check(const repeat_check&) = delete;
+    repeat_check& operator=(const repeat_check&) = delete;
+
+    // Before each repetition: true while one is due. After the last, checks and returns false.
+    bool next() noexcept;
+    // Checks now (once): calls the failure handler and records the failure when some site left
+    // blocks in every repetition; returns true when none did.
+    bool check() noexcept;
+
+    int repetitions() const noexcept { return times_; }
+    int started() const noexcept { return started_; }
+
+private:
+    const char* file_;
+    const char* name_;
+    int line_;
+    int times_;
+    int started_;
+    bool done_;
+    std::uint64_t starts_[max_repetitions + 1]; // each repetition's first sequence number; then the end
+};
+
+} // namespace leakguard
+
+// LEAKGUARD_REPEAT(N) { body } or LEAKGUARD_REPEAT() { body }: the body N times (the `repeats`
+// option's count without N), then the check.
+#define LEAKGUARD_REPEAT(...)                                                                                          \
+    for (::leakguard::repeat_check leakguard_repeat_(__FILE__, __LINE__,                                               \
+                                                     ::leakguard::detail::repeat_times(__VA_ARGS__));                  \
+         leakguard_repeat_.next();)
+
+namespace leakguard {
+namespace detail {
+inline int repeat_times() noexcept { return 0; }
+inline int repeat_times(int n) noexcept { return n; }
+} // namespace detail
+} // namespace leakguard
+
+#endif // LEAKGUARD_REPEAT_HPP_INCLUDED
 // #include "leakguard/detail/link_check.hpp" (inlined)
 // leakguard - in-process memory-leak tracker for C++ (header-only)
 // SPDX-License-Identifier: MIT
@@ -1196,12 +1277,17 @@ struct options_state {
     std::atomic<unsigned> leak_kinds;          // the kinds listed that fail a run: bit 1 << (leak_kind - 1)
     std::atomic<bool> show_reachable;          // list still-reachable blocks too (they never fail a run)
     std::atomic<int> test_checks;              // whole-suite mode's per-test rule: 0 lost, 1 strict
+    std::atomic<int> repeats;                  // LEAKGUARD_REPEAT()'s repetitions
 };
 
 // leak_kinds: the bits of definite, indirect and possible (valgrind's --errors-for-leak-kinds
 // default is definite,possible; indirect blocks are listed too, as LeakSanitizer lists them).
 constexpr const char* leak_kind_choices = "definite|indirect|possible|reachable";
 constexpr unsigned default_leak_kinds = 7u;
+
+// LEAKGUARD_REPEAT() without a count (repeat.hpp): enough to tell a cache filled once from a site
+// that keeps blocks every time; at most repeat_check::max_repetitions.
+constexpr int default_repeats = 3;
 
 // Constant-initialised: the defaults hold before any constructor of the program runs.
 options_state g_options{{default_exitcode},
@@ -1216,7 +1302,8 @@ options_state g_options{{default_exitcode},
                         {0},
                         {default_leak_kinds},
                         {false},
-                        {0}};
+                        {0},
+                        {default_repeats}};
 
 enum class option_kind {
     number, // a whole decimal number from 0 to the entry's max
@@ -1294,6 +1381,8 @@ constexpr option_spec option_table[] = {
                   "1: list still-reachable blocks too (they never change the exit status)"),
     choice_option("test_checks", "lost|strict", 0, store_field<int, &options_state::test_checks>,
                   "whole-suite mode: a test fails on the memory it lost, or (strict) on any block it left alive"),
+    number_option("repeats", 64, default_repeats, store_field<int, &options_state::repeats>,
+                  "LEAKGUARD_REPEAT() without a count: how many times it runs its body"),
 };
 constexpr std::size_t option_count = sizeof option_table / sizeof option_table[0];
 
@@ -1328,6 +1417,7 @@ inline bool option_fill() noexcept { return g_options.fill.load(std::memory_orde
 inline int option_exitcode() noexcept { return g_options.exitcode.load(std::memory_order_relaxed); }
 inline unsigned option_leak_kinds() noexcept { return g_options.leak_kinds.load(std::memory_order_relaxed); }
 inline bool option_show_reachable() noexcept { return g_options.show_reachable.load(std::memory_order_relaxed); }
+inline int option_repeats() noexcept { return g_options.repeats.load(std::memory_order_relaxed); }
 inline scope_rule option_test_checks() noexcept {
     return g_options.test_checks.load(std::memory_order_relaxed) == 1 ? scope_rule::strict : scope_rule::lost;
 }
@@ -8041,6 +8131,22 @@ inline const char* loss_phrase(leak_kind k) noexcept {
 // How a failed scope's summary line ends: "... allocated inside it still alive" or "... lost".
 inline const char* scope_verdict(scope_rule rule) noexcept { return rule == scope_rule::lost ? "lost" : "still alive"; }
 
+// A failed scope's (or repeat check's) summary line, without its end: "leakguard: scope "name"
+// (file:line) ended with N blocks (B bytes) allocated inside it lost". `always_name`: the quotes
+// even for a scope without a name (the report stream's form).
+template <class Sink>
+void write_failure_summary(Sink& out, const scope_failure& f, bool always_name) noexcept {
+    const char* const what = f.repetitions ? "repeat check" : "scope";
+    if (always_name || (f.name && f.name[0])) out.printf("leakguard: %s \"%s\" (%s:%d) ", what, f.name, f.file, f.line);
+    else out.printf("leakguard: %s (%s:%d) ", what, f.file, f.line);
+    if (f.repetitions)
+        out.printf("left %zu %s (%zu bytes) alive from sites that kept blocks from every one of its %d repetitions",
+                   f.leaked_blocks, plural(f.leaked_blocks, "block", "blocks"), f.leaked_bytes, f.repetitions);
+    else
+        out.printf("ended with %zu %s (%zu bytes) allocated inside it %s", f.leaked_blocks,
+                   plural(f.leaked_blocks, "block", "blocks"), f.leaked_bytes, scope_verdict(f.rule));
+}
+
 // The call stack of a block, one frame a line, valgrind-style ("at" the innermost, "by" the rest),
 // down to main, calls inlined at a return address included.
 template <class Sink>
@@ -8065,9 +8171,27 @@ void write_stack(Sink& out, const block_info& b, const group_layout& layout) noe
     raw_free(named);
 }
 
-// One group's line (and its stack, if the layout has stacks).
+// A repeat check's blocks of one group, counted per repetition: " in repetitions [3, 3, 3]".
 template <class Sink>
-void write_group(Sink& out, const grouped_leaks& leaks, const leak_group& g, const group_layout& layout) noexcept {
+void write_repetition_counts(Sink& out, const grouped_leaks& leaks, const leak_group& g,
+                             const scope_failure& f) noexcept {
+    out.put(", per repetition [");
+    for (int r = 0; r < f.repetitions; ++r) {
+        std::size_t n = 0;
+        for (std::size_t i = 0; i < g.count; ++i) {
+            std::uint64_t const seq = leaks.block(g.first + i).seq;
+            if (seq >= f.repetition_starts[r] && seq < f.repetition_starts[r + 1]) ++n;
+        }
+        out.printf("%s%zu", r ? ", " : "", n);
+    }
+    out.put("]");
+}
+
+// One group's line (and its stack, if the layout has stacks). `failure`: the repeat check (or
+// scope) the blocks come from, if any.
+template <class Sink>
+void write_group(Sink& out, const grouped_leaks& leaks, const leak_group& g, const group_layout& layout,
+                 const scope_failure* failure = nullptr) noexcept {
     const block_info& lead = leaks.lead(g);
     char site[site_text_size];
     describe_site(lead, site, sizeof site);
@@ -8089,15 +8213,18 @@ void write_group(Sink& out, const grouped_leaks& leaks, const leak_group& g, con
     for (std::size_t i = 0; i < shown; ++i)
         out.printf("%s%llu", i ? " #" : "", static_cast<unsigned long long>(leaks.block(g.first + i).seq));
     if (g.count > shown) out.printf(" and %zu more", g.count - shown);
+    if (failure && failure->repetitions) write_repetition_counts(out, leaks, g, *failure);
     out.put(layout.line_end);
     if (layout.stacks) write_stack(out, lead, layout);
 }
 
 // Every group's line, largest first, up to the layout's limit.
 template <class Sink>
-void write_groups(Sink& out, const grouped_leaks& leaks, const group_layout& layout) noexcept {
+void write_groups(Sink& out, const grouped_leaks& leaks, const group_layout& layout,
+                  const scope_failure* failure = nullptr) noexcept {
     std::size_t const count = leaks.group_count();
-    for (std::size_t g = 0; g < count && g < layout.max_groups; ++g) write_group(out, leaks, leaks.groups()[g], layout);
+    for (std::size_t g = 0; g < count && g < layout.max_groups; ++g)
+        write_group(out, leaks, leaks.groups()[g], layout, failure);
     if (count > layout.max_groups)
         out.printf("%s... and %zu more allocation sites%s", layout.line_start, count - layout.max_groups,
                    layout.line_end);
@@ -8108,7 +8235,7 @@ template <class Sink>
 void write_failure_groups(Sink& out, const scope_failure& f, const group_layout& layout) noexcept {
     {
         grouped_leaks const leaks(f.leaks, f.leaks_shown);
-        write_groups(out, leaks, layout);
+        write_groups(out, leaks, layout, &f);
     }
     if (f.leaked_blocks > f.leaks_shown)
         out.printf("%s... and %zu more blocks%s", layout.line_start, f.leaked_blocks - f.leaks_shown, layout.line_end);
@@ -8965,6 +9092,8 @@ LEAKGUARD_DETAIL_NOINLINE bool scope::check() noexcept {
     f.leaks = list.items;
     f.leaks_shown = list.count < detail::max_leaks_shown ? list.count : detail::max_leaks_shown;
     f.rule = rule_;
+    f.repetitions = 0;
+    f.repetition_starts = nullptr;
     scope_failure_handler handler = detail::g_scope_failure_handler.load(std::memory_order_acquire);
     if (handler) {
         handler(f); // user code: tracking stays on, its allocations are its own
@@ -8982,10 +9111,133 @@ scope_failure_handler set_scope_failure_handler(scope_failure_handler handler) n
 void print_scope_failure(const scope_failure& f) noexcept {
     detail::busy_section busy;
     detail::fd_writer out(detail::report_fd());
-    out.printf("leakguard: scope \"%s\" (%s:%d) ended with %zu %s (%zu bytes) allocated inside it %s\n", f.name, f.file,
-               f.line, f.leaked_blocks, detail::plural(f.leaked_blocks, "block", "blocks"), f.leaked_bytes,
-               detail::scope_verdict(f.rule));
+    detail::write_failure_summary(out, f, true);
+    out.put("\n");
     detail::write_failure_groups(out, f, detail::report_layout);
+}
+
+} // namespace leakguard
+
+#endif
+// #include "leakguard/detail/runtime/repeat_checks.hpp" (inlined)
+// leakguard - in-process memory-leak tracker for C++ (header-only)
+// SPDX-License-Identifier: MIT
+// runtime/repeat_checks.hpp: leakguard::repeat_check - the repetitions' sequence numbers, and the
+// check that keeps the sites with blocks alive from every repetition.
+#ifndef LEAKGUARD_DETAIL_RUNTIME_REPEAT_CHECKS_HPP_INCLUDED
+#define LEAKGUARD_DETAIL_RUNTIME_REPEAT_CHECKS_HPP_INCLUDED
+
+#include <algorithm> // std::sort (in place: it does not allocate)
+
+// #include "leakguard/repeat.hpp" (inlined)
+// #include "leakguard/detail/core/options.hpp" (inlined)
+// #include "leakguard/detail/heap/registry.hpp" (inlined)
+// #include "leakguard/detail/heap/startup.hpp" (inlined)
+// #include "leakguard/detail/report/collect.hpp" (inlined)
+// #include "leakguard/detail/report/failures.hpp" (inlined)
+// #include "leakguard/detail/report/leak_groups.hpp" (inlined)
+// #include "leakguard/detail/runtime/scope_checks.hpp" (inlined)
+
+namespace leakguard {
+namespace detail {
+
+// The repetition a sequence number falls in (starts[0..times] ascending); -1 outside them all.
+inline int repetition_of(std::uint64_t seq, const std::uint64_t* starts, int times) noexcept {
+    if (seq < starts[0] || seq >= starts[times]) return -1;
+    int const r = static_cast<int>(std::upper_bound(starts, starts + times + 1, seq) - starts) - 1;
+    return r;
+}
+
+// Keeps, in place, the blocks of the sites that have blocks from every repetition (by site, as a
+// report groups them: resolve_sites first); returns how many are kept, oldest first.
+inline std::size_t keep_repeated_sites(block_list& list, const std::uint64_t* starts, int times) noexcept {
+    resolve_sites(list);
+    std::sort(list.items, list.items + list.count, [](const block_info& a, const block_info& b) {
+        if (site_key(a) != site_key(b)) return site_key(a) < site_key(b);
+        return a.seq < b.seq;
+    });
+    std::size_t kept = 0;
+    for (std::size_t i = 0; i < list.count;) {
+        std::size_t j = i;
+        std::uint64_t seen = 0; // one bit per repetition (max_repetitions <= 64)
+        for (; j < list.count && site_key(list.items[j]) == site_key(list.items[i]); ++j) {
+            int const r = repetition_of(list.items[j].seq, starts, times);
+            if (r >= 0) seen |= std::uint64_t(1) << r;
+        }
+        std::uint64_t const all = times >= 64 ? ~std::uint64_t(0) : (std::uint64_t(1) << times) - 1;
+        if (seen == all)
+            for (std::size_t k = i; k < j; ++k) list.items[kept++] = list.items[k];
+        i = j;
+    }
+    std::sort(list.items, list.items + kept, [](const block_info& a, const block_info& b) { return a.seq < b.seq; });
+    list.count = kept;
+    list.bytes = 0;
+    for (std::size_t k = 0; k < kept; ++k) list.bytes += list.items[k].size;
+    return kept;
+}
+
+} // namespace detail
+
+repeat_check::repeat_check(const char* file, int line, int times, const char* name) noexcept
+    : file_(file), name_(name ? name : ""), line_(line), times_(times), started_(0), done_(false), starts_() {
+    detail::ensure_initialised();
+    if (times_ <= 0) times_ = detail::option_repeats();
+    if (times_ < 1) times_ = 1;
+    if (times_ > max_repetitions) times_ = max_repetitions;
+}
+
+repeat_check::~repeat_check() {
+    if (!done_ && started_ == times_) check();
+}
+
+bool repeat_check::next() noexcept {
+    if (started_ < times_) {
+        starts_[started_++] = detail::begin_epoch();
+        return true;
+    }
+    if (!done_) {
+        starts_[times_] = detail::begin_epoch();
+        check();
+    }
+    return false;
+}
+
+bool repeat_check::check() noexcept {
+    if (done_) return true;
+    done_ = true;
+    if (started_ == 0) return true;
+    if (starts_[started_] == 0) starts_[started_] = detail::begin_epoch();
+    int const ran = started_;
+    detail::block_list list;
+    {
+        detail::busy_section busy;
+        list = detail::collect_live(detail::filter_for(starts_[0], 0, scope_rule::strict));
+        if (list.count) detail::keep_repeated_sites(list, starts_, ran);
+    }
+    if (list.count == 0) {
+        detail::raw_free(list.items);
+        return true;
+    }
+    detail::record_failure(name_, file_, line_, list.count, list.bytes, scope_rule::strict);
+    scope_failure f;
+    f.name = name_;
+    f.file = file_;
+    f.line = line_;
+    f.leaked_blocks = list.count;
+    f.leaked_bytes = list.bytes;
+    f.leaks = list.items;
+    f.leaks_shown = list.count < detail::max_leaks_shown ? list.count : detail::max_leaks_shown;
+    f.rule = scope_rule::strict;
+    f.repetitions = ran;
+    f.repetition_starts = starts_;
+    scope_failure_handler handler = detail::g_scope_failure_handler.load(std::memory_order_acquire);
+    if (handler) {
+        handler(f); // user code: tracking stays on, its allocations are its own
+    } else {
+        print_scope_failure(f);
+    }
+    detail::raw_free(list.items);
+    return false;
 }
 
 } // namespace leakguard

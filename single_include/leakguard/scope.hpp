@@ -65,6 +65,10 @@ struct scope_failure {
     const block_info* leaks; // under scope_rule::lost, each with its kind (block_info::loss)
     std::size_t leaks_shown;
     scope_rule rule;
+    // A repeat check's (LEAKGUARD_REPEAT; 0 and null for a scope): its repetitions, and the first
+    // sequence number of each, then the end - a block's repetition is the range its seq falls in.
+    int repetitions;
+    const std::uint64_t* repetition_starts;
 };
 
 using scope_failure_handler = void (*)(const scope_failure&);

@@ -52,13 +52,7 @@ inline std::string failure_message(const scope_failure& f) {
     ignore_region quiet;
     std::string text;
     string_sink out(text);
-    if (f.name && f.name[0])
-        out.printf("leakguard: scope \"%s\" (%s:%d) ended with %zu %s (%zu bytes) allocated inside it %s", f.name,
-                   f.file, f.line, f.leaked_blocks, plural(f.leaked_blocks, "block", "blocks"), f.leaked_bytes,
-                   scope_verdict(f.rule));
-    else
-        out.printf("leakguard: scope (%s:%d) ended with %zu %s (%zu bytes) allocated inside it %s", f.file, f.line,
-                   f.leaked_blocks, plural(f.leaked_blocks, "block", "blocks"), f.leaked_bytes, scope_verdict(f.rule));
+    write_failure_summary(out, f, false);
     write_failure_groups(out, f, message_layout);
     return text;
 }

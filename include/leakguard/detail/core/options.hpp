@@ -58,12 +58,17 @@ struct options_state {
     std::atomic<unsigned> leak_kinds;          // the kinds listed that fail a run: bit 1 << (leak_kind - 1)
     std::atomic<bool> show_reachable;          // list still-reachable blocks too (they never fail a run)
     std::atomic<int> test_checks;              // whole-suite mode's per-test rule: 0 lost, 1 strict
+    std::atomic<int> repeats;                  // LEAKGUARD_REPEAT()'s repetitions
 };
 
 // leak_kinds: the bits of definite, indirect and possible (valgrind's --errors-for-leak-kinds
 // default is definite,possible; indirect blocks are listed too, as LeakSanitizer lists them).
 constexpr const char* leak_kind_choices = "definite|indirect|possible|reachable";
 constexpr unsigned default_leak_kinds = 7u;
+
+// LEAKGUARD_REPEAT() without a count (repeat.hpp): enough to tell a cache filled once from a site
+// that keeps blocks every time; at most repeat_check::max_repetitions.
+constexpr int default_repeats = 3;
 
 // Constant-initialised: the defaults hold before any constructor of the program runs.
 options_state g_options{{default_exitcode},
@@ -78,7 +83,8 @@ options_state g_options{{default_exitcode},
                         {0},
                         {default_leak_kinds},
                         {false},
-                        {0}};
+                        {0},
+                        {default_repeats}};
 
 enum class option_kind {
     number, // a whole decimal number from 0 to the entry's max
@@ -156,6 +162,8 @@ constexpr option_spec option_table[] = {
                   "1: list still-reachable blocks too (they never change the exit status)"),
     choice_option("test_checks", "lost|strict", 0, store_field<int, &options_state::test_checks>,
                   "whole-suite mode: a test fails on the memory it lost, or (strict) on any block it left alive"),
+    number_option("repeats", 64, default_repeats, store_field<int, &options_state::repeats>,
+                  "LEAKGUARD_REPEAT() without a count: how many times it runs its body"),
 };
 constexpr std::size_t option_count = sizeof option_table / sizeof option_table[0];
 
@@ -190,6 +198,7 @@ inline bool option_fill() noexcept { return g_options.fill.load(std::memory_orde
 inline int option_exitcode() noexcept { return g_options.exitcode.load(std::memory_order_relaxed); }
 inline unsigned option_leak_kinds() noexcept { return g_options.leak_kinds.load(std::memory_order_relaxed); }
 inline bool option_show_reachable() noexcept { return g_options.show_reachable.load(std::memory_order_relaxed); }
+inline int option_repeats() noexcept { return g_options.repeats.load(std::memory_order_relaxed); }
 inline scope_rule option_test_checks() noexcept {
     return g_options.test_checks.load(std::memory_order_relaxed) == 1 ? scope_rule::strict : scope_rule::lost;
 }

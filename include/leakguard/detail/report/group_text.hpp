@@ -53,6 +53,22 @@ inline const char* loss_phrase(leak_kind k) noexcept {
 // How a failed scope's summary line ends: "... allocated inside it still alive" or "... lost".
 inline const char* scope_verdict(scope_rule rule) noexcept { return rule == scope_rule::lost ? "lost" : "still alive"; }
 
+// A failed scope's (or repeat check's) summary line, without its end: "leakguard: scope "name"
+// (file:line) ended with N blocks (B bytes) allocated inside it lost". `always_name`: the quotes
+// even for a scope without a name (the report stream's form).
+template <class Sink>
+void write_failure_summary(Sink& out, const scope_failure& f, bool always_name) noexcept {
+    const char* const what = f.repetitions ? "repeat check" : "scope";
+    if (always_name || (f.name && f.name[0])) out.printf("leakguard: %s \"%s\" (%s:%d) ", what, f.name, f.file, f.line);
+    else out.printf("leakguard: %s (%s:%d) ", what, f.file, f.line);
+    if (f.repetitions)
+        out.printf("left %zu %s (%zu bytes) alive from sites that kept blocks from every one of its %d repetitions",
+                   f.leaked_blocks, plural(f.leaked_blocks, "block", "blocks"), f.leaked_bytes, f.repetitions);
+    else
+        out.printf("ended with %zu %s (%zu bytes) allocated inside it %s", f.leaked_blocks,
+                   plural(f.leaked_blocks, "block", "blocks"), f.leaked_bytes, scope_verdict(f.rule));
+}
+
 // The call stack of a block, one frame a line, valgrind-style ("at" the innermost, "by" the rest),
 // down to main, calls inlined at a return address included.
 template <class Sink>
@@ -77,9 +93,27 @@ void write_stack(Sink& out, const block_info& b, const group_layout& layout) noe
     raw_free(named);
 }
 
-// One group's line (and its stack, if the layout has stacks).
+// A repeat check's blocks of one group, counted per repetition: " in repetitions [3, 3, 3]".
 template <class Sink>
-void write_group(Sink& out, const grouped_leaks& leaks, const leak_group& g, const group_layout& layout) noexcept {
+void write_repetition_counts(Sink& out, const grouped_leaks& leaks, const leak_group& g,
+                             const scope_failure& f) noexcept {
+    out.put(", per repetition [");
+    for (int r = 0; r < f.repetitions; ++r) {
+        std::size_t n = 0;
+        for (std::size_t i = 0; i < g.count; ++i) {
+            std::uint64_t const seq = leaks.block(g.first + i).seq;
+            if (seq >= f.repetition_starts[r] && seq < f.repetition_starts[r + 1]) ++n;
+        }
+        out.printf("%s%zu", r ? ", " : "", n);
+    }
+    out.put("]");
+}
+
+// One group's line (and its stack, if the layout has stacks). `failure`: the repeat check (or
+// scope) the blocks come from, if any.
+template <class Sink>
+void write_group(Sink& out, const grouped_leaks& leaks, const leak_group& g, const group_layout& layout,
+                 const scope_failure* failure = nullptr) noexcept {
     const block_info& lead = leaks.lead(g);
     char site[site_text_size];
     describe_site(lead, site, sizeof site);
@@ -101,15 +135,18 @@ void write_group(Sink& out, const grouped_leaks& leaks, const leak_group& g, con
     for (std::size_t i = 0; i < shown; ++i)
         out.printf("%s%llu", i ? " #" : "", static_cast<unsigned long long>(leaks.block(g.first + i).seq));
     if (g.count > shown) out.printf(" and %zu more", g.count - shown);
+    if (failure && failure->repetitions) write_repetition_counts(out, leaks, g, *failure);
     out.put(layout.line_end);
     if (layout.stacks) write_stack(out, lead, layout);
 }
 
 // Every group's line, largest first, up to the layout's limit.
 template <class Sink>
-void write_groups(Sink& out, const grouped_leaks& leaks, const group_layout& layout) noexcept {
+void write_groups(Sink& out, const grouped_leaks& leaks, const group_layout& layout,
+                  const scope_failure* failure = nullptr) noexcept {
     std::size_t const count = leaks.group_count();
-    for (std::size_t g = 0; g < count && g < layout.max_groups; ++g) write_group(out, leaks, leaks.groups()[g], layout);
+    for (std::size_t g = 0; g < count && g < layout.max_groups; ++g)
+        write_group(out, leaks, leaks.groups()[g], layout, failure);
     if (count > layout.max_groups)
         out.printf("%s... and %zu more allocation sites%s", layout.line_start, count - layout.max_groups,
                    layout.line_end);
@@ -120,7 +157,7 @@ template <class Sink>
 void write_failure_groups(Sink& out, const scope_failure& f, const group_layout& layout) noexcept {
     {
         grouped_leaks const leaks(f.leaks, f.leaks_shown);
-        write_groups(out, leaks, layout);
+        write_groups(out, leaks, layout, &f);
     }
     if (f.leaked_blocks > f.leaks_shown)
         out.printf("%s... and %zu more blocks%s", layout.line_start, f.leaked_blocks - f.leaks_shown, layout.line_end);

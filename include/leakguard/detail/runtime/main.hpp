@@ -49,6 +49,7 @@
 #include "fork.hpp"
 #include "../report/check_heap.hpp"
 #include "scope_checks.hpp"
+#include "repeat_checks.hpp"
 #include "api_functions.hpp"
 #include "exit_hook.hpp"
 #include "../heap/operators.hpp"

@@ -127,6 +127,8 @@ LEAKGUARD_DETAIL_NOINLINE bool scope::check() noexcept {
     f.leaks = list.items;
     f.leaks_shown = list.count < detail::max_leaks_shown ? list.count : detail::max_leaks_shown;
     f.rule = rule_;
+    f.repetitions = 0;
+    f.repetition_starts = nullptr;
     scope_failure_handler handler = detail::g_scope_failure_handler.load(std::memory_order_acquire);
     if (handler) {
         handler(f); // user code: tracking stays on, its allocations are its own
@@ -144,9 +146,8 @@ scope_failure_handler set_scope_failure_handler(scope_failure_handler handler) n
 void print_scope_failure(const scope_failure& f) noexcept {
     detail::busy_section busy;
     detail::fd_writer out(detail::report_fd());
-    out.printf("leakguard: scope \"%s\" (%s:%d) ended with %zu %s (%zu bytes) allocated inside it %s\n", f.name, f.file,
-               f.line, f.leaked_blocks, detail::plural(f.leaked_blocks, "block", "blocks"), f.leaked_bytes,
-               detail::scope_verdict(f.rule));
+    detail::write_failure_summary(out, f, true);
+    out.put("\n");
     detail::write_failure_groups(out, f, detail::report_layout);
 }
 
