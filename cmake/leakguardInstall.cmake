@@ -1,6 +1,7 @@
 # Install rules (LEAKGUARD_INSTALL, on by default at top level): the headers, a CMake package
 # (share/cmake/leakguard: leakguardConfig.cmake, an architecture-independent version file and the
-# exported target leakguard::leakguard), a relocatable share/pkgconfig/leakguard.pc and the
+# exported targets leakguard::leakguard and leakguard::main and its adapter variants), the sources
+# of those (share/leakguard/leakguard_main*.cpp), a relocatable share/pkgconfig/leakguard.pc and the
 # LICENSE (share/doc/leakguard/LICENSE: the MIT terms must travel with every copy).
 # Included from the root CMakeLists.txt after the target is defined.
 include(CMakePackageConfigHelpers)
@@ -19,7 +20,10 @@ install(DIRECTORY "${_leakguard_include}/leakguard" DESTINATION "${CMAKE_INSTALL
 # The MIT license asks that its notice go with every copy of the headers.
 install(FILES "${PROJECT_SOURCE_DIR}/LICENSE" DESTINATION "${CMAKE_INSTALL_DATADIR}/doc/leakguard")
 
-install(TARGETS leakguard EXPORT leakguardTargets)
+install(TARGETS leakguard ${LEAKGUARD_MAIN_TARGETS} EXPORT leakguardTargets)
+# The sources of leakguard::main and its variants (cmake/leakguardMain.cmake): the installed
+# targets compile them from here, and pkg-config users add one to their sources (leakguard.pc).
+install(FILES ${LEAKGUARD_MAIN_SOURCES} DESTINATION "${LEAKGUARD_INSTALL_MAINDIR}")
 install(EXPORT leakguardTargets NAMESPACE leakguard:: DESTINATION "${LEAKGUARD_INSTALL_CMAKEDIR}")
 
 configure_package_config_file(

@@ -5,7 +5,9 @@
 //     #define LEAKGUARD_MAIN
 //     #include <leakguard/leakguard.hpp>
 // in exactly ONE C++ file of the program (it emits the replacement operator new/delete and the
-// tracker's state; it does not define main). Every other file just includes the header.
+// tracker's state; it does not define main). Every other file just includes the header. That file
+// is one of its own or one of an executable's own sources, never a static library member that
+// holds main() or anything else; or, with CMake, link leakguard::main and define it nowhere.
 //
 //     void test_parser() {
 //         LEAKGUARD_SCOPE("parser");   // blocks allocated from here and alive at the end = failure

@@ -5,7 +5,7 @@
 // leaks fails the running test case.
 //
 //     #define CATCH_CONFIG_MAIN
-//     #include <catch2/catch.hpp>
+//     #include <catch2/catch.hpp>              // first: the system's or a vendored copy
 //     #define LEAKGUARD_MAIN                   // in exactly one file of the test program
 //     #include <leakguard/catch2.hpp>          // every other test file: without LEAKGUARD_MAIN
 //
@@ -13,6 +13,14 @@
 //         LEAKGUARD_SCOPE();                   // a leak here fails "parser", reported at this
 //         ...                                  // file:line with each leaked block's site
 //     }
+//
+// Include Catch2 before this header, by whatever path (a vendored "catch.hpp" too): the adapter
+// includes <catch2/catch.hpp> itself only when Catch2 is not in yet.
+//
+// Instead of defining LEAKGUARD_MAIN, link the CMake target leakguard::main_catch2 (instead of
+// leakguard::main): it compiles that unit, with this adapter's part and its listener, as a file of
+// its own. Never define LEAKGUARD_MAIN in a static library member that also holds main()
+// (docs/usage.md).
 //
 // The failure is a non-fatal explicit failure (an AssertionHandler with ContinueOnFailure, what
 // FAIL_CHECK uses, at the scope's file:line); it never throws from the scope's destructor. A
@@ -44,7 +52,12 @@
 #ifndef LEAKGUARD_CATCH2_HPP_INCLUDED
 #define LEAKGUARD_CATCH2_HPP_INCLUDED
 
-#include <catch2/catch.hpp> // Catch::AssertionHandler, Catch::Section
+// Catch::AssertionHandler, Catch::Section. Only when no Catch2 is in yet (the single header's
+// include guard; CATCH_VERSION_MAJOR, which every Catch2 header set defines): a vendored catch.hpp,
+// included first, is the one used. Catch2 v3 included first fails the version check below.
+#if !defined(TWOBLUECUBES_SINGLE_INCLUDE_CATCH_HPP_INCLUDED) && !defined(CATCH_VERSION_MAJOR)
+#include <catch2/catch.hpp>
+#endif
 
 #include <atomic> // std::atomic
 #include <string> // std::string

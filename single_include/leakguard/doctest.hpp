@@ -4,7 +4,7 @@
 // doctest.hpp: the doctest adapter - a scope that ends with leaks fails the running test case.
 //
 //     #define DOCTEST_CONFIG_IMPLEMENT_WITH_MAIN
-//     #include <doctest/doctest.h>
+//     #include <doctest/doctest.h>             // first: the system's or a vendored copy
 //     #define LEAKGUARD_MAIN                   // in exactly one file of the test program
 //     #include <leakguard/doctest.hpp>         // every other test file: without LEAKGUARD_MAIN
 //
@@ -12,6 +12,13 @@
 //         LEAKGUARD_SCOPE();                   // a leak here fails "parser", reported at this
 //         ...                                  // file:line with each leaked block's site
 //     }
+//
+// Include doctest before this header, by whatever path (a vendored "doctest.h" too): the adapter
+// includes <doctest/doctest.h> itself only when doctest is not in yet (DOCTEST_LIBRARY_INCLUDED).
+//
+// Instead of defining LEAKGUARD_MAIN, link the CMake target leakguard::main_doctest (instead of
+// leakguard::main): it compiles that unit, with this adapter's part, as a file of its own. Never
+// define LEAKGUARD_MAIN in a static library member that also holds main() (docs/usage.md).
 //
 // The failure is a failed CHECK (doctest::detail::decomp_assert, what CHECK itself calls), so the
 // console, XML and JUnit reporters of doctest 2.4 all show it; it never throws from the scope's
@@ -37,7 +44,11 @@
 #ifndef LEAKGUARD_DOCTEST_HPP_INCLUDED
 #define LEAKGUARD_DOCTEST_HPP_INCLUDED
 
-#include <doctest/doctest.h> // doctest::detail::Subcase, decomp_assert, IReporter
+// doctest::detail::Subcase, decomp_assert, IReporter. Only when no doctest is in yet: a suite's
+// vendored doctest.h, included first, is the one used, and the system's is never looked for.
+#if !defined(DOCTEST_LIBRARY_INCLUDED)
+#include <doctest/doctest.h>
+#endif
 
 #include <atomic> // std::atomic
 

@@ -3,7 +3,7 @@
 // SPDX-License-Identifier: MIT
 // gtest.hpp: the GoogleTest adapter - a scope that ends with leaks fails the running test.
 //
-//     #include <gtest/gtest.h>
+//     #include <gtest/gtest.h>                 // first: the system's or a vendored copy
 //     #define LEAKGUARD_MAIN                   // in exactly one file of the test program
 //     #include <leakguard/gtest.hpp>           // every other test file: without LEAKGUARD_MAIN
 //
@@ -11,6 +11,13 @@
 //         LEAKGUARD_SCOPE();                   // a leak here is a failure of Parser.Names,
 //         ...                                  // reported at this file:line with each block's site
 //     }
+//
+// Include GoogleTest before this header, by whatever path (a vendored copy too): the adapter
+// includes <gtest/gtest.h> itself only when GoogleTest is not in yet.
+//
+// Instead of defining LEAKGUARD_MAIN, link the CMake target leakguard::main_gtest (instead of
+// leakguard::main): it compiles that unit, with this adapter's part, as a file of its own. Never
+// define LEAKGUARD_MAIN in a static library member that also holds main() (docs/usage.md).
 //
 // Whole-suite mode: with LEAKGUARD_CHECK_ALL_TESTS defined where LEAKGUARD_MAIN is, every test is
 // checked as if its fixture, SetUp, body and TearDown were one scope (a GoogleTest listener opens
@@ -27,7 +34,12 @@
 #ifndef LEAKGUARD_GTEST_HPP_INCLUDED
 #define LEAKGUARD_GTEST_HPP_INCLUDED
 
-#include <gtest/gtest.h> // ::testing
+// ::testing. Only when no GoogleTest is in yet (its include guard: GOOGLETEST_INCLUDE_GTEST_GTEST_H_
+// from 1.11, GTEST_INCLUDE_GTEST_GTEST_H_ before): a vendored gtest.h, included first by whatever
+// path, is the one used.
+#if !defined(GOOGLETEST_INCLUDE_GTEST_GTEST_H_) && !defined(GTEST_INCLUDE_GTEST_GTEST_H_)
+#include <gtest/gtest.h>
+#endif
 
 #include <atomic> // std::atomic
 

@@ -8,7 +8,9 @@
 //     #define LEAKGUARD_MAIN
 //     #include <leakguard/leakguard.hpp>
 // in exactly ONE C++ file of the program (it emits the replacement operator new/delete and the
-// tracker's state; it does not define main). Every other file just includes the header.
+// tracker's state; it does not define main). Every other file just includes the header. That file
+// is one of its own or one of an executable's own sources, never a static library member that
+// holds main() or anything else; or, with CMake, link leakguard::main and define it nowhere.
 //
 //     void test_parser() {
 //         LEAKGUARD_SCOPE("parser");   // blocks allocated from here and alive at the end = failure
@@ -574,20 +576,28 @@ inline int repeat_times(int n) noexcept { return n; }
 // #include "leakguard/detail/link_check.hpp" (inlined)
 // leakguard - in-process memory-leak tracker for C++ (header-only)
 // SPDX-License-Identifier: MIT
-// link_check.hpp: makes a program that never defines LEAKGUARD_MAIN fail to link, with a message
-// that names leakguard. Every translation unit that includes leakguard refers to a symbol that only
-// the LEAKGUARD_MAIN translation unit defines; two such units define it twice, which fails too.
+// link_check.hpp: makes a program that never defines LEAKGUARD_MAIN fail to link, and one that
+// defines it twice too. Every translation unit that includes leakguard refers to a symbol that only
+// the LEAKGUARD_MAIN translation unit defines (runtime/main.hpp): none gives an undefined
+// reference, two give a multiple definition. Linkers print nothing of ours but the symbol's name,
+// so the name is the instruction: link the target leakguard::main, or define LEAKGUARD_MAIN in
+// exactly one file that holds nothing else (or in an executable's own sources), never in a member
+// of a static library beside main() - a linker that pulls that member out for operator new or for
+// this symbol pulls a second main() along with it (docs/usage.md).
 #ifndef LEAKGUARD_DETAIL_LINK_CHECK_HPP_INCLUDED
 #define LEAKGUARD_DETAIL_LINK_CHECK_HPP_INCLUDED
 
-extern "C" int leakguard_error_define_LEAKGUARD_MAIN_in_exactly_one_translation_unit;
+#define LEAKGUARD_DETAIL_LINK_CHECK_SYMBOL                                                                             \
+    leakguard_error_link_leakguard_main_or_define_LEAKGUARD_MAIN_in_exactly_one_file_of_its_own_never_in_a_static_library_member
+
+extern "C" int LEAKGUARD_DETAIL_LINK_CHECK_SYMBOL;
 
 namespace leakguard {
 namespace detail {
 namespace {
 // `used` keeps the reference (and so the link error) even when nothing else in the unit calls
 // leakguard; it costs one pointer per translation unit.
-__attribute__((used)) int* const link_check = &leakguard_error_define_LEAKGUARD_MAIN_in_exactly_one_translation_unit;
+__attribute__((used)) int* const link_check = &LEAKGUARD_DETAIL_LINK_CHECK_SYMBOL;
 } // namespace
 } // namespace detail
 } // namespace leakguard
@@ -10234,7 +10244,7 @@ static_assert(leakguard::detail::max_guard_bytes_option == leakguard::detail::ma
 
 // The symbol every unit that includes leakguard refers to (see link_check.hpp).
 extern "C" {
-int leakguard_error_define_LEAKGUARD_MAIN_in_exactly_one_translation_unit = 1;
+int LEAKGUARD_DETAIL_LINK_CHECK_SYMBOL = 1;
 }
 
 #endif

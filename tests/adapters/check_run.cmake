@@ -1,7 +1,7 @@
 # Runs one adapter case program and checks what it printed and its exit status.
 #   cmake -DPROGRAM=<exe> -DSOURCE=<case .cpp> -DEXPECT=<expect/*.cmake> -P check_run.cmake
 # The EXPECT file sets:
-#   expect_exit        "0" or "nonzero"
+#   expect_exit        "0", "nonzero" or another status the program must exit with (e.g. "23")
 #   expect_match       regular expressions the output must match (a list)
 #   expect_no_match    regular expressions the output must not match
 #   expect_count       pairs "regex;N": the regex must match exactly N times
@@ -52,6 +52,8 @@ elseif(expect_exit STREQUAL "nonzero")
   if(status STREQUAL "0" OR NOT status MATCHES "^[0-9]+$")
     list(APPEND failures "exit status '${status}', expected a non-zero status")
   endif()
+elseif(NOT "${expect_exit}" STREQUAL "" AND NOT "${status}" STREQUAL "${expect_exit}")
+  list(APPEND failures "exit status '${status}', expected ${expect_exit}")
 endif()
 
 foreach(re IN LISTS expect_match)

@@ -12,6 +12,10 @@ foreach(file
     share/cmake/leakguard/leakguardConfigVersion.cmake
     share/cmake/leakguard/leakguardTargets.cmake
     share/pkgconfig/leakguard.pc
+    share/leakguard/leakguard_main.cpp
+    share/leakguard/leakguard_main_gtest.cpp
+    share/leakguard/leakguard_main_doctest.cpp
+    share/leakguard/leakguard_main_catch2.cpp
     share/doc/leakguard/LICENSE)
   if(NOT EXISTS "${PREFIX}/${file}")
     message(FATAL_ERROR "not installed: ${file}")

@@ -66,7 +66,7 @@ static_assert(leakguard::detail::max_guard_bytes_option == leakguard::detail::ma
 
 // The symbol every unit that includes leakguard refers to (see link_check.hpp).
 extern "C" {
-int leakguard_error_define_LEAKGUARD_MAIN_in_exactly_one_translation_unit = 1;
+int LEAKGUARD_DETAIL_LINK_CHECK_SYMBOL = 1;
 }
 
 #endif
