@@ -10,7 +10,8 @@ MIN_SAMPLE seconds of CPU) and its value is their mean. CPU time is user + syste
 the microsecond. Per test = (the run of 1,000 tests - the same build's empty run) / 1,000, each
 from the same round; ratios are the median over the rounds of the per-round ratios.
 
-Environment: ROUNDS (default 5), MIN_SAMPLE (seconds, default 0.25)."""
+Environment: ROUNDS (default 5), MIN_SAMPLE (seconds, default 1), KINDS (a subset of
+clean reachable lost; default all)."""
 import os
 import statistics
 import subprocess
@@ -26,7 +27,7 @@ elif mode == "table" and len(sys.argv) == 3:
 else:
     sys.exit("usage: suite.py run BIN_DIR OUT_DIR | suite.py table OUT_DIR")
 rounds = int(os.environ.get("ROUNDS", "5"))
-min_sample = float(os.environ.get("MIN_SAMPLE", "0.25"))
+min_sample = float(os.environ.get("MIN_SAMPLE", "1"))
 TESTS = 1000
 median = statistics.median
 
@@ -42,6 +43,8 @@ KINDS = {
     "reachable": "each test also leaves 1 block on a list a global holds (alive, not lost)",
     "lost": "each test also loses 1 block",
 }
+if os.environ.get("KINDS"):  # a subset, e.g. KINDS=clean for many rounds of the cheap runs
+    KINDS = {k: v for k, v in KINDS.items() if k in os.environ["KINDS"].split()}
 # Failed test cases each run must report (anything else: the run is marked failed).
 EXPECTED_FAILURES = {("all", "lost"): TESTS, ("strict", "reachable"): TESTS, ("strict", "lost"): TESTS}
 DOCTEST_ARGS = ["--no-version"]
@@ -121,7 +124,7 @@ def measure():
         reps = {}
         for job in jobs:
             cpu = sample(job[0], job[1], 1, log)[0]
-            reps[job] = max(1, min(50, int(round(min_sample / max(cpu, 1e-4)))))
+            reps[job] = max(1, min(100, int(round(min_sample / max(cpu, 1e-4)))))
         for rnd in range(1, rounds + 1):
             shift = (rnd - 1) * 5 % len(jobs)
             for config, kind in jobs[shift:] + jobs[:shift]:
@@ -157,8 +160,12 @@ def per_test(rnd, config, kind, key):
     return None if t is None or e is None else (t[key] - e[key]) / TESTS
 
 
+def per_round(f):
+    return [v for v in (f(rnd) for rnd in range(1, rounds + 1)) if v is not None]
+
+
 def over_rounds(f):
-    vs = [v for v in (f(rnd) for rnd in range(1, rounds + 1)) if v is not None]
+    vs = per_round(f)
     return median(vs) if vs else None
 
 
@@ -178,6 +185,16 @@ def fmt_us(v):
     return "-" if v is None else "%+.1f" % (v * 1e6) if abs(v) < 1e-4 else "%+.0f" % (v * 1e6)
 
 
+def with_range(fmt, f):
+    """The median over the rounds, and their range when there is more than one round."""
+    vs = per_round(f)
+    if not vs:
+        return "-"
+    if len(vs) == 1:
+        return fmt(vs[0])
+    return "%s (%s to %s)" % (fmt(median(vs)), fmt(min(vs)), fmt(max(vs)))
+
+
 machine = []
 machine_path = os.path.join(out_dir, "machine.txt")
 if os.path.exists(machine_path):
@@ -190,11 +207,12 @@ out = ["## Whole-suite mode per test (`suite.sh`)", "", "```"] + machine + [
     "A doctest program of 1,000 test cases (`suite.cpp`). **Per test**: (the run of the 1,000 tests - the same "
     "build's run with no test selected) / 1,000, so start-up and exit are left out. Ratios: the median over "
     "the rounds of the ratio to the plain build's per-test time in the same round; us: the median of the "
-    "differences, in microseconds of CPU (user + system) on the machine above.", "",
+    "differences, in microseconds of CPU (user + system) on the machine above; in brackets: the range over "
+    "the rounds.", "",
     "| kind | configuration | per test: CPU x plain | CPU us above plain | CPU us above the same without "
     "whole-suite mode | wall x plain | whole program: CPU x plain |",
     "|:--|:--|---:|---:|---:|---:|---:|"]
-for kind in KINDS:
+for kind in [k for k in KINDS if any(r["kind"] == k for r in rows)]:
     for config, (_, _, label) in CONFIGS.items():
         if config == "plain":
             us = over_rounds(lambda r: per_test(r, "plain", kind, "cpu"))
@@ -203,16 +221,16 @@ for kind in KINDS:
                      "%.1f ms" % (whole * 1e3) if whole is not None else "-"]
         else:
             cells = [
-                fmt_ratio(over_rounds(lambda r: ratio(per_test(r, config, kind, "cpu"), per_test(r, "plain", kind, "cpu")))),
+                with_range(fmt_ratio, lambda r: ratio(per_test(r, config, kind, "cpu"), per_test(r, "plain", kind, "cpu"))),
                 fmt_us(over_rounds(lambda r: diff(per_test(r, config, kind, "cpu"), per_test(r, "plain", kind, "cpu")))),
                 "" if config == "tracked" else
-                fmt_us(over_rounds(lambda r: diff(per_test(r, config, kind, "cpu"), per_test(r, "tracked", kind, "cpu")))),
+                with_range(fmt_us, lambda r: diff(per_test(r, config, kind, "cpu"), per_test(r, "tracked", kind, "cpu"))),
                 fmt_ratio(over_rounds(lambda r: ratio(per_test(r, config, kind, "wall"), per_test(r, "plain", kind, "wall")))),
                 fmt_ratio(over_rounds(lambda r: ratio(value[(r, config, kind)]["cpu"], value[(r, "plain", kind)]["cpu"])
                                       if (r, config, kind) in value and (r, "plain", kind) in value else None)),
             ]
         out.append("| `%s` | %s | %s |" % (kind, label, " | ".join(cells)))
-out += ["", "Kinds: " + "; ".join("`%s`: %s" % kv for kv in KINDS.items()) + ". The 11 blocks: a vector of 4 "
+out += ["", "Kinds: " + "; ".join("`%s`: %s" % kv for kv in KINDS.items() if any(r["kind"] == kv[0] for r in rows)) + ". The 11 blocks: a vector of 4 "
         "strings of 40 characters and a map of 4 entries. The plain rows give the plain build's own medians: CPU "
         "per test and per whole run. The failing runs write doctest's report of each failure to a file "
         "(--no-version, no other option). Under the default rule `reachable` passes and `lost` fails (a leak "

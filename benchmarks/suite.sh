@@ -7,12 +7,14 @@
 # writes the table (per-test CPU as ratios to plain) to stdout and to
 # benchmarks/results/suite/table.md, and assemble.py adds it to results/results.md.
 #
-#   benchmarks/suite.sh            # 5 rounds (about 3 minutes on 2 cores, after the build)
+#   benchmarks/suite.sh                  # 5 rounds (about 3 minutes on 2 cores, after the build)
 #   ROUNDS=3 benchmarks/suite.sh
+#   KINDS=clean ROUNDS=20 RESULTS_DIR=/tmp/suite benchmarks/suite.sh   # the clean tests alone
 #
-# Environment: ROUNDS (default 5), MIN_SAMPLE (seconds of CPU per sample, default 0.25),
-# BUILD_DIR (default <repo>/build-bench), RESULTS_DIR (default benchmarks/results), JOBS (build
-# jobs, default 2), LEAKGUARD_REVISION (what to print as leakguard's revision).
+# Environment: ROUNDS (default 5), MIN_SAMPLE (seconds of CPU per sample, default 1), KINDS (a
+# subset of "clean reachable lost", default all), BUILD_DIR (default <repo>/build-bench),
+# RESULTS_DIR (default benchmarks/results), JOBS (build jobs, default 2), LEAKGUARD_REVISION
+# (what to print as leakguard's revision).
 set -euo pipefail
 
 here=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
