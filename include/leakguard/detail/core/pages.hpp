@@ -23,12 +23,14 @@ inline std::size_t round_to_pages(std::size_t n) noexcept {
 // only the pages it touches. Large runs ask for transparent huge pages and are faulted in at once
 // (MADV_POPULATE_WRITE, Linux 5.14; ignored where unknown): a page fault costs microseconds in a
 // virtual machine, and the index of a million blocks would otherwise take four thousand of them.
-inline void* map_pages(std::size_t n) noexcept {
+// `sparse`: a table sized for the worst case that is mostly never touched (the paused threads'
+// slots): neither huge pages nor faulted in.
+inline void* map_pages(std::size_t n, bool sparse = false) noexcept {
     if (n == 0) n = 1;
     std::size_t const bytes = round_to_pages(n);
     void* p = ::mmap(nullptr, bytes, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS | MAP_NORESERVE, -1, 0);
     if (p == MAP_FAILED) return nullptr;
-    if (bytes >= (std::size_t(4) << 20)) {
+    if (!sparse && bytes >= (std::size_t(4) << 20)) {
 #if defined(MADV_HUGEPAGE)
         ::madvise(p, bytes, MADV_HUGEPAGE);
 #endif

@@ -214,7 +214,7 @@ public:
     bool pause() noexcept {
         if (!install_pause_handler()) return false;
         retire_previous_world();
-        world_ = static_cast<pause_world*>(map_pages(pause_world_bytes));
+        world_ = static_cast<pause_world*>(map_pages(pause_world_bytes, true));
         if (!world_) return false;
         g_pause_world.store(world_, std::memory_order_release);
         active_ = true;
