@@ -8087,6 +8087,198 @@ private:
 } // namespace leakguard
 
 #endif // LEAKGUARD_DETAIL_REPORT_LEAK_GROUPS_HPP_INCLUDED
+// #include "leakguard/detail/report/loss_records.hpp" (inlined)
+// leakguard - in-process memory-leak tracker for C++ (header-only)
+// SPDX-License-Identifier: MIT
+// report/loss_records.hpp: loss records - a leak group (one site, one kind of block, one loss kind)
+// with every distinct call path that led to it, and a fingerprint that stays the same from build
+// to build and machine to machine. A path is its stack's frames as they are named (function, file,
+// line), down to main: twenty call sites of an unrolled loop at one source line are one path.
+// Runs with tracking suspended and allocates only raw memory.
+#ifndef LEAKGUARD_DETAIL_REPORT_LOSS_RECORDS_HPP_INCLUDED
+#define LEAKGUARD_DETAIL_REPORT_LOSS_RECORDS_HPP_INCLUDED
+
+#include <algorithm> // std::sort (in place: it does not allocate)
+#include <cstddef>   // std::size_t
+#include <cstdint>   // std::uint64_t
+#include <cstring>   // std::strlen, std::strrchr, std::strcmp
+
+// #include "leakguard/block_info.hpp" (inlined)
+// #include "leakguard/detail/core/options.hpp" (inlined)
+// #include "leakguard/detail/core/platform.hpp" (inlined)
+// #include "leakguard/detail/core/text.hpp" (inlined)
+// #include "leakguard/detail/symbolize/site_rules.hpp" (inlined)
+// #include "leakguard/detail/symbolize/symbolize.hpp" (inlined)
+// #include "leakguard/detail/report/leak_groups.hpp" (inlined)
+// #include "leakguard/detail/report/site_text.hpp" (inlined)
+
+namespace leakguard {
+namespace detail {
+
+// FNV-1a, 64 bits: a fingerprint only has to be stable and spread, never secret.
+class fingerprint_hash {
+public:
+    void add(const void* data, std::size_t n) noexcept {
+        const unsigned char* p = static_cast<const unsigned char*>(data);
+        for (std::size_t i = 0; i < n; ++i) value_ = (value_ ^ p[i]) * 0x100000001b3ull;
+    }
+    void add(const char* s) noexcept {
+        if (s) add(s, std::strlen(s));
+        add("\0", 1); // so that "ab"+"c" and "a"+"bc" differ
+    }
+    void add(std::uint64_t n) noexcept {
+        unsigned char bytes[8];
+        for (int i = 0; i < 8; ++i) bytes[i] = static_cast<unsigned char>(n >> (8 * i));
+        add(bytes, 8);
+    }
+    std::uint64_t value() const noexcept { return value_; }
+
+private:
+    std::uint64_t value_ = 0xcbf29ce484222325ull;
+};
+
+// One named frame into a hash: function, file name, line (no address, no module path).
+inline void hash_frame(fingerprint_hash& h, const char* function, const char* file, unsigned line) noexcept {
+    h.add(function);
+    h.add(file ? base_name(file) : ""); // builds in other directories name the same file
+    h.add(std::uint64_t(line));
+}
+
+// One call path of a record: the blocks whose stacks are named alike.
+struct record_path {
+    std::size_t first; // into the record's order (loss_records::block)
+    std::size_t count;
+    std::size_t bytes;
+    std::uint64_t key; // the hash of its named frames
+};
+
+class loss_records {
+public:
+    // Paths shown in full under a record's line; the rest are counted.
+    static constexpr std::size_t paths_shown = 3;
+
+    // `build` false: no records (a report that prints none); ok() says which.
+    loss_records(const grouped_leaks& leaks, bool build_them) noexcept : leaks_(leaks) {
+        if (build_them) build();
+    }
+    ~loss_records() {
+        raw_free(order_);
+        raw_free(keys_);
+        raw_free(paths_);
+        raw_free(path_start_);
+        raw_free(fingerprints_);
+    }
+    loss_records(const loss_records&) = delete;
+    loss_records& operator=(const loss_records&) = delete;
+
+    bool ok() const noexcept { return ok_; }
+    std::size_t count() const noexcept { return leaks_.group_count(); }
+    // Record g is the group leaks.groups()[g]; its paths, largest first.
+    std::size_t path_count(std::size_t g) const noexcept { return ok_ ? path_start_[g + 1] - path_start_[g] : 1; }
+    const record_path& path(std::size_t g, std::size_t p) const noexcept { return paths_[path_start_[g] + p]; }
+    // The i-th block (oldest first) of a path.
+    const block_info& block(const record_path& p, std::size_t i) const noexcept {
+        return leaks_.block(order_[p.first + i]);
+    }
+    std::uint64_t fingerprint(std::size_t g) const noexcept { return ok_ ? fingerprints_[g] : 0; }
+
+private:
+    // The key of a block's path: its stack's frames named, down to main. Blocks without a stack
+    // (a mapping macro's site, stack_depth=1) have one path per site.
+    std::uint64_t path_key(const block_info& b, symbol_info* frames, std::size_t room) const noexcept {
+        fingerprint_hash h;
+        if (!b.stack || b.stack_depth < 2 || !frames) return h.value();
+        std::size_t const n = symbolize_stack_inlined(b.stack, b.stack_depth, frames, room);
+        for (std::size_t f = 0; f < n; ++f) {
+            hash_frame(h, frames[f].function, frames[f].file, frames[f].line);
+            if (std::strcmp(frames[f].function, "main") == 0) break; // what starts main is the C library's
+        }
+        return h.value();
+    }
+
+    void build() noexcept {
+        std::size_t const n = leaks_.blocks().count, groups = leaks_.group_count();
+        order_ = static_cast<std::size_t*>(raw_alloc((n + 1) * sizeof(std::size_t)));
+        keys_ = static_cast<std::uint64_t*>(raw_alloc((n + 1) * sizeof(std::uint64_t)));
+        paths_ = static_cast<record_path*>(raw_alloc((n + 1) * sizeof(record_path)));
+        path_start_ = static_cast<std::size_t*>(raw_alloc((groups + 1) * sizeof(std::size_t)));
+        fingerprints_ = static_cast<std::uint64_t*>(raw_alloc((groups + 1) * sizeof(std::uint64_t)));
+        std::size_t const room = std::size_t(4) * max_stack_depth;
+        symbol_info* frames = static_cast<symbol_info*>(raw_alloc(room * sizeof(symbol_info)));
+        if (!order_ || !keys_ || !paths_ || !path_start_ || !fingerprints_ || !frames) {
+            raw_free(frames);
+            return;
+        }
+        std::size_t path_total = 0;
+        for (std::size_t g = 0; g < groups; ++g) {
+            const leak_group& grp = leaks_.groups()[g];
+            std::size_t* const idx = order_ + grp.first;
+            for (std::size_t i = 0; i < grp.count; ++i) idx[i] = grp.first + i;
+            // Each distinct stack named once: blocks that share a stack record share its pointer.
+            std::sort(idx, idx + grp.count,
+                      [this](std::size_t a, std::size_t b) { return leaks_.block(a).stack < leaks_.block(b).stack; });
+            for (std::size_t i = 0; i < grp.count; ++i) {
+                const block_info& b = leaks_.block(idx[i]);
+                keys_[idx[i]] = (i > 0 && leaks_.block(idx[i - 1]).stack == b.stack) ? keys_[idx[i - 1]]
+                                                                                     : path_key(b, frames, room);
+            }
+            std::sort(idx, idx + grp.count, [this](std::size_t a, std::size_t b) {
+                if (keys_[a] != keys_[b]) return keys_[a] < keys_[b];
+                return leaks_.block(a).seq < leaks_.block(b).seq;
+            });
+            path_start_[g] = path_total;
+            for (std::size_t i = 0; i < grp.count; ++i) {
+                const block_info& b = leaks_.block(idx[i]);
+                if (i == 0 || keys_[idx[i]] != keys_[idx[i - 1]])
+                    paths_[path_total++] = record_path{grp.first + i, 0, 0, keys_[idx[i]]};
+                ++paths_[path_total - 1].count;
+                paths_[path_total - 1].bytes += b.size;
+            }
+            fingerprints_[g] = record_fingerprint(grp, path_start_[g], path_total, frames);
+            // Largest first, then the most blocks, then the oldest.
+            std::sort(paths_ + path_start_[g], paths_ + path_total, [this](const record_path& a, const record_path& b) {
+                if (a.bytes != b.bytes) return a.bytes > b.bytes;
+                if (a.count != b.count) return a.count > b.count;
+                return block(a, 0).seq < block(b, 0).seq;
+            });
+        }
+        path_start_[groups] = path_total;
+        raw_free(frames);
+        ok_ = true;
+    }
+
+    // The record's loss kind, kind of block, site (function, file name, line) and its paths' keys
+    // in key order: the same source gives the same fingerprint, whatever the addresses, the
+    // directories, the order of the blocks or how many of them each path left.
+    std::uint64_t record_fingerprint(const leak_group& grp, std::size_t first_path, std::size_t end_path,
+                                     symbol_info* frames) const noexcept {
+        const block_info& lead = leaks_.lead(grp);
+        fingerprint_hash h;
+        h.add(leak_kind_name(lead.loss));
+        h.add(kind_name(lead.kind));
+        if (lead.location) {
+            hash_frame(h, lead.location->function, lead.location->file, static_cast<unsigned>(lead.location->line));
+        } else {
+            symbolize_site(lead, frames[0]);
+            hash_frame(h, frames[0].function, frames[0].file, frames[0].line);
+        }
+        for (std::size_t p = first_path; p < end_path; ++p) h.add(paths_[p].key);
+        return h.value();
+    }
+
+    const grouped_leaks& leaks_;
+    std::size_t* order_ = nullptr;      // per group, its blocks' indices sorted by path, then age
+    std::uint64_t* keys_ = nullptr;     // each block's path key, by its index in leaks_
+    record_path* paths_ = nullptr;      // every record's paths, record after record
+    std::size_t* path_start_ = nullptr; // record g's paths: [path_start_[g], path_start_[g + 1])
+    std::uint64_t* fingerprints_ = nullptr;
+    bool ok_ = false;
+};
+
+} // namespace detail
+} // namespace leakguard
+
+#endif // LEAKGUARD_DETAIL_REPORT_LOSS_RECORDS_HPP_INCLUDED
 // #include "leakguard/detail/report/group_text.hpp" (inlined)
 // leakguard - in-process memory-leak tracker for C++ (header-only)
 // SPDX-License-Identifier: MIT
@@ -8106,6 +8298,7 @@ private:
 // #include "leakguard/detail/core/text.hpp" (inlined)
 // #include "leakguard/detail/symbolize/symbolize.hpp" (inlined)
 // #include "leakguard/detail/report/leak_groups.hpp" (inlined)
+// #include "leakguard/detail/report/loss_records.hpp" (inlined)
 // #include "leakguard/detail/report/site_text.hpp" (inlined)
 
 namespace leakguard {
@@ -8199,11 +8392,48 @@ void write_repetition_counts(Sink& out, const grouped_leaks& leaks, const leak_g
     out.put("]");
 }
 
+// "#a #b #c and N more": the first sequence numbers of `count` blocks, `seq(i)` the i-th oldest.
+template <class Sink, class Seq>
+void write_seqs(Sink& out, std::size_t count, Seq seq) noexcept {
+    std::size_t const shown = count < seqs_shown ? count : seqs_shown;
+    for (std::size_t i = 0; i < shown; ++i)
+        out.printf("%s%llu", i ? " #" : "#", static_cast<unsigned long long>(seq(i)));
+    if (count > shown) out.printf(" and %zu more", count - shown);
+}
+
+// The paths of a loss record that has several, each with its count, sequence numbers and stack;
+// the first few in full, the rest counted.
+template <class Sink>
+void write_paths(Sink& out, const loss_records& records, std::size_t r, const group_layout& layout) noexcept {
+    std::size_t const paths = records.path_count(r);
+    std::size_t more_blocks = 0, more_bytes = 0;
+    for (std::size_t p = 0; p < paths; ++p) {
+        const record_path& path = records.path(r, p);
+        if (p >= loss_records::paths_shown) {
+            more_blocks += path.count;
+            more_bytes += path.bytes;
+            continue;
+        }
+        out.printf("%s  %zu %s (%zu %s) by path %zu of %zu, ", layout.line_start, path.count,
+                   plural(path.count, "block", "blocks"), path.bytes, plural(path.bytes, "byte", "bytes"), p + 1,
+                   paths);
+        write_seqs(out, path.count, [&](std::size_t i) { return records.block(path, i).seq; });
+        out.put(layout.line_end);
+        write_stack(out, records.block(path, 0), layout);
+    }
+    if (paths > loss_records::paths_shown)
+        out.printf("%s  ... and %zu more paths (%zu %s, %zu bytes)%s", layout.line_start,
+                   paths - loss_records::paths_shown, more_blocks, plural(more_blocks, "block", "blocks"), more_bytes,
+                   layout.line_end);
+}
+
 // One group's line (and its stack, if the layout has stacks). `failure`: the repeat check (or
-// scope) the blocks come from, if any.
+// scope) the blocks come from, if any. `records`: the exit report's loss records, group g being
+// record g (numbered on its line, its paths under it when it has several).
 template <class Sink>
 void write_group(Sink& out, const grouped_leaks& leaks, const leak_group& g, const group_layout& layout,
-                 const scope_failure* failure = nullptr) noexcept {
+                 const scope_failure* failure = nullptr, const loss_records* records = nullptr,
+                 std::size_t record = 0) noexcept {
     const block_info& lead = leaks.lead(g);
     char site[site_text_size];
     describe_site(lead, site, sizeof site);
@@ -8218,25 +8448,25 @@ void write_group(Sink& out, const grouped_leaks& leaks, const leak_group& g, con
         std::snprintf(bytes, sizeof bytes, "%zu (%zu direct, %zu indirect) bytes", g.bytes + g.indirect_bytes, g.bytes,
                       g.indirect_bytes);
     else std::snprintf(bytes, sizeof bytes, "%zu %s", g.bytes, plural(g.bytes, "byte", "bytes"));
-    out.printf("%s%s in %zu %s%s (%s%s) allocated at %s, thread %u, #", layout.line_start, bytes, g.count,
+    out.printf("%s%s in %zu %s%s (%s%s) allocated at %s, thread %u, ", layout.line_start, bytes, g.count,
                plural(g.count, "block", "blocks"), loss_phrase(lead.loss), kind_name(lead.kind), sizes, site,
                lead.thread);
-    std::size_t const shown = g.count < seqs_shown ? g.count : seqs_shown;
-    for (std::size_t i = 0; i < shown; ++i)
-        out.printf("%s%llu", i ? " #" : "", static_cast<unsigned long long>(leaks.block(g.first + i).seq));
-    if (g.count > shown) out.printf(" and %zu more", g.count - shown);
+    write_seqs(out, g.count, [&](std::size_t i) { return leaks.block(g.first + i).seq; });
     if (failure && failure->repetitions) write_repetition_counts(out, leaks, g, *failure);
+    if (records) out.printf(", loss record %zu of %zu", record + 1, records->count());
     out.put(layout.line_end);
-    if (layout.stacks) write_stack(out, lead, layout);
+    if (!layout.stacks) return;
+    if (records && records->path_count(record) > 1) write_paths(out, *records, record, layout);
+    else write_stack(out, lead, layout);
 }
 
 // Every group's line, largest first, up to the layout's limit.
 template <class Sink>
 void write_groups(Sink& out, const grouped_leaks& leaks, const group_layout& layout,
-                  const scope_failure* failure = nullptr) noexcept {
+                  const scope_failure* failure = nullptr, const loss_records* records = nullptr) noexcept {
     std::size_t const count = leaks.group_count();
     for (std::size_t g = 0; g < count && g < layout.max_groups; ++g)
-        write_group(out, leaks, leaks.groups()[g], layout, failure);
+        write_group(out, leaks, leaks.groups()[g], layout, failure, records && records->ok() ? records : nullptr, g);
     if (count > layout.max_groups)
         out.printf("%s... and %zu more allocation sites%s", layout.line_start, count - layout.max_groups,
                    layout.line_end);
@@ -8523,6 +8753,7 @@ inline void write_json_errors(json_writer& json) noexcept {
 // #include "leakguard/detail/report/json_writer.hpp" (inlined)
 // #include "leakguard/detail/report/collect.hpp" (inlined)
 // #include "leakguard/detail/report/leak_groups.hpp" (inlined)
+// #include "leakguard/detail/report/loss_records.hpp" (inlined)
 // #include "leakguard/detail/report/site_text.hpp" (inlined)
 
 namespace leakguard {
@@ -8582,8 +8813,74 @@ inline void json_leak(json_writer& json, const block_info& b, const symbol_info&
     json.end_object();
 }
 
-inline void write_json(fd_writer& out, const grouped_leaks& leaks, const statistics& st, const reach_totals& totals,
-                       const block_totals& failing) noexcept {
+// A fingerprint as JSON and baselines write it: 16 hex digits.
+inline void format_fingerprint(std::uint64_t fp, char (&out)[17]) noexcept {
+    std::snprintf(out, sizeof out, "%016llx", static_cast<unsigned long long>(fp));
+}
+
+// The "records" array: each loss record with its site, totals, fingerprint and paths (each with
+// its frames, counts, and its blocks' sequence numbers and addresses, oldest first).
+inline void write_json_records(json_writer& json, const grouped_leaks& leaks, const loss_records& records) noexcept {
+    std::size_t const frame_room = std::size_t(4) * max_stack_depth;
+    symbol_info* frames = static_cast<symbol_info*>(raw_alloc(frame_room * sizeof(symbol_info)));
+    for (std::size_t r = 0; records.ok() && r < records.count(); ++r) {
+        const leak_group& grp = leaks.groups()[r];
+        const block_info& lead = leaks.lead(grp);
+        symbol_info site;
+        symbolize_site(lead, site);
+        char fp[17];
+        format_fingerprint(records.fingerprint(r), fp);
+        json.new_line();
+        json.begin_object();
+        json.key("number").number(r + 1);
+        json.key("fingerprint").string(fp);
+        json.key("loss").string(leak_kind_name(lead.loss));
+        json.key("kind").string(kind_name(lead.kind));
+        json.key("function");
+        if (lead.location && lead.location->function && lead.location->function[0])
+            json.string(lead.location->function);
+        else json.string(site.function[0] ? site.function : nullptr);
+        json.key("file").string(lead.location ? lead.location->file : (site.file[0] ? site.file : nullptr));
+        json.key("line");
+        if (lead.location) json.number(lead.location->line);
+        else if (site.file[0]) json.number(site.line);
+        else json.null();
+        json.key("blocks").number(grp.count);
+        json.key("bytes").number(grp.bytes);
+        json.key("indirect_bytes").number(grp.indirect_bytes);
+        json.key("paths");
+        json.begin_array();
+        for (std::size_t p = 0; p < records.path_count(r); ++p) {
+            const record_path& path = records.path(r, p);
+            json.begin_object();
+            json.key("blocks").number(path.count);
+            json.key("bytes").number(path.bytes);
+            json.key("seqs");
+            json.begin_array();
+            for (std::size_t i = 0; i < path.count; ++i) json.number(records.block(path, i).seq);
+            json.end_array();
+            json.key("addresses");
+            json.begin_array();
+            for (std::size_t i = 0; i < path.count; ++i) json.address(records.block(path, i).address);
+            json.end_array();
+            json.key("stack");
+            json.begin_array();
+            const block_info& first = records.block(path, 0);
+            if (frames && first.stack && first.stack_depth > 0) {
+                std::size_t const n = symbolize_stack_inlined(first.stack, first.stack_depth, frames, frame_room);
+                for (std::size_t f = 0; f < n; ++f) json_frame(json, frames[f]);
+            }
+            json.end_array();
+            json.end_object();
+        }
+        json.end_array();
+        json.end_object();
+    }
+    raw_free(frames);
+}
+
+inline void write_json(fd_writer& out, const grouped_leaks& leaks, const loss_records& records, const statistics& st,
+                       const reach_totals& totals, const block_totals& failing) noexcept {
     json_writer json(out);
     json.begin_object();
     json.key("version").number(1);
@@ -8637,6 +8934,12 @@ inline void write_json(fd_writer& out, const grouped_leaks& leaks, const statist
     json.end_array();
 
     json.new_line();
+    json.key("records");
+    json.begin_array();
+    write_json_records(json, leaks, records);
+    json.end_array();
+
+    json.new_line();
     json.key("scope_failures");
     json.begin_array();
     {
@@ -8686,6 +8989,7 @@ inline void write_json(fd_writer& out, const grouped_leaks& leaks, const statist
 // #include "leakguard/detail/report/collect.hpp" (inlined)
 // #include "leakguard/detail/report/group_text.hpp" (inlined)
 // #include "leakguard/detail/report/leak_groups.hpp" (inlined)
+// #include "leakguard/detail/report/loss_records.hpp" (inlined)
 
 namespace leakguard {
 namespace detail {
@@ -8705,8 +9009,8 @@ inline void format_amount(char* out, std::size_t size, std::size_t bytes, std::s
 
 // `when` is "at exit" or "now". `totals`: the leak check's counts per kind; `failing`: those of
 // the kinds that fail the run.
-inline void write_text_report(fd_writer& out, const char* when, const grouped_leaks& leaks, const statistics& st,
-                              const reach_totals& totals, const block_totals& failing,
+inline void write_text_report(fd_writer& out, const char* when, const grouped_leaks& leaks, const loss_records& records,
+                              const statistics& st, const reach_totals& totals, const block_totals& failing,
                               const report_outcome& outcome) noexcept {
     unsigned const reachable = static_cast<unsigned>(leak_kind::reachable);
     char amount[96];
@@ -8749,7 +9053,7 @@ inline void write_text_report(fd_writer& out, const char* when, const grouped_le
                    "what only %s stack holds may be reported lost\n",
                    totals.unpaused_threads, plural(totals.unpaused_threads, "thread", "threads"),
                    totals.unpaused_threads == 1 ? "its" : "their");
-    if (g_options.report == report_mode::full) write_groups(out, leaks, report_layout);
+    if (g_options.report == report_mode::full) write_groups(out, leaks, report_layout, nullptr, &records);
     if (outcome.failed_scopes)
         out.printf("leakguard: %zu %s failed (see above)\n", outcome.failed_scopes,
                    plural(outcome.failed_scopes, "scope", "scopes"));
@@ -8782,6 +9086,7 @@ inline void write_text_report(fd_writer& out, const char* when, const grouped_le
 // #include "leakguard/detail/report/failures.hpp" (inlined)
 // #include "leakguard/detail/report/json_report.hpp" (inlined)
 // #include "leakguard/detail/report/leak_groups.hpp" (inlined)
+// #include "leakguard/detail/report/loss_records.hpp" (inlined)
 // #include "leakguard/detail/report/stats.hpp" (inlined)
 // #include "leakguard/detail/report/text_report.hpp" (inlined)
 
@@ -8804,10 +9109,13 @@ inline report_outcome write_report(const char* when, const caller_context* calle
     block_totals const failing = failing_totals(totals);
     statistics const st = current_stats();
     report_outcome const outcome = {failing.blocks, failure_count(), g_errors.count.load(std::memory_order_relaxed)};
+    // The records name every distinct stack: only for a report that prints them.
+    bool const text_groups = g_options.report == report_mode::full;
+    loss_records const records(leaks, leaks.group_count() > 0 && (text_groups || g_options.json_path[0]));
 
     if (g_options.report != report_mode::off) {
         fd_writer out(report_fd());
-        write_text_report(out, when, leaks, st, totals, failing, outcome);
+        write_text_report(out, when, leaks, records, st, totals, failing, outcome);
     }
     if (g_options.json_path[0]) {
         int const fd = open_for_writing(g_options.json_path);
@@ -8817,7 +9125,7 @@ inline report_outcome write_report(const char* when, const caller_context* calle
         } else {
             {
                 fd_writer out(fd);
-                write_json(out, leaks, st, totals, failing);
+                write_json(out, leaks, records, st, totals, failing);
             }
             ::close(fd);
         }

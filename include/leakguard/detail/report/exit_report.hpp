@@ -17,6 +17,7 @@
 #include "failures.hpp"
 #include "json_report.hpp"
 #include "leak_groups.hpp"
+#include "loss_records.hpp"
 #include "stats.hpp"
 #include "text_report.hpp"
 
@@ -39,10 +40,13 @@ inline report_outcome write_report(const char* when, const caller_context* calle
     block_totals const failing = failing_totals(totals);
     statistics const st = current_stats();
     report_outcome const outcome = {failing.blocks, failure_count(), g_errors.count.load(std::memory_order_relaxed)};
+    // The records name every distinct stack: only for a report that prints them.
+    bool const text_groups = g_options.report == report_mode::full;
+    loss_records const records(leaks, leaks.group_count() > 0 && (text_groups || g_options.json_path[0]));
 
     if (g_options.report != report_mode::off) {
         fd_writer out(report_fd());
-        write_text_report(out, when, leaks, st, totals, failing, outcome);
+        write_text_report(out, when, leaks, records, st, totals, failing, outcome);
     }
     if (g_options.json_path[0]) {
         int const fd = open_for_writing(g_options.json_path);
@@ -52,7 +56,7 @@ inline report_outcome write_report(const char* when, const caller_context* calle
         } else {
             {
                 fd_writer out(fd);
-                write_json(out, leaks, st, totals, failing);
+                write_json(out, leaks, records, st, totals, failing);
             }
             ::close(fd);
         }

@@ -16,6 +16,7 @@
 #include "../core/text.hpp"
 #include "../symbolize/symbolize.hpp"
 #include "leak_groups.hpp"
+#include "loss_records.hpp"
 #include "site_text.hpp"
 
 namespace leakguard {
@@ -109,11 +110,48 @@ void write_repetition_counts(Sink& out, const grouped_leaks& leaks, const leak_g
     out.put("]");
 }
 
+// "#a #b #c and N more": the first sequence numbers of `count` blocks, `seq(i)` the i-th oldest.
+template <class Sink, class Seq>
+void write_seqs(Sink& out, std::size_t count, Seq seq) noexcept {
+    std::size_t const shown = count < seqs_shown ? count : seqs_shown;
+    for (std::size_t i = 0; i < shown; ++i)
+        out.printf("%s%llu", i ? " #" : "#", static_cast<unsigned long long>(seq(i)));
+    if (count > shown) out.printf(" and %zu more", count - shown);
+}
+
+// The paths of a loss record that has several, each with its count, sequence numbers and stack;
+// the first few in full, the rest counted.
+template <class Sink>
+void write_paths(Sink& out, const loss_records& records, std::size_t r, const group_layout& layout) noexcept {
+    std::size_t const paths = records.path_count(r);
+    std::size_t more_blocks = 0, more_bytes = 0;
+    for (std::size_t p = 0; p < paths; ++p) {
+        const record_path& path = records.path(r, p);
+        if (p >= loss_records::paths_shown) {
+            more_blocks += path.count;
+            more_bytes += path.bytes;
+            continue;
+        }
+        out.printf("%s  %zu %s (%zu %s) by path %zu of %zu, ", layout.line_start, path.count,
+                   plural(path.count, "block", "blocks"), path.bytes, plural(path.bytes, "byte", "bytes"), p + 1,
+                   paths);
+        write_seqs(out, path.count, [&](std::size_t i) { return records.block(path, i).seq; });
+        out.put(layout.line_end);
+        write_stack(out, records.block(path, 0), layout);
+    }
+    if (paths > loss_records::paths_shown)
+        out.printf("%s  ... and %zu more paths (%zu %s, %zu bytes)%s", layout.line_start,
+                   paths - loss_records::paths_shown, more_blocks, plural(more_blocks, "block", "blocks"), more_bytes,
+                   layout.line_end);
+}
+
 // One group's line (and its stack, if the layout has stacks). `failure`: the repeat check (or
-// scope) the blocks come from, if any.
+// scope) the blocks come from, if any. `records`: the exit report's loss records, group g being
+// record g (numbered on its line, its paths under it when it has several).
 template <class Sink>
 void write_group(Sink& out, const grouped_leaks& leaks, const leak_group& g, const group_layout& layout,
-                 const scope_failure* failure = nullptr) noexcept {
+                 const scope_failure* failure = nullptr, const loss_records* records = nullptr,
+                 std::size_t record = 0) noexcept {
     const block_info& lead = leaks.lead(g);
     char site[site_text_size];
     describe_site(lead, site, sizeof site);
@@ -128,25 +166,25 @@ void write_group(Sink& out, const grouped_leaks& leaks, const leak_group& g, con
         std::snprintf(bytes, sizeof bytes, "%zu (%zu direct, %zu indirect) bytes", g.bytes + g.indirect_bytes, g.bytes,
                       g.indirect_bytes);
     else std::snprintf(bytes, sizeof bytes, "%zu %s", g.bytes, plural(g.bytes, "byte", "bytes"));
-    out.printf("%s%s in %zu %s%s (%s%s) allocated at %s, thread %u, #", layout.line_start, bytes, g.count,
+    out.printf("%s%s in %zu %s%s (%s%s) allocated at %s, thread %u, ", layout.line_start, bytes, g.count,
                plural(g.count, "block", "blocks"), loss_phrase(lead.loss), kind_name(lead.kind), sizes, site,
                lead.thread);
-    std::size_t const shown = g.count < seqs_shown ? g.count : seqs_shown;
-    for (std::size_t i = 0; i < shown; ++i)
-        out.printf("%s%llu", i ? " #" : "", static_cast<unsigned long long>(leaks.block(g.first + i).seq));
-    if (g.count > shown) out.printf(" and %zu more", g.count - shown);
+    write_seqs(out, g.count, [&](std::size_t i) { return leaks.block(g.first + i).seq; });
     if (failure && failure->repetitions) write_repetition_counts(out, leaks, g, *failure);
+    if (records) out.printf(", loss record %zu of %zu", record + 1, records->count());
     out.put(layout.line_end);
-    if (layout.stacks) write_stack(out, lead, layout);
+    if (!layout.stacks) return;
+    if (records && records->path_count(record) > 1) write_paths(out, *records, record, layout);
+    else write_stack(out, lead, layout);
 }
 
 // Every group's line, largest first, up to the layout's limit.
 template <class Sink>
 void write_groups(Sink& out, const grouped_leaks& leaks, const group_layout& layout,
-                  const scope_failure* failure = nullptr) noexcept {
+                  const scope_failure* failure = nullptr, const loss_records* records = nullptr) noexcept {
     std::size_t const count = leaks.group_count();
     for (std::size_t g = 0; g < count && g < layout.max_groups; ++g)
-        write_group(out, leaks, leaks.groups()[g], layout, failure);
+        write_group(out, leaks, leaks.groups()[g], layout, failure, records && records->ok() ? records : nullptr, g);
     if (count > layout.max_groups)
         out.printf("%s... and %zu more allocation sites%s", layout.line_start, count - layout.max_groups,
                    layout.line_end);

@@ -20,6 +20,7 @@
 #include "json_writer.hpp"
 #include "collect.hpp"
 #include "leak_groups.hpp"
+#include "loss_records.hpp"
 #include "site_text.hpp"
 
 namespace leakguard {
@@ -79,8 +80,74 @@ inline void json_leak(json_writer& json, const block_info& b, const symbol_info&
     json.end_object();
 }
 
-inline void write_json(fd_writer& out, const grouped_leaks& leaks, const statistics& st, const reach_totals& totals,
-                       const block_totals& failing) noexcept {
+// A fingerprint as JSON and baselines write it: 16 hex digits.
+inline void format_fingerprint(std::uint64_t fp, char (&out)[17]) noexcept {
+    std::snprintf(out, sizeof out, "%016llx", static_cast<unsigned long long>(fp));
+}
+
+// The "records" array: each loss record with its site, totals, fingerprint and paths (each with
+// its frames, counts, and its blocks' sequence numbers and addresses, oldest first).
+inline void write_json_records(json_writer& json, const grouped_leaks& leaks, const loss_records& records) noexcept {
+    std::size_t const frame_room = std::size_t(4) * max_stack_depth;
+    symbol_info* frames = static_cast<symbol_info*>(raw_alloc(frame_room * sizeof(symbol_info)));
+    for (std::size_t r = 0; records.ok() && r < records.count(); ++r) {
+        const leak_group& grp = leaks.groups()[r];
+        const block_info& lead = leaks.lead(grp);
+        symbol_info site;
+        symbolize_site(lead, site);
+        char fp[17];
+        format_fingerprint(records.fingerprint(r), fp);
+        json.new_line();
+        json.begin_object();
+        json.key("number").number(r + 1);
+        json.key("fingerprint").string(fp);
+        json.key("loss").string(leak_kind_name(lead.loss));
+        json.key("kind").string(kind_name(lead.kind));
+        json.key("function");
+        if (lead.location && lead.location->function && lead.location->function[0])
+            json.string(lead.location->function);
+        else json.string(site.function[0] ? site.function : nullptr);
+        json.key("file").string(lead.location ? lead.location->file : (site.file[0] ? site.file : nullptr));
+        json.key("line");
+        if (lead.location) json.number(lead.location->line);
+        else if (site.file[0]) json.number(site.line);
+        else json.null();
+        json.key("blocks").number(grp.count);
+        json.key("bytes").number(grp.bytes);
+        json.key("indirect_bytes").number(grp.indirect_bytes);
+        json.key("paths");
+        json.begin_array();
+        for (std::size_t p = 0; p < records.path_count(r); ++p) {
+            const record_path& path = records.path(r, p);
+            json.begin_object();
+            json.key("blocks").number(path.count);
+            json.key("bytes").number(path.bytes);
+            json.key("seqs");
+            json.begin_array();
+            for (std::size_t i = 0; i < path.count; ++i) json.number(records.block(path, i).seq);
+            json.end_array();
+            json.key("addresses");
+            json.begin_array();
+            for (std::size_t i = 0; i < path.count; ++i) json.address(records.block(path, i).address);
+            json.end_array();
+            json.key("stack");
+            json.begin_array();
+            const block_info& first = records.block(path, 0);
+            if (frames && first.stack && first.stack_depth > 0) {
+                std::size_t const n = symbolize_stack_inlined(first.stack, first.stack_depth, frames, frame_room);
+                for (std::size_t f = 0; f < n; ++f) json_frame(json, frames[f]);
+            }
+            json.end_array();
+            json.end_object();
+        }
+        json.end_array();
+        json.end_object();
+    }
+    raw_free(frames);
+}
+
+inline void write_json(fd_writer& out, const grouped_leaks& leaks, const loss_records& records, const statistics& st,
+                       const reach_totals& totals, const block_totals& failing) noexcept {
     json_writer json(out);
     json.begin_object();
     json.key("version").number(1);
@@ -131,6 +198,12 @@ inline void write_json(fd_writer& out, const grouped_leaks& leaks, const statist
         }
     }
     raw_free(frames);
+    json.end_array();
+
+    json.new_line();
+    json.key("records");
+    json.begin_array();
+    write_json_records(json, leaks, records);
     json.end_array();
 
     json.new_line();

@@ -15,6 +15,7 @@
 #include "collect.hpp"
 #include "group_text.hpp"
 #include "leak_groups.hpp"
+#include "loss_records.hpp"
 
 namespace leakguard {
 namespace detail {
@@ -34,8 +35,8 @@ inline void format_amount(char* out, std::size_t size, std::size_t bytes, std::s
 
 // `when` is "at exit" or "now". `totals`: the leak check's counts per kind; `failing`: those of
 // the kinds that fail the run.
-inline void write_text_report(fd_writer& out, const char* when, const grouped_leaks& leaks, const statistics& st,
-                              const reach_totals& totals, const block_totals& failing,
+inline void write_text_report(fd_writer& out, const char* when, const grouped_leaks& leaks, const loss_records& records,
+                              const statistics& st, const reach_totals& totals, const block_totals& failing,
                               const report_outcome& outcome) noexcept {
     unsigned const reachable = static_cast<unsigned>(leak_kind::reachable);
     char amount[96];
@@ -78,7 +79,7 @@ inline void write_text_report(fd_writer& out, const char* when, const grouped_le
                    "what only %s stack holds may be reported lost\n",
                    totals.unpaused_threads, plural(totals.unpaused_threads, "thread", "threads"),
                    totals.unpaused_threads == 1 ? "its" : "their");
-    if (g_options.report == report_mode::full) write_groups(out, leaks, report_layout);
+    if (g_options.report == report_mode::full) write_groups(out, leaks, report_layout, nullptr, &records);
     if (outcome.failed_scopes)
         out.printf("leakguard: %zu %s failed (see above)\n", outcome.failed_scopes,
                    plural(outcome.failed_scopes, "scope", "scopes"));

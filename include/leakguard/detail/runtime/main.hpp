@@ -40,6 +40,7 @@
 #include "../report/stats.hpp"
 #include "../report/site_text.hpp"
 #include "../report/leak_groups.hpp"
+#include "../report/loss_records.hpp"
 #include "../report/group_text.hpp"
 #include "../report/json_writer.hpp"
 #include "../report/error_report.hpp"
