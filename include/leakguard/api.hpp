@@ -83,6 +83,7 @@ struct leak_check_result {
     std::size_t leaked_blocks;
     std::size_t leaked_bytes;
     std::size_t unpaused_threads; // threads that did not stop for the scan (their stacks were not read)
+    leak_totals suppressed;       // lost (or listed) blocks a suppressions file matched: in no kind above
 };
 // A leak check now - every other thread paused while memory is scanned - without printing
 // anything. Does not change the exit status.

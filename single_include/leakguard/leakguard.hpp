@@ -284,6 +284,7 @@ struct leak_check_result {
     std::size_t leaked_blocks;
     std::size_t leaked_bytes;
     std::size_t unpaused_threads; // threads that did not stop for the scan (their stacks were not read)
+    leak_totals suppressed;       // lost (or listed) blocks a suppressions file matched: in no kind above
 };
 // A leak check now - every other thread paused while memory is scanned - without printing
 // anything. Does not change the exit status.
@@ -1246,6 +1247,613 @@ inline int report_fd() noexcept {
 } // namespace leakguard
 
 #endif // LEAKGUARD_DETAIL_CORE_REPORT_STREAM_HPP_INCLUDED
+// #include "leakguard/detail/core/suppression_files.hpp" (inlined)
+// leakguard - in-process memory-leak tracker for C++ (header-only)
+// SPDX-License-Identifier: MIT
+// core/suppression_files.hpp: the suppressions files the `suppressions` option named, read when
+// it is set (with raw system calls, into pages from mmap: never the tracked allocator, no stdio)
+// and parsed (suppression_parse.hpp), in a list the reports read without a lock. Each setting of
+// the option adds a file; an empty value forgets them all. A forgotten file's pages are never
+// given back: a report on another thread may be reading them, and they are a few pages.
+#ifndef LEAKGUARD_DETAIL_CORE_SUPPRESSION_FILES_HPP_INCLUDED
+#define LEAKGUARD_DETAIL_CORE_SUPPRESSION_FILES_HPP_INCLUDED
+
+#include <atomic>     // std::atomic
+#include <cerrno>     // errno
+#include <cstddef>    // std::size_t
+#include <cstring>    // std::memcpy, std::strerror, std::strlen
+#include <fcntl.h>    // open
+#include <sys/stat.h> // fstat
+#include <unistd.h>   // read, close, readlink
+
+// #include "leakguard/detail/core/pages.hpp" (inlined)
+// leakguard - in-process memory-leak tracker for C++ (header-only)
+// SPDX-License-Identifier: MIT
+// core/pages.hpp: whole pages straight from the kernel, for the leak check. While other threads
+// are paused one of them may hold the C library's allocator lock, so nothing the check uses while
+// they are paused may come from malloc - not even raw_alloc. mmap takes no user-space lock.
+#ifndef LEAKGUARD_DETAIL_CORE_PAGES_HPP_INCLUDED
+#define LEAKGUARD_DETAIL_CORE_PAGES_HPP_INCLUDED
+
+#include <cstddef>    // std::size_t
+#include <cstring>    // std::memcpy
+#include <sys/mman.h> // mmap, munmap
+
+namespace leakguard {
+namespace detail {
+
+constexpr std::size_t page_size_assumed = 4096; // only for rounding requests; mmap rounds itself
+
+inline std::size_t round_to_pages(std::size_t n) noexcept {
+    return (n + page_size_assumed - 1) & ~(page_size_assumed - 1);
+}
+
+// Zeroed pages, or null. Reserved lazily (MAP_NORESERVE): an array sized for the worst case costs
+// only the pages it touches. Large runs ask for transparent huge pages and are faulted in at once
+// (MADV_POPULATE_WRITE, Linux 5.14; ignored where unknown): a page fault costs microseconds in a
+// virtual machine, and the index of a million blocks would otherwise take four thousand of them.
+// `sparse`: a table sized for the worst case that is mostly never touched (the paused threads'
+// slots): neither huge pages nor faulted in.
+inline void* map_pages(std::size_t n, bool sparse = false) noexcept {
+    if (n == 0) n = 1;
+    std::size_t const bytes = round_to_pages(n);
+    void* p = ::mmap(nullptr, bytes, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS | MAP_NORESERVE, -1, 0);
+    if (p == MAP_FAILED) return nullptr;
+    if (!sparse && bytes >= (std::size_t(4) << 20)) {
+#if defined(MADV_HUGEPAGE)
+        ::madvise(p, bytes, MADV_HUGEPAGE);
+#endif
+        ::madvise(p, bytes, 23); // MADV_POPULATE_WRITE
+    }
+    return p;
+}
+
+inline void unmap_pages(void* p, std::size_t n) noexcept {
+    if (p) ::munmap(p, round_to_pages(n ? n : 1));
+}
+
+// An array in pages that grows by doubling (a copy; the old pages go back).
+template <class T>
+struct page_array {
+    T* items;
+    std::size_t count;
+    std::size_t capacity;
+
+    bool reserve(std::size_t n) noexcept {
+        if (n <= capacity) return true;
+        std::size_t grown = capacity ? capacity * 2 : page_size_assumed / sizeof(T);
+        if (grown < n) grown = n;
+        T* const fresh = static_cast<T*>(map_pages(grown * sizeof(T)));
+        if (!fresh) return false;
+        if (count) std::memcpy(static_cast<void*>(fresh), static_cast<const void*>(items), count * sizeof(T));
+        unmap_pages(items, capacity * sizeof(T));
+        items = fresh;
+        capacity = grown;
+        return true;
+    }
+    bool push(const T& v) noexcept {
+        if (count == capacity && !reserve(count + 1)) return false;
+        items[count++] = v;
+        return true;
+    }
+    void release() noexcept {
+        unmap_pages(items, capacity * sizeof(T));
+        items = nullptr;
+        count = capacity = 0;
+    }
+};
+
+} // namespace detail
+} // namespace leakguard
+
+#endif
+// #include "leakguard/detail/core/platform.hpp" (inlined)
+// #include "leakguard/detail/core/report_stream.hpp" (inlined)
+// #include "leakguard/detail/core/suppression_parse.hpp" (inlined)
+// leakguard - in-process memory-leak tracker for C++ (header-only)
+// SPDX-License-Identifier: MIT
+// core/suppression_parse.hpp: a suppressions file's text, parsed in place into entries
+// (docs/suppressions.md) - LeakSanitizer's `leak:PATTERN` lines and valgrind's `{ ... }` blocks of
+// kind Memcheck:Leak, in one file or mixed. Suppressions of other tools and other kinds (race:,
+// Memcheck:Cond) are valid and skipped without a word; a line that is neither gets one warning
+// naming the file and line, and the parse goes on without that entry. Everything lives in pages
+// from mmap (never the tracked allocator), and the entries point into the text, which is kept.
+#ifndef LEAKGUARD_DETAIL_CORE_SUPPRESSION_PARSE_HPP_INCLUDED
+#define LEAKGUARD_DETAIL_CORE_SUPPRESSION_PARSE_HPP_INCLUDED
+
+#include <atomic>  // std::atomic
+#include <cstddef> // std::size_t
+#include <cstring> // std::strcmp, std::strncmp, std::strchr, std::strlen
+
+// #include "leakguard/detail/core/pages.hpp" (inlined)
+// #include "leakguard/detail/core/platform.hpp" (inlined)
+// #include "leakguard/detail/core/report_stream.hpp" (inlined)
+// #include "leakguard/detail/core/text.hpp" (inlined)
+// leakguard - in-process memory-leak tracker for C++ (header-only)
+// SPDX-License-Identifier: MIT
+// core/text.hpp: small C-string helpers shared by the symbolizer and the reports (copying into a
+// fixed buffer, a path's last part, a prefix test, a counted noun). None allocates.
+#ifndef LEAKGUARD_DETAIL_CORE_TEXT_HPP_INCLUDED
+#define LEAKGUARD_DETAIL_CORE_TEXT_HPP_INCLUDED
+
+#include <cstddef> // std::size_t
+#include <cstring> // std::strncmp, std::strlen, std::strrchr
+
+namespace leakguard {
+namespace detail {
+
+// Copies `src` (nullptr: nothing) into `dest`, cut to `size` - 1 characters; always terminated.
+inline void copy_text(char* dest, std::size_t size, const char* src) noexcept {
+    std::size_t n = 0;
+    if (src)
+        for (; src[n] && n + 1 < size; ++n) dest[n] = src[n];
+    dest[n] = '\0';
+}
+
+// The last part of a path ("/usr/lib/libc.so.6" -> "libc.so.6").
+inline const char* base_name(const char* path) noexcept {
+    const char* slash = std::strrchr(path, '/');
+    return slash ? slash + 1 : path;
+}
+
+inline bool starts_with(const char* s, const char* prefix) noexcept {
+    return std::strncmp(s, prefix, std::strlen(prefix)) == 0;
+}
+
+// `one` or `many`, as `n` asks ("1 block", "2 blocks").
+inline const char* plural(std::size_t n, const char* one, const char* many) noexcept { return n == 1 ? one : many; }
+
+} // namespace detail
+} // namespace leakguard
+
+#endif // LEAKGUARD_DETAIL_CORE_TEXT_HPP_INCLUDED
+
+namespace leakguard {
+namespace detail {
+
+enum class frame_pattern_kind : unsigned char {
+    fun, // fun:GLOB - the function's name (valgrind writes them mangled)
+    obj, // obj:GLOB - the module's path
+    src, // src:GLOB or src:GLOB:LINE - the source file (and line)
+    any, // "..." - any number of frames, none included
+};
+
+struct frame_pattern {
+    frame_pattern_kind kind;
+    unsigned line;       // src: with a line number; 0: any line
+    const char* pattern; // into the file's text
+};
+
+// Leak kinds as bits, bit (k - 1) for leak_kind k: the leak_kinds option's layout.
+constexpr unsigned all_leak_kind_bits = 15u;
+
+// One entry of a file. `frames`/`frame_count` index the file's frame patterns (valgrind only).
+struct suppression {
+    const char* name;   // the pattern of a leak: line; the name line of a valgrind block
+    unsigned line;      // where it begins in its file
+    bool valgrind;      // a { ... } block, else a leak: line
+    unsigned kinds;     // match-leak-kinds: as bits (all four when the block has no such line)
+    std::size_t frames; // index of its first frame pattern
+    std::size_t frame_count;
+    std::size_t hit_blocks; // blocks it suppressed (all checks of the run), updated atomically
+    std::size_t hit_bytes;
+};
+
+// A parsed file, in one run of pages: this record, then its entries and frame patterns. Its text
+// (the file, with line ends and separators overwritten by '\0') is kept in pages of its own.
+struct suppression_file {
+    std::atomic<suppression_file*> next; // the next file the options named (core/suppression_files.hpp)
+    char path[max_path_length + 1];
+    char* text;
+    std::size_t text_size;
+    page_array<suppression> entries;
+    page_array<frame_pattern> frames;
+};
+
+// valgrind's longest calling context in a suppression (VG_DEEPEST_BACKTRACE is 500; files
+// written by --gen-suppressions hold --num-callers frames): a block with more is refused.
+constexpr std::size_t max_frame_patterns = 64;
+
+// Types of other sanitizers' suppressions (AddressSanitizer, ThreadSanitizer, UBSan's vptr
+// check), which a project's shared file may hold: valid, just not leaks.
+inline bool other_sanitizer_type(const char* type) noexcept {
+    static const char* const types[] = {"interceptor_name",
+                                        "interceptor_via_fun",
+                                        "interceptor_via_lib",
+                                        "odr_violation",
+                                        "race",
+                                        "race_top",
+                                        "mutex",
+                                        "thread",
+                                        "signal",
+                                        "deadlock",
+                                        "called_from_lib",
+                                        "vptr_check"};
+    for (const char* t : types)
+        if (std::strcmp(t, type) == 0) return true;
+    return false;
+}
+
+// match-leak-kinds: "definite,possible", "all" or "none" as bits; false on an unknown word.
+inline bool parse_leak_kinds(const char* list, unsigned& bits) noexcept {
+    static const char* const names[] = {"definite", "indirect", "possible", "reachable"};
+    if (std::strcmp(list, "all") == 0) {
+        bits = all_leak_kind_bits;
+        return true;
+    }
+    if (std::strcmp(list, "none") == 0) {
+        bits = 0;
+        return true;
+    }
+    unsigned out = 0;
+    for (const char* p = list;;) {
+        std::size_t n = 0;
+        while (p[n] && p[n] != ',') ++n;
+        bool found = false;
+        for (unsigned k = 0; k < 4; ++k)
+            if (std::strlen(names[k]) == n && std::strncmp(names[k], p, n) == 0) {
+                out |= 1u << k;
+                found = true;
+            }
+        if (!found) return false;
+        if (!p[n]) break;
+        p += n + 1;
+    }
+    bits = out;
+    return true;
+}
+
+// The parser's state over one file: its lines, and where warnings go.
+class suppression_parser {
+public:
+    suppression_parser(suppression_file& file, int warn_fd) noexcept
+        : file_(file), warn_fd_(warn_fd), next_(file.text), end_(file.text + file.text_size), line_(0) {}
+
+    // Parses the whole text; returns the number of warnings printed.
+    unsigned run() noexcept {
+        while (char* line = next_line()) {
+            if (line[0] == '{' && line[1] == '\0') {
+                while (valgrind_block(line_)) {} // a block left open ends where the next '{' begins
+            } else if (line[0] == '}' && line[1] == '\0') {
+                warn(line_, "'}' without an opening '{'");
+            } else {
+                lsan_line(line);
+            }
+        }
+        return warnings_;
+    }
+
+private:
+    // The next line that is neither blank nor a comment, trimmed and terminated in place; null at
+    // the end of the text. line_ is its number.
+    char* next_line() noexcept {
+        while (next_ < end_) {
+            char* start = next_;
+            char* stop = start;
+            while (stop < end_ && *stop != '\n') ++stop;
+            next_ = stop < end_ ? stop + 1 : end_;
+            ++line_;
+            *stop = '\0'; // the text has one byte past its end for the last line's '\0'
+            while (start < stop && is_blank(*start)) ++start;
+            while (stop > start && is_blank(stop[-1])) *--stop = '\0';
+            if (start == stop || *start == '#') continue;
+            return start;
+        }
+        return nullptr;
+    }
+    static bool is_blank(char c) noexcept { return c == ' ' || c == '\t' || c == '\r' || c == '\v' || c == '\f'; }
+
+    void warn(unsigned line, const char* what, const char* detail = nullptr) noexcept {
+        ++warnings_;
+        fd_writer out(warn_fd_);
+        if (detail)
+            out.printf("leakguard: suppressions file %s line %u: %s '%s' (entry skipped)\n", file_.path, line, what,
+                       detail);
+        else out.printf("leakguard: suppressions file %s line %u: %s (entry skipped)\n", file_.path, line, what);
+    }
+
+    // "leak:PATTERN" (LeakSanitizer); other sanitizers' types are skipped.
+    void lsan_line(char* line) noexcept {
+        char* colon = std::strchr(line, ':');
+        if (!colon) {
+            warn(line_, "expected 'leak:PATTERN' or a '{' opening a valgrind suppression, found", line);
+            return;
+        }
+        *colon = '\0';
+        char* pattern = colon + 1;
+        if (std::strcmp(line, "leak") != 0) {
+            if (!other_sanitizer_type(line)) warn(line_, "unknown suppression type", line);
+            return;
+        }
+        if (!*pattern) {
+            warn(line_, "'leak:' without a pattern");
+            return;
+        }
+        suppression s = {};
+        s.name = pattern;
+        s.line = line_;
+        s.kinds = all_leak_kind_bits;
+        if (!file_.entries.push(s)) warn(line_, "out of memory");
+    }
+
+    // A valgrind block, from the line after its '{' to its '}'. A block of another tool or kind
+    // is read to its end and dropped; a malformed one is warned about once and dropped. Returns
+    // true when a '{' came before the '}': the block was left open, and that line opens the next.
+    bool valgrind_block(unsigned open_line) noexcept {
+        suppression s = {};
+        s.line = open_line;
+        s.valgrind = true;
+        s.kinds = all_leak_kind_bits;
+        s.frames = file_.frames.count;
+        bool leak = false;
+        const char* problem = nullptr; // the first thing wrong with the block
+        const char* problem_text = nullptr;
+        unsigned problem_line = 0;
+        unsigned step = 0; // 0: name next; 1: tool:kind next; 2: match-leak-kinds or frames; 3: frames
+        for (;;) {
+            char* line = next_line();
+            if (!line || (line[0] == '{' && line[1] == '\0')) {
+                warn(open_line, "a valgrind suppression without its closing '}'");
+                file_.frames.count = s.frames;
+                return line != nullptr;
+            }
+            if (line[0] == '}' && line[1] == '\0') break;
+            if (problem) continue;
+            if (step == 0) {
+                s.name = line;
+                step = 1;
+            } else if (step == 1) {
+                leak = memcheck_leak(line);
+                if (!std::strchr(line, ':')) {
+                    problem = "expected 'Tool:Kind' (Memcheck:Leak), found";
+                    problem_text = line;
+                    problem_line = line_;
+                }
+                step = 2;
+            } else if (!leak) {
+                continue; // another kind's lines: read, never judged
+            } else if (step == 2 && starts_with(line, "match-leak-kinds:")) {
+                const char* list = line + sizeof "match-leak-kinds:" - 1;
+                while (is_blank(*list)) ++list;
+                if (!parse_leak_kinds(list, s.kinds)) {
+                    problem = "unknown leak kind in";
+                    problem_text = line;
+                    problem_line = line_;
+                }
+                step = 3;
+            } else {
+                step = 3;
+                frame_pattern f = {frame_pattern_kind::any, 0, nullptr};
+                if (!parse_frame(line, f)) {
+                    problem = "expected 'fun:', 'obj:', 'src:' or '...', found";
+                    problem_text = line;
+                    problem_line = line_;
+                } else if (file_.frames.count - s.frames == max_frame_patterns) {
+                    problem = "more frame lines than leakguard keeps (64), at";
+                    problem_text = line;
+                    problem_line = line_;
+                } else if (!file_.frames.push(f)) {
+                    problem = "out of memory at";
+                    problem_text = line;
+                    problem_line = line_;
+                }
+            }
+        }
+        if (!problem && step < 2) {
+            problem = "a valgrind suppression without its 'Tool:Kind' line";
+            problem_line = open_line;
+        }
+        if (!problem && leak && file_.frames.count == s.frames) {
+            problem = "a valgrind leak suppression without frame lines";
+            problem_line = open_line;
+        }
+        if (problem || !leak) {
+            if (problem) warn(problem_line, problem, problem_text);
+            file_.frames.count = s.frames; // its frame patterns go too
+            return false;
+        }
+        s.frame_count = file_.frames.count - s.frames;
+        if (!file_.entries.push(s)) {
+            warn(open_line, "out of memory");
+            file_.frames.count = s.frames;
+        }
+        return false;
+    }
+
+    // "Memcheck:Leak", or a list of tools that has Memcheck ("Memcheck,Helgrind:Leak").
+    static bool memcheck_leak(const char* line) noexcept {
+        const char* colon = std::strrchr(line, ':');
+        if (!colon || std::strcmp(colon + 1, "Leak") != 0) return false;
+        for (const char* p = line; p < colon;) {
+            std::size_t n = 0;
+            while (p + n < colon && p[n] != ',') ++n;
+            if (n == 8 && std::strncmp(p, "Memcheck", 8) == 0) return true;
+            p += n + 1;
+        }
+        return false;
+    }
+
+    // One frame line. src:FILE:LINE keeps LINE apart (digits after the last ':').
+    static bool parse_frame(char* line, frame_pattern& f) noexcept {
+        if (std::strcmp(line, "...") == 0) {
+            f.kind = frame_pattern_kind::any;
+            return true;
+        }
+        if (starts_with(line, "fun:")) f.kind = frame_pattern_kind::fun;
+        else if (starts_with(line, "obj:")) f.kind = frame_pattern_kind::obj;
+        else if (starts_with(line, "src:")) f.kind = frame_pattern_kind::src;
+        else return false;
+        f.pattern = line + 4;
+        if (f.kind == frame_pattern_kind::src) {
+            char* colon = std::strrchr(line + 4, ':');
+            if (colon && colon[1]) {
+                unsigned n = 0;
+                const char* d = colon + 1;
+                for (; *d >= '0' && *d <= '9' && n < 100000000u; ++d) n = n * 10 + static_cast<unsigned>(*d - '0');
+                if (!*d) {
+                    *colon = '\0';
+                    f.line = n;
+                }
+            }
+        }
+        return *f.pattern != '\0';
+    }
+
+    suppression_file& file_;
+    int warn_fd_;
+    char* next_;
+    char* end_;
+    unsigned line_;
+    unsigned warnings_ = 0;
+};
+
+// Parses `file.text` (text_size bytes, with one writable byte after them) into file's entries,
+// warning on `warn_fd`; returns the number of warnings.
+inline unsigned parse_suppressions(suppression_file& file, int warn_fd) noexcept {
+    suppression_parser parser(file, warn_fd);
+    return parser.run();
+}
+
+} // namespace detail
+} // namespace leakguard
+
+#endif // LEAKGUARD_DETAIL_CORE_SUPPRESSION_PARSE_HPP_INCLUDED
+
+namespace leakguard {
+namespace detail {
+
+struct suppression_set {
+    spinlock lock; // between writers (the option); readers take none
+    std::atomic<suppression_file*> head;
+    suppression_file* tail;
+    std::atomic<std::size_t> entries; // in the files listed now; 0: no block is ever matched
+};
+
+suppression_set g_suppressions{};
+
+// Whether any entry can match: blocks are named for matching only then (it costs symbolization).
+inline bool suppressions_loaded() noexcept { return g_suppressions.entries.load(std::memory_order_acquire) != 0; }
+
+// The first file listed now; the rest through next.
+// (Not const: a report counts the blocks each entry suppressed on it.)
+inline suppression_file* first_suppression_file() noexcept {
+    return g_suppressions.head.load(std::memory_order_acquire);
+}
+inline suppression_file* next_suppression_file(const suppression_file* f) noexcept {
+    return f->next.load(std::memory_order_acquire);
+}
+
+// A file larger than this is refused rather than read (a device that never ends, a wrong path).
+constexpr std::size_t max_suppressions_file = std::size_t(64) << 20;
+
+// Reads the file at `path` whole into pages, with one zero byte to spare after it; false with
+// errno set on failure (EFBIG: larger than max_suppressions_file).
+inline bool read_text_file(const char* path, char*& text, std::size_t& size) noexcept {
+    int const fd = ::open(path, O_RDONLY | O_CLOEXEC);
+    if (fd < 0) return false;
+    struct stat st;
+    std::size_t capacity = page_size_assumed;
+    if (::fstat(fd, &st) == 0 && st.st_size > 0) capacity += static_cast<std::size_t>(st.st_size);
+    char* buf = static_cast<char*>(map_pages(capacity + 1));
+    std::size_t used = 0;
+    int error = buf ? 0 : ENOMEM;
+    while (buf) {
+        if (used == capacity) { // grown since fstat, or of no known size (a pipe): double
+            if (capacity >= max_suppressions_file) {
+                error = EFBIG;
+                break;
+            }
+            char* const bigger = static_cast<char*>(map_pages(capacity * 2 + 1));
+            if (!bigger) {
+                error = ENOMEM;
+                break;
+            }
+            std::memcpy(bigger, buf, used);
+            unmap_pages(buf, capacity + 1);
+            buf = bigger;
+            capacity *= 2;
+        }
+        ssize_t const n = ::read(fd, buf + used, capacity - used);
+        if (n < 0 && errno == EINTR) continue;
+        if (n < 0) error = errno;
+        if (n <= 0) break;
+        used += static_cast<std::size_t>(n);
+    }
+    ::close(fd);
+    if (error) {
+        unmap_pages(buf, capacity + 1);
+        errno = error;
+        return false;
+    }
+    text = buf; // zeroed pages: text[used] is the spare byte
+    size = used;
+    return true;
+}
+
+// A relative path not found from the current directory is looked for next to the executable, as
+// LeakSanitizer does (a test run from another directory keeps finding the file beside it).
+inline bool read_suppressions_text(const char* path, char*& text, std::size_t& size) noexcept {
+    if (read_text_file(path, text, size)) return true;
+    int const first_error = errno;
+    if (path[0] == '/' || first_error != ENOENT) return false;
+    char beside[2 * (max_path_length + 1)];
+    ssize_t const n = ::readlink("/proc/self/exe", beside, max_path_length);
+    if (n <= 0) return false;
+    std::size_t dir = static_cast<std::size_t>(n);
+    while (dir > 0 && beside[dir - 1] != '/') --dir;
+    std::size_t const len = std::strlen(path);
+    if (dir == 0 || dir + len >= sizeof beside) return false;
+    std::memcpy(beside + dir, path, len + 1);
+    if (read_text_file(beside, text, size)) return true;
+    errno = first_error;
+    return false;
+}
+
+// Reads and parses one file and lists it after the others. An unreadable file gets one warning
+// and is not listed; its malformed lines get theirs (suppression_parse.hpp). False only for a
+// path too long to keep.
+inline bool add_suppressions_file(const char* path) noexcept {
+    std::size_t const len = std::strlen(path);
+    if (len > max_path_length) return false;
+    suppression_file* f = static_cast<suppression_file*>(map_pages(sizeof(suppression_file)));
+    if (!f) return true;
+    std::memcpy(f->path, path, len + 1);
+    if (!read_suppressions_text(path, f->text, f->text_size)) {
+        fd_writer(2).printf("leakguard: suppressions file %s: cannot read it (%s); no suppressions from it\n", path,
+                            std::strerror(errno));
+        unmap_pages(f, sizeof(suppression_file));
+        return true;
+    }
+    parse_suppressions(*f, 2);
+    lock_guard hold(g_suppressions.lock);
+    if (g_suppressions.tail) g_suppressions.tail->next.store(f, std::memory_order_release);
+    else g_suppressions.head.store(f, std::memory_order_release);
+    g_suppressions.tail = f;
+    g_suppressions.entries.fetch_add(f->entries.count, std::memory_order_release);
+    return true;
+}
+
+// Forgets every file (the option set to an empty value).
+inline void clear_suppressions() noexcept {
+    lock_guard hold(g_suppressions.lock);
+    g_suppressions.head.store(nullptr, std::memory_order_release);
+    g_suppressions.tail = nullptr;
+    g_suppressions.entries.store(0, std::memory_order_release);
+}
+
+// The suppressions option: a path adds that file, an empty value forgets them all.
+inline bool set_suppressions_option(const char* value) noexcept {
+    if (!*value) {
+        clear_suppressions();
+        return true;
+    }
+    return add_suppressions_file(value);
+}
+
+} // namespace detail
+} // namespace leakguard
+
+#endif // LEAKGUARD_DETAIL_CORE_SUPPRESSION_FILES_HPP_INCLUDED
 
 namespace leakguard {
 namespace detail {
@@ -1288,6 +1896,7 @@ struct options_state {
     std::atomic<bool> show_reachable;          // list still-reachable blocks too (they never fail a run)
     std::atomic<int> test_checks;              // whole-suite mode's per-test rule: 0 lost, 1 strict
     std::atomic<int> repeats;                  // LEAKGUARD_REPEAT()'s repetitions
+    std::atomic<bool> print_suppressions;      // list the suppressions that matched, at the report
 };
 
 // leak_kinds: the bits of definite, indirect and possible (valgrind's --errors-for-leak-kinds
@@ -1313,7 +1922,8 @@ options_state g_options{{default_exitcode},
                         {default_leak_kinds},
                         {false},
                         {0},
-                        {default_repeats}};
+                        {default_repeats},
+                        {false}};
 
 enum class option_kind {
     number, // a whole decimal number from 0 to the entry's max
@@ -1358,6 +1968,7 @@ bool store_field(std::uint64_t number, const char*) noexcept {
 }
 inline bool store_json_path(std::uint64_t, const char* text) noexcept { return copy_path(g_options.json_path, text); }
 inline bool store_log_path(std::uint64_t, const char* text) noexcept { return set_report_path(text); }
+inline bool store_suppressions(std::uint64_t, const char* text) noexcept { return set_suppressions_option(text); }
 
 // The options, in the order docs/options.md lists them (a unit test holds the two together).
 constexpr option_spec option_table[] = {
@@ -1393,6 +2004,10 @@ constexpr option_spec option_table[] = {
                   "whole-suite mode: a test fails on the memory it lost, or (strict) on any block it left alive"),
     number_option("repeats", 64, default_repeats, store_field<int, &options_state::repeats>,
                   "LEAKGUARD_REPEAT() without a count: how many times it runs its body"),
+    path_option("suppressions", store_suppressions,
+                "a suppressions file (LeakSanitizer's or valgrind's format) to add; empty: forget every file"),
+    number_option("print_suppressions", 1, 0, store_field<bool, &options_state::print_suppressions>,
+                  "1: list the suppressions that matched, with their counts, after the report"),
 };
 constexpr std::size_t option_count = sizeof option_table / sizeof option_table[0];
 
@@ -1428,6 +2043,9 @@ inline int option_exitcode() noexcept { return g_options.exitcode.load(std::memo
 inline unsigned option_leak_kinds() noexcept { return g_options.leak_kinds.load(std::memory_order_relaxed); }
 inline bool option_show_reachable() noexcept { return g_options.show_reachable.load(std::memory_order_relaxed); }
 inline int option_repeats() noexcept { return g_options.repeats.load(std::memory_order_relaxed); }
+inline bool option_print_suppressions() noexcept {
+    return g_options.print_suppressions.load(std::memory_order_relaxed);
+}
 inline scope_rule option_test_checks() noexcept {
     return g_options.test_checks.load(std::memory_order_relaxed) == 1 ? scope_rule::strict : scope_rule::lost;
 }
@@ -3002,6 +3620,83 @@ inline const stack_record* intern_stack(void* const* frames, std::size_t depth) 
 
 #endif
 // #include "leakguard/detail/core/report_stream.hpp" (inlined)
+// #include "leakguard/detail/core/glob.hpp" (inlined)
+// leakguard - in-process memory-leak tracker for C++ (header-only)
+// SPDX-License-Identifier: MIT
+// core/glob.hpp: the two pattern languages of suppression files (docs/suppressions.md).
+// valgrind's: the whole name must match, '*' any run of characters, '?' any one, '\' makes the
+// next character plain. LeakSanitizer's: '*' is the only wildcard and the pattern may match
+// anywhere in the name, unless '^' ties it to the start or a final '$' to the end.
+// Neither allocates; both take time proportional to pattern length times name length at worst.
+#ifndef LEAKGUARD_DETAIL_CORE_GLOB_HPP_INCLUDED
+#define LEAKGUARD_DETAIL_CORE_GLOB_HPP_INCLUDED
+
+#include <cstddef> // std::size_t
+#include <cstring> // std::strlen
+
+namespace leakguard {
+namespace detail {
+
+// Matches text[0..tn) against the pattern p[0..pn). `question`: '?' matches any one character;
+// `escapes`: '\' makes the next pattern character plain; `open_start`, `open_end`: the pattern
+// may begin after the text's start, end before its end (as if it began or ended with '*'). On a
+// mismatch the last '*' takes one more character and the rest is tried again - the classic
+// backtracking to the last star, which suffices: once a later star has matched, an earlier one
+// never needs to take more.
+inline bool glob_span(const char* p, std::size_t pn, const char* t, std::size_t tn, bool question, bool escapes,
+                      bool open_start, bool open_end) noexcept {
+    std::size_t pi = 0, ti = 0;
+    bool have_star = open_start;
+    std::size_t star_p = 0, star_t = 0; // where to resume after the last star
+    for (;;) {
+        if (pi < pn && p[pi] == '*') {
+            have_star = true;
+            star_p = ++pi;
+            star_t = ti;
+            continue;
+        }
+        if (pi == pn && (open_end || ti == tn)) return true;
+        if (pi < pn && ti < tn) {
+            bool const escaped = escapes && p[pi] == '\\' && pi + 1 < pn;
+            char const want = escaped ? p[pi + 1] : p[pi];
+            if (want == t[ti] || (question && !escaped && want == '?')) {
+                pi += escaped ? 2 : 1;
+                ++ti;
+                continue;
+            }
+        }
+        if (!have_star || star_t >= tn) return false;
+        pi = star_p;
+        ti = ++star_t;
+    }
+}
+
+// valgrind's fun:, obj: and src: patterns: the whole of `text`.
+inline bool valgrind_glob(const char* pattern, const char* text) noexcept {
+    return glob_span(pattern, std::strlen(pattern), text, std::strlen(text), true, true, false, false);
+}
+
+// LeakSanitizer's leak: patterns: anywhere in `text` unless anchored ('^' first, '$' last). An
+// empty text never matches (a frame without a name, file or module), as in LeakSanitizer.
+inline bool lsan_glob(const char* pattern, const char* text) noexcept {
+    if (!text || !*text) return false;
+    std::size_t pn = std::strlen(pattern);
+    bool const at_start = pn > 0 && pattern[0] == '^';
+    if (at_start) {
+        ++pattern;
+        --pn;
+    }
+    bool const at_end = pn > 0 && pattern[pn - 1] == '$';
+    if (at_end) --pn;
+    return glob_span(pattern, pn, text, std::strlen(text), false, false, !at_start, !at_end);
+}
+
+} // namespace detail
+} // namespace leakguard
+
+#endif // LEAKGUARD_DETAIL_CORE_GLOB_HPP_INCLUDED
+// #include "leakguard/detail/core/suppression_parse.hpp" (inlined)
+// #include "leakguard/detail/core/suppression_files.hpp" (inlined)
 // #include "leakguard/detail/core/options.hpp" (inlined)
 // #include "leakguard/detail/heap/errors.hpp" (inlined)
 // leakguard - in-process memory-leak tracker for C++ (header-only)
@@ -4328,86 +5023,6 @@ LEAKGUARD_DETAIL_ALWAYS_INLINE void fast_release(void* p, block_kind kind, deall
 
 #endif
 // #include "leakguard/detail/core/pages.hpp" (inlined)
-// leakguard - in-process memory-leak tracker for C++ (header-only)
-// SPDX-License-Identifier: MIT
-// core/pages.hpp: whole pages straight from the kernel, for the leak check. While other threads
-// are paused one of them may hold the C library's allocator lock, so nothing the check uses while
-// they are paused may come from malloc - not even raw_alloc. mmap takes no user-space lock.
-#ifndef LEAKGUARD_DETAIL_CORE_PAGES_HPP_INCLUDED
-#define LEAKGUARD_DETAIL_CORE_PAGES_HPP_INCLUDED
-
-#include <cstddef>    // std::size_t
-#include <cstring>    // std::memcpy
-#include <sys/mman.h> // mmap, munmap
-
-namespace leakguard {
-namespace detail {
-
-constexpr std::size_t page_size_assumed = 4096; // only for rounding requests; mmap rounds itself
-
-inline std::size_t round_to_pages(std::size_t n) noexcept {
-    return (n + page_size_assumed - 1) & ~(page_size_assumed - 1);
-}
-
-// Zeroed pages, or null. Reserved lazily (MAP_NORESERVE): an array sized for the worst case costs
-// only the pages it touches. Large runs ask for transparent huge pages and are faulted in at once
-// (MADV_POPULATE_WRITE, Linux 5.14; ignored where unknown): a page fault costs microseconds in a
-// virtual machine, and the index of a million blocks would otherwise take four thousand of them.
-// `sparse`: a table sized for the worst case that is mostly never touched (the paused threads'
-// slots): neither huge pages nor faulted in.
-inline void* map_pages(std::size_t n, bool sparse = false) noexcept {
-    if (n == 0) n = 1;
-    std::size_t const bytes = round_to_pages(n);
-    void* p = ::mmap(nullptr, bytes, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS | MAP_NORESERVE, -1, 0);
-    if (p == MAP_FAILED) return nullptr;
-    if (!sparse && bytes >= (std::size_t(4) << 20)) {
-#if defined(MADV_HUGEPAGE)
-        ::madvise(p, bytes, MADV_HUGEPAGE);
-#endif
-        ::madvise(p, bytes, 23); // MADV_POPULATE_WRITE
-    }
-    return p;
-}
-
-inline void unmap_pages(void* p, std::size_t n) noexcept {
-    if (p) ::munmap(p, round_to_pages(n ? n : 1));
-}
-
-// An array in pages that grows by doubling (a copy; the old pages go back).
-template <class T>
-struct page_array {
-    T* items;
-    std::size_t count;
-    std::size_t capacity;
-
-    bool reserve(std::size_t n) noexcept {
-        if (n <= capacity) return true;
-        std::size_t grown = capacity ? capacity * 2 : page_size_assumed / sizeof(T);
-        if (grown < n) grown = n;
-        T* const fresh = static_cast<T*>(map_pages(grown * sizeof(T)));
-        if (!fresh) return false;
-        if (count) std::memcpy(static_cast<void*>(fresh), static_cast<const void*>(items), count * sizeof(T));
-        unmap_pages(items, capacity * sizeof(T));
-        items = fresh;
-        capacity = grown;
-        return true;
-    }
-    bool push(const T& v) noexcept {
-        if (count == capacity && !reserve(count + 1)) return false;
-        items[count++] = v;
-        return true;
-    }
-    void release() noexcept {
-        unmap_pages(items, capacity * sizeof(T));
-        items = nullptr;
-        count = capacity = 0;
-    }
-};
-
-} // namespace detail
-} // namespace leakguard
-
-#endif
 // #include "leakguard/detail/reach/memory_map.hpp" (inlined)
 // leakguard - in-process memory-leak tracker for C++ (header-only)
 // SPDX-License-Identifier: MIT
@@ -6603,10 +7218,13 @@ inline std::size_t write_scopes(inline_table& t, std::uint64_t offset) noexcept 
 // The name of the function whose entry is at `offset` in .debug_info: its linkage (mangled) name
 // when it or the declaration it completes has one, else its plain name qualified with the
 // namespaces and classes around the entry that has it; null when unknown. The result lives until
-// the next call.
-inline const char* dwarf_function_name(inline_table& t, std::uint64_t offset) noexcept {
+// the next call. `bare`, when given, gets the first plain name (DW_AT_name) met on the way, as the
+// module holds it (unqualified: what valgrind names an inlined call by), or null.
+inline const char* dwarf_function_name(inline_table& t, std::uint64_t offset, const char** bare = nullptr) noexcept {
     const char* plain = nullptr;
     std::uint64_t plain_at = 0;
+    const char* linkage = nullptr;
+    if (bare) *bare = nullptr;
     for (unsigned hop = 0; hop < 8; ++hop) {
         // The unit holding the entry.
         const dwarf_unit* u = std::upper_bound(t.units, t.units + t.unit_count, offset,
@@ -6637,8 +7255,9 @@ inline const char* dwarf_function_name(inline_table& t, std::uint64_t offset) no
                 bad = true;
                 break;
             }
-            if ((name == 0x6e || name == 0x2007) && v.str) return v.str; // linkage_name, MIPS_linkage_name
-            if (name == 0x03 && v.str) {                                 // name: the innermost declaration's
+            if ((name == 0x6e || name == 0x2007) && v.str) linkage = v.str; // linkage_name, MIPS_linkage_name
+            if (name == 0x03 && v.str) {                                    // name: the innermost declaration's
+                if (bare && !*bare) *bare = v.str;
                 plain = v.str;
                 plain_at = offset;
             }
@@ -6647,6 +7266,7 @@ inline const char* dwarf_function_name(inline_table& t, std::uint64_t offset) no
                 has_next = true;
             }
         }
+        if (linkage) return linkage; // the rest of its entry read: its plain name is known too
         if (bad || !has_next) break;
         offset = next;
     }
@@ -6664,44 +7284,6 @@ inline const char* dwarf_function_name(inline_table& t, std::uint64_t offset) no
 // #include "leakguard/detail/symbolize/elf_symbols.hpp" (inlined)
 // #include "leakguard/detail/core/platform.hpp" (inlined)
 // #include "leakguard/detail/core/text.hpp" (inlined)
-// leakguard - in-process memory-leak tracker for C++ (header-only)
-// SPDX-License-Identifier: MIT
-// core/text.hpp: small C-string helpers shared by the symbolizer and the reports (copying into a
-// fixed buffer, a path's last part, a prefix test, a counted noun). None allocates.
-#ifndef LEAKGUARD_DETAIL_CORE_TEXT_HPP_INCLUDED
-#define LEAKGUARD_DETAIL_CORE_TEXT_HPP_INCLUDED
-
-#include <cstddef> // std::size_t
-#include <cstring> // std::strncmp, std::strlen, std::strrchr
-
-namespace leakguard {
-namespace detail {
-
-// Copies `src` (nullptr: nothing) into `dest`, cut to `size` - 1 characters; always terminated.
-inline void copy_text(char* dest, std::size_t size, const char* src) noexcept {
-    std::size_t n = 0;
-    if (src)
-        for (; src[n] && n + 1 < size; ++n) dest[n] = src[n];
-    dest[n] = '\0';
-}
-
-// The last part of a path ("/usr/lib/libc.so.6" -> "libc.so.6").
-inline const char* base_name(const char* path) noexcept {
-    const char* slash = std::strrchr(path, '/');
-    return slash ? slash + 1 : path;
-}
-
-inline bool starts_with(const char* s, const char* prefix) noexcept {
-    return std::strncmp(s, prefix, std::strlen(prefix)) == 0;
-}
-
-// `one` or `many`, as `n` asks ("1 block", "2 blocks").
-inline const char* plural(std::size_t n, const char* one, const char* many) noexcept { return n == 1 ? one : many; }
-
-} // namespace detail
-} // namespace leakguard
-
-#endif // LEAKGUARD_DETAIL_CORE_TEXT_HPP_INCLUDED
 
 namespace leakguard {
 namespace detail {
@@ -6714,6 +7296,10 @@ struct symbol_info {
     std::uintptr_t offset; // address - module base (what addr2line takes)
     const void* address;   // the return address named
     bool inlined;          // a call inlined into the next frame (same address), by symbolize_frames
+    // The function's name as the module holds it, or null: the ELF symbol (mangled) of a
+    // function, the DWARF name (unqualified) of an inlined call - the names valgrind's
+    // suppressions use (report/suppressions.hpp). Points into the module's mapped file.
+    const char* raw_name;
 };
 
 // Modules whose files are mapped for symbol lookups, kept for the rest of the process (a report
@@ -6748,6 +7334,7 @@ inline module_cache::entry* module_entry(const struct link_map* lm) noexcept {
 }
 
 inline void set_function(symbol_info& out, const char* mangled) noexcept {
+    out.raw_name = mangled;
     int status = -1;
     char* demangled = abi::__cxa_demangle(mangled, nullptr, nullptr, &status);
     copy_text(out.function, sizeof out.function, status == 0 && demangled ? demangled : mangled);
@@ -6761,6 +7348,7 @@ inline void symbolize(const void* caller, symbol_info& out) noexcept {
     out.offset = 0;
     out.address = caller;
     out.inlined = false;
+    out.raw_name = nullptr;
     if (!caller) return;
     std::uintptr_t const pc = reinterpret_cast<std::uintptr_t>(caller) - 1;
     Dl_info info;
@@ -6831,7 +7419,9 @@ inline std::size_t symbolize_frames(const void* caller, symbol_info* out, std::s
             f.inlined = true;
             copy_text(f.module, sizeof f.module, outer.module);
             f.function[0] = '\0';
-            if (const char* name = dwarf_function_name(e->inlines, chain[j]->origin)) set_function(f, name);
+            const char* bare = nullptr;
+            if (const char* name = dwarf_function_name(e->inlines, chain[j]->origin, &bare)) set_function(f, name);
+            f.raw_name = bare;
         }
         // Where this frame is: in the innermost body for frame 0, else the call it inlined.
         if (j == 0) {
@@ -7125,6 +7715,9 @@ struct reach_totals {
     std::size_t bytes[5];
     std::size_t unpaused_threads; // threads that never answered: their stacks were not read
     bool complete;                // false: memory ran out, every live block counted as reachable
+    // Blocks a suppression matched, taken out of their kind by the report (report/suppressions.hpp).
+    std::size_t suppressed_blocks;
+    std::size_t suppressed_bytes;
 };
 
 inline leak_kind kind_for(reach_state s) noexcept {
@@ -7180,7 +7773,7 @@ LEAKGUARD_DETAIL_NOINLINE inline bool mark_everything(block_index& index, memory
 // must not allocate through the tracked allocator. `self`: the calling thread's own roots.
 template <class Visit>
 reach_totals run_leak_check(const caller_context& self, Visit visit) noexcept {
-    reach_totals totals = {{0, 0, 0, 0, 0}, {0, 0, 0, 0, 0}, 0, true};
+    reach_totals totals = {{0, 0, 0, 0, 0}, {0, 0, 0, 0, 0}, 0, true, 0, 0};
     root_plan plan = {};
     bool planned = plan_roots(plan);
     std::uint32_t const shards = g_registry.shard_count.load(std::memory_order_acquire);
@@ -7326,6 +7919,7 @@ inline std::uintptr_t exit_scan_start() noexcept {
 // #include "leakguard/detail/capture/stack_table.hpp" (inlined)
 // #include "leakguard/detail/core/options.hpp" (inlined)
 // #include "leakguard/detail/core/pages.hpp" (inlined)
+// #include "leakguard/detail/core/suppression_files.hpp" (inlined)
 // #include "leakguard/detail/reach/leak_check.hpp" (inlined)
 
 namespace leakguard {
@@ -7484,10 +8078,13 @@ inline bool listed_kind(leak_kind k) noexcept {
 
 // A leak check, and a raw-memory array of the blocks of the kinds the report lists, in address
 // order (oldest first is the report's business). `self`: see run_leak_check.
+// With suppressions loaded, lost blocks of kinds the report does not list are collected too:
+// a suppressed one leaves its kind's count (report/suppressions.hpp: suppress_checked).
 inline block_list collect_checked(const caller_context& self, reach_totals& totals) noexcept {
     page_array<block_info> found = {nullptr, 0, 0};
+    bool const match_lost = suppressions_loaded();
     totals = run_leak_check(self, [&](const block_header& h, leak_kind k, std::size_t indirect) {
-        if (!listed_kind(k)) return;
+        if (!listed_kind(k) && !(match_lost && k != leak_kind::reachable)) return;
         block_info b = info_of(&h);
         b.loss = k;
         b.indirect_bytes = indirect;
@@ -8730,6 +9327,422 @@ inline void write_json_errors(json_writer& json) noexcept {
 } // namespace leakguard
 
 #endif
+// #include "leakguard/detail/report/suppression_match.hpp" (inlined)
+// leakguard - in-process memory-leak tracker for C++ (header-only)
+// SPDX-License-Identifier: MIT
+// report/suppression_match.hpp: whether one suppression matches one block, given the block's
+// frames already named (report/suppressions.hpp names them). The rules, LeakSanitizer's and
+// valgrind's (docs/suppressions.md):
+//   leak:PATTERN  matches when the pattern matches the module, the function or the source file
+//                 of any frame of the block's stack (lsan_glob: anywhere in the name unless
+//                 anchored with ^ or $).
+//   { ... }       matches when its frame lines match the stack from its top, each line one frame
+//                 ("..." any number), the whole name each (valgrind_glob), and the block's kind
+//                 is one match-leak-kinds names. valgrind's stacks begin at the allocator
+//                 (fun:malloc, fun:_Znwm); leakguard's at its caller: the allocator's frame is
+//                 matched against the names valgrind gives the allocator of the block's kind.
+#ifndef LEAKGUARD_DETAIL_REPORT_SUPPRESSION_MATCH_HPP_INCLUDED
+#define LEAKGUARD_DETAIL_REPORT_SUPPRESSION_MATCH_HPP_INCLUDED
+
+#include <cstddef> // std::size_t
+
+// #include "leakguard/block_info.hpp" (inlined)
+// #include "leakguard/detail/core/glob.hpp" (inlined)
+// #include "leakguard/detail/core/suppression_parse.hpp" (inlined)
+// #include "leakguard/detail/core/text.hpp" (inlined)
+
+namespace leakguard {
+namespace detail {
+
+// One named frame, innermost first; calls inlined at a return address are frames of their own.
+struct frame_view {
+    const char* function;   // demangled; "" when unknown
+    const char* raw_name;   // as the module holds it (mangled; an inlined call's DWARF name), or null
+    const char* file;       // the source file's path; "" when unknown
+    unsigned line;          // 0 when unknown
+    const char* module;     // the module's path as the loader names it; "" when unknown
+    const char* module_alt; // the same module by another path (the executable's absolute one), or null
+};
+
+// The names valgrind's memcheck gives its replacement of the allocator a block of `kind` came
+// from (vg_replace_malloc.c), mangled as --gen-suppressions writes them, then demangled. Ends
+// with null.
+inline const char* const* allocator_names(block_kind kind) noexcept {
+    static const char* const new_scalar[] = {"_Znwm",
+                                             "_ZnwmRKSt9nothrow_t",
+                                             "_Znwj",
+                                             "_ZnwjRKSt9nothrow_t",
+                                             "operator new(unsigned long)",
+                                             "operator new(unsigned long, std::nothrow_t const&)",
+                                             nullptr};
+    static const char* const new_array[] = {"_Znam",
+                                            "_ZnamRKSt9nothrow_t",
+                                            "_Znaj",
+                                            "_ZnajRKSt9nothrow_t",
+                                            "operator new[](unsigned long)",
+                                            "operator new[](unsigned long, std::nothrow_t const&)",
+                                            nullptr};
+    static const char* const new_scalar_aligned[] = {
+        "_ZnwmSt11align_val_t",
+        "_ZnwmSt11align_val_tRKSt9nothrow_t",
+        "_ZnwjSt11align_val_t",
+        "_ZnwjSt11align_val_tRKSt9nothrow_t",
+        "operator new(unsigned long, std::align_val_t)",
+        "operator new(unsigned long, std::align_val_t, std::nothrow_t const&)",
+        nullptr};
+    static const char* const new_array_aligned[] = {
+        "_ZnamSt11align_val_t",
+        "_ZnamSt11align_val_tRKSt9nothrow_t",
+        "_ZnajSt11align_val_t",
+        "_ZnajSt11align_val_tRKSt9nothrow_t",
+        "operator new[](unsigned long, std::align_val_t)",
+        "operator new[](unsigned long, std::align_val_t, std::nothrow_t const&)",
+        nullptr};
+    static const char* const malloc_names[] = {"malloc", nullptr};
+    static const char* const calloc_names[] = {"calloc", nullptr};
+    static const char* const realloc_names[] = {"realloc", nullptr};
+    // valgrind does not replace these two: the C library's copy calls malloc.
+    static const char* const strdup_names[] = {"malloc", "strdup", nullptr};
+    static const char* const strndup_names[] = {"malloc", "strndup", nullptr};
+    static const char* const memalign_names[] = {"memalign", nullptr};
+    static const char* const posix_memalign_names[] = {"posix_memalign", nullptr};
+    static const char* const aligned_alloc_names[] = {"aligned_alloc", nullptr};
+    static const char* const valloc_names[] = {"valloc", nullptr};
+    static const char* const pvalloc_names[] = {"pvalloc", nullptr};
+    static const char* const none[] = {nullptr};
+    switch (kind) {
+    case block_kind::new_scalar: return new_scalar;
+    case block_kind::new_array: return new_array;
+    case block_kind::new_scalar_aligned: return new_scalar_aligned;
+    case block_kind::new_array_aligned: return new_array_aligned;
+    case block_kind::malloc: return malloc_names;
+    case block_kind::calloc: return calloc_names;
+    case block_kind::realloc: return realloc_names;
+    case block_kind::strdup: return strdup_names;
+    case block_kind::strndup: return strndup_names;
+    case block_kind::memalign: return memalign_names;
+    case block_kind::posix_memalign: return posix_memalign_names;
+    case block_kind::aligned_alloc: return aligned_alloc_names;
+    case block_kind::valloc: return valloc_names;
+    case block_kind::pvalloc: return pvalloc_names;
+    }
+    return none;
+}
+
+// A frame line against the allocator's frame: its names, the module and the file that hold
+// valgrind's replacements (at any line).
+inline bool allocator_frame_matches(const frame_pattern& f, block_kind kind) noexcept {
+    switch (f.kind) {
+    case frame_pattern_kind::fun:
+        for (const char* const* n = allocator_names(kind); *n; ++n)
+            if (valgrind_glob(f.pattern, *n)) return true;
+        return false;
+    case frame_pattern_kind::obj:
+        return valgrind_glob(f.pattern, "/usr/libexec/valgrind/vgpreload_memcheck-amd64-linux.so");
+    case frame_pattern_kind::src: return valgrind_glob(f.pattern, "vg_replace_malloc.c");
+    case frame_pattern_kind::any: return true;
+    }
+    return false;
+}
+
+// A frame line against a named frame. An unknown name is valgrind's "???"; fun: is tried on the
+// name as the module holds it and on the demangled one; src: on the file's last part (valgrind's
+// form) and on its whole path.
+inline bool frame_matches(const frame_pattern& f, const frame_view& v) noexcept {
+    switch (f.kind) {
+    case frame_pattern_kind::fun:
+        if (v.raw_name && valgrind_glob(f.pattern, v.raw_name)) return true;
+        return valgrind_glob(f.pattern, v.function[0] ? v.function : "???");
+    case frame_pattern_kind::obj:
+        if (v.module_alt && valgrind_glob(f.pattern, v.module_alt)) return true;
+        return valgrind_glob(f.pattern, v.module[0] ? v.module : "???");
+    case frame_pattern_kind::src:
+        if (!v.file[0] || (f.line != 0 && f.line != v.line)) return false;
+        return valgrind_glob(f.pattern, base_name(v.file)) || valgrind_glob(f.pattern, v.file);
+    case frame_pattern_kind::any: return true;
+    }
+    return false;
+}
+
+// The frame lines p[0..np) against the stack from position `at`: position 0 is the allocator's
+// frame, position i > 0 is frames[i - 1]. Lines left over after the last frame fail the match;
+// frames left over after the last line do not (a suppression names the top of a stack).
+inline bool frames_match_from(const frame_pattern* p, std::size_t np, block_kind kind, const frame_view* frames,
+                              std::size_t count, std::size_t at) noexcept {
+    std::size_t const total = count + 1;
+    for (;;) {
+        if (np == 0) return true;
+        if (p->kind == frame_pattern_kind::any) {
+            while (np > 0 && p->kind == frame_pattern_kind::any) {
+                ++p;
+                --np;
+            }
+            if (np == 0) return true;
+            for (std::size_t from = at; from < total; ++from)
+                if (frames_match_from(p, np, kind, frames, count, from)) return true;
+            return false;
+        }
+        if (at >= total) return false;
+        bool const hit = at == 0 ? allocator_frame_matches(*p, kind) : frame_matches(*p, frames[at - 1]);
+        if (!hit) return false;
+        ++p;
+        --np;
+        ++at;
+    }
+}
+
+// Whether a block of this kind of loss is one the entry names (a block no leak check judged - a
+// strict scope's - is of any kind).
+inline bool suppresses_loss(const suppression& s, leak_kind loss) noexcept {
+    return loss == leak_kind::unchecked || (s.kinds & (1u << (static_cast<unsigned>(loss) - 1)));
+}
+
+// A leak: line against one frame's module, function and file.
+inline bool lsan_frame_matches(const suppression& s, const frame_view& v) noexcept {
+    return lsan_glob(s.name, v.module) || (v.module_alt && lsan_glob(s.name, v.module_alt)) ||
+           lsan_glob(s.name, v.function) || lsan_glob(s.name, v.file);
+}
+
+// Whether entry `s` of `file` suppresses a block of allocation kind `kind` and loss `loss` whose
+// stack is frames[0..count). `site`: the function and file a mapping macro gave the block, or
+// null; leak: lines are tried on it too (valgrind's frames are the stack's alone).
+inline bool entry_matches(const suppression_file& file, const suppression& s, block_kind kind, leak_kind loss,
+                          const frame_view* frames, std::size_t count, const frame_view* site) noexcept {
+    if (!suppresses_loss(s, loss)) return false;
+    if (s.valgrind) return frames_match_from(file.frames.items + s.frames, s.frame_count, kind, frames, count, 0);
+    if (site && lsan_frame_matches(s, *site)) return true;
+    for (std::size_t i = 0; i < count; ++i)
+        if (lsan_frame_matches(s, frames[i])) return true;
+    return false;
+}
+
+} // namespace detail
+} // namespace leakguard
+
+#endif // LEAKGUARD_DETAIL_REPORT_SUPPRESSION_MATCH_HPP_INCLUDED
+// #include "leakguard/detail/report/suppressions.hpp" (inlined)
+// leakguard - in-process memory-leak tracker for C++ (header-only)
+// SPDX-License-Identifier: MIT
+// report/suppressions.hpp: suppressions applied to a list of blocks - the exit report's, a
+// failed scope's, a repeat check's - and the list of those that matched (print_suppressions).
+// Matching needs every frame of a block's stack named, which costs: it is done only while a file
+// with entries is loaded, and once per distinct stack (blocks with the same stack share its
+// record), not once per block. Runs with tracking suspended; allocates only raw memory.
+#ifndef LEAKGUARD_DETAIL_REPORT_SUPPRESSIONS_HPP_INCLUDED
+#define LEAKGUARD_DETAIL_REPORT_SUPPRESSIONS_HPP_INCLUDED
+
+#include <algorithm> // std::sort (in place: it does not allocate)
+#include <cstddef>   // std::size_t
+#include <cstring>   // std::strcmp
+#include <unistd.h>  // readlink
+
+// #include "leakguard/block_info.hpp" (inlined)
+// #include "leakguard/detail/core/options.hpp" (inlined)
+// #include "leakguard/detail/core/platform.hpp" (inlined)
+// #include "leakguard/detail/core/suppression_files.hpp" (inlined)
+// #include "leakguard/detail/core/text.hpp" (inlined)
+// #include "leakguard/detail/symbolize/symbolize.hpp" (inlined)
+// #include "leakguard/detail/report/collect.hpp" (inlined)
+// #include "leakguard/detail/report/suppression_match.hpp" (inlined)
+
+namespace leakguard {
+namespace detail {
+
+// One stack's frames, named for matching, in raw memory: room for every return address and
+// some calls inlined at each, as the JSON report has.
+class stack_names {
+public:
+    static constexpr std::size_t room = std::size_t(4) * max_stack_depth;
+
+    stack_names() noexcept
+        : syms_(static_cast<symbol_info*>(raw_alloc(room * sizeof(symbol_info)))),
+          views_(static_cast<frame_view*>(raw_alloc(room * sizeof(frame_view)))), count_(0), has_site_(false) {
+        // The executable's absolute path: the loader names it as it was started ("./prog"),
+        // valgrind by the path it ran.
+        ssize_t const n = ::readlink("/proc/self/exe", exe_, sizeof exe_ - 1);
+        exe_[n > 0 ? n : 0] = '\0';
+    }
+    ~stack_names() {
+        raw_free(syms_);
+        raw_free(views_);
+    }
+    stack_names(const stack_names&) = delete;
+    stack_names& operator=(const stack_names&) = delete;
+
+    bool ok() const noexcept { return syms_ && views_; }
+
+    // Names the frames of `b`'s stack (or its caller alone, when no stack was taken).
+    void name(const block_info& b) noexcept {
+        count_ = 0;
+        if (b.stack && b.stack_depth > 0) {
+            for (std::size_t i = 0; i < b.stack_depth && count_ < room; ++i)
+                count_ += symbolize_frames(b.stack[i], syms_ + count_, room - count_);
+        } else if (b.caller) {
+            count_ = symbolize_frames(b.caller, syms_, room);
+        }
+        for (std::size_t i = 0; i < count_; ++i) {
+            const symbol_info& s = syms_[i];
+            views_[i] = frame_view{s.function, s.raw_name, s.file, s.line, s.module, other_path(s.module)};
+        }
+        has_site_ = b.location != nullptr;
+        if (has_site_) {
+            const source_location& at = *b.location;
+            site_ = frame_view{at.function ? at.function : "",
+                               nullptr,
+                               at.file ? at.file : "",
+                               static_cast<unsigned>(at.line > 0 ? at.line : 0),
+                               "",
+                               nullptr};
+        }
+    }
+
+    const frame_view* frames() const noexcept { return views_; }
+    std::size_t count() const noexcept { return count_; }
+    const frame_view* site() const noexcept { return has_site_ ? &site_ : nullptr; }
+
+private:
+    // A module the loader names by a relative path is the executable (or a library opened by
+    // one): its absolute path too, when its last part is the executable's.
+    const char* other_path(const char* module) const noexcept {
+        if (!module[0] || module[0] == '/' || !exe_[0]) return nullptr;
+        return std::strcmp(base_name(module), base_name(exe_)) == 0 ? exe_ : nullptr;
+    }
+
+    symbol_info* syms_;
+    frame_view* views_;
+    std::size_t count_;
+    bool has_site_;
+    frame_view site_;
+    char exe_[max_path_length + 1];
+};
+
+// The first entry of the files listed now that suppresses such a block, or null.
+inline suppression* find_suppression(block_kind kind, leak_kind loss, const stack_names& names) noexcept {
+    for (suppression_file* f = first_suppression_file(); f; f = next_suppression_file(f))
+        for (std::size_t i = 0; i < f->entries.count; ++i)
+            if (entry_matches(*f, f->entries.items[i], kind, loss, names.frames(), names.count(), names.site()))
+                return &f->entries.items[i];
+    return nullptr;
+}
+
+// Blocks with the same key have the same frames: the same stack record, else the same macro
+// site, else the same caller.
+inline const void* stack_key(const block_info& b) noexcept {
+    if (b.stack) return b.stack;
+    if (b.location) return b.location;
+    return b.caller;
+}
+
+// Takes out of `list` the blocks an entry suppresses (the others keep their order), and with
+// `tally` counts each on its entry (print_suppressions). `removed`, when given (indexed by
+// leak_kind), gets what went, per kind of loss. Returns the number of blocks taken out. Nothing
+// is matched when no entry is loaded, or when raw memory runs out (the blocks are then reported:
+// a leak is never hidden by mistake).
+inline std::size_t drop_suppressed(block_list& list, block_totals* removed = nullptr, bool tally = true) noexcept {
+    if (!suppressions_loaded() || list.count == 0) return 0;
+    struct keyed {
+        const void* key;
+        std::size_t index;
+    };
+    keyed* order = static_cast<keyed*>(raw_alloc(list.count * sizeof(keyed)));
+    unsigned char* gone = static_cast<unsigned char*>(raw_calloc(list.count));
+    stack_names names;
+    std::size_t dropped = 0;
+    if (order && gone && names.ok()) {
+        for (std::size_t i = 0; i < list.count; ++i) order[i] = keyed{stack_key(list.items[i]), i};
+        std::sort(order, order + list.count,
+                  [](const keyed& a, const keyed& b) { return a.key != b.key ? a.key < b.key : a.index < b.index; });
+        for (std::size_t i = 0; i < list.count;) {
+            std::size_t j = i;
+            while (j < list.count && order[j].key == order[i].key) ++j;
+            names.name(list.items[order[i].index]);
+            // Within one stack, the answer depends only on the allocation kind (the allocator's
+            // frame) and the kind of loss (match-leak-kinds).
+            suppression* answer[16][5] = {};
+            bool known[16][5] = {};
+            for (std::size_t k = i; k < j; ++k) {
+                const block_info& b = list.items[order[k].index];
+                unsigned const ak = static_cast<unsigned>(b.kind) & 15u;
+                unsigned const lk = static_cast<unsigned>(b.loss) <= 4 ? static_cast<unsigned>(b.loss) : 0u;
+                if (!known[ak][lk]) {
+                    answer[ak][lk] = find_suppression(b.kind, b.loss, names);
+                    known[ak][lk] = true;
+                }
+                suppression* const s = answer[ak][lk];
+                if (!s) continue;
+                gone[order[k].index] = 1;
+                ++dropped;
+                if (tally) {
+                    __atomic_fetch_add(&s->hit_blocks, std::size_t(1), __ATOMIC_RELAXED);
+                    __atomic_fetch_add(&s->hit_bytes, b.size, __ATOMIC_RELAXED);
+                }
+                if (removed) {
+                    ++removed[lk].blocks;
+                    removed[lk].bytes += b.size;
+                }
+            }
+            i = j;
+        }
+        std::size_t kept = 0;
+        list.bytes = 0;
+        for (std::size_t i = 0; i < list.count; ++i) {
+            if (gone[i]) continue;
+            list.items[kept++] = list.items[i];
+            list.bytes += list.items[i].size;
+        }
+        list.count = kept;
+    }
+    raw_free(order);
+    raw_free(gone);
+    return dropped;
+}
+
+// The exit report's list (collect_checked) and the leak check's totals: suppressed blocks leave
+// both, and are counted apart; then the blocks collected only to be matched (lost kinds the
+// report does not list) leave the list. `tally`: as drop_suppressed's (check_leaks() counts
+// nothing on the entries: it is a query).
+inline void suppress_checked(block_list& list, reach_totals& totals, bool tally = true) noexcept {
+    block_totals removed[5] = {};
+    drop_suppressed(list, removed, tally);
+    for (unsigned k = 1; k <= 4; ++k) {
+        totals.blocks[k] -= removed[k].blocks;
+        totals.bytes[k] -= removed[k].bytes;
+        totals.suppressed_blocks += removed[k].blocks;
+        totals.suppressed_bytes += removed[k].bytes;
+    }
+    std::size_t kept = 0;
+    list.bytes = 0;
+    for (std::size_t i = 0; i < list.count; ++i) {
+        if (!listed_kind(list.items[i].loss)) continue;
+        list.items[kept++] = list.items[i];
+        list.bytes += list.items[i].size;
+    }
+    list.count = kept;
+}
+
+// print_suppressions=1: the entries that matched, with the blocks and bytes each took out of a
+// report, a scope's or a repeat check's failure over the whole run (a block a scope and then the
+// exit report both matched counts twice), in LeakSanitizer's table.
+inline void write_suppressions_used(fd_writer& out) noexcept {
+    if (!option_print_suppressions() || !first_suppression_file()) return;
+    bool any = false;
+    for (suppression_file* f = first_suppression_file(); f; f = next_suppression_file(f))
+        for (std::size_t i = 0; i < f->entries.count; ++i) {
+            const suppression& s = f->entries.items[i];
+            std::size_t const blocks = __atomic_load_n(&s.hit_blocks, __ATOMIC_RELAXED);
+            if (!blocks) continue;
+            if (!any) out.printf("leakguard: suppressions used:\nleakguard:   blocks      bytes suppression\n");
+            any = true;
+            out.printf("leakguard: %8zu %10zu %s%s (%s:%u)\n", blocks, __atomic_load_n(&s.hit_bytes, __ATOMIC_RELAXED),
+                       s.valgrind ? "" : "leak:", s.name, f->path, s.line);
+        }
+    if (!any) out.printf("leakguard: suppressions used: none\n");
+}
+
+} // namespace detail
+} // namespace leakguard
+
+#endif // LEAKGUARD_DETAIL_REPORT_SUPPRESSIONS_HPP_INCLUDED
 // #include "leakguard/detail/report/json_report.hpp" (inlined)
 // leakguard - in-process memory-leak tracker for C++ (header-only)
 // SPDX-License-Identifier: MIT
@@ -8906,6 +9919,8 @@ inline void write_json(fd_writer& out, const grouped_leaks& leaks, const loss_re
     json.key("peak_bytes").number(st.peak_bytes);
     json.key("live_blocks").number(st.live_blocks);
     json.key("live_bytes").number(st.live_bytes);
+    json.key("suppressed_blocks").number(totals.suppressed_blocks);
+    json.key("suppressed_bytes").number(totals.suppressed_bytes);
     json.end_object();
 
     json.new_line();
@@ -9014,24 +10029,31 @@ inline void write_text_report(fd_writer& out, const char* when, const grouped_le
                               const report_outcome& outcome) noexcept {
     unsigned const reachable = static_cast<unsigned>(leak_kind::reachable);
     char amount[96];
+    // ", N bytes in M blocks suppressed" (docs/suppressions.md), after what the line counts.
+    char suppressed[128] = "";
+    if (totals.suppressed_blocks) {
+        format_amount(amount, sizeof amount, totals.suppressed_bytes, totals.suppressed_blocks);
+        std::snprintf(suppressed, sizeof suppressed, ", %s suppressed", amount);
+    }
     if (failing.blocks == 0) {
         char still[128] = "";
         if (totals.blocks[reachable]) {
             format_amount(amount, sizeof amount, totals.bytes[reachable], totals.blocks[reachable]);
             std::snprintf(still, sizeof still, ", %s still reachable", amount);
         }
-        out.printf("leakguard: no leaks %s%s (%llu allocations, %llu frees, peak %llu bytes)\n", when, still,
-                   static_cast<unsigned long long>(st.allocations), static_cast<unsigned long long>(st.frees),
-                   static_cast<unsigned long long>(st.peak_bytes));
+        out.printf("leakguard: no leaks %s%s%s (%llu allocations, %llu frees, peak %llu bytes)\n", when, still,
+                   suppressed, static_cast<unsigned long long>(st.allocations),
+                   static_cast<unsigned long long>(st.frees), static_cast<unsigned long long>(st.peak_bytes));
     } else {
         std::size_t sites = 0;
         for (std::size_t g = 0; g < leaks.group_count(); ++g)
             if (option_leak_kinds() & leak_kind_bit(leaks.lead(leaks.groups()[g]).loss)) ++sites;
         format_amount(amount, sizeof amount, failing.bytes, failing.blocks);
-        out.printf("leakguard: %s lost %s, from %zu allocation %s "
+        out.printf("leakguard: %s lost %s, from %zu allocation %s%s "
                    "(%llu allocations, %llu frees, peak %llu bytes)\n",
-                   amount, when, sites, plural(sites, "site", "sites"), static_cast<unsigned long long>(st.allocations),
-                   static_cast<unsigned long long>(st.frees), static_cast<unsigned long long>(st.peak_bytes));
+                   amount, when, sites, plural(sites, "site", "sites"), suppressed,
+                   static_cast<unsigned long long>(st.allocations), static_cast<unsigned long long>(st.frees),
+                   static_cast<unsigned long long>(st.peak_bytes));
     }
     // The four kinds, once anything is lost (a run that lost nothing keeps its one line).
     std::size_t lost = 0;
@@ -9042,6 +10064,10 @@ inline void write_text_report(fd_writer& out, const char* when, const grouped_le
             format_amount(amount, sizeof amount, totals.bytes[k], totals.blocks[k]);
             // group_text's words for the kind, without their leading space
             out.printf("%s %s: %s", k > 1 ? ";" : "", loss_phrase(static_cast<leak_kind>(k)) + 1, amount);
+        }
+        if (totals.suppressed_blocks) {
+            format_amount(amount, sizeof amount, totals.suppressed_bytes, totals.suppressed_blocks);
+            out.printf("; suppressed: %s", amount);
         }
         out.printf("\n");
     }
@@ -9088,6 +10114,7 @@ inline void write_text_report(fd_writer& out, const char* when, const grouped_le
 // #include "leakguard/detail/report/leak_groups.hpp" (inlined)
 // #include "leakguard/detail/report/loss_records.hpp" (inlined)
 // #include "leakguard/detail/report/stats.hpp" (inlined)
+// #include "leakguard/detail/report/suppressions.hpp" (inlined)
 // #include "leakguard/detail/report/text_report.hpp" (inlined)
 
 namespace leakguard {
@@ -9105,7 +10132,9 @@ inline report_outcome write_report(const char* when, const caller_context* calle
         self.sp = reinterpret_cast<std::uintptr_t>(&anchor);
     }
     reach_totals totals;
-    grouped_leaks const leaks(collect_checked(self, totals));
+    block_list checked = collect_checked(self, totals);
+    suppress_checked(checked, totals); // suppressed blocks are counted apart, and not listed
+    grouped_leaks const leaks(checked);
     block_totals const failing = failing_totals(totals);
     statistics const st = current_stats();
     report_outcome const outcome = {failing.blocks, failure_count(), g_errors.count.load(std::memory_order_relaxed)};
@@ -9116,6 +10145,7 @@ inline report_outcome write_report(const char* when, const caller_context* calle
     if (g_options.report != report_mode::off) {
         fd_writer out(report_fd());
         write_text_report(out, when, leaks, records, st, totals, failing, outcome);
+        write_suppressions_used(out);
     }
     if (g_options.json_path[0]) {
         int const fd = open_for_writing(g_options.json_path);
@@ -9300,6 +10330,7 @@ inline std::size_t check_heap_now() noexcept {
 // #include "leakguard/detail/core/platform.hpp" (inlined)
 // #include "leakguard/detail/core/text.hpp" (inlined)
 // #include "leakguard/detail/report/group_text.hpp" (inlined)
+// #include "leakguard/detail/report/suppressions.hpp" (inlined)
 
 namespace leakguard {
 namespace detail {
@@ -9315,25 +10346,32 @@ inline block_filter filter_for(std::uint64_t start, std::uint32_t thread, scope_
 }
 
 // A scope's failing blocks, oldest first (raw memory): every block alive, or those a leak check
-// finds lost. A check that ran out of memory judges strictly, and says so.
+// finds lost - less those a suppression matches. A check that ran out of memory judges strictly,
+// and says so.
 inline block_list scope_blocks(const block_filter& filter, scope_rule rule, const caller_context& self,
                                const char* name) noexcept {
     busy_section busy;
-    if (rule == scope_rule::strict) return collect_live(filter);
+    block_list list = {nullptr, 0, 0};
     bool complete = true;
-    block_list lost = collect_lost(filter, self, complete);
-    if (complete) return lost;
-    fd_writer(report_fd())
-        .printf("leakguard: the leak check for scope \"%s\" ran out of memory; every block allocated inside it "
-                "and still alive counts\n",
-                name);
-    return collect_live(filter);
+    if (rule == scope_rule::lost) list = collect_lost(filter, self, complete);
+    if (!complete)
+        fd_writer(report_fd())
+            .printf("leakguard: the leak check for scope \"%s\" ran out of memory; every block allocated inside it "
+                    "and still alive counts\n",
+                    name);
+    if (rule == scope_rule::strict || !complete) list = collect_live(filter);
+    drop_suppressed(list);
+    return list;
 }
+
+// Whether a scope's blocks must be listed to be judged: a lost scope's always (a leak check
+// judges them), a strict scope's when a suppression could take some out.
+inline bool scope_needs_list(scope_rule rule) noexcept { return rule == scope_rule::lost || suppressions_loaded(); }
 
 // The count and bytes of a scope's failing blocks.
 inline block_totals scope_totals(const block_filter& filter, scope_rule rule, const caller_context& self,
                                  const char* name) noexcept {
-    if (rule == scope_rule::strict) {
+    if (!scope_needs_list(rule)) {
         busy_section busy;
         return count_live(filter);
     }
@@ -9382,7 +10420,7 @@ LEAKGUARD_DETAIL_NOINLINE std::size_t scope::leaked_bytes() const noexcept {
 LEAKGUARD_DETAIL_NOINLINE std::size_t scope::leaks(block_info* out, std::size_t max) const noexcept {
     detail::caller_context self;
     LEAKGUARD_DETAIL_CAPTURE_CALLER(self);
-    if (rule_ == scope_rule::strict) {
+    if (!detail::scope_needs_list(rule_)) {
         detail::busy_section busy;
         return detail::copy_live(detail::filter_for(start_, thread_, rule_), out, max);
     }
@@ -9456,6 +10494,7 @@ void print_scope_failure(const scope_failure& f) noexcept {
 // #include "leakguard/detail/report/collect.hpp" (inlined)
 // #include "leakguard/detail/report/failures.hpp" (inlined)
 // #include "leakguard/detail/report/leak_groups.hpp" (inlined)
+// #include "leakguard/detail/report/suppressions.hpp" (inlined)
 // #include "leakguard/detail/runtime/scope_checks.hpp" (inlined)
 
 namespace leakguard {
@@ -9532,6 +10571,7 @@ bool repeat_check::check() noexcept {
     {
         detail::busy_section busy;
         list = detail::collect_live(detail::filter_for(starts_[0], 0, scope_rule::strict));
+        detail::drop_suppressed(list);
         if (list.count) detail::keep_repeated_sites(list, starts_, ran);
     }
     if (list.count == 0) {
@@ -9670,6 +10710,7 @@ LEAKGUARD_DETAIL_C_FREE void release_c(void* p, const void* caller, const char* 
 // #include "leakguard/detail/core/options.hpp" (inlined)
 // #include "leakguard/detail/report/exit_report.hpp" (inlined)
 // #include "leakguard/detail/report/stats.hpp" (inlined)
+// #include "leakguard/detail/report/suppressions.hpp" (inlined)
 
 namespace leakguard {
 
@@ -9774,8 +10815,14 @@ LEAKGUARD_DETAIL_NOINLINE leak_check_result check_leaks() noexcept {
     LEAKGUARD_DETAIL_CAPTURE_CALLER(self);
     detail::ensure_initialised();
     detail::busy_section busy;
-    detail::reach_totals const t =
-        detail::run_leak_check(self, [](const detail::block_header&, leak_kind, std::size_t) {});
+    detail::reach_totals t;
+    if (detail::suppressions_loaded()) { // the blocks must be named to be matched: the report's way
+        detail::block_list list = detail::collect_checked(self, t);
+        detail::suppress_checked(list, t, false);
+        detail::raw_free(list.items);
+    } else {
+        t = detail::run_leak_check(self, [](const detail::block_header&, leak_kind, std::size_t) {});
+    }
     detail::block_totals const failing = detail::failing_totals(t);
     leak_check_result r;
     r.definite = leak_totals{t.blocks[1], t.bytes[1]};
@@ -9785,6 +10832,7 @@ LEAKGUARD_DETAIL_NOINLINE leak_check_result check_leaks() noexcept {
     r.leaked_blocks = failing.blocks;
     r.leaked_bytes = failing.bytes;
     r.unpaused_threads = t.unpaused_threads;
+    r.suppressed = leak_totals{t.suppressed_blocks, t.suppressed_bytes};
     return r;
 }
 

@@ -17,6 +17,7 @@
 #include "../upward_calls.hpp"
 #include "platform.hpp"
 #include "report_stream.hpp"
+#include "suppression_files.hpp"
 
 namespace leakguard {
 namespace detail {
@@ -59,6 +60,7 @@ struct options_state {
     std::atomic<bool> show_reachable;          // list still-reachable blocks too (they never fail a run)
     std::atomic<int> test_checks;              // whole-suite mode's per-test rule: 0 lost, 1 strict
     std::atomic<int> repeats;                  // LEAKGUARD_REPEAT()'s repetitions
+    std::atomic<bool> print_suppressions;      // list the suppressions that matched, at the report
 };
 
 // leak_kinds: the bits of definite, indirect and possible (valgrind's --errors-for-leak-kinds
@@ -84,7 +86,8 @@ options_state g_options{{default_exitcode},
                         {default_leak_kinds},
                         {false},
                         {0},
-                        {default_repeats}};
+                        {default_repeats},
+                        {false}};
 
 enum class option_kind {
     number, // a whole decimal number from 0 to the entry's max
@@ -129,6 +132,7 @@ bool store_field(std::uint64_t number, const char*) noexcept {
 }
 inline bool store_json_path(std::uint64_t, const char* text) noexcept { return copy_path(g_options.json_path, text); }
 inline bool store_log_path(std::uint64_t, const char* text) noexcept { return set_report_path(text); }
+inline bool store_suppressions(std::uint64_t, const char* text) noexcept { return set_suppressions_option(text); }
 
 // The options, in the order docs/options.md lists them (a unit test holds the two together).
 constexpr option_spec option_table[] = {
@@ -164,6 +168,10 @@ constexpr option_spec option_table[] = {
                   "whole-suite mode: a test fails on the memory it lost, or (strict) on any block it left alive"),
     number_option("repeats", 64, default_repeats, store_field<int, &options_state::repeats>,
                   "LEAKGUARD_REPEAT() without a count: how many times it runs its body"),
+    path_option("suppressions", store_suppressions,
+                "a suppressions file (LeakSanitizer's or valgrind's format) to add; empty: forget every file"),
+    number_option("print_suppressions", 1, 0, store_field<bool, &options_state::print_suppressions>,
+                  "1: list the suppressions that matched, with their counts, after the report"),
 };
 constexpr std::size_t option_count = sizeof option_table / sizeof option_table[0];
 
@@ -199,6 +207,9 @@ inline int option_exitcode() noexcept { return g_options.exitcode.load(std::memo
 inline unsigned option_leak_kinds() noexcept { return g_options.leak_kinds.load(std::memory_order_relaxed); }
 inline bool option_show_reachable() noexcept { return g_options.show_reachable.load(std::memory_order_relaxed); }
 inline int option_repeats() noexcept { return g_options.repeats.load(std::memory_order_relaxed); }
+inline bool option_print_suppressions() noexcept {
+    return g_options.print_suppressions.load(std::memory_order_relaxed);
+}
 inline scope_rule option_test_checks() noexcept {
     return g_options.test_checks.load(std::memory_order_relaxed) == 1 ? scope_rule::strict : scope_rule::lost;
 }

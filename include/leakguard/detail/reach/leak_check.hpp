@@ -66,6 +66,9 @@ struct reach_totals {
     std::size_t bytes[5];
     std::size_t unpaused_threads; // threads that never answered: their stacks were not read
     bool complete;                // false: memory ran out, every live block counted as reachable
+    // Blocks a suppression matched, taken out of their kind by the report (report/suppressions.hpp).
+    std::size_t suppressed_blocks;
+    std::size_t suppressed_bytes;
 };
 
 inline leak_kind kind_for(reach_state s) noexcept {
@@ -121,7 +124,7 @@ LEAKGUARD_DETAIL_NOINLINE inline bool mark_everything(block_index& index, memory
 // must not allocate through the tracked allocator. `self`: the calling thread's own roots.
 template <class Visit>
 reach_totals run_leak_check(const caller_context& self, Visit visit) noexcept {
-    reach_totals totals = {{0, 0, 0, 0, 0}, {0, 0, 0, 0, 0}, 0, true};
+    reach_totals totals = {{0, 0, 0, 0, 0}, {0, 0, 0, 0, 0}, 0, true, 0, 0};
     root_plan plan = {};
     bool planned = plan_roots(plan);
     std::uint32_t const shards = g_registry.shard_count.load(std::memory_order_acquire);

@@ -14,6 +14,7 @@
 #include "../capture/stack_table.hpp"
 #include "../core/options.hpp"
 #include "../core/pages.hpp"
+#include "../core/suppression_files.hpp"
 #include "../reach/leak_check.hpp"
 
 namespace leakguard {
@@ -172,10 +173,13 @@ inline bool listed_kind(leak_kind k) noexcept {
 
 // A leak check, and a raw-memory array of the blocks of the kinds the report lists, in address
 // order (oldest first is the report's business). `self`: see run_leak_check.
+// With suppressions loaded, lost blocks of kinds the report does not list are collected too:
+// a suppressed one leaves its kind's count (report/suppressions.hpp: suppress_checked).
 inline block_list collect_checked(const caller_context& self, reach_totals& totals) noexcept {
     page_array<block_info> found = {nullptr, 0, 0};
+    bool const match_lost = suppressions_loaded();
     totals = run_leak_check(self, [&](const block_header& h, leak_kind k, std::size_t indirect) {
-        if (!listed_kind(k)) return;
+        if (!listed_kind(k) && !(match_lost && k != leak_kind::reachable)) return;
         block_info b = info_of(&h);
         b.loss = k;
         b.indirect_bytes = indirect;

@@ -19,6 +19,7 @@
 #include "leak_groups.hpp"
 #include "loss_records.hpp"
 #include "stats.hpp"
+#include "suppressions.hpp"
 #include "text_report.hpp"
 
 namespace leakguard {
@@ -36,7 +37,9 @@ inline report_outcome write_report(const char* when, const caller_context* calle
         self.sp = reinterpret_cast<std::uintptr_t>(&anchor);
     }
     reach_totals totals;
-    grouped_leaks const leaks(collect_checked(self, totals));
+    block_list checked = collect_checked(self, totals);
+    suppress_checked(checked, totals); // suppressed blocks are counted apart, and not listed
+    grouped_leaks const leaks(checked);
     block_totals const failing = failing_totals(totals);
     statistics const st = current_stats();
     report_outcome const outcome = {failing.blocks, failure_count(), g_errors.count.load(std::memory_order_relaxed)};
@@ -47,6 +50,7 @@ inline report_outcome write_report(const char* when, const caller_context* calle
     if (g_options.report != report_mode::off) {
         fd_writer out(report_fd());
         write_text_report(out, when, leaks, records, st, totals, failing, outcome);
+        write_suppressions_used(out);
     }
     if (g_options.json_path[0]) {
         int const fd = open_for_writing(g_options.json_path);

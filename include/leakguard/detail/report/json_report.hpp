@@ -173,6 +173,8 @@ inline void write_json(fd_writer& out, const grouped_leaks& leaks, const loss_re
     json.key("peak_bytes").number(st.peak_bytes);
     json.key("live_blocks").number(st.live_blocks);
     json.key("live_bytes").number(st.live_bytes);
+    json.key("suppressed_blocks").number(totals.suppressed_blocks);
+    json.key("suppressed_bytes").number(totals.suppressed_bytes);
     json.end_object();
 
     json.new_line();

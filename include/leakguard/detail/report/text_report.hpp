@@ -40,24 +40,31 @@ inline void write_text_report(fd_writer& out, const char* when, const grouped_le
                               const report_outcome& outcome) noexcept {
     unsigned const reachable = static_cast<unsigned>(leak_kind::reachable);
     char amount[96];
+    // ", N bytes in M blocks suppressed" (docs/suppressions.md), after what the line counts.
+    char suppressed[128] = "";
+    if (totals.suppressed_blocks) {
+        format_amount(amount, sizeof amount, totals.suppressed_bytes, totals.suppressed_blocks);
+        std::snprintf(suppressed, sizeof suppressed, ", %s suppressed", amount);
+    }
     if (failing.blocks == 0) {
         char still[128] = "";
         if (totals.blocks[reachable]) {
             format_amount(amount, sizeof amount, totals.bytes[reachable], totals.blocks[reachable]);
             std::snprintf(still, sizeof still, ", %s still reachable", amount);
         }
-        out.printf("leakguard: no leaks %s%s (%llu allocations, %llu frees, peak %llu bytes)\n", when, still,
-                   static_cast<unsigned long long>(st.allocations), static_cast<unsigned long long>(st.frees),
-                   static_cast<unsigned long long>(st.peak_bytes));
+        out.printf("leakguard: no leaks %s%s%s (%llu allocations, %llu frees, peak %llu bytes)\n", when, still,
+                   suppressed, static_cast<unsigned long long>(st.allocations),
+                   static_cast<unsigned long long>(st.frees), static_cast<unsigned long long>(st.peak_bytes));
     } else {
         std::size_t sites = 0;
         for (std::size_t g = 0; g < leaks.group_count(); ++g)
             if (option_leak_kinds() & leak_kind_bit(leaks.lead(leaks.groups()[g]).loss)) ++sites;
         format_amount(amount, sizeof amount, failing.bytes, failing.blocks);
-        out.printf("leakguard: %s lost %s, from %zu allocation %s "
+        out.printf("leakguard: %s lost %s, from %zu allocation %s%s "
                    "(%llu allocations, %llu frees, peak %llu bytes)\n",
-                   amount, when, sites, plural(sites, "site", "sites"), static_cast<unsigned long long>(st.allocations),
-                   static_cast<unsigned long long>(st.frees), static_cast<unsigned long long>(st.peak_bytes));
+                   amount, when, sites, plural(sites, "site", "sites"), suppressed,
+                   static_cast<unsigned long long>(st.allocations), static_cast<unsigned long long>(st.frees),
+                   static_cast<unsigned long long>(st.peak_bytes));
     }
     // The four kinds, once anything is lost (a run that lost nothing keeps its one line).
     std::size_t lost = 0;
@@ -68,6 +75,10 @@ inline void write_text_report(fd_writer& out, const char* when, const grouped_le
             format_amount(amount, sizeof amount, totals.bytes[k], totals.blocks[k]);
             // group_text's words for the kind, without their leading space
             out.printf("%s %s: %s", k > 1 ? ";" : "", loss_phrase(static_cast<leak_kind>(k)) + 1, amount);
+        }
+        if (totals.suppressed_blocks) {
+            format_amount(amount, sizeof amount, totals.suppressed_bytes, totals.suppressed_blocks);
+            out.printf("; suppressed: %s", amount);
         }
         out.printf("\n");
     }

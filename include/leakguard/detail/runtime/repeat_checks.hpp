@@ -14,6 +14,7 @@
 #include "../report/collect.hpp"
 #include "../report/failures.hpp"
 #include "../report/leak_groups.hpp"
+#include "../report/suppressions.hpp"
 #include "scope_checks.hpp"
 
 namespace leakguard {
@@ -90,6 +91,7 @@ bool repeat_check::check() noexcept {
     {
         detail::busy_section busy;
         list = detail::collect_live(detail::filter_for(starts_[0], 0, scope_rule::strict));
+        detail::drop_suppressed(list);
         if (list.count) detail::keep_repeated_sites(list, starts_, ran);
     }
     if (list.count == 0) {

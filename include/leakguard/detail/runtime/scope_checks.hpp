@@ -15,6 +15,7 @@
 #include "../core/platform.hpp"
 #include "../core/text.hpp"
 #include "../report/group_text.hpp"
+#include "../report/suppressions.hpp"
 
 namespace leakguard {
 namespace detail {
@@ -30,25 +31,32 @@ inline block_filter filter_for(std::uint64_t start, std::uint32_t thread, scope_
 }
 
 // A scope's failing blocks, oldest first (raw memory): every block alive, or those a leak check
-// finds lost. A check that ran out of memory judges strictly, and says so.
+// finds lost - less those a suppression matches. A check that ran out of memory judges strictly,
+// and says so.
 inline block_list scope_blocks(const block_filter& filter, scope_rule rule, const caller_context& self,
                                const char* name) noexcept {
     busy_section busy;
-    if (rule == scope_rule::strict) return collect_live(filter);
+    block_list list = {nullptr, 0, 0};
     bool complete = true;
-    block_list lost = collect_lost(filter, self, complete);
-    if (complete) return lost;
-    fd_writer(report_fd())
-        .printf("leakguard: the leak check for scope \"%s\" ran out of memory; every block allocated inside it "
-                "and still alive counts\n",
-                name);
-    return collect_live(filter);
+    if (rule == scope_rule::lost) list = collect_lost(filter, self, complete);
+    if (!complete)
+        fd_writer(report_fd())
+            .printf("leakguard: the leak check for scope \"%s\" ran out of memory; every block allocated inside it "
+                    "and still alive counts\n",
+                    name);
+    if (rule == scope_rule::strict || !complete) list = collect_live(filter);
+    drop_suppressed(list);
+    return list;
 }
+
+// Whether a scope's blocks must be listed to be judged: a lost scope's always (a leak check
+// judges them), a strict scope's when a suppression could take some out.
+inline bool scope_needs_list(scope_rule rule) noexcept { return rule == scope_rule::lost || suppressions_loaded(); }
 
 // The count and bytes of a scope's failing blocks.
 inline block_totals scope_totals(const block_filter& filter, scope_rule rule, const caller_context& self,
                                  const char* name) noexcept {
-    if (rule == scope_rule::strict) {
+    if (!scope_needs_list(rule)) {
         busy_section busy;
         return count_live(filter);
     }
@@ -97,7 +105,7 @@ LEAKGUARD_DETAIL_NOINLINE std::size_t scope::leaked_bytes() const noexcept {
 LEAKGUARD_DETAIL_NOINLINE std::size_t scope::leaks(block_info* out, std::size_t max) const noexcept {
     detail::caller_context self;
     LEAKGUARD_DETAIL_CAPTURE_CALLER(self);
-    if (rule_ == scope_rule::strict) {
+    if (!detail::scope_needs_list(rule_)) {
         detail::busy_section busy;
         return detail::copy_live(detail::filter_for(start_, thread_, rule_), out, max);
     }

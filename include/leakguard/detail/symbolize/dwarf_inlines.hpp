@@ -613,10 +613,13 @@ inline std::size_t write_scopes(inline_table& t, std::uint64_t offset) noexcept 
 // The name of the function whose entry is at `offset` in .debug_info: its linkage (mangled) name
 // when it or the declaration it completes has one, else its plain name qualified with the
 // namespaces and classes around the entry that has it; null when unknown. The result lives until
-// the next call.
-inline const char* dwarf_function_name(inline_table& t, std::uint64_t offset) noexcept {
+// the next call. `bare`, when given, gets the first plain name (DW_AT_name) met on the way, as the
+// module holds it (unqualified: what valgrind names an inlined call by), or null.
+inline const char* dwarf_function_name(inline_table& t, std::uint64_t offset, const char** bare = nullptr) noexcept {
     const char* plain = nullptr;
     std::uint64_t plain_at = 0;
+    const char* linkage = nullptr;
+    if (bare) *bare = nullptr;
     for (unsigned hop = 0; hop < 8; ++hop) {
         // The unit holding the entry.
         const dwarf_unit* u = std::upper_bound(t.units, t.units + t.unit_count, offset,
@@ -647,8 +650,9 @@ inline const char* dwarf_function_name(inline_table& t, std::uint64_t offset) no
                 bad = true;
                 break;
             }
-            if ((name == 0x6e || name == 0x2007) && v.str) return v.str; // linkage_name, MIPS_linkage_name
-            if (name == 0x03 && v.str) {                                 // name: the innermost declaration's
+            if ((name == 0x6e || name == 0x2007) && v.str) linkage = v.str; // linkage_name, MIPS_linkage_name
+            if (name == 0x03 && v.str) {                                    // name: the innermost declaration's
+                if (bare && !*bare) *bare = v.str;
                 plain = v.str;
                 plain_at = offset;
             }
@@ -657,6 +661,7 @@ inline const char* dwarf_function_name(inline_table& t, std::uint64_t offset) no
                 has_next = true;
             }
         }
+        if (linkage) return linkage; // the rest of its entry read: its plain name is known too
         if (bad || !has_next) break;
         offset = next;
     }

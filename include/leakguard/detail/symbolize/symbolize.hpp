@@ -32,6 +32,10 @@ struct symbol_info {
     std::uintptr_t offset; // address - module base (what addr2line takes)
     const void* address;   // the return address named
     bool inlined;          // a call inlined into the next frame (same address), by symbolize_frames
+    // The function's name as the module holds it, or null: the ELF symbol (mangled) of a
+    // function, the DWARF name (unqualified) of an inlined call - the names valgrind's
+    // suppressions use (report/suppressions.hpp). Points into the module's mapped file.
+    const char* raw_name;
 };
 
 // Modules whose files are mapped for symbol lookups, kept for the rest of the process (a report
@@ -66,6 +70,7 @@ inline module_cache::entry* module_entry(const struct link_map* lm) noexcept {
 }
 
 inline void set_function(symbol_info& out, const char* mangled) noexcept {
+    out.raw_name = mangled;
     int status = -1;
     char* demangled = abi::__cxa_demangle(mangled, nullptr, nullptr, &status);
     copy_text(out.function, sizeof out.function, status == 0 && demangled ? demangled : mangled);
@@ -79,6 +84,7 @@ inline void symbolize(const void* caller, symbol_info& out) noexcept {
     out.offset = 0;
     out.address = caller;
     out.inlined = false;
+    out.raw_name = nullptr;
     if (!caller) return;
     std::uintptr_t const pc = reinterpret_cast<std::uintptr_t>(caller) - 1;
     Dl_info info;
@@ -149,7 +155,9 @@ inline std::size_t symbolize_frames(const void* caller, symbol_info* out, std::s
             f.inlined = true;
             copy_text(f.module, sizeof f.module, outer.module);
             f.function[0] = '\0';
-            if (const char* name = dwarf_function_name(e->inlines, chain[j]->origin)) set_function(f, name);
+            const char* bare = nullptr;
+            if (const char* name = dwarf_function_name(e->inlines, chain[j]->origin, &bare)) set_function(f, name);
+            f.raw_name = bare;
         }
         // Where this frame is: in the innermost body for frame 0, else the call it inlined.
         if (j == 0) {
