@@ -10345,6 +10345,32 @@ inline block_filter filter_for(std::uint64_t start, std::uint32_t thread, scope_
     return block_filter{start, thread, false, rule == scope_rule::strict && LEAKGUARD_DETAIL_INTERPOSE_ALLOC != 0};
 }
 
+// A failed scope (or repeat check) with its blocks, `list`, which the caller keeps until the
+// handler has returned.
+inline scope_failure failure_of(const char* name, const char* file, int line, const block_list& list,
+                                scope_rule rule) noexcept {
+    scope_failure f;
+    f.name = name;
+    f.file = file;
+    f.line = line;
+    f.leaked_blocks = list.count;
+    f.leaked_bytes = list.bytes;
+    f.leaks = list.items;
+    f.leaks_shown = list.count < max_leaks_shown ? list.count : max_leaks_shown;
+    f.rule = rule;
+    f.repetitions = 0;
+    f.repetition_starts = nullptr;
+    return f;
+}
+
+// Records a failure (JSON report, exit status) and hands it to the handler, or prints it.
+inline void dispatch_failure(const scope_failure& f) noexcept {
+    record_failure(f.name, f.file, f.line, f.leaked_blocks, f.leaked_bytes, f.rule);
+    scope_failure_handler handler = g_scope_failure_handler.load(std::memory_order_acquire);
+    if (handler) handler(f); // user code: tracking stays on, its allocations are its own
+    else print_scope_failure(f);
+}
+
 // A scope's failing blocks, oldest first (raw memory): every block alive, or those a leak check
 // finds lost - less those a suppression matches. A check that ran out of memory judges strictly,
 // and says so.
@@ -10440,24 +10466,7 @@ LEAKGUARD_DETAIL_NOINLINE bool scope::check() noexcept {
         detail::raw_free(list.items);
         return true;
     }
-    detail::record_failure(name_, file_, line_, list.count, list.bytes, rule_);
-    scope_failure f;
-    f.name = name_;
-    f.file = file_;
-    f.line = line_;
-    f.leaked_blocks = list.count;
-    f.leaked_bytes = list.bytes;
-    f.leaks = list.items;
-    f.leaks_shown = list.count < detail::max_leaks_shown ? list.count : detail::max_leaks_shown;
-    f.rule = rule_;
-    f.repetitions = 0;
-    f.repetition_starts = nullptr;
-    scope_failure_handler handler = detail::g_scope_failure_handler.load(std::memory_order_acquire);
-    if (handler) {
-        handler(f); // user code: tracking stays on, its allocations are its own
-    } else {
-        print_scope_failure(f);
-    }
+    detail::dispatch_failure(detail::failure_of(name_, file_, line_, list, rule_));
     detail::raw_free(list.items);
     return false;
 }
@@ -10578,24 +10587,10 @@ bool repeat_check::check() noexcept {
         detail::raw_free(list.items);
         return true;
     }
-    detail::record_failure(name_, file_, line_, list.count, list.bytes, scope_rule::strict);
-    scope_failure f;
-    f.name = name_;
-    f.file = file_;
-    f.line = line_;
-    f.leaked_blocks = list.count;
-    f.leaked_bytes = list.bytes;
-    f.leaks = list.items;
-    f.leaks_shown = list.count < detail::max_leaks_shown ? list.count : detail::max_leaks_shown;
-    f.rule = scope_rule::strict;
+    scope_failure f = detail::failure_of(name_, file_, line_, list, scope_rule::strict);
     f.repetitions = ran;
     f.repetition_starts = starts_;
-    scope_failure_handler handler = detail::g_scope_failure_handler.load(std::memory_order_acquire);
-    if (handler) {
-        handler(f); // user code: tracking stays on, its allocations are its own
-    } else {
-        print_scope_failure(f);
-    }
+    detail::dispatch_failure(f);
     detail::raw_free(list.items);
     return false;
 }

@@ -98,24 +98,10 @@ bool repeat_check::check() noexcept {
         detail::raw_free(list.items);
         return true;
     }
-    detail::record_failure(name_, file_, line_, list.count, list.bytes, scope_rule::strict);
-    scope_failure f;
-    f.name = name_;
-    f.file = file_;
-    f.line = line_;
-    f.leaked_blocks = list.count;
-    f.leaked_bytes = list.bytes;
-    f.leaks = list.items;
-    f.leaks_shown = list.count < detail::max_leaks_shown ? list.count : detail::max_leaks_shown;
-    f.rule = scope_rule::strict;
+    scope_failure f = detail::failure_of(name_, file_, line_, list, scope_rule::strict);
     f.repetitions = ran;
     f.repetition_starts = starts_;
-    scope_failure_handler handler = detail::g_scope_failure_handler.load(std::memory_order_acquire);
-    if (handler) {
-        handler(f); // user code: tracking stays on, its allocations are its own
-    } else {
-        print_scope_failure(f);
-    }
+    detail::dispatch_failure(f);
     detail::raw_free(list.items);
     return false;
 }
