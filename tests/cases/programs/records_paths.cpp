@@ -6,6 +6,7 @@
 //   - worker threads reach make_entry() by two paths (via_queue, via_timer): two paths, 3 + 3;
 //   - unrolled() calls make_cell() twenty times from one source line in an unrolled loop: one
 //     record, one path, whatever call sites the compiler made of it.
+#include <atomic>
 #include <cstdio>
 #include <thread>
 #include <vector>
@@ -30,13 +31,14 @@ NOINLINE void depth_three() { depth_three_inner(); }
 
 NOINLINE long* make_entry() { return new long[4]; }
 // Different bodies: identical functions would be folded into one (-fipa-icf), one path then.
-volatile int g_queue_calls, g_timer_calls;
+// Atomic counters: three threads run each function at once (ThreadSanitizer stage).
+std::atomic<int> g_queue_calls{0}, g_timer_calls{0};
 NOINLINE void via_queue() {
-    g_queue_calls = g_queue_calls + 1;
+    g_queue_calls.fetch_add(1, std::memory_order_relaxed);
     make_entry();
 }
 NOINLINE void via_timer() {
-    g_timer_calls = g_timer_calls + 1;
+    g_timer_calls.fetch_add(2, std::memory_order_relaxed);
     make_entry();
 }
 
