@@ -1185,86 +1185,24 @@ void print_error(const error_record& e) noexcept;
 
 #endif // LEAKGUARD_DETAIL_UPWARD_CALLS_HPP_INCLUDED
 // #include "leakguard/detail/core/platform.hpp" (inlined)
-// #include "leakguard/detail/core/report_stream.hpp" (inlined)
+// #include "leakguard/detail/core/baseline_file.hpp" (inlined)
 // leakguard - in-process memory-leak tracker for C++ (header-only)
 // SPDX-License-Identifier: MIT
-// core/report_stream.hpp: where the text report goes - the file the log_path option names, opened
-// on first use and kept open, or stderr. Kept apart from the options: the stream is state the
-// reports share, the option only says where it points.
-#ifndef LEAKGUARD_DETAIL_CORE_REPORT_STREAM_HPP_INCLUDED
-#define LEAKGUARD_DETAIL_CORE_REPORT_STREAM_HPP_INCLUDED
+// core/baseline_file.hpp: the baseline the `baseline` option names (docs/report-format.md,
+// "Baselines") - the fingerprints of loss records already known, one a line, which the report
+// lists as known and which do not fail the run. Read when the option is set (raw system calls,
+// pages from mmap), kept sorted for a binary search. A line that is not a fingerprint gets one
+// warning naming the file and line and is skipped. Setting the option again replaces the file; a
+// replaced baseline's pages are never given back, as a report may still be reading them.
+#ifndef LEAKGUARD_DETAIL_CORE_BASELINE_FILE_HPP_INCLUDED
+#define LEAKGUARD_DETAIL_CORE_BASELINE_FILE_HPP_INCLUDED
 
-#include <cstddef>  // std::size_t
-#include <cstring>  // std::strlen, std::memcpy
-#include <unistd.h> // close
-
-// #include "leakguard/detail/core/platform.hpp" (inlined)
-
-namespace leakguard {
-namespace detail {
-
-constexpr std::size_t max_path_length = 1023; // a log_path or json_path, without its '\0'
-
-spinlock g_report_fd_lock{};             // also held across fork() (runtime/fork.hpp)
-char g_report_path[max_path_length + 1]; // empty: stderr
-int g_report_fd = -1;                    // -1: not opened yet
-
-// Copies a path option's value into `dest`; false (and `dest` unchanged) when it does not fit.
-inline bool copy_path(char (&dest)[max_path_length + 1], const char* value) noexcept {
-    std::size_t const n = std::strlen(value);
-    if (n > max_path_length) return false;
-    std::memcpy(dest, value, n + 1);
-    return true;
-}
-
-// The log_path option: the next report_fd() opens `path` ("" for stderr) anew.
-inline bool set_report_path(const char* path) noexcept {
-    lock_guard hold(g_report_fd_lock);
-    if (!copy_path(g_report_path, path)) return false;
-    if (g_report_fd > 2) ::close(g_report_fd);
-    g_report_fd = -1;
-    return true;
-}
-
-inline int report_fd() noexcept {
-    lock_guard hold(g_report_fd_lock);
-    if (g_report_fd < 0) {
-        int fd = 2;
-        if (g_report_path[0]) {
-            fd = open_for_writing(g_report_path);
-            if (fd < 0) {
-                fd_writer err(2);
-                err.printf("leakguard: warning: cannot open log_path '%s'; writing to stderr\n", g_report_path);
-                fd = 2;
-            }
-        }
-        g_report_fd = fd;
-    }
-    return g_report_fd;
-}
-
-} // namespace detail
-} // namespace leakguard
-
-#endif // LEAKGUARD_DETAIL_CORE_REPORT_STREAM_HPP_INCLUDED
-// #include "leakguard/detail/core/suppression_files.hpp" (inlined)
-// leakguard - in-process memory-leak tracker for C++ (header-only)
-// SPDX-License-Identifier: MIT
-// core/suppression_files.hpp: the suppressions files the `suppressions` option named, read when
-// it is set (with raw system calls, into pages from mmap: never the tracked allocator, no stdio)
-// and parsed (suppression_parse.hpp), in a list the reports read without a lock. Each setting of
-// the option adds a file; an empty value forgets them all. A forgotten file's pages are never
-// given back: a report on another thread may be reading them, and they are a few pages.
-#ifndef LEAKGUARD_DETAIL_CORE_SUPPRESSION_FILES_HPP_INCLUDED
-#define LEAKGUARD_DETAIL_CORE_SUPPRESSION_FILES_HPP_INCLUDED
-
-#include <atomic>     // std::atomic
-#include <cerrno>     // errno
-#include <cstddef>    // std::size_t
-#include <cstring>    // std::memcpy, std::strerror, std::strlen
-#include <fcntl.h>    // open
-#include <sys/stat.h> // fstat
-#include <unistd.h>   // read, close, readlink
+#include <algorithm> // std::sort, std::binary_search (in place: they do not allocate)
+#include <atomic>    // std::atomic
+#include <cerrno>    // errno
+#include <cstddef>   // std::size_t
+#include <cstdint>   // std::uint64_t
+#include <cstring>   // std::memcpy, std::strerror, std::strlen
 
 // #include "leakguard/detail/core/pages.hpp" (inlined)
 // leakguard - in-process memory-leak tracker for C++ (header-only)
@@ -1347,6 +1285,89 @@ struct page_array {
 } // namespace leakguard
 
 #endif
+// #include "leakguard/detail/core/platform.hpp" (inlined)
+// #include "leakguard/detail/core/report_stream.hpp" (inlined)
+// leakguard - in-process memory-leak tracker for C++ (header-only)
+// SPDX-License-Identifier: MIT
+// core/report_stream.hpp: where the text report goes - the file the log_path option names, opened
+// on first use and kept open, or stderr. Kept apart from the options: the stream is state the
+// reports share, the option only says where it points.
+#ifndef LEAKGUARD_DETAIL_CORE_REPORT_STREAM_HPP_INCLUDED
+#define LEAKGUARD_DETAIL_CORE_REPORT_STREAM_HPP_INCLUDED
+
+#include <cstddef>  // std::size_t
+#include <cstring>  // std::strlen, std::memcpy
+#include <unistd.h> // close
+
+// #include "leakguard/detail/core/platform.hpp" (inlined)
+
+namespace leakguard {
+namespace detail {
+
+constexpr std::size_t max_path_length = 1023; // a log_path or json_path, without its '\0'
+
+spinlock g_report_fd_lock{};             // also held across fork() (runtime/fork.hpp)
+char g_report_path[max_path_length + 1]; // empty: stderr
+int g_report_fd = -1;                    // -1: not opened yet
+
+// Copies a path option's value into `dest`; false (and `dest` unchanged) when it does not fit.
+inline bool copy_path(char (&dest)[max_path_length + 1], const char* value) noexcept {
+    std::size_t const n = std::strlen(value);
+    if (n > max_path_length) return false;
+    std::memcpy(dest, value, n + 1);
+    return true;
+}
+
+// The log_path option: the next report_fd() opens `path` ("" for stderr) anew.
+inline bool set_report_path(const char* path) noexcept {
+    lock_guard hold(g_report_fd_lock);
+    if (!copy_path(g_report_path, path)) return false;
+    if (g_report_fd > 2) ::close(g_report_fd);
+    g_report_fd = -1;
+    return true;
+}
+
+inline int report_fd() noexcept {
+    lock_guard hold(g_report_fd_lock);
+    if (g_report_fd < 0) {
+        int fd = 2;
+        if (g_report_path[0]) {
+            fd = open_for_writing(g_report_path);
+            if (fd < 0) {
+                fd_writer err(2);
+                err.printf("leakguard: warning: cannot open log_path '%s'; writing to stderr\n", g_report_path);
+                fd = 2;
+            }
+        }
+        g_report_fd = fd;
+    }
+    return g_report_fd;
+}
+
+} // namespace detail
+} // namespace leakguard
+
+#endif // LEAKGUARD_DETAIL_CORE_REPORT_STREAM_HPP_INCLUDED
+// #include "leakguard/detail/core/suppression_files.hpp" (inlined)
+// leakguard - in-process memory-leak tracker for C++ (header-only)
+// SPDX-License-Identifier: MIT
+// core/suppression_files.hpp: the suppressions files the `suppressions` option named, read when
+// it is set (with raw system calls, into pages from mmap: never the tracked allocator, no stdio)
+// and parsed (suppression_parse.hpp), in a list the reports read without a lock. Each setting of
+// the option adds a file; an empty value forgets them all. A forgotten file's pages are never
+// given back: a report on another thread may be reading them, and they are a few pages.
+#ifndef LEAKGUARD_DETAIL_CORE_SUPPRESSION_FILES_HPP_INCLUDED
+#define LEAKGUARD_DETAIL_CORE_SUPPRESSION_FILES_HPP_INCLUDED
+
+#include <atomic>     // std::atomic
+#include <cerrno>     // errno
+#include <cstddef>    // std::size_t
+#include <cstring>    // std::memcpy, std::strerror, std::strlen
+#include <fcntl.h>    // open
+#include <sys/stat.h> // fstat
+#include <unistd.h>   // read, close, readlink
+
+// #include "leakguard/detail/core/pages.hpp" (inlined)
 // #include "leakguard/detail/core/platform.hpp" (inlined)
 // #include "leakguard/detail/core/report_stream.hpp" (inlined)
 // #include "leakguard/detail/core/suppression_parse.hpp" (inlined)
@@ -1858,6 +1879,109 @@ inline bool set_suppressions_option(const char* value) noexcept {
 namespace leakguard {
 namespace detail {
 
+struct baseline_file {
+    char path[max_path_length + 1];
+    std::uint64_t* fingerprints; // sorted; in pages of their own
+    std::size_t count;
+};
+
+std::atomic<const baseline_file*> g_baseline{};
+
+// The baseline in use, or null.
+inline const baseline_file* current_baseline() noexcept { return g_baseline.load(std::memory_order_acquire); }
+
+inline bool baseline_knows(const baseline_file& b, std::uint64_t fingerprint) noexcept {
+    return std::binary_search(b.fingerprints, b.fingerprints + b.count, fingerprint);
+}
+
+// One line's fingerprint: 16 hex digits, then nothing or a comment. False for anything else.
+inline bool parse_fingerprint(const char* s, const char* end, std::uint64_t& out) noexcept {
+    std::uint64_t v = 0;
+    int digits = 0;
+    for (; s < end && digits <= 16; ++s, ++digits) {
+        char const c = *s;
+        unsigned d;
+        if (c >= '0' && c <= '9') d = static_cast<unsigned>(c - '0');
+        else if (c >= 'a' && c <= 'f') d = static_cast<unsigned>(c - 'a' + 10);
+        else if (c >= 'A' && c <= 'F') d = static_cast<unsigned>(c - 'A' + 10);
+        else break;
+        v = (v << 4) | d;
+    }
+    if (digits != 16) return false;
+    while (s < end && (*s == ' ' || *s == '\t' || *s == '\r')) ++s;
+    if (s < end && *s != '#') return false;
+    out = v;
+    return true;
+}
+
+// Parses `text` (size bytes) into `b`'s fingerprints, warning on fd 2 for each bad line.
+inline void parse_baseline(baseline_file& b, const char* text, std::size_t size) noexcept {
+    std::size_t lines = 1;
+    for (std::size_t i = 0; i < size; ++i) lines += text[i] == '\n';
+    b.fingerprints = static_cast<std::uint64_t*>(map_pages(lines * sizeof(std::uint64_t)));
+    b.count = 0;
+    if (!b.fingerprints) return;
+    const char* line = text;
+    const char* const end = text + size;
+    for (unsigned number = 1; line < end; ++number) {
+        const char* eol = line;
+        while (eol < end && *eol != '\n') ++eol;
+        const char* s = line;
+        while (s < eol && (*s == ' ' || *s == '\t' || *s == '\r')) ++s;
+        std::uint64_t fp = 0;
+        if (s < eol && *s != '#') {
+            if (parse_fingerprint(s, eol, fp)) {
+                b.fingerprints[b.count++] = fp;
+            } else {
+                int const shown = static_cast<int>(eol - s < 40 ? eol - s : 40);
+                fd_writer(2).printf("leakguard: baseline file %s:%u: expected a fingerprint of 16 hex digits, "
+                                    "found '%.*s'; line skipped\n",
+                                    b.path, number, shown, s);
+            }
+        }
+        line = eol + 1;
+    }
+    std::sort(b.fingerprints, b.fingerprints + b.count);
+}
+
+// The baseline option: a path reads that file (replacing the baseline in use), an empty value
+// drops it. An unreadable file gets one warning and leaves no baseline. False only for a path too
+// long to keep.
+inline bool set_baseline_option(const char* value) noexcept {
+    std::size_t const len = std::strlen(value);
+    if (len > max_path_length) return false;
+    if (!len) {
+        g_baseline.store(nullptr, std::memory_order_release);
+        return true;
+    }
+    baseline_file* b = static_cast<baseline_file*>(map_pages(sizeof(baseline_file)));
+    if (!b) return true;
+    std::memcpy(b->path, value, len + 1);
+    char* text = nullptr;
+    std::size_t size = 0;
+    if (!read_suppressions_text(value, text, size)) {
+        fd_writer(2).printf("leakguard: baseline file %s: cannot read it (%s); every loss record is new\n", value,
+                            std::strerror(errno));
+        unmap_pages(b, sizeof(baseline_file));
+        g_baseline.store(nullptr, std::memory_order_release);
+        return true;
+    }
+    parse_baseline(*b, text, size);
+    unmap_pages(text, size + 1);
+    g_baseline.store(b, std::memory_order_release);
+    return true;
+}
+
+} // namespace detail
+} // namespace leakguard
+
+#endif // LEAKGUARD_DETAIL_CORE_BASELINE_FILE_HPP_INCLUDED
+// #include "leakguard/detail/core/report_stream.hpp" (inlined)
+// #include "leakguard/detail/core/suppression_files.hpp" (inlined)
+
+namespace leakguard {
+namespace detail {
+
 enum class report_mode { full, summary, off }; // in the order of the report option's choices
 
 constexpr int default_exitcode = 23; // as LeakSanitizer's, so scripts that know one know both
@@ -1897,6 +2021,7 @@ struct options_state {
     std::atomic<int> test_checks;              // whole-suite mode's per-test rule: 0 lost, 1 strict
     std::atomic<int> repeats;                  // LEAKGUARD_REPEAT()'s repetitions
     std::atomic<bool> print_suppressions;      // list the suppressions that matched, at the report
+    char write_baseline[max_path_length + 1];  // empty: no baseline written
 };
 
 // leak_kinds: the bits of definite, indirect and possible (valgrind's --errors-for-leak-kinds
@@ -1923,7 +2048,8 @@ options_state g_options{{default_exitcode},
                         {false},
                         {0},
                         {default_repeats},
-                        {false}};
+                        {false},
+                        ""};
 
 enum class option_kind {
     number, // a whole decimal number from 0 to the entry's max
@@ -1969,6 +2095,10 @@ bool store_field(std::uint64_t number, const char*) noexcept {
 inline bool store_json_path(std::uint64_t, const char* text) noexcept { return copy_path(g_options.json_path, text); }
 inline bool store_log_path(std::uint64_t, const char* text) noexcept { return set_report_path(text); }
 inline bool store_suppressions(std::uint64_t, const char* text) noexcept { return set_suppressions_option(text); }
+inline bool store_baseline(std::uint64_t, const char* text) noexcept { return set_baseline_option(text); }
+inline bool store_write_baseline(std::uint64_t, const char* text) noexcept {
+    return copy_path(g_options.write_baseline, text);
+}
 
 // The options, in the order docs/options.md lists them (a unit test holds the two together).
 constexpr option_spec option_table[] = {
@@ -2008,6 +2138,10 @@ constexpr option_spec option_table[] = {
                 "a suppressions file (LeakSanitizer's or valgrind's format) to add; empty: forget every file"),
     number_option("print_suppressions", 1, 0, store_field<bool, &options_state::print_suppressions>,
                   "1: list the suppressions that matched, with their counts, after the report"),
+    path_option("baseline", store_baseline,
+                "a file of known loss records' fingerprints: they are listed as known and do not fail the run"),
+    path_option("write_baseline", store_write_baseline,
+                "write the fingerprints of the loss records that fail the run to this file, at the report"),
 };
 constexpr std::size_t option_count = sizeof option_table / sizeof option_table[0];
 
@@ -8698,6 +8832,7 @@ private:
 #include <algorithm> // std::sort (in place: it does not allocate)
 #include <cstddef>   // std::size_t
 #include <cstdint>   // std::uint64_t
+#include <cstdio>    // std::snprintf
 #include <cstring>   // std::strlen, std::strrchr, std::strcmp
 
 // #include "leakguard/block_info.hpp" (inlined)
@@ -8734,11 +8869,33 @@ private:
     std::uint64_t value_ = 0xcbf29ce484222325ull;
 };
 
+// A fingerprint as JSON and baselines write it: 16 hex digits.
+inline void format_fingerprint(std::uint64_t fp, char (&out)[17]) noexcept {
+    std::snprintf(out, sizeof out, "%016llx", static_cast<unsigned long long>(fp));
+}
+
 // One named frame into a hash: function, file name, line (no address, no module path).
 inline void hash_frame(fingerprint_hash& h, const char* function, const char* file, unsigned line) noexcept {
     h.add(function);
     h.add(file ? base_name(file) : ""); // builds in other directories name the same file
     h.add(std::uint64_t(line));
+}
+
+// A record's site as it is named: the mapping macro's file:line where there is one, else its site
+// frame symbolized (into `sym`, which the pointers may point into). line 0: not known.
+struct named_site {
+    const char* function;
+    const char* file;
+    long line;
+};
+inline named_site record_site(const block_info& lead, symbol_info& sym) noexcept {
+    symbolize_site(lead, sym);
+    named_site s;
+    bool const macro_function = lead.location && lead.location->function && lead.location->function[0];
+    s.function = macro_function ? lead.location->function : (sym.function[0] ? sym.function : nullptr);
+    s.file = lead.location ? lead.location->file : (sym.file[0] ? sym.file : nullptr);
+    s.line = lead.location ? static_cast<long>(lead.location->line) : (sym.file[0] ? static_cast<long>(sym.line) : 0);
+    return s;
 }
 
 // One call path of a record: the blocks whose stacks are named alike.
@@ -8764,6 +8921,8 @@ public:
         raw_free(paths_);
         raw_free(path_start_);
         raw_free(fingerprints_);
+        raw_free(numbers_);
+        raw_free(known_);
     }
     loss_records(const loss_records&) = delete;
     loss_records& operator=(const loss_records&) = delete;
@@ -8778,6 +8937,14 @@ public:
         return leaks_.block(order_[p.first + i]);
     }
     std::uint64_t fingerprint(std::size_t g) const noexcept { return ok_ ? fingerprints_[g] : 0; }
+    // Record g's number as valgrind numbers its loss records: by total bytes (with what the
+    // blocks hold) from the smallest, so "loss record N of N" is the largest, as there.
+    std::size_t number(std::size_t g) const noexcept { return ok_ ? numbers_[g] : g + 1; }
+    // Whether record g's fingerprint is in the baseline (report/baseline.hpp marks them).
+    bool known(std::size_t g) const noexcept { return ok_ && known_[g]; }
+    void mark_known(std::size_t g) noexcept {
+        if (ok_) known_[g] = true;
+    }
 
 private:
     // The key of a block's path: its stack's frames named, down to main. Blocks without a stack
@@ -8800,9 +8967,11 @@ private:
         paths_ = static_cast<record_path*>(raw_alloc((n + 1) * sizeof(record_path)));
         path_start_ = static_cast<std::size_t*>(raw_alloc((groups + 1) * sizeof(std::size_t)));
         fingerprints_ = static_cast<std::uint64_t*>(raw_alloc((groups + 1) * sizeof(std::uint64_t)));
+        numbers_ = static_cast<std::size_t*>(raw_alloc((groups + 1) * sizeof(std::size_t)));
+        known_ = static_cast<bool*>(raw_alloc(groups + 1));
         std::size_t const room = std::size_t(4) * max_stack_depth;
         symbol_info* frames = static_cast<symbol_info*>(raw_alloc(room * sizeof(symbol_info)));
-        if (!order_ || !keys_ || !paths_ || !path_start_ || !fingerprints_ || !frames) {
+        if (!order_ || !keys_ || !paths_ || !path_start_ || !fingerprints_ || !numbers_ || !known_ || !frames) {
             raw_free(frames);
             return;
         }
@@ -8841,7 +9010,31 @@ private:
         }
         path_start_[groups] = path_total;
         raw_free(frames);
+        number_records();
         ok_ = true;
+    }
+
+    // valgrind's order (cmp_LossRecords): total bytes, then the loss kind from still reachable to
+    // definitely lost, then the number of blocks; ties by age. numbers_ first holds the groups in
+    // that order, then each group's rank; keys_ (no longer needed once the paths are found) is the
+    // scratch between the two.
+    void number_records() noexcept {
+        std::size_t const groups = leaks_.group_count();
+        for (std::size_t g = 0; g < groups; ++g) {
+            numbers_[g] = g;
+            known_[g] = false;
+        }
+        const leak_group* const grp = leaks_.groups();
+        std::sort(numbers_, numbers_ + groups, [this, grp](std::size_t a, std::size_t b) {
+            std::size_t const ta = grp[a].bytes + grp[a].indirect_bytes, tb = grp[b].bytes + grp[b].indirect_bytes;
+            if (ta != tb) return ta < tb;
+            leak_kind const ka = leaks_.lead(grp[a]).loss, kb = leaks_.lead(grp[b]).loss;
+            if (ka != kb) return ka > kb;
+            if (grp[a].count != grp[b].count) return grp[a].count < grp[b].count;
+            return leaks_.lead(grp[a]).seq < leaks_.lead(grp[b]).seq;
+        });
+        for (std::size_t rank = 0; rank < groups; ++rank) keys_[rank] = numbers_[rank];
+        for (std::size_t rank = 0; rank < groups; ++rank) numbers_[keys_[rank]] = rank + 1;
     }
 
     // The record's loss kind, kind of block, site (function, file name, line) and its paths' keys
@@ -8869,6 +9062,8 @@ private:
     record_path* paths_ = nullptr;      // every record's paths, record after record
     std::size_t* path_start_ = nullptr; // record g's paths: [path_start_[g], path_start_[g + 1])
     std::uint64_t* fingerprints_ = nullptr;
+    std::size_t* numbers_ = nullptr; // record g's number, from 1
+    bool* known_ = nullptr;          // record g is in the baseline
     bool ok_ = false;
 };
 
@@ -9050,7 +9245,8 @@ void write_group(Sink& out, const grouped_leaks& leaks, const leak_group& g, con
                lead.thread);
     write_seqs(out, g.count, [&](std::size_t i) { return leaks.block(g.first + i).seq; });
     if (failure && failure->repetitions) write_repetition_counts(out, leaks, g, *failure);
-    if (records) out.printf(", loss record %zu of %zu", record + 1, records->count());
+    if (records) out.printf(", loss record %zu of %zu", records->number(record), records->count());
+    if (records && records->known(record)) out.put(", known (baseline)");
     out.put(layout.line_end);
     if (!layout.stacks) return;
     if (records && records->path_count(record) > 1) write_paths(out, *records, record, layout);
@@ -9761,6 +9957,100 @@ inline void write_suppressions_used(fd_writer& out) noexcept {
 // #include "leakguard/detail/symbolize/site_rules.hpp" (inlined)
 // #include "leakguard/detail/symbolize/symbolize.hpp" (inlined)
 // #include "leakguard/detail/version.hpp" (inlined)
+// #include "leakguard/detail/report/baseline.hpp" (inlined)
+// leakguard - in-process memory-leak tracker for C++ (header-only)
+// SPDX-License-Identifier: MIT
+// report/baseline.hpp: a report against a baseline (docs/report-format.md, "Baselines") - the loss
+// records whose fingerprints the baseline file lists are known: listed, marked, and left out of
+// the exit status; only new records fail the run - and the writing of a baseline from a report.
+// Runs with tracking suspended and allocates only raw memory.
+#ifndef LEAKGUARD_DETAIL_REPORT_BASELINE_HPP_INCLUDED
+#define LEAKGUARD_DETAIL_REPORT_BASELINE_HPP_INCLUDED
+
+#include <cstddef>  // std::size_t
+#include <unistd.h> // close
+
+// #include "leakguard/detail/core/baseline_file.hpp" (inlined)
+// #include "leakguard/detail/core/options.hpp" (inlined)
+// #include "leakguard/detail/core/platform.hpp" (inlined)
+// #include "leakguard/detail/core/report_stream.hpp" (inlined)
+// #include "leakguard/detail/core/text.hpp" (inlined)
+// #include "leakguard/detail/report/leak_groups.hpp" (inlined)
+// #include "leakguard/detail/report/loss_records.hpp" (inlined)
+// #include "leakguard/detail/report/site_text.hpp" (inlined)
+
+namespace leakguard {
+namespace detail {
+
+// What a baseline made of a report's records that fail the run.
+struct baseline_totals {
+    const baseline_file* file; // null: no baseline in use
+    std::size_t known_records;
+    std::size_t known_blocks;
+    std::size_t known_bytes;
+    std::size_t new_records;
+};
+
+// Whether record g is of a kind that fails the run (leak_kinds): only those are baselined.
+inline bool record_fails(const grouped_leaks& leaks, std::size_t g) noexcept {
+    return (option_leak_kinds() & leak_kind_bit(leaks.lead(leaks.groups()[g]).loss)) != 0;
+}
+
+// Marks the records the baseline in use knows, and counts them.
+inline baseline_totals apply_baseline(loss_records& records, const grouped_leaks& leaks) noexcept {
+    baseline_totals t = {current_baseline(), 0, 0, 0, 0};
+    for (std::size_t g = 0; g < leaks.group_count(); ++g) {
+        if (!record_fails(leaks, g)) continue;
+        if (t.file && records.ok() && baseline_knows(*t.file, records.fingerprint(g))) {
+            records.mark_known(g);
+            ++t.known_records;
+            t.known_blocks += leaks.groups()[g].count;
+            t.known_bytes += leaks.groups()[g].bytes;
+        } else {
+            ++t.new_records;
+        }
+    }
+    return t;
+}
+
+// Writes every failing record's fingerprint to `path`, one a line, each with a comment naming it
+// (the loss, the site, the amount) so that a reviewer of the file can tell what it accepts.
+inline void write_baseline_file(const char* path, const loss_records& records, const grouped_leaks& leaks) noexcept {
+    if (!records.ok() && leaks.group_count() > 0) {
+        fd_writer(report_fd())
+            .printf("leakguard: warning: no memory to name the loss records; baseline '%s' not "
+                    "written\n",
+                    path);
+        return;
+    }
+    int const fd = open_for_writing(path);
+    if (fd < 0) {
+        fd_writer(report_fd()).printf("leakguard: warning: cannot write write_baseline '%s'\n", path);
+        return;
+    }
+    {
+        fd_writer out(fd);
+        out.put("# leakguard baseline: the loss records known when it was written (docs/report-format.md, "
+                "\"Baselines\")\n");
+        for (std::size_t g = 0; g < leaks.group_count(); ++g) {
+            if (!record_fails(leaks, g)) continue;
+            const leak_group& grp = leaks.groups()[g];
+            symbol_info sym;
+            named_site const site = record_site(leaks.lead(grp), sym);
+            char fp[17];
+            format_fingerprint(records.fingerprint(g), fp);
+            out.printf("%s  # %s: %s %s:%ld, %zu %s in %zu %s\n", fp, loss_phrase(leaks.lead(grp).loss) + 1,
+                       site.function ? site.function : "?", site.file ? base_name(site.file) : "?", site.line,
+                       grp.bytes, plural(grp.bytes, "byte", "bytes"), grp.count, plural(grp.count, "block", "blocks"));
+        }
+    }
+    ::close(fd);
+}
+
+} // namespace detail
+} // namespace leakguard
+
+#endif // LEAKGUARD_DETAIL_REPORT_BASELINE_HPP_INCLUDED
 // #include "leakguard/detail/report/error_report.hpp" (inlined)
 // #include "leakguard/detail/report/failures.hpp" (inlined)
 // #include "leakguard/detail/report/json_writer.hpp" (inlined)
@@ -9826,11 +10116,6 @@ inline void json_leak(json_writer& json, const block_info& b, const symbol_info&
     json.end_object();
 }
 
-// A fingerprint as JSON and baselines write it: 16 hex digits.
-inline void format_fingerprint(std::uint64_t fp, char (&out)[17]) noexcept {
-    std::snprintf(out, sizeof out, "%016llx", static_cast<unsigned long long>(fp));
-}
-
 // The "records" array: each loss record with its site, totals, fingerprint and paths (each with
 // its frames, counts, and its blocks' sequence numbers and addresses, oldest first).
 inline void write_json_records(json_writer& json, const grouped_leaks& leaks, const loss_records& records) noexcept {
@@ -9839,24 +10124,21 @@ inline void write_json_records(json_writer& json, const grouped_leaks& leaks, co
     for (std::size_t r = 0; records.ok() && r < records.count(); ++r) {
         const leak_group& grp = leaks.groups()[r];
         const block_info& lead = leaks.lead(grp);
-        symbol_info site;
-        symbolize_site(lead, site);
+        symbol_info sym;
+        named_site const site = record_site(lead, sym);
         char fp[17];
         format_fingerprint(records.fingerprint(r), fp);
         json.new_line();
         json.begin_object();
-        json.key("number").number(r + 1);
+        json.key("number").number(records.number(r));
         json.key("fingerprint").string(fp);
+        json.key("known").boolean(records.known(r));
         json.key("loss").string(leak_kind_name(lead.loss));
         json.key("kind").string(kind_name(lead.kind));
-        json.key("function");
-        if (lead.location && lead.location->function && lead.location->function[0])
-            json.string(lead.location->function);
-        else json.string(site.function[0] ? site.function : nullptr);
-        json.key("file").string(lead.location ? lead.location->file : (site.file[0] ? site.file : nullptr));
+        json.key("function").string(site.function);
+        json.key("file").string(site.file);
         json.key("line");
-        if (lead.location) json.number(lead.location->line);
-        else if (site.file[0]) json.number(site.line);
+        if (site.line) json.number(site.line);
         else json.null();
         json.key("blocks").number(grp.count);
         json.key("bytes").number(grp.bytes);
@@ -9893,7 +10175,7 @@ inline void write_json_records(json_writer& json, const grouped_leaks& leaks, co
 }
 
 inline void write_json(fd_writer& out, const grouped_leaks& leaks, const loss_records& records, const statistics& st,
-                       const reach_totals& totals, const block_totals& failing) noexcept {
+                       const reach_totals& totals, const block_totals& failing, const baseline_totals& known) noexcept {
     json_writer json(out);
     json.begin_object();
     json.key("version").number(1);
@@ -9921,6 +10203,11 @@ inline void write_json(fd_writer& out, const grouped_leaks& leaks, const loss_re
     json.key("live_bytes").number(st.live_bytes);
     json.key("suppressed_blocks").number(totals.suppressed_blocks);
     json.key("suppressed_bytes").number(totals.suppressed_bytes);
+    json.key("baseline").string(known.file ? known.file->path : nullptr);
+    json.key("known_records").number(known.known_records);
+    json.key("known_blocks").number(known.known_blocks);
+    json.key("known_bytes").number(known.known_bytes);
+    json.key("new_records").number(known.new_records);
     json.end_object();
 
     json.new_line();
@@ -10001,6 +10288,7 @@ inline void write_json(fd_writer& out, const grouped_leaks& leaks, const loss_re
 // #include "leakguard/detail/core/options.hpp" (inlined)
 // #include "leakguard/detail/core/platform.hpp" (inlined)
 // #include "leakguard/detail/core/text.hpp" (inlined)
+// #include "leakguard/detail/report/baseline.hpp" (inlined)
 // #include "leakguard/detail/report/collect.hpp" (inlined)
 // #include "leakguard/detail/report/group_text.hpp" (inlined)
 // #include "leakguard/detail/report/leak_groups.hpp" (inlined)
@@ -10026,7 +10314,7 @@ inline void format_amount(char* out, std::size_t size, std::size_t bytes, std::s
 // the kinds that fail the run.
 inline void write_text_report(fd_writer& out, const char* when, const grouped_leaks& leaks, const loss_records& records,
                               const statistics& st, const reach_totals& totals, const block_totals& failing,
-                              const report_outcome& outcome) noexcept {
+                              const baseline_totals& known, const report_outcome& outcome) noexcept {
     unsigned const reachable = static_cast<unsigned>(leak_kind::reachable);
     char amount[96];
     // ", N bytes in M blocks suppressed" (docs/suppressions.md), after what the line counts.
@@ -10071,6 +10359,12 @@ inline void write_text_report(fd_writer& out, const char* when, const grouped_le
         }
         out.printf("\n");
     }
+    if (known.file) {
+        format_amount(amount, sizeof amount, known.known_bytes, known.known_blocks);
+        out.printf("leakguard: baseline %s: %zu of %zu loss %s known (%s), %zu new\n", known.file->path,
+                   known.known_records, known.known_records + known.new_records,
+                   plural(known.known_records + known.new_records, "record", "records"), amount, known.new_records);
+    }
     if (!totals.complete)
         out.printf("leakguard: warning: the leak check ran out of memory; every live block was counted as "
                    "still reachable\n");
@@ -10108,6 +10402,7 @@ inline void write_text_report(fd_writer& out, const char* when, const grouped_le
 // #include "leakguard/detail/core/report_stream.hpp" (inlined)
 // #include "leakguard/detail/heap/errors.hpp" (inlined)
 // #include "leakguard/detail/reach/exit_frames.hpp" (inlined)
+// #include "leakguard/detail/report/baseline.hpp" (inlined)
 // #include "leakguard/detail/report/collect.hpp" (inlined)
 // #include "leakguard/detail/report/failures.hpp" (inlined)
 // #include "leakguard/detail/report/json_report.hpp" (inlined)
@@ -10137,16 +10432,21 @@ inline report_outcome write_report(const char* when, const caller_context* calle
     grouped_leaks const leaks(checked);
     block_totals const failing = failing_totals(totals);
     statistics const st = current_stats();
-    report_outcome const outcome = {failing.blocks, failure_count(), g_errors.count.load(std::memory_order_relaxed)};
-    // The records name every distinct stack: only for a report that prints them.
+    // The records name every distinct stack: only for a report that prints them or a baseline.
     bool const text_groups = g_options.report == report_mode::full;
-    loss_records const records(leaks, leaks.group_count() > 0 && (text_groups || g_options.json_path[0]));
+    bool const baselines = current_baseline() || g_options.write_baseline[0];
+    loss_records records(leaks, leaks.group_count() > 0 && (text_groups || g_options.json_path[0] || baselines));
+    baseline_totals const known = apply_baseline(records, leaks);
+    // Records the baseline knows do not fail the run.
+    report_outcome const outcome = {failing.blocks - known.known_blocks, failure_count(),
+                                    g_errors.count.load(std::memory_order_relaxed)};
 
     if (g_options.report != report_mode::off) {
         fd_writer out(report_fd());
-        write_text_report(out, when, leaks, records, st, totals, failing, outcome);
+        write_text_report(out, when, leaks, records, st, totals, failing, known, outcome);
         write_suppressions_used(out);
     }
+    if (g_options.write_baseline[0]) write_baseline_file(g_options.write_baseline, records, leaks);
     if (g_options.json_path[0]) {
         int const fd = open_for_writing(g_options.json_path);
         if (fd < 0) {
@@ -10155,7 +10455,7 @@ inline report_outcome write_report(const char* when, const caller_context* calle
         } else {
             {
                 fd_writer out(fd);
-                write_json(out, leaks, records, st, totals, failing);
+                write_json(out, leaks, records, st, totals, failing, known);
             }
             ::close(fd);
         }

@@ -16,6 +16,7 @@
 #include "../../scope.hpp"
 #include "../upward_calls.hpp"
 #include "platform.hpp"
+#include "baseline_file.hpp"
 #include "report_stream.hpp"
 #include "suppression_files.hpp"
 
@@ -61,6 +62,7 @@ struct options_state {
     std::atomic<int> test_checks;              // whole-suite mode's per-test rule: 0 lost, 1 strict
     std::atomic<int> repeats;                  // LEAKGUARD_REPEAT()'s repetitions
     std::atomic<bool> print_suppressions;      // list the suppressions that matched, at the report
+    char write_baseline[max_path_length + 1];  // empty: no baseline written
 };
 
 // leak_kinds: the bits of definite, indirect and possible (valgrind's --errors-for-leak-kinds
@@ -87,7 +89,8 @@ options_state g_options{{default_exitcode},
                         {false},
                         {0},
                         {default_repeats},
-                        {false}};
+                        {false},
+                        ""};
 
 enum class option_kind {
     number, // a whole decimal number from 0 to the entry's max
@@ -133,6 +136,10 @@ bool store_field(std::uint64_t number, const char*) noexcept {
 inline bool store_json_path(std::uint64_t, const char* text) noexcept { return copy_path(g_options.json_path, text); }
 inline bool store_log_path(std::uint64_t, const char* text) noexcept { return set_report_path(text); }
 inline bool store_suppressions(std::uint64_t, const char* text) noexcept { return set_suppressions_option(text); }
+inline bool store_baseline(std::uint64_t, const char* text) noexcept { return set_baseline_option(text); }
+inline bool store_write_baseline(std::uint64_t, const char* text) noexcept {
+    return copy_path(g_options.write_baseline, text);
+}
 
 // The options, in the order docs/options.md lists them (a unit test holds the two together).
 constexpr option_spec option_table[] = {
@@ -172,6 +179,10 @@ constexpr option_spec option_table[] = {
                 "a suppressions file (LeakSanitizer's or valgrind's format) to add; empty: forget every file"),
     number_option("print_suppressions", 1, 0, store_field<bool, &options_state::print_suppressions>,
                   "1: list the suppressions that matched, with their counts, after the report"),
+    path_option("baseline", store_baseline,
+                "a file of known loss records' fingerprints: they are listed as known and do not fail the run"),
+    path_option("write_baseline", store_write_baseline,
+                "write the fingerprints of the loss records that fail the run to this file, at the report"),
 };
 constexpr std::size_t option_count = sizeof option_table / sizeof option_table[0];
 

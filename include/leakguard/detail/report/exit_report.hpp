@@ -13,6 +13,7 @@
 #include "../core/report_stream.hpp"
 #include "../heap/errors.hpp"
 #include "../reach/exit_frames.hpp"
+#include "baseline.hpp"
 #include "collect.hpp"
 #include "failures.hpp"
 #include "json_report.hpp"
@@ -42,16 +43,21 @@ inline report_outcome write_report(const char* when, const caller_context* calle
     grouped_leaks const leaks(checked);
     block_totals const failing = failing_totals(totals);
     statistics const st = current_stats();
-    report_outcome const outcome = {failing.blocks, failure_count(), g_errors.count.load(std::memory_order_relaxed)};
-    // The records name every distinct stack: only for a report that prints them.
+    // The records name every distinct stack: only for a report that prints them or a baseline.
     bool const text_groups = g_options.report == report_mode::full;
-    loss_records const records(leaks, leaks.group_count() > 0 && (text_groups || g_options.json_path[0]));
+    bool const baselines = current_baseline() || g_options.write_baseline[0];
+    loss_records records(leaks, leaks.group_count() > 0 && (text_groups || g_options.json_path[0] || baselines));
+    baseline_totals const known = apply_baseline(records, leaks);
+    // Records the baseline knows do not fail the run.
+    report_outcome const outcome = {failing.blocks - known.known_blocks, failure_count(),
+                                    g_errors.count.load(std::memory_order_relaxed)};
 
     if (g_options.report != report_mode::off) {
         fd_writer out(report_fd());
-        write_text_report(out, when, leaks, records, st, totals, failing, outcome);
+        write_text_report(out, when, leaks, records, st, totals, failing, known, outcome);
         write_suppressions_used(out);
     }
+    if (g_options.write_baseline[0]) write_baseline_file(g_options.write_baseline, records, leaks);
     if (g_options.json_path[0]) {
         int const fd = open_for_writing(g_options.json_path);
         if (fd < 0) {
@@ -60,7 +66,7 @@ inline report_outcome write_report(const char* when, const caller_context* calle
         } else {
             {
                 fd_writer out(fd);
-                write_json(out, leaks, records, st, totals, failing);
+                write_json(out, leaks, records, st, totals, failing, known);
             }
             ::close(fd);
         }

@@ -171,7 +171,8 @@ void write_group(Sink& out, const grouped_leaks& leaks, const leak_group& g, con
                lead.thread);
     write_seqs(out, g.count, [&](std::size_t i) { return leaks.block(g.first + i).seq; });
     if (failure && failure->repetitions) write_repetition_counts(out, leaks, g, *failure);
-    if (records) out.printf(", loss record %zu of %zu", record + 1, records->count());
+    if (records) out.printf(", loss record %zu of %zu", records->number(record), records->count());
+    if (records && records->known(record)) out.put(", known (baseline)");
     out.put(layout.line_end);
     if (!layout.stacks) return;
     if (records && records->path_count(record) > 1) write_paths(out, *records, record, layout);

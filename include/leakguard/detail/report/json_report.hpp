@@ -15,6 +15,7 @@
 #include "../symbolize/site_rules.hpp"
 #include "../symbolize/symbolize.hpp"
 #include "../version.hpp"
+#include "baseline.hpp"
 #include "error_report.hpp"
 #include "failures.hpp"
 #include "json_writer.hpp"
@@ -80,11 +81,6 @@ inline void json_leak(json_writer& json, const block_info& b, const symbol_info&
     json.end_object();
 }
 
-// A fingerprint as JSON and baselines write it: 16 hex digits.
-inline void format_fingerprint(std::uint64_t fp, char (&out)[17]) noexcept {
-    std::snprintf(out, sizeof out, "%016llx", static_cast<unsigned long long>(fp));
-}
-
 // The "records" array: each loss record with its site, totals, fingerprint and paths (each with
 // its frames, counts, and its blocks' sequence numbers and addresses, oldest first).
 inline void write_json_records(json_writer& json, const grouped_leaks& leaks, const loss_records& records) noexcept {
@@ -93,24 +89,21 @@ inline void write_json_records(json_writer& json, const grouped_leaks& leaks, co
     for (std::size_t r = 0; records.ok() && r < records.count(); ++r) {
         const leak_group& grp = leaks.groups()[r];
         const block_info& lead = leaks.lead(grp);
-        symbol_info site;
-        symbolize_site(lead, site);
+        symbol_info sym;
+        named_site const site = record_site(lead, sym);
         char fp[17];
         format_fingerprint(records.fingerprint(r), fp);
         json.new_line();
         json.begin_object();
-        json.key("number").number(r + 1);
+        json.key("number").number(records.number(r));
         json.key("fingerprint").string(fp);
+        json.key("known").boolean(records.known(r));
         json.key("loss").string(leak_kind_name(lead.loss));
         json.key("kind").string(kind_name(lead.kind));
-        json.key("function");
-        if (lead.location && lead.location->function && lead.location->function[0])
-            json.string(lead.location->function);
-        else json.string(site.function[0] ? site.function : nullptr);
-        json.key("file").string(lead.location ? lead.location->file : (site.file[0] ? site.file : nullptr));
+        json.key("function").string(site.function);
+        json.key("file").string(site.file);
         json.key("line");
-        if (lead.location) json.number(lead.location->line);
-        else if (site.file[0]) json.number(site.line);
+        if (site.line) json.number(site.line);
         else json.null();
         json.key("blocks").number(grp.count);
         json.key("bytes").number(grp.bytes);
@@ -147,7 +140,7 @@ inline void write_json_records(json_writer& json, const grouped_leaks& leaks, co
 }
 
 inline void write_json(fd_writer& out, const grouped_leaks& leaks, const loss_records& records, const statistics& st,
-                       const reach_totals& totals, const block_totals& failing) noexcept {
+                       const reach_totals& totals, const block_totals& failing, const baseline_totals& known) noexcept {
     json_writer json(out);
     json.begin_object();
     json.key("version").number(1);
@@ -175,6 +168,11 @@ inline void write_json(fd_writer& out, const grouped_leaks& leaks, const loss_re
     json.key("live_bytes").number(st.live_bytes);
     json.key("suppressed_blocks").number(totals.suppressed_blocks);
     json.key("suppressed_bytes").number(totals.suppressed_bytes);
+    json.key("baseline").string(known.file ? known.file->path : nullptr);
+    json.key("known_records").number(known.known_records);
+    json.key("known_blocks").number(known.known_blocks);
+    json.key("known_bytes").number(known.known_bytes);
+    json.key("new_records").number(known.new_records);
     json.end_object();
 
     json.new_line();

@@ -11,6 +11,7 @@
 #include <algorithm> // std::sort (in place: it does not allocate)
 #include <cstddef>   // std::size_t
 #include <cstdint>   // std::uint64_t
+#include <cstdio>    // std::snprintf
 #include <cstring>   // std::strlen, std::strrchr, std::strcmp
 
 #include "../../block_info.hpp"
@@ -47,11 +48,33 @@ private:
     std::uint64_t value_ = 0xcbf29ce484222325ull;
 };
 
+// A fingerprint as JSON and baselines write it: 16 hex digits.
+inline void format_fingerprint(std::uint64_t fp, char (&out)[17]) noexcept {
+    std::snprintf(out, sizeof out, "%016llx", static_cast<unsigned long long>(fp));
+}
+
 // One named frame into a hash: function, file name, line (no address, no module path).
 inline void hash_frame(fingerprint_hash& h, const char* function, const char* file, unsigned line) noexcept {
     h.add(function);
     h.add(file ? base_name(file) : ""); // builds in other directories name the same file
     h.add(std::uint64_t(line));
+}
+
+// A record's site as it is named: the mapping macro's file:line where there is one, else its site
+// frame symbolized (into `sym`, which the pointers may point into). line 0: not known.
+struct named_site {
+    const char* function;
+    const char* file;
+    long line;
+};
+inline named_site record_site(const block_info& lead, symbol_info& sym) noexcept {
+    symbolize_site(lead, sym);
+    named_site s;
+    bool const macro_function = lead.location && lead.location->function && lead.location->function[0];
+    s.function = macro_function ? lead.location->function : (sym.function[0] ? sym.function : nullptr);
+    s.file = lead.location ? lead.location->file : (sym.file[0] ? sym.file : nullptr);
+    s.line = lead.location ? static_cast<long>(lead.location->line) : (sym.file[0] ? static_cast<long>(sym.line) : 0);
+    return s;
 }
 
 // One call path of a record: the blocks whose stacks are named alike.
@@ -77,6 +100,8 @@ public:
         raw_free(paths_);
         raw_free(path_start_);
         raw_free(fingerprints_);
+        raw_free(numbers_);
+        raw_free(known_);
     }
     loss_records(const loss_records&) = delete;
     loss_records& operator=(const loss_records&) = delete;
@@ -91,6 +116,14 @@ public:
         return leaks_.block(order_[p.first + i]);
     }
     std::uint64_t fingerprint(std::size_t g) const noexcept { return ok_ ? fingerprints_[g] : 0; }
+    // Record g's number as valgrind numbers its loss records: by total bytes (with what the
+    // blocks hold) from the smallest, so "loss record N of N" is the largest, as there.
+    std::size_t number(std::size_t g) const noexcept { return ok_ ? numbers_[g] : g + 1; }
+    // Whether record g's fingerprint is in the baseline (report/baseline.hpp marks them).
+    bool known(std::size_t g) const noexcept { return ok_ && known_[g]; }
+    void mark_known(std::size_t g) noexcept {
+        if (ok_) known_[g] = true;
+    }
 
 private:
     // The key of a block's path: its stack's frames named, down to main. Blocks without a stack
@@ -113,9 +146,11 @@ private:
         paths_ = static_cast<record_path*>(raw_alloc((n + 1) * sizeof(record_path)));
         path_start_ = static_cast<std::size_t*>(raw_alloc((groups + 1) * sizeof(std::size_t)));
         fingerprints_ = static_cast<std::uint64_t*>(raw_alloc((groups + 1) * sizeof(std::uint64_t)));
+        numbers_ = static_cast<std::size_t*>(raw_alloc((groups + 1) * sizeof(std::size_t)));
+        known_ = static_cast<bool*>(raw_alloc(groups + 1));
         std::size_t const room = std::size_t(4) * max_stack_depth;
         symbol_info* frames = static_cast<symbol_info*>(raw_alloc(room * sizeof(symbol_info)));
-        if (!order_ || !keys_ || !paths_ || !path_start_ || !fingerprints_ || !frames) {
+        if (!order_ || !keys_ || !paths_ || !path_start_ || !fingerprints_ || !numbers_ || !known_ || !frames) {
             raw_free(frames);
             return;
         }
@@ -154,7 +189,31 @@ private:
         }
         path_start_[groups] = path_total;
         raw_free(frames);
+        number_records();
         ok_ = true;
+    }
+
+    // valgrind's order (cmp_LossRecords): total bytes, then the loss kind from still reachable to
+    // definitely lost, then the number of blocks; ties by age. numbers_ first holds the groups in
+    // that order, then each group's rank; keys_ (no longer needed once the paths are found) is the
+    // scratch between the two.
+    void number_records() noexcept {
+        std::size_t const groups = leaks_.group_count();
+        for (std::size_t g = 0; g < groups; ++g) {
+            numbers_[g] = g;
+            known_[g] = false;
+        }
+        const leak_group* const grp = leaks_.groups();
+        std::sort(numbers_, numbers_ + groups, [this, grp](std::size_t a, std::size_t b) {
+            std::size_t const ta = grp[a].bytes + grp[a].indirect_bytes, tb = grp[b].bytes + grp[b].indirect_bytes;
+            if (ta != tb) return ta < tb;
+            leak_kind const ka = leaks_.lead(grp[a]).loss, kb = leaks_.lead(grp[b]).loss;
+            if (ka != kb) return ka > kb;
+            if (grp[a].count != grp[b].count) return grp[a].count < grp[b].count;
+            return leaks_.lead(grp[a]).seq < leaks_.lead(grp[b]).seq;
+        });
+        for (std::size_t rank = 0; rank < groups; ++rank) keys_[rank] = numbers_[rank];
+        for (std::size_t rank = 0; rank < groups; ++rank) numbers_[keys_[rank]] = rank + 1;
     }
 
     // The record's loss kind, kind of block, site (function, file name, line) and its paths' keys
@@ -182,6 +241,8 @@ private:
     record_path* paths_ = nullptr;      // every record's paths, record after record
     std::size_t* path_start_ = nullptr; // record g's paths: [path_start_[g], path_start_[g + 1])
     std::uint64_t* fingerprints_ = nullptr;
+    std::size_t* numbers_ = nullptr; // record g's number, from 1
+    bool* known_ = nullptr;          // record g is in the baseline
     bool ok_ = false;
 };
 

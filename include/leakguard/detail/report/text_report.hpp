@@ -12,6 +12,7 @@
 #include "../core/options.hpp"
 #include "../core/platform.hpp"
 #include "../core/text.hpp"
+#include "baseline.hpp"
 #include "collect.hpp"
 #include "group_text.hpp"
 #include "leak_groups.hpp"
@@ -37,7 +38,7 @@ inline void format_amount(char* out, std::size_t size, std::size_t bytes, std::s
 // the kinds that fail the run.
 inline void write_text_report(fd_writer& out, const char* when, const grouped_leaks& leaks, const loss_records& records,
                               const statistics& st, const reach_totals& totals, const block_totals& failing,
-                              const report_outcome& outcome) noexcept {
+                              const baseline_totals& known, const report_outcome& outcome) noexcept {
     unsigned const reachable = static_cast<unsigned>(leak_kind::reachable);
     char amount[96];
     // ", N bytes in M blocks suppressed" (docs/suppressions.md), after what the line counts.
@@ -81,6 +82,12 @@ inline void write_text_report(fd_writer& out, const char* when, const grouped_le
             out.printf("; suppressed: %s", amount);
         }
         out.printf("\n");
+    }
+    if (known.file) {
+        format_amount(amount, sizeof amount, known.known_bytes, known.known_blocks);
+        out.printf("leakguard: baseline %s: %zu of %zu loss %s known (%s), %zu new\n", known.file->path,
+                   known.known_records, known.known_records + known.new_records,
+                   plural(known.known_records + known.new_records, "record", "records"), amount, known.new_records);
     }
     if (!totals.complete)
         out.printf("leakguard: warning: the leak check ran out of memory; every live block was counted as "
