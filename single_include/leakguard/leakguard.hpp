@@ -2092,6 +2092,17 @@ bool store_field(std::uint64_t number, const char*) noexcept {
     (g_options.*Field).store(static_cast<T>(number), std::memory_order_relaxed);
     return true;
 }
+// Every tail guard length (in the record's units) a block may have been given: bit n for n units.
+// A header whose length is none of them is damaged (reach/list_walk.hpp). realloc's blocks have
+// none; the default is set from the start.
+constexpr unsigned default_guard_units = (default_guard_bytes + 3) / 4; // heap/guards.hpp checks the unit
+std::atomic<std::uint64_t> g_guard_units_used{1u | std::uint64_t(1) << default_guard_units};
+inline bool store_guard_bytes(std::uint64_t number, const char*) noexcept {
+    g_guard_units_used.fetch_or(std::uint64_t(1) << guard_units_for(static_cast<int>(number)),
+                                std::memory_order_relaxed);
+    g_options.guard_bytes.store(static_cast<int>(number), std::memory_order_relaxed);
+    return true;
+}
 inline bool store_json_path(std::uint64_t, const char* text) noexcept { return copy_path(g_options.json_path, text); }
 inline bool store_log_path(std::uint64_t, const char* text) noexcept { return set_report_path(text); }
 inline bool store_suppressions(std::uint64_t, const char* text) noexcept { return set_suppressions_option(text); }
@@ -2113,8 +2124,7 @@ constexpr option_spec option_table[] = {
                   "call-stack frames kept per block; 0 or 1: only the caller"),
     choice_option("stack_unwinder", "auto|fp|libgcc", 0, store_field<int, &options_state::stack_unwinder>,
                   "how stacks are taken: frame pointers where they work, frame pointers, the C++ runtime's unwinder"),
-    number_option("guard_bytes", max_guard_bytes_option, default_guard_bytes,
-                  store_field<int, &options_state::guard_bytes>,
+    number_option("guard_bytes", max_guard_bytes_option, default_guard_bytes, store_guard_bytes,
                   "bytes of 0xFD after every block, rounded up to a multiple of 4; 0: no guards at either end"),
     number_option("quarantine_bytes", max_quarantine_bytes, default_quarantine_bytes,
                   store_field<std::uint64_t, &options_state::quarantine_bytes>,
@@ -2499,6 +2509,7 @@ inline const location_record* intern_location(const char* file, int line, const 
 #ifndef LEAKGUARD_DETAIL_HEAP_BLOCK_HPP_INCLUDED
 #define LEAKGUARD_DETAIL_HEAP_BLOCK_HPP_INCLUDED
 
+#include <atomic>  // std::atomic
 #include <cstddef> // std::size_t
 #include <cstdint> // std::uint64_t, std::uintptr_t
 #include <cstring> // std::memcpy
@@ -2567,6 +2578,16 @@ constexpr std::uint16_t front_mark = 0xFDFD;
 static_assert(__STDCPP_DEFAULT_NEW_ALIGNMENT__ <= default_alignment,
               "leakguard assumes malloc aligns to the default new alignment");
 #endif
+
+// Every alignment shift a block has been given (bit n: aligned to 2^n; bit 0: default alignment).
+// A header whose shift is none of them is damaged (reach/list_walk.hpp). Set by the allocation
+// path of over-aligned blocks, the slow one.
+std::atomic<std::uint64_t> g_align_shifts_used{1u};
+inline void note_align_shift(unsigned shift) noexcept {
+    std::uint64_t const bit = std::uint64_t(1) << (shift & 63u);
+    if (!(g_align_shifts_used.load(std::memory_order_relaxed) & bit))
+        g_align_shifts_used.fetch_or(bit, std::memory_order_relaxed);
+}
 
 inline std::uint32_t cookie_for(const block_header* h) noexcept {
     std::uint64_t x = reinterpret_cast<std::uintptr_t>(h) >> 4;
@@ -2727,6 +2748,7 @@ inline block_header** remote_link_of(block_header* h) noexcept {
 
 // #include "leakguard/detail/upward_calls.hpp" (inlined)
 // #include "leakguard/detail/heap/block.hpp" (inlined)
+// #include "leakguard/detail/core/pages.hpp" (inlined)
 // #include "leakguard/detail/core/platform.hpp" (inlined)
 
 namespace leakguard {
@@ -3029,9 +3051,11 @@ inline shard* acquire_home_shard() noexcept {
         } else {
             std::uint32_t const n = g_registry.shard_count.load(std::memory_order_relaxed);
             if (n < max_shards) {
-                void* mem = raw_alloc_aligned(sizeof(shard), alignof(shard));
+                // Pages of its own, not the C library's heap: a program's write past the end of
+                // a block must not reach the lists (reach/list_walk.hpp can walk around a damaged
+                // link, not a damaged list head). Zeroed, never given back (shards are reused).
+                void* mem = map_pages(sizeof(shard));
                 if (mem) {
-                    std::memset(mem, 0, sizeof(shard));
                     s = static_cast<shard*>(mem);
                     s->index = n;
                     g_registry.shards[n] = s;
@@ -3595,6 +3619,20 @@ public:
     }
 
     std::size_t size() const noexcept { return count_.load(std::memory_order_relaxed); }
+    // Whether `p` could be one of the table's records: in one of its chunks (past the chunk's
+    // header), aligned, with a depth that fits the chunk. A record pointer read from a header
+    // that may be damaged is followed only then (reach/list_walk.hpp).
+    bool owns(const void* p) const noexcept {
+        std::uintptr_t const a = reinterpret_cast<std::uintptr_t>(p);
+        if (a % alignof(stack_record) != 0) return false;
+        for (const stack_chunk* c = chunk_.load(std::memory_order_acquire); c; c = c->prev) {
+            std::uintptr_t const begin = reinterpret_cast<std::uintptr_t>(c), end = begin + c->size;
+            if (a < begin + sizeof(stack_chunk) || a + sizeof(stack_record) > end) continue;
+            std::uint32_t const depth = static_cast<const stack_record*>(p)->depth;
+            return depth >= 1 && depth <= max_interned_depth && a + sizeof(stack_record) + depth * sizeof(void*) <= end;
+        }
+        return false;
+    }
     // Bytes of memory mapped for the table (the bucket array and the chunks).
     std::size_t mapped_bytes() const noexcept { return mapped_.load(std::memory_order_relaxed); }
     // How many times a new stack was refused for lack of budget.
@@ -3910,6 +3948,7 @@ enum class error_type : unsigned char {
     heap_overflow,
     heap_underflow,
     use_after_free,
+    heap_corruption, // leakguard's own record of a block damaged (reach/list_walk.hpp)
 };
 
 inline const char* error_type_name(error_type t) noexcept {
@@ -3920,6 +3959,7 @@ inline const char* error_type_name(error_type t) noexcept {
     case error_type::heap_overflow: return "heap_overflow";
     case error_type::heap_underflow: return "heap_underflow";
     case error_type::use_after_free: return "use_after_free";
+    case error_type::heap_corruption: return "heap_corruption";
     }
     return "unknown";
 }
@@ -3935,10 +3975,11 @@ struct error_record {
     bool has_first_free;                  // a double free of a quarantined block: where it was freed first
     const void* first_free_caller;
     const source_location* first_free_location;
-    bool has_offset; // guard and use-after-free errors: the first bad byte,
-    long offset;     // heap_overflow: from the end of the block; the others:
-                     // from its start (negative: before it)
-    bool left_alone; // a damaged block kept from the C library
+    bool has_offset;  // guard and use-after-free errors: the first bad byte,
+    long offset;      // heap_overflow: from the end of the block; the others:
+                      // from its start (negative: before it)
+    bool left_alone;  // a damaged block kept from the C library
+    const char* what; // heap_corruption: what was damaged (a string literal)
     // What is known about the block (when leakguard could tell it is one of its own).
     bool block_known;
     std::size_t size;
@@ -4070,6 +4111,8 @@ LEAKGUARD_DETAIL_NOINLINE inline void fill_new_block(void* user, std::size_t n) 
 }
 inline std::size_t new_fill_bytes(std::size_t size) noexcept { return size < max_new_fill ? size : max_new_fill; }
 
+static_assert(guard_unit == 4, "core/options.hpp's default_guard_units counts in units of 4 bytes");
+
 inline unsigned guard_units_for(int guard_bytes) noexcept {
     return static_cast<unsigned>((guard_bytes + static_cast<int>(guard_unit) - 1) / static_cast<int>(guard_unit));
 }
@@ -4170,6 +4213,14 @@ inline long front_damage(const block_header* h, std::uint32_t expected, std::uin
 }
 
 // Puts the guards back after a damage was reported, so that one damage is reported once.
+// Whether the tail guard's last byte is still 0xFD: damage that ends inside the guard is an
+// overflow of the block's own bytes, which may be repaired; damage over all of it may as well be a
+// size field a stray write enlarged, and the "guard" then another block's bytes, not to be written.
+inline bool guard_end_intact(const block_header* h) noexcept {
+    std::size_t const guard = guard_bytes_of(h);
+    return guard && reinterpret_cast<const unsigned char*>(h)[header_size + size_of(h) + guard - 1] == guard_fill;
+}
+
 inline void repair_guards(block_header* h) noexcept {
     h->front = front_word_for(h->thread);
     write_tail_guard(h);
@@ -4333,6 +4384,7 @@ inline void drop_recycled() noexcept {
 // #include "leakguard/detail/heap/guards.hpp" (inlined)
 // #include "leakguard/detail/capture/locations.hpp" (inlined)
 // #include "leakguard/detail/core/options.hpp" (inlined)
+// #include "leakguard/detail/core/pages.hpp" (inlined)
 // #include "leakguard/detail/core/platform.hpp" (inlined)
 // #include "leakguard/detail/heap/recycler.hpp" (inlined)
 // #include "leakguard/detail/heap/registry.hpp" (inlined)
@@ -4427,7 +4479,9 @@ inline block_header* quarantined_at(const shard* s, std::uint32_t k) noexcept {
 // there is no quarantine to put it in (its slots could not be made): the caller frees it.
 inline bool enter_quarantine(shard* s, block_header* h, std::uint64_t limit) noexcept {
     if (LEAKGUARD_DETAIL_UNLIKELY(!s->quarantine_slots)) {
-        void* mem = raw_alloc(sizeof(quarantine_slot) * quarantine_slot_count);
+        // Pages of their own, as the shard's (heap/registry.hpp): out of reach of a stray write
+        // past a program's block.
+        void* mem = map_pages(sizeof(quarantine_slot) * quarantine_slot_count);
         if (!mem) return false;
         bool const locked = owner_enter(s); // lockers (check_heap) read the slots
         s->quarantine_slots = static_cast<quarantine_slot*>(mem);
@@ -4831,6 +4885,7 @@ LEAKGUARD_DETAIL_NOINLINE inline void* allocate_slow(std::size_t size, std::size
     block_header* h = reinterpret_cast<block_header*>(static_cast<char*>(raw) + pad);
     thread_state& t = t_state;
     unsigned const shift = align <= default_alignment ? 0u : static_cast<unsigned>(__builtin_ctzll(align));
+    if (shift) note_align_shift(shift);
     if (guard) std::memset(static_cast<char*>(user_of(h)) + size, guard_fill, guard);
     // calloc zeroes its block anyway; realloc's copy overwrites the part it keeps.
     if (option_fill() && kind != block_kind::calloc) fill_new_block(user_of(h), new_fill_bytes(size));
@@ -5251,6 +5306,12 @@ public:
     memory_map(const memory_map&) = delete;
     memory_map& operator=(const memory_map&) = delete;
 
+    // Forgets what was read and reads the map again (a mapping made since the last load).
+    bool reload() noexcept {
+        ranges_.count = 0;
+        return load();
+    }
+
     bool load() noexcept {
         char* text = nullptr;
         std::size_t capacity = 0;
@@ -5669,6 +5730,212 @@ private:
 // #include "leakguard/detail/core/pages.hpp" (inlined)
 // #include "leakguard/detail/heap/block.hpp" (inlined)
 // #include "leakguard/detail/heap/registry.hpp" (inlined)
+// #include "leakguard/detail/reach/list_walk.hpp" (inlined)
+// leakguard - in-process memory-leak tracker for C++ (header-only)
+// SPDX-License-Identifier: MIT
+// reach/list_walk.hpp: the shard lists walked without trusting them. A header lives right after
+// the program's previous block, so a write past that block's end lands on its links and fields;
+// every report, scope check, heap check and leak check walks those links. Here a link is followed
+// only to a header that is proven readable (reach/memory_map.hpp) and links back to where it was
+// found from, and a block's fields are used only when what they point to is readable: its bytes
+// and tail guard, its stack record. A damaged link ends the walk in that direction; the walk then
+// starts again from the list's other end and comes up to the damage, so only a damaged block
+// itself is missed. What was damaged is reported once, as a heap_corruption error, after the walk
+// (the caller holds shard locks, where nothing may be printed).
+#ifndef LEAKGUARD_DETAIL_REACH_LIST_WALK_HPP_INCLUDED
+#define LEAKGUARD_DETAIL_REACH_LIST_WALK_HPP_INCLUDED
+
+#include <cstddef> // std::size_t
+#include <cstdint> // std::uintptr_t, std::uint64_t
+
+// #include "leakguard/detail/capture/locations.hpp" (inlined)
+// #include "leakguard/detail/capture/stack_table.hpp" (inlined)
+// #include "leakguard/detail/core/options.hpp" (inlined)
+// #include "leakguard/detail/core/platform.hpp" (inlined)
+// #include "leakguard/detail/heap/block.hpp" (inlined)
+// #include "leakguard/detail/heap/errors.hpp" (inlined)
+// #include "leakguard/detail/heap/registry.hpp" (inlined)
+// #include "leakguard/detail/reach/memory_map.hpp" (inlined)
+
+namespace leakguard {
+namespace detail {
+
+// Which addresses can be read: the process's mappings, read when first asked (a walk over lists
+// that are all sound costs one map read, a walk that visits no block none), and read again once
+// when an address is not found (a mapping made since). The last mapping found is remembered, as
+// consecutive headers are mostly in the same one.
+class readable_memory {
+public:
+    readable_memory() noexcept = default;
+    // Uses a map the caller has loaded (the leak check's, read while the threads are paused).
+    explicit readable_memory(memory_map& loaded) noexcept : map_(&loaded), loaded_(true) {}
+    readable_memory(const readable_memory&) = delete;
+    readable_memory& operator=(const readable_memory&) = delete;
+
+    bool covers(const void* p, std::size_t n) noexcept {
+        std::uintptr_t const a = reinterpret_cast<std::uintptr_t>(p);
+        if (a < page_size_assumed || a + n < a) return false;
+        if (a >= lo_ && a + n <= hi_) return true;
+        if (!loaded_) {
+            loaded_ = true;
+            if (!map_->load()) return false;
+        }
+        if (find(a, n)) return true;
+        if (reloads_ >= max_reloads) return false;
+        ++reloads_;
+        return map_->reload() && find(a, n);
+    }
+
+private:
+    static constexpr unsigned max_reloads = 4; // a damaged list needs few; a flood of bad links none
+
+    bool find(std::uintptr_t a, std::size_t n) noexcept {
+        bool found = false;
+        map_->for_each_readable(a, a + n, [&](std::uintptr_t b, std::uintptr_t e) {
+            if (b <= a && a + n <= e) {
+                found = true;
+                lo_ = b;
+                hi_ = e;
+            }
+        });
+        return found;
+    }
+
+    memory_map own_;
+    memory_map* map_ = &own_;
+    bool loaded_ = false;
+    unsigned reloads_ = 0;
+    std::uintptr_t lo_ = 0, hi_ = 0;
+};
+
+// What a walk found damaged, reported after it (report_walk_damage).
+struct walk_damage {
+    static constexpr std::size_t max = 8;
+    struct entry {
+        const void* address; // the damaged header's user pointer, or the bad link's value
+        const char* what;
+    };
+    entry entries[max];
+    std::size_t count = 0;
+
+    void add(const void* address, const char* what) noexcept {
+        for (std::size_t i = 0; i < count; ++i)
+            if (entries[i].address == address) return;
+        if (count < max) entries[count++] = entry{address, what};
+    }
+};
+
+// A header `h`, reached from `from`: aligned as every header is, readable, and linking back to
+// `from`. `backward`: reached through a `prev` link (so its `next` must be `from`). From null, `h`
+// is a list's end, which the shard holds in leakguard's own memory: a live block, readable
+// without proof (so a walk that stops at its first block reads no map).
+inline bool sound_link(readable_memory& mem, const block_header* h, const block_header* from, bool backward) noexcept {
+    if (reinterpret_cast<std::uintptr_t>(h) % 16 != 0) return false;
+    if (from && !mem.covers(h, sizeof(block_header))) return false;
+    return (backward ? h->next : h->prev) == from;
+}
+
+// Whether what the reports read through `h`'s fields can be read: the block's bytes and tail
+// guard (its size and guard length are in one word a write before the block can reach), and its
+// stack or location record.
+inline bool sound_fields(readable_memory& mem, const block_header* h) noexcept {
+    // Lengths and alignments no block was given, and kinds there are not.
+    std::uint64_t const shape = h->shape;
+    if (!((g_guard_units_used.load(std::memory_order_relaxed) >> shape_guard_units(shape)) & 1u)) return false;
+    if (!((g_align_shifts_used.load(std::memory_order_relaxed) >> shape_align(shape)) & 1u)) return false;
+    unsigned const kind = static_cast<unsigned>(kind_of(h));
+    if (kind < static_cast<unsigned>(block_kind::new_scalar) || kind > static_cast<unsigned>(block_kind::pvalloc))
+        return false;
+    std::size_t const extent = size_of(h) + guard_bytes_of(h);
+    if (extent && !mem.covers(reinterpret_cast<const char*>(h) + header_size, extent)) return false;
+
+    unsigned const flags = flags_of(h);
+    // As site_of (heap/errors.hpp) reads it: a location record first (which may carry a stack).
+    if (flags & flag_has_location) return mem.covers(h->site, sizeof(location_record));
+    if (flags & flag_has_stack) return g_stacks.owns(h->site);
+    return true;
+}
+
+inline const void* user_address(const block_header* h) noexcept {
+    return reinterpret_cast<const char*>(h) + header_size;
+}
+
+// Calls visit(block_header*) for every block of shard `s` (whose lock the caller holds) with a
+// sequence number of at least `min_seq`, newest first, and then - if a link was damaged - the
+// older ones that the walk from the oldest block reaches. Stops at the first block older than
+// min_seq going back (lists are in allocation order), as the scope checks need.
+template <class Visit>
+void walk_shard(shard* s, readable_memory& mem, walk_damage& damage, std::uint64_t min_seq, Visit visit) noexcept {
+    const block_header* from = nullptr;
+    block_header* h = s->newest;
+    bool broken = false;
+    while (h) {
+        if (!sound_link(mem, h, from, true)) {
+            damage.add(from ? user_address(from) : static_cast<const void*>(h),
+                       from ? "the link to the block before it in leakguard's list is damaged"
+                            : "the newest block of a list is not a block");
+            broken = true;
+            break;
+        }
+        if (seq_of(h) < min_seq) return;
+        if (sound_fields(mem, h)) visit(h);
+        else damage.add(user_address(h), "its header is damaged (size, tail guard length or site)");
+        from = h;
+        h = h->prev;
+    }
+    if (!broken) return;
+    // From the other end, up to the last block the first walk visited.
+    const block_header* back = nullptr;
+    for (h = s->oldest; h && h != from; h = h->next) {
+        if (!sound_link(mem, h, back, false)) {
+            damage.add(back ? user_address(back) : static_cast<const void*>(h),
+                       back ? "the link to the block after it in leakguard's list is damaged"
+                            : "the oldest block of a list is not a block");
+            return;
+        }
+        if (seq_of(h) >= min_seq) {
+            if (sound_fields(mem, h)) visit(h);
+            else damage.add(user_address(h), "its header is damaged (size, tail guard length or site)");
+        }
+        back = h;
+    }
+}
+
+// The damage each header had is reported once in the run, however many walks find it.
+struct reported_damage {
+    spinlock lock;
+    const void* addresses[64];
+    std::size_t count;
+};
+reported_damage g_reported_damage{};
+
+// Reports what a walk found (the caller holds no shard lock); returns how many were new.
+inline std::size_t report_walk_damage(const walk_damage& damage) noexcept {
+    std::size_t reported = 0;
+    for (std::size_t i = 0; i < damage.count; ++i) {
+        {
+            lock_guard hold(g_reported_damage.lock);
+            bool seen = false;
+            for (std::size_t k = 0; k < g_reported_damage.count && !seen; ++k)
+                seen = g_reported_damage.addresses[k] == damage.entries[i].address;
+            if (seen) continue;
+            if (g_reported_damage.count < sizeof g_reported_damage.addresses / sizeof(void*))
+                g_reported_damage.addresses[g_reported_damage.count++] = damage.entries[i].address;
+        }
+        error_record e = error_record();
+        e.type = error_type::heap_corruption;
+        e.address = damage.entries[i].address;
+        e.what = damage.entries[i].what;
+        report_error(e);
+        ++reported;
+    }
+    return reported;
+}
+
+} // namespace detail
+} // namespace leakguard
+
+#endif // LEAKGUARD_DETAIL_REACH_LIST_WALK_HPP_INCLUDED
 
 namespace leakguard {
 namespace detail {
@@ -5729,20 +5996,23 @@ public:
     // shard made since (by a thread started meanwhile) may be mid-change: it is left out.
     // root(h) says whether a block is a root of its own (root_none, root_ignored, root_loader),
     // asked here while its header is in the cache.
+    // A damaged list is walked around (reach/list_walk.hpp) and noted in `damage`.
     template <class RootOf>
-    bool build(std::uint32_t n, RootOf root_of) noexcept {
+    bool build(std::uint32_t n, readable_memory& mem, walk_damage& damage, RootOf root_of) noexcept {
         std::uint64_t expected = 16;
         for (std::uint32_t i = 0; i < n; ++i)
             expected += g_registry.shards[i]->allocations - g_registry.shards[i]->frees;
         if (!blocks_.reserve(static_cast<std::size_t>(expected))) return false;
-        for (std::uint32_t i = 0; i < n; ++i) {
-            for (block_header* h = g_registry.shards[i]->oldest; h; h = h->next) {
-                if (load_cookie(h) != cookie_for(h)) continue; // freed by another thread just now
+        bool room = true;
+        for (std::uint32_t i = 0; i < n && room; ++i) {
+            walk_shard(g_registry.shards[i], mem, damage, 0, [&](block_header* h) {
+                if (!room || load_cookie(h) != cookie_for(h)) return; // freed by another thread just now
                 indexed_block e = {reinterpret_cast<std::uintptr_t>(user_of(h)), size_of(h)};
                 e.set_root(root_of(h));
-                if (!blocks_.push(e)) return false;
-            }
+                room = blocks_.push(e);
+            });
         }
+        if (!room) return false;
         // Each thread's blocks are mostly in address order already (one arena, allocated in turn).
         bool sorted = true;
         for (std::size_t i = 1; i < blocks_.count && sorted; ++i)
@@ -7883,14 +8153,16 @@ inline void unlock_all_shards(std::uint32_t n) noexcept {
 // The marking, between pause and resume. Out of line and below the caller's spilled registers.
 LEAKGUARD_DETAIL_NOINLINE inline bool mark_everything(block_index& index, memory_map& map, const root_plan& plan,
                                                       const world_pause& world, const caller_context& self,
-                                                      std::uint32_t shards,
-                                                      page_array<std::uint64_t>& indirect) noexcept {
+                                                      std::uint32_t shards, page_array<std::uint64_t>& indirect,
+                                                      walk_damage& damage) noexcept {
     auto const root_of = [&plan](const block_header* h) -> unsigned char {
         if (flags_of(h) & flag_ignored) return root_ignored;
         if (plan.loader.count && plan.in_loader(allocating_pc(h))) return root_loader;
         return root_none;
     };
-    if (!map.load() || !index.build(shards, root_of)) return false;
+    if (!map.load()) return false;
+    readable_memory mem(map);
+    if (!index.build(shards, mem, damage, root_of)) return false;
     marker m(index, map);
     if (!m.ok()) return false;
     for (std::size_t i = 0; i < index.size(); ++i)
@@ -7911,6 +8183,7 @@ reach_totals run_leak_check(const caller_context& self, Visit visit) noexcept {
     root_plan plan = {};
     bool planned = plan_roots(plan);
     std::uint32_t const shards = g_registry.shard_count.load(std::memory_order_acquire);
+    walk_damage damage;
     lock_all_shards(shards);
     {
         block_index index;
@@ -7920,19 +8193,21 @@ reach_totals run_leak_check(const caller_context& self, Visit visit) noexcept {
         {
             world_pause world;
             if (planned && world.pause()) {
-                marked = mark_everything(index, map, plan, world, self, shards, indirect);
+                marked = mark_everything(index, map, plan, world, self, shards, indirect, damage);
                 totals.unpaused_threads = world.unpaused();
             }
         }              // resumed
         if (!marked) { // out of memory: nothing is called lost that might not be
             totals.complete = false;
+            readable_memory mem;
             for (std::uint32_t s = 0; s < shards; ++s)
-                for (block_header* h = g_registry.shards[s]->oldest; h; h = h->next)
+                walk_shard(g_registry.shards[s], mem, damage, 0, [&](block_header* h) {
                     if (load_cookie(h) == cookie_for(h) && !(flags_of(h) & flag_ignored)) {
                         ++totals.blocks[static_cast<unsigned>(leak_kind::reachable)];
                         totals.bytes[static_cast<unsigned>(leak_kind::reachable)] += size_of(h);
                         visit(*h, leak_kind::reachable, std::size_t(0));
                     }
+                });
         } else {
             for (std::size_t i = 0; i < index.size(); ++i) {
                 const indexed_block& b = index[i];
@@ -7947,6 +8222,7 @@ reach_totals run_leak_check(const caller_context& self, Visit visit) noexcept {
     }
     unlock_all_shards(shards);
     plan.release();
+    report_walk_damage(damage);
     return totals;
 }
 
@@ -8089,7 +8365,9 @@ inline block_info info_of(const block_header* h) noexcept {
     unsigned const flags = flags_of(h);
     const location_record* record =
         (flags & flag_has_location) ? static_cast<const location_record*>(h->site) : nullptr;
-    const stack_record* stack = (flags & flag_has_stack) ? static_cast<const stack_record*>(h->site) : nullptr;
+    // A location given to a block that had a stack replaces it (libc/mapped_calls.hpp): the flag stays.
+    const stack_record* stack =
+        !record && (flags & flag_has_stack) ? static_cast<const stack_record*>(h->site) : nullptr;
     b.caller = record ? record->caller : stack ? stack->frames()[0] : h->site;
     b.location = record ? &record->where : nullptr;
     b.stack = stack ? stack->frames() : nullptr;
@@ -8103,23 +8381,27 @@ inline block_info info_of(const block_header* h) noexcept {
 // that shard's lock: `visit` must not allocate, print or call user code. Each shard is walked back
 // from its newest block and left at the first block older than min_seq, so the cost is that of
 // the blocks allocated since min_seq (plus one step per shard).
+// A damaged list (reach/list_walk.hpp) is walked from both ends and reported once unlocked.
 template <class Visit>
 void for_each_live(const block_filter& filter, Visit visit) noexcept {
     shard* own = t_state.home;
     std::uint32_t const n = g_registry.shard_count.load(std::memory_order_acquire);
+    readable_memory mem;
     for (std::uint32_t i = 0; i < n; ++i) {
         shard* s = g_registry.shards[i];
         // Blocks of one thread live in the shard it held when it allocated them: its current home.
         if (filter.thread && s != own) continue;
+        walk_damage damage;
         lock_shard(s);
-        for (block_header* h = s->newest; h && seq_of(h) >= filter.min_seq; h = h->prev) {
-            if (filter.thread && h->thread != static_cast<std::uint16_t>(filter.thread)) continue; // kept modulo 65536
-            if (!filter.include_ignored && (flags_of(h) & flag_ignored)) continue;
-            if (filter.program_only && unmapped_c_block(h)) continue;
-            if (load_cookie(h) != cookie_for(h)) continue; // freed by another thread just now (push_remote)
+        walk_shard(s, mem, damage, filter.min_seq, [&](block_header* h) {
+            if (filter.thread && h->thread != static_cast<std::uint16_t>(filter.thread)) return; // kept modulo 65536
+            if (!filter.include_ignored && (flags_of(h) & flag_ignored)) return;
+            if (filter.program_only && unmapped_c_block(h)) return;
+            if (load_cookie(h) != cookie_for(h)) return; // freed by another thread just now (push_remote)
             visit(*h);
-        }
+        });
         unlock_shard(s);
+        report_walk_damage(damage);
     }
 }
 
@@ -9435,6 +9717,12 @@ void print_error(const error_record& e) noexcept {
     if (e.has_free) describe_code(e.free_caller, e.free_location, freed_at, sizeof freed_at);
     fd_writer out(report_fd());
     out.printf("leakguard: error: %s: ", error_type_name(e.type));
+    if (e.type == error_type::heap_corruption) { // leakguard's record of a block, not the block
+        out.printf("the block at %p: %s (a write past the end of the block before it in memory, or before this "
+                   "one?); what can be read is still reported and the program goes on\n",
+                   e.address, e.what ? e.what : "its header is damaged");
+        return;
+    }
     if (e.block_known) {
         char allocated_at[site_text_size];
         describe_code(e.alloc_caller, e.alloc_location, allocated_at, sizeof allocated_at);
@@ -9495,6 +9783,7 @@ inline void write_json_errors(json_writer& json) noexcept {
         json.begin_object();
         json.key("type").string(error_type_name(e.type));
         json.key("address").address(e.address);
+        if (e.what) json.key("detail").string(e.what);
         if (e.block_known) {
             json.key("size").number(e.size);
             json.key("kind").string(kind_name(e.kind));
@@ -10553,6 +10842,7 @@ inline void install_fork_handlers() noexcept {
 // #include "leakguard/detail/heap/guards.hpp" (inlined)
 // #include "leakguard/detail/heap/quarantine.hpp" (inlined)
 // #include "leakguard/detail/heap/registry.hpp" (inlined)
+// #include "leakguard/detail/reach/list_walk.hpp" (inlined)
 
 namespace leakguard {
 namespace detail {
@@ -10564,6 +10854,30 @@ struct heap_findings {
     std::size_t count;
 };
 
+// The blocks whose damaged tail guard was reported and left as it was (guard_end_intact), by
+// address and sequence number: a later check does not report them again. A full table reports
+// again rather than forget an error.
+struct unrepaired_blocks {
+    spinlock lock;
+    const void* address[256];
+    std::uint64_t seq[256];
+    std::size_t count;
+};
+unrepaired_blocks g_unrepaired{};
+
+inline bool first_report_of(const block_header* h) noexcept {
+    const void* const a = h;
+    std::uint64_t const seq = seq_of(h);
+    lock_guard hold(g_unrepaired.lock);
+    for (std::size_t i = 0; i < g_unrepaired.count; ++i)
+        if (g_unrepaired.address[i] == a && g_unrepaired.seq[i] == seq) return false;
+    if (g_unrepaired.count < 256) {
+        g_unrepaired.address[g_unrepaired.count] = a;
+        g_unrepaired.seq[g_unrepaired.count++] = seq;
+    }
+    return true;
+}
+
 // A live block: its front (cookie and thread/front pair) and its tail guard.
 inline void check_live(block_header* h, heap_findings& f) noexcept {
     std::uint32_t const cookie = load_cookie(h);
@@ -10572,12 +10886,15 @@ inline void check_live(block_header* h, heap_findings& f) noexcept {
     long const front = front_damage(h, cookie_for(h), cookie);
     long const tail = front ? -1 : tail_damage(h);
     if (!front && tail < 0) return;
+    // A tail guard that cannot be repaired is reported once all the same.
+    bool const repair = cookie == cookie_for(h) && (front || guard_end_intact(h));
+    if (!front && !repair && !first_report_of(h)) return;
     error_record& e = f.records[f.count++];
     e = block_error(front ? error_type::heap_underflow : error_type::heap_overflow, h);
     e.has_offset = true;
     e.offset = front ? front : tail;
     // The cookie is left as it is: the release will then not trust this header either.
-    if (cookie == cookie_for(h)) repair_guards(h);
+    if (repair) repair_guards(h);
 }
 
 inline void check_quarantined(block_header* h, heap_findings& f) noexcept {
@@ -10593,17 +10910,21 @@ inline void check_quarantined(block_header* h, heap_findings& f) noexcept {
 inline std::size_t check_heap_now() noexcept {
     std::size_t total = 0;
     std::uint32_t const n = g_registry.shard_count.load(std::memory_order_acquire);
+    readable_memory mem;
     for (std::uint32_t i = 0; i < n; ++i) {
         shard* s = g_registry.shards[i];
         heap_findings found;
         found.count = 0;
+        walk_damage damage;
         lock_shard(s);
-        for (block_header* h = s->newest; h && found.count < max_findings_per_shard; h = h->prev) check_live(h, found);
+        walk_shard(s, mem, damage, 0, [&](block_header* h) {
+            if (found.count < max_findings_per_shard) check_live(h, found);
+        });
         for (std::uint32_t k = 0; k < s->quarantine_count && found.count < max_findings_per_shard; ++k)
             check_quarantined(quarantined_at(s, k), found);
         unlock_shard(s);
         for (std::size_t k = 0; k < found.count; ++k) report_error(found.records[k]);
-        total += found.count;
+        total += found.count + report_walk_damage(damage);
     }
     return total;
 }

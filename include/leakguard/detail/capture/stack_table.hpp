@@ -126,6 +126,20 @@ public:
     }
 
     std::size_t size() const noexcept { return count_.load(std::memory_order_relaxed); }
+    // Whether `p` could be one of the table's records: in one of its chunks (past the chunk's
+    // header), aligned, with a depth that fits the chunk. A record pointer read from a header
+    // that may be damaged is followed only then (reach/list_walk.hpp).
+    bool owns(const void* p) const noexcept {
+        std::uintptr_t const a = reinterpret_cast<std::uintptr_t>(p);
+        if (a % alignof(stack_record) != 0) return false;
+        for (const stack_chunk* c = chunk_.load(std::memory_order_acquire); c; c = c->prev) {
+            std::uintptr_t const begin = reinterpret_cast<std::uintptr_t>(c), end = begin + c->size;
+            if (a < begin + sizeof(stack_chunk) || a + sizeof(stack_record) > end) continue;
+            std::uint32_t const depth = static_cast<const stack_record*>(p)->depth;
+            return depth >= 1 && depth <= max_interned_depth && a + sizeof(stack_record) + depth * sizeof(void*) <= end;
+        }
+        return false;
+    }
     // Bytes of memory mapped for the table (the bucket array and the chunks).
     std::size_t mapped_bytes() const noexcept { return mapped_.load(std::memory_order_relaxed); }
     // How many times a new stack was refused for lack of budget.

@@ -133,6 +133,17 @@ bool store_field(std::uint64_t number, const char*) noexcept {
     (g_options.*Field).store(static_cast<T>(number), std::memory_order_relaxed);
     return true;
 }
+// Every tail guard length (in the record's units) a block may have been given: bit n for n units.
+// A header whose length is none of them is damaged (reach/list_walk.hpp). realloc's blocks have
+// none; the default is set from the start.
+constexpr unsigned default_guard_units = (default_guard_bytes + 3) / 4; // heap/guards.hpp checks the unit
+std::atomic<std::uint64_t> g_guard_units_used{1u | std::uint64_t(1) << default_guard_units};
+inline bool store_guard_bytes(std::uint64_t number, const char*) noexcept {
+    g_guard_units_used.fetch_or(std::uint64_t(1) << guard_units_for(static_cast<int>(number)),
+                                std::memory_order_relaxed);
+    g_options.guard_bytes.store(static_cast<int>(number), std::memory_order_relaxed);
+    return true;
+}
 inline bool store_json_path(std::uint64_t, const char* text) noexcept { return copy_path(g_options.json_path, text); }
 inline bool store_log_path(std::uint64_t, const char* text) noexcept { return set_report_path(text); }
 inline bool store_suppressions(std::uint64_t, const char* text) noexcept { return set_suppressions_option(text); }
@@ -154,8 +165,7 @@ constexpr option_spec option_table[] = {
                   "call-stack frames kept per block; 0 or 1: only the caller"),
     choice_option("stack_unwinder", "auto|fp|libgcc", 0, store_field<int, &options_state::stack_unwinder>,
                   "how stacks are taken: frame pointers where they work, frame pointers, the C++ runtime's unwinder"),
-    number_option("guard_bytes", max_guard_bytes_option, default_guard_bytes,
-                  store_field<int, &options_state::guard_bytes>,
+    number_option("guard_bytes", max_guard_bytes_option, default_guard_bytes, store_guard_bytes,
                   "bytes of 0xFD after every block, rounded up to a multiple of 4; 0: no guards at either end"),
     number_option("quarantine_bytes", max_quarantine_bytes, default_quarantine_bytes,
                   store_field<std::uint64_t, &options_state::quarantine_bytes>,

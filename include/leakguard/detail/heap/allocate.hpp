@@ -99,6 +99,7 @@ LEAKGUARD_DETAIL_NOINLINE inline void* allocate_slow(std::size_t size, std::size
     block_header* h = reinterpret_cast<block_header*>(static_cast<char*>(raw) + pad);
     thread_state& t = t_state;
     unsigned const shift = align <= default_alignment ? 0u : static_cast<unsigned>(__builtin_ctzll(align));
+    if (shift) note_align_shift(shift);
     if (guard) std::memset(static_cast<char*>(user_of(h)) + size, guard_fill, guard);
     // calloc zeroes its block anyway; realloc's copy overwrites the part it keeps.
     if (option_fill() && kind != block_kind::calloc) fill_new_block(user_of(h), new_fill_bytes(size));

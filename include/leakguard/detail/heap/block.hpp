@@ -25,6 +25,7 @@
 #ifndef LEAKGUARD_DETAIL_HEAP_BLOCK_HPP_INCLUDED
 #define LEAKGUARD_DETAIL_HEAP_BLOCK_HPP_INCLUDED
 
+#include <atomic>  // std::atomic
 #include <cstddef> // std::size_t
 #include <cstdint> // std::uint64_t, std::uintptr_t
 #include <cstring> // std::memcpy
@@ -93,6 +94,16 @@ constexpr std::uint16_t front_mark = 0xFDFD;
 static_assert(__STDCPP_DEFAULT_NEW_ALIGNMENT__ <= default_alignment,
               "leakguard assumes malloc aligns to the default new alignment");
 #endif
+
+// Every alignment shift a block has been given (bit n: aligned to 2^n; bit 0: default alignment).
+// A header whose shift is none of them is damaged (reach/list_walk.hpp). Set by the allocation
+// path of over-aligned blocks, the slow one.
+std::atomic<std::uint64_t> g_align_shifts_used{1u};
+inline void note_align_shift(unsigned shift) noexcept {
+    std::uint64_t const bit = std::uint64_t(1) << (shift & 63u);
+    if (!(g_align_shifts_used.load(std::memory_order_relaxed) & bit))
+        g_align_shifts_used.fetch_or(bit, std::memory_order_relaxed);
+}
 
 inline std::uint32_t cookie_for(const block_header* h) noexcept {
     std::uint64_t x = reinterpret_cast<std::uintptr_t>(h) >> 4;

@@ -75,6 +75,7 @@ enum class error_type : unsigned char {
     heap_overflow,
     heap_underflow,
     use_after_free,
+    heap_corruption, // leakguard's own record of a block damaged (reach/list_walk.hpp)
 };
 
 inline const char* error_type_name(error_type t) noexcept {
@@ -85,6 +86,7 @@ inline const char* error_type_name(error_type t) noexcept {
     case error_type::heap_overflow: return "heap_overflow";
     case error_type::heap_underflow: return "heap_underflow";
     case error_type::use_after_free: return "use_after_free";
+    case error_type::heap_corruption: return "heap_corruption";
     }
     return "unknown";
 }
@@ -100,10 +102,11 @@ struct error_record {
     bool has_first_free;                  // a double free of a quarantined block: where it was freed first
     const void* first_free_caller;
     const source_location* first_free_location;
-    bool has_offset; // guard and use-after-free errors: the first bad byte,
-    long offset;     // heap_overflow: from the end of the block; the others:
-                     // from its start (negative: before it)
-    bool left_alone; // a damaged block kept from the C library
+    bool has_offset;  // guard and use-after-free errors: the first bad byte,
+    long offset;      // heap_overflow: from the end of the block; the others:
+                      // from its start (negative: before it)
+    bool left_alone;  // a damaged block kept from the C library
+    const char* what; // heap_corruption: what was damaged (a string literal)
     // What is known about the block (when leakguard could tell it is one of its own).
     bool block_known;
     std::size_t size;

@@ -61,6 +61,8 @@ LEAKGUARD_DETAIL_NOINLINE inline void fill_new_block(void* user, std::size_t n) 
 }
 inline std::size_t new_fill_bytes(std::size_t size) noexcept { return size < max_new_fill ? size : max_new_fill; }
 
+static_assert(guard_unit == 4, "core/options.hpp's default_guard_units counts in units of 4 bytes");
+
 inline unsigned guard_units_for(int guard_bytes) noexcept {
     return static_cast<unsigned>((guard_bytes + static_cast<int>(guard_unit) - 1) / static_cast<int>(guard_unit));
 }
@@ -161,6 +163,14 @@ inline long front_damage(const block_header* h, std::uint32_t expected, std::uin
 }
 
 // Puts the guards back after a damage was reported, so that one damage is reported once.
+// Whether the tail guard's last byte is still 0xFD: damage that ends inside the guard is an
+// overflow of the block's own bytes, which may be repaired; damage over all of it may as well be a
+// size field a stray write enlarged, and the "guard" then another block's bytes, not to be written.
+inline bool guard_end_intact(const block_header* h) noexcept {
+    std::size_t const guard = guard_bytes_of(h);
+    return guard && reinterpret_cast<const unsigned char*>(h)[header_size + size_of(h) + guard - 1] == guard_fill;
+}
+
 inline void repair_guards(block_header* h) noexcept {
     h->front = front_word_for(h->thread);
     write_tail_guard(h);

@@ -29,6 +29,7 @@
 #include "guards.hpp"
 #include "../capture/locations.hpp"
 #include "../core/options.hpp"
+#include "../core/pages.hpp"
 #include "../core/platform.hpp"
 #include "recycler.hpp"
 #include "registry.hpp"
@@ -123,7 +124,9 @@ inline block_header* quarantined_at(const shard* s, std::uint32_t k) noexcept {
 // there is no quarantine to put it in (its slots could not be made): the caller frees it.
 inline bool enter_quarantine(shard* s, block_header* h, std::uint64_t limit) noexcept {
     if (LEAKGUARD_DETAIL_UNLIKELY(!s->quarantine_slots)) {
-        void* mem = raw_alloc(sizeof(quarantine_slot) * quarantine_slot_count);
+        // Pages of their own, as the shard's (heap/registry.hpp): out of reach of a stray write
+        // past a program's block.
+        void* mem = map_pages(sizeof(quarantine_slot) * quarantine_slot_count);
         if (!mem) return false;
         bool const locked = owner_enter(s); // lockers (check_heap) read the slots
         s->quarantine_slots = static_cast<quarantine_slot*>(mem);

@@ -25,6 +25,7 @@
 
 #include "../upward_calls.hpp"
 #include "block.hpp"
+#include "../core/pages.hpp"
 #include "../core/platform.hpp"
 
 namespace leakguard {
@@ -327,9 +328,11 @@ inline shard* acquire_home_shard() noexcept {
         } else {
             std::uint32_t const n = g_registry.shard_count.load(std::memory_order_relaxed);
             if (n < max_shards) {
-                void* mem = raw_alloc_aligned(sizeof(shard), alignof(shard));
+                // Pages of its own, not the C library's heap: a program's write past the end of
+                // a block must not reach the lists (reach/list_walk.hpp can walk around a damaged
+                // link, not a damaged list head). Zeroed, never given back (shards are reused).
+                void* mem = map_pages(sizeof(shard));
                 if (mem) {
-                    std::memset(mem, 0, sizeof(shard));
                     s = static_cast<shard*>(mem);
                     s->index = n;
                     g_registry.shards[n] = s;

@@ -18,6 +18,7 @@
 #include "../core/pages.hpp"
 #include "../heap/block.hpp"
 #include "../heap/registry.hpp"
+#include "list_walk.hpp"
 
 namespace leakguard {
 namespace detail {
@@ -78,20 +79,23 @@ public:
     // shard made since (by a thread started meanwhile) may be mid-change: it is left out.
     // root(h) says whether a block is a root of its own (root_none, root_ignored, root_loader),
     // asked here while its header is in the cache.
+    // A damaged list is walked around (reach/list_walk.hpp) and noted in `damage`.
     template <class RootOf>
-    bool build(std::uint32_t n, RootOf root_of) noexcept {
+    bool build(std::uint32_t n, readable_memory& mem, walk_damage& damage, RootOf root_of) noexcept {
         std::uint64_t expected = 16;
         for (std::uint32_t i = 0; i < n; ++i)
             expected += g_registry.shards[i]->allocations - g_registry.shards[i]->frees;
         if (!blocks_.reserve(static_cast<std::size_t>(expected))) return false;
-        for (std::uint32_t i = 0; i < n; ++i) {
-            for (block_header* h = g_registry.shards[i]->oldest; h; h = h->next) {
-                if (load_cookie(h) != cookie_for(h)) continue; // freed by another thread just now
+        bool room = true;
+        for (std::uint32_t i = 0; i < n && room; ++i) {
+            walk_shard(g_registry.shards[i], mem, damage, 0, [&](block_header* h) {
+                if (!room || load_cookie(h) != cookie_for(h)) return; // freed by another thread just now
                 indexed_block e = {reinterpret_cast<std::uintptr_t>(user_of(h)), size_of(h)};
                 e.set_root(root_of(h));
-                if (!blocks_.push(e)) return false;
-            }
+                room = blocks_.push(e);
+            });
         }
+        if (!room) return false;
         // Each thread's blocks are mostly in address order already (one arena, allocated in turn).
         bool sorted = true;
         for (std::size_t i = 1; i < blocks_.count && sorted; ++i)

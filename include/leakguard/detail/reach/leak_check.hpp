@@ -100,14 +100,16 @@ inline void unlock_all_shards(std::uint32_t n) noexcept {
 // The marking, between pause and resume. Out of line and below the caller's spilled registers.
 LEAKGUARD_DETAIL_NOINLINE inline bool mark_everything(block_index& index, memory_map& map, const root_plan& plan,
                                                       const world_pause& world, const caller_context& self,
-                                                      std::uint32_t shards,
-                                                      page_array<std::uint64_t>& indirect) noexcept {
+                                                      std::uint32_t shards, page_array<std::uint64_t>& indirect,
+                                                      walk_damage& damage) noexcept {
     auto const root_of = [&plan](const block_header* h) -> unsigned char {
         if (flags_of(h) & flag_ignored) return root_ignored;
         if (plan.loader.count && plan.in_loader(allocating_pc(h))) return root_loader;
         return root_none;
     };
-    if (!map.load() || !index.build(shards, root_of)) return false;
+    if (!map.load()) return false;
+    readable_memory mem(map);
+    if (!index.build(shards, mem, damage, root_of)) return false;
     marker m(index, map);
     if (!m.ok()) return false;
     for (std::size_t i = 0; i < index.size(); ++i)
@@ -128,6 +130,7 @@ reach_totals run_leak_check(const caller_context& self, Visit visit) noexcept {
     root_plan plan = {};
     bool planned = plan_roots(plan);
     std::uint32_t const shards = g_registry.shard_count.load(std::memory_order_acquire);
+    walk_damage damage;
     lock_all_shards(shards);
     {
         block_index index;
@@ -137,19 +140,21 @@ reach_totals run_leak_check(const caller_context& self, Visit visit) noexcept {
         {
             world_pause world;
             if (planned && world.pause()) {
-                marked = mark_everything(index, map, plan, world, self, shards, indirect);
+                marked = mark_everything(index, map, plan, world, self, shards, indirect, damage);
                 totals.unpaused_threads = world.unpaused();
             }
         }              // resumed
         if (!marked) { // out of memory: nothing is called lost that might not be
             totals.complete = false;
+            readable_memory mem;
             for (std::uint32_t s = 0; s < shards; ++s)
-                for (block_header* h = g_registry.shards[s]->oldest; h; h = h->next)
+                walk_shard(g_registry.shards[s], mem, damage, 0, [&](block_header* h) {
                     if (load_cookie(h) == cookie_for(h) && !(flags_of(h) & flag_ignored)) {
                         ++totals.blocks[static_cast<unsigned>(leak_kind::reachable)];
                         totals.bytes[static_cast<unsigned>(leak_kind::reachable)] += size_of(h);
                         visit(*h, leak_kind::reachable, std::size_t(0));
                     }
+                });
         } else {
             for (std::size_t i = 0; i < index.size(); ++i) {
                 const indexed_block& b = index[i];
@@ -164,6 +169,7 @@ reach_totals run_leak_check(const caller_context& self, Visit visit) noexcept {
     }
     unlock_all_shards(shards);
     plan.release();
+    report_walk_damage(damage);
     return totals;
 }
 

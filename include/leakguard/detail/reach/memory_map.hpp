@@ -91,6 +91,12 @@ public:
     memory_map(const memory_map&) = delete;
     memory_map& operator=(const memory_map&) = delete;
 
+    // Forgets what was read and reads the map again (a mapping made since the last load).
+    bool reload() noexcept {
+        ranges_.count = 0;
+        return load();
+    }
+
     bool load() noexcept {
         char* text = nullptr;
         std::size_t capacity = 0;

@@ -16,6 +16,7 @@
 #include "../heap/guards.hpp"
 #include "../heap/quarantine.hpp"
 #include "../heap/registry.hpp"
+#include "../reach/list_walk.hpp"
 
 namespace leakguard {
 namespace detail {
@@ -27,6 +28,30 @@ struct heap_findings {
     std::size_t count;
 };
 
+// The blocks whose damaged tail guard was reported and left as it was (guard_end_intact), by
+// address and sequence number: a later check does not report them again. A full table reports
+// again rather than forget an error.
+struct unrepaired_blocks {
+    spinlock lock;
+    const void* address[256];
+    std::uint64_t seq[256];
+    std::size_t count;
+};
+unrepaired_blocks g_unrepaired{};
+
+inline bool first_report_of(const block_header* h) noexcept {
+    const void* const a = h;
+    std::uint64_t const seq = seq_of(h);
+    lock_guard hold(g_unrepaired.lock);
+    for (std::size_t i = 0; i < g_unrepaired.count; ++i)
+        if (g_unrepaired.address[i] == a && g_unrepaired.seq[i] == seq) return false;
+    if (g_unrepaired.count < 256) {
+        g_unrepaired.address[g_unrepaired.count] = a;
+        g_unrepaired.seq[g_unrepaired.count++] = seq;
+    }
+    return true;
+}
+
 // A live block: its front (cookie and thread/front pair) and its tail guard.
 inline void check_live(block_header* h, heap_findings& f) noexcept {
     std::uint32_t const cookie = load_cookie(h);
@@ -35,12 +60,15 @@ inline void check_live(block_header* h, heap_findings& f) noexcept {
     long const front = front_damage(h, cookie_for(h), cookie);
     long const tail = front ? -1 : tail_damage(h);
     if (!front && tail < 0) return;
+    // A tail guard that cannot be repaired is reported once all the same.
+    bool const repair = cookie == cookie_for(h) && (front || guard_end_intact(h));
+    if (!front && !repair && !first_report_of(h)) return;
     error_record& e = f.records[f.count++];
     e = block_error(front ? error_type::heap_underflow : error_type::heap_overflow, h);
     e.has_offset = true;
     e.offset = front ? front : tail;
     // The cookie is left as it is: the release will then not trust this header either.
-    if (cookie == cookie_for(h)) repair_guards(h);
+    if (repair) repair_guards(h);
 }
 
 inline void check_quarantined(block_header* h, heap_findings& f) noexcept {
@@ -56,17 +84,21 @@ inline void check_quarantined(block_header* h, heap_findings& f) noexcept {
 inline std::size_t check_heap_now() noexcept {
     std::size_t total = 0;
     std::uint32_t const n = g_registry.shard_count.load(std::memory_order_acquire);
+    readable_memory mem;
     for (std::uint32_t i = 0; i < n; ++i) {
         shard* s = g_registry.shards[i];
         heap_findings found;
         found.count = 0;
+        walk_damage damage;
         lock_shard(s);
-        for (block_header* h = s->newest; h && found.count < max_findings_per_shard; h = h->prev) check_live(h, found);
+        walk_shard(s, mem, damage, 0, [&](block_header* h) {
+            if (found.count < max_findings_per_shard) check_live(h, found);
+        });
         for (std::uint32_t k = 0; k < s->quarantine_count && found.count < max_findings_per_shard; ++k)
             check_quarantined(quarantined_at(s, k), found);
         unlock_shard(s);
         for (std::size_t k = 0; k < found.count; ++k) report_error(found.records[k]);
-        total += found.count;
+        total += found.count + report_walk_damage(damage);
     }
     return total;
 }

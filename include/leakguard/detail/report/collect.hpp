@@ -50,7 +50,9 @@ inline block_info info_of(const block_header* h) noexcept {
     unsigned const flags = flags_of(h);
     const location_record* record =
         (flags & flag_has_location) ? static_cast<const location_record*>(h->site) : nullptr;
-    const stack_record* stack = (flags & flag_has_stack) ? static_cast<const stack_record*>(h->site) : nullptr;
+    // A location given to a block that had a stack replaces it (libc/mapped_calls.hpp): the flag stays.
+    const stack_record* stack =
+        !record && (flags & flag_has_stack) ? static_cast<const stack_record*>(h->site) : nullptr;
     b.caller = record ? record->caller : stack ? stack->frames()[0] : h->site;
     b.location = record ? &record->where : nullptr;
     b.stack = stack ? stack->frames() : nullptr;
@@ -64,23 +66,27 @@ inline block_info info_of(const block_header* h) noexcept {
 // that shard's lock: `visit` must not allocate, print or call user code. Each shard is walked back
 // from its newest block and left at the first block older than min_seq, so the cost is that of
 // the blocks allocated since min_seq (plus one step per shard).
+// A damaged list (reach/list_walk.hpp) is walked from both ends and reported once unlocked.
 template <class Visit>
 void for_each_live(const block_filter& filter, Visit visit) noexcept {
     shard* own = t_state.home;
     std::uint32_t const n = g_registry.shard_count.load(std::memory_order_acquire);
+    readable_memory mem;
     for (std::uint32_t i = 0; i < n; ++i) {
         shard* s = g_registry.shards[i];
         // Blocks of one thread live in the shard it held when it allocated them: its current home.
         if (filter.thread && s != own) continue;
+        walk_damage damage;
         lock_shard(s);
-        for (block_header* h = s->newest; h && seq_of(h) >= filter.min_seq; h = h->prev) {
-            if (filter.thread && h->thread != static_cast<std::uint16_t>(filter.thread)) continue; // kept modulo 65536
-            if (!filter.include_ignored && (flags_of(h) & flag_ignored)) continue;
-            if (filter.program_only && unmapped_c_block(h)) continue;
-            if (load_cookie(h) != cookie_for(h)) continue; // freed by another thread just now (push_remote)
+        walk_shard(s, mem, damage, filter.min_seq, [&](block_header* h) {
+            if (filter.thread && h->thread != static_cast<std::uint16_t>(filter.thread)) return; // kept modulo 65536
+            if (!filter.include_ignored && (flags_of(h) & flag_ignored)) return;
+            if (filter.program_only && unmapped_c_block(h)) return;
+            if (load_cookie(h) != cookie_for(h)) return; // freed by another thread just now (push_remote)
             visit(*h);
-        }
+        });
         unlock_shard(s);
+        report_walk_damage(damage);
     }
 }
 

@@ -27,6 +27,12 @@ void print_error(const error_record& e) noexcept {
     if (e.has_free) describe_code(e.free_caller, e.free_location, freed_at, sizeof freed_at);
     fd_writer out(report_fd());
     out.printf("leakguard: error: %s: ", error_type_name(e.type));
+    if (e.type == error_type::heap_corruption) { // leakguard's record of a block, not the block
+        out.printf("the block at %p: %s (a write past the end of the block before it in memory, or before this "
+                   "one?); what can be read is still reported and the program goes on\n",
+                   e.address, e.what ? e.what : "its header is damaged");
+        return;
+    }
     if (e.block_known) {
         char allocated_at[site_text_size];
         describe_code(e.alloc_caller, e.alloc_location, allocated_at, sizeof allocated_at);
@@ -87,6 +93,7 @@ inline void write_json_errors(json_writer& json) noexcept {
         json.begin_object();
         json.key("type").string(error_type_name(e.type));
         json.key("address").address(e.address);
+        if (e.what) json.key("detail").string(e.what);
         if (e.block_known) {
             json.key("size").number(e.size);
             json.key("kind").string(kind_name(e.kind));
