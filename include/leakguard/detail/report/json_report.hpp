@@ -94,7 +94,7 @@ inline void write_json_records(json_writer& json, const grouped_leaks& leaks, co
         const leak_group& grp = leaks.groups()[r];
         const block_info& lead = leaks.lead(grp);
         symbol_info site;
-        symbolize_site(lead, site);
+        code_place const place = site_place(lead, site);
         char fp[17];
         format_fingerprint(records.fingerprint(r), fp);
         json.new_line();
@@ -103,14 +103,11 @@ inline void write_json_records(json_writer& json, const grouped_leaks& leaks, co
         json.key("fingerprint").string(fp);
         json.key("loss").string(leak_kind_name(lead.loss));
         json.key("kind").string(kind_name(lead.kind));
-        json.key("function");
-        if (lead.location && lead.location->function && lead.location->function[0])
-            json.string(lead.location->function);
-        else json.string(site.function[0] ? site.function : nullptr);
-        json.key("file").string(lead.location ? lead.location->file : (site.file[0] ? site.file : nullptr));
+        json.key("function").string(place.function);
+        json.key("file").string(place.file);
         json.key("line");
         if (lead.location) json.number(lead.location->line);
-        else if (site.file[0]) json.number(site.line);
+        else if (place.file) json.number(place.line);
         else json.null();
         json.key("blocks").number(grp.count);
         json.key("bytes").number(grp.bytes);
