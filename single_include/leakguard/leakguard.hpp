@@ -1977,6 +1977,52 @@ inline bool set_baseline_option(const char* value) noexcept {
 
 #endif // LEAKGUARD_DETAIL_CORE_BASELINE_FILE_HPP_INCLUDED
 // #include "leakguard/detail/core/report_stream.hpp" (inlined)
+// #include "leakguard/detail/core/sarif_paths.hpp" (inlined)
+// leakguard - in-process memory-leak tracker for C++ (header-only)
+// SPDX-License-Identifier: MIT
+// core/sarif_paths.hpp: where the SARIF log goes (the sarif_path option) and the directory its
+// locations are relative to (srcroot, by default the current directory at start-up). Kept apart
+// from the options table, which only points here, as the report stream keeps log_path.
+#ifndef LEAKGUARD_DETAIL_CORE_SARIF_PATHS_HPP_INCLUDED
+#define LEAKGUARD_DETAIL_CORE_SARIF_PATHS_HPP_INCLUDED
+
+#include <cstddef>  // std::size_t
+#include <cstdint>  // std::uint64_t
+#include <cstdio>   // std::snprintf
+#include <unistd.h> // getcwd
+
+// #include "leakguard/detail/core/report_stream.hpp" (inlined)
+
+namespace leakguard {
+namespace detail {
+
+char g_sarif_path[max_path_length + 1];      // empty: no SARIF log
+char g_srcroot[max_path_length + 1];         // absolute; empty: g_start_directory
+char g_start_directory[max_path_length + 1]; // empty: unknown (getcwd failed)
+
+inline bool store_sarif_path(std::uint64_t, const char* text) noexcept { return copy_path(g_sarif_path, text); }
+
+// A relative srcroot is taken from the current directory when the option is set (for
+// LEAKGUARD_OPTIONS, at start-up): a program that changes directory later keeps its root.
+inline bool store_srcroot(std::uint64_t, const char* text) noexcept {
+    if (text[0] == '\0' || text[0] == '/') return copy_path(g_srcroot, text);
+    char cwd[max_path_length + 1];
+    if (!::getcwd(cwd, sizeof cwd)) return false; // given a buffer, getcwd does not allocate
+    char joined[max_path_length + 1];
+    int const n = std::snprintf(joined, sizeof joined, "%s/%s", cwd, text);
+    return n > 0 && static_cast<std::size_t>(n) < sizeof joined && copy_path(g_srcroot, joined);
+}
+
+// srcroot's default: the directory the program was started in, taken before main (and before a
+// daemon's chdir("/")) rather than at exit.
+__attribute__((constructor(101))) static void remember_start_directory() {
+    if (!::getcwd(g_start_directory, sizeof g_start_directory)) g_start_directory[0] = '\0';
+}
+
+} // namespace detail
+} // namespace leakguard
+
+#endif // LEAKGUARD_DETAIL_CORE_SARIF_PATHS_HPP_INCLUDED
 // #include "leakguard/detail/core/suppression_files.hpp" (inlined)
 
 namespace leakguard {
@@ -2118,6 +2164,10 @@ constexpr option_spec option_table[] = {
     path_option("log_path", store_log_path,
                 "write the text report (and scope failures, errors) to this file instead of stderr"),
     path_option("json_path", store_json_path, "write the JSON report to this file at exit"),
+    path_option("sarif_path", store_sarif_path,
+                "write a SARIF 2.1.0 log (loss records, heap errors) to this file at exit"),
+    path_option("srcroot", store_srcroot,
+                "the directory SARIF locations are relative to; none: the start-up directory"),
     choice_option("report", "full|summary|off", 0, store_field<report_mode, &options_state::report>,
                   "how much of the text report to print at exit"),
     number_option("stack_depth", max_stack_depth, default_stack_depth, store_field<int, &options_state::stack_depth>,
@@ -3869,6 +3919,7 @@ inline bool lsan_glob(const char* pattern, const char* text) noexcept {
 #endif // LEAKGUARD_DETAIL_CORE_GLOB_HPP_INCLUDED
 // #include "leakguard/detail/core/suppression_parse.hpp" (inlined)
 // #include "leakguard/detail/core/suppression_files.hpp" (inlined)
+// #include "leakguard/detail/core/sarif_paths.hpp" (inlined)
 // #include "leakguard/detail/core/options.hpp" (inlined)
 // #include "leakguard/detail/heap/errors.hpp" (inlined)
 // leakguard - in-process memory-leak tracker for C++ (header-only)
@@ -8951,12 +9002,47 @@ inline void describe_site(const block_info& b, char* out, std::size_t size) noex
     describe_symbol(sym, b.caller, out, size);
 }
 
+// A place in the code as the JSON and SARIF reports name it, by parts; null or 0: unknown.
+struct code_place {
+    const char* function;
+    const char* file;
+    unsigned line;
+    const char* module;
+};
+
+// The place a symbolized address names.
+inline code_place place_of(const symbol_info& sym) noexcept {
+    return code_place{sym.function[0] ? sym.function : nullptr, sym.file[0] ? sym.file : nullptr,
+                      sym.file[0] ? sym.line : 0, sym.module[0] ? sym.module : nullptr};
+}
+
+// Where block `b` was allocated: the macro's file:line (and function, if it gave one) when one
+// said so, else its site frame's (symbolize_site, into `sym`, which the result points into).
+inline code_place site_place(const block_info& b, symbol_info& sym) noexcept {
+    symbolize_site(b, sym);
+    code_place out = place_of(sym);
+    if (b.location) {
+        if (b.location->function && b.location->function[0]) out.function = b.location->function;
+        out.file = b.location->file;
+        out.line = b.location->line > 0 ? static_cast<unsigned>(b.location->line) : 0;
+    }
+    return out;
+}
+
 // describe_site() for a (return address, location) pair.
 inline void describe_code(const void* caller, const source_location* location, char* out, std::size_t size) noexcept {
     block_info b = block_info();
     b.caller = caller;
     b.location = location;
     describe_site(b, out, size);
+}
+
+// site_place() for a (return address, location) pair.
+inline code_place code_place_of(const void* caller, const source_location* location, symbol_info& sym) noexcept {
+    block_info b = block_info();
+    b.caller = caller;
+    b.location = location;
+    return site_place(b, sym);
 }
 
 } // namespace detail
@@ -9161,23 +9247,6 @@ inline void hash_frame(fingerprint_hash& h, const char* function, const char* fi
     h.add(function);
     h.add(file ? base_name(file) : ""); // builds in other directories name the same file
     h.add(std::uint64_t(line));
-}
-
-// A record's site as it is named: the mapping macro's file:line where there is one, else its site
-// frame symbolized (into `sym`, which the pointers may point into). line 0: not known.
-struct named_site {
-    const char* function;
-    const char* file;
-    long line;
-};
-inline named_site record_site(const block_info& lead, symbol_info& sym) noexcept {
-    symbolize_site(lead, sym);
-    named_site s;
-    bool const macro_function = lead.location && lead.location->function && lead.location->function[0];
-    s.function = macro_function ? lead.location->function : (sym.function[0] ? sym.function : nullptr);
-    s.file = lead.location ? lead.location->file : (sym.file[0] ? sym.file : nullptr);
-    s.line = lead.location ? static_cast<long>(lead.location->line) : (sym.file[0] ? static_cast<long>(sym.line) : 0);
-    return s;
 }
 
 // One call path of a record: the blocks whose stacks are named alike.
@@ -9501,6 +9570,15 @@ void write_paths(Sink& out, const loss_records& records, std::size_t r, const gr
                    layout.line_end);
 }
 
+// A group's bytes as its line says them: "B bytes", or valgrind's "T (D direct, I indirect) bytes"
+// where the group's blocks hold others.
+inline void group_bytes_text(const leak_group& g, char* out, std::size_t size) noexcept {
+    if (g.indirect_bytes)
+        std::snprintf(out, size, "%zu (%zu direct, %zu indirect) bytes", g.bytes + g.indirect_bytes, g.bytes,
+                      g.indirect_bytes);
+    else std::snprintf(out, size, "%zu %s", g.bytes, plural(g.bytes, "byte", "bytes"));
+}
+
 // One group's line (and its stack, if the layout has stacks). `failure`: the repeat check (or
 // scope) the blocks come from, if any. `records`: the exit report's loss records, group g being
 // record g (numbered on its line, its paths under it when it has several).
@@ -9516,12 +9594,8 @@ void write_group(Sink& out, const grouped_leaks& leaks, const leak_group& g, con
         if (g.min_size == g.max_size) std::snprintf(sizes, sizeof sizes, ", %zu bytes each", g.min_size);
         else std::snprintf(sizes, sizeof sizes, ", %zu to %zu bytes", g.min_size, g.max_size);
     }
-    // valgrind's "T (D direct, I indirect) bytes" where the group's blocks hold others.
     char bytes[96];
-    if (g.indirect_bytes)
-        std::snprintf(bytes, sizeof bytes, "%zu (%zu direct, %zu indirect) bytes", g.bytes + g.indirect_bytes, g.bytes,
-                      g.indirect_bytes);
-    else std::snprintf(bytes, sizeof bytes, "%zu %s", g.bytes, plural(g.bytes, "byte", "bytes"));
+    group_bytes_text(g, bytes, sizeof bytes);
     out.printf("%s%s in %zu %s%s (%s%s) allocated at %s, thread %u, ", layout.line_start, bytes, g.count,
                plural(g.count, "block", "blocks"), loss_phrase(lead.loss), kind_name(lead.kind), sizes, site,
                lead.thread);
@@ -9580,8 +9654,9 @@ void write_failure_groups(Sink& out, const scope_failure& f, const group_layout&
 namespace leakguard {
 namespace detail {
 
-// Nesting the writer keeps track of (the report nests 5 deep); deeper levels share the last flag.
-constexpr std::size_t json_max_depth = 8;
+// Nesting the writer keeps track of (the JSON report nests 5 deep, the SARIF log 14: a code flow's
+// frame's artifact location); deeper levels share the last flag.
+constexpr std::size_t json_max_depth = 16;
 
 class json_writer {
 public:
@@ -9711,6 +9786,18 @@ private:
 namespace leakguard {
 namespace detail {
 
+// ", byte N past its end overwritten" and the like for an error that found a bad byte; "" for
+// the others. heap_overflow counts from the end of the block; the others from its start.
+inline void error_offset_text(const error_record& e, char* out, std::size_t size) noexcept {
+    if (size) out[0] = '\0';
+    if (!e.has_offset) return;
+    if (e.type == error_type::heap_overflow) std::snprintf(out, size, ", byte %ld past its end overwritten", e.offset);
+    else if (e.offset < 0) std::snprintf(out, size, ", byte %ld before its start overwritten", e.offset);
+    else if (static_cast<std::size_t>(e.offset) >= e.size)
+        std::snprintf(out, size, ", byte %zu past its end overwritten", static_cast<std::size_t>(e.offset) - e.size);
+    else std::snprintf(out, size, ", byte %ld overwritten", e.offset);
+}
+
 void print_error(const error_record& e) noexcept {
     busy_section busy;
     char freed_at[site_text_size] = "";
@@ -9731,14 +9818,9 @@ void print_error(const error_record& e) noexcept {
     } else {
         out.printf("%p", e.address);
     }
-    // heap_overflow counts from the end of the block; the others from its start.
-    if (e.has_offset) {
-        if (e.type == error_type::heap_overflow) out.printf(", byte %ld past its end overwritten", e.offset);
-        else if (e.offset < 0) out.printf(", byte %ld before its start overwritten", e.offset);
-        else if (static_cast<std::size_t>(e.offset) >= e.size)
-            out.printf(", byte %zu past its end overwritten", static_cast<std::size_t>(e.offset) - e.size);
-        else out.printf(", byte %ld overwritten", e.offset);
-    }
+    char offset[64];
+    error_offset_text(e, offset, sizeof offset);
+    out.put(offset);
     if (e.has_first_free) {
         char first[site_text_size];
         describe_code(e.first_free_caller, e.first_free_location, first, sizeof first);
@@ -10325,10 +10407,10 @@ inline void write_baseline_file(const char* path, const loss_records& records, c
             if (!record_fails(leaks, g)) continue;
             const leak_group& grp = leaks.groups()[g];
             symbol_info sym;
-            named_site const site = record_site(leaks.lead(grp), sym);
+            code_place const site = site_place(leaks.lead(grp), sym);
             char fp[17];
             format_fingerprint(records.fingerprint(g), fp);
-            out.printf("%s  # %s: %s %s:%ld, %zu %s in %zu %s\n", fp, loss_phrase(leaks.lead(grp).loss) + 1,
+            out.printf("%s  # %s: %s %s:%u, %zu %s in %zu %s\n", fp, loss_phrase(leaks.lead(grp).loss) + 1,
                        site.function ? site.function : "?", site.file ? base_name(site.file) : "?", site.line,
                        grp.bytes, plural(grp.bytes, "byte", "bytes"), grp.count, plural(grp.count, "block", "blocks"));
         }
@@ -10413,8 +10495,8 @@ inline void write_json_records(json_writer& json, const grouped_leaks& leaks, co
     for (std::size_t r = 0; records.ok() && r < records.count(); ++r) {
         const leak_group& grp = leaks.groups()[r];
         const block_info& lead = leaks.lead(grp);
-        symbol_info sym;
-        named_site const site = record_site(lead, sym);
+        symbol_info site;
+        code_place const place = site_place(lead, site);
         char fp[17];
         format_fingerprint(records.fingerprint(r), fp);
         json.new_line();
@@ -10424,10 +10506,10 @@ inline void write_json_records(json_writer& json, const grouped_leaks& leaks, co
         json.key("known").boolean(records.known(r));
         json.key("loss").string(leak_kind_name(lead.loss));
         json.key("kind").string(kind_name(lead.kind));
-        json.key("function").string(site.function);
-        json.key("file").string(site.file);
+        json.key("function").string(place.function);
+        json.key("file").string(place.file);
         json.key("line");
-        if (site.line) json.number(site.line);
+        if (place.line) json.number(place.line);
         else json.null();
         json.key("blocks").number(grp.count);
         json.key("bytes").number(grp.bytes);
@@ -10675,12 +10757,610 @@ inline void write_text_report(fd_writer& out, const char* when, const grouped_le
 } // namespace leakguard
 
 #endif // LEAKGUARD_DETAIL_REPORT_TEXT_REPORT_HPP_INCLUDED
+// #include "leakguard/detail/core/uri.hpp" (inlined)
+// leakguard - in-process memory-leak tracker for C++ (header-only)
+// SPDX-License-Identifier: MIT
+// core/uri.hpp: file paths as URIs (RFC 3986), for the SARIF log: a path normalised by its text
+// alone (the file system is not asked: the files a report names need not exist on this machine,
+// and a symbolic link must not move a file out of the source tree), made relative to a root,
+// percent-encoded. None allocates.
+#ifndef LEAKGUARD_DETAIL_CORE_URI_HPP_INCLUDED
+#define LEAKGUARD_DETAIL_CORE_URI_HPP_INCLUDED
+
+#include <cstddef> // std::size_t
+#include <cstring> // std::memcpy, std::strlen, std::strncmp
+
+namespace leakguard {
+namespace detail {
+
+// Normalises `path` by its text: repeated '/' and "." parts go, ".." takes the part before it
+// away (never above the root of an absolute path; kept at the start of a relative one), no '/' at
+// the end: "/a/./b//../c/" -> "/a/c", "/" stays "/". False when the result does not fit `size`.
+inline bool normalise_path(const char* path, char* out, std::size_t size) noexcept {
+    bool const absolute = path[0] == '/';
+    if (size < 2) return false;
+    std::size_t used = 0;
+    if (absolute) out[used++] = '/';
+    std::size_t const base = used; // out[0, base) stays
+    std::size_t removable = 0;     // parts in `out` a ".." can take away (not the leading ".."s)
+    for (const char* p = path; *p;) {
+        while (*p == '/') ++p;
+        const char* end = p;
+        while (*end && *end != '/') ++end;
+        std::size_t const n = static_cast<std::size_t>(end - p);
+        bool const dot = n == 1 && p[0] == '.', dot_dot = n == 2 && p[0] == '.' && p[1] == '.';
+        if (n == 0 || dot) {
+            p = end;
+            continue;
+        }
+        if (dot_dot && (removable > 0 || absolute)) {
+            if (removable > 0) {
+                while (used > base && out[used - 1] != '/') --used;
+                if (used > base) --used; // the '/' before the part
+                --removable;
+            }
+            p = end;
+            continue;
+        }
+        std::size_t const sep = used > base ? 1 : 0;
+        if (used + sep + n >= size) return false;
+        if (sep) out[used++] = '/';
+        std::memcpy(out + used, p, n);
+        used += n;
+        if (!dot_dot) ++removable;
+        p = end;
+    }
+    out[used] = '\0';
+    return true;
+}
+
+// Whether a byte stays as it is in a URI's path: RFC 3986's unreserved characters, '/' and '+'
+// (a sub-delimiter, common in directory names such as "c++"); every other byte is
+// percent-encoded, a space as "%20", each byte of a UTF-8 sequence as its own "%XX".
+inline bool uri_keeps(unsigned char c) noexcept {
+    return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') || c == '-' || c == '.' ||
+           c == '_' || c == '~' || c == '/' || c == '+';
+}
+
+// Appends `path`, percent-encoded, to `out` at `used`. False when it does not fit.
+inline bool append_uri_path(const char* path, char* out, std::size_t size, std::size_t& used) noexcept {
+    static const char hex[] = "0123456789ABCDEF";
+    for (const char* p = path; *p; ++p) {
+        unsigned char const c = static_cast<unsigned char>(*p);
+        std::size_t const need = uri_keeps(c) ? 1 : 3;
+        if (used + need >= size) return false;
+        if (need == 1) {
+            out[used++] = *p;
+        } else {
+            out[used++] = '%';
+            out[used++] = hex[c >> 4];
+            out[used++] = hex[c & 15];
+        }
+    }
+    out[used] = '\0';
+    return true;
+}
+
+// The "file://" URI of an absolute path; with `directory`, ending with '/' (a base URI must, or
+// the last part of the path is dropped when a relative reference is resolved against it).
+inline bool file_uri(const char* absolute_path, bool directory, char* out, std::size_t size) noexcept {
+    static const char scheme[] = "file://";
+    std::size_t used = sizeof scheme - 1;
+    if (size <= used) return false;
+    std::memcpy(out, scheme, used + 1);
+    if (!append_uri_path(absolute_path, out, size, used)) return false;
+    if (directory && out[used - 1] != '/') {
+        if (used + 1 >= size) return false;
+        out[used++] = '/';
+        out[used] = '\0';
+    }
+    return true;
+}
+
+// The URI of `file` for a location: relative to `root` when the file lies under it (then
+// `relative` is true), else its absolute "file://" URI. `root`: a normalised absolute path, or
+// empty (every file is then absolute). A relative `file` (a name the debug information gives
+// without its directory) is taken as relative to the root. False when the file's path or URI
+// does not fit its buffer.
+inline bool artifact_uri(const char* root, const char* file, char* out, std::size_t size, bool& relative) noexcept {
+    char path[1024];
+    relative = false;
+    if (!file[0] || !normalise_path(file, path, sizeof path)) return false;
+    if (path[0] == '\0') return false; // "." and the like: no file named
+    if (path[0] != '/') {
+        std::size_t used = 0;
+        relative = true;
+        return append_uri_path(path, out, size, used);
+    }
+    std::size_t const n = std::strlen(root);
+    bool const under = n > 0 && std::strncmp(path, root, n) == 0 && (n == 1 || path[n] == '/') && path[n] != '\0';
+    if (!under) return file_uri(path, false, out, size);
+    std::size_t used = 0;
+    relative = true;
+    return append_uri_path(path + (n == 1 ? 1 : n + 1), out, size, used);
+}
+
+} // namespace detail
+} // namespace leakguard
+
+#endif // LEAKGUARD_DETAIL_CORE_URI_HPP_INCLUDED
+// #include "leakguard/detail/report/sarif_report.hpp" (inlined)
+// leakguard - in-process memory-leak tracker for C++ (header-only)
+// SPDX-License-Identifier: MIT
+// report/sarif_report.hpp: the report for code-scanning tools - one SARIF 2.1.0 log
+// (docs/report-format.md: "SARIF") to sarif_path, written where the JSON report is: one result per
+// loss record (at its site's file:line relative to srcroot, each of its call paths a code flow,
+// its fingerprint a partial fingerprint) and one per heap error (at the allocation, with the
+// frees as related locations). Written by the one JSON writer; runs with tracking suspended and
+// allocates only raw memory.
+#ifndef LEAKGUARD_DETAIL_REPORT_SARIF_REPORT_HPP_INCLUDED
+#define LEAKGUARD_DETAIL_REPORT_SARIF_REPORT_HPP_INCLUDED
+
+#include <cstdarg>  // va_list
+#include <cstddef>  // std::size_t
+#include <cstdint>  // std::uint64_t
+#include <cstdio>   // std::snprintf, std::vsnprintf
+#include <cstring>  // std::strcmp
+#include <unistd.h> // close, getcwd
+
+// #include "leakguard/block_info.hpp" (inlined)
+// #include "leakguard/detail/core/options.hpp" (inlined)
+// #include "leakguard/detail/core/platform.hpp" (inlined)
+// #include "leakguard/detail/core/report_stream.hpp" (inlined)
+// #include "leakguard/detail/core/sarif_paths.hpp" (inlined)
+// #include "leakguard/detail/core/text.hpp" (inlined)
+// #include "leakguard/detail/core/uri.hpp" (inlined)
+// #include "leakguard/detail/heap/errors.hpp" (inlined)
+// #include "leakguard/detail/symbolize/symbolize.hpp" (inlined)
+// #include "leakguard/detail/version.hpp" (inlined)
+// #include "leakguard/detail/report/collect.hpp" (inlined)
+// #include "leakguard/detail/report/error_report.hpp" (inlined)
+// #include "leakguard/detail/report/group_text.hpp" (inlined)
+// #include "leakguard/detail/report/json_report.hpp" (inlined)
+// #include "leakguard/detail/report/json_writer.hpp" (inlined)
+// #include "leakguard/detail/report/leak_groups.hpp" (inlined)
+// #include "leakguard/detail/report/loss_records.hpp" (inlined)
+// #include "leakguard/detail/report/site_text.hpp" (inlined)
+
+namespace leakguard {
+namespace detail {
+
+// The rules, in ruleIndex order: the loss kinds (leak_kind 1-4 at 0-3), then the heap errors
+// (error_type's order, from 4 on). A loss kind's level follows the leak_kinds option.
+struct sarif_rule {
+    const char* id;
+    const char* name;
+    const char* description;
+};
+constexpr sarif_rule sarif_rules[] = {
+    {"leakguard.definitely-lost", "DefinitelyLost", "Memory definitely lost: nothing points to the block any more."},
+    {"leakguard.indirectly-lost", "IndirectlyLost",
+     "Memory indirectly lost: only lost blocks point to the block (it is part of a lost structure)."},
+    {"leakguard.possibly-lost", "PossiblyLost",
+     "Memory possibly lost: only pointers into the block's middle lead to it."},
+    {"leakguard.still-reachable", "StillReachable",
+     "Memory still reachable at exit: never freed, but a chain of pointers from a root still leads to it."},
+    {"leakguard.double-free", "DoubleFree", "A block was freed twice."},
+    {"leakguard.invalid-free", "InvalidFree", "A pointer that is not the start of a live block was freed."},
+    {"leakguard.alloc-dealloc-mismatch", "AllocDeallocMismatch",
+     "A block was given back by a form that does not pair with its allocation (new[] by delete, new by free, ...)."},
+    {"leakguard.heap-overflow", "HeapOverflow", "Bytes after the end of a block were overwritten."},
+    {"leakguard.heap-underflow", "HeapUnderflow", "Bytes before the start of a block were overwritten."},
+    {"leakguard.use-after-free", "UseAfterFree", "A block was written to after it was freed."},
+    {"leakguard.heap-corruption", "HeapCorruption",
+     "leakguard's own record of a block (a list link, its size or its site) was overwritten."},
+};
+constexpr std::size_t sarif_loss_rules = 4;
+static_assert(sizeof sarif_rules / sizeof sarif_rules[0] ==
+                  sarif_loss_rules + static_cast<std::size_t>(error_type::heap_corruption) + 1,
+              "one SARIF rule per loss kind and per heap error type");
+
+// The rule of a loss kind. Every block of a report was judged; an unjudged one would count as
+// still reachable, as the report counts all blocks when the check runs out of memory.
+inline std::size_t sarif_loss_rule(leak_kind k) noexcept {
+    return k == leak_kind::unchecked ? 3 : static_cast<std::size_t>(k) - 1;
+}
+inline std::size_t sarif_error_rule(error_type t) noexcept { return sarif_loss_rules + static_cast<std::size_t>(t); }
+
+// "error" for the loss kinds that fail the run (leak_kinds), "note" for the others.
+inline const char* sarif_loss_level(leak_kind k) noexcept {
+    return option_leak_kinds() & leak_kind_bit(k) ? "error" : "note";
+}
+
+// The base id of every relative location; the run's originalUriBaseIds says where it is.
+constexpr const char* sarif_root_id = "SRCROOT";
+// Room for a path's URI: every byte of the longest path percent-encoded, and the scheme.
+constexpr std::size_t sarif_uri_size = 3 * (max_path_length + 1) + 16;
+
+// srcroot as the locations use it (normalised, absolute): the option's value, else the directory
+// the program started in, else the current one; empty when none is known (every location is then
+// absolute).
+inline void sarif_source_root(char* out, std::size_t size) noexcept {
+    char cwd[max_path_length + 1];
+    const char* root = g_srcroot[0] ? g_srcroot : g_start_directory;
+    if (!root[0]) root = ::getcwd(cwd, sizeof cwd) ? cwd : "";
+    if (root[0] != '/' || !normalise_path(root, out, size)) out[0] = '\0';
+}
+
+// Text built in a fixed buffer, cut where it runs out, for a message.
+class text_buffer {
+public:
+    text_buffer() noexcept : used_(0) { text_[0] = '\0'; }
+    __attribute__((format(printf, 2, 3))) void printf(const char* fmt, ...) noexcept {
+        va_list args;
+        va_start(args, fmt);
+        int const n = std::vsnprintf(text_ + used_, sizeof text_ - used_, fmt, args);
+        va_end(args);
+        if (n > 0)
+            used_ += static_cast<std::size_t>(n) < sizeof text_ - used_ ? static_cast<std::size_t>(n)
+                                                                        : sizeof text_ - 1 - used_;
+    }
+    const char* c_str() const noexcept { return text_; }
+
+private:
+    char text_[site_text_size * 3];
+    std::size_t used_;
+};
+
+// A place in a message: its function, else file:line, else module+offset.
+inline void place_name(const code_place& place, const symbol_info& sym, const void* address, char* out,
+                       std::size_t size) noexcept {
+    if (place.function) std::snprintf(out, size, "%s", place.function);
+    else if (place.file) std::snprintf(out, size, "%s:%u", place.file, place.line);
+    else describe_symbol(sym, address, out, size);
+}
+
+// {"text": ...}
+inline void sarif_message(json_writer& json, const char* text) noexcept {
+    json.key("message");
+    json.begin_object();
+    json.key("text").string(text);
+    json.end_object();
+}
+
+// One location object: the place's file and line as a physical location (relative to `root`
+// with its uriBaseId when inside it; a place without a file: its module, no line), its function
+// as a logical location, and `message` (null: none).
+inline void sarif_location(json_writer& json, const char* root, const code_place& place, const char* message,
+                           int id = -1) noexcept {
+    json.begin_object();
+    if (id >= 0) json.key("id").number(id);
+    const char* const file = place.file ? place.file : place.module;
+    char uri[sarif_uri_size];
+    bool relative = false;
+    if (file && artifact_uri(root, file, uri, sizeof uri, relative)) {
+        json.key("physicalLocation");
+        json.begin_object();
+        json.key("artifactLocation");
+        json.begin_object();
+        json.key("uri").string(uri);
+        if (relative) json.key("uriBaseId").string(sarif_root_id);
+        json.end_object();
+        if (place.file && place.line > 0) {
+            json.key("region");
+            json.begin_object();
+            json.key("startLine").number(place.line);
+            json.end_object();
+        }
+        json.end_object();
+    }
+    if (place.function) {
+        json.key("logicalLocations");
+        json.begin_array();
+        json.begin_object();
+        json.key("fullyQualifiedName").string(place.function);
+        json.key("kind").string("function");
+        json.end_object();
+        json.end_array();
+    }
+    if (message) sarif_message(json, message);
+    json.end_object();
+}
+
+// tool.driver: leakguard, its version, the rules.
+inline void sarif_driver(json_writer& json) noexcept {
+    json.key("tool");
+    json.begin_object();
+    json.key("driver");
+    json.begin_object();
+    json.key("name").string("leakguard");
+    json.key("version").string(LEAKGUARD_VERSION_STRING);
+    json.key("rules");
+    json.begin_array();
+    for (std::size_t i = 0; i < sizeof sarif_rules / sizeof sarif_rules[0]; ++i) {
+        const sarif_rule& rule = sarif_rules[i];
+        bool const loss = i < sarif_loss_rules;
+        json.new_line();
+        json.begin_object();
+        json.key("id").string(rule.id);
+        json.key("name").string(rule.name);
+        json.key("shortDescription");
+        json.begin_object();
+        json.key("text").string(rule.description);
+        json.end_object();
+        json.key("defaultConfiguration");
+        json.begin_object();
+        json.key("level").string(loss ? sarif_loss_level(static_cast<leak_kind>(i + 1)) : "error");
+        json.end_object();
+        json.key("properties");
+        json.begin_object();
+        json.key("tags");
+        json.begin_array();
+        json.string("memory");
+        json.string(loss ? "leak" : "heap-error");
+        json.end_array();
+        json.end_object();
+        json.end_object();
+    }
+    json.end_array();
+    json.end_object();
+    json.end_object();
+}
+
+// One path of record `r` as a code flow: its frames from main (or the outermost) down to the
+// allocation, as a debugger lists them from the bottom up, what starts main left out as the
+// text report leaves it out. `frames`: room for `room` (> 0) named frames.
+inline void sarif_code_flow(json_writer& json, const char* root, const loss_records& records, std::size_t r,
+                            std::size_t p, symbol_info* frames, std::size_t room) noexcept {
+    const record_path& path = records.path(r, p);
+    const block_info& first = records.block(path, 0);
+    std::size_t n = 0;
+    if (first.stack && first.stack_depth > 0) {
+        n = symbolize_stack_inlined(first.stack, first.stack_depth, frames, room);
+        for (std::size_t f = 0; f < n; ++f)
+            if (std::strcmp(frames[f].function, "main") == 0) n = f + 1;
+    }
+    if (n == 0) { // no stack: the site alone
+        frames[0] = symbol_info();
+        symbolize_site(first, frames[0]);
+        n = 1;
+    }
+    text_buffer what;
+    what.printf("%zu %s (%zu %s) by path %zu of %zu", path.count, plural(path.count, "block", "blocks"), path.bytes,
+                plural(path.bytes, "byte", "bytes"), p + 1, records.path_count(r));
+    json.new_line();
+    json.begin_object();
+    sarif_message(json, what.c_str());
+    json.key("threadFlows");
+    json.begin_array();
+    json.begin_object();
+    json.key("locations");
+    json.begin_array();
+    for (std::size_t k = 0; k < n; ++k) {
+        const symbol_info& sym = frames[n - 1 - k];
+        code_place const place = place_of(sym);
+        char name[site_text_size];
+        place_name(place, sym, sym.address, name, sizeof name);
+        json.begin_object();
+        json.key("location");
+        sarif_location(json, root, place, name);
+        json.key("nestingLevel").number(k);
+        json.end_object();
+    }
+    json.end_array();
+    json.end_object();
+    json.end_array();
+    json.end_object();
+}
+
+// The results of the loss records, largest first as the text report lists them.
+inline void sarif_record_results(json_writer& json, const char* root, const grouped_leaks& leaks,
+                                 const loss_records& records) noexcept {
+    std::size_t const room = std::size_t(4) * max_stack_depth;
+    symbol_info* frames = static_cast<symbol_info*>(raw_alloc(room * sizeof(symbol_info)));
+    for (std::size_t r = 0; r < leaks.group_count(); ++r) {
+        const leak_group& grp = leaks.groups()[r];
+        const block_info& lead = leaks.lead(grp);
+        symbol_info site;
+        code_place const place = site_place(lead, site);
+        char site_name[site_text_size];
+        place_name(place, site, lead.caller, site_name, sizeof site_name);
+        char bytes[96];
+        group_bytes_text(grp, bytes, sizeof bytes);
+        text_buffer message; // the text report's group line, without what changes from run to run
+        message.printf("%s in %zu %s%s (%s) allocated at %s", bytes, grp.count, plural(grp.count, "block", "blocks"),
+                       loss_phrase(lead.loss), kind_name(lead.kind), site_name);
+        json.new_line();
+        json.begin_object();
+        std::size_t const rule = sarif_loss_rule(lead.loss);
+        json.key("ruleId").string(sarif_rules[rule].id);
+        json.key("ruleIndex").number(rule);
+        json.key("level").string(sarif_loss_level(lead.loss));
+        sarif_message(json, message.c_str());
+        json.key("locations");
+        json.begin_array();
+        sarif_location(json, root, place, nullptr);
+        json.end_array();
+        if (records.ok() && frames) {
+            json.key("codeFlows");
+            json.begin_array();
+            for (std::size_t p = 0; p < records.path_count(r); ++p)
+                sarif_code_flow(json, root, records, r, p, frames, room);
+            json.end_array();
+        }
+        if (records.ok()) {
+            char fp[17];
+            format_fingerprint(records.fingerprint(r), fp);
+            json.key("partialFingerprints");
+            json.begin_object();
+            json.key("leakguard/v1").string(fp);
+            json.end_object();
+        }
+        json.key("properties");
+        json.begin_object();
+        json.key("blocks").number(grp.count);
+        json.key("bytes").number(grp.bytes);
+        json.key("indirectBytes").number(grp.indirect_bytes);
+        json.key("kind").string(kind_name(lead.kind));
+        json.key("loss").string(leak_kind_name(lead.loss));
+        json.end_object();
+        json.end_object();
+    }
+    raw_free(frames);
+}
+
+// The sites an error names, each symbolized once: the allocation, the free that found it, and the
+// first free of a block freed twice.
+struct error_places {
+    symbol_info alloc_sym, free_sym, first_sym;
+    code_place alloc_at, free_at, first_at;
+    explicit error_places(const error_record& e) noexcept
+        : alloc_sym(), free_sym(), first_sym(), alloc_at(), free_at(), first_at() {
+        if (e.block_known) alloc_at = code_place_of(e.alloc_caller, e.alloc_location, alloc_sym);
+        if (e.has_free) free_at = code_place_of(e.free_caller, e.free_location, free_sym);
+        if (e.has_first_free) first_at = code_place_of(e.first_free_caller, e.first_free_location, first_sym);
+    }
+};
+
+// An error's fingerprint: its type, the block's kind and its sites, named as a loss record's
+// (function, file name, line): the same from run to run and machine to machine.
+inline std::uint64_t error_fingerprint(const error_record& e, const error_places& at) noexcept {
+    fingerprint_hash h;
+    h.add(error_type_name(e.type));
+    h.add(e.block_known ? kind_name(e.kind) : "");
+    if (e.has_form) h.add(dealloc_name(e.form));
+    const code_place* const sites[] = {e.block_known ? &at.alloc_at : nullptr, e.has_free ? &at.free_at : nullptr,
+                                       e.has_first_free ? &at.first_at : nullptr};
+    for (const code_place* s : sites) {
+        if (s) hash_frame(h, s->function, s->file, s->line);
+        else h.add("");
+    }
+    return h.value();
+}
+
+// One heap error's result: at the allocation (the free, for a pointer leakguard does not know),
+// the frees as related locations.
+inline void sarif_error_result(json_writer& json, const char* root, const error_record& e) noexcept {
+    error_places const at(e);
+    char alloc_name[site_text_size] = "", free_name[site_text_size] = "", first_name[site_text_size] = "";
+    if (e.block_known) place_name(at.alloc_at, at.alloc_sym, e.alloc_caller, alloc_name, sizeof alloc_name);
+    if (e.has_free) place_name(at.free_at, at.free_sym, e.free_caller, free_name, sizeof free_name);
+    if (e.has_first_free) place_name(at.first_at, at.first_sym, e.first_free_caller, first_name, sizeof first_name);
+    char offset[64];
+    error_offset_text(e, offset, sizeof offset);
+    // The text report's error line (print_error), functions for sites and no addresses.
+    text_buffer message;
+    message.printf("%s: ", error_type_name(e.type));
+    if (e.block_known) message.printf("%zu bytes (%s) allocated at %s", e.size, kind_name(e.kind), alloc_name);
+    else if (e.type == error_type::heap_corruption) message.printf("the block at %p: %s", e.address, e.what);
+    else message.printf("a pointer to no block of leakguard's");
+    message.printf("%s", offset);
+    if (e.has_first_free) message.printf(", first freed at %s", first_name);
+    if (e.has_form) message.printf(", given back by %s at %s", dealloc_name(e.form), free_name);
+    else if (e.has_free) message.printf(", after it was freed at %s", free_name);
+    else message.printf(", found by a heap check");
+
+    json.new_line();
+    json.begin_object();
+    std::size_t const rule = sarif_error_rule(e.type);
+    json.key("ruleId").string(sarif_rules[rule].id);
+    json.key("ruleIndex").number(rule);
+    json.key("level").string("error");
+    sarif_message(json, message.c_str());
+    json.key("locations");
+    json.begin_array();
+    if (e.block_known) sarif_location(json, root, at.alloc_at, nullptr);
+    else if (e.has_free) sarif_location(json, root, at.free_at, nullptr);
+    json.end_array();
+    json.key("relatedLocations");
+    json.begin_array();
+    int id = 0;
+    if (e.has_free && e.block_known) {
+        text_buffer what;
+        if (e.type == error_type::double_free && e.has_form) what.printf("freed again here (%s)", dealloc_name(e.form));
+        else if (e.has_form) what.printf("given back here by %s", dealloc_name(e.form));
+        else what.printf("freed here");
+        sarif_location(json, root, at.free_at, what.c_str(), ++id);
+    }
+    if (e.has_first_free) sarif_location(json, root, at.first_at, "first freed here", ++id);
+    json.end_array();
+    char fp[17];
+    format_fingerprint(error_fingerprint(e, at), fp);
+    json.key("partialFingerprints");
+    json.begin_object();
+    json.key("leakguard/v1").string(fp);
+    json.end_object();
+    if (e.block_known) {
+        json.key("properties");
+        json.begin_object();
+        json.key("size").number(e.size);
+        json.key("kind").string(kind_name(e.kind));
+        json.end_object();
+    }
+    json.end_object();
+}
+
+// The whole log.
+inline void write_sarif(fd_writer& out, const grouped_leaks& leaks, const loss_records& records) noexcept {
+    char root[max_path_length + 1];
+    sarif_source_root(root, sizeof root);
+    json_writer json(out);
+    json.begin_object();
+    json.key("$schema").string(
+        "https://docs.oasis-open.org/sarif/sarif/v2.1.0/errata01/os/schemas/sarif-schema-2.1.0.json");
+    json.key("version").string("2.1.0");
+    json.key("runs");
+    json.begin_array();
+    json.begin_object();
+    sarif_driver(json);
+    if (root[0]) {
+        char uri[sarif_uri_size];
+        if (file_uri(root, true, uri, sizeof uri)) {
+            json.new_line();
+            json.key("originalUriBaseIds");
+            json.begin_object();
+            json.key(sarif_root_id);
+            json.begin_object();
+            json.key("uri").string(uri);
+            json.end_object();
+            json.end_object();
+        }
+    }
+    json.new_line();
+    json.key("results");
+    json.begin_array();
+    sarif_record_results(json, root, leaks, records);
+    {
+        lock_guard hold(g_errors.lock);
+        std::uint64_t const total = g_errors.count.load(std::memory_order_relaxed);
+        std::size_t const kept = total < max_error_records ? static_cast<std::size_t>(total) : max_error_records;
+        for (std::size_t i = 0; i < kept; ++i) sarif_error_result(json, root, g_errors.records[i]);
+    }
+    json.end_array();
+    json.end_object();
+    json.end_array();
+    json.end_object();
+}
+
+// Whether a report writes a SARIF log (it needs the loss records).
+inline bool sarif_wanted() noexcept { return g_sarif_path[0] != '\0'; }
+
+// The log to sarif_path, if the option names one.
+inline void write_sarif_report(const grouped_leaks& leaks, const loss_records& records) noexcept {
+    if (!sarif_wanted()) return;
+    int const fd = open_for_writing(g_sarif_path);
+    if (fd < 0) {
+        fd_writer err(report_fd());
+        err.printf("leakguard: warning: cannot write sarif_path '%s'\n", g_sarif_path);
+        return;
+    }
+    {
+        fd_writer out(fd);
+        write_sarif(out, leaks, records);
+    }
+    ::close(fd);
+}
+
+} // namespace detail
+} // namespace leakguard
+
+#endif // LEAKGUARD_DETAIL_REPORT_SARIF_REPORT_HPP_INCLUDED
 // #include "leakguard/detail/report/exit_report.hpp" (inlined)
 // leakguard - in-process memory-leak tracker for C++ (header-only)
 // SPDX-License-Identifier: MIT
 // report/exit_report.hpp: the whole leak report - live blocks grouped by allocation site, largest
 // first - as text to the report stream and as JSON to json_path; at exit or on request. Runs with
-// tracking suspended and allocates only raw memory.
+// tracking suspended and allocates only raw memory. The SARIF log (sarif_path) is written here too.
 #ifndef LEAKGUARD_DETAIL_REPORT_EXIT_REPORT_HPP_INCLUDED
 #define LEAKGUARD_DETAIL_REPORT_EXIT_REPORT_HPP_INCLUDED
 
@@ -10697,6 +11377,7 @@ inline void write_text_report(fd_writer& out, const char* when, const grouped_le
 // #include "leakguard/detail/report/json_report.hpp" (inlined)
 // #include "leakguard/detail/report/leak_groups.hpp" (inlined)
 // #include "leakguard/detail/report/loss_records.hpp" (inlined)
+// #include "leakguard/detail/report/sarif_report.hpp" (inlined)
 // #include "leakguard/detail/report/stats.hpp" (inlined)
 // #include "leakguard/detail/report/suppressions.hpp" (inlined)
 // #include "leakguard/detail/report/text_report.hpp" (inlined)
@@ -10724,7 +11405,8 @@ inline report_outcome write_report(const char* when, const caller_context* calle
     // The records name every distinct stack: only for a report that prints them or a baseline.
     bool const text_groups = g_options.report == report_mode::full;
     bool const baselines = current_baseline() || g_options.write_baseline[0];
-    loss_records records(leaks, leaks.group_count() > 0 && (text_groups || g_options.json_path[0] || baselines));
+    loss_records records(leaks, leaks.group_count() > 0 &&
+                                    (text_groups || g_options.json_path[0] || sarif_wanted() || baselines));
     baseline_totals const known = apply_baseline(records, leaks);
     // Records the baseline knows do not fail the run.
     report_outcome const outcome = {failing.blocks - known.known_blocks, failure_count(),
@@ -10749,6 +11431,7 @@ inline report_outcome write_report(const char* when, const caller_context* calle
             ::close(fd);
         }
     }
+    write_sarif_report(leaks, records);
     return outcome;
 }
 

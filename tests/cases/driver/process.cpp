@@ -131,6 +131,16 @@ std::string read_file(const std::string& path) {
 
 bool file_exists(const std::string& path) { return ::access(path.c_str(), F_OK) == 0; }
 
+std::string program_on_path(const std::string& name) {
+    char const* path = std::getenv("PATH");
+    std::istringstream dirs(path ? path : "");
+    for (std::string dir; std::getline(dirs, dir, ':');) {
+        std::string const candidate = (dir.empty() ? std::string(".") : dir) + "/" + name;
+        if (::access(candidate.c_str(), X_OK) == 0) return candidate;
+    }
+    return "";
+}
+
 std::vector<std::string> lines_containing(const std::string& text, const std::string& needle) {
     std::vector<std::string> result;
     std::istringstream in(text);

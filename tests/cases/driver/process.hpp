@@ -44,6 +44,10 @@ process_result run_process(const std::vector<std::string>& argv, const std::vect
 std::string read_file(const std::string& path);
 bool file_exists(const std::string& path);
 
+// The program `name` as found on PATH when the tests run (run_process takes a path); empty when
+// it is not there.
+std::string program_on_path(const std::string& name);
+
 // The lines of `text` that contain `needle`.
 std::vector<std::string> lines_containing(const std::string& text, const std::string& needle);
 

@@ -1,24 +1,14 @@
 // See valgrind_run.hpp.
 #include "valgrind_run.hpp"
 
-#include <cstdlib>
 #include <regex>
 #include <sstream>
-#include <unistd.h>
 
 #include "case_run.hpp"
 
 namespace cases {
 
-std::string valgrind_on_path() {
-    char const* path = std::getenv("PATH");
-    std::istringstream dirs(path ? path : "");
-    for (std::string dir; std::getline(dirs, dir, ':');) {
-        std::string const candidate = (dir.empty() ? std::string(".") : dir) + "/valgrind";
-        if (::access(candidate.c_str(), X_OK) == 0) return candidate;
-    }
-    return "";
-}
+std::string valgrind_on_path() { return program_on_path("valgrind"); }
 
 amount& by_kind::of(const std::string& loss) {
     if (loss == "definite") return definite;

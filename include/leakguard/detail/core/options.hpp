@@ -18,6 +18,7 @@
 #include "platform.hpp"
 #include "baseline_file.hpp"
 #include "report_stream.hpp"
+#include "sarif_paths.hpp"
 #include "suppression_files.hpp"
 
 namespace leakguard {
@@ -159,6 +160,10 @@ constexpr option_spec option_table[] = {
     path_option("log_path", store_log_path,
                 "write the text report (and scope failures, errors) to this file instead of stderr"),
     path_option("json_path", store_json_path, "write the JSON report to this file at exit"),
+    path_option("sarif_path", store_sarif_path,
+                "write a SARIF 2.1.0 log (loss records, heap errors) to this file at exit"),
+    path_option("srcroot", store_srcroot,
+                "the directory SARIF locations are relative to; none: the start-up directory"),
     choice_option("report", "full|summary|off", 0, store_field<report_mode, &options_state::report>,
                   "how much of the text report to print at exit"),
     number_option("stack_depth", max_stack_depth, default_stack_depth, store_field<int, &options_state::stack_depth>,

@@ -76,10 +76,10 @@ inline void write_baseline_file(const char* path, const loss_records& records, c
             if (!record_fails(leaks, g)) continue;
             const leak_group& grp = leaks.groups()[g];
             symbol_info sym;
-            named_site const site = record_site(leaks.lead(grp), sym);
+            code_place const site = site_place(leaks.lead(grp), sym);
             char fp[17];
             format_fingerprint(records.fingerprint(g), fp);
-            out.printf("%s  # %s: %s %s:%ld, %zu %s in %zu %s\n", fp, loss_phrase(leaks.lead(grp).loss) + 1,
+            out.printf("%s  # %s: %s %s:%u, %zu %s in %zu %s\n", fp, loss_phrase(leaks.lead(grp).loss) + 1,
                        site.function ? site.function : "?", site.file ? base_name(site.file) : "?", site.line,
                        grp.bytes, plural(grp.bytes, "byte", "bytes"), grp.count, plural(grp.count, "block", "blocks"));
         }

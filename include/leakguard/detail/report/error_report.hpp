@@ -21,6 +21,18 @@
 namespace leakguard {
 namespace detail {
 
+// ", byte N past its end overwritten" and the like for an error that found a bad byte; "" for
+// the others. heap_overflow counts from the end of the block; the others from its start.
+inline void error_offset_text(const error_record& e, char* out, std::size_t size) noexcept {
+    if (size) out[0] = '\0';
+    if (!e.has_offset) return;
+    if (e.type == error_type::heap_overflow) std::snprintf(out, size, ", byte %ld past its end overwritten", e.offset);
+    else if (e.offset < 0) std::snprintf(out, size, ", byte %ld before its start overwritten", e.offset);
+    else if (static_cast<std::size_t>(e.offset) >= e.size)
+        std::snprintf(out, size, ", byte %zu past its end overwritten", static_cast<std::size_t>(e.offset) - e.size);
+    else std::snprintf(out, size, ", byte %ld overwritten", e.offset);
+}
+
 void print_error(const error_record& e) noexcept {
     busy_section busy;
     char freed_at[site_text_size] = "";
@@ -41,14 +53,9 @@ void print_error(const error_record& e) noexcept {
     } else {
         out.printf("%p", e.address);
     }
-    // heap_overflow counts from the end of the block; the others from its start.
-    if (e.has_offset) {
-        if (e.type == error_type::heap_overflow) out.printf(", byte %ld past its end overwritten", e.offset);
-        else if (e.offset < 0) out.printf(", byte %ld before its start overwritten", e.offset);
-        else if (static_cast<std::size_t>(e.offset) >= e.size)
-            out.printf(", byte %zu past its end overwritten", static_cast<std::size_t>(e.offset) - e.size);
-        else out.printf(", byte %ld overwritten", e.offset);
-    }
+    char offset[64];
+    error_offset_text(e, offset, sizeof offset);
+    out.put(offset);
     if (e.has_first_free) {
         char first[site_text_size];
         describe_code(e.first_free_caller, e.first_free_location, first, sizeof first);

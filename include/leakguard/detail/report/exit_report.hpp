@@ -2,7 +2,7 @@
 // SPDX-License-Identifier: MIT
 // report/exit_report.hpp: the whole leak report - live blocks grouped by allocation site, largest
 // first - as text to the report stream and as JSON to json_path; at exit or on request. Runs with
-// tracking suspended and allocates only raw memory.
+// tracking suspended and allocates only raw memory. The SARIF log (sarif_path) is written here too.
 #ifndef LEAKGUARD_DETAIL_REPORT_EXIT_REPORT_HPP_INCLUDED
 #define LEAKGUARD_DETAIL_REPORT_EXIT_REPORT_HPP_INCLUDED
 
@@ -19,6 +19,7 @@
 #include "json_report.hpp"
 #include "leak_groups.hpp"
 #include "loss_records.hpp"
+#include "sarif_report.hpp"
 #include "stats.hpp"
 #include "suppressions.hpp"
 #include "text_report.hpp"
@@ -46,7 +47,8 @@ inline report_outcome write_report(const char* when, const caller_context* calle
     // The records name every distinct stack: only for a report that prints them or a baseline.
     bool const text_groups = g_options.report == report_mode::full;
     bool const baselines = current_baseline() || g_options.write_baseline[0];
-    loss_records records(leaks, leaks.group_count() > 0 && (text_groups || g_options.json_path[0] || baselines));
+    loss_records records(leaks, leaks.group_count() > 0 &&
+                                    (text_groups || g_options.json_path[0] || sarif_wanted() || baselines));
     baseline_totals const known = apply_baseline(records, leaks);
     // Records the baseline knows do not fail the run.
     report_outcome const outcome = {failing.blocks - known.known_blocks, failure_count(),
@@ -71,6 +73,7 @@ inline report_outcome write_report(const char* when, const caller_context* calle
             ::close(fd);
         }
     }
+    write_sarif_report(leaks, records);
     return outcome;
 }
 

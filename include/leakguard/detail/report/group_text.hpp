@@ -145,6 +145,15 @@ void write_paths(Sink& out, const loss_records& records, std::size_t r, const gr
                    layout.line_end);
 }
 
+// A group's bytes as its line says them: "B bytes", or valgrind's "T (D direct, I indirect) bytes"
+// where the group's blocks hold others.
+inline void group_bytes_text(const leak_group& g, char* out, std::size_t size) noexcept {
+    if (g.indirect_bytes)
+        std::snprintf(out, size, "%zu (%zu direct, %zu indirect) bytes", g.bytes + g.indirect_bytes, g.bytes,
+                      g.indirect_bytes);
+    else std::snprintf(out, size, "%zu %s", g.bytes, plural(g.bytes, "byte", "bytes"));
+}
+
 // One group's line (and its stack, if the layout has stacks). `failure`: the repeat check (or
 // scope) the blocks come from, if any. `records`: the exit report's loss records, group g being
 // record g (numbered on its line, its paths under it when it has several).
@@ -160,12 +169,8 @@ void write_group(Sink& out, const grouped_leaks& leaks, const leak_group& g, con
         if (g.min_size == g.max_size) std::snprintf(sizes, sizeof sizes, ", %zu bytes each", g.min_size);
         else std::snprintf(sizes, sizeof sizes, ", %zu to %zu bytes", g.min_size, g.max_size);
     }
-    // valgrind's "T (D direct, I indirect) bytes" where the group's blocks hold others.
     char bytes[96];
-    if (g.indirect_bytes)
-        std::snprintf(bytes, sizeof bytes, "%zu (%zu direct, %zu indirect) bytes", g.bytes + g.indirect_bytes, g.bytes,
-                      g.indirect_bytes);
-    else std::snprintf(bytes, sizeof bytes, "%zu %s", g.bytes, plural(g.bytes, "byte", "bytes"));
+    group_bytes_text(g, bytes, sizeof bytes);
     out.printf("%s%s in %zu %s%s (%s%s) allocated at %s, thread %u, ", layout.line_start, bytes, g.count,
                plural(g.count, "block", "blocks"), loss_phrase(lead.loss), kind_name(lead.kind), sizes, site,
                lead.thread);

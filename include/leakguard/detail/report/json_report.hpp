@@ -89,8 +89,8 @@ inline void write_json_records(json_writer& json, const grouped_leaks& leaks, co
     for (std::size_t r = 0; records.ok() && r < records.count(); ++r) {
         const leak_group& grp = leaks.groups()[r];
         const block_info& lead = leaks.lead(grp);
-        symbol_info sym;
-        named_site const site = record_site(lead, sym);
+        symbol_info site;
+        code_place const place = site_place(lead, site);
         char fp[17];
         format_fingerprint(records.fingerprint(r), fp);
         json.new_line();
@@ -100,10 +100,10 @@ inline void write_json_records(json_writer& json, const grouped_leaks& leaks, co
         json.key("known").boolean(records.known(r));
         json.key("loss").string(leak_kind_name(lead.loss));
         json.key("kind").string(kind_name(lead.kind));
-        json.key("function").string(site.function);
-        json.key("file").string(site.file);
+        json.key("function").string(place.function);
+        json.key("file").string(place.file);
         json.key("line");
-        if (site.line) json.number(site.line);
+        if (place.line) json.number(place.line);
         else json.null();
         json.key("blocks").number(grp.count);
         json.key("bytes").number(grp.bytes);

@@ -15,8 +15,9 @@
 namespace leakguard {
 namespace detail {
 
-// Nesting the writer keeps track of (the report nests 5 deep); deeper levels share the last flag.
-constexpr std::size_t json_max_depth = 8;
+// Nesting the writer keeps track of (the JSON report nests 5 deep, the SARIF log 14: a code flow's
+// frame's artifact location); deeper levels share the last flag.
+constexpr std::size_t json_max_depth = 16;
 
 class json_writer {
 public:

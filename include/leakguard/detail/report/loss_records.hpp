@@ -60,23 +60,6 @@ inline void hash_frame(fingerprint_hash& h, const char* function, const char* fi
     h.add(std::uint64_t(line));
 }
 
-// A record's site as it is named: the mapping macro's file:line where there is one, else its site
-// frame symbolized (into `sym`, which the pointers may point into). line 0: not known.
-struct named_site {
-    const char* function;
-    const char* file;
-    long line;
-};
-inline named_site record_site(const block_info& lead, symbol_info& sym) noexcept {
-    symbolize_site(lead, sym);
-    named_site s;
-    bool const macro_function = lead.location && lead.location->function && lead.location->function[0];
-    s.function = macro_function ? lead.location->function : (sym.function[0] ? sym.function : nullptr);
-    s.file = lead.location ? lead.location->file : (sym.file[0] ? sym.file : nullptr);
-    s.line = lead.location ? static_cast<long>(lead.location->line) : (sym.file[0] ? static_cast<long>(sym.line) : 0);
-    return s;
-}
-
 // One call path of a record: the blocks whose stacks are named alike.
 struct record_path {
     std::size_t first; // into the record's order (loss_records::block)

@@ -62,12 +62,47 @@ inline void describe_site(const block_info& b, char* out, std::size_t size) noex
     describe_symbol(sym, b.caller, out, size);
 }
 
+// A place in the code as the JSON and SARIF reports name it, by parts; null or 0: unknown.
+struct code_place {
+    const char* function;
+    const char* file;
+    unsigned line;
+    const char* module;
+};
+
+// The place a symbolized address names.
+inline code_place place_of(const symbol_info& sym) noexcept {
+    return code_place{sym.function[0] ? sym.function : nullptr, sym.file[0] ? sym.file : nullptr,
+                      sym.file[0] ? sym.line : 0, sym.module[0] ? sym.module : nullptr};
+}
+
+// Where block `b` was allocated: the macro's file:line (and function, if it gave one) when one
+// said so, else its site frame's (symbolize_site, into `sym`, which the result points into).
+inline code_place site_place(const block_info& b, symbol_info& sym) noexcept {
+    symbolize_site(b, sym);
+    code_place out = place_of(sym);
+    if (b.location) {
+        if (b.location->function && b.location->function[0]) out.function = b.location->function;
+        out.file = b.location->file;
+        out.line = b.location->line > 0 ? static_cast<unsigned>(b.location->line) : 0;
+    }
+    return out;
+}
+
 // describe_site() for a (return address, location) pair.
 inline void describe_code(const void* caller, const source_location* location, char* out, std::size_t size) noexcept {
     block_info b = block_info();
     b.caller = caller;
     b.location = location;
     describe_site(b, out, size);
+}
+
+// site_place() for a (return address, location) pair.
+inline code_place code_place_of(const void* caller, const source_location* location, symbol_info& sym) noexcept {
+    block_info b = block_info();
+    b.caller = caller;
+    b.location = location;
+    return site_place(b, sym);
 }
 
 } // namespace detail
