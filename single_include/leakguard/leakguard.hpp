@@ -8169,7 +8169,8 @@ struct reach_totals {
     std::size_t blocks[5]; // indexed by leak_kind
     std::size_t bytes[5];
     std::size_t unpaused_threads; // threads that never answered: their stacks were not read
-    bool complete;                // false: memory ran out, every live block counted as reachable
+    bool complete;                // false: memory ran out; every live block is counted unchecked
+                                  // (blocks[0]), and the reports count them as failing
     // Blocks a suppression matched, taken out of their kind by the report (report/suppressions.hpp).
     std::size_t suppressed_blocks;
     std::size_t suppressed_bytes;
@@ -8248,15 +8249,15 @@ reach_totals run_leak_check(const caller_context& self, Visit visit) noexcept {
                 totals.unpaused_threads = world.unpaused();
             }
         }              // resumed
-        if (!marked) { // out of memory: nothing is called lost that might not be
+        if (!marked) { // out of memory: no block can be judged, and none is called reachable
             totals.complete = false;
             readable_memory mem;
             for (std::uint32_t s = 0; s < shards; ++s)
                 walk_shard(g_registry.shards[s], mem, damage, 0, [&](block_header* h) {
                     if (load_cookie(h) == cookie_for(h) && !(flags_of(h) & flag_ignored)) {
-                        ++totals.blocks[static_cast<unsigned>(leak_kind::reachable)];
-                        totals.bytes[static_cast<unsigned>(leak_kind::reachable)] += size_of(h);
-                        visit(*h, leak_kind::reachable, std::size_t(0));
+                        ++totals.blocks[static_cast<unsigned>(leak_kind::unchecked)];
+                        totals.bytes[static_cast<unsigned>(leak_kind::unchecked)] += size_of(h);
+                        visit(*h, leak_kind::unchecked, std::size_t(0));
                     }
                 });
         } else {
@@ -8494,6 +8495,8 @@ inline std::size_t copy_live(const block_filter& filter, block_info* out, std::s
 }
 
 // A raw-memory array of every matching block (oldest first). Free with raw_free.
+// Blocks copied out of the lists (raw memory). items null with count > 0: counted, not listed
+// (memory ran out for the copy) - a check must still fail on them.
 struct block_list {
     block_info* items;
     std::size_t count;
@@ -8504,12 +8507,16 @@ inline block_list collect_live(const block_filter& filter) noexcept {
     block_list list = {nullptr, 0, 0};
     // Each walk costs a heavy barrier per shard (lock_shard): a check that finds nothing - a scope
     // without leaks, the common case - ends after the first walk.
-    std::size_t const counted = count_live(filter).blocks;
-    if (counted == 0) return list;
-    std::size_t capacity = counted + 64;
+    block_totals const counted = count_live(filter);
+    if (counted.blocks == 0) return list;
+    std::size_t capacity = counted.blocks + 64;
     for (;;) {
         list.items = static_cast<block_info*>(raw_alloc(capacity * sizeof(block_info)));
-        if (!list.items) return list;
+        if (!list.items) { // out of memory: counted, not listed
+            list.count = counted.blocks;
+            list.bytes = counted.bytes;
+            return list;
+        }
         std::size_t const found = copy_live(filter, list.items, capacity);
         if (found <= capacity) {
             list.count = found;
@@ -8527,8 +8534,10 @@ inline unsigned leak_kind_bit(leak_kind k) noexcept {
 }
 
 // Blocks and bytes of the kinds that fail a run (the leak_kinds option).
+// Blocks a check that ran out of memory could not judge fail too: a check that cannot finish
+// must not pass.
 inline block_totals failing_totals(const reach_totals& t) noexcept {
-    block_totals out = {0, 0};
+    block_totals out = {t.blocks[0], t.bytes[0]};
     unsigned const kinds = option_leak_kinds();
     for (unsigned k = 1; k <= 4; ++k) {
         if (!(kinds & leak_kind_bit(static_cast<leak_kind>(k)))) continue;
@@ -8540,7 +8549,8 @@ inline block_totals failing_totals(const reach_totals& t) noexcept {
 
 // Whether the report lists blocks of kind `k`: the failing kinds, and reachable ones on request.
 inline bool listed_kind(leak_kind k) noexcept {
-    return (option_leak_kinds() & leak_kind_bit(k)) || (k == leak_kind::reachable && option_show_reachable());
+    return k == leak_kind::unchecked || (option_leak_kinds() & leak_kind_bit(k)) ||
+           (k == leak_kind::reachable && option_show_reachable());
 }
 
 // A leak check, and a raw-memory array of the blocks of the kinds the report lists, in address
@@ -10206,7 +10216,7 @@ inline const void* stack_key(const block_info& b) noexcept {
 // is matched when no entry is loaded, or when raw memory runs out (the blocks are then reported:
 // a leak is never hidden by mistake).
 inline std::size_t drop_suppressed(block_list& list, block_totals* removed = nullptr, bool tally = true) noexcept {
-    if (!suppressions_loaded() || list.count == 0) return 0;
+    if (!suppressions_loaded() || list.count == 0 || !list.items) return 0;
     struct keyed {
         const void* key;
         std::size_t index;
@@ -10566,6 +10576,9 @@ inline void write_json(fd_writer& out, const grouped_leaks& leaks, const loss_re
         std::snprintf(name, sizeof name, "%s_bytes", kinds[k]);
         json.key(name).number(totals.bytes[k]);
     }
+    json.key("complete").boolean(totals.complete);
+    json.key("unjudged_blocks").number(totals.blocks[0]);
+    json.key("unjudged_bytes").number(totals.bytes[0]);
     json.key("unpaused_threads").number(totals.unpaused_threads);
     json.key("allocations").number(st.allocations);
     json.key("frees").number(st.frees);
@@ -10675,6 +10688,17 @@ struct report_outcome {
     std::uint64_t errors;
 };
 
+// The blocks of the failing kinds (and unjudged ones) the groups hold: fewer than the check
+// counted when memory ran out while they were copied or grouped.
+inline std::size_t listed_failing_blocks(const grouped_leaks& leaks) noexcept {
+    std::size_t n = 0;
+    for (std::size_t g = 0; g < leaks.group_count(); ++g) {
+        leak_kind const k = leaks.lead(leaks.groups()[g]).loss;
+        if (k == leak_kind::unchecked || (option_leak_kinds() & leak_kind_bit(k))) n += leaks.groups()[g].count;
+    }
+    return n;
+}
+
 // "B bytes in N blocks", for the summary lines.
 inline void format_amount(char* out, std::size_t size, std::size_t bytes, std::size_t blocks) noexcept {
     std::snprintf(out, size, "%zu %s in %zu %s", bytes, plural(bytes, "byte", "bytes"), blocks,
@@ -10694,7 +10718,13 @@ inline void write_text_report(fd_writer& out, const char* when, const grouped_le
         format_amount(amount, sizeof amount, totals.suppressed_bytes, totals.suppressed_blocks);
         std::snprintf(suppressed, sizeof suppressed, ", %s suppressed", amount);
     }
-    if (failing.blocks == 0) {
+    if (!totals.complete) { // what the check could not judge fails the run; it is not called lost
+        format_amount(amount, sizeof amount, totals.bytes[0], totals.blocks[0]);
+        out.printf("leakguard: report incomplete: memory ran out during the leak check; %s alive %s could not "
+                   "be judged and count as leaks%s (%llu allocations, %llu frees, peak %llu bytes)\n",
+                   amount, when, suppressed, static_cast<unsigned long long>(st.allocations),
+                   static_cast<unsigned long long>(st.frees), static_cast<unsigned long long>(st.peak_bytes));
+    } else if (failing.blocks == 0) {
         char still[128] = "";
         if (totals.blocks[reachable]) {
             format_amount(amount, sizeof amount, totals.bytes[reachable], totals.blocks[reachable]);
@@ -10736,15 +10766,18 @@ inline void write_text_report(fd_writer& out, const char* when, const grouped_le
                    known.known_records, known.known_records + known.new_records,
                    plural(known.known_records + known.new_records, "record", "records"), amount, known.new_records);
     }
-    if (!totals.complete)
-        out.printf("leakguard: warning: the leak check ran out of memory; every live block was counted as "
-                   "still reachable\n");
     if (totals.unpaused_threads)
         out.printf("leakguard: warning: %zu %s did not stop for the leak check (blocking its signal?); "
                    "what only %s stack holds may be reported lost\n",
                    totals.unpaused_threads, plural(totals.unpaused_threads, "thread", "threads"),
                    totals.unpaused_threads == 1 ? "its" : "their");
-    if (g_options.report == report_mode::full) write_groups(out, leaks, report_layout, nullptr, &records);
+    if (g_options.report == report_mode::full) {
+        write_groups(out, leaks, report_layout, nullptr, &records);
+        std::size_t const missing = failing.blocks - listed_failing_blocks(leaks);
+        if (missing)
+            out.printf("leakguard: report incomplete: %zu %s not listed (memory ran out)\n", missing,
+                       plural(missing, "block", "blocks"));
+    }
     if (outcome.failed_scopes)
         out.printf("leakguard: %zu %s failed (see above)\n", outcome.failed_scopes,
                    plural(outcome.failed_scopes, "scope", "scopes"));
@@ -11660,7 +11693,7 @@ inline scope_failure failure_of(const char* name, const char* file, int line, co
     f.leaked_blocks = list.count;
     f.leaked_bytes = list.bytes;
     f.leaks = list.items;
-    f.leaks_shown = list.count < max_leaks_shown ? list.count : max_leaks_shown;
+    f.leaks_shown = !list.items ? 0 : list.count < max_leaks_shown ? list.count : max_leaks_shown;
     f.rule = rule;
     f.repetitions = 0;
     f.repetition_starts = nullptr;
@@ -11756,7 +11789,7 @@ LEAKGUARD_DETAIL_NOINLINE std::size_t scope::leaks(block_info* out, std::size_t 
     }
     detail::block_list const list =
         detail::scope_blocks(detail::filter_for(start_, thread_, rule_), rule_, self, name_);
-    for (std::size_t i = 0; i < list.count && i < max; ++i) out[i] = list.items[i];
+    for (std::size_t i = 0; list.items && i < list.count && i < max; ++i) out[i] = list.items[i];
     detail::raw_free(list.items);
     return list.count;
 }
@@ -11885,7 +11918,8 @@ bool repeat_check::check() noexcept {
         detail::busy_section busy;
         list = detail::collect_live(detail::filter_for(starts_[0], 0, scope_rule::strict));
         detail::drop_suppressed(list);
-        if (list.count) detail::keep_repeated_sites(list, starts_, ran);
+        // Counted but not listed (memory ran out): no site can be cleared, the check fails.
+        if (list.count && list.items) detail::keep_repeated_sites(list, starts_, ran);
     }
     if (list.count == 0) {
         detail::raw_free(list.items);

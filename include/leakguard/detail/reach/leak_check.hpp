@@ -65,7 +65,8 @@ struct reach_totals {
     std::size_t blocks[5]; // indexed by leak_kind
     std::size_t bytes[5];
     std::size_t unpaused_threads; // threads that never answered: their stacks were not read
-    bool complete;                // false: memory ran out, every live block counted as reachable
+    bool complete;                // false: memory ran out; every live block is counted unchecked
+                                  // (blocks[0]), and the reports count them as failing
     // Blocks a suppression matched, taken out of their kind by the report (report/suppressions.hpp).
     std::size_t suppressed_blocks;
     std::size_t suppressed_bytes;
@@ -144,15 +145,15 @@ reach_totals run_leak_check(const caller_context& self, Visit visit) noexcept {
                 totals.unpaused_threads = world.unpaused();
             }
         }              // resumed
-        if (!marked) { // out of memory: nothing is called lost that might not be
+        if (!marked) { // out of memory: no block can be judged, and none is called reachable
             totals.complete = false;
             readable_memory mem;
             for (std::uint32_t s = 0; s < shards; ++s)
                 walk_shard(g_registry.shards[s], mem, damage, 0, [&](block_header* h) {
                     if (load_cookie(h) == cookie_for(h) && !(flags_of(h) & flag_ignored)) {
-                        ++totals.blocks[static_cast<unsigned>(leak_kind::reachable)];
-                        totals.bytes[static_cast<unsigned>(leak_kind::reachable)] += size_of(h);
-                        visit(*h, leak_kind::reachable, std::size_t(0));
+                        ++totals.blocks[static_cast<unsigned>(leak_kind::unchecked)];
+                        totals.bytes[static_cast<unsigned>(leak_kind::unchecked)] += size_of(h);
+                        visit(*h, leak_kind::unchecked, std::size_t(0));
                     }
                 });
         } else {

@@ -128,6 +128,8 @@ inline std::size_t copy_live(const block_filter& filter, block_info* out, std::s
 }
 
 // A raw-memory array of every matching block (oldest first). Free with raw_free.
+// Blocks copied out of the lists (raw memory). items null with count > 0: counted, not listed
+// (memory ran out for the copy) - a check must still fail on them.
 struct block_list {
     block_info* items;
     std::size_t count;
@@ -138,12 +140,16 @@ inline block_list collect_live(const block_filter& filter) noexcept {
     block_list list = {nullptr, 0, 0};
     // Each walk costs a heavy barrier per shard (lock_shard): a check that finds nothing - a scope
     // without leaks, the common case - ends after the first walk.
-    std::size_t const counted = count_live(filter).blocks;
-    if (counted == 0) return list;
-    std::size_t capacity = counted + 64;
+    block_totals const counted = count_live(filter);
+    if (counted.blocks == 0) return list;
+    std::size_t capacity = counted.blocks + 64;
     for (;;) {
         list.items = static_cast<block_info*>(raw_alloc(capacity * sizeof(block_info)));
-        if (!list.items) return list;
+        if (!list.items) { // out of memory: counted, not listed
+            list.count = counted.blocks;
+            list.bytes = counted.bytes;
+            return list;
+        }
         std::size_t const found = copy_live(filter, list.items, capacity);
         if (found <= capacity) {
             list.count = found;
@@ -161,8 +167,10 @@ inline unsigned leak_kind_bit(leak_kind k) noexcept {
 }
 
 // Blocks and bytes of the kinds that fail a run (the leak_kinds option).
+// Blocks a check that ran out of memory could not judge fail too: a check that cannot finish
+// must not pass.
 inline block_totals failing_totals(const reach_totals& t) noexcept {
-    block_totals out = {0, 0};
+    block_totals out = {t.blocks[0], t.bytes[0]};
     unsigned const kinds = option_leak_kinds();
     for (unsigned k = 1; k <= 4; ++k) {
         if (!(kinds & leak_kind_bit(static_cast<leak_kind>(k)))) continue;
@@ -174,7 +182,8 @@ inline block_totals failing_totals(const reach_totals& t) noexcept {
 
 // Whether the report lists blocks of kind `k`: the failing kinds, and reachable ones on request.
 inline bool listed_kind(leak_kind k) noexcept {
-    return (option_leak_kinds() & leak_kind_bit(k)) || (k == leak_kind::reachable && option_show_reachable());
+    return k == leak_kind::unchecked || (option_leak_kinds() & leak_kind_bit(k)) ||
+           (k == leak_kind::reachable && option_show_reachable());
 }
 
 // A leak check, and a raw-memory array of the blocks of the kinds the report lists, in address

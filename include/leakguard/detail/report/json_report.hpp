@@ -160,6 +160,9 @@ inline void write_json(fd_writer& out, const grouped_leaks& leaks, const loss_re
         std::snprintf(name, sizeof name, "%s_bytes", kinds[k]);
         json.key(name).number(totals.bytes[k]);
     }
+    json.key("complete").boolean(totals.complete);
+    json.key("unjudged_blocks").number(totals.blocks[0]);
+    json.key("unjudged_bytes").number(totals.bytes[0]);
     json.key("unpaused_threads").number(totals.unpaused_threads);
     json.key("allocations").number(st.allocations);
     json.key("frees").number(st.frees);

@@ -116,7 +116,7 @@ inline const void* stack_key(const block_info& b) noexcept {
 // is matched when no entry is loaded, or when raw memory runs out (the blocks are then reported:
 // a leak is never hidden by mistake).
 inline std::size_t drop_suppressed(block_list& list, block_totals* removed = nullptr, bool tally = true) noexcept {
-    if (!suppressions_loaded() || list.count == 0) return 0;
+    if (!suppressions_loaded() || list.count == 0 || !list.items) return 0;
     struct keyed {
         const void* key;
         std::size_t index;

@@ -28,6 +28,17 @@ struct report_outcome {
     std::uint64_t errors;
 };
 
+// The blocks of the failing kinds (and unjudged ones) the groups hold: fewer than the check
+// counted when memory ran out while they were copied or grouped.
+inline std::size_t listed_failing_blocks(const grouped_leaks& leaks) noexcept {
+    std::size_t n = 0;
+    for (std::size_t g = 0; g < leaks.group_count(); ++g) {
+        leak_kind const k = leaks.lead(leaks.groups()[g]).loss;
+        if (k == leak_kind::unchecked || (option_leak_kinds() & leak_kind_bit(k))) n += leaks.groups()[g].count;
+    }
+    return n;
+}
+
 // "B bytes in N blocks", for the summary lines.
 inline void format_amount(char* out, std::size_t size, std::size_t bytes, std::size_t blocks) noexcept {
     std::snprintf(out, size, "%zu %s in %zu %s", bytes, plural(bytes, "byte", "bytes"), blocks,
@@ -47,7 +58,13 @@ inline void write_text_report(fd_writer& out, const char* when, const grouped_le
         format_amount(amount, sizeof amount, totals.suppressed_bytes, totals.suppressed_blocks);
         std::snprintf(suppressed, sizeof suppressed, ", %s suppressed", amount);
     }
-    if (failing.blocks == 0) {
+    if (!totals.complete) { // what the check could not judge fails the run; it is not called lost
+        format_amount(amount, sizeof amount, totals.bytes[0], totals.blocks[0]);
+        out.printf("leakguard: report incomplete: memory ran out during the leak check; %s alive %s could not "
+                   "be judged and count as leaks%s (%llu allocations, %llu frees, peak %llu bytes)\n",
+                   amount, when, suppressed, static_cast<unsigned long long>(st.allocations),
+                   static_cast<unsigned long long>(st.frees), static_cast<unsigned long long>(st.peak_bytes));
+    } else if (failing.blocks == 0) {
         char still[128] = "";
         if (totals.blocks[reachable]) {
             format_amount(amount, sizeof amount, totals.bytes[reachable], totals.blocks[reachable]);
@@ -89,15 +106,18 @@ inline void write_text_report(fd_writer& out, const char* when, const grouped_le
                    known.known_records, known.known_records + known.new_records,
                    plural(known.known_records + known.new_records, "record", "records"), amount, known.new_records);
     }
-    if (!totals.complete)
-        out.printf("leakguard: warning: the leak check ran out of memory; every live block was counted as "
-                   "still reachable\n");
     if (totals.unpaused_threads)
         out.printf("leakguard: warning: %zu %s did not stop for the leak check (blocking its signal?); "
                    "what only %s stack holds may be reported lost\n",
                    totals.unpaused_threads, plural(totals.unpaused_threads, "thread", "threads"),
                    totals.unpaused_threads == 1 ? "its" : "their");
-    if (g_options.report == report_mode::full) write_groups(out, leaks, report_layout, nullptr, &records);
+    if (g_options.report == report_mode::full) {
+        write_groups(out, leaks, report_layout, nullptr, &records);
+        std::size_t const missing = failing.blocks - listed_failing_blocks(leaks);
+        if (missing)
+            out.printf("leakguard: report incomplete: %zu %s not listed (memory ran out)\n", missing,
+                       plural(missing, "block", "blocks"));
+    }
     if (outcome.failed_scopes)
         out.printf("leakguard: %zu %s failed (see above)\n", outcome.failed_scopes,
                    plural(outcome.failed_scopes, "scope", "scopes"));

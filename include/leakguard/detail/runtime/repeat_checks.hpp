@@ -92,7 +92,8 @@ bool repeat_check::check() noexcept {
         detail::busy_section busy;
         list = detail::collect_live(detail::filter_for(starts_[0], 0, scope_rule::strict));
         detail::drop_suppressed(list);
-        if (list.count) detail::keep_repeated_sites(list, starts_, ran);
+        // Counted but not listed (memory ran out): no site can be cleared, the check fails.
+        if (list.count && list.items) detail::keep_repeated_sites(list, starts_, ran);
     }
     if (list.count == 0) {
         detail::raw_free(list.items);

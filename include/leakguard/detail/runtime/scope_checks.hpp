@@ -41,7 +41,7 @@ inline scope_failure failure_of(const char* name, const char* file, int line, co
     f.leaked_blocks = list.count;
     f.leaked_bytes = list.bytes;
     f.leaks = list.items;
-    f.leaks_shown = list.count < max_leaks_shown ? list.count : max_leaks_shown;
+    f.leaks_shown = !list.items ? 0 : list.count < max_leaks_shown ? list.count : max_leaks_shown;
     f.rule = rule;
     f.repetitions = 0;
     f.repetition_starts = nullptr;
@@ -137,7 +137,7 @@ LEAKGUARD_DETAIL_NOINLINE std::size_t scope::leaks(block_info* out, std::size_t 
     }
     detail::block_list const list =
         detail::scope_blocks(detail::filter_for(start_, thread_, rule_), rule_, self, name_);
-    for (std::size_t i = 0; i < list.count && i < max; ++i) out[i] = list.items[i];
+    for (std::size_t i = 0; list.items && i < list.count && i < max; ++i) out[i] = list.items[i];
     detail::raw_free(list.items);
     return list.count;
 }
