@@ -22,12 +22,24 @@ namespace detail {
 
 // While leakguard itself runs in a thread (start-up, reporting, scope checks), its allocations
 // are given headers but not linked, so they never show up as leaks and never recurse.
+// Cancellation is held off inside: a report writes and reads files (cancellation points), and a
+// thread cancelled there would unwind through leakguard's noexcept code into std::terminate with
+// its locks held. A pending cancellation acts at the thread's next cancellation point after it.
 class busy_section {
 public:
-    busy_section() noexcept { ++t_state.busy; }
-    ~busy_section() { --t_state.busy; }
+    busy_section() noexcept {
+        ++t_state.busy;
+        ::pthread_setcancelstate(PTHREAD_CANCEL_DISABLE, &cancel_state_);
+    }
+    ~busy_section() {
+        ::pthread_setcancelstate(cancel_state_, nullptr);
+        --t_state.busy;
+    }
     busy_section(const busy_section&) = delete;
     busy_section& operator=(const busy_section&) = delete;
+
+private:
+    int cancel_state_ = PTHREAD_CANCEL_ENABLE;
 };
 
 // What the C library allocates while the stack capture asks it something is leakguard's own
