@@ -27,6 +27,7 @@
 #include "detail/version.hpp"
 #include "block_info.hpp"
 #include "api.hpp"
+#include "snapshot.hpp"
 #include "scope.hpp"
 #include "repeat.hpp"
 #include "detail/link_check.hpp"

@@ -308,6 +308,70 @@ void reset_scope_failures() noexcept;
 } // namespace leakguard
 
 #endif
+// #include "leakguard/snapshot.hpp" (inlined)
+// leakguard - in-process memory-leak tracker for C++ (header-only)
+// SPDX-License-Identifier: MIT
+// snapshot.hpp: checkpoints and what is new since one - the MSVC CRT's _CrtMemCheckpoint,
+// _CrtMemDumpAllObjectsSince and _CrtMemDifference, exact by sequence number (docs/usage.md:
+// "Snapshots"). Everything here is defined once, in the translation unit that defines LEAKGUARD_MAIN.
+#ifndef LEAKGUARD_SNAPSHOT_HPP_INCLUDED
+#define LEAKGUARD_SNAPSHOT_HPP_INCLUDED
+
+#include <cstddef> // std::size_t
+#include <cstdint> // std::uint64_t, std::int64_t
+
+namespace leakguard {
+
+// A checkpoint. Every block allocated after snapshot_now() returned (in any thread that could know
+// it had returned) has a sequence number of at least `seq`, every block allocated before it a
+// smaller one. The counters are stats() at the time. A value-initialised snapshot{} is the
+// program's start: seq 0, every counter 0.
+struct snapshot {
+    std::uint64_t seq;
+    std::uint64_t allocations;
+    std::uint64_t frees;
+    std::uint64_t live_blocks;
+    std::uint64_t live_bytes;
+    std::uint64_t time_ns; // CLOCK_MONOTONIC, in nanoseconds
+};
+snapshot snapshot_now() noexcept;
+
+// Writes to the report stream the blocks allocated since `s` that are still alive, grouped by
+// allocation site as the exit report groups them (the same lines, sequence numbers and stacks; no
+// leak check: "new and still here", not "lost"), under a summary line. Returns how many there are.
+// By sequence number, not by counts: freeing an older block does not hide a newer one. Ignored
+// blocks and the C library's own (those a strict scope leaves out) are not listed. The report
+// option: `off` writes nothing, `summary` only the summary line.
+std::size_t report_since(const snapshot& s) noexcept;
+
+// What changed between two snapshots (in either order: `a` is taken as the earlier).
+struct snapshot_diff {
+    // Exact, by sequence number: the blocks allocated between the two (a.seq <= seq < b.seq) that
+    // are alive now - now, not at b: what was freed after b is not counted - and their sites.
+    std::size_t blocks;
+    std::size_t bytes;
+    std::size_t sites;
+    // The counters' differences (b minus a): every allocation and free between the two, whenever
+    // the freed block was made. Here an older block freed and a new one allocated do cancel.
+    std::int64_t allocations;
+    std::int64_t frees;
+    std::int64_t live_blocks;
+    std::int64_t live_bytes;
+};
+// Computes the difference; writes nothing.
+snapshot_diff diff(const snapshot& a, const snapshot& b) noexcept;
+// The same, and writes it as report_since does: a summary line, then the blocks counted in
+// `blocks`, grouped by site.
+snapshot_diff report_diff(const snapshot& a, const snapshot& b) noexcept;
+
+// The blocks report_since lists, as a JSON document at `path` (%p: the process id): a "snapshot"
+// object, a "summary" and a "leaks" array of the exit report's form (docs/report-format.md).
+// Returns false when the file cannot be written.
+bool write_since_json(const snapshot& s, const char* path) noexcept;
+
+} // namespace leakguard
+
+#endif // LEAKGUARD_SNAPSHOT_HPP_INCLUDED
 // #include "leakguard/scope.hpp" (inlined)
 // leakguard - in-process memory-leak tracker for C++ (header-only)
 // SPDX-License-Identifier: MIT
@@ -9143,8 +9207,13 @@ inline leak_group* group_by_site(block_list& list, std::size_t& group_count) noe
     if (!groups) return nullptr;
     for (std::size_t i = 0; i < list.count; ++i) {
         const block_info& b = list.items[i];
-        const block_info* const lead = group_count > 0 ? &list.items[groups[group_count - 1].first] : nullptr;
-        bool const same = lead && site_key(*lead) == site_key(b) && lead->kind == b.kind && lead->loss == b.loss;
+        // The open group's first block, by index: a pointer that may be null sent clang's analyzer
+        // down a path where the list itself was null.
+        bool same = false;
+        if (group_count > 0) {
+            const block_info& lead = list.items[groups[group_count - 1].first];
+            same = site_key(lead) == site_key(b) && lead.kind == b.kind && lead.loss == b.loss;
+        }
         if (!same) groups[group_count++] = leak_group{i, 0, 0, b.size, b.size, 0};
         leak_group& g = groups[group_count - 1];
         ++g.count;
@@ -10567,6 +10636,30 @@ inline void write_json_records(json_writer& json, const grouped_leaks& leaks, co
     raw_free(frames);
 }
 
+// The "leaks" array's items: every block of `leaks`, group by group, each stack named once.
+inline void write_json_leaks(json_writer& json, const grouped_leaks& leaks) noexcept {
+    // Room for every return address and some calls inlined at each (1.5 KiB a frame).
+    std::size_t const frame_room = std::size_t(4) * max_stack_depth;
+    symbol_info* frames = static_cast<symbol_info*>(raw_alloc(frame_room * sizeof(symbol_info)));
+    std::size_t named_count = 0;
+    for (std::size_t g = 0; g < leaks.group_count(); ++g) {
+        const leak_group& grp = leaks.groups()[g];
+        symbol_info sym;
+        symbolize_site(leaks.lead(grp), sym);
+        // Stacks, each named once: the blocks of a group share a site, and mostly a stack.
+        void* const* named = nullptr;
+        for (std::size_t i = grp.first; i < grp.first + grp.count; ++i) {
+            const block_info& b = leaks.block(i);
+            if (frames && b.stack && b.stack != named) {
+                named_count = symbolize_stack_inlined(b.stack, b.stack_depth, frames, frame_room);
+                named = b.stack;
+            }
+            json_leak(json, b, sym, frames, named_count);
+        }
+    }
+    raw_free(frames);
+}
+
 inline void write_json(fd_writer& out, const grouped_leaks& leaks, const loss_records& records, const statistics& st,
                        const reach_totals& totals, const block_totals& failing, const baseline_totals& known) noexcept {
     json_writer json(out);
@@ -10609,26 +10702,7 @@ inline void write_json(fd_writer& out, const grouped_leaks& leaks, const loss_re
     json.new_line();
     json.key("leaks");
     json.begin_array();
-    // Room for every return address and some calls inlined at each (1.5 KiB a frame).
-    std::size_t const frame_room = std::size_t(4) * max_stack_depth;
-    symbol_info* frames = static_cast<symbol_info*>(raw_alloc(frame_room * sizeof(symbol_info)));
-    std::size_t named_count = 0;
-    for (std::size_t g = 0; g < leaks.group_count(); ++g) {
-        const leak_group& grp = leaks.groups()[g];
-        symbol_info sym;
-        symbolize_site(leaks.lead(grp), sym);
-        // Stacks, each named once: the blocks of a group share a site, and mostly a stack.
-        void* const* named = nullptr;
-        for (std::size_t i = grp.first; i < grp.first + grp.count; ++i) {
-            const block_info& b = leaks.block(i);
-            if (frames && b.stack && b.stack != named) {
-                named_count = symbolize_stack_inlined(b.stack, b.stack_depth, frames, frame_room);
-                named = b.stack;
-            }
-            json_leak(json, b, sym, frames, named_count);
-        }
-    }
-    raw_free(frames);
+    write_json_leaks(json, leaks);
     json.end_array();
 
     json.new_line();
@@ -11400,6 +11474,152 @@ inline void write_sarif_report(const grouped_leaks& leaks, const loss_records& r
 } // namespace leakguard
 
 #endif // LEAKGUARD_DETAIL_REPORT_SARIF_REPORT_HPP_INCLUDED
+// #include "leakguard/detail/report/snapshot_report.hpp" (inlined)
+// leakguard - in-process memory-leak tracker for C++ (header-only)
+// SPDX-License-Identifier: MIT
+// report/snapshot_report.hpp: the blocks allocated between two sequence numbers that are alive now
+// (snapshot.hpp), grouped by site as the exit report groups them, as text and as JSON. No leak
+// check: "new and still here". Runs with tracking suspended and allocates only raw memory.
+#ifndef LEAKGUARD_DETAIL_REPORT_SNAPSHOT_REPORT_HPP_INCLUDED
+#define LEAKGUARD_DETAIL_REPORT_SNAPSHOT_REPORT_HPP_INCLUDED
+
+#include <unistd.h> // close
+
+#include <cstddef> // std::size_t
+#include <cstdint> // std::uint64_t
+
+// #include "leakguard/snapshot.hpp" (inlined)
+// #include "leakguard/detail/core/options.hpp" (inlined)
+// #include "leakguard/detail/core/platform.hpp" (inlined)
+// #include "leakguard/detail/core/report_stream.hpp" (inlined)
+// #include "leakguard/detail/core/text.hpp" (inlined)
+// #include "leakguard/detail/version.hpp" (inlined)
+// #include "leakguard/detail/report/collect.hpp" (inlined)
+// #include "leakguard/detail/report/group_text.hpp" (inlined)
+// #include "leakguard/detail/report/json_report.hpp" (inlined)
+// #include "leakguard/detail/report/json_writer.hpp" (inlined)
+// #include "leakguard/detail/report/leak_groups.hpp" (inlined)
+
+namespace leakguard {
+namespace detail {
+
+// The live blocks with lo <= seq < hi, oldest first (raw memory: free with raw_free). Ignored
+// blocks and the C library's own are left out, as a strict scope leaves them out: the C library's
+// buffers are no news of the program's (the CRT's dump skips its _CRT_BLOCKs the same way). The
+// shards are walked back only as far as lo (collect.hpp: for_each_live).
+inline block_list collect_between(std::uint64_t lo, std::uint64_t hi) noexcept {
+    block_filter const filter = {lo, 0, false, LEAKGUARD_DETAIL_INTERPOSE_ALLOC != 0};
+    block_list list = collect_live(filter);
+    std::size_t kept = 0;
+    list.bytes = 0;
+    for (std::size_t i = 0; i < list.count; ++i) {
+        if (list.items[i].seq >= hi) continue;
+        list.items[kept++] = list.items[i];
+        list.bytes += list.items[i].size;
+    }
+    list.count = kept;
+    return list;
+}
+
+// b minus a, as the difference of two counters that only grow (stats()).
+inline std::int64_t counter_change(std::uint64_t a, std::uint64_t b) noexcept {
+    return static_cast<std::int64_t>(b - a);
+}
+
+// A diff of `from` to `to` whose exact part is the grouped blocks `leaks`.
+inline snapshot_diff diff_of(const snapshot& from, const snapshot& to, const grouped_leaks& leaks) noexcept {
+    snapshot_diff d;
+    d.blocks = leaks.blocks().count;
+    d.bytes = leaks.blocks().bytes;
+    d.sites = leaks.group_count();
+    d.allocations = counter_change(from.allocations, to.allocations);
+    d.frees = counter_change(from.frees, to.frees);
+    d.live_blocks = counter_change(from.live_blocks, to.live_blocks);
+    d.live_bytes = counter_change(from.live_bytes, to.live_bytes);
+    return d;
+}
+
+// Seconds between two snapshots' clocks, for the summary line.
+inline double seconds_between(const snapshot& from, const snapshot& to) noexcept {
+    return to.time_ns >= from.time_ns ? static_cast<double>(to.time_ns - from.time_ns) / 1e9 : 0.0;
+}
+
+// The summary line and (report=full) the groups. `what` names the range: "since the snapshot at
+// #S (T s ago)" or "between the snapshots at #S and #E (T s apart)".
+inline void write_between_text(const char* what, const snapshot_diff& d, const grouped_leaks& leaks) noexcept {
+    report_mode const mode = g_options.report.load(std::memory_order_relaxed);
+    if (mode == report_mode::off) return;
+    fd_writer out(report_fd());
+    out.printf("leakguard: %s: %zu %s in %zu %s allocated then still alive, from %zu allocation %s "
+               "(%lld %s, %lld %s; live blocks %+lld, live bytes %+lld)\n",
+               what, d.bytes, plural(d.bytes, "byte", "bytes"), d.blocks, plural(d.blocks, "block", "blocks"), d.sites,
+               plural(d.sites, "site", "sites"), static_cast<long long>(d.allocations),
+               d.allocations == 1 ? "allocation" : "allocations", static_cast<long long>(d.frees),
+               d.frees == 1 ? "free" : "frees", static_cast<long long>(d.live_blocks),
+               static_cast<long long>(d.live_bytes));
+    if (mode == report_mode::full) write_groups(out, leaks, report_layout);
+}
+
+// The JSON document of write_since_json: the snapshot, a summary (the diff from the snapshot to
+// `now`) and the blocks as the exit report's "leaks" items (their "loss" "unchecked").
+inline void write_since_json_doc(fd_writer& out, const snapshot& s, const snapshot& now, const snapshot_diff& d,
+                                 const grouped_leaks& leaks) noexcept {
+    json_writer json(out);
+    json.begin_object();
+    json.key("version").number(1);
+    json.key("tool").string("leakguard");
+    json.key("tool_version").string(LEAKGUARD_VERSION_STRING);
+    json.new_line();
+    json.key("snapshot");
+    json.begin_object();
+    json.key("seq").number(s.seq);
+    json.key("allocations").number(s.allocations);
+    json.key("frees").number(s.frees);
+    json.key("live_blocks").number(s.live_blocks);
+    json.key("live_bytes").number(s.live_bytes);
+    json.key("time_ns").number(s.time_ns);
+    json.end_object();
+    json.new_line();
+    json.key("summary");
+    json.begin_object();
+    json.key("blocks").number(d.blocks);
+    json.key("bytes").number(d.bytes);
+    json.key("sites").number(d.sites);
+    json.key("allocations").number(static_cast<long long>(d.allocations));
+    json.key("frees").number(static_cast<long long>(d.frees));
+    json.key("live_blocks_change").number(static_cast<long long>(d.live_blocks));
+    json.key("live_bytes_change").number(static_cast<long long>(d.live_bytes));
+    json.key("elapsed_ns").number(now.time_ns >= s.time_ns ? now.time_ns - s.time_ns : 0);
+    json.end_object();
+    json.new_line();
+    json.key("leaks");
+    json.begin_array();
+    write_json_leaks(json, leaks);
+    json.end_array();
+    json.end_object();
+}
+
+// Writes write_since_json's document to `path`; false when it cannot be opened.
+inline bool write_since_json_file(const char* path, const snapshot& s, const snapshot& now, const snapshot_diff& d,
+                                  const grouped_leaks& leaks) noexcept {
+    int const fd = path && path[0] ? open_for_writing(path) : -1;
+    if (fd < 0) {
+        fd_writer err(report_fd());
+        err.printf("leakguard: warning: cannot write the snapshot JSON '%s'\n", path ? path : "");
+        return false;
+    }
+    {
+        fd_writer out(fd);
+        write_since_json_doc(out, s, now, d, leaks);
+    }
+    ::close(fd);
+    return true;
+}
+
+} // namespace detail
+} // namespace leakguard
+
+#endif // LEAKGUARD_DETAIL_REPORT_SNAPSHOT_REPORT_HPP_INCLUDED
 // #include "leakguard/detail/report/exit_report.hpp" (inlined)
 // leakguard - in-process memory-leak tracker for C++ (header-only)
 // SPDX-License-Identifier: MIT
@@ -12199,6 +12419,120 @@ void reset_scope_failures() noexcept {
 } // namespace leakguard
 
 #endif
+// #include "leakguard/detail/runtime/snapshot_functions.hpp" (inlined)
+// leakguard - in-process memory-leak tracker for C++ (header-only)
+// SPDX-License-Identifier: MIT
+// runtime/snapshot_functions.hpp: the public functions of snapshot.hpp.
+#ifndef LEAKGUARD_DETAIL_RUNTIME_SNAPSHOT_FUNCTIONS_HPP_INCLUDED
+#define LEAKGUARD_DETAIL_RUNTIME_SNAPSHOT_FUNCTIONS_HPP_INCLUDED
+
+#include <cstdint> // std::uint64_t, UINT64_MAX
+#include <cstdio>  // std::snprintf
+#include <ctime>   // clock_gettime, CLOCK_MONOTONIC (POSIX, declared by <time.h> under it)
+
+// #include "leakguard/snapshot.hpp" (inlined)
+// #include "leakguard/detail/heap/registry.hpp" (inlined)
+// #include "leakguard/detail/heap/startup.hpp" (inlined)
+// #include "leakguard/detail/report/leak_groups.hpp" (inlined)
+// #include "leakguard/detail/report/snapshot_report.hpp" (inlined)
+// #include "leakguard/detail/report/stats.hpp" (inlined)
+
+namespace leakguard {
+namespace detail {
+
+inline std::uint64_t monotonic_ns() noexcept {
+    timespec ts;
+    if (clock_gettime(CLOCK_MONOTONIC, &ts) != 0) return 0;
+    return static_cast<std::uint64_t>(ts.tv_sec) * 1000000000u + static_cast<std::uint64_t>(ts.tv_nsec);
+}
+
+// A snapshot, taken with tracking suspended. Its number is a scope's start number (begin_epoch):
+// every thread drops its reserved numbers and takes fresh ones above it.
+inline snapshot take_snapshot() noexcept {
+    snapshot s;
+    s.seq = begin_epoch();
+    statistics const st = current_stats();
+    s.allocations = st.allocations;
+    s.frees = st.frees;
+    s.live_blocks = st.live_blocks;
+    s.live_bytes = st.live_bytes;
+    s.time_ns = monotonic_ns();
+    return s;
+}
+
+// The counters and the clock now, in a copy of `s`: no new epoch, since nothing is compared
+// against this one's number (report_since and write_since_json bound nothing above).
+inline snapshot counters_now(const snapshot& s) noexcept {
+    snapshot now = s;
+    statistics const st = current_stats();
+    now.allocations = st.allocations;
+    now.frees = st.frees;
+    now.live_blocks = st.live_blocks;
+    now.live_bytes = st.live_bytes;
+    now.time_ns = monotonic_ns();
+    return now;
+}
+
+// The blocks with from.seq <= seq < to.seq alive now, grouped, the diff they make, and (`print`)
+// the text of report_diff. `to` is a snapshot, or (report_since) one taken just now with its
+// number left unbounded.
+inline snapshot_diff between(const snapshot& from, const snapshot& to, std::uint64_t hi, const char* what,
+                             bool print) noexcept {
+    grouped_leaks const leaks(collect_between(from.seq, hi));
+    snapshot_diff const d = diff_of(from, to, leaks);
+    if (print) write_between_text(what, d, leaks);
+    return d;
+}
+
+} // namespace detail
+
+snapshot snapshot_now() noexcept {
+    detail::ensure_initialised();
+    detail::busy_section busy;
+    return detail::take_snapshot();
+}
+
+std::size_t report_since(const snapshot& s) noexcept {
+    detail::ensure_initialised();
+    detail::busy_section busy;
+    snapshot const now = detail::counters_now(s);
+    char what[96];
+    std::snprintf(what, sizeof what, "since the snapshot at #%llu (%.3f s ago)", static_cast<unsigned long long>(s.seq),
+                  detail::seconds_between(s, now));
+    return detail::between(s, now, UINT64_MAX, what, true).blocks;
+}
+
+snapshot_diff diff(const snapshot& a, const snapshot& b) noexcept {
+    detail::ensure_initialised();
+    detail::busy_section busy;
+    const snapshot& from = a.seq <= b.seq ? a : b;
+    const snapshot& to = a.seq <= b.seq ? b : a;
+    return detail::between(from, to, to.seq, "", false);
+}
+
+snapshot_diff report_diff(const snapshot& a, const snapshot& b) noexcept {
+    detail::ensure_initialised();
+    detail::busy_section busy;
+    const snapshot& from = a.seq <= b.seq ? a : b;
+    const snapshot& to = a.seq <= b.seq ? b : a;
+    char what[128];
+    std::snprintf(what, sizeof what, "between the snapshots at #%llu and #%llu (%.3f s apart)",
+                  static_cast<unsigned long long>(from.seq), static_cast<unsigned long long>(to.seq),
+                  detail::seconds_between(from, to));
+    return detail::between(from, to, to.seq, what, true);
+}
+
+bool write_since_json(const snapshot& s, const char* path) noexcept {
+    detail::ensure_initialised();
+    detail::busy_section busy;
+    snapshot const now = detail::counters_now(s);
+    detail::grouped_leaks const leaks(detail::collect_between(s.seq, UINT64_MAX));
+    return detail::write_since_json_file(path, s, now, detail::diff_of(s, now, leaks), leaks);
+}
+
+} // namespace leakguard
+
+#endif // LEAKGUARD_DETAIL_RUNTIME_SNAPSHOT_FUNCTIONS_HPP_INCLUDED
 // #include "leakguard/detail/runtime/exit_hook.hpp" (inlined)
 // leakguard - in-process memory-leak tracker for C++ (header-only)
 // SPDX-License-Identifier: MIT

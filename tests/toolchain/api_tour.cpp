@@ -37,10 +37,25 @@ int check_scopes() {
     return failures;
 }
 
+int check_snapshots() {
+    int failures = 0;
+    leakguard::snapshot const before = leakguard::snapshot_now();
+    int* p = new int(7);
+    failures += leakguard::report_since(before) == 1 ? 0 : 1;
+    leakguard::snapshot const after = leakguard::snapshot_now();
+    leakguard::snapshot_diff const d = leakguard::diff(before, after);
+    failures += d.blocks == 1 && d.bytes == sizeof(int) && d.sites == 1 ? 0 : 1;
+    failures += leakguard::report_diff(after, before).blocks == 1 ? 0 : 1;
+    delete p;
+    failures += leakguard::diff(before, after).blocks == 0 ? 0 : 1;
+    return failures;
+}
+
 } // namespace
 
 int main() {
     int failures = check_scopes();
+    failures += check_snapshots();
     leakguard::statistics const st = leakguard::stats();
     failures += st.allocations >= 3 ? 0 : 1;
     leakguard::block_info live[8];

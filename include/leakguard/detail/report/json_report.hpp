@@ -139,6 +139,30 @@ inline void write_json_records(json_writer& json, const grouped_leaks& leaks, co
     raw_free(frames);
 }
 
+// The "leaks" array's items: every block of `leaks`, group by group, each stack named once.
+inline void write_json_leaks(json_writer& json, const grouped_leaks& leaks) noexcept {
+    // Room for every return address and some calls inlined at each (1.5 KiB a frame).
+    std::size_t const frame_room = std::size_t(4) * max_stack_depth;
+    symbol_info* frames = static_cast<symbol_info*>(raw_alloc(frame_room * sizeof(symbol_info)));
+    std::size_t named_count = 0;
+    for (std::size_t g = 0; g < leaks.group_count(); ++g) {
+        const leak_group& grp = leaks.groups()[g];
+        symbol_info sym;
+        symbolize_site(leaks.lead(grp), sym);
+        // Stacks, each named once: the blocks of a group share a site, and mostly a stack.
+        void* const* named = nullptr;
+        for (std::size_t i = grp.first; i < grp.first + grp.count; ++i) {
+            const block_info& b = leaks.block(i);
+            if (frames && b.stack && b.stack != named) {
+                named_count = symbolize_stack_inlined(b.stack, b.stack_depth, frames, frame_room);
+                named = b.stack;
+            }
+            json_leak(json, b, sym, frames, named_count);
+        }
+    }
+    raw_free(frames);
+}
+
 inline void write_json(fd_writer& out, const grouped_leaks& leaks, const loss_records& records, const statistics& st,
                        const reach_totals& totals, const block_totals& failing, const baseline_totals& known) noexcept {
     json_writer json(out);
@@ -181,26 +205,7 @@ inline void write_json(fd_writer& out, const grouped_leaks& leaks, const loss_re
     json.new_line();
     json.key("leaks");
     json.begin_array();
-    // Room for every return address and some calls inlined at each (1.5 KiB a frame).
-    std::size_t const frame_room = std::size_t(4) * max_stack_depth;
-    symbol_info* frames = static_cast<symbol_info*>(raw_alloc(frame_room * sizeof(symbol_info)));
-    std::size_t named_count = 0;
-    for (std::size_t g = 0; g < leaks.group_count(); ++g) {
-        const leak_group& grp = leaks.groups()[g];
-        symbol_info sym;
-        symbolize_site(leaks.lead(grp), sym);
-        // Stacks, each named once: the blocks of a group share a site, and mostly a stack.
-        void* const* named = nullptr;
-        for (std::size_t i = grp.first; i < grp.first + grp.count; ++i) {
-            const block_info& b = leaks.block(i);
-            if (frames && b.stack && b.stack != named) {
-                named_count = symbolize_stack_inlined(b.stack, b.stack_depth, frames, frame_room);
-                named = b.stack;
-            }
-            json_leak(json, b, sym, frames, named_count);
-        }
-    }
-    raw_free(frames);
+    write_json_leaks(json, leaks);
     json.end_array();
 
     json.new_line();

@@ -69,8 +69,13 @@ inline leak_group* group_by_site(block_list& list, std::size_t& group_count) noe
     if (!groups) return nullptr;
     for (std::size_t i = 0; i < list.count; ++i) {
         const block_info& b = list.items[i];
-        const block_info* const lead = group_count > 0 ? &list.items[groups[group_count - 1].first] : nullptr;
-        bool const same = lead && site_key(*lead) == site_key(b) && lead->kind == b.kind && lead->loss == b.loss;
+        // The open group's first block, by index: a pointer that may be null sent clang's analyzer
+        // down a path where the list itself was null.
+        bool same = false;
+        if (group_count > 0) {
+            const block_info& lead = list.items[groups[group_count - 1].first];
+            same = site_key(lead) == site_key(b) && lead.kind == b.kind && lead.loss == b.loss;
+        }
         if (!same) groups[group_count++] = leak_group{i, 0, 0, b.size, b.size, 0};
         leak_group& g = groups[group_count - 1];
         ++g.count;
