@@ -10660,13 +10660,19 @@ inline void write_json_leaks(json_writer& json, const grouped_leaks& leaks) noex
     raw_free(frames);
 }
 
-inline void write_json(fd_writer& out, const grouped_leaks& leaks, const loss_records& records, const statistics& st,
-                       const reach_totals& totals, const block_totals& failing, const baseline_totals& known) noexcept {
-    json_writer json(out);
+// Opens a JSON document of leakguard's (the report, a snapshot listing): its format version and
+// the tool's name and version.
+inline void begin_json_document(json_writer& json) noexcept {
     json.begin_object();
     json.key("version").number(1);
     json.key("tool").string("leakguard");
     json.key("tool_version").string(LEAKGUARD_VERSION_STRING);
+}
+
+inline void write_json(fd_writer& out, const grouped_leaks& leaks, const loss_records& records, const statistics& st,
+                       const reach_totals& totals, const block_totals& failing, const baseline_totals& known) noexcept {
+    json_writer json(out);
+    begin_json_document(json);
 
     json.new_line();
     json.key("summary");
@@ -11493,7 +11499,6 @@ inline void write_sarif_report(const grouped_leaks& leaks, const loss_records& r
 // #include "leakguard/detail/core/platform.hpp" (inlined)
 // #include "leakguard/detail/core/report_stream.hpp" (inlined)
 // #include "leakguard/detail/core/text.hpp" (inlined)
-// #include "leakguard/detail/version.hpp" (inlined)
 // #include "leakguard/detail/report/collect.hpp" (inlined)
 // #include "leakguard/detail/report/group_text.hpp" (inlined)
 // #include "leakguard/detail/report/json_report.hpp" (inlined)
@@ -11565,10 +11570,7 @@ inline void write_between_text(const char* what, const snapshot_diff& d, const g
 inline void write_since_json_doc(fd_writer& out, const snapshot& s, const snapshot& now, const snapshot_diff& d,
                                  const grouped_leaks& leaks) noexcept {
     json_writer json(out);
-    json.begin_object();
-    json.key("version").number(1);
-    json.key("tool").string("leakguard");
-    json.key("tool_version").string(LEAKGUARD_VERSION_STRING);
+    begin_json_document(json);
     json.new_line();
     json.key("snapshot");
     json.begin_object();

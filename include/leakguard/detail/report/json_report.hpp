@@ -163,13 +163,19 @@ inline void write_json_leaks(json_writer& json, const grouped_leaks& leaks) noex
     raw_free(frames);
 }
 
-inline void write_json(fd_writer& out, const grouped_leaks& leaks, const loss_records& records, const statistics& st,
-                       const reach_totals& totals, const block_totals& failing, const baseline_totals& known) noexcept {
-    json_writer json(out);
+// Opens a JSON document of leakguard's (the report, a snapshot listing): its format version and
+// the tool's name and version.
+inline void begin_json_document(json_writer& json) noexcept {
     json.begin_object();
     json.key("version").number(1);
     json.key("tool").string("leakguard");
     json.key("tool_version").string(LEAKGUARD_VERSION_STRING);
+}
+
+inline void write_json(fd_writer& out, const grouped_leaks& leaks, const loss_records& records, const statistics& st,
+                       const reach_totals& totals, const block_totals& failing, const baseline_totals& known) noexcept {
+    json_writer json(out);
+    begin_json_document(json);
 
     json.new_line();
     json.key("summary");

@@ -16,7 +16,6 @@
 #include "../core/platform.hpp"
 #include "../core/report_stream.hpp"
 #include "../core/text.hpp"
-#include "../version.hpp"
 #include "collect.hpp"
 #include "group_text.hpp"
 #include "json_report.hpp"
@@ -88,10 +87,7 @@ inline void write_between_text(const char* what, const snapshot_diff& d, const g
 inline void write_since_json_doc(fd_writer& out, const snapshot& s, const snapshot& now, const snapshot_diff& d,
                                  const grouped_leaks& leaks) noexcept {
     json_writer json(out);
-    json.begin_object();
-    json.key("version").number(1);
-    json.key("tool").string("leakguard");
-    json.key("tool_version").string(LEAKGUARD_VERSION_STRING);
+    begin_json_document(json);
     json.new_line();
     json.key("snapshot");
     json.begin_object();
