@@ -1100,7 +1100,26 @@ private:
     spinlock& lock_;
 };
 
-// Writes formatted text to a file descriptor through a fixed buffer: no heap, no stdio locks.
+// Whether a failed write of a report was said on stderr: once per process, whatever it was
+// writing (a full disk fails every write after the first).
+std::atomic<bool> g_write_error_said{};
+
+// Says once on stderr that writing to `fd` failed (errno `error`); the rest of what was being
+// written there is lost, and the program goes on.
+inline void say_write_error(int fd, int error) noexcept {
+    if (fd == 2 || g_write_error_said.exchange(true, std::memory_order_relaxed)) return;
+    char line[160];
+    int const n = std::snprintf(line, sizeof line,
+                                "leakguard: warning: cannot write the report (file descriptor %d: %s); what "
+                                "did not fit is lost\n",
+                                fd, std::strerror(error));
+    if (n > 0)
+        (void)!::write(2, line,
+                       static_cast<std::size_t>(n) < sizeof line ? static_cast<std::size_t>(n) : sizeof line - 1);
+}
+
+// Writes formatted text to a file descriptor through a fixed buffer: no heap, no stdio locks. A
+// write that fails is said once (say_write_error).
 class fd_writer {
 public:
     explicit fd_writer(int fd) noexcept : fd_(fd), used_(0) {}
@@ -1143,7 +1162,10 @@ public:
         while (done < used_ && fd_ >= 0) {
             ssize_t const w = ::write(fd_, buf_ + done, used_ - done);
             if (w < 0 && errno == EINTR) continue;
-            if (w <= 0) break;
+            if (w <= 0) {
+                say_write_error(fd_, w < 0 ? errno : ENOSPC);
+                break;
+            }
             done += static_cast<std::size_t>(w);
         }
         used_ = 0;
@@ -1360,8 +1382,9 @@ struct page_array {
 #define LEAKGUARD_DETAIL_CORE_REPORT_STREAM_HPP_INCLUDED
 
 #include <cstddef>  // std::size_t
-#include <cstring>  // std::strlen, std::memcpy
-#include <unistd.h> // close
+#include <cstring>  // std::strlen, std::memcpy, std::strstr
+#include <fcntl.h>  // O_CLOEXEC
+#include <unistd.h> // close, dup3
 
 // #include "leakguard/detail/core/platform.hpp" (inlined)
 
@@ -1382,13 +1405,33 @@ inline bool copy_path(char (&dest)[max_path_length + 1], const char* value) noex
     return true;
 }
 
-// The log_path option: the next report_fd() opens `path` ("" for stderr) anew.
+// The log_path option: the next report_fd() opens `path` ("" for stderr) anew. A descriptor
+// report_fd() handed out is never closed: a report on another thread may be writing to it, and
+// once closed its number could name one of the program's own files. The new target is put under
+// the same number instead (dup2), where one was open.
 inline bool set_report_path(const char* path) noexcept {
     lock_guard hold(g_report_fd_lock);
     if (!copy_path(g_report_path, path)) return false;
-    if (g_report_fd > 2) ::close(g_report_fd);
+    if (g_report_fd > 2) {
+        int const fresh = g_report_path[0] ? open_for_writing(g_report_path) : -1;
+        if (g_report_path[0] && fresh < 0)
+            fd_writer(2).printf("leakguard: warning: cannot open log_path '%s'; writing to stderr\n", g_report_path);
+        ::dup3(fresh >= 0 ? fresh : 2, g_report_fd, O_CLOEXEC);
+        if (fresh >= 0) ::close(fresh);
+        return true;
+    }
     g_report_fd = -1;
     return true;
+}
+
+// In a fork() child (runtime/fork.hpp, with g_report_fd_lock held since the fork): a log_path
+// with "%p" names another file for the child, which must not write into its parent's. Its own
+// is opened under the same descriptor number; where it cannot be, the child writes to stderr.
+inline void reopen_report_in_child() noexcept {
+    if (g_report_fd <= 2 || !std::strstr(g_report_path, "%p")) return;
+    int const fresh = open_for_writing(g_report_path);
+    ::dup3(fresh >= 0 ? fresh : 2, g_report_fd, O_CLOEXEC);
+    if (fresh >= 0) ::close(fresh);
 }
 
 inline int report_fd() noexcept {
@@ -11762,6 +11805,7 @@ inline void unlock_all_after_fork() noexcept {
 // unmapped, reach/thread_pause.hpp) do not exist in it, so that world is left alone for good.
 inline void unlock_all_in_child() noexcept {
     g_pause_previous.store(nullptr, std::memory_order_relaxed);
+    reopen_report_in_child(); // a "%p" log is the parent's until then
     unlock_all_after_fork();
 }
 

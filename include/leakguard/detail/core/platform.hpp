@@ -75,7 +75,26 @@ private:
     spinlock& lock_;
 };
 
-// Writes formatted text to a file descriptor through a fixed buffer: no heap, no stdio locks.
+// Whether a failed write of a report was said on stderr: once per process, whatever it was
+// writing (a full disk fails every write after the first).
+std::atomic<bool> g_write_error_said{};
+
+// Says once on stderr that writing to `fd` failed (errno `error`); the rest of what was being
+// written there is lost, and the program goes on.
+inline void say_write_error(int fd, int error) noexcept {
+    if (fd == 2 || g_write_error_said.exchange(true, std::memory_order_relaxed)) return;
+    char line[160];
+    int const n = std::snprintf(line, sizeof line,
+                                "leakguard: warning: cannot write the report (file descriptor %d: %s); what "
+                                "did not fit is lost\n",
+                                fd, std::strerror(error));
+    if (n > 0)
+        (void)!::write(2, line,
+                       static_cast<std::size_t>(n) < sizeof line ? static_cast<std::size_t>(n) : sizeof line - 1);
+}
+
+// Writes formatted text to a file descriptor through a fixed buffer: no heap, no stdio locks. A
+// write that fails is said once (say_write_error).
 class fd_writer {
 public:
     explicit fd_writer(int fd) noexcept : fd_(fd), used_(0) {}
@@ -118,7 +137,10 @@ public:
         while (done < used_ && fd_ >= 0) {
             ssize_t const w = ::write(fd_, buf_ + done, used_ - done);
             if (w < 0 && errno == EINTR) continue;
-            if (w <= 0) break;
+            if (w <= 0) {
+                say_write_error(fd_, w < 0 ? errno : ENOSPC);
+                break;
+            }
             done += static_cast<std::size_t>(w);
         }
         used_ = 0;

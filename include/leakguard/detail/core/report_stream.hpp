@@ -7,8 +7,9 @@
 #define LEAKGUARD_DETAIL_CORE_REPORT_STREAM_HPP_INCLUDED
 
 #include <cstddef>  // std::size_t
-#include <cstring>  // std::strlen, std::memcpy
-#include <unistd.h> // close
+#include <cstring>  // std::strlen, std::memcpy, std::strstr
+#include <fcntl.h>  // O_CLOEXEC
+#include <unistd.h> // close, dup3
 
 #include "platform.hpp"
 
@@ -29,13 +30,33 @@ inline bool copy_path(char (&dest)[max_path_length + 1], const char* value) noex
     return true;
 }
 
-// The log_path option: the next report_fd() opens `path` ("" for stderr) anew.
+// The log_path option: the next report_fd() opens `path` ("" for stderr) anew. A descriptor
+// report_fd() handed out is never closed: a report on another thread may be writing to it, and
+// once closed its number could name one of the program's own files. The new target is put under
+// the same number instead (dup2), where one was open.
 inline bool set_report_path(const char* path) noexcept {
     lock_guard hold(g_report_fd_lock);
     if (!copy_path(g_report_path, path)) return false;
-    if (g_report_fd > 2) ::close(g_report_fd);
+    if (g_report_fd > 2) {
+        int const fresh = g_report_path[0] ? open_for_writing(g_report_path) : -1;
+        if (g_report_path[0] && fresh < 0)
+            fd_writer(2).printf("leakguard: warning: cannot open log_path '%s'; writing to stderr\n", g_report_path);
+        ::dup3(fresh >= 0 ? fresh : 2, g_report_fd, O_CLOEXEC);
+        if (fresh >= 0) ::close(fresh);
+        return true;
+    }
     g_report_fd = -1;
     return true;
+}
+
+// In a fork() child (runtime/fork.hpp, with g_report_fd_lock held since the fork): a log_path
+// with "%p" names another file for the child, which must not write into its parent's. Its own
+// is opened under the same descriptor number; where it cannot be, the child writes to stderr.
+inline void reopen_report_in_child() noexcept {
+    if (g_report_fd <= 2 || !std::strstr(g_report_path, "%p")) return;
+    int const fresh = open_for_writing(g_report_path);
+    ::dup3(fresh >= 0 ? fresh : 2, g_report_fd, O_CLOEXEC);
+    if (fresh >= 0) ::close(fresh);
 }
 
 inline int report_fd() noexcept {

@@ -53,6 +53,7 @@ inline void unlock_all_after_fork() noexcept {
 // unmapped, reach/thread_pause.hpp) do not exist in it, so that world is left alone for good.
 inline void unlock_all_in_child() noexcept {
     g_pause_previous.store(nullptr, std::memory_order_relaxed);
+    reopen_report_in_child(); // a "%p" log is the parent's until then
     unlock_all_after_fork();
 }
 
