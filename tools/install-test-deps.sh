@@ -2,10 +2,11 @@
 # Installs what leakguard's tests need and a fresh Debian 12 machine may lack (doctest and
 # nlohmann-json for the test drivers, valgrind for the cross-checks, GoogleTest and Catch2 v2 for
 # the adapter tests, gmock for the reachability case of a GoogleTest + gmock program, pkgconf for
-# the pkg-config consumer of tests/packaging). Does nothing when all is there.
+# the pkg-config consumer of tests/packaging, jemalloc and tcmalloc for the cases that run with
+# another allocator in LD_PRELOAD). Does nothing when all is there.
 set -euo pipefail
 
-needed=(doctest-dev nlohmann-json3-dev valgrind libgtest-dev libgmock-dev catch2 pkgconf)
+needed=(doctest-dev nlohmann-json3-dev valgrind libgtest-dev libgmock-dev catch2 pkgconf libjemalloc2 libtcmalloc-minimal4)
 missing=()
 for pkg in "${needed[@]}"; do
   if ! dpkg-query -W -f='${Status}' "$pkg" 2>/dev/null | grep -q "install ok installed"; then
