@@ -822,15 +822,93 @@ inline leakguard::detail::new_site leakguard_new_site(const char* file, int line
 //      __libc_realloc, __libc_malloc, __libc_calloc, __libc_memalign. The lookup runs at the
 //      first call, which is the process's first malloc when leakguard defines malloc: inside the
 //      C library's or the C++ runtime's initialisation, single-threaded.
+// The lookup also finds which allocator that is: glibc's or another (core/heap_kind.hpp).
 #ifndef LEAKGUARD_DETAIL_CORE_LIBC_FUNCTIONS_HPP_INCLUDED
 #define LEAKGUARD_DETAIL_CORE_LIBC_FUNCTIONS_HPP_INCLUDED
 
 #include <atomic>  // std::atomic
 #include <cstddef> // std::size_t
-#include <cstdint> // std::uintptr_t
 #include <cstdlib> // std::free, std::realloc
 
 // #include "leakguard/detail/config.hpp" (inlined)
+// #include "leakguard/detail/core/heap_kind.hpp" (inlined)
+// leakguard - in-process memory-leak tracker for C++ (header-only)
+// SPDX-License-Identifier: MIT
+// core/heap_kind.hpp: which allocator is under leakguard - glibc's, or another one (jemalloc or
+// tcmalloc loaded with LD_PRELOAD or linked in, a sanitizer's runtime) - found once, on first use.
+//
+// Why it matters: whether a pointer is leakguard's is judged from the 8 bytes in front of it
+// (heap/block.hpp, libc/ownership.hpp). glibc keeps a chunk's size word there for every pointer
+// its malloc returned: always readable, never with bit 3 set, rewritten whenever the chunk is
+// handed out - so the cookie alone proves a block leakguard's, and a broken one can be told from
+// glibc's size word. Another allocator promises nothing about those bytes: they may be the end
+// of the previous block (the program's data), a header leakguard left in memory it gave back, or
+// an unmapped page (a page-aligned large block). Under another allocator leakguard proves its
+// blocks more strictly and passes every other pointer on without guessing.
+//
+// "glibc's" means that malloc, free and realloc past leakguard's own - where foreign pointers come
+// from and go back to, and where leakguard's raw memory comes from - are all defined in the module
+// that defines gnu_get_libc_version (libc.so.6). Anything else, or no answer, is another allocator:
+// the strict rules are right under glibc too, only less helpful (libc/ownership.hpp).
+#ifndef LEAKGUARD_DETAIL_CORE_HEAP_KIND_HPP_INCLUDED
+#define LEAKGUARD_DETAIL_CORE_HEAP_KIND_HPP_INCLUDED
+
+#include <atomic> // std::atomic
+
+// #include "leakguard/detail/config.hpp" (inlined)
+
+#if defined(__GLIBC__)
+#ifndef _GNU_SOURCE
+#define _GNU_SOURCE 1 // dladdr
+#endif
+#include <dlfcn.h>            // dladdr
+#include <gnu/libc-version.h> // gnu_get_libc_version
+#endif
+
+namespace leakguard {
+namespace detail {
+
+enum : unsigned char {
+    heap_unknown = 0, // not found yet (or being found on this thread): judged as heap_other
+    heap_glibc = 1,
+    heap_other = 2,
+};
+
+std::atomic<unsigned char> g_heap_kind{};
+
+// A function's address as data, for dladdr.
+template <class F>
+const void* code_address(F* f) noexcept {
+    const void* p = nullptr;
+    static_assert(sizeof f == sizeof p, "function and data pointers differ in size");
+    __builtin_memcpy(&p, &f, sizeof p);
+    return p;
+}
+
+// heap_glibc when every one of `functions` (malloc, free, realloc as the heap's users reach them)
+// is defined in glibc's own module; heap_other otherwise. dladdr takes the loader's lock but
+// never allocates.
+inline unsigned char classify_heap(const void* const* functions, int count) noexcept {
+#if defined(__GLIBC__)
+    Dl_info libc{};
+    if (!dladdr(const_cast<void*>(code_address(&gnu_get_libc_version)), &libc) || !libc.dli_fbase) return heap_other;
+    for (int i = 0; i < count; ++i) {
+        Dl_info info{};
+        if (!functions[i] || !dladdr(const_cast<void*>(functions[i]), &info) || info.dli_fbase != libc.dli_fbase)
+            return heap_other;
+    }
+    return heap_glibc;
+#else
+    (void)functions;
+    (void)count;
+    return heap_other;
+#endif
+}
+
+} // namespace detail
+} // namespace leakguard
+
+#endif
 
 #if LEAKGUARD_DETAIL_INTERPOSE
 #ifndef _GNU_SOURCE
@@ -873,12 +951,6 @@ __attribute__((weak)) void*
 ___interceptor_realloc(void*, std::size_t); // NOLINT(bugprone-reserved-identifier,cert-dcl37-c,cert-dcl51-cpp)
 }
 #endif
-
-extern "C" {
-// Any sanitizer runtime (ASan, TSan, MSan, LSan) answers whether it handed out a pointer.
-__attribute__((weak)) int
-__sanitizer_get_ownership(const volatile void* p); // NOLINT(bugprone-reserved-identifier,cert-dcl37-c,cert-dcl51-cpp)
-}
 
 namespace leakguard {
 namespace detail {
@@ -943,7 +1015,12 @@ LEAKGUARD_DETAIL_NOINLINE inline void resolve_libc_functions() noexcept {
     g_libc.malloc.store(m ? m : &__libc_malloc, std::memory_order_relaxed);
     g_libc.calloc.store(c ? c : &__libc_calloc, std::memory_order_relaxed);
     g_libc.memalign.store(a ? a : &__libc_memalign, std::memory_order_relaxed);
+#else
+    // The program's other code allocates with the next malloc (leakguard defines none).
+    malloc_function const m = function_cast<malloc_function>(dlsym(RTLD_NEXT, "malloc"));
 #endif
+    const void* const heap_functions[] = {code_address(m), code_address(f), code_address(r)};
+    g_heap_kind.store(classify_heap(heap_functions, 3), std::memory_order_relaxed);
     g_libc.resolved.store(true, std::memory_order_release);
     t_resolving_libc = false;
 }
@@ -1019,22 +1096,30 @@ inline void* libc_realloc(void* p, std::size_t n) noexcept { return (std::reallo
 
 #endif
 
-// Whether a sanitizer's allocator handed `p` out: then it is not leakguard's block, and the bytes
-// in front of it - which the ownership test reads - may not even be mapped (ThreadSanitizer puts
-// blocks at the start of its regions).
-//
-// Only a pointer at the start of a page needs asking: any other pointer shares its page with the
-// 8 bytes in front of it, so they are mapped. The sanitizers answer __sanitizer_get_ownership in
-// two ways: AddressSanitizer and MemorySanitizer say yes only for the start of a block,
-// ThreadSanitizer for any byte inside one - and leakguard's blocks are inside the sanitizer's
-// (header first). So `p` is the sanitizer's when it says yes for `p` but not for the 8 bytes in
-// front: for a leakguard block those are its header, inside the same sanitizer block. When the
-// sanitizer says yes for both (ThreadSanitizer, another block just before), the 8 bytes are
-// mapped and the cookie test decides.
-inline bool sanitizer_owns(const void* p) noexcept {
-    if ((reinterpret_cast<std::uintptr_t>(p) & 4095u) != 0) return false;
-    int (*const owns)(const volatile void*) = &__sanitizer_get_ownership;
-    return owns && owns(p) != 0 && owns(static_cast<const char*>(p) - 8) == 0;
+// The kind of allocator under leakguard (core/heap_kind.hpp). With interposition the lookup of the
+// C library's functions finds it (on the thread that runs that lookup, it stays unknown meanwhile);
+// otherwise the malloc, free and realloc the program calls are looked at here, once.
+LEAKGUARD_DETAIL_NOINLINE inline unsigned find_heap_kind() noexcept {
+#if LEAKGUARD_DETAIL_INTERPOSE
+    libc_functions_ready();
+#else
+    using malloc_type = void* (*)(std::size_t);
+    using free_type = void (*)(void*);
+    using realloc_type = void* (*)(void*, std::size_t);
+    malloc_type const m = &std::malloc;
+    free_type const f = &std::free;
+    realloc_type const r = &std::realloc;
+    const void* const heap_functions[] = {code_address(m), code_address(f), code_address(r)};
+    g_heap_kind.store(classify_heap(heap_functions, 3), std::memory_order_relaxed);
+#endif
+    return g_heap_kind.load(std::memory_order_relaxed);
+}
+
+// Whether the allocator under leakguard is known to be glibc's; false while it is not known yet.
+LEAKGUARD_DETAIL_ALWAYS_INLINE bool heap_is_glibc() noexcept {
+    unsigned const kind = g_heap_kind.load(std::memory_order_relaxed);
+    if (LEAKGUARD_DETAIL_LIKELY(kind != heap_unknown)) return kind == heap_glibc;
+    return find_heap_kind() == heap_glibc;
 }
 
 } // namespace detail
@@ -2652,8 +2737,11 @@ inline const location_record* intern_location(const char* file, int line, const 
 // malloc's alignment. Its last 8 bytes, the only ones a "is this ours?" test reads, are the 8 bytes
 // just before the user pointer: glibc keeps a chunk's size word there for memory it hands out, so
 // reading them is safe for any pointer that malloc returned. The cookie is a hash of the block's
-// address with bit 3 set; glibc chunk sizes are multiples of 16, so their low word never has bit 3
-// set and a foreign block can never pass for one of ours.
+// address under a per-process key (heap/cookie_key.hpp) with bit 3 set; glibc chunk sizes are
+// multiples of 16, so their low word never has bit 3 set and a foreign block can never pass for
+// one of ours. Under another allocator (core/heap_kind.hpp) neither holds: those 8 bytes may be
+// anything, or on an unmapped page in front of a page-aligned pointer; libc/ownership.hpp proves
+// a block leakguard's there by other means.
 //
 // Guards (heap/guards.hpp): `front`, the 2 bytes just before the user pointer, holds the thread
 // number xor 0xFDFD, so a write just before the block (the bytes an underflow hits first) breaks
@@ -2673,6 +2761,92 @@ inline const location_record* intern_location(const char* file, int line, const 
 
 // #include "leakguard/block_info.hpp" (inlined)
 // #include "leakguard/detail/config.hpp" (inlined)
+// #include "leakguard/detail/heap/cookie_key.hpp" (inlined)
+// leakguard - in-process memory-leak tracker for C++ (header-only)
+// SPDX-License-Identifier: MIT
+// heap/cookie_key.hpp: the per-process secret in every block's cookie (heap/block.hpp).
+//
+// Why a secret: a cookie that were a fixed function of the address could be matched by bytes that
+// leakguard of this process never wrote - a copy of a header, memory another run of the program
+// left in a file it maps again. Under glibc that does not matter (glibc's size word is in front
+// of every foreign pointer, and it never looks like a cookie); under another allocator the bytes
+// in front of a foreign pointer are whatever was there (core/heap_kind.hpp). With a key drawn
+// from the kernel at start-up, only leakguard of this process writes a matching cookie, and other
+// bytes match by chance alone: one in 2^31, and one in 2^47 with the thread/front pair that the
+// ownership test checks under another allocator (libc/ownership.hpp).
+//
+// The key is an odd multiplier, so a cookie costs what the fixed hash did, but for one load. It
+// starts as the fixed constant and is drawn once, before the first header is written (every
+// first allocation goes through allocate_slow, which draws it): it never changes while a block
+// exists. A forked child keeps it with its parent's blocks.
+#ifndef LEAKGUARD_DETAIL_HEAP_COOKIE_KEY_HPP_INCLUDED
+#define LEAKGUARD_DETAIL_HEAP_COOKIE_KEY_HPP_INCLUDED
+
+#include <atomic>   // std::atomic
+#include <cerrno>   // errno
+#include <cstdint>  // std::uint64_t, std::uintptr_t
+#include <ctime>    // clock_gettime
+#include <unistd.h> // getpid, syscall
+#if defined(__linux__)
+#include <sys/syscall.h> // SYS_getrandom
+#endif
+
+// #include "leakguard/detail/config.hpp" (inlined)
+
+namespace leakguard {
+namespace detail {
+
+constexpr std::uint64_t cookie_key_initial = 0x9E3779B97F4A7C15ull; // the golden ratio: the fixed hash
+
+std::atomic<std::uint64_t> g_cookie_key{cookie_key_initial};
+
+inline std::uint64_t cookie_key() noexcept { return g_cookie_key.load(std::memory_order_relaxed); }
+
+// splitmix64's finaliser: spreads every input bit over the whole word.
+inline std::uint64_t mix64(std::uint64_t x) noexcept {
+    x ^= x >> 30;
+    x *= 0xBF58476D1CE4E5B9ull;
+    x ^= x >> 27;
+    x *= 0x94D049BB133111EBull;
+    return x ^ (x >> 31);
+}
+
+// 64 bits from the kernel (getrandom, never blocking); where that fails, the time, the process id
+// and the stack's (randomised) address: enough to differ between runs. errno is left as it was
+// (the first malloc of the process draws this).
+inline std::uint64_t draw_cookie_key() noexcept {
+    int const saved = errno;
+    std::uint64_t k = 0;
+#if defined(__linux__) && defined(SYS_getrandom)
+    if (::syscall(SYS_getrandom, &k, sizeof k, 1 /* GRND_NONBLOCK */) != static_cast<long>(sizeof k)) k = 0;
+#endif
+    if (k == 0) {
+        timespec now{};
+        ::clock_gettime(CLOCK_MONOTONIC, &now);
+        k = static_cast<std::uint64_t>(now.tv_nsec) ^ static_cast<std::uint64_t>(now.tv_sec) << 30 ^
+            static_cast<std::uint64_t>(::getpid()) << 20 ^ reinterpret_cast<std::uintptr_t>(&now);
+    }
+    errno = saved;
+    k = mix64(k) | 1u; // odd: multiplying by it loses no address bit
+    return k == cookie_key_initial ? k + 2 : k;
+}
+
+LEAKGUARD_DETAIL_NOINLINE inline void set_cookie_key() noexcept {
+    std::uint64_t expected = cookie_key_initial;
+    // Another thread may draw at the same time: the first to store wins, both use its key.
+    g_cookie_key.compare_exchange_strong(expected, draw_cookie_key(), std::memory_order_acq_rel,
+                                         std::memory_order_acquire);
+}
+
+// Before a thread writes its first header.
+LEAKGUARD_DETAIL_ALWAYS_INLINE void ensure_cookie_key() noexcept {
+    if (LEAKGUARD_DETAIL_UNLIKELY(g_cookie_key.load(std::memory_order_acquire) == cookie_key_initial)) set_cookie_key();
+}
+
+} // namespace detail
+} // namespace leakguard
+
+#endif
 
 namespace leakguard {
 namespace detail {
@@ -2746,13 +2920,18 @@ inline void note_align_shift(unsigned shift) noexcept {
         g_align_shifts_used.fetch_or(bit, std::memory_order_relaxed);
 }
 
-inline std::uint32_t cookie_for(const block_header* h) noexcept {
+// Always inlined: two multiplications' worth of code on every ownership test, where an outlined
+// call would cost more than the hash.
+LEAKGUARD_DETAIL_ALWAYS_INLINE std::uint32_t cookie_for(const block_header* h) noexcept {
     std::uint64_t x = reinterpret_cast<std::uintptr_t>(h) >> 4;
-    x *= 0x9E3779B97F4A7C15ull;
+    x *= cookie_key();
     return static_cast<std::uint32_t>(x >> 32) | cookie_mark;
 }
 // A released block's cookie: a second release of the same pointer sees this instead.
-inline std::uint32_t freed_cookie_for(const block_header* h) noexcept { return cookie_for(h) ^ 0x5A5A0000u; }
+constexpr std::uint32_t freed_cookie_flip = 0x5A5A0000u;
+LEAKGUARD_DETAIL_ALWAYS_INLINE std::uint32_t freed_cookie_for(const block_header* h) noexcept {
+    return cookie_for(h) ^ freed_cookie_flip;
+}
 
 inline block_header* header_of(const void* user) noexcept {
     return reinterpret_cast<block_header*>(const_cast<char*>(static_cast<const char*>(user)) - header_size);
@@ -2762,6 +2941,14 @@ inline void* user_of(block_header* h) noexcept { return reinterpret_cast<char*>(
 // Bytes from the raw allocation to the header: 0 unless the block is over-aligned.
 inline std::size_t padding_for(std::size_t align) noexcept {
     return align <= default_alignment ? 0 : (align - header_size % align) % align;
+}
+
+// Whether the 8 bytes in front of `user` lie on another page than `user` itself, one that may not be
+// mapped: the ownership test reads them only for a block it finds in heap/page_index.hpp. 4 KiB,
+// the smallest page size: with larger pages this is only more careful.
+constexpr std::uintptr_t min_page_size = 4096;
+inline bool front_off_page(const void* user) noexcept {
+    return (reinterpret_cast<std::uintptr_t>(user) & (min_page_size - 1)) < 8u;
 }
 
 // The cookie in front of `user`, read without any sanitizer check (see config.hpp).
@@ -2777,6 +2964,14 @@ LEAKGUARD_DETAIL_NO_SANITIZE_MEMORY inline std::uint32_t cookie_in_front_of(cons
 LEAKGUARD_DETAIL_NO_SANITIZE_MEMORY inline std::uint16_t front_in_front_of(const void* user) noexcept {
     __asm__("" : "+r"(user));
     return header_of(user)->front;
+}
+
+// Whether the thread number and the front guard at user - 4 agree (front = thread ^ front_mark), as
+// in every header leakguard writes; read as the cookie is, from the same 8 bytes.
+LEAKGUARD_DETAIL_NO_SANITIZE_MEMORY inline bool thread_pair_in_front_of(const void* user) noexcept {
+    __asm__("" : "+r"(user));
+    const block_header* h = header_of(user);
+    return static_cast<std::uint16_t>(h->thread ^ h->front) == front_mark;
 }
 
 inline std::uint64_t make_shape(std::uint64_t size, block_kind kind, unsigned flags, unsigned align_shift,
@@ -2906,6 +3101,212 @@ inline block_header** remote_link_of(block_header* h) noexcept {
 // #include "leakguard/detail/upward_calls.hpp" (inlined)
 // #include "leakguard/detail/heap/block.hpp" (inlined)
 // #include "leakguard/detail/core/pages.hpp" (inlined)
+// #include "leakguard/detail/heap/block_memory.hpp" (inlined)
+// leakguard - in-process memory-leak tracker for C++ (header-only)
+// SPDX-License-Identifier: MIT
+// heap/block_memory.hpp: a block's raw memory coming into leakguard's hands and going back to the
+// allocator - the two places where what the ownership test may later find in front of a pointer
+// is settled (libc/ownership.hpp).
+//
+// Coming in: a block whose user pointer starts a page goes into the page index (heap/page_index.hpp),
+// the only proof that the page in front of it can be read.
+//
+// Going back: out of the page index, and, under an allocator other than glibc's, the cookie wiped.
+// Under glibc the 8 bytes in front of a pointer are rewritten (the chunk's size) every time glibc
+// hands the chunk out, so a released cookie left in memory glibc took back is only ever read in
+// front of the pointer leakguard handed out - a second free of it - and tells the double free.
+// Another allocator rewrites nothing: it may hand the same memory out again with a new block
+// starting exactly where leakguard's user pointer was (another size class over a reused page),
+// and a released cookie still in front of it would make that block's free a false double free,
+// its memory never freed. So there the cookie is wiped when the memory goes back: a released
+// cookie is then only ever in memory leakguard still holds (the quarantine, a recycler, a remote
+// stack), where a double free is still told as one; a double free after that goes to the
+// allocator, as it would without leakguard.
+#ifndef LEAKGUARD_DETAIL_HEAP_BLOCK_MEMORY_HPP_INCLUDED
+#define LEAKGUARD_DETAIL_HEAP_BLOCK_MEMORY_HPP_INCLUDED
+
+#include <cstdint> // std::uintptr_t
+
+// #include "leakguard/detail/heap/block.hpp" (inlined)
+// #include "leakguard/detail/heap/page_index.hpp" (inlined)
+// leakguard - in-process memory-leak tracker for C++ (header-only)
+// SPDX-License-Identifier: MIT
+// heap/page_index.hpp: the set of leakguard's blocks whose user pointer starts a page.
+//
+// Why: the ownership test reads the 8 bytes in front of a pointer (heap/block.hpp). In front of a
+// pointer that starts a page they are on the page before, which may not be mapped at all: the
+// start of an mmap region given to delete, a page-aligned large block of jemalloc or tcmalloc.
+// A block of leakguard's always has its header there (its raw allocation covers both pages), so
+// such a pointer is leakguard's exactly when it is in this set, and the test reads in front of it
+// only then (libc/ownership.hpp, heap/release.hpp).
+//
+// What is in it: every raw allocation leakguard holds whose user pointer starts a page, from the
+// moment its header is written until its memory goes back to the allocator (heap/block_memory.hpp)
+// - live blocks, and released ones still waiting in a quarantine, a recycler or a remote stack,
+// so that a second free of those is still a double free. They are few (the page-aligned
+// allocations, and by chance one small block in 256), so one set under one lock does.
+//
+// An open-addressing table (linear probing, deletion by backward shift, no tombstones) in pages
+// from mmap, never from malloc, doubled when half full. When pages for a larger table cannot be
+// had, insertion goes on in the current one until it is full and then fails: the allocation that
+// needed it fails too, since a block that cannot be proved leakguard's must not be handed out.
+// The lock is a leaf (nothing else is taken or called under it but mmap); fork takes it
+// (runtime/fork.hpp), and the forking thread, which may allocate in other fork handlers while it
+// holds it, then goes in without it.
+#ifndef LEAKGUARD_DETAIL_HEAP_PAGE_INDEX_HPP_INCLUDED
+#define LEAKGUARD_DETAIL_HEAP_PAGE_INDEX_HPP_INCLUDED
+
+#include <cstddef> // std::size_t
+#include <cstdint> // std::uintptr_t
+
+// #include "leakguard/detail/core/pages.hpp" (inlined)
+// #include "leakguard/detail/core/platform.hpp" (inlined)
+
+namespace leakguard {
+namespace detail {
+
+struct page_index_state {
+    spinlock lock;
+    std::uintptr_t* slots; // 0: empty; null until the first insertion
+    std::size_t capacity;  // a power of two
+    std::size_t count;
+};
+
+page_index_state g_page_index{};
+static thread_local bool t_page_index_fork_holder; // this thread holds the lock for fork
+
+// The index held for one operation.
+class page_index_hold {
+public:
+    page_index_hold() noexcept {
+        if (!t_page_index_fork_holder) g_page_index.lock.lock();
+    }
+    ~page_index_hold() {
+        if (!t_page_index_fork_holder) g_page_index.lock.unlock();
+    }
+    page_index_hold(const page_index_hold&) = delete;
+    page_index_hold& operator=(const page_index_hold&) = delete;
+};
+
+inline void page_index_lock_for_fork() noexcept {
+    g_page_index.lock.lock();
+    t_page_index_fork_holder = true;
+}
+inline void page_index_unlock_after_fork() noexcept {
+    t_page_index_fork_holder = false;
+    g_page_index.lock.unlock();
+}
+
+constexpr std::size_t page_index_first_capacity = 512; // one page of slots
+
+inline std::size_t page_index_home(std::uintptr_t key, std::size_t mask) noexcept {
+    return static_cast<std::size_t>(((key >> 12) * 0x9E3779B97F4A7C15ull) >> 32) & mask;
+}
+
+// Puts `key` into `slots` (not there yet, a free slot exists).
+inline void page_index_place(std::uintptr_t* slots, std::size_t mask, std::uintptr_t key) noexcept {
+    std::size_t i = page_index_home(key, mask);
+    while (slots[i]) i = (i + 1) & mask;
+    slots[i] = key;
+}
+
+// A table twice as large with every key moved over; false when its pages cannot be had.
+inline bool page_index_grow_held(page_index_state& x) noexcept {
+    std::size_t const capacity = x.capacity ? x.capacity * 2 : page_index_first_capacity;
+    std::uintptr_t* const slots = static_cast<std::uintptr_t*>(map_pages(capacity * sizeof(std::uintptr_t), true));
+    if (!slots) return false;
+    for (std::size_t i = 0; i < x.capacity; ++i)
+        if (x.slots[i]) page_index_place(slots, capacity - 1, x.slots[i]);
+    unmap_pages(x.slots, x.capacity * sizeof(std::uintptr_t));
+    x.slots = slots;
+    x.capacity = capacity;
+    return true;
+}
+
+// The slot that holds `key`, or capacity when none does; the lock held.
+inline std::size_t page_index_find_held(const page_index_state& x, std::uintptr_t key) noexcept {
+    if (!x.slots) return x.capacity;
+    std::size_t const mask = x.capacity - 1;
+    for (std::size_t i = page_index_home(key, mask);; i = (i + 1) & mask) {
+        if (x.slots[i] == key) return i;
+        if (!x.slots[i]) return x.capacity;
+    }
+}
+
+// Adds the user pointer of a block whose memory leakguard now holds (as an address: the block's
+// bytes are not read). False when the table is full and cannot grow.
+LEAKGUARD_DETAIL_NOINLINE inline bool page_index_add(std::uintptr_t key) noexcept {
+    page_index_state& x = g_page_index;
+    page_index_hold hold;
+    if (page_index_find_held(x, key) != x.capacity) return true; // there already (cannot happen)
+    if ((x.count + 1) * 2 > x.capacity && !page_index_grow_held(x) && x.count + 1 >= x.capacity) return false;
+    page_index_place(x.slots, x.capacity - 1, key);
+    ++x.count;
+    return true;
+}
+
+// Takes out the user pointer of a block whose memory goes back to the allocator.
+LEAKGUARD_DETAIL_NOINLINE inline void page_index_remove(std::uintptr_t key) noexcept {
+    page_index_state& x = g_page_index;
+    page_index_hold hold;
+    std::size_t i = page_index_find_held(x, key);
+    if (i == x.capacity) return;
+    std::size_t const mask = x.capacity - 1;
+    // Backward shift: each key after the hole that may move into it (its home is not cyclically
+    // within (hole, its slot]) does, so every probe still reaches its key without a tombstone.
+    for (std::size_t j = (i + 1) & mask; x.slots[j]; j = (j + 1) & mask) {
+        std::size_t const home = page_index_home(x.slots[j], mask);
+        bool const stays = i <= j ? (i < home && home <= j) : (i < home || home <= j);
+        if (stays) continue;
+        x.slots[i] = x.slots[j];
+        i = j;
+    }
+    x.slots[i] = 0;
+    --x.count;
+}
+
+// Whether `p` is the user pointer of a block in the set: then the page in front of it is
+// leakguard's, and readable.
+LEAKGUARD_DETAIL_NOINLINE inline bool page_index_contains(const void* p) noexcept {
+    page_index_state& x = g_page_index;
+    page_index_hold hold;
+    return page_index_find_held(x, reinterpret_cast<std::uintptr_t>(p)) != x.capacity;
+}
+
+} // namespace detail
+} // namespace leakguard
+
+#endif
+// #include "leakguard/detail/core/libc_functions.hpp" (inlined)
+// #include "leakguard/detail/core/platform.hpp" (inlined)
+
+namespace leakguard {
+namespace detail {
+
+// Raw memory a block's header is being written into. False when the block starts a page and the
+// page index cannot take it: the caller then gives the memory back and fails the allocation.
+LEAKGUARD_DETAIL_ALWAYS_INLINE bool hold_block_memory(block_header* h) noexcept {
+    void* const user = user_of(h);
+    return LEAKGUARD_DETAIL_LIKELY(!front_off_page(user)) || page_index_add(reinterpret_cast<std::uintptr_t>(user));
+}
+
+// Block `h`'s raw memory is about to leave leakguard (freed, or moved by the C library's realloc).
+LEAKGUARD_DETAIL_ALWAYS_INLINE void let_go_block_memory(block_header* h) noexcept {
+    void* const user = user_of(h);
+    if (LEAKGUARD_DETAIL_UNLIKELY(front_off_page(user))) page_index_remove(reinterpret_cast<std::uintptr_t>(user));
+    if (LEAKGUARD_DETAIL_UNLIKELY(!heap_is_glibc())) store_cookie(h, 0); // matches no cookie
+}
+
+// Gives released block `h`'s raw memory back to the allocator.
+LEAKGUARD_DETAIL_ALWAYS_INLINE void free_block_memory(block_header* h) noexcept {
+    let_go_block_memory(h);
+    raw_free(raw_of(h));
+}
+
+} // namespace detail
+} // namespace leakguard
+
+#endif
 // #include "leakguard/detail/core/platform.hpp" (inlined)
 
 namespace leakguard {
@@ -3054,7 +3455,7 @@ inline void drain_remote_locked(shard* s) noexcept {
     block_header* out = unlink_remote_held(s);
     while (out) {
         block_header* const next = out->next;
-        raw_free(raw_of(out));
+        free_block_memory(out);
         out = next;
     }
 }
@@ -3163,6 +3564,22 @@ inline void push_remote(shard* s, block_header* h) noexcept {
         lock_shard(s); // drains the stack (no owner section can run: the shard has no owner)
         unlock_shard(s);
     }
+}
+
+// Whether `h` is linked in a shard list: a search of every list, comparing addresses only (nothing
+// of a header is read before it is found), for the rare pointer whose own bytes leave its
+// ownership in doubt (libc/ownership.hpp).
+LEAKGUARD_DETAIL_NOINLINE inline bool listed(const block_header* h) noexcept {
+    std::uint32_t const n = g_registry.shard_count.load(std::memory_order_acquire);
+    for (std::uint32_t i = 0; i < n; ++i) {
+        shard* s = g_registry.shards[i];
+        lock_shard(s);
+        bool found = false;
+        for (const block_header* b = s->newest; b && !found; b = b->prev) found = b == h;
+        unlock_shard(s);
+        if (found) return true;
+    }
+    return false;
 }
 
 // Runs when a thread that allocated exits: its shard (and the blocks still in it) goes to the free
@@ -4433,6 +4850,7 @@ inline long fill_damage(const block_header* h) noexcept {
 #include <cstdint> // std::uint8_t
 
 // #include "leakguard/detail/heap/block.hpp" (inlined)
+// #include "leakguard/detail/heap/block_memory.hpp" (inlined)
 // #include "leakguard/detail/core/platform.hpp" (inlined)
 // #include "leakguard/detail/heap/registry.hpp" (inlined)
 
@@ -4491,7 +4909,7 @@ LEAKGUARD_DETAIL_ALWAYS_INLINE void give_back(block_header* h) noexcept {
             return;
         }
     }
-    raw_free(raw_of(h));
+    free_block_memory(h);
 }
 
 // Empties the calling thread's cache (the thread is exiting).
@@ -4500,7 +4918,7 @@ inline void drop_recycled() noexcept {
     for (std::size_t c = 0; c < recycle_classes; ++c) {
         while (block_header* h = r.heads[c]) {
             r.heads[c] = next_recycled(h);
-            raw_free(raw_of(h));
+            free_block_memory(h);
         }
         r.counts[c] = 0;
     }
@@ -4860,6 +5278,7 @@ LEAKGUARD_DETAIL_NOINLINE inline bool detach_damaged(block_header* h, const void
 // #include "leakguard/detail/capture/stack_capture.hpp" (inlined)
 // #include "leakguard/detail/core/options.hpp" (inlined)
 // #include "leakguard/detail/core/platform.hpp" (inlined)
+// #include "leakguard/detail/heap/cookie_key.hpp" (inlined)
 // #include "leakguard/detail/heap/registry.hpp" (inlined)
 
 namespace leakguard {
@@ -4917,6 +5336,9 @@ inline bool c_library_initialised() noexcept {
 // options of the environment, and the stack unwinder and fork handlers set up when the C library
 // can serve them.
 LEAKGUARD_DETAIL_NOINLINE inline void initialise() noexcept {
+    // Before the first header is written: every allocation path comes here until start-up is done
+    // (the short paths start after it), the busy ones too.
+    ensure_cookie_key();
     if (t_state.busy) return;
     busy_section busy;
     lock_guard hold(g_init_lock);
@@ -4971,6 +5393,7 @@ inline void ensure_initialised() noexcept {
 #include <cstring> // std::memset
 
 // #include "leakguard/detail/heap/block.hpp" (inlined)
+// #include "leakguard/detail/heap/block_memory.hpp" (inlined)
 // #include "leakguard/detail/heap/guards.hpp" (inlined)
 // #include "leakguard/detail/heap/quarantine.hpp" (inlined)
 // #include "leakguard/detail/heap/recycler.hpp" (inlined)
@@ -5053,6 +5476,10 @@ LEAKGUARD_DETAIL_NOINLINE inline void* allocate_slow(std::size_t size, std::size
     if (LEAKGUARD_DETAIL_UNLIKELY(!raw)) return nullptr;
 
     block_header* h = reinterpret_cast<block_header*>(static_cast<char*>(raw) + pad);
+    if (LEAKGUARD_DETAIL_UNLIKELY(!hold_block_memory(h))) {
+        raw_free(raw);
+        return nullptr;
+    }
     thread_state& t = t_state;
     unsigned const shift = align <= default_alignment ? 0u : static_cast<unsigned>(__builtin_ctzll(align));
     if (shift) note_align_shift(shift);
@@ -5109,6 +5536,10 @@ LEAKGUARD_DETAIL_ALWAYS_INLINE void* fast_allocate_block(thread_state& t, shard*
     if (!h) {
         h = static_cast<block_header*>(raw_alloc(header_size + raw_user_capacity(need)));
         if (LEAKGUARD_DETAIL_UNLIKELY(!h)) return nullptr;
+        if (LEAKGUARD_DETAIL_UNLIKELY(!hold_block_memory(h))) {
+            raw_free(h);
+            return nullptr;
+        }
     }
     char* const user = static_cast<char*>(user_of(h));
     unsigned const flags = site_flags | flag_linked | (t.ignore_depth > 0 ? flag_ignored : 0u);
@@ -5231,6 +5662,7 @@ inline void forget_new(const void* user) noexcept {
 // #include "leakguard/detail/heap/errors.hpp" (inlined)
 // #include "leakguard/detail/heap/guards.hpp" (inlined)
 // #include "leakguard/detail/heap/new_sites.hpp" (inlined)
+// #include "leakguard/detail/heap/page_index.hpp" (inlined)
 // #include "leakguard/detail/heap/quarantine.hpp" (inlined)
 // #include "leakguard/detail/heap/recycler.hpp" (inlined)
 // #include "leakguard/detail/heap/registry.hpp" (inlined)
@@ -5295,9 +5727,14 @@ LEAKGUARD_DETAIL_NOINLINE inline void release_block_slow(block_header* h, const 
 // The general path for any non-null pointer given back through `form` (the aligned deletes, and
 // the pointers whose cookie fast_release found wrong): reads its cookie once. A pointer that is
 // not a live block is reported and left alone (passing it on could corrupt the heap) - unless it
-// is a block whose header a write in front of it broke (detach_damaged).
+// is a block whose header a write in front of it broke (detach_damaged). In front of a pointer
+// that starts a page nothing is read unless the page index (heap/page_index.hpp) holds it: the
+// page before may not be mapped (the start of an mmap region), and every block of leakguard's
+// that starts a page is there.
 LEAKGUARD_DETAIL_NOINLINE inline void release_slow(void* p, const void* caller, dealloc_form form) noexcept {
     block_header* h = header_of(p);
+    if (LEAKGUARD_DETAIL_UNLIKELY(front_off_page(p)) && !page_index_contains(p))
+        return report_bad_free(p, false, caller, form, nullptr, 0);
     std::uint32_t const cookie = cookie_in_front_of(p);
     if (LEAKGUARD_DETAIL_LIKELY(cookie == cookie_for(h))) return release_block_slow(h, caller, form);
     bool const released = cookie == freed_cookie_for(h);
@@ -5337,7 +5774,7 @@ LEAKGUARD_DETAIL_ALWAYS_INLINE void fast_release_block(thread_state& t, block_he
     unlink_held(s, h, size);
     s->owner_busy.store(0, std::memory_order_release);
     account_bytes(t, -size);
-    h->cookie = freed_cookie_for(h);
+    h->cookie ^= freed_cookie_flip; // live (checked) -> released, without hashing the address again
     if (Extras && (hot & hot_quarantine)) dispose(h, caller, nullptr);
     else give_back(h);
 }
@@ -5369,11 +5806,13 @@ LEAKGUARD_DETAIL_ALWAYS_INLINE void fast_release_live(block_header* h, std::uint
 // The short path's dispatch, inlined into operator delete (unaligned forms): the cookie test, then
 // fast_release_live. Declines into the general path; `p` is not null. A pointer that fails the
 // test goes to release_slow, which reads the cookie again: keeping this read for it would cost
-// the short path a register, for a pointer that is about to be reported.
+// the short path a register, for a pointer that is about to be reported. So does a pointer that
+// starts a page, before anything in front of it is read (see release_slow).
 LEAKGUARD_DETAIL_ALWAYS_INLINE void fast_release(void* p, block_kind kind, dealloc_form form,
                                                  const void* caller) noexcept {
     block_header* const h = header_of(p);
-    if (LEAKGUARD_DETAIL_UNLIKELY(cookie_in_front_of(p) != cookie_for(h))) return release_slow(p, caller, form);
+    if (LEAKGUARD_DETAIL_UNLIKELY(front_off_page(p) || cookie_in_front_of(p) != cookie_for(h)))
+        return release_slow(p, caller, form);
     fast_release_live(h, kind_bits_for(kind), form, caller);
 }
 
@@ -11754,9 +12193,11 @@ inline report_outcome write_report(const char* when, const caller_context* calle
 // SPDX-License-Identifier: MIT
 // runtime/fork.hpp: fork() safety. Before the fork, the forking thread takes every lock leakguard has
 // (each shard, the shard table, and the locks of the report path: log stream, failure and error
-// logs, module cache); after it, both processes release them. The child so starts with consistent
-// lists and free locks, whatever the other threads were doing. None of these locks is ever taken
-// while another is held (the report path takes them one at a time), so the order here is free.
+// logs, module cache, page index); after it, both processes release them. The child so starts with
+// consistent lists and free locks, whatever the other threads were doing. None of these locks is
+// ever taken while another is held (the report path takes them one at a time), so the order here
+// is free - but for the page index's, which a shard's holder may take (freeing a block's memory)
+// and whose holder takes nothing: it comes last.
 // The forking thread may allocate between prepare and parent/child (in other atfork handlers):
 // `fork_holder` makes it skip the shard locks it already holds.
 #ifndef LEAKGUARD_DETAIL_RUNTIME_FORK_HPP_INCLUDED
@@ -11767,6 +12208,7 @@ inline report_outcome write_report(const char* when, const caller_context* calle
 // #include "leakguard/detail/heap/errors.hpp" (inlined)
 // #include "leakguard/detail/report/failures.hpp" (inlined)
 // #include "leakguard/detail/core/report_stream.hpp" (inlined)
+// #include "leakguard/detail/heap/page_index.hpp" (inlined)
 // #include "leakguard/detail/heap/registry.hpp" (inlined)
 // #include "leakguard/detail/reach/thread_pause.hpp" (inlined)
 // #include "leakguard/detail/symbolize/symbolize.hpp" (inlined)
@@ -11787,11 +12229,13 @@ inline void lock_all_for_fork() noexcept {
         for (std::uint32_t i = 0; i < n; ++i)
             while (g_registry.shards[i]->owner_busy.load(std::memory_order_acquire) != 0) cpu_relax();
     }
+    page_index_lock_for_fork(); // a leaf: its holder never waits for another lock
     t_state.fork_holder = true;
 }
 
 inline void unlock_all_after_fork() noexcept {
     t_state.fork_holder = false;
+    page_index_unlock_after_fork();
     std::uint32_t const n = g_registry.shard_count.load(std::memory_order_acquire);
     for (std::uint32_t i = 0; i < n; ++i) g_registry.shards[i]->lock.unlock();
     g_registry.shards_lock.unlock();
@@ -12237,6 +12681,7 @@ bool repeat_check::check() noexcept {
 
 // #include "leakguard/detail/heap/block.hpp" (inlined)
 // #include "leakguard/detail/heap/block_errors.hpp" (inlined)
+// #include "leakguard/detail/heap/page_index.hpp" (inlined)
 // #include "leakguard/detail/heap/release.hpp" (inlined)
 // #include "leakguard/detail/core/libc_functions.hpp" (inlined)
 // #include "leakguard/detail/core/platform.hpp" (inlined)
@@ -12244,29 +12689,94 @@ bool repeat_check::check() noexcept {
 namespace leakguard {
 namespace detail {
 
-// Whether the 8 bytes in front of a pointer that failed the cookie test could be a damaged header of
-// ours rather than glibc's chunk size: glibc's never has bit 3 (cookie_mark) set, and its upper half
-// is zero below 4 GiB, where ours holds the thread/front pair (front = thread ^ front_mark, never
-// both zero). Only then are the shard lists searched: a plain free() of the C library's memory
-// stays cheap.
+// Whose is a non-null pointer that may not be leakguard's:
+//   live      a live block of leakguard's;
+//   released  a block leakguard released, whose memory it may or may not still hold (a double free);
+//   damaged   possibly a block of leakguard's whose header a buffer underflow overwrote: it is
+//             leakguard's if it is found in a shard list (detach_damaged), anybody else's if not;
+//   broken    leakguard's memory for certain (in the page index), but neither live nor released by
+//             its cookie: a header overwritten, of a live block (then in a list) or a released one;
+//   foreign   anybody else's: the C library's, a preloaded allocator's, a sanitizer's.
+enum class ownership { live, released, damaged, broken, foreign };
+
+// The proof depends on the allocator underneath (core/heap_kind.hpp):
+//  - glibc's keeps its chunk's size word in the 8 bytes in front of every pointer its malloc
+//    returned, so those are readable and rewritten whenever glibc hands the chunk out: the cookie
+//    alone proves a block live (a glibc size never has bit 3 set), a released cookie one leakguard
+//    released, and a header that cannot be glibc's size word may be a damaged one of ours;
+//  - under any other allocator those bytes may be anything: the end of the block before, or a
+//    header leakguard wrote into memory it has since given back (heap/block_memory.hpp wipes the
+//    cookie then). The cookie (keyed per process, heap/cookie_key.hpp) must come with the
+//    thread/front pair of the same word - 47 bits that other bytes match by chance once in 10^14
+//    pointers - and nothing else is guessed: a pointer that fails is passed on untouched (after a
+//    search of the shard lists where every C block is leakguard's: owner_by_other_cookie).
+// Whatever the allocator, the 8 bytes in front of a pointer that starts a page are on the page
+// before, which may not be mapped: they are read only for a block in the page index (which is
+// then leakguard's) - or under glibc, where `glibc_reads` (free, realloc, malloc_usable_size: the
+// C library reads the same bytes next) - and the pointer is foreign otherwise.
+
+// Whether the 8 bytes in front of a pointer that failed the cookie test, under glibc, could be a
+// damaged header of ours rather than glibc's chunk size: glibc's never has bit 3 (cookie_mark)
+// set, and its upper half is zero below 4 GiB, where ours holds the thread/front pair (front =
+// thread ^ front_mark, never both zero). Only then are the shard lists searched: a plain free()
+// of the C library's memory stays cheap.
 inline bool looks_damaged(const void* p, std::uint32_t cookie) noexcept {
     return (cookie & cookie_mark) || front_in_front_of(p) != 0;
 }
 
-// Whose is a non-null pointer that may not be leakguard's: a live block of leakguard's, one
-// leakguard released, possibly one of leakguard's whose header a buffer underflow overwrote (see
-// looks_damaged), or anybody else's. A sanitizer is asked first where reading in front of the
-// pointer might not be safe (see sanitizer_owns).
-enum class ownership { live, released, damaged, foreign };
+// The judgement of a pointer whose cookie (`cookie`, read from readable bytes) is not its live
+// cookie `live`: see above. Where leakguard defines the whole malloc family (LEAKGUARD_DETAIL_INTERPOSE_ALLOC)
+// every C block is its own, so under another allocator, where no size word tells a broken header
+// from other bytes, a pointer that is not proved anything is looked for in the lists (damaged):
+// a foreign pointer is rare there, and the search costs only its free.
+LEAKGUARD_DETAIL_ALWAYS_INLINE ownership owner_by_other_cookie(const void* p, std::uint32_t cookie,
+                                                               std::uint32_t live) noexcept {
+    if (LEAKGUARD_DETAIL_UNLIKELY(cookie == (live ^ freed_cookie_flip)))
+        return heap_is_glibc() || thread_pair_in_front_of(p) ? ownership::released : ownership::foreign;
+#if LEAKGUARD_DETAIL_INTERPOSE_ALLOC
+    bool const suspect = !heap_is_glibc() || looks_damaged(p, cookie);
+#else // the C library's own pointers are the most frequent here: the cheap test first
+    bool const suspect = looks_damaged(p, cookie) && heap_is_glibc();
+#endif
+    return LEAKGUARD_DETAIL_UNLIKELY(suspect) ? ownership::damaged : ownership::foreign;
+}
 
-inline ownership owner_of(const void* p) noexcept {
-    if (LEAKGUARD_DETAIL_UNLIKELY(sanitizer_owns(p))) return ownership::foreign;
-    const block_header* h = header_of(p);
-    std::uint32_t const cookie = cookie_in_front_of(p);
-    if (cookie == cookie_for(h)) return ownership::live;
-    if (LEAKGUARD_DETAIL_UNLIKELY(cookie == freed_cookie_for(h))) return ownership::released;
-    if (LEAKGUARD_DETAIL_UNLIKELY(looks_damaged(p, cookie))) return ownership::damaged;
+// A live cookie under an allocator other than glibc's (or one not known yet): live with its
+// thread/front pair. Without it, a live block whose front guard a write just before it broke (its
+// cookie intact, so is the rest of its header: it is released, and the write reported, as under
+// glibc), or other bytes that matched the cookie by chance: the shard lists tell.
+LEAKGUARD_DETAIL_NOINLINE inline ownership owner_by_live_cookie(const void* p) noexcept {
+    if (heap_is_glibc() || thread_pair_in_front_of(p) || listed(header_of(p))) return ownership::live;
     return ownership::foreign;
+}
+
+// A pointer whose 8 bytes in front are on another page (front_off_page): see above.
+LEAKGUARD_DETAIL_NOINLINE inline ownership owner_of_page_start(const void* p, bool glibc_reads) noexcept {
+    const block_header* h = header_of(p);
+    if (page_index_contains(p)) { // leakguard's memory: the header in front is readable
+        std::uint32_t const cookie = cookie_in_front_of(p);
+        if (cookie == cookie_for(h)) return ownership::live;
+        if (cookie == freed_cookie_for(h)) return ownership::released;
+        return ownership::broken;
+    }
+    if (!glibc_reads || !heap_is_glibc()) return ownership::foreign;
+    std::uint32_t const cookie = cookie_in_front_of(p);
+    std::uint32_t const live = cookie_for(h);
+    // Live blocks that start a page are in the index, but under glibc the cookie is proof enough.
+    return cookie == live ? ownership::live : owner_by_other_cookie(p, cookie, live);
+}
+
+// Whose is non-null `p`. `glibc_reads`: the caller passes a foreign pointer on to the C library,
+// which reads in front of it itself (see above); leakguard::ignore() does not.
+LEAKGUARD_DETAIL_ALWAYS_INLINE ownership owner_of(const void* p, bool glibc_reads = true) noexcept {
+    if (LEAKGUARD_DETAIL_UNLIKELY(front_off_page(p))) return owner_of_page_start(p, glibc_reads);
+    std::uint32_t const cookie = cookie_in_front_of(p);
+    std::uint32_t const live = cookie_for(header_of(p));
+    if (LEAKGUARD_DETAIL_LIKELY(cookie == live)) {
+        if (LEAKGUARD_DETAIL_LIKELY(g_heap_kind.load(std::memory_order_relaxed) == heap_glibc)) return ownership::live;
+        return owner_by_live_cookie(p);
+    }
+    return owner_by_other_cookie(p, cookie, live);
 }
 
 // How release_c_live and release_c are compiled: out of line while free() of the C library's own
@@ -12291,8 +12801,9 @@ LEAKGUARD_DETAIL_C_FREE_LIVE void release_c_live(block_header* h, const void* ca
 }
 
 // free() of any pointer, the entry of the C free path: leakguard's blocks are released
-// (release_c_live); a pointer leakguard released before is a double free; anything else belongs
-// to the C library (or another allocator) and goes there.
+// (release_c_live); a pointer leakguard released before is a double free; a damaged header is
+// searched for (detach_damaged); anything else belongs to the C library (or another allocator)
+// and goes there untouched.
 LEAKGUARD_DETAIL_C_FREE void release_c(void* p, const void* caller, const char* file, int line) noexcept {
     if (!p) return;
     switch (owner_of(p)) {
@@ -12300,10 +12811,13 @@ LEAKGUARD_DETAIL_C_FREE void release_c(void* p, const void* caller, const char* 
     case ownership::released: return report_bad_free(p, true, caller, dealloc_form::c_free, file, line);
     case ownership::damaged:
         if (detach_damaged(header_of(p), caller, dealloc_form::c_free, file, line)) return;
-        // Bit 3 set: no glibc chunk size; the C library would abort on it.
-        if (cookie_in_front_of(p) & cookie_mark)
+        // Under glibc, bit 3 set: no glibc chunk size; the C library would abort on it.
+        if (heap_is_glibc() && (cookie_in_front_of(p) & cookie_mark))
             return report_bad_free(p, false, caller, dealloc_form::c_free, file, line);
         return libc_free(p);
+    case ownership::broken:
+        if (detach_damaged(header_of(p), caller, dealloc_form::c_free, file, line)) return;
+        return report_bad_free(p, false, caller, dealloc_form::c_free, file, line); // never the C library's
     case ownership::foreign: return libc_free(p);
     }
 }
@@ -12384,7 +12898,9 @@ bool option_at(std::size_t index, option_info& out) noexcept {
 
 bool ignore(const void* p) noexcept {
     if (!p) return false;
-    if (detail::owner_of(p) != detail::ownership::live) return false;
+    // Any pointer of the program: nothing in front of one that starts a page is read unless it is
+    // leakguard's (libc/ownership.hpp).
+    if (detail::owner_of(p, false) != detail::ownership::live) return false;
     detail::block_header* h = detail::header_of(p);
     if (!(detail::flags_of(h) & detail::flag_linked)) return true; // never reported anyway
     detail::shard* s = detail::g_registry.shards[detail::shard_of(h)];
@@ -12848,6 +13364,7 @@ LEAKGUARD_DETAIL_OP void operator delete[](void* p, std::size_t, std::align_val_
 
 // #include "leakguard/detail/heap/allocate.hpp" (inlined)
 // #include "leakguard/detail/heap/block.hpp" (inlined)
+// #include "leakguard/detail/heap/block_memory.hpp" (inlined)
 // #include "leakguard/detail/heap/block_errors.hpp" (inlined)
 // #include "leakguard/detail/heap/release.hpp" (inlined)
 // #include "leakguard/detail/capture/locations.hpp" (inlined)
@@ -12912,7 +13429,9 @@ inline void* c_allocate_aligned(std::size_t size, std::size_t align, block_kind 
 // block is out of it or at an address the C library has already released, and on failure the
 // block goes back exactly where it was (nothing else changes a list during an owner section).
 // With a quarantine on, the general path's copy is kept: the old block then waits in the
-// quarantine, so a use of the stale pointer after the move is still caught.
+// quarantine, so a use of the stale pointer after the move is still caught. A block that starts a
+// page takes the general path too: its memory must not leave the page index (heap/page_index.hpp)
+// before the move is known to succeed.
 // Returns false when it does not apply (`out` untouched).
 inline bool realloc_in_place(block_header* h, std::size_t size, const void* caller, const char* file, int line,
                              void*& out) noexcept {
@@ -12921,7 +13440,7 @@ inline bool realloc_in_place(block_header* h, std::size_t size, const void* call
     unsigned const hot = g_hot.load(std::memory_order_relaxed);
     std::uint64_t const shape = h->shape;
     if ((hot & (hot_ready | hot_extras_alloc | hot_extras_free)) != hot_ready || !s || t.busy ||
-        !shape_is_plain(shape) || shard_of(h) != s->index || size > max_fast_size)
+        !shape_is_plain(shape) || shard_of(h) != s->index || size > max_fast_size || front_off_page(user_of(h)))
         return false;
     const location_record* where = file ? intern_location(file, line, caller) : nullptr;
     std::int64_t const old_size = static_cast<std::int64_t>(shape_size(shape));
@@ -12930,7 +13449,9 @@ inline bool realloc_in_place(block_header* h, std::size_t size, const void* call
     block_header* const prev = h->prev;
     block_header* const next = h->next;
     unlink_held(s, h, old_size);
-    h->cookie = freed_cookie_for(h); // should the C library move it, the old pointer is a freed block
+    // Should the C library move it, the old pointer is a freed block; under another allocator its
+    // memory leaves leakguard then, and the cookie is wiped instead (heap/block_memory.hpp).
+    h->cookie = heap_is_glibc() ? freed_cookie_for(h) : 0;
     // At its size class's room, as every small block (heap/recycler.hpp).
     void* const raw = libc_realloc(h, header_size + raw_user_capacity(raw_user_bytes(size, 0)));
     if (!raw) { // back where it was, as it was
@@ -12947,6 +13468,10 @@ inline bool realloc_in_place(block_header* h, std::size_t size, const void* call
         return false; // the general path tries again (and fails with ENOMEM, the old block intact)
     }
     block_header* const n = static_cast<block_header*>(raw);
+    // Into the page index if it now starts a page. Should the index be full and unable to grow
+    // (memory exhausted), the block stays unindexed: under glibc its cookie still proves it
+    // leakguard's; under another allocator its free would be taken for a foreign pointer's.
+    if (LEAKGUARD_DETAIL_UNLIKELY(front_off_page(user_of(n)))) (void)hold_block_memory(n);
     write_header(n, where ? static_cast<const void*>(where) : caller,
                  make_shape(size, block_kind::realloc, flags, 0, 0), make_order(take_seq(t), s->index), t.tail_word);
     append_held(s, n, size);
@@ -12996,6 +13521,11 @@ inline void* realloc_any(void* p, std::size_t size, const void* caller, const ch
             return nullptr;
         }
         break;
+    case ownership::broken: // leakguard's memory: never the C library's
+        if (!detach_damaged(header_of(p), caller, dealloc_form::c_realloc, file, line))
+            report_bad_free(p, false, caller, dealloc_form::c_realloc, file, line);
+        errno = EINVAL;
+        return nullptr;
     case ownership::foreign: break;
     }
     return libc_realloc(p, size);
@@ -13122,12 +13652,13 @@ void locate_new(const void* p, std::size_t max_offset, const char* file, int lin
 // definition of these functions takes precedence over the C library's for every caller in the
 // process, the C library included (glibc supports replacing its allocator this way), so they are
 // defined here: leakguard's blocks (told apart by the cookie in the 8 bytes before the pointer,
-// which for any pointer malloc returned holds glibc's chunk size, always readable, never with bit
-// 3 set - see heap/block.hpp) are released or reallocated with their records; every other pointer
-// goes on to the C library (core/libc_functions.hpp). The allocating functions are replaced only
-// with LEAKGUARD_DETAIL_INTERPOSE_ALLOC (libc/interpose_alloc.hpp; then realloc(NULL, n) here is
-// a tracked block too); otherwise only the functions that take a pointer need to know leakguard's
-// blocks.
+// which for any pointer glibc's malloc returned holds glibc's chunk size, always readable, never
+// with bit 3 set - see heap/block.hpp; under another allocator by stricter proof, see
+// libc/ownership.hpp) are released or reallocated with their records; every other pointer goes on
+// to the C library or the allocator preloaded in front of it (core/libc_functions.hpp). The
+// allocating functions are replaced only with LEAKGUARD_DETAIL_INTERPOSE_ALLOC
+// (libc/interpose_alloc.hpp; then realloc(NULL, n) here is a tracked block too); otherwise only
+// the functions that take a pointer need to know leakguard's blocks.
 //
 // Off with -DLEAKGUARD_NO_INTERPOSE (then a mapped block must be freed by mapped code) and on
 // platforms other than glibc.
@@ -13174,8 +13705,15 @@ LEAKGUARD_DETAIL_INTERPOSED void* reallocarray(void* p, std::size_t count, std::
 
 LEAKGUARD_DETAIL_INTERPOSED std::size_t malloc_usable_size(void* p) noexcept {
     if (!p) return 0;
-    if (leakguard::detail::owner_of(p) == leakguard::detail::ownership::live)
-        return leakguard::detail::size_of(leakguard::detail::header_of(p));
+    switch (leakguard::detail::owner_of(p)) {
+    case leakguard::detail::ownership::live: return leakguard::detail::size_of(leakguard::detail::header_of(p));
+    // A block leakguard released (or whose header broke) is no pointer the C library handed out: it
+    // would read a chunk header that is not there. Nothing of it is usable.
+    case leakguard::detail::ownership::released:
+    case leakguard::detail::ownership::broken: return 0;
+    case leakguard::detail::ownership::damaged:
+    case leakguard::detail::ownership::foreign: break;
+    }
     leakguard::detail::libc_functions_ready();
     leakguard::detail::usable_size_function f = leakguard::detail::g_libc.usable_size.load(std::memory_order_relaxed);
     return f ? f(p) : 0;

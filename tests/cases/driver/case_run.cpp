@@ -33,7 +33,7 @@ long long summary(const nlohmann::json& report, const char* key) {
 }
 
 case_result run_case(const std::string& name, const std::string& options, const std::vector<std::string>& args,
-                     double timeout_s) {
+                     double timeout_s, const std::vector<std::string>& env) {
     case_result r;
     r.dir = std::make_shared<temp_dir>();
     std::string const json_path = r.dir->file("report.json");
@@ -42,7 +42,9 @@ case_result run_case(const std::string& name, const std::string& options, const 
 
     std::vector<std::string> argv = {case_path(name)};
     argv.insert(argv.end(), args.begin(), args.end());
-    r.proc = run_process(argv, {"LEAKGUARD_OPTIONS=" + lg_options}, r.dir->path(), timeout_s);
+    std::vector<std::string> all_env = env;
+    all_env.push_back("LEAKGUARD_OPTIONS=" + lg_options);
+    r.proc = run_process(argv, all_env, r.dir->path(), timeout_s);
 
     r.report = load_json(json_path);
     r.has_report = r.report.is_object();

@@ -34,9 +34,11 @@ struct case_result {
 };
 
 // Runs bin/NAME with LEAKGUARD_OPTIONS = "json_path=<temp>/report.json" followed by `options`
-// (later keys win, so `options` may redirect json_path). Parses the report when it exists.
+// (later keys win, so `options` may redirect json_path), and `env` ("NAME=value") besides.
+// Parses the report when it exists.
 case_result run_case(const std::string& name, const std::string& options = "",
-                     const std::vector<std::string>& args = {}, double timeout_s = 60);
+                     const std::vector<std::string>& args = {}, double timeout_s = 60,
+                     const std::vector<std::string>& env = {});
 
 // A case that cannot judge leakguard in this build or on this machine (valgrind missing, a
 // sanitizer's runtime in charge) says so with CASES_SKIP(why) and returns. The marker is defined

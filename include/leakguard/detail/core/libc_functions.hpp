@@ -20,15 +20,16 @@
 //      __libc_realloc, __libc_malloc, __libc_calloc, __libc_memalign. The lookup runs at the
 //      first call, which is the process's first malloc when leakguard defines malloc: inside the
 //      C library's or the C++ runtime's initialisation, single-threaded.
+// The lookup also finds which allocator that is: glibc's or another (core/heap_kind.hpp).
 #ifndef LEAKGUARD_DETAIL_CORE_LIBC_FUNCTIONS_HPP_INCLUDED
 #define LEAKGUARD_DETAIL_CORE_LIBC_FUNCTIONS_HPP_INCLUDED
 
 #include <atomic>  // std::atomic
 #include <cstddef> // std::size_t
-#include <cstdint> // std::uintptr_t
 #include <cstdlib> // std::free, std::realloc
 
 #include "../config.hpp"
+#include "heap_kind.hpp"
 
 #if LEAKGUARD_DETAIL_INTERPOSE
 #ifndef _GNU_SOURCE
@@ -71,12 +72,6 @@ __attribute__((weak)) void*
 ___interceptor_realloc(void*, std::size_t); // NOLINT(bugprone-reserved-identifier,cert-dcl37-c,cert-dcl51-cpp)
 }
 #endif
-
-extern "C" {
-// Any sanitizer runtime (ASan, TSan, MSan, LSan) answers whether it handed out a pointer.
-__attribute__((weak)) int
-__sanitizer_get_ownership(const volatile void* p); // NOLINT(bugprone-reserved-identifier,cert-dcl37-c,cert-dcl51-cpp)
-}
 
 namespace leakguard {
 namespace detail {
@@ -141,7 +136,12 @@ LEAKGUARD_DETAIL_NOINLINE inline void resolve_libc_functions() noexcept {
     g_libc.malloc.store(m ? m : &__libc_malloc, std::memory_order_relaxed);
     g_libc.calloc.store(c ? c : &__libc_calloc, std::memory_order_relaxed);
     g_libc.memalign.store(a ? a : &__libc_memalign, std::memory_order_relaxed);
+#else
+    // The program's other code allocates with the next malloc (leakguard defines none).
+    malloc_function const m = function_cast<malloc_function>(dlsym(RTLD_NEXT, "malloc"));
 #endif
+    const void* const heap_functions[] = {code_address(m), code_address(f), code_address(r)};
+    g_heap_kind.store(classify_heap(heap_functions, 3), std::memory_order_relaxed);
     g_libc.resolved.store(true, std::memory_order_release);
     t_resolving_libc = false;
 }
@@ -217,22 +217,30 @@ inline void* libc_realloc(void* p, std::size_t n) noexcept { return (std::reallo
 
 #endif
 
-// Whether a sanitizer's allocator handed `p` out: then it is not leakguard's block, and the bytes
-// in front of it - which the ownership test reads - may not even be mapped (ThreadSanitizer puts
-// blocks at the start of its regions).
-//
-// Only a pointer at the start of a page needs asking: any other pointer shares its page with the
-// 8 bytes in front of it, so they are mapped. The sanitizers answer __sanitizer_get_ownership in
-// two ways: AddressSanitizer and MemorySanitizer say yes only for the start of a block,
-// ThreadSanitizer for any byte inside one - and leakguard's blocks are inside the sanitizer's
-// (header first). So `p` is the sanitizer's when it says yes for `p` but not for the 8 bytes in
-// front: for a leakguard block those are its header, inside the same sanitizer block. When the
-// sanitizer says yes for both (ThreadSanitizer, another block just before), the 8 bytes are
-// mapped and the cookie test decides.
-inline bool sanitizer_owns(const void* p) noexcept {
-    if ((reinterpret_cast<std::uintptr_t>(p) & 4095u) != 0) return false;
-    int (*const owns)(const volatile void*) = &__sanitizer_get_ownership;
-    return owns && owns(p) != 0 && owns(static_cast<const char*>(p) - 8) == 0;
+// The kind of allocator under leakguard (core/heap_kind.hpp). With interposition the lookup of the
+// C library's functions finds it (on the thread that runs that lookup, it stays unknown meanwhile);
+// otherwise the malloc, free and realloc the program calls are looked at here, once.
+LEAKGUARD_DETAIL_NOINLINE inline unsigned find_heap_kind() noexcept {
+#if LEAKGUARD_DETAIL_INTERPOSE
+    libc_functions_ready();
+#else
+    using malloc_type = void* (*)(std::size_t);
+    using free_type = void (*)(void*);
+    using realloc_type = void* (*)(void*, std::size_t);
+    malloc_type const m = &std::malloc;
+    free_type const f = &std::free;
+    realloc_type const r = &std::realloc;
+    const void* const heap_functions[] = {code_address(m), code_address(f), code_address(r)};
+    g_heap_kind.store(classify_heap(heap_functions, 3), std::memory_order_relaxed);
+#endif
+    return g_heap_kind.load(std::memory_order_relaxed);
+}
+
+// Whether the allocator under leakguard is known to be glibc's; false while it is not known yet.
+LEAKGUARD_DETAIL_ALWAYS_INLINE bool heap_is_glibc() noexcept {
+    unsigned const kind = g_heap_kind.load(std::memory_order_relaxed);
+    if (LEAKGUARD_DETAIL_LIKELY(kind != heap_unknown)) return kind == heap_glibc;
+    return find_heap_kind() == heap_glibc;
 }
 
 } // namespace detail

@@ -15,6 +15,7 @@
 #include <cstring> // std::memset
 
 #include "block.hpp"
+#include "block_memory.hpp"
 #include "guards.hpp"
 #include "quarantine.hpp"
 #include "recycler.hpp"
@@ -97,6 +98,10 @@ LEAKGUARD_DETAIL_NOINLINE inline void* allocate_slow(std::size_t size, std::size
     if (LEAKGUARD_DETAIL_UNLIKELY(!raw)) return nullptr;
 
     block_header* h = reinterpret_cast<block_header*>(static_cast<char*>(raw) + pad);
+    if (LEAKGUARD_DETAIL_UNLIKELY(!hold_block_memory(h))) {
+        raw_free(raw);
+        return nullptr;
+    }
     thread_state& t = t_state;
     unsigned const shift = align <= default_alignment ? 0u : static_cast<unsigned>(__builtin_ctzll(align));
     if (shift) note_align_shift(shift);
@@ -153,6 +158,10 @@ LEAKGUARD_DETAIL_ALWAYS_INLINE void* fast_allocate_block(thread_state& t, shard*
     if (!h) {
         h = static_cast<block_header*>(raw_alloc(header_size + raw_user_capacity(need)));
         if (LEAKGUARD_DETAIL_UNLIKELY(!h)) return nullptr;
+        if (LEAKGUARD_DETAIL_UNLIKELY(!hold_block_memory(h))) {
+            raw_free(h);
+            return nullptr;
+        }
     }
     char* const user = static_cast<char*>(user_of(h));
     unsigned const flags = site_flags | flag_linked | (t.ignore_depth > 0 ? flag_ignored : 0u);

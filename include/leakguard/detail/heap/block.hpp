@@ -11,8 +11,11 @@
 // malloc's alignment. Its last 8 bytes, the only ones a "is this ours?" test reads, are the 8 bytes
 // just before the user pointer: glibc keeps a chunk's size word there for memory it hands out, so
 // reading them is safe for any pointer that malloc returned. The cookie is a hash of the block's
-// address with bit 3 set; glibc chunk sizes are multiples of 16, so their low word never has bit 3
-// set and a foreign block can never pass for one of ours.
+// address under a per-process key (heap/cookie_key.hpp) with bit 3 set; glibc chunk sizes are
+// multiples of 16, so their low word never has bit 3 set and a foreign block can never pass for
+// one of ours. Under another allocator (core/heap_kind.hpp) neither holds: those 8 bytes may be
+// anything, or on an unmapped page in front of a page-aligned pointer; libc/ownership.hpp proves
+// a block leakguard's there by other means.
 //
 // Guards (heap/guards.hpp): `front`, the 2 bytes just before the user pointer, holds the thread
 // number xor 0xFDFD, so a write just before the block (the bytes an underflow hits first) breaks
@@ -32,6 +35,7 @@
 
 #include "../../block_info.hpp"
 #include "../config.hpp"
+#include "cookie_key.hpp"
 
 namespace leakguard {
 namespace detail {
@@ -105,13 +109,18 @@ inline void note_align_shift(unsigned shift) noexcept {
         g_align_shifts_used.fetch_or(bit, std::memory_order_relaxed);
 }
 
-inline std::uint32_t cookie_for(const block_header* h) noexcept {
+// Always inlined: two multiplications' worth of code on every ownership test, where an outlined
+// call would cost more than the hash.
+LEAKGUARD_DETAIL_ALWAYS_INLINE std::uint32_t cookie_for(const block_header* h) noexcept {
     std::uint64_t x = reinterpret_cast<std::uintptr_t>(h) >> 4;
-    x *= 0x9E3779B97F4A7C15ull;
+    x *= cookie_key();
     return static_cast<std::uint32_t>(x >> 32) | cookie_mark;
 }
 // A released block's cookie: a second release of the same pointer sees this instead.
-inline std::uint32_t freed_cookie_for(const block_header* h) noexcept { return cookie_for(h) ^ 0x5A5A0000u; }
+constexpr std::uint32_t freed_cookie_flip = 0x5A5A0000u;
+LEAKGUARD_DETAIL_ALWAYS_INLINE std::uint32_t freed_cookie_for(const block_header* h) noexcept {
+    return cookie_for(h) ^ freed_cookie_flip;
+}
 
 inline block_header* header_of(const void* user) noexcept {
     return reinterpret_cast<block_header*>(const_cast<char*>(static_cast<const char*>(user)) - header_size);
@@ -121,6 +130,14 @@ inline void* user_of(block_header* h) noexcept { return reinterpret_cast<char*>(
 // Bytes from the raw allocation to the header: 0 unless the block is over-aligned.
 inline std::size_t padding_for(std::size_t align) noexcept {
     return align <= default_alignment ? 0 : (align - header_size % align) % align;
+}
+
+// Whether the 8 bytes in front of `user` lie on another page than `user` itself, one that may not be
+// mapped: the ownership test reads them only for a block it finds in heap/page_index.hpp. 4 KiB,
+// the smallest page size: with larger pages this is only more careful.
+constexpr std::uintptr_t min_page_size = 4096;
+inline bool front_off_page(const void* user) noexcept {
+    return (reinterpret_cast<std::uintptr_t>(user) & (min_page_size - 1)) < 8u;
 }
 
 // The cookie in front of `user`, read without any sanitizer check (see config.hpp).
@@ -136,6 +153,14 @@ LEAKGUARD_DETAIL_NO_SANITIZE_MEMORY inline std::uint32_t cookie_in_front_of(cons
 LEAKGUARD_DETAIL_NO_SANITIZE_MEMORY inline std::uint16_t front_in_front_of(const void* user) noexcept {
     __asm__("" : "+r"(user));
     return header_of(user)->front;
+}
+
+// Whether the thread number and the front guard at user - 4 agree (front = thread ^ front_mark), as
+// in every header leakguard writes; read as the cookie is, from the same 8 bytes.
+LEAKGUARD_DETAIL_NO_SANITIZE_MEMORY inline bool thread_pair_in_front_of(const void* user) noexcept {
+    __asm__("" : "+r"(user));
+    const block_header* h = header_of(user);
+    return static_cast<std::uint16_t>(h->thread ^ h->front) == front_mark;
 }
 
 inline std::uint64_t make_shape(std::uint64_t size, block_kind kind, unsigned flags, unsigned align_shift,

@@ -29,6 +29,7 @@
 #include <cstdint> // std::uint8_t
 
 #include "block.hpp"
+#include "block_memory.hpp"
 #include "../core/platform.hpp"
 #include "registry.hpp"
 
@@ -87,7 +88,7 @@ LEAKGUARD_DETAIL_ALWAYS_INLINE void give_back(block_header* h) noexcept {
             return;
         }
     }
-    raw_free(raw_of(h));
+    free_block_memory(h);
 }
 
 // Empties the calling thread's cache (the thread is exiting).
@@ -96,7 +97,7 @@ inline void drop_recycled() noexcept {
     for (std::size_t c = 0; c < recycle_classes; ++c) {
         while (block_header* h = r.heads[c]) {
             r.heads[c] = next_recycled(h);
-            raw_free(raw_of(h));
+            free_block_memory(h);
         }
         r.counts[c] = 0;
     }

@@ -26,6 +26,7 @@
 #include "../upward_calls.hpp"
 #include "block.hpp"
 #include "../core/pages.hpp"
+#include "block_memory.hpp"
 #include "../core/platform.hpp"
 
 namespace leakguard {
@@ -174,7 +175,7 @@ inline void drain_remote_locked(shard* s) noexcept {
     block_header* out = unlink_remote_held(s);
     while (out) {
         block_header* const next = out->next;
-        raw_free(raw_of(out));
+        free_block_memory(out);
         out = next;
     }
 }
@@ -283,6 +284,22 @@ inline void push_remote(shard* s, block_header* h) noexcept {
         lock_shard(s); // drains the stack (no owner section can run: the shard has no owner)
         unlock_shard(s);
     }
+}
+
+// Whether `h` is linked in a shard list: a search of every list, comparing addresses only (nothing
+// of a header is read before it is found), for the rare pointer whose own bytes leave its
+// ownership in doubt (libc/ownership.hpp).
+LEAKGUARD_DETAIL_NOINLINE inline bool listed(const block_header* h) noexcept {
+    std::uint32_t const n = g_registry.shard_count.load(std::memory_order_acquire);
+    for (std::uint32_t i = 0; i < n; ++i) {
+        shard* s = g_registry.shards[i];
+        lock_shard(s);
+        bool found = false;
+        for (const block_header* b = s->newest; b && !found; b = b->prev) found = b == h;
+        unlock_shard(s);
+        if (found) return true;
+    }
+    return false;
 }
 
 // Runs when a thread that allocated exits: its shard (and the blocks still in it) goes to the free

@@ -19,6 +19,7 @@
 #include "errors.hpp"
 #include "guards.hpp"
 #include "new_sites.hpp"
+#include "page_index.hpp"
 #include "quarantine.hpp"
 #include "recycler.hpp"
 #include "registry.hpp"
@@ -83,9 +84,14 @@ LEAKGUARD_DETAIL_NOINLINE inline void release_block_slow(block_header* h, const 
 // The general path for any non-null pointer given back through `form` (the aligned deletes, and
 // the pointers whose cookie fast_release found wrong): reads its cookie once. A pointer that is
 // not a live block is reported and left alone (passing it on could corrupt the heap) - unless it
-// is a block whose header a write in front of it broke (detach_damaged).
+// is a block whose header a write in front of it broke (detach_damaged). In front of a pointer
+// that starts a page nothing is read unless the page index (heap/page_index.hpp) holds it: the
+// page before may not be mapped (the start of an mmap region), and every block of leakguard's
+// that starts a page is there.
 LEAKGUARD_DETAIL_NOINLINE inline void release_slow(void* p, const void* caller, dealloc_form form) noexcept {
     block_header* h = header_of(p);
+    if (LEAKGUARD_DETAIL_UNLIKELY(front_off_page(p)) && !page_index_contains(p))
+        return report_bad_free(p, false, caller, form, nullptr, 0);
     std::uint32_t const cookie = cookie_in_front_of(p);
     if (LEAKGUARD_DETAIL_LIKELY(cookie == cookie_for(h))) return release_block_slow(h, caller, form);
     bool const released = cookie == freed_cookie_for(h);
@@ -125,7 +131,7 @@ LEAKGUARD_DETAIL_ALWAYS_INLINE void fast_release_block(thread_state& t, block_he
     unlink_held(s, h, size);
     s->owner_busy.store(0, std::memory_order_release);
     account_bytes(t, -size);
-    h->cookie = freed_cookie_for(h);
+    h->cookie ^= freed_cookie_flip; // live (checked) -> released, without hashing the address again
     if (Extras && (hot & hot_quarantine)) dispose(h, caller, nullptr);
     else give_back(h);
 }
@@ -157,11 +163,13 @@ LEAKGUARD_DETAIL_ALWAYS_INLINE void fast_release_live(block_header* h, std::uint
 // The short path's dispatch, inlined into operator delete (unaligned forms): the cookie test, then
 // fast_release_live. Declines into the general path; `p` is not null. A pointer that fails the
 // test goes to release_slow, which reads the cookie again: keeping this read for it would cost
-// the short path a register, for a pointer that is about to be reported.
+// the short path a register, for a pointer that is about to be reported. So does a pointer that
+// starts a page, before anything in front of it is read (see release_slow).
 LEAKGUARD_DETAIL_ALWAYS_INLINE void fast_release(void* p, block_kind kind, dealloc_form form,
                                                  const void* caller) noexcept {
     block_header* const h = header_of(p);
-    if (LEAKGUARD_DETAIL_UNLIKELY(cookie_in_front_of(p) != cookie_for(h))) return release_slow(p, caller, form);
+    if (LEAKGUARD_DETAIL_UNLIKELY(front_off_page(p) || cookie_in_front_of(p) != cookie_for(h)))
+        return release_slow(p, caller, form);
     fast_release_live(h, kind_bits_for(kind), form, caller);
 }
 

@@ -15,6 +15,7 @@
 #include "../capture/stack_capture.hpp"
 #include "../core/options.hpp"
 #include "../core/platform.hpp"
+#include "cookie_key.hpp"
 #include "registry.hpp"
 
 namespace leakguard {
@@ -72,6 +73,9 @@ inline bool c_library_initialised() noexcept {
 // options of the environment, and the stack unwinder and fork handlers set up when the C library
 // can serve them.
 LEAKGUARD_DETAIL_NOINLINE inline void initialise() noexcept {
+    // Before the first header is written: every allocation path comes here until start-up is done
+    // (the short paths start after it), the busy ones too.
+    ensure_cookie_key();
     if (t_state.busy) return;
     busy_section busy;
     lock_guard hold(g_init_lock);

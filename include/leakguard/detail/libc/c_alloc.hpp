@@ -13,6 +13,7 @@
 
 #include "../heap/allocate.hpp"
 #include "../heap/block.hpp"
+#include "../heap/block_memory.hpp"
 #include "../heap/block_errors.hpp"
 #include "../heap/release.hpp"
 #include "../capture/locations.hpp"
@@ -77,7 +78,9 @@ inline void* c_allocate_aligned(std::size_t size, std::size_t align, block_kind 
 // block is out of it or at an address the C library has already released, and on failure the
 // block goes back exactly where it was (nothing else changes a list during an owner section).
 // With a quarantine on, the general path's copy is kept: the old block then waits in the
-// quarantine, so a use of the stale pointer after the move is still caught.
+// quarantine, so a use of the stale pointer after the move is still caught. A block that starts a
+// page takes the general path too: its memory must not leave the page index (heap/page_index.hpp)
+// before the move is known to succeed.
 // Returns false when it does not apply (`out` untouched).
 inline bool realloc_in_place(block_header* h, std::size_t size, const void* caller, const char* file, int line,
                              void*& out) noexcept {
@@ -86,7 +89,7 @@ inline bool realloc_in_place(block_header* h, std::size_t size, const void* call
     unsigned const hot = g_hot.load(std::memory_order_relaxed);
     std::uint64_t const shape = h->shape;
     if ((hot & (hot_ready | hot_extras_alloc | hot_extras_free)) != hot_ready || !s || t.busy ||
-        !shape_is_plain(shape) || shard_of(h) != s->index || size > max_fast_size)
+        !shape_is_plain(shape) || shard_of(h) != s->index || size > max_fast_size || front_off_page(user_of(h)))
         return false;
     const location_record* where = file ? intern_location(file, line, caller) : nullptr;
     std::int64_t const old_size = static_cast<std::int64_t>(shape_size(shape));
@@ -95,7 +98,9 @@ inline bool realloc_in_place(block_header* h, std::size_t size, const void* call
     block_header* const prev = h->prev;
     block_header* const next = h->next;
     unlink_held(s, h, old_size);
-    h->cookie = freed_cookie_for(h); // should the C library move it, the old pointer is a freed block
+    // Should the C library move it, the old pointer is a freed block; under another allocator its
+    // memory leaves leakguard then, and the cookie is wiped instead (heap/block_memory.hpp).
+    h->cookie = heap_is_glibc() ? freed_cookie_for(h) : 0;
     // At its size class's room, as every small block (heap/recycler.hpp).
     void* const raw = libc_realloc(h, header_size + raw_user_capacity(raw_user_bytes(size, 0)));
     if (!raw) { // back where it was, as it was
@@ -112,6 +117,10 @@ inline bool realloc_in_place(block_header* h, std::size_t size, const void* call
         return false; // the general path tries again (and fails with ENOMEM, the old block intact)
     }
     block_header* const n = static_cast<block_header*>(raw);
+    // Into the page index if it now starts a page. Should the index be full and unable to grow
+    // (memory exhausted), the block stays unindexed: under glibc its cookie still proves it
+    // leakguard's; under another allocator its free would be taken for a foreign pointer's.
+    if (LEAKGUARD_DETAIL_UNLIKELY(front_off_page(user_of(n)))) (void)hold_block_memory(n);
     write_header(n, where ? static_cast<const void*>(where) : caller,
                  make_shape(size, block_kind::realloc, flags, 0, 0), make_order(take_seq(t), s->index), t.tail_word);
     append_held(s, n, size);
@@ -161,6 +170,11 @@ inline void* realloc_any(void* p, std::size_t size, const void* caller, const ch
             return nullptr;
         }
         break;
+    case ownership::broken: // leakguard's memory: never the C library's
+        if (!detach_damaged(header_of(p), caller, dealloc_form::c_realloc, file, line))
+            report_bad_free(p, false, caller, dealloc_form::c_realloc, file, line);
+        errno = EINVAL;
+        return nullptr;
     case ownership::foreign: break;
     }
     return libc_realloc(p, size);

@@ -7,12 +7,13 @@
 // definition of these functions takes precedence over the C library's for every caller in the
 // process, the C library included (glibc supports replacing its allocator this way), so they are
 // defined here: leakguard's blocks (told apart by the cookie in the 8 bytes before the pointer,
-// which for any pointer malloc returned holds glibc's chunk size, always readable, never with bit
-// 3 set - see heap/block.hpp) are released or reallocated with their records; every other pointer
-// goes on to the C library (core/libc_functions.hpp). The allocating functions are replaced only
-// with LEAKGUARD_DETAIL_INTERPOSE_ALLOC (libc/interpose_alloc.hpp; then realloc(NULL, n) here is
-// a tracked block too); otherwise only the functions that take a pointer need to know leakguard's
-// blocks.
+// which for any pointer glibc's malloc returned holds glibc's chunk size, always readable, never
+// with bit 3 set - see heap/block.hpp; under another allocator by stricter proof, see
+// libc/ownership.hpp) are released or reallocated with their records; every other pointer goes on
+// to the C library or the allocator preloaded in front of it (core/libc_functions.hpp). The
+// allocating functions are replaced only with LEAKGUARD_DETAIL_INTERPOSE_ALLOC
+// (libc/interpose_alloc.hpp; then realloc(NULL, n) here is a tracked block too); otherwise only
+// the functions that take a pointer need to know leakguard's blocks.
 //
 // Off with -DLEAKGUARD_NO_INTERPOSE (then a mapped block must be freed by mapped code) and on
 // platforms other than glibc.
@@ -59,8 +60,15 @@ LEAKGUARD_DETAIL_INTERPOSED void* reallocarray(void* p, std::size_t count, std::
 
 LEAKGUARD_DETAIL_INTERPOSED std::size_t malloc_usable_size(void* p) noexcept {
     if (!p) return 0;
-    if (leakguard::detail::owner_of(p) == leakguard::detail::ownership::live)
-        return leakguard::detail::size_of(leakguard::detail::header_of(p));
+    switch (leakguard::detail::owner_of(p)) {
+    case leakguard::detail::ownership::live: return leakguard::detail::size_of(leakguard::detail::header_of(p));
+    // A block leakguard released (or whose header broke) is no pointer the C library handed out: it
+    // would read a chunk header that is not there. Nothing of it is usable.
+    case leakguard::detail::ownership::released:
+    case leakguard::detail::ownership::broken: return 0;
+    case leakguard::detail::ownership::damaged:
+    case leakguard::detail::ownership::foreign: break;
+    }
     leakguard::detail::libc_functions_ready();
     leakguard::detail::usable_size_function f = leakguard::detail::g_libc.usable_size.load(std::memory_order_relaxed);
     return f ? f(p) : 0;

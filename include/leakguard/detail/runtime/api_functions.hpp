@@ -77,7 +77,9 @@ bool option_at(std::size_t index, option_info& out) noexcept {
 
 bool ignore(const void* p) noexcept {
     if (!p) return false;
-    if (detail::owner_of(p) != detail::ownership::live) return false;
+    // Any pointer of the program: nothing in front of one that starts a page is read unless it is
+    // leakguard's (libc/ownership.hpp).
+    if (detail::owner_of(p, false) != detail::ownership::live) return false;
     detail::block_header* h = detail::header_of(p);
     if (!(detail::flags_of(h) & detail::flag_linked)) return true; // never reported anyway
     detail::shard* s = detail::g_registry.shards[detail::shard_of(h)];

@@ -2,9 +2,11 @@
 // SPDX-License-Identifier: MIT
 // runtime/fork.hpp: fork() safety. Before the fork, the forking thread takes every lock leakguard has
 // (each shard, the shard table, and the locks of the report path: log stream, failure and error
-// logs, module cache); after it, both processes release them. The child so starts with consistent
-// lists and free locks, whatever the other threads were doing. None of these locks is ever taken
-// while another is held (the report path takes them one at a time), so the order here is free.
+// logs, module cache, page index); after it, both processes release them. The child so starts with
+// consistent lists and free locks, whatever the other threads were doing. None of these locks is
+// ever taken while another is held (the report path takes them one at a time), so the order here
+// is free - but for the page index's, which a shard's holder may take (freeing a block's memory)
+// and whose holder takes nothing: it comes last.
 // The forking thread may allocate between prepare and parent/child (in other atfork handlers):
 // `fork_holder` makes it skip the shard locks it already holds.
 #ifndef LEAKGUARD_DETAIL_RUNTIME_FORK_HPP_INCLUDED
@@ -15,6 +17,7 @@
 #include "../heap/errors.hpp"
 #include "../report/failures.hpp"
 #include "../core/report_stream.hpp"
+#include "../heap/page_index.hpp"
 #include "../heap/registry.hpp"
 #include "../reach/thread_pause.hpp"
 #include "../symbolize/symbolize.hpp"
@@ -35,11 +38,13 @@ inline void lock_all_for_fork() noexcept {
         for (std::uint32_t i = 0; i < n; ++i)
             while (g_registry.shards[i]->owner_busy.load(std::memory_order_acquire) != 0) cpu_relax();
     }
+    page_index_lock_for_fork(); // a leaf: its holder never waits for another lock
     t_state.fork_holder = true;
 }
 
 inline void unlock_all_after_fork() noexcept {
     t_state.fork_holder = false;
+    page_index_unlock_after_fork();
     std::uint32_t const n = g_registry.shard_count.load(std::memory_order_acquire);
     for (std::uint32_t i = 0; i < n; ++i) g_registry.shards[i]->lock.unlock();
     g_registry.shards_lock.unlock();
