@@ -1490,22 +1490,29 @@ inline bool copy_path(char (&dest)[max_path_length + 1], const char* value) noex
     return true;
 }
 
-// The log_path option: the next report_fd() opens `path` ("" for stderr) anew. A descriptor
-// report_fd() handed out is never closed: a report on another thread may be writing to it, and
-// once closed its number could name one of the program's own files. The new target is put under
-// the same number instead (dup2), where one was open.
+// The log_path file opened (g_report_path, with g_report_fd_lock held), or stderr with a warning.
+inline int open_report_path() noexcept {
+    int const fd = open_for_writing(g_report_path);
+    if (fd >= 0) return fd;
+    fd_writer(2).printf("leakguard: warning: cannot open log_path '%s'; writing to stderr\n", g_report_path);
+    return 2;
+}
+
+// Puts `fresh` (a descriptor, or 2 for stderr) under the report's descriptor number, which stays
+// leakguard's: a descriptor report_fd() handed out is never closed, since a report on another
+// thread may be writing to it, and once closed its number could name one of the program's files.
+inline void move_report_to(int fresh) noexcept {
+    ::dup3(fresh, g_report_fd, O_CLOEXEC);
+    if (fresh > 2) ::close(fresh);
+}
+
+// The log_path option: the next report_fd() opens `path` ("" for stderr) anew; where one was
+// open, the new target takes its number (move_report_to).
 inline bool set_report_path(const char* path) noexcept {
     lock_guard hold(g_report_fd_lock);
     if (!copy_path(g_report_path, path)) return false;
-    if (g_report_fd > 2) {
-        int const fresh = g_report_path[0] ? open_for_writing(g_report_path) : -1;
-        if (g_report_path[0] && fresh < 0)
-            fd_writer(2).printf("leakguard: warning: cannot open log_path '%s'; writing to stderr\n", g_report_path);
-        ::dup3(fresh >= 0 ? fresh : 2, g_report_fd, O_CLOEXEC);
-        if (fresh >= 0) ::close(fresh);
-        return true;
-    }
-    g_report_fd = -1;
+    if (g_report_fd > 2) move_report_to(g_report_path[0] ? open_report_path() : 2);
+    else g_report_fd = -1;
     return true;
 }
 
@@ -1514,25 +1521,12 @@ inline bool set_report_path(const char* path) noexcept {
 // is opened under the same descriptor number; where it cannot be, the child writes to stderr.
 inline void reopen_report_in_child() noexcept {
     if (g_report_fd <= 2 || !std::strstr(g_report_path, "%p")) return;
-    int const fresh = open_for_writing(g_report_path);
-    ::dup3(fresh >= 0 ? fresh : 2, g_report_fd, O_CLOEXEC);
-    if (fresh >= 0) ::close(fresh);
+    move_report_to(open_report_path());
 }
 
 inline int report_fd() noexcept {
     lock_guard hold(g_report_fd_lock);
-    if (g_report_fd < 0) {
-        int fd = 2;
-        if (g_report_path[0]) {
-            fd = open_for_writing(g_report_path);
-            if (fd < 0) {
-                fd_writer err(2);
-                err.printf("leakguard: warning: cannot open log_path '%s'; writing to stderr\n", g_report_path);
-                fd = 2;
-            }
-        }
-        g_report_fd = fd;
-    }
+    if (g_report_fd < 0) g_report_fd = g_report_path[0] ? open_report_path() : 2;
     return g_report_fd;
 }
 
@@ -6510,27 +6504,34 @@ void walk_shard(shard* s, readable_memory& mem, walk_damage& damage, std::uint64
     }
 }
 
-// The damage each header had is reported once in the run, however many walks find it.
-struct reported_damage {
+// What was reported once in the run, by address and a tag (a sequence number, or 0): a later
+// walk or check that finds the same does not report it again. A full table reports again rather
+// than forget an error.
+struct reported_once {
     spinlock lock;
-    const void* addresses[64];
+    const void* address[256];
+    std::uint64_t tag[256];
     std::size_t count;
+
+    // True the first time (address, tag) is seen.
+    bool first(const void* a, std::uint64_t t) noexcept {
+        lock_guard hold(lock);
+        for (std::size_t i = 0; i < count; ++i)
+            if (address[i] == a && tag[i] == t) return false;
+        if (count < 256) {
+            address[count] = a;
+            tag[count++] = t;
+        }
+        return true;
+    }
 };
-reported_damage g_reported_damage{};
+reported_once g_reported_damage{}; // damaged records (report_walk_damage)
 
 // Reports what a walk found (the caller holds no shard lock); returns how many were new.
 inline std::size_t report_walk_damage(const walk_damage& damage) noexcept {
     std::size_t reported = 0;
     for (std::size_t i = 0; i < damage.count; ++i) {
-        {
-            lock_guard hold(g_reported_damage.lock);
-            bool seen = false;
-            for (std::size_t k = 0; k < g_reported_damage.count && !seen; ++k)
-                seen = g_reported_damage.addresses[k] == damage.entries[i].address;
-            if (seen) continue;
-            if (g_reported_damage.count < sizeof g_reported_damage.addresses / sizeof(void*))
-                g_reported_damage.addresses[g_reported_damage.count++] = damage.entries[i].address;
-        }
+        if (!g_reported_damage.first(damage.entries[i].address, 0)) continue;
         error_record e = error_record();
         e.type = error_type::heap_corruption;
         e.address = damage.entries[i].address;
@@ -9105,10 +9106,15 @@ inline block_totals failing_totals(const reach_totals& t) noexcept {
     return out;
 }
 
+// Whether blocks of kind `k` fail the run: the kinds leak_kinds names, and those a check that ran
+// out of memory could not judge (failing_totals).
+inline bool failing_kind(leak_kind k) noexcept {
+    return k == leak_kind::unchecked || (option_leak_kinds() & leak_kind_bit(k));
+}
+
 // Whether the report lists blocks of kind `k`: the failing kinds, and reachable ones on request.
 inline bool listed_kind(leak_kind k) noexcept {
-    return k == leak_kind::unchecked || (option_leak_kinds() & leak_kind_bit(k)) ||
-           (k == leak_kind::reachable && option_show_reachable());
+    return failing_kind(k) || (k == leak_kind::reachable && option_show_reachable());
 }
 
 // A leak check, and a raw-memory array of the blocks of the kinds the report lists, in address
@@ -10937,7 +10943,7 @@ struct baseline_totals {
 
 // Whether record g is of a kind that fails the run (leak_kinds): only those are baselined.
 inline bool record_fails(const grouped_leaks& leaks, std::size_t g) noexcept {
-    return (option_leak_kinds() & leak_kind_bit(leaks.lead(leaks.groups()[g]).loss)) != 0;
+    return failing_kind(leaks.lead(leaks.groups()[g]).loss);
 }
 
 // Marks the records the baseline in use knows, and counts them.
@@ -11268,7 +11274,7 @@ inline std::size_t listed_failing_blocks(const grouped_leaks& leaks) noexcept {
     std::size_t n = 0;
     for (std::size_t g = 0; g < leaks.group_count(); ++g) {
         leak_kind const k = leaks.lead(leaks.groups()[g]).loss;
-        if (k == leak_kind::unchecked || (option_leak_kinds() & leak_kind_bit(k))) n += leaks.groups()[g].count;
+        if (failing_kind(k)) n += leaks.groups()[g].count;
     }
     return n;
 }
@@ -11310,7 +11316,7 @@ inline void write_text_report(fd_writer& out, const char* when, const grouped_le
     } else {
         std::size_t sites = 0;
         for (std::size_t g = 0; g < leaks.group_count(); ++g)
-            if (option_leak_kinds() & leak_kind_bit(leaks.lead(leaks.groups()[g]).loss)) ++sites;
+            if (failing_kind(leaks.lead(leaks.groups()[g]).loss)) ++sites;
         format_amount(amount, sizeof amount, failing.bytes, failing.blocks);
         out.printf("leakguard: %s lost %s, from %zu allocation %s%s "
                    "(%llu allocations, %llu frees, peak %llu bytes)\n",
@@ -12293,28 +12299,8 @@ struct heap_findings {
 };
 
 // The blocks whose damaged tail guard was reported and left as it was (guard_end_intact), by
-// address and sequence number: a later check does not report them again. A full table reports
-// again rather than forget an error.
-struct unrepaired_blocks {
-    spinlock lock;
-    const void* address[256];
-    std::uint64_t seq[256];
-    std::size_t count;
-};
-unrepaired_blocks g_unrepaired{};
-
-inline bool first_report_of(const block_header* h) noexcept {
-    const void* const a = h;
-    std::uint64_t const seq = seq_of(h);
-    lock_guard hold(g_unrepaired.lock);
-    for (std::size_t i = 0; i < g_unrepaired.count; ++i)
-        if (g_unrepaired.address[i] == a && g_unrepaired.seq[i] == seq) return false;
-    if (g_unrepaired.count < 256) {
-        g_unrepaired.address[g_unrepaired.count] = a;
-        g_unrepaired.seq[g_unrepaired.count++] = seq;
-    }
-    return true;
-}
+// address and sequence number: a later check does not report them again.
+reported_once g_unrepaired{};
 
 // A live block: its front (cookie and thread/front pair) and its tail guard.
 inline void check_live(block_header* h, heap_findings& f) noexcept {
@@ -12326,7 +12312,7 @@ inline void check_live(block_header* h, heap_findings& f) noexcept {
     if (!front && tail < 0) return;
     // A tail guard that cannot be repaired is reported once all the same.
     bool const repair = cookie == cookie_for(h) && (front || guard_end_intact(h));
-    if (!front && !repair && !first_report_of(h)) return;
+    if (!front && !repair && !g_unrepaired.first(h, seq_of(h))) return;
     error_record& e = f.records[f.count++];
     e = block_error(front ? error_type::heap_underflow : error_type::heap_overflow, h);
     e.has_offset = true;
@@ -13008,20 +12994,6 @@ inline std::uint64_t monotonic_ns() noexcept {
     return static_cast<std::uint64_t>(ts.tv_sec) * 1000000000u + static_cast<std::uint64_t>(ts.tv_nsec);
 }
 
-// A snapshot, taken with tracking suspended. Its number is a scope's start number (begin_epoch):
-// every thread drops its reserved numbers and takes fresh ones above it.
-inline snapshot take_snapshot() noexcept {
-    snapshot s;
-    s.seq = begin_epoch();
-    statistics const st = current_stats();
-    s.allocations = st.allocations;
-    s.frees = st.frees;
-    s.live_blocks = st.live_blocks;
-    s.live_bytes = st.live_bytes;
-    s.time_ns = monotonic_ns();
-    return s;
-}
-
 // The counters and the clock now, in a copy of `s`: no new epoch, since nothing is compared
 // against this one's number (report_since and write_since_json bound nothing above).
 inline snapshot counters_now(const snapshot& s) noexcept {
@@ -13033,6 +13005,14 @@ inline snapshot counters_now(const snapshot& s) noexcept {
     now.live_bytes = st.live_bytes;
     now.time_ns = monotonic_ns();
     return now;
+}
+
+// A snapshot, taken with tracking suspended. Its number is a scope's start number (begin_epoch):
+// every thread drops its reserved numbers and takes fresh ones above it.
+inline snapshot take_snapshot() noexcept {
+    snapshot s = snapshot();
+    s.seq = begin_epoch();
+    return counters_now(s);
 }
 
 // The blocks with from.seq <= seq < to.seq alive now, grouped, the diff they make, and (`print`)

@@ -30,22 +30,29 @@ inline bool copy_path(char (&dest)[max_path_length + 1], const char* value) noex
     return true;
 }
 
-// The log_path option: the next report_fd() opens `path` ("" for stderr) anew. A descriptor
-// report_fd() handed out is never closed: a report on another thread may be writing to it, and
-// once closed its number could name one of the program's own files. The new target is put under
-// the same number instead (dup2), where one was open.
+// The log_path file opened (g_report_path, with g_report_fd_lock held), or stderr with a warning.
+inline int open_report_path() noexcept {
+    int const fd = open_for_writing(g_report_path);
+    if (fd >= 0) return fd;
+    fd_writer(2).printf("leakguard: warning: cannot open log_path '%s'; writing to stderr\n", g_report_path);
+    return 2;
+}
+
+// Puts `fresh` (a descriptor, or 2 for stderr) under the report's descriptor number, which stays
+// leakguard's: a descriptor report_fd() handed out is never closed, since a report on another
+// thread may be writing to it, and once closed its number could name one of the program's files.
+inline void move_report_to(int fresh) noexcept {
+    ::dup3(fresh, g_report_fd, O_CLOEXEC);
+    if (fresh > 2) ::close(fresh);
+}
+
+// The log_path option: the next report_fd() opens `path` ("" for stderr) anew; where one was
+// open, the new target takes its number (move_report_to).
 inline bool set_report_path(const char* path) noexcept {
     lock_guard hold(g_report_fd_lock);
     if (!copy_path(g_report_path, path)) return false;
-    if (g_report_fd > 2) {
-        int const fresh = g_report_path[0] ? open_for_writing(g_report_path) : -1;
-        if (g_report_path[0] && fresh < 0)
-            fd_writer(2).printf("leakguard: warning: cannot open log_path '%s'; writing to stderr\n", g_report_path);
-        ::dup3(fresh >= 0 ? fresh : 2, g_report_fd, O_CLOEXEC);
-        if (fresh >= 0) ::close(fresh);
-        return true;
-    }
-    g_report_fd = -1;
+    if (g_report_fd > 2) move_report_to(g_report_path[0] ? open_report_path() : 2);
+    else g_report_fd = -1;
     return true;
 }
 
@@ -54,25 +61,12 @@ inline bool set_report_path(const char* path) noexcept {
 // is opened under the same descriptor number; where it cannot be, the child writes to stderr.
 inline void reopen_report_in_child() noexcept {
     if (g_report_fd <= 2 || !std::strstr(g_report_path, "%p")) return;
-    int const fresh = open_for_writing(g_report_path);
-    ::dup3(fresh >= 0 ? fresh : 2, g_report_fd, O_CLOEXEC);
-    if (fresh >= 0) ::close(fresh);
+    move_report_to(open_report_path());
 }
 
 inline int report_fd() noexcept {
     lock_guard hold(g_report_fd_lock);
-    if (g_report_fd < 0) {
-        int fd = 2;
-        if (g_report_path[0]) {
-            fd = open_for_writing(g_report_path);
-            if (fd < 0) {
-                fd_writer err(2);
-                err.printf("leakguard: warning: cannot open log_path '%s'; writing to stderr\n", g_report_path);
-                fd = 2;
-            }
-        }
-        g_report_fd = fd;
-    }
+    if (g_report_fd < 0) g_report_fd = g_report_path[0] ? open_report_path() : 2;
     return g_report_fd;
 }
 

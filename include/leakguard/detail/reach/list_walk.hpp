@@ -168,27 +168,34 @@ void walk_shard(shard* s, readable_memory& mem, walk_damage& damage, std::uint64
     }
 }
 
-// The damage each header had is reported once in the run, however many walks find it.
-struct reported_damage {
+// What was reported once in the run, by address and a tag (a sequence number, or 0): a later
+// walk or check that finds the same does not report it again. A full table reports again rather
+// than forget an error.
+struct reported_once {
     spinlock lock;
-    const void* addresses[64];
+    const void* address[256];
+    std::uint64_t tag[256];
     std::size_t count;
+
+    // True the first time (address, tag) is seen.
+    bool first(const void* a, std::uint64_t t) noexcept {
+        lock_guard hold(lock);
+        for (std::size_t i = 0; i < count; ++i)
+            if (address[i] == a && tag[i] == t) return false;
+        if (count < 256) {
+            address[count] = a;
+            tag[count++] = t;
+        }
+        return true;
+    }
 };
-reported_damage g_reported_damage{};
+reported_once g_reported_damage{}; // damaged records (report_walk_damage)
 
 // Reports what a walk found (the caller holds no shard lock); returns how many were new.
 inline std::size_t report_walk_damage(const walk_damage& damage) noexcept {
     std::size_t reported = 0;
     for (std::size_t i = 0; i < damage.count; ++i) {
-        {
-            lock_guard hold(g_reported_damage.lock);
-            bool seen = false;
-            for (std::size_t k = 0; k < g_reported_damage.count && !seen; ++k)
-                seen = g_reported_damage.addresses[k] == damage.entries[i].address;
-            if (seen) continue;
-            if (g_reported_damage.count < sizeof g_reported_damage.addresses / sizeof(void*))
-                g_reported_damage.addresses[g_reported_damage.count++] = damage.entries[i].address;
-        }
+        if (!g_reported_damage.first(damage.entries[i].address, 0)) continue;
         error_record e = error_record();
         e.type = error_type::heap_corruption;
         e.address = damage.entries[i].address;

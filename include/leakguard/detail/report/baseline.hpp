@@ -33,7 +33,7 @@ struct baseline_totals {
 
 // Whether record g is of a kind that fails the run (leak_kinds): only those are baselined.
 inline bool record_fails(const grouped_leaks& leaks, std::size_t g) noexcept {
-    return (option_leak_kinds() & leak_kind_bit(leaks.lead(leaks.groups()[g]).loss)) != 0;
+    return failing_kind(leaks.lead(leaks.groups()[g]).loss);
 }
 
 // Marks the records the baseline in use knows, and counts them.

@@ -29,28 +29,8 @@ struct heap_findings {
 };
 
 // The blocks whose damaged tail guard was reported and left as it was (guard_end_intact), by
-// address and sequence number: a later check does not report them again. A full table reports
-// again rather than forget an error.
-struct unrepaired_blocks {
-    spinlock lock;
-    const void* address[256];
-    std::uint64_t seq[256];
-    std::size_t count;
-};
-unrepaired_blocks g_unrepaired{};
-
-inline bool first_report_of(const block_header* h) noexcept {
-    const void* const a = h;
-    std::uint64_t const seq = seq_of(h);
-    lock_guard hold(g_unrepaired.lock);
-    for (std::size_t i = 0; i < g_unrepaired.count; ++i)
-        if (g_unrepaired.address[i] == a && g_unrepaired.seq[i] == seq) return false;
-    if (g_unrepaired.count < 256) {
-        g_unrepaired.address[g_unrepaired.count] = a;
-        g_unrepaired.seq[g_unrepaired.count++] = seq;
-    }
-    return true;
-}
+// address and sequence number: a later check does not report them again.
+reported_once g_unrepaired{};
 
 // A live block: its front (cookie and thread/front pair) and its tail guard.
 inline void check_live(block_header* h, heap_findings& f) noexcept {
@@ -62,7 +42,7 @@ inline void check_live(block_header* h, heap_findings& f) noexcept {
     if (!front && tail < 0) return;
     // A tail guard that cannot be repaired is reported once all the same.
     bool const repair = cookie == cookie_for(h) && (front || guard_end_intact(h));
-    if (!front && !repair && !first_report_of(h)) return;
+    if (!front && !repair && !g_unrepaired.first(h, seq_of(h))) return;
     error_record& e = f.records[f.count++];
     e = block_error(front ? error_type::heap_underflow : error_type::heap_overflow, h);
     e.has_offset = true;

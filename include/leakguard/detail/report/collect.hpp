@@ -180,10 +180,15 @@ inline block_totals failing_totals(const reach_totals& t) noexcept {
     return out;
 }
 
+// Whether blocks of kind `k` fail the run: the kinds leak_kinds names, and those a check that ran
+// out of memory could not judge (failing_totals).
+inline bool failing_kind(leak_kind k) noexcept {
+    return k == leak_kind::unchecked || (option_leak_kinds() & leak_kind_bit(k));
+}
+
 // Whether the report lists blocks of kind `k`: the failing kinds, and reachable ones on request.
 inline bool listed_kind(leak_kind k) noexcept {
-    return k == leak_kind::unchecked || (option_leak_kinds() & leak_kind_bit(k)) ||
-           (k == leak_kind::reachable && option_show_reachable());
+    return failing_kind(k) || (k == leak_kind::reachable && option_show_reachable());
 }
 
 // A leak check, and a raw-memory array of the blocks of the kinds the report lists, in address

@@ -34,7 +34,7 @@ inline std::size_t listed_failing_blocks(const grouped_leaks& leaks) noexcept {
     std::size_t n = 0;
     for (std::size_t g = 0; g < leaks.group_count(); ++g) {
         leak_kind const k = leaks.lead(leaks.groups()[g]).loss;
-        if (k == leak_kind::unchecked || (option_leak_kinds() & leak_kind_bit(k))) n += leaks.groups()[g].count;
+        if (failing_kind(k)) n += leaks.groups()[g].count;
     }
     return n;
 }
@@ -76,7 +76,7 @@ inline void write_text_report(fd_writer& out, const char* when, const grouped_le
     } else {
         std::size_t sites = 0;
         for (std::size_t g = 0; g < leaks.group_count(); ++g)
-            if (option_leak_kinds() & leak_kind_bit(leaks.lead(leaks.groups()[g]).loss)) ++sites;
+            if (failing_kind(leaks.lead(leaks.groups()[g]).loss)) ++sites;
         format_amount(amount, sizeof amount, failing.bytes, failing.blocks);
         out.printf("leakguard: %s lost %s, from %zu allocation %s%s "
                    "(%llu allocations, %llu frees, peak %llu bytes)\n",

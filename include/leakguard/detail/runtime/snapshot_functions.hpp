@@ -24,20 +24,6 @@ inline std::uint64_t monotonic_ns() noexcept {
     return static_cast<std::uint64_t>(ts.tv_sec) * 1000000000u + static_cast<std::uint64_t>(ts.tv_nsec);
 }
 
-// A snapshot, taken with tracking suspended. Its number is a scope's start number (begin_epoch):
-// every thread drops its reserved numbers and takes fresh ones above it.
-inline snapshot take_snapshot() noexcept {
-    snapshot s;
-    s.seq = begin_epoch();
-    statistics const st = current_stats();
-    s.allocations = st.allocations;
-    s.frees = st.frees;
-    s.live_blocks = st.live_blocks;
-    s.live_bytes = st.live_bytes;
-    s.time_ns = monotonic_ns();
-    return s;
-}
-
 // The counters and the clock now, in a copy of `s`: no new epoch, since nothing is compared
 // against this one's number (report_since and write_since_json bound nothing above).
 inline snapshot counters_now(const snapshot& s) noexcept {
@@ -49,6 +35,14 @@ inline snapshot counters_now(const snapshot& s) noexcept {
     now.live_bytes = st.live_bytes;
     now.time_ns = monotonic_ns();
     return now;
+}
+
+// A snapshot, taken with tracking suspended. Its number is a scope's start number (begin_epoch):
+// every thread drops its reserved numbers and takes fresh ones above it.
+inline snapshot take_snapshot() noexcept {
+    snapshot s = snapshot();
+    s.seq = begin_epoch();
+    return counters_now(s);
 }
 
 // The blocks with from.seq <= seq < to.seq alive now, grouped, the diff they make, and (`print`)
