@@ -486,8 +486,11 @@ class BrowserTest(unittest.TestCase):
                               capture_output=True, text=True, timeout=180, env=env)
 
     def test_page_loads_with_the_chart(self):
-        r = self.browser("--dump-dom")
+        # --enable-logging: the page's console messages (a script error, a refused load) go to
+        # stderr as "...:CONSOLE(n)] message"; the page has no script and must log nothing.
+        r = self.browser("--dump-dom", "--enable-logging=stderr", "--v=0")
         self.assertEqual(r.returncode, 0, r.stderr[-2000:])
+        self.assertEqual([l for l in r.stderr.splitlines() if ":CONSOLE" in l], [])
         p = parse_page(r.stdout)
         self.assertEqual(len(p.find("svg")), 2, r.stdout[:500])
         self.assertEqual(len(p.find("path", "series")), 4)
