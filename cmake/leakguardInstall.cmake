@@ -1,8 +1,9 @@
 # Install rules (LEAKGUARD_INSTALL, on by default at top level): the headers, a CMake package
 # (share/cmake/leakguard: leakguardConfig.cmake, an architecture-independent version file and the
 # exported targets leakguard::leakguard and leakguard::main and its adapter variants), the sources
-# of those (share/leakguard/leakguard_main*.cpp), a relocatable share/pkgconfig/leakguard.pc and the
-# LICENSE (share/doc/leakguard/LICENSE: the MIT terms must travel with every copy).
+# of those (share/leakguard/leakguard_main*.cpp), a relocatable share/pkgconfig/leakguard.pc, the
+# chart tool (bin/leakguard-chart) and the LICENSE (share/doc/leakguard/LICENSE: the MIT terms must
+# travel with every copy).
 # Included from the root CMakeLists.txt after the target is defined.
 include(CMakePackageConfigHelpers)
 
@@ -19,6 +20,9 @@ install(DIRECTORY "${_leakguard_include}/leakguard" DESTINATION "${CMAKE_INSTALL
 
 # The MIT license asks that its notice go with every copy of the headers.
 install(FILES "${PROJECT_SOURCE_DIR}/LICENSE" DESTINATION "${CMAKE_INSTALL_DATADIR}/doc/leakguard")
+
+# tools/leakguard-chart (Python 3, standard library only): a monitor file as a chart or folded stacks.
+install(PROGRAMS "${PROJECT_SOURCE_DIR}/tools/leakguard-chart" DESTINATION "${CMAKE_INSTALL_BINDIR}")
 
 install(TARGETS leakguard ${LEAKGUARD_MAIN_TARGETS} EXPORT leakguardTargets)
 # The sources of leakguard::main and its variants (cmake/leakguardMain.cmake): the installed

@@ -4,11 +4,12 @@
 # the adapter tests, gmock for the reachability case of a GoogleTest + gmock program, pkgconf for
 # the pkg-config consumer of tests/packaging, python3-jsonschema for the SARIF log's validation
 # against its schema, jemalloc and tcmalloc for the cases that run with another allocator in
-# LD_PRELOAD). Does nothing when all is there.
+# LD_PRELOAD, chromium for the chart of a monitor file opened in a headless browser). Does nothing
+# when all is there.
 set -euo pipefail
 
 needed=(doctest-dev nlohmann-json3-dev valgrind libgtest-dev libgmock-dev catch2 pkgconf python3-jsonschema libjemalloc2
-        libtcmalloc-minimal4)
+        libtcmalloc-minimal4 chromium)
 missing=()
 for pkg in "${needed[@]}"; do
   if ! dpkg-query -W -f='${Status}' "$pkg" 2>/dev/null | grep -q "install ok installed"; then

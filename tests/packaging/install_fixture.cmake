@@ -16,11 +16,17 @@ foreach(file
     share/leakguard/leakguard_main_gtest.cpp
     share/leakguard/leakguard_main_doctest.cpp
     share/leakguard/leakguard_main_catch2.cpp
-    share/doc/leakguard/LICENSE)
+    share/doc/leakguard/LICENSE
+    bin/leakguard-chart)
   if(NOT EXISTS "${PREFIX}/${file}")
     message(FATAL_ERROR "not installed: ${file}")
   endif()
 endforeach()
+# The chart tool is installed as a program: executable.
+execute_process(COMMAND "${PREFIX}/bin/leakguard-chart" --help RESULT_VARIABLE status OUTPUT_QUIET)
+if(NOT status EQUAL 0)
+  message(FATAL_ERROR "bin/leakguard-chart does not run (status ${status})")
+endif()
 # Architecture-independent version file: no pointer-size check for a header-only package.
 file(READ "${PREFIX}/share/cmake/leakguard/leakguardConfigVersion.cmake" version_file)
 if(NOT version_file MATCHES "requested no architecture check, don't perform the check\nif\\(\"TRUE\"\\)")
