@@ -799,6 +799,62 @@ inline leakguard::detail::new_site leakguard_new_site(const char* file, int line
 #include <sched.h>  // sched_yield
 #include <unistd.h> // write, getpid
 
+// #include "leakguard/detail/core/inside_marks.hpp" (inlined)
+// leakguard - in-process memory-leak tracker for C++ (header-only)
+// SPDX-License-Identifier: MIT
+// core/inside_marks.hpp: what the current thread is inside of - leakguard's locks and list
+// sections, the C library's allocator called on leakguard's behalf - so that a report started on
+// this thread from a signal handler (exit() from a handler that interrupted an allocation) can
+// tell that it must not wait for a lock or call malloc: the holder is this very thread, which will
+// never run again (runtime/exit_hook.hpp, report/interrupted_report.hpp).
+//
+// A mark is set before the lock is tried or the call made and cleared after it is released or
+// returns, with compiler-only fences around it: a signal handler runs on the thread it interrupts,
+// so it sees the thread's own stores in program order, and no CPU fence is needed. A mark set a
+// little early or cleared a little late makes the report cautious for nothing; never the reverse.
+#ifndef LEAKGUARD_DETAIL_CORE_INSIDE_MARKS_HPP_INCLUDED
+#define LEAKGUARD_DETAIL_CORE_INSIDE_MARKS_HPP_INCLUDED
+
+#include <atomic> // std::atomic_signal_fence
+
+// #include "leakguard/detail/config.hpp" (inlined)
+
+namespace leakguard {
+namespace detail {
+
+struct inside_marks {
+    unsigned locks; // leakguard's locks held or being taken, list sections entered
+    unsigned libc;  // calls into the C library's allocator under way
+};
+
+static thread_local inside_marks t_inside;
+
+LEAKGUARD_DETAIL_ALWAYS_INLINE void mark_enter(unsigned& counter) noexcept {
+    ++counter;
+    std::atomic_signal_fence(std::memory_order_seq_cst);
+}
+LEAKGUARD_DETAIL_ALWAYS_INLINE void mark_leave(unsigned& counter) noexcept {
+    std::atomic_signal_fence(std::memory_order_seq_cst);
+    --counter;
+}
+
+// A call into the C library's allocator, for its duration.
+class in_libc_allocator {
+public:
+    LEAKGUARD_DETAIL_ALWAYS_INLINE in_libc_allocator() noexcept { mark_enter(t_inside.libc); }
+    LEAKGUARD_DETAIL_ALWAYS_INLINE ~in_libc_allocator() { mark_leave(t_inside.libc); }
+    in_libc_allocator(const in_libc_allocator&) = delete;
+    in_libc_allocator& operator=(const in_libc_allocator&) = delete;
+};
+
+// Whether this thread was stopped inside leakguard's bookkeeping or the C library's allocator:
+// true only in code that runs on top of such a thread, a signal handler's.
+inline bool interrupted_inside() noexcept { return t_inside.locks != 0 || t_inside.libc != 0; }
+
+} // namespace detail
+} // namespace leakguard
+
+#endif // LEAKGUARD_DETAIL_CORE_INSIDE_MARKS_HPP_INCLUDED
 // #include "leakguard/detail/core/libc_functions.hpp" (inlined)
 // leakguard - in-process memory-leak tracker for C++ (header-only)
 // SPDX-License-Identifier: MIT
@@ -909,6 +965,7 @@ inline unsigned char classify_heap(const void* const* functions, int count) noex
 } // namespace leakguard
 
 #endif
+// #include "leakguard/detail/core/inside_marks.hpp" (inlined)
 
 #if LEAKGUARD_DETAIL_INTERPOSE
 #ifndef _GNU_SOURCE
@@ -1050,10 +1107,12 @@ inline void* fallback_realloc(void* p, std::size_t n) noexcept {
 
 LEAKGUARD_DETAIL_ALWAYS_INLINE void libc_free(void* p) noexcept {
     if (LEAKGUARD_DETAIL_UNLIKELY(!libc_functions_ready())) return fallback_free(p);
+    in_libc_allocator inside;
     g_libc.free.load(std::memory_order_relaxed)(p);
 }
 inline void* libc_realloc(void* p, std::size_t n) noexcept {
     if (!libc_functions_ready()) return fallback_realloc(p, n);
+    in_libc_allocator inside;
     return g_libc.realloc.load(std::memory_order_relaxed)(p, n);
 }
 
@@ -1077,22 +1136,31 @@ inline void* fallback_memalign(std::size_t align, std::size_t n) noexcept {
 // The C library's malloc, calloc and memalign, past leakguard's own (leakguard's raw memory).
 LEAKGUARD_DETAIL_ALWAYS_INLINE void* libc_malloc(std::size_t n) noexcept {
     if (LEAKGUARD_DETAIL_UNLIKELY(!libc_functions_ready())) return fallback_malloc(n);
+    in_libc_allocator inside;
     return g_libc.malloc.load(std::memory_order_relaxed)(n);
 }
 inline void* libc_calloc(std::size_t count, std::size_t n) noexcept {
     if (!libc_functions_ready()) return fallback_calloc(count, n);
+    in_libc_allocator inside;
     return g_libc.calloc.load(std::memory_order_relaxed)(count, n);
 }
 inline void* libc_memalign(std::size_t align, std::size_t n) noexcept {
     if (!libc_functions_ready()) return fallback_memalign(align, n);
+    in_libc_allocator inside;
     return g_libc.memalign.load(std::memory_order_relaxed)(align, n);
 }
 #endif
 
 #else // no interposition: the C library's functions are simply the ones in scope
 
-inline void libc_free(void* p) noexcept { (std::free)(p); }
-inline void* libc_realloc(void* p, std::size_t n) noexcept { return (std::realloc)(p, n); }
+inline void libc_free(void* p) noexcept {
+    in_libc_allocator inside;
+    (std::free)(p);
+}
+inline void* libc_realloc(void* p, std::size_t n) noexcept {
+    in_libc_allocator inside;
+    return (std::realloc)(p, n);
+}
 
 #endif
 
@@ -1164,6 +1232,7 @@ struct spinlock {
     std::atomic<int> state;
 
     void lock() noexcept {
+        mark_enter(t_inside.locks); // before it may be held: see core/inside_marks.hpp
         while (state.exchange(1, std::memory_order_acquire) != 0) {
             for (int spins = 0; state.load(std::memory_order_relaxed) != 0; ++spins) {
                 if (spins < 64) cpu_relax();
@@ -1171,7 +1240,18 @@ struct spinlock {
             }
         }
     }
-    void unlock() noexcept { state.store(0, std::memory_order_release); }
+    void unlock() noexcept {
+        state.store(0, std::memory_order_release);
+        mark_leave(t_inside.locks);
+    }
+    // Takes the lock if it is free now; never waits (a report on a thread that may hold it).
+    bool try_lock() noexcept {
+        mark_enter(t_inside.locks);
+        if (state.load(std::memory_order_relaxed) == 0 && state.exchange(1, std::memory_order_acquire) == 0)
+            return true;
+        mark_leave(t_inside.locks);
+        return false;
+    }
 };
 
 class lock_guard {
@@ -1528,6 +1608,17 @@ inline int report_fd() noexcept {
     lock_guard hold(g_report_fd_lock);
     if (g_report_fd < 0) g_report_fd = g_report_path[0] ? open_report_path() : 2;
     return g_report_fd;
+}
+
+// report_fd() for a thread that may hold g_report_fd_lock itself (report/interrupted_report.hpp):
+// the descriptor as it is when the lock is taken, stderr when nothing is open yet.
+inline int report_fd_without_waiting() noexcept {
+    if (!g_report_fd_lock.try_lock()) {
+        int const fd = __atomic_load_n(&g_report_fd, __ATOMIC_RELAXED);
+        return fd >= 0 ? fd : 2;
+    }
+    g_report_fd_lock.unlock();
+    return report_fd();
 }
 
 } // namespace detail
@@ -11157,11 +11248,10 @@ inline void begin_json_document(json_writer& json) noexcept {
     json.key("tool_version").string(LEAKGUARD_VERSION_STRING);
 }
 
-inline void write_json(fd_writer& out, const grouped_leaks& leaks, const loss_records& records, const statistics& st,
-                       const reach_totals& totals, const block_totals& failing, const baseline_totals& known) noexcept {
-    json_writer json(out);
-    begin_json_document(json);
-
+// The "summary" object. `reason`: why the check is incomplete, if it is ("out_of_memory",
+// "interrupted": report/interrupted_report.hpp).
+inline void write_json_summary(json_writer& json, const statistics& st, const reach_totals& totals,
+                               const block_totals& failing, const baseline_totals& known, const char* reason) noexcept {
     json.new_line();
     json.key("summary");
     json.begin_object();
@@ -11176,6 +11266,7 @@ inline void write_json(fd_writer& out, const grouped_leaks& leaks, const loss_re
         json.key(name).number(totals.bytes[k]);
     }
     json.key("complete").boolean(totals.complete);
+    json.key("incomplete_reason").string(reason);
     json.key("unjudged_blocks").number(totals.blocks[0]);
     json.key("unjudged_bytes").number(totals.bytes[0]);
     json.key("unpaused_threads").number(totals.unpaused_threads);
@@ -11192,6 +11283,46 @@ inline void write_json(fd_writer& out, const grouped_leaks& leaks, const loss_re
     json.key("known_bytes").number(known.known_bytes);
     json.key("new_records").number(known.new_records);
     json.end_object();
+}
+
+// "scope_failures" and "errors", the document's last arrays. `wait`: false on a thread that may hold
+// their locks itself or be inside malloc (report/interrupted_report.hpp): the failures are listed
+// if their lock is free, the errors (whose sites are named) not at all.
+inline void write_json_failures_and_errors(json_writer& json, bool wait) noexcept {
+    json.new_line();
+    json.key("scope_failures");
+    json.begin_array();
+    if (wait) g_failures.lock.lock();
+    if (wait || g_failures.lock.try_lock()) {
+        for (std::size_t i = 0; i < g_failures.count; ++i) {
+            const failure_record& r = g_failures.records[i];
+            json.new_line();
+            json.begin_object();
+            json.key("name").string(r.name);
+            json.key("file").string(r.file);
+            json.key("line").number(r.line);
+            json.key("leaked_blocks").number(r.leaked_blocks);
+            json.key("leaked_bytes").number(r.leaked_bytes);
+            json.key("rule").string(r.rule == scope_rule::lost ? "lost" : "strict");
+            json.end_object();
+        }
+        g_failures.lock.unlock();
+    }
+    json.end_array();
+
+    json.new_line();
+    json.key("errors");
+    json.begin_array();
+    if (wait) write_json_errors(json); // naming their sites may need malloc
+    json.end_array();
+    json.end_object();
+}
+
+inline void write_json(fd_writer& out, const grouped_leaks& leaks, const loss_records& records, const statistics& st,
+                       const reach_totals& totals, const block_totals& failing, const baseline_totals& known) noexcept {
+    json_writer json(out);
+    begin_json_document(json);
+    write_json_summary(json, st, totals, failing, known, totals.complete ? nullptr : "out_of_memory");
 
     json.new_line();
     json.key("leaks");
@@ -11205,32 +11336,7 @@ inline void write_json(fd_writer& out, const grouped_leaks& leaks, const loss_re
     write_json_records(json, leaks, records);
     json.end_array();
 
-    json.new_line();
-    json.key("scope_failures");
-    json.begin_array();
-    {
-        lock_guard hold(g_failures.lock);
-        for (std::size_t i = 0; i < g_failures.count; ++i) {
-            const failure_record& r = g_failures.records[i];
-            json.new_line();
-            json.begin_object();
-            json.key("name").string(r.name);
-            json.key("file").string(r.file);
-            json.key("line").number(r.line);
-            json.key("leaked_blocks").number(r.leaked_blocks);
-            json.key("leaked_bytes").number(r.leaked_bytes);
-            json.key("rule").string(r.rule == scope_rule::lost ? "lost" : "strict");
-            json.end_object();
-        }
-    }
-    json.end_array();
-
-    json.new_line();
-    json.key("errors");
-    json.begin_array();
-    write_json_errors(json);
-    json.end_array();
-    json.end_object();
+    write_json_failures_and_errors(json, true);
 }
 
 } // namespace detail
@@ -13096,15 +13202,136 @@ bool write_since_json(const snapshot& s, const char* path) noexcept {
 // #include "leakguard/detail/heap/startup.hpp" (inlined)
 // #include "leakguard/detail/report/check_heap.hpp" (inlined)
 // #include "leakguard/detail/report/exit_report.hpp" (inlined)
+// #include "leakguard/detail/report/interrupted_report.hpp" (inlined)
+// leakguard - in-process memory-leak tracker for C++ (header-only)
+// SPDX-License-Identifier: MIT
+// report/interrupted_report.hpp: the exit report on a thread that was stopped inside leakguard or
+// inside the C library's allocator - exit() called from a signal handler that interrupted an
+// allocation or a free. That thread holds a lock, or is halfway through changing a list, or holds
+// malloc's own lock, and it will never run again: the full report would wait for it for ever (or
+// read a list in the middle of a change). This one takes no lock it could wait on, calls no
+// malloc and walks no list: the counters, with every live block said to be not judged, and the
+// JSON report with what is certain. The blocks it could not judge do not fail the run - where
+// the signal lands is chance, and a run's verdict must not be (docs/limits.md).
+#ifndef LEAKGUARD_DETAIL_REPORT_INTERRUPTED_REPORT_HPP_INCLUDED
+#define LEAKGUARD_DETAIL_REPORT_INTERRUPTED_REPORT_HPP_INCLUDED
+
+#include <unistd.h> // close
+
+// #include "leakguard/detail/core/inside_marks.hpp" (inlined)
+// #include "leakguard/detail/core/options.hpp" (inlined)
+// #include "leakguard/detail/core/platform.hpp" (inlined)
+// #include "leakguard/detail/core/report_stream.hpp" (inlined)
+// #include "leakguard/detail/heap/errors.hpp" (inlined)
+// #include "leakguard/detail/heap/registry.hpp" (inlined)
+// #include "leakguard/detail/report/baseline.hpp" (inlined)
+// #include "leakguard/detail/report/failures.hpp" (inlined)
+// #include "leakguard/detail/report/json_report.hpp" (inlined)
+// #include "leakguard/detail/report/text_report.hpp" (inlined)
+
+namespace leakguard {
+namespace detail {
+
+// Whether the current thread was stopped inside leakguard: a lock or list section of its own, the C
+// library's allocator (core/inside_marks.hpp), or its home shard's owner section - told by the
+// shard's own flag, which only its owner sets, so the hot paths carry no mark of their own.
+inline bool interrupted_in_tracker() noexcept {
+    const shard* const home = t_state.home;
+    return interrupted_inside() || (home && home->owner_busy.load(std::memory_order_relaxed) != 0);
+}
+
+// The shards' counters without their locks: other threads may be counting meanwhile, so the sums
+// are a moment's, as they are for any report of a running process.
+inline statistics counters_without_waiting() noexcept {
+    statistics st = {0, 0, 0, 0, 0};
+    std::int64_t live_blocks = 0, live_bytes = 0, peak = g_registry.peak_bytes.load(std::memory_order_relaxed);
+    std::uint32_t const n = g_registry.shard_count.load(std::memory_order_acquire);
+    for (std::uint32_t i = 0; i < n; ++i) {
+        const shard* s = g_registry.shards[i];
+        std::uint64_t const allocations = __atomic_load_n(&s->allocations, __ATOMIC_RELAXED);
+        std::uint64_t const frees = __atomic_load_n(&s->frees, __ATOMIC_RELAXED);
+        st.allocations += allocations;
+        st.frees += frees;
+        live_blocks += static_cast<std::int64_t>(allocations - frees);
+        live_bytes += __atomic_load_n(&s->live_bytes, __ATOMIC_RELAXED);
+        std::int64_t const shard_peak = __atomic_load_n(&s->peak_bytes, __ATOMIC_RELAXED);
+        if (shard_peak > peak) peak = shard_peak;
+    }
+    st.live_blocks = live_blocks > 0 ? static_cast<std::uint64_t>(live_blocks) : 0;
+    st.live_bytes = live_bytes > 0 ? static_cast<std::uint64_t>(live_bytes) : 0;
+    st.peak_bytes = static_cast<std::uint64_t>(peak > live_bytes ? peak : live_bytes);
+    return st;
+}
+
+inline std::size_t failure_count_without_waiting() noexcept {
+    if (!g_failures.lock.try_lock()) return __atomic_load_n(&g_failures.count, __ATOMIC_RELAXED);
+    std::size_t const n = g_failures.count;
+    g_failures.lock.unlock();
+    return n;
+}
+
+inline report_outcome write_interrupted_report(const char* when) noexcept {
+    statistics const st = counters_without_waiting();
+    reach_totals totals = {{0, 0, 0, 0, 0}, {0, 0, 0, 0, 0}, 0, false, 0, 0};
+    totals.blocks[0] = static_cast<std::size_t>(st.live_blocks);
+    totals.bytes[0] = static_cast<std::size_t>(st.live_bytes);
+    report_outcome const outcome = {0, failure_count_without_waiting(), g_errors.count.load(std::memory_order_relaxed)};
+    if (g_options.report != report_mode::off) {
+        fd_writer out(report_fd_without_waiting());
+        char amount[96];
+        format_amount(amount, sizeof amount, totals.bytes[0], totals.blocks[0]);
+        out.printf("leakguard: report incomplete: exit() ran on a thread stopped inside leakguard or malloc (a "
+                   "signal handler's?), so the heap was not walked; %s alive %s were not judged (%llu "
+                   "allocations, %llu frees, peak %llu bytes)\n",
+                   amount, when, static_cast<unsigned long long>(st.allocations),
+                   static_cast<unsigned long long>(st.frees), static_cast<unsigned long long>(st.peak_bytes));
+        if (outcome.failed_scopes || outcome.errors)
+            out.printf("leakguard: %zu failed %s and %llu heap %s recorded before (listed only in a full report)\n",
+                       outcome.failed_scopes, plural(outcome.failed_scopes, "scope", "scopes"),
+                       static_cast<unsigned long long>(outcome.errors), plural(outcome.errors, "error", "errors"));
+    }
+    if (g_options.json_path[0]) {
+        int const fd = open_for_writing(g_options.json_path);
+        if (fd >= 0) {
+            {
+                fd_writer out(fd);
+                json_writer json(out);
+                begin_json_document(json);
+                block_totals const failing = {0, 0};
+                baseline_totals const known = baseline_totals();
+                write_json_summary(json, st, totals, failing, known, "interrupted");
+                json.new_line();
+                json.key("leaks");
+                json.begin_array();
+                json.end_array();
+                json.new_line();
+                json.key("records");
+                json.begin_array();
+                json.end_array();
+                write_json_failures_and_errors(json, false);
+            }
+            ::close(fd);
+        }
+    }
+    return outcome;
+}
+
+} // namespace detail
+} // namespace leakguard
+
+#endif // LEAKGUARD_DETAIL_REPORT_INTERRUPTED_REPORT_HPP_INCLUDED
 
 namespace leakguard {
 namespace detail {
 
 __attribute__((destructor)) static void report_at_exit() {
-    ensure_initialised();
-    check_heap_now(); // its errors are part of the report
     report_outcome outcome;
-    {
+    if (interrupted_in_tracker()) { // exit() from a signal handler: see report/interrupted_report.hpp
+        busy_section busy;
+        outcome = write_interrupted_report("at exit");
+    } else {
+        ensure_initialised();
+        check_heap_now(); // its errors are part of the report
         busy_section busy;
         outcome = write_report("at exit", nullptr);
     }

@@ -30,6 +30,7 @@
 
 #include "../config.hpp"
 #include "heap_kind.hpp"
+#include "inside_marks.hpp"
 
 #if LEAKGUARD_DETAIL_INTERPOSE
 #ifndef _GNU_SOURCE
@@ -171,10 +172,12 @@ inline void* fallback_realloc(void* p, std::size_t n) noexcept {
 
 LEAKGUARD_DETAIL_ALWAYS_INLINE void libc_free(void* p) noexcept {
     if (LEAKGUARD_DETAIL_UNLIKELY(!libc_functions_ready())) return fallback_free(p);
+    in_libc_allocator inside;
     g_libc.free.load(std::memory_order_relaxed)(p);
 }
 inline void* libc_realloc(void* p, std::size_t n) noexcept {
     if (!libc_functions_ready()) return fallback_realloc(p, n);
+    in_libc_allocator inside;
     return g_libc.realloc.load(std::memory_order_relaxed)(p, n);
 }
 
@@ -198,22 +201,31 @@ inline void* fallback_memalign(std::size_t align, std::size_t n) noexcept {
 // The C library's malloc, calloc and memalign, past leakguard's own (leakguard's raw memory).
 LEAKGUARD_DETAIL_ALWAYS_INLINE void* libc_malloc(std::size_t n) noexcept {
     if (LEAKGUARD_DETAIL_UNLIKELY(!libc_functions_ready())) return fallback_malloc(n);
+    in_libc_allocator inside;
     return g_libc.malloc.load(std::memory_order_relaxed)(n);
 }
 inline void* libc_calloc(std::size_t count, std::size_t n) noexcept {
     if (!libc_functions_ready()) return fallback_calloc(count, n);
+    in_libc_allocator inside;
     return g_libc.calloc.load(std::memory_order_relaxed)(count, n);
 }
 inline void* libc_memalign(std::size_t align, std::size_t n) noexcept {
     if (!libc_functions_ready()) return fallback_memalign(align, n);
+    in_libc_allocator inside;
     return g_libc.memalign.load(std::memory_order_relaxed)(align, n);
 }
 #endif
 
 #else // no interposition: the C library's functions are simply the ones in scope
 
-inline void libc_free(void* p) noexcept { (std::free)(p); }
-inline void* libc_realloc(void* p, std::size_t n) noexcept { return (std::realloc)(p, n); }
+inline void libc_free(void* p) noexcept {
+    in_libc_allocator inside;
+    (std::free)(p);
+}
+inline void* libc_realloc(void* p, std::size_t n) noexcept {
+    in_libc_allocator inside;
+    return (std::realloc)(p, n);
+}
 
 #endif
 

@@ -15,6 +15,7 @@
 #include <sched.h>  // sched_yield
 #include <unistd.h> // write, getpid
 
+#include "inside_marks.hpp"
 #include "libc_functions.hpp"
 
 namespace leakguard {
@@ -54,6 +55,7 @@ struct spinlock {
     std::atomic<int> state;
 
     void lock() noexcept {
+        mark_enter(t_inside.locks); // before it may be held: see core/inside_marks.hpp
         while (state.exchange(1, std::memory_order_acquire) != 0) {
             for (int spins = 0; state.load(std::memory_order_relaxed) != 0; ++spins) {
                 if (spins < 64) cpu_relax();
@@ -61,7 +63,18 @@ struct spinlock {
             }
         }
     }
-    void unlock() noexcept { state.store(0, std::memory_order_release); }
+    void unlock() noexcept {
+        state.store(0, std::memory_order_release);
+        mark_leave(t_inside.locks);
+    }
+    // Takes the lock if it is free now; never waits (a report on a thread that may hold it).
+    bool try_lock() noexcept {
+        mark_enter(t_inside.locks);
+        if (state.load(std::memory_order_relaxed) == 0 && state.exchange(1, std::memory_order_acquire) == 0)
+            return true;
+        mark_leave(t_inside.locks);
+        return false;
+    }
 };
 
 class lock_guard {

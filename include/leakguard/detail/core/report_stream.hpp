@@ -70,6 +70,17 @@ inline int report_fd() noexcept {
     return g_report_fd;
 }
 
+// report_fd() for a thread that may hold g_report_fd_lock itself (report/interrupted_report.hpp):
+// the descriptor as it is when the lock is taken, stderr when nothing is open yet.
+inline int report_fd_without_waiting() noexcept {
+    if (!g_report_fd_lock.try_lock()) {
+        int const fd = __atomic_load_n(&g_report_fd, __ATOMIC_RELAXED);
+        return fd >= 0 ? fd : 2;
+    }
+    g_report_fd_lock.unlock();
+    return report_fd();
+}
+
 } // namespace detail
 } // namespace leakguard
 

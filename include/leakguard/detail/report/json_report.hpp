@@ -172,11 +172,10 @@ inline void begin_json_document(json_writer& json) noexcept {
     json.key("tool_version").string(LEAKGUARD_VERSION_STRING);
 }
 
-inline void write_json(fd_writer& out, const grouped_leaks& leaks, const loss_records& records, const statistics& st,
-                       const reach_totals& totals, const block_totals& failing, const baseline_totals& known) noexcept {
-    json_writer json(out);
-    begin_json_document(json);
-
+// The "summary" object. `reason`: why the check is incomplete, if it is ("out_of_memory",
+// "interrupted": report/interrupted_report.hpp).
+inline void write_json_summary(json_writer& json, const statistics& st, const reach_totals& totals,
+                               const block_totals& failing, const baseline_totals& known, const char* reason) noexcept {
     json.new_line();
     json.key("summary");
     json.begin_object();
@@ -191,6 +190,7 @@ inline void write_json(fd_writer& out, const grouped_leaks& leaks, const loss_re
         json.key(name).number(totals.bytes[k]);
     }
     json.key("complete").boolean(totals.complete);
+    json.key("incomplete_reason").string(reason);
     json.key("unjudged_blocks").number(totals.blocks[0]);
     json.key("unjudged_bytes").number(totals.bytes[0]);
     json.key("unpaused_threads").number(totals.unpaused_threads);
@@ -207,6 +207,46 @@ inline void write_json(fd_writer& out, const grouped_leaks& leaks, const loss_re
     json.key("known_bytes").number(known.known_bytes);
     json.key("new_records").number(known.new_records);
     json.end_object();
+}
+
+// "scope_failures" and "errors", the document's last arrays. `wait`: false on a thread that may hold
+// their locks itself or be inside malloc (report/interrupted_report.hpp): the failures are listed
+// if their lock is free, the errors (whose sites are named) not at all.
+inline void write_json_failures_and_errors(json_writer& json, bool wait) noexcept {
+    json.new_line();
+    json.key("scope_failures");
+    json.begin_array();
+    if (wait) g_failures.lock.lock();
+    if (wait || g_failures.lock.try_lock()) {
+        for (std::size_t i = 0; i < g_failures.count; ++i) {
+            const failure_record& r = g_failures.records[i];
+            json.new_line();
+            json.begin_object();
+            json.key("name").string(r.name);
+            json.key("file").string(r.file);
+            json.key("line").number(r.line);
+            json.key("leaked_blocks").number(r.leaked_blocks);
+            json.key("leaked_bytes").number(r.leaked_bytes);
+            json.key("rule").string(r.rule == scope_rule::lost ? "lost" : "strict");
+            json.end_object();
+        }
+        g_failures.lock.unlock();
+    }
+    json.end_array();
+
+    json.new_line();
+    json.key("errors");
+    json.begin_array();
+    if (wait) write_json_errors(json); // naming their sites may need malloc
+    json.end_array();
+    json.end_object();
+}
+
+inline void write_json(fd_writer& out, const grouped_leaks& leaks, const loss_records& records, const statistics& st,
+                       const reach_totals& totals, const block_totals& failing, const baseline_totals& known) noexcept {
+    json_writer json(out);
+    begin_json_document(json);
+    write_json_summary(json, st, totals, failing, known, totals.complete ? nullptr : "out_of_memory");
 
     json.new_line();
     json.key("leaks");
@@ -220,32 +260,7 @@ inline void write_json(fd_writer& out, const grouped_leaks& leaks, const loss_re
     write_json_records(json, leaks, records);
     json.end_array();
 
-    json.new_line();
-    json.key("scope_failures");
-    json.begin_array();
-    {
-        lock_guard hold(g_failures.lock);
-        for (std::size_t i = 0; i < g_failures.count; ++i) {
-            const failure_record& r = g_failures.records[i];
-            json.new_line();
-            json.begin_object();
-            json.key("name").string(r.name);
-            json.key("file").string(r.file);
-            json.key("line").number(r.line);
-            json.key("leaked_blocks").number(r.leaked_blocks);
-            json.key("leaked_bytes").number(r.leaked_bytes);
-            json.key("rule").string(r.rule == scope_rule::lost ? "lost" : "strict");
-            json.end_object();
-        }
-    }
-    json.end_array();
-
-    json.new_line();
-    json.key("errors");
-    json.begin_array();
-    write_json_errors(json);
-    json.end_array();
-    json.end_object();
+    write_json_failures_and_errors(json, true);
 }
 
 } // namespace detail

@@ -18,15 +18,19 @@
 #include "../heap/startup.hpp"
 #include "../report/check_heap.hpp"
 #include "../report/exit_report.hpp"
+#include "../report/interrupted_report.hpp"
 
 namespace leakguard {
 namespace detail {
 
 __attribute__((destructor)) static void report_at_exit() {
-    ensure_initialised();
-    check_heap_now(); // its errors are part of the report
     report_outcome outcome;
-    {
+    if (interrupted_in_tracker()) { // exit() from a signal handler: see report/interrupted_report.hpp
+        busy_section busy;
+        outcome = write_interrupted_report("at exit");
+    } else {
+        ensure_initialised();
+        check_heap_now(); // its errors are part of the report
         busy_section busy;
         outcome = write_report("at exit", nullptr);
     }
