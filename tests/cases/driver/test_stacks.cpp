@@ -170,3 +170,37 @@ void check_stacks(const std::string& program, bool optimised) {
 TEST_CASE("stacks_o0") { check_stacks("stacks_o0", false); }
 
 TEST_CASE("stacks_o2") { check_stacks("stacks_o2", true); }
+
+// A library unloaded and another loaded at the same address (reload_same_address.cpp): the
+// second one's leak is named from its own tables, though a report read the first one's before.
+TEST_CASE("reload_same_address: a library loaded where another was is named after itself") {
+    auto r = cases::run_case("reload_same_address", "log_path=/dev/null");
+    INFO(r.describe());
+    REQUIRE(r.status() == cases::kLeakExit);
+    REQUIRE(r.has_report);
+    if (r.proc.out.find("same address") == std::string::npos) {
+        CASES_SKIP("the loader put the second library elsewhere: nothing to tell apart");
+        return;
+    }
+    REQUIRE(r.report["leaks"].size() == 1);
+    const auto& leak = r.report["leaks"][0];
+    CHECK(leak["function"] == "reload_make_b");
+    CHECK(leak["module"].get<std::string>().find("libcase_reload_b.so") != std::string::npos);
+    CHECK(leak["file"].get<std::string>().find("reload_lib.cpp") != std::string::npos);
+}
+
+// Twenty modules (many_modules.cpp): every one's leak is named with file and line.
+TEST_CASE("many_modules: sites in twenty libraries are all named with file and line") {
+    auto r = cases::run_case("many_modules", "log_path=/dev/null");
+    INFO(r.describe());
+    REQUIRE(r.status() == cases::kLeakExit);
+    REQUIRE(r.has_report);
+    REQUIRE(r.report["leaks"].size() == 20);
+    for (const auto& leak : r.report["leaks"]) {
+        INFO(leak.dump());
+        CHECK(leak["function"].get<std::string>().rfind("many_make_", 0) == 0);
+        CHECK(leak["file"].is_string());
+        CHECK(leak["file"].get<std::string>().find("reload_lib.cpp") != std::string::npos);
+        CHECK(leak["line"] == 7);
+    }
+}

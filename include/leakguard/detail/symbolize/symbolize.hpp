@@ -10,10 +10,11 @@
 #ifndef _GNU_SOURCE
 #define _GNU_SOURCE 1 // dladdr1
 #endif
-#include <cstdint>  // std::uintptr_t
-#include <cxxabi.h> // abi::__cxa_demangle (uses malloc, not operator new)
-#include <dlfcn.h>  // dladdr1
-#include <link.h>   // ElfW(Sym)
+#include <cstdint>    // std::uintptr_t
+#include <cxxabi.h>   // abi::__cxa_demangle (uses malloc, not operator new)
+#include <dlfcn.h>    // dladdr1
+#include <link.h>     // ElfW(Sym)
+#include <sys/stat.h> // stat
 
 #include "dwarf_inlines.hpp"
 #include "dwarf_lines.hpp"
@@ -39,34 +40,63 @@ struct symbol_info {
 };
 
 // Modules whose files are mapped for symbol lookups, kept for the rest of the process (a report
-// may name thousands of sites in the same few modules).
+// may name thousands of sites in the same few modules). A module is known by its file's identity
+// (device, inode, modification time) as well as its load address: a library unloaded with dlclose
+// and another one loaded at the same address must not be named from the first one's tables. The
+// entries are raw memory, each on its own so that a pointer to one stays valid as the table grows;
+// any number of modules.
 struct module_cache {
     spinlock lock;
     struct entry {
         const void* base;
+        dev_t device;
+        ino_t inode;
+        struct timespec modified;
         elf_image image;
         line_table lines;
         bool lines_built;
         inline_table inlines;
         bool inlines_built;
-    } entries[16];
+    };
+    entry** entries;
     unsigned count;
+    unsigned capacity;
 };
 
 module_cache g_modules{};
 
+inline bool same_file(const module_cache::entry& e, const struct stat& st) noexcept {
+    return e.device == st.st_dev && e.inode == st.st_ino && e.modified.tv_sec == st.st_mtim.tv_sec &&
+           e.modified.tv_nsec == st.st_mtim.tv_nsec;
+}
+
+// The module `lm` is, with its file mapped; null when its file cannot be read or memory ran out.
 inline module_cache::entry* module_entry(const struct link_map* lm) noexcept {
-    for (unsigned i = 0; i < g_modules.count; ++i)
-        if (g_modules.entries[i].base == reinterpret_cast<const void*>(lm->l_addr))
-            return g_modules.entries[i].image.data ? &g_modules.entries[i] : nullptr;
-    if (g_modules.count == sizeof g_modules.entries / sizeof g_modules.entries[0]) return nullptr;
-    module_cache::entry& e = g_modules.entries[g_modules.count++];
-    e.base = reinterpret_cast<const void*>(lm->l_addr);
-    e.lines_built = false;
-    e.inlines_built = false;
     // The main program's link map has an empty name: read it through /proc/self/exe.
-    map_elf(lm->l_name && lm->l_name[0] ? lm->l_name : "/proc/self/exe", e.image);
-    return e.image.data ? &e : nullptr;
+    const char* const path = lm->l_name && lm->l_name[0] ? lm->l_name : "/proc/self/exe";
+    const void* const base = reinterpret_cast<const void*>(lm->l_addr);
+    struct stat st;
+    if (::stat(path, &st) != 0) return nullptr;
+    for (unsigned i = 0; i < g_modules.count; ++i) {
+        module_cache::entry* e = g_modules.entries[i];
+        if (e->base == base && same_file(*e, st)) return e->image.data ? e : nullptr;
+    }
+    if (g_modules.count == g_modules.capacity) {
+        unsigned const grown = g_modules.capacity ? 2 * g_modules.capacity : 16;
+        void* const more = raw_realloc(g_modules.entries, grown * sizeof(module_cache::entry*));
+        if (!more) return nullptr;
+        g_modules.entries = static_cast<module_cache::entry**>(more);
+        g_modules.capacity = grown;
+    }
+    module_cache::entry* e = static_cast<module_cache::entry*>(raw_calloc(sizeof(module_cache::entry)));
+    if (!e) return nullptr;
+    g_modules.entries[g_modules.count++] = e;
+    e->base = base;
+    e->device = st.st_dev;
+    e->inode = st.st_ino;
+    e->modified = st.st_mtim;
+    map_elf(path, e->image);
+    return e->image.data ? e : nullptr;
 }
 
 inline void set_function(symbol_info& out, const char* mangled) noexcept {
