@@ -204,3 +204,23 @@ TEST_CASE("many_modules: sites in twenty libraries are all named with file and l
         CHECK(leak["line"] == 7);
     }
 }
+
+// Statically linked programs (static_exe.cpp): named from their own file.
+TEST_CASE("static_exe: a statically linked program's leak is named with function, file and line") {
+    if (!LEAKGUARD_CASES_INTERPOSE) {
+        CASES_SKIP("built under a sanitizer, which cannot be linked statically");
+        return;
+    }
+    for (const char* name : {"static_exe", "static_pie_exe"}) {
+        // Listed whatever its kind: the naming is what is checked here.
+        auto r = cases::run_case(name, "log_path=/dev/null:show_reachable=1");
+        INFO(name << "\n" << r.describe());
+        REQUIRE(r.has_report);
+        REQUIRE(r.report["leaks"].size() == 1);
+        const auto& leak = r.report["leaks"][0];
+        CHECK(leak["function"] == "static_leaky()");
+        CHECK(leak["file"].get<std::string>().find("static_exe.cpp") != std::string::npos);
+        CHECK(leak["line"] == 10);
+        CHECK(leak["module"].get<std::string>().find(name) != std::string::npos);
+    }
+}

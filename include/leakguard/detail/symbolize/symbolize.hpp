@@ -15,6 +15,7 @@
 #include <dlfcn.h>    // dladdr1
 #include <link.h>     // ElfW(Sym)
 #include <sys/stat.h> // stat
+#include <unistd.h>   // readlink
 
 #include "dwarf_inlines.hpp"
 #include "dwarf_lines.hpp"
@@ -70,11 +71,10 @@ inline bool same_file(const module_cache::entry& e, const struct stat& st) noexc
            e.modified.tv_nsec == st.st_mtim.tv_nsec;
 }
 
-// The module `lm` is, with its file mapped; null when its file cannot be read or memory ran out.
-inline module_cache::entry* module_entry(const struct link_map* lm) noexcept {
-    // The main program's link map has an empty name: read it through /proc/self/exe.
-    const char* const path = lm->l_name && lm->l_name[0] ? lm->l_name : "/proc/self/exe";
-    const void* const base = reinterpret_cast<const void*>(lm->l_addr);
+// The module of file `path` loaded at `base`, with its file mapped; null when its file cannot be
+// read or memory ran out.
+inline module_cache::entry* module_entry(const char* path, std::uintptr_t load_address) noexcept {
+    const void* const base = reinterpret_cast<const void*>(load_address);
     struct stat st;
     if (::stat(path, &st) != 0) return nullptr;
     for (unsigned i = 0; i < g_modules.count; ++i) {
@@ -99,12 +99,59 @@ inline module_cache::entry* module_entry(const struct link_map* lm) noexcept {
     return e->image.data ? e : nullptr;
 }
 
+inline module_cache::entry* module_entry(const struct link_map* lm) noexcept {
+    // The main program's link map has an empty name: read it through /proc/self/exe.
+    return module_entry(lm->l_name && lm->l_name[0] ? lm->l_name : "/proc/self/exe", lm->l_addr);
+}
+
 inline void set_function(symbol_info& out, const char* mangled) noexcept {
     out.raw_name = mangled;
     int status = -1;
     char* demangled = abi::__cxa_demangle(mangled, nullptr, nullptr, &status);
     copy_text(out.function, sizeof out.function, status == 0 && demangled ? demangled : mangled);
     (std::free)(demangled);
+}
+
+// The module that holds this unit, as the linker laid it out: its ELF header (__ehdr_start) and
+// its end (_end). In a statically linked program there is no other, and the dynamic loader
+// (dladdr) knows none: its addresses are named from /proc/self/exe at the load address the header
+// gives - zero for a fixed-address program, where the first segment starts at the header.
+extern "C" const ElfW(Ehdr) __ehdr_start; // NOLINT(bugprone-reserved-identifier,cert-dcl37-c,cert-dcl51-cpp)
+extern "C" char _end[];                   // NOLINT(bugprone-reserved-identifier,cert-dcl37-c,cert-dcl51-cpp)
+
+inline bool in_own_module(std::uintptr_t pc) noexcept {
+    return pc >= reinterpret_cast<std::uintptr_t>(&__ehdr_start) && pc < reinterpret_cast<std::uintptr_t>(_end);
+}
+
+inline std::uintptr_t own_load_address() noexcept {
+    std::uintptr_t const header = reinterpret_cast<std::uintptr_t>(&__ehdr_start);
+    const ElfW(Phdr)* ph = reinterpret_cast<const ElfW(Phdr)*>(header + __ehdr_start.e_phoff);
+    for (unsigned i = 0; i < __ehdr_start.e_phnum; ++i)
+        if (ph[i].p_type == PT_LOAD && ph[i].p_offset == 0) return header - ph[i].p_vaddr;
+    return header;
+}
+
+// Names `pc` from the program's own file when the dynamic loader knows no module for it (a
+// statically linked program). Returns whether it did.
+inline bool symbolize_own_module(std::uintptr_t pc, symbol_info& out) noexcept {
+    if (!in_own_module(pc)) return false;
+    char path[sizeof out.module];
+    ssize_t const n = ::readlink("/proc/self/exe", path, sizeof path - 1);
+    if (n <= 0) return false;
+    path[n] = '\0';
+    copy_text(out.module, sizeof out.module, path);
+    std::uintptr_t const base = own_load_address();
+    out.offset = pc + 1 - base;
+    lock_guard hold(g_modules.lock);
+    module_cache::entry* e = module_entry("/proc/self/exe", base);
+    if (!e) return true;
+    if (!e->lines_built) {
+        build_line_table(e->image, e->lines);
+        e->lines_built = true;
+    }
+    lookup_line(e->lines, pc - base, out.file, sizeof out.file, out.line);
+    if (const char* name = elf_function_at(e->image, pc - base)) set_function(out, name);
+    return true;
 }
 
 // `caller` is a return address: the call instruction is just before it, so look up caller - 1.
@@ -119,7 +166,10 @@ inline void symbolize(const void* caller, symbol_info& out) noexcept {
     std::uintptr_t const pc = reinterpret_cast<std::uintptr_t>(caller) - 1;
     Dl_info info;
     struct link_map* lm = nullptr;
-    if (!dladdr1(reinterpret_cast<void*>(pc), &info, reinterpret_cast<void**>(&lm), RTLD_DL_LINKMAP)) return;
+    if (!dladdr1(reinterpret_cast<void*>(pc), &info, reinterpret_cast<void**>(&lm), RTLD_DL_LINKMAP)) {
+        symbolize_own_module(pc, out);
+        return;
+    }
     copy_text(out.module, sizeof out.module, info.dli_fname);
     out.offset = reinterpret_cast<std::uintptr_t>(caller) - reinterpret_cast<std::uintptr_t>(info.dli_fbase);
     if (lm) {
