@@ -480,6 +480,22 @@ TEST_CASE("cfi: dlclose forgets the rules (a module may be mapped where the clos
 #endif
 }
 
+#if LEAKGUARD_DETAIL_HAVE_CFI_WALK
+namespace {
+
+// The CFI walk from `frame` with the stack's top at `hi` (a buffer of this frame's caller).
+LEAKGUARD_STACKS_NOINLINE std::size_t walk_junk(const void* first, const void* frame, void** out, std::size_t max,
+                                                std::uintptr_t hi) {
+    const lgd::stack_bounds* b = lgd::thread_stack_bounds();
+    REQUIRE(b != nullptr);
+    std::size_t const n = lgd::walk_cfi(first, frame, out, max, b->lo, hi, 0, 0);
+    LEAKGUARD_STACKS_NO_TAIL_CALL();
+    return n;
+}
+
+} // namespace
+#endif
+
 TEST_CASE("cfi: junk return addresses and stack words end the walk, never crash it") {
 #if LEAKGUARD_DETAIL_HAVE_CFI_WALK
     // Words of a fake stack: pointers into the buffer, small numbers, and addresses inside real
@@ -510,12 +526,15 @@ TEST_CASE("cfi: junk return addresses and stack words end the walk, never crash 
         std::size_t const start = (next() % 256) & ~std::size_t(1);
         std::uintptr_t const first = code[next() % 4] + next() % 512;
         buffer[start + 1] = first;
-        captured c = fresh();
-        capture_at(reinterpret_cast<const void*>(first), &buffer[start], c, by_cfi,
-                   static_cast<std::size_t>(next() % 64 + 1));
-        REQUIRE(c.depth >= 1);
-        CHECK(c.frames[0] == reinterpret_cast<void*>(first));
-        if (c.depth > longest) longest = c.depth;
+        // The walk is told the stack ends with the buffer, so that whatever the rules make of
+        // the junk every read stays among these words (under valgrind: none undefined).
+        void* out[64];
+        std::size_t const n = walk_junk(reinterpret_cast<const void*>(first), &buffer[start], out,
+                                        static_cast<std::size_t>(next() % 64 + 1),
+                                        reinterpret_cast<std::uintptr_t>(&buffer[512]));
+        REQUIRE(n >= 1);
+        CHECK(out[0] == reinterpret_cast<void*>(first));
+        if (n > longest) longest = n;
     }
     MESSAGE("longest walk through junk: " << longest);
 #else
@@ -872,7 +891,8 @@ TEST_CASE("automatic: frame pointers inside the probed module, unwind tables for
 
     // As if the probe had found frame pointers in this executable: the automatic method walks
     // them - through the chain built without them it finds what the walk finds, not libgcc's
-    // whole chain.
+    // whole chain (and goes on by the tables past a return address outside the executable, where
+    // the frame-pointer walk stops).
     m.code_lo = range[0];
     m.code_hi = range[1];
     m.state.store(1);
@@ -884,7 +904,8 @@ TEST_CASE("automatic: frame pointers inside the probed module, unwind tables for
     automatic = fresh();
     chain_nofp_a(automatic, by_automatic, 16);
     chain_nofp_a(walked, by_frame_pointer, 16);
-    CHECK(automatic.depth == walked.depth);
+    REQUIRE(automatic.depth >= walked.depth);
+    for (std::size_t i = 0; i < walked.depth; ++i) CHECK(automatic.frames[i] == walked.frames[i]);
 
     // The operator's caller outside the probed code: its unwind tables, the whole chain.
     m.code_lo = m.code_hi = 1;
