@@ -7,6 +7,11 @@
 //   BM_new_delete_stack_depth/D  the same pair 20 calls deep, with stack_depth=D set through
 //                      leakguard::set_option in the tracked build (D = 0, 1, 8, 16; other
 //                      options at their defaults); the plain build runs the same loop untracked
+//   BM_string_reserve_deep/D  a 64-byte std::string::reserve and the string's destruction, D
+//                      calls deep: the allocation is made inside libstdc++.so (built without
+//                      frame pointers), so the stack walk must step over its frames by their
+//                      unwind tables (capture/cfi_unwind.hpp); against BM_new_delete_deep/D,
+//                      whose whole stack keeps frame pointers
 //   BM_churn           each thread keeps a ring of 1024 live blocks (16-512 bytes, random) and
 //                      replaces the oldest one per iteration; run on 1 and 2 threads
 //   BM_cross_thread    thread 0 allocates blocks (16-512 bytes) and hands them through a
@@ -28,6 +33,7 @@
 #include <cstdio>
 #include <cstring>
 #include <sched.h>
+#include <string>
 #include <thread>
 #include <vector>
 
@@ -82,6 +88,26 @@ void BM_new_delete_deep(benchmark::State& state) {
     state.SetItemsProcessed(state.iterations());
 }
 BENCHMARK(BM_new_delete_deep)->Arg(20);
+
+// 1b'. The same depth, the pair made by std::string::reserve inside libstdc++.so.
+__attribute__((noinline)) void reserves_at_depth(benchmark::State& state, int depth) {
+    if (depth > 0) {
+        reserves_at_depth(state, depth - 1);
+        benchmark::ClobberMemory(); // work after the call: no tail call, the frame stays
+        return;
+    }
+    for (auto _ : state) {
+        std::string s;
+        s.reserve(64);
+        benchmark::DoNotOptimize(s.data());
+        benchmark::ClobberMemory();
+    }
+}
+void BM_string_reserve_deep(benchmark::State& state) {
+    reserves_at_depth(state, static_cast<int>(state.range(0)));
+    state.SetItemsProcessed(state.iterations());
+}
+BENCHMARK(BM_string_reserve_deep)->Arg(20);
 
 // 1c. The pair 20 calls deep at each stack depth, the option set by the program itself (one
 // binary, one run: no LEAKGUARD_OPTIONS needed). The plain build ignores the argument.

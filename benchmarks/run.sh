@@ -188,6 +188,9 @@ for size in 16 64 1024 65536; do
 done
 gbench new_delete_guards bench_alloc '^BM_new_delete<64>$' tracked "opt:$LG_GUARDS_OFF"
 gbench new_delete_deep bench_alloc '^BM_new_delete_deep/20$' tracked "${stack_variants[@]}"
+# The same pair made inside libstdc++ (no frame pointers): the CFI walk, and libgcc's for comparison.
+gbench string_reserve_deep bench_alloc '^BM_string_reserve_deep/20$' tracked "opt:stack_unwinder=fp" \
+  "opt:stack_unwinder=libgcc"
 # 2. mapped malloc/free and realloc growth (malloc is glibc's in both builds until
 # LEAKGUARD_MAP_MALLOC exists; the results say which).
 for size in 16 64 1024 65536; do

@@ -2450,7 +2450,8 @@ constexpr option_spec option_table[] = {
     number_option("stack_depth", max_stack_depth, default_stack_depth, store_field<int, &options_state::stack_depth>,
                   "call-stack frames kept per block; 0 or 1: only the caller"),
     choice_option("stack_unwinder", "auto|fp|libgcc", 0, store_field<int, &options_state::stack_unwinder>,
-                  "how stacks are taken: frame pointers where they work, frame pointers, the C++ runtime's unwinder"),
+                  "how stacks are taken: frame pointers where they work and cached unwind tables elsewhere, frame "
+                  "pointers only, the C++ runtime's unwinder"),
     number_option("guard_bytes", max_guard_bytes_option, default_guard_bytes, store_guard_bytes,
                   "bytes of 0xFD after every block, rounded up to a multiple of 4; 0: no guards at either end"),
     number_option("quarantine_bytes", max_quarantine_bytes, default_quarantine_bytes,
@@ -3791,8 +3792,14 @@ LEAKGUARD_DETAIL_ALWAYS_INLINE void account_bytes(thread_state& t, std::int64_t 
 // leakguard - in-process memory-leak tracker for C++ (header-only)
 // SPDX-License-Identifier: MIT
 // capture/stack_capture.hpp: the return addresses of the current call stack, taken from inside
-// operator new. Two ways:
+// operator new. Three ways:
 //
+//   automatic      (the default, x86-64 with glibc 2.35+) frame pointers where the code is known
+//                  to keep them, the call frame information of .eh_frame elsewhere, with each
+//                  return address's step rule cached (cfi_unwind.hpp): complete stacks through
+//                  libstdc++, libc and any library built without frame pointers, at close to the
+//                  cost of a frame-pointer walk. Elsewhere it is the frame-pointer walk below,
+//                  kept to the module the start-up probe found built with frame pointers.
 //   frame_pointer  follows the chain of saved frame pointers (x86-64 and AArch64: each frame
 //                  record is {caller's frame pointer, return address}). A handful of loads per
 //                  frame, but only as good as the code it walks: a function built without frame
@@ -3831,6 +3838,907 @@ LEAKGUARD_DETAIL_ALWAYS_INLINE void account_bytes(thread_state& t, std::int64_t 
 #include <pthread.h> // pthread_getattr_np, pthread_attr_getstack
 #include <unwind.h>  // _Unwind_Backtrace (libgcc_s, linked into every C++ program by g++/clang++)
 
+// #include "leakguard/detail/capture/cfi_unwind.hpp" (inlined)
+// leakguard - in-process memory-leak tracker for C++ (header-only)
+// SPDX-License-Identifier: MIT
+// capture/cfi_unwind.hpp: the stack walk through code with and without frame pointers (x86-64).
+//
+// The walk keeps three registers of each frame - the return address (pc), the stack pointer (sp,
+// the callee's CFA) and the frame pointer (fp) - and steps from a frame to its caller by:
+//   - the frame-pointer record {saved fp, return address} at fp, in code known to keep frame
+//     pointers (the module the start-up probe found built with them): two loads;
+//   - otherwise the frame's step rule (step_cache.hpp), read once per return address from the
+//     module's .eh_frame (eh_frame_index.hpp, cfi_parse.hpp): CFA = sp or fp + offset, the return
+//     address at CFA - 8, the caller's fp unchanged or saved below the CFA;
+//   - a rule that cannot be put that way (a CFA computed by a DWARF expression, as in functions
+//     that realign the stack; a module without tables) falls back to the frame-pointer record;
+//     a signal frame, or a return address the tables call undefined (_start, a thread's clone),
+//     ends the stack, as does a pc in no module at all.
+// Every stack slot read is checked first to lie between the current sp and the top of the
+// thread's stack, and each step must move sp up: a junk value can end the walk or add a junk
+// frame, never make it read outside the stack or loop. Reads of the tables are bounded by their
+// module's segment. Nothing allocates; the step cache and _dl_find_object take no lock.
+//
+// The walk starts from the frame record of the operator that was called (its
+// __builtin_frame_address(0), which makes the compiler give it one): on x86-64 that record sits
+// at CFA - 16, so the caller's sp is the record + 16 and its fp the saved word. Without it, the
+// walk starts from its own record and steps until it meets `first`.
+#ifndef LEAKGUARD_DETAIL_CAPTURE_CFI_UNWIND_HPP_INCLUDED
+#define LEAKGUARD_DETAIL_CAPTURE_CFI_UNWIND_HPP_INCLUDED
+
+#include <cstddef> // std::size_t
+#include <cstdint> // std::uintptr_t, std::uint64_t
+
+// #include "leakguard/detail/capture/cfi_parse.hpp" (inlined)
+// leakguard - in-process memory-leak tracker for C++ (header-only)
+// SPDX-License-Identifier: MIT
+// capture/cfi_parse.hpp: how to step out of one frame, read from the call frame information every
+// x86-64 object carries for exceptions (.eh_frame, DWARF's CFI in GNU's encoding).
+//
+// A frame's CIE and FDE hold a little program (DW_CFA_*) that says, for each address of a
+// function, where its caller's registers are: the CFA (the stack pointer the caller had before
+// the call) as a register plus an offset, and each saved register at an offset from the CFA. The
+// stack walk needs three of them: the CFA, the return address and the frame pointer (which the
+// caller may use as its own CFA base, and which the next frame with frame pointers continues
+// from). This file decodes the CIE and FDE and runs the program up to an address, keeping only
+// those three rules; everything else the program says is read past. A rule the walk could not
+// apply from three words (a CFA computed by a DWARF expression, a CFA based on another register,
+// a return address kept anywhere but just below the CFA) makes the step "not expressible", and
+// the walk does what it can without it (cfi_unwind.hpp).
+//
+// Every read goes through cfi_reader, bounded by the memory the caller proved mapped (the module's
+// segment that holds the tables): a corrupt or hostile table makes a lookup fail, never read
+// outside those bounds, and every loop is bounded by the bytes it reads. Nothing here allocates.
+#ifndef LEAKGUARD_DETAIL_CAPTURE_CFI_PARSE_HPP_INCLUDED
+#define LEAKGUARD_DETAIL_CAPTURE_CFI_PARSE_HPP_INCLUDED
+
+#include <cstddef> // std::size_t
+#include <cstdint> // std::uint8_t, std::int64_t, std::uintptr_t
+#include <cstring> // std::memcpy
+
+// #include "leakguard/detail/config.hpp" (inlined)
+
+namespace leakguard {
+namespace detail {
+
+// DWARF register numbers of the registers the walk follows.
+#if defined(__aarch64__)
+constexpr unsigned cfi_reg_fp = 29, cfi_reg_sp = 31, cfi_reg_ra = 30;
+#else // x86-64
+constexpr unsigned cfi_reg_fp = 6, cfi_reg_sp = 7, cfi_reg_ra = 16;
+#endif
+
+// Reads little-endian fields, LEB128 numbers and pointers in GNU's encodings (DW_EH_PE_*) from
+// [p, end). Once a read would pass `end`, ok is false and every later read yields 0.
+struct cfi_reader {
+    const unsigned char* p;
+    const unsigned char* end;
+    bool ok;
+
+    cfi_reader(const unsigned char* from, const unsigned char* to) noexcept : p(from), end(to), ok(from <= to) {}
+
+    bool has(std::size_t n) noexcept {
+        if (ok && static_cast<std::size_t>(end - p) >= n) return true;
+        ok = false;
+        return false;
+    }
+    template <class T>
+    T fixed() noexcept {
+        T v = 0;
+        if (!has(sizeof(T))) return 0;
+        std::memcpy(&v, p, sizeof(T)); // little-endian, as every target this builds for
+        p += sizeof(T);
+        return v;
+    }
+    std::uint8_t u8() noexcept { return fixed<std::uint8_t>(); }
+    std::uint64_t uleb() noexcept {
+        std::uint64_t v = 0;
+        for (unsigned shift = 0;; shift += 7) {
+            if (!has(1)) return 0;
+            unsigned char const b = *p++;
+            if (shift < 64) v |= std::uint64_t(b & 0x7f) << shift;
+            if (!(b & 0x80)) return v;
+            if (shift > 63) { // longer than any number a table holds: corrupt
+                ok = false;
+                return 0;
+            }
+        }
+    }
+    std::int64_t sleb() noexcept {
+        std::uint64_t v = 0;
+        unsigned shift = 0;
+        for (;; shift += 7) {
+            if (!has(1)) return 0;
+            unsigned char const b = *p++;
+            if (shift < 64) v |= std::uint64_t(b & 0x7f) << shift;
+            if (!(b & 0x80)) {
+                if (shift + 7 < 64 && (b & 0x40)) v |= ~std::uint64_t(0) << (shift + 7);
+                return static_cast<std::int64_t>(v);
+            }
+            if (shift > 63) {
+                ok = false;
+                return 0;
+            }
+        }
+    }
+    void skip(std::uint64_t n) noexcept {
+        if (has(static_cast<std::size_t>(n)) && n <= static_cast<std::uint64_t>(end - p)) p += n;
+        else ok = false;
+    }
+    // A pointer in encoding `enc`: the value format in the low nibble, what it is relative to in
+    // the next three bits (pc-relative: to the field's own address; data-relative: to `data_base`,
+    // the .eh_frame_hdr section). Indirect pointers are not followed (the walk needs none).
+    std::uintptr_t pointer(std::uint8_t enc, std::uintptr_t data_base = 0) noexcept {
+        if (enc == 0xff) return 0; // DW_EH_PE_omit
+        std::uintptr_t const field = reinterpret_cast<std::uintptr_t>(p);
+        std::uint64_t v = 0;
+        switch (enc & 0x0f) {
+        case 0x00: v = fixed<std::uint64_t>(); break; // absptr (8 bytes on the 64-bit targets)
+        case 0x01: v = uleb(); break;
+        case 0x02: v = fixed<std::uint16_t>(); break;
+        case 0x03: v = fixed<std::uint32_t>(); break;
+        case 0x04: v = fixed<std::uint64_t>(); break;
+        case 0x09: v = static_cast<std::uint64_t>(sleb()); break;
+        case 0x0a: v = static_cast<std::uint64_t>(static_cast<std::int64_t>(fixed<std::int16_t>())); break;
+        case 0x0b: v = static_cast<std::uint64_t>(static_cast<std::int64_t>(fixed<std::int32_t>())); break;
+        case 0x0c: v = fixed<std::uint64_t>(); break;
+        default: ok = false; return 0;
+        }
+        switch (enc & 0x70) {
+        case 0x00: break;
+        case 0x10: v += field; break;
+        case 0x30: v += data_base; break;
+        default: ok = false; return 0; // textrel, funcrel, aligned: not in .eh_frame on Linux
+        }
+        return static_cast<std::uintptr_t>(v);
+    }
+};
+
+// One register's rule, as far as the walk cares.
+struct cfi_reg_rule {
+    enum : unsigned char {
+        same,      // unchanged by the function (or never mentioned)
+        offset,    // saved at CFA + off
+        undefined, // not recoverable: for the return address, the outermost frame
+        other,     // anything else (in a register, an expression, CFA + off as a value)
+    };
+    unsigned char how;
+    std::int64_t off;
+};
+
+// The rules at one address: what the walk needs to step to the caller.
+struct cfi_row {
+    unsigned cfa_reg; // DWARF register number
+    std::int64_t cfa_off;
+    bool cfa_expression; // DW_CFA_def_cfa_expression: not expressible
+    cfi_reg_rule fp;
+    cfi_reg_rule ra;
+};
+
+// What a CIE says that its FDEs need.
+struct cfi_cie {
+    std::uint64_t code_align;
+    std::int64_t data_align;
+    unsigned ra_reg;
+    std::uint8_t fde_enc; // 'R': how the FDE's addresses are encoded
+    bool has_aug_data;    // 'z': FDEs carry an augmentation length
+    bool signal_frame;    // 'S': the frame of a signal handler's trampoline
+    const unsigned char* insns;
+    const unsigned char* insns_end;
+};
+
+// Reads the length of a CIE or FDE at `r.p` (4 bytes, or 12 for the 64-bit form) and sets `end`
+// to the end of the entry. False on a zero length (the terminator) or one past the bounds.
+inline bool cfi_entry_bounds(cfi_reader& r, const unsigned char*& end) noexcept {
+    std::uint64_t len = r.fixed<std::uint32_t>();
+    if (len == 0xffffffffu) len = r.fixed<std::uint64_t>();
+    if (!r.ok || len == 0 || len > static_cast<std::uint64_t>(r.end - r.p)) return false;
+    end = r.p + len;
+    return true;
+}
+
+// Parses the CIE at `at`, inside [at, limit). False when it is not a CIE this code understands.
+inline bool parse_cie(const unsigned char* at, const unsigned char* limit, cfi_cie& cie) noexcept {
+    cfi_reader r(at, limit);
+    const unsigned char* end = nullptr;
+    if (!cfi_entry_bounds(r, end)) return false;
+    r.end = end;
+    if (r.fixed<std::uint32_t>() != 0) return false; // the CIE id of .eh_frame
+    std::uint8_t const version = r.u8();
+    if (version != 1 && version != 3) return false;
+    const unsigned char* const aug = r.p;
+    std::size_t aug_len = 0;
+    for (;; ++aug_len) {
+        if (!r.has(aug_len + 1)) return false;
+        if (r.p[aug_len] == 0) break;
+    }
+    r.skip(aug_len + 1);
+    cie.code_align = r.uleb();
+    cie.data_align = r.sleb();
+    cie.ra_reg = version == 1 ? r.u8() : static_cast<unsigned>(r.uleb());
+    cie.fde_enc = 0x00; // absptr unless 'R' says otherwise
+    cie.has_aug_data = false;
+    cie.signal_frame = false;
+    if (aug_len > 0) {
+        if (aug[0] != 'z') return false; // "eh" and other old forms: not produced for 64-bit code
+        cie.has_aug_data = true;
+        std::uint64_t const data_len = r.uleb();
+        if (!r.has(static_cast<std::size_t>(data_len))) return false;
+        const unsigned char* const data_end = r.p + data_len;
+        for (std::size_t i = 1; i < aug_len && r.ok; ++i) {
+            switch (aug[i]) {
+            case 'R': cie.fde_enc = r.u8(); break;
+            case 'L': (void)r.u8(); break; // the LSDA's encoding: only exception handling needs it
+            case 'P': {                    // the personality routine: read past it
+                std::uint8_t const enc = r.u8();
+                (void)r.pointer(static_cast<std::uint8_t>(enc & 0x7f));
+                break;
+            }
+            case 'S': cie.signal_frame = true; break;
+            case 'B':              // AArch64 pointer authentication with the B key
+            case 'G': break;       // AArch64 memory tagging
+            default: return false; // unknown: what follows it (an 'R' among them) cannot be read
+            }
+        }
+        if (!r.ok || r.p > data_end) return false;
+        r.p = data_end;
+    }
+    if (!r.ok || cie.code_align == 0) return false;
+    cie.insns = r.p;
+    cie.insns_end = end;
+    return true;
+}
+
+// The FDE at `fde` (inside [lo, hi), the memory proved readable): the CIE it points to, the range
+// of addresses it covers and its instructions.
+struct cfi_fde {
+    cfi_cie cie;
+    std::uintptr_t pc_begin;
+    std::uintptr_t pc_end;
+    const unsigned char* insns;
+    const unsigned char* insns_end;
+};
+
+inline bool parse_fde(const unsigned char* fde, const unsigned char* lo, const unsigned char* hi,
+                      cfi_fde& out) noexcept {
+    if (fde < lo || fde >= hi) return false;
+    cfi_reader r(fde, hi);
+    const unsigned char* end = nullptr;
+    if (!cfi_entry_bounds(r, end)) return false;
+    r.end = end;
+    const unsigned char* const id_field = r.p;
+    std::uint32_t const cie_offset = r.fixed<std::uint32_t>();
+    if (!r.ok || cie_offset == 0) return false; // a CIE, not an FDE
+    // The CIE lies cie_offset bytes before the field; it must stay inside the bounds.
+    if (cie_offset > static_cast<std::uintptr_t>(id_field - lo)) return false;
+    if (!parse_cie(id_field - cie_offset, hi, out.cie)) return false;
+    out.pc_begin = r.pointer(out.cie.fde_enc);
+    std::uintptr_t const range = r.pointer(static_cast<std::uint8_t>(out.cie.fde_enc & 0x0f)); // a length
+    out.pc_end = out.pc_begin + range;
+    if (out.cie.has_aug_data) r.skip(r.uleb());
+    if (!r.ok || out.pc_end < out.pc_begin) return false;
+    out.insns = r.p;
+    out.insns_end = end;
+    return true;
+}
+
+// The CFA program's interpreter, for the three rules. `initial` is the row after the CIE's
+// instructions (what DW_CFA_restore goes back to).
+class cfi_machine {
+public:
+    static constexpr int max_remembered = 8; // DW_CFA_remember_state nesting kept
+
+    // Runs [p, end) from address `loc` while the location stays at or below `target`. `row` is
+    // updated in place. False on an instruction it cannot read past or a state stack overflow.
+    static bool run(const unsigned char* p, const unsigned char* end, const cfi_cie& cie, std::uintptr_t loc,
+                    std::uintptr_t target, cfi_row& row, const cfi_row& initial) noexcept {
+        cfi_reader r(p, end);
+        cfi_row saved[max_remembered];
+        int depth = 0;
+        while (r.ok && r.p < r.end) {
+            std::uint8_t const op = r.u8();
+            std::uint64_t advance = 0;
+            switch (op >> 6) {
+            case 1: advance = op & 0x3f; break; // DW_CFA_advance_loc
+            case 2:                             // DW_CFA_offset
+                set_offset(row, op & 0x3f, static_cast<std::int64_t>(r.uleb()) * cie.data_align);
+                continue;
+            case 3: restore(row, initial, op & 0x3f); continue; // DW_CFA_restore
+            default: break;
+            }
+            if (op >> 6 == 0) {
+                switch (op) {
+                case 0x00: break; // nop
+                case 0x01: {      // set_loc
+                    std::uintptr_t const to = r.pointer(cie.fde_enc);
+                    if (to > target) return r.ok;
+                    loc = to;
+                    break;
+                }
+                case 0x02: advance = r.u8(); break;
+                case 0x03: advance = r.fixed<std::uint16_t>(); break;
+                case 0x04: advance = r.fixed<std::uint32_t>(); break;
+                case 0x05: { // offset_extended
+                    std::uint64_t const reg = r.uleb();
+                    set_offset(row, reg, static_cast<std::int64_t>(r.uleb()) * cie.data_align);
+                    break;
+                }
+                case 0x06: restore(row, initial, r.uleb()); break;                  // restore_extended
+                case 0x07: set_rule(row, r.uleb(), cfi_reg_rule::undefined); break; // undefined
+                case 0x08: set_rule(row, r.uleb(), cfi_reg_rule::same); break;      // same_value
+                case 0x09:                                                          // register
+                    set_rule(row, r.uleb(), cfi_reg_rule::other);
+                    (void)r.uleb();
+                    break;
+                case 0x0a: // remember_state
+                    if (depth == max_remembered) return false;
+                    saved[depth++] = row;
+                    break;
+                case 0x0b: // restore_state
+                    if (depth == 0) return false;
+                    row = saved[--depth];
+                    break;
+                case 0x0c: // def_cfa
+                    row.cfa_reg = static_cast<unsigned>(r.uleb());
+                    row.cfa_off = static_cast<std::int64_t>(r.uleb());
+                    row.cfa_expression = false;
+                    break;
+                case 0x0d: // def_cfa_register
+                    row.cfa_reg = static_cast<unsigned>(r.uleb());
+                    row.cfa_expression = false;
+                    break;
+                case 0x0e: row.cfa_off = static_cast<std::int64_t>(r.uleb()); break; // def_cfa_offset
+                case 0x0f:                                                           // def_cfa_expression
+                    row.cfa_expression = true;
+                    r.skip(r.uleb());
+                    break;
+                case 0x10: // expression
+                case 0x16: // val_expression
+                    set_rule(row, r.uleb(), cfi_reg_rule::other);
+                    r.skip(r.uleb());
+                    break;
+                case 0x11: { // offset_extended_sf
+                    std::uint64_t const reg = r.uleb();
+                    set_offset(row, reg, r.sleb() * cie.data_align);
+                    break;
+                }
+                case 0x12: // def_cfa_sf
+                    row.cfa_reg = static_cast<unsigned>(r.uleb());
+                    row.cfa_off = r.sleb() * cie.data_align;
+                    row.cfa_expression = false;
+                    break;
+                case 0x13: row.cfa_off = r.sleb() * cie.data_align; break; // def_cfa_offset_sf
+                case 0x14:                                                 // val_offset
+                    set_rule(row, r.uleb(), cfi_reg_rule::other);
+                    (void)r.uleb();
+                    break;
+                case 0x15: // val_offset_sf
+                    set_rule(row, r.uleb(), cfi_reg_rule::other);
+                    (void)r.sleb();
+                    break;
+                case 0x2e: (void)r.uleb(); break; // GNU_args_size: for landing pads only
+                case 0x2f: {                      // GNU_negative_offset_extended
+                    std::uint64_t const reg = r.uleb();
+                    set_offset(row, reg, -static_cast<std::int64_t>(r.uleb()) * cie.data_align);
+                    break;
+                }
+                default: return false; // vendor extensions (AArch64's negate_ra_state among them)
+                }
+            }
+            if (advance) {
+                std::uint64_t const step = advance * cie.code_align;
+                if (step > target - loc) return r.ok; // the next row starts past the target
+                loc += static_cast<std::uintptr_t>(step);
+            }
+        }
+        return r.ok;
+    }
+
+private:
+    static void set_rule(cfi_row& row, std::uint64_t reg, unsigned char how) noexcept {
+        if (reg == cfi_reg_fp) row.fp.how = how;
+        else if (reg == cfi_reg_ra) row.ra.how = how;
+    }
+    static void set_offset(cfi_row& row, std::uint64_t reg, std::int64_t off) noexcept {
+        cfi_reg_rule* rule = reg == cfi_reg_fp ? &row.fp : reg == cfi_reg_ra ? &row.ra : nullptr;
+        if (!rule) return;
+        rule->how = cfi_reg_rule::offset;
+        rule->off = off;
+    }
+    static void restore(cfi_row& row, const cfi_row& initial, std::uint64_t reg) noexcept {
+        if (reg == cfi_reg_fp) row.fp = initial.fp;
+        else if (reg == cfi_reg_ra) row.ra = initial.ra;
+    }
+};
+
+// The rules in effect at `pc` (an address inside the FDE's range; for a return address, pass the
+// address before it, the call's last byte). False when the CIE's or FDE's program cannot be read.
+inline bool cfi_row_at(const cfi_fde& fde, std::uintptr_t pc, cfi_row& row) noexcept {
+    if (pc < fde.pc_begin || pc >= fde.pc_end) return false;
+    cfi_row initial;
+    initial.cfa_reg = cfi_reg_sp;
+    initial.cfa_off = 0;
+    initial.cfa_expression = false;
+    initial.fp.how = cfi_reg_rule::same;
+    initial.fp.off = 0;
+    initial.ra.how = cfi_reg_rule::same;
+    initial.ra.off = 0;
+    // The CIE's instructions set up the row every FDE starts from: run them all.
+    if (!cfi_machine::run(fde.cie.insns, fde.cie.insns_end, fde.cie, 0, ~std::uintptr_t(0), initial, initial))
+        return false;
+    row = initial;
+    return cfi_machine::run(fde.insns, fde.insns_end, fde.cie, fde.pc_begin, pc, row, initial);
+}
+
+} // namespace detail
+} // namespace leakguard
+
+#endif
+// #include "leakguard/detail/capture/eh_frame_index.hpp" (inlined)
+// leakguard - in-process memory-leak tracker for C++ (header-only)
+// SPDX-License-Identifier: MIT
+// capture/eh_frame_index.hpp: the FDE that covers an address, found through the module's
+// .eh_frame_hdr - the sorted table of {function start, FDE} pairs the linker writes for the C++
+// runtime's unwinder (--eh-frame-hdr, the default of every Linux linker).
+//
+// The module that holds an address comes from glibc's _dl_find_object (2.35+): it takes no lock
+// and does not allocate, so it can run inside malloc, in a signal handler, or while another
+// thread is inside dlopen or dlclose - where dl_iterate_phdr would take the loader's lock. It
+// gives the module's mapping and its PT_GNU_EH_FRAME segment (the .eh_frame_hdr); the reads of
+// the tables are bounded by the PT_LOAD segment that holds them, taken from the module's program
+// headers, which the first page of its mapping holds (the ELF header is mapped with the first
+// segment; it is checked before it is believed). Without _dl_find_object (an older C library) the
+// index is not available and the walk keeps to frame pointers (cfi_unwind.hpp).
+//
+// This runs only when the step cache (step_cache.hpp) has no rule for an address: once per
+// return address, not once per allocation.
+#ifndef LEAKGUARD_DETAIL_CAPTURE_EH_FRAME_INDEX_HPP_INCLUDED
+#define LEAKGUARD_DETAIL_CAPTURE_EH_FRAME_INDEX_HPP_INCLUDED
+
+#include <cstddef> // std::size_t
+#include <cstdint> // std::uintptr_t, std::int32_t
+#include <cstring> // std::memcpy
+#include <dlfcn.h> // _dl_find_object, DLFO_EH_SEGMENT_TYPE (glibc 2.35+)
+#include <elf.h>   // Elf64_Ehdr, Elf64_Phdr, PT_LOAD, PT_GNU_EH_FRAME
+#include <link.h>  // struct link_map
+
+// #include "leakguard/detail/capture/cfi_parse.hpp" (inlined)
+// #include "leakguard/detail/config.hpp" (inlined)
+
+#if defined(__x86_64__) && defined(__GLIBC__) && defined(DLFO_EH_SEGMENT_TYPE)
+#define LEAKGUARD_DETAIL_HAVE_EH_FRAME_INDEX 1
+#else
+#define LEAKGUARD_DETAIL_HAVE_EH_FRAME_INDEX 0
+#endif
+
+namespace leakguard {
+namespace detail {
+
+// A module's unwind tables: its .eh_frame_hdr, and the bounds every read of them must stay in.
+struct eh_frame_tables {
+    const unsigned char* hdr;
+    const unsigned char* lo; // the PT_LOAD segment that holds hdr
+    const unsigned char* hi;
+};
+
+// Finds the .eh_frame_hdr of the table at `hdr` bounded by [lo, hi) given, and returns the FDE
+// that may cover `pc` (the one with the greatest start not above pc), or null. The table must be
+// in the encoding every Linux linker writes (4-byte offsets from the header, sorted): anything
+// else, or an entry outside the bounds, is no answer.
+inline const unsigned char* find_fde(const eh_frame_tables& t, std::uintptr_t pc) noexcept {
+    if (!t.hdr || t.hdr < t.lo || t.hdr >= t.hi) return nullptr;
+    cfi_reader r(t.hdr, t.hi);
+    std::uint8_t const version = r.u8();
+    std::uint8_t const eh_frame_ptr_enc = r.u8();
+    std::uint8_t const fde_count_enc = r.u8();
+    std::uint8_t const table_enc = r.u8();
+    if (!r.ok || version != 1 || table_enc != 0x3b) return nullptr; // DW_EH_PE_datarel | sdata4
+    std::uintptr_t const base = reinterpret_cast<std::uintptr_t>(t.hdr);
+    (void)r.pointer(eh_frame_ptr_enc, base);
+    std::uintptr_t const count = r.pointer(fde_count_enc, base);
+    if (!r.ok || count == 0) return nullptr;
+    const unsigned char* const table = r.p;
+    if (count > static_cast<std::size_t>(t.hi - table) / 8) return nullptr;
+
+    auto start_of = [table, base](std::size_t i) noexcept {
+        std::int32_t v;
+        std::memcpy(&v, table + 8 * i, 4);
+        return base + static_cast<std::uintptr_t>(static_cast<std::intptr_t>(v));
+    };
+    if (pc < start_of(0)) return nullptr;
+    std::size_t lo = 0, hi = count; // the answer is in [lo, hi)
+    while (hi - lo > 1) {
+        std::size_t const mid = lo + (hi - lo) / 2;
+        if (start_of(mid) <= pc) lo = mid;
+        else hi = mid;
+    }
+    std::int32_t off;
+    std::memcpy(&off, table + 8 * lo + 4, 4);
+    std::uintptr_t const fde = base + static_cast<std::uintptr_t>(static_cast<std::intptr_t>(off));
+    if (fde < reinterpret_cast<std::uintptr_t>(t.lo) || fde >= reinterpret_cast<std::uintptr_t>(t.hi)) return nullptr;
+    return reinterpret_cast<const unsigned char*>(fde);
+}
+
+// The rules at `pc` from the tables: false when no FDE covers it or it cannot be read.
+inline bool cfi_row_for(const eh_frame_tables& t, std::uintptr_t pc, cfi_row& row, bool& signal_frame) noexcept {
+    const unsigned char* const at = find_fde(t, pc);
+    if (!at) return false;
+    cfi_fde fde;
+    if (!parse_fde(at, t.lo, t.hi, fde)) return false;
+    signal_frame = fde.cie.signal_frame;
+    return cfi_row_at(fde, pc, row);
+}
+
+#if LEAKGUARD_DETAIL_HAVE_EH_FRAME_INDEX
+
+// The tables of the module holding `pc`. Returns 0 when no module holds it (not code: the walk
+// ends), 1 when found, 2 when the module has no usable tables (the walk may still go on by frame
+// pointers).
+inline int find_eh_frame_tables(std::uintptr_t pc, eh_frame_tables& out) noexcept {
+    struct dl_find_object found;
+    if (_dl_find_object(reinterpret_cast<void*>(pc), &found) != 0) return 0;
+    const unsigned char* const hdr = static_cast<const unsigned char*>(found.dlfo_eh_frame);
+    if (!hdr || !found.dlfo_link_map) return 2;
+    // The program headers, from the ELF header at the start of the mapping: both inside its first
+    // page (a mapping starts on a page, so that page is mapped).
+    const unsigned char* const image = static_cast<const unsigned char*>(found.dlfo_map_start);
+    Elf64_Ehdr eh;
+    std::memcpy(&eh, image, sizeof eh);
+    if (std::memcmp(eh.e_ident, ELFMAG, SELFMAG) != 0 || eh.e_ident[EI_CLASS] != ELFCLASS64 ||
+        eh.e_phentsize != sizeof(Elf64_Phdr) || eh.e_phoff > 4096 ||
+        eh.e_phoff + std::uint64_t(eh.e_phnum) * sizeof(Elf64_Phdr) > 4096)
+        return 2;
+    std::uintptr_t const bias = found.dlfo_link_map->l_addr;
+    std::uintptr_t const h = reinterpret_cast<std::uintptr_t>(hdr);
+    bool header_mapped = false;
+    out.hdr = nullptr;
+    for (unsigned i = 0; i < eh.e_phnum; ++i) {
+        Elf64_Phdr ph;
+        std::memcpy(&ph, image + eh.e_phoff + i * sizeof(Elf64_Phdr), sizeof ph);
+        if (ph.p_type != PT_LOAD || !(ph.p_flags & PF_R)) continue;
+        std::uintptr_t const lo = bias + ph.p_vaddr;
+        // The segment that maps the file's start is the one the headers were read from.
+        if (ph.p_offset == 0 && lo == reinterpret_cast<std::uintptr_t>(image)) header_mapped = true;
+        if (h >= lo && h < lo + ph.p_filesz) {
+            out.hdr = hdr;
+            out.lo = reinterpret_cast<const unsigned char*>(lo);
+            out.hi = reinterpret_cast<const unsigned char*>(lo + ph.p_filesz);
+        }
+    }
+    return header_mapped && out.hdr ? 1 : 2;
+}
+
+#endif
+
+} // namespace detail
+} // namespace leakguard
+
+#endif
+// #include "leakguard/detail/capture/step_cache.hpp" (inlined)
+// leakguard - in-process memory-leak tracker for C++ (header-only)
+// SPDX-License-Identifier: MIT
+// capture/step_cache.hpp: the step rule of each return address the stack walk has met, so that
+// the call frame information (cfi_parse.hpp, eh_frame_index.hpp) is read once per address, not
+// once per allocation. A hit is a hash, two loads of one cache line and a compare: close to what a
+// frame-pointer step costs.
+//
+// A rule fits one word (step_rule below): the CFA is the stack or the frame pointer plus an
+// offset, the return address is just below the CFA (x86-64's call pushes it there), and the
+// caller's frame pointer is unchanged, saved at a distance below the CFA, or unknown. What does
+// not fit (a CFA from a DWARF expression or another register, a signal frame) is cached as
+// "step by frame pointer" or "end of stack", so it is not looked up again either.
+//
+// The table: open addressing over 2^16 slots of {address, rule} in pages from mmap (1 MiB of
+// address space, committed only where touched), filled with compare-and-swap on the key and
+// never locked, so a capture from inside malloc, a signal handler or a fork child can use it. A
+// full neighbourhood means the rule is computed again next time: slower, never wrong.
+//
+// Entries must not outlive their module: a library unloaded by dlclose and another mapped at its
+// addresses would get its rules. Every rule carries the generation it was computed in; dlclose
+// (interposed by libc/interpose.hpp) bumps the generation before and after the C library's own,
+// and drops the table's pages (MADV_DONTNEED: the slots read as empty again), so a rule read from
+// a module that went away is never used. A reader checks the key again after reading the rule:
+// a slot emptied and refilled for another address in between is not taken for its own.
+#ifndef LEAKGUARD_DETAIL_CAPTURE_STEP_CACHE_HPP_INCLUDED
+#define LEAKGUARD_DETAIL_CAPTURE_STEP_CACHE_HPP_INCLUDED
+
+#include <atomic>     // std::atomic
+#include <cstddef>    // std::size_t
+#include <cstdint>    // std::uint64_t, std::uintptr_t
+#include <sys/mman.h> // mmap, madvise
+
+// #include "leakguard/detail/config.hpp" (inlined)
+
+namespace leakguard {
+namespace detail {
+
+// One step rule, packed:
+//   bits 0-1   kind: 0 none (not computed), 1 cfa (the rule below), 2 end of stack, 3 frame pointer
+//   bit  2     CFA base: 0 stack pointer, 1 frame pointer
+//   bits 3-4   caller's frame pointer: 0 unchanged, 1 saved at CFA - 8 * fp_slot, 2 unknown
+//   bits 8-31  CFA offset in bytes (0 to 16 MiB - 1)
+//   bits 32-47 fp_slot
+//   bits 52-63 generation (its low 12 bits)
+namespace step_rule {
+constexpr std::uint64_t none = 0, cfa = 1, end = 2, frame_pointer = 3;
+constexpr std::uint64_t base_fp = 4;
+constexpr std::uint64_t fp_same = 0, fp_saved = 1, fp_unknown = 2;
+constexpr unsigned generation_shift = 52;
+constexpr std::uint64_t generation_mask = 0xfff;
+
+inline std::uint64_t kind(std::uint64_t r) noexcept { return r & 3u; }
+inline bool cfa_from_fp(std::uint64_t r) noexcept { return (r & base_fp) != 0; }
+inline std::uint64_t fp_rule(std::uint64_t r) noexcept { return (r >> 3) & 3u; }
+inline std::uintptr_t cfa_offset(std::uint64_t r) noexcept { return static_cast<std::uintptr_t>((r >> 8) & 0xffffffu); }
+inline std::uintptr_t fp_distance(std::uint64_t r) noexcept {
+    return static_cast<std::uintptr_t>((r >> 32) & 0xffffu) * 8;
+}
+inline std::uint64_t generation_bits(std::uint32_t generation) noexcept {
+    return (std::uint64_t(generation) & generation_mask) << generation_shift;
+}
+inline std::uint64_t with_generation(std::uint64_t r, std::uint32_t generation) noexcept {
+    return (r & ~(generation_mask << generation_shift)) | generation_bits(generation);
+}
+// A CFA rule; kind frame_pointer when the numbers do not fit.
+inline std::uint64_t make_cfa(bool from_fp, std::int64_t offset, std::uint64_t fp, std::int64_t fp_offset) noexcept {
+    if (offset <= 0 || offset > 0xffffff) return frame_pointer;
+    std::uint64_t slot = 0;
+    if (fp == fp_saved) {
+        // Saved below the CFA, word-aligned (it always is: pushed or stored by the prologue).
+        if (fp_offset >= 0 || (-fp_offset) % 8 != 0 || -fp_offset / 8 > 0xffff) return frame_pointer;
+        slot = static_cast<std::uint64_t>(-fp_offset / 8);
+    }
+    return cfa | (from_fp ? base_fp : 0) | (fp << 3) | (static_cast<std::uint64_t>(offset) << 8) | (slot << 32);
+}
+} // namespace step_rule
+
+struct step_slot {
+    std::atomic<std::uintptr_t> key; // the return address; 0 empty
+    std::atomic<std::uint64_t> rule; // step_rule with its generation; 0 not written yet
+};
+
+constexpr unsigned step_cache_log2 = 16;
+constexpr std::size_t step_cache_slots = std::size_t(1) << step_cache_log2;
+constexpr std::size_t step_cache_bytes = step_cache_slots * sizeof(step_slot);
+constexpr unsigned step_cache_probes = 8;
+
+struct step_cache_state {
+    std::atomic<step_slot*> slots;
+    std::atomic<std::uint32_t> generation;
+    std::atomic<std::uint64_t> misses; // rules computed (for tests and measurements)
+};
+
+// Plain data, constant-initialised: usable from the first static constructor.
+step_cache_state g_step_cache{};
+
+inline std::size_t step_slot_of(std::uintptr_t pc) noexcept {
+    return static_cast<std::size_t>((static_cast<std::uint64_t>(pc) * 0x9E3779B97F4A7C15ull) >> (64 - step_cache_log2));
+}
+
+// The table, mapped on first use (two threads may race: the loser unmaps its own). Null when mmap
+// fails: then every rule is computed each time.
+inline step_slot* step_cache_table() noexcept {
+    step_slot* s = g_step_cache.slots.load(std::memory_order_acquire);
+    if (LEAKGUARD_DETAIL_LIKELY(s != nullptr)) return s;
+    void* mem =
+        ::mmap(nullptr, step_cache_bytes, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS | MAP_NORESERVE, -1, 0);
+    if (mem == MAP_FAILED) return nullptr;
+    step_slot* fresh = static_cast<step_slot*>(mem); // zero pages: empty keys and rules
+    if (g_step_cache.slots.compare_exchange_strong(s, fresh, std::memory_order_acq_rel)) return fresh;
+    ::munmap(mem, step_cache_bytes);
+    return s;
+}
+
+// The cached rule of `pc` in generation `generation`, or step_rule::none.
+LEAKGUARD_DETAIL_ALWAYS_INLINE std::uint64_t step_cache_find(const step_slot* slots, std::uintptr_t pc,
+                                                             std::uint32_t generation) noexcept {
+    std::size_t i = step_slot_of(pc);
+    for (unsigned probe = 0; probe < step_cache_probes; ++probe, i = (i + 1) & (step_cache_slots - 1)) {
+        std::uintptr_t const k = slots[i].key.load(std::memory_order_acquire);
+        if (k == pc) {
+            std::uint64_t const r = slots[i].rule.load(std::memory_order_acquire);
+            if (slots[i].key.load(std::memory_order_relaxed) != pc) return step_rule::none;
+            if ((r >> step_rule::generation_shift) != (generation & step_rule::generation_mask)) return step_rule::none;
+            return r;
+        }
+        if (k == 0) return step_rule::none;
+    }
+    return step_rule::none;
+}
+
+// Records `rule` (with its generation) for `pc`; drops it when the neighbourhood is full.
+inline void step_cache_store(step_slot* slots, std::uintptr_t pc, std::uint64_t rule) noexcept {
+    std::size_t i = step_slot_of(pc);
+    for (unsigned probe = 0; probe < step_cache_probes; ++probe, i = (i + 1) & (step_cache_slots - 1)) {
+        std::uintptr_t k = slots[i].key.load(std::memory_order_acquire);
+        if (k == 0) {
+            if (slots[i].key.compare_exchange_strong(k, pc, std::memory_order_acq_rel)) k = pc;
+        }
+        if (k == pc) {
+            slots[i].rule.store(rule, std::memory_order_release);
+            return;
+        }
+    }
+}
+
+inline std::uint32_t step_cache_generation() noexcept {
+    return g_step_cache.generation.load(std::memory_order_acquire);
+}
+
+// Forgets every rule: for a module about to be unloaded (before dlclose) and one just unloaded
+// (after). A rule computed in between carries the middle generation, which the second call ends.
+inline void forget_step_rules() noexcept {
+    g_step_cache.generation.fetch_add(1, std::memory_order_acq_rel);
+    if (step_slot* s = g_step_cache.slots.load(std::memory_order_acquire))
+        ::madvise(static_cast<void*>(s), step_cache_bytes, MADV_DONTNEED);
+}
+
+} // namespace detail
+} // namespace leakguard
+
+#endif
+// #include "leakguard/detail/config.hpp" (inlined)
+
+#define LEAKGUARD_DETAIL_HAVE_CFI_WALK LEAKGUARD_DETAIL_HAVE_EH_FRAME_INDEX
+
+namespace leakguard {
+namespace detail {
+
+// A row as a step rule (see step_cache.hpp), or how the walk copes without one.
+inline std::uint64_t step_rule_of(const cfi_row& row, bool signal_frame) noexcept {
+    if (signal_frame) return step_rule::end; // the interrupted context's registers: not followed
+    if (row.ra.how == cfi_reg_rule::undefined) return step_rule::end;
+    if (row.cfa_expression || (row.cfa_reg != cfi_reg_sp && row.cfa_reg != cfi_reg_fp)) return step_rule::frame_pointer;
+    if (row.ra.how != cfi_reg_rule::offset || row.ra.off != -static_cast<std::int64_t>(sizeof(void*)))
+        return step_rule::frame_pointer;
+    std::uint64_t fp = step_rule::fp_same;
+    if (row.fp.how == cfi_reg_rule::offset) fp = step_rule::fp_saved;
+    else if (row.fp.how != cfi_reg_rule::same) fp = step_rule::fp_unknown;
+    return step_rule::make_cfa(row.cfa_reg == cfi_reg_fp, row.cfa_off, fp, row.fp.off);
+}
+
+// The step rule of `pc` (a return address) worked out from its module's tables, without its
+// generation: step_rule::none when no module holds pc.
+inline std::uint64_t compute_step_rule(std::uintptr_t pc) noexcept {
+#if LEAKGUARD_DETAIL_HAVE_EH_FRAME_INDEX
+    eh_frame_tables t;
+    int const found = find_eh_frame_tables(pc, t);
+    if (found == 0) return step_rule::none;
+    if (found == 2) return step_rule::frame_pointer;
+    cfi_row row;
+    bool signal_frame = false;
+    // The call is the instruction before the return address: its row is the one in effect
+    // during the call (the return address may already be the next function's first byte when
+    // the call does not return).
+    if (!cfi_row_for(t, pc - 1, row, signal_frame)) return step_rule::frame_pointer;
+    return step_rule_of(row, signal_frame);
+#else
+    (void)pc;
+    return step_rule::none;
+#endif
+}
+
+struct unwind_regs {
+    std::uintptr_t pc;
+    std::uintptr_t sp;
+    std::uintptr_t fp;
+};
+
+// What the walk needs besides the registers: the stack's top, the code that keeps frame pointers,
+// the step cache and its generation.
+struct cfi_walk_context {
+    std::uintptr_t hi;
+    std::uintptr_t fp_code_lo;
+    std::uintptr_t fp_code_hi;
+    step_slot* slots; // null: no cache (every rule computed)
+    std::uint32_t generation;
+};
+
+// One step by the frame-pointer record at r.fp. False when fp cannot be a record of this frame.
+LEAKGUARD_DETAIL_NO_SANITIZE_MEMORY LEAKGUARD_DETAIL_ALWAYS_INLINE bool
+step_by_frame_pointer(unwind_regs& r, std::uintptr_t hi) noexcept {
+    std::uintptr_t const fp = r.fp;
+    if ((fp & 7u) != 0 || fp < r.sp || fp > hi - 2 * sizeof(void*)) return false;
+    const std::uintptr_t* const record = reinterpret_cast<const std::uintptr_t*>(fp);
+    r.pc = record[1];
+    r.fp = record[0];
+    r.sp = fp + 2 * sizeof(void*);
+    return true;
+}
+
+// The rule for r.pc: from the cache, or computed and cached.
+LEAKGUARD_DETAIL_NOINLINE inline std::uint64_t step_rule_slow(std::uintptr_t pc, cfi_walk_context& c) noexcept {
+    g_step_cache.misses.fetch_add(1, std::memory_order_relaxed);
+    std::uint64_t const rule = compute_step_rule(pc);
+    if (rule == step_rule::none) return rule; // not code: not worth a slot
+    std::uint64_t const stamped = step_rule::with_generation(rule, c.generation);
+    if (c.slots) step_cache_store(c.slots, pc, stamped);
+    return stamped;
+}
+
+// One step from r to its caller. False at the end of the stack, or when nothing safe is left.
+LEAKGUARD_DETAIL_NO_SANITIZE_MEMORY LEAKGUARD_DETAIL_ALWAYS_INLINE bool step_frame(unwind_regs& r,
+                                                                                   cfi_walk_context& c) noexcept {
+    if (r.pc >= c.fp_code_lo && r.pc < c.fp_code_hi) return step_by_frame_pointer(r, c.hi);
+    std::uint64_t rule = c.slots ? step_cache_find(c.slots, r.pc, c.generation) : step_rule::none;
+    if (LEAKGUARD_DETAIL_UNLIKELY(rule == step_rule::none)) rule = step_rule_slow(r.pc, c);
+    switch (step_rule::kind(rule)) {
+    case step_rule::cfa: break;
+    case step_rule::frame_pointer: return step_by_frame_pointer(r, c.hi);
+    default: return false; // end of stack, or not code
+    }
+    std::uintptr_t const cfa = (step_rule::cfa_from_fp(rule) ? r.fp : r.sp) + step_rule::cfa_offset(rule);
+    // The return address at CFA - 8 must lie in this frame: above sp, below the top.
+    if ((cfa & 7u) != 0 || cfa <= r.sp || cfa < r.sp + sizeof(void*) || cfa > c.hi) return false;
+    const std::uintptr_t* const slot = reinterpret_cast<const std::uintptr_t*>(cfa);
+    std::uintptr_t const pc = slot[-1];
+    std::uintptr_t fp = r.fp;
+    switch (step_rule::fp_rule(rule)) {
+    case step_rule::fp_saved: {
+        std::uintptr_t const d = step_rule::fp_distance(rule);
+        if (d > cfa - r.sp) return false;
+        fp = *reinterpret_cast<const std::uintptr_t*>(cfa - d);
+        break;
+    }
+    case step_rule::fp_unknown: fp = 0; break;
+    default: break;
+    }
+    r.pc = pc;
+    r.sp = cfa;
+    r.fp = fp;
+    return true;
+}
+
+#if LEAKGUARD_DETAIL_HAVE_CFI_WALK
+
+// Writes up to `max` return addresses from `first` outwards (see capture_stack); the stack is
+// [lo, hi) (the current thread's), code in [fp_lo, fp_hi) is walked by frame pointers.
+LEAKGUARD_DETAIL_NO_SANITIZE_MEMORY LEAKGUARD_DETAIL_NOINLINE inline std::size_t
+walk_cfi(const void* first, const void* frame, void** out, std::size_t max, std::uintptr_t lo, std::uintptr_t hi,
+         std::uintptr_t fp_lo, std::uintptr_t fp_hi) noexcept {
+    out[0] = const_cast<void*>(first);
+    if (max < 2) return 1;
+    std::uintptr_t const here = reinterpret_cast<std::uintptr_t>(__builtin_frame_address(0));
+    // Not on the thread's own stack (a sigaltstack handler, a coroutine or fiber stack): the
+    // bounds say nothing about what is mapped around here, so read nothing.
+    if (here < lo || here >= hi || hi - lo < 4 * sizeof(void*)) return 1;
+    cfi_walk_context c = {hi, fp_lo, fp_hi, step_cache_table(), step_cache_generation()};
+    std::uintptr_t const want = reinterpret_cast<std::uintptr_t>(first);
+
+    unwind_regs r;
+    std::uintptr_t const f = reinterpret_cast<std::uintptr_t>(frame);
+    if (frame && (f & 7u) == 0 && f > here && f <= hi - 2 * sizeof(void*) &&
+        reinterpret_cast<const std::uintptr_t*>(f)[1] == want) {
+        // The operator's record: the caller's registers at the call.
+        r.pc = want;
+        r.fp = reinterpret_cast<const std::uintptr_t*>(f)[0];
+        r.sp = f + 2 * sizeof(void*);
+    } else {
+        // From this function's own record, step until `first` comes up (leakguard's frames are
+        // a few).
+        r.pc = reinterpret_cast<std::uintptr_t>(__builtin_return_address(0));
+        r.fp = reinterpret_cast<const std::uintptr_t*>(here)[0];
+        r.sp = here + 2 * sizeof(void*);
+        int steps = 0;
+        while (r.pc != want) {
+            if (++steps > 16 || !step_frame(r, c)) return 1;
+        }
+    }
+    std::size_t n = 1;
+    while (n < max && step_frame(r, c)) {
+        // Below the first page no code lives: the outermost frame's null, or junk.
+        if (r.pc < 4096) break;
+        out[n++] = reinterpret_cast<void*>(r.pc);
+    }
+    return n;
+}
+
+#endif
+
+} // namespace detail
+} // namespace leakguard
+
+#endif
 // #include "leakguard/detail/config.hpp" (inlined)
 
 // The architectures whose frame records are {saved frame pointer, return address} at the frame
@@ -3849,7 +4757,10 @@ enum class unwinder : unsigned char {
     frame_pointer, // saved frame-pointer chain (cheap; needs -fno-omit-frame-pointer code)
     libgcc,        // _Unwind_Backtrace over .eh_frame (correct everywhere; costlier)
     automatic,     // frame pointers within the module built like leakguard's unit, if it has
-                   // them (see probe_frame_pointers); libgcc otherwise
+                   // them (see probe_frame_pointers); the cached CFI walk elsewhere (without
+                   // it: libgcc, and allocate.hpp captures only from that module)
+    cfi,           // the cached CFI walk for every frame, frame pointers only where CFI has no
+                   // rule (tests and measurements; frame_pointer where there is no CFI walk)
 };
 
 // The default: automatic. Measured on x86-64 (tests/stacks/measure_capture.cpp), the
@@ -3857,8 +4768,8 @@ enum class unwinder : unsigned char {
 // nothing beyond the first frame in code built with the compilers' default flags, and loses
 // the caller of any function built without frame pointers (Debian's libstdc++ and libc), so it
 // is used only where it is known to be right: in the module that holds leakguard's
-// implementation unit, when a probe at start-up found that unit built with frame pointers, and
-// for allocations whose caller is in that module.
+// implementation unit, when a probe at start-up found that unit built with frame pointers. Every
+// other frame is stepped over by its cached CFI rule (a few ns a frame once cached).
 inline unwinder default_unwinder() noexcept { return unwinder::automatic; }
 
 // The current thread's stack, [lo, hi). state: 0 not asked yet, 1 known, 2 being asked (a
@@ -4039,8 +4950,20 @@ inline std::size_t capture_stack(const void* first, const void* frame, void** ou
         out[0] = const_cast<void*>(first);
         return 1;
     }
+#if LEAKGUARD_DETAIL_HAVE_CFI_WALK
+    if (how == unwinder::automatic || how == unwinder::cfi) {
+        const stack_bounds* b = thread_stack_bounds();
+        if (!b) {
+            out[0] = const_cast<void*>(first);
+            return 1;
+        }
+        frame_pointer_module const& m = g_frame_pointer_module;
+        bool const fp = how == unwinder::automatic && m.state.load(std::memory_order_acquire) == 1;
+        return walk_cfi(first, frame, out, max, b->lo, b->hi, fp ? m.code_lo : 0, fp ? m.code_hi : 0);
+    }
+#endif
 #if LEAKGUARD_DETAIL_HAVE_FRAME_POINTER_WALK
-    if (how == unwinder::frame_pointer) return walk_frame_pointers(first, frame, out, max);
+    if (how == unwinder::frame_pointer || how == unwinder::cfi) return walk_frame_pointers(first, frame, out, max);
     if (how == unwinder::automatic) {
         frame_pointer_module const& m = g_frame_pointer_module;
         std::uintptr_t const f = reinterpret_cast<std::uintptr_t>(first);
@@ -4138,6 +5061,18 @@ inline bool in_frame_pointer_module(const void* address) noexcept {
     frame_pointer_module const& m = g_frame_pointer_module;
     std::uintptr_t const a = reinterpret_cast<std::uintptr_t>(address);
     return m.state.load(std::memory_order_acquire) == 1 && a >= m.code_lo && a < m.code_hi;
+}
+
+// Whether the automatic method takes a stack for an allocation whose caller is `address`: always
+// with the CFI walk; without it, only from the module the probe found built with frame pointers
+// (elsewhere only libgcc's unwinder would be right, at orders of magnitude the cost).
+inline bool automatic_captures(const void* address) noexcept {
+#if LEAKGUARD_DETAIL_HAVE_CFI_WALK
+    (void)address;
+    return true;
+#else
+    return in_frame_pointer_module(address);
+#endif
 }
 
 // Whether the automatic method walks frame pointers (for reports and tests).
@@ -5495,11 +6430,13 @@ namespace detail {
 // The block's site when stacks are on: the interned call stack from `caller` (the return address
 // into the allocating code) outwards, or null (stacks off, depth 1, the table full).
 //
-// stack_unwinder=auto (the default) walks frame pointers, which is cheap, and only from code of
-// the module it found built with them (the CMake target passes -fno-omit-frame-pointer): an
-// allocation made from other code (libstdc++'s std::string members, a library without frame
-// pointers) keeps just its return address, because the only correct way through such frames, the
-// C++ runtime's unwinder (stack_unwinder=libgcc), is orders of magnitude slower.
+// stack_unwinder=auto (the default) walks frame pointers in the module it found built with them
+// (the CMake target passes -fno-omit-frame-pointer) and steps over every other frame (libstdc++'s
+// std::string members, a library without frame pointers) by its cached .eh_frame rule
+// (capture/cfi_unwind.hpp). Where that walk is not available (not x86-64, glibc before 2.35) an
+// allocation made from other code keeps just its return address, because the only correct way
+// through such frames there, the C++ runtime's unwinder (stack_unwinder=libgcc), is orders of
+// magnitude slower.
 LEAKGUARD_DETAIL_NOINLINE inline const stack_record* capture_site(const void* caller, const void* frame,
                                                                   int depth) noexcept {
     void* frames[max_stack_depth];
@@ -5507,7 +6444,7 @@ LEAKGUARD_DETAIL_NOINLINE inline const stack_record* capture_site(const void* ca
     unwinder how = unwinder::automatic;
     if (mode == 1) how = unwinder::frame_pointer;
     else if (mode == 2) how = unwinder::libgcc;
-    else if (!in_frame_pointer_module(caller)) return nullptr;
+    else if (!automatic_captures(caller)) return nullptr;
     std::size_t const n = capture_stack(caller, frame, frames, static_cast<std::size_t>(depth), how);
     return n > 1 ? intern_stack(frames, n) : nullptr;
 }
@@ -14142,6 +15079,61 @@ LEAKGUARD_DETAIL_INTERPOSED void* pvalloc(std::size_t size) noexcept {
 #undef LEAKGUARD_DETAIL_INTERPOSED
 
 #endif // LEAKGUARD_DETAIL_INTERPOSE_ALLOC
+
+#endif
+// #include "leakguard/detail/libc/interpose_dlclose.hpp" (inlined)
+// leakguard - in-process memory-leak tracker for C++ (header-only)
+// SPDX-License-Identifier: MIT
+// libc/interpose_dlclose.hpp: the program's own dlclose, which tells the stack walk's step cache
+// (capture/step_cache.hpp) that a module may go away.
+//
+// The cache keeps a step rule per return address; once a module is unloaded, another one can be
+// mapped at its addresses, and the old rules would then be applied to its code. So the cache is
+// emptied (its generation bumped, its pages dropped) before the C library's dlclose and again
+// after it: a rule computed from the module while dlclose ran is not kept either. On glibc an
+// executable's definition takes precedence over the C library's for every caller in the process,
+// as for free() (libc/interpose.hpp); the C library's own unloading from inside (a gconv module)
+// does not pass here, and without interposition (sanitizer builds, LEAKGUARD_NO_INTERPOSE) a
+// library mapped where an unloaded one was may get its rules until the process ends: a wrong
+// frame in a stack, never a read outside the stack or the tables.
+#ifndef LEAKGUARD_DETAIL_LIBC_INTERPOSE_DLCLOSE_HPP_INCLUDED
+#define LEAKGUARD_DETAIL_LIBC_INTERPOSE_DLCLOSE_HPP_INCLUDED
+
+// #include "leakguard/detail/config.hpp" (inlined)
+// #include "leakguard/detail/capture/cfi_unwind.hpp" (inlined)
+
+#if LEAKGUARD_DETAIL_INTERPOSE && LEAKGUARD_DETAIL_HAVE_CFI_WALK
+
+#include <atomic>  // std::atomic
+#include <dlfcn.h> // dlsym, RTLD_NEXT
+
+namespace leakguard {
+namespace detail {
+
+using dlclose_function = int (*)(void*);
+std::atomic<dlclose_function> g_next_dlclose{};
+
+} // namespace detail
+} // namespace leakguard
+
+extern "C" {
+
+__attribute__((noinline, used, visibility("default"))) int dlclose(void* handle) noexcept {
+    leakguard::detail::dlclose_function next = leakguard::detail::g_next_dlclose.load(std::memory_order_acquire);
+    if (!next) {
+        next = reinterpret_cast<leakguard::detail::dlclose_function>(dlsym(RTLD_NEXT, "dlclose"));
+        if (!next) return -1;
+        leakguard::detail::g_next_dlclose.store(next, std::memory_order_release);
+    }
+    leakguard::detail::forget_step_rules();
+    int const rc = next(handle);
+    leakguard::detail::forget_step_rules();
+    return rc;
+}
+
+} // extern "C"
+
+#endif
 
 #endif
 

@@ -15,7 +15,10 @@
 #include <atomic>
 #include <csignal>
 #include <link.h>
+#include <cstdio>
 #include <cstdlib>
+#include <dlfcn.h>
+#include <exception>
 #include <cstring>
 #include <string>
 #include <sys/wait.h>
@@ -34,6 +37,7 @@ lgd::unwinder to_unwinder(int how) {
     case by_frame_pointer: return lgd::unwinder::frame_pointer;
     case by_libgcc: return lgd::unwinder::libgcc;
     case by_automatic: return lgd::unwinder::automatic;
+    case by_cfi: return lgd::unwinder::cfi;
     default: return lgd::unwinder::none;
     }
 }
@@ -334,10 +338,12 @@ namespace {
 
 captured g_signal_capture;
 captured g_signal_capture_libgcc;
+captured g_signal_capture_cfi;
 
 void on_signal(int) {
     probe(g_signal_capture, by_frame_pointer, 16);
     probe(g_signal_capture_libgcc, by_libgcc, 16);
+    probe(g_signal_capture_cfi, by_cfi, 16);
 }
 
 } // namespace
@@ -359,12 +365,181 @@ TEST_CASE("frame pointers: on an alternate signal stack the walk reads nothing")
     REQUIRE(sigaction(SIGUSR1, &sa, &old_sa) == 0);
     g_signal_capture = fresh();
     g_signal_capture_libgcc = fresh();
+    g_signal_capture_cfi = fresh();
     raise(SIGUSR1);
     sigaction(SIGUSR1, &old_sa, nullptr);
     sigaltstack(&old, nullptr);
     std::free(mem);
     CHECK(g_signal_capture.depth == 1);
+    CHECK(g_signal_capture_cfi.depth == 1);
     CHECK(g_signal_capture_libgcc.depth > 2); // libgcc unwinds through the signal frame
+}
+
+// --- the CFI walk (capture/cfi_unwind.hpp) -----------------------------------------------------
+
+#if LEAKGUARD_DETAIL_HAVE_CFI_WALK
+namespace {
+
+// Runs the chain without frame pointers once per method, from one call site (the asm keeps the
+// loop from being unrolled into two), so that every frame of the captures should be the same.
+LEAKGUARD_STACKS_NOINLINE void chain_nofp_each(captured* out, const int* how, int n) {
+    for (int i = 0; i < n; ++i) {
+        chain_nofp_a(out[i], how[i], max_frames);
+        __asm__ volatile("" : "+r"(i)::"memory");
+    }
+}
+
+std::uint64_t rules_computed() { return lgd::g_step_cache.misses.load(); }
+
+} // namespace
+#endif
+
+TEST_CASE("cfi: a chain built without frame pointers, with the same return addresses as libgcc") {
+#if LEAKGUARD_DETAIL_HAVE_CFI_WALK
+    for (int how : {by_cfi, by_automatic}) {
+        CAPTURE(how);
+        captured c[2] = {fresh(), fresh()};
+        int const hows[2] = {how, by_libgcc};
+        chain_nofp_each(c, hows, 2);
+        check_chain(c[0], "chain_nofp_");
+        named_stack walked(c[0]), unwound(c[1]);
+        INFO("cfi:\n" << walked.describe() << "libgcc:\n" << unwound.describe());
+        // Through doctest and the C library's start-up code (none of it with frame pointers)
+        // down to _start, whose return address the tables say is undefined.
+        CHECK(c[0].depth > 8);
+        REQUIRE(c[0].depth == c[1].depth);
+        for (std::size_t i = 0; i < c[0].depth; ++i) CHECK(c[0].frames[i] == c[1].frames[i]);
+    }
+#else
+    MESSAGE("no CFI walk on this platform: skipped");
+#endif
+}
+
+TEST_CASE("cfi: another thread's stack, walked to the thread's start") {
+#if LEAKGUARD_DETAIL_HAVE_CFI_WALK
+    captured c[2] = {fresh(), fresh()};
+    std::thread t([&] {
+        int const hows[2] = {by_cfi, by_libgcc};
+        chain_nofp_each(c, hows, 2);
+    });
+    t.join();
+    check_chain(c[0], "chain_nofp_");
+    REQUIRE(c[0].depth == c[1].depth);
+    for (std::size_t i = 0; i < c[0].depth; ++i) CHECK(c[0].frames[i] == c[1].frames[i]);
+#else
+    MESSAGE("no CFI walk on this platform: skipped");
+#endif
+}
+
+#if LEAKGUARD_DETAIL_HAVE_CFI_WALK
+namespace {
+
+// Runs the chain n times by the CFI walk from one call site; the rules are forgotten before round
+// `forget_before`. computed[i] is the count of rules computed before round i (and at the end).
+LEAKGUARD_STACKS_NOINLINE void chain_nofp_rounds(captured* out, std::uint64_t* computed, int n, int forget_before) {
+    for (int i = 0; i < n; ++i) {
+        if (i == forget_before) lgd::forget_step_rules();
+        computed[i] = rules_computed();
+        chain_nofp_a(out[i], by_cfi, max_frames);
+        __asm__ volatile("" : "+r"(i)::"memory");
+    }
+    computed[n] = rules_computed();
+}
+
+} // namespace
+#endif
+
+TEST_CASE("cfi: each return address's rule is computed once, and again after the rules are forgotten") {
+#if LEAKGUARD_DETAIL_HAVE_CFI_WALK
+    captured c[3] = {fresh(), fresh(), fresh()};
+    std::uint64_t computed[4];
+    std::uint32_t const generation = lgd::step_cache_generation();
+    chain_nofp_rounds(c, computed, 3, 2);
+    CHECK(lgd::step_cache_generation() == generation + 1);
+    CHECK(computed[2] == computed[1]);                // round 1: every rule came from the cache
+    CHECK(computed[3] >= computed[2] + c[2].depth - 1); // round 2: all again (the first frame is given)
+    REQUIRE(c[0].depth > 3);
+    for (int round = 1; round < 3; ++round) {
+        REQUIRE(c[round].depth == c[0].depth);
+        for (std::size_t i = 0; i < c[0].depth; ++i) CHECK(c[round].frames[i] == c[0].frames[i]);
+    }
+#else
+    MESSAGE("no CFI walk on this platform: skipped");
+#endif
+}
+
+TEST_CASE("cfi: dlclose forgets the rules (a module may be mapped where the closed one was)") {
+#if LEAKGUARD_DETAIL_HAVE_CFI_WALK && LEAKGUARD_DETAIL_INTERPOSE
+    std::uint32_t const generation = lgd::step_cache_generation();
+    void* const handle = dlopen("libm.so.6", RTLD_NOW);
+    REQUIRE(handle != nullptr);
+    CHECK(dlclose(handle) == 0);
+    CHECK(lgd::step_cache_generation() == generation + 2); // before and after the C library's
+#else
+    MESSAGE("dlclose is not interposed in this build: skipped");
+#endif
+}
+
+#if LEAKGUARD_DETAIL_HAVE_CFI_WALK
+namespace {
+
+// The CFI walk from `frame` with the stack's top at `hi` (a buffer of this frame's caller).
+LEAKGUARD_STACKS_NOINLINE std::size_t walk_junk(const void* first, const void* frame, void** out, std::size_t max,
+                                                std::uintptr_t hi) {
+    const lgd::stack_bounds* b = lgd::thread_stack_bounds();
+    REQUIRE(b != nullptr);
+    std::size_t const n = lgd::walk_cfi(first, frame, out, max, b->lo, hi, 0, 0);
+    LEAKGUARD_STACKS_NO_TAIL_CALL();
+    return n;
+}
+
+} // namespace
+#endif
+
+TEST_CASE("cfi: junk return addresses and stack words end the walk, never crash it") {
+#if LEAKGUARD_DETAIL_HAVE_CFI_WALK
+    // Words of a fake stack: pointers into the buffer, small numbers, and addresses inside real
+    // functions of this program, the C library and libstdc++ (whose rules then read the buffer).
+    std::uintptr_t const code[] = {reinterpret_cast<std::uintptr_t>(&chain_nofp_a),
+                                   reinterpret_cast<std::uintptr_t>(&std::puts),
+                                   reinterpret_cast<std::uintptr_t>(&std::qsort),
+                                   reinterpret_cast<std::uintptr_t>(&std::terminate)};
+    alignas(16) std::uintptr_t buffer[512];
+    std::uint64_t state = 0x243F6A8885A308D3ull;
+    auto next = [&state] {
+        state ^= state << 13;
+        state ^= state >> 7;
+        state ^= state << 17;
+        return state;
+    };
+    std::size_t longest = 0;
+    for (int round = 0; round < 3000; ++round) {
+        for (std::uintptr_t& w : buffer) {
+            std::uint64_t const r = next();
+            switch (r % 4) {
+            case 0: w = reinterpret_cast<std::uintptr_t>(&buffer[(r >> 8) % 510]); break;
+            case 1: w = code[(r >> 8) % 4] + (r >> 16) % 512; break;
+            case 2: w = static_cast<std::uintptr_t>(r >> 16); break;
+            default: w = reinterpret_cast<std::uintptr_t>(&buffer[0]) + (r >> 8) % (510 * 8); break;
+            }
+        }
+        std::size_t const start = (next() % 256) & ~std::size_t(1);
+        std::uintptr_t const first = code[next() % 4] + next() % 512;
+        buffer[start + 1] = first;
+        // The walk is told the stack ends with the buffer, so that whatever the rules make of
+        // the junk every read stays among these words (under valgrind: none undefined).
+        void* out[64];
+        std::size_t const n = walk_junk(reinterpret_cast<const void*>(first), &buffer[start], out,
+                                        static_cast<std::size_t>(next() % 64 + 1),
+                                        reinterpret_cast<std::uintptr_t>(&buffer[512]));
+        REQUIRE(n >= 1);
+        CHECK(out[0] == reinterpret_cast<void*>(first));
+        if (n > longest) longest = n;
+    }
+    MESSAGE("longest walk through junk: " << longest);
+#else
+    MESSAGE("no CFI walk on this platform: skipped");
+#endif
 }
 
 // --- interning ------------------------------------------------------------------------------------
@@ -682,7 +857,8 @@ TEST_CASE("automatic: the start-up probe finds this unit built without frame poi
     CHECK(lgd::default_unwinder() == lgd::unwinder::automatic);
     // main.cpp is built -O2 without -fno-omit-frame-pointer (see CMakeLists.txt).
     CHECK_FALSE(lgd::frame_pointers_in_use());
-    // Automatic is libgcc here: the whole chain, also through code without frame pointers.
+    // Automatic is the CFI walk alone here: the whole chain, also through code without frame
+    // pointers.
     captured c = fresh();
     chain_nofp_a(c, by_automatic, 16);
     check_chain(c, "chain_nofp_");
@@ -706,7 +882,7 @@ int find_own_code(struct dl_phdr_info* info, std::size_t, void* arg) {
 
 } // namespace
 
-TEST_CASE("automatic: frame pointers inside the probed module, libgcc for callers outside it") {
+TEST_CASE("automatic: frame pointers inside the probed module, unwind tables for code outside it") {
     lgd::frame_pointer_module& m = lgd::g_frame_pointer_module;
     int const saved_state = m.state.load();
     std::uintptr_t const saved_lo = m.code_lo, saved_hi = m.code_hi;
@@ -715,7 +891,8 @@ TEST_CASE("automatic: frame pointers inside the probed module, libgcc for caller
 
     // As if the probe had found frame pointers in this executable: the automatic method walks
     // them - through the chain built without them it finds what the walk finds, not libgcc's
-    // whole chain.
+    // whole chain (and goes on by the tables past a return address outside the executable, where
+    // the frame-pointer walk stops).
     m.code_lo = range[0];
     m.code_hi = range[1];
     m.state.store(1);
@@ -727,9 +904,10 @@ TEST_CASE("automatic: frame pointers inside the probed module, libgcc for caller
     automatic = fresh();
     chain_nofp_a(automatic, by_automatic, 16);
     chain_nofp_a(walked, by_frame_pointer, 16);
-    CHECK(automatic.depth == walked.depth);
+    REQUIRE(automatic.depth >= walked.depth);
+    for (std::size_t i = 0; i < walked.depth; ++i) CHECK(automatic.frames[i] == walked.frames[i]);
 
-    // The operator's caller outside the probed code: libgcc, the whole chain.
+    // The operator's caller outside the probed code: its unwind tables, the whole chain.
     m.code_lo = m.code_hi = 1;
     automatic = fresh();
     chain_nofp_a(automatic, by_automatic, 16);

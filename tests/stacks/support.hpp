@@ -13,7 +13,7 @@
 
 namespace stacks_test {
 
-enum method { by_none = 0, by_frame_pointer = 1, by_libgcc = 2, by_automatic = 3 };
+enum method { by_none = 0, by_frame_pointer = 1, by_libgcc = 2, by_automatic = 3, by_cfi = 4 };
 
 constexpr std::size_t max_frames = 64;
 

@@ -113,7 +113,14 @@ int check_locations(const sarif_run& s, const std::string& root) {
 std::vector<std::string> path_functions(const nlohmann::json& path) {
     std::vector<std::string> out;
     for (const auto& frame : path["stack"]) {
-        out.push_back(frame["function"].is_string() ? frame["function"].get<std::string>() : "");
+        // A frame without a name (code of the C++ runtime's start-up, reached through its unwind
+        // tables) is its module and offset, as the log's step says.
+        if (frame["function"].is_string()) out.push_back(frame["function"].get<std::string>());
+        else if (frame["file"].is_string())
+            out.push_back(frame["file"].get<std::string>() + ":" + frame["line"].dump());
+        else
+            out.push_back(cases::base_name(frame["module"].get<std::string>()) + "+" +
+                          frame["offset"].get<std::string>());
         if (out.back() == "main") break;
     }
     return out;

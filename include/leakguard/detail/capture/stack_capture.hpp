@@ -1,8 +1,14 @@
 // leakguard - in-process memory-leak tracker for C++ (header-only)
 // SPDX-License-Identifier: MIT
 // capture/stack_capture.hpp: the return addresses of the current call stack, taken from inside
-// operator new. Two ways:
+// operator new. Three ways:
 //
+//   automatic      (the default, x86-64 with glibc 2.35+) frame pointers where the code is known
+//                  to keep them, the call frame information of .eh_frame elsewhere, with each
+//                  return address's step rule cached (cfi_unwind.hpp): complete stacks through
+//                  libstdc++, libc and any library built without frame pointers, at close to the
+//                  cost of a frame-pointer walk. Elsewhere it is the frame-pointer walk below,
+//                  kept to the module the start-up probe found built with frame pointers.
 //   frame_pointer  follows the chain of saved frame pointers (x86-64 and AArch64: each frame
 //                  record is {caller's frame pointer, return address}). A handful of loads per
 //                  frame, but only as good as the code it walks: a function built without frame
@@ -41,6 +47,7 @@
 #include <pthread.h> // pthread_getattr_np, pthread_attr_getstack
 #include <unwind.h>  // _Unwind_Backtrace (libgcc_s, linked into every C++ program by g++/clang++)
 
+#include "cfi_unwind.hpp"
 #include "../config.hpp"
 
 // The architectures whose frame records are {saved frame pointer, return address} at the frame
@@ -59,7 +66,10 @@ enum class unwinder : unsigned char {
     frame_pointer, // saved frame-pointer chain (cheap; needs -fno-omit-frame-pointer code)
     libgcc,        // _Unwind_Backtrace over .eh_frame (correct everywhere; costlier)
     automatic,     // frame pointers within the module built like leakguard's unit, if it has
-                   // them (see probe_frame_pointers); libgcc otherwise
+                   // them (see probe_frame_pointers); the cached CFI walk elsewhere (without
+                   // it: libgcc, and allocate.hpp captures only from that module)
+    cfi,           // the cached CFI walk for every frame, frame pointers only where CFI has no
+                   // rule (tests and measurements; frame_pointer where there is no CFI walk)
 };
 
 // The default: automatic. Measured on x86-64 (tests/stacks/measure_capture.cpp), the
@@ -67,8 +77,8 @@ enum class unwinder : unsigned char {
 // nothing beyond the first frame in code built with the compilers' default flags, and loses
 // the caller of any function built without frame pointers (Debian's libstdc++ and libc), so it
 // is used only where it is known to be right: in the module that holds leakguard's
-// implementation unit, when a probe at start-up found that unit built with frame pointers, and
-// for allocations whose caller is in that module.
+// implementation unit, when a probe at start-up found that unit built with frame pointers. Every
+// other frame is stepped over by its cached CFI rule (a few ns a frame once cached).
 inline unwinder default_unwinder() noexcept { return unwinder::automatic; }
 
 // The current thread's stack, [lo, hi). state: 0 not asked yet, 1 known, 2 being asked (a
@@ -249,8 +259,20 @@ inline std::size_t capture_stack(const void* first, const void* frame, void** ou
         out[0] = const_cast<void*>(first);
         return 1;
     }
+#if LEAKGUARD_DETAIL_HAVE_CFI_WALK
+    if (how == unwinder::automatic || how == unwinder::cfi) {
+        const stack_bounds* b = thread_stack_bounds();
+        if (!b) {
+            out[0] = const_cast<void*>(first);
+            return 1;
+        }
+        frame_pointer_module const& m = g_frame_pointer_module;
+        bool const fp = how == unwinder::automatic && m.state.load(std::memory_order_acquire) == 1;
+        return walk_cfi(first, frame, out, max, b->lo, b->hi, fp ? m.code_lo : 0, fp ? m.code_hi : 0);
+    }
+#endif
 #if LEAKGUARD_DETAIL_HAVE_FRAME_POINTER_WALK
-    if (how == unwinder::frame_pointer) return walk_frame_pointers(first, frame, out, max);
+    if (how == unwinder::frame_pointer || how == unwinder::cfi) return walk_frame_pointers(first, frame, out, max);
     if (how == unwinder::automatic) {
         frame_pointer_module const& m = g_frame_pointer_module;
         std::uintptr_t const f = reinterpret_cast<std::uintptr_t>(first);
@@ -348,6 +370,18 @@ inline bool in_frame_pointer_module(const void* address) noexcept {
     frame_pointer_module const& m = g_frame_pointer_module;
     std::uintptr_t const a = reinterpret_cast<std::uintptr_t>(address);
     return m.state.load(std::memory_order_acquire) == 1 && a >= m.code_lo && a < m.code_hi;
+}
+
+// Whether the automatic method takes a stack for an allocation whose caller is `address`: always
+// with the CFI walk; without it, only from the module the probe found built with frame pointers
+// (elsewhere only libgcc's unwinder would be right, at orders of magnitude the cost).
+inline bool automatic_captures(const void* address) noexcept {
+#if LEAKGUARD_DETAIL_HAVE_CFI_WALK
+    (void)address;
+    return true;
+#else
+    return in_frame_pointer_module(address);
+#endif
 }
 
 // Whether the automatic method walks frame pointers (for reports and tests).

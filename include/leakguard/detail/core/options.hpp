@@ -169,7 +169,8 @@ constexpr option_spec option_table[] = {
     number_option("stack_depth", max_stack_depth, default_stack_depth, store_field<int, &options_state::stack_depth>,
                   "call-stack frames kept per block; 0 or 1: only the caller"),
     choice_option("stack_unwinder", "auto|fp|libgcc", 0, store_field<int, &options_state::stack_unwinder>,
-                  "how stacks are taken: frame pointers where they work, frame pointers, the C++ runtime's unwinder"),
+                  "how stacks are taken: frame pointers where they work and cached unwind tables elsewhere, frame "
+                  "pointers only, the C++ runtime's unwinder"),
     number_option("guard_bytes", max_guard_bytes_option, default_guard_bytes, store_guard_bytes,
                   "bytes of 0xFD after every block, rounded up to a multiple of 4; 0: no guards at either end"),
     number_option("quarantine_bytes", max_quarantine_bytes, default_quarantine_bytes,

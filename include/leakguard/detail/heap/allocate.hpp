@@ -32,11 +32,13 @@ namespace detail {
 // The block's site when stacks are on: the interned call stack from `caller` (the return address
 // into the allocating code) outwards, or null (stacks off, depth 1, the table full).
 //
-// stack_unwinder=auto (the default) walks frame pointers, which is cheap, and only from code of
-// the module it found built with them (the CMake target passes -fno-omit-frame-pointer): an
-// allocation made from other code (libstdc++'s std::string members, a library without frame
-// pointers) keeps just its return address, because the only correct way through such frames, the
-// C++ runtime's unwinder (stack_unwinder=libgcc), is orders of magnitude slower.
+// stack_unwinder=auto (the default) walks frame pointers in the module it found built with them
+// (the CMake target passes -fno-omit-frame-pointer) and steps over every other frame (libstdc++'s
+// std::string members, a library without frame pointers) by its cached .eh_frame rule
+// (capture/cfi_unwind.hpp). Where that walk is not available (not x86-64, glibc before 2.35) an
+// allocation made from other code keeps just its return address, because the only correct way
+// through such frames there, the C++ runtime's unwinder (stack_unwinder=libgcc), is orders of
+// magnitude slower.
 LEAKGUARD_DETAIL_NOINLINE inline const stack_record* capture_site(const void* caller, const void* frame,
                                                                   int depth) noexcept {
     void* frames[max_stack_depth];
@@ -44,7 +46,7 @@ LEAKGUARD_DETAIL_NOINLINE inline const stack_record* capture_site(const void* ca
     unwinder how = unwinder::automatic;
     if (mode == 1) how = unwinder::frame_pointer;
     else if (mode == 2) how = unwinder::libgcc;
-    else if (!in_frame_pointer_module(caller)) return nullptr;
+    else if (!automatic_captures(caller)) return nullptr;
     std::size_t const n = capture_stack(caller, frame, frames, static_cast<std::size_t>(depth), how);
     return n > 1 ? intern_stack(frames, n) : nullptr;
 }

@@ -69,6 +69,7 @@
 #include "../libc/mapped_calls.hpp"
 #include "../libc/interpose.hpp"
 #include "../libc/interpose_alloc.hpp"
+#include "../libc/interpose_dlclose.hpp"
 
 // The guard_bytes option's range (core/options.hpp) is the longest tail guard the block record
 // holds (heap/block.hpp); checked here, where both are seen.
