@@ -18,12 +18,14 @@
 #include "../heap/startup.hpp"
 #include "../report/check_heap.hpp"
 #include "../report/exit_report.hpp"
+#include "monitor.hpp"
 
 namespace leakguard {
 namespace detail {
 
 __attribute__((destructor)) static void report_at_exit() {
     ensure_initialised();
+    stop_monitor();   // joined before the report: nothing walks the lists while it runs
     check_heap_now(); // its errors are part of the report
     report_outcome outcome;
     {
