@@ -28,6 +28,7 @@
 #include "block_info.hpp"
 #include "api.hpp"
 #include "snapshot.hpp"
+#include "monitor.hpp"
 #include "scope.hpp"
 #include "repeat.hpp"
 #include "detail/link_check.hpp"

@@ -372,6 +372,27 @@ bool write_since_json(const snapshot& s, const char* path) noexcept;
 } // namespace leakguard
 
 #endif // LEAKGUARD_SNAPSHOT_HPP_INCLUDED
+// #include "leakguard/monitor.hpp" (inlined)
+// leakguard - in-process memory-leak tracker for C++ (header-only)
+// SPDX-License-Identifier: MIT
+// monitor.hpp: the per-site report of a long-running program, on demand (docs/monitor.md). The
+// monitor writes the same report by itself every monitor_interval seconds, and on dump_signal.
+// Everything here is defined once, in the translation unit that defines LEAKGUARD_MAIN.
+#ifndef LEAKGUARD_MONITOR_HPP_INCLUDED
+#define LEAKGUARD_MONITOR_HPP_INCLUDED
+
+namespace leakguard {
+
+// Appends one monitor report now - the sites by live bytes, with their counters, change since the
+// last report and growth - as one JSON line to the monitor_path option's file (default
+// leakguard-monitor.%p.jsonl), or to `path` (%p: the process id). From the first call on, the
+// allocations and frees of each site are counted. Returns false when the file cannot be written.
+bool write_profile() noexcept;
+bool write_profile(const char* path) noexcept;
+
+} // namespace leakguard
+
+#endif // LEAKGUARD_MONITOR_HPP_INCLUDED
 // #include "leakguard/scope.hpp" (inlined)
 // leakguard - in-process memory-leak tracker for C++ (header-only)
 // SPDX-License-Identifier: MIT
@@ -1285,9 +1306,37 @@ inline void say_write_error(int fd, int error) noexcept {
 
 // Writes formatted text to a file descriptor through a fixed buffer: no heap, no stdio locks. A
 // write that fails is said once (say_write_error).
+// Text gathered in raw memory instead of written (an fd_writer built on one): what must reach its
+// file in one write(2), such as the monitor's lines, which two processes may append to one file.
+struct memory_text {
+    char* data; // raw memory (raw_free it), or null
+    std::size_t size;
+    std::size_t capacity;
+    bool failed; // memory ran out: the text is incomplete
+
+    void append(const char* s, std::size_t n) noexcept {
+        if (failed) return;
+        if (size + n > capacity) {
+            std::size_t grown = capacity ? capacity * 2 : 16384;
+            while (grown < size + n) grown *= 2;
+            char* fresh = static_cast<char*>(raw_realloc(data, grown));
+            if (!fresh) {
+                failed = true;
+                return;
+            }
+            data = fresh;
+            capacity = grown;
+        }
+        std::memcpy(data + size, s, n);
+        size += n;
+    }
+};
+
 class fd_writer {
 public:
     explicit fd_writer(int fd) noexcept : fd_(fd), used_(0) {}
+    // Gathers into `into` instead of writing to a file.
+    explicit fd_writer(memory_text& into) noexcept : fd_(-1), used_(0), into_(&into) {}
     ~fd_writer() { flush(); }
     fd_writer(const fd_writer&) = delete;
     fd_writer& operator=(const fd_writer&) = delete;
@@ -1323,6 +1372,11 @@ public:
         put(line, len);
     }
     void flush() noexcept {
+        if (into_) {
+            into_->append(buf_, used_);
+            used_ = 0;
+            return;
+        }
         std::size_t done = 0;
         while (done < used_ && fd_ >= 0) {
             ssize_t const w = ::write(fd_, buf_ + done, used_ - done);
@@ -1339,6 +1393,7 @@ public:
 private:
     int fd_;
     std::size_t used_;
+    memory_text* into_ = nullptr;
     char buf_[4096];
 };
 
@@ -1397,6 +1452,7 @@ inline int open_for_writing(const char* path) noexcept {
 #define LEAKGUARD_DETAIL_CORE_OPTIONS_HPP_INCLUDED
 
 #include <atomic>  // std::atomic
+#include <csignal> // SIGUSR2 and the other names dump_signal takes
 #include <cstddef> // std::size_t
 #include <cstdint> // std::uint64_t
 #include <cstdio>  // std::snprintf
@@ -1428,6 +1484,11 @@ inline void drop_recycled() noexcept;
 inline unsigned guard_units_for(int guard_bytes) noexcept;
 // heap/startup.hpp -> runtime/fork.hpp: start-up installs the fork handlers.
 inline void install_fork_handlers() noexcept;
+// core/options.hpp -> runtime/monitor.hpp: a monitor option set starts, stops or wakes the monitor.
+inline void monitor_options_changed() noexcept;
+// heap/allocate.hpp -> runtime/monitor.hpp: the monitor thread is started from the general path of
+// an allocation by the program's own code, a safe place to create a thread.
+void start_pending_monitor() noexcept;
 // heap/errors.hpp -> report/error_report.hpp: a heap error is printed where it is found.
 void print_error(const error_record& e) noexcept;
 
@@ -2374,11 +2435,52 @@ options_state g_options{{default_exitcode},
                         {false},
                         ""};
 
+// The monitor's options (docs/monitor.md), read by the monitor thread (runtime/monitor.hpp) while
+// set_option may change them: atomics, and the path under its lock.
+constexpr std::uint64_t max_monitor_seconds = 86400;
+constexpr int default_monitor_top = 20;
+constexpr int max_monitor_top = 1000000;
+constexpr int default_monitor_growth = 3;
+struct monitor_options {
+    std::atomic<std::uint64_t> interval_us; // 0: no periodic report
+    std::atomic<bool> text;                 // also a table on the report stream
+    std::atomic<int> top;                   // sites listed, by live bytes; 0: every one
+    std::atomic<bool> changed_only;
+    std::atomic<bool> live_only;
+    std::atomic<std::uint64_t> min_live; // sites with fewer live blocks are left out
+    std::atomic<int> growth;             // intervals of growth that make a site "growing"; 0: never
+    std::atomic<int> dump_signal;        // 0: none
+    spinlock path_lock;
+    char path[max_path_length + 1]; // empty: default_monitor_path
+};
+constexpr const char* default_monitor_path = "leakguard-monitor.%p.jsonl";
+monitor_options g_monitor_options{
+    {0}, {false}, {default_monitor_top}, {false}, {false}, {0}, {default_monitor_growth}, {0}, {}, ""};
+
+// The monitor_path option's file, "%p" expanded, into `out`.
+inline void monitor_path_now(char* out, std::size_t size) noexcept {
+    char raw[max_path_length + 1];
+    {
+        lock_guard hold(g_monitor_options.path_lock);
+        std::memcpy(raw, g_monitor_options.path, sizeof raw);
+    }
+    expand_path(raw[0] ? raw : default_monitor_path, out, size);
+}
+
+// Counting per site (capture/site_counts.hpp) is on: the short paths take their counting branch.
+std::atomic<bool> g_count_sites{};
+// A monitor thread is wanted but not started yet: allocations take the general path, where the
+// first one from the program's own code starts it (runtime/monitor.hpp).
+std::atomic<bool> g_monitor_pending{};
+
 enum class option_kind {
-    number, // a whole decimal number from 0 to the entry's max
-    choice, // one of the entry's names; the value kept is its index
-    path,   // a file path, "%p" for the process id; empty for none
-    set,    // some of the entry's names, ',' or '+' between them, or "all" or "none"; kept as bits
+    number,  // a whole decimal number from 0 to the entry's max
+    choice,  // one of the entry's names; the value kept is its index
+    path,    // a file path, "%p" for the process id; empty for none
+    set,     // some of the entry's names, ',' or '+' between them, or "all" or "none"; kept as bits
+    seconds, // a decimal number of seconds from 0 to the entry's max, fractions allowed ("0.25");
+             // kept in microseconds
+    signal,  // a signal by name ("SIGUSR2", "USR2") or number, or "none" (0); kept as its number
 };
 
 // One row of the table. `store` keeps a value that parsed: the number (a choice's index), or the
@@ -2404,6 +2506,12 @@ constexpr option_spec choice_option(const char* name, const char* choices, std::
 }
 constexpr option_spec path_option(const char* name, option_store store, const char* help) {
     return option_spec{name, option_kind::path, 0, nullptr, 0, store, help};
+}
+constexpr option_spec seconds_option(const char* name, std::uint64_t max, option_store store, const char* help) {
+    return option_spec{name, option_kind::seconds, max, nullptr, 0, store, help};
+}
+constexpr option_spec signal_option(const char* name, option_store store, const char* help) {
+    return option_spec{name, option_kind::signal, 0, nullptr, 0, store, help};
 }
 constexpr option_spec set_option_spec(const char* name, const char* choices, std::uint64_t default_bits,
                                       option_store store, const char* help) {
@@ -2432,6 +2540,18 @@ inline bool store_suppressions(std::uint64_t, const char* text) noexcept { retur
 inline bool store_baseline(std::uint64_t, const char* text) noexcept { return set_baseline_option(text); }
 inline bool store_write_baseline(std::uint64_t, const char* text) noexcept {
     return copy_path(g_options.write_baseline, text);
+}
+// The monitor's options: stored, then the monitor told (runtime/monitor.hpp starts, stops or wakes
+// it; the thread reads the values itself).
+template <class T, std::atomic<T> monitor_options::*Field>
+bool store_monitor_field(std::uint64_t number, const char*) noexcept {
+    (g_monitor_options.*Field).store(static_cast<T>(number), std::memory_order_relaxed);
+    monitor_options_changed();
+    return true;
+}
+inline bool store_monitor_path(std::uint64_t, const char* text) noexcept {
+    lock_guard hold(g_monitor_options.path_lock);
+    return copy_path(g_monitor_options.path, text);
 }
 
 // The options, in the order docs/options.md lists them (a unit test holds the two together).
@@ -2480,6 +2600,27 @@ constexpr option_spec option_table[] = {
                 "a file of known loss records' fingerprints: they are listed as known and do not fail the run"),
     path_option("write_baseline", store_write_baseline,
                 "write the fingerprints of the loss records that fail the run to this file, at the report"),
+    seconds_option("monitor_interval", max_monitor_seconds,
+                   store_monitor_field<std::uint64_t, &monitor_options::interval_us>,
+                   "seconds between the monitor's per-site reports (fractions allowed); 0: no monitor"),
+    path_option(
+        "monitor_path", store_monitor_path,
+        "the file the monitor appends its reports to, one JSON object a line; none: leakguard-monitor.%p.jsonl"),
+    number_option("monitor_text", 1, 0, store_monitor_field<bool, &monitor_options::text>,
+                  "1: the monitor also prints each report as a table on the report stream"),
+    number_option("monitor_top", max_monitor_top, default_monitor_top, store_monitor_field<int, &monitor_options::top>,
+                  "sites in each monitor report, the most live bytes first; 0: every site"),
+    number_option("monitor_changed", 1, 0, store_monitor_field<bool, &monitor_options::changed_only>,
+                  "1: a monitor report lists only the sites that changed since the last one"),
+    number_option("monitor_live_only", 1, 0, store_monitor_field<bool, &monitor_options::live_only>,
+                  "1: a monitor report lists only the sites with live blocks"),
+    number_option("monitor_min_live", max_break_on_alloc, 0,
+                  store_monitor_field<std::uint64_t, &monitor_options::min_live>,
+                  "a monitor report lists only the sites with at least this many live blocks"),
+    number_option("monitor_growth", 1000, default_monitor_growth, store_monitor_field<int, &monitor_options::growth>,
+                  "a site whose live blocks grew in each of the last N reports is growing; 0: none is"),
+    signal_option("dump_signal", store_monitor_field<int, &monitor_options::dump_signal>,
+                  "a signal (SIGUSR2, USR2, 12) that makes the monitor write one report now; none: off"),
 };
 constexpr std::size_t option_count = sizeof option_table / sizeof option_table[0];
 
@@ -2495,11 +2636,12 @@ enum : unsigned {
     hot_fill = 16u,       // fill=1: new blocks get 0xCD
     hot_stacks = 32u,     // stack_depth > 1: allocations capture a call stack
     hot_quarantine = 64u, // quarantine_bytes > 0: frees go through the quarantine
+    hot_sites = 128u,     // counting per site is on (capture/site_counts.hpp): the short paths count
     hot_guard_shift = 8u, // bits 8-13: the tail guard's length in the record's units (guard_units_for)
     hot_guard_mask = 0x3Fu << hot_guard_shift,
     // Any per-block extra at all (for the paths that handle none, such as realloc in place).
-    hot_extras_alloc = hot_slow_alloc | hot_fill | hot_stacks | hot_guard_mask,
-    hot_extras_free = hot_slow_free | hot_quarantine,
+    hot_extras_alloc = hot_slow_alloc | hot_fill | hot_stacks | hot_guard_mask | hot_sites,
+    hot_extras_free = hot_slow_free | hot_quarantine | hot_sites,
 };
 std::atomic<unsigned> g_hot{};
 spinlock g_hot_lock{};
@@ -2529,7 +2671,10 @@ inline void refresh_hot(bool ready, bool elide = false) noexcept {
     unsigned w = g_hot.load(std::memory_order_relaxed) & (hot_ready | hot_elide);
     if (ready) w |= hot_ready;
     if (elide) w |= hot_elide;
-    if (g_options.break_on_alloc.load(std::memory_order_relaxed) != 0 || sites) w |= hot_slow_alloc;
+    if (g_options.break_on_alloc.load(std::memory_order_relaxed) != 0 || sites ||
+        g_monitor_pending.load(std::memory_order_relaxed))
+        w |= hot_slow_alloc;
+    if (g_count_sites.load(std::memory_order_relaxed)) w |= hot_sites;
     if (sites) w |= hot_slow_free;
     if (option_fill()) w |= hot_fill;
     if (option_stack_depth() > 1) w |= hot_stacks;
@@ -2599,6 +2744,77 @@ inline bool parse_choice_set(const char* choices, const char* text, std::uint64_
     return true;
 }
 
+// A number of seconds, "S" or "S.F" (digits only, at most 6 after the point), at most `max`
+// seconds, in microseconds. A value above 0 but under a microsecond is refused, not taken for 0.
+inline bool parse_seconds(const char* text, std::uint64_t max, std::uint64_t& micros) noexcept {
+    const char* dot = std::strchr(text, '.');
+    char whole[24];
+    std::size_t const n = dot ? static_cast<std::size_t>(dot - text) : std::strlen(text);
+    if (n >= sizeof whole) return false;
+    std::memcpy(whole, text, n);
+    whole[n] = '\0';
+    std::uint64_t seconds = 0;
+    if (n == 0 ? !dot : !parse_number(whole, max, seconds)) return false;
+    std::uint64_t fraction = 0;
+    bool any_digit = n > 0;
+    if (dot) {
+        unsigned digits = 0;
+        for (const char* p = dot + 1; *p; ++p, ++digits) {
+            if (*p < '0' || *p > '9' || digits == 6) return false;
+            fraction = fraction * 10 + static_cast<unsigned>(*p - '0');
+            any_digit = true;
+        }
+        if (digits == 0 && n == 0) return false;
+        for (; digits < 6; ++digits) fraction *= 10;
+    }
+    if (!any_digit || (seconds == max && fraction != 0)) return false;
+    micros = seconds * 1000000u + fraction;
+    return true;
+}
+
+// The signals dump_signal takes by name: those a program may catch that nothing else means.
+struct signal_name {
+    const char* name;
+    int number;
+};
+constexpr signal_name dump_signal_names[] = {
+    {"HUP", SIGHUP},   {"INT", SIGINT},   {"QUIT", SIGQUIT},     {"USR1", SIGUSR1},   {"USR2", SIGUSR2},
+    {"PIPE", SIGPIPE}, {"ALRM", SIGALRM}, {"TERM", SIGTERM},     {"CHLD", SIGCHLD},   {"CONT", SIGCONT},
+    {"TSTP", SIGTSTP}, {"TTIN", SIGTTIN}, {"TTOU", SIGTTOU},     {"URG", SIGURG},     {"XCPU", SIGXCPU},
+    {"XFSZ", SIGXFSZ}, {"PROF", SIGPROF}, {"VTALRM", SIGVTALRM}, {"WINCH", SIGWINCH},
+};
+// Whether signal `n` may be dump_signal: one a handler can catch, not one a fault raises (a
+// program that faults must die of it), nor the leak check's own (reach/thread_pause.hpp).
+inline bool dump_signal_allowed(std::uint64_t n) noexcept {
+    if (n == 0) return true;
+    if (n >= static_cast<std::uint64_t>(SIGRTMIN) && n <= static_cast<std::uint64_t>(SIGRTMAX))
+        return n != static_cast<std::uint64_t>(SIGRTMAX - 3);
+    for (const signal_name& s : dump_signal_names)
+        if (static_cast<std::uint64_t>(s.number) == n) return true;
+    return false;
+}
+// "none", "SIGUSR2", "USR2" or "12".
+inline bool parse_signal(const char* text, std::uint64_t& number) noexcept {
+    if (std::strcmp(text, "none") == 0) {
+        number = 0;
+        return true;
+    }
+    std::uint64_t n = 0;
+    if (parse_number(text, 64, n)) {
+        if (!dump_signal_allowed(n)) return false;
+        number = n;
+        return true;
+    }
+    const char* name = std::strncmp(text, "SIG", 3) == 0 ? text + 3 : text;
+    for (const signal_name& s : dump_signal_names) {
+        if (std::strcmp(s.name, name) == 0) {
+            number = static_cast<std::uint64_t>(s.number);
+            return true;
+        }
+    }
+    return false;
+}
+
 inline const option_spec* find_option(const char* name) noexcept {
     for (const option_spec& o : option_table)
         if (std::strcmp(o.name, name) == 0) return &o;
@@ -2611,6 +2827,8 @@ inline bool parse_option_value(const option_spec& o, const char* text, std::uint
     case option_kind::choice: return find_choice(o.choices, text, number);
     case option_kind::path: number = 0; return true;
     case option_kind::set: return parse_choice_set(o.choices, text, number);
+    case option_kind::seconds: return parse_seconds(text, o.max, number);
+    case option_kind::signal: return parse_signal(text, number);
     }
     return false;
 }
@@ -2702,6 +2920,8 @@ inline void format_option_values(const option_spec& o, char* out, std::size_t si
     case option_kind::choice: std::snprintf(out, size, "%s", o.choices); return;
     case option_kind::path: std::snprintf(out, size, "path"); return;
     case option_kind::set: std::snprintf(out, size, "%s|all|none", o.choices); return;
+    case option_kind::seconds: std::snprintf(out, size, "0-%llu", static_cast<unsigned long long>(o.max)); return;
+    case option_kind::signal: std::snprintf(out, size, "signal"); return;
     }
 }
 
@@ -2722,6 +2942,10 @@ inline void format_option_default(const option_spec& o, char* out, std::size_t s
     case option_kind::path:
         if (size) out[0] = '\0';
         return;
+    case option_kind::seconds:
+        std::snprintf(out, size, "%llu", static_cast<unsigned long long>(o.default_value));
+        return;
+    case option_kind::signal: std::snprintf(out, size, "none"); return;
     case option_kind::set: {
         std::size_t used = 0;
         if (size) out[0] = '\0';
@@ -6420,6 +6644,167 @@ inline void ensure_initialised() noexcept {
 // #include "leakguard/detail/heap/registry.hpp" (inlined)
 // #include "leakguard/detail/heap/startup.hpp" (inlined)
 // #include "leakguard/detail/capture/stack_capture.hpp" (inlined)
+// #include "leakguard/detail/capture/site_counts.hpp" (inlined)
+// leakguard - in-process memory-leak tracker for C++ (header-only)
+// SPDX-License-Identifier: MIT
+// capture/site_counts.hpp: the per-site counters of the monitor (docs/monitor.md) - for each
+// allocation site (a block's `site`: its interned stack, a mapping macro's location or a return
+// address) how many blocks were allocated and freed there, and the range of their sizes.
+//
+// Why counters here and the live counts elsewhere: what is alive at a site is exact at any moment
+// from a walk of the shard lists (report/site_profile.hpp), which costs the hot path nothing; the
+// allocations and frees of the past leave no trace there, so they are counted as they happen -
+// only while counting is on (the monitor, the dump signal or write_profile() switched it on: a
+// bit of the options' hot word sends the short paths through the counting branch). Measured in
+// docs/performance.md ("The monitor").
+//
+// Design: records in one array in order of first sight (dense, so the monitor's per-site state
+// beside it is dense too), found through an open-addressing index of record numbers keyed by the
+// site pointer. Lock-free: a record number is claimed with a fetch_add, its key written, then the
+// number published in an empty index slot with a compare-and-swap; the loser of a race for the
+// same slot looks at the winner's key and probes on (or, same site, leaves its record a hole with
+// a null key, which nobody reads). Records are never freed or moved, so a pointer to one stays
+// good. Both arrays are mapped lazily (MAP_NORESERVE): only the pages touched cost memory.
+// Full (site_capacity sites) or past max_site_probes: the block is counted in `overflow` only.
+#ifndef LEAKGUARD_DETAIL_CAPTURE_SITE_COUNTS_HPP_INCLUDED
+#define LEAKGUARD_DETAIL_CAPTURE_SITE_COUNTS_HPP_INCLUDED
+
+#include <atomic>  // std::atomic
+#include <cstddef> // std::size_t
+#include <cstdint> // std::uint32_t, std::uint64_t, std::uintptr_t
+
+// #include "leakguard/detail/config.hpp" (inlined)
+// #include "leakguard/detail/core/pages.hpp" (inlined)
+
+namespace leakguard {
+namespace detail {
+
+constexpr unsigned site_capacity_log2 = 18; // 262,144 sites
+constexpr std::size_t site_capacity = std::size_t(1) << site_capacity_log2;
+constexpr unsigned site_index_log2 = site_capacity_log2 + 1; // the index at most half full
+constexpr std::size_t site_index_size = std::size_t(1) << site_index_log2;
+constexpr unsigned max_site_probes = 64;
+
+// What a site pointer is (the block's flags tell; the record keeps it for the report).
+enum class site_kind : std::uint32_t { address, stack, location };
+inline site_kind site_kind_of(unsigned flags, unsigned has_location, unsigned has_stack) noexcept {
+    // A location given to a block that had a stack replaces it, and the stack flag stays.
+    return (flags & has_location) ? site_kind::location : (flags & has_stack) ? site_kind::stack : site_kind::address;
+}
+
+// One site's counters, a cache line of its own: two threads counting at two sites do not share it.
+struct alignas(64) site_counter {
+    std::atomic<const void*> key;           // the blocks' `site`; null: a hole (see above)
+    std::atomic<site_kind> kind;            // written before the record is published
+    std::atomic<std::uint64_t> allocations; // counted while counting was on
+    std::atomic<std::uint64_t> frees;
+    std::atomic<std::uint64_t> size_max;     // the largest block counted
+    std::atomic<std::uint64_t> size_min_inv; // ~ the smallest block counted (0: none yet)
+};
+
+struct site_table {
+    std::atomic<site_counter*> records;             // site_capacity of them; record 0 is never used
+    std::atomic<std::atomic<std::uint32_t>*> index; // record numbers, 0: empty
+    std::atomic<std::uint32_t> used;                // records claimed (holes included), from 1
+    std::atomic<std::uint64_t> overflow;            // blocks of sites that found no room
+
+    // Maps both arrays; false when the kernel refuses. Called before counting is switched on (the
+    // hot path only counts once records exist) and by the monitor before its walk.
+    bool ready() noexcept {
+        if (index.load(std::memory_order_acquire)) return true;
+        if (!records.load(std::memory_order_acquire)) { // the records first: the index publishes them
+            void* mem = map_pages(site_capacity * sizeof(site_counter), true);
+            if (!mem) return false;
+            site_counter* expected = nullptr;
+            if (!records.compare_exchange_strong(expected, static_cast<site_counter*>(mem), std::memory_order_acq_rel))
+                unmap_pages(mem, site_capacity * sizeof(site_counter)); // another thread's won
+        }
+        void* mem = map_pages(site_index_size * sizeof(std::uint32_t), true);
+        if (!mem) return false;
+        std::atomic<std::uint32_t>* expected = nullptr;
+        if (!index.compare_exchange_strong(expected, static_cast<std::atomic<std::uint32_t>*>(mem),
+                                           std::memory_order_acq_rel))
+            unmap_pages(mem, site_index_size * sizeof(std::uint32_t));
+        return true;
+    }
+
+    // The record of `site`, made on first sight; null when there is no room (or no table yet).
+    site_counter* find_or_add(const void* site, site_kind kind) noexcept {
+        std::atomic<std::uint32_t>* const idx = index.load(std::memory_order_acquire);
+        if (LEAKGUARD_DETAIL_UNLIKELY(!idx)) return nullptr;
+        site_counter* const recs = records.load(std::memory_order_relaxed); // mapped before the index
+        std::uint64_t const h =
+            (reinterpret_cast<std::uintptr_t>(site) * 0x9E3779B97F4A7C15ull) >> (64 - site_index_log2);
+        std::uint32_t mine = 0;
+        for (unsigned probe = 0; probe < max_site_probes; ++probe) {
+            std::atomic<std::uint32_t>& slot = idx[(h + probe) & (site_index_size - 1)];
+            std::uint32_t n = slot.load(std::memory_order_acquire);
+            if (n == 0) {
+                if (mine == 0) {
+                    mine = used.fetch_add(1, std::memory_order_relaxed) + 1;
+                    if (mine >= site_capacity) {
+                        used.store(static_cast<std::uint32_t>(site_capacity), std::memory_order_relaxed);
+                        return nullptr;
+                    }
+                    recs[mine].kind.store(kind, std::memory_order_relaxed);
+                    recs[mine].key.store(site, std::memory_order_relaxed);
+                }
+                if (slot.compare_exchange_strong(n, mine, std::memory_order_acq_rel, std::memory_order_acquire))
+                    return &recs[mine];
+                // Someone published another record here meanwhile: `n` is it.
+            }
+            if (recs[n].key.load(std::memory_order_relaxed) == site) {
+                if (mine) recs[mine].key.store(nullptr, std::memory_order_relaxed); // a hole
+                return &recs[n];
+            }
+        }
+        if (mine) recs[mine].key.store(nullptr, std::memory_order_relaxed);
+        return nullptr;
+    }
+
+    // Record number `n` (1 .. records_used() - 1).
+    site_counter& record(std::uint32_t n) noexcept { return records.load(std::memory_order_relaxed)[n]; }
+    std::uint32_t records_used() const noexcept {
+        std::uint32_t const n = used.load(std::memory_order_acquire) + 1;
+        return n < site_capacity ? n : static_cast<std::uint32_t>(site_capacity);
+    }
+    std::uint32_t number_of(const site_counter* c) noexcept {
+        return static_cast<std::uint32_t>(c - records.load(std::memory_order_relaxed));
+    }
+};
+
+// Constant-initialised (all zero): usable from the first static constructor.
+site_table g_sites{};
+
+// A relaxed "max" (the common case, no new extreme, is one load and a compare).
+inline void raise_to(std::atomic<std::uint64_t>& a, std::uint64_t v) noexcept {
+    std::uint64_t cur = a.load(std::memory_order_relaxed);
+    while (v > cur && !a.compare_exchange_weak(cur, v, std::memory_order_relaxed)) {}
+}
+
+// Out of line: the short paths pay only the branch to here, and only while counting is on.
+LEAKGUARD_DETAIL_NOINLINE inline void count_site_allocation(const void* site, site_kind kind,
+                                                            std::size_t size) noexcept {
+    site_counter* c = g_sites.find_or_add(site, kind);
+    if (LEAKGUARD_DETAIL_UNLIKELY(!c)) {
+        g_sites.overflow.fetch_add(1, std::memory_order_relaxed);
+        return;
+    }
+    c->allocations.fetch_add(1, std::memory_order_relaxed);
+    raise_to(c->size_max, size);
+    raise_to(c->size_min_inv, ~std::uint64_t(size));
+}
+
+LEAKGUARD_DETAIL_NOINLINE inline void count_site_free(const void* site, site_kind kind) noexcept {
+    site_counter* c = g_sites.find_or_add(site, kind);
+    if (LEAKGUARD_DETAIL_UNLIKELY(!c)) return; // counted in overflow when it was allocated
+    c->frees.fetch_add(1, std::memory_order_relaxed);
+}
+
+} // namespace detail
+} // namespace leakguard
+
+#endif // LEAKGUARD_DETAIL_CAPTURE_SITE_COUNTS_HPP_INCLUDED
 // #include "leakguard/detail/capture/stack_table.hpp" (inlined)
 // #include "leakguard/detail/core/options.hpp" (inlined)
 // #include "leakguard/detail/core/platform.hpp" (inlined)
@@ -6483,6 +6868,11 @@ LEAKGUARD_DETAIL_NOINLINE inline void* allocate_slow(std::size_t size, std::size
                                                      const void* site, unsigned site_flags,
                                                      const void* frame) noexcept {
     ensure_initialised();
+    // A monitor the options asked for starts here: in the program's own call of new or of a
+    // mapped C function (not inside the C library, which may hold a lock thread creation needs).
+    if (LEAKGUARD_DETAIL_UNLIKELY(g_monitor_pending.load(std::memory_order_relaxed)) && !t_state.busy &&
+        (static_cast<unsigned>(kind) < static_cast<unsigned>(block_kind::malloc) || (site_flags & flag_has_location)))
+        start_pending_monitor();
     // An alignment beyond any block's size cannot be met (and its padding would not fit the record).
     if (LEAKGUARD_DETAIL_UNLIKELY(align > max_fast_size)) return nullptr;
     std::size_t const pad = padding_for(align);
@@ -6538,6 +6928,8 @@ LEAKGUARD_DETAIL_NOINLINE inline void* allocate_slow(std::size_t size, std::size
 
     link_owned(s, h, size);
     account_bytes(t, static_cast<std::int64_t>(size));
+    if (LEAKGUARD_DETAIL_UNLIKELY(g_hot.load(std::memory_order_relaxed) & hot_sites))
+        count_site_allocation(site, site_kind_of(site_flags, flag_has_location, flag_has_stack), size);
     return user_of(h);
 }
 
@@ -6572,6 +6964,8 @@ LEAKGUARD_DETAIL_ALWAYS_INLINE void* fast_allocate_block(thread_state& t, shard*
         // calloc zeroes its block anyway; realloc's copy overwrites the part it keeps.
         if ((hot & hot_fill) && kind != block_kind::calloc) fill_new_block(user, new_fill_bytes(size));
         if ((hot & hot_stacks) && !(site_flags & flag_has_location)) attach_stack(h, site, frame);
+        if (LEAKGUARD_DETAIL_UNLIKELY(hot & hot_sites))
+            count_site_allocation(h->site, site_kind_of(flags_of(h), flag_has_location, flag_has_stack), size);
     }
     // An owner section (see owner_enter), with the remote stack's check folded into its branch.
     s->owner_busy.store(1, std::memory_order_relaxed);
@@ -6606,7 +7000,7 @@ LEAKGUARD_DETAIL_ALWAYS_INLINE void* fast_allocate(std::size_t size, block_kind 
     if (LEAKGUARD_DETAIL_UNLIKELY((hot & (hot_ready | hot_slow_alloc | hot_elide)) != (hot_ready | hot_elide) || !s ||
                                   t.busy || size > max_fast_size))
         return nullptr;
-    if (hot & (hot_fill | hot_stacks | hot_guard_mask))
+    if (hot & (hot_fill | hot_stacks | hot_guard_mask | hot_sites))
         return fast_allocate_extras(size, kind, site, site_flags, frame);
     return fast_allocate_block<false>(t, s, hot, size, kind, site, site_flags, frame);
 }
@@ -6689,6 +7083,7 @@ inline void forget_new(const void* user) noexcept {
 // #include "leakguard/detail/heap/recycler.hpp" (inlined)
 // #include "leakguard/detail/heap/registry.hpp" (inlined)
 // #include "leakguard/detail/capture/locations.hpp" (inlined)
+// #include "leakguard/detail/capture/site_counts.hpp" (inlined)
 // #include "leakguard/detail/core/options.hpp" (inlined)
 
 namespace leakguard {
@@ -6719,6 +7114,8 @@ inline void release_live(block_header* h, const void* caller, dealloc_form form,
     }
     thread_state& t = t_state;
     if (flags_of(h) & flag_linked) {
+        if (LEAKGUARD_DETAIL_UNLIKELY(g_hot.load(std::memory_order_relaxed) & hot_sites))
+            count_site_free(h->site, site_kind_of(flags_of(h), flag_has_location, flag_has_stack));
         shard* s = g_registry.shards[shard_of(h)];
         std::int64_t const size = static_cast<std::int64_t>(size_of(h));
         account_bytes(t, -size);
@@ -6796,6 +7193,8 @@ LEAKGUARD_DETAIL_ALWAYS_INLINE void fast_release_block(thread_state& t, block_he
     unlink_held(s, h, size);
     s->owner_busy.store(0, std::memory_order_release);
     account_bytes(t, -size);
+    if (Extras && LEAKGUARD_DETAIL_UNLIKELY(hot & hot_sites))
+        count_site_free(h->site, site_kind_of(flags_of(h), flag_has_location, flag_has_stack));
     h->cookie ^= freed_cookie_flip; // live (checked) -> released, without hashing the address again
     if (Extras && (hot & hot_quarantine)) dispose(h, caller, nullptr);
     else give_back(h);
@@ -6821,7 +7220,8 @@ LEAKGUARD_DETAIL_ALWAYS_INLINE void fast_release_live(block_header* h, std::uint
     if (LEAKGUARD_DETAIL_UNLIKELY((shape & mask) != (kind_bits | shape_linked_bit) ||
                                   (hot & (hot_slow_free | hot_elide)) != hot_elide || shard_of(h) + 1 != t.home_tag))
         return release_block_slow(h, caller, form);
-    if (shape_guard_units(shape) != 0 || (hot & hot_quarantine)) return fast_release_extras(h, shape, hot, caller);
+    if (shape_guard_units(shape) != 0 || (hot & (hot_quarantine | hot_sites)))
+        return fast_release_extras(h, shape, hot, caller);
     fast_release_block<false>(t, h, shape, hot, form, caller);
 }
 
@@ -11393,6 +11793,16 @@ public:
         out_.printf("\"0x%lx\"", static_cast<unsigned long>(n));
     }
     void address(const void* p) noexcept { hex(reinterpret_cast<std::uintptr_t>(p)); }
+    // A number with `decimals` digits after the point (times and durations in seconds).
+    void fixed(double v, int decimals) noexcept {
+        value();
+        out_.printf("%.*f", decimals, v);
+    }
+    // A value already written as JSON elsewhere (a cached array), put as it is.
+    void raw(const char* json, std::size_t n) noexcept {
+        value();
+        out_.put(json, n);
+    }
 
 private:
     // Whether the open object or array (or the document) has nothing in it yet.
@@ -13233,6 +13643,490 @@ inline bool write_since_json_file(const char* path, const snapshot& s, const sna
 } // namespace leakguard
 
 #endif // LEAKGUARD_DETAIL_REPORT_SNAPSHOT_REPORT_HPP_INCLUDED
+// #include "leakguard/detail/capture/site_counts.hpp" (inlined)
+// #include "leakguard/detail/report/site_profile.hpp" (inlined)
+// leakguard - in-process memory-leak tracker for C++ (header-only)
+// SPDX-License-Identifier: MIT
+// report/site_profile.hpp: one report of the monitor (docs/monitor.md) - the per-site table of
+// what is alive now, next to what the sites counted (capture/site_counts.hpp), the change since the
+// last report and which sites keep growing - as one JSON object on one line, and as a table on the
+// report stream. Runs with tracking suspended, under g_profile.lock, and allocates only raw memory.
+//
+// What is alive at each site comes from a walk of the shard lists (for_each_live): exact whenever
+// the report is taken, and free for the hot path. Its cost grows with the live blocks (figures in
+// docs/performance.md, "The monitor"); each shard is held only while its own list is walked.
+// Only the sites a report lists are named, each once per process (site_names, kept).
+#ifndef LEAKGUARD_DETAIL_REPORT_SITE_PROFILE_HPP_INCLUDED
+#define LEAKGUARD_DETAIL_REPORT_SITE_PROFILE_HPP_INCLUDED
+
+#include <algorithm> // std::sort, std::partial_sort (in place: they do not allocate)
+#include <cstddef>   // std::size_t
+#include <cstdint>   // std::uint64_t, std::int64_t
+#include <cstdio>    // std::snprintf
+#include <cstring>   // std::strcmp, std::strlen, std::memcpy, std::memset
+#include <ctime>     // clock_gettime
+#include <fcntl.h>   // open
+#include <unistd.h>  // write, close, getpid
+
+// #include "leakguard/detail/capture/locations.hpp" (inlined)
+// #include "leakguard/detail/capture/site_counts.hpp" (inlined)
+// #include "leakguard/detail/capture/stack_table.hpp" (inlined)
+// #include "leakguard/detail/core/options.hpp" (inlined)
+// #include "leakguard/detail/core/pages.hpp" (inlined)
+// #include "leakguard/detail/core/platform.hpp" (inlined)
+// #include "leakguard/detail/core/report_stream.hpp" (inlined)
+// #include "leakguard/detail/heap/block.hpp" (inlined)
+// #include "leakguard/detail/heap/registry.hpp" (inlined)
+// #include "leakguard/detail/symbolize/site_rules.hpp" (inlined)
+// #include "leakguard/detail/symbolize/symbolize.hpp" (inlined)
+// #include "leakguard/detail/report/collect.hpp" (inlined)
+// #include "leakguard/detail/report/json_report.hpp" (inlined)
+// #include "leakguard/detail/report/json_writer.hpp" (inlined)
+// #include "leakguard/detail/report/loss_records.hpp" (inlined)
+// #include "leakguard/detail/report/site_text.hpp" (inlined)
+// #include "leakguard/detail/report/stats.hpp" (inlined)
+
+namespace leakguard {
+namespace detail {
+
+constexpr std::size_t max_first_seqs = 8;
+
+// A site named: what the reports print of it, made once (raw memory, kept for the process).
+struct site_names {
+    char id[17];      // the fingerprint of its call path, as loss records have one
+    char* site;       // "function (file:line)"
+    char* stack_json; // its "stack" array, as JSON
+    std::size_t stack_json_size;
+};
+
+// The monitor's own state of one site, beside its counters (same record number).
+struct site_history {
+    std::uint64_t walk;        // the report whose walk last saw a live block of it
+    std::uint64_t live_blocks; // in that walk
+    std::uint64_t live_bytes;
+    std::uint64_t live_min, live_max;           // sizes of the live blocks
+    std::uint64_t prev_blocks, prev_bytes;      // at the last report
+    std::uint64_t prev_allocations, prev_frees; // at the last report
+    std::uint64_t run_from;                     // growth run: blocks from this number on are its new ones
+    std::uint64_t first_seqs[max_first_seqs];   // the oldest live ones of those, ascending
+    std::uint32_t seq_count;
+    std::uint32_t grew;       // reports in a row whose live count went up
+    std::uint64_t grew_since; // the first report of that run
+    std::int64_t delta_blocks, delta_bytes;
+    const site_names* names; // null until the site is first listed
+};
+
+struct profile_state {
+    spinlock lock;           // one report at a time (the monitor thread, write_profile, the signal)
+    site_history* history;   // site_capacity of them, mapped on first use
+    std::uint64_t reports;   // written since the monitor (re)started
+    std::uint64_t last_mark; // the sequence number the last report started at (0: none yet)
+    bool restart;            // zero the history before the next report (a fork child's restart)
+};
+profile_state g_profile{};
+std::uint64_t g_process_start_ns = 0; // CLOCK_MONOTONIC when leakguard's unit was loaded
+
+inline std::uint64_t clock_ns(clockid_t which) noexcept {
+    timespec ts;
+    if (clock_gettime(which, &ts) != 0) return 0;
+    return static_cast<std::uint64_t>(ts.tv_sec) * 1000000000u + static_cast<std::uint64_t>(ts.tv_nsec);
+}
+
+__attribute__((constructor(101))) static void note_process_start() {
+    if (!g_process_start_ns) g_process_start_ns = clock_ns(CLOCK_MONOTONIC);
+}
+
+// Switches per-site counting on (the hot word's hot_sites, through refresh_hot): from now on
+// allocations and frees are counted per site. False when the tables cannot be mapped.
+inline bool start_site_counting() noexcept {
+    if (!g_sites.ready()) return false;
+    if (!g_count_sites.exchange(true, std::memory_order_relaxed)) refresh_hot(false);
+    return true;
+}
+
+// Names site `n` once: its site text, id and stack.
+inline const site_names* name_site(std::uint32_t n) noexcept {
+    site_history& h = g_profile.history[n];
+    if (h.names) return h.names;
+    site_counter& c = g_sites.record(n);
+    const void* const key = c.key.load(std::memory_order_relaxed);
+    site_kind const kind = c.kind.load(std::memory_order_relaxed);
+    site_names* out = static_cast<site_names*>(raw_calloc(sizeof(site_names)));
+    std::size_t const room = std::size_t(4) * max_stack_depth;
+    symbol_info* frames = static_cast<symbol_info*>(raw_alloc(room * sizeof(symbol_info)));
+    if (!out || !frames) {
+        raw_free(out);
+        raw_free(frames);
+        return nullptr;
+    }
+    block_info b = block_info();
+    const location_record* loc = kind == site_kind::location ? static_cast<const location_record*>(key) : nullptr;
+    const stack_record* stack = kind == site_kind::stack ? static_cast<const stack_record*>(key) : nullptr;
+    b.caller = loc ? loc->caller : stack ? stack->frames()[0] : key;
+    b.location = loc ? &loc->where : nullptr;
+    b.stack = stack ? stack->frames() : nullptr;
+    b.stack_depth = stack ? stack->depth : 0;
+
+    // The frames: the whole stack named (inlined calls included), or the one return address.
+    std::size_t count = 0;
+    if (stack) count = symbolize_stack_inlined(stack->frames(), stack->depth, frames, room);
+    else if (b.caller) count = symbolize_frames(b.caller, frames, room);
+    // The site, "function (file:line)", and the id: as a loss record's fingerprint, the named frames
+    // down to main (or the macro's file:line) - the same from build to build.
+    symbol_info& sym = frames[room - 1]; // scratch: the site frame
+    code_place const place = site_place(b, sym);
+    char text[site_text_size];
+    if (place.function && place.file)
+        std::snprintf(text, sizeof text, "%s (%s:%u)", place.function, place.file, place.line);
+    else if (place.function && place.module)
+        std::snprintf(text, sizeof text, "%s (%s+0x%lx)", place.function, base_name(place.module),
+                      static_cast<unsigned long>(sym.offset));
+    else if (place.function) std::snprintf(text, sizeof text, "%s", place.function);
+    else if (place.module)
+        std::snprintf(text, sizeof text, "%s+0x%lx", base_name(place.module), static_cast<unsigned long>(sym.offset));
+    else std::snprintf(text, sizeof text, "%p", b.caller);
+    fingerprint_hash fp;
+    fp.add("site");
+    hash_frame(fp, place.function, place.file, place.line);
+    for (std::size_t f = 0; stack && f < count; ++f) {
+        hash_frame(fp, frames[f].function, frames[f].file, frames[f].line);
+        if (std::strcmp(frames[f].function, "main") == 0) break;
+    }
+    format_fingerprint(fp.value(), out->id);
+    std::size_t const len = std::strlen(text);
+    out->site = static_cast<char*>(raw_alloc(len + 1));
+    if (out->site) std::memcpy(out->site, text, len + 1);
+
+    memory_text json_text = {nullptr, 0, 0, false};
+    {
+        fd_writer w(json_text);
+        json_writer json(w);
+        json.begin_array();
+        for (std::size_t f = 0; f < count; ++f) json_frame(json, frames[f]);
+        json.end_array();
+    }
+    if (json_text.failed) {
+        raw_free(json_text.data);
+        json_text.data = nullptr;
+    }
+    // The array was written as a document of its own: without its closing line break.
+    out->stack_json = json_text.data;
+    out->stack_json_size = json_text.data && json_text.size ? json_text.size - 1 : 0;
+    raw_free(frames);
+    h.names = out;
+    return out;
+}
+
+// Keeps the `max_first_seqs` smallest numbers, ascending.
+inline void keep_first_seq(site_history& h, std::uint64_t seq) noexcept {
+    std::uint32_t n = h.seq_count;
+    if (n == max_first_seqs) {
+        if (seq >= h.first_seqs[n - 1]) return;
+        --n;
+    }
+    std::uint32_t i = n;
+    while (i > 0 && h.first_seqs[i - 1] > seq) {
+        h.first_seqs[i] = h.first_seqs[i - 1];
+        --i;
+    }
+    h.first_seqs[i] = seq;
+    h.seq_count = n + 1;
+}
+
+// One report's numbers.
+struct profile_totals {
+    std::uint64_t live_blocks, live_bytes;
+    statistics stats;       // allocations, frees and peak of the whole process
+    std::uint64_t listed;   // sites that pass the filters (sites_total)
+    std::uint64_t unplaced; // live blocks of sites the table had no room for
+};
+
+// Walks the live blocks into the history (the report `r`, whose walk stamp it is).
+inline void walk_sites(std::uint64_t r, profile_totals& t) noexcept {
+    site_history* const hist = g_profile.history;
+    std::uint64_t const last_mark = g_profile.last_mark;
+    block_filter const filter = {0, 0, false, false};
+    for_each_live(filter, [&](const block_header& b) {
+        std::size_t const size = size_of(&b);
+        ++t.live_blocks;
+        t.live_bytes += size;
+        site_counter* c = g_sites.find_or_add(b.site, site_kind_of(flags_of(&b), flag_has_location, flag_has_stack));
+        if (!c) {
+            ++t.unplaced;
+            return;
+        }
+        site_history& h = hist[g_sites.number_of(c)];
+        if (h.walk != r) {
+            h.walk = r;
+            h.live_blocks = h.live_bytes = 0;
+            h.live_min = ~std::uint64_t(0);
+            h.live_max = 0;
+            h.seq_count = 0;
+        }
+        ++h.live_blocks;
+        h.live_bytes += size;
+        if (size < h.live_min) h.live_min = size;
+        if (size > h.live_max) h.live_max = size;
+        // Its oldest blocks since growth began (or since the last report, where it may begin now).
+        std::uint64_t const from = h.grew ? h.run_from : last_mark;
+        if (seq_of(&b) >= from) keep_first_seq(h, seq_of(&b));
+    });
+}
+
+// After the walk: each site's change and growth; the sites that pass the filters into `rows`.
+inline std::size_t judge_sites(std::uint64_t r, std::uint32_t* rows, profile_totals& t) noexcept {
+    std::uint32_t const used = g_sites.records_used();
+    bool const changed_only = g_monitor_options.changed_only.load(std::memory_order_relaxed);
+    bool const live_only = g_monitor_options.live_only.load(std::memory_order_relaxed);
+    std::uint64_t const min_live = g_monitor_options.min_live.load(std::memory_order_relaxed);
+    std::size_t count = 0;
+    for (std::uint32_t n = 1; n < used; ++n) {
+        site_counter& c = g_sites.record(n);
+        if (!c.key.load(std::memory_order_relaxed)) continue;
+        site_history& h = g_profile.history[n];
+        if (h.walk != r) h.live_blocks = h.live_bytes = h.seq_count = 0;
+        std::uint64_t const allocs = c.allocations.load(std::memory_order_relaxed);
+        std::uint64_t const frees = c.frees.load(std::memory_order_relaxed);
+        h.delta_blocks = static_cast<std::int64_t>(h.live_blocks - h.prev_blocks);
+        h.delta_bytes = static_cast<std::int64_t>(h.live_bytes - h.prev_bytes);
+        bool const changed =
+            h.delta_blocks != 0 || h.delta_bytes != 0 || allocs != h.prev_allocations || frees != h.prev_frees;
+        // The first report of a monitor is the baseline: growth is judged from the second on.
+        if (r > 1 && h.live_blocks > h.prev_blocks) {
+            if (h.grew++ == 0) {
+                h.run_from = g_profile.last_mark;
+                h.grew_since = r;
+            }
+        } else {
+            h.grew = 0;
+        }
+        bool const seen = h.live_blocks || h.prev_blocks || allocs || frees;
+        h.prev_blocks = h.live_blocks;
+        h.prev_bytes = h.live_bytes;
+        h.prev_allocations = allocs;
+        h.prev_frees = frees;
+        if (!seen || (changed_only && !changed) || (live_only && h.live_blocks == 0) || h.live_blocks < min_live)
+            continue;
+        rows[count++] = n;
+    }
+    t.listed = count;
+    return count;
+}
+
+inline bool site_growing(const site_history& h) noexcept {
+    int const k = g_monitor_options.growth.load(std::memory_order_relaxed);
+    return k > 0 && h.grew >= static_cast<std::uint32_t>(k);
+}
+
+// The smallest and largest block of a site: of those counted and those alive now.
+inline void size_range(std::uint32_t n, std::uint64_t& lo, std::uint64_t& hi) noexcept {
+    site_counter& c = g_sites.record(n);
+    const site_history& h = g_profile.history[n];
+    std::uint64_t const min_inv = c.size_min_inv.load(std::memory_order_relaxed);
+    lo = min_inv ? ~min_inv : ~std::uint64_t(0);
+    hi = c.size_max.load(std::memory_order_relaxed);
+    if (h.live_blocks) {
+        if (h.live_min < lo) lo = h.live_min;
+        if (h.live_max > hi) hi = h.live_max;
+    }
+    if (lo > hi) lo = hi = 0;
+}
+
+// The JSON object of one report, on one line (docs/monitor.md: "The file").
+inline void write_profile_json(fd_writer& out, std::uint64_t r, const char* trigger, const profile_totals& t,
+                               const std::uint32_t* rows, std::size_t shown) noexcept {
+    json_writer json(out);
+    json.begin_object();
+    json.key("leakguard_monitor").number(1);
+    json.key("pid").number(static_cast<long long>(::getpid()));
+    json.key("report").number(r);
+    json.key("time").fixed(static_cast<double>(clock_ns(CLOCK_REALTIME)) / 1e9, 3);
+    std::uint64_t const now = clock_ns(CLOCK_MONOTONIC);
+    json.key("elapsed").fixed(now > g_process_start_ns ? static_cast<double>(now - g_process_start_ns) / 1e9 : 0.0, 3);
+    json.key("trigger").string(trigger);
+    json.key("total");
+    json.begin_object();
+    json.key("live_blocks").number(t.live_blocks);
+    json.key("live_bytes").number(t.live_bytes);
+    json.key("peak_bytes").number(t.stats.peak_bytes);
+    json.key("allocations").number(t.stats.allocations);
+    json.key("frees").number(t.stats.frees);
+    json.end_object();
+    json.key("sites_total").number(t.listed);
+    if (t.unplaced) json.key("blocks_without_site").number(t.unplaced);
+    json.key("sites");
+    json.begin_array();
+    for (std::size_t i = 0; i < shown; ++i) {
+        std::uint32_t const n = rows[i];
+        site_counter& c = g_sites.record(n);
+        const site_history& h = g_profile.history[n];
+        const site_names* names = name_site(n);
+        std::uint64_t lo = 0, hi = 0;
+        size_range(n, lo, hi);
+        bool const growing = site_growing(h);
+        json.begin_object();
+        json.key("id").string(names ? names->id : "0000000000000000");
+        json.key("site").string(names && names->site ? names->site : "?");
+        json.key("size_min").number(lo);
+        json.key("size_max").number(hi);
+        json.key("allocations").number(c.allocations.load(std::memory_order_relaxed));
+        json.key("frees").number(c.frees.load(std::memory_order_relaxed));
+        json.key("live_blocks").number(h.live_blocks);
+        json.key("live_bytes").number(h.live_bytes);
+        json.key("delta_blocks").number(static_cast<long long>(h.delta_blocks));
+        json.key("delta_bytes").number(static_cast<long long>(h.delta_bytes));
+        json.key("growing").boolean(growing);
+        json.key("growing_since");
+        if (growing) json.number(h.grew_since);
+        else json.null();
+        if (growing) {
+            json.key("first_seqs");
+            json.begin_array();
+            for (std::uint32_t k = 0; k < h.seq_count; ++k) json.number(h.first_seqs[k]);
+            json.end_array();
+        }
+        json.key("stack");
+        if (names && names->stack_json) json.raw(names->stack_json, names->stack_json_size);
+        else {
+            json.begin_array();
+            json.end_array();
+        }
+        json.end_object();
+    }
+    json.end_array();
+    json.end_object();
+}
+
+// The table on the report stream (monitor_text=1), as jhook prints one.
+inline void write_profile_text(std::uint64_t r, const profile_totals& t, const std::uint32_t* rows,
+                               std::size_t shown) noexcept {
+    fd_writer out(report_fd());
+    std::uint64_t const now = clock_ns(CLOCK_MONOTONIC);
+    double const elapsed = now > g_process_start_ns ? static_cast<double>(now - g_process_start_ns) / 1e9 : 0.0;
+    out.printf("leakguard: monitor report %llu at %.3f s: %llu bytes in %llu live blocks (peak %llu bytes), "
+               "%llu allocations, %llu frees; %llu sites, %zu shown\n",
+               static_cast<unsigned long long>(r), elapsed, static_cast<unsigned long long>(t.live_bytes),
+               static_cast<unsigned long long>(t.live_blocks), static_cast<unsigned long long>(t.stats.peak_bytes),
+               static_cast<unsigned long long>(t.stats.allocations), static_cast<unsigned long long>(t.stats.frees),
+               static_cast<unsigned long long>(t.listed), shown);
+    if (shown == 0) return;
+    out.printf("leakguard:   %12s %8s %8s %10s %10s %10s %-13s  %s\n", "live bytes", "blocks", "change", "allocs",
+               "frees", "difference", "size", "site");
+    for (std::size_t i = 0; i < shown; ++i) {
+        std::uint32_t const n = rows[i];
+        site_counter& c = g_sites.record(n);
+        const site_history& h = g_profile.history[n];
+        const site_names* names = name_site(n);
+        std::uint64_t lo = 0, hi = 0;
+        size_range(n, lo, hi);
+        std::uint64_t const allocs = c.allocations.load(std::memory_order_relaxed);
+        std::uint64_t const frees = c.frees.load(std::memory_order_relaxed);
+        char size[32];
+        if (lo == hi) std::snprintf(size, sizeof size, "%llu", static_cast<unsigned long long>(lo));
+        else
+            std::snprintf(size, sizeof size, "%llu-%llu", static_cast<unsigned long long>(lo),
+                          static_cast<unsigned long long>(hi));
+        char growth[160] = "";
+        if (site_growing(h)) {
+            int w = std::snprintf(growth, sizeof growth, "  growing since report %llu,",
+                                  static_cast<unsigned long long>(h.grew_since));
+            for (std::uint32_t k = 0; k < h.seq_count && w > 0 && static_cast<std::size_t>(w) < sizeof growth; ++k)
+                w += std::snprintf(growth + w, sizeof growth - static_cast<std::size_t>(w), " #%llu",
+                                   static_cast<unsigned long long>(h.first_seqs[k]));
+        }
+        out.printf("leakguard:   %12llu %8llu %+8lld %10llu %10llu %10lld %-13s  %s%s\n",
+                   static_cast<unsigned long long>(h.live_bytes), static_cast<unsigned long long>(h.live_blocks),
+                   static_cast<long long>(h.delta_blocks), static_cast<unsigned long long>(allocs),
+                   static_cast<unsigned long long>(frees), static_cast<long long>(allocs - frees), size,
+                   names && names->site ? names->site : "?", growth);
+    }
+}
+
+// Appends `text` to `path` in one write(2): two processes (a fork child restarted with the same
+// path) or two reports never interleave inside a line. False when the file cannot be written.
+inline bool append_line(const char* path, const memory_text& text) noexcept {
+    int const fd = ::open(path, O_WRONLY | O_CREAT | O_APPEND | O_CLOEXEC, 0644);
+    if (fd < 0) return false;
+    bool ok = true;
+    std::size_t done = 0;
+    while (done < text.size) {
+        ssize_t const w = ::write(fd, text.data + done, text.size - done);
+        if (w < 0 && errno == EINTR) continue;
+        if (w <= 0) {
+            ok = false;
+            break;
+        }
+        done += static_cast<std::size_t>(w);
+    }
+    ::close(fd);
+    return ok;
+}
+
+// One report: to `path` (expanded; null: monitor_path's file), and as text when monitor_text is
+// set. `trigger` names what asked ("interval", "signal", "write_profile"). The caller is busy.
+inline bool write_profile_report(const char* path, const char* trigger) noexcept {
+    lock_guard hold(g_profile.lock);
+    if (!g_profile.history) {
+        g_profile.history = static_cast<site_history*>(map_pages(site_capacity * sizeof(site_history), true));
+        if (!g_profile.history) return false;
+    }
+    if (!start_site_counting()) return false;
+    if (g_profile.restart) { // a fork child's monitor starts its numbering and growth anew
+        std::uint32_t const used = g_sites.records_used();
+        for (std::uint32_t n = 1; n < used; ++n) {
+            const site_names* keep = g_profile.history[n].names;
+            std::memset(static_cast<void*>(&g_profile.history[n]), 0, sizeof(site_history));
+            g_profile.history[n].names = keep;
+        }
+        g_profile.reports = 0;
+        g_profile.last_mark = 0;
+        g_profile.restart = false;
+    }
+    std::uint64_t const r = ++g_profile.reports;
+    // Every block allocated from here on numbers at least `mark` (as a snapshot's).
+    std::uint64_t const mark = begin_epoch();
+    profile_totals t = {0, 0, current_stats(), 0, 0};
+    walk_sites(r, t);
+    std::uint32_t* rows = static_cast<std::uint32_t*>(raw_alloc((g_sites.records_used() + 1) * sizeof(std::uint32_t)));
+    std::size_t const count = rows ? judge_sites(r, rows, t) : 0;
+    g_profile.last_mark = mark;
+    // The most live bytes first, then the most live blocks, then the oldest site.
+    int const top = g_monitor_options.top.load(std::memory_order_relaxed);
+    std::size_t const shown = top > 0 && static_cast<std::size_t>(top) < count ? static_cast<std::size_t>(top) : count;
+    auto const before = [](std::uint32_t a, std::uint32_t b) {
+        const site_history& x = g_profile.history[a];
+        const site_history& y = g_profile.history[b];
+        if (x.live_bytes != y.live_bytes) return x.live_bytes > y.live_bytes;
+        if (x.live_blocks != y.live_blocks) return x.live_blocks > y.live_blocks;
+        return a < b;
+    };
+    if (rows) std::partial_sort(rows, rows + shown, rows + count, before);
+
+    memory_text line = {nullptr, 0, 0, false};
+    {
+        fd_writer out(line);
+        write_profile_json(out, r, trigger, t, rows, shown);
+    }
+    char file[4096];
+    if (path) expand_path(path, file, sizeof file);
+    else monitor_path_now(file, sizeof file);
+    bool const ok = !line.failed && rows && append_line(file, line);
+    if (!ok) {
+        // Said once per process, as a failed write of the report is (core/platform.hpp).
+        static std::atomic<bool> said{false};
+        if (!said.exchange(true, std::memory_order_relaxed))
+            fd_writer(report_fd()).printf("leakguard: warning: cannot write the monitor report to '%s'\n", file);
+    }
+    raw_free(line.data);
+    if (g_monitor_options.text.load(std::memory_order_relaxed) && rows) write_profile_text(r, t, rows, shown);
+    raw_free(rows);
+    return ok;
+}
+
+} // namespace detail
+} // namespace leakguard
+
+#endif // LEAKGUARD_DETAIL_REPORT_SITE_PROFILE_HPP_INCLUDED
 // #include "leakguard/detail/report/exit_report.hpp" (inlined)
 // leakguard - in-process memory-leak tracker for C++ (header-only)
 // SPDX-License-Identifier: MIT
@@ -13317,6 +14211,235 @@ inline report_outcome write_report(const char* when, const caller_context* calle
 } // namespace leakguard
 
 #endif // LEAKGUARD_DETAIL_REPORT_EXIT_REPORT_HPP_INCLUDED
+// #include "leakguard/detail/runtime/monitor.hpp" (inlined)
+// leakguard - in-process memory-leak tracker for C++ (header-only)
+// SPDX-License-Identifier: MIT
+// runtime/monitor.hpp: the monitor thread (monitor_interval=, dump_signal=), write_profile(), and
+// the monitor across fork and exit (docs/monitor.md).
+//
+// - Started lazily, from a safe place: an option only marks it wanted (g_monitor_pending, which
+//   sends allocations to the general path); the first allocation by the program's own code
+//   (heap/allocate.hpp) or the set_option call itself starts it. Created with pthread_create while
+//   the creating thread is busy (what the C library allocates for it is leakguard's, never listed),
+//   with every signal blocked: the leak check's pause neither signals nor waits for a thread that
+//   blocks every signal, and does not count it as unpaused (reach/thread_pause.hpp); a process
+//   signal is never delivered to it. The thread itself is busy for its whole life: nothing it
+//   allocates is linked, so no scope, report or leak check sees it.
+// - It sleeps in poll(2) on a pipe: the dump signal's handler writes one byte to it (write(2) is
+//   async-signal-safe; the handler does nothing else), set_option writes one so that a new interval
+//   takes effect now, and stopping writes one.
+// - Stopped and joined at exit before the exit report (runtime/exit_hook.hpp). The pipe stays open
+//   for the process: a handler may be about to write to it at any moment.
+// - A fork child has no monitor thread (only the forking thread survives fork): it runs none until
+//   a monitor option is set again in it (set_option), which starts its own, numbered from report 1.
+//   Its copies of the pipe are closed at once: the parent's monitor must not hear the child's
+//   signals.
+#ifndef LEAKGUARD_DETAIL_RUNTIME_MONITOR_HPP_INCLUDED
+#define LEAKGUARD_DETAIL_RUNTIME_MONITOR_HPP_INCLUDED
+
+#include <atomic>    // std::atomic
+#include <cerrno>    // errno
+#include <csignal>   // sigaction, sigfillset, pthread_sigmask
+#include <fcntl.h>   // O_CLOEXEC, O_NONBLOCK
+#include <poll.h>    // poll
+#include <pthread.h> // pthread_create, pthread_join
+#include <unistd.h>  // pipe2, read, write, close
+
+// #include "leakguard/monitor.hpp" (inlined)
+// #include "leakguard/detail/core/options.hpp" (inlined)
+// #include "leakguard/detail/core/platform.hpp" (inlined)
+// #include "leakguard/detail/heap/startup.hpp" (inlined)
+// #include "leakguard/detail/report/site_profile.hpp" (inlined)
+
+namespace leakguard {
+namespace detail {
+
+struct monitor_state {
+    spinlock control;           // starting and stopping (never held by the thread itself)
+    bool running;               // under `control`
+    pthread_t thread;           // valid while running
+    std::atomic<int> wake_read; // the pipe (-1: none yet)
+    std::atomic<int> wake_write;
+    std::atomic<bool> stop;
+    std::atomic<unsigned> dumps;    // signals not yet answered
+    int installed_signal;           // whose handler is ours (under `control`); 0: none
+    struct sigaction previous;      // the handler it had before
+    std::atomic<bool> profile_used; // write_profile() was called: counting stays on
+};
+monitor_state g_monitor{{}, false, {}, {-1}, {-1}, {false}, {0u}, 0, {}, {false}};
+
+inline bool monitor_wanted() noexcept {
+    return g_monitor_options.interval_us.load(std::memory_order_relaxed) != 0 ||
+           g_monitor_options.dump_signal.load(std::memory_order_relaxed) != 0;
+}
+
+inline void wake_monitor() noexcept {
+    int const fd = g_monitor.wake_write.load(std::memory_order_acquire);
+    if (fd >= 0) (void)!::write(fd, "w", 1); // a full pipe is awake already
+}
+
+// The dump signal's handler: one atomic increment and one write(2).
+inline void dump_signal_handler(int) {
+    int const saved = errno;
+    g_monitor.dumps.fetch_add(1, std::memory_order_relaxed);
+    wake_monitor();
+    errno = saved;
+}
+
+// Installs the handler of dump_signal (and puts back the one it replaced when the option changes).
+inline void update_dump_signal() noexcept {
+    int const want = g_monitor_options.dump_signal.load(std::memory_order_relaxed);
+    lock_guard hold(g_monitor.control);
+    if (want == g_monitor.installed_signal) return;
+    if (g_monitor.installed_signal) ::sigaction(g_monitor.installed_signal, &g_monitor.previous, nullptr);
+    g_monitor.installed_signal = 0;
+    if (!want) return;
+    struct sigaction act;
+    std::memset(&act, 0, sizeof act);
+    act.sa_handler = dump_signal_handler;
+    act.sa_flags = SA_RESTART;
+    sigemptyset(&act.sa_mask);
+    if (::sigaction(want, &act, &g_monitor.previous) == 0) g_monitor.installed_signal = want;
+}
+
+// Counting per site is on while a monitor is wanted or write_profile() has been called.
+inline void update_site_counting() noexcept {
+    bool const on = monitor_wanted() || g_monitor.profile_used.load(std::memory_order_relaxed);
+    if (on) {
+        if (!g_sites.ready()) return;
+    }
+    g_count_sites.store(on, std::memory_order_relaxed); // apply_option then refreshes the hot word
+}
+
+// core/options.hpp calls this after a monitor option is stored (possibly inside start-up, inside an
+// allocation): it changes no thread, only says what is wanted. The caller refreshes the hot word.
+inline void monitor_options_changed() noexcept {
+    update_dump_signal();
+    update_site_counting();
+    lock_guard hold(g_monitor.control);
+    if (g_monitor.running) wake_monitor(); // a new interval takes effect now
+    else g_monitor_pending.store(monitor_wanted(), std::memory_order_relaxed);
+}
+
+inline std::uint64_t monitor_now_us() noexcept { return clock_ns(CLOCK_MONOTONIC) / 1000u; }
+
+inline void* monitor_main(void*) {
+    ++t_state.busy; // for good: nothing this thread allocates is linked
+    ::pthread_setcancelstate(PTHREAD_CANCEL_DISABLE, nullptr);
+    int const fd = g_monitor.wake_read.load(std::memory_order_acquire);
+    std::uint64_t last = monitor_now_us();
+    while (!g_monitor.stop.load(std::memory_order_acquire)) {
+        std::uint64_t const interval = g_monitor_options.interval_us.load(std::memory_order_relaxed);
+        int timeout = -1;
+        if (interval) {
+            std::uint64_t const now = monitor_now_us(), due = last + interval;
+            std::uint64_t const wait_ms = due > now ? (due - now + 999) / 1000 : 0;
+            timeout = wait_ms > 3600000u ? 3600000 : static_cast<int>(wait_ms);
+        }
+        struct pollfd p = {fd, POLLIN, 0};
+        int const ready = ::poll(&p, 1, timeout);
+        if (ready > 0) {
+            char drain[64];
+            while (::read(fd, drain, sizeof drain) > 0) {}
+        }
+        if (g_monitor.stop.load(std::memory_order_acquire)) break;
+        if (g_monitor.dumps.exchange(0, std::memory_order_relaxed) != 0) write_profile_report(nullptr, "signal");
+        std::uint64_t const now = monitor_now_us();
+        std::uint64_t const every = g_monitor_options.interval_us.load(std::memory_order_relaxed);
+        if (every && now >= last + every) {
+            write_profile_report(nullptr, "interval");
+            // The next one an interval after this one was due, unless that has passed already.
+            last = now - last - every < every ? last + every : now;
+        }
+    }
+    return nullptr;
+}
+
+// Starts the thread if one is wanted and none runs. Called where creating a thread is safe.
+void start_pending_monitor() noexcept {
+    lock_guard hold(g_monitor.control);
+    bool const was_pending = g_monitor_pending.exchange(false, std::memory_order_relaxed);
+    if (was_pending) refresh_hot(false); // allocations leave the general path again
+    if (g_monitor.running || !monitor_wanted()) return;
+    if (g_monitor.wake_read.load(std::memory_order_relaxed) < 0) {
+        int fds[2];
+        if (::pipe2(fds, O_CLOEXEC | O_NONBLOCK) != 0) return;
+        g_monitor.wake_read.store(fds[0], std::memory_order_release);
+        g_monitor.wake_write.store(fds[1], std::memory_order_release);
+    }
+    g_monitor.stop.store(false, std::memory_order_relaxed);
+    sigset_t all, old;
+    sigfillset(&all);
+    ::pthread_sigmask(SIG_SETMASK, &all, &old); // the new thread starts with every signal blocked
+    ++t_state.busy;                             // what pthread_create allocates is leakguard's
+    int const rc = ::pthread_create(&g_monitor.thread, nullptr, monitor_main, nullptr);
+    --t_state.busy;
+    ::pthread_sigmask(SIG_SETMASK, &old, nullptr);
+    if (rc != 0) {
+        fd_writer(report_fd()).printf("leakguard: warning: cannot start the monitor thread (error %d)\n", rc);
+        return;
+    }
+    g_monitor.running = true;
+}
+
+// Stops and joins the thread (at exit, or when no monitor option asks for one any more).
+inline void stop_monitor() noexcept {
+    lock_guard hold(g_monitor.control);
+    if (!g_monitor.running) return;
+    g_monitor.stop.store(true, std::memory_order_release);
+    wake_monitor();
+    ++t_state.busy;
+    ::pthread_join(g_monitor.thread, nullptr);
+    --t_state.busy;
+    g_monitor.running = false;
+    g_monitor.stop.store(false, std::memory_order_relaxed);
+}
+
+// After set_option: start a wanted monitor now, stop one nobody wants.
+inline void apply_monitor_options() noexcept {
+    if (g_monitor_pending.load(std::memory_order_relaxed)) start_pending_monitor();
+    if (!monitor_wanted()) stop_monitor();
+}
+
+// In a fork child (runtime/fork.hpp): no thread runs here. Its pipe copies are closed, the
+// profile's lock (which the parent's monitor may have held) is free, and counting stops until a
+// monitor option is set again in the child.
+inline void monitor_in_child() noexcept {
+    g_monitor.control.state.store(0, std::memory_order_relaxed);
+    g_monitor.running = false;
+    g_monitor.stop.store(false, std::memory_order_relaxed);
+    g_monitor.dumps.store(0, std::memory_order_relaxed);
+    g_monitor_pending.store(false, std::memory_order_relaxed);
+    int const r = g_monitor.wake_read.exchange(-1, std::memory_order_acq_rel);
+    int const w = g_monitor.wake_write.exchange(-1, std::memory_order_acq_rel);
+    if (r >= 0) ::close(r);
+    if (w >= 0) ::close(w);
+    g_profile.lock.state.store(0, std::memory_order_relaxed);
+    g_profile.restart = true;
+    g_count_sites.store(false, std::memory_order_relaxed);
+    g_hot.fetch_and(~unsigned(hot_sites), std::memory_order_relaxed);
+}
+
+} // namespace detail
+
+bool write_profile() noexcept {
+    detail::ensure_initialised();
+    detail::busy_section busy;
+    detail::g_monitor.profile_used.store(true, std::memory_order_relaxed);
+    return detail::write_profile_report(nullptr, "write_profile");
+}
+
+bool write_profile(const char* path) noexcept {
+    if (!path || !path[0]) return write_profile();
+    detail::ensure_initialised();
+    detail::busy_section busy;
+    detail::g_monitor.profile_used.store(true, std::memory_order_relaxed);
+    return detail::write_profile_report(path, "write_profile");
+}
+
+} // namespace leakguard
+
+#endif // LEAKGUARD_DETAIL_RUNTIME_MONITOR_HPP_INCLUDED
 // #include "leakguard/detail/runtime/fork.hpp" (inlined)
 // leakguard - in-process memory-leak tracker for C++ (header-only)
 // SPDX-License-Identifier: MIT
@@ -13341,6 +14464,7 @@ inline report_outcome write_report(const char* when, const caller_context* calle
 // #include "leakguard/detail/heap/registry.hpp" (inlined)
 // #include "leakguard/detail/reach/thread_pause.hpp" (inlined)
 // #include "leakguard/detail/symbolize/symbolize.hpp" (inlined)
+// #include "leakguard/detail/runtime/monitor.hpp" (inlined)
 
 namespace leakguard {
 namespace detail {
@@ -13378,6 +14502,7 @@ inline void unlock_all_after_fork() noexcept {
 // unmapped, reach/thread_pause.hpp) do not exist in it, so that world is left alone for good.
 inline void unlock_all_in_child() noexcept {
     g_pause_previous.store(nullptr, std::memory_order_relaxed);
+    monitor_in_child();       // the child runs no monitor until one is asked for again
     reopen_report_in_child(); // a "%p" log is the parent's until then
     unlock_all_after_fork();
 }
@@ -13945,6 +15070,7 @@ LEAKGUARD_DETAIL_C_FREE void release_c(void* p, const void* caller, const char* 
 // #include "leakguard/detail/report/exit_report.hpp" (inlined)
 // #include "leakguard/detail/report/stats.hpp" (inlined)
 // #include "leakguard/detail/report/suppressions.hpp" (inlined)
+// #include "leakguard/detail/runtime/monitor.hpp" (inlined)
 
 namespace leakguard {
 
@@ -13987,12 +15113,16 @@ statistics stats() noexcept {
 
 bool set_option(const char* key, const char* value) noexcept {
     detail::ensure_initialised();
-    return detail::apply_option(key, value, "leakguard::set_option");
+    bool const ok = detail::apply_option(key, value, "leakguard::set_option");
+    detail::apply_monitor_options(); // here, in the program's own call: a thread may be made
+    return ok;
 }
 
 bool set_options(const char* list) noexcept {
     detail::ensure_initialised();
-    return detail::apply_option_list(list, "leakguard::set_options");
+    bool const ok = detail::apply_option_list(list, "leakguard::set_options");
+    detail::apply_monitor_options();
+    return ok;
 }
 
 bool option_at(std::size_t index, option_info& out) noexcept {
@@ -14337,6 +15467,7 @@ inline report_outcome write_interrupted_report(const char* when) noexcept {
 } // namespace leakguard
 
 #endif // LEAKGUARD_DETAIL_REPORT_INTERRUPTED_REPORT_HPP_INCLUDED
+// #include "leakguard/detail/runtime/monitor.hpp" (inlined)
 
 namespace leakguard {
 namespace detail {
@@ -14344,10 +15475,12 @@ namespace detail {
 __attribute__((destructor)) static void report_at_exit() {
     report_outcome outcome;
     if (interrupted_in_tracker()) { // exit() from a signal handler: see report/interrupted_report.hpp
+        // The monitor is not joined: it may be waiting for what this thread holds.
         busy_section busy;
         outcome = write_interrupted_report("at exit");
     } else {
         ensure_initialised();
+        stop_monitor();   // joined before the report: nothing walks the lists while it runs
         check_heap_now(); // its errors are part of the report
         busy_section busy;
         outcome = write_report("at exit", nullptr);

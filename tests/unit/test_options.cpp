@@ -43,6 +43,7 @@ unsigned long long number_max(const leakguard::option_info& o) {
 }
 bool is_number(const leakguard::option_info& o) { return std::strncmp(o.values, "0-", 2) == 0; }
 bool is_path(const leakguard::option_info& o) { return std::strcmp(o.values, "path") == 0; }
+bool is_signal(const leakguard::option_info& o) { return std::strcmp(o.values, "signal") == 0; }
 
 // A choice option's names ("full|summary|off").
 std::vector<std::string> choices(const leakguard::option_info& o) {
@@ -97,11 +98,24 @@ TEST_CASE("set_option accepts every known key with its default and the ends of i
         } else if (is_path(o)) {
             CHECK(leakguard::set_option(o.name, "/dev/null"));
             CHECK(leakguard::set_option(o.name, ""));
+        } else if (is_signal(o)) {
+            for (const char* name : {"SIGUSR2", "USR1", "12", "none", "0"}) CHECK(leakguard::set_option(o.name, name));
         } else {
             for (std::string const& name : choices(o)) CHECK(leakguard::set_option(o.name, name.c_str()));
         }
         CHECK(leakguard::set_option(o.name, o.default_value));
     }
+}
+
+TEST_CASE("monitor_interval takes fractions of a second; dump_signal names and numbers") {
+    restore_defaults restore;
+    for (const char* good : {"0.25", ".5", "2.", "0.000001", "86400", "86400.0"})
+        CHECK_MESSAGE(leakguard::set_option("monitor_interval", good), good);
+    leakguard::set_option("monitor_interval", "0");
+    for (const char* bad : {"0.0000001", "86400.5", "86401", ".", "1.2.3", "1e3", "-0.5", " 1", "1 "})
+        CHECK_FALSE_MESSAGE(leakguard::set_option("monitor_interval", bad), bad);
+    for (const char* bad : {"SIGKILL", "SIGSTOP", "SIGSEGV", "9", "65", "SIGFOO", "sigusr2", "signal"})
+        CHECK_FALSE_MESSAGE(leakguard::set_option("dump_signal", bad), bad);
 }
 
 TEST_CASE("set_option refuses unknown keys and bad values") {

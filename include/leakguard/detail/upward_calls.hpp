@@ -22,6 +22,11 @@ inline void drop_recycled() noexcept;
 inline unsigned guard_units_for(int guard_bytes) noexcept;
 // heap/startup.hpp -> runtime/fork.hpp: start-up installs the fork handlers.
 inline void install_fork_handlers() noexcept;
+// core/options.hpp -> runtime/monitor.hpp: a monitor option set starts, stops or wakes the monitor.
+inline void monitor_options_changed() noexcept;
+// heap/allocate.hpp -> runtime/monitor.hpp: the monitor thread is started from the general path of
+// an allocation by the program's own code, a safe place to create a thread.
+void start_pending_monitor() noexcept;
 // heap/errors.hpp -> report/error_report.hpp: a heap error is printed where it is found.
 void print_error(const error_record& e) noexcept;
 

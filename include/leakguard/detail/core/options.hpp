@@ -8,6 +8,7 @@
 #define LEAKGUARD_DETAIL_CORE_OPTIONS_HPP_INCLUDED
 
 #include <atomic>  // std::atomic
+#include <csignal> // SIGUSR2 and the other names dump_signal takes
 #include <cstddef> // std::size_t
 #include <cstdint> // std::uint64_t
 #include <cstdio>  // std::snprintf
@@ -93,11 +94,52 @@ options_state g_options{{default_exitcode},
                         {false},
                         ""};
 
+// The monitor's options (docs/monitor.md), read by the monitor thread (runtime/monitor.hpp) while
+// set_option may change them: atomics, and the path under its lock.
+constexpr std::uint64_t max_monitor_seconds = 86400;
+constexpr int default_monitor_top = 20;
+constexpr int max_monitor_top = 1000000;
+constexpr int default_monitor_growth = 3;
+struct monitor_options {
+    std::atomic<std::uint64_t> interval_us; // 0: no periodic report
+    std::atomic<bool> text;                 // also a table on the report stream
+    std::atomic<int> top;                   // sites listed, by live bytes; 0: every one
+    std::atomic<bool> changed_only;
+    std::atomic<bool> live_only;
+    std::atomic<std::uint64_t> min_live; // sites with fewer live blocks are left out
+    std::atomic<int> growth;             // intervals of growth that make a site "growing"; 0: never
+    std::atomic<int> dump_signal;        // 0: none
+    spinlock path_lock;
+    char path[max_path_length + 1]; // empty: default_monitor_path
+};
+constexpr const char* default_monitor_path = "leakguard-monitor.%p.jsonl";
+monitor_options g_monitor_options{
+    {0}, {false}, {default_monitor_top}, {false}, {false}, {0}, {default_monitor_growth}, {0}, {}, ""};
+
+// The monitor_path option's file, "%p" expanded, into `out`.
+inline void monitor_path_now(char* out, std::size_t size) noexcept {
+    char raw[max_path_length + 1];
+    {
+        lock_guard hold(g_monitor_options.path_lock);
+        std::memcpy(raw, g_monitor_options.path, sizeof raw);
+    }
+    expand_path(raw[0] ? raw : default_monitor_path, out, size);
+}
+
+// Counting per site (capture/site_counts.hpp) is on: the short paths take their counting branch.
+std::atomic<bool> g_count_sites{};
+// A monitor thread is wanted but not started yet: allocations take the general path, where the
+// first one from the program's own code starts it (runtime/monitor.hpp).
+std::atomic<bool> g_monitor_pending{};
+
 enum class option_kind {
-    number, // a whole decimal number from 0 to the entry's max
-    choice, // one of the entry's names; the value kept is its index
-    path,   // a file path, "%p" for the process id; empty for none
-    set,    // some of the entry's names, ',' or '+' between them, or "all" or "none"; kept as bits
+    number,  // a whole decimal number from 0 to the entry's max
+    choice,  // one of the entry's names; the value kept is its index
+    path,    // a file path, "%p" for the process id; empty for none
+    set,     // some of the entry's names, ',' or '+' between them, or "all" or "none"; kept as bits
+    seconds, // a decimal number of seconds from 0 to the entry's max, fractions allowed ("0.25");
+             // kept in microseconds
+    signal,  // a signal by name ("SIGUSR2", "USR2") or number, or "none" (0); kept as its number
 };
 
 // One row of the table. `store` keeps a value that parsed: the number (a choice's index), or the
@@ -123,6 +165,12 @@ constexpr option_spec choice_option(const char* name, const char* choices, std::
 }
 constexpr option_spec path_option(const char* name, option_store store, const char* help) {
     return option_spec{name, option_kind::path, 0, nullptr, 0, store, help};
+}
+constexpr option_spec seconds_option(const char* name, std::uint64_t max, option_store store, const char* help) {
+    return option_spec{name, option_kind::seconds, max, nullptr, 0, store, help};
+}
+constexpr option_spec signal_option(const char* name, option_store store, const char* help) {
+    return option_spec{name, option_kind::signal, 0, nullptr, 0, store, help};
 }
 constexpr option_spec set_option_spec(const char* name, const char* choices, std::uint64_t default_bits,
                                       option_store store, const char* help) {
@@ -151,6 +199,18 @@ inline bool store_suppressions(std::uint64_t, const char* text) noexcept { retur
 inline bool store_baseline(std::uint64_t, const char* text) noexcept { return set_baseline_option(text); }
 inline bool store_write_baseline(std::uint64_t, const char* text) noexcept {
     return copy_path(g_options.write_baseline, text);
+}
+// The monitor's options: stored, then the monitor told (runtime/monitor.hpp starts, stops or wakes
+// it; the thread reads the values itself).
+template <class T, std::atomic<T> monitor_options::*Field>
+bool store_monitor_field(std::uint64_t number, const char*) noexcept {
+    (g_monitor_options.*Field).store(static_cast<T>(number), std::memory_order_relaxed);
+    monitor_options_changed();
+    return true;
+}
+inline bool store_monitor_path(std::uint64_t, const char* text) noexcept {
+    lock_guard hold(g_monitor_options.path_lock);
+    return copy_path(g_monitor_options.path, text);
 }
 
 // The options, in the order docs/options.md lists them (a unit test holds the two together).
@@ -199,6 +259,27 @@ constexpr option_spec option_table[] = {
                 "a file of known loss records' fingerprints: they are listed as known and do not fail the run"),
     path_option("write_baseline", store_write_baseline,
                 "write the fingerprints of the loss records that fail the run to this file, at the report"),
+    seconds_option("monitor_interval", max_monitor_seconds,
+                   store_monitor_field<std::uint64_t, &monitor_options::interval_us>,
+                   "seconds between the monitor's per-site reports (fractions allowed); 0: no monitor"),
+    path_option(
+        "monitor_path", store_monitor_path,
+        "the file the monitor appends its reports to, one JSON object a line; none: leakguard-monitor.%p.jsonl"),
+    number_option("monitor_text", 1, 0, store_monitor_field<bool, &monitor_options::text>,
+                  "1: the monitor also prints each report as a table on the report stream"),
+    number_option("monitor_top", max_monitor_top, default_monitor_top, store_monitor_field<int, &monitor_options::top>,
+                  "sites in each monitor report, the most live bytes first; 0: every site"),
+    number_option("monitor_changed", 1, 0, store_monitor_field<bool, &monitor_options::changed_only>,
+                  "1: a monitor report lists only the sites that changed since the last one"),
+    number_option("monitor_live_only", 1, 0, store_monitor_field<bool, &monitor_options::live_only>,
+                  "1: a monitor report lists only the sites with live blocks"),
+    number_option("monitor_min_live", max_break_on_alloc, 0,
+                  store_monitor_field<std::uint64_t, &monitor_options::min_live>,
+                  "a monitor report lists only the sites with at least this many live blocks"),
+    number_option("monitor_growth", 1000, default_monitor_growth, store_monitor_field<int, &monitor_options::growth>,
+                  "a site whose live blocks grew in each of the last N reports is growing; 0: none is"),
+    signal_option("dump_signal", store_monitor_field<int, &monitor_options::dump_signal>,
+                  "a signal (SIGUSR2, USR2, 12) that makes the monitor write one report now; none: off"),
 };
 constexpr std::size_t option_count = sizeof option_table / sizeof option_table[0];
 
@@ -214,11 +295,12 @@ enum : unsigned {
     hot_fill = 16u,       // fill=1: new blocks get 0xCD
     hot_stacks = 32u,     // stack_depth > 1: allocations capture a call stack
     hot_quarantine = 64u, // quarantine_bytes > 0: frees go through the quarantine
+    hot_sites = 128u,     // counting per site is on (capture/site_counts.hpp): the short paths count
     hot_guard_shift = 8u, // bits 8-13: the tail guard's length in the record's units (guard_units_for)
     hot_guard_mask = 0x3Fu << hot_guard_shift,
     // Any per-block extra at all (for the paths that handle none, such as realloc in place).
-    hot_extras_alloc = hot_slow_alloc | hot_fill | hot_stacks | hot_guard_mask,
-    hot_extras_free = hot_slow_free | hot_quarantine,
+    hot_extras_alloc = hot_slow_alloc | hot_fill | hot_stacks | hot_guard_mask | hot_sites,
+    hot_extras_free = hot_slow_free | hot_quarantine | hot_sites,
 };
 std::atomic<unsigned> g_hot{};
 spinlock g_hot_lock{};
@@ -248,7 +330,10 @@ inline void refresh_hot(bool ready, bool elide = false) noexcept {
     unsigned w = g_hot.load(std::memory_order_relaxed) & (hot_ready | hot_elide);
     if (ready) w |= hot_ready;
     if (elide) w |= hot_elide;
-    if (g_options.break_on_alloc.load(std::memory_order_relaxed) != 0 || sites) w |= hot_slow_alloc;
+    if (g_options.break_on_alloc.load(std::memory_order_relaxed) != 0 || sites ||
+        g_monitor_pending.load(std::memory_order_relaxed))
+        w |= hot_slow_alloc;
+    if (g_count_sites.load(std::memory_order_relaxed)) w |= hot_sites;
     if (sites) w |= hot_slow_free;
     if (option_fill()) w |= hot_fill;
     if (option_stack_depth() > 1) w |= hot_stacks;
@@ -318,6 +403,77 @@ inline bool parse_choice_set(const char* choices, const char* text, std::uint64_
     return true;
 }
 
+// A number of seconds, "S" or "S.F" (digits only, at most 6 after the point), at most `max`
+// seconds, in microseconds. A value above 0 but under a microsecond is refused, not taken for 0.
+inline bool parse_seconds(const char* text, std::uint64_t max, std::uint64_t& micros) noexcept {
+    const char* dot = std::strchr(text, '.');
+    char whole[24];
+    std::size_t const n = dot ? static_cast<std::size_t>(dot - text) : std::strlen(text);
+    if (n >= sizeof whole) return false;
+    std::memcpy(whole, text, n);
+    whole[n] = '\0';
+    std::uint64_t seconds = 0;
+    if (n == 0 ? !dot : !parse_number(whole, max, seconds)) return false;
+    std::uint64_t fraction = 0;
+    bool any_digit = n > 0;
+    if (dot) {
+        unsigned digits = 0;
+        for (const char* p = dot + 1; *p; ++p, ++digits) {
+            if (*p < '0' || *p > '9' || digits == 6) return false;
+            fraction = fraction * 10 + static_cast<unsigned>(*p - '0');
+            any_digit = true;
+        }
+        if (digits == 0 && n == 0) return false;
+        for (; digits < 6; ++digits) fraction *= 10;
+    }
+    if (!any_digit || (seconds == max && fraction != 0)) return false;
+    micros = seconds * 1000000u + fraction;
+    return true;
+}
+
+// The signals dump_signal takes by name: those a program may catch that nothing else means.
+struct signal_name {
+    const char* name;
+    int number;
+};
+constexpr signal_name dump_signal_names[] = {
+    {"HUP", SIGHUP},   {"INT", SIGINT},   {"QUIT", SIGQUIT},     {"USR1", SIGUSR1},   {"USR2", SIGUSR2},
+    {"PIPE", SIGPIPE}, {"ALRM", SIGALRM}, {"TERM", SIGTERM},     {"CHLD", SIGCHLD},   {"CONT", SIGCONT},
+    {"TSTP", SIGTSTP}, {"TTIN", SIGTTIN}, {"TTOU", SIGTTOU},     {"URG", SIGURG},     {"XCPU", SIGXCPU},
+    {"XFSZ", SIGXFSZ}, {"PROF", SIGPROF}, {"VTALRM", SIGVTALRM}, {"WINCH", SIGWINCH},
+};
+// Whether signal `n` may be dump_signal: one a handler can catch, not one a fault raises (a
+// program that faults must die of it), nor the leak check's own (reach/thread_pause.hpp).
+inline bool dump_signal_allowed(std::uint64_t n) noexcept {
+    if (n == 0) return true;
+    if (n >= static_cast<std::uint64_t>(SIGRTMIN) && n <= static_cast<std::uint64_t>(SIGRTMAX))
+        return n != static_cast<std::uint64_t>(SIGRTMAX - 3);
+    for (const signal_name& s : dump_signal_names)
+        if (static_cast<std::uint64_t>(s.number) == n) return true;
+    return false;
+}
+// "none", "SIGUSR2", "USR2" or "12".
+inline bool parse_signal(const char* text, std::uint64_t& number) noexcept {
+    if (std::strcmp(text, "none") == 0) {
+        number = 0;
+        return true;
+    }
+    std::uint64_t n = 0;
+    if (parse_number(text, 64, n)) {
+        if (!dump_signal_allowed(n)) return false;
+        number = n;
+        return true;
+    }
+    const char* name = std::strncmp(text, "SIG", 3) == 0 ? text + 3 : text;
+    for (const signal_name& s : dump_signal_names) {
+        if (std::strcmp(s.name, name) == 0) {
+            number = static_cast<std::uint64_t>(s.number);
+            return true;
+        }
+    }
+    return false;
+}
+
 inline const option_spec* find_option(const char* name) noexcept {
     for (const option_spec& o : option_table)
         if (std::strcmp(o.name, name) == 0) return &o;
@@ -330,6 +486,8 @@ inline bool parse_option_value(const option_spec& o, const char* text, std::uint
     case option_kind::choice: return find_choice(o.choices, text, number);
     case option_kind::path: number = 0; return true;
     case option_kind::set: return parse_choice_set(o.choices, text, number);
+    case option_kind::seconds: return parse_seconds(text, o.max, number);
+    case option_kind::signal: return parse_signal(text, number);
     }
     return false;
 }
@@ -421,6 +579,8 @@ inline void format_option_values(const option_spec& o, char* out, std::size_t si
     case option_kind::choice: std::snprintf(out, size, "%s", o.choices); return;
     case option_kind::path: std::snprintf(out, size, "path"); return;
     case option_kind::set: std::snprintf(out, size, "%s|all|none", o.choices); return;
+    case option_kind::seconds: std::snprintf(out, size, "0-%llu", static_cast<unsigned long long>(o.max)); return;
+    case option_kind::signal: std::snprintf(out, size, "signal"); return;
     }
 }
 
@@ -441,6 +601,10 @@ inline void format_option_default(const option_spec& o, char* out, std::size_t s
     case option_kind::path:
         if (size) out[0] = '\0';
         return;
+    case option_kind::seconds:
+        std::snprintf(out, size, "%llu", static_cast<unsigned long long>(o.default_value));
+        return;
+    case option_kind::signal: std::snprintf(out, size, "none"); return;
     case option_kind::set: {
         std::size_t used = 0;
         if (size) out[0] = '\0';

@@ -108,9 +108,37 @@ inline void say_write_error(int fd, int error) noexcept {
 
 // Writes formatted text to a file descriptor through a fixed buffer: no heap, no stdio locks. A
 // write that fails is said once (say_write_error).
+// Text gathered in raw memory instead of written (an fd_writer built on one): what must reach its
+// file in one write(2), such as the monitor's lines, which two processes may append to one file.
+struct memory_text {
+    char* data; // raw memory (raw_free it), or null
+    std::size_t size;
+    std::size_t capacity;
+    bool failed; // memory ran out: the text is incomplete
+
+    void append(const char* s, std::size_t n) noexcept {
+        if (failed) return;
+        if (size + n > capacity) {
+            std::size_t grown = capacity ? capacity * 2 : 16384;
+            while (grown < size + n) grown *= 2;
+            char* fresh = static_cast<char*>(raw_realloc(data, grown));
+            if (!fresh) {
+                failed = true;
+                return;
+            }
+            data = fresh;
+            capacity = grown;
+        }
+        std::memcpy(data + size, s, n);
+        size += n;
+    }
+};
+
 class fd_writer {
 public:
     explicit fd_writer(int fd) noexcept : fd_(fd), used_(0) {}
+    // Gathers into `into` instead of writing to a file.
+    explicit fd_writer(memory_text& into) noexcept : fd_(-1), used_(0), into_(&into) {}
     ~fd_writer() { flush(); }
     fd_writer(const fd_writer&) = delete;
     fd_writer& operator=(const fd_writer&) = delete;
@@ -146,6 +174,11 @@ public:
         put(line, len);
     }
     void flush() noexcept {
+        if (into_) {
+            into_->append(buf_, used_);
+            used_ = 0;
+            return;
+        }
         std::size_t done = 0;
         while (done < used_ && fd_ >= 0) {
             ssize_t const w = ::write(fd_, buf_ + done, used_ - done);
@@ -162,6 +195,7 @@ public:
 private:
     int fd_;
     std::size_t used_;
+    memory_text* into_ = nullptr;
     char buf_[4096];
 };
 

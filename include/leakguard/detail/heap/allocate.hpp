@@ -22,6 +22,7 @@
 #include "registry.hpp"
 #include "startup.hpp"
 #include "../capture/stack_capture.hpp"
+#include "../capture/site_counts.hpp"
 #include "../capture/stack_table.hpp"
 #include "../core/options.hpp"
 #include "../core/platform.hpp"
@@ -85,6 +86,11 @@ LEAKGUARD_DETAIL_NOINLINE inline void* allocate_slow(std::size_t size, std::size
                                                      const void* site, unsigned site_flags,
                                                      const void* frame) noexcept {
     ensure_initialised();
+    // A monitor the options asked for starts here: in the program's own call of new or of a
+    // mapped C function (not inside the C library, which may hold a lock thread creation needs).
+    if (LEAKGUARD_DETAIL_UNLIKELY(g_monitor_pending.load(std::memory_order_relaxed)) && !t_state.busy &&
+        (static_cast<unsigned>(kind) < static_cast<unsigned>(block_kind::malloc) || (site_flags & flag_has_location)))
+        start_pending_monitor();
     // An alignment beyond any block's size cannot be met (and its padding would not fit the record).
     if (LEAKGUARD_DETAIL_UNLIKELY(align > max_fast_size)) return nullptr;
     std::size_t const pad = padding_for(align);
@@ -140,6 +146,8 @@ LEAKGUARD_DETAIL_NOINLINE inline void* allocate_slow(std::size_t size, std::size
 
     link_owned(s, h, size);
     account_bytes(t, static_cast<std::int64_t>(size));
+    if (LEAKGUARD_DETAIL_UNLIKELY(g_hot.load(std::memory_order_relaxed) & hot_sites))
+        count_site_allocation(site, site_kind_of(site_flags, flag_has_location, flag_has_stack), size);
     return user_of(h);
 }
 
@@ -174,6 +182,8 @@ LEAKGUARD_DETAIL_ALWAYS_INLINE void* fast_allocate_block(thread_state& t, shard*
         // calloc zeroes its block anyway; realloc's copy overwrites the part it keeps.
         if ((hot & hot_fill) && kind != block_kind::calloc) fill_new_block(user, new_fill_bytes(size));
         if ((hot & hot_stacks) && !(site_flags & flag_has_location)) attach_stack(h, site, frame);
+        if (LEAKGUARD_DETAIL_UNLIKELY(hot & hot_sites))
+            count_site_allocation(h->site, site_kind_of(flags_of(h), flag_has_location, flag_has_stack), size);
     }
     // An owner section (see owner_enter), with the remote stack's check folded into its branch.
     s->owner_busy.store(1, std::memory_order_relaxed);
@@ -208,7 +218,7 @@ LEAKGUARD_DETAIL_ALWAYS_INLINE void* fast_allocate(std::size_t size, block_kind 
     if (LEAKGUARD_DETAIL_UNLIKELY((hot & (hot_ready | hot_slow_alloc | hot_elide)) != (hot_ready | hot_elide) || !s ||
                                   t.busy || size > max_fast_size))
         return nullptr;
-    if (hot & (hot_fill | hot_stacks | hot_guard_mask))
+    if (hot & (hot_fill | hot_stacks | hot_guard_mask | hot_sites))
         return fast_allocate_extras(size, kind, site, site_flags, frame);
     return fast_allocate_block<false>(t, s, hot, size, kind, site, site_flags, frame);
 }

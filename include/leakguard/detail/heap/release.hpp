@@ -24,6 +24,7 @@
 #include "recycler.hpp"
 #include "registry.hpp"
 #include "../capture/locations.hpp"
+#include "../capture/site_counts.hpp"
 #include "../core/options.hpp"
 
 namespace leakguard {
@@ -54,6 +55,8 @@ inline void release_live(block_header* h, const void* caller, dealloc_form form,
     }
     thread_state& t = t_state;
     if (flags_of(h) & flag_linked) {
+        if (LEAKGUARD_DETAIL_UNLIKELY(g_hot.load(std::memory_order_relaxed) & hot_sites))
+            count_site_free(h->site, site_kind_of(flags_of(h), flag_has_location, flag_has_stack));
         shard* s = g_registry.shards[shard_of(h)];
         std::int64_t const size = static_cast<std::int64_t>(size_of(h));
         account_bytes(t, -size);
@@ -131,6 +134,8 @@ LEAKGUARD_DETAIL_ALWAYS_INLINE void fast_release_block(thread_state& t, block_he
     unlink_held(s, h, size);
     s->owner_busy.store(0, std::memory_order_release);
     account_bytes(t, -size);
+    if (Extras && LEAKGUARD_DETAIL_UNLIKELY(hot & hot_sites))
+        count_site_free(h->site, site_kind_of(flags_of(h), flag_has_location, flag_has_stack));
     h->cookie ^= freed_cookie_flip; // live (checked) -> released, without hashing the address again
     if (Extras && (hot & hot_quarantine)) dispose(h, caller, nullptr);
     else give_back(h);
@@ -156,7 +161,8 @@ LEAKGUARD_DETAIL_ALWAYS_INLINE void fast_release_live(block_header* h, std::uint
     if (LEAKGUARD_DETAIL_UNLIKELY((shape & mask) != (kind_bits | shape_linked_bit) ||
                                   (hot & (hot_slow_free | hot_elide)) != hot_elide || shard_of(h) + 1 != t.home_tag))
         return release_block_slow(h, caller, form);
-    if (shape_guard_units(shape) != 0 || (hot & hot_quarantine)) return fast_release_extras(h, shape, hot, caller);
+    if (shape_guard_units(shape) != 0 || (hot & (hot_quarantine | hot_sites)))
+        return fast_release_extras(h, shape, hot, caller);
     fast_release_block<false>(t, h, shape, hot, form, caller);
 }
 

@@ -67,6 +67,16 @@ public:
         out_.printf("\"0x%lx\"", static_cast<unsigned long>(n));
     }
     void address(const void* p) noexcept { hex(reinterpret_cast<std::uintptr_t>(p)); }
+    // A number with `decimals` digits after the point (times and durations in seconds).
+    void fixed(double v, int decimals) noexcept {
+        value();
+        out_.printf("%.*f", decimals, v);
+    }
+    // A value already written as JSON elsewhere (a cached array), put as it is.
+    void raw(const char* json, std::size_t n) noexcept {
+        value();
+        out_.put(json, n);
+    }
 
 private:
     // Whether the open object or array (or the document) has nothing in it yet.

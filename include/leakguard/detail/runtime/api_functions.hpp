@@ -15,6 +15,7 @@
 #include "../report/exit_report.hpp"
 #include "../report/stats.hpp"
 #include "../report/suppressions.hpp"
+#include "monitor.hpp"
 
 namespace leakguard {
 
@@ -57,12 +58,16 @@ statistics stats() noexcept {
 
 bool set_option(const char* key, const char* value) noexcept {
     detail::ensure_initialised();
-    return detail::apply_option(key, value, "leakguard::set_option");
+    bool const ok = detail::apply_option(key, value, "leakguard::set_option");
+    detail::apply_monitor_options(); // here, in the program's own call: a thread may be made
+    return ok;
 }
 
 bool set_options(const char* list) noexcept {
     detail::ensure_initialised();
-    return detail::apply_option_list(list, "leakguard::set_options");
+    bool const ok = detail::apply_option_list(list, "leakguard::set_options");
+    detail::apply_monitor_options();
+    return ok;
 }
 
 bool option_at(std::size_t index, option_info& out) noexcept {

@@ -19,6 +19,7 @@
 #include "../report/check_heap.hpp"
 #include "../report/exit_report.hpp"
 #include "../report/interrupted_report.hpp"
+#include "monitor.hpp"
 
 namespace leakguard {
 namespace detail {
@@ -26,10 +27,12 @@ namespace detail {
 __attribute__((destructor)) static void report_at_exit() {
     report_outcome outcome;
     if (interrupted_in_tracker()) { // exit() from a signal handler: see report/interrupted_report.hpp
+        // The monitor is not joined: it may be waiting for what this thread holds.
         busy_section busy;
         outcome = write_interrupted_report("at exit");
     } else {
         ensure_initialised();
+        stop_monitor();   // joined before the report: nothing walks the lists while it runs
         check_heap_now(); // its errors are part of the report
         busy_section busy;
         outcome = write_report("at exit", nullptr);

@@ -21,6 +21,7 @@
 #include "../heap/registry.hpp"
 #include "../reach/thread_pause.hpp"
 #include "../symbolize/symbolize.hpp"
+#include "monitor.hpp"
 
 namespace leakguard {
 namespace detail {
@@ -58,6 +59,7 @@ inline void unlock_all_after_fork() noexcept {
 // unmapped, reach/thread_pause.hpp) do not exist in it, so that world is left alone for good.
 inline void unlock_all_in_child() noexcept {
     g_pause_previous.store(nullptr, std::memory_order_relaxed);
+    monitor_in_child();       // the child runs no monitor until one is asked for again
     reopen_report_in_child(); // a "%p" log is the parent's until then
     unlock_all_after_fork();
 }

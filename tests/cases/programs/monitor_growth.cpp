@@ -1,0 +1,163 @@
+// The monitor (docs/monitor.md): a program that runs for a while with a steady workload at two
+// sites and one site that leaks a little all the time, under monitor_interval. test_monitor.cpp
+// reads the monitor's file: the leaking site grows, the steady ones stay flat.
+// argv[1] says what to do:
+//   growth SECONDS      the workload for SECONDS (the monitor runs from LEAKGUARD_OPTIONS)
+//   profile PATH        write_profile(PATH) twice, around three more leaked blocks
+//   signal PATH         raise SIGUSR2 (dump_signal=SIGUSR2) and wait for PATH to gain a line
+//   fork                the workload, a child that runs silently, a child that restarts the monitor
+//   options             nothing but a short workload (the options are the test)
+//   (none)              all of it briefly, the options set by the program itself, the reports to
+//                       /dev/null: what the valgrind stage runs (tests/toolchain)
+// Every leaked block is kept in a global list and freed at the end: the program has no leak at
+// exit; what grows is "memory in use", as in a server whose cache never forgets.
+// LEAKGUARD_MAIN is in the shared unit (tests/cases/leakguard_main.cpp)
+#include <leakguard/leakguard.hpp>
+
+#include <chrono>
+#include <csignal>
+#include <cstdio>
+#include <cstring>
+#include <fstream>
+#include <string>
+#include <sys/wait.h>
+#include <thread>
+#include <unistd.h>
+#include <vector>
+
+namespace {
+
+struct leaked {
+    leaked* next;
+    char payload[56];
+};
+leaked* g_kept = nullptr;
+
+// One block more every call, kept (the "leak").
+__attribute__((noinline)) void grow_cache() {
+    leaked* l = new leaked;
+    l->next = g_kept;
+    g_kept = l;
+}
+
+// A block made and freed at once: live 0 or 1.
+__attribute__((noinline)) void steady_pair() {
+    char* volatile p = new char[32];
+    delete[] p;
+}
+
+// A ring of 50 blocks, one replaced per call: live 50 or 51.
+struct ring_entry {
+    char bytes[100];
+};
+ring_entry* g_ring[50];
+unsigned g_ring_next = 0;
+__attribute__((noinline)) ring_entry* make_ring_entry() { return new ring_entry; }
+__attribute__((noinline)) void steady_ring() {
+    ring_entry* fresh = make_ring_entry();
+    unsigned const i = g_ring_next++ % 50;
+    delete g_ring[i];
+    g_ring[i] = fresh;
+}
+
+void free_everything() {
+    while (g_kept) {
+        leaked* next = g_kept->next;
+        delete g_kept;
+        g_kept = next;
+    }
+    for (ring_entry*& e : g_ring) {
+        delete e;
+        e = nullptr;
+    }
+}
+
+// The workload for `seconds`: steady work every millisecond, one leaked block every 40 ms.
+void workload(double seconds) {
+    for (ring_entry*& e : g_ring)
+        if (!e) e = make_ring_entry();
+    auto const start = std::chrono::steady_clock::now();
+    auto next_leak = start;
+    for (;;) {
+        auto const now = std::chrono::steady_clock::now();
+        if (std::chrono::duration<double>(now - start).count() >= seconds) break;
+        steady_pair();
+        steady_ring();
+        if (now >= next_leak) {
+            grow_cache();
+            next_leak += std::chrono::milliseconds(40);
+        }
+        std::this_thread::sleep_for(std::chrono::milliseconds(1));
+    }
+}
+
+std::size_t lines_in(const char* path) {
+    std::ifstream in(path);
+    std::size_t n = 0;
+    std::string line;
+    while (std::getline(in, line)) ++n;
+    return n;
+}
+
+} // namespace
+
+int main(int argc, char** argv) {
+    std::string const mode = argc > 1 ? argv[1] : "";
+    if (mode.empty()) {
+        leakguard::set_options("monitor_interval=0.1:monitor_path=/dev/null:monitor_text=1:dump_signal=SIGUSR2");
+        workload(0.5);
+        std::raise(SIGUSR2);
+        workload(0.3);
+        bool const ok = leakguard::write_profile("/dev/null");
+        std::printf("write_profile: %d\n", ok ? 1 : 0);
+    } else if (mode == "growth") {
+        workload(argc > 2 ? std::atof(argv[2]) : 3.0);
+    } else if (mode == "profile" && argc > 2) {
+        grow_cache();
+        bool const first = leakguard::write_profile(argv[2]);
+        for (int i = 0; i < 3; ++i) grow_cache();
+        steady_pair();
+        bool const second = leakguard::write_profile(argv[2]);
+        std::printf("profile: %d %d\n", first ? 1 : 0, second ? 1 : 0);
+    } else if (mode == "signal" && argc > 2) {
+        grow_cache();
+        std::size_t const before = lines_in(argv[2]);
+        std::raise(SIGUSR2);
+        bool grew = false;
+        for (int i = 0; i < 1000 && !grew; ++i) { // up to 10 s (valgrind is slow)
+            std::this_thread::sleep_for(std::chrono::milliseconds(10));
+            grew = lines_in(argv[2]) > before;
+        }
+        std::printf("signal: %zu -> %zu\n", before, lines_in(argv[2]));
+    } else if (mode == "fork") {
+        workload(0.5);
+        pid_t silent = ::fork();
+        if (silent == 0) { // the child: no monitor unless asked for again
+            workload(0.8);
+            free_everything();
+            std::printf("silent child %ld\n", static_cast<long>(::getpid()));
+            std::fflush(stdout);
+            ::_exit(0);
+        }
+        pid_t restarted = ::fork();
+        if (restarted == 0) {
+            leakguard::set_option("monitor_interval", "0.1");
+            workload(0.8);
+            free_everything();
+            std::printf("restarted child %ld\n", static_cast<long>(::getpid()));
+            std::fflush(stdout);
+            ::_exit(0);
+        }
+        workload(0.5);
+        int status = 0;
+        ::waitpid(silent, &status, 0);
+        int const silent_status = status;
+        ::waitpid(restarted, &status, 0);
+        std::printf("parent %ld children %ld %ld status %d %d\n", static_cast<long>(::getpid()),
+                    static_cast<long>(silent), static_cast<long>(restarted), silent_status, status);
+    } else {
+        workload(0.3);
+    }
+    free_everything();
+    return 0;
+}
