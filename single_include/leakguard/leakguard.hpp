@@ -846,6 +846,7 @@ namespace detail {
 struct inside_marks {
     unsigned locks; // leakguard's locks held or being taken, list sections entered
     unsigned libc;  // calls into the C library's allocator under way
+    bool naming;    // holds the symbolizer's lock (symbolize/symbolize.hpp: naming_section)
 };
 
 static thread_local inside_marks t_inside;
@@ -5821,8 +5822,13 @@ error_log g_errors{};
 LEAKGUARD_DETAIL_NOINLINE inline void report_error(const error_record& e) noexcept {
     std::uint64_t const n = g_errors.count.fetch_add(1, std::memory_order_relaxed);
     if (n < max_error_records) {
-        lock_guard hold(g_errors.lock);
-        g_errors.records[n] = e;
+        // A thread that is naming code may be writing the JSON report's errors, under this lock:
+        // then the error is printed and counted, not kept.
+        if (!t_inside.naming) g_errors.lock.lock();
+        if (!t_inside.naming || g_errors.lock.try_lock()) {
+            g_errors.records[n] = e;
+            g_errors.lock.unlock();
+        }
     }
     print_error(e);
     // For use under a debugger: stop right where the error was found.
@@ -9772,6 +9778,23 @@ struct module_cache {
 
 module_cache g_modules{};
 
+// Marks the thread that holds g_modules.lock (t_inside.naming): what it calls meanwhile (the
+// demangler's malloc and free) may report a heap error, which must then not name its sites - that
+// would take the lock again (report/error_report.hpp).
+class naming_section {
+public:
+    naming_section() noexcept {
+        g_modules.lock.lock();
+        t_inside.naming = true;
+    }
+    ~naming_section() {
+        t_inside.naming = false;
+        g_modules.lock.unlock();
+    }
+    naming_section(const naming_section&) = delete;
+    naming_section& operator=(const naming_section&) = delete;
+};
+
 inline bool same_file(const module_cache::entry& e, const struct stat& st) noexcept {
     return e.device == st.st_dev && e.inode == st.st_ino && e.modified.tv_sec == st.st_mtim.tv_sec &&
            e.modified.tv_nsec == st.st_mtim.tv_nsec;
@@ -9848,7 +9871,7 @@ inline bool symbolize_own_module(std::uintptr_t pc, symbol_info& out) noexcept {
     copy_text(out.module, sizeof out.module, path);
     std::uintptr_t const base = own_load_address();
     out.offset = pc + 1 - base;
-    lock_guard hold(g_modules.lock);
+    naming_section hold;
     module_cache::entry* e = module_entry("/proc/self/exe", base);
     if (!e) return true;
     if (!e->lines_built) {
@@ -9879,7 +9902,7 @@ inline void symbolize(const void* caller, symbol_info& out) noexcept {
     copy_text(out.module, sizeof out.module, info.dli_fname);
     out.offset = reinterpret_cast<std::uintptr_t>(caller) - reinterpret_cast<std::uintptr_t>(info.dli_fbase);
     if (lm) {
-        lock_guard hold(g_modules.lock);
+        naming_section hold;
         if (module_cache::entry* e = module_entry(lm)) {
             if (!e->lines_built) {
                 build_line_table(e->image, e->lines);
@@ -9915,7 +9938,7 @@ inline std::size_t symbolize_frames(const void* caller, symbol_info* out, std::s
     Dl_info info;
     struct link_map* lm = nullptr;
     if (!dladdr1(reinterpret_cast<void*>(pc), &info, reinterpret_cast<void**>(&lm), RTLD_DL_LINKMAP) || !lm) return 1;
-    lock_guard hold(g_modules.lock);
+    naming_section hold;
     module_cache::entry* e = module_entry(lm);
     if (!e || !e->lines_built) return 1;
     if (!e->inlines_built) {
@@ -11895,10 +11918,20 @@ inline void error_offset_text(const error_record& e, char* out, std::size_t size
     else std::snprintf(out, size, ", byte %ld overwritten", e.offset);
 }
 
+// describe_code(), or where this thread is naming code already (symbolize/symbolize.hpp: an
+// error found by a free the demangler made), the location or the bare address: naming it would
+// wait on this thread's own lock.
+inline void describe_error_code(const void* caller, const source_location* location, char* out,
+                                std::size_t size) noexcept {
+    if (!t_inside.naming) return describe_code(caller, location, out, size);
+    if (location) std::snprintf(out, size, "%s:%d", location->file, location->line);
+    else std::snprintf(out, size, "%p", caller);
+}
+
 void print_error(const error_record& e) noexcept {
     busy_section busy;
     char freed_at[site_text_size] = "";
-    if (e.has_free) describe_code(e.free_caller, e.free_location, freed_at, sizeof freed_at);
+    if (e.has_free) describe_error_code(e.free_caller, e.free_location, freed_at, sizeof freed_at);
     fd_writer out(report_fd());
     out.printf("leakguard: error: %s: ", error_type_name(e.type));
     if (e.type == error_type::heap_corruption) { // leakguard's record of a block, not the block
@@ -11909,7 +11942,7 @@ void print_error(const error_record& e) noexcept {
     }
     if (e.block_known) {
         char allocated_at[site_text_size];
-        describe_code(e.alloc_caller, e.alloc_location, allocated_at, sizeof allocated_at);
+        describe_error_code(e.alloc_caller, e.alloc_location, allocated_at, sizeof allocated_at);
         out.printf("%zu bytes at %p (#%llu) allocated by %s at %s", e.size, e.address,
                    static_cast<unsigned long long>(e.seq), kind_name(e.kind), allocated_at);
     } else {
@@ -11920,7 +11953,7 @@ void print_error(const error_record& e) noexcept {
     out.put(offset);
     if (e.has_first_free) {
         char first[site_text_size];
-        describe_code(e.first_free_caller, e.first_free_location, first, sizeof first);
+        describe_error_code(e.first_free_caller, e.first_free_location, first, sizeof first);
         out.printf(", first freed at %s", first);
     }
     if (e.has_form) out.printf(", given back by %s at %s", dealloc_name(e.form), freed_at);
@@ -15013,6 +15046,22 @@ LEAKGUARD_DETAIL_ALWAYS_INLINE ownership owner_of(const void* p, bool glibc_read
     return owner_by_other_cookie(p, cookie, live);
 }
 
+// Whether `p`, a pointer owner_of calls foreign, lies inside the header of one of leakguard's live
+// blocks: free(p - 48) or free(p - 16) on one of them, which the C library would take for (or
+// crash on as) a chunk of its own while the block is still listed. Only under glibc, whose heap
+// makes the candidates' cookies readable: from a pointer inside a header, every byte up to the
+// block is the header's; from a chunk glibc handed out, the next header_size bytes are its own or
+// the chunks after it (a heap ends with its top chunk, never right after a chunk in use). A
+// block's user pointer is 16-aligned and at least header_size + 32 bytes past any other chunk's,
+// so no foreign chunk is ever taken for one.
+LEAKGUARD_DETAIL_NOINLINE inline bool inside_live_header(const void* p) noexcept {
+    if (!heap_is_glibc()) return false;
+    std::uintptr_t const at = reinterpret_cast<std::uintptr_t>(p);
+    for (std::uintptr_t user = (at + 16) & ~std::uintptr_t(15); user <= at + header_size; user += 16)
+        if (owner_of(reinterpret_cast<const void*>(user)) == ownership::live) return true;
+    return false;
+}
+
 // How release_c_live and release_c are compiled: out of line while free() of the C library's own
 // memory is the most frequent (it then stays short); inlined into free() where every C block is
 // leakguard's (LEAKGUARD_DETAIL_INTERPOSE_ALLOC), as operator delete inlines its short path.
@@ -15046,13 +15095,16 @@ LEAKGUARD_DETAIL_C_FREE void release_c(void* p, const void* caller, const char* 
     case ownership::damaged:
         if (detach_damaged(header_of(p), caller, dealloc_form::c_free, file, line)) return;
         // Under glibc, bit 3 set: no glibc chunk size; the C library would abort on it.
-        if (heap_is_glibc() && (cookie_in_front_of(p) & cookie_mark))
+        if (heap_is_glibc() && ((cookie_in_front_of(p) & cookie_mark) || inside_live_header(p)))
             return report_bad_free(p, false, caller, dealloc_form::c_free, file, line);
         return libc_free(p);
     case ownership::broken:
         if (detach_damaged(header_of(p), caller, dealloc_form::c_free, file, line)) return;
         return report_bad_free(p, false, caller, dealloc_form::c_free, file, line); // never the C library's
-    case ownership::foreign: return libc_free(p);
+    case ownership::foreign:
+        if (LEAKGUARD_DETAIL_UNLIKELY(inside_live_header(p)))
+            return report_bad_free(p, false, caller, dealloc_form::c_free, file, line);
+        return libc_free(p);
     }
 }
 

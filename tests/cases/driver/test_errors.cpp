@@ -57,3 +57,17 @@ TEST_CASE("alloc_dealloc_mismatch_names_both_sites") {
     CHECK(errors[0]["size"] == 16);
     CHECK(errors[2]["size"] == 10);
 }
+
+// A heap error reported while the thread holds the symbolizer's lock (naming_reentry.cpp): printed
+// with addresses, no wait on the lock, the program goes on and the exit report names it.
+TEST_CASE("naming_reentry: an error found inside the symbolizer is reported without waiting on it") {
+    auto r = cases::run_case("naming_reentry", "", {}, 20);
+    INFO(r.describe());
+    CHECK(!r.proc.timed_out);
+    CHECK(r.proc.out.find("went on") != std::string::npos);
+    CHECK(r.status() == cases::kLeakExit);
+    CHECK(r.proc.err.find("leakguard: error: double_free") != std::string::npos);
+    REQUIRE(r.has_report);
+    REQUIRE(r.report["errors"].size() == 1);
+    CHECK(r.report["errors"][0]["type"] == "double_free");
+}

@@ -78,3 +78,27 @@ TEST_CASE("heap_damage: one byte anywhere in the 64 bytes before a block never s
     }
     MESSAGE(reported << " of 64 one-byte writes reported"); // the rest land where no check can see
 }
+
+// free() (mapped or not) and delete of a pointer into the header in front of a live block
+// (free_into_header.cpp): an invalid_free each time, never the C library's abort or a crash; the
+// block stays alive (lost at exit) and the report completes.
+TEST_CASE("free_into_header: a free into the header in front of a block is an invalid free") {
+    if (!LEAKGUARD_CASES_INTERPOSE) {
+        CASES_SKIP("built under a sanitizer: its runtime owns free and judges the pointer itself");
+        return;
+    }
+    for (const char* how : {"mapped", "interposed", "delete"}) {
+        for (int off = 8; off <= 48; off += 8) {
+            auto r = run_case("free_into_header", "", {how, std::to_string(off)});
+            INFO(how << " " << off << "\n" << r.describe());
+            CHECK(r.proc.signal == 0);
+            CHECK(r.status() == cases::kLeakExit);
+            CHECK(r.proc.out.find("still alive") != std::string::npos);
+            REQUIRE(r.has_report);
+            REQUIRE(r.report["errors"].size() == 1);
+            CHECK(r.report["errors"][0]["type"] == "invalid_free");
+            CHECK(cases::summary(r.report, "definitely_lost_blocks") == 1);
+            CHECK(cases::summary(r.report, "definitely_lost_bytes") == 100);
+        }
+    }
+}

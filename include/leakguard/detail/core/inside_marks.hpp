@@ -23,6 +23,7 @@ namespace detail {
 struct inside_marks {
     unsigned locks; // leakguard's locks held or being taken, list sections entered
     unsigned libc;  // calls into the C library's allocator under way
+    bool naming;    // holds the symbolizer's lock (symbolize/symbolize.hpp: naming_section)
 };
 
 static thread_local inside_marks t_inside;

@@ -129,8 +129,13 @@ error_log g_errors{};
 LEAKGUARD_DETAIL_NOINLINE inline void report_error(const error_record& e) noexcept {
     std::uint64_t const n = g_errors.count.fetch_add(1, std::memory_order_relaxed);
     if (n < max_error_records) {
-        lock_guard hold(g_errors.lock);
-        g_errors.records[n] = e;
+        // A thread that is naming code may be writing the JSON report's errors, under this lock:
+        // then the error is printed and counted, not kept.
+        if (!t_inside.naming) g_errors.lock.lock();
+        if (!t_inside.naming || g_errors.lock.try_lock()) {
+            g_errors.records[n] = e;
+            g_errors.lock.unlock();
+        }
     }
     print_error(e);
     // For use under a debugger: stop right where the error was found.

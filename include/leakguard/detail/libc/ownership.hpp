@@ -108,6 +108,22 @@ LEAKGUARD_DETAIL_ALWAYS_INLINE ownership owner_of(const void* p, bool glibc_read
     return owner_by_other_cookie(p, cookie, live);
 }
 
+// Whether `p`, a pointer owner_of calls foreign, lies inside the header of one of leakguard's live
+// blocks: free(p - 48) or free(p - 16) on one of them, which the C library would take for (or
+// crash on as) a chunk of its own while the block is still listed. Only under glibc, whose heap
+// makes the candidates' cookies readable: from a pointer inside a header, every byte up to the
+// block is the header's; from a chunk glibc handed out, the next header_size bytes are its own or
+// the chunks after it (a heap ends with its top chunk, never right after a chunk in use). A
+// block's user pointer is 16-aligned and at least header_size + 32 bytes past any other chunk's,
+// so no foreign chunk is ever taken for one.
+LEAKGUARD_DETAIL_NOINLINE inline bool inside_live_header(const void* p) noexcept {
+    if (!heap_is_glibc()) return false;
+    std::uintptr_t const at = reinterpret_cast<std::uintptr_t>(p);
+    for (std::uintptr_t user = (at + 16) & ~std::uintptr_t(15); user <= at + header_size; user += 16)
+        if (owner_of(reinterpret_cast<const void*>(user)) == ownership::live) return true;
+    return false;
+}
+
 // How release_c_live and release_c are compiled: out of line while free() of the C library's own
 // memory is the most frequent (it then stays short); inlined into free() where every C block is
 // leakguard's (LEAKGUARD_DETAIL_INTERPOSE_ALLOC), as operator delete inlines its short path.
@@ -141,13 +157,16 @@ LEAKGUARD_DETAIL_C_FREE void release_c(void* p, const void* caller, const char* 
     case ownership::damaged:
         if (detach_damaged(header_of(p), caller, dealloc_form::c_free, file, line)) return;
         // Under glibc, bit 3 set: no glibc chunk size; the C library would abort on it.
-        if (heap_is_glibc() && (cookie_in_front_of(p) & cookie_mark))
+        if (heap_is_glibc() && ((cookie_in_front_of(p) & cookie_mark) || inside_live_header(p)))
             return report_bad_free(p, false, caller, dealloc_form::c_free, file, line);
         return libc_free(p);
     case ownership::broken:
         if (detach_damaged(header_of(p), caller, dealloc_form::c_free, file, line)) return;
         return report_bad_free(p, false, caller, dealloc_form::c_free, file, line); // never the C library's
-    case ownership::foreign: return libc_free(p);
+    case ownership::foreign:
+        if (LEAKGUARD_DETAIL_UNLIKELY(inside_live_header(p)))
+            return report_bad_free(p, false, caller, dealloc_form::c_free, file, line);
+        return libc_free(p);
     }
 }
 

@@ -33,10 +33,20 @@ inline void error_offset_text(const error_record& e, char* out, std::size_t size
     else std::snprintf(out, size, ", byte %ld overwritten", e.offset);
 }
 
+// describe_code(), or where this thread is naming code already (symbolize/symbolize.hpp: an
+// error found by a free the demangler made), the location or the bare address: naming it would
+// wait on this thread's own lock.
+inline void describe_error_code(const void* caller, const source_location* location, char* out,
+                                std::size_t size) noexcept {
+    if (!t_inside.naming) return describe_code(caller, location, out, size);
+    if (location) std::snprintf(out, size, "%s:%d", location->file, location->line);
+    else std::snprintf(out, size, "%p", caller);
+}
+
 void print_error(const error_record& e) noexcept {
     busy_section busy;
     char freed_at[site_text_size] = "";
-    if (e.has_free) describe_code(e.free_caller, e.free_location, freed_at, sizeof freed_at);
+    if (e.has_free) describe_error_code(e.free_caller, e.free_location, freed_at, sizeof freed_at);
     fd_writer out(report_fd());
     out.printf("leakguard: error: %s: ", error_type_name(e.type));
     if (e.type == error_type::heap_corruption) { // leakguard's record of a block, not the block
@@ -47,7 +57,7 @@ void print_error(const error_record& e) noexcept {
     }
     if (e.block_known) {
         char allocated_at[site_text_size];
-        describe_code(e.alloc_caller, e.alloc_location, allocated_at, sizeof allocated_at);
+        describe_error_code(e.alloc_caller, e.alloc_location, allocated_at, sizeof allocated_at);
         out.printf("%zu bytes at %p (#%llu) allocated by %s at %s", e.size, e.address,
                    static_cast<unsigned long long>(e.seq), kind_name(e.kind), allocated_at);
     } else {
@@ -58,7 +68,7 @@ void print_error(const error_record& e) noexcept {
     out.put(offset);
     if (e.has_first_free) {
         char first[site_text_size];
-        describe_code(e.first_free_caller, e.first_free_location, first, sizeof first);
+        describe_error_code(e.first_free_caller, e.first_free_location, first, sizeof first);
         out.printf(", first freed at %s", first);
     }
     if (e.has_form) out.printf(", given back by %s at %s", dealloc_name(e.form), freed_at);

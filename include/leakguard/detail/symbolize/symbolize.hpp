@@ -66,6 +66,23 @@ struct module_cache {
 
 module_cache g_modules{};
 
+// Marks the thread that holds g_modules.lock (t_inside.naming): what it calls meanwhile (the
+// demangler's malloc and free) may report a heap error, which must then not name its sites - that
+// would take the lock again (report/error_report.hpp).
+class naming_section {
+public:
+    naming_section() noexcept {
+        g_modules.lock.lock();
+        t_inside.naming = true;
+    }
+    ~naming_section() {
+        t_inside.naming = false;
+        g_modules.lock.unlock();
+    }
+    naming_section(const naming_section&) = delete;
+    naming_section& operator=(const naming_section&) = delete;
+};
+
 inline bool same_file(const module_cache::entry& e, const struct stat& st) noexcept {
     return e.device == st.st_dev && e.inode == st.st_ino && e.modified.tv_sec == st.st_mtim.tv_sec &&
            e.modified.tv_nsec == st.st_mtim.tv_nsec;
@@ -142,7 +159,7 @@ inline bool symbolize_own_module(std::uintptr_t pc, symbol_info& out) noexcept {
     copy_text(out.module, sizeof out.module, path);
     std::uintptr_t const base = own_load_address();
     out.offset = pc + 1 - base;
-    lock_guard hold(g_modules.lock);
+    naming_section hold;
     module_cache::entry* e = module_entry("/proc/self/exe", base);
     if (!e) return true;
     if (!e->lines_built) {
@@ -173,7 +190,7 @@ inline void symbolize(const void* caller, symbol_info& out) noexcept {
     copy_text(out.module, sizeof out.module, info.dli_fname);
     out.offset = reinterpret_cast<std::uintptr_t>(caller) - reinterpret_cast<std::uintptr_t>(info.dli_fbase);
     if (lm) {
-        lock_guard hold(g_modules.lock);
+        naming_section hold;
         if (module_cache::entry* e = module_entry(lm)) {
             if (!e->lines_built) {
                 build_line_table(e->image, e->lines);
@@ -209,7 +226,7 @@ inline std::size_t symbolize_frames(const void* caller, symbol_info* out, std::s
     Dl_info info;
     struct link_map* lm = nullptr;
     if (!dladdr1(reinterpret_cast<void*>(pc), &info, reinterpret_cast<void**>(&lm), RTLD_DL_LINKMAP) || !lm) return 1;
-    lock_guard hold(g_modules.lock);
+    naming_section hold;
     module_cache::entry* e = module_entry(lm);
     if (!e || !e->lines_built) return 1;
     if (!e->inlines_built) {
