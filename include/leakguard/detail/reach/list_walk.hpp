@@ -12,8 +12,12 @@
 #ifndef LEAKGUARD_DETAIL_REACH_LIST_WALK_HPP_INCLUDED
 #define LEAKGUARD_DETAIL_REACH_LIST_WALK_HPP_INCLUDED
 
-#include <cstddef> // std::size_t
-#include <cstdint> // std::uintptr_t, std::uint64_t
+#include <cerrno>        // errno, EFAULT
+#include <cstddef>       // std::size_t
+#include <cstdint>       // std::uintptr_t, std::uint64_t
+#include <sys/syscall.h> // SYS_process_vm_readv
+#include <sys/uio.h>     // iovec
+#include <unistd.h>      // syscall, getpid
 
 #include "../capture/locations.hpp"
 #include "../capture/stack_table.hpp"
@@ -27,10 +31,39 @@
 namespace leakguard {
 namespace detail {
 
-// Which addresses can be read: the process's mappings, read when first asked (a walk over lists
-// that are all sound costs one map read, a walk that visits no block none), and read again once
-// when an address is not found (a mapping made since). The last mapping found is remembered, as
-// consecutive headers are mostly in the same one.
+// Whether the bytes [a, a + n) can be read, asked of the kernel: one byte of each page they touch
+// copied with process_vm_readv from this very process, which fails on a page that is not mapped
+// readable instead of faulting. 1 readable, 0 not, -1 cannot tell (the call refused by a seccomp
+// profile or an old kernel, or too many pages).
+inline int probe_readable(std::uintptr_t a, std::size_t n) noexcept {
+    constexpr std::size_t max_pages = 8;
+    std::uintptr_t const page = page_size_assumed; // a smaller step than the real page is only more calls
+    std::uintptr_t const first = a & ~(page - 1), last = (a + n - 1) & ~(page - 1);
+    std::size_t const pages = static_cast<std::size_t>((last - first) / page) + 1;
+    if (pages > max_pages) return -1;
+    struct iovec remote[max_pages];
+    char sink[max_pages];
+    for (std::size_t i = 0; i < pages; ++i) {
+        remote[i].iov_base = reinterpret_cast<void*>(i == 0 ? a : first + i * page);
+        remote[i].iov_len = 1;
+    }
+    struct iovec local = {sink, pages};
+    int const saved = errno;
+    long const got = ::syscall(SYS_process_vm_readv, static_cast<long>(::getpid()), &local, 1L, remote,
+                               static_cast<unsigned long>(pages), 0UL);
+    int const error = errno;
+    errno = saved;
+    if (got == static_cast<long>(pages)) return 1;
+    if (got >= 0 || error == EFAULT) return 0;
+    return -1;
+}
+
+// Which addresses can be read. A walk that visits few blocks asks the kernel about each header
+// (probe_readable: a system call each); past a few, or where the kernel cannot be asked, the
+// process's mappings are read once (a walk over lists that are all sound costs one map read, a
+// walk that visits no block nothing), and read again once when an address is not found (a mapping
+// made since). The last range found readable is remembered, as consecutive headers are mostly in
+// the same one.
 class readable_memory {
 public:
     readable_memory() noexcept = default;
@@ -43,6 +76,17 @@ public:
         std::uintptr_t const a = reinterpret_cast<std::uintptr_t>(p);
         if (a < page_size_assumed || a + n < a) return false;
         if (a >= lo_ && a + n <= hi_) return true;
+        if (!loaded_ && probes_ < max_probes) {
+            ++probes_;
+            int const readable = probe_readable(a, n);
+            if (readable == 1) {
+                lo_ = a & ~std::uintptr_t(page_size_assumed - 1);
+                hi_ = (a + n + page_size_assumed - 1) & ~std::uintptr_t(page_size_assumed - 1);
+                return true;
+            }
+            if (readable == 0) return false;
+            probes_ = max_probes; // the kernel cannot tell: the map from now on
+        }
         if (!loaded_) {
             loaded_ = true;
             if (!map_->load()) return false;
@@ -55,6 +99,7 @@ public:
 
 private:
     static constexpr unsigned max_reloads = 4; // a damaged list needs few; a flood of bad links none
+    static constexpr unsigned max_probes = 32; // more blocks than this: one map read costs less
 
     bool find(std::uintptr_t a, std::size_t n) noexcept {
         bool found = false;
@@ -72,6 +117,7 @@ private:
     memory_map* map_ = &own_;
     bool loaded_ = false;
     unsigned reloads_ = 0;
+    unsigned probes_ = 0;
     std::uintptr_t lo_ = 0, hi_ = 0;
 };
 
