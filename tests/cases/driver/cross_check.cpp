@@ -67,7 +67,7 @@ cross_check_result cross_check_with_valgrind(const std::string& name, const expe
     cross_check_result result;
     std::string const valgrind = valgrind_on_path();
     if (valgrind.empty()) {
-        CASES_SKIP("valgrind is not on PATH: no cross-check of " << name);
+        CASES_SKIP("valgrind is not on PATH (or LEAKGUARD_CASES_NO_VALGRIND is set): no cross-check of " << name);
         return result;
     }
     result.tracked = run_case(name, kReachOptions, args);

@@ -213,7 +213,7 @@ std::vector<std::string> generated_suppressions(const std::string& valgrind, con
 TEST_CASE("valgrind_suppressions_generated_by_valgrind_suppress_the_site_they_name") {
     std::string const valgrind = cases::valgrind_on_path();
     if (valgrind.empty()) {
-        CASES_SKIP("valgrind is not on PATH");
+        CASES_SKIP("valgrind is not on PATH (or LEAKGUARD_CASES_NO_VALGRIND is set)");
         return;
     }
     cases::temp_dir files;
