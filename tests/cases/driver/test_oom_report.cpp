@@ -42,4 +42,5 @@ TEST_CASE("oom_report: a lost-only scope whose check cannot finish fails") {
     REQUIRE(r.has_report);
     REQUIRE(r.report["scope_failures"].size() == 1);
     CHECK(r.report["scope_failures"][0]["leaked_blocks"].get<long long>() >= 200000);
+    CHECK(r.report["scope_failures"][0]["rule"] == "strict"); // judged strictly: its check could not finish
 }

@@ -60,7 +60,7 @@ inline void dispatch_failure(const scope_failure& f) noexcept {
 // finds lost - less those a suppression matches. A check that ran out of memory judges strictly,
 // and says so.
 inline block_list scope_blocks(const block_filter& filter, scope_rule rule, const caller_context& self,
-                               const char* name) noexcept {
+                               const char* name, scope_rule* judged = nullptr) noexcept {
     busy_section busy;
     block_list list = {nullptr, 0, 0};
     bool complete = true;
@@ -71,6 +71,7 @@ inline block_list scope_blocks(const block_filter& filter, scope_rule rule, cons
                     "and still alive counts\n",
                     name);
     if (rule == scope_rule::strict || !complete) list = collect_live(filter);
+    if (judged) *judged = complete ? rule : scope_rule::strict; // the failure says which rule judged
     drop_suppressed(list);
     return list;
 }
@@ -146,12 +147,14 @@ LEAKGUARD_DETAIL_NOINLINE bool scope::check() noexcept {
     detail::caller_context self;
     LEAKGUARD_DETAIL_CAPTURE_CALLER(self);
     done_ = true;
-    detail::block_list list = detail::scope_blocks(detail::filter_for(start_, thread_, rule_), rule_, self, name_);
+    scope_rule judged = rule_;
+    detail::block_list list =
+        detail::scope_blocks(detail::filter_for(start_, thread_, rule_), rule_, self, name_, &judged);
     if (list.count == 0) {
         detail::raw_free(list.items);
         return true;
     }
-    detail::dispatch_failure(detail::failure_of(name_, file_, line_, list, rule_));
+    detail::dispatch_failure(detail::failure_of(name_, file_, line_, list, judged));
     detail::raw_free(list.items);
     return false;
 }
