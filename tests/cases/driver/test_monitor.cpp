@@ -186,6 +186,45 @@ TEST_CASE("monitor: write_profile appends one numbered object per call") {
     CHECK(delta[1] == 3);
 }
 
+TEST_CASE("monitor: per-site counts are exact across threads that free each other's blocks and exit") {
+    cases::temp_dir out;
+    std::string const path = out.file("threads.jsonl");
+    auto r = run_case("monitor_growth", "", {"threads", path});
+    INFO(r.describe());
+    REQUIRE(r.status() == 0);
+    REQUIRE(r.proc.out.find("threads: 8000 blocks, 1 before") != std::string::npos);
+    auto const reports = monitor_lines(path);
+    REQUIRE(reports.size() >= 2);
+    for (const json& o : reports) check_shape(o);
+    // Two call paths: the workers' (through their lambda) and the block made before counting.
+    int workers_rows = 0, before_rows = 0;
+    for (const json& s : reports.back()["sites"]) {
+        if (!site_is(s, "counted_block")) continue;
+        CHECK(s["live_blocks"] == 0);
+        CHECK(s["size_min"] == 48);
+        CHECK(s["size_max"] == 48);
+        if (path_has(s, "lambda")) {
+            ++workers_rows; // every block counted, whichever thread freed it and whether it lives on
+            CHECK(s["allocations"] == 8000);
+            CHECK(s["frees"] == 8000);
+        } else {
+            ++before_rows; // allocated before counting began: its free alone is counted
+            CHECK(s["allocations"] == 0);
+            CHECK(s["frees"] == 1);
+        }
+    }
+    CHECK(workers_rows == 1);
+    CHECK(before_rows == 1);
+    // The reports written meanwhile: never more frees than allocations, never more live blocks
+    // than the workers held (half their blocks, and one each in flight).
+    for (const json& o : reports)
+        for (const json& s : o["sites"])
+            if (site_is(s, "counted_block") && path_has(s, "lambda")) {
+                CHECK(s["frees"].get<long long>() <= s["allocations"].get<long long>());
+                CHECK(s["live_blocks"].get<long long>() <= 4004);
+            }
+}
+
 TEST_CASE("monitor: dump_signal makes the monitor write one object") {
     cases::temp_dir out;
     std::string const path = out.file("dump.jsonl");
