@@ -2637,11 +2637,11 @@ enum : unsigned {
     hot_fill = 16u,       // fill=1: new blocks get 0xCD
     hot_stacks = 32u,     // stack_depth > 1: allocations capture a call stack
     hot_quarantine = 64u, // quarantine_bytes > 0: frees go through the quarantine
-    hot_sites = 128u,     // counting per site is on (capture/site_counts.hpp): the short paths count
+    hot_sites = 128u,     // counting per site is on (capture/site_counts.hpp): frees are counted
     hot_guard_shift = 8u, // bits 8-13: the tail guard's length in the record's units (guard_units_for)
     hot_guard_mask = 0x3Fu << hot_guard_shift,
     // Any per-block extra at all (for the paths that handle none, such as realloc in place).
-    hot_extras_alloc = hot_slow_alloc | hot_fill | hot_stacks | hot_guard_mask | hot_sites,
+    hot_extras_alloc = hot_slow_alloc | hot_fill | hot_stacks | hot_guard_mask,
     hot_extras_free = hot_slow_free | hot_quarantine | hot_sites,
 };
 std::atomic<unsigned> g_hot{};
@@ -3618,6 +3618,233 @@ LEAKGUARD_DETAIL_ALWAYS_INLINE void free_block_memory(block_header* h) noexcept 
 } // namespace leakguard
 
 #endif
+// #include "leakguard/detail/capture/site_counts.hpp" (inlined)
+// leakguard - in-process memory-leak tracker for C++ (header-only)
+// SPDX-License-Identifier: MIT
+// capture/site_counts.hpp: the per-site counters of the monitor (docs/monitor.md) - for each
+// allocation site (a block's `site`: its interned stack, a mapping macro's location or a return
+// address) how many of its blocks were freed, and the range of their sizes.
+//
+// Why frees only: what is alive at a site is exact at any moment from a walk of the shard lists
+// (report/site_profile.hpp), which costs the hot path nothing, and every block counted since
+// counting began is either alive or freed. So a site's allocations since then are its live blocks
+// numbered from `count_from` on plus its frees of such blocks (frees_new): the allocation path
+// counts nothing. Only the frees of the past leave no trace in the lists; they are counted as they
+// happen, while counting is on (the monitor, the dump signal or write_profile() switched it on: a
+// bit of the options' hot word sends the free's short path through its counting branch).
+//
+// Why per shard: a free is counted by whoever holds the block's shard as it unlinks it - its owner
+// in an owner section, or a locker - into that shard's own small table (site_free_cache, in the
+// shard: heap/registry.hpp) with plain stores: no atomic operation, no shared cache line. A report
+// holds each shard anyway to walk its list, and adds the shard's table into the shared one
+// (site_table) then. A site that finds its slot taken by another evicts it into the shared table.
+// A thread that exits leaves its shard, table included, to the next thread (nothing is lost); a
+// fork child copies it whole (fork holds every shard). Measured in docs/performance.md ("The
+// monitor"): the shared atomic counters on both paths cost 107 instructions per pair.
+//
+// The shared table: records in one array in order of first sight (dense, so the monitor's
+// per-site state beside it is dense too), found through an open-addressing index of record
+// numbers keyed by the site pointer. Lock-free: a record number is claimed with a fetch_add, its
+// key written, then the number published in an empty index slot with a compare-and-swap; the loser
+// of a race for the same slot looks at the winner's key and probes on (or, same site, leaves its
+// record a hole with a null key, which nobody reads). Records are never freed or moved, so a
+// pointer to one stays good. Both arrays are mapped lazily (MAP_NORESERVE): only the pages touched
+// cost memory. Full (site_capacity sites) or past max_site_probes: the block is counted in
+// `overflow` only.
+#ifndef LEAKGUARD_DETAIL_CAPTURE_SITE_COUNTS_HPP_INCLUDED
+#define LEAKGUARD_DETAIL_CAPTURE_SITE_COUNTS_HPP_INCLUDED
+
+#include <atomic>  // std::atomic
+#include <cstddef> // std::size_t
+#include <cstdint> // std::uint32_t, std::uint64_t, std::uintptr_t
+
+// #include "leakguard/detail/config.hpp" (inlined)
+// #include "leakguard/detail/core/pages.hpp" (inlined)
+
+namespace leakguard {
+namespace detail {
+
+constexpr unsigned site_capacity_log2 = 18; // 262,144 sites
+constexpr std::size_t site_capacity = std::size_t(1) << site_capacity_log2;
+constexpr unsigned site_index_log2 = site_capacity_log2 + 1; // the index at most half full
+constexpr std::size_t site_index_size = std::size_t(1) << site_index_log2;
+constexpr unsigned max_site_probes = 64;
+
+// What a site pointer is (the block's flags tell; the record keeps it for the report).
+enum class site_kind : std::uint32_t { address, stack, location };
+inline site_kind site_kind_of(unsigned flags, unsigned has_location, unsigned has_stack) noexcept {
+    // A location given to a block that had a stack replaces it, and the stack flag stays.
+    return (flags & has_location) ? site_kind::location : (flags & has_stack) ? site_kind::stack : site_kind::address;
+}
+
+// One site's counters, a cache line of its own: two threads adding at two sites do not share it.
+struct alignas(64) site_counter {
+    std::atomic<const void*> key;            // the blocks' `site`; null: a hole (see above)
+    std::atomic<site_kind> kind;             // written before the record is published
+    std::atomic<std::uint64_t> frees_new;    // frees of blocks numbered from count_from on
+    std::atomic<std::uint64_t> frees_old;    // frees of blocks allocated before counting began
+    std::atomic<std::uint64_t> size_max;     // the largest block freed
+    std::atomic<std::uint64_t> size_min_inv; // ~ the smallest block freed (0: none yet)
+};
+
+struct site_table {
+    std::atomic<site_counter*> records;             // site_capacity of them; record 0 is never used
+    std::atomic<std::atomic<std::uint32_t>*> index; // record numbers, 0: empty
+    std::atomic<std::uint32_t> used;                // records claimed (holes included), from 1
+    std::atomic<std::uint64_t> overflow;            // frees of sites that found no room
+    // The first sequence number counted (blocks from it on are "new"); set once, when counting is
+    // first switched on. 0: never.
+    std::atomic<std::uint64_t> count_from;
+
+    // Maps both arrays; false when the kernel refuses. Called before counting is switched on (the
+    // hot path only counts once records exist) and by the monitor before its walk.
+    bool ready() noexcept {
+        if (index.load(std::memory_order_acquire)) return true;
+        if (!records.load(std::memory_order_acquire)) { // the records first: the index publishes them
+            void* mem = map_pages(site_capacity * sizeof(site_counter), true);
+            if (!mem) return false;
+            site_counter* expected = nullptr;
+            if (!records.compare_exchange_strong(expected, static_cast<site_counter*>(mem), std::memory_order_acq_rel))
+                unmap_pages(mem, site_capacity * sizeof(site_counter)); // another thread's won
+        }
+        void* mem = map_pages(site_index_size * sizeof(std::uint32_t), true);
+        if (!mem) return false;
+        std::atomic<std::uint32_t>* expected = nullptr;
+        if (!index.compare_exchange_strong(expected, static_cast<std::atomic<std::uint32_t>*>(mem),
+                                           std::memory_order_acq_rel))
+            unmap_pages(mem, site_index_size * sizeof(std::uint32_t));
+        return true;
+    }
+
+    // The record of `site`, made on first sight; null when there is no room (or no table yet).
+    site_counter* find_or_add(const void* site, site_kind kind) noexcept {
+        std::atomic<std::uint32_t>* const idx = index.load(std::memory_order_acquire);
+        if (LEAKGUARD_DETAIL_UNLIKELY(!idx)) return nullptr;
+        site_counter* const recs = records.load(std::memory_order_relaxed); // mapped before the index
+        std::uint64_t const h =
+            (reinterpret_cast<std::uintptr_t>(site) * 0x9E3779B97F4A7C15ull) >> (64 - site_index_log2);
+        std::uint32_t mine = 0;
+        for (unsigned probe = 0; probe < max_site_probes; ++probe) {
+            std::atomic<std::uint32_t>& slot = idx[(h + probe) & (site_index_size - 1)];
+            std::uint32_t n = slot.load(std::memory_order_acquire);
+            if (n == 0) {
+                if (mine == 0) {
+                    mine = used.fetch_add(1, std::memory_order_relaxed) + 1;
+                    if (mine >= site_capacity) {
+                        used.store(static_cast<std::uint32_t>(site_capacity), std::memory_order_relaxed);
+                        return nullptr;
+                    }
+                    recs[mine].kind.store(kind, std::memory_order_relaxed);
+                    recs[mine].key.store(site, std::memory_order_relaxed);
+                }
+                if (slot.compare_exchange_strong(n, mine, std::memory_order_acq_rel, std::memory_order_acquire))
+                    return &recs[mine];
+                // Someone published another record here meanwhile: `n` is it.
+            }
+            if (recs[n].key.load(std::memory_order_relaxed) == site) {
+                if (mine) recs[mine].key.store(nullptr, std::memory_order_relaxed); // a hole
+                return &recs[n];
+            }
+        }
+        if (mine) recs[mine].key.store(nullptr, std::memory_order_relaxed);
+        return nullptr;
+    }
+
+    // Record number `n` (1 .. records_used() - 1).
+    site_counter& record(std::uint32_t n) noexcept { return records.load(std::memory_order_relaxed)[n]; }
+    std::uint32_t records_used() const noexcept {
+        std::uint32_t const n = used.load(std::memory_order_acquire) + 1;
+        return n < site_capacity ? n : static_cast<std::uint32_t>(site_capacity);
+    }
+    std::uint32_t number_of(const site_counter* c) noexcept {
+        return static_cast<std::uint32_t>(c - records.load(std::memory_order_relaxed));
+    }
+};
+
+// Constant-initialised (all zero): usable from the first static constructor.
+site_table g_sites{};
+
+// A relaxed "max" (the common case, no new extreme, is one load and a compare).
+inline void raise_to(std::atomic<std::uint64_t>& a, std::uint64_t v) noexcept {
+    std::uint64_t cur = a.load(std::memory_order_relaxed);
+    while (v > cur && !a.compare_exchange_weak(cur, v, std::memory_order_relaxed)) {}
+}
+
+// One site's frees not yet added to the shared table.
+struct site_free_slot {
+    const void* key; // null: empty
+    site_kind kind;
+    std::uint64_t frees[2]; // [0]: of blocks allocated before counting began; [1]: since (frees_new)
+    std::uint64_t size_max, size_min_inv;
+};
+
+constexpr unsigned site_free_slots_log2 = 6; // 64 sites a shard, 3 KiB
+
+// A shard's table of the frees it counted (see the top of this file): direct-mapped by the site
+// pointer. Touched only by whoever holds the shard (its owner in an owner section, or a locker).
+struct site_free_cache {
+    site_free_slot slot[1u << site_free_slots_log2];
+};
+
+// Adds one slot into the shared table and empties it: when another site takes its place, and at
+// each report.
+LEAKGUARD_DETAIL_NOINLINE inline void flush_free_slot(site_free_slot& e) noexcept {
+    site_counter* c = g_sites.find_or_add(e.key, e.kind);
+    if (LEAKGUARD_DETAIL_UNLIKELY(!c)) {
+        g_sites.overflow.fetch_add(e.frees[0] + e.frees[1], std::memory_order_relaxed);
+    } else {
+        if (e.frees[1]) c->frees_new.fetch_add(e.frees[1], std::memory_order_relaxed);
+        if (e.frees[0]) c->frees_old.fetch_add(e.frees[0], std::memory_order_relaxed);
+        raise_to(c->size_max, e.size_max);
+        raise_to(c->size_min_inv, e.size_min_inv);
+    }
+    e = site_free_slot();
+}
+
+// The slot of `site` in `cache`.
+inline site_free_slot& free_slot_of(site_free_cache& cache, const void* site) noexcept {
+    return cache.slot[(reinterpret_cast<std::uintptr_t>(site) * 0x9E3779B97F4A7C15ull) >> (64 - site_free_slots_log2)];
+}
+
+// The first free of `site` since its slot was taken by another (or emptied by a report): the slot
+// is flushed and taken. Out of line: the short path is the hit.
+LEAKGUARD_DETAIL_NOINLINE inline void count_free_claim(site_free_slot& e, const void* site, site_kind kind,
+                                                       std::uint64_t size, bool fresh) noexcept {
+    if (e.key) flush_free_slot(e);
+    e.key = site;
+    e.kind = kind;
+    e.frees[fresh ? 1 : 0] = 1;
+    e.size_max = size;
+    e.size_min_inv = ~size;
+}
+
+// Counts one free of a block of `site` (`fresh`: numbered from count_from on) of `size` bytes, in
+// the table of the shard the caller holds. `kind()` is asked for only when the slot is taken.
+// A hit is a multiply, two compares and an increment: no atomic operation.
+template <class Kind>
+LEAKGUARD_DETAIL_ALWAYS_INLINE void count_free_in(site_free_cache& cache, const void* site, Kind kind,
+                                                  std::uint64_t size, bool fresh) noexcept {
+    site_free_slot& e = free_slot_of(cache, site);
+    if (LEAKGUARD_DETAIL_UNLIKELY(e.key != site)) return count_free_claim(e, site, kind(), size, fresh);
+    ++e.frees[fresh ? 1 : 0]; // 64 bits: no wrap in the life of a process
+    // A block of the largest size seen cannot change the range: most sites free one size.
+    if (LEAKGUARD_DETAIL_UNLIKELY(size != e.size_max)) {
+        if (size > e.size_max) e.size_max = size;
+        if (~size > e.size_min_inv) e.size_min_inv = ~size;
+    }
+}
+
+// Adds every slot of a shard's table into the shared one (a report, holding the shard).
+inline void flush_free_cache(site_free_cache& cache) noexcept {
+    for (site_free_slot& e : cache.slot)
+        if (e.key) flush_free_slot(e);
+}
+
+} // namespace detail
+} // namespace leakguard
+
+#endif // LEAKGUARD_DETAIL_CAPTURE_SITE_COUNTS_HPP_INCLUDED
+// #include "leakguard/detail/core/options.hpp" (inlined)
 // #include "leakguard/detail/core/platform.hpp" (inlined)
 
 namespace leakguard {
@@ -3658,6 +3885,9 @@ struct alignas(64) shard {
     // blocks keeps the line in its own cache instead of pulling it back on every free.
     alignas(64) std::atomic<block_header*> remote;
     std::atomic<bool> owned; // a live thread has this shard as its home (changed under `lock`)
+    // The frees of this shard's blocks counted per site while the monitor counts
+    // (capture/site_counts.hpp), by whoever unlinks them; a report adds them up under `lock`.
+    alignas(64) site_free_cache site_frees;
 };
 
 // How often the owner looks at its remote stack: on every 16th allocation and every 16th free
@@ -3732,6 +3962,21 @@ inline void unlink_held(shard* s, block_header* h, std::int64_t size) noexcept {
     s->live_bytes -= size;
 }
 
+// Counts the free of `h` per site (capture/site_counts.hpp) in `s`, which the caller holds.
+LEAKGUARD_DETAIL_ALWAYS_INLINE void count_free_held(shard* s, const block_header* h, std::uint64_t size) noexcept {
+    count_free_in(
+        s->site_frees, h->site, [h] { return site_kind_of(flags_of(h), flag_has_location, flag_has_stack); }, size,
+        seq_of(h) >= g_sites.count_from.load(std::memory_order_relaxed));
+}
+
+// unlink_held, and the free counted per site while the monitor counts: every path that takes a
+// freed block out of a list but the short one, which checks the hot word it has read already.
+inline void unlink_counted(shard* s, block_header* h, std::int64_t size) noexcept {
+    unlink_held(s, h, size);
+    if (LEAKGUARD_DETAIL_UNLIKELY(g_hot.load(std::memory_order_relaxed) & hot_sites))
+        count_free_held(s, h, static_cast<std::uint64_t>(size));
+}
+
 // Appends `h` as the newest block of `s` and counts it.
 inline void append_held(shard* s, block_header* h, std::size_t size) noexcept {
     block_header* const newest = s->newest;
@@ -3752,7 +3997,7 @@ inline block_header* unlink_remote_held(shard* s) noexcept {
     block_header* out = nullptr;
     while (chain) {
         block_header* const next = *remote_link_of(chain);
-        unlink_held(s, chain, static_cast<std::int64_t>(size_of(chain)));
+        unlink_counted(s, chain, static_cast<std::int64_t>(size_of(chain)));
         chain->next = out;
         out = chain;
         chain = next;
@@ -5493,13 +5738,20 @@ public:
     std::atomic<bool> exhausted_;
 
 private:
-    // Each frame is multiplied on its own (the products do not wait on each other, unlike a
-    // running hash) after an xor with its position, so a reordered stack hashes differently;
-    // the sum is mixed once. The bucket is taken from the top bits, the best mixed by a multiply.
+    // Each frame is mixed on its own - xor with its position, a multiply, then an xorshift that
+    // folds the product's high bits down - and the terms are summed (the products do not wait on
+    // each other, unlike a running hash); the sum is mixed once. The xorshift matters: without it
+    // the terms are linear in the frames, so stacks made of the same few return addresses in
+    // different orders summed to few values (100,000 permutations of two addresses fell into a
+    // few hundred buckets, and interning them took 18 s: docs/design.md, "Figures"). The bucket is
+    // taken from the top bits, the best mixed by a multiply.
     static std::uint64_t hash_frames(void* const* frames, std::size_t depth) noexcept {
         std::uint64_t sum = depth;
-        for (std::size_t i = 0; i < depth; ++i)
-            sum += (reinterpret_cast<std::uintptr_t>(frames[i]) ^ (i * 0xD6E8FEB86659FD93ull)) * 0x9E3779B97F4A7C15ull;
+        for (std::size_t i = 0; i < depth; ++i) {
+            std::uint64_t const x =
+                (reinterpret_cast<std::uintptr_t>(frames[i]) ^ (i * 0xD6E8FEB86659FD93ull)) * 0x9E3779B97F4A7C15ull;
+            sum += x ^ (x >> 29);
+        }
         sum ^= sum >> 32;
         return sum * 0xD6E8FEB86659FD93ull;
     }
@@ -6495,7 +6747,7 @@ LEAKGUARD_DETAIL_NOINLINE inline bool detach_damaged(block_header* h, const void
             e.has_offset = true;
             e.offset = front_damage(h, cookie_for(h), load_cookie(h));
             e.left_alone = true;
-            unlink_held(s, h, static_cast<std::int64_t>(e.size));
+            unlink_counted(s, h, static_cast<std::int64_t>(e.size));
             break;
         }
         unlock_shard(s);
@@ -6650,167 +6902,6 @@ inline void ensure_initialised() noexcept {
 // #include "leakguard/detail/heap/registry.hpp" (inlined)
 // #include "leakguard/detail/heap/startup.hpp" (inlined)
 // #include "leakguard/detail/capture/stack_capture.hpp" (inlined)
-// #include "leakguard/detail/capture/site_counts.hpp" (inlined)
-// leakguard - in-process memory-leak tracker for C++ (header-only)
-// SPDX-License-Identifier: MIT
-// capture/site_counts.hpp: the per-site counters of the monitor (docs/monitor.md) - for each
-// allocation site (a block's `site`: its interned stack, a mapping macro's location or a return
-// address) how many blocks were allocated and freed there, and the range of their sizes.
-//
-// Why counters here and the live counts elsewhere: what is alive at a site is exact at any moment
-// from a walk of the shard lists (report/site_profile.hpp), which costs the hot path nothing; the
-// allocations and frees of the past leave no trace there, so they are counted as they happen -
-// only while counting is on (the monitor, the dump signal or write_profile() switched it on: a
-// bit of the options' hot word sends the short paths through the counting branch). Measured in
-// docs/performance.md ("The monitor").
-//
-// Design: records in one array in order of first sight (dense, so the monitor's per-site state
-// beside it is dense too), found through an open-addressing index of record numbers keyed by the
-// site pointer. Lock-free: a record number is claimed with a fetch_add, its key written, then the
-// number published in an empty index slot with a compare-and-swap; the loser of a race for the
-// same slot looks at the winner's key and probes on (or, same site, leaves its record a hole with
-// a null key, which nobody reads). Records are never freed or moved, so a pointer to one stays
-// good. Both arrays are mapped lazily (MAP_NORESERVE): only the pages touched cost memory.
-// Full (site_capacity sites) or past max_site_probes: the block is counted in `overflow` only.
-#ifndef LEAKGUARD_DETAIL_CAPTURE_SITE_COUNTS_HPP_INCLUDED
-#define LEAKGUARD_DETAIL_CAPTURE_SITE_COUNTS_HPP_INCLUDED
-
-#include <atomic>  // std::atomic
-#include <cstddef> // std::size_t
-#include <cstdint> // std::uint32_t, std::uint64_t, std::uintptr_t
-
-// #include "leakguard/detail/config.hpp" (inlined)
-// #include "leakguard/detail/core/pages.hpp" (inlined)
-
-namespace leakguard {
-namespace detail {
-
-constexpr unsigned site_capacity_log2 = 18; // 262,144 sites
-constexpr std::size_t site_capacity = std::size_t(1) << site_capacity_log2;
-constexpr unsigned site_index_log2 = site_capacity_log2 + 1; // the index at most half full
-constexpr std::size_t site_index_size = std::size_t(1) << site_index_log2;
-constexpr unsigned max_site_probes = 64;
-
-// What a site pointer is (the block's flags tell; the record keeps it for the report).
-enum class site_kind : std::uint32_t { address, stack, location };
-inline site_kind site_kind_of(unsigned flags, unsigned has_location, unsigned has_stack) noexcept {
-    // A location given to a block that had a stack replaces it, and the stack flag stays.
-    return (flags & has_location) ? site_kind::location : (flags & has_stack) ? site_kind::stack : site_kind::address;
-}
-
-// One site's counters, a cache line of its own: two threads counting at two sites do not share it.
-struct alignas(64) site_counter {
-    std::atomic<const void*> key;           // the blocks' `site`; null: a hole (see above)
-    std::atomic<site_kind> kind;            // written before the record is published
-    std::atomic<std::uint64_t> allocations; // counted while counting was on
-    std::atomic<std::uint64_t> frees;
-    std::atomic<std::uint64_t> size_max;     // the largest block counted
-    std::atomic<std::uint64_t> size_min_inv; // ~ the smallest block counted (0: none yet)
-};
-
-struct site_table {
-    std::atomic<site_counter*> records;             // site_capacity of them; record 0 is never used
-    std::atomic<std::atomic<std::uint32_t>*> index; // record numbers, 0: empty
-    std::atomic<std::uint32_t> used;                // records claimed (holes included), from 1
-    std::atomic<std::uint64_t> overflow;            // blocks of sites that found no room
-
-    // Maps both arrays; false when the kernel refuses. Called before counting is switched on (the
-    // hot path only counts once records exist) and by the monitor before its walk.
-    bool ready() noexcept {
-        if (index.load(std::memory_order_acquire)) return true;
-        if (!records.load(std::memory_order_acquire)) { // the records first: the index publishes them
-            void* mem = map_pages(site_capacity * sizeof(site_counter), true);
-            if (!mem) return false;
-            site_counter* expected = nullptr;
-            if (!records.compare_exchange_strong(expected, static_cast<site_counter*>(mem), std::memory_order_acq_rel))
-                unmap_pages(mem, site_capacity * sizeof(site_counter)); // another thread's won
-        }
-        void* mem = map_pages(site_index_size * sizeof(std::uint32_t), true);
-        if (!mem) return false;
-        std::atomic<std::uint32_t>* expected = nullptr;
-        if (!index.compare_exchange_strong(expected, static_cast<std::atomic<std::uint32_t>*>(mem),
-                                           std::memory_order_acq_rel))
-            unmap_pages(mem, site_index_size * sizeof(std::uint32_t));
-        return true;
-    }
-
-    // The record of `site`, made on first sight; null when there is no room (or no table yet).
-    site_counter* find_or_add(const void* site, site_kind kind) noexcept {
-        std::atomic<std::uint32_t>* const idx = index.load(std::memory_order_acquire);
-        if (LEAKGUARD_DETAIL_UNLIKELY(!idx)) return nullptr;
-        site_counter* const recs = records.load(std::memory_order_relaxed); // mapped before the index
-        std::uint64_t const h =
-            (reinterpret_cast<std::uintptr_t>(site) * 0x9E3779B97F4A7C15ull) >> (64 - site_index_log2);
-        std::uint32_t mine = 0;
-        for (unsigned probe = 0; probe < max_site_probes; ++probe) {
-            std::atomic<std::uint32_t>& slot = idx[(h + probe) & (site_index_size - 1)];
-            std::uint32_t n = slot.load(std::memory_order_acquire);
-            if (n == 0) {
-                if (mine == 0) {
-                    mine = used.fetch_add(1, std::memory_order_relaxed) + 1;
-                    if (mine >= site_capacity) {
-                        used.store(static_cast<std::uint32_t>(site_capacity), std::memory_order_relaxed);
-                        return nullptr;
-                    }
-                    recs[mine].kind.store(kind, std::memory_order_relaxed);
-                    recs[mine].key.store(site, std::memory_order_relaxed);
-                }
-                if (slot.compare_exchange_strong(n, mine, std::memory_order_acq_rel, std::memory_order_acquire))
-                    return &recs[mine];
-                // Someone published another record here meanwhile: `n` is it.
-            }
-            if (recs[n].key.load(std::memory_order_relaxed) == site) {
-                if (mine) recs[mine].key.store(nullptr, std::memory_order_relaxed); // a hole
-                return &recs[n];
-            }
-        }
-        if (mine) recs[mine].key.store(nullptr, std::memory_order_relaxed);
-        return nullptr;
-    }
-
-    // Record number `n` (1 .. records_used() - 1).
-    site_counter& record(std::uint32_t n) noexcept { return records.load(std::memory_order_relaxed)[n]; }
-    std::uint32_t records_used() const noexcept {
-        std::uint32_t const n = used.load(std::memory_order_acquire) + 1;
-        return n < site_capacity ? n : static_cast<std::uint32_t>(site_capacity);
-    }
-    std::uint32_t number_of(const site_counter* c) noexcept {
-        return static_cast<std::uint32_t>(c - records.load(std::memory_order_relaxed));
-    }
-};
-
-// Constant-initialised (all zero): usable from the first static constructor.
-site_table g_sites{};
-
-// A relaxed "max" (the common case, no new extreme, is one load and a compare).
-inline void raise_to(std::atomic<std::uint64_t>& a, std::uint64_t v) noexcept {
-    std::uint64_t cur = a.load(std::memory_order_relaxed);
-    while (v > cur && !a.compare_exchange_weak(cur, v, std::memory_order_relaxed)) {}
-}
-
-// Out of line: the short paths pay only the branch to here, and only while counting is on.
-LEAKGUARD_DETAIL_NOINLINE inline void count_site_allocation(const void* site, site_kind kind,
-                                                            std::size_t size) noexcept {
-    site_counter* c = g_sites.find_or_add(site, kind);
-    if (LEAKGUARD_DETAIL_UNLIKELY(!c)) {
-        g_sites.overflow.fetch_add(1, std::memory_order_relaxed);
-        return;
-    }
-    c->allocations.fetch_add(1, std::memory_order_relaxed);
-    raise_to(c->size_max, size);
-    raise_to(c->size_min_inv, ~std::uint64_t(size));
-}
-
-LEAKGUARD_DETAIL_NOINLINE inline void count_site_free(const void* site, site_kind kind) noexcept {
-    site_counter* c = g_sites.find_or_add(site, kind);
-    if (LEAKGUARD_DETAIL_UNLIKELY(!c)) return; // counted in overflow when it was allocated
-    c->frees.fetch_add(1, std::memory_order_relaxed);
-}
-
-} // namespace detail
-} // namespace leakguard
-
-#endif // LEAKGUARD_DETAIL_CAPTURE_SITE_COUNTS_HPP_INCLUDED
 // #include "leakguard/detail/capture/stack_table.hpp" (inlined)
 // #include "leakguard/detail/core/options.hpp" (inlined)
 // #include "leakguard/detail/core/platform.hpp" (inlined)
@@ -6934,8 +7025,6 @@ LEAKGUARD_DETAIL_NOINLINE inline void* allocate_slow(std::size_t size, std::size
 
     link_owned(s, h, size);
     account_bytes(t, static_cast<std::int64_t>(size));
-    if (LEAKGUARD_DETAIL_UNLIKELY(g_hot.load(std::memory_order_relaxed) & hot_sites))
-        count_site_allocation(site, site_kind_of(site_flags, flag_has_location, flag_has_stack), size);
     return user_of(h);
 }
 
@@ -6970,8 +7059,6 @@ LEAKGUARD_DETAIL_ALWAYS_INLINE void* fast_allocate_block(thread_state& t, shard*
         // calloc zeroes its block anyway; realloc's copy overwrites the part it keeps.
         if ((hot & hot_fill) && kind != block_kind::calloc) fill_new_block(user, new_fill_bytes(size));
         if ((hot & hot_stacks) && !(site_flags & flag_has_location)) attach_stack(h, site, frame);
-        if (LEAKGUARD_DETAIL_UNLIKELY(hot & hot_sites))
-            count_site_allocation(h->site, site_kind_of(flags_of(h), flag_has_location, flag_has_stack), size);
     }
     // An owner section (see owner_enter), with the remote stack's check folded into its branch.
     s->owner_busy.store(1, std::memory_order_relaxed);
@@ -7006,7 +7093,7 @@ LEAKGUARD_DETAIL_ALWAYS_INLINE void* fast_allocate(std::size_t size, block_kind 
     if (LEAKGUARD_DETAIL_UNLIKELY((hot & (hot_ready | hot_slow_alloc | hot_elide)) != (hot_ready | hot_elide) || !s ||
                                   t.busy || size > max_fast_size))
         return nullptr;
-    if (hot & (hot_fill | hot_stacks | hot_guard_mask | hot_sites))
+    if (hot & (hot_fill | hot_stacks | hot_guard_mask))
         return fast_allocate_extras(size, kind, site, site_flags, frame);
     return fast_allocate_block<false>(t, s, hot, size, kind, site, site_flags, frame);
 }
@@ -7089,7 +7176,6 @@ inline void forget_new(const void* user) noexcept {
 // #include "leakguard/detail/heap/recycler.hpp" (inlined)
 // #include "leakguard/detail/heap/registry.hpp" (inlined)
 // #include "leakguard/detail/capture/locations.hpp" (inlined)
-// #include "leakguard/detail/capture/site_counts.hpp" (inlined)
 // #include "leakguard/detail/core/options.hpp" (inlined)
 
 namespace leakguard {
@@ -7100,7 +7186,7 @@ namespace detail {
 inline void unlink_owned(shard* s, block_header* h, std::int64_t size) noexcept {
     bool const locked = owner_enter(s);
     bool const due = remote_waiting(s, s->frees); // the count the short path looked at
-    unlink_held(s, h, size);
+    unlink_counted(s, h, size);
     block_header* const remote = LEAKGUARD_DETAIL_UNLIKELY(due) ? unlink_remote_held(s) : nullptr;
     owner_exit(s, locked);
     if (LEAKGUARD_DETAIL_UNLIKELY(remote != nullptr)) dispose_remote(remote);
@@ -7120,8 +7206,6 @@ inline void release_live(block_header* h, const void* caller, dealloc_form form,
     }
     thread_state& t = t_state;
     if (flags_of(h) & flag_linked) {
-        if (LEAKGUARD_DETAIL_UNLIKELY(g_hot.load(std::memory_order_relaxed) & hot_sites))
-            count_site_free(h->site, site_kind_of(flags_of(h), flag_has_location, flag_has_stack));
         shard* s = g_registry.shards[shard_of(h)];
         std::int64_t const size = static_cast<std::int64_t>(size_of(h));
         account_bytes(t, -size);
@@ -7131,7 +7215,7 @@ inline void release_live(block_header* h, const void* caller, dealloc_form form,
             return push_remote(s, h);
         } else {
             lock_shard(s);
-            unlink_held(s, h, size);
+            unlink_counted(s, h, size);
             unlock_shard(s);
         }
     }
@@ -7176,12 +7260,12 @@ LEAKGUARD_DETAIL_NOINLINE inline void release_declined(block_header* h, const vo
 
 // The short path's body: a live block of the calling thread's own shard, of the kind its form
 // expects, with default alignment and (`Extras`) intact guards, while no new sites are on and the
-// owner takes no lock - unlinked in an owner section and (`Extras`) put into the quarantine or
-// given back to the C library. Anything else (a damaged guard, the lock taken, other threads'
+// owner takes no lock - unlinked in an owner section, (`Count`) its free counted per site there,
+// and (`Extras`) put into the quarantine or given back to the C library. Anything else (a damaged guard, the lock taken, other threads'
 // frees waiting) goes on to the general path, having changed nothing: release_block_slow with
 // `form`, or (`Extras`) release_declined. `h`'s cookie and kind have been checked; `shape` is its
 // shape word.
-template <bool Extras>
+template <bool Extras, bool Count = false>
 LEAKGUARD_DETAIL_ALWAYS_INLINE void fast_release_block(thread_state& t, block_header* h, std::uint64_t shape,
                                                        unsigned hot, dealloc_form form, const void* caller) noexcept {
     std::int64_t const size = static_cast<std::int64_t>(shape_size(shape));
@@ -7194,16 +7278,26 @@ LEAKGUARD_DETAIL_ALWAYS_INLINE void fast_release_block(thread_state& t, block_he
     std::atomic_signal_fence(std::memory_order_seq_cst); // see owner_enter
     if (LEAKGUARD_DETAIL_UNLIKELY(s->lock.state.load(std::memory_order_acquire) != 0 || remote_waiting(s, s->frees))) {
         s->owner_busy.store(0, std::memory_order_release);
-        return Extras ? release_declined(h, caller) : release_block_slow(h, caller, form);
+        return Extras || Count ? release_declined(h, caller) : release_block_slow(h, caller, form);
     }
     unlink_held(s, h, size);
+    if (Count) count_free_held(s, h, static_cast<std::uint64_t>(size));
     s->owner_busy.store(0, std::memory_order_release);
     account_bytes(t, -size);
-    if (Extras && LEAKGUARD_DETAIL_UNLIKELY(hot & hot_sites))
-        count_site_free(h->site, site_kind_of(flags_of(h), flag_has_location, flag_has_stack));
     h->cookie ^= freed_cookie_flip; // live (checked) -> released, without hashing the address again
     if (Extras && (hot & hot_quarantine)) dispose(h, caller, nullptr);
     else give_back(h);
+}
+
+// The short path while the monitor counts, out of line: the paths that do not count keep the
+// registers the count needs (inlined into fast_release_extras, it cost the defaults' pair a push
+// and a pop with the monitor off). Without guards and quarantine (leak tracking only) it takes the
+// plain body. Declines to release_declined, which needs no form.
+LEAKGUARD_DETAIL_NOINLINE inline void fast_release_counted(block_header* h, std::uint64_t shape, unsigned hot,
+                                                           const void* caller) noexcept {
+    if (shape_guard_units(shape) == 0 && !(hot & hot_quarantine))
+        return fast_release_block<false, true>(t_state, h, shape, hot, dealloc_form::c_free /* unused */, caller);
+    fast_release_block<true, true>(t_state, h, shape, hot, dealloc_form::c_free /* unused */, caller);
 }
 
 // The short path with extras (guards, quarantine), out of line: operator delete stays a leaf-like
@@ -7227,7 +7321,8 @@ LEAKGUARD_DETAIL_ALWAYS_INLINE void fast_release_live(block_header* h, std::uint
                                   (hot & (hot_slow_free | hot_elide)) != hot_elide || shard_of(h) + 1 != t.home_tag))
         return release_block_slow(h, caller, form);
     if (shape_guard_units(shape) != 0 || (hot & (hot_quarantine | hot_sites)))
-        return fast_release_extras(h, shape, hot, caller);
+        return LEAKGUARD_DETAIL_UNLIKELY(hot & hot_sites) ? fast_release_counted(h, shape, hot, caller)
+                                                          : fast_release_extras(h, shape, hot, caller);
     fast_release_block<false>(t, h, shape, hot, form, caller);
 }
 
@@ -10570,8 +10665,10 @@ inline block_info info_of(const block_header* h) noexcept {
 // from its newest block and left at the first block older than min_seq, so the cost is that of
 // the blocks allocated since min_seq (plus one step per shard).
 // A damaged list (reach/list_walk.hpp) is walked from both ends and reported once unlocked.
-template <class Visit>
-void for_each_live(const block_filter& filter, Visit visit) noexcept {
+// `held(shard&)` runs first for each shard walked, under the same hold (the monitor adds up the
+// shard's counted frees there: report/site_profile.hpp).
+template <class Held, class Visit>
+void for_each_live(const block_filter& filter, Held held, Visit visit) noexcept {
     shard* own = t_state.home;
     std::uint32_t const n = g_registry.shard_count.load(std::memory_order_acquire);
     readable_memory mem;
@@ -10581,6 +10678,7 @@ void for_each_live(const block_filter& filter, Visit visit) noexcept {
         if (filter.thread && s != own) continue;
         walk_damage damage;
         lock_shard(s);
+        held(*s);
         walk_shard(s, mem, damage, filter.min_seq, [&](block_header* h) {
             if (filter.thread && h->thread != static_cast<std::uint16_t>(filter.thread)) return; // kept modulo 65536
             if (!filter.include_ignored && (flags_of(h) & flag_ignored)) return;
@@ -10591,6 +10689,11 @@ void for_each_live(const block_filter& filter, Visit visit) noexcept {
         unlock_shard(s);
         report_walk_damage(damage);
     }
+}
+template <class Visit>
+void for_each_live(const block_filter& filter, Visit visit) noexcept {
+    for_each_live(
+        filter, [](shard&) {}, visit);
 }
 
 struct block_totals {
@@ -13733,7 +13836,10 @@ inline bool write_since_json_file(const char* path, const snapshot& s, const sna
 //
 // What is alive at each site comes from a walk of the shard lists (for_each_live): exact whenever
 // the report is taken, and free for the hot path. Its cost grows with the live blocks (figures in
-// docs/performance.md, "The monitor"); each shard is held only while its own list is walked.
+// docs/performance.md, "The monitor"); each shard is held only while its own list is walked, and
+// its counted frees are added into the shared table under the same hold. A site's allocations are
+// its frees of blocks numbered since counting began plus its live blocks of those
+// (capture/site_counts.hpp): both come from one hold of each shard, so they agree.
 // Only the sites a report lists are named, each once per process (site_names, kept).
 #ifndef LEAKGUARD_DETAIL_REPORT_SITE_PROFILE_HPP_INCLUDED
 #define LEAKGUARD_DETAIL_REPORT_SITE_PROFILE_HPP_INCLUDED
@@ -13784,6 +13890,8 @@ struct site_history {
     std::uint64_t live_blocks; // in that walk
     std::uint64_t live_bytes;
     std::uint64_t live_min, live_max;           // sizes of the live blocks
+    std::uint64_t live_new;                     // live blocks numbered since counting began (ignored ones too)
+    std::uint64_t allocations, frees;           // this report's: counted since counting began
     std::uint64_t prev_blocks, prev_bytes;      // at the last report
     std::uint64_t prev_allocations, prev_frees; // at the last report
     std::uint64_t run_from;                     // growth run: blocks from this number on are its new ones
@@ -13815,10 +13923,18 @@ __attribute__((constructor(101))) static void note_process_start() {
     if (!g_process_start_ns) g_process_start_ns = clock_ns(CLOCK_MONOTONIC);
 }
 
+// Numbers blocks "new" from here on (capture/site_counts.hpp), the first time counting is switched on.
+inline void mark_count_start() noexcept {
+    if (g_sites.count_from.load(std::memory_order_relaxed) != 0) return;
+    std::uint64_t expected = 0;
+    g_sites.count_from.compare_exchange_strong(expected, begin_epoch(), std::memory_order_relaxed);
+}
+
 // Switches per-site counting on (the hot word's hot_sites, through refresh_hot): from now on
 // allocations and frees are counted per site. False when the tables cannot be mapped.
 inline bool start_site_counting() noexcept {
     if (!g_sites.ready()) return false;
+    mark_count_start();
     if (!g_count_sites.exchange(true, std::memory_order_relaxed)) refresh_hot(false);
     return true;
 }
@@ -13924,24 +14040,32 @@ struct profile_totals {
 inline void walk_sites(std::uint64_t r, profile_totals& t) noexcept {
     site_history* const hist = g_profile.history;
     std::uint64_t const last_mark = g_profile.last_mark;
-    block_filter const filter = {0, 0, false, false};
-    for_each_live(filter, [&](const block_header& b) {
+    std::uint64_t const count_from = g_sites.count_from.load(std::memory_order_relaxed);
+    // Ignored blocks too: they are no live blocks of a site, but they are among its allocations.
+    block_filter const filter = {0, 0, true, false};
+    auto const held = [](shard& s) { flush_free_cache(s.site_frees); };
+    for_each_live(filter, held, [&](const block_header& b) {
         std::size_t const size = size_of(&b);
-        ++t.live_blocks;
-        t.live_bytes += size;
+        bool const ignored = (flags_of(&b) & flag_ignored) != 0;
+        if (!ignored) {
+            ++t.live_blocks;
+            t.live_bytes += size;
+        }
         site_counter* c = g_sites.find_or_add(b.site, site_kind_of(flags_of(&b), flag_has_location, flag_has_stack));
         if (!c) {
-            ++t.unplaced;
+            if (!ignored) ++t.unplaced;
             return;
         }
         site_history& h = hist[g_sites.number_of(c)];
         if (h.walk != r) {
             h.walk = r;
-            h.live_blocks = h.live_bytes = 0;
+            h.live_blocks = h.live_bytes = h.live_new = 0;
             h.live_min = ~std::uint64_t(0);
             h.live_max = 0;
             h.seq_count = 0;
         }
+        if (seq_of(&b) >= count_from) ++h.live_new;
+        if (ignored) return;
         ++h.live_blocks;
         h.live_bytes += size;
         if (size < h.live_min) h.live_min = size;
@@ -13963,9 +14087,12 @@ inline std::size_t judge_sites(std::uint64_t r, std::uint32_t* rows, profile_tot
         site_counter& c = g_sites.record(n);
         if (!c.key.load(std::memory_order_relaxed)) continue;
         site_history& h = g_profile.history[n];
-        if (h.walk != r) h.live_blocks = h.live_bytes = h.seq_count = 0;
-        std::uint64_t const allocs = c.allocations.load(std::memory_order_relaxed);
-        std::uint64_t const frees = c.frees.load(std::memory_order_relaxed);
+        if (h.walk != r) h.live_blocks = h.live_bytes = h.live_new = h.seq_count = 0;
+        std::uint64_t const frees_new = c.frees_new.load(std::memory_order_relaxed);
+        std::uint64_t const allocs = h.live_new + frees_new;
+        std::uint64_t const frees = frees_new + c.frees_old.load(std::memory_order_relaxed);
+        h.allocations = allocs;
+        h.frees = frees;
         h.delta_blocks = static_cast<std::int64_t>(h.live_blocks - h.prev_blocks);
         h.delta_bytes = static_cast<std::int64_t>(h.live_bytes - h.prev_bytes);
         bool const changed =
@@ -14037,7 +14164,6 @@ inline void write_profile_json(fd_writer& out, std::uint64_t r, const char* trig
     json.begin_array();
     for (std::size_t i = 0; i < shown; ++i) {
         std::uint32_t const n = rows[i];
-        site_counter& c = g_sites.record(n);
         const site_history& h = g_profile.history[n];
         const site_names* names = name_site(n);
         std::uint64_t lo = 0, hi = 0;
@@ -14048,8 +14174,8 @@ inline void write_profile_json(fd_writer& out, std::uint64_t r, const char* trig
         json.key("site").string(names && names->site ? names->site : "?");
         json.key("size_min").number(lo);
         json.key("size_max").number(hi);
-        json.key("allocations").number(c.allocations.load(std::memory_order_relaxed));
-        json.key("frees").number(c.frees.load(std::memory_order_relaxed));
+        json.key("allocations").number(h.allocations);
+        json.key("frees").number(h.frees);
         json.key("live_blocks").number(h.live_blocks);
         json.key("live_bytes").number(h.live_bytes);
         json.key("delta_blocks").number(static_cast<long long>(h.delta_blocks));
@@ -14093,13 +14219,12 @@ inline void write_profile_text(std::uint64_t r, const profile_totals& t, const s
                "frees", "difference", "size", "site");
     for (std::size_t i = 0; i < shown; ++i) {
         std::uint32_t const n = rows[i];
-        site_counter& c = g_sites.record(n);
         const site_history& h = g_profile.history[n];
         const site_names* names = name_site(n);
         std::uint64_t lo = 0, hi = 0;
         size_range(n, lo, hi);
-        std::uint64_t const allocs = c.allocations.load(std::memory_order_relaxed);
-        std::uint64_t const frees = c.frees.load(std::memory_order_relaxed);
+        std::uint64_t const allocs = h.allocations;
+        std::uint64_t const frees = h.frees;
         char size[32];
         if (lo == hi) std::snprintf(size, sizeof size, "%llu", static_cast<unsigned long long>(lo));
         else
@@ -14386,6 +14511,7 @@ inline void update_site_counting() noexcept {
     bool const on = monitor_wanted() || g_monitor.profile_used.load(std::memory_order_relaxed);
     if (on) {
         if (!g_sites.ready()) return;
+        mark_count_start();
     }
     g_count_sites.store(on, std::memory_order_relaxed); // apply_option then refreshes the hot word
 }

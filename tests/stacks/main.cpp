@@ -12,6 +12,7 @@
 #include <leakguard/detail/symbolize/site_rules.hpp>
 #include <leakguard/detail/capture/stack_table.hpp>
 
+#include <algorithm>
 #include <atomic>
 #include <csignal>
 #include <link.h>
@@ -623,6 +624,34 @@ TEST_CASE("interning: every record is found by iteration") {
     std::size_t expected_frames = 0;
     for (std::size_t i = 0; i < 1000; ++i) expected_frames += 1 + i % 8;
     CHECK(frames_seen == expected_frames);
+    t.release();
+}
+
+// A recursion through one of two functions at each level makes stacks of the same two return
+// addresses in every order: each order must hash apart (a sum of products linear in the frames
+// gave 4,096 such stacks a few dozen hashes, and interning 100,000 of them took seconds).
+TEST_CASE("interning: stacks that differ only in the order of the same frames get distinct hashes") {
+    lgd::stack_table t{};
+    void* frames[14];
+    std::uintptr_t const a = 0x55d0c0de1123, b = 0x55d0c0de11a7;
+    for (unsigned bits = 0; bits < 4096; ++bits) {
+        frames[0] = reinterpret_cast<void*>(std::uintptr_t(0x55d0c0de1010));
+        for (unsigned d = 0; d < 12; ++d) frames[1 + d] = reinterpret_cast<void*>((bits >> d) & 1u ? a : b);
+        frames[13] = reinterpret_cast<void*>(std::uintptr_t(0x7f0012345678));
+        REQUIRE(t.intern(frames, 14) != nullptr);
+    }
+    std::vector<std::uint64_t> hashes;
+    std::vector<std::uint64_t> buckets;
+    t.for_each([&](const lgd::stack_record& r) {
+        hashes.push_back(r.hash);
+        buckets.push_back(r.hash >> 48); // the default table: 2^16 buckets, by the top bits
+    });
+    REQUIRE(hashes.size() == 4096);
+    std::sort(hashes.begin(), hashes.end());
+    std::sort(buckets.begin(), buckets.end());
+    CHECK(std::unique(hashes.begin(), hashes.end()) == hashes.end());
+    // 4,096 keys in 65,536 buckets: about 3,970 distinct buckets if the hash spreads them.
+    CHECK(std::unique(buckets.begin(), buckets.end()) - buckets.begin() > 3800);
     t.release();
 }
 

@@ -3,6 +3,11 @@
 
     python3 tests/tools/test_chart.py             # the tool's output, read back (ctest tools.chart)
     python3 tests/tools/test_chart.py --browser   # the page in headless Chromium (tools.chart_browser)
+    python3 tests/tools/test_chart.py --real      # files the monitor wrote (tools.chart_real)
+
+The real run charts what tests/cases/programs/monitor_growth.cpp (LEAKGUARD_MONITOR_CASE names
+the built program) writes: the workload under monitor_interval, and write_profile's reports; it
+exits 77 (skipped) when LEAKGUARD_MONITOR_CASE is not set.
 
 The browser run exits 77 (ctest: skipped) when no `chromium` is on PATH (LEAKGUARD_CHROMIUM names
 another browser binary, or one that does not exist to see the skip). LEAKGUARD_CHART names the
@@ -402,6 +407,121 @@ class ChartTest(unittest.TestCase):
 
 
 # ---------------------------------------------------------------------------------------------
+# Files the monitor wrote
+
+def monitor_case():
+    return os.environ.get("LEAKGUARD_MONITOR_CASE")
+
+
+def read_lines(path):
+    with open(path, encoding="utf-8") as f:
+        return [json.loads(line) for line in f if line.strip()]
+
+
+def has_function(site, name):
+    return any(name in (f.get("function") or "") for f in site["stack"])
+
+
+@unittest.skipUnless(monitor_case(), "LEAKGUARD_MONITOR_CASE is not set")
+class RealFileTest(unittest.TestCase):
+    @classmethod
+    def setUpClass(cls):
+        cls.dir = tempfile.mkdtemp(prefix="leakguard-chart-real-")
+        cls.growth = os.path.join(cls.dir, "growth.jsonl")
+        cls.profile = os.path.join(cls.dir, "profile.jsonl")
+        for args, options in ((["growth", "2"], "monitor_interval=0.2:monitor_path=" + cls.growth),
+                              (["profile", cls.profile], "")):
+            r = subprocess.run([monitor_case()] + args, capture_output=True, text=True, timeout=120,
+                               cwd=cls.dir, env=dict(os.environ, LEAKGUARD_OPTIONS=options))
+            assert r.returncode == 0, r.stderr
+
+    @classmethod
+    def tearDownClass(cls):
+        keep = os.environ.get("LEAKGUARD_CHART_KEEP")
+        if keep:
+            os.makedirs(keep, exist_ok=True)
+            for name in os.listdir(cls.dir):
+                shutil.copy(os.path.join(cls.dir, name), keep)
+        shutil.rmtree(cls.dir)
+
+    def chart(self, monitor, *args):
+        out = os.path.join(self.dir, os.path.basename(monitor) + ".html")
+        r = run_tool(monitor, "-o", out, *args)
+        self.assertEqual(r.returncode, 0, r.stderr)
+        self.assertEqual(r.stderr, "")  # every line of the monitor's file is a report it reads
+        with open(out, encoding="utf-8") as f:
+            return parse_page(f.read())
+
+    def test_growth_page(self):
+        reports = read_lines(self.growth)
+        self.assertGreaterEqual(len(reports), 5)
+        last = reports[-1]
+        ids = {s["id"] for s in last["sites"]}
+        grow = [s for s in last["sites"] if "grow_cache" in s["site"]]
+        self.assertEqual(len(grow), 1)
+        p = self.chart(self.growth)
+        self.assertEqual(p.errors, [])
+        # One series per site of the last report (fewer than --top's 10), one of them growing:
+        # grow_cache's, and its line rises (SVG y grows downwards).
+        series = p.find("path", "series")
+        self.assertEqual(sorted(a["data-site"] for a in series), sorted(ids))
+        growing = p.find("path", "growing")
+        self.assertEqual([a["data-site"] for a in growing], [grow[0]["id"]])
+        points = [pt for pt in path_points(growing[0]["d"]) if pt is not None]
+        self.assertLess(points[-1][1], points[0][1] - 10)
+        # The table: one row per id; make_ring_entry is reached along two paths (two ids, one
+        # site text), and the legend tells them apart by their callers.
+        rows = p.find("tr", "site-row")
+        self.assertEqual(sorted(a["data-site"] for a in rows), sorted(ids))
+        legend = [a["title"] for a in p.find("li") if a.get("data-site") in ids]
+        ring = [t for t in legend if "make_ring_entry" in t]
+        self.assertEqual(len(ring), 2, legend)
+        self.assertEqual(len(set(ring)), 2, ring)
+        self.assertTrue(any("via " in t and "steady_ring" in t for t in ring), ring)
+
+    def test_growth_folded(self):
+        last = read_lines(self.growth)[-1]
+        r = run_tool(self.growth, "--folded")
+        self.assertEqual(r.returncode, 0, r.stderr)
+        lines = dict(line.rsplit(" ", 1) for line in r.stdout.splitlines())
+        # "stack" lists the allocating function first: folded stacks put it last, main before it.
+        grow = [s for s in last["sites"] if "grow_cache" in s["site"]][0]
+        key = [k for k in lines if k.endswith("grow_cache()")]
+        self.assertEqual(len(key), 1, lines)
+        frames = key[0].split(";")
+        self.assertIn("main", frames)
+        self.assertLess(frames.index("main"), len(frames) - 1)
+        self.assertEqual(int(lines[key[0]]), grow["live_bytes"])
+        # A frame without a name is its module+offset, the same in every run, never an address.
+        for k in lines:
+            for f in k.split(";"):
+                self.assertFalse(re.fullmatch(r"0x[0-9a-f]+", f), k)
+        self.assertEqual(sum(int(v) for v in lines.values()),
+                         sum(s["live_bytes"] for s in last["sites"]))
+
+    def test_rows_with_one_id_are_one_site(self):
+        # write_profile's second report: grow_cache called three times on one line of main (the
+        # compiler may unroll the loop: three return addresses, three interned stacks, one id).
+        second = read_lines(self.profile)[-1]
+        per_id = {}
+        for s in second["sites"]:
+            per_id.setdefault(s["id"], []).append(s)
+        p = self.chart(self.profile)
+        rows = p.find("tr", "site-row")
+        self.assertEqual(sorted(a["data-site"] for a in rows), sorted(per_id))
+        self.assertEqual(len(p.find("path", "series")), len(per_id))
+        text = "".join(p.text)
+        for sid, group in per_id.items():
+            live = sum(s["live_bytes"] for s in group)
+            cell = [a for a in p.find("td") if a.get("title") == "{:,} bytes".format(live)]
+            self.assertTrue(cell, "no row of %d live bytes for %s" % (live, sid))
+            if len(group) > 1:
+                self.assertIn("%d call paths that name the same lines" % len(group), text)
+        grow_blocks = sum(s["live_blocks"] for s in second["sites"] if "grow_cache" in s["site"])
+        self.assertEqual(grow_blocks, 4)
+
+
+# ---------------------------------------------------------------------------------------------
 # The browser
 
 def chromium():
@@ -533,7 +653,13 @@ class BrowserTest(unittest.TestCase):
 
 
 if __name__ == "__main__":
-    if "--browser" in sys.argv:
+    if "--real" in sys.argv:
+        sys.argv.remove("--real")
+        if not monitor_case():
+            print("SKIPPED: LEAKGUARD_MONITOR_CASE is not set")
+            sys.exit(77)
+        suite = unittest.defaultTestLoader.loadTestsFromTestCase(RealFileTest)
+    elif "--browser" in sys.argv:
         sys.argv.remove("--browser")
         if not chromium():
             print("SKIPPED: %s is not installed (Debian: apt-get install chromium)"

@@ -93,16 +93,25 @@ bool path_has(const json& s, const char* function) {
 } // namespace
 
 TEST_CASE("monitor: the leaking site grows and the steady ones stay flat") {
-    cases::temp_dir out;
-    auto r =
-        run_case("monitor_growth", "monitor_interval=0.2:monitor_path=" + out.file("mon.%p.jsonl"), {"growth", "3"});
+    // 3 s at 0.2 s: about 15 reports. Under ThreadSanitizer the first report's naming of its sites
+    // (the program's DWARF read) takes about a second: 10, and 4 on a loaded machine. Growth needs
+    // 5 (the baseline and three rises in a row): with fewer than 6 the case runs again, 8 s.
+    cases::case_result r;
+    std::vector<json> reports;
+    for (const char* seconds : {"3", "8"}) {
+        cases::temp_dir out;
+        r = run_case("monitor_growth", "monitor_interval=0.2:monitor_path=" + out.file("mon.%p.jsonl"),
+                     {"growth", seconds});
+        INFO(r.describe());
+        REQUIRE(r.status() == 0); // everything is freed at the end: no leak at exit
+        auto const files = files_with(out.path(), "mon.");
+        REQUIRE(files.size() == 1);
+        CHECK(files[0] == out.file("mon." + std::to_string(r.proc.pid) + ".jsonl"));
+        reports = monitor_lines(files[0]);
+        if (reports.size() >= 6) break;
+    }
     INFO(r.describe());
-    REQUIRE(r.status() == 0); // everything is freed at the end: no leak at exit
-    auto const files = files_with(out.path(), "mon.");
-    REQUIRE(files.size() == 1);
-    CHECK(files[0] == out.file("mon." + std::to_string(r.proc.pid) + ".jsonl"));
-    auto const reports = monitor_lines(files[0]);
-    REQUIRE(reports.size() >= 8); // 3 s at 0.2 s: about 15 (fewer on a loaded machine)
+    REQUIRE(reports.size() >= 6);
     std::string grow_id;
     std::set<std::string> growing_ids;
     long long last_grow_live = -1, first_grow_live = -1;
@@ -186,6 +195,51 @@ TEST_CASE("monitor: write_profile appends one numbered object per call") {
     CHECK(delta[1] == 3);
 }
 
+TEST_CASE("monitor: per-site counts are exact across threads that free each other's blocks and exit") {
+    cases::temp_dir out;
+    std::string const path = out.file("threads.jsonl");
+    auto r = run_case("monitor_growth", "", {"threads", path});
+    INFO(r.describe());
+    REQUIRE(r.status() == 0);
+    REQUIRE(r.proc.out.find("threads: 8000 blocks, 1 before") != std::string::npos);
+    auto const reports = monitor_lines(path);
+    REQUIRE(reports.size() >= 2);
+    for (const json& o : reports) check_shape(o);
+    // Two call paths: the workers' (from their threads' start) and the block made before counting
+    // (from main).
+    auto const from_main = [](const json& s) {
+        for (const json& f : s["stack"])
+            if (f["function"] == "main") return true;
+        return false;
+    };
+    int workers_rows = 0, before_rows = 0;
+    for (const json& s : reports.back()["sites"]) {
+        if (!site_is(s, "counted_block")) continue;
+        CHECK(s["live_blocks"] == 0);
+        CHECK(s["size_min"] == 48);
+        CHECK(s["size_max"] == 48);
+        if (!from_main(s)) {
+            ++workers_rows; // every block counted, whichever thread freed it and whether it lives on
+            CHECK(s["allocations"] == 8000);
+            CHECK(s["frees"] == 8000);
+        } else {
+            ++before_rows; // allocated before counting began: its free alone is counted
+            CHECK(s["allocations"] == 0);
+            CHECK(s["frees"] == 1);
+        }
+    }
+    CHECK(workers_rows == 1);
+    CHECK(before_rows == 1);
+    // The reports written meanwhile: never more frees than allocations, never more live blocks
+    // than the workers held (half their blocks, and one each in flight).
+    for (const json& o : reports)
+        for (const json& s : o["sites"])
+            if (site_is(s, "counted_block") && !from_main(s)) {
+                CHECK(s["frees"].get<long long>() <= s["allocations"].get<long long>());
+                CHECK(s["live_blocks"].get<long long>() <= 4004);
+            }
+}
+
 TEST_CASE("monitor: dump_signal makes the monitor write one object") {
     cases::temp_dir out;
     std::string const path = out.file("dump.jsonl");
@@ -253,7 +307,9 @@ TEST_CASE("monitor: a fork child runs no monitor unless it sets one and the pare
     CHECK(restarted_status == 0);
     // The parent's file: its own reports only, every line whole, numbered on across the forks.
     auto const mine = monitor_lines(out.file("mon." + std::to_string(parent) + ".jsonl"));
-    REQUIRE(mine.size() >= 5);
+    // About 17 (1.8 s at 0.1 s); under ThreadSanitizer the first report's naming of its sites takes
+    // about a second: 7, and 3 on a loaded machine.
+    REQUIRE(mine.size() >= 2);
     for (std::size_t i = 0; i < mine.size(); ++i) {
         check_shape(mine[i]);
         CHECK(mine[i]["pid"] == parent);

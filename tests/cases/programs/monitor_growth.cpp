@@ -6,6 +6,8 @@
 //   profile PATH        write_profile(PATH) twice, around three more leaked blocks
 //   signal PATH         raise SIGUSR2 (dump_signal=SIGUSR2) and wait for PATH to gain a line
 //   fork                the workload, a child that runs silently, a child that restarts the monitor
+//   threads PATH        per-site counts across threads: blocks freed by their own thread and by
+//                       another, threads that exit before the report, reports written meanwhile
 //   options             nothing but a short workload (the options are the test)
 //   (none)              all of it briefly, the options set by the program itself, the reports to
 //                       /dev/null: what the valgrind stage runs (tests/toolchain)
@@ -14,6 +16,7 @@
 // LEAKGUARD_MAIN is in the shared unit (tests/cases/leakguard_main.cpp)
 #include <leakguard/leakguard.hpp>
 
+#include <atomic>
 #include <chrono>
 #include <csignal>
 #include <cstdio>
@@ -91,6 +94,51 @@ void workload(double seconds) {
     }
 }
 
+// The threads mode's site: 48-byte blocks from one call path.
+__attribute__((noinline)) char* counted_block() { return new char[48]; }
+
+// Each of 4 workers makes `per_thread` blocks of counted_block(): frees the even ones itself and
+// hands the odd ones to the next worker, which frees them (a free of another thread's block);
+// every worker has exited before the last report. A reporter thread writes reports all the while.
+// Printed: how many blocks were made, and by the main thread before counting began (one, freed by
+// a worker: a free of a block older than counting).
+void threads_mode(const char* path) {
+    constexpr int workers = 4, per_thread = 2000;
+    char* before = counted_block(); // allocated before counting began (no option set it on)
+    leakguard::write_profile(path); // counting begins
+    std::vector<std::vector<char*>> handed(workers);
+    std::vector<std::thread> pool;
+    std::vector<bool> made(workers, false);
+    std::atomic<int> ready{0};
+    std::atomic<bool> done{false};
+    std::thread reporter([&] {
+        while (!done.load()) {
+            leakguard::write_profile(path);
+            std::this_thread::sleep_for(std::chrono::milliseconds(2));
+        }
+    });
+    for (int w = 0; w < workers; ++w)
+        pool.emplace_back([&, w] {
+            std::vector<char*> mine;
+            for (int i = 0; i < per_thread; ++i) {
+                char* p = counted_block();
+                if (i % 2) mine.push_back(p);
+                else delete[] p;
+                if (i % 250 == 0) std::this_thread::sleep_for(std::chrono::milliseconds(1)); // reports meanwhile
+            }
+            handed[w] = std::move(mine);
+            ready.fetch_add(1);
+            while (ready.load() < workers) std::this_thread::yield();
+            for (char* p : handed[(w + 1) % workers]) delete[] p; // another worker's blocks
+            if (w == 0) delete[] before;
+        });
+    for (std::thread& t : pool) t.join();
+    done.store(true);
+    reporter.join();
+    leakguard::write_profile(path);
+    std::printf("threads: %d blocks, 1 before\n", workers * per_thread);
+}
+
 std::size_t lines_in(const char* path) {
     std::ifstream in(path);
     std::size_t n = 0;
@@ -129,6 +177,8 @@ int main(int argc, char** argv) {
             grew = lines_in(argv[2]) > before;
         }
         std::printf("signal: %zu -> %zu\n", before, lines_in(argv[2]));
+    } else if (mode == "threads" && argc > 2) {
+        threads_mode(argv[2]);
     } else if (mode == "fork") {
         workload(0.5);
         pid_t silent = ::fork();

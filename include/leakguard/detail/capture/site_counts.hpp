@@ -2,23 +2,34 @@
 // SPDX-License-Identifier: MIT
 // capture/site_counts.hpp: the per-site counters of the monitor (docs/monitor.md) - for each
 // allocation site (a block's `site`: its interned stack, a mapping macro's location or a return
-// address) how many blocks were allocated and freed there, and the range of their sizes.
+// address) how many of its blocks were freed, and the range of their sizes.
 //
-// Why counters here and the live counts elsewhere: what is alive at a site is exact at any moment
-// from a walk of the shard lists (report/site_profile.hpp), which costs the hot path nothing; the
-// allocations and frees of the past leave no trace there, so they are counted as they happen -
-// only while counting is on (the monitor, the dump signal or write_profile() switched it on: a
-// bit of the options' hot word sends the short paths through the counting branch). Measured in
-// docs/performance.md ("The monitor").
+// Why frees only: what is alive at a site is exact at any moment from a walk of the shard lists
+// (report/site_profile.hpp), which costs the hot path nothing, and every block counted since
+// counting began is either alive or freed. So a site's allocations since then are its live blocks
+// numbered from `count_from` on plus its frees of such blocks (frees_new): the allocation path
+// counts nothing. Only the frees of the past leave no trace in the lists; they are counted as they
+// happen, while counting is on (the monitor, the dump signal or write_profile() switched it on: a
+// bit of the options' hot word sends the free's short path through its counting branch).
 //
-// Design: records in one array in order of first sight (dense, so the monitor's per-site state
-// beside it is dense too), found through an open-addressing index of record numbers keyed by the
-// site pointer. Lock-free: a record number is claimed with a fetch_add, its key written, then the
-// number published in an empty index slot with a compare-and-swap; the loser of a race for the
-// same slot looks at the winner's key and probes on (or, same site, leaves its record a hole with
-// a null key, which nobody reads). Records are never freed or moved, so a pointer to one stays
-// good. Both arrays are mapped lazily (MAP_NORESERVE): only the pages touched cost memory.
-// Full (site_capacity sites) or past max_site_probes: the block is counted in `overflow` only.
+// Why per shard: a free is counted by whoever holds the block's shard as it unlinks it - its owner
+// in an owner section, or a locker - into that shard's own small table (site_free_cache, in the
+// shard: heap/registry.hpp) with plain stores: no atomic operation, no shared cache line. A report
+// holds each shard anyway to walk its list, and adds the shard's table into the shared one
+// (site_table) then. A site that finds its slot taken by another evicts it into the shared table.
+// A thread that exits leaves its shard, table included, to the next thread (nothing is lost); a
+// fork child copies it whole (fork holds every shard). Measured in docs/performance.md ("The
+// monitor"): the shared atomic counters on both paths cost 107 instructions per pair.
+//
+// The shared table: records in one array in order of first sight (dense, so the monitor's
+// per-site state beside it is dense too), found through an open-addressing index of record
+// numbers keyed by the site pointer. Lock-free: a record number is claimed with a fetch_add, its
+// key written, then the number published in an empty index slot with a compare-and-swap; the loser
+// of a race for the same slot looks at the winner's key and probes on (or, same site, leaves its
+// record a hole with a null key, which nobody reads). Records are never freed or moved, so a
+// pointer to one stays good. Both arrays are mapped lazily (MAP_NORESERVE): only the pages touched
+// cost memory. Full (site_capacity sites) or past max_site_probes: the block is counted in
+// `overflow` only.
 #ifndef LEAKGUARD_DETAIL_CAPTURE_SITE_COUNTS_HPP_INCLUDED
 #define LEAKGUARD_DETAIL_CAPTURE_SITE_COUNTS_HPP_INCLUDED
 
@@ -45,21 +56,24 @@ inline site_kind site_kind_of(unsigned flags, unsigned has_location, unsigned ha
     return (flags & has_location) ? site_kind::location : (flags & has_stack) ? site_kind::stack : site_kind::address;
 }
 
-// One site's counters, a cache line of its own: two threads counting at two sites do not share it.
+// One site's counters, a cache line of its own: two threads adding at two sites do not share it.
 struct alignas(64) site_counter {
-    std::atomic<const void*> key;           // the blocks' `site`; null: a hole (see above)
-    std::atomic<site_kind> kind;            // written before the record is published
-    std::atomic<std::uint64_t> allocations; // counted while counting was on
-    std::atomic<std::uint64_t> frees;
-    std::atomic<std::uint64_t> size_max;     // the largest block counted
-    std::atomic<std::uint64_t> size_min_inv; // ~ the smallest block counted (0: none yet)
+    std::atomic<const void*> key;            // the blocks' `site`; null: a hole (see above)
+    std::atomic<site_kind> kind;             // written before the record is published
+    std::atomic<std::uint64_t> frees_new;    // frees of blocks numbered from count_from on
+    std::atomic<std::uint64_t> frees_old;    // frees of blocks allocated before counting began
+    std::atomic<std::uint64_t> size_max;     // the largest block freed
+    std::atomic<std::uint64_t> size_min_inv; // ~ the smallest block freed (0: none yet)
 };
 
 struct site_table {
     std::atomic<site_counter*> records;             // site_capacity of them; record 0 is never used
     std::atomic<std::atomic<std::uint32_t>*> index; // record numbers, 0: empty
     std::atomic<std::uint32_t> used;                // records claimed (holes included), from 1
-    std::atomic<std::uint64_t> overflow;            // blocks of sites that found no room
+    std::atomic<std::uint64_t> overflow;            // frees of sites that found no room
+    // The first sequence number counted (blocks from it on are "new"); set once, when counting is
+    // first switched on. 0: never.
+    std::atomic<std::uint64_t> count_from;
 
     // Maps both arrays; false when the kernel refuses. Called before counting is switched on (the
     // hot path only counts once records exist) and by the monitor before its walk.
@@ -135,23 +149,74 @@ inline void raise_to(std::atomic<std::uint64_t>& a, std::uint64_t v) noexcept {
     while (v > cur && !a.compare_exchange_weak(cur, v, std::memory_order_relaxed)) {}
 }
 
-// Out of line: the short paths pay only the branch to here, and only while counting is on.
-LEAKGUARD_DETAIL_NOINLINE inline void count_site_allocation(const void* site, site_kind kind,
-                                                            std::size_t size) noexcept {
-    site_counter* c = g_sites.find_or_add(site, kind);
+// One site's frees not yet added to the shared table.
+struct site_free_slot {
+    const void* key; // null: empty
+    site_kind kind;
+    std::uint64_t frees[2]; // [0]: of blocks allocated before counting began; [1]: since (frees_new)
+    std::uint64_t size_max, size_min_inv;
+};
+
+constexpr unsigned site_free_slots_log2 = 6; // 64 sites a shard, 3 KiB
+
+// A shard's table of the frees it counted (see the top of this file): direct-mapped by the site
+// pointer. Touched only by whoever holds the shard (its owner in an owner section, or a locker).
+struct site_free_cache {
+    site_free_slot slot[1u << site_free_slots_log2];
+};
+
+// Adds one slot into the shared table and empties it: when another site takes its place, and at
+// each report.
+LEAKGUARD_DETAIL_NOINLINE inline void flush_free_slot(site_free_slot& e) noexcept {
+    site_counter* c = g_sites.find_or_add(e.key, e.kind);
     if (LEAKGUARD_DETAIL_UNLIKELY(!c)) {
-        g_sites.overflow.fetch_add(1, std::memory_order_relaxed);
-        return;
+        g_sites.overflow.fetch_add(e.frees[0] + e.frees[1], std::memory_order_relaxed);
+    } else {
+        if (e.frees[1]) c->frees_new.fetch_add(e.frees[1], std::memory_order_relaxed);
+        if (e.frees[0]) c->frees_old.fetch_add(e.frees[0], std::memory_order_relaxed);
+        raise_to(c->size_max, e.size_max);
+        raise_to(c->size_min_inv, e.size_min_inv);
     }
-    c->allocations.fetch_add(1, std::memory_order_relaxed);
-    raise_to(c->size_max, size);
-    raise_to(c->size_min_inv, ~std::uint64_t(size));
+    e = site_free_slot();
 }
 
-LEAKGUARD_DETAIL_NOINLINE inline void count_site_free(const void* site, site_kind kind) noexcept {
-    site_counter* c = g_sites.find_or_add(site, kind);
-    if (LEAKGUARD_DETAIL_UNLIKELY(!c)) return; // counted in overflow when it was allocated
-    c->frees.fetch_add(1, std::memory_order_relaxed);
+// The slot of `site` in `cache`.
+inline site_free_slot& free_slot_of(site_free_cache& cache, const void* site) noexcept {
+    return cache.slot[(reinterpret_cast<std::uintptr_t>(site) * 0x9E3779B97F4A7C15ull) >> (64 - site_free_slots_log2)];
+}
+
+// The first free of `site` since its slot was taken by another (or emptied by a report): the slot
+// is flushed and taken. Out of line: the short path is the hit.
+LEAKGUARD_DETAIL_NOINLINE inline void count_free_claim(site_free_slot& e, const void* site, site_kind kind,
+                                                       std::uint64_t size, bool fresh) noexcept {
+    if (e.key) flush_free_slot(e);
+    e.key = site;
+    e.kind = kind;
+    e.frees[fresh ? 1 : 0] = 1;
+    e.size_max = size;
+    e.size_min_inv = ~size;
+}
+
+// Counts one free of a block of `site` (`fresh`: numbered from count_from on) of `size` bytes, in
+// the table of the shard the caller holds. `kind()` is asked for only when the slot is taken.
+// A hit is a multiply, two compares and an increment: no atomic operation.
+template <class Kind>
+LEAKGUARD_DETAIL_ALWAYS_INLINE void count_free_in(site_free_cache& cache, const void* site, Kind kind,
+                                                  std::uint64_t size, bool fresh) noexcept {
+    site_free_slot& e = free_slot_of(cache, site);
+    if (LEAKGUARD_DETAIL_UNLIKELY(e.key != site)) return count_free_claim(e, site, kind(), size, fresh);
+    ++e.frees[fresh ? 1 : 0]; // 64 bits: no wrap in the life of a process
+    // A block of the largest size seen cannot change the range: most sites free one size.
+    if (LEAKGUARD_DETAIL_UNLIKELY(size != e.size_max)) {
+        if (size > e.size_max) e.size_max = size;
+        if (~size > e.size_min_inv) e.size_min_inv = ~size;
+    }
+}
+
+// Adds every slot of a shard's table into the shared one (a report, holding the shard).
+inline void flush_free_cache(site_free_cache& cache) noexcept {
+    for (site_free_slot& e : cache.slot)
+        if (e.key) flush_free_slot(e);
 }
 
 } // namespace detail

@@ -181,13 +181,20 @@ public:
     std::atomic<bool> exhausted_;
 
 private:
-    // Each frame is multiplied on its own (the products do not wait on each other, unlike a
-    // running hash) after an xor with its position, so a reordered stack hashes differently;
-    // the sum is mixed once. The bucket is taken from the top bits, the best mixed by a multiply.
+    // Each frame is mixed on its own - xor with its position, a multiply, then an xorshift that
+    // folds the product's high bits down - and the terms are summed (the products do not wait on
+    // each other, unlike a running hash); the sum is mixed once. The xorshift matters: without it
+    // the terms are linear in the frames, so stacks made of the same few return addresses in
+    // different orders summed to few values (100,000 permutations of two addresses fell into a
+    // few hundred buckets, and interning them took 18 s: docs/design.md, "Figures"). The bucket is
+    // taken from the top bits, the best mixed by a multiply.
     static std::uint64_t hash_frames(void* const* frames, std::size_t depth) noexcept {
         std::uint64_t sum = depth;
-        for (std::size_t i = 0; i < depth; ++i)
-            sum += (reinterpret_cast<std::uintptr_t>(frames[i]) ^ (i * 0xD6E8FEB86659FD93ull)) * 0x9E3779B97F4A7C15ull;
+        for (std::size_t i = 0; i < depth; ++i) {
+            std::uint64_t const x =
+                (reinterpret_cast<std::uintptr_t>(frames[i]) ^ (i * 0xD6E8FEB86659FD93ull)) * 0x9E3779B97F4A7C15ull;
+            sum += x ^ (x >> 29);
+        }
         sum ^= sum >> 32;
         return sum * 0xD6E8FEB86659FD93ull;
     }

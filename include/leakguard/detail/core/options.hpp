@@ -295,11 +295,11 @@ enum : unsigned {
     hot_fill = 16u,       // fill=1: new blocks get 0xCD
     hot_stacks = 32u,     // stack_depth > 1: allocations capture a call stack
     hot_quarantine = 64u, // quarantine_bytes > 0: frees go through the quarantine
-    hot_sites = 128u,     // counting per site is on (capture/site_counts.hpp): the short paths count
+    hot_sites = 128u,     // counting per site is on (capture/site_counts.hpp): frees are counted
     hot_guard_shift = 8u, // bits 8-13: the tail guard's length in the record's units (guard_units_for)
     hot_guard_mask = 0x3Fu << hot_guard_shift,
     // Any per-block extra at all (for the paths that handle none, such as realloc in place).
-    hot_extras_alloc = hot_slow_alloc | hot_fill | hot_stacks | hot_guard_mask | hot_sites,
+    hot_extras_alloc = hot_slow_alloc | hot_fill | hot_stacks | hot_guard_mask,
     hot_extras_free = hot_slow_free | hot_quarantine | hot_sites,
 };
 std::atomic<unsigned> g_hot{};

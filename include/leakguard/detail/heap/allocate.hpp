@@ -22,7 +22,6 @@
 #include "registry.hpp"
 #include "startup.hpp"
 #include "../capture/stack_capture.hpp"
-#include "../capture/site_counts.hpp"
 #include "../capture/stack_table.hpp"
 #include "../core/options.hpp"
 #include "../core/platform.hpp"
@@ -146,8 +145,6 @@ LEAKGUARD_DETAIL_NOINLINE inline void* allocate_slow(std::size_t size, std::size
 
     link_owned(s, h, size);
     account_bytes(t, static_cast<std::int64_t>(size));
-    if (LEAKGUARD_DETAIL_UNLIKELY(g_hot.load(std::memory_order_relaxed) & hot_sites))
-        count_site_allocation(site, site_kind_of(site_flags, flag_has_location, flag_has_stack), size);
     return user_of(h);
 }
 
@@ -182,8 +179,6 @@ LEAKGUARD_DETAIL_ALWAYS_INLINE void* fast_allocate_block(thread_state& t, shard*
         // calloc zeroes its block anyway; realloc's copy overwrites the part it keeps.
         if ((hot & hot_fill) && kind != block_kind::calloc) fill_new_block(user, new_fill_bytes(size));
         if ((hot & hot_stacks) && !(site_flags & flag_has_location)) attach_stack(h, site, frame);
-        if (LEAKGUARD_DETAIL_UNLIKELY(hot & hot_sites))
-            count_site_allocation(h->site, site_kind_of(flags_of(h), flag_has_location, flag_has_stack), size);
     }
     // An owner section (see owner_enter), with the remote stack's check folded into its branch.
     s->owner_busy.store(1, std::memory_order_relaxed);
@@ -218,7 +213,7 @@ LEAKGUARD_DETAIL_ALWAYS_INLINE void* fast_allocate(std::size_t size, block_kind 
     if (LEAKGUARD_DETAIL_UNLIKELY((hot & (hot_ready | hot_slow_alloc | hot_elide)) != (hot_ready | hot_elide) || !s ||
                                   t.busy || size > max_fast_size))
         return nullptr;
-    if (hot & (hot_fill | hot_stacks | hot_guard_mask | hot_sites))
+    if (hot & (hot_fill | hot_stacks | hot_guard_mask))
         return fast_allocate_extras(size, kind, site, site_flags, frame);
     return fast_allocate_block<false>(t, s, hot, size, kind, site, site_flags, frame);
 }

@@ -88,7 +88,7 @@ LEAKGUARD_DETAIL_NOINLINE inline bool detach_damaged(block_header* h, const void
             e.has_offset = true;
             e.offset = front_damage(h, cookie_for(h), load_cookie(h));
             e.left_alone = true;
-            unlink_held(s, h, static_cast<std::int64_t>(e.size));
+            unlink_counted(s, h, static_cast<std::int64_t>(e.size));
             break;
         }
         unlock_shard(s);

@@ -27,6 +27,8 @@
 #include "block.hpp"
 #include "../core/pages.hpp"
 #include "block_memory.hpp"
+#include "../capture/site_counts.hpp"
+#include "../core/options.hpp"
 #include "../core/platform.hpp"
 
 namespace leakguard {
@@ -67,6 +69,9 @@ struct alignas(64) shard {
     // blocks keeps the line in its own cache instead of pulling it back on every free.
     alignas(64) std::atomic<block_header*> remote;
     std::atomic<bool> owned; // a live thread has this shard as its home (changed under `lock`)
+    // The frees of this shard's blocks counted per site while the monitor counts
+    // (capture/site_counts.hpp), by whoever unlinks them; a report adds them up under `lock`.
+    alignas(64) site_free_cache site_frees;
 };
 
 // How often the owner looks at its remote stack: on every 16th allocation and every 16th free
@@ -141,6 +146,21 @@ inline void unlink_held(shard* s, block_header* h, std::int64_t size) noexcept {
     s->live_bytes -= size;
 }
 
+// Counts the free of `h` per site (capture/site_counts.hpp) in `s`, which the caller holds.
+LEAKGUARD_DETAIL_ALWAYS_INLINE void count_free_held(shard* s, const block_header* h, std::uint64_t size) noexcept {
+    count_free_in(
+        s->site_frees, h->site, [h] { return site_kind_of(flags_of(h), flag_has_location, flag_has_stack); }, size,
+        seq_of(h) >= g_sites.count_from.load(std::memory_order_relaxed));
+}
+
+// unlink_held, and the free counted per site while the monitor counts: every path that takes a
+// freed block out of a list but the short one, which checks the hot word it has read already.
+inline void unlink_counted(shard* s, block_header* h, std::int64_t size) noexcept {
+    unlink_held(s, h, size);
+    if (LEAKGUARD_DETAIL_UNLIKELY(g_hot.load(std::memory_order_relaxed) & hot_sites))
+        count_free_held(s, h, static_cast<std::uint64_t>(size));
+}
+
 // Appends `h` as the newest block of `s` and counts it.
 inline void append_held(shard* s, block_header* h, std::size_t size) noexcept {
     block_header* const newest = s->newest;
@@ -161,7 +181,7 @@ inline block_header* unlink_remote_held(shard* s) noexcept {
     block_header* out = nullptr;
     while (chain) {
         block_header* const next = *remote_link_of(chain);
-        unlink_held(s, chain, static_cast<std::int64_t>(size_of(chain)));
+        unlink_counted(s, chain, static_cast<std::int64_t>(size_of(chain)));
         chain->next = out;
         out = chain;
         chain = next;

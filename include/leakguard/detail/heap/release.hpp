@@ -24,7 +24,6 @@
 #include "recycler.hpp"
 #include "registry.hpp"
 #include "../capture/locations.hpp"
-#include "../capture/site_counts.hpp"
 #include "../core/options.hpp"
 
 namespace leakguard {
@@ -35,7 +34,7 @@ namespace detail {
 inline void unlink_owned(shard* s, block_header* h, std::int64_t size) noexcept {
     bool const locked = owner_enter(s);
     bool const due = remote_waiting(s, s->frees); // the count the short path looked at
-    unlink_held(s, h, size);
+    unlink_counted(s, h, size);
     block_header* const remote = LEAKGUARD_DETAIL_UNLIKELY(due) ? unlink_remote_held(s) : nullptr;
     owner_exit(s, locked);
     if (LEAKGUARD_DETAIL_UNLIKELY(remote != nullptr)) dispose_remote(remote);
@@ -55,8 +54,6 @@ inline void release_live(block_header* h, const void* caller, dealloc_form form,
     }
     thread_state& t = t_state;
     if (flags_of(h) & flag_linked) {
-        if (LEAKGUARD_DETAIL_UNLIKELY(g_hot.load(std::memory_order_relaxed) & hot_sites))
-            count_site_free(h->site, site_kind_of(flags_of(h), flag_has_location, flag_has_stack));
         shard* s = g_registry.shards[shard_of(h)];
         std::int64_t const size = static_cast<std::int64_t>(size_of(h));
         account_bytes(t, -size);
@@ -66,7 +63,7 @@ inline void release_live(block_header* h, const void* caller, dealloc_form form,
             return push_remote(s, h);
         } else {
             lock_shard(s);
-            unlink_held(s, h, size);
+            unlink_counted(s, h, size);
             unlock_shard(s);
         }
     }
@@ -111,12 +108,12 @@ LEAKGUARD_DETAIL_NOINLINE inline void release_declined(block_header* h, const vo
 
 // The short path's body: a live block of the calling thread's own shard, of the kind its form
 // expects, with default alignment and (`Extras`) intact guards, while no new sites are on and the
-// owner takes no lock - unlinked in an owner section and (`Extras`) put into the quarantine or
-// given back to the C library. Anything else (a damaged guard, the lock taken, other threads'
+// owner takes no lock - unlinked in an owner section, (`Count`) its free counted per site there,
+// and (`Extras`) put into the quarantine or given back to the C library. Anything else (a damaged guard, the lock taken, other threads'
 // frees waiting) goes on to the general path, having changed nothing: release_block_slow with
 // `form`, or (`Extras`) release_declined. `h`'s cookie and kind have been checked; `shape` is its
 // shape word.
-template <bool Extras>
+template <bool Extras, bool Count = false>
 LEAKGUARD_DETAIL_ALWAYS_INLINE void fast_release_block(thread_state& t, block_header* h, std::uint64_t shape,
                                                        unsigned hot, dealloc_form form, const void* caller) noexcept {
     std::int64_t const size = static_cast<std::int64_t>(shape_size(shape));
@@ -129,16 +126,26 @@ LEAKGUARD_DETAIL_ALWAYS_INLINE void fast_release_block(thread_state& t, block_he
     std::atomic_signal_fence(std::memory_order_seq_cst); // see owner_enter
     if (LEAKGUARD_DETAIL_UNLIKELY(s->lock.state.load(std::memory_order_acquire) != 0 || remote_waiting(s, s->frees))) {
         s->owner_busy.store(0, std::memory_order_release);
-        return Extras ? release_declined(h, caller) : release_block_slow(h, caller, form);
+        return Extras || Count ? release_declined(h, caller) : release_block_slow(h, caller, form);
     }
     unlink_held(s, h, size);
+    if (Count) count_free_held(s, h, static_cast<std::uint64_t>(size));
     s->owner_busy.store(0, std::memory_order_release);
     account_bytes(t, -size);
-    if (Extras && LEAKGUARD_DETAIL_UNLIKELY(hot & hot_sites))
-        count_site_free(h->site, site_kind_of(flags_of(h), flag_has_location, flag_has_stack));
     h->cookie ^= freed_cookie_flip; // live (checked) -> released, without hashing the address again
     if (Extras && (hot & hot_quarantine)) dispose(h, caller, nullptr);
     else give_back(h);
+}
+
+// The short path while the monitor counts, out of line: the paths that do not count keep the
+// registers the count needs (inlined into fast_release_extras, it cost the defaults' pair a push
+// and a pop with the monitor off). Without guards and quarantine (leak tracking only) it takes the
+// plain body. Declines to release_declined, which needs no form.
+LEAKGUARD_DETAIL_NOINLINE inline void fast_release_counted(block_header* h, std::uint64_t shape, unsigned hot,
+                                                           const void* caller) noexcept {
+    if (shape_guard_units(shape) == 0 && !(hot & hot_quarantine))
+        return fast_release_block<false, true>(t_state, h, shape, hot, dealloc_form::c_free /* unused */, caller);
+    fast_release_block<true, true>(t_state, h, shape, hot, dealloc_form::c_free /* unused */, caller);
 }
 
 // The short path with extras (guards, quarantine), out of line: operator delete stays a leaf-like
@@ -162,7 +169,8 @@ LEAKGUARD_DETAIL_ALWAYS_INLINE void fast_release_live(block_header* h, std::uint
                                   (hot & (hot_slow_free | hot_elide)) != hot_elide || shard_of(h) + 1 != t.home_tag))
         return release_block_slow(h, caller, form);
     if (shape_guard_units(shape) != 0 || (hot & (hot_quarantine | hot_sites)))
-        return fast_release_extras(h, shape, hot, caller);
+        return LEAKGUARD_DETAIL_UNLIKELY(hot & hot_sites) ? fast_release_counted(h, shape, hot, caller)
+                                                          : fast_release_extras(h, shape, hot, caller);
     fast_release_block<false>(t, h, shape, hot, form, caller);
 }
 

@@ -67,8 +67,10 @@ inline block_info info_of(const block_header* h) noexcept {
 // from its newest block and left at the first block older than min_seq, so the cost is that of
 // the blocks allocated since min_seq (plus one step per shard).
 // A damaged list (reach/list_walk.hpp) is walked from both ends and reported once unlocked.
-template <class Visit>
-void for_each_live(const block_filter& filter, Visit visit) noexcept {
+// `held(shard&)` runs first for each shard walked, under the same hold (the monitor adds up the
+// shard's counted frees there: report/site_profile.hpp).
+template <class Held, class Visit>
+void for_each_live(const block_filter& filter, Held held, Visit visit) noexcept {
     shard* own = t_state.home;
     std::uint32_t const n = g_registry.shard_count.load(std::memory_order_acquire);
     readable_memory mem;
@@ -78,6 +80,7 @@ void for_each_live(const block_filter& filter, Visit visit) noexcept {
         if (filter.thread && s != own) continue;
         walk_damage damage;
         lock_shard(s);
+        held(*s);
         walk_shard(s, mem, damage, filter.min_seq, [&](block_header* h) {
             if (filter.thread && h->thread != static_cast<std::uint16_t>(filter.thread)) return; // kept modulo 65536
             if (!filter.include_ignored && (flags_of(h) & flag_ignored)) return;
@@ -88,6 +91,11 @@ void for_each_live(const block_filter& filter, Visit visit) noexcept {
         unlock_shard(s);
         report_walk_damage(damage);
     }
+}
+template <class Visit>
+void for_each_live(const block_filter& filter, Visit visit) noexcept {
+    for_each_live(
+        filter, [](shard&) {}, visit);
 }
 
 struct block_totals {

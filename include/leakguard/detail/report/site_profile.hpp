@@ -7,7 +7,10 @@
 //
 // What is alive at each site comes from a walk of the shard lists (for_each_live): exact whenever
 // the report is taken, and free for the hot path. Its cost grows with the live blocks (figures in
-// docs/performance.md, "The monitor"); each shard is held only while its own list is walked.
+// docs/performance.md, "The monitor"); each shard is held only while its own list is walked, and
+// its counted frees are added into the shared table under the same hold. A site's allocations are
+// its frees of blocks numbered since counting began plus its live blocks of those
+// (capture/site_counts.hpp): both come from one hold of each shard, so they agree.
 // Only the sites a report lists are named, each once per process (site_names, kept).
 #ifndef LEAKGUARD_DETAIL_REPORT_SITE_PROFILE_HPP_INCLUDED
 #define LEAKGUARD_DETAIL_REPORT_SITE_PROFILE_HPP_INCLUDED
@@ -58,6 +61,8 @@ struct site_history {
     std::uint64_t live_blocks; // in that walk
     std::uint64_t live_bytes;
     std::uint64_t live_min, live_max;           // sizes of the live blocks
+    std::uint64_t live_new;                     // live blocks numbered since counting began (ignored ones too)
+    std::uint64_t allocations, frees;           // this report's: counted since counting began
     std::uint64_t prev_blocks, prev_bytes;      // at the last report
     std::uint64_t prev_allocations, prev_frees; // at the last report
     std::uint64_t run_from;                     // growth run: blocks from this number on are its new ones
@@ -89,10 +94,18 @@ __attribute__((constructor(101))) static void note_process_start() {
     if (!g_process_start_ns) g_process_start_ns = clock_ns(CLOCK_MONOTONIC);
 }
 
+// Numbers blocks "new" from here on (capture/site_counts.hpp), the first time counting is switched on.
+inline void mark_count_start() noexcept {
+    if (g_sites.count_from.load(std::memory_order_relaxed) != 0) return;
+    std::uint64_t expected = 0;
+    g_sites.count_from.compare_exchange_strong(expected, begin_epoch(), std::memory_order_relaxed);
+}
+
 // Switches per-site counting on (the hot word's hot_sites, through refresh_hot): from now on
 // allocations and frees are counted per site. False when the tables cannot be mapped.
 inline bool start_site_counting() noexcept {
     if (!g_sites.ready()) return false;
+    mark_count_start();
     if (!g_count_sites.exchange(true, std::memory_order_relaxed)) refresh_hot(false);
     return true;
 }
@@ -198,24 +211,32 @@ struct profile_totals {
 inline void walk_sites(std::uint64_t r, profile_totals& t) noexcept {
     site_history* const hist = g_profile.history;
     std::uint64_t const last_mark = g_profile.last_mark;
-    block_filter const filter = {0, 0, false, false};
-    for_each_live(filter, [&](const block_header& b) {
+    std::uint64_t const count_from = g_sites.count_from.load(std::memory_order_relaxed);
+    // Ignored blocks too: they are no live blocks of a site, but they are among its allocations.
+    block_filter const filter = {0, 0, true, false};
+    auto const held = [](shard& s) { flush_free_cache(s.site_frees); };
+    for_each_live(filter, held, [&](const block_header& b) {
         std::size_t const size = size_of(&b);
-        ++t.live_blocks;
-        t.live_bytes += size;
+        bool const ignored = (flags_of(&b) & flag_ignored) != 0;
+        if (!ignored) {
+            ++t.live_blocks;
+            t.live_bytes += size;
+        }
         site_counter* c = g_sites.find_or_add(b.site, site_kind_of(flags_of(&b), flag_has_location, flag_has_stack));
         if (!c) {
-            ++t.unplaced;
+            if (!ignored) ++t.unplaced;
             return;
         }
         site_history& h = hist[g_sites.number_of(c)];
         if (h.walk != r) {
             h.walk = r;
-            h.live_blocks = h.live_bytes = 0;
+            h.live_blocks = h.live_bytes = h.live_new = 0;
             h.live_min = ~std::uint64_t(0);
             h.live_max = 0;
             h.seq_count = 0;
         }
+        if (seq_of(&b) >= count_from) ++h.live_new;
+        if (ignored) return;
         ++h.live_blocks;
         h.live_bytes += size;
         if (size < h.live_min) h.live_min = size;
@@ -237,9 +258,12 @@ inline std::size_t judge_sites(std::uint64_t r, std::uint32_t* rows, profile_tot
         site_counter& c = g_sites.record(n);
         if (!c.key.load(std::memory_order_relaxed)) continue;
         site_history& h = g_profile.history[n];
-        if (h.walk != r) h.live_blocks = h.live_bytes = h.seq_count = 0;
-        std::uint64_t const allocs = c.allocations.load(std::memory_order_relaxed);
-        std::uint64_t const frees = c.frees.load(std::memory_order_relaxed);
+        if (h.walk != r) h.live_blocks = h.live_bytes = h.live_new = h.seq_count = 0;
+        std::uint64_t const frees_new = c.frees_new.load(std::memory_order_relaxed);
+        std::uint64_t const allocs = h.live_new + frees_new;
+        std::uint64_t const frees = frees_new + c.frees_old.load(std::memory_order_relaxed);
+        h.allocations = allocs;
+        h.frees = frees;
         h.delta_blocks = static_cast<std::int64_t>(h.live_blocks - h.prev_blocks);
         h.delta_bytes = static_cast<std::int64_t>(h.live_bytes - h.prev_bytes);
         bool const changed =
@@ -311,7 +335,6 @@ inline void write_profile_json(fd_writer& out, std::uint64_t r, const char* trig
     json.begin_array();
     for (std::size_t i = 0; i < shown; ++i) {
         std::uint32_t const n = rows[i];
-        site_counter& c = g_sites.record(n);
         const site_history& h = g_profile.history[n];
         const site_names* names = name_site(n);
         std::uint64_t lo = 0, hi = 0;
@@ -322,8 +345,8 @@ inline void write_profile_json(fd_writer& out, std::uint64_t r, const char* trig
         json.key("site").string(names && names->site ? names->site : "?");
         json.key("size_min").number(lo);
         json.key("size_max").number(hi);
-        json.key("allocations").number(c.allocations.load(std::memory_order_relaxed));
-        json.key("frees").number(c.frees.load(std::memory_order_relaxed));
+        json.key("allocations").number(h.allocations);
+        json.key("frees").number(h.frees);
         json.key("live_blocks").number(h.live_blocks);
         json.key("live_bytes").number(h.live_bytes);
         json.key("delta_blocks").number(static_cast<long long>(h.delta_blocks));
@@ -367,13 +390,12 @@ inline void write_profile_text(std::uint64_t r, const profile_totals& t, const s
                "frees", "difference", "size", "site");
     for (std::size_t i = 0; i < shown; ++i) {
         std::uint32_t const n = rows[i];
-        site_counter& c = g_sites.record(n);
         const site_history& h = g_profile.history[n];
         const site_names* names = name_site(n);
         std::uint64_t lo = 0, hi = 0;
         size_range(n, lo, hi);
-        std::uint64_t const allocs = c.allocations.load(std::memory_order_relaxed);
-        std::uint64_t const frees = c.frees.load(std::memory_order_relaxed);
+        std::uint64_t const allocs = h.allocations;
+        std::uint64_t const frees = h.frees;
         char size[32];
         if (lo == hi) std::snprintf(size, sizeof size, "%llu", static_cast<unsigned long long>(lo));
         else

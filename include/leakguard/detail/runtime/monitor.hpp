@@ -93,6 +93,7 @@ inline void update_site_counting() noexcept {
     bool const on = monitor_wanted() || g_monitor.profile_used.load(std::memory_order_relaxed);
     if (on) {
         if (!g_sites.ready()) return;
+        mark_count_start();
     }
     g_count_sites.store(on, std::memory_order_relaxed); // apply_option then refreshes the hot word
 }
