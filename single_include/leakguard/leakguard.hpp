@@ -9818,7 +9818,15 @@ inline void build_inline_table(dwarf_info& t, dwarf_unit& u, inline_table& out) 
             if (children && !skip_children(t, u, c, a)) break;
             continue;
         }
-        if (children && ++level >= max_die_nesting) break;
+        // Functions with code are entries of the unit or of a namespace (a class's member
+        // functions are declared in it and defined outside it, DW_AT_specification): nothing else
+        // is entered - the types, the bulk of a template-heavy unit, are passed over.
+        if (!children) continue;
+        if (tag != 0x39) { // DW_TAG_namespace
+            if (!skip_children(t, u, c, a)) break;
+            continue;
+        }
+        if (++level >= max_die_nesting) break;
     }
     std::sort(out.functions, out.functions + out.count,
               [](const function_span& x, const function_span& y) { return x.lo < y.lo; });
@@ -10011,8 +10019,11 @@ struct unit_span {
     std::uint64_t unit;
 };
 
-// One compilation unit: its header and own entry, then what was asked of it.
+// One compilation unit: its header and own entry, then what was asked of it. `info` is the
+// module's sections with this unit's abbreviations: a report goes from unit to unit, and each
+// keeps its table rather than reading it again.
 struct compile_unit {
+    dwarf_info info;
     dwarf_unit unit;
     line_table lines;
     inline_table inlines;
@@ -10173,6 +10184,10 @@ inline compile_unit* unit_at_offset(dwarf_module& m, std::uint64_t offset) noexc
     compile_unit* cu = static_cast<compile_unit*>(raw_calloc(sizeof(compile_unit)));
     if (!cu) return nullptr;
     cu->unit = u;
+    cu->info = m.info;
+    cu->info.abbrev_by_code = nullptr;
+    cu->info.abbrev_codes = 0;
+    cu->info.abbrev_for = ~std::uint64_t(0);
     for (std::size_t i = m.unit_count; i > at; --i) m.units[i] = m.units[i - 1];
     m.units[at] = cu;
     ++m.unit_count;
@@ -10224,10 +10239,10 @@ inline const line_table& unit_lines(dwarf_module& m, compile_unit& cu) noexcept 
     return cu.lines;
 }
 
-inline const inline_table& unit_inlines(dwarf_module& m, compile_unit& cu) noexcept {
+inline const inline_table& unit_inlines(compile_unit& cu) noexcept {
     if (!cu.inlines_built) {
         cu.inlines_built = true;
-        build_inline_table(m.info, cu.unit, cu.inlines);
+        build_inline_table(cu.info, cu.unit, cu.inlines);
         count_debug_read(static_cast<std::size_t>(cu.unit.end - cu.unit.offset));
     }
     return cu.inlines;
@@ -10245,7 +10260,7 @@ inline bool dwarf_line_at(dwarf_module& m, std::uint64_t vaddr, char* file, std:
 inline std::size_t dwarf_inline_chain(dwarf_module& m, std::uint64_t vaddr, inline_call* out, std::size_t max,
                                       compile_unit*& unit) noexcept {
     unit = unit_for_address(m, vaddr);
-    return unit ? inline_chain(m.info, unit->unit, unit_inlines(m, *unit), vaddr, out, max) : 0;
+    return unit ? inline_chain(unit->info, unit->unit, unit_inlines(*unit), vaddr, out, max) : 0;
 }
 
 // Writes "dir/file" of file `file_index` of a unit's line table (an inlined call's call_file).
@@ -10261,7 +10276,6 @@ inline bool dwarf_unit_file(const dwarf_module& m, const compile_unit& unit, uns
 // the next call. `bare`, when given, gets the first plain name (DW_AT_name) met on the way, as the
 // module holds it (unqualified: what valgrind names an inlined call by), or null.
 inline const char* dwarf_function_name(dwarf_module& m, std::uint64_t offset, const char** bare = nullptr) noexcept {
-    dwarf_info& t = m.info;
     const char* plain = nullptr;
     compile_unit* plain_unit = nullptr;
     std::uint64_t plain_at = 0;
@@ -10270,6 +10284,7 @@ inline const char* dwarf_function_name(dwarf_module& m, std::uint64_t offset, co
     for (unsigned hop = 0; hop < 8; ++hop) {
         compile_unit* cu = unit_holding(m, offset);
         if (!cu) break;
+        dwarf_info& t = cu->info;
         const dwarf_unit* u = &cu->unit;
         if (offset < u->dies || offset >= u->end || !load_abbrevs(t, u->abbrev)) break;
         dwarf_cursor c = {t.info.data + offset, t.info.data + u->end, true};
@@ -10313,7 +10328,7 @@ inline const char* dwarf_function_name(dwarf_module& m, std::uint64_t offset, co
     }
     if (!plain) return nullptr;
     std::size_t const len =
-        plain_unit ? write_scopes(t, plain_unit->unit, plain_at, m.qualified, sizeof m.qualified) : 0;
+        plain_unit ? write_scopes(plain_unit->info, plain_unit->unit, plain_at, m.qualified, sizeof m.qualified) : 0;
     std::snprintf(m.qualified + len, sizeof m.qualified - len, "%s", plain);
     return m.qualified;
 }

@@ -549,7 +549,15 @@ inline void build_inline_table(dwarf_info& t, dwarf_unit& u, inline_table& out) 
             if (children && !skip_children(t, u, c, a)) break;
             continue;
         }
-        if (children && ++level >= max_die_nesting) break;
+        // Functions with code are entries of the unit or of a namespace (a class's member
+        // functions are declared in it and defined outside it, DW_AT_specification): nothing else
+        // is entered - the types, the bulk of a template-heavy unit, are passed over.
+        if (!children) continue;
+        if (tag != 0x39) { // DW_TAG_namespace
+            if (!skip_children(t, u, c, a)) break;
+            continue;
+        }
+        if (++level >= max_die_nesting) break;
     }
     std::sort(out.functions, out.functions + out.count,
               [](const function_span& x, const function_span& y) { return x.lo < y.lo; });
