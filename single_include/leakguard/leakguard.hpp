@@ -2407,6 +2407,9 @@ struct options_state {
     std::atomic<int> repeats;                  // LEAKGUARD_REPEAT()'s repetitions
     std::atomic<bool> print_suppressions;      // list the suppressions that matched, at the report
     char write_baseline[max_path_length + 1];  // empty: no baseline written
+    // Where separate debug files are looked for, ':' between directories (symbolize/debug_files.hpp);
+    // empty: /usr/lib/debug.
+    char debug_file_directory[max_path_length + 1];
 };
 
 // leak_kinds: the bits of definite, indirect and possible (valgrind's --errors-for-leak-kinds
@@ -2434,6 +2437,7 @@ options_state g_options{{default_exitcode},
                         {0},
                         {default_repeats},
                         {false},
+                        "",
                         ""};
 
 // The monitor's options (docs/monitor.md), read by the monitor thread (runtime/monitor.hpp) while
@@ -2542,6 +2546,19 @@ inline bool store_baseline(std::uint64_t, const char* text) noexcept { return se
 inline bool store_write_baseline(std::uint64_t, const char* text) noexcept {
     return copy_path(g_options.write_baseline, text);
 }
+// Each setting adds its directories after those set before; an empty value goes back to the default.
+inline bool store_debug_file_directory(std::uint64_t, const char* text) noexcept {
+    char* const dirs = g_options.debug_file_directory;
+    if (text[0] == '\0') {
+        dirs[0] = '\0';
+        return true;
+    }
+    std::size_t const used = std::strlen(dirs), n = std::strlen(text);
+    if (used + (used ? 1 : 0) + n > max_path_length) return false;
+    if (used) dirs[used] = ':';
+    std::memcpy(dirs + used + (used ? 1 : 0), text, n + 1);
+    return true;
+}
 // The monitor's options: stored, then the monitor told (runtime/monitor.hpp starts, stops or wakes
 // it; the thread reads the values itself).
 template <class T, std::atomic<T> monitor_options::*Field>
@@ -2601,6 +2618,9 @@ constexpr option_spec option_table[] = {
                 "a file of known loss records' fingerprints: they are listed as known and do not fail the run"),
     path_option("write_baseline", store_write_baseline,
                 "write the fingerprints of the loss records that fail the run to this file, at the report"),
+    path_option("debug_file_directory", store_debug_file_directory,
+                "a directory of separate debug files (DIR/.build-id/xx/yyyy.debug) for stripped modules; each "
+                "setting adds one; none: /usr/lib/debug"),
     seconds_option("monitor_interval", max_monitor_seconds,
                    store_monitor_field<std::uint64_t, &monitor_options::interval_us>,
                    "seconds between the monitor's per-site reports (fractions allowed); 0: no monitor"),
@@ -8716,8 +8736,10 @@ inline bool copy_root_regions(page_array<address_range>& out) noexcept {
 // SPDX-License-Identifier: MIT
 // symbolize/symbolize.hpp: naming a return address at report time - module and offset from the dynamic
 // loader, the function from the module's ELF symbol table (or its exports when stripped), and the
-// source file:line of the call from the module's DWARF line table (built with -g); and, for a
-// return address inside inlined code, the inlined calls it lies in (symbolize_frames).
+// source file:line of the call from the module's DWARF line table (built with -g), read from the
+// module's file or its separate debug file (debug_files.hpp), one compilation unit at a time
+// (dwarf_units.hpp); and, for a return address inside inlined code, the inlined calls it lies in
+// (symbolize_frames).
 #ifndef LEAKGUARD_DETAIL_SYMBOLIZE_SYMBOLIZE_HPP_INCLUDED
 #define LEAKGUARD_DETAIL_SYMBOLIZE_SYMBOLIZE_HPP_INCLUDED
 
@@ -8725,50 +8747,44 @@ inline bool copy_root_regions(page_array<address_range>& out) noexcept {
 #define _GNU_SOURCE 1 // dladdr1
 #endif
 #include <cstdint>    // std::uintptr_t
+#include <cstring>    // std::strcmp
 #include <cxxabi.h>   // abi::__cxa_demangle (uses malloc, not operator new)
 #include <dlfcn.h>    // dladdr1
 #include <link.h>     // ElfW(Sym)
 #include <sys/stat.h> // stat
 #include <unistd.h>   // readlink
 
-// #include "leakguard/detail/symbolize/dwarf_inlines.hpp" (inlined)
+// #include "leakguard/detail/symbolize/debug_files.hpp" (inlined)
 // leakguard - in-process memory-leak tracker for C++ (header-only)
 // SPDX-License-Identifier: MIT
-// symbolize/dwarf_inlines.hpp: the inlined calls an address lies in, from the DW_TAG_inlined_subroutine
-// entries of a module's .debug_info (DWARF 2 to 5), so that a report can show inlined frames as
-// frames of their own (as addr2line -i does) and attribute a leak to the user's code that called
-// inlined library code.
-//
-// Why: at -O2 std::vector::push_back and std::make_shared are inlined into the function that
-// uses them. The return address operator new sees is then in that function, but the line table
-// maps it to a line of <bits/stl_vector.h>: the line of the innermost inlined body. Only the
-// inlined-subroutine entries say which call of the user's function that code came from
-// (DW_AT_call_file, DW_AT_call_line) and which function was inlined (DW_AT_abstract_origin).
-//
-// Built once per module, when a report first names an address in it (never while tracking), into
-// two tables in raw memory (the C library's malloc, never operator new): one record per inlined
-// call (its origin, call file:line, enclosing call) and one per address range of a call, sorted
-// by address, each linked to the innermost range containing it. A lookup is a binary search and a
-// walk up those links. Function names are read from .debug_info only for the frames a report
-// prints. At most max_inline_calls calls are kept (about 50 bytes each); a module with more loses
-// inlined frames beyond them, never file:line. Anything not understood (compressed sections, split
-// DWARF, unknown forms) means "no inlined frames", never a crash.
-#ifndef LEAKGUARD_DETAIL_SYMBOLIZE_DWARF_INLINES_HPP_INCLUDED
-#define LEAKGUARD_DETAIL_SYMBOLIZE_DWARF_INLINES_HPP_INCLUDED
+// symbolize/debug_files.hpp: a module's separate debug file, for a module whose own file carries no
+// debug information (stripped), found the way gdb finds it and Debian's -dbgsym packages install
+// it: by the module's build ID (the NT_GNU_BUILD_ID note) as DIR/.build-id/xx/yyyy.debug, else by
+// the name its .gnu_debuglink section gives, in the module's directory, in its .debug/
+// subdirectory and as DIR/<the module's directory>/<name>, for each DIR of the
+// debug_file_directory option (default /usr/lib/debug). A candidate is taken only when its build
+// ID is the module's (when the module has one), so a stale debug file is never read; the
+// debuglink's CRC is not computed (it would read the whole file). Looked for once per module, the
+// first time a report wants its file:line or a name its own file lacks.
+#ifndef LEAKGUARD_DETAIL_SYMBOLIZE_DEBUG_FILES_HPP_INCLUDED
+#define LEAKGUARD_DETAIL_SYMBOLIZE_DEBUG_FILES_HPP_INCLUDED
 
-#include <algorithm> // std::sort, std::upper_bound
-#include <cstdint>   // std::uint64_t
-#include <cstdio>    // std::snprintf
-#include <cstdlib>   // std::realloc, std::free
-#include <cstring>   // std::memset
+#include <cstdio>     // std::snprintf
+#include <cstring>    // std::memcmp, std::memchr, std::strcmp, std::strrchr, std::strlen
+#include <sys/mman.h> // munmap
+#include <sys/stat.h> // stat
+#include <unistd.h>   // readlink
 
 // #include "leakguard/detail/symbolize/dwarf_lines.hpp" (inlined)
 // leakguard - in-process memory-leak tracker for C++ (header-only)
 // SPDX-License-Identifier: MIT
 // symbolize/dwarf_lines.hpp: file:line for an address, from the DWARF line table (.debug_line, versions
-// 2 to 5) of a module's file, decoded at report time into a sorted table of rows. Built only when
-// a report needs it, in raw memory; anything it does not understand (compressed sections, unknown
-// forms) means "no file:line", never a crash.
+// 2 to 5) of a module's file. Only the line-table unit of the compilation unit covering an address
+// is read (symbolize/dwarf_units.hpp finds it), and of it only an index: one entry per sequence
+// (the rows of one contiguous piece of code, a function under -ffunction-sections) with its
+// address range and where its opcodes start, in raw memory. A lookup runs the one sequence that
+// holds the address; no row is stored. Anything it does not understand (compressed sections,
+// unknown forms) means "no file:line", never a crash.
 #ifndef LEAKGUARD_DETAIL_SYMBOLIZE_DWARF_LINES_HPP_INCLUDED
 #define LEAKGUARD_DETAIL_SYMBOLIZE_DWARF_LINES_HPP_INCLUDED
 
@@ -8831,6 +8847,15 @@ inline bool map_elf(const char* path, elf_image& image) noexcept {
     return true;
 }
 
+// Whether the image has a symbol table of its own (.symtab; a stripped file has only .dynsym).
+inline bool elf_has_symtab(const elf_image& image) noexcept {
+    const ElfW(Ehdr)* eh = reinterpret_cast<const ElfW(Ehdr)*>(image.data);
+    const ElfW(Shdr)* sections = reinterpret_cast<const ElfW(Shdr)*>(image.data + eh->e_shoff);
+    for (unsigned i = 0; i < eh->e_shnum; ++i)
+        if (sections[i].sh_type == SHT_SYMTAB) return true;
+    return false;
+}
+
 // The name of the function symbol that contains `vaddr` (an address as the file's symbol table
 // counts it: the run-time address less the module's load bias), or null.
 inline const char* elf_function_at(const elf_image& image, std::uintptr_t vaddr) noexcept {
@@ -8842,6 +8867,7 @@ inline const char* elf_function_at(const elf_image& image, std::uintptr_t vaddr)
             const ElfW(Shdr)& symtab = sections[i];
             if (symtab.sh_type != wanted || symtab.sh_link >= eh->e_shnum) continue;
             const ElfW(Shdr)& strtab = sections[symtab.sh_link];
+            if (strtab.sh_type == SHT_NOBITS) continue; // a debug file's copy of a section it left out
             if (symtab.sh_offset + symtab.sh_size > image.size || strtab.sh_offset + strtab.sh_size > image.size)
                 continue;
             const ElfW(Sym)* syms = reinterpret_cast<const ElfW(Sym)*>(image.data + symtab.sh_offset);
@@ -8866,29 +8892,31 @@ inline const char* elf_function_at(const elf_image& image, std::uintptr_t vaddr)
 namespace leakguard {
 namespace detail {
 
-// One row of the line table: from `address` up to the next row's, code comes from `line` of file
-// `file` of the line-table unit at `unit` (an offset into .debug_line). End rows close a sequence.
-// `index` is the row's place in the order the line programs emitted them: several rows can share
-// an address (a function's first line, then the line of its first call), and the last one emitted
-// is the one that holds for the code there, as for addr2line.
-struct line_row {
-    std::uint64_t address;
-    std::uint32_t unit;
-    std::uint32_t file;
-    std::uint32_t line;
-    std::uint32_t end : 1;
-    std::uint32_t index : 31;
-};
-
-struct line_table {
-    line_row* rows; // raw memory, sorted by address
-    std::size_t count;
+// The sections a line-table unit reads: its own program and header, and the strings of DWARF 5's
+// file tables.
+struct line_sections {
     const unsigned char* line_data; // .debug_line
     std::size_t line_size;
     const char* line_str; // .debug_line_str (DWARF 5)
     std::size_t line_str_size;
     const char* str; // .debug_str
     std::size_t str_size;
+};
+
+// One sequence of a line-table unit: rows for [lo, hi), whose opcodes start at `start` (an offset
+// into .debug_line).
+struct line_sequence {
+    std::uint64_t lo;
+    std::uint64_t hi;
+    std::uint64_t start;
+};
+
+// The sequences of one line-table unit (that at `unit`, an offset into .debug_line), sorted by
+// address (raw memory).
+struct line_table {
+    line_sequence* items;
+    std::size_t count;
+    std::uint64_t unit;
 };
 
 // A bounds-checked reader over one section.
@@ -9006,8 +9034,8 @@ inline bool read_line_header(const unsigned char* unit, const unsigned char* sec
 }
 
 // Reads one attribute of a DWARF 5 directory or file entry; strings come back in `text`.
-inline bool read_form(dwarf_cursor& c, std::uint64_t form, const line_table& t, unsigned offset_size, const char*& text,
-                      std::uint64_t& number) noexcept {
+inline bool read_form(dwarf_cursor& c, std::uint64_t form, const line_sections& t, unsigned offset_size,
+                      const char*& text, std::uint64_t& number) noexcept {
     text = nullptr;
     number = 0;
     switch (form) {
@@ -9036,7 +9064,7 @@ inline bool read_form(dwarf_cursor& c, std::uint64_t form, const line_table& t, 
 
 // Finds directory `dir_index` or file `file_index` (pass the other as ~0u) in a unit's tables.
 // Returns the path and, for a file, its directory index.
-inline const char* unit_entry(const line_table& t, const line_header& h, unsigned want_dir, unsigned want_file,
+inline const char* unit_entry(const line_sections& t, const line_header& h, unsigned want_dir, unsigned want_file,
                               std::uint64_t& dir_of_file) noexcept {
     dwarf_cursor c = {h.tables, h.program, true};
     dir_of_file = 0;
@@ -9089,24 +9117,12 @@ inline const char* unit_entry(const line_table& t, const line_header& h, unsigne
     return nullptr;
 }
 
-inline bool push_row(line_table& t, std::size_t& capacity, const line_row& row) noexcept {
-    if (t.count >= 0x7FFFFFFFu) return false; // `index` has 31 bits
-    if (t.count == capacity) {
-        std::size_t const grown = capacity ? capacity * 2 : 4096;
-        void* mem = raw_realloc(t.rows, grown * sizeof(line_row));
-        if (!mem) return false;
-        t.rows = static_cast<line_row*>(mem);
-        capacity = grown;
-    }
-    t.rows[t.count] = row;
-    t.rows[t.count].index = static_cast<std::uint32_t>(t.count) & 0x7FFFFFFFu;
-    ++t.count;
-    return true;
-}
-
-// Runs one unit's line-number program, appending its rows.
-inline void decode_unit(line_table& t, std::size_t& capacity, const line_header& h, std::uint32_t unit) noexcept {
-    dwarf_cursor c = {h.program, h.end, true};
+// Runs a line-number program from `p` (the unit's program, or a sequence's first opcode), calling
+// row(address, file, line, end, next) for each row it emits (`next`: where the opcodes after it
+// start; after an end row, the next sequence's), until row returns false or the unit ends.
+template <class Row>
+inline void run_line_program(const line_header& h, const unsigned char* p, Row&& row) noexcept {
+    dwarf_cursor c = {p, h.end, true};
     std::uint64_t address = 0;
     std::int64_t line = 1;
     std::uint64_t file = 1;
@@ -9116,10 +9132,7 @@ inline void decode_unit(line_table& t, std::size_t& capacity, const line_header&
             unsigned const adjusted = op - h.opcode_base;
             address += std::uint64_t(adjusted / h.line_range) * h.min_inst;
             line += h.line_base + static_cast<int>(adjusted % h.line_range);
-            if (!push_row(
-                    t, capacity,
-                    line_row{address, unit, static_cast<std::uint32_t>(file), static_cast<std::uint32_t>(line), 0, 0}))
-                return;
+            if (!row(address, file, line, false, c.p)) return;
             continue;
         }
         switch (op) {
@@ -9128,22 +9141,20 @@ inline void decode_unit(line_table& t, std::size_t& capacity, const line_header&
             if (len == 0 || !c.need(static_cast<std::size_t>(len))) return;
             const unsigned char* next = c.p + len;
             unsigned const sub = *c.p++;
+            c.p = next;
             if (sub == 1) { // end_sequence
-                if (!push_row(t, capacity, line_row{address, unit, 0, 0, 1, 0})) return;
+                if (!row(address, file, line, true, c.p)) return;
                 address = 0;
                 line = 1;
                 file = 1;
             } else if (sub == 2) { // set_address
-                address = c.fixed(static_cast<unsigned>(len - 1 <= 8 ? len - 1 : 8));
+                dwarf_cursor a = {next - (len - 1), next, true};
+                address = a.fixed(static_cast<unsigned>(len - 1 <= 8 ? len - 1 : 8));
             }
-            c.p = next;
             break;
         }
         case 1: // copy
-            if (!push_row(
-                    t, capacity,
-                    line_row{address, unit, static_cast<std::uint32_t>(file), static_cast<std::uint32_t>(line), 0, 0}))
-                return;
+            if (!row(address, file, line, false, c.p)) return;
             break;
         case 2: address += c.uleb() * h.min_inst; break;                                            // advance_pc
         case 3: line += c.sleb(); break;                                                            // advance_line
@@ -9157,42 +9168,60 @@ inline void decode_unit(line_table& t, std::size_t& capacity, const line_header&
     }
 }
 
-// Decodes every unit of the module's .debug_line; false when there is none.
-inline bool build_line_table(const elf_image& image, line_table& t) noexcept {
-    t = line_table{nullptr, 0, nullptr, 0, nullptr, 0, nullptr, 0};
-    const ElfW(Shdr)* lines = find_section(image, ".debug_line");
-    if (!lines) return false;
-    t.line_data = image.data + lines->sh_offset;
-    t.line_size = lines->sh_size;
-    if (const ElfW(Shdr)* s = find_section(image, ".debug_line_str")) {
-        t.line_str = reinterpret_cast<const char*>(image.data + s->sh_offset);
-        t.line_str_size = s->sh_size;
-    }
-    if (const ElfW(Shdr)* s = find_section(image, ".debug_str")) {
-        t.str = reinterpret_cast<const char*>(image.data + s->sh_offset);
-        t.str_size = s->sh_size;
-    }
+inline bool grow_sequences(line_table& t, std::size_t& capacity) noexcept {
+    if (t.count < capacity) return true;
+    std::size_t const grown = capacity ? capacity * 2 : 64;
+    void* mem = raw_realloc(t.items, grown * sizeof(line_sequence));
+    if (!mem) return false;
+    t.items = static_cast<line_sequence*>(mem);
+    capacity = grown;
+    return true;
+}
+
+// Indexes the sequences of the line-table unit at `unit` (an offset into .debug_line: a
+// compilation unit's DW_AT_stmt_list) into `t`; false when it has none. A sequence that starts at
+// address 0 (or at the all-ones tombstone) is code the linker dropped - a template instantiation
+// another unit kept, an unused function under --gc-sections - and is left out. Returns in `bytes`
+// how much of .debug_line it read.
+inline bool build_line_table(const line_sections& s, std::uint64_t unit, line_table& t, std::size_t& bytes) noexcept {
+    t = line_table{nullptr, 0, unit};
+    bytes = 0;
+    if (!s.line_data || unit >= s.line_size) return false;
+    line_header h;
+    if (!read_line_header(s.line_data + unit, s.line_data + s.line_size, h)) return false;
+    bytes = static_cast<std::size_t>(h.end - (s.line_data + unit));
+    std::uint64_t const tombstone = h.address_size == 4 ? 0xffffffffu : ~std::uint64_t(0);
     std::size_t capacity = 0;
-    const unsigned char* end = t.line_data + t.line_size;
-    for (const unsigned char* unit = t.line_data; unit < end;) {
-        line_header h;
-        if (!read_line_header(unit, end, h)) break;
-        decode_unit(t, capacity, h, static_cast<std::uint32_t>(unit - t.line_data));
-        unit = h.end;
+    const unsigned char* start = h.program; // the open sequence's first opcode
+    bool open = false;
+    std::uint64_t lo = 0;
+    run_line_program(
+        h, h.program,
+        [&](std::uint64_t address, std::uint64_t, std::int64_t, bool end, const unsigned char* next) noexcept {
+            if (!end) {
+                if (!open) lo = address;
+                open = true;
+                return true;
+            }
+            if (open && lo != 0 && lo != tombstone && address > lo) {
+                if (!grow_sequences(t, capacity)) return false;
+                t.items[t.count++] = line_sequence{lo, address, static_cast<std::uint64_t>(start - s.line_data)};
+            }
+            open = false;
+            start = next;
+            return true;
+        });
+    std::sort(t.items, t.items + t.count, [](const line_sequence& a, const line_sequence& b) { return a.lo < b.lo; });
+    if (t.count == 0) {
+        raw_free(t.items);
+        t.items = nullptr;
     }
-    // By address; at one address an end row (closing the previous sequence) sorts first, then the
-    // rows in the order they were emitted (the lookup takes the last).
-    std::sort(t.rows, t.rows + t.count, [](const line_row& a, const line_row& b) {
-        if (a.address != b.address) return a.address < b.address;
-        if (a.end != b.end) return a.end > b.end;
-        return a.index < b.index;
-    });
     return t.count > 0;
 }
 
 // Writes "dir/file" for file `file_index` of the line-table unit at `unit` (an offset into
 // .debug_line; DW_AT_stmt_list of a compilation unit); false when unknown.
-inline bool unit_file_name(const line_table& t, std::uint64_t unit, unsigned file_index, char* file,
+inline bool unit_file_name(const line_sections& t, std::uint64_t unit, unsigned file_index, char* file,
                            std::size_t file_size) noexcept {
     if (!t.line_data || unit >= t.line_size) return false;
     line_header h;
@@ -9208,16 +9237,33 @@ inline bool unit_file_name(const line_table& t, std::uint64_t unit, unsigned fil
 }
 
 // Writes "dir/file" and the line for `vaddr` (in the file's address space); false when unknown.
-inline bool lookup_line(const line_table& t, std::uint64_t vaddr, char* file, std::size_t file_size,
-                        unsigned& line) noexcept {
+// Runs the sequence that holds it: the last row at or before it holds (of several rows at one
+// address, the last emitted, as for addr2line).
+inline bool lookup_line(const line_sections& s, const line_table& t, std::uint64_t vaddr, char* file,
+                        std::size_t file_size, unsigned& line) noexcept {
     if (!t.count) return false;
-    const line_row* it = std::upper_bound(t.rows, t.rows + t.count, vaddr,
-                                          [](std::uint64_t a, const line_row& r) { return a < r.address; });
-    if (it == t.rows) return false;
-    const line_row& row = *(it - 1);
-    if (row.end || row.line == 0) return false;
-    if (!unit_file_name(t, row.unit, row.file, file, file_size)) return false;
-    line = row.line;
+    const line_sequence* it = std::upper_bound(t.items, t.items + t.count, vaddr,
+                                               [](std::uint64_t a, const line_sequence& q) { return a < q.lo; });
+    if (it == t.items || vaddr >= (it - 1)->hi) return false;
+    const line_sequence& q = *(it - 1);
+    line_header h;
+    if (!read_line_header(s.line_data + t.unit, s.line_data + s.line_size, h)) return false;
+    const unsigned char* const start = s.line_data + q.start;
+    if (start < h.program || start >= h.end) return false;
+    bool found = false;
+    std::uint64_t found_file = 0;
+    std::int64_t found_line = 0;
+    run_line_program(
+        h, start, [&](std::uint64_t address, std::uint64_t f, std::int64_t l, bool end, const unsigned char*) noexcept {
+            if (end || address > vaddr) return false;
+            found = true;
+            found_file = f;
+            found_line = l;
+            return true;
+        });
+    if (!found || found_line <= 0 || found_line > 0xffffffff) return false;
+    if (!unit_file_name(s, t.unit, static_cast<unsigned>(found_file), file, file_size)) return false;
+    line = static_cast<unsigned>(found_line);
     return true;
 }
 
@@ -9226,30 +9272,201 @@ inline bool lookup_line(const line_table& t, std::uint64_t vaddr, char* file, st
 
 #endif
 // #include "leakguard/detail/symbolize/elf_symbols.hpp" (inlined)
+// #include "leakguard/detail/core/options.hpp" (inlined)
+// #include "leakguard/detail/core/text.hpp" (inlined)
+
+namespace leakguard {
+namespace detail {
+
+constexpr const char* default_debug_file_directory = "/usr/lib/debug";
+
+// The bytes of the image's GNU build ID note, or null.
+inline const unsigned char* elf_build_id(const elf_image& image, std::size_t& size) noexcept {
+    size = 0;
+    const ElfW(Ehdr)* eh = reinterpret_cast<const ElfW(Ehdr)*>(image.data);
+    const ElfW(Shdr)* sections = reinterpret_cast<const ElfW(Shdr)*>(image.data + eh->e_shoff);
+    for (unsigned i = 0; i < eh->e_shnum; ++i) {
+        const ElfW(Shdr)& s = sections[i];
+        if (s.sh_type != SHT_NOTE || s.sh_offset > image.size || s.sh_size > image.size - s.sh_offset) continue;
+        const unsigned char* p = image.data + s.sh_offset;
+        const unsigned char* const end = p + s.sh_size;
+        while (static_cast<std::size_t>(end - p) >= sizeof(ElfW(Nhdr))) {
+            const ElfW(Nhdr)* n = reinterpret_cast<const ElfW(Nhdr)*>(p);
+            std::size_t const name_room = (n->n_namesz + 3u) & ~std::size_t(3);
+            std::size_t const desc_room = (n->n_descsz + 3u) & ~std::size_t(3);
+            const unsigned char* const name = p + sizeof(ElfW(Nhdr));
+            if (static_cast<std::size_t>(end - name) < name_room + desc_room) break;
+            if (n->n_type == NT_GNU_BUILD_ID && n->n_namesz == 4 && std::memcmp(name, "GNU", 4) == 0 &&
+                n->n_descsz > 0) {
+                size = n->n_descsz;
+                return name + name_room;
+            }
+            p = name + name_room + desc_room;
+        }
+    }
+    return nullptr;
+}
+
+// The file name the image's .gnu_debuglink names, or null.
+inline const char* elf_debuglink(const elf_image& image) noexcept {
+    const ElfW(Shdr)* s = find_section(image, ".gnu_debuglink");
+    if (!s || s->sh_size < 2) return nullptr;
+    const char* name = reinterpret_cast<const char*>(image.data + s->sh_offset);
+    if (!std::memchr(name, '\0', s->sh_size) || !name[0] || std::strchr(name, '/')) return nullptr;
+    return name;
+}
+
+// Whether the file at `path` is the module's debug file: not the module itself, an ELF file, with
+// the module's build ID when it has one. Mapped into `out` when it is.
+inline bool try_debug_file(const char* path, const struct stat& module, const unsigned char* id, std::size_t id_size,
+                           elf_image& out) noexcept {
+    struct stat st;
+    if (::stat(path, &st) != 0 || !S_ISREG(st.st_mode)) return false;
+    if (st.st_dev == module.st_dev && st.st_ino == module.st_ino) return false;
+    if (!map_elf(path, out)) return false;
+    if (id) {
+        std::size_t size = 0;
+        const unsigned char* const other = elf_build_id(out, size);
+        if (!other || size != id_size || std::memcmp(other, id, size) != 0) {
+            ::munmap(const_cast<unsigned char*>(out.data), out.size);
+            out = elf_image{nullptr, 0};
+            return false;
+        }
+    }
+    return true;
+}
+
+// Calls visit(dir, length) for each directory of the debug_file_directory option (':' between
+// them), or the default; stops when visit returns true.
+template <class Visit>
+inline bool for_each_debug_directory(Visit&& visit) noexcept {
+    char dirs[max_path_length + 1];
+    copy_text(dirs, sizeof dirs,
+              g_options.debug_file_directory[0] ? g_options.debug_file_directory : default_debug_file_directory);
+    for (const char* p = dirs; *p;) {
+        const char* const colon = std::strchr(p, ':');
+        std::size_t const n = colon ? static_cast<std::size_t>(colon - p) : std::strlen(p);
+        if (n > 0 && visit(p, n)) return true;
+        p += n;
+        if (*p) ++p;
+    }
+    return false;
+}
+
+// Finds and maps the debug file of the module at `path` (its file `image`); false when none.
+inline bool find_debug_file(const char* path, const elf_image& image, elf_image& out) noexcept {
+    out = elf_image{nullptr, 0};
+    struct stat module;
+    if (::stat(path, &module) != 0) return false;
+    std::size_t id_size = 0;
+    const unsigned char* const id = elf_build_id(image, id_size);
+    char candidate[2 * max_path_length];
+    if (id && id_size >= 2) {
+        char hex[2 * 64 + 1];
+        std::size_t const shown = id_size < 64 ? id_size : 64;
+        for (std::size_t i = 0; i < shown; ++i) std::snprintf(hex + 2 * i, 3, "%02x", id[i]);
+        bool const found = for_each_debug_directory([&](const char* dir, std::size_t n) noexcept {
+            std::snprintf(candidate, sizeof candidate, "%.*s/.build-id/%.2s/%s.debug", static_cast<int>(n), dir, hex,
+                          hex + 2);
+            return try_debug_file(candidate, module, id, id_size, out);
+        });
+        if (found) return true;
+    }
+    const char* const link = elf_debuglink(image);
+    if (!link) return false;
+    // The module's directory (the program's link map names it /proc/self/exe: its target's).
+    char real[max_path_length + 1];
+    ssize_t const n = std::strcmp(path, "/proc/self/exe") == 0 ? ::readlink(path, real, sizeof real - 1) : -1;
+    if (n > 0) real[n] = '\0';
+    else copy_text(real, sizeof real, path);
+    const char* const slash = std::strrchr(real, '/');
+    int const dir_length = slash ? static_cast<int>(slash - real) : 0;
+    std::snprintf(candidate, sizeof candidate, "%.*s/%s", dir_length, real, link);
+    if (try_debug_file(candidate, module, id, id_size, out)) return true;
+    std::snprintf(candidate, sizeof candidate, "%.*s/.debug/%s", dir_length, real, link);
+    if (try_debug_file(candidate, module, id, id_size, out)) return true;
+    return for_each_debug_directory([&](const char* dir, std::size_t length) noexcept {
+        std::snprintf(candidate, sizeof candidate, "%.*s%.*s/%s", static_cast<int>(length), dir, dir_length, real,
+                      link);
+        return try_debug_file(candidate, module, id, id_size, out);
+    });
+}
+
+// Whether the image has a section `name` that is compressed (SHF_COMPRESSED, which find_section
+// passes over: leakguard does not inflate).
+inline bool compressed_section(const elf_image& image, const char* name) noexcept {
+    const ElfW(Ehdr)* eh = reinterpret_cast<const ElfW(Ehdr)*>(image.data);
+    const ElfW(Shdr)* sections = reinterpret_cast<const ElfW(Shdr)*>(image.data + eh->e_shoff);
+    if (eh->e_shstrndx >= eh->e_shnum) return false;
+    const ElfW(Shdr)& names = sections[eh->e_shstrndx];
+    if (names.sh_offset + names.sh_size > image.size) return false;
+    for (unsigned i = 0; i < eh->e_shnum; ++i) {
+        const ElfW(Shdr)& s = sections[i];
+        if (s.sh_name >= names.sh_size || !(s.sh_flags & SHF_COMPRESSED)) continue;
+        if (std::strcmp(reinterpret_cast<const char*>(image.data + names.sh_offset + s.sh_name), name) == 0)
+            return true;
+    }
+    return false;
+}
+
+} // namespace detail
+} // namespace leakguard
+
+#endif
+// #include "leakguard/detail/symbolize/dwarf_inlines.hpp" (inlined)
+// leakguard - in-process memory-leak tracker for C++ (header-only)
+// SPDX-License-Identifier: MIT
+// symbolize/dwarf_inlines.hpp: the inlined calls an address lies in, from the DW_TAG_inlined_subroutine
+// entries of a module's .debug_info (DWARF 2 to 5), so that a report can show inlined frames as
+// frames of their own (as addr2line -i does) and attribute a leak to the user's code that called
+// inlined library code.
+//
+// Why: at -O2 std::vector::push_back and std::make_shared are inlined into the function that
+// uses them. The return address operator new sees is then in that function, but the line table
+// maps it to a line of <bits/stl_vector.h>: the line of the innermost inlined body. Only the
+// inlined-subroutine entries say which call of the user's function that code came from
+// (DW_AT_call_file, DW_AT_call_line) and which function was inlined (DW_AT_abstract_origin).
+//
+// Read per compilation unit, when a report first names an address the unit covers (never while
+// tracking; symbolize/dwarf_units.hpp finds the unit): one walk of the unit's entries keeps only
+// the address ranges of its functions (DW_TAG_subprogram with code), sorted, in raw memory (the C
+// library's malloc, never operator new) - the entries inside a function are passed over by their
+// DW_AT_sibling link where the compiler gave one (gcc does). A lookup finds the function that holds
+// the address and reads that one function's entries for the inlined calls whose ranges hold it.
+// Function names, and the namespaces and classes around them, are read from .debug_info only for
+// the frames a report prints. Anything not understood (compressed sections, split DWARF, unknown
+// forms) means "no inlined frames", never a crash.
+#ifndef LEAKGUARD_DETAIL_SYMBOLIZE_DWARF_INLINES_HPP_INCLUDED
+#define LEAKGUARD_DETAIL_SYMBOLIZE_DWARF_INLINES_HPP_INCLUDED
+
+#include <algorithm> // std::sort, std::upper_bound
+#include <cstdint>   // std::uint64_t
+#include <cstdio>    // std::snprintf
+#include <cstdlib>   // std::realloc, std::free
+#include <cstring>   // std::memset
+
+// #include "leakguard/detail/symbolize/dwarf_lines.hpp" (inlined)
+// #include "leakguard/detail/symbolize/elf_symbols.hpp" (inlined)
 
 namespace leakguard {
 namespace detail {
 
 constexpr std::uint32_t no_inline = 0xffffffffu;
-constexpr std::size_t max_inline_calls = std::size_t(1) << 22; // ~200 MiB of records at most
+constexpr std::size_t max_inline_depth = 64; // inlined calls one address lies in, at most
 constexpr unsigned max_die_nesting = 512;
 
 // One inlined call (a DW_TAG_inlined_subroutine entry).
 struct inline_call {
     std::uint64_t origin;    // .debug_info offset of the inlined function's entry
-    std::uint32_t unit;      // index into inline_table::units
     std::uint32_t call_file; // file index in the unit's line table
     std::uint32_t call_line;
-    std::uint32_t parent; // the inlined call this one is inside, or no_inline
-    std::uint32_t depth;  // how many inlined calls it is inside
 };
 
-// One address range of an inlined call, [lo, hi) in the file's address space.
-struct inline_range {
+// The code of one function, [lo, hi) in the file's address space, and its entry's offset.
+struct function_span {
     std::uint64_t lo;
     std::uint64_t hi;
-    std::uint32_t call;
-    std::uint32_t parent; // the innermost range (index) that contains this one, or no_inline
+    std::uint64_t entry;
 };
 
 // What reading an entry of a unit needs.
@@ -9268,37 +9485,25 @@ struct dwarf_unit {
     unsigned offset_size;
 };
 
-// A namespace, class, struct or union entry: [offset, end) of .debug_info holds its children.
-// Names of functions without a linkage name (gcc gives none to functions with internal linkage,
-// e.g. templates instantiated for a type of an anonymous namespace) are qualified with these.
-struct dwarf_scope {
-    std::uint64_t offset;
-    std::uint64_t end;
-    const char* name;     // null for an anonymous namespace
-    std::uint32_t parent; // the enclosing scope, or no_inline
-    std::uint32_t unused;
-};
-
 struct dwarf_section {
     const unsigned char* data;
     std::size_t size;
 };
 
-struct inline_table {
-    inline_call* calls;
-    std::size_t call_count;
-    inline_range* ranges;
-    std::size_t range_count;
-    dwarf_unit* units;
-    std::size_t unit_count;
-    dwarf_scope* scopes; // in .debug_info order
-    std::size_t scope_count;
+// A module's .debug_info and the sections its entries refer to, with the abbreviations of the
+// unit read last.
+struct dwarf_info {
     dwarf_section info, abbrev, str, line_str, str_offsets, addr, ranges_v4, rnglists;
-    // The abbreviations of one unit, by code (for name lookups; rebuilt when the unit changes).
+    // The abbreviations of one unit, by code (rebuilt when the unit changes).
     const unsigned char** abbrev_by_code;
     std::size_t abbrev_codes;
     std::uint64_t abbrev_for; // the .debug_abbrev offset they were read from, ~0 when none
-    char qualified[1024];     // the last name dwarf_function_name composed
+};
+
+// One compilation unit's functions, sorted by address (raw memory).
+struct inline_table {
+    function_span* functions;
+    std::size_t count;
 };
 
 // Grows a raw array by doubling; false when out of memory.
@@ -9315,7 +9520,7 @@ inline bool grow_raw(T*& items, std::size_t count, std::size_t& capacity) noexce
 
 // Reads the abbreviation table at `offset` into t.abbrev_by_code: for each code, a pointer to
 // its tag (ULEB), then the children byte and the attribute specifications.
-inline bool load_abbrevs(inline_table& t, std::uint64_t offset) noexcept {
+inline bool load_abbrevs(dwarf_info& t, std::uint64_t offset) noexcept {
     if (t.abbrev_for == offset) return true;
     t.abbrev_for = ~std::uint64_t(0);
     if (offset >= t.abbrev.size) return false;
@@ -9361,14 +9566,14 @@ inline const char* dwarf_string_at(const dwarf_section& s, std::uint64_t off) no
     return s.data && off < s.size ? reinterpret_cast<const char*>(s.data) + off : nullptr;
 }
 
-inline std::uint64_t dwarf_addrx(const inline_table& t, const dwarf_unit& u, std::uint64_t index) noexcept {
+inline std::uint64_t dwarf_addrx(const dwarf_info& t, const dwarf_unit& u, std::uint64_t index) noexcept {
     std::uint64_t const at = u.addr_base + index * u.address_size;
     if (!t.addr.data || at + u.address_size > t.addr.size) return 0;
     dwarf_cursor c = {t.addr.data + at, t.addr.data + t.addr.size, true};
     return c.fixed(u.address_size);
 }
 
-inline const char* dwarf_strx(const inline_table& t, const dwarf_unit& u, std::uint64_t index) noexcept {
+inline const char* dwarf_strx(const dwarf_info& t, const dwarf_unit& u, std::uint64_t index) noexcept {
     std::uint64_t const at = u.str_offsets_base + index * u.offset_size;
     if (!t.str_offsets.data || at + u.offset_size > t.str_offsets.size) return nullptr;
     dwarf_cursor c = {t.str_offsets.data + at, t.str_offsets.data + t.str_offsets.size, true};
@@ -9376,7 +9581,7 @@ inline const char* dwarf_strx(const inline_table& t, const dwarf_unit& u, std::u
 }
 
 // Reads (or skips) one attribute of form `form`; false on a form it does not know.
-inline bool read_attribute(dwarf_cursor& c, std::uint64_t form, std::int64_t implicit, const inline_table& t,
+inline bool read_attribute(dwarf_cursor& c, std::uint64_t form, std::int64_t implicit, const dwarf_info& t,
                            const dwarf_unit& u, dwarf_value& v) noexcept {
     v = dwarf_value{0, nullptr, false, false, false};
     switch (form) {
@@ -9471,7 +9676,7 @@ inline bool read_attribute(dwarf_cursor& c, std::uint64_t form, std::int64_t imp
 
 // Calls add(lo, hi) for each range of a DW_AT_ranges value; false when unreadable.
 template <class Add>
-inline bool for_each_range(const inline_table& t, const dwarf_unit& u, const dwarf_value& v, Add&& add) noexcept {
+inline bool for_each_range(const dwarf_info& t, const dwarf_unit& u, const dwarf_value& v, Add&& add) noexcept {
     std::uint64_t base = u.low_pc;
     if (u.version < 5) {
         if (!t.ranges_v4.data || v.u >= t.ranges_v4.size) return false;
@@ -9531,7 +9736,9 @@ inline bool for_each_range(const inline_table& t, const dwarf_unit& u, const dwa
 }
 
 // Reads a unit header at `offset`; false when it is not one to read (type units, split units).
-inline bool read_unit_header(const inline_table& t, std::uint64_t offset, dwarf_unit& u, bool& usable) noexcept {
+inline bool read_unit_header(const dwarf_info& t, std::uint64_t offset, dwarf_unit& u, bool& usable) noexcept {
+    usable = false;
+    if (!t.info.data || offset >= t.info.size) return false;
     dwarf_cursor c = {t.info.data + offset, t.info.data + t.info.size, true};
     u = dwarf_unit{};
     u.offset = offset;
@@ -9557,21 +9764,26 @@ inline bool read_unit_header(const inline_table& t, std::uint64_t offset, dwarf_
     usable = c.ok && u.version >= 2 && u.version <= 5 && (type == 1 || type == 3) &&
              (u.address_size == 4 || u.address_size == 8);
     u.dies = static_cast<std::uint64_t>(c.p - t.info.data);
+    // Defaults for DWARF 5 units without the base attributes (gcc's when nothing uses them): the
+    // tables' first entries, just past their headers. read_unit_root reads the unit's own.
+    u.str_offsets_base = u.offset_size == 8 ? 16 : 8;
+    u.addr_base = 8;
+    u.rnglists_base = u.offset_size == 8 ? 20 : 12;
     return c.ok;
 }
 
 // The attributes of one entry that the tables need.
 struct die_attributes {
-    std::uint64_t low_pc, high_pc, origin, call_file, call_line, stmt_list;
+    std::uint64_t low_pc, high_pc, origin, call_file, call_line, stmt_list, sibling;
     std::uint64_t str_offsets_base, addr_base, rnglists_base;
     dwarf_value ranges;
     const char* name;
-    bool has_low, has_high, high_is_offset, has_ranges, has_origin, has_stmt_list;
+    bool has_low, has_high, high_is_offset, has_ranges, has_origin, has_stmt_list, has_sibling;
     bool has_str_offsets_base, has_addr_base, has_rnglists_base;
 };
 
 // Reads the attributes of the entry whose abbreviation starts at `abbrev` (at its tag).
-inline bool read_die(dwarf_cursor& c, const unsigned char* abbrev, const inline_table& t, const dwarf_unit& u,
+inline bool read_die(dwarf_cursor& c, const unsigned char* abbrev, const dwarf_info& t, const dwarf_unit& u,
                      std::uint64_t& tag, bool& children, die_attributes& a) noexcept {
     a = die_attributes{};
     dwarf_cursor spec = {abbrev, t.abbrev.data + t.abbrev.size, true};
@@ -9622,103 +9834,93 @@ inline bool read_die(dwarf_cursor& c, const unsigned char* abbrev, const inline_
             a.has_rnglists_base = true;
             break;                        // rnglists_base
         case 0x03: a.name = v.str; break; // name
+        case 0x01:
+            a.sibling = v.u;
+            a.has_sibling = true;
+            break; // sibling
         default: break;
         }
     }
 }
 
-// Reads one unit's entries, appending its inlined calls and their ranges.
-inline void read_unit_inlines(inline_table& t, std::size_t unit_index, std::size_t& call_cap, std::size_t& range_cap,
-                              std::size_t& scope_cap) noexcept {
-    dwarf_unit& u = t.units[unit_index];
-    if (!load_abbrevs(t, u.abbrev)) return;
-    dwarf_cursor c = {t.info.data + u.dies, t.info.data + u.end, true};
-    // The unit's own entry first, twice: its bases (str_offsets_base ...) may follow attributes
-    // that need them.
-    std::uint64_t code = c.uleb();
-    if (!c.ok || code == 0 || code >= t.abbrev_codes || !t.abbrev_by_code[code]) return;
+// Reads a unit's own entry (its first): its bases, base address and line table into `u`, and its
+// address ranges through add(lo, hi). Leaves `c` at its first child; `children` says whether it
+// has any. False when unreadable.
+template <class Add>
+inline bool read_unit_root(dwarf_info& t, dwarf_unit& u, dwarf_cursor& c, bool& children, Add&& add) noexcept {
+    children = false;
+    if (!load_abbrevs(t, u.abbrev)) return false;
+    c = dwarf_cursor{t.info.data + u.dies, t.info.data + u.end, true};
+    std::uint64_t const code = c.uleb();
+    if (!c.ok || code == 0 || code >= t.abbrev_codes || !t.abbrev_by_code[code]) return false;
     std::uint64_t tag = 0;
-    bool children = false;
     die_attributes a;
+    // Twice: its bases (str_offsets_base ...) may follow attributes that need them.
     dwarf_cursor first = c;
-    if (!read_die(first, t.abbrev_by_code[code], t, u, tag, children, a)) return;
+    if (!read_die(first, t.abbrev_by_code[code], t, u, tag, children, a)) return false;
     if (a.has_str_offsets_base) u.str_offsets_base = a.str_offsets_base;
     if (a.has_addr_base) u.addr_base = a.addr_base;
     if (a.has_rnglists_base) u.rnglists_base = a.rnglists_base;
-    if (!read_die(c, t.abbrev_by_code[code], t, u, tag, children, a)) return;
+    if (!read_die(c, t.abbrev_by_code[code], t, u, tag, children, a)) return false;
     if (a.has_low) u.low_pc = a.low_pc;
     if (a.has_stmt_list) u.stmt_list = a.stmt_list;
-    if (!children) return;
+    if (a.has_low && a.has_high) add(a.low_pc, a.high_is_offset ? a.low_pc + a.high_pc : a.high_pc);
+    else if (a.has_ranges) for_each_range(t, u, a.ranges, add);
+    return true;
+}
 
-    std::uint32_t enclosing[max_die_nesting]; // the inlined call each open level is inside
-    std::uint32_t depth_of[max_die_nesting];  // how many inlined calls that is
-    std::uint32_t scope_of[max_die_nesting];  // the scope each open level is inside
-    bool opened_scope[max_die_nesting];       // whether the entry that opened the level is a scope
-    unsigned level = 1;
-    enclosing[1] = no_inline;
-    depth_of[1] = 0;
-    scope_of[1] = no_inline;
-    opened_scope[1] = false;
-    while (c.ok && c.p < c.end && level > 0) {
-        std::uint64_t const die_offset = static_cast<std::uint64_t>(c.p - t.info.data);
-        code = c.uleb();
+// Whether [lo, hi) (or the ranges of `a`) hold `vaddr`.
+inline bool entry_holds(const dwarf_info& t, const dwarf_unit& u, const die_attributes& a,
+                        std::uint64_t vaddr) noexcept {
+    if (a.has_low && a.has_high) {
+        std::uint64_t const hi = a.high_is_offset ? a.low_pc + a.high_pc : a.high_pc;
+        return a.low_pc != 0 && vaddr >= a.low_pc && vaddr < hi;
+    }
+    if (!a.has_ranges) return false;
+    bool in = false;
+    for_each_range(t, u, a.ranges, [&](std::uint64_t lo, std::uint64_t hi) noexcept {
+        in = in || (lo != 0 && vaddr >= lo && vaddr < hi);
+        return !in;
+    });
+    return in;
+}
+
+// Moves `c` past the children of the entry just read (`a`): by its DW_AT_sibling link when it has
+// one, else by reading them. False when unreadable.
+inline bool skip_children(dwarf_info& t, const dwarf_unit& u, dwarf_cursor& c, const die_attributes& a) noexcept {
+    if (a.has_sibling && a.sibling > static_cast<std::uint64_t>(c.p - t.info.data) && a.sibling <= u.end) {
+        c.p = t.info.data + a.sibling;
+        return true;
+    }
+    die_attributes inner;
+    std::uint64_t tag = 0;
+    bool children = false;
+    for (unsigned level = 1; level > 0 && c.ok && c.p < c.end;) {
+        std::uint64_t const code = c.uleb();
         if (code == 0) {
-            if (opened_scope[level]) t.scopes[scope_of[level]].end = die_offset;
             --level;
             continue;
         }
-        if (code >= t.abbrev_codes || !t.abbrev_by_code[code]) return;
-        if (!read_die(c, t.abbrev_by_code[code], t, u, tag, children, a)) return;
-        std::uint32_t inner = enclosing[level];
-        std::uint32_t inner_depth = depth_of[level];
-        if (tag == 0x1d && a.has_origin && t.call_count < max_inline_calls) { // DW_TAG_inlined_subroutine
-            if (!grow_raw(t.calls, t.call_count, call_cap)) return;
-            std::uint32_t const id = static_cast<std::uint32_t>(t.call_count);
-            t.calls[t.call_count++] = inline_call{a.origin,
-                                                  static_cast<std::uint32_t>(unit_index),
-                                                  static_cast<std::uint32_t>(a.call_file),
-                                                  static_cast<std::uint32_t>(a.call_line),
-                                                  inner,
-                                                  inner_depth};
-            auto add = [&](std::uint64_t lo, std::uint64_t hi) noexcept -> bool {
-                if (hi <= lo || lo == 0) return true; // empty, or code the linker dropped
-                if (!grow_raw(t.ranges, t.range_count, range_cap)) return false;
-                t.ranges[t.range_count++] = inline_range{lo, hi, id, no_inline};
-                return true;
-            };
-            if (a.has_low && a.has_high) add(a.low_pc, a.high_is_offset ? a.low_pc + a.high_pc : a.high_pc);
-            else if (a.has_ranges) for_each_range(t, u, a.ranges, add);
-            inner = id;
-            inner_depth += 1;
-        }
-        std::uint32_t scope = scope_of[level];
-        bool const is_scope = children && (tag == 0x39 || tag == 0x02 || tag == 0x13 || tag == 0x17) &&
-                              t.scope_count < max_inline_calls; // namespace, class, struct, union
-        if (is_scope) {
-            if (!grow_raw(t.scopes, t.scope_count, scope_cap)) return;
-            t.scopes[t.scope_count] = dwarf_scope{die_offset, u.end, a.name, scope, 0};
-            scope = static_cast<std::uint32_t>(t.scope_count++);
-        }
+        if (code >= t.abbrev_codes || !t.abbrev_by_code[code]) return false;
+        if (!read_die(c, t.abbrev_by_code[code], t, u, tag, children, inner)) return false;
         if (children) {
-            if (level + 1 >= max_die_nesting) return;
-            ++level;
-            enclosing[level] = inner;
-            depth_of[level] = inner_depth;
-            scope_of[level] = scope;
-            opened_scope[level] = is_scope;
+            if (inner.has_sibling && inner.sibling > static_cast<std::uint64_t>(c.p - t.info.data) &&
+                inner.sibling <= u.end)
+                c.p = t.info.data + inner.sibling;
+            else if (++level >= max_die_nesting) return false;
         }
     }
+    return c.ok;
 }
-
 inline dwarf_section section_of(const elf_image& image, const char* name) noexcept {
     const ElfW(Shdr)* s = find_section(image, name);
     return s ? dwarf_section{image.data + s->sh_offset, static_cast<std::size_t>(s->sh_size)}
              : dwarf_section{nullptr, 0};
 }
 
-// Builds the tables for a module; false when it has no inlined calls to show.
-inline bool build_inline_table(const elf_image& image, inline_table& t) noexcept {
-    t = inline_table{};
+// The sections of a module's .debug_info (none of their bytes read); false when it has none.
+inline bool open_dwarf_info(const elf_image& image, dwarf_info& t) noexcept {
+    t = dwarf_info{};
     t.abbrev_for = ~std::uint64_t(0);
     t.info = section_of(image, ".debug_info");
     t.abbrev = section_of(image, ".debug_abbrev");
@@ -9729,81 +9931,490 @@ inline bool build_inline_table(const elf_image& image, inline_table& t) noexcept
     t.addr = section_of(image, ".debug_addr");
     t.ranges_v4 = section_of(image, ".debug_ranges");
     t.rnglists = section_of(image, ".debug_rnglists");
-
-    std::size_t unit_cap = 0, call_cap = 0, range_cap = 0, scope_cap = 0;
-    for (std::uint64_t offset = 0; offset < t.info.size;) {
-        dwarf_unit u;
-        bool usable = false;
-        if (!read_unit_header(t, offset, u, usable)) break;
-        offset = u.end;
-        if (!usable) continue;
-        // Defaults for DWARF 5 units without the base attributes (gcc's when nothing uses them):
-        // the tables' first entries, just past their headers.
-        u.str_offsets_base = u.offset_size == 8 ? 16 : 8;
-        u.addr_base = 8;
-        u.rnglists_base = u.offset_size == 8 ? 20 : 12;
-        if (!grow_raw(t.units, t.unit_count, unit_cap)) break;
-        t.units[t.unit_count] = u;
-        read_unit_inlines(t, t.unit_count, call_cap, range_cap, scope_cap);
-        ++t.unit_count;
-    }
-    // By start; the longer range first; of equal ranges the outer call first. Then each range's
-    // parent: the innermost earlier range still open when it starts.
-    std::sort(t.ranges, t.ranges + t.range_count, [&t](const inline_range& a, const inline_range& b) {
-        if (a.lo != b.lo) return a.lo < b.lo;
-        if (a.hi != b.hi) return a.hi > b.hi;
-        return t.calls[a.call].depth < t.calls[b.call].depth;
-    });
-    std::uint32_t open[max_die_nesting];
-    unsigned open_count = 0;
-    for (std::size_t i = 0; i < t.range_count; ++i) {
-        inline_range& r = t.ranges[i];
-        while (open_count > 0 && t.ranges[open[open_count - 1]].hi <= r.lo) --open_count;
-        r.parent = open_count ? open[open_count - 1] : no_inline;
-        if (open_count < max_die_nesting) open[open_count++] = static_cast<std::uint32_t>(i);
-    }
-    return t.range_count > 0;
+    return true;
 }
 
-// The inlined calls `vaddr` lies in, innermost first, into out[0..max); returns how many.
-inline std::size_t inline_chain(const inline_table& t, std::uint64_t vaddr, const inline_call** out,
-                                std::size_t max) noexcept {
-    if (!t.range_count || max == 0) return 0;
-    const inline_range* it = std::upper_bound(t.ranges, t.ranges + t.range_count, vaddr,
-                                              [](std::uint64_t a, const inline_range& r) { return a < r.lo; });
-    if (it == t.ranges) return 0;
-    std::uint32_t r = static_cast<std::uint32_t>(it - 1 - t.ranges);
-    for (unsigned steps = 0; r != no_inline && steps < max_die_nesting; ++steps) {
-        if (vaddr < t.ranges[r].hi) break;
-        r = t.ranges[r].parent;
+// Indexes the functions of one unit (its header read; its own entry is read again here).
+inline void build_inline_table(dwarf_info& t, dwarf_unit& u, inline_table& out) noexcept {
+    out = inline_table{nullptr, 0};
+    dwarf_cursor c = {nullptr, nullptr, false};
+    bool children = false;
+    if (!read_unit_root(t, u, c, children, [](std::uint64_t, std::uint64_t) noexcept { return true; }) || !children)
+        return;
+    std::size_t capacity = 0;
+    std::uint64_t tag = 0;
+    die_attributes a;
+    for (unsigned level = 1; level > 0 && c.ok && c.p < c.end;) {
+        std::uint64_t const entry = static_cast<std::uint64_t>(c.p - t.info.data);
+        std::uint64_t const code = c.uleb();
+        if (code == 0) {
+            --level;
+            continue;
+        }
+        if (code >= t.abbrev_codes || !t.abbrev_by_code[code]) break;
+        if (!read_die(c, t.abbrev_by_code[code], t, u, tag, children, a)) break;
+        if (tag == 0x2e) { // DW_TAG_subprogram: its code, then past its body
+            auto add = [&](std::uint64_t lo, std::uint64_t hi) noexcept -> bool {
+                if (hi <= lo || lo == 0) return true; // empty, or code the linker dropped
+                if (!grow_raw(out.functions, out.count, capacity)) return false;
+                out.functions[out.count++] = function_span{lo, hi, entry};
+                return true;
+            };
+            if (a.has_low && a.has_high) add(a.low_pc, a.high_is_offset ? a.low_pc + a.high_pc : a.high_pc);
+            else if (a.has_ranges) for_each_range(t, u, a.ranges, add);
+            if (children && !skip_children(t, u, c, a)) break;
+            continue;
+        }
+        // Functions with code are entries of the unit or of a namespace (a class's member
+        // functions are declared in it and defined outside it, DW_AT_specification): nothing else
+        // is entered - the types, the bulk of a template-heavy unit, are passed over.
+        if (!children) continue;
+        if (tag != 0x39) { // DW_TAG_namespace
+            if (!skip_children(t, u, c, a)) break;
+            continue;
+        }
+        if (++level >= max_die_nesting) break;
     }
-    if (r == no_inline || vaddr >= t.ranges[r].hi) return 0;
-    std::size_t n = 0;
-    for (std::uint32_t call = t.ranges[r].call; call != no_inline && n < max; call = t.calls[call].parent)
-        out[n++] = &t.calls[call];
+    std::sort(out.functions, out.functions + out.count,
+              [](const function_span& x, const function_span& y) { return x.lo < y.lo; });
+}
+
+inline void free_inline_table(inline_table& t) noexcept {
+    raw_free(t.functions);
+    t = inline_table{nullptr, 0};
+}
+
+// The inlined calls `vaddr` lies in, innermost first, into out[0..max); returns how many. Reads
+// the entries of the one function that holds it: the deepest inlined call whose ranges hold the
+// address, and the inlined calls it is nested in.
+inline std::size_t inline_chain(dwarf_info& t, const dwarf_unit& u, const inline_table& functions, std::uint64_t vaddr,
+                                inline_call* out, std::size_t max) noexcept {
+    if (!functions.count || max == 0 || !load_abbrevs(t, u.abbrev)) return 0;
+    const function_span* it = std::upper_bound(functions.functions, functions.functions + functions.count, vaddr,
+                                               [](std::uint64_t v, const function_span& f) { return v < f.lo; });
+    if (it == functions.functions || vaddr >= (it - 1)->hi) return 0;
+    dwarf_cursor c = {t.info.data + (it - 1)->entry, t.info.data + u.end, true};
+    std::uint64_t tag = 0;
+    bool children = false;
+    die_attributes a;
+    std::uint64_t code = c.uleb();
+    if (!c.ok || code == 0 || code >= t.abbrev_codes || !t.abbrev_by_code[code]) return 0;
+    if (!read_die(c, t.abbrev_by_code[code], t, u, tag, children, a) || !children) return 0;
+    // open[l]: the inlined call the entry that opened level l is, when it holds vaddr (else a gap).
+    inline_call open[max_die_nesting];
+    bool opened[max_die_nesting];
+    inline_call best[max_inline_depth];
+    std::size_t best_count = 0;
+    opened[1] = false;
+    for (unsigned level = 1; level > 0 && c.ok && c.p < c.end;) {
+        code = c.uleb();
+        if (code == 0) {
+            --level;
+            continue;
+        }
+        if (code >= t.abbrev_codes || !t.abbrev_by_code[code]) break;
+        if (!read_die(c, t.abbrev_by_code[code], t, u, tag, children, a)) break;
+        bool const is_call = tag == 0x1d && a.has_origin;                           // DW_TAG_inlined_subroutine
+        bool const holds = (is_call || tag == 0x0b) && entry_holds(t, u, a, vaddr); // or a lexical block
+        if (is_call && holds) {
+            // The calls it is nested in (innermost last), then itself: deeper than the best so far?
+            inline_call chain[max_inline_depth];
+            std::size_t n = 0;
+            for (unsigned l = 1; l <= level && n + 1 < max_inline_depth; ++l)
+                if (opened[l]) chain[n++] = open[l];
+            chain[n++] =
+                inline_call{a.origin, static_cast<std::uint32_t>(a.call_file), static_cast<std::uint32_t>(a.call_line)};
+            if (n > best_count) {
+                for (std::size_t k = 0; k < n; ++k) best[k] = chain[k];
+                best_count = n;
+            }
+        }
+        if (!children) continue;
+        if (!holds && !(tag == 0x0b && !a.has_low && !a.has_ranges)) { // nothing inside can hold it
+            if (!skip_children(t, u, c, a)) break;
+            continue;
+        }
+        if (level + 1 >= max_die_nesting) break;
+        ++level;
+        opened[level] = is_call;
+        if (is_call)
+            open[level] =
+                inline_call{a.origin, static_cast<std::uint32_t>(a.call_file), static_cast<std::uint32_t>(a.call_line)};
+    }
+    std::size_t const n = best_count < max ? best_count : max;
+    for (std::size_t k = 0; k < n; ++k) out[k] = best[best_count - 1 - k]; // innermost first
     return n;
 }
 
-// Writes "outer::inner::" for the scopes that hold the entry at `offset` into t.qualified, and
-// returns the length written.
-inline std::size_t write_scopes(inline_table& t, std::uint64_t offset) noexcept {
-    if (!t.scope_count) return 0;
-    const dwarf_scope* it = std::upper_bound(t.scopes, t.scopes + t.scope_count, offset,
-                                             [](std::uint64_t o, const dwarf_scope& x) { return o < x.offset; });
-    if (it == t.scopes) return 0;
-    std::uint32_t chain[64];
-    std::size_t n = 0;
-    std::uint32_t sc = static_cast<std::uint32_t>(it - 1 - t.scopes);
-    while (sc != no_inline && offset >= t.scopes[sc].end) sc = t.scopes[sc].parent; // not inside it
-    for (; sc != no_inline && n < 64; sc = t.scopes[sc].parent) chain[n++] = sc;
+// Writes "outer::inner::" for the namespaces, classes, structs and unions of a unit that hold the
+// entry at `target` into out[0..size), and returns the length written: a walk down from the unit's
+// own entry that enters only the entries holding `target` (by DW_AT_sibling where given).
+inline std::size_t write_scopes(dwarf_info& t, const dwarf_unit& u, std::uint64_t target, char* out,
+                                std::size_t size) noexcept {
+    if (size == 0) return 0;
+    out[0] = '\0';
+    dwarf_cursor c = {nullptr, nullptr, false};
+    bool children = false;
+    dwarf_unit root = u;
+    if (target < u.dies || target >= u.end ||
+        !read_unit_root(t, root, c, children, [](std::uint64_t, std::uint64_t) noexcept { return true; }) || !children)
+        return 0;
+    const char* names[64];
+    bool named[64];
+    std::size_t depth = 0;
+    std::uint64_t tag = 0;
+    die_attributes a;
+    while (c.ok && c.p < c.end) {
+        std::uint64_t const entry = static_cast<std::uint64_t>(c.p - t.info.data);
+        if (entry >= target) break; // reached it (or passed it: malformed)
+        std::uint64_t const code = c.uleb();
+        if (code == 0) break; // the end of a level that held it: not found
+        if (code >= t.abbrev_codes || !t.abbrev_by_code[code]) return 0;
+        if (!read_die(c, t.abbrev_by_code[code], t, u, tag, children, a)) return 0;
+        if (!children) continue;
+        bool const has_end = a.has_sibling && a.sibling > entry && a.sibling <= u.end;
+        if (has_end && target >= a.sibling) {
+            c.p = t.info.data + a.sibling; // not in there
+            continue;
+        }
+        if (!has_end) {
+            // Without a sibling link, whether the entry holds the target is known only by reading
+            // its children: skip them, and enter it if the target was among them.
+            dwarf_cursor probe = c;
+            if (!skip_children(t, u, probe, a)) return 0;
+            if (target >= static_cast<std::uint64_t>(probe.p - t.info.data)) {
+                c = probe;
+                continue;
+            }
+        }
+        bool const scope = tag == 0x39 || tag == 0x02 || tag == 0x13 || tag == 0x17; // namespace, class, struct, union
+        if (depth < 64) {
+            names[depth] = a.name;
+            named[depth] = scope;
+            ++depth;
+        }
+    }
     std::size_t len = 0;
-    for (std::size_t i = n; i-- > 0;) {
-        const char* name = t.scopes[chain[i]].name ? t.scopes[chain[i]].name : "(anonymous namespace)";
-        int const w = std::snprintf(t.qualified + len, sizeof t.qualified - len, "%s::", name);
-        if (w < 0 || static_cast<std::size_t>(w) >= sizeof t.qualified - len) return len;
+    for (std::size_t i = 0; i < depth; ++i) {
+        if (!named[i]) continue;
+        const char* name = names[i] ? names[i] : "(anonymous namespace)";
+        int const w = std::snprintf(out + len, size - len, "%s::", name);
+        if (w < 0 || static_cast<std::size_t>(w) >= size - len) return len;
         len += static_cast<std::size_t>(w);
     }
     return len;
+}
+
+} // namespace detail
+} // namespace leakguard
+
+#endif
+// #include "leakguard/detail/symbolize/dwarf_lines.hpp" (inlined)
+// #include "leakguard/detail/symbolize/dwarf_units.hpp" (inlined)
+// leakguard - in-process memory-leak tracker for C++ (header-only)
+// SPDX-License-Identifier: MIT
+// symbolize/dwarf_units.hpp: a module's DWARF read one compilation unit at a time - only the units
+// that cover the addresses a report names.
+//
+// Why: a large program's debug information is tens or hundreds of megabytes, and a report names a
+// few dozen addresses. Decoding every unit's line program and inlined calls the first time an
+// address is named cost seconds and a hundred megabytes of tables; finding the units that cover
+// the named addresses and decoding those alone costs what the report prints. Nothing here runs
+// before a report asks for a frame's file:line or inlined calls: a run that prints no frame reads
+// none of the module's .debug_* sections (g_debug_reads counts what is read, for the tests).
+//
+// The unit of an address comes from .debug_aranges (gcc writes it: a few bytes per function,
+// read once per module into a sorted table of the ranges that are not code the linker dropped),
+// else from each unit's own entry (DW_AT_low_pc/high_pc or DW_AT_ranges; clang writes no
+// .debug_aranges by default), read once per module when .debug_aranges is missing or does not
+// cover the address. A unit read keeps the index of its line table's sequences (dwarf_lines.hpp)
+// and of its functions (dwarf_inlines.hpp) for the rest of the process: tens of bytes per function. All in raw memory; anything not understood
+// means "no file:line" or "no inlined frames", never a crash.
+#ifndef LEAKGUARD_DETAIL_SYMBOLIZE_DWARF_UNITS_HPP_INCLUDED
+#define LEAKGUARD_DETAIL_SYMBOLIZE_DWARF_UNITS_HPP_INCLUDED
+
+#include <algorithm> // std::sort, std::upper_bound
+#include <atomic>    // std::atomic
+#include <cstdint>   // std::uint64_t
+#include <cstdio>    // std::snprintf
+
+// #include "leakguard/detail/symbolize/dwarf_inlines.hpp" (inlined)
+// #include "leakguard/detail/symbolize/dwarf_lines.hpp" (inlined)
+// #include "leakguard/detail/symbolize/elf_symbols.hpp" (inlined)
+// #include "leakguard/detail/core/platform.hpp" (inlined)
+
+namespace leakguard {
+namespace detail {
+
+// What has been read of all modules' .debug_* sections: bytes of the units, line programs and
+// tables decoded. Read by the tests (a run that names no frame must leave both at zero).
+struct debug_read_counts {
+    std::atomic<std::uint64_t> bytes;
+    std::atomic<std::uint64_t> units; // compilation units read (their own entry, then what was asked)
+};
+debug_read_counts g_debug_reads{};
+
+inline void count_debug_read(std::size_t bytes, unsigned units = 0) noexcept {
+    g_debug_reads.bytes.fetch_add(bytes, std::memory_order_relaxed);
+    if (units) g_debug_reads.units.fetch_add(units, std::memory_order_relaxed);
+}
+
+// [lo, hi) of the file's addresses belongs to the unit at .debug_info offset `unit`.
+struct unit_span {
+    std::uint64_t lo;
+    std::uint64_t hi;
+    std::uint64_t unit;
+};
+
+// One compilation unit: its header and own entry, then what was asked of it. `info` is the
+// module's sections with this unit's abbreviations: a report goes from unit to unit, and each
+// keeps its table rather than reading it again.
+struct compile_unit {
+    dwarf_info info;
+    dwarf_unit unit;
+    line_table lines;
+    inline_table inlines;
+    bool lines_built;
+    bool inlines_built;
+};
+
+struct span_table {
+    unit_span* items; // sorted by lo (raw memory)
+    std::size_t count;
+    std::size_t capacity;
+    bool built;
+};
+
+struct dwarf_module {
+    dwarf_info info;
+    line_sections lines;
+    dwarf_section aranges;
+    span_table from_aranges; // .debug_aranges
+    span_table from_units;   // the units' own entries, when .debug_aranges falls short
+    compile_unit** units;    // the units read so far, by offset
+    std::size_t unit_count;
+    std::size_t unit_capacity;
+    char qualified[1024]; // the last name dwarf_function_name composed
+};
+
+// Looks up the sections (their headers only: no byte of them is read); false when the image has
+// no .debug_info to read (none, or compressed).
+inline bool open_dwarf_module(const elf_image& image, dwarf_module& m) noexcept {
+    m = dwarf_module{};
+    if (!open_dwarf_info(image, m.info)) return false;
+    m.aranges = section_of(image, ".debug_aranges");
+    dwarf_section const line = section_of(image, ".debug_line");
+    m.lines.line_data = line.data;
+    m.lines.line_size = line.size;
+    m.lines.line_str = reinterpret_cast<const char*>(m.info.line_str.data);
+    m.lines.line_str_size = m.info.line_str.size;
+    m.lines.str = reinterpret_cast<const char*>(m.info.str.data);
+    m.lines.str_size = m.info.str.size;
+    return true;
+}
+
+inline bool push_span(span_table& t, std::uint64_t lo, std::uint64_t hi, std::uint64_t unit) noexcept {
+    if (hi <= lo || lo == 0) return true; // empty, or code the linker dropped
+    if (!grow_raw(t.items, t.count, t.capacity)) return false;
+    t.items[t.count++] = unit_span{lo, hi, unit};
+    return true;
+}
+
+// Sorts the spans, and joins spans of one unit that follow each other with at most a function's
+// alignment padding between them (a unit's functions mostly lie one after the other): the table
+// keeps one entry per run. An address in such a gap is looked up in that unit, which has no row
+// there: the same "no file:line".
+inline void sort_spans(span_table& t) noexcept {
+    std::sort(t.items, t.items + t.count, [](const unit_span& a, const unit_span& b) { return a.lo < b.lo; });
+    std::size_t kept = 0;
+    for (std::size_t i = 0; i < t.count; ++i) {
+        if (kept > 0 && t.items[kept - 1].unit == t.items[i].unit && t.items[i].lo <= t.items[kept - 1].hi + 64) {
+            if (t.items[i].hi > t.items[kept - 1].hi) t.items[kept - 1].hi = t.items[i].hi;
+            continue;
+        }
+        t.items[kept++] = t.items[i];
+    }
+    t.count = kept;
+    t.built = true;
+}
+
+// The unit whose span holds `vaddr`, ~0 when none.
+inline std::uint64_t span_unit(const span_table& t, std::uint64_t vaddr) noexcept {
+    const unit_span* it = std::upper_bound(t.items, t.items + t.count, vaddr,
+                                           [](std::uint64_t a, const unit_span& s) { return a < s.lo; });
+    if (it == t.items || vaddr >= (it - 1)->hi) return ~std::uint64_t(0);
+    return (it - 1)->unit;
+}
+
+// .debug_aranges: sets of (address, length) tuples, one set per unit.
+inline void read_aranges(dwarf_module& m) noexcept {
+    span_table& t = m.from_aranges;
+    const unsigned char* const begin = m.aranges.data;
+    const unsigned char* const end = begin + m.aranges.size;
+    for (const unsigned char* set = begin; begin && set < end;) {
+        dwarf_cursor c = {set, end, true};
+        std::uint64_t length = c.fixed(4);
+        unsigned offset_size = 4;
+        if (length == 0xffffffffu) {
+            length = c.fixed(8);
+            offset_size = 8;
+        }
+        if (!c.need(static_cast<std::size_t>(length)) || length < 2) break;
+        const unsigned char* const next = c.p + length;
+        c.end = next;
+        unsigned const version = static_cast<unsigned>(c.fixed(2));
+        std::uint64_t const unit = c.fixed(offset_size);
+        unsigned const address_size = static_cast<unsigned>(c.fixed(1));
+        unsigned const segment_size = static_cast<unsigned>(c.fixed(1));
+        if (c.ok && version == 2 && segment_size == 0 && (address_size == 4 || address_size == 8)) {
+            // The tuples start at a multiple of twice the address size from the set's start.
+            std::size_t const used = static_cast<std::size_t>(c.p - set), pair = std::size_t(2) * address_size;
+            c.skip((pair - used % pair) % pair);
+            for (;;) {
+                std::uint64_t const lo = c.fixed(address_size);
+                std::uint64_t const len = c.fixed(address_size);
+                if (!c.ok || (lo == 0 && len == 0)) break;
+                if (!push_span(t, lo, lo + len, unit)) break;
+            }
+        }
+        set = next;
+    }
+    count_debug_read(m.aranges.size);
+    sort_spans(t);
+}
+
+// The units' own entries: each unit's header and first entry, once per module.
+inline void read_unit_spans(dwarf_module& m) noexcept {
+    span_table& t = m.from_units;
+    std::size_t bytes = 0;
+    for (std::uint64_t offset = 0; offset < m.info.info.size;) {
+        dwarf_unit u;
+        bool usable = false;
+        if (!read_unit_header(m.info, offset, u, usable)) break;
+        offset = u.end;
+        if (!usable) continue;
+        dwarf_cursor c = {nullptr, nullptr, false};
+        bool children = false;
+        std::uint64_t const unit = u.offset;
+        read_unit_root(m.info, u, c, children,
+                       [&](std::uint64_t lo, std::uint64_t hi) noexcept { return push_span(t, lo, hi, unit); });
+        bytes += static_cast<std::size_t>(c.p && c.p > m.info.info.data + u.offset ? c.p - (m.info.info.data + u.offset)
+                                                                                   : u.dies - u.offset);
+    }
+    count_debug_read(bytes);
+    sort_spans(t);
+}
+
+// The unit at .debug_info offset `offset`, its header and own entry read; null when it is not one
+// to read.
+inline compile_unit* unit_at_offset(dwarf_module& m, std::uint64_t offset) noexcept {
+    compile_unit** const first = m.units;
+    compile_unit** const last = m.units + m.unit_count;
+    compile_unit** it = std::lower_bound(first, last, offset,
+                                         [](const compile_unit* u, std::uint64_t o) { return u->unit.offset < o; });
+    if (it != last && (*it)->unit.offset == offset) return *it;
+    dwarf_unit u;
+    bool usable = false;
+    if (!read_unit_header(m.info, offset, u, usable) || !usable) return nullptr;
+    dwarf_cursor c = {nullptr, nullptr, false};
+    bool children = false;
+    if (!read_unit_root(m.info, u, c, children, [](std::uint64_t, std::uint64_t) noexcept { return true; }))
+        return nullptr;
+    std::size_t const at = static_cast<std::size_t>(it - first);
+    if (m.unit_count == m.unit_capacity) { // an array of pointers: grow_raw takes arrays of records
+        std::size_t const grown = m.unit_capacity ? 2 * m.unit_capacity : 16;
+        void* const more = raw_realloc(m.units, grown * sizeof(void*));
+        if (!more) return nullptr;
+        m.units = static_cast<compile_unit**>(more);
+        m.unit_capacity = grown;
+    }
+    compile_unit* cu = static_cast<compile_unit*>(raw_calloc(sizeof(compile_unit)));
+    if (!cu) return nullptr;
+    cu->unit = u;
+    cu->info = m.info;
+    cu->info.abbrev_by_code = nullptr;
+    cu->info.abbrev_codes = 0;
+    cu->info.abbrev_for = ~std::uint64_t(0);
+    for (std::size_t i = m.unit_count; i > at; --i) m.units[i] = m.units[i - 1];
+    m.units[at] = cu;
+    ++m.unit_count;
+    count_debug_read(static_cast<std::size_t>(c.p - (m.info.info.data + u.offset)), 1);
+    return cu;
+}
+
+// The unit whose code holds `vaddr` (an address in the file's address space); null when none.
+inline compile_unit* unit_for_address(dwarf_module& m, std::uint64_t vaddr) noexcept {
+    if (!m.from_aranges.built) read_aranges(m);
+    std::uint64_t unit = span_unit(m.from_aranges, vaddr);
+    if (unit == ~std::uint64_t(0)) {
+        if (!m.from_units.built) read_unit_spans(m);
+        unit = span_unit(m.from_units, vaddr);
+    }
+    return unit == ~std::uint64_t(0) ? nullptr : unit_at_offset(m, unit);
+}
+
+// The unit that holds the entry at .debug_info offset `die`: one already read, else found by
+// walking the unit headers (a reference into another unit: LTO, or DW_FORM_ref_addr).
+inline compile_unit* unit_holding(dwarf_module& m, std::uint64_t die) noexcept {
+    compile_unit** const last = m.units + m.unit_count;
+    compile_unit** it =
+        std::upper_bound(m.units, last, die, [](std::uint64_t o, const compile_unit* u) { return o < u->unit.offset; });
+    if (it != m.units && die < (*(it - 1))->unit.end) return *(it - 1);
+    std::size_t headers = 0;
+    for (std::uint64_t offset = 0; offset < m.info.info.size;) {
+        dwarf_unit u;
+        bool usable = false;
+        if (!read_unit_header(m.info, offset, u, usable)) break;
+        headers += 12;
+        if (die >= u.offset && die < u.end) {
+            count_debug_read(headers);
+            return usable ? unit_at_offset(m, u.offset) : nullptr;
+        }
+        offset = u.end;
+    }
+    count_debug_read(headers);
+    return nullptr;
+}
+
+inline const line_table& unit_lines(dwarf_module& m, compile_unit& cu) noexcept {
+    if (!cu.lines_built) {
+        cu.lines_built = true;
+        std::size_t bytes = 0;
+        if (cu.unit.stmt_list != ~std::uint64_t(0)) build_line_table(m.lines, cu.unit.stmt_list, cu.lines, bytes);
+        count_debug_read(bytes);
+    }
+    return cu.lines;
+}
+
+inline const inline_table& unit_inlines(compile_unit& cu) noexcept {
+    if (!cu.inlines_built) {
+        cu.inlines_built = true;
+        build_inline_table(cu.info, cu.unit, cu.inlines);
+        count_debug_read(static_cast<std::size_t>(cu.unit.end - cu.unit.offset));
+    }
+    return cu.inlines;
+}
+
+// Writes "dir/file" and the line for `vaddr` (in the file's address space); false when unknown.
+inline bool dwarf_line_at(dwarf_module& m, std::uint64_t vaddr, char* file, std::size_t file_size,
+                          unsigned& line) noexcept {
+    compile_unit* cu = unit_for_address(m, vaddr);
+    return cu && lookup_line(m.lines, unit_lines(m, *cu), vaddr, file, file_size, line);
+}
+
+// The inlined calls `vaddr` lies in, innermost first (inline_chain), and in `unit` the unit that
+// holds them.
+inline std::size_t dwarf_inline_chain(dwarf_module& m, std::uint64_t vaddr, inline_call* out, std::size_t max,
+                                      compile_unit*& unit) noexcept {
+    unit = unit_for_address(m, vaddr);
+    return unit ? inline_chain(unit->info, unit->unit, unit_inlines(*unit), vaddr, out, max) : 0;
+}
+
+// Writes "dir/file" of file `file_index` of a unit's line table (an inlined call's call_file).
+inline bool dwarf_unit_file(const dwarf_module& m, const compile_unit& unit, unsigned file_index, char* file,
+                            std::size_t file_size) noexcept {
+    return unit.unit.stmt_list != ~std::uint64_t(0) &&
+           unit_file_name(m.lines, unit.unit.stmt_list, file_index, file, file_size);
 }
 
 // The name of the function whose entry is at `offset` in .debug_info: its linkage (mangled) name
@@ -9811,17 +10422,17 @@ inline std::size_t write_scopes(inline_table& t, std::uint64_t offset) noexcept 
 // namespaces and classes around the entry that has it; null when unknown. The result lives until
 // the next call. `bare`, when given, gets the first plain name (DW_AT_name) met on the way, as the
 // module holds it (unqualified: what valgrind names an inlined call by), or null.
-inline const char* dwarf_function_name(inline_table& t, std::uint64_t offset, const char** bare = nullptr) noexcept {
+inline const char* dwarf_function_name(dwarf_module& m, std::uint64_t offset, const char** bare = nullptr) noexcept {
     const char* plain = nullptr;
+    compile_unit* plain_unit = nullptr;
     std::uint64_t plain_at = 0;
     const char* linkage = nullptr;
     if (bare) *bare = nullptr;
     for (unsigned hop = 0; hop < 8; ++hop) {
-        // The unit holding the entry.
-        const dwarf_unit* u = std::upper_bound(t.units, t.units + t.unit_count, offset,
-                                               [](std::uint64_t o, const dwarf_unit& x) { return o < x.offset; });
-        if (u == t.units) break;
-        --u;
+        compile_unit* cu = unit_holding(m, offset);
+        if (!cu) break;
+        dwarf_info& t = cu->info;
+        const dwarf_unit* u = &cu->unit;
         if (offset < u->dies || offset >= u->end || !load_abbrevs(t, u->abbrev)) break;
         dwarf_cursor c = {t.info.data + offset, t.info.data + u->end, true};
         std::uint64_t const code = c.uleb();
@@ -9851,6 +10462,7 @@ inline const char* dwarf_function_name(inline_table& t, std::uint64_t offset, co
                 if (bare && !*bare) *bare = v.str;
                 plain = v.str;
                 plain_at = offset;
+                plain_unit = cu;
             }
             if ((name == 0x31 || name == 0x47) && !has_next) { // abstract_origin, specification
                 next = v.u;
@@ -9862,16 +10474,16 @@ inline const char* dwarf_function_name(inline_table& t, std::uint64_t offset, co
         offset = next;
     }
     if (!plain) return nullptr;
-    std::size_t const len = write_scopes(t, plain_at);
-    std::snprintf(t.qualified + len, sizeof t.qualified - len, "%s", plain);
-    return t.qualified;
+    std::size_t const len =
+        plain_unit ? write_scopes(plain_unit->info, plain_unit->unit, plain_at, m.qualified, sizeof m.qualified) : 0;
+    std::snprintf(m.qualified + len, sizeof m.qualified - len, "%s", plain);
+    return m.qualified;
 }
 
 } // namespace detail
 } // namespace leakguard
 
 #endif
-// #include "leakguard/detail/symbolize/dwarf_lines.hpp" (inlined)
 // #include "leakguard/detail/symbolize/elf_symbols.hpp" (inlined)
 // #include "leakguard/detail/core/platform.hpp" (inlined)
 // #include "leakguard/detail/core/text.hpp" (inlined)
@@ -9891,10 +10503,15 @@ struct symbol_info {
     // function, the DWARF name (unqualified) of an inlined call - the names valgrind's
     // suppressions use (report/suppressions.hpp). Points into the module's mapped file.
     const char* raw_name;
+    // 1 + the index in g_modules of the module, when its debug information could not be read: a
+    // report that prints the frame without file:line notes that once (want_debug_note).
+    unsigned no_debug_module;
 };
 
 // Modules whose files are mapped for symbol lookups, kept for the rest of the process (a report
-// may name thousands of sites in the same few modules). A module is known by its file's identity
+// may name thousands of sites in the same few modules). A file is mapped whole, but only the pages
+// a lookup reads are ever touched: the section headers, the symbol table, and of the debug
+// information only the compilation units that cover the addresses named. A module is known by its file's identity
 // (device, inode, modification time) as well as its load address: a library unloaded with dlclose
 // and another one loaded at the same address must not be named from the first one's tables. The
 // entries are raw memory, each on its own so that a pointer to one stays valid as the table grows;
@@ -9907,10 +10524,16 @@ struct module_cache {
         ino_t inode;
         struct timespec modified;
         elf_image image;
-        line_table lines;
-        bool lines_built;
-        inline_table inlines;
-        bool inlines_built;
+        elf_image debug;     // the separate debug file (debug_files.hpp), when looked for and found
+        bool debug_searched; // looked for
+        // The debug information, from `image` or `debug`: opened on the first lookup of a file:line.
+        enum class dwarf_state : unsigned char { unopened, usable, missing } dwarf_is;
+        bool compressed; // what was found is compressed, which leakguard does not read
+        bool note_due;   // missing and a frame printed without it: a report says so once (write_debug_notes)
+        bool noted;
+        dwarf_module dwarf;
+        char path[512]; // for the note
+        unsigned index; // in entries
     };
     entry** entries;
     unsigned count;
@@ -9960,13 +10583,86 @@ inline module_cache::entry* module_entry(const char* path, std::uintptr_t load_a
     }
     module_cache::entry* e = static_cast<module_cache::entry*>(raw_calloc(sizeof(module_cache::entry)));
     if (!e) return nullptr;
+    e->index = g_modules.count;
     g_modules.entries[g_modules.count++] = e;
     e->base = base;
     e->device = st.st_dev;
     e->inode = st.st_ino;
     e->modified = st.st_mtim;
+    copy_text(e->path, sizeof e->path, path);
     map_elf(path, e->image);
     return e->image.data ? e : nullptr;
+}
+
+// The module's separate debug file, looked for once; null when none.
+inline const elf_image* debug_image(module_cache::entry& e) noexcept {
+    if (!e.debug_searched) {
+        e.debug_searched = true;
+        find_debug_file(e.path, e.image, e.debug);
+    }
+    return e.debug.data ? &e.debug : nullptr;
+}
+
+// The module's debug information, opened on first use (only section headers are read); null when
+// it has none to read, and then a report notes it once (write_debug_notes).
+inline dwarf_module* module_dwarf(module_cache::entry& e) noexcept {
+    using state = module_cache::entry::dwarf_state;
+    if (e.dwarf_is == state::unopened) {
+        e.dwarf_is = state::missing;
+        if (open_dwarf_module(e.image, e.dwarf)) {
+            e.dwarf_is = state::usable;
+        } else if (const elf_image* d = debug_image(e)) {
+            if (open_dwarf_module(*d, e.dwarf)) e.dwarf_is = state::usable;
+            else e.compressed = compressed_section(*d, ".debug_info");
+        } else {
+            e.compressed = compressed_section(e.image, ".debug_info");
+        }
+    }
+    return e.dwarf_is == state::usable ? &e.dwarf : nullptr;
+}
+
+// The function symbol that holds `vaddr`: from the module's own symbol table, else (a stripped
+// module) from its debug file's.
+inline const char* module_function_at(module_cache::entry& e, std::uintptr_t vaddr) noexcept {
+    if (const char* name = elf_function_at(e.image, vaddr)) return name;
+    if (elf_has_symtab(e.image)) return nullptr;
+    const elf_image* d = debug_image(e);
+    return d ? elf_function_at(*d, vaddr) : nullptr;
+}
+
+// The file:line of `vaddr` into out; nothing when unknown.
+inline void module_line_at(module_cache::entry& e, std::uintptr_t vaddr, symbol_info& out) noexcept {
+    if (dwarf_module* d = module_dwarf(e)) dwarf_line_at(*d, vaddr, out.file, sizeof out.file, out.line);
+    else out.no_debug_module = e.index + 1;
+}
+
+// A report printed `sym` without file:line for want of its module's debug information: the next
+// write_debug_notes says so (frames named but not printed - past main, a site's search - do not
+// count).
+inline void want_debug_note(const symbol_info& sym) noexcept {
+    if (!sym.no_debug_module) return;
+    lock_guard hold(g_modules.lock);
+    if (sym.no_debug_module <= g_modules.count) g_modules.entries[sym.no_debug_module - 1]->note_due = true;
+}
+
+// One line per module whose debug information a report wanted and could not read, once per
+// process: a stripped library without its -dbgsym package names functions only.
+template <class Sink>
+void write_debug_notes(Sink& out) noexcept {
+    lock_guard hold(g_modules.lock);
+    for (unsigned i = 0; i < g_modules.count; ++i) {
+        module_cache::entry& e = *g_modules.entries[i];
+        if (!e.note_due || e.noted) continue;
+        e.noted = true;
+        const char* const path = std::strcmp(e.path, "/proc/self/exe") == 0 ? "the program" : e.path;
+        if (e.compressed)
+            out.printf("leakguard: note: the debug information of %s is compressed, which leakguard does not read "
+                       "(objcopy --decompress-debug-sections)\n",
+                       path);
+        else
+            out.printf("leakguard: note: no debug information for %s (install its -dbgsym package or build with -g)\n",
+                       path);
+    }
 }
 
 inline module_cache::entry* module_entry(const struct link_map* lm) noexcept {
@@ -10015,12 +10711,8 @@ inline bool symbolize_own_module(std::uintptr_t pc, symbol_info& out) noexcept {
     naming_section hold;
     module_cache::entry* e = module_entry("/proc/self/exe", base);
     if (!e) return true;
-    if (!e->lines_built) {
-        build_line_table(e->image, e->lines);
-        e->lines_built = true;
-    }
-    lookup_line(e->lines, pc - base, out.file, sizeof out.file, out.line);
-    if (const char* name = elf_function_at(e->image, pc - base)) set_function(out, name);
+    module_line_at(*e, pc - base, out);
+    if (const char* name = module_function_at(*e, pc - base)) set_function(out, name);
     return true;
 }
 
@@ -10032,6 +10724,7 @@ inline void symbolize(const void* caller, symbol_info& out) noexcept {
     out.address = caller;
     out.inlined = false;
     out.raw_name = nullptr;
+    out.no_debug_module = 0;
     if (!caller) return;
     std::uintptr_t const pc = reinterpret_cast<std::uintptr_t>(caller) - 1;
     Dl_info info;
@@ -10045,12 +10738,8 @@ inline void symbolize(const void* caller, symbol_info& out) noexcept {
     if (lm) {
         naming_section hold;
         if (module_cache::entry* e = module_entry(lm)) {
-            if (!e->lines_built) {
-                build_line_table(e->image, e->lines);
-                e->lines_built = true;
-            }
-            lookup_line(e->lines, pc - lm->l_addr, out.file, sizeof out.file, out.line);
-            if (const char* name = elf_function_at(e->image, pc - lm->l_addr)) {
+            module_line_at(*e, pc - lm->l_addr, out);
+            if (const char* name = module_function_at(*e, pc - lm->l_addr)) {
                 set_function(out, name);
                 return;
             }
@@ -10081,14 +10770,12 @@ inline std::size_t symbolize_frames(const void* caller, symbol_info* out, std::s
     if (!dladdr1(reinterpret_cast<void*>(pc), &info, reinterpret_cast<void**>(&lm), RTLD_DL_LINKMAP) || !lm) return 1;
     naming_section hold;
     module_cache::entry* e = module_entry(lm);
-    if (!e || !e->lines_built) return 1;
-    if (!e->inlines_built) {
-        build_inline_table(e->image, e->inlines);
-        e->inlines_built = true;
-    }
-    const inline_call* chain[64];
-    std::size_t const k = inline_chain(e->inlines, pc - lm->l_addr, chain, sizeof chain / sizeof chain[0]);
-    if (k == 0) return 1;
+    dwarf_module* d = e ? module_dwarf(*e) : nullptr;
+    if (!d) return 1;
+    inline_call chain[max_inline_depth];
+    compile_unit* unit = nullptr;
+    std::size_t const k = dwarf_inline_chain(*d, pc - lm->l_addr, chain, max_inline_depth, unit);
+    if (k == 0 || !unit) return 1;
     std::size_t const n = k + 1 < max ? k + 1 : max;
     std::size_t const dropped = k + 1 - n; // innermost frames that do not fit
     // Frame j (0 innermost .. k the function) goes to out[j - dropped]; the function last.
@@ -10103,10 +10790,11 @@ inline std::size_t symbolize_frames(const void* caller, symbol_info* out, std::s
             f.offset = outer.offset;
             f.address = caller;
             f.inlined = true;
+            f.no_debug_module = 0;
             copy_text(f.module, sizeof f.module, outer.module);
             f.function[0] = '\0';
             const char* bare = nullptr;
-            if (const char* name = dwarf_function_name(e->inlines, chain[j]->origin, &bare)) set_function(f, name);
+            if (const char* name = dwarf_function_name(*d, chain[j].origin, &bare)) set_function(f, name);
             f.raw_name = bare;
         }
         // Where this frame is: in the innermost body for frame 0, else the call it inlined.
@@ -10114,11 +10802,10 @@ inline std::size_t symbolize_frames(const void* caller, symbol_info* out, std::s
             copy_text(f.file, sizeof f.file, inner_file);
             f.line = inner_line;
         } else {
-            const inline_call& call = *chain[j - 1];
-            const dwarf_unit& unit = e->inlines.units[call.unit];
+            const inline_call& call = chain[j - 1];
             f.file[0] = '\0';
             f.line = 0;
-            if (call.call_line && unit_file_name(e->lines, unit.stmt_list, call.call_file, f.file, sizeof f.file))
+            if (call.call_line && dwarf_unit_file(*d, *unit, call.call_file, f.file, sizeof f.file))
                 f.line = call.call_line;
             else f.file[0] = '\0';
         }
@@ -10880,6 +11567,9 @@ inline block_list collect_lost(const block_filter& filter, const caller_context&
 #endif
 // #include "leakguard/detail/symbolize/elf_symbols.hpp" (inlined)
 // #include "leakguard/detail/symbolize/dwarf_lines.hpp" (inlined)
+// #include "leakguard/detail/symbolize/dwarf_inlines.hpp" (inlined)
+// #include "leakguard/detail/symbolize/dwarf_units.hpp" (inlined)
+// #include "leakguard/detail/symbolize/debug_files.hpp" (inlined)
 // #include "leakguard/detail/symbolize/symbolize.hpp" (inlined)
 // #include "leakguard/detail/symbolize/site_rules.hpp" (inlined)
 // leakguard - in-process memory-leak tracker for C++ (header-only)
@@ -11227,7 +11917,10 @@ inline std::size_t symbolize_site(const block_info& b, symbol_info& sym) noexcep
 }
 
 // "function file:line (module+offset)", with what is known of a symbolized return address.
+// A frame shown without file:line for want of its module's debug information gets the report's
+// note (want_debug_note).
 inline void describe_symbol(const symbol_info& sym, const void* address, char* out, std::size_t size) noexcept {
+    if (!sym.file[0]) want_debug_note(sym);
     char where[where_text_size] = "";
     if (sym.file[0]) std::snprintf(where, sizeof where, " %s:%u", sym.file, sym.line);
     if (sym.module[0] && sym.function[0])
@@ -14375,12 +15068,19 @@ inline report_outcome write_report(const char* when, const caller_context* calle
     reach_totals totals;
     block_list checked = collect_checked(self, totals);
     suppress_checked(checked, totals); // suppressed blocks are counted apart, and not listed
-    grouped_leaks const leaks(checked);
-    block_totals const failing = failing_totals(totals);
-    statistics const st = current_stats();
     // The records name every distinct stack: only for a report that prints them or a baseline.
     bool const text_groups = g_options.report == report_mode::full;
     bool const baselines = current_baseline() || g_options.write_baseline[0];
+    // Grouping names each stack's site: not for a report that shows no group (report=off and no
+    // file), which then reads no debug information at all.
+    bool const grouped = g_options.report != report_mode::off || g_options.json_path[0] || sarif_wanted() || baselines;
+    if (!grouped) {
+        raw_free(checked.items);
+        checked = block_list{nullptr, 0, 0};
+    }
+    grouped_leaks const leaks(checked);
+    block_totals const failing = failing_totals(totals);
+    statistics const st = current_stats();
     loss_records records(leaks, leaks.group_count() > 0 &&
                                     (text_groups || g_options.json_path[0] || sarif_wanted() || baselines));
     baseline_totals const known = apply_baseline(records, leaks);
@@ -14392,6 +15092,7 @@ inline report_outcome write_report(const char* when, const caller_context* calle
         fd_writer out(report_fd());
         write_text_report(out, when, leaks, records, st, totals, failing, known, outcome);
         write_suppressions_used(out);
+        write_debug_notes(out);
     }
     if (g_options.write_baseline[0]) write_baseline_file(g_options.write_baseline, records, leaks);
     if (g_options.json_path[0]) {
@@ -14982,6 +15683,7 @@ void print_scope_failure(const scope_failure& f) noexcept {
     detail::write_failure_summary(out, f, true);
     out.put("\n");
     detail::write_failure_groups(out, f, detail::report_layout);
+    detail::write_debug_notes(out);
 }
 
 } // namespace leakguard

@@ -65,6 +65,9 @@ struct options_state {
     std::atomic<int> repeats;                  // LEAKGUARD_REPEAT()'s repetitions
     std::atomic<bool> print_suppressions;      // list the suppressions that matched, at the report
     char write_baseline[max_path_length + 1];  // empty: no baseline written
+    // Where separate debug files are looked for, ':' between directories (symbolize/debug_files.hpp);
+    // empty: /usr/lib/debug.
+    char debug_file_directory[max_path_length + 1];
 };
 
 // leak_kinds: the bits of definite, indirect and possible (valgrind's --errors-for-leak-kinds
@@ -92,6 +95,7 @@ options_state g_options{{default_exitcode},
                         {0},
                         {default_repeats},
                         {false},
+                        "",
                         ""};
 
 // The monitor's options (docs/monitor.md), read by the monitor thread (runtime/monitor.hpp) while
@@ -200,6 +204,19 @@ inline bool store_baseline(std::uint64_t, const char* text) noexcept { return se
 inline bool store_write_baseline(std::uint64_t, const char* text) noexcept {
     return copy_path(g_options.write_baseline, text);
 }
+// Each setting adds its directories after those set before; an empty value goes back to the default.
+inline bool store_debug_file_directory(std::uint64_t, const char* text) noexcept {
+    char* const dirs = g_options.debug_file_directory;
+    if (text[0] == '\0') {
+        dirs[0] = '\0';
+        return true;
+    }
+    std::size_t const used = std::strlen(dirs), n = std::strlen(text);
+    if (used + (used ? 1 : 0) + n > max_path_length) return false;
+    if (used) dirs[used] = ':';
+    std::memcpy(dirs + used + (used ? 1 : 0), text, n + 1);
+    return true;
+}
 // The monitor's options: stored, then the monitor told (runtime/monitor.hpp starts, stops or wakes
 // it; the thread reads the values itself).
 template <class T, std::atomic<T> monitor_options::*Field>
@@ -259,6 +276,9 @@ constexpr option_spec option_table[] = {
                 "a file of known loss records' fingerprints: they are listed as known and do not fail the run"),
     path_option("write_baseline", store_write_baseline,
                 "write the fingerprints of the loss records that fail the run to this file, at the report"),
+    path_option("debug_file_directory", store_debug_file_directory,
+                "a directory of separate debug files (DIR/.build-id/xx/yyyy.debug) for stripped modules; each "
+                "setting adds one; none: /usr/lib/debug"),
     seconds_option("monitor_interval", max_monitor_seconds,
                    store_monitor_field<std::uint64_t, &monitor_options::interval_us>,
                    "seconds between the monitor's per-site reports (fractions allowed); 0: no monitor"),

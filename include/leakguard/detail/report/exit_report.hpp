@@ -41,12 +41,19 @@ inline report_outcome write_report(const char* when, const caller_context* calle
     reach_totals totals;
     block_list checked = collect_checked(self, totals);
     suppress_checked(checked, totals); // suppressed blocks are counted apart, and not listed
-    grouped_leaks const leaks(checked);
-    block_totals const failing = failing_totals(totals);
-    statistics const st = current_stats();
     // The records name every distinct stack: only for a report that prints them or a baseline.
     bool const text_groups = g_options.report == report_mode::full;
     bool const baselines = current_baseline() || g_options.write_baseline[0];
+    // Grouping names each stack's site: not for a report that shows no group (report=off and no
+    // file), which then reads no debug information at all.
+    bool const grouped = g_options.report != report_mode::off || g_options.json_path[0] || sarif_wanted() || baselines;
+    if (!grouped) {
+        raw_free(checked.items);
+        checked = block_list{nullptr, 0, 0};
+    }
+    grouped_leaks const leaks(checked);
+    block_totals const failing = failing_totals(totals);
+    statistics const st = current_stats();
     loss_records records(leaks, leaks.group_count() > 0 &&
                                     (text_groups || g_options.json_path[0] || sarif_wanted() || baselines));
     baseline_totals const known = apply_baseline(records, leaks);
@@ -58,6 +65,7 @@ inline report_outcome write_report(const char* when, const caller_context* calle
         fd_writer out(report_fd());
         write_text_report(out, when, leaks, records, st, totals, failing, known, outcome);
         write_suppressions_used(out);
+        write_debug_notes(out);
     }
     if (g_options.write_baseline[0]) write_baseline_file(g_options.write_baseline, records, leaks);
     if (g_options.json_path[0]) {

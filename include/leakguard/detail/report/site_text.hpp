@@ -33,7 +33,10 @@ inline std::size_t symbolize_site(const block_info& b, symbol_info& sym) noexcep
 }
 
 // "function file:line (module+offset)", with what is known of a symbolized return address.
+// A frame shown without file:line for want of its module's debug information gets the report's
+// note (want_debug_note).
 inline void describe_symbol(const symbol_info& sym, const void* address, char* out, std::size_t size) noexcept {
+    if (!sym.file[0]) want_debug_note(sym);
     char where[where_text_size] = "";
     if (sym.file[0]) std::snprintf(where, sizeof where, " %s:%u", sym.file, sym.line);
     if (sym.module[0] && sym.function[0])

@@ -169,6 +169,7 @@ void print_scope_failure(const scope_failure& f) noexcept {
     detail::write_failure_summary(out, f, true);
     out.put("\n");
     detail::write_failure_groups(out, f, detail::report_layout);
+    detail::write_debug_notes(out);
 }
 
 } // namespace leakguard

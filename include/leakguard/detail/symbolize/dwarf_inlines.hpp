@@ -11,14 +11,15 @@
 // inlined-subroutine entries say which call of the user's function that code came from
 // (DW_AT_call_file, DW_AT_call_line) and which function was inlined (DW_AT_abstract_origin).
 //
-// Built once per module, when a report first names an address in it (never while tracking), into
-// two tables in raw memory (the C library's malloc, never operator new): one record per inlined
-// call (its origin, call file:line, enclosing call) and one per address range of a call, sorted
-// by address, each linked to the innermost range containing it. A lookup is a binary search and a
-// walk up those links. Function names are read from .debug_info only for the frames a report
-// prints. At most max_inline_calls calls are kept (about 50 bytes each); a module with more loses
-// inlined frames beyond them, never file:line. Anything not understood (compressed sections, split
-// DWARF, unknown forms) means "no inlined frames", never a crash.
+// Read per compilation unit, when a report first names an address the unit covers (never while
+// tracking; symbolize/dwarf_units.hpp finds the unit): one walk of the unit's entries keeps only
+// the address ranges of its functions (DW_TAG_subprogram with code), sorted, in raw memory (the C
+// library's malloc, never operator new) - the entries inside a function are passed over by their
+// DW_AT_sibling link where the compiler gave one (gcc does). A lookup finds the function that holds
+// the address and reads that one function's entries for the inlined calls whose ranges hold it.
+// Function names, and the namespaces and classes around them, are read from .debug_info only for
+// the frames a report prints. Anything not understood (compressed sections, split DWARF, unknown
+// forms) means "no inlined frames", never a crash.
 #ifndef LEAKGUARD_DETAIL_SYMBOLIZE_DWARF_INLINES_HPP_INCLUDED
 #define LEAKGUARD_DETAIL_SYMBOLIZE_DWARF_INLINES_HPP_INCLUDED
 
@@ -35,25 +36,21 @@ namespace leakguard {
 namespace detail {
 
 constexpr std::uint32_t no_inline = 0xffffffffu;
-constexpr std::size_t max_inline_calls = std::size_t(1) << 22; // ~200 MiB of records at most
+constexpr std::size_t max_inline_depth = 64; // inlined calls one address lies in, at most
 constexpr unsigned max_die_nesting = 512;
 
 // One inlined call (a DW_TAG_inlined_subroutine entry).
 struct inline_call {
     std::uint64_t origin;    // .debug_info offset of the inlined function's entry
-    std::uint32_t unit;      // index into inline_table::units
     std::uint32_t call_file; // file index in the unit's line table
     std::uint32_t call_line;
-    std::uint32_t parent; // the inlined call this one is inside, or no_inline
-    std::uint32_t depth;  // how many inlined calls it is inside
 };
 
-// One address range of an inlined call, [lo, hi) in the file's address space.
-struct inline_range {
+// The code of one function, [lo, hi) in the file's address space, and its entry's offset.
+struct function_span {
     std::uint64_t lo;
     std::uint64_t hi;
-    std::uint32_t call;
-    std::uint32_t parent; // the innermost range (index) that contains this one, or no_inline
+    std::uint64_t entry;
 };
 
 // What reading an entry of a unit needs.
@@ -72,37 +69,25 @@ struct dwarf_unit {
     unsigned offset_size;
 };
 
-// A namespace, class, struct or union entry: [offset, end) of .debug_info holds its children.
-// Names of functions without a linkage name (gcc gives none to functions with internal linkage,
-// e.g. templates instantiated for a type of an anonymous namespace) are qualified with these.
-struct dwarf_scope {
-    std::uint64_t offset;
-    std::uint64_t end;
-    const char* name;     // null for an anonymous namespace
-    std::uint32_t parent; // the enclosing scope, or no_inline
-    std::uint32_t unused;
-};
-
 struct dwarf_section {
     const unsigned char* data;
     std::size_t size;
 };
 
-struct inline_table {
-    inline_call* calls;
-    std::size_t call_count;
-    inline_range* ranges;
-    std::size_t range_count;
-    dwarf_unit* units;
-    std::size_t unit_count;
-    dwarf_scope* scopes; // in .debug_info order
-    std::size_t scope_count;
+// A module's .debug_info and the sections its entries refer to, with the abbreviations of the
+// unit read last.
+struct dwarf_info {
     dwarf_section info, abbrev, str, line_str, str_offsets, addr, ranges_v4, rnglists;
-    // The abbreviations of one unit, by code (for name lookups; rebuilt when the unit changes).
+    // The abbreviations of one unit, by code (rebuilt when the unit changes).
     const unsigned char** abbrev_by_code;
     std::size_t abbrev_codes;
     std::uint64_t abbrev_for; // the .debug_abbrev offset they were read from, ~0 when none
-    char qualified[1024];     // the last name dwarf_function_name composed
+};
+
+// One compilation unit's functions, sorted by address (raw memory).
+struct inline_table {
+    function_span* functions;
+    std::size_t count;
 };
 
 // Grows a raw array by doubling; false when out of memory.
@@ -119,7 +104,7 @@ inline bool grow_raw(T*& items, std::size_t count, std::size_t& capacity) noexce
 
 // Reads the abbreviation table at `offset` into t.abbrev_by_code: for each code, a pointer to
 // its tag (ULEB), then the children byte and the attribute specifications.
-inline bool load_abbrevs(inline_table& t, std::uint64_t offset) noexcept {
+inline bool load_abbrevs(dwarf_info& t, std::uint64_t offset) noexcept {
     if (t.abbrev_for == offset) return true;
     t.abbrev_for = ~std::uint64_t(0);
     if (offset >= t.abbrev.size) return false;
@@ -165,14 +150,14 @@ inline const char* dwarf_string_at(const dwarf_section& s, std::uint64_t off) no
     return s.data && off < s.size ? reinterpret_cast<const char*>(s.data) + off : nullptr;
 }
 
-inline std::uint64_t dwarf_addrx(const inline_table& t, const dwarf_unit& u, std::uint64_t index) noexcept {
+inline std::uint64_t dwarf_addrx(const dwarf_info& t, const dwarf_unit& u, std::uint64_t index) noexcept {
     std::uint64_t const at = u.addr_base + index * u.address_size;
     if (!t.addr.data || at + u.address_size > t.addr.size) return 0;
     dwarf_cursor c = {t.addr.data + at, t.addr.data + t.addr.size, true};
     return c.fixed(u.address_size);
 }
 
-inline const char* dwarf_strx(const inline_table& t, const dwarf_unit& u, std::uint64_t index) noexcept {
+inline const char* dwarf_strx(const dwarf_info& t, const dwarf_unit& u, std::uint64_t index) noexcept {
     std::uint64_t const at = u.str_offsets_base + index * u.offset_size;
     if (!t.str_offsets.data || at + u.offset_size > t.str_offsets.size) return nullptr;
     dwarf_cursor c = {t.str_offsets.data + at, t.str_offsets.data + t.str_offsets.size, true};
@@ -180,7 +165,7 @@ inline const char* dwarf_strx(const inline_table& t, const dwarf_unit& u, std::u
 }
 
 // Reads (or skips) one attribute of form `form`; false on a form it does not know.
-inline bool read_attribute(dwarf_cursor& c, std::uint64_t form, std::int64_t implicit, const inline_table& t,
+inline bool read_attribute(dwarf_cursor& c, std::uint64_t form, std::int64_t implicit, const dwarf_info& t,
                            const dwarf_unit& u, dwarf_value& v) noexcept {
     v = dwarf_value{0, nullptr, false, false, false};
     switch (form) {
@@ -275,7 +260,7 @@ inline bool read_attribute(dwarf_cursor& c, std::uint64_t form, std::int64_t imp
 
 // Calls add(lo, hi) for each range of a DW_AT_ranges value; false when unreadable.
 template <class Add>
-inline bool for_each_range(const inline_table& t, const dwarf_unit& u, const dwarf_value& v, Add&& add) noexcept {
+inline bool for_each_range(const dwarf_info& t, const dwarf_unit& u, const dwarf_value& v, Add&& add) noexcept {
     std::uint64_t base = u.low_pc;
     if (u.version < 5) {
         if (!t.ranges_v4.data || v.u >= t.ranges_v4.size) return false;
@@ -335,7 +320,9 @@ inline bool for_each_range(const inline_table& t, const dwarf_unit& u, const dwa
 }
 
 // Reads a unit header at `offset`; false when it is not one to read (type units, split units).
-inline bool read_unit_header(const inline_table& t, std::uint64_t offset, dwarf_unit& u, bool& usable) noexcept {
+inline bool read_unit_header(const dwarf_info& t, std::uint64_t offset, dwarf_unit& u, bool& usable) noexcept {
+    usable = false;
+    if (!t.info.data || offset >= t.info.size) return false;
     dwarf_cursor c = {t.info.data + offset, t.info.data + t.info.size, true};
     u = dwarf_unit{};
     u.offset = offset;
@@ -361,21 +348,26 @@ inline bool read_unit_header(const inline_table& t, std::uint64_t offset, dwarf_
     usable = c.ok && u.version >= 2 && u.version <= 5 && (type == 1 || type == 3) &&
              (u.address_size == 4 || u.address_size == 8);
     u.dies = static_cast<std::uint64_t>(c.p - t.info.data);
+    // Defaults for DWARF 5 units without the base attributes (gcc's when nothing uses them): the
+    // tables' first entries, just past their headers. read_unit_root reads the unit's own.
+    u.str_offsets_base = u.offset_size == 8 ? 16 : 8;
+    u.addr_base = 8;
+    u.rnglists_base = u.offset_size == 8 ? 20 : 12;
     return c.ok;
 }
 
 // The attributes of one entry that the tables need.
 struct die_attributes {
-    std::uint64_t low_pc, high_pc, origin, call_file, call_line, stmt_list;
+    std::uint64_t low_pc, high_pc, origin, call_file, call_line, stmt_list, sibling;
     std::uint64_t str_offsets_base, addr_base, rnglists_base;
     dwarf_value ranges;
     const char* name;
-    bool has_low, has_high, high_is_offset, has_ranges, has_origin, has_stmt_list;
+    bool has_low, has_high, high_is_offset, has_ranges, has_origin, has_stmt_list, has_sibling;
     bool has_str_offsets_base, has_addr_base, has_rnglists_base;
 };
 
 // Reads the attributes of the entry whose abbreviation starts at `abbrev` (at its tag).
-inline bool read_die(dwarf_cursor& c, const unsigned char* abbrev, const inline_table& t, const dwarf_unit& u,
+inline bool read_die(dwarf_cursor& c, const unsigned char* abbrev, const dwarf_info& t, const dwarf_unit& u,
                      std::uint64_t& tag, bool& children, die_attributes& a) noexcept {
     a = die_attributes{};
     dwarf_cursor spec = {abbrev, t.abbrev.data + t.abbrev.size, true};
@@ -426,103 +418,93 @@ inline bool read_die(dwarf_cursor& c, const unsigned char* abbrev, const inline_
             a.has_rnglists_base = true;
             break;                        // rnglists_base
         case 0x03: a.name = v.str; break; // name
+        case 0x01:
+            a.sibling = v.u;
+            a.has_sibling = true;
+            break; // sibling
         default: break;
         }
     }
 }
 
-// Reads one unit's entries, appending its inlined calls and their ranges.
-inline void read_unit_inlines(inline_table& t, std::size_t unit_index, std::size_t& call_cap, std::size_t& range_cap,
-                              std::size_t& scope_cap) noexcept {
-    dwarf_unit& u = t.units[unit_index];
-    if (!load_abbrevs(t, u.abbrev)) return;
-    dwarf_cursor c = {t.info.data + u.dies, t.info.data + u.end, true};
-    // The unit's own entry first, twice: its bases (str_offsets_base ...) may follow attributes
-    // that need them.
-    std::uint64_t code = c.uleb();
-    if (!c.ok || code == 0 || code >= t.abbrev_codes || !t.abbrev_by_code[code]) return;
+// Reads a unit's own entry (its first): its bases, base address and line table into `u`, and its
+// address ranges through add(lo, hi). Leaves `c` at its first child; `children` says whether it
+// has any. False when unreadable.
+template <class Add>
+inline bool read_unit_root(dwarf_info& t, dwarf_unit& u, dwarf_cursor& c, bool& children, Add&& add) noexcept {
+    children = false;
+    if (!load_abbrevs(t, u.abbrev)) return false;
+    c = dwarf_cursor{t.info.data + u.dies, t.info.data + u.end, true};
+    std::uint64_t const code = c.uleb();
+    if (!c.ok || code == 0 || code >= t.abbrev_codes || !t.abbrev_by_code[code]) return false;
     std::uint64_t tag = 0;
-    bool children = false;
     die_attributes a;
+    // Twice: its bases (str_offsets_base ...) may follow attributes that need them.
     dwarf_cursor first = c;
-    if (!read_die(first, t.abbrev_by_code[code], t, u, tag, children, a)) return;
+    if (!read_die(first, t.abbrev_by_code[code], t, u, tag, children, a)) return false;
     if (a.has_str_offsets_base) u.str_offsets_base = a.str_offsets_base;
     if (a.has_addr_base) u.addr_base = a.addr_base;
     if (a.has_rnglists_base) u.rnglists_base = a.rnglists_base;
-    if (!read_die(c, t.abbrev_by_code[code], t, u, tag, children, a)) return;
+    if (!read_die(c, t.abbrev_by_code[code], t, u, tag, children, a)) return false;
     if (a.has_low) u.low_pc = a.low_pc;
     if (a.has_stmt_list) u.stmt_list = a.stmt_list;
-    if (!children) return;
+    if (a.has_low && a.has_high) add(a.low_pc, a.high_is_offset ? a.low_pc + a.high_pc : a.high_pc);
+    else if (a.has_ranges) for_each_range(t, u, a.ranges, add);
+    return true;
+}
 
-    std::uint32_t enclosing[max_die_nesting]; // the inlined call each open level is inside
-    std::uint32_t depth_of[max_die_nesting];  // how many inlined calls that is
-    std::uint32_t scope_of[max_die_nesting];  // the scope each open level is inside
-    bool opened_scope[max_die_nesting];       // whether the entry that opened the level is a scope
-    unsigned level = 1;
-    enclosing[1] = no_inline;
-    depth_of[1] = 0;
-    scope_of[1] = no_inline;
-    opened_scope[1] = false;
-    while (c.ok && c.p < c.end && level > 0) {
-        std::uint64_t const die_offset = static_cast<std::uint64_t>(c.p - t.info.data);
-        code = c.uleb();
+// Whether [lo, hi) (or the ranges of `a`) hold `vaddr`.
+inline bool entry_holds(const dwarf_info& t, const dwarf_unit& u, const die_attributes& a,
+                        std::uint64_t vaddr) noexcept {
+    if (a.has_low && a.has_high) {
+        std::uint64_t const hi = a.high_is_offset ? a.low_pc + a.high_pc : a.high_pc;
+        return a.low_pc != 0 && vaddr >= a.low_pc && vaddr < hi;
+    }
+    if (!a.has_ranges) return false;
+    bool in = false;
+    for_each_range(t, u, a.ranges, [&](std::uint64_t lo, std::uint64_t hi) noexcept {
+        in = in || (lo != 0 && vaddr >= lo && vaddr < hi);
+        return !in;
+    });
+    return in;
+}
+
+// Moves `c` past the children of the entry just read (`a`): by its DW_AT_sibling link when it has
+// one, else by reading them. False when unreadable.
+inline bool skip_children(dwarf_info& t, const dwarf_unit& u, dwarf_cursor& c, const die_attributes& a) noexcept {
+    if (a.has_sibling && a.sibling > static_cast<std::uint64_t>(c.p - t.info.data) && a.sibling <= u.end) {
+        c.p = t.info.data + a.sibling;
+        return true;
+    }
+    die_attributes inner;
+    std::uint64_t tag = 0;
+    bool children = false;
+    for (unsigned level = 1; level > 0 && c.ok && c.p < c.end;) {
+        std::uint64_t const code = c.uleb();
         if (code == 0) {
-            if (opened_scope[level]) t.scopes[scope_of[level]].end = die_offset;
             --level;
             continue;
         }
-        if (code >= t.abbrev_codes || !t.abbrev_by_code[code]) return;
-        if (!read_die(c, t.abbrev_by_code[code], t, u, tag, children, a)) return;
-        std::uint32_t inner = enclosing[level];
-        std::uint32_t inner_depth = depth_of[level];
-        if (tag == 0x1d && a.has_origin && t.call_count < max_inline_calls) { // DW_TAG_inlined_subroutine
-            if (!grow_raw(t.calls, t.call_count, call_cap)) return;
-            std::uint32_t const id = static_cast<std::uint32_t>(t.call_count);
-            t.calls[t.call_count++] = inline_call{a.origin,
-                                                  static_cast<std::uint32_t>(unit_index),
-                                                  static_cast<std::uint32_t>(a.call_file),
-                                                  static_cast<std::uint32_t>(a.call_line),
-                                                  inner,
-                                                  inner_depth};
-            auto add = [&](std::uint64_t lo, std::uint64_t hi) noexcept -> bool {
-                if (hi <= lo || lo == 0) return true; // empty, or code the linker dropped
-                if (!grow_raw(t.ranges, t.range_count, range_cap)) return false;
-                t.ranges[t.range_count++] = inline_range{lo, hi, id, no_inline};
-                return true;
-            };
-            if (a.has_low && a.has_high) add(a.low_pc, a.high_is_offset ? a.low_pc + a.high_pc : a.high_pc);
-            else if (a.has_ranges) for_each_range(t, u, a.ranges, add);
-            inner = id;
-            inner_depth += 1;
-        }
-        std::uint32_t scope = scope_of[level];
-        bool const is_scope = children && (tag == 0x39 || tag == 0x02 || tag == 0x13 || tag == 0x17) &&
-                              t.scope_count < max_inline_calls; // namespace, class, struct, union
-        if (is_scope) {
-            if (!grow_raw(t.scopes, t.scope_count, scope_cap)) return;
-            t.scopes[t.scope_count] = dwarf_scope{die_offset, u.end, a.name, scope, 0};
-            scope = static_cast<std::uint32_t>(t.scope_count++);
-        }
+        if (code >= t.abbrev_codes || !t.abbrev_by_code[code]) return false;
+        if (!read_die(c, t.abbrev_by_code[code], t, u, tag, children, inner)) return false;
         if (children) {
-            if (level + 1 >= max_die_nesting) return;
-            ++level;
-            enclosing[level] = inner;
-            depth_of[level] = inner_depth;
-            scope_of[level] = scope;
-            opened_scope[level] = is_scope;
+            if (inner.has_sibling && inner.sibling > static_cast<std::uint64_t>(c.p - t.info.data) &&
+                inner.sibling <= u.end)
+                c.p = t.info.data + inner.sibling;
+            else if (++level >= max_die_nesting) return false;
         }
     }
+    return c.ok;
 }
-
 inline dwarf_section section_of(const elf_image& image, const char* name) noexcept {
     const ElfW(Shdr)* s = find_section(image, name);
     return s ? dwarf_section{image.data + s->sh_offset, static_cast<std::size_t>(s->sh_size)}
              : dwarf_section{nullptr, 0};
 }
 
-// Builds the tables for a module; false when it has no inlined calls to show.
-inline bool build_inline_table(const elf_image& image, inline_table& t) noexcept {
-    t = inline_table{};
+// The sections of a module's .debug_info (none of their bytes read); false when it has none.
+inline bool open_dwarf_info(const elf_image& image, dwarf_info& t) noexcept {
+    t = dwarf_info{};
     t.abbrev_for = ~std::uint64_t(0);
     t.info = section_of(image, ".debug_info");
     t.abbrev = section_of(image, ".debug_abbrev");
@@ -533,142 +515,178 @@ inline bool build_inline_table(const elf_image& image, inline_table& t) noexcept
     t.addr = section_of(image, ".debug_addr");
     t.ranges_v4 = section_of(image, ".debug_ranges");
     t.rnglists = section_of(image, ".debug_rnglists");
-
-    std::size_t unit_cap = 0, call_cap = 0, range_cap = 0, scope_cap = 0;
-    for (std::uint64_t offset = 0; offset < t.info.size;) {
-        dwarf_unit u;
-        bool usable = false;
-        if (!read_unit_header(t, offset, u, usable)) break;
-        offset = u.end;
-        if (!usable) continue;
-        // Defaults for DWARF 5 units without the base attributes (gcc's when nothing uses them):
-        // the tables' first entries, just past their headers.
-        u.str_offsets_base = u.offset_size == 8 ? 16 : 8;
-        u.addr_base = 8;
-        u.rnglists_base = u.offset_size == 8 ? 20 : 12;
-        if (!grow_raw(t.units, t.unit_count, unit_cap)) break;
-        t.units[t.unit_count] = u;
-        read_unit_inlines(t, t.unit_count, call_cap, range_cap, scope_cap);
-        ++t.unit_count;
-    }
-    // By start; the longer range first; of equal ranges the outer call first. Then each range's
-    // parent: the innermost earlier range still open when it starts.
-    std::sort(t.ranges, t.ranges + t.range_count, [&t](const inline_range& a, const inline_range& b) {
-        if (a.lo != b.lo) return a.lo < b.lo;
-        if (a.hi != b.hi) return a.hi > b.hi;
-        return t.calls[a.call].depth < t.calls[b.call].depth;
-    });
-    std::uint32_t open[max_die_nesting];
-    unsigned open_count = 0;
-    for (std::size_t i = 0; i < t.range_count; ++i) {
-        inline_range& r = t.ranges[i];
-        while (open_count > 0 && t.ranges[open[open_count - 1]].hi <= r.lo) --open_count;
-        r.parent = open_count ? open[open_count - 1] : no_inline;
-        if (open_count < max_die_nesting) open[open_count++] = static_cast<std::uint32_t>(i);
-    }
-    return t.range_count > 0;
+    return true;
 }
 
-// The inlined calls `vaddr` lies in, innermost first, into out[0..max); returns how many.
-inline std::size_t inline_chain(const inline_table& t, std::uint64_t vaddr, const inline_call** out,
-                                std::size_t max) noexcept {
-    if (!t.range_count || max == 0) return 0;
-    const inline_range* it = std::upper_bound(t.ranges, t.ranges + t.range_count, vaddr,
-                                              [](std::uint64_t a, const inline_range& r) { return a < r.lo; });
-    if (it == t.ranges) return 0;
-    std::uint32_t r = static_cast<std::uint32_t>(it - 1 - t.ranges);
-    for (unsigned steps = 0; r != no_inline && steps < max_die_nesting; ++steps) {
-        if (vaddr < t.ranges[r].hi) break;
-        r = t.ranges[r].parent;
+// Indexes the functions of one unit (its header read; its own entry is read again here).
+inline void build_inline_table(dwarf_info& t, dwarf_unit& u, inline_table& out) noexcept {
+    out = inline_table{nullptr, 0};
+    dwarf_cursor c = {nullptr, nullptr, false};
+    bool children = false;
+    if (!read_unit_root(t, u, c, children, [](std::uint64_t, std::uint64_t) noexcept { return true; }) || !children)
+        return;
+    std::size_t capacity = 0;
+    std::uint64_t tag = 0;
+    die_attributes a;
+    for (unsigned level = 1; level > 0 && c.ok && c.p < c.end;) {
+        std::uint64_t const entry = static_cast<std::uint64_t>(c.p - t.info.data);
+        std::uint64_t const code = c.uleb();
+        if (code == 0) {
+            --level;
+            continue;
+        }
+        if (code >= t.abbrev_codes || !t.abbrev_by_code[code]) break;
+        if (!read_die(c, t.abbrev_by_code[code], t, u, tag, children, a)) break;
+        if (tag == 0x2e) { // DW_TAG_subprogram: its code, then past its body
+            auto add = [&](std::uint64_t lo, std::uint64_t hi) noexcept -> bool {
+                if (hi <= lo || lo == 0) return true; // empty, or code the linker dropped
+                if (!grow_raw(out.functions, out.count, capacity)) return false;
+                out.functions[out.count++] = function_span{lo, hi, entry};
+                return true;
+            };
+            if (a.has_low && a.has_high) add(a.low_pc, a.high_is_offset ? a.low_pc + a.high_pc : a.high_pc);
+            else if (a.has_ranges) for_each_range(t, u, a.ranges, add);
+            if (children && !skip_children(t, u, c, a)) break;
+            continue;
+        }
+        // Functions with code are entries of the unit or of a namespace (a class's member
+        // functions are declared in it and defined outside it, DW_AT_specification): nothing else
+        // is entered - the types, the bulk of a template-heavy unit, are passed over.
+        if (!children) continue;
+        if (tag != 0x39) { // DW_TAG_namespace
+            if (!skip_children(t, u, c, a)) break;
+            continue;
+        }
+        if (++level >= max_die_nesting) break;
     }
-    if (r == no_inline || vaddr >= t.ranges[r].hi) return 0;
-    std::size_t n = 0;
-    for (std::uint32_t call = t.ranges[r].call; call != no_inline && n < max; call = t.calls[call].parent)
-        out[n++] = &t.calls[call];
+    std::sort(out.functions, out.functions + out.count,
+              [](const function_span& x, const function_span& y) { return x.lo < y.lo; });
+}
+
+inline void free_inline_table(inline_table& t) noexcept {
+    raw_free(t.functions);
+    t = inline_table{nullptr, 0};
+}
+
+// The inlined calls `vaddr` lies in, innermost first, into out[0..max); returns how many. Reads
+// the entries of the one function that holds it: the deepest inlined call whose ranges hold the
+// address, and the inlined calls it is nested in.
+inline std::size_t inline_chain(dwarf_info& t, const dwarf_unit& u, const inline_table& functions, std::uint64_t vaddr,
+                                inline_call* out, std::size_t max) noexcept {
+    if (!functions.count || max == 0 || !load_abbrevs(t, u.abbrev)) return 0;
+    const function_span* it = std::upper_bound(functions.functions, functions.functions + functions.count, vaddr,
+                                               [](std::uint64_t v, const function_span& f) { return v < f.lo; });
+    if (it == functions.functions || vaddr >= (it - 1)->hi) return 0;
+    dwarf_cursor c = {t.info.data + (it - 1)->entry, t.info.data + u.end, true};
+    std::uint64_t tag = 0;
+    bool children = false;
+    die_attributes a;
+    std::uint64_t code = c.uleb();
+    if (!c.ok || code == 0 || code >= t.abbrev_codes || !t.abbrev_by_code[code]) return 0;
+    if (!read_die(c, t.abbrev_by_code[code], t, u, tag, children, a) || !children) return 0;
+    // open[l]: the inlined call the entry that opened level l is, when it holds vaddr (else a gap).
+    inline_call open[max_die_nesting];
+    bool opened[max_die_nesting];
+    inline_call best[max_inline_depth];
+    std::size_t best_count = 0;
+    opened[1] = false;
+    for (unsigned level = 1; level > 0 && c.ok && c.p < c.end;) {
+        code = c.uleb();
+        if (code == 0) {
+            --level;
+            continue;
+        }
+        if (code >= t.abbrev_codes || !t.abbrev_by_code[code]) break;
+        if (!read_die(c, t.abbrev_by_code[code], t, u, tag, children, a)) break;
+        bool const is_call = tag == 0x1d && a.has_origin;                           // DW_TAG_inlined_subroutine
+        bool const holds = (is_call || tag == 0x0b) && entry_holds(t, u, a, vaddr); // or a lexical block
+        if (is_call && holds) {
+            // The calls it is nested in (innermost last), then itself: deeper than the best so far?
+            inline_call chain[max_inline_depth];
+            std::size_t n = 0;
+            for (unsigned l = 1; l <= level && n + 1 < max_inline_depth; ++l)
+                if (opened[l]) chain[n++] = open[l];
+            chain[n++] =
+                inline_call{a.origin, static_cast<std::uint32_t>(a.call_file), static_cast<std::uint32_t>(a.call_line)};
+            if (n > best_count) {
+                for (std::size_t k = 0; k < n; ++k) best[k] = chain[k];
+                best_count = n;
+            }
+        }
+        if (!children) continue;
+        if (!holds && !(tag == 0x0b && !a.has_low && !a.has_ranges)) { // nothing inside can hold it
+            if (!skip_children(t, u, c, a)) break;
+            continue;
+        }
+        if (level + 1 >= max_die_nesting) break;
+        ++level;
+        opened[level] = is_call;
+        if (is_call)
+            open[level] =
+                inline_call{a.origin, static_cast<std::uint32_t>(a.call_file), static_cast<std::uint32_t>(a.call_line)};
+    }
+    std::size_t const n = best_count < max ? best_count : max;
+    for (std::size_t k = 0; k < n; ++k) out[k] = best[best_count - 1 - k]; // innermost first
     return n;
 }
 
-// Writes "outer::inner::" for the scopes that hold the entry at `offset` into t.qualified, and
-// returns the length written.
-inline std::size_t write_scopes(inline_table& t, std::uint64_t offset) noexcept {
-    if (!t.scope_count) return 0;
-    const dwarf_scope* it = std::upper_bound(t.scopes, t.scopes + t.scope_count, offset,
-                                             [](std::uint64_t o, const dwarf_scope& x) { return o < x.offset; });
-    if (it == t.scopes) return 0;
-    std::uint32_t chain[64];
-    std::size_t n = 0;
-    std::uint32_t sc = static_cast<std::uint32_t>(it - 1 - t.scopes);
-    while (sc != no_inline && offset >= t.scopes[sc].end) sc = t.scopes[sc].parent; // not inside it
-    for (; sc != no_inline && n < 64; sc = t.scopes[sc].parent) chain[n++] = sc;
+// Writes "outer::inner::" for the namespaces, classes, structs and unions of a unit that hold the
+// entry at `target` into out[0..size), and returns the length written: a walk down from the unit's
+// own entry that enters only the entries holding `target` (by DW_AT_sibling where given).
+inline std::size_t write_scopes(dwarf_info& t, const dwarf_unit& u, std::uint64_t target, char* out,
+                                std::size_t size) noexcept {
+    if (size == 0) return 0;
+    out[0] = '\0';
+    dwarf_cursor c = {nullptr, nullptr, false};
+    bool children = false;
+    dwarf_unit root = u;
+    if (target < u.dies || target >= u.end ||
+        !read_unit_root(t, root, c, children, [](std::uint64_t, std::uint64_t) noexcept { return true; }) || !children)
+        return 0;
+    const char* names[64];
+    bool named[64];
+    std::size_t depth = 0;
+    std::uint64_t tag = 0;
+    die_attributes a;
+    while (c.ok && c.p < c.end) {
+        std::uint64_t const entry = static_cast<std::uint64_t>(c.p - t.info.data);
+        if (entry >= target) break; // reached it (or passed it: malformed)
+        std::uint64_t const code = c.uleb();
+        if (code == 0) break; // the end of a level that held it: not found
+        if (code >= t.abbrev_codes || !t.abbrev_by_code[code]) return 0;
+        if (!read_die(c, t.abbrev_by_code[code], t, u, tag, children, a)) return 0;
+        if (!children) continue;
+        bool const has_end = a.has_sibling && a.sibling > entry && a.sibling <= u.end;
+        if (has_end && target >= a.sibling) {
+            c.p = t.info.data + a.sibling; // not in there
+            continue;
+        }
+        if (!has_end) {
+            // Without a sibling link, whether the entry holds the target is known only by reading
+            // its children: skip them, and enter it if the target was among them.
+            dwarf_cursor probe = c;
+            if (!skip_children(t, u, probe, a)) return 0;
+            if (target >= static_cast<std::uint64_t>(probe.p - t.info.data)) {
+                c = probe;
+                continue;
+            }
+        }
+        bool const scope = tag == 0x39 || tag == 0x02 || tag == 0x13 || tag == 0x17; // namespace, class, struct, union
+        if (depth < 64) {
+            names[depth] = a.name;
+            named[depth] = scope;
+            ++depth;
+        }
+    }
     std::size_t len = 0;
-    for (std::size_t i = n; i-- > 0;) {
-        const char* name = t.scopes[chain[i]].name ? t.scopes[chain[i]].name : "(anonymous namespace)";
-        int const w = std::snprintf(t.qualified + len, sizeof t.qualified - len, "%s::", name);
-        if (w < 0 || static_cast<std::size_t>(w) >= sizeof t.qualified - len) return len;
+    for (std::size_t i = 0; i < depth; ++i) {
+        if (!named[i]) continue;
+        const char* name = names[i] ? names[i] : "(anonymous namespace)";
+        int const w = std::snprintf(out + len, size - len, "%s::", name);
+        if (w < 0 || static_cast<std::size_t>(w) >= size - len) return len;
         len += static_cast<std::size_t>(w);
     }
     return len;
-}
-
-// The name of the function whose entry is at `offset` in .debug_info: its linkage (mangled) name
-// when it or the declaration it completes has one, else its plain name qualified with the
-// namespaces and classes around the entry that has it; null when unknown. The result lives until
-// the next call. `bare`, when given, gets the first plain name (DW_AT_name) met on the way, as the
-// module holds it (unqualified: what valgrind names an inlined call by), or null.
-inline const char* dwarf_function_name(inline_table& t, std::uint64_t offset, const char** bare = nullptr) noexcept {
-    const char* plain = nullptr;
-    std::uint64_t plain_at = 0;
-    const char* linkage = nullptr;
-    if (bare) *bare = nullptr;
-    for (unsigned hop = 0; hop < 8; ++hop) {
-        // The unit holding the entry.
-        const dwarf_unit* u = std::upper_bound(t.units, t.units + t.unit_count, offset,
-                                               [](std::uint64_t o, const dwarf_unit& x) { return o < x.offset; });
-        if (u == t.units) break;
-        --u;
-        if (offset < u->dies || offset >= u->end || !load_abbrevs(t, u->abbrev)) break;
-        dwarf_cursor c = {t.info.data + offset, t.info.data + u->end, true};
-        std::uint64_t const code = c.uleb();
-        if (!c.ok || code == 0 || code >= t.abbrev_codes || !t.abbrev_by_code[code]) break;
-        dwarf_cursor spec = {t.abbrev_by_code[code], t.abbrev.data + t.abbrev.size, true};
-        spec.uleb();
-        spec.fixed(1);
-        std::uint64_t next = 0;
-        bool has_next = false;
-        bool bad = false;
-        for (;;) {
-            std::uint64_t const name = spec.uleb();
-            std::uint64_t const form = spec.uleb();
-            std::int64_t const implicit = form == 0x21 ? spec.sleb() : 0;
-            if (!spec.ok) {
-                bad = true;
-                break;
-            }
-            if (name == 0 && form == 0) break;
-            dwarf_value v;
-            if (!read_attribute(c, form, implicit, t, *u, v)) {
-                bad = true;
-                break;
-            }
-            if ((name == 0x6e || name == 0x2007) && v.str) linkage = v.str; // linkage_name, MIPS_linkage_name
-            if (name == 0x03 && v.str) {                                    // name: the innermost declaration's
-                if (bare && !*bare) *bare = v.str;
-                plain = v.str;
-                plain_at = offset;
-            }
-            if ((name == 0x31 || name == 0x47) && !has_next) { // abstract_origin, specification
-                next = v.u;
-                has_next = true;
-            }
-        }
-        if (linkage) return linkage; // the rest of its entry read: its plain name is known too
-        if (bad || !has_next) break;
-        offset = next;
-    }
-    if (!plain) return nullptr;
-    std::size_t const len = write_scopes(t, plain_at);
-    std::snprintf(t.qualified + len, sizeof t.qualified - len, "%s", plain);
-    return t.qualified;
 }
 
 } // namespace detail

@@ -1,9 +1,12 @@
 // leakguard - in-process memory-leak tracker for C++ (header-only)
 // SPDX-License-Identifier: MIT
 // symbolize/dwarf_lines.hpp: file:line for an address, from the DWARF line table (.debug_line, versions
-// 2 to 5) of a module's file, decoded at report time into a sorted table of rows. Built only when
-// a report needs it, in raw memory; anything it does not understand (compressed sections, unknown
-// forms) means "no file:line", never a crash.
+// 2 to 5) of a module's file. Only the line-table unit of the compilation unit covering an address
+// is read (symbolize/dwarf_units.hpp finds it), and of it only an index: one entry per sequence
+// (the rows of one contiguous piece of code, a function under -ffunction-sections) with its
+// address range and where its opcodes start, in raw memory. A lookup runs the one sequence that
+// holds the address; no row is stored. Anything it does not understand (compressed sections,
+// unknown forms) means "no file:line", never a crash.
 #ifndef LEAKGUARD_DETAIL_SYMBOLIZE_DWARF_LINES_HPP_INCLUDED
 #define LEAKGUARD_DETAIL_SYMBOLIZE_DWARF_LINES_HPP_INCLUDED
 
@@ -19,29 +22,31 @@
 namespace leakguard {
 namespace detail {
 
-// One row of the line table: from `address` up to the next row's, code comes from `line` of file
-// `file` of the line-table unit at `unit` (an offset into .debug_line). End rows close a sequence.
-// `index` is the row's place in the order the line programs emitted them: several rows can share
-// an address (a function's first line, then the line of its first call), and the last one emitted
-// is the one that holds for the code there, as for addr2line.
-struct line_row {
-    std::uint64_t address;
-    std::uint32_t unit;
-    std::uint32_t file;
-    std::uint32_t line;
-    std::uint32_t end : 1;
-    std::uint32_t index : 31;
-};
-
-struct line_table {
-    line_row* rows; // raw memory, sorted by address
-    std::size_t count;
+// The sections a line-table unit reads: its own program and header, and the strings of DWARF 5's
+// file tables.
+struct line_sections {
     const unsigned char* line_data; // .debug_line
     std::size_t line_size;
     const char* line_str; // .debug_line_str (DWARF 5)
     std::size_t line_str_size;
     const char* str; // .debug_str
     std::size_t str_size;
+};
+
+// One sequence of a line-table unit: rows for [lo, hi), whose opcodes start at `start` (an offset
+// into .debug_line).
+struct line_sequence {
+    std::uint64_t lo;
+    std::uint64_t hi;
+    std::uint64_t start;
+};
+
+// The sequences of one line-table unit (that at `unit`, an offset into .debug_line), sorted by
+// address (raw memory).
+struct line_table {
+    line_sequence* items;
+    std::size_t count;
+    std::uint64_t unit;
 };
 
 // A bounds-checked reader over one section.
@@ -159,8 +164,8 @@ inline bool read_line_header(const unsigned char* unit, const unsigned char* sec
 }
 
 // Reads one attribute of a DWARF 5 directory or file entry; strings come back in `text`.
-inline bool read_form(dwarf_cursor& c, std::uint64_t form, const line_table& t, unsigned offset_size, const char*& text,
-                      std::uint64_t& number) noexcept {
+inline bool read_form(dwarf_cursor& c, std::uint64_t form, const line_sections& t, unsigned offset_size,
+                      const char*& text, std::uint64_t& number) noexcept {
     text = nullptr;
     number = 0;
     switch (form) {
@@ -189,7 +194,7 @@ inline bool read_form(dwarf_cursor& c, std::uint64_t form, const line_table& t, 
 
 // Finds directory `dir_index` or file `file_index` (pass the other as ~0u) in a unit's tables.
 // Returns the path and, for a file, its directory index.
-inline const char* unit_entry(const line_table& t, const line_header& h, unsigned want_dir, unsigned want_file,
+inline const char* unit_entry(const line_sections& t, const line_header& h, unsigned want_dir, unsigned want_file,
                               std::uint64_t& dir_of_file) noexcept {
     dwarf_cursor c = {h.tables, h.program, true};
     dir_of_file = 0;
@@ -242,24 +247,12 @@ inline const char* unit_entry(const line_table& t, const line_header& h, unsigne
     return nullptr;
 }
 
-inline bool push_row(line_table& t, std::size_t& capacity, const line_row& row) noexcept {
-    if (t.count >= 0x7FFFFFFFu) return false; // `index` has 31 bits
-    if (t.count == capacity) {
-        std::size_t const grown = capacity ? capacity * 2 : 4096;
-        void* mem = raw_realloc(t.rows, grown * sizeof(line_row));
-        if (!mem) return false;
-        t.rows = static_cast<line_row*>(mem);
-        capacity = grown;
-    }
-    t.rows[t.count] = row;
-    t.rows[t.count].index = static_cast<std::uint32_t>(t.count) & 0x7FFFFFFFu;
-    ++t.count;
-    return true;
-}
-
-// Runs one unit's line-number program, appending its rows.
-inline void decode_unit(line_table& t, std::size_t& capacity, const line_header& h, std::uint32_t unit) noexcept {
-    dwarf_cursor c = {h.program, h.end, true};
+// Runs a line-number program from `p` (the unit's program, or a sequence's first opcode), calling
+// row(address, file, line, end, next) for each row it emits (`next`: where the opcodes after it
+// start; after an end row, the next sequence's), until row returns false or the unit ends.
+template <class Row>
+inline void run_line_program(const line_header& h, const unsigned char* p, Row&& row) noexcept {
+    dwarf_cursor c = {p, h.end, true};
     std::uint64_t address = 0;
     std::int64_t line = 1;
     std::uint64_t file = 1;
@@ -269,10 +262,7 @@ inline void decode_unit(line_table& t, std::size_t& capacity, const line_header&
             unsigned const adjusted = op - h.opcode_base;
             address += std::uint64_t(adjusted / h.line_range) * h.min_inst;
             line += h.line_base + static_cast<int>(adjusted % h.line_range);
-            if (!push_row(
-                    t, capacity,
-                    line_row{address, unit, static_cast<std::uint32_t>(file), static_cast<std::uint32_t>(line), 0, 0}))
-                return;
+            if (!row(address, file, line, false, c.p)) return;
             continue;
         }
         switch (op) {
@@ -281,22 +271,20 @@ inline void decode_unit(line_table& t, std::size_t& capacity, const line_header&
             if (len == 0 || !c.need(static_cast<std::size_t>(len))) return;
             const unsigned char* next = c.p + len;
             unsigned const sub = *c.p++;
+            c.p = next;
             if (sub == 1) { // end_sequence
-                if (!push_row(t, capacity, line_row{address, unit, 0, 0, 1, 0})) return;
+                if (!row(address, file, line, true, c.p)) return;
                 address = 0;
                 line = 1;
                 file = 1;
             } else if (sub == 2) { // set_address
-                address = c.fixed(static_cast<unsigned>(len - 1 <= 8 ? len - 1 : 8));
+                dwarf_cursor a = {next - (len - 1), next, true};
+                address = a.fixed(static_cast<unsigned>(len - 1 <= 8 ? len - 1 : 8));
             }
-            c.p = next;
             break;
         }
         case 1: // copy
-            if (!push_row(
-                    t, capacity,
-                    line_row{address, unit, static_cast<std::uint32_t>(file), static_cast<std::uint32_t>(line), 0, 0}))
-                return;
+            if (!row(address, file, line, false, c.p)) return;
             break;
         case 2: address += c.uleb() * h.min_inst; break;                                            // advance_pc
         case 3: line += c.sleb(); break;                                                            // advance_line
@@ -310,42 +298,60 @@ inline void decode_unit(line_table& t, std::size_t& capacity, const line_header&
     }
 }
 
-// Decodes every unit of the module's .debug_line; false when there is none.
-inline bool build_line_table(const elf_image& image, line_table& t) noexcept {
-    t = line_table{nullptr, 0, nullptr, 0, nullptr, 0, nullptr, 0};
-    const ElfW(Shdr)* lines = find_section(image, ".debug_line");
-    if (!lines) return false;
-    t.line_data = image.data + lines->sh_offset;
-    t.line_size = lines->sh_size;
-    if (const ElfW(Shdr)* s = find_section(image, ".debug_line_str")) {
-        t.line_str = reinterpret_cast<const char*>(image.data + s->sh_offset);
-        t.line_str_size = s->sh_size;
-    }
-    if (const ElfW(Shdr)* s = find_section(image, ".debug_str")) {
-        t.str = reinterpret_cast<const char*>(image.data + s->sh_offset);
-        t.str_size = s->sh_size;
-    }
+inline bool grow_sequences(line_table& t, std::size_t& capacity) noexcept {
+    if (t.count < capacity) return true;
+    std::size_t const grown = capacity ? capacity * 2 : 64;
+    void* mem = raw_realloc(t.items, grown * sizeof(line_sequence));
+    if (!mem) return false;
+    t.items = static_cast<line_sequence*>(mem);
+    capacity = grown;
+    return true;
+}
+
+// Indexes the sequences of the line-table unit at `unit` (an offset into .debug_line: a
+// compilation unit's DW_AT_stmt_list) into `t`; false when it has none. A sequence that starts at
+// address 0 (or at the all-ones tombstone) is code the linker dropped - a template instantiation
+// another unit kept, an unused function under --gc-sections - and is left out. Returns in `bytes`
+// how much of .debug_line it read.
+inline bool build_line_table(const line_sections& s, std::uint64_t unit, line_table& t, std::size_t& bytes) noexcept {
+    t = line_table{nullptr, 0, unit};
+    bytes = 0;
+    if (!s.line_data || unit >= s.line_size) return false;
+    line_header h;
+    if (!read_line_header(s.line_data + unit, s.line_data + s.line_size, h)) return false;
+    bytes = static_cast<std::size_t>(h.end - (s.line_data + unit));
+    std::uint64_t const tombstone = h.address_size == 4 ? 0xffffffffu : ~std::uint64_t(0);
     std::size_t capacity = 0;
-    const unsigned char* end = t.line_data + t.line_size;
-    for (const unsigned char* unit = t.line_data; unit < end;) {
-        line_header h;
-        if (!read_line_header(unit, end, h)) break;
-        decode_unit(t, capacity, h, static_cast<std::uint32_t>(unit - t.line_data));
-        unit = h.end;
+    const unsigned char* start = h.program; // the open sequence's first opcode
+    bool open = false;
+    std::uint64_t lo = 0;
+    run_line_program(
+        h, h.program,
+        [&](std::uint64_t address, std::uint64_t, std::int64_t, bool end, const unsigned char* next) noexcept {
+            if (!end) {
+                if (!open) lo = address;
+                open = true;
+                return true;
+            }
+            if (open && lo != 0 && lo != tombstone && address > lo) {
+                if (!grow_sequences(t, capacity)) return false;
+                t.items[t.count++] = line_sequence{lo, address, static_cast<std::uint64_t>(start - s.line_data)};
+            }
+            open = false;
+            start = next;
+            return true;
+        });
+    std::sort(t.items, t.items + t.count, [](const line_sequence& a, const line_sequence& b) { return a.lo < b.lo; });
+    if (t.count == 0) {
+        raw_free(t.items);
+        t.items = nullptr;
     }
-    // By address; at one address an end row (closing the previous sequence) sorts first, then the
-    // rows in the order they were emitted (the lookup takes the last).
-    std::sort(t.rows, t.rows + t.count, [](const line_row& a, const line_row& b) {
-        if (a.address != b.address) return a.address < b.address;
-        if (a.end != b.end) return a.end > b.end;
-        return a.index < b.index;
-    });
     return t.count > 0;
 }
 
 // Writes "dir/file" for file `file_index` of the line-table unit at `unit` (an offset into
 // .debug_line; DW_AT_stmt_list of a compilation unit); false when unknown.
-inline bool unit_file_name(const line_table& t, std::uint64_t unit, unsigned file_index, char* file,
+inline bool unit_file_name(const line_sections& t, std::uint64_t unit, unsigned file_index, char* file,
                            std::size_t file_size) noexcept {
     if (!t.line_data || unit >= t.line_size) return false;
     line_header h;
@@ -361,16 +367,33 @@ inline bool unit_file_name(const line_table& t, std::uint64_t unit, unsigned fil
 }
 
 // Writes "dir/file" and the line for `vaddr` (in the file's address space); false when unknown.
-inline bool lookup_line(const line_table& t, std::uint64_t vaddr, char* file, std::size_t file_size,
-                        unsigned& line) noexcept {
+// Runs the sequence that holds it: the last row at or before it holds (of several rows at one
+// address, the last emitted, as for addr2line).
+inline bool lookup_line(const line_sections& s, const line_table& t, std::uint64_t vaddr, char* file,
+                        std::size_t file_size, unsigned& line) noexcept {
     if (!t.count) return false;
-    const line_row* it = std::upper_bound(t.rows, t.rows + t.count, vaddr,
-                                          [](std::uint64_t a, const line_row& r) { return a < r.address; });
-    if (it == t.rows) return false;
-    const line_row& row = *(it - 1);
-    if (row.end || row.line == 0) return false;
-    if (!unit_file_name(t, row.unit, row.file, file, file_size)) return false;
-    line = row.line;
+    const line_sequence* it = std::upper_bound(t.items, t.items + t.count, vaddr,
+                                               [](std::uint64_t a, const line_sequence& q) { return a < q.lo; });
+    if (it == t.items || vaddr >= (it - 1)->hi) return false;
+    const line_sequence& q = *(it - 1);
+    line_header h;
+    if (!read_line_header(s.line_data + t.unit, s.line_data + s.line_size, h)) return false;
+    const unsigned char* const start = s.line_data + q.start;
+    if (start < h.program || start >= h.end) return false;
+    bool found = false;
+    std::uint64_t found_file = 0;
+    std::int64_t found_line = 0;
+    run_line_program(
+        h, start, [&](std::uint64_t address, std::uint64_t f, std::int64_t l, bool end, const unsigned char*) noexcept {
+            if (end || address > vaddr) return false;
+            found = true;
+            found_file = f;
+            found_line = l;
+            return true;
+        });
+    if (!found || found_line <= 0 || found_line > 0xffffffff) return false;
+    if (!unit_file_name(s, t.unit, static_cast<unsigned>(found_file), file, file_size)) return false;
+    line = static_cast<unsigned>(found_line);
     return true;
 }
 

@@ -50,6 +50,15 @@ inline bool map_elf(const char* path, elf_image& image) noexcept {
     return true;
 }
 
+// Whether the image has a symbol table of its own (.symtab; a stripped file has only .dynsym).
+inline bool elf_has_symtab(const elf_image& image) noexcept {
+    const ElfW(Ehdr)* eh = reinterpret_cast<const ElfW(Ehdr)*>(image.data);
+    const ElfW(Shdr)* sections = reinterpret_cast<const ElfW(Shdr)*>(image.data + eh->e_shoff);
+    for (unsigned i = 0; i < eh->e_shnum; ++i)
+        if (sections[i].sh_type == SHT_SYMTAB) return true;
+    return false;
+}
+
 // The name of the function symbol that contains `vaddr` (an address as the file's symbol table
 // counts it: the run-time address less the module's load bias), or null.
 inline const char* elf_function_at(const elf_image& image, std::uintptr_t vaddr) noexcept {
@@ -61,6 +70,7 @@ inline const char* elf_function_at(const elf_image& image, std::uintptr_t vaddr)
             const ElfW(Shdr)& symtab = sections[i];
             if (symtab.sh_type != wanted || symtab.sh_link >= eh->e_shnum) continue;
             const ElfW(Shdr)& strtab = sections[symtab.sh_link];
+            if (strtab.sh_type == SHT_NOBITS) continue; // a debug file's copy of a section it left out
             if (symtab.sh_offset + symtab.sh_size > image.size || strtab.sh_offset + strtab.sh_size > image.size)
                 continue;
             const ElfW(Sym)* syms = reinterpret_cast<const ElfW(Sym)*>(image.data + symtab.sh_offset);

@@ -2,8 +2,10 @@
 // SPDX-License-Identifier: MIT
 // symbolize/symbolize.hpp: naming a return address at report time - module and offset from the dynamic
 // loader, the function from the module's ELF symbol table (or its exports when stripped), and the
-// source file:line of the call from the module's DWARF line table (built with -g); and, for a
-// return address inside inlined code, the inlined calls it lies in (symbolize_frames).
+// source file:line of the call from the module's DWARF line table (built with -g), read from the
+// module's file or its separate debug file (debug_files.hpp), one compilation unit at a time
+// (dwarf_units.hpp); and, for a return address inside inlined code, the inlined calls it lies in
+// (symbolize_frames).
 #ifndef LEAKGUARD_DETAIL_SYMBOLIZE_SYMBOLIZE_HPP_INCLUDED
 #define LEAKGUARD_DETAIL_SYMBOLIZE_SYMBOLIZE_HPP_INCLUDED
 
@@ -11,14 +13,17 @@
 #define _GNU_SOURCE 1 // dladdr1
 #endif
 #include <cstdint>    // std::uintptr_t
+#include <cstring>    // std::strcmp
 #include <cxxabi.h>   // abi::__cxa_demangle (uses malloc, not operator new)
 #include <dlfcn.h>    // dladdr1
 #include <link.h>     // ElfW(Sym)
 #include <sys/stat.h> // stat
 #include <unistd.h>   // readlink
 
+#include "debug_files.hpp"
 #include "dwarf_inlines.hpp"
 #include "dwarf_lines.hpp"
+#include "dwarf_units.hpp"
 #include "elf_symbols.hpp"
 #include "../core/platform.hpp"
 #include "../core/text.hpp"
@@ -38,10 +43,15 @@ struct symbol_info {
     // function, the DWARF name (unqualified) of an inlined call - the names valgrind's
     // suppressions use (report/suppressions.hpp). Points into the module's mapped file.
     const char* raw_name;
+    // 1 + the index in g_modules of the module, when its debug information could not be read: a
+    // report that prints the frame without file:line notes that once (want_debug_note).
+    unsigned no_debug_module;
 };
 
 // Modules whose files are mapped for symbol lookups, kept for the rest of the process (a report
-// may name thousands of sites in the same few modules). A module is known by its file's identity
+// may name thousands of sites in the same few modules). A file is mapped whole, but only the pages
+// a lookup reads are ever touched: the section headers, the symbol table, and of the debug
+// information only the compilation units that cover the addresses named. A module is known by its file's identity
 // (device, inode, modification time) as well as its load address: a library unloaded with dlclose
 // and another one loaded at the same address must not be named from the first one's tables. The
 // entries are raw memory, each on its own so that a pointer to one stays valid as the table grows;
@@ -54,10 +64,16 @@ struct module_cache {
         ino_t inode;
         struct timespec modified;
         elf_image image;
-        line_table lines;
-        bool lines_built;
-        inline_table inlines;
-        bool inlines_built;
+        elf_image debug;     // the separate debug file (debug_files.hpp), when looked for and found
+        bool debug_searched; // looked for
+        // The debug information, from `image` or `debug`: opened on the first lookup of a file:line.
+        enum class dwarf_state : unsigned char { unopened, usable, missing } dwarf_is;
+        bool compressed; // what was found is compressed, which leakguard does not read
+        bool note_due;   // missing and a frame printed without it: a report says so once (write_debug_notes)
+        bool noted;
+        dwarf_module dwarf;
+        char path[512]; // for the note
+        unsigned index; // in entries
     };
     entry** entries;
     unsigned count;
@@ -107,13 +123,86 @@ inline module_cache::entry* module_entry(const char* path, std::uintptr_t load_a
     }
     module_cache::entry* e = static_cast<module_cache::entry*>(raw_calloc(sizeof(module_cache::entry)));
     if (!e) return nullptr;
+    e->index = g_modules.count;
     g_modules.entries[g_modules.count++] = e;
     e->base = base;
     e->device = st.st_dev;
     e->inode = st.st_ino;
     e->modified = st.st_mtim;
+    copy_text(e->path, sizeof e->path, path);
     map_elf(path, e->image);
     return e->image.data ? e : nullptr;
+}
+
+// The module's separate debug file, looked for once; null when none.
+inline const elf_image* debug_image(module_cache::entry& e) noexcept {
+    if (!e.debug_searched) {
+        e.debug_searched = true;
+        find_debug_file(e.path, e.image, e.debug);
+    }
+    return e.debug.data ? &e.debug : nullptr;
+}
+
+// The module's debug information, opened on first use (only section headers are read); null when
+// it has none to read, and then a report notes it once (write_debug_notes).
+inline dwarf_module* module_dwarf(module_cache::entry& e) noexcept {
+    using state = module_cache::entry::dwarf_state;
+    if (e.dwarf_is == state::unopened) {
+        e.dwarf_is = state::missing;
+        if (open_dwarf_module(e.image, e.dwarf)) {
+            e.dwarf_is = state::usable;
+        } else if (const elf_image* d = debug_image(e)) {
+            if (open_dwarf_module(*d, e.dwarf)) e.dwarf_is = state::usable;
+            else e.compressed = compressed_section(*d, ".debug_info");
+        } else {
+            e.compressed = compressed_section(e.image, ".debug_info");
+        }
+    }
+    return e.dwarf_is == state::usable ? &e.dwarf : nullptr;
+}
+
+// The function symbol that holds `vaddr`: from the module's own symbol table, else (a stripped
+// module) from its debug file's.
+inline const char* module_function_at(module_cache::entry& e, std::uintptr_t vaddr) noexcept {
+    if (const char* name = elf_function_at(e.image, vaddr)) return name;
+    if (elf_has_symtab(e.image)) return nullptr;
+    const elf_image* d = debug_image(e);
+    return d ? elf_function_at(*d, vaddr) : nullptr;
+}
+
+// The file:line of `vaddr` into out; nothing when unknown.
+inline void module_line_at(module_cache::entry& e, std::uintptr_t vaddr, symbol_info& out) noexcept {
+    if (dwarf_module* d = module_dwarf(e)) dwarf_line_at(*d, vaddr, out.file, sizeof out.file, out.line);
+    else out.no_debug_module = e.index + 1;
+}
+
+// A report printed `sym` without file:line for want of its module's debug information: the next
+// write_debug_notes says so (frames named but not printed - past main, a site's search - do not
+// count).
+inline void want_debug_note(const symbol_info& sym) noexcept {
+    if (!sym.no_debug_module) return;
+    lock_guard hold(g_modules.lock);
+    if (sym.no_debug_module <= g_modules.count) g_modules.entries[sym.no_debug_module - 1]->note_due = true;
+}
+
+// One line per module whose debug information a report wanted and could not read, once per
+// process: a stripped library without its -dbgsym package names functions only.
+template <class Sink>
+void write_debug_notes(Sink& out) noexcept {
+    lock_guard hold(g_modules.lock);
+    for (unsigned i = 0; i < g_modules.count; ++i) {
+        module_cache::entry& e = *g_modules.entries[i];
+        if (!e.note_due || e.noted) continue;
+        e.noted = true;
+        const char* const path = std::strcmp(e.path, "/proc/self/exe") == 0 ? "the program" : e.path;
+        if (e.compressed)
+            out.printf("leakguard: note: the debug information of %s is compressed, which leakguard does not read "
+                       "(objcopy --decompress-debug-sections)\n",
+                       path);
+        else
+            out.printf("leakguard: note: no debug information for %s (install its -dbgsym package or build with -g)\n",
+                       path);
+    }
 }
 
 inline module_cache::entry* module_entry(const struct link_map* lm) noexcept {
@@ -162,12 +251,8 @@ inline bool symbolize_own_module(std::uintptr_t pc, symbol_info& out) noexcept {
     naming_section hold;
     module_cache::entry* e = module_entry("/proc/self/exe", base);
     if (!e) return true;
-    if (!e->lines_built) {
-        build_line_table(e->image, e->lines);
-        e->lines_built = true;
-    }
-    lookup_line(e->lines, pc - base, out.file, sizeof out.file, out.line);
-    if (const char* name = elf_function_at(e->image, pc - base)) set_function(out, name);
+    module_line_at(*e, pc - base, out);
+    if (const char* name = module_function_at(*e, pc - base)) set_function(out, name);
     return true;
 }
 
@@ -179,6 +264,7 @@ inline void symbolize(const void* caller, symbol_info& out) noexcept {
     out.address = caller;
     out.inlined = false;
     out.raw_name = nullptr;
+    out.no_debug_module = 0;
     if (!caller) return;
     std::uintptr_t const pc = reinterpret_cast<std::uintptr_t>(caller) - 1;
     Dl_info info;
@@ -192,12 +278,8 @@ inline void symbolize(const void* caller, symbol_info& out) noexcept {
     if (lm) {
         naming_section hold;
         if (module_cache::entry* e = module_entry(lm)) {
-            if (!e->lines_built) {
-                build_line_table(e->image, e->lines);
-                e->lines_built = true;
-            }
-            lookup_line(e->lines, pc - lm->l_addr, out.file, sizeof out.file, out.line);
-            if (const char* name = elf_function_at(e->image, pc - lm->l_addr)) {
+            module_line_at(*e, pc - lm->l_addr, out);
+            if (const char* name = module_function_at(*e, pc - lm->l_addr)) {
                 set_function(out, name);
                 return;
             }
@@ -228,14 +310,12 @@ inline std::size_t symbolize_frames(const void* caller, symbol_info* out, std::s
     if (!dladdr1(reinterpret_cast<void*>(pc), &info, reinterpret_cast<void**>(&lm), RTLD_DL_LINKMAP) || !lm) return 1;
     naming_section hold;
     module_cache::entry* e = module_entry(lm);
-    if (!e || !e->lines_built) return 1;
-    if (!e->inlines_built) {
-        build_inline_table(e->image, e->inlines);
-        e->inlines_built = true;
-    }
-    const inline_call* chain[64];
-    std::size_t const k = inline_chain(e->inlines, pc - lm->l_addr, chain, sizeof chain / sizeof chain[0]);
-    if (k == 0) return 1;
+    dwarf_module* d = e ? module_dwarf(*e) : nullptr;
+    if (!d) return 1;
+    inline_call chain[max_inline_depth];
+    compile_unit* unit = nullptr;
+    std::size_t const k = dwarf_inline_chain(*d, pc - lm->l_addr, chain, max_inline_depth, unit);
+    if (k == 0 || !unit) return 1;
     std::size_t const n = k + 1 < max ? k + 1 : max;
     std::size_t const dropped = k + 1 - n; // innermost frames that do not fit
     // Frame j (0 innermost .. k the function) goes to out[j - dropped]; the function last.
@@ -250,10 +330,11 @@ inline std::size_t symbolize_frames(const void* caller, symbol_info* out, std::s
             f.offset = outer.offset;
             f.address = caller;
             f.inlined = true;
+            f.no_debug_module = 0;
             copy_text(f.module, sizeof f.module, outer.module);
             f.function[0] = '\0';
             const char* bare = nullptr;
-            if (const char* name = dwarf_function_name(e->inlines, chain[j]->origin, &bare)) set_function(f, name);
+            if (const char* name = dwarf_function_name(*d, chain[j].origin, &bare)) set_function(f, name);
             f.raw_name = bare;
         }
         // Where this frame is: in the innermost body for frame 0, else the call it inlined.
@@ -261,11 +342,10 @@ inline std::size_t symbolize_frames(const void* caller, symbol_info* out, std::s
             copy_text(f.file, sizeof f.file, inner_file);
             f.line = inner_line;
         } else {
-            const inline_call& call = *chain[j - 1];
-            const dwarf_unit& unit = e->inlines.units[call.unit];
+            const inline_call& call = chain[j - 1];
             f.file[0] = '\0';
             f.line = 0;
-            if (call.call_line && unit_file_name(e->lines, unit.stmt_list, call.call_file, f.file, sizeof f.file))
+            if (call.call_line && dwarf_unit_file(*d, *unit, call.call_file, f.file, sizeof f.file))
                 f.line = call.call_line;
             else f.file[0] = '\0';
         }
