@@ -185,8 +185,9 @@ inline void read_unit_spans(dwarf_module& m) noexcept {
         std::uint64_t const unit = u.offset;
         read_unit_root(m.info, u, c, children,
                        [&](std::uint64_t lo, std::uint64_t hi) noexcept { return push_span(t, lo, hi, unit); });
-        bytes += static_cast<std::size_t>(c.p && c.p > m.info.info.data + u.offset ? c.p - (m.info.info.data + u.offset)
-                                                                                   : u.dies - u.offset);
+        const unsigned char* const start = m.info.info.data + u.offset;
+        bytes +=
+            c.p && c.p > start ? static_cast<std::size_t>(c.p - start) : static_cast<std::size_t>(u.dies - u.offset);
     }
     count_debug_read(bytes);
     sort_spans(t);
