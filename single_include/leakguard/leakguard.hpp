@@ -11854,19 +11854,24 @@ inline std::size_t failure_count() noexcept {
 namespace leakguard {
 namespace detail {
 
-inline statistics current_stats() noexcept {
+// `wait`: false on a thread that may hold a shard itself (report/interrupted_report.hpp): the
+// counters are then read without the shards' locks, a moment's sums of a running process.
+inline statistics current_stats(bool wait = true) noexcept {
     statistics st = {0, 0, 0, 0, 0};
     std::int64_t live_blocks = 0, live_bytes = 0, shard_peak = 0;
     std::uint32_t const n = g_registry.shard_count.load(std::memory_order_acquire);
     for (std::uint32_t i = 0; i < n; ++i) {
         shard* s = g_registry.shards[i];
-        lock_shard(s);
-        st.allocations += s->allocations;
-        st.frees += s->frees;
-        live_blocks += static_cast<std::int64_t>(s->allocations - s->frees);
-        live_bytes += s->live_bytes;
-        if (s->peak_bytes > shard_peak) shard_peak = s->peak_bytes;
-        unlock_shard(s);
+        if (wait) lock_shard(s);
+        std::uint64_t const allocations = __atomic_load_n(&s->allocations, __ATOMIC_RELAXED);
+        std::uint64_t const frees = __atomic_load_n(&s->frees, __ATOMIC_RELAXED);
+        std::int64_t const peak = __atomic_load_n(&s->peak_bytes, __ATOMIC_RELAXED);
+        st.allocations += allocations;
+        st.frees += frees;
+        live_blocks += static_cast<std::int64_t>(allocations - frees);
+        live_bytes += __atomic_load_n(&s->live_bytes, __ATOMIC_RELAXED);
+        if (peak > shard_peak) shard_peak = peak;
+        if (wait) unlock_shard(s);
     }
     st.live_blocks = live_blocks > 0 ? static_cast<std::uint64_t>(live_blocks) : 0;
     st.live_bytes = live_bytes > 0 ? static_cast<std::uint64_t>(live_bytes) : 0;
@@ -16304,6 +16309,7 @@ bool write_since_json(const snapshot& s, const char* path) noexcept {
 // #include "leakguard/detail/report/baseline.hpp" (inlined)
 // #include "leakguard/detail/report/failures.hpp" (inlined)
 // #include "leakguard/detail/report/json_report.hpp" (inlined)
+// #include "leakguard/detail/report/stats.hpp" (inlined)
 // #include "leakguard/detail/report/text_report.hpp" (inlined)
 
 namespace leakguard {
@@ -16317,29 +16323,6 @@ inline bool interrupted_in_tracker() noexcept {
     return interrupted_inside() || (home && home->owner_busy.load(std::memory_order_relaxed) != 0);
 }
 
-// The shards' counters without their locks: other threads may be counting meanwhile, so the sums
-// are a moment's, as they are for any report of a running process.
-inline statistics counters_without_waiting() noexcept {
-    statistics st = {0, 0, 0, 0, 0};
-    std::int64_t live_blocks = 0, live_bytes = 0, peak = g_registry.peak_bytes.load(std::memory_order_relaxed);
-    std::uint32_t const n = g_registry.shard_count.load(std::memory_order_acquire);
-    for (std::uint32_t i = 0; i < n; ++i) {
-        const shard* s = g_registry.shards[i];
-        std::uint64_t const allocations = __atomic_load_n(&s->allocations, __ATOMIC_RELAXED);
-        std::uint64_t const frees = __atomic_load_n(&s->frees, __ATOMIC_RELAXED);
-        st.allocations += allocations;
-        st.frees += frees;
-        live_blocks += static_cast<std::int64_t>(allocations - frees);
-        live_bytes += __atomic_load_n(&s->live_bytes, __ATOMIC_RELAXED);
-        std::int64_t const shard_peak = __atomic_load_n(&s->peak_bytes, __ATOMIC_RELAXED);
-        if (shard_peak > peak) peak = shard_peak;
-    }
-    st.live_blocks = live_blocks > 0 ? static_cast<std::uint64_t>(live_blocks) : 0;
-    st.live_bytes = live_bytes > 0 ? static_cast<std::uint64_t>(live_bytes) : 0;
-    st.peak_bytes = static_cast<std::uint64_t>(peak > live_bytes ? peak : live_bytes);
-    return st;
-}
-
 inline std::size_t failure_count_without_waiting() noexcept {
     if (!g_failures.lock.try_lock()) return __atomic_load_n(&g_failures.count, __ATOMIC_RELAXED);
     std::size_t const n = g_failures.count;
@@ -16348,7 +16331,7 @@ inline std::size_t failure_count_without_waiting() noexcept {
 }
 
 inline report_outcome write_interrupted_report(const char* when) noexcept {
-    statistics const st = counters_without_waiting();
+    statistics const st = current_stats(false);
     reach_totals totals = {{0, 0, 0, 0, 0}, {0, 0, 0, 0, 0}, 0, false, 0, 0};
     totals.blocks[0] = static_cast<std::size_t>(st.live_blocks);
     totals.bytes[0] = static_cast<std::size_t>(st.live_bytes);

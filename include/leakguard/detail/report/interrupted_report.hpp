@@ -22,6 +22,7 @@
 #include "baseline.hpp"
 #include "failures.hpp"
 #include "json_report.hpp"
+#include "stats.hpp"
 #include "text_report.hpp"
 
 namespace leakguard {
@@ -35,29 +36,6 @@ inline bool interrupted_in_tracker() noexcept {
     return interrupted_inside() || (home && home->owner_busy.load(std::memory_order_relaxed) != 0);
 }
 
-// The shards' counters without their locks: other threads may be counting meanwhile, so the sums
-// are a moment's, as they are for any report of a running process.
-inline statistics counters_without_waiting() noexcept {
-    statistics st = {0, 0, 0, 0, 0};
-    std::int64_t live_blocks = 0, live_bytes = 0, peak = g_registry.peak_bytes.load(std::memory_order_relaxed);
-    std::uint32_t const n = g_registry.shard_count.load(std::memory_order_acquire);
-    for (std::uint32_t i = 0; i < n; ++i) {
-        const shard* s = g_registry.shards[i];
-        std::uint64_t const allocations = __atomic_load_n(&s->allocations, __ATOMIC_RELAXED);
-        std::uint64_t const frees = __atomic_load_n(&s->frees, __ATOMIC_RELAXED);
-        st.allocations += allocations;
-        st.frees += frees;
-        live_blocks += static_cast<std::int64_t>(allocations - frees);
-        live_bytes += __atomic_load_n(&s->live_bytes, __ATOMIC_RELAXED);
-        std::int64_t const shard_peak = __atomic_load_n(&s->peak_bytes, __ATOMIC_RELAXED);
-        if (shard_peak > peak) peak = shard_peak;
-    }
-    st.live_blocks = live_blocks > 0 ? static_cast<std::uint64_t>(live_blocks) : 0;
-    st.live_bytes = live_bytes > 0 ? static_cast<std::uint64_t>(live_bytes) : 0;
-    st.peak_bytes = static_cast<std::uint64_t>(peak > live_bytes ? peak : live_bytes);
-    return st;
-}
-
 inline std::size_t failure_count_without_waiting() noexcept {
     if (!g_failures.lock.try_lock()) return __atomic_load_n(&g_failures.count, __ATOMIC_RELAXED);
     std::size_t const n = g_failures.count;
@@ -66,7 +44,7 @@ inline std::size_t failure_count_without_waiting() noexcept {
 }
 
 inline report_outcome write_interrupted_report(const char* when) noexcept {
-    statistics const st = counters_without_waiting();
+    statistics const st = current_stats(false);
     reach_totals totals = {{0, 0, 0, 0, 0}, {0, 0, 0, 0, 0}, 0, false, 0, 0};
     totals.blocks[0] = static_cast<std::size_t>(st.live_blocks);
     totals.bytes[0] = static_cast<std::size_t>(st.live_bytes);
