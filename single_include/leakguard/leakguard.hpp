@@ -4336,7 +4336,8 @@ LEAKGUARD_DETAIL_ALWAYS_INLINE void account_bytes(thread_state& t, std::int64_t 
 // The walk keeps three registers of each frame - the return address (pc), the stack pointer (sp,
 // the callee's CFA) and the frame pointer (fp) - and steps from a frame to its caller by:
 //   - the frame-pointer record {saved fp, return address} at fp, in code known to keep frame
-//     pointers (the module the start-up probe found built with them): two loads;
+//     pointers (the module the start-up probe found built with them, less the functions its
+//     tables say do not: fp_marks.hpp): two loads;
 //   - otherwise the frame's step rule (step_cache.hpp), read once per return address from the
 //     module's .eh_frame (eh_frame_index.hpp, cfi_parse.hpp): CFA = sp or fp + offset, the return
 //     address at CFA - 8, the caller's fp unchanged or saved below the CFA;
@@ -4904,6 +4905,33 @@ inline int find_eh_frame_tables(std::uintptr_t pc, eh_frame_tables& out) noexcep
 } // namespace leakguard
 
 #endif
+// #include "leakguard/detail/capture/fp_marks.hpp" (inlined)
+// leakguard - in-process memory-leak tracker for C++ (header-only)
+// SPDX-License-Identifier: MIT
+// capture/fp_marks.hpp: which return addresses of the module built with frame pointers are in
+// code that keeps them.
+//
+// The start-up probe proves that leakguard's own unit keeps frame pointers, and the stack walk
+// steps through that module's code by the frame record {saved fp, return address} - two loads.
+// But a module is linked from more than one unit: a static library built without frame pointers
+// (Debian's libgtest.a and libgmock.a are) uses rbp as a general register, and a record read
+// through it is junk - a caller skipped, or a walk through words of the stack no frame wrote.
+//
+// So the first time the walk meets a return address in that module, the address's step rule is
+// read from the tables as elsewhere (cfi_unwind.hpp) and the verdict kept in one byte per 16
+// bytes of code: "the record is right" (the rule is CFA = fp + 16 with the caller's fp saved at
+// CFA - 16, or the module has no tables), or "use the rule" (then kept in the step cache). Two
+// functions sharing 16 bytes of code that disagree leave both bits set: "use the rule", right for
+// both. A step through code that keeps frame pointers then costs one more load, from a table of
+// a sixteenth of the code's size (mapped at start-up, committed only where touched).
+#ifndef LEAKGUARD_DETAIL_CAPTURE_FP_MARKS_HPP_INCLUDED
+#define LEAKGUARD_DETAIL_CAPTURE_FP_MARKS_HPP_INCLUDED
+
+#include <atomic>     // std::atomic
+#include <cstddef>    // std::size_t
+#include <cstdint>    // std::uint64_t, std::uintptr_t
+#include <sys/mman.h> // mmap
+
 // #include "leakguard/detail/capture/step_cache.hpp" (inlined)
 // leakguard - in-process memory-leak tracker for C++ (header-only)
 // SPDX-License-Identifier: MIT
@@ -5069,6 +5097,49 @@ inline void forget_step_rules() noexcept {
 #endif
 // #include "leakguard/detail/config.hpp" (inlined)
 
+namespace leakguard {
+namespace detail {
+
+// A byte's bits (0: not looked at yet).
+constexpr unsigned char fp_mark_record = 1; // the frame record is right here
+constexpr unsigned char fp_mark_rule = 2;   // step by the rule from the tables
+constexpr unsigned fp_mark_granule_log2 = 4;
+
+// The table for code [lo, hi): zero bytes, or null when mmap fails (the walk then trusts the
+// records, as it did before the table existed).
+inline std::atomic<unsigned char>* map_fp_marks(std::uintptr_t lo, std::uintptr_t hi) noexcept {
+    if (hi <= lo) return nullptr;
+    std::size_t const bytes = static_cast<std::size_t>(((hi - lo) >> fp_mark_granule_log2) + 1);
+    void* mem = ::mmap(nullptr, bytes, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS | MAP_NORESERVE, -1, 0);
+    if (mem == MAP_FAILED) return nullptr;
+    return static_cast<std::atomic<unsigned char>*>(mem);
+}
+
+// Whether step rule `rule` takes the same step as the frame record: what a function that keeps
+// frame pointers has after its prologue (a return address is never inside a prologue).
+inline bool rule_is_frame_record(std::uint64_t rule) noexcept {
+    switch (step_rule::kind(rule)) {
+    case step_rule::frame_pointer:
+    case step_rule::none: return true;
+    case step_rule::cfa:
+        return step_rule::cfa_from_fp(rule) && step_rule::cfa_offset(rule) == 2 * sizeof(void*) &&
+               step_rule::fp_rule(rule) == step_rule::fp_saved && step_rule::fp_distance(rule) == 2 * sizeof(void*);
+    default: return false;
+    }
+}
+
+// Records the verdict on `rule` in `mark` (the byte of its granule).
+inline void note_fp_mark(std::atomic<unsigned char>& mark, std::uint64_t rule) noexcept {
+    mark.fetch_or(rule_is_frame_record(rule) ? fp_mark_record : fp_mark_rule, std::memory_order_relaxed);
+}
+
+} // namespace detail
+} // namespace leakguard
+
+#endif
+// #include "leakguard/detail/capture/step_cache.hpp" (inlined)
+// #include "leakguard/detail/config.hpp" (inlined)
+
 #define LEAKGUARD_DETAIL_HAVE_CFI_WALK LEAKGUARD_DETAIL_HAVE_EH_FRAME_INDEX
 
 namespace leakguard {
@@ -5091,7 +5162,7 @@ inline std::uint64_t step_rule_of(const cfi_row& row, bool signal_frame) noexcep
 // generation: step_rule::none when no module holds pc.
 inline std::uint64_t compute_step_rule(std::uintptr_t pc) noexcept {
 #if LEAKGUARD_DETAIL_HAVE_EH_FRAME_INDEX
-    eh_frame_tables t;
+    eh_frame_tables t = {nullptr, nullptr, nullptr};
     int const found = find_eh_frame_tables(pc, t);
     if (found == 0) return step_rule::none;
     if (found == 2) return step_rule::frame_pointer;
@@ -5120,7 +5191,8 @@ struct cfi_walk_context {
     std::uintptr_t hi;
     std::uintptr_t fp_code_lo;
     std::uintptr_t fp_code_hi;
-    step_slot* slots; // null: no cache (every rule computed)
+    std::atomic<unsigned char>* fp_marks; // null: every record in [fp_code_lo, fp_code_hi) trusted
+    step_slot* slots;                     // null: no cache (every rule computed)
     std::uint32_t generation;
 };
 
@@ -5149,9 +5221,17 @@ LEAKGUARD_DETAIL_NOINLINE inline std::uint64_t step_rule_slow(std::uintptr_t pc,
 // One step from r to its caller. False at the end of the stack, or when nothing safe is left.
 LEAKGUARD_DETAIL_NO_SANITIZE_MEMORY LEAKGUARD_DETAIL_ALWAYS_INLINE bool step_frame(unwind_regs& r,
                                                                                    cfi_walk_context& c) noexcept {
-    if (r.pc >= c.fp_code_lo && r.pc < c.fp_code_hi) return step_by_frame_pointer(r, c.hi);
+    std::atomic<unsigned char>* mark = nullptr;
+    if (r.pc >= c.fp_code_lo && r.pc < c.fp_code_hi) {
+        if (!c.fp_marks) return step_by_frame_pointer(r, c.hi);
+        mark = &c.fp_marks[(r.pc - c.fp_code_lo) >> fp_mark_granule_log2];
+        unsigned char const m = mark->load(std::memory_order_relaxed);
+        if (LEAKGUARD_DETAIL_LIKELY(m == fp_mark_record)) return step_by_frame_pointer(r, c.hi);
+        if (m != 0) mark = nullptr; // judged: by the rule
+    }
     std::uint64_t rule = c.slots ? step_cache_find(c.slots, r.pc, c.generation) : step_rule::none;
     if (LEAKGUARD_DETAIL_UNLIKELY(rule == step_rule::none)) rule = step_rule_slow(r.pc, c);
+    if (LEAKGUARD_DETAIL_UNLIKELY(mark != nullptr)) note_fp_mark(*mark, rule);
     switch (step_rule::kind(rule)) {
     case step_rule::cfa: break;
     case step_rule::frame_pointer: return step_by_frame_pointer(r, c.hi);
@@ -5185,14 +5265,14 @@ LEAKGUARD_DETAIL_NO_SANITIZE_MEMORY LEAKGUARD_DETAIL_ALWAYS_INLINE bool step_fra
 // [lo, hi) (the current thread's), code in [fp_lo, fp_hi) is walked by frame pointers.
 LEAKGUARD_DETAIL_NO_SANITIZE_MEMORY LEAKGUARD_DETAIL_NOINLINE inline std::size_t
 walk_cfi(const void* first, const void* frame, void** out, std::size_t max, std::uintptr_t lo, std::uintptr_t hi,
-         std::uintptr_t fp_lo, std::uintptr_t fp_hi) noexcept {
+         std::uintptr_t fp_lo, std::uintptr_t fp_hi, std::atomic<unsigned char>* fp_marks) noexcept {
     out[0] = const_cast<void*>(first);
     if (max < 2) return 1;
     std::uintptr_t const here = reinterpret_cast<std::uintptr_t>(__builtin_frame_address(0));
     // Not on the thread's own stack (a sigaltstack handler, a coroutine or fiber stack): the
     // bounds say nothing about what is mapped around here, so read nothing.
     if (here < lo || here >= hi || hi - lo < 4 * sizeof(void*)) return 1;
-    cfi_walk_context c = {hi, fp_lo, fp_hi, step_cache_table(), step_cache_generation()};
+    cfi_walk_context c = {hi, fp_lo, fp_hi, fp_marks, step_cache_table(), step_cache_generation()};
     std::uintptr_t const want = reinterpret_cast<std::uintptr_t>(first);
 
     unwind_regs r;
@@ -5423,6 +5503,7 @@ struct frame_pointer_module {
     std::atomic<int> state; // 0 not probed, 1 built with frame pointers, 2 without
     std::uintptr_t code_lo; // its executable segment, [code_lo, code_hi)
     std::uintptr_t code_hi;
+    std::atomic<unsigned char>* marks; // which of its code keeps them (fp_marks.hpp); may be null
 };
 
 frame_pointer_module g_frame_pointer_module{};
@@ -5449,7 +5530,8 @@ inline std::size_t capture_stack(const void* first, const void* frame, void** ou
         }
         frame_pointer_module const& m = g_frame_pointer_module;
         bool const fp = how == unwinder::automatic && m.state.load(std::memory_order_acquire) == 1;
-        return walk_cfi(first, frame, out, max, b->lo, b->hi, fp ? m.code_lo : 0, fp ? m.code_hi : 0);
+        return walk_cfi(first, frame, out, max, b->lo, b->hi, fp ? m.code_lo : 0, fp ? m.code_hi : 0,
+                        fp ? m.marks : nullptr);
     }
 #endif
 #if LEAKGUARD_DETAIL_HAVE_FRAME_POINTER_WALK
@@ -5532,6 +5614,9 @@ LEAKGUARD_DETAIL_NOINLINE inline void probe_frame_pointers() noexcept {
     if (has && dl_iterate_phdr(find_code_range, &s) == 1) {
         m.code_lo = s.lo;
         m.code_hi = s.hi;
+#if LEAKGUARD_DETAIL_HAVE_CFI_WALK
+        m.marks = map_fp_marks(s.lo, s.hi);
+#endif
         m.state.store(1, std::memory_order_release);
     } else {
         m.state.store(2, std::memory_order_release);

@@ -489,7 +489,7 @@ LEAKGUARD_STACKS_NOINLINE std::size_t walk_junk(const void* first, const void* f
                                                 std::uintptr_t hi) {
     const lgd::stack_bounds* b = lgd::thread_stack_bounds();
     REQUIRE(b != nullptr);
-    std::size_t const n = lgd::walk_cfi(first, frame, out, max, b->lo, hi, 0, 0);
+    std::size_t const n = lgd::walk_cfi(first, frame, out, max, b->lo, hi, 0, 0, nullptr);
     LEAKGUARD_STACKS_NO_TAIL_CALL();
     return n;
 }

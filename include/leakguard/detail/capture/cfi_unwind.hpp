@@ -5,7 +5,8 @@
 // The walk keeps three registers of each frame - the return address (pc), the stack pointer (sp,
 // the callee's CFA) and the frame pointer (fp) - and steps from a frame to its caller by:
 //   - the frame-pointer record {saved fp, return address} at fp, in code known to keep frame
-//     pointers (the module the start-up probe found built with them): two loads;
+//     pointers (the module the start-up probe found built with them, less the functions its
+//     tables say do not: fp_marks.hpp): two loads;
 //   - otherwise the frame's step rule (step_cache.hpp), read once per return address from the
 //     module's .eh_frame (eh_frame_index.hpp, cfi_parse.hpp): CFA = sp or fp + offset, the return
 //     address at CFA - 8, the caller's fp unchanged or saved below the CFA;
@@ -30,6 +31,7 @@
 
 #include "cfi_parse.hpp"
 #include "eh_frame_index.hpp"
+#include "fp_marks.hpp"
 #include "step_cache.hpp"
 #include "../config.hpp"
 
@@ -55,7 +57,7 @@ inline std::uint64_t step_rule_of(const cfi_row& row, bool signal_frame) noexcep
 // generation: step_rule::none when no module holds pc.
 inline std::uint64_t compute_step_rule(std::uintptr_t pc) noexcept {
 #if LEAKGUARD_DETAIL_HAVE_EH_FRAME_INDEX
-    eh_frame_tables t;
+    eh_frame_tables t = {nullptr, nullptr, nullptr};
     int const found = find_eh_frame_tables(pc, t);
     if (found == 0) return step_rule::none;
     if (found == 2) return step_rule::frame_pointer;
@@ -84,7 +86,8 @@ struct cfi_walk_context {
     std::uintptr_t hi;
     std::uintptr_t fp_code_lo;
     std::uintptr_t fp_code_hi;
-    step_slot* slots; // null: no cache (every rule computed)
+    std::atomic<unsigned char>* fp_marks; // null: every record in [fp_code_lo, fp_code_hi) trusted
+    step_slot* slots;                     // null: no cache (every rule computed)
     std::uint32_t generation;
 };
 
@@ -113,9 +116,17 @@ LEAKGUARD_DETAIL_NOINLINE inline std::uint64_t step_rule_slow(std::uintptr_t pc,
 // One step from r to its caller. False at the end of the stack, or when nothing safe is left.
 LEAKGUARD_DETAIL_NO_SANITIZE_MEMORY LEAKGUARD_DETAIL_ALWAYS_INLINE bool step_frame(unwind_regs& r,
                                                                                    cfi_walk_context& c) noexcept {
-    if (r.pc >= c.fp_code_lo && r.pc < c.fp_code_hi) return step_by_frame_pointer(r, c.hi);
+    std::atomic<unsigned char>* mark = nullptr;
+    if (r.pc >= c.fp_code_lo && r.pc < c.fp_code_hi) {
+        if (!c.fp_marks) return step_by_frame_pointer(r, c.hi);
+        mark = &c.fp_marks[(r.pc - c.fp_code_lo) >> fp_mark_granule_log2];
+        unsigned char const m = mark->load(std::memory_order_relaxed);
+        if (LEAKGUARD_DETAIL_LIKELY(m == fp_mark_record)) return step_by_frame_pointer(r, c.hi);
+        if (m != 0) mark = nullptr; // judged: by the rule
+    }
     std::uint64_t rule = c.slots ? step_cache_find(c.slots, r.pc, c.generation) : step_rule::none;
     if (LEAKGUARD_DETAIL_UNLIKELY(rule == step_rule::none)) rule = step_rule_slow(r.pc, c);
+    if (LEAKGUARD_DETAIL_UNLIKELY(mark != nullptr)) note_fp_mark(*mark, rule);
     switch (step_rule::kind(rule)) {
     case step_rule::cfa: break;
     case step_rule::frame_pointer: return step_by_frame_pointer(r, c.hi);
@@ -149,14 +160,14 @@ LEAKGUARD_DETAIL_NO_SANITIZE_MEMORY LEAKGUARD_DETAIL_ALWAYS_INLINE bool step_fra
 // [lo, hi) (the current thread's), code in [fp_lo, fp_hi) is walked by frame pointers.
 LEAKGUARD_DETAIL_NO_SANITIZE_MEMORY LEAKGUARD_DETAIL_NOINLINE inline std::size_t
 walk_cfi(const void* first, const void* frame, void** out, std::size_t max, std::uintptr_t lo, std::uintptr_t hi,
-         std::uintptr_t fp_lo, std::uintptr_t fp_hi) noexcept {
+         std::uintptr_t fp_lo, std::uintptr_t fp_hi, std::atomic<unsigned char>* fp_marks) noexcept {
     out[0] = const_cast<void*>(first);
     if (max < 2) return 1;
     std::uintptr_t const here = reinterpret_cast<std::uintptr_t>(__builtin_frame_address(0));
     // Not on the thread's own stack (a sigaltstack handler, a coroutine or fiber stack): the
     // bounds say nothing about what is mapped around here, so read nothing.
     if (here < lo || here >= hi || hi - lo < 4 * sizeof(void*)) return 1;
-    cfi_walk_context c = {hi, fp_lo, fp_hi, step_cache_table(), step_cache_generation()};
+    cfi_walk_context c = {hi, fp_lo, fp_hi, fp_marks, step_cache_table(), step_cache_generation()};
     std::uintptr_t const want = reinterpret_cast<std::uintptr_t>(first);
 
     unwind_regs r;

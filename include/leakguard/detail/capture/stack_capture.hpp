@@ -242,6 +242,7 @@ struct frame_pointer_module {
     std::atomic<int> state; // 0 not probed, 1 built with frame pointers, 2 without
     std::uintptr_t code_lo; // its executable segment, [code_lo, code_hi)
     std::uintptr_t code_hi;
+    std::atomic<unsigned char>* marks; // which of its code keeps them (fp_marks.hpp); may be null
 };
 
 frame_pointer_module g_frame_pointer_module{};
@@ -268,7 +269,8 @@ inline std::size_t capture_stack(const void* first, const void* frame, void** ou
         }
         frame_pointer_module const& m = g_frame_pointer_module;
         bool const fp = how == unwinder::automatic && m.state.load(std::memory_order_acquire) == 1;
-        return walk_cfi(first, frame, out, max, b->lo, b->hi, fp ? m.code_lo : 0, fp ? m.code_hi : 0);
+        return walk_cfi(first, frame, out, max, b->lo, b->hi, fp ? m.code_lo : 0, fp ? m.code_hi : 0,
+                        fp ? m.marks : nullptr);
     }
 #endif
 #if LEAKGUARD_DETAIL_HAVE_FRAME_POINTER_WALK
@@ -351,6 +353,9 @@ LEAKGUARD_DETAIL_NOINLINE inline void probe_frame_pointers() noexcept {
     if (has && dl_iterate_phdr(find_code_range, &s) == 1) {
         m.code_lo = s.lo;
         m.code_hi = s.hi;
+#if LEAKGUARD_DETAIL_HAVE_CFI_WALK
+        m.marks = map_fp_marks(s.lo, s.hi);
+#endif
         m.state.store(1, std::memory_order_release);
     } else {
         m.state.store(2, std::memory_order_release);
