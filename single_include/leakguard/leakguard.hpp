@@ -3643,7 +3643,7 @@ LEAKGUARD_DETAIL_ALWAYS_INLINE void free_block_memory(block_header* h) noexcept 
 // SPDX-License-Identifier: MIT
 // capture/site_counts.hpp: the per-site counters of the monitor (docs/monitor.md) - for each
 // allocation site (a block's `site`: its interned stack, a mapping macro's location or a return
-// address) how many of its blocks were freed, and the range of their sizes.
+// address) how many of its blocks were freed.
 //
 // Why frees only: what is alive at a site is exact at any moment from a walk of the shard lists
 // (report/site_profile.hpp), which costs the hot path nothing, and every block counted since
@@ -3703,8 +3703,8 @@ struct alignas(64) site_counter {
     std::atomic<site_kind> kind;             // written before the record is published
     std::atomic<std::uint64_t> frees_new;    // frees of blocks numbered from count_from on
     std::atomic<std::uint64_t> frees_old;    // frees of blocks allocated before counting began
-    std::atomic<std::uint64_t> size_max;     // the largest block freed
-    std::atomic<std::uint64_t> size_min_inv; // ~ the smallest block freed (0: none yet)
+    std::atomic<std::uint64_t> size_max;     // the largest block a report has seen alive
+    std::atomic<std::uint64_t> size_min_inv; // ~ the smallest one (0: none yet)
 };
 
 struct site_table {
@@ -3790,15 +3790,16 @@ inline void raise_to(std::atomic<std::uint64_t>& a, std::uint64_t v) noexcept {
     while (v > cur && !a.compare_exchange_weak(cur, v, std::memory_order_relaxed)) {}
 }
 
-// One site's frees not yet added to the shared table.
+// One site's frees not yet added to the shared table. 32 bytes: the slot's address is a shift.
+// (No size range: counting the freed blocks' sizes cost the frees of sites with blocks of many
+// sizes a third again; a site's range is taken from its live blocks at each report instead.)
 struct site_free_slot {
     const void* key; // null: empty
     site_kind kind;
     std::uint64_t frees[2]; // [0]: of blocks allocated before counting began; [1]: since (frees_new)
-    std::uint64_t size_max, size_min_inv;
 };
 
-constexpr unsigned site_free_slots_log2 = 6; // 64 sites a shard, 3 KiB
+constexpr unsigned site_free_slots_log2 = 6; // 64 sites a shard, 2 KiB
 
 // A shard's table of the frees it counted (see the top of this file): direct-mapped by the site
 // pointer. Touched only by whoever holds the shard (its owner in an owner section, or a locker).
@@ -3815,8 +3816,6 @@ LEAKGUARD_DETAIL_NOINLINE inline void flush_free_slot(site_free_slot& e) noexcep
     } else {
         if (e.frees[1]) c->frees_new.fetch_add(e.frees[1], std::memory_order_relaxed);
         if (e.frees[0]) c->frees_old.fetch_add(e.frees[0], std::memory_order_relaxed);
-        raise_to(c->size_max, e.size_max);
-        raise_to(c->size_min_inv, e.size_min_inv);
     }
     e = site_free_slot();
 }
@@ -3829,29 +3828,22 @@ inline site_free_slot& free_slot_of(site_free_cache& cache, const void* site) no
 // The first free of `site` since its slot was taken by another (or emptied by a report): the slot
 // is flushed and taken. Out of line: the short path is the hit.
 LEAKGUARD_DETAIL_NOINLINE inline void count_free_claim(site_free_slot& e, const void* site, site_kind kind,
-                                                       std::uint64_t size, bool fresh) noexcept {
+                                                       bool fresh) noexcept {
     if (e.key) flush_free_slot(e);
     e.key = site;
     e.kind = kind;
     e.frees[fresh ? 1 : 0] = 1;
-    e.size_max = size;
-    e.size_min_inv = ~size;
 }
 
-// Counts one free of a block of `site` (`fresh`: numbered from count_from on) of `size` bytes, in
-// the table of the shard the caller holds. `kind()` is asked for only when the slot is taken.
-// A hit is a multiply, two compares and an increment: no atomic operation.
+// Counts one free of a block of `site` (`fresh`: numbered from count_from on), in the table of
+// the shard the caller holds. `kind()` is asked for only when the slot is taken. A hit is a
+// multiply, a shift, a compare and an increment: no atomic operation.
 template <class Kind>
 LEAKGUARD_DETAIL_ALWAYS_INLINE void count_free_in(site_free_cache& cache, const void* site, Kind kind,
-                                                  std::uint64_t size, bool fresh) noexcept {
+                                                  bool fresh) noexcept {
     site_free_slot& e = free_slot_of(cache, site);
-    if (LEAKGUARD_DETAIL_UNLIKELY(e.key != site)) return count_free_claim(e, site, kind(), size, fresh);
+    if (LEAKGUARD_DETAIL_UNLIKELY(e.key != site)) return count_free_claim(e, site, kind(), fresh);
     ++e.frees[fresh ? 1 : 0]; // 64 bits: no wrap in the life of a process
-    // A block of the largest size seen cannot change the range: most sites free one size.
-    if (LEAKGUARD_DETAIL_UNLIKELY(size != e.size_max)) {
-        if (size > e.size_max) e.size_max = size;
-        if (~size > e.size_min_inv) e.size_min_inv = ~size;
-    }
 }
 
 // Adds every slot of a shard's table into the shared one (a report, holding the shard).
@@ -3983,9 +3975,9 @@ inline void unlink_held(shard* s, block_header* h, std::int64_t size) noexcept {
 }
 
 // Counts the free of `h` per site (capture/site_counts.hpp) in `s`, which the caller holds.
-LEAKGUARD_DETAIL_ALWAYS_INLINE void count_free_held(shard* s, const block_header* h, std::uint64_t size) noexcept {
+LEAKGUARD_DETAIL_ALWAYS_INLINE void count_free_held(shard* s, const block_header* h) noexcept {
     count_free_in(
-        s->site_frees, h->site, [h] { return site_kind_of(flags_of(h), flag_has_location, flag_has_stack); }, size,
+        s->site_frees, h->site, [h] { return site_kind_of(flags_of(h), flag_has_location, flag_has_stack); },
         seq_of(h) >= g_sites.count_from.load(std::memory_order_relaxed));
 }
 
@@ -3993,8 +3985,7 @@ LEAKGUARD_DETAIL_ALWAYS_INLINE void count_free_held(shard* s, const block_header
 // freed block out of a list but the short one, which checks the hot word it has read already.
 inline void unlink_counted(shard* s, block_header* h, std::int64_t size) noexcept {
     unlink_held(s, h, size);
-    if (LEAKGUARD_DETAIL_UNLIKELY(g_hot.load(std::memory_order_relaxed) & hot_sites))
-        count_free_held(s, h, static_cast<std::uint64_t>(size));
+    if (LEAKGUARD_DETAIL_UNLIKELY(g_hot.load(std::memory_order_relaxed) & hot_sites)) count_free_held(s, h);
 }
 
 // Appends `h` as the newest block of `s` and counts it.
@@ -7386,7 +7377,7 @@ LEAKGUARD_DETAIL_ALWAYS_INLINE void fast_release_block(thread_state& t, block_he
         return Extras || Count ? release_declined(h, caller) : release_block_slow(h, caller, form);
     }
     unlink_held(s, h, size);
-    if (Count) count_free_held(s, h, static_cast<std::uint64_t>(size));
+    if (Count) count_free_held(s, h);
     s->owner_busy.store(0, std::memory_order_release);
     account_bytes(t, -size);
     h->cookie ^= freed_cookie_flip; // live (checked) -> released, without hashing the address again
@@ -10213,15 +10204,19 @@ inline std::size_t write_scopes(dwarf_info& t, const dwarf_unit& u, std::uint64_
 // else from each unit's own entry (DW_AT_low_pc/high_pc or DW_AT_ranges; clang writes no
 // .debug_aranges by default), read once per module when .debug_aranges is missing or does not
 // cover the address. A unit read keeps the index of its line table's sequences (dwarf_lines.hpp)
-// and of its functions (dwarf_inlines.hpp) for the rest of the process: tens of bytes per function. All in raw memory; anything not understood
-// means "no file:line" or "no inlined frames", never a crash.
+// and of its functions (dwarf_inlines.hpp) for the rest of the process: tens of bytes per function.
+// All in raw memory; anything not understood means "no file:line" or "no inlined frames", never a
+// crash. Once a unit's entries or line program are decoded, their pages of the mapped file are
+// given back (drop_mapped_pages), so a report that reads a hundred units holds about one at a time.
 #ifndef LEAKGUARD_DETAIL_SYMBOLIZE_DWARF_UNITS_HPP_INCLUDED
 #define LEAKGUARD_DETAIL_SYMBOLIZE_DWARF_UNITS_HPP_INCLUDED
 
-#include <algorithm> // std::sort, std::upper_bound
-#include <atomic>    // std::atomic
-#include <cstdint>   // std::uint64_t
-#include <cstdio>    // std::snprintf
+#include <algorithm>  // std::sort, std::upper_bound
+#include <atomic>     // std::atomic
+#include <cstdint>    // std::uint64_t
+#include <cstdio>     // std::snprintf
+#include <sys/mman.h> // madvise
+#include <unistd.h>   // sysconf
 
 // #include "leakguard/detail/symbolize/dwarf_inlines.hpp" (inlined)
 // #include "leakguard/detail/symbolize/dwarf_lines.hpp" (inlined)
@@ -10462,11 +10457,28 @@ inline compile_unit* unit_holding(dwarf_module& m, std::uint64_t die) noexcept {
     return nullptr;
 }
 
+// Gives back the whole pages inside [p, p + n) of a module's file mapping (map_elf: private,
+// read-only, never written), so that they stop counting in the process's memory; they stay in
+// the page cache, and a later read of them (a name the index points to) faults them in again
+// from the file. Only for map_elf's mappings: on memory that is not a file's it would lose data.
+inline void drop_mapped_pages(const unsigned char* p, std::size_t n) noexcept {
+    long const page_size = ::sysconf(_SC_PAGESIZE);
+    if (!p || page_size <= 0) return;
+    std::uintptr_t const page = static_cast<std::uintptr_t>(page_size);
+    std::uintptr_t const lo = (reinterpret_cast<std::uintptr_t>(p) + page - 1) & ~(page - 1);
+    std::uintptr_t const hi = (reinterpret_cast<std::uintptr_t>(p) + n) & ~(page - 1);
+    if (hi > lo) ::madvise(reinterpret_cast<void*>(lo), hi - lo, MADV_DONTNEED);
+}
+
 inline const line_table& unit_lines(dwarf_module& m, compile_unit& cu) noexcept {
     if (!cu.lines_built) {
         cu.lines_built = true;
         std::size_t bytes = 0;
-        if (cu.unit.stmt_list != ~std::uint64_t(0)) build_line_table(m.lines, cu.unit.stmt_list, cu.lines, bytes);
+        if (cu.unit.stmt_list != ~std::uint64_t(0) && cu.unit.stmt_list < m.lines.line_size) {
+            build_line_table(m.lines, cu.unit.stmt_list, cu.lines, bytes);
+            std::size_t const left = static_cast<std::size_t>(m.lines.line_size - cu.unit.stmt_list);
+            drop_mapped_pages(m.lines.line_data + cu.unit.stmt_list, bytes < left ? bytes : left);
+        }
         count_debug_read(bytes);
     }
     return cu.lines;
@@ -10476,7 +10488,9 @@ inline const inline_table& unit_inlines(compile_unit& cu) noexcept {
     if (!cu.inlines_built) {
         cu.inlines_built = true;
         build_inline_table(cu.info, cu.unit, cu.inlines);
-        count_debug_read(static_cast<std::size_t>(cu.unit.end - cu.unit.offset));
+        std::size_t const bytes = static_cast<std::size_t>(cu.unit.end - cu.unit.offset);
+        drop_mapped_pages(cu.info.info.data + cu.unit.offset, bytes);
+        count_debug_read(bytes);
     }
     return cu.inlines;
 }
@@ -14872,6 +14886,10 @@ inline std::size_t judge_sites(std::uint64_t r, std::uint32_t* rows, profile_tot
         if (!c.key.load(std::memory_order_relaxed)) continue;
         site_history& h = g_profile.history[n];
         if (h.walk != r) h.live_blocks = h.live_bytes = h.live_new = h.seq_count = 0;
+        if (h.live_blocks) {
+            raise_to(c.size_max, h.live_max);
+            raise_to(c.size_min_inv, ~h.live_min);
+        }
         std::uint64_t const frees_new = c.frees_new.load(std::memory_order_relaxed);
         std::uint64_t const allocs = h.live_new + frees_new;
         std::uint64_t const frees = frees_new + c.frees_old.load(std::memory_order_relaxed);
@@ -14908,18 +14926,14 @@ inline bool site_growing(const site_history& h) noexcept {
     return k > 0 && h.grew >= static_cast<std::uint32_t>(k);
 }
 
-// The smallest and largest block of a site: of those counted and those alive now.
-inline void size_range(std::uint32_t n, std::uint64_t& lo, std::uint64_t& hi) noexcept {
+// The smallest and largest block of a site: of those a report has seen alive (kept in the site's
+// record by judge_sites), now included; false when no report has seen one of its blocks alive.
+inline bool size_range(std::uint32_t n, std::uint64_t& lo, std::uint64_t& hi) noexcept {
     site_counter& c = g_sites.record(n);
-    const site_history& h = g_profile.history[n];
     std::uint64_t const min_inv = c.size_min_inv.load(std::memory_order_relaxed);
-    lo = min_inv ? ~min_inv : ~std::uint64_t(0);
+    lo = ~min_inv;
     hi = c.size_max.load(std::memory_order_relaxed);
-    if (h.live_blocks) {
-        if (h.live_min < lo) lo = h.live_min;
-        if (h.live_max > hi) hi = h.live_max;
-    }
-    if (lo > hi) lo = hi = 0;
+    return min_inv != 0 && lo <= hi;
 }
 
 // The JSON object of one report, on one line (docs/monitor.md: "The file").
@@ -14951,13 +14965,17 @@ inline void write_profile_json(fd_writer& out, std::uint64_t r, const char* trig
         const site_history& h = g_profile.history[n];
         const site_names* names = name_site(n);
         std::uint64_t lo = 0, hi = 0;
-        size_range(n, lo, hi);
+        bool const sized = size_range(n, lo, hi);
         bool const growing = site_growing(h);
         json.begin_object();
         json.key("id").string(names ? names->id : "0000000000000000");
         json.key("site").string(names && names->site ? names->site : "?");
-        json.key("size_min").number(lo);
-        json.key("size_max").number(hi);
+        json.key("size_min");
+        if (sized) json.number(lo);
+        else json.null(); // its blocks were all freed before any report saw one
+        json.key("size_max");
+        if (sized) json.number(hi);
+        else json.null();
         json.key("allocations").number(h.allocations);
         json.key("frees").number(h.frees);
         json.key("live_blocks").number(h.live_blocks);
@@ -15006,11 +15024,12 @@ inline void write_profile_text(std::uint64_t r, const profile_totals& t, const s
         const site_history& h = g_profile.history[n];
         const site_names* names = name_site(n);
         std::uint64_t lo = 0, hi = 0;
-        size_range(n, lo, hi);
+        bool const sized = size_range(n, lo, hi);
         std::uint64_t const allocs = h.allocations;
         std::uint64_t const frees = h.frees;
         char size[32];
-        if (lo == hi) std::snprintf(size, sizeof size, "%llu", static_cast<unsigned long long>(lo));
+        if (!sized) std::snprintf(size, sizeof size, "?");
+        else if (lo == hi) std::snprintf(size, sizeof size, "%llu", static_cast<unsigned long long>(lo));
         else
             std::snprintf(size, sizeof size, "%llu-%llu", static_cast<unsigned long long>(lo),
                           static_cast<unsigned long long>(hi));

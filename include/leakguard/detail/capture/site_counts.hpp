@@ -2,7 +2,7 @@
 // SPDX-License-Identifier: MIT
 // capture/site_counts.hpp: the per-site counters of the monitor (docs/monitor.md) - for each
 // allocation site (a block's `site`: its interned stack, a mapping macro's location or a return
-// address) how many of its blocks were freed, and the range of their sizes.
+// address) how many of its blocks were freed.
 //
 // Why frees only: what is alive at a site is exact at any moment from a walk of the shard lists
 // (report/site_profile.hpp), which costs the hot path nothing, and every block counted since
@@ -62,8 +62,8 @@ struct alignas(64) site_counter {
     std::atomic<site_kind> kind;             // written before the record is published
     std::atomic<std::uint64_t> frees_new;    // frees of blocks numbered from count_from on
     std::atomic<std::uint64_t> frees_old;    // frees of blocks allocated before counting began
-    std::atomic<std::uint64_t> size_max;     // the largest block freed
-    std::atomic<std::uint64_t> size_min_inv; // ~ the smallest block freed (0: none yet)
+    std::atomic<std::uint64_t> size_max;     // the largest block a report has seen alive
+    std::atomic<std::uint64_t> size_min_inv; // ~ the smallest one (0: none yet)
 };
 
 struct site_table {
@@ -149,15 +149,16 @@ inline void raise_to(std::atomic<std::uint64_t>& a, std::uint64_t v) noexcept {
     while (v > cur && !a.compare_exchange_weak(cur, v, std::memory_order_relaxed)) {}
 }
 
-// One site's frees not yet added to the shared table.
+// One site's frees not yet added to the shared table. 32 bytes: the slot's address is a shift.
+// (No size range: counting the freed blocks' sizes cost the frees of sites with blocks of many
+// sizes a third again; a site's range is taken from its live blocks at each report instead.)
 struct site_free_slot {
     const void* key; // null: empty
     site_kind kind;
     std::uint64_t frees[2]; // [0]: of blocks allocated before counting began; [1]: since (frees_new)
-    std::uint64_t size_max, size_min_inv;
 };
 
-constexpr unsigned site_free_slots_log2 = 6; // 64 sites a shard, 3 KiB
+constexpr unsigned site_free_slots_log2 = 6; // 64 sites a shard, 2 KiB
 
 // A shard's table of the frees it counted (see the top of this file): direct-mapped by the site
 // pointer. Touched only by whoever holds the shard (its owner in an owner section, or a locker).
@@ -174,8 +175,6 @@ LEAKGUARD_DETAIL_NOINLINE inline void flush_free_slot(site_free_slot& e) noexcep
     } else {
         if (e.frees[1]) c->frees_new.fetch_add(e.frees[1], std::memory_order_relaxed);
         if (e.frees[0]) c->frees_old.fetch_add(e.frees[0], std::memory_order_relaxed);
-        raise_to(c->size_max, e.size_max);
-        raise_to(c->size_min_inv, e.size_min_inv);
     }
     e = site_free_slot();
 }
@@ -188,29 +187,22 @@ inline site_free_slot& free_slot_of(site_free_cache& cache, const void* site) no
 // The first free of `site` since its slot was taken by another (or emptied by a report): the slot
 // is flushed and taken. Out of line: the short path is the hit.
 LEAKGUARD_DETAIL_NOINLINE inline void count_free_claim(site_free_slot& e, const void* site, site_kind kind,
-                                                       std::uint64_t size, bool fresh) noexcept {
+                                                       bool fresh) noexcept {
     if (e.key) flush_free_slot(e);
     e.key = site;
     e.kind = kind;
     e.frees[fresh ? 1 : 0] = 1;
-    e.size_max = size;
-    e.size_min_inv = ~size;
 }
 
-// Counts one free of a block of `site` (`fresh`: numbered from count_from on) of `size` bytes, in
-// the table of the shard the caller holds. `kind()` is asked for only when the slot is taken.
-// A hit is a multiply, two compares and an increment: no atomic operation.
+// Counts one free of a block of `site` (`fresh`: numbered from count_from on), in the table of
+// the shard the caller holds. `kind()` is asked for only when the slot is taken. A hit is a
+// multiply, a shift, a compare and an increment: no atomic operation.
 template <class Kind>
 LEAKGUARD_DETAIL_ALWAYS_INLINE void count_free_in(site_free_cache& cache, const void* site, Kind kind,
-                                                  std::uint64_t size, bool fresh) noexcept {
+                                                  bool fresh) noexcept {
     site_free_slot& e = free_slot_of(cache, site);
-    if (LEAKGUARD_DETAIL_UNLIKELY(e.key != site)) return count_free_claim(e, site, kind(), size, fresh);
+    if (LEAKGUARD_DETAIL_UNLIKELY(e.key != site)) return count_free_claim(e, site, kind(), fresh);
     ++e.frees[fresh ? 1 : 0]; // 64 bits: no wrap in the life of a process
-    // A block of the largest size seen cannot change the range: most sites free one size.
-    if (LEAKGUARD_DETAIL_UNLIKELY(size != e.size_max)) {
-        if (size > e.size_max) e.size_max = size;
-        if (~size > e.size_min_inv) e.size_min_inv = ~size;
-    }
 }
 
 // Adds every slot of a shard's table into the shared one (a report, holding the shard).

@@ -147,9 +147,9 @@ inline void unlink_held(shard* s, block_header* h, std::int64_t size) noexcept {
 }
 
 // Counts the free of `h` per site (capture/site_counts.hpp) in `s`, which the caller holds.
-LEAKGUARD_DETAIL_ALWAYS_INLINE void count_free_held(shard* s, const block_header* h, std::uint64_t size) noexcept {
+LEAKGUARD_DETAIL_ALWAYS_INLINE void count_free_held(shard* s, const block_header* h) noexcept {
     count_free_in(
-        s->site_frees, h->site, [h] { return site_kind_of(flags_of(h), flag_has_location, flag_has_stack); }, size,
+        s->site_frees, h->site, [h] { return site_kind_of(flags_of(h), flag_has_location, flag_has_stack); },
         seq_of(h) >= g_sites.count_from.load(std::memory_order_relaxed));
 }
 
@@ -157,8 +157,7 @@ LEAKGUARD_DETAIL_ALWAYS_INLINE void count_free_held(shard* s, const block_header
 // freed block out of a list but the short one, which checks the hot word it has read already.
 inline void unlink_counted(shard* s, block_header* h, std::int64_t size) noexcept {
     unlink_held(s, h, size);
-    if (LEAKGUARD_DETAIL_UNLIKELY(g_hot.load(std::memory_order_relaxed) & hot_sites))
-        count_free_held(s, h, static_cast<std::uint64_t>(size));
+    if (LEAKGUARD_DETAIL_UNLIKELY(g_hot.load(std::memory_order_relaxed) & hot_sites)) count_free_held(s, h);
 }
 
 // Appends `h` as the newest block of `s` and counts it.

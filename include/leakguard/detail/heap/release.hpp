@@ -129,7 +129,7 @@ LEAKGUARD_DETAIL_ALWAYS_INLINE void fast_release_block(thread_state& t, block_he
         return Extras || Count ? release_declined(h, caller) : release_block_slow(h, caller, form);
     }
     unlink_held(s, h, size);
-    if (Count) count_free_held(s, h, static_cast<std::uint64_t>(size));
+    if (Count) count_free_held(s, h);
     s->owner_busy.store(0, std::memory_order_release);
     account_bytes(t, -size);
     h->cookie ^= freed_cookie_flip; // live (checked) -> released, without hashing the address again

@@ -259,6 +259,10 @@ inline std::size_t judge_sites(std::uint64_t r, std::uint32_t* rows, profile_tot
         if (!c.key.load(std::memory_order_relaxed)) continue;
         site_history& h = g_profile.history[n];
         if (h.walk != r) h.live_blocks = h.live_bytes = h.live_new = h.seq_count = 0;
+        if (h.live_blocks) {
+            raise_to(c.size_max, h.live_max);
+            raise_to(c.size_min_inv, ~h.live_min);
+        }
         std::uint64_t const frees_new = c.frees_new.load(std::memory_order_relaxed);
         std::uint64_t const allocs = h.live_new + frees_new;
         std::uint64_t const frees = frees_new + c.frees_old.load(std::memory_order_relaxed);
@@ -295,18 +299,14 @@ inline bool site_growing(const site_history& h) noexcept {
     return k > 0 && h.grew >= static_cast<std::uint32_t>(k);
 }
 
-// The smallest and largest block of a site: of those counted and those alive now.
-inline void size_range(std::uint32_t n, std::uint64_t& lo, std::uint64_t& hi) noexcept {
+// The smallest and largest block of a site: of those a report has seen alive (kept in the site's
+// record by judge_sites), now included; false when no report has seen one of its blocks alive.
+inline bool size_range(std::uint32_t n, std::uint64_t& lo, std::uint64_t& hi) noexcept {
     site_counter& c = g_sites.record(n);
-    const site_history& h = g_profile.history[n];
     std::uint64_t const min_inv = c.size_min_inv.load(std::memory_order_relaxed);
-    lo = min_inv ? ~min_inv : ~std::uint64_t(0);
+    lo = ~min_inv;
     hi = c.size_max.load(std::memory_order_relaxed);
-    if (h.live_blocks) {
-        if (h.live_min < lo) lo = h.live_min;
-        if (h.live_max > hi) hi = h.live_max;
-    }
-    if (lo > hi) lo = hi = 0;
+    return min_inv != 0 && lo <= hi;
 }
 
 // The JSON object of one report, on one line (docs/monitor.md: "The file").
@@ -338,13 +338,17 @@ inline void write_profile_json(fd_writer& out, std::uint64_t r, const char* trig
         const site_history& h = g_profile.history[n];
         const site_names* names = name_site(n);
         std::uint64_t lo = 0, hi = 0;
-        size_range(n, lo, hi);
+        bool const sized = size_range(n, lo, hi);
         bool const growing = site_growing(h);
         json.begin_object();
         json.key("id").string(names ? names->id : "0000000000000000");
         json.key("site").string(names && names->site ? names->site : "?");
-        json.key("size_min").number(lo);
-        json.key("size_max").number(hi);
+        json.key("size_min");
+        if (sized) json.number(lo);
+        else json.null(); // its blocks were all freed before any report saw one
+        json.key("size_max");
+        if (sized) json.number(hi);
+        else json.null();
         json.key("allocations").number(h.allocations);
         json.key("frees").number(h.frees);
         json.key("live_blocks").number(h.live_blocks);
@@ -393,11 +397,12 @@ inline void write_profile_text(std::uint64_t r, const profile_totals& t, const s
         const site_history& h = g_profile.history[n];
         const site_names* names = name_site(n);
         std::uint64_t lo = 0, hi = 0;
-        size_range(n, lo, hi);
+        bool const sized = size_range(n, lo, hi);
         std::uint64_t const allocs = h.allocations;
         std::uint64_t const frees = h.frees;
         char size[32];
-        if (lo == hi) std::snprintf(size, sizeof size, "%llu", static_cast<unsigned long long>(lo));
+        if (!sized) std::snprintf(size, sizeof size, "?");
+        else if (lo == hi) std::snprintf(size, sizeof size, "%llu", static_cast<unsigned long long>(lo));
         else
             std::snprintf(size, sizeof size, "%llu-%llu", static_cast<unsigned long long>(lo),
                           static_cast<unsigned long long>(hi));

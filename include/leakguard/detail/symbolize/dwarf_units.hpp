@@ -15,15 +15,19 @@
 // else from each unit's own entry (DW_AT_low_pc/high_pc or DW_AT_ranges; clang writes no
 // .debug_aranges by default), read once per module when .debug_aranges is missing or does not
 // cover the address. A unit read keeps the index of its line table's sequences (dwarf_lines.hpp)
-// and of its functions (dwarf_inlines.hpp) for the rest of the process: tens of bytes per function. All in raw memory; anything not understood
-// means "no file:line" or "no inlined frames", never a crash.
+// and of its functions (dwarf_inlines.hpp) for the rest of the process: tens of bytes per function.
+// All in raw memory; anything not understood means "no file:line" or "no inlined frames", never a
+// crash. Once a unit's entries or line program are decoded, their pages of the mapped file are
+// given back (drop_mapped_pages), so a report that reads a hundred units holds about one at a time.
 #ifndef LEAKGUARD_DETAIL_SYMBOLIZE_DWARF_UNITS_HPP_INCLUDED
 #define LEAKGUARD_DETAIL_SYMBOLIZE_DWARF_UNITS_HPP_INCLUDED
 
-#include <algorithm> // std::sort, std::upper_bound
-#include <atomic>    // std::atomic
-#include <cstdint>   // std::uint64_t
-#include <cstdio>    // std::snprintf
+#include <algorithm>  // std::sort, std::upper_bound
+#include <atomic>     // std::atomic
+#include <cstdint>    // std::uint64_t
+#include <cstdio>     // std::snprintf
+#include <sys/mman.h> // madvise
+#include <unistd.h>   // sysconf
 
 #include "dwarf_inlines.hpp"
 #include "dwarf_lines.hpp"
@@ -264,11 +268,28 @@ inline compile_unit* unit_holding(dwarf_module& m, std::uint64_t die) noexcept {
     return nullptr;
 }
 
+// Gives back the whole pages inside [p, p + n) of a module's file mapping (map_elf: private,
+// read-only, never written), so that they stop counting in the process's memory; they stay in
+// the page cache, and a later read of them (a name the index points to) faults them in again
+// from the file. Only for map_elf's mappings: on memory that is not a file's it would lose data.
+inline void drop_mapped_pages(const unsigned char* p, std::size_t n) noexcept {
+    long const page_size = ::sysconf(_SC_PAGESIZE);
+    if (!p || page_size <= 0) return;
+    std::uintptr_t const page = static_cast<std::uintptr_t>(page_size);
+    std::uintptr_t const lo = (reinterpret_cast<std::uintptr_t>(p) + page - 1) & ~(page - 1);
+    std::uintptr_t const hi = (reinterpret_cast<std::uintptr_t>(p) + n) & ~(page - 1);
+    if (hi > lo) ::madvise(reinterpret_cast<void*>(lo), hi - lo, MADV_DONTNEED);
+}
+
 inline const line_table& unit_lines(dwarf_module& m, compile_unit& cu) noexcept {
     if (!cu.lines_built) {
         cu.lines_built = true;
         std::size_t bytes = 0;
-        if (cu.unit.stmt_list != ~std::uint64_t(0)) build_line_table(m.lines, cu.unit.stmt_list, cu.lines, bytes);
+        if (cu.unit.stmt_list != ~std::uint64_t(0) && cu.unit.stmt_list < m.lines.line_size) {
+            build_line_table(m.lines, cu.unit.stmt_list, cu.lines, bytes);
+            std::size_t const left = static_cast<std::size_t>(m.lines.line_size - cu.unit.stmt_list);
+            drop_mapped_pages(m.lines.line_data + cu.unit.stmt_list, bytes < left ? bytes : left);
+        }
         count_debug_read(bytes);
     }
     return cu.lines;
@@ -278,7 +299,9 @@ inline const inline_table& unit_inlines(compile_unit& cu) noexcept {
     if (!cu.inlines_built) {
         cu.inlines_built = true;
         build_inline_table(cu.info, cu.unit, cu.inlines);
-        count_debug_read(static_cast<std::size_t>(cu.unit.end - cu.unit.offset));
+        std::size_t const bytes = static_cast<std::size_t>(cu.unit.end - cu.unit.offset);
+        drop_mapped_pages(cu.info.info.data + cu.unit.offset, bytes);
+        count_debug_read(bytes);
     }
     return cu.inlines;
 }
