@@ -57,7 +57,14 @@ inline void unlock_all_after_fork() noexcept {
 
 // The child has one thread: the threads a resumed pause may still be waiting for (a world not yet
 // unmapped, reach/thread_pause.hpp) do not exist in it, so that world is left alone for good.
+// An owner section's flag is cleared too: the parent's lock_all_for_fork waited for every owner
+// to leave its section, but an owner may have entered again before fork() (its store of 1, then
+// its look at the lock it found held, then its store of 0): the child would inherit a 1 that no
+// thread of its own will ever clear, and its first lock of that shard would wait for good (seen
+// once in fifty children under ThreadSanitizer, which widens the window).
 inline void unlock_all_in_child() noexcept {
+    std::uint32_t const n = g_registry.shard_count.load(std::memory_order_acquire);
+    for (std::uint32_t i = 0; i < n; ++i) g_registry.shards[i]->owner_busy.store(0, std::memory_order_relaxed);
     g_pause_previous.store(nullptr, std::memory_order_relaxed);
     monitor_in_child();       // the child runs no monitor until one is asked for again
     reopen_report_in_child(); // a "%p" log is the parent's until then

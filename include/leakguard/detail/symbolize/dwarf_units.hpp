@@ -17,8 +17,9 @@
 // cover the address. A unit read keeps the index of its line table's sequences (dwarf_lines.hpp)
 // and of its functions (dwarf_inlines.hpp) for the rest of the process: tens of bytes per function.
 // All in raw memory; anything not understood means "no file:line" or "no inlined frames", never a
-// crash. Once a unit's entries or line program are decoded, their pages of the mapped file are
-// given back (drop_mapped_pages), so a report that reads a hundred units holds about one at a time.
+// crash. The module's file is read through a private mapping, whose pages count in the process's
+// memory once touched: after every few megabytes read, its debug sections' pages are given back
+// (relieve_debug_pages), so that a report that reads a hundred units holds a few at a time.
 #ifndef LEAKGUARD_DETAIL_SYMBOLIZE_DWARF_UNITS_HPP_INCLUDED
 #define LEAKGUARD_DETAIL_SYMBOLIZE_DWARF_UNITS_HPP_INCLUDED
 
@@ -85,7 +86,8 @@ struct dwarf_module {
     compile_unit** units;    // the units read so far, by offset
     std::size_t unit_count;
     std::size_t unit_capacity;
-    char qualified[1024]; // the last name dwarf_function_name composed
+    std::size_t read_since_relief; // bytes of its sections read since their pages were given back
+    char qualified[1024];          // the last name dwarf_function_name composed
 };
 
 // Looks up the sections (their headers only: no byte of them is read); false when the image has
@@ -171,6 +173,7 @@ inline void read_aranges(dwarf_module& m) noexcept {
         set = next;
     }
     count_debug_read(m.aranges.size);
+    m.read_since_relief += m.aranges.size;
     sort_spans(t);
 }
 
@@ -194,6 +197,7 @@ inline void read_unit_spans(dwarf_module& m) noexcept {
             c.p && c.p > start ? static_cast<std::size_t>(c.p - start) : static_cast<std::size_t>(u.dies - u.offset);
     }
     count_debug_read(bytes);
+    m.read_since_relief += bytes;
     sort_spans(t);
 }
 
@@ -231,6 +235,7 @@ inline compile_unit* unit_at_offset(dwarf_module& m, std::uint64_t offset) noexc
     m.units[at] = cu;
     ++m.unit_count;
     count_debug_read(static_cast<std::size_t>(c.p - (m.info.info.data + u.offset)), 1);
+    m.read_since_relief += static_cast<std::size_t>(c.p - (m.info.info.data + u.offset));
     return cu;
 }
 
@@ -272,36 +277,56 @@ inline compile_unit* unit_holding(dwarf_module& m, std::uint64_t die) noexcept {
 // read-only, never written), so that they stop counting in the process's memory; they stay in
 // the page cache, and a later read of them (a name the index points to) faults them in again
 // from the file. Only for map_elf's mappings: on memory that is not a file's it would lose data.
-inline void drop_mapped_pages(const unsigned char* p, std::size_t n) noexcept {
+inline void drop_mapped_pages(const void* p, std::size_t n) noexcept {
     long const page_size = ::sysconf(_SC_PAGESIZE);
-    if (!p || page_size <= 0) return;
+    if (!p || n == 0 || page_size <= 0) return;
     std::uintptr_t const page = static_cast<std::uintptr_t>(page_size);
     std::uintptr_t const lo = (reinterpret_cast<std::uintptr_t>(p) + page - 1) & ~(page - 1);
     std::uintptr_t const hi = (reinterpret_cast<std::uintptr_t>(p) + n) & ~(page - 1);
     if (hi > lo) ::madvise(reinterpret_cast<void*>(lo), hi - lo, MADV_DONTNEED);
 }
 
+// Bytes a module's sections may be read for before their pages are given back. A frame reads a
+// unit's entries and line program (a few hundred kilobytes in template-heavy code) and, through
+// the kernel's fault-around, the pages beside every name it looks at: the budget keeps the
+// report's memory near a few units' worth, and the pages read again cost a minor fault each.
+constexpr std::size_t debug_relief_bytes = std::size_t(8) << 20;
+// What a lookup in a unit already read is counted for: it decodes a line sequence, the unit's
+// entries on the way to the inlined calls and names, each page mapped with its neighbours.
+constexpr std::size_t debug_lookup_bytes = std::size_t(256) << 10;
+
+// Gives back the pages of the module's debug sections once the budget is spent. Called before a
+// frame's lookup, so what the previous frame returned (names, file names: pointers into the
+// mapping) stays valid - a page given back is read again from the file when touched.
+inline void relieve_debug_pages(dwarf_module& m) noexcept {
+    m.read_since_relief += debug_lookup_bytes;
+    if (m.read_since_relief < debug_relief_bytes) return;
+    m.read_since_relief = 0;
+    // The sections a unit is most of (its entries, its line program, the names they point to);
+    // the small tables every lookup reads (abbreviations, ranges, .debug_aranges) stay.
+    drop_mapped_pages(m.info.info.data, m.info.info.size);
+    drop_mapped_pages(m.info.str.data, m.info.str.size);
+    drop_mapped_pages(m.lines.line_data, m.lines.line_size);
+}
+
 inline const line_table& unit_lines(dwarf_module& m, compile_unit& cu) noexcept {
     if (!cu.lines_built) {
         cu.lines_built = true;
         std::size_t bytes = 0;
-        if (cu.unit.stmt_list != ~std::uint64_t(0) && cu.unit.stmt_list < m.lines.line_size) {
-            build_line_table(m.lines, cu.unit.stmt_list, cu.lines, bytes);
-            std::size_t const left = static_cast<std::size_t>(m.lines.line_size - cu.unit.stmt_list);
-            drop_mapped_pages(m.lines.line_data + cu.unit.stmt_list, bytes < left ? bytes : left);
-        }
+        if (cu.unit.stmt_list != ~std::uint64_t(0)) build_line_table(m.lines, cu.unit.stmt_list, cu.lines, bytes);
         count_debug_read(bytes);
+        m.read_since_relief += bytes;
     }
     return cu.lines;
 }
 
-inline const inline_table& unit_inlines(compile_unit& cu) noexcept {
+inline const inline_table& unit_inlines(dwarf_module& m, compile_unit& cu) noexcept {
     if (!cu.inlines_built) {
         cu.inlines_built = true;
         build_inline_table(cu.info, cu.unit, cu.inlines);
         std::size_t const bytes = static_cast<std::size_t>(cu.unit.end - cu.unit.offset);
-        drop_mapped_pages(cu.info.info.data + cu.unit.offset, bytes);
         count_debug_read(bytes);
+        m.read_since_relief += bytes;
     }
     return cu.inlines;
 }
@@ -309,6 +334,7 @@ inline const inline_table& unit_inlines(compile_unit& cu) noexcept {
 // Writes "dir/file" and the line for `vaddr` (in the file's address space); false when unknown.
 inline bool dwarf_line_at(dwarf_module& m, std::uint64_t vaddr, char* file, std::size_t file_size,
                           unsigned& line) noexcept {
+    relieve_debug_pages(m);
     compile_unit* cu = unit_for_address(m, vaddr);
     return cu && lookup_line(m.lines, unit_lines(m, *cu), vaddr, file, file_size, line);
 }
@@ -317,8 +343,9 @@ inline bool dwarf_line_at(dwarf_module& m, std::uint64_t vaddr, char* file, std:
 // holds them.
 inline std::size_t dwarf_inline_chain(dwarf_module& m, std::uint64_t vaddr, inline_call* out, std::size_t max,
                                       compile_unit*& unit) noexcept {
+    relieve_debug_pages(m);
     unit = unit_for_address(m, vaddr);
-    return unit ? inline_chain(unit->info, unit->unit, unit_inlines(*unit), vaddr, out, max) : 0;
+    return unit ? inline_chain(unit->info, unit->unit, unit_inlines(m, *unit), vaddr, out, max) : 0;
 }
 
 // Writes "dir/file" of file `file_index` of a unit's line table (an inlined call's call_file).
