@@ -9,7 +9,7 @@
 
 namespace cases {
 
-// LEAKGUARD_CASES_NO_VALGRIND (set by the clang stage's test preset): the cross-checks ran in the
+// LEAKGUARD_CASES_NO_VALGRIND (for a run that leaves the cross-checks to another): the cross-checks ran in the
 // gcc stage on the same sources, and agreement with valgrind does not depend on the compiler that
 // built leakguard; they are then reported as skipped.
 std::string valgrind_on_path() {
