@@ -1529,11 +1529,18 @@ void print_error(const error_record& e) noexcept;
 #include <cstddef>    // std::size_t
 #include <cstring>    // std::memcpy
 #include <sys/mman.h> // mmap, munmap
+#include <unistd.h>   // sysconf
 
 namespace leakguard {
 namespace detail {
 
 constexpr std::size_t page_size_assumed = 4096; // only for rounding requests; mmap rounds itself
+
+// The system's page size (4096 when it cannot be asked).
+inline std::size_t page_size() noexcept {
+    long const n = ::sysconf(_SC_PAGESIZE);
+    return n > 0 ? static_cast<std::size_t>(n) : page_size_assumed;
+}
 
 inline std::size_t round_to_pages(std::size_t n) noexcept {
     return (n + page_size_assumed - 1) & ~(page_size_assumed - 1);
@@ -4918,10 +4925,9 @@ inline int find_eh_frame_tables(std::uintptr_t pc, eh_frame_tables& out) noexcep
 #ifndef LEAKGUARD_DETAIL_CAPTURE_FP_MARKS_HPP_INCLUDED
 #define LEAKGUARD_DETAIL_CAPTURE_FP_MARKS_HPP_INCLUDED
 
-#include <atomic>     // std::atomic
-#include <cstddef>    // std::size_t
-#include <cstdint>    // std::uint64_t, std::uintptr_t
-#include <sys/mman.h> // mmap
+#include <atomic>  // std::atomic
+#include <cstddef> // std::size_t
+#include <cstdint> // std::uint64_t, std::uintptr_t
 
 // #include "leakguard/detail/capture/step_cache.hpp" (inlined)
 // leakguard - in-process memory-leak tracker for C++ (header-only)
@@ -5087,6 +5093,7 @@ inline void forget_step_rules() noexcept {
 
 #endif
 // #include "leakguard/detail/config.hpp" (inlined)
+// #include "leakguard/detail/core/pages.hpp" (inlined)
 
 namespace leakguard {
 namespace detail {
@@ -5100,9 +5107,7 @@ constexpr unsigned fp_mark_granule_log2 = 4;
 // records, as it did before the table existed).
 inline std::atomic<unsigned char>* map_fp_marks(std::uintptr_t lo, std::uintptr_t hi) noexcept {
     if (hi <= lo) return nullptr;
-    std::size_t const bytes = static_cast<std::size_t>(((hi - lo) >> fp_mark_granule_log2) + 1);
-    void* mem = ::mmap(nullptr, bytes, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS | MAP_NORESERVE, -1, 0);
-    if (mem == MAP_FAILED) return nullptr;
+    void* mem = map_pages(static_cast<std::size_t>(((hi - lo) >> fp_mark_granule_log2) + 1), true);
     return static_cast<std::atomic<unsigned char>*>(mem);
 }
 
@@ -10217,11 +10222,11 @@ inline std::size_t write_scopes(dwarf_info& t, const dwarf_unit& u, std::uint64_
 #include <cstdint>    // std::uint64_t
 #include <cstdio>     // std::snprintf
 #include <sys/mman.h> // madvise
-#include <unistd.h>   // sysconf
 
 // #include "leakguard/detail/symbolize/dwarf_inlines.hpp" (inlined)
 // #include "leakguard/detail/symbolize/dwarf_lines.hpp" (inlined)
 // #include "leakguard/detail/symbolize/elf_symbols.hpp" (inlined)
+// #include "leakguard/detail/core/pages.hpp" (inlined)
 // #include "leakguard/detail/core/platform.hpp" (inlined)
 
 namespace leakguard {
@@ -10278,6 +10283,12 @@ struct dwarf_module {
     std::size_t read_since_relief; // bytes of its sections read since their pages were given back
     char qualified[1024];          // the last name dwarf_function_name composed
 };
+
+// count_debug_read, and the module's own count toward giving its pages back (relieve_debug_pages).
+inline void count_module_read(dwarf_module& m, std::size_t bytes, unsigned units = 0) noexcept {
+    count_debug_read(bytes, units);
+    m.read_since_relief += bytes;
+}
 
 // Looks up the sections (their headers only: no byte of them is read); false when the image has
 // no .debug_info to read (none, or compressed).
@@ -10361,8 +10372,7 @@ inline void read_aranges(dwarf_module& m) noexcept {
         }
         set = next;
     }
-    count_debug_read(m.aranges.size);
-    m.read_since_relief += m.aranges.size;
+    count_module_read(m, m.aranges.size);
     sort_spans(t);
 }
 
@@ -10385,8 +10395,7 @@ inline void read_unit_spans(dwarf_module& m) noexcept {
         bytes +=
             c.p && c.p > start ? static_cast<std::size_t>(c.p - start) : static_cast<std::size_t>(u.dies - u.offset);
     }
-    count_debug_read(bytes);
-    m.read_since_relief += bytes;
+    count_module_read(m, bytes);
     sort_spans(t);
 }
 
@@ -10423,8 +10432,7 @@ inline compile_unit* unit_at_offset(dwarf_module& m, std::uint64_t offset) noexc
     for (std::size_t i = m.unit_count; i > at; --i) m.units[i] = m.units[i - 1];
     m.units[at] = cu;
     ++m.unit_count;
-    count_debug_read(static_cast<std::size_t>(c.p - (m.info.info.data + u.offset)), 1);
-    m.read_since_relief += static_cast<std::size_t>(c.p - (m.info.info.data + u.offset));
+    count_module_read(m, static_cast<std::size_t>(c.p - (m.info.info.data + u.offset)), 1);
     return cu;
 }
 
@@ -10467,9 +10475,8 @@ inline compile_unit* unit_holding(dwarf_module& m, std::uint64_t die) noexcept {
 // the page cache, and a later read of them (a name the index points to) faults them in again
 // from the file. Only for map_elf's mappings: on memory that is not a file's it would lose data.
 inline void drop_mapped_pages(const void* p, std::size_t n) noexcept {
-    long const page_size = ::sysconf(_SC_PAGESIZE);
-    if (!p || n == 0 || page_size <= 0) return;
-    std::uintptr_t const page = static_cast<std::uintptr_t>(page_size);
+    if (!p || n == 0) return;
+    std::uintptr_t const page = page_size();
     std::uintptr_t const lo = (reinterpret_cast<std::uintptr_t>(p) + page - 1) & ~(page - 1);
     std::uintptr_t const hi = (reinterpret_cast<std::uintptr_t>(p) + n) & ~(page - 1);
     if (hi > lo) ::madvise(reinterpret_cast<void*>(lo), hi - lo, MADV_DONTNEED);
@@ -10503,8 +10510,7 @@ inline const line_table& unit_lines(dwarf_module& m, compile_unit& cu) noexcept 
         cu.lines_built = true;
         std::size_t bytes = 0;
         if (cu.unit.stmt_list != ~std::uint64_t(0)) build_line_table(m.lines, cu.unit.stmt_list, cu.lines, bytes);
-        count_debug_read(bytes);
-        m.read_since_relief += bytes;
+        count_module_read(m, bytes);
     }
     return cu.lines;
 }
@@ -10513,9 +10519,7 @@ inline const inline_table& unit_inlines(dwarf_module& m, compile_unit& cu) noexc
     if (!cu.inlines_built) {
         cu.inlines_built = true;
         build_inline_table(cu.info, cu.unit, cu.inlines);
-        std::size_t const bytes = static_cast<std::size_t>(cu.unit.end - cu.unit.offset);
-        count_debug_read(bytes);
-        m.read_since_relief += bytes;
+        count_module_read(m, static_cast<std::size_t>(cu.unit.end - cu.unit.offset));
     }
     return cu.inlines;
 }
@@ -17173,20 +17177,15 @@ LEAKGUARD_DETAIL_INTERPOSED std::size_t malloc_usable_size(void* p) noexcept {
 #include <cstdint>  // SIZE_MAX
 #include <cstdlib>  // the C library's declarations, which these definitions must match
 #include <malloc.h> // memalign, pvalloc (included first by core/libc_functions.hpp)
-#include <unistd.h> // sysconf
 
 // #include "leakguard/block_info.hpp" (inlined)
 // #include "leakguard/detail/libc/c_alloc.hpp" (inlined)
+// #include "leakguard/detail/core/pages.hpp" (inlined)
 
 namespace leakguard {
 namespace detail {
 
 inline bool is_power_of_two(std::size_t n) noexcept { return n != 0 && (n & (n - 1)) == 0; }
-
-inline std::size_t page_size() noexcept {
-    long const n = ::sysconf(_SC_PAGESIZE);
-    return n > 0 ? static_cast<std::size_t>(n) : 4096;
-}
 
 // memalign() and aligned_alloc(): the alignment rounded up to a power of two, as glibc does.
 inline void* c_memalign(std::size_t align, std::size_t size, block_kind kind, const void* caller,

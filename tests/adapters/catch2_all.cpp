@@ -1,5 +1,5 @@
 // Catch2 (v2) in whole-suite mode (LEAKGUARD_CHECK_ALL_TESTS): no scopes in the tests.
-// "cache: leaks" leaks (unless LEAKGUARD_CASE_FIXED is set in the environment) and must be the one failed test;
+// "cache: leaks" leaks (unless LEAKGUARD_CASE_FIXED is set) and must be the one failed test;
 // "cache: exempt" keeps a block past its end but is exempted; "cache: clean" runs through
 // SECTIONs and INFO.
 #define CATCH_CONFIG_MAIN
@@ -11,11 +11,7 @@
 #define LEAKGUARD_CHECK_ALL_TESTS
 #include <leakguard/catch2.hpp>
 
-#include <cstdlib> // std::getenv
-
-// The fixed variant of this program is the same binary run with LEAKGUARD_CASE_FIXED set (one
-// build per case: each compiles leakguard's implementation and its framework).
-static bool leak_fixed() { return std::getenv("LEAKGUARD_CASE_FIXED") != nullptr; }
+#include "leak_fixed.hpp"
 
 #include <map>
 #include <string>

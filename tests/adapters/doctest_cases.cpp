@@ -1,5 +1,5 @@
 // A doctest program with three test cases, one of which leaks inside a scope (unless
-// LEAKGUARD_CASE_FIXED is set in the environment). The adapter must fail exactly "parser: names", at the scope's
+// LEAKGUARD_CASE_FIXED is set). The adapter must fail exactly "parser: names", at the scope's
 // line, and let the other two pass - their scopes span SUBCASEs, INFO and CAPTURE, whose blocks
 // belong to doctest and must not be blamed on them.
 #define DOCTEST_CONFIG_IMPLEMENT_WITH_MAIN
@@ -7,11 +7,7 @@
 #define LEAKGUARD_MAIN
 #include <leakguard/doctest.hpp>
 
-#include <cstdlib> // std::getenv
-
-// The fixed variant of this program is the same binary run with LEAKGUARD_CASE_FIXED set (one
-// build per case: each compiles leakguard's implementation and its framework).
-static bool leak_fixed() { return std::getenv("LEAKGUARD_CASE_FIXED") != nullptr; }
+#include "leak_fixed.hpp"
 
 #include <cstring>
 #include <string>

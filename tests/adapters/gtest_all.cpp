@@ -1,5 +1,5 @@
 // GoogleTest in whole-suite mode (LEAKGUARD_CHECK_ALL_TESTS): no scopes in the tests. Cache.Leaks
-// leaks (unless LEAKGUARD_CASE_FIXED is set in the environment) and must be the one failed test; Cache.Exempt leaks too but
+// leaks (unless LEAKGUARD_CASE_FIXED is set) and must be the one failed test; Cache.Exempt leaks too but
 // is exempted; Cache.Clean uses SCOPED_TRACE, RecordProperty and a fixture that allocates in SetUp and frees in
 // TearDown.
 #include <gtest/gtest.h>
@@ -7,11 +7,7 @@
 #define LEAKGUARD_CHECK_ALL_TESTS
 #include <leakguard/gtest.hpp>
 
-#include <cstdlib> // std::getenv
-
-// The fixed variant of this program is the same binary run with LEAKGUARD_CASE_FIXED set (one
-// build per case: each compiles leakguard's implementation and its framework).
-static bool leak_fixed() { return std::getenv("LEAKGUARD_CASE_FIXED") != nullptr; }
+#include "leak_fixed.hpp"
 
 #include <map>
 #include <string>

@@ -1,16 +1,12 @@
 // A GoogleTest program with three tests, one of which leaks inside a scope (unless
-// LEAKGUARD_CASE_FIXED is set in the environment). The adapter must fail exactly Parser.LeaksAName, at the
+// LEAKGUARD_CASE_FIXED is set). The adapter must fail exactly Parser.LeaksAName, at the
 // scope's line, and let the other two pass - they use SCOPED_TRACE and RecordProperty inside
 // their tests, whose blocks belong to GoogleTest and must not be blamed on them.
 #include <gtest/gtest.h>
 #define LEAKGUARD_MAIN
 #include <leakguard/gtest.hpp>
 
-#include <cstdlib> // std::getenv
-
-// The fixed variant of this program is the same binary run with LEAKGUARD_CASE_FIXED set (one
-// build per case: each compiles leakguard's implementation and its framework).
-static bool leak_fixed() { return std::getenv("LEAKGUARD_CASE_FIXED") != nullptr; }
+#include "leak_fixed.hpp"
 
 #include <cstring>
 #include <string>

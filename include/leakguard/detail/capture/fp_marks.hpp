@@ -19,13 +19,13 @@
 #ifndef LEAKGUARD_DETAIL_CAPTURE_FP_MARKS_HPP_INCLUDED
 #define LEAKGUARD_DETAIL_CAPTURE_FP_MARKS_HPP_INCLUDED
 
-#include <atomic>     // std::atomic
-#include <cstddef>    // std::size_t
-#include <cstdint>    // std::uint64_t, std::uintptr_t
-#include <sys/mman.h> // mmap
+#include <atomic>  // std::atomic
+#include <cstddef> // std::size_t
+#include <cstdint> // std::uint64_t, std::uintptr_t
 
 #include "step_cache.hpp"
 #include "../config.hpp"
+#include "../core/pages.hpp"
 
 namespace leakguard {
 namespace detail {
@@ -39,9 +39,7 @@ constexpr unsigned fp_mark_granule_log2 = 4;
 // records, as it did before the table existed).
 inline std::atomic<unsigned char>* map_fp_marks(std::uintptr_t lo, std::uintptr_t hi) noexcept {
     if (hi <= lo) return nullptr;
-    std::size_t const bytes = static_cast<std::size_t>(((hi - lo) >> fp_mark_granule_log2) + 1);
-    void* mem = ::mmap(nullptr, bytes, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS | MAP_NORESERVE, -1, 0);
-    if (mem == MAP_FAILED) return nullptr;
+    void* mem = map_pages(static_cast<std::size_t>(((hi - lo) >> fp_mark_granule_log2) + 1), true);
     return static_cast<std::atomic<unsigned char>*>(mem);
 }
 

@@ -9,11 +9,18 @@
 #include <cstddef>    // std::size_t
 #include <cstring>    // std::memcpy
 #include <sys/mman.h> // mmap, munmap
+#include <unistd.h>   // sysconf
 
 namespace leakguard {
 namespace detail {
 
 constexpr std::size_t page_size_assumed = 4096; // only for rounding requests; mmap rounds itself
+
+// The system's page size (4096 when it cannot be asked).
+inline std::size_t page_size() noexcept {
+    long const n = ::sysconf(_SC_PAGESIZE);
+    return n > 0 ? static_cast<std::size_t>(n) : page_size_assumed;
+}
 
 inline std::size_t round_to_pages(std::size_t n) noexcept {
     return (n + page_size_assumed - 1) & ~(page_size_assumed - 1);

@@ -36,20 +36,15 @@
 #include <cstdint>  // SIZE_MAX
 #include <cstdlib>  // the C library's declarations, which these definitions must match
 #include <malloc.h> // memalign, pvalloc (included first by core/libc_functions.hpp)
-#include <unistd.h> // sysconf
 
 #include "../../block_info.hpp"
 #include "c_alloc.hpp"
+#include "../core/pages.hpp"
 
 namespace leakguard {
 namespace detail {
 
 inline bool is_power_of_two(std::size_t n) noexcept { return n != 0 && (n & (n - 1)) == 0; }
-
-inline std::size_t page_size() noexcept {
-    long const n = ::sysconf(_SC_PAGESIZE);
-    return n > 0 ? static_cast<std::size_t>(n) : 4096;
-}
 
 // memalign() and aligned_alloc(): the alignment rounded up to a power of two, as glibc does.
 inline void* c_memalign(std::size_t align, std::size_t size, block_kind kind, const void* caller,

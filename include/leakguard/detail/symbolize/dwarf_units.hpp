@@ -28,11 +28,11 @@
 #include <cstdint>    // std::uint64_t
 #include <cstdio>     // std::snprintf
 #include <sys/mman.h> // madvise
-#include <unistd.h>   // sysconf
 
 #include "dwarf_inlines.hpp"
 #include "dwarf_lines.hpp"
 #include "elf_symbols.hpp"
+#include "../core/pages.hpp"
 #include "../core/platform.hpp"
 
 namespace leakguard {
@@ -89,6 +89,12 @@ struct dwarf_module {
     std::size_t read_since_relief; // bytes of its sections read since their pages were given back
     char qualified[1024];          // the last name dwarf_function_name composed
 };
+
+// count_debug_read, and the module's own count toward giving its pages back (relieve_debug_pages).
+inline void count_module_read(dwarf_module& m, std::size_t bytes, unsigned units = 0) noexcept {
+    count_debug_read(bytes, units);
+    m.read_since_relief += bytes;
+}
 
 // Looks up the sections (their headers only: no byte of them is read); false when the image has
 // no .debug_info to read (none, or compressed).
@@ -172,8 +178,7 @@ inline void read_aranges(dwarf_module& m) noexcept {
         }
         set = next;
     }
-    count_debug_read(m.aranges.size);
-    m.read_since_relief += m.aranges.size;
+    count_module_read(m, m.aranges.size);
     sort_spans(t);
 }
 
@@ -196,8 +201,7 @@ inline void read_unit_spans(dwarf_module& m) noexcept {
         bytes +=
             c.p && c.p > start ? static_cast<std::size_t>(c.p - start) : static_cast<std::size_t>(u.dies - u.offset);
     }
-    count_debug_read(bytes);
-    m.read_since_relief += bytes;
+    count_module_read(m, bytes);
     sort_spans(t);
 }
 
@@ -234,8 +238,7 @@ inline compile_unit* unit_at_offset(dwarf_module& m, std::uint64_t offset) noexc
     for (std::size_t i = m.unit_count; i > at; --i) m.units[i] = m.units[i - 1];
     m.units[at] = cu;
     ++m.unit_count;
-    count_debug_read(static_cast<std::size_t>(c.p - (m.info.info.data + u.offset)), 1);
-    m.read_since_relief += static_cast<std::size_t>(c.p - (m.info.info.data + u.offset));
+    count_module_read(m, static_cast<std::size_t>(c.p - (m.info.info.data + u.offset)), 1);
     return cu;
 }
 
@@ -278,9 +281,8 @@ inline compile_unit* unit_holding(dwarf_module& m, std::uint64_t die) noexcept {
 // the page cache, and a later read of them (a name the index points to) faults them in again
 // from the file. Only for map_elf's mappings: on memory that is not a file's it would lose data.
 inline void drop_mapped_pages(const void* p, std::size_t n) noexcept {
-    long const page_size = ::sysconf(_SC_PAGESIZE);
-    if (!p || n == 0 || page_size <= 0) return;
-    std::uintptr_t const page = static_cast<std::uintptr_t>(page_size);
+    if (!p || n == 0) return;
+    std::uintptr_t const page = page_size();
     std::uintptr_t const lo = (reinterpret_cast<std::uintptr_t>(p) + page - 1) & ~(page - 1);
     std::uintptr_t const hi = (reinterpret_cast<std::uintptr_t>(p) + n) & ~(page - 1);
     if (hi > lo) ::madvise(reinterpret_cast<void*>(lo), hi - lo, MADV_DONTNEED);
@@ -314,8 +316,7 @@ inline const line_table& unit_lines(dwarf_module& m, compile_unit& cu) noexcept 
         cu.lines_built = true;
         std::size_t bytes = 0;
         if (cu.unit.stmt_list != ~std::uint64_t(0)) build_line_table(m.lines, cu.unit.stmt_list, cu.lines, bytes);
-        count_debug_read(bytes);
-        m.read_since_relief += bytes;
+        count_module_read(m, bytes);
     }
     return cu.lines;
 }
@@ -324,9 +325,7 @@ inline const inline_table& unit_inlines(dwarf_module& m, compile_unit& cu) noexc
     if (!cu.inlines_built) {
         cu.inlines_built = true;
         build_inline_table(cu.info, cu.unit, cu.inlines);
-        std::size_t const bytes = static_cast<std::size_t>(cu.unit.end - cu.unit.offset);
-        count_debug_read(bytes);
-        m.read_since_relief += bytes;
+        count_module_read(m, static_cast<std::size_t>(cu.unit.end - cu.unit.offset));
     }
     return cu.inlines;
 }
