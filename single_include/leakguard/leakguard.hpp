@@ -10306,6 +10306,59 @@ inline bool open_dwarf_module(const elf_image& image, dwarf_module& m) noexcept 
     return true;
 }
 
+// Gives back the whole pages inside [p, p + n) of a module's file mapping (map_elf: private,
+// read-only, never written), so that they stop counting in the process's memory; they stay in
+// the page cache, and a later read of them (a name the index points to) faults them in again
+// from the file. Only for map_elf's mappings: on memory that is not a file's it would lose data.
+inline void drop_mapped_pages(const void* p, std::size_t n) noexcept {
+    if (!p || n == 0) return;
+    std::uintptr_t const page = page_size();
+    std::uintptr_t const lo = (reinterpret_cast<std::uintptr_t>(p) + page - 1) & ~(page - 1);
+    std::uintptr_t const hi = (reinterpret_cast<std::uintptr_t>(p) + n) & ~(page - 1);
+    if (hi > lo) ::madvise(reinterpret_cast<void*>(lo), hi - lo, MADV_DONTNEED);
+}
+
+// Bytes a module's sections may be read for before their pages are given back. A frame reads a
+// unit's entries and line program (a few hundred kilobytes in template-heavy code) and, through
+// the kernel's fault-around, the pages beside every name it looks at: the budget keeps the
+// report's memory near a few units' worth, and the pages read again cost a minor fault each.
+constexpr std::size_t debug_relief_bytes = std::size_t(4) << 20;
+// What a lookup in a unit already read is counted for: it decodes a line sequence, the unit's
+// entries on the way to the inlined calls and names, each page mapped with its neighbours.
+constexpr std::size_t debug_lookup_bytes = std::size_t(256) << 10;
+
+// Gives back the pages of every debug section a lookup reads in the module's file (the tables
+// made from them are kept; .debug_aranges is read once). What was returned before (names, file
+// names: pointers into the mapping) stays valid - a page given back is read again from the file
+// when touched.
+inline void drop_debug_pages(dwarf_module& m) noexcept {
+    const dwarf_section* const sections[] = {&m.info.info,        &m.info.abbrev, &m.info.str,       &m.info.line_str,
+                                             &m.info.str_offsets, &m.info.addr,   &m.info.ranges_v4, &m.info.rnglists};
+    for (const dwarf_section* s : sections) drop_mapped_pages(s->data, s->size);
+    drop_mapped_pages(m.lines.line_data, m.lines.line_size);
+    m.read_since_relief = 0;
+}
+
+// Gives back the debug sections' pages once the budget is spent. Called before a frame's lookup.
+inline void relieve_debug_pages(dwarf_module& m) noexcept {
+    m.read_since_relief += debug_lookup_bytes;
+    if (m.read_since_relief >= debug_relief_bytes) drop_debug_pages(m);
+}
+
+// Bytes of unit headers a walk of them (read_unit_spans, unit_holding) reads before it gives their
+// pages back: each header is on a page of its own in a large program, and the kernel maps its
+// neighbours with it (fault-around), so that a walk of a few hundred headers would otherwise
+// hold most of .debug_info.
+constexpr std::size_t header_walk_relief = std::size_t(1) << 20;
+constexpr std::size_t header_page_bytes = std::size_t(64) << 10;
+
+// Counts one header read by a walk of them, and gives back the debug sections' pages every
+// header_walk_relief bytes of them (a unit's own entry reads its abbreviations and ranges too).
+inline void count_header_read(dwarf_module& m, std::size_t& walked) noexcept {
+    walked += header_page_bytes;
+    if (walked % header_walk_relief == 0) drop_debug_pages(m);
+}
+
 inline bool push_span(span_table& t, std::uint64_t lo, std::uint64_t hi, std::uint64_t unit) noexcept {
     if (hi <= lo || lo == 0) return true; // empty, or code the linker dropped
     if (!grow_raw(t.items, t.count, t.capacity)) return false;
@@ -10379,11 +10432,12 @@ inline void read_aranges(dwarf_module& m) noexcept {
 // The units' own entries: each unit's header and first entry, once per module.
 inline void read_unit_spans(dwarf_module& m) noexcept {
     span_table& t = m.from_units;
-    std::size_t bytes = 0;
+    std::size_t bytes = 0, walked = 0;
     for (std::uint64_t offset = 0; offset < m.info.info.size;) {
         dwarf_unit u;
         bool usable = false;
         if (!read_unit_header(m.info, offset, u, usable)) break;
+        count_header_read(m, walked);
         offset = u.end;
         if (!usable) continue;
         dwarf_cursor c = {nullptr, nullptr, false};
@@ -10396,6 +10450,7 @@ inline void read_unit_spans(dwarf_module& m) noexcept {
             c.p && c.p > start ? static_cast<std::size_t>(c.p - start) : static_cast<std::size_t>(u.dies - u.offset);
     }
     count_module_read(m, bytes);
+    drop_debug_pages(m);
     sort_spans(t);
 }
 
@@ -10454,12 +10509,13 @@ inline compile_unit* unit_holding(dwarf_module& m, std::uint64_t die) noexcept {
     compile_unit** it =
         std::upper_bound(m.units, last, die, [](std::uint64_t o, const compile_unit* u) { return o < u->unit.offset; });
     if (it != m.units && die < (*(it - 1))->unit.end) return *(it - 1);
-    std::size_t headers = 0;
+    std::size_t headers = 0, walked = 0;
     for (std::uint64_t offset = 0; offset < m.info.info.size;) {
         dwarf_unit u;
         bool usable = false;
         if (!read_unit_header(m.info, offset, u, usable)) break;
         headers += 12;
+        count_header_read(m, walked);
         if (die >= u.offset && die < u.end) {
             count_debug_read(headers);
             return usable ? unit_at_offset(m, u.offset) : nullptr;
@@ -10468,41 +10524,6 @@ inline compile_unit* unit_holding(dwarf_module& m, std::uint64_t die) noexcept {
     }
     count_debug_read(headers);
     return nullptr;
-}
-
-// Gives back the whole pages inside [p, p + n) of a module's file mapping (map_elf: private,
-// read-only, never written), so that they stop counting in the process's memory; they stay in
-// the page cache, and a later read of them (a name the index points to) faults them in again
-// from the file. Only for map_elf's mappings: on memory that is not a file's it would lose data.
-inline void drop_mapped_pages(const void* p, std::size_t n) noexcept {
-    if (!p || n == 0) return;
-    std::uintptr_t const page = page_size();
-    std::uintptr_t const lo = (reinterpret_cast<std::uintptr_t>(p) + page - 1) & ~(page - 1);
-    std::uintptr_t const hi = (reinterpret_cast<std::uintptr_t>(p) + n) & ~(page - 1);
-    if (hi > lo) ::madvise(reinterpret_cast<void*>(lo), hi - lo, MADV_DONTNEED);
-}
-
-// Bytes a module's sections may be read for before their pages are given back. A frame reads a
-// unit's entries and line program (a few hundred kilobytes in template-heavy code) and, through
-// the kernel's fault-around, the pages beside every name it looks at: the budget keeps the
-// report's memory near a few units' worth, and the pages read again cost a minor fault each.
-constexpr std::size_t debug_relief_bytes = std::size_t(8) << 20;
-// What a lookup in a unit already read is counted for: it decodes a line sequence, the unit's
-// entries on the way to the inlined calls and names, each page mapped with its neighbours.
-constexpr std::size_t debug_lookup_bytes = std::size_t(256) << 10;
-
-// Gives back the pages of the module's debug sections once the budget is spent. Called before a
-// frame's lookup, so what the previous frame returned (names, file names: pointers into the
-// mapping) stays valid - a page given back is read again from the file when touched.
-inline void relieve_debug_pages(dwarf_module& m) noexcept {
-    m.read_since_relief += debug_lookup_bytes;
-    if (m.read_since_relief < debug_relief_bytes) return;
-    m.read_since_relief = 0;
-    // The sections a unit is most of (its entries, its line program, the names they point to);
-    // the small tables every lookup reads (abbreviations, ranges, .debug_aranges) stay.
-    drop_mapped_pages(m.info.info.data, m.info.info.size);
-    drop_mapped_pages(m.info.str.data, m.info.str.size);
-    drop_mapped_pages(m.lines.line_data, m.lines.line_size);
 }
 
 inline const line_table& unit_lines(dwarf_module& m, compile_unit& cu) noexcept {
@@ -10616,11 +10637,47 @@ inline const char* dwarf_function_name(dwarf_module& m, std::uint64_t offset, co
 
 #endif
 // #include "leakguard/detail/symbolize/elf_symbols.hpp" (inlined)
-// #include "leakguard/detail/core/platform.hpp" (inlined)
-// #include "leakguard/detail/core/text.hpp" (inlined)
+// #include "leakguard/detail/symbolize/frame_cache.hpp" (inlined)
+// leakguard - in-process memory-leak tracker for C++ (header-only)
+// SPDX-License-Identifier: MIT
+// symbolize/frame_cache.hpp: what each return address was named as, kept, so that naming it again
+// is a table lookup.
+//
+// Why: a report names the same return addresses several times - grouping the leaks by site, each
+// loss record's fingerprint, the site line, the stack, JSON, SARIF, the suppressions - and the
+// monitor names its sites at every report. Each naming reads the module's debug information again
+// (a line sequence, the function's inlined calls, their names), from pages the symbolizer gives
+// back to keep its memory small (dwarf_units.hpp), so that they are read from the file again.
+// Kept here: the frame symbolize() gives, and the frames symbolize_frames() gives (the calls
+// inlined at the address and the function), as text in raw memory.
+//
+// Valid while the same modules are loaded: each lookup reads the dynamic loader's counts of
+// objects added and removed (dl_iterate_phdr), and any change empties the cache - a library
+// unloaded and another mapped at its addresses must not be named from the first one's names. The
+// memory is bounded (frame_cache_bytes): when it is full the cache is emptied and fills again.
+#ifndef LEAKGUARD_DETAIL_SYMBOLIZE_FRAME_CACHE_HPP_INCLUDED
+#define LEAKGUARD_DETAIL_SYMBOLIZE_FRAME_CACHE_HPP_INCLUDED
+
+#include <cstddef> // std::size_t, offsetof
+#include <cstdint> // std::uintptr_t, std::uint64_t
+#include <cstring> // std::strlen, std::strcmp, std::memcpy, std::memset
+#include <link.h>  // dl_iterate_phdr
+
+// #include "leakguard/detail/symbolize/symbol_info.hpp" (inlined)
+// leakguard - in-process memory-leak tracker for C++ (header-only)
+// SPDX-License-Identifier: MIT
+// symbolize/symbol_info.hpp: one named frame, as the symbolizer gives it to the reports.
+#ifndef LEAKGUARD_DETAIL_SYMBOLIZE_SYMBOL_INFO_HPP_INCLUDED
+#define LEAKGUARD_DETAIL_SYMBOLIZE_SYMBOL_INFO_HPP_INCLUDED
+
+#include <cstddef> // std::size_t
+#include <cstdint> // std::uintptr_t
 
 namespace leakguard {
 namespace detail {
+
+// Frames named per return address at most: calls inlined there, and the function.
+constexpr std::size_t max_inline_frames = 16;
 
 struct symbol_info {
     char function[512]; // demangled, empty when unknown
@@ -10638,6 +10695,222 @@ struct symbol_info {
     // report that prints the frame without file:line notes that once (want_debug_note).
     unsigned no_debug_module;
 };
+
+} // namespace detail
+} // namespace leakguard
+
+#endif
+// #include "leakguard/detail/core/platform.hpp" (inlined)
+// #include "leakguard/detail/core/text.hpp" (inlined)
+
+namespace leakguard {
+namespace detail {
+
+constexpr std::size_t frame_cache_chunk = std::size_t(64) << 10;
+constexpr std::size_t frame_cache_bytes = std::size_t(8) << 20;
+constexpr unsigned frame_cache_buckets_log2 = 12;
+constexpr std::size_t frame_cache_bucket_bytes = sizeof(void*) << frame_cache_buckets_log2; // of pointers
+
+// One named frame, its text in the cache's chunks.
+struct cached_frame {
+    const char* function;
+    const char* file;
+    const char* module;
+    const char* raw_name; // as symbol_info::raw_name: into the module's mapped file
+    std::uintptr_t offset;
+    unsigned line;
+    unsigned no_debug_module;
+    bool inlined;
+};
+
+struct cached_address {
+    cached_address* next; // in its bucket
+    const void* caller;
+    cached_frame base;    // what symbolize() gives
+    cached_frame* frames; // what symbolize_frames() gives, outermost `count` of them; null: not asked yet
+    std::size_t count;
+    bool complete; // every inlined call is among them (none was dropped for want of room)
+};
+
+struct frame_cache {
+    spinlock lock;
+    cached_address** buckets; // raw memory, 1 << frame_cache_buckets_log2 of them; null until first used
+    void* chunk;              // the current chunk: its first word links to the previous one
+    std::size_t used;         // bytes taken of the current chunk
+    std::size_t bytes;        // in all chunks
+    std::uint64_t generation; // the loader's adds + removes when the entries were made
+    const char* last_module;  // the module path kept last (frames of one module share it)
+};
+
+frame_cache g_frame_cache{};
+
+// The dynamic loader's count of objects loaded plus unloaded so far: it changes whenever a module
+// comes or goes. Read outside the cache's lock (it takes the loader's).
+inline std::uint64_t loaded_objects_generation() noexcept {
+    std::uint64_t generation = 0;
+    dl_iterate_phdr(
+        [](struct dl_phdr_info* info, std::size_t size, void* data) -> int {
+            if (size >= offsetof(struct dl_phdr_info, dlpi_subs) + sizeof info->dlpi_subs)
+                *static_cast<std::uint64_t*>(data) = info->dlpi_adds + info->dlpi_subs;
+            return 1; // the counts are the same in every module's record: the first will do
+        },
+        &generation);
+    return generation;
+}
+
+// Frees every entry (the cache's lock held).
+inline void empty_frame_cache(frame_cache& c) noexcept {
+    while (c.chunk) {
+        void* const previous = *static_cast<void**>(c.chunk);
+        raw_free(c.chunk);
+        c.chunk = previous;
+    }
+    if (c.buckets) std::memset(static_cast<void*>(c.buckets), 0, frame_cache_bucket_bytes);
+    c.used = c.bytes = 0;
+    c.last_module = nullptr;
+}
+
+// `n` bytes of the chunks, 8-aligned; null when out of memory.
+inline void* frame_cache_take(frame_cache& c, std::size_t n) noexcept {
+    n = (n + 7) & ~std::size_t(7);
+    if (!c.chunk || c.used + n > frame_cache_chunk) {
+        std::size_t const size = n + sizeof(void*) > frame_cache_chunk ? n + sizeof(void*) : frame_cache_chunk;
+        void* const fresh = raw_alloc(size);
+        if (!fresh) return nullptr;
+        *static_cast<void**>(fresh) = c.chunk;
+        c.chunk = fresh;
+        c.used = sizeof(void*);
+        c.bytes += size;
+    }
+    void* const p = static_cast<char*>(c.chunk) + c.used;
+    c.used += n;
+    return p;
+}
+
+inline const char* frame_cache_keep(frame_cache& c, const char* s) noexcept {
+    std::size_t const n = std::strlen(s) + 1;
+    char* const p = static_cast<char*>(frame_cache_take(c, n));
+    if (p) std::memcpy(p, s, n);
+    return p;
+}
+
+inline bool keep_frame(frame_cache& c, const symbol_info& in, cached_frame& out) noexcept {
+    if (!c.last_module || std::strcmp(c.last_module, in.module) != 0) c.last_module = frame_cache_keep(c, in.module);
+    out.module = c.last_module;
+    out.function = frame_cache_keep(c, in.function);
+    out.file = frame_cache_keep(c, in.file);
+    out.raw_name = in.raw_name;
+    out.offset = in.offset;
+    out.line = in.line;
+    out.no_debug_module = in.no_debug_module;
+    out.inlined = in.inlined;
+    return out.module && out.function && out.file;
+}
+
+inline void give_frame(const cached_frame& in, const void* caller, symbol_info& out) noexcept {
+    copy_text(out.function, sizeof out.function, in.function);
+    copy_text(out.file, sizeof out.file, in.file);
+    copy_text(out.module, sizeof out.module, in.module);
+    out.line = in.line;
+    out.offset = in.offset;
+    out.address = caller;
+    out.inlined = in.inlined;
+    out.raw_name = in.raw_name;
+    out.no_debug_module = in.no_debug_module;
+}
+
+inline cached_address*& frame_cache_bucket(frame_cache& c, const void* caller) noexcept {
+    std::uint64_t const h =
+        (reinterpret_cast<std::uintptr_t>(caller) * 0x9E3779B97F4A7C15ull) >> (64 - frame_cache_buckets_log2);
+    return c.buckets[h];
+}
+
+// The entry of `caller`, null when none; first empties the cache if the modules changed (the
+// lock held, `generation` read before it was taken).
+inline cached_address* frame_cache_find(frame_cache& c, const void* caller, std::uint64_t generation) noexcept {
+    if (generation != c.generation) {
+        empty_frame_cache(c);
+        c.generation = generation;
+    }
+    if (!c.buckets) return nullptr;
+    for (cached_address* e = frame_cache_bucket(c, caller); e; e = e->next)
+        if (e->caller == caller) return e;
+    return nullptr;
+}
+
+// Serves symbolize(caller) from the cache; false when not there.
+inline bool cached_symbol(const void* caller, symbol_info& out) noexcept {
+    std::uint64_t const generation = loaded_objects_generation();
+    lock_guard hold(g_frame_cache.lock);
+    const cached_address* e = frame_cache_find(g_frame_cache, caller, generation);
+    if (!e) return false;
+    give_frame(e->base, caller, out);
+    return true;
+}
+
+// Serves symbolize_frames(caller, out, max) from the cache, as it would name them: the outermost
+// `max` frames, or with `max` 1 the frame symbolize() gives. 0 when not there.
+inline std::size_t cached_frames(const void* caller, symbol_info* out, std::size_t max) noexcept {
+    std::uint64_t const generation = loaded_objects_generation();
+    lock_guard hold(g_frame_cache.lock);
+    const cached_address* e = frame_cache_find(g_frame_cache, caller, generation);
+    if (!e) return 0;
+    if (max == 1) {
+        give_frame(e->base, caller, out[0]);
+        return 1;
+    }
+    if (!e->frames || (max > e->count && !e->complete)) return 0;
+    std::size_t const n = max < e->count ? max : e->count;
+    for (std::size_t i = 0; i < n; ++i) give_frame(e->frames[e->count - n + i], caller, out[i]);
+    return n;
+}
+
+// Keeps what `caller` was named as: `base` (symbolize), and when `frames` is not null the `count`
+// outermost frames symbolize_frames gave (`complete`: all of them), replacing what was kept of it.
+// Nothing is kept when memory is short, or when the modules changed since `generation` was read
+// (before the naming).
+inline void keep_frames(const void* caller, std::uint64_t generation, const symbol_info& base,
+                        const symbol_info* frames, std::size_t count, bool complete) noexcept {
+    if (loaded_objects_generation() != generation) return;
+    frame_cache& c = g_frame_cache;
+    lock_guard hold(c.lock);
+    if (!c.buckets) {
+        c.buckets = static_cast<cached_address**>(raw_calloc(frame_cache_bucket_bytes));
+        if (!c.buckets) return;
+    }
+    if (c.bytes >= frame_cache_bytes) empty_frame_cache(c); // full: it fills again with what is named now
+    cached_address* e = frame_cache_find(c, caller, generation);
+    if (!e) {
+        e = static_cast<cached_address*>(frame_cache_take(c, sizeof(cached_address)));
+        if (!e || !keep_frame(c, base, e->base)) return;
+        e->caller = caller;
+        e->frames = nullptr;
+        e->count = 0;
+        e->complete = false;
+        cached_address*& bucket = frame_cache_bucket(c, caller);
+        e->next = bucket;
+        bucket = e;
+    }
+    if (!frames || count == 0) return;
+    cached_frame* const kept = static_cast<cached_frame*>(frame_cache_take(c, count * sizeof(cached_frame)));
+    if (!kept) return;
+    for (std::size_t i = 0; i < count; ++i)
+        if (!keep_frame(c, frames[i], kept[i])) return;
+    e->frames = kept;
+    e->count = count;
+    e->complete = complete;
+}
+
+} // namespace detail
+} // namespace leakguard
+
+#endif // LEAKGUARD_DETAIL_SYMBOLIZE_FRAME_CACHE_HPP_INCLUDED
+// #include "leakguard/detail/symbolize/symbol_info.hpp" (inlined)
+// #include "leakguard/detail/core/platform.hpp" (inlined)
+// #include "leakguard/detail/core/text.hpp" (inlined)
+
+namespace leakguard {
+namespace detail {
 
 // Modules whose files are mapped for symbol lookups, kept for the rest of the process (a report
 // may name thousands of sites in the same few modules). A file is mapped whole, but only the pages
@@ -10848,7 +11121,8 @@ inline bool symbolize_own_module(std::uintptr_t pc, symbol_info& out) noexcept {
 }
 
 // `caller` is a return address: the call instruction is just before it, so look up caller - 1.
-inline void symbolize(const void* caller, symbol_info& out) noexcept {
+// (symbolize, below, keeps what this gives in the frame cache.)
+inline void symbolize_uncached(const void* caller, symbol_info& out) noexcept {
     out.function[0] = out.module[0] = out.file[0] = '\0';
     out.line = 0;
     out.offset = 0;
@@ -10890,11 +11164,19 @@ inline void symbolize(const void* caller, symbol_info& out) noexcept {
 // after the inlined function, with the file:line in its body), then the function they were
 // inlined into, with the file:line of the outermost inlined call - what addr2line -i -f shows.
 // Writes out[0..n), n <= max; when there are more inlined calls than fit, the innermost are
-// dropped. Without inlined calls (or debug information) this is symbolize(): n is 1.
-inline std::size_t symbolize_frames(const void* caller, symbol_info* out, std::size_t max) noexcept {
+// dropped (`complete` says whether none was). Without inlined calls (or debug information) this
+// is symbolize(): n is 1. `base`, when given, gets what symbolize() gives. (symbolize_frames, below, keeps what this gives in the frame cache.)
+inline std::size_t symbolize_frames_uncached(const void* caller, symbol_info* out, std::size_t max, bool& complete,
+                                             symbol_info* base = nullptr) noexcept {
+    complete = true;
     if (max == 0) return 0;
-    symbolize(caller, out[0]);
-    if (!caller || max == 1 || !out[0].module[0]) return 1;
+    symbolize_uncached(caller, out[0]);
+    if (base) *base = out[0];
+    if (!caller || !out[0].module[0]) return 1;
+    if (max == 1) {
+        complete = false; // not looked at
+        return 1;
+    }
     std::uintptr_t const pc = reinterpret_cast<std::uintptr_t>(caller) - 1;
     Dl_info info;
     struct link_map* lm = nullptr;
@@ -10909,6 +11191,7 @@ inline std::size_t symbolize_frames(const void* caller, symbol_info* out, std::s
     if (k == 0 || !unit) return 1;
     std::size_t const n = k + 1 < max ? k + 1 : max;
     std::size_t const dropped = k + 1 - n; // innermost frames that do not fit
+    complete = dropped == 0;
     // Frame j (0 innermost .. k the function) goes to out[j - dropped]; the function last.
     if (n - 1 != 0) out[n - 1] = out[0];
     symbol_info& outer = out[n - 1];
@@ -10941,6 +11224,42 @@ inline std::size_t symbolize_frames(const void* caller, symbol_info* out, std::s
             else f.file[0] = '\0';
         }
     }
+    return n;
+}
+
+// Names return address `caller` (symbolize_uncached), from the frame cache when it was named before.
+inline void symbolize(const void* caller, symbol_info& out) noexcept {
+    if (caller && cached_symbol(caller, out)) return;
+    std::uint64_t const generation = loaded_objects_generation();
+    symbolize_uncached(caller, out);
+    if (caller) keep_frames(caller, generation, out, nullptr, 0, false);
+}
+
+// Names the frames at return address `caller` (symbolize_frames_uncached), from the frame cache
+// when they were named before. A miss names up to max_inline_frames of them, whatever `max`, so
+// that the next call finds them whatever it asks for.
+inline std::size_t symbolize_frames(const void* caller, symbol_info* out, std::size_t max) noexcept {
+    if (max == 0) return 0;
+    if (!caller) {
+        symbolize_uncached(nullptr, out[0]);
+        return 1;
+    }
+    if (std::size_t const n = cached_frames(caller, out, max)) return n;
+    std::uint64_t const generation = loaded_objects_generation();
+    std::size_t const want = max > max_inline_frames ? max : max_inline_frames;
+    symbol_info* all = want > max ? static_cast<symbol_info*>(raw_alloc(want * sizeof(symbol_info))) : out;
+    if (!all) all = out;
+    std::size_t const room = all == out ? max : want;
+    bool complete = false;
+    symbol_info base;
+    std::size_t const named = symbolize_frames_uncached(caller, all, room, complete, &base);
+    keep_frames(caller, generation, base, all, named, complete);
+    if (all == out) return named;
+    std::size_t const n = max == 1 ? 1 : named < max ? named : max;
+    if (max == 1) out[0] = base; // as symbolize_frames_uncached gives it
+    else
+        for (std::size_t i = 0; i < n; ++i) out[i] = all[named - n + i];
+    raw_free(all);
     return n;
 }
 
@@ -11838,9 +12157,6 @@ inline bool is_library_frame(const char* function, const char* module, site_rule
 inline void symbolize_stack(void* const* frames, std::size_t depth, symbol_info* out) noexcept {
     for (std::size_t i = 0; i < depth; ++i) symbolize(frames[i], out[i]);
 }
-
-// Frames named per return address at most: calls inlined there, and the function.
-constexpr std::size_t max_inline_frames = 16;
 
 // Names every frame with the calls inlined at it as frames of their own (symbolize_frames),
 // into out[0..max_out); returns how many were written (the stack is cut when out is full).
@@ -15521,6 +15837,7 @@ inline void lock_all_for_fork() noexcept {
     g_failures.lock.lock();
     g_errors.lock.lock();
     g_modules.lock.lock();
+    g_frame_cache.lock.lock();
     g_registry.shards_lock.lock();
     std::uint32_t const n = g_registry.shard_count.load(std::memory_order_acquire);
     for (std::uint32_t i = 0; i < n; ++i) g_registry.shards[i]->lock.lock();
@@ -15539,6 +15856,7 @@ inline void unlock_all_after_fork() noexcept {
     std::uint32_t const n = g_registry.shard_count.load(std::memory_order_acquire);
     for (std::uint32_t i = 0; i < n; ++i) g_registry.shards[i]->lock.unlock();
     g_registry.shards_lock.unlock();
+    g_frame_cache.lock.unlock();
     g_modules.lock.unlock();
     g_errors.lock.unlock();
     g_failures.lock.unlock();

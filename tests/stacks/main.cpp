@@ -881,6 +881,77 @@ TEST_CASE("site: a stack that is all library frames falls back to its first fram
     CHECK(site_of(frames, 0, one) == 0);
 }
 
+namespace {
+
+// A return address inside code inlined twice: its frames are the two inlined calls and the
+// function they were inlined into (the frame cache keeps them; a room of 1 or 2 drops some).
+LEAKGUARD_STACKS_NOINLINE const void* return_address_of_call() {
+    const void* const r = __builtin_return_address(0);
+    LEAKGUARD_STACKS_NO_TAIL_CALL();
+    return r;
+}
+inline __attribute__((always_inline)) const void* inlined_inner() { return return_address_of_call(); }
+inline __attribute__((always_inline)) const void* inlined_outer() { return inlined_inner(); }
+LEAKGUARD_STACKS_NOINLINE const void* call_through_inlined_code() {
+    const void* const r = inlined_outer();
+    LEAKGUARD_STACKS_NO_TAIL_CALL();
+    return r;
+}
+
+void check_same_frame(const lgd::symbol_info& a, const lgd::symbol_info& b) {
+    CHECK(std::string(a.function) == b.function);
+    CHECK(std::string(a.file) == b.file);
+    CHECK(a.line == b.line);
+    CHECK(std::string(a.module) == b.module);
+    CHECK(a.offset == b.offset);
+    CHECK(a.address == b.address);
+    CHECK(a.inlined == b.inlined);
+    CHECK(a.raw_name == b.raw_name);
+    CHECK(a.no_debug_module == b.no_debug_module);
+}
+
+} // namespace
+
+TEST_CASE("frame cache: a return address named again is named as the symbolizer names it, whatever the room") {
+    const void* const address = call_through_inlined_code();
+    lgd::busy_section busy; // see site_of
+    static lgd::symbol_info fresh[lgd::max_inline_frames], kept[lgd::max_inline_frames];
+    bool complete = false;
+    REQUIRE(lgd::symbolize_frames_uncached(address, fresh, lgd::max_inline_frames, complete) == 3);
+    CHECK(complete);
+    CHECK(std::string(fresh[0].function).find("inlined_inner") != std::string::npos);
+    CHECK(std::string(fresh[2].function).find("call_through_inlined_code") != std::string::npos);
+    for (std::size_t room = 1; room <= 4; ++room) {
+        CAPTURE(room);
+        std::size_t const n = lgd::symbolize_frames_uncached(address, fresh, room, complete);
+        CHECK(lgd::symbolize_frames(address, kept, room) == n); // named, or found, then
+        CHECK(lgd::cached_frames(address, kept, room) == n);    // found
+        for (std::size_t i = 0; i < n; ++i) check_same_frame(fresh[i], kept[i]);
+    }
+    lgd::symbolize_uncached(address, fresh[0]);
+    lgd::symbolize(address, kept[0]);
+    check_same_frame(fresh[0], kept[0]);
+    REQUIRE(lgd::cached_symbol(address, kept[0]));
+    check_same_frame(fresh[0], kept[0]);
+}
+
+TEST_CASE("frame cache: a module loaded or unloaded empties it (another may be mapped where one was)") {
+    const void* const address = call_through_inlined_code();
+    lgd::busy_section busy; // see site_of
+    static lgd::symbol_info named;
+    lgd::symbolize(address, named);
+    REQUIRE(lgd::cached_symbol(address, named));
+    std::uint64_t const generation = lgd::loaded_objects_generation();
+    void* const handle = dlopen("libresolv.so.2", RTLD_NOW); // part of the C library's package, not loaded here
+    REQUIRE(handle != nullptr);
+    REQUIRE(lgd::loaded_objects_generation() != generation);
+    CHECK_FALSE(lgd::cached_symbol(address, named));
+    lgd::symbolize(address, named);
+    CHECK(lgd::cached_symbol(address, named));
+    CHECK(dlclose(handle) == 0);
+    CHECK_FALSE(lgd::cached_symbol(address, named));
+}
+
 TEST_CASE("automatic: the start-up probe finds this unit built without frame pointers") {
     lgd::warm_up_stack_capture();
     CHECK(lgd::default_unwinder() == lgd::unwinder::automatic);

@@ -31,6 +31,7 @@ inline void lock_all_for_fork() noexcept {
     g_failures.lock.lock();
     g_errors.lock.lock();
     g_modules.lock.lock();
+    g_frame_cache.lock.lock();
     g_registry.shards_lock.lock();
     std::uint32_t const n = g_registry.shard_count.load(std::memory_order_acquire);
     for (std::uint32_t i = 0; i < n; ++i) g_registry.shards[i]->lock.lock();
@@ -49,6 +50,7 @@ inline void unlock_all_after_fork() noexcept {
     std::uint32_t const n = g_registry.shard_count.load(std::memory_order_acquire);
     for (std::uint32_t i = 0; i < n; ++i) g_registry.shards[i]->lock.unlock();
     g_registry.shards_lock.unlock();
+    g_frame_cache.lock.unlock();
     g_modules.lock.unlock();
     g_errors.lock.unlock();
     g_failures.lock.unlock();

@@ -112,6 +112,59 @@ inline bool open_dwarf_module(const elf_image& image, dwarf_module& m) noexcept 
     return true;
 }
 
+// Gives back the whole pages inside [p, p + n) of a module's file mapping (map_elf: private,
+// read-only, never written), so that they stop counting in the process's memory; they stay in
+// the page cache, and a later read of them (a name the index points to) faults them in again
+// from the file. Only for map_elf's mappings: on memory that is not a file's it would lose data.
+inline void drop_mapped_pages(const void* p, std::size_t n) noexcept {
+    if (!p || n == 0) return;
+    std::uintptr_t const page = page_size();
+    std::uintptr_t const lo = (reinterpret_cast<std::uintptr_t>(p) + page - 1) & ~(page - 1);
+    std::uintptr_t const hi = (reinterpret_cast<std::uintptr_t>(p) + n) & ~(page - 1);
+    if (hi > lo) ::madvise(reinterpret_cast<void*>(lo), hi - lo, MADV_DONTNEED);
+}
+
+// Bytes a module's sections may be read for before their pages are given back. A frame reads a
+// unit's entries and line program (a few hundred kilobytes in template-heavy code) and, through
+// the kernel's fault-around, the pages beside every name it looks at: the budget keeps the
+// report's memory near a few units' worth, and the pages read again cost a minor fault each.
+constexpr std::size_t debug_relief_bytes = std::size_t(4) << 20;
+// What a lookup in a unit already read is counted for: it decodes a line sequence, the unit's
+// entries on the way to the inlined calls and names, each page mapped with its neighbours.
+constexpr std::size_t debug_lookup_bytes = std::size_t(256) << 10;
+
+// Gives back the pages of every debug section a lookup reads in the module's file (the tables
+// made from them are kept; .debug_aranges is read once). What was returned before (names, file
+// names: pointers into the mapping) stays valid - a page given back is read again from the file
+// when touched.
+inline void drop_debug_pages(dwarf_module& m) noexcept {
+    const dwarf_section* const sections[] = {&m.info.info,        &m.info.abbrev, &m.info.str,       &m.info.line_str,
+                                             &m.info.str_offsets, &m.info.addr,   &m.info.ranges_v4, &m.info.rnglists};
+    for (const dwarf_section* s : sections) drop_mapped_pages(s->data, s->size);
+    drop_mapped_pages(m.lines.line_data, m.lines.line_size);
+    m.read_since_relief = 0;
+}
+
+// Gives back the debug sections' pages once the budget is spent. Called before a frame's lookup.
+inline void relieve_debug_pages(dwarf_module& m) noexcept {
+    m.read_since_relief += debug_lookup_bytes;
+    if (m.read_since_relief >= debug_relief_bytes) drop_debug_pages(m);
+}
+
+// Bytes of unit headers a walk of them (read_unit_spans, unit_holding) reads before it gives their
+// pages back: each header is on a page of its own in a large program, and the kernel maps its
+// neighbours with it (fault-around), so that a walk of a few hundred headers would otherwise
+// hold most of .debug_info.
+constexpr std::size_t header_walk_relief = std::size_t(1) << 20;
+constexpr std::size_t header_page_bytes = std::size_t(64) << 10;
+
+// Counts one header read by a walk of them, and gives back the debug sections' pages every
+// header_walk_relief bytes of them (a unit's own entry reads its abbreviations and ranges too).
+inline void count_header_read(dwarf_module& m, std::size_t& walked) noexcept {
+    walked += header_page_bytes;
+    if (walked % header_walk_relief == 0) drop_debug_pages(m);
+}
+
 inline bool push_span(span_table& t, std::uint64_t lo, std::uint64_t hi, std::uint64_t unit) noexcept {
     if (hi <= lo || lo == 0) return true; // empty, or code the linker dropped
     if (!grow_raw(t.items, t.count, t.capacity)) return false;
@@ -185,11 +238,12 @@ inline void read_aranges(dwarf_module& m) noexcept {
 // The units' own entries: each unit's header and first entry, once per module.
 inline void read_unit_spans(dwarf_module& m) noexcept {
     span_table& t = m.from_units;
-    std::size_t bytes = 0;
+    std::size_t bytes = 0, walked = 0;
     for (std::uint64_t offset = 0; offset < m.info.info.size;) {
         dwarf_unit u;
         bool usable = false;
         if (!read_unit_header(m.info, offset, u, usable)) break;
+        count_header_read(m, walked);
         offset = u.end;
         if (!usable) continue;
         dwarf_cursor c = {nullptr, nullptr, false};
@@ -202,6 +256,7 @@ inline void read_unit_spans(dwarf_module& m) noexcept {
             c.p && c.p > start ? static_cast<std::size_t>(c.p - start) : static_cast<std::size_t>(u.dies - u.offset);
     }
     count_module_read(m, bytes);
+    drop_debug_pages(m);
     sort_spans(t);
 }
 
@@ -260,12 +315,13 @@ inline compile_unit* unit_holding(dwarf_module& m, std::uint64_t die) noexcept {
     compile_unit** it =
         std::upper_bound(m.units, last, die, [](std::uint64_t o, const compile_unit* u) { return o < u->unit.offset; });
     if (it != m.units && die < (*(it - 1))->unit.end) return *(it - 1);
-    std::size_t headers = 0;
+    std::size_t headers = 0, walked = 0;
     for (std::uint64_t offset = 0; offset < m.info.info.size;) {
         dwarf_unit u;
         bool usable = false;
         if (!read_unit_header(m.info, offset, u, usable)) break;
         headers += 12;
+        count_header_read(m, walked);
         if (die >= u.offset && die < u.end) {
             count_debug_read(headers);
             return usable ? unit_at_offset(m, u.offset) : nullptr;
@@ -274,41 +330,6 @@ inline compile_unit* unit_holding(dwarf_module& m, std::uint64_t die) noexcept {
     }
     count_debug_read(headers);
     return nullptr;
-}
-
-// Gives back the whole pages inside [p, p + n) of a module's file mapping (map_elf: private,
-// read-only, never written), so that they stop counting in the process's memory; they stay in
-// the page cache, and a later read of them (a name the index points to) faults them in again
-// from the file. Only for map_elf's mappings: on memory that is not a file's it would lose data.
-inline void drop_mapped_pages(const void* p, std::size_t n) noexcept {
-    if (!p || n == 0) return;
-    std::uintptr_t const page = page_size();
-    std::uintptr_t const lo = (reinterpret_cast<std::uintptr_t>(p) + page - 1) & ~(page - 1);
-    std::uintptr_t const hi = (reinterpret_cast<std::uintptr_t>(p) + n) & ~(page - 1);
-    if (hi > lo) ::madvise(reinterpret_cast<void*>(lo), hi - lo, MADV_DONTNEED);
-}
-
-// Bytes a module's sections may be read for before their pages are given back. A frame reads a
-// unit's entries and line program (a few hundred kilobytes in template-heavy code) and, through
-// the kernel's fault-around, the pages beside every name it looks at: the budget keeps the
-// report's memory near a few units' worth, and the pages read again cost a minor fault each.
-constexpr std::size_t debug_relief_bytes = std::size_t(8) << 20;
-// What a lookup in a unit already read is counted for: it decodes a line sequence, the unit's
-// entries on the way to the inlined calls and names, each page mapped with its neighbours.
-constexpr std::size_t debug_lookup_bytes = std::size_t(256) << 10;
-
-// Gives back the pages of the module's debug sections once the budget is spent. Called before a
-// frame's lookup, so what the previous frame returned (names, file names: pointers into the
-// mapping) stays valid - a page given back is read again from the file when touched.
-inline void relieve_debug_pages(dwarf_module& m) noexcept {
-    m.read_since_relief += debug_lookup_bytes;
-    if (m.read_since_relief < debug_relief_bytes) return;
-    m.read_since_relief = 0;
-    // The sections a unit is most of (its entries, its line program, the names they point to);
-    // the small tables every lookup reads (abbreviations, ranges, .debug_aranges) stay.
-    drop_mapped_pages(m.info.info.data, m.info.info.size);
-    drop_mapped_pages(m.info.str.data, m.info.str.size);
-    drop_mapped_pages(m.lines.line_data, m.lines.line_size);
 }
 
 inline const line_table& unit_lines(dwarf_module& m, compile_unit& cu) noexcept {

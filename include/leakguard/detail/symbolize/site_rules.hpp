@@ -134,9 +134,6 @@ inline void symbolize_stack(void* const* frames, std::size_t depth, symbol_info*
     for (std::size_t i = 0; i < depth; ++i) symbolize(frames[i], out[i]);
 }
 
-// Frames named per return address at most: calls inlined there, and the function.
-constexpr std::size_t max_inline_frames = 16;
-
 // Names every frame with the calls inlined at it as frames of their own (symbolize_frames),
 // into out[0..max_out); returns how many were written (the stack is cut when out is full).
 inline std::size_t symbolize_stack_inlined(void* const* frames, std::size_t depth, symbol_info* out,

@@ -25,28 +25,13 @@
 #include "dwarf_lines.hpp"
 #include "dwarf_units.hpp"
 #include "elf_symbols.hpp"
+#include "frame_cache.hpp"
+#include "symbol_info.hpp"
 #include "../core/platform.hpp"
 #include "../core/text.hpp"
 
 namespace leakguard {
 namespace detail {
-
-struct symbol_info {
-    char function[512]; // demangled, empty when unknown
-    char file[512];     // source file from the DWARF line table, empty when unknown
-    unsigned line;
-    char module[512];      // path of the module (executable or shared library), empty when unknown
-    std::uintptr_t offset; // address - module base (what addr2line takes)
-    const void* address;   // the return address named
-    bool inlined;          // a call inlined into the next frame (same address), by symbolize_frames
-    // The function's name as the module holds it, or null: the ELF symbol (mangled) of a
-    // function, the DWARF name (unqualified) of an inlined call - the names valgrind's
-    // suppressions use (report/suppressions.hpp). Points into the module's mapped file.
-    const char* raw_name;
-    // 1 + the index in g_modules of the module, when its debug information could not be read: a
-    // report that prints the frame without file:line notes that once (want_debug_note).
-    unsigned no_debug_module;
-};
 
 // Modules whose files are mapped for symbol lookups, kept for the rest of the process (a report
 // may name thousands of sites in the same few modules). A file is mapped whole, but only the pages
@@ -257,7 +242,8 @@ inline bool symbolize_own_module(std::uintptr_t pc, symbol_info& out) noexcept {
 }
 
 // `caller` is a return address: the call instruction is just before it, so look up caller - 1.
-inline void symbolize(const void* caller, symbol_info& out) noexcept {
+// (symbolize, below, keeps what this gives in the frame cache.)
+inline void symbolize_uncached(const void* caller, symbol_info& out) noexcept {
     out.function[0] = out.module[0] = out.file[0] = '\0';
     out.line = 0;
     out.offset = 0;
@@ -299,11 +285,19 @@ inline void symbolize(const void* caller, symbol_info& out) noexcept {
 // after the inlined function, with the file:line in its body), then the function they were
 // inlined into, with the file:line of the outermost inlined call - what addr2line -i -f shows.
 // Writes out[0..n), n <= max; when there are more inlined calls than fit, the innermost are
-// dropped. Without inlined calls (or debug information) this is symbolize(): n is 1.
-inline std::size_t symbolize_frames(const void* caller, symbol_info* out, std::size_t max) noexcept {
+// dropped (`complete` says whether none was). Without inlined calls (or debug information) this
+// is symbolize(): n is 1. `base`, when given, gets what symbolize() gives. (symbolize_frames, below, keeps what this gives in the frame cache.)
+inline std::size_t symbolize_frames_uncached(const void* caller, symbol_info* out, std::size_t max, bool& complete,
+                                             symbol_info* base = nullptr) noexcept {
+    complete = true;
     if (max == 0) return 0;
-    symbolize(caller, out[0]);
-    if (!caller || max == 1 || !out[0].module[0]) return 1;
+    symbolize_uncached(caller, out[0]);
+    if (base) *base = out[0];
+    if (!caller || !out[0].module[0]) return 1;
+    if (max == 1) {
+        complete = false; // not looked at
+        return 1;
+    }
     std::uintptr_t const pc = reinterpret_cast<std::uintptr_t>(caller) - 1;
     Dl_info info;
     struct link_map* lm = nullptr;
@@ -318,6 +312,7 @@ inline std::size_t symbolize_frames(const void* caller, symbol_info* out, std::s
     if (k == 0 || !unit) return 1;
     std::size_t const n = k + 1 < max ? k + 1 : max;
     std::size_t const dropped = k + 1 - n; // innermost frames that do not fit
+    complete = dropped == 0;
     // Frame j (0 innermost .. k the function) goes to out[j - dropped]; the function last.
     if (n - 1 != 0) out[n - 1] = out[0];
     symbol_info& outer = out[n - 1];
@@ -350,6 +345,42 @@ inline std::size_t symbolize_frames(const void* caller, symbol_info* out, std::s
             else f.file[0] = '\0';
         }
     }
+    return n;
+}
+
+// Names return address `caller` (symbolize_uncached), from the frame cache when it was named before.
+inline void symbolize(const void* caller, symbol_info& out) noexcept {
+    if (caller && cached_symbol(caller, out)) return;
+    std::uint64_t const generation = loaded_objects_generation();
+    symbolize_uncached(caller, out);
+    if (caller) keep_frames(caller, generation, out, nullptr, 0, false);
+}
+
+// Names the frames at return address `caller` (symbolize_frames_uncached), from the frame cache
+// when they were named before. A miss names up to max_inline_frames of them, whatever `max`, so
+// that the next call finds them whatever it asks for.
+inline std::size_t symbolize_frames(const void* caller, symbol_info* out, std::size_t max) noexcept {
+    if (max == 0) return 0;
+    if (!caller) {
+        symbolize_uncached(nullptr, out[0]);
+        return 1;
+    }
+    if (std::size_t const n = cached_frames(caller, out, max)) return n;
+    std::uint64_t const generation = loaded_objects_generation();
+    std::size_t const want = max > max_inline_frames ? max : max_inline_frames;
+    symbol_info* all = want > max ? static_cast<symbol_info*>(raw_alloc(want * sizeof(symbol_info))) : out;
+    if (!all) all = out;
+    std::size_t const room = all == out ? max : want;
+    bool complete = false;
+    symbol_info base;
+    std::size_t const named = symbolize_frames_uncached(caller, all, room, complete, &base);
+    keep_frames(caller, generation, base, all, named, complete);
+    if (all == out) return named;
+    std::size_t const n = max == 1 ? 1 : named < max ? named : max;
+    if (max == 1) out[0] = base; // as symbolize_frames_uncached gives it
+    else
+        for (std::size_t i = 0; i < n; ++i) out[i] = all[named - n + i];
+    raw_free(all);
     return n;
 }
 
