@@ -10322,7 +10322,7 @@ inline void drop_mapped_pages(const void* p, std::size_t n) noexcept {
 // unit's entries and line program (a few hundred kilobytes in template-heavy code) and, through
 // the kernel's fault-around, the pages beside every name it looks at: the budget keeps the
 // report's memory near a few units' worth, and the pages read again cost a minor fault each.
-constexpr std::size_t debug_relief_bytes = std::size_t(4) << 20;
+constexpr std::size_t debug_relief_bytes = std::size_t(8) << 20;
 // What a lookup in a unit already read is counted for: it decodes a line sequence, the unit's
 // entries on the way to the inlined calls and names, each page mapped with its neighbours.
 constexpr std::size_t debug_lookup_bytes = std::size_t(256) << 10;
