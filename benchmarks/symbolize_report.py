@@ -12,8 +12,8 @@ LEAKGUARD_MAIN. The sources go to --dir, never into the repository. The units ar
 the main unit once per leakguard version: this tree's include/, and with --base the include/ of
 that commit (git archive), so "before" and "after" share every other object.
 
-Each version runs --rounds times with report=off and with the default report (text), after one
-run to warm the page cache; each run's user+system CPU and peak RSS come from wait4() in a small
+Each version runs --rounds times with report=off and with the default report (text), the four
+configurations interleaved, after one run each to warm the page cache; each run's user+system CPU and peak RSS come from wait4() in a small
 runner program (compiled into --dir): a child of this Python process would report Python's own
 RSS as its peak (the high-water mark survives fork and exec), hiding the report's. The report's
 cost is the difference between the two medians. Prints one table (markdown).
@@ -232,9 +232,7 @@ def run_once(runner, exe, options):
     return float(cpu), int(rss) / 1024.0
 
 
-def measure(runner, exe, options, rounds):
-    run_once(runner, exe, options)  # the page cache warm
-    runs = [run_once(runner, exe, options) for _ in range(rounds)]
+def median_of(runs):
     return statistics.median(r[0] for r in runs), statistics.median(r[1] for r in runs)
 
 
@@ -263,9 +261,16 @@ def main():
     print("| leakguard | report=off CPU | report CPU | report's CPU | report=off peak RSS | report peak RSS | "
           "report's RSS |")
     print("|---|---|---|---|---|---|---|")
+    configs = [(name, exe, options) for name, exe in exes for options in ("report=off:exitcode=0", "exitcode=0")]
+    runs = {c: [] for c in configs}
+    for c in configs:
+        run_once(runner, c[1], c[2])  # the page cache warm
+    for _ in range(args.rounds):  # interleaved: a change in the machine's load falls on every column
+        for c in configs:
+            runs[c].append(run_once(runner, c[1], c[2]))
     for name, exe in exes:
-        off_cpu, off_rss = measure(runner, exe, "report=off:exitcode=0", args.rounds)
-        on_cpu, on_rss = measure(runner, exe, "exitcode=0", args.rounds)
+        off_cpu, off_rss = median_of(runs[(name, exe, "report=off:exitcode=0")])
+        on_cpu, on_rss = median_of(runs[(name, exe, "exitcode=0")])
         print("| %s | %.3f s | %.3f s | %+.0f ms | %.1f MB | %.1f MB | %+.1f MB |" %
               (name, off_cpu, on_cpu, 1000 * (on_cpu - off_cpu), off_rss, on_rss, on_rss - off_rss))
         sys.stdout.flush()
