@@ -8,6 +8,9 @@
 //   fork                the workload, a child that runs silently, a child that restarts the monitor
 //   threads PATH        per-site counts across threads: blocks freed by their own thread and by
 //                       another, threads that exit before the report, reports written meanwhile
+//   mixed PATH          per-site counts of one thread's frees: 100 sites (more than a shard's table
+//                       has slots), each with blocks from before counting began and after, freed
+//                       interleaved
 //   options             nothing but a short workload (the options are the test)
 //   (none)              all of it briefly, the options set by the program itself, the reports to
 //                       /dev/null: what the valgrind stage runs (tests/toolchain)
@@ -16,6 +19,7 @@
 // LEAKGUARD_MAIN is in the shared unit (tests/cases/leakguard_main.cpp)
 #include <leakguard/leakguard.hpp>
 
+#include <array>
 #include <atomic>
 #include <chrono>
 #include <csignal>
@@ -26,6 +30,7 @@
 #include <sys/wait.h>
 #include <thread>
 #include <unistd.h>
+#include <utility>
 #include <vector>
 
 namespace {
@@ -139,6 +144,49 @@ void threads_mode(const char* path) {
     std::printf("threads: %d blocks, 1 before\n", workers * per_thread);
 }
 
+// The mixed mode's sites: one function each, 24-byte blocks.
+template <int N>
+__attribute__((noinline)) char* site_block() {
+    return new char[24];
+}
+constexpr int mixed_sites = 100;
+using site_fn = char* (*)();
+template <int... N>
+constexpr std::array<site_fn, sizeof...(N)> site_table(std::integer_sequence<int, N...>) {
+    return {{&site_block<N>...}};
+}
+
+// Per site: 3 blocks allocated before counting began, 5 after, all 8 freed - an old one and a new
+// one in turn, site after site, so that the sites take each other's slots in the shard's table all
+// the while - and 2 more after that, alive at the last report. Each site's row should say
+// allocations 7 (5 + 2), frees 8, live 2. Every block of a site comes from one line (a site is a
+// whole call path): the phases are one loop.
+void mixed_mode(const char* path) {
+    constexpr auto sites = site_table(std::make_integer_sequence<int, mixed_sites>());
+    constexpr int counts[3] = {3, 5, 2}; // before counting, since, alive at the end
+    std::vector<char*> blocks[3][mixed_sites];
+    for (auto& phase : blocks)
+        for (std::vector<char*>& v : phase) v.reserve(5); // no vector's block among the frees counted
+    for (int phase = 0; phase < 3; ++phase) {
+        if (phase == 1) {
+            leakguard::set_option("monitor_top", "0");
+            leakguard::write_profile(path); // counting begins
+        }
+        for (int i = 0; i < mixed_sites; ++i)
+            for (int k = 0; k < counts[phase]; ++k) blocks[phase][i].push_back(sites[i]());
+        if (phase == 1)
+            for (int k = 0; k < 5; ++k)
+                for (int i = 0; i < mixed_sites; ++i) {
+                    if (k < 3) delete[] blocks[0][i][k];
+                    delete[] blocks[1][i][k];
+                }
+    }
+    leakguard::write_profile(path);
+    for (std::vector<char*>& v : blocks[2])
+        for (char* p : v) delete[] p;
+    std::printf("mixed: %d sites\n", mixed_sites);
+}
+
 std::size_t lines_in(const char* path) {
     std::ifstream in(path);
     std::size_t n = 0;
@@ -179,6 +227,8 @@ int main(int argc, char** argv) {
         std::printf("signal: %zu -> %zu\n", before, lines_in(argv[2]));
     } else if (mode == "threads" && argc > 2) {
         threads_mode(argv[2]);
+    } else if (mode == "mixed" && argc > 2) {
+        mixed_mode(argv[2]);
     } else if (mode == "fork") {
         workload(0.5);
         pid_t silent = ::fork();

@@ -16,10 +16,10 @@
 // in an owner section, or a locker - into that shard's own small table (site_free_cache, in the
 // shard: heap/registry.hpp) with plain stores: no atomic operation, no shared cache line. A report
 // holds each shard anyway to walk its list, and adds the shard's table into the shared one
-// (site_table) then. A site that finds its slot taken by another evicts it into the shared table.
-// A thread that exits leaves its shard, table included, to the next thread (nothing is lost); a
-// fork child copies it whole (fork holds every shard). Measured in docs/performance.md ("The
-// monitor"): the shared atomic counters on both paths cost 107 instructions per pair.
+// (site_table) then. A site that finds both slots of its set taken by others evicts one into the
+// shared table. A thread that exits leaves its shard, table included, to the next thread (nothing
+// is lost); a fork child copies it whole (fork holds every shard). Measured in docs/performance.md
+// ("The monitor"): the shared atomic counters on both paths cost 107 instructions per pair.
 //
 // The shared table: records in one array in order of first sight (dense, so the monitor's
 // per-site state beside it is dense too), found through an open-addressing index of record
@@ -149,66 +149,86 @@ inline void raise_to(std::atomic<std::uint64_t>& a, std::uint64_t v) noexcept {
     while (v > cur && !a.compare_exchange_weak(cur, v, std::memory_order_relaxed)) {}
 }
 
-// One site's frees not yet added to the shared table. 32 bytes: the slot's address is a shift.
-// (No size range: counting the freed blocks' sizes cost the frees of sites with blocks of many
-// sizes a third again; a site's range is taken from its live blocks at each report instead.)
-struct site_free_slot {
-    const void* key; // null: empty
-    site_kind kind;
-    std::uint64_t frees[2]; // [0]: of blocks allocated before counting began; [1]: since (frees_new)
-};
+constexpr unsigned site_free_slots_log2 = 6; // 64 sites a shard
+constexpr unsigned site_free_slots = 1u << site_free_slots_log2;
 
-constexpr unsigned site_free_slots_log2 = 6; // 64 sites a shard, 2 KiB
-
-// A shard's table of the frees it counted (see the top of this file): direct-mapped by the site
-// pointer. Touched only by whoever holds the shard (its owner in an owner section, or a locker).
+// A shard's table of the frees it counted (see the top of this file), by the site pointer: two-way
+// set-associative, slots 2k and 2k+1 a set. A site is looked for at its slot (free_slot_of), then
+// at the other slot of the set; a site seen anew takes its own slot, and the site there moves to
+// the other one (whose site is flushed into the shared table). Two sites of one slot then both
+// stay: direct-mapped, two such sites freed in turn (in `workloads prodcons`, two pairs of its
+// four sites) took each other's slot on every free, each time a flush.
+// Touched only by whoever holds the shard (its owner in an owner section, or a locker). One array
+// per field, 8-byte entries: a slot's key and its counts are found by the slot number scaled in
+// the address, with no multiplication by a slot's size. (No size range: counting the freed
+// blocks' sizes cost the frees of sites with blocks of many sizes a third again; a site's range
+// is taken from its live blocks at each report instead.)
 struct site_free_cache {
-    site_free_slot slot[1u << site_free_slots_log2];
+    // The `order` (heap/block.hpp) a block of this shard numbered count_from would have: the
+    // shard's blocks from it on are "new" (frees_new). Set at each miss (heap/registry.hpp), so
+    // before any hit (the table starts empty); count_from never changes once set. A block's order
+    // is its sequence number with its shard's index above it, the same for all of this shard's
+    // blocks: compared whole, with no mask.
+    std::uint64_t new_from;
+    const void* key[site_free_slots];         // null: empty
+    std::uint64_t frees_new[site_free_slots]; // frees of blocks numbered from count_from on
+    std::uint64_t frees_old[site_free_slots]; // of blocks allocated before counting began
+    site_kind kind[site_free_slots];
 };
 
-// Adds one slot into the shared table and empties it: when another site takes its place, and at
+// The slot of `site`: a multiplicative hash of its low 32 bits (sites differ there; a 32-bit
+// multiplier is an immediate operand, where a 64-bit one takes a 10-byte load first). Any such
+// hash puts some pairs of sites on one slot (for this one, stack records 144 bytes apart, a
+// Fibonacci number): hence the second slot of the set.
+inline unsigned free_slot_of(const void* site) noexcept {
+    return (static_cast<std::uint32_t>(reinterpret_cast<std::uintptr_t>(site)) * 0x9E3779B1u) >>
+           (32 - site_free_slots_log2);
+}
+
+// Counts one free in slot `i`: of a new block when its `order` is from the shard's new_from on.
+inline void count_free_at(site_free_cache& cache, unsigned i, std::uint64_t order) noexcept {
+    if (LEAKGUARD_DETAIL_LIKELY(order >= cache.new_from)) ++cache.frees_new[i]; // 64 bits: no wrap
+    else ++cache.frees_old[i];
+}
+
+// Adds slot `i` into the shared table and empties it: when another site takes its place, and at
 // each report.
-LEAKGUARD_DETAIL_NOINLINE inline void flush_free_slot(site_free_slot& e) noexcept {
-    site_counter* c = g_sites.find_or_add(e.key, e.kind);
+LEAKGUARD_DETAIL_NOINLINE inline void flush_free_slot(site_free_cache& cache, unsigned i) noexcept {
+    site_counter* c = g_sites.find_or_add(cache.key[i], cache.kind[i]);
     if (LEAKGUARD_DETAIL_UNLIKELY(!c)) {
-        g_sites.overflow.fetch_add(e.frees[0] + e.frees[1], std::memory_order_relaxed);
+        g_sites.overflow.fetch_add(cache.frees_old[i] + cache.frees_new[i], std::memory_order_relaxed);
     } else {
-        if (e.frees[1]) c->frees_new.fetch_add(e.frees[1], std::memory_order_relaxed);
-        if (e.frees[0]) c->frees_old.fetch_add(e.frees[0], std::memory_order_relaxed);
+        if (cache.frees_new[i]) c->frees_new.fetch_add(cache.frees_new[i], std::memory_order_relaxed);
+        if (cache.frees_old[i]) c->frees_old.fetch_add(cache.frees_old[i], std::memory_order_relaxed);
     }
-    e = site_free_slot();
+    cache.key[i] = nullptr;
+    cache.frees_new[i] = cache.frees_old[i] = 0;
 }
 
-// The slot of `site` in `cache`.
-inline site_free_slot& free_slot_of(site_free_cache& cache, const void* site) noexcept {
-    return cache.slot[(reinterpret_cast<std::uintptr_t>(site) * 0x9E3779B97F4A7C15ull) >> (64 - site_free_slots_log2)];
-}
-
-// The first free of `site` since its slot was taken by another (or emptied by a report): the slot
-// is flushed and taken. Out of line: the short path is the hit.
-LEAKGUARD_DETAIL_NOINLINE inline void count_free_claim(site_free_slot& e, const void* site, site_kind kind,
-                                                       bool fresh) noexcept {
-    if (e.key) flush_free_slot(e);
-    e.key = site;
-    e.kind = kind;
-    e.frees[fresh ? 1 : 0] = 1;
-}
-
-// Counts one free of a block of `site` (`fresh`: numbered from count_from on), in the table of
-// the shard the caller holds. `kind()` is asked for only when the slot is taken. A hit is a
-// multiply, a shift, a compare and an increment: no atomic operation.
+// A free of `site`, which is in neither slot of its set (the short path looked; heap/registry.hpp's
+// count_free_missed calls this, out of line): the site takes its own slot, whose site moves to
+// the other slot, whose site is flushed. `kind()` is asked for only here.
 template <class Kind>
-LEAKGUARD_DETAIL_ALWAYS_INLINE void count_free_in(site_free_cache& cache, const void* site, Kind kind,
-                                                  bool fresh) noexcept {
-    site_free_slot& e = free_slot_of(cache, site);
-    if (LEAKGUARD_DETAIL_UNLIKELY(e.key != site)) return count_free_claim(e, site, kind(), fresh);
-    ++e.frees[fresh ? 1 : 0]; // 64 bits: no wrap in the life of a process
+void count_free_missed_in(site_free_cache& cache, const void* site, Kind kind, std::uint64_t order) noexcept {
+    unsigned const i = free_slot_of(site);
+    unsigned const other = i ^ 1u;
+    if (cache.key[i]) {
+        if (cache.key[other]) flush_free_slot(cache, other);
+        cache.key[other] = cache.key[i];
+        cache.kind[other] = cache.kind[i];
+        cache.frees_new[other] = cache.frees_new[i];
+        cache.frees_old[other] = cache.frees_old[i];
+        cache.frees_new[i] = cache.frees_old[i] = 0;
+    }
+    cache.key[i] = site;
+    cache.kind[i] = kind();
+    count_free_at(cache, i, order);
 }
 
 // Adds every slot of a shard's table into the shared one (a report, holding the shard).
 inline void flush_free_cache(site_free_cache& cache) noexcept {
-    for (site_free_slot& e : cache.slot)
-        if (e.key) flush_free_slot(e);
+    for (unsigned i = 0; i < site_free_slots; ++i)
+        if (cache.key[i]) flush_free_slot(cache, i);
 }
 
 } // namespace detail

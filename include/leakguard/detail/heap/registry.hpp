@@ -146,11 +146,34 @@ inline void unlink_held(shard* s, block_header* h, std::int64_t size) noexcept {
     s->live_bytes -= size;
 }
 
-// Counts the free of `h` per site (capture/site_counts.hpp) in `s`, which the caller holds.
+// count_free_hit's miss: the site is in neither slot of its set in `s` (capture/site_counts.hpp).
+// Sets the shard's new_from first.
+LEAKGUARD_DETAIL_NOINLINE inline void count_free_missed(shard* s, const block_header* h) noexcept {
+    s->site_frees.new_from = make_order(g_sites.count_from.load(std::memory_order_relaxed), s->index);
+    count_free_missed_in(
+        s->site_frees, h->site, [h] { return site_kind_of(flags_of(h), flag_has_location, flag_has_stack); }, h->order);
+}
+
+// Counts the free of `h` per site (capture/site_counts.hpp) in `s`, which the caller holds, when
+// its site is in its set there (a hit in its own slot: a multiplication, a shift, a compare, the
+// block's order against the shard's new_from, and an increment - no atomic operation; in the
+// other slot, an xor and a compare more). False otherwise: the caller then calls
+// count_free_missed.
+LEAKGUARD_DETAIL_ALWAYS_INLINE bool count_free_hit(shard* s, const block_header* h) noexcept {
+    site_free_cache& c = s->site_frees;
+    const void* const site = h->site;
+    unsigned i = free_slot_of(site);
+    if (LEAKGUARD_DETAIL_UNLIKELY(c.key[i] != site)) {
+        i ^= 1u;
+        if (c.key[i] != site) return false;
+    }
+    count_free_at(c, i, h->order);
+    return true;
+}
+
+// Counts the free of `h` per site in `s`, which the caller holds.
 LEAKGUARD_DETAIL_ALWAYS_INLINE void count_free_held(shard* s, const block_header* h) noexcept {
-    count_free_in(
-        s->site_frees, h->site, [h] { return site_kind_of(flags_of(h), flag_has_location, flag_has_stack); },
-        seq_of(h) >= g_sites.count_from.load(std::memory_order_relaxed));
+    if (LEAKGUARD_DETAIL_UNLIKELY(!count_free_hit(s, h))) count_free_missed(s, h);
 }
 
 // unlink_held, and the free counted per site while the monitor counts: every path that takes a

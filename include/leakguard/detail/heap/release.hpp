@@ -121,7 +121,7 @@ LEAKGUARD_DETAIL_ALWAYS_INLINE void fast_release_block(thread_state& t, block_he
         if (LEAKGUARD_DETAIL_UNLIKELY(!guards_intact(h, static_cast<std::size_t>(size), shape_guard_bytes(shape))))
             return release_declined(h, caller);
     }
-    shard* const s = t.home;
+    shard* s = t.home;
     s->owner_busy.store(1, std::memory_order_relaxed);
     std::atomic_signal_fence(std::memory_order_seq_cst); // see owner_enter
     if (LEAKGUARD_DETAIL_UNLIKELY(s->lock.state.load(std::memory_order_acquire) != 0 || remote_waiting(s, s->frees))) {
@@ -129,7 +129,10 @@ LEAKGUARD_DETAIL_ALWAYS_INLINE void fast_release_block(thread_state& t, block_he
         return Extras || Count ? release_declined(h, caller) : release_block_slow(h, caller, form);
     }
     unlink_held(s, h, size);
-    if (Count) count_free_held(s, h);
+    if (Count && LEAKGUARD_DETAIL_UNLIKELY(!count_free_hit(s, h))) {
+        count_free_missed(s, h);
+        s = t.home; // the same shard: read again, not kept in a register of its own across the call
+    }
     s->owner_busy.store(0, std::memory_order_release);
     account_bytes(t, -size);
     h->cookie ^= freed_cookie_flip; // live (checked) -> released, without hashing the address again
@@ -139,13 +142,16 @@ LEAKGUARD_DETAIL_ALWAYS_INLINE void fast_release_block(thread_state& t, block_he
 
 // The short path while the monitor counts, out of line: the paths that do not count keep the
 // registers the count needs (inlined into fast_release_extras, it cost the defaults' pair a push
-// and a pop with the monitor off). Without guards and quarantine (leak tracking only) it takes the
-// plain body. Declines to release_declined, which needs no form.
+// and a pop with the monitor off). Two copies, chosen by the dispatch: with extras (guards or
+// quarantine), and without (leak tracking only), which saves fewer registers. Both decline to
+// release_declined, which needs no form.
 LEAKGUARD_DETAIL_NOINLINE inline void fast_release_counted(block_header* h, std::uint64_t shape, unsigned hot,
                                                            const void* caller) noexcept {
-    if (shape_guard_units(shape) == 0 && !(hot & hot_quarantine))
-        return fast_release_block<false, true>(t_state, h, shape, hot, dealloc_form::c_free /* unused */, caller);
     fast_release_block<true, true>(t_state, h, shape, hot, dealloc_form::c_free /* unused */, caller);
+}
+LEAKGUARD_DETAIL_NOINLINE inline void fast_release_counted_plain(block_header* h, std::uint64_t shape,
+                                                                 const void* caller) noexcept {
+    fast_release_block<false, true>(t_state, h, shape, 0, dealloc_form::c_free /* unused */, caller);
 }
 
 // The short path with extras (guards, quarantine), out of line: operator delete stays a leaf-like
@@ -168,9 +174,12 @@ LEAKGUARD_DETAIL_ALWAYS_INLINE void fast_release_live(block_header* h, std::uint
     if (LEAKGUARD_DETAIL_UNLIKELY((shape & mask) != (kind_bits | shape_linked_bit) ||
                                   (hot & (hot_slow_free | hot_elide)) != hot_elide || shard_of(h) + 1 != t.home_tag))
         return release_block_slow(h, caller, form);
-    if (shape_guard_units(shape) != 0 || (hot & (hot_quarantine | hot_sites)))
-        return LEAKGUARD_DETAIL_UNLIKELY(hot & hot_sites) ? fast_release_counted(h, shape, hot, caller)
-                                                          : fast_release_extras(h, shape, hot, caller);
+    if (shape_guard_units(shape) != 0 || (hot & (hot_quarantine | hot_sites))) {
+        if (LEAKGUARD_DETAIL_LIKELY(!(hot & hot_sites))) return fast_release_extras(h, shape, hot, caller);
+        if (shape_guard_units(shape) == 0 && !(hot & hot_quarantine))
+            return fast_release_counted_plain(h, shape, caller);
+        return fast_release_counted(h, shape, hot, caller);
+    }
     fast_release_block<false>(t, h, shape, hot, form, caller);
 }
 
