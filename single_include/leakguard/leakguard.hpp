@@ -3855,9 +3855,9 @@ LEAKGUARD_DETAIL_NOINLINE inline void flush_free_slot(site_free_cache& cache, un
 
 // A free of `site`, which is in neither slot of its set (the short path looked; heap/registry.hpp's
 // count_free_missed calls this, out of line): the site takes its own slot, whose site moves to
-// the other slot, whose site is flushed. `kind()` is asked for only here.
-template <class Kind>
-void count_free_missed_in(site_free_cache& cache, const void* site, Kind kind, std::uint64_t order) noexcept {
+// the other slot, whose site is flushed.
+inline void count_free_missed_in(site_free_cache& cache, const void* site, site_kind kind,
+                                 std::uint64_t order) noexcept {
     unsigned const i = free_slot_of(site);
     unsigned const other = i ^ 1u;
     if (cache.key[i]) {
@@ -3869,7 +3869,7 @@ void count_free_missed_in(site_free_cache& cache, const void* site, Kind kind, s
         cache.frees_new[i] = cache.frees_old[i] = 0;
     }
     cache.key[i] = site;
-    cache.kind[i] = kind();
+    cache.kind[i] = kind;
     count_free_at(cache, i, order);
 }
 
@@ -4005,8 +4005,8 @@ inline void unlink_held(shard* s, block_header* h, std::int64_t size) noexcept {
 // Sets the shard's new_from first.
 LEAKGUARD_DETAIL_NOINLINE inline void count_free_missed(shard* s, const block_header* h) noexcept {
     s->site_frees.new_from = make_order(g_sites.count_from.load(std::memory_order_relaxed), s->index);
-    count_free_missed_in(
-        s->site_frees, h->site, [h] { return site_kind_of(flags_of(h), flag_has_location, flag_has_stack); }, h->order);
+    count_free_missed_in(s->site_frees, h->site, site_kind_of(flags_of(h), flag_has_location, flag_has_stack),
+                         h->order);
 }
 
 // Counts the free of `h` per site (capture/site_counts.hpp) in `s`, which the caller holds, when
@@ -11217,7 +11217,8 @@ inline void symbolize_uncached(const void* caller, symbol_info& out) noexcept {
 // inlined into, with the file:line of the outermost inlined call - what addr2line -i -f shows.
 // Writes out[0..n), n <= max; when there are more inlined calls than fit, the innermost are
 // dropped (`complete` says whether none was). Without inlined calls (or debug information) this
-// is symbolize(): n is 1. `base`, when given, gets what symbolize() gives. (symbolize_frames, below, keeps what this gives in the frame cache.)
+// is symbolize(): n is 1. `base`, when given, gets what symbolize() gives. (symbolize_frames,
+// below, keeps what this gives in the frame cache.)
 inline std::size_t symbolize_frames_uncached(const void* caller, symbol_info* out, std::size_t max, bool& complete,
                                              symbol_info* base = nullptr) noexcept {
     complete = true;
@@ -11307,10 +11308,10 @@ inline std::size_t symbolize_frames(const void* caller, symbol_info* out, std::s
     std::size_t const named = symbolize_frames_uncached(caller, all, room, complete, &base);
     keep_frames(caller, generation, base, all, named, complete);
     if (all == out) return named;
+    // What symbolize_frames_uncached(caller, out, max) gives: the outermost `max` frames, or with
+    // a room of 1 symbolize()'s frame.
     std::size_t const n = max == 1 ? 1 : named < max ? named : max;
-    if (max == 1) out[0] = base; // as symbolize_frames_uncached gives it
-    else
-        for (std::size_t i = 0; i < n; ++i) out[i] = all[named - n + i];
+    for (std::size_t i = 0; i < n; ++i) out[i] = max == 1 ? base : all[named - n + i];
     raw_free(all);
     return n;
 }

@@ -207,9 +207,9 @@ LEAKGUARD_DETAIL_NOINLINE inline void flush_free_slot(site_free_cache& cache, un
 
 // A free of `site`, which is in neither slot of its set (the short path looked; heap/registry.hpp's
 // count_free_missed calls this, out of line): the site takes its own slot, whose site moves to
-// the other slot, whose site is flushed. `kind()` is asked for only here.
-template <class Kind>
-void count_free_missed_in(site_free_cache& cache, const void* site, Kind kind, std::uint64_t order) noexcept {
+// the other slot, whose site is flushed.
+inline void count_free_missed_in(site_free_cache& cache, const void* site, site_kind kind,
+                                 std::uint64_t order) noexcept {
     unsigned const i = free_slot_of(site);
     unsigned const other = i ^ 1u;
     if (cache.key[i]) {
@@ -221,7 +221,7 @@ void count_free_missed_in(site_free_cache& cache, const void* site, Kind kind, s
         cache.frees_new[i] = cache.frees_old[i] = 0;
     }
     cache.key[i] = site;
-    cache.kind[i] = kind();
+    cache.kind[i] = kind;
     count_free_at(cache, i, order);
 }
 

@@ -150,8 +150,8 @@ inline void unlink_held(shard* s, block_header* h, std::int64_t size) noexcept {
 // Sets the shard's new_from first.
 LEAKGUARD_DETAIL_NOINLINE inline void count_free_missed(shard* s, const block_header* h) noexcept {
     s->site_frees.new_from = make_order(g_sites.count_from.load(std::memory_order_relaxed), s->index);
-    count_free_missed_in(
-        s->site_frees, h->site, [h] { return site_kind_of(flags_of(h), flag_has_location, flag_has_stack); }, h->order);
+    count_free_missed_in(s->site_frees, h->site, site_kind_of(flags_of(h), flag_has_location, flag_has_stack),
+                         h->order);
 }
 
 // Counts the free of `h` per site (capture/site_counts.hpp) in `s`, which the caller holds, when

@@ -286,7 +286,8 @@ inline void symbolize_uncached(const void* caller, symbol_info& out) noexcept {
 // inlined into, with the file:line of the outermost inlined call - what addr2line -i -f shows.
 // Writes out[0..n), n <= max; when there are more inlined calls than fit, the innermost are
 // dropped (`complete` says whether none was). Without inlined calls (or debug information) this
-// is symbolize(): n is 1. `base`, when given, gets what symbolize() gives. (symbolize_frames, below, keeps what this gives in the frame cache.)
+// is symbolize(): n is 1. `base`, when given, gets what symbolize() gives. (symbolize_frames,
+// below, keeps what this gives in the frame cache.)
 inline std::size_t symbolize_frames_uncached(const void* caller, symbol_info* out, std::size_t max, bool& complete,
                                              symbol_info* base = nullptr) noexcept {
     complete = true;
@@ -376,10 +377,10 @@ inline std::size_t symbolize_frames(const void* caller, symbol_info* out, std::s
     std::size_t const named = symbolize_frames_uncached(caller, all, room, complete, &base);
     keep_frames(caller, generation, base, all, named, complete);
     if (all == out) return named;
+    // What symbolize_frames_uncached(caller, out, max) gives: the outermost `max` frames, or with
+    // a room of 1 symbolize()'s frame.
     std::size_t const n = max == 1 ? 1 : named < max ? named : max;
-    if (max == 1) out[0] = base; // as symbolize_frames_uncached gives it
-    else
-        for (std::size_t i = 0; i < n; ++i) out[i] = all[named - n + i];
+    for (std::size_t i = 0; i < n; ++i) out[i] = max == 1 ? base : all[named - n + i];
     raw_free(all);
     return n;
 }
